@@ -1,0 +1,54 @@
+//! The command line of `outputs.md`: one file per subcommand, each a thin
+//! shell over the library that parses its flags, calls the pipeline and prints.
+
+use clap::{Parser, Subcommand};
+
+use crate::logging::LogFormat;
+use fullemp::Result;
+
+pub mod explain;
+pub mod generate;
+pub mod run;
+pub mod validate;
+
+/// Employment registry pipeline for the full-employment community reviews.
+///
+/// Reads the registry extracts (the data contract's nine tables), computes
+/// every community's indicators, rates them for the re-inspection of
+/// provincial full-employment communities (充分就业社区复查) and the city-level
+/// and star evaluation (市级/星级评审), and publishes Parquet tables with a
+/// manifest under the output folder.
+///
+/// Exit codes: 0 done; 1 internal error; 2 bad command line or pipeline file;
+/// 3 the input broke the data contract; 4 another run holds the lock.
+#[derive(Debug, Parser)]
+#[command(name = "fullemp", version, about, long_about, max_term_width = 100)]
+pub struct Cli {
+    /// Log format on stderr: `human` (text) or `json` (one object a line).
+    #[arg(long, global = true, value_enum, default_value = "human")]
+    pub log_format: LogFormat,
+
+    /// Log warnings and errors only (progress bars are never shown off a terminal).
+    #[arg(long, global = true)]
+    pub quiet: bool,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    Run(run::Args),
+    Validate(validate::Args),
+    Generate(generate::Args),
+    Explain(explain::Args),
+}
+
+pub fn execute(command: Command) -> Result<()> {
+    match command {
+        Command::Run(a) => run::execute(a),
+        Command::Validate(a) => validate::execute(a),
+        Command::Generate(a) => generate::execute(a),
+        Command::Explain(a) => explain::execute(a),
+    }
+}

@@ -1,0 +1,47 @@
+//! `fullemp run`: the whole job on one extract.
+
+use std::path::PathBuf;
+
+use fullemp::Result;
+use fullemp::config::AsOf;
+
+/// Run the whole job: ingest and validate the extract, compute indicators,
+/// verdicts, scores, shortlist and spot checks, and publish a run folder.
+///
+/// The run is written to <out>/runs/<run_id>/ and <out>/latest is switched to
+/// it only once it is complete; a run that fails publishes nothing.
+#[derive(Debug, clap::Args)]
+#[command(after_help = "Examples:\n  fullemp run\n  fullemp run --pipeline pipelines/annual-review-2021.toml\n  \
+                        fullemp run --input /data/extract-20211231 --as-of 2021-12-31 --out /srv/fullemp")]
+pub struct Args {
+    /// Pipeline file (TOML): input folder, output folder, cut-off, years, rules.
+    #[arg(long, value_name = "FILE", default_value = "pipelines/nightly.toml")]
+    pub pipeline: PathBuf,
+
+    /// Extract folder, overriding the pipeline's `input_dir`.
+    #[arg(long, value_name = "DIR")]
+    pub input: Option<PathBuf>,
+
+    /// Output folder, overriding the pipeline's `output_dir`.
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+
+    /// Cut-off date A (YYYY-MM-DD, `today` or `extract`), overriding the pipeline's `as_of`.
+    #[arg(long, value_name = "DATE", value_parser = parse_as_of)]
+    pub as_of: Option<AsOf>,
+
+    /// Run even when inputs, pipeline and program are unchanged since the last run.
+    #[arg(long)]
+    pub force: bool,
+}
+
+pub fn parse_as_of(s: &str) -> std::result::Result<AsOf, String> {
+    AsOf::parse(s).ok_or_else(|| format!("`{s}` is not a date (YYYY-MM-DD), `today` or `extract`"))
+}
+
+pub fn execute(args: Args) -> Result<()> {
+    let pipeline = super::validate::load_pipeline(&args.pipeline, args.input, args.out, args.as_of)?;
+    let outcome = fullemp::run::run(&pipeline, &fullemp::run::Options { force: args.force })?;
+    println!("{outcome}");
+    Ok(())
+}

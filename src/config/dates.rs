@@ -1,0 +1,81 @@
+//! Dates written in pipeline files: a TOML date (`2021-12-31`) or a string in
+//! any of the contract's date spellings.
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Deserializer};
+
+/// Parses the contract's date spellings: `2021-12-31`, `2021/12/31`,
+/// `2021.12.31`, `20211231`, `2021年12月31日`.
+pub fn parse_date(s: &str) -> Option<NaiveDate> {
+    let s = s.trim();
+    if s.len() == 8 && s.bytes().all(|b| b.is_ascii_digit()) {
+        return NaiveDate::parse_from_str(s, "%Y%m%d").ok();
+    }
+    let normalised: String = s
+        .replace('年', "-")
+        .replace('月', "-")
+        .replace('日', "")
+        .chars()
+        .map(|c| if c == '/' || c == '.' { '-' } else { c })
+        .collect();
+    let mut parts = normalised.split('-');
+    let (y, m, d) = (parts.next()?, parts.next()?, parts.next()?);
+    if parts.next().is_some() || y.len() != 4 || m.is_empty() || m.len() > 2 || d.is_empty() || d.len() > 2 {
+        return None;
+    }
+    if ![y, m, d].iter().all(|p| p.bytes().all(|b| b.is_ascii_digit())) {
+        return None;
+    }
+    NaiveDate::from_ymd_opt(y.parse().ok()?, m.parse().ok()?, d.parse().ok()?)
+}
+
+/// A date from a TOML value: a TOML local date or a string.
+pub fn date_from_value(v: &toml::Value) -> Result<NaiveDate, String> {
+    match v {
+        toml::Value::Datetime(dt) => match (dt.date, dt.time) {
+            (Some(d), None) => NaiveDate::from_ymd_opt(d.year.into(), d.month.into(), d.day.into())
+                .ok_or_else(|| format!("{dt} is not a calendar date")),
+            _ => Err(format!("{dt} is not a plain date (expected YYYY-MM-DD)")),
+        },
+        toml::Value::String(s) => parse_date(s).ok_or_else(|| format!("\"{s}\" is not a date (expected YYYY-MM-DD)")),
+        other => Err(format!("{other} is not a date (expected YYYY-MM-DD)")),
+    }
+}
+
+/// serde adapter for one date field.
+pub fn de_date<'de, D: Deserializer<'de>>(d: D) -> Result<NaiveDate, D::Error> {
+    let v = toml::Value::deserialize(d)?;
+    date_from_value(&v).map_err(serde::de::Error::custom)
+}
+
+/// serde adapter for an optional date field.
+pub fn de_opt_date<'de, D: Deserializer<'de>>(d: D) -> Result<Option<NaiveDate>, D::Error> {
+    de_date(d).map(Some)
+}
+
+/// serde adapter for a list of dates.
+pub fn de_dates<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<NaiveDate>, D::Error> {
+    let v = Vec::<toml::Value>::deserialize(d)?;
+    v.iter().map(|x| date_from_value(x).map_err(serde::de::Error::custom)).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_contract_spelling() {
+        let want = NaiveDate::from_ymd_opt(2021, 12, 31);
+        for s in ["2021-12-31", "2021/12/31", "2021.12.31", "20211231", "2021年12月31日", " 2021-12-31 "] {
+            assert_eq!(parse_date(s), want, "{s}");
+        }
+        assert_eq!(parse_date("2021/1/5"), NaiveDate::from_ymd_opt(2021, 1, 5));
+    }
+
+    #[test]
+    fn impossible_dates_fail() {
+        for s in ["2021-02-30", "2021-13-01", "20210230", "2021-12", "21-12-31", "abc", "", "2021-12-31-1"] {
+            assert_eq!(parse_date(s), None, "{s}");
+        }
+    }
+}

@@ -1,0 +1,9 @@
+//! Pipeline and rules files (TOML via serde), read and checked once. Every
+//! later stage receives its settings from here, so tests can state their own.
+
+pub mod dates;
+pub mod pipeline;
+pub mod rules;
+
+pub use pipeline::{AsOf, AssessmentGroup, Pipeline, Review, TableInput};
+pub use rules::Rules;

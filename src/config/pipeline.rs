@@ -1,0 +1,473 @@
+//! The pipeline file: where the extract is, where runs go, the cut-off, the
+//! years, per-table reading overrides, the review calendar and the rules.
+//!
+//! Relative paths in a pipeline file are taken from the file's own folder, so
+//! cron can run it from anywhere.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use chrono::NaiveDate;
+use serde::Deserialize;
+use sha2::{Digest, Sha256};
+
+use super::dates::{date_from_value, de_dates, de_opt_date};
+use super::rules::{DEFAULT_RULES_TOML, Rules};
+use crate::contract::Table;
+use crate::error::{Error, Result};
+
+/// The cut-off date A of the current year (indicators.md).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AsOf {
+    /// The extract's own date: its latest `recorded_at`, else its latest event date.
+    Extract,
+    /// Today in Asia/Shanghai.
+    Today,
+    Date(NaiveDate),
+}
+
+impl AsOf {
+    pub fn parse(s: &str) -> Option<AsOf> {
+        match s.trim() {
+            "extract" => Some(AsOf::Extract),
+            "today" => Some(AsOf::Today),
+            other => super::dates::parse_date(other).map(AsOf::Date),
+        }
+    }
+
+    fn from_value(v: &toml::Value) -> std::result::Result<AsOf, String> {
+        match v {
+            toml::Value::String(s) => AsOf::parse(s)
+                .ok_or_else(|| format!("\"{s}\" is not \"extract\", \"today\" or a date (YYYY-MM-DD)")),
+            other => date_from_value(other).map(AsOf::Date),
+        }
+    }
+}
+
+impl std::fmt::Display for AsOf {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            AsOf::Extract => f.write_str("extract"),
+            AsOf::Today => f.write_str("today"),
+            AsOf::Date(d) => write!(f, "{d}"),
+        }
+    }
+}
+
+/// How one table's file is read.
+#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct TableInput {
+    /// `csv`, `xlsx` or `parquet`: which file to take when the stem has several.
+    pub format: Option<Format>,
+    /// CSV encoding: `auto` (strict UTF-8, else GB18030), `utf8` or `gb18030`.
+    #[serde(default)]
+    pub encoding: Encoding,
+    /// CSV separator: `auto`, `comma` or `tab`.
+    #[serde(default)]
+    pub delimiter: Delimiter,
+    /// XLSX sheet name; the first sheet when absent.
+    pub sheet: Option<String>,
+    /// Canonical column name → header as it stands in the file.
+    #[serde(default)]
+    pub columns: BTreeMap<String, String>,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum Format {
+    Csv,
+    Xlsx,
+    Parquet,
+}
+
+#[derive(Debug, Clone, Copy, Default, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum Encoding {
+    #[default]
+    Auto,
+    Utf8,
+    Gb18030,
+}
+
+#[derive(Debug, Clone, Copy, Default, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum Delimiter {
+    #[default]
+    Auto,
+    Comma,
+    Tab,
+}
+
+/// One assessment group of the cross assessment (交叉考核).
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct AssessmentGroup {
+    pub name: String,
+    /// The county the group comes from; it never assesses that county.
+    pub home_county: Option<String>,
+}
+
+/// The annual review's calendar and panel.
+#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Review {
+    /// First day of the publicity period (公示).
+    #[serde(default, deserialize_with = "de_opt_date")]
+    pub publicity_start: Option<NaiveDate>,
+    /// Public holidays (法定节假日) that are not working days.
+    #[serde(default, deserialize_with = "de_dates")]
+    pub holidays: Vec<NaiveDate>,
+    /// Weekend days made working days by adjustment (调休).
+    #[serde(default, deserialize_with = "de_dates")]
+    pub adjusted_workdays: Vec<NaiveDate>,
+    #[serde(default)]
+    pub assessment_groups: Vec<AssessmentGroup>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PipelineFile {
+    input_dir: PathBuf,
+    output_dir: PathBuf,
+    #[serde(default)]
+    as_of: Option<toml::Value>,
+    #[serde(default)]
+    years: Option<Vec<i32>>,
+    #[serde(default = "default_keep_runs")]
+    keep_runs: usize,
+    #[serde(default = "default_max_reject_ratio")]
+    max_reject_ratio: f64,
+    #[serde(default)]
+    pii_key_file: Option<PathBuf>,
+    #[serde(default = "default_city_name")]
+    city_name: String,
+    #[serde(default)]
+    rules_file: Option<PathBuf>,
+    #[serde(default)]
+    rules: Option<toml::Table>,
+    #[serde(default)]
+    input: BTreeMap<String, TableInput>,
+    #[serde(default)]
+    review: Review,
+}
+
+// The spec's operating defaults (outputs.md, data-contract.md); a pipeline
+// file normally states them.
+fn default_keep_runs() -> usize {
+    30
+}
+fn default_max_reject_ratio() -> f64 {
+    0.01
+}
+fn default_city_name() -> String {
+    "本市".to_string()
+}
+
+/// Where the rules came from, for the manifest and the report.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RulesSource {
+    /// The rules file, when the pipeline names one.
+    pub file: Option<PathBuf>,
+    /// Whether the pipeline carries an inline `[rules]` table.
+    pub inline: bool,
+    /// sha256 of the effective rules, serialised.
+    pub sha256: String,
+}
+
+/// A checked pipeline, paths resolved.
+#[derive(Debug, Clone)]
+pub struct Pipeline {
+    pub path: Option<PathBuf>,
+    pub sha256: String,
+    pub input_dir: PathBuf,
+    pub output_dir: PathBuf,
+    pub as_of: AsOf,
+    pub years: Option<Vec<i32>>,
+    pub keep_runs: usize,
+    pub max_reject_ratio: f64,
+    pub pii_key_file: Option<PathBuf>,
+    pub city_name: String,
+    pub inputs: BTreeMap<Table, TableInput>,
+    pub review: Review,
+    pub rules: Rules,
+    pub rules_source: RulesSource,
+}
+
+impl Pipeline {
+    /// A pipeline with the default rules, for tests and tools.
+    pub fn new(input_dir: impl Into<PathBuf>, output_dir: impl Into<PathBuf>) -> Pipeline {
+        let rules = Rules::default();
+        Pipeline {
+            path: None,
+            sha256: String::new(),
+            input_dir: input_dir.into(),
+            output_dir: output_dir.into(),
+            as_of: AsOf::Extract,
+            years: None,
+            keep_runs: default_keep_runs(),
+            max_reject_ratio: default_max_reject_ratio(),
+            pii_key_file: None,
+            city_name: default_city_name(),
+            inputs: BTreeMap::new(),
+            review: Review::default(),
+            rules_source: RulesSource { file: None, inline: false, sha256: rules_sha256(&rules) },
+            rules,
+        }
+    }
+
+    pub fn input(&self, table: Table) -> TableInput {
+        self.inputs.get(&table).cloned().unwrap_or_default()
+    }
+
+    /// Reads and checks a pipeline file.
+    pub fn load(path: &Path) -> Result<Pipeline> {
+        let bad = |message: String| Error::Pipeline { file: path.to_path_buf(), message };
+        let text = std::fs::read_to_string(path).map_err(|e| bad(format!("cannot read it: {e}")))?;
+        let file: PipelineFile = toml::from_str(&text).map_err(|e| bad(e.to_string()))?;
+        let base = path.parent().unwrap_or(Path::new(".")).to_path_buf();
+        let resolve = |p: &Path| if p.is_absolute() { p.to_path_buf() } else { base.join(p) };
+
+        let as_of = match &file.as_of {
+            None => AsOf::Extract,
+            Some(v) => AsOf::from_value(v).map_err(|m| bad(format!("key `as_of`: {m}")))?,
+        };
+        if !(0.0..=1.0).contains(&file.max_reject_ratio) {
+            return Err(bad(format!(
+                "key `max_reject_ratio`: {} is not a fraction between 0 and 1",
+                file.max_reject_ratio
+            )));
+        }
+        if let Some(years) = &file.years {
+            if years.is_empty() {
+                return Err(bad("key `years`: an empty list (expected one or more years, or leave the key out)".into()));
+            }
+            if let Some(y) = years.iter().find(|y| !(1900..=2200).contains(*y)) {
+                return Err(bad(format!("key `years`: {y} is not a plausible year (expected 1900–2200)")));
+            }
+        }
+        let mut inputs = BTreeMap::new();
+        for (name, input) in file.input {
+            let table = Table::from_name(&name).ok_or_else(|| {
+                bad(format!(
+                    "unknown key `input.{name}`: expected one of {}",
+                    crate::contract::tables::ALL.iter().map(|s| s.name).collect::<Vec<_>>().join(", ")
+                ))
+            })?;
+            let spec = table.spec();
+            for canonical in input.columns.keys() {
+                if spec.column(canonical).is_none() {
+                    return Err(bad(format!(
+                        "unknown key `input.{name}.columns.{canonical}`: {name} has no such column (expected one of {})",
+                        spec.columns.iter().map(|c| c.name).collect::<Vec<_>>().join(", ")
+                    )));
+                }
+            }
+            inputs.insert(table, input);
+        }
+
+        let rules_file = file.rules_file.as_deref().map(resolve);
+        let rules = load_rules(path, rules_file.as_deref(), file.rules.as_ref())?;
+        for group in &file.review.assessment_groups {
+            if group.name.trim().is_empty() {
+                return Err(bad("key `review.assessment_groups.name`: an empty name".into()));
+            }
+        }
+        Ok(Pipeline {
+            path: Some(path.to_path_buf()),
+            sha256: hex::encode(Sha256::digest(text.as_bytes())),
+            input_dir: resolve(&file.input_dir),
+            output_dir: resolve(&file.output_dir),
+            as_of,
+            years: file.years,
+            keep_runs: file.keep_runs,
+            max_reject_ratio: file.max_reject_ratio,
+            pii_key_file: file.pii_key_file.as_deref().map(resolve),
+            city_name: file.city_name,
+            inputs,
+            review: file.review,
+            rules_source: RulesSource {
+                file: rules_file,
+                inline: file.rules.is_some(),
+                sha256: rules_sha256(&rules),
+            },
+            rules,
+        })
+    }
+}
+
+fn rules_sha256(rules: &Rules) -> String {
+    let text = toml::to_string(rules).expect("rules serialise");
+    hex::encode(Sha256::digest(text.as_bytes()))
+}
+
+/// The default rules, overlaid by the rules file, overlaid by the inline table.
+fn load_rules(pipeline: &Path, rules_file: Option<&Path>, inline: Option<&toml::Table>) -> Result<Rules> {
+    let mut merged: toml::Table = toml::from_str(DEFAULT_RULES_TOML).expect("embedded default rules parse");
+    let mut sources = vec![];
+    if let Some(f) = rules_file {
+        let bad = |message: String| Error::Pipeline { file: f.to_path_buf(), message };
+        let text = std::fs::read_to_string(f).map_err(|e| bad(format!("cannot read the rules file: {e}")))?;
+        let table: toml::Table = toml::from_str(&text).map_err(|e| bad(e.to_string()))?;
+        overlay(&mut merged, &table, "", f)?;
+        sources.push(f.to_path_buf());
+    }
+    if let Some(t) = inline {
+        overlay(&mut merged, t, "rules.", pipeline)?;
+        sources.push(pipeline.to_path_buf());
+    }
+    let blame = sources.last().cloned().unwrap_or_else(|| pipeline.to_path_buf());
+    let rules: Rules = toml::Value::Table(merged)
+        .try_into()
+        .map_err(|e: toml::de::Error| Error::Pipeline { file: blame.clone(), message: format!("rules: {e}") })?;
+    rules.check().map_err(|(key, value, expected)| Error::Pipeline {
+        file: blame,
+        message: format!("key `{key}`: {value} is not valid (expected {expected})"),
+    })?;
+    Ok(rules)
+}
+
+/// Lays `top` over `base` key by key. A key that the defaults do not have is an
+/// unknown key; a table where the defaults hold a value (or the reverse) is a
+/// bad value.
+fn overlay(base: &mut toml::Table, top: &toml::Table, prefix: &str, file: &Path) -> Result<()> {
+    for (k, v) in top {
+        let key = format!("{prefix}{k}");
+        let Some(slot) = base.get_mut(k) else {
+            let known: Vec<&str> = base.keys().map(String::as_str).collect();
+            return Err(Error::Pipeline {
+                file: file.to_path_buf(),
+                message: format!("unknown key `{key}` (expected one of {})", known.join(", ")),
+            });
+        };
+        match (slot, v) {
+            (toml::Value::Table(b), toml::Value::Table(t)) => overlay(b, t, &format!("{key}."), file)?,
+            (toml::Value::Table(_), other) => {
+                return Err(Error::Pipeline {
+                    file: file.to_path_buf(),
+                    message: format!("key `{key}`: {other} is not valid (expected a table of keys)"),
+                });
+            }
+            (slot, toml::Value::Table(_)) => {
+                return Err(Error::Pipeline {
+                    file: file.to_path_buf(),
+                    message: format!("key `{key}`: a table is not valid (expected a value like {slot})"),
+                });
+            }
+            (slot, v) => {
+                if std::mem::discriminant(slot) != std::mem::discriminant(v)
+                    && !(matches!(slot, toml::Value::Float(_)) && matches!(v, toml::Value::Integer(_)))
+                {
+                    return Err(Error::Pipeline {
+                        file: file.to_path_buf(),
+                        message: format!("key `{key}`: {v} is not valid (expected a value like {slot})"),
+                    });
+                }
+                *slot = match (&*slot, v) {
+                    (toml::Value::Float(_), toml::Value::Integer(i)) => toml::Value::Float(*i as f64),
+                    _ => v.clone(),
+                };
+            }
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
+        let p = dir.join(name);
+        std::fs::write(&p, text).unwrap();
+        p
+    }
+
+    #[test]
+    fn unknown_key_names_key_and_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = write(dir.path(), "p.toml", "input_dir = \"in\"\noutput_dir = \"out\"\nbogus = 1\n");
+        let e = Pipeline::load(&p).unwrap_err();
+        let msg = e.to_string();
+        assert!(msg.contains("bogus") && msg.contains("p.toml"), "{msg}");
+        assert_eq!(e.exit_code(), 2);
+    }
+
+    #[test]
+    fn unknown_rule_key_and_bad_rule_value() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = write(
+            dir.path(),
+            "p.toml",
+            "input_dir = \"in\"\noutput_dir = \"out\"\n[rules.reinspection]\nmin_reemploymnet_rate = 0.7\n",
+        );
+        let msg = Pipeline::load(&p).unwrap_err().to_string();
+        assert!(msg.contains("rules.reinspection.min_reemploymnet_rate"), "{msg}");
+
+        let p = write(
+            dir.path(),
+            "q.toml",
+            "input_dir = \"in\"\noutput_dir = \"out\"\n[rules.reinspection]\nmin_reemployment_rate = 1.7\n",
+        );
+        let msg = Pipeline::load(&p).unwrap_err().to_string();
+        assert!(msg.contains("reinspection.min_reemployment_rate") && msg.contains("1.7"), "{msg}");
+        assert!(msg.contains("expected a fraction"), "{msg}");
+
+        let p = write(
+            dir.path(),
+            "r.toml",
+            "input_dir = \"in\"\noutput_dir = \"out\"\n[rules.spot_check]\nfraction = \"much\"\n",
+        );
+        let msg = Pipeline::load(&p).unwrap_err().to_string();
+        assert!(msg.contains("spot_check.fraction") && msg.contains("much"), "{msg}");
+    }
+
+    #[test]
+    fn rules_file_overlays_defaults_and_paths_resolve_from_the_file() {
+        let dir = tempfile::tempdir().unwrap();
+        write(dir.path(), "rules.toml", "[indicators]\nclearance_days = 45\n");
+        let p = write(
+            dir.path(),
+            "p.toml",
+            "input_dir = \"in\"\noutput_dir = \"out\"\nrules_file = \"rules.toml\"\nas_of = 2021-12-31\n\
+             [rules.reinspection]\nmin_reemployment_rate = 0.8\n",
+        );
+        let pl = Pipeline::load(&p).unwrap();
+        assert_eq!(pl.rules.indicators.clearance_days, 45);
+        assert_eq!(pl.rules.reinspection.min_reemployment_rate, 0.8);
+        assert_eq!(pl.rules.indicators.long_term_days, 180);
+        assert_eq!(pl.input_dir, dir.path().join("in"));
+        assert_eq!(pl.as_of, AsOf::Date(NaiveDate::from_ymd_opt(2021, 12, 31).unwrap()));
+    }
+
+    #[test]
+    fn bad_as_of_and_unknown_table() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = write(dir.path(), "p.toml", "input_dir = \"in\"\noutput_dir = \"out\"\nas_of = \"yesterday\"\n");
+        let msg = Pipeline::load(&p).unwrap_err().to_string();
+        assert!(msg.contains("as_of") && msg.contains("yesterday"), "{msg}");
+        let p = write(dir.path(), "q.toml", "input_dir = \"in\"\noutput_dir = \"out\"\n[input.people]\nsheet = \"x\"\n");
+        let msg = Pipeline::load(&p).unwrap_err().to_string();
+        assert!(msg.contains("input.people"), "{msg}");
+        let p = write(
+            dir.path(),
+            "r.toml",
+            "input_dir = \"in\"\noutput_dir = \"out\"\n[input.persons.columns]\npersonid = \"身份证号\"\n",
+        );
+        let msg = Pipeline::load(&p).unwrap_err().to_string();
+        assert!(msg.contains("input.persons.columns.personid"), "{msg}");
+    }
+
+    #[test]
+    fn the_shipped_pipelines_load() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("pipelines");
+        for name in ["nightly.toml", "annual-review-2021.toml"] {
+            let p = Pipeline::load(&root.join(name)).unwrap_or_else(|e| panic!("{name}: {e}"));
+            assert_eq!(p.rules.reinspection.min_reemployment_rate, 0.70);
+        }
+        let annual = Pipeline::load(&root.join("annual-review-2021.toml")).unwrap();
+        assert_eq!(annual.as_of, AsOf::Date(NaiveDate::from_ymd_opt(2021, 12, 31).unwrap()));
+        assert!(annual.review.publicity_start.is_some());
+        assert!(!annual.review.assessment_groups.is_empty());
+    }
+}

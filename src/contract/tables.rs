@@ -1,0 +1,287 @@
+//! The nine tables of the extract.
+
+use std::fmt;
+
+/// A column's type in the contract. `Rate` is a float written as a fraction or
+/// a percentage; `Gender` is a string normalised to `男`/`女`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Str,
+    Int,
+    Float,
+    Rate,
+    Bool,
+    Date,
+    Datetime,
+    Gender,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct Column {
+    pub name: &'static str,
+    pub kind: Kind,
+    pub required: bool,
+    pub chinese: &'static str,
+    /// The values a string column may hold (after trimming); empty: any.
+    pub allowed: &'static [&'static str],
+    /// Inclusive range an integer column must lie in.
+    pub range: Option<(i64, i64)>,
+    /// A person identifier (GB 11643): checked and marked, and masked wherever
+    /// it could be printed.
+    pub identity: bool,
+}
+
+const fn col(name: &'static str, kind: Kind, required: bool, chinese: &'static str) -> Column {
+    Column { name, kind, required, chinese, allowed: &[], range: None, identity: false }
+}
+
+const fn person(name: &'static str, chinese: &'static str) -> Column {
+    Column { name, kind: Kind::Str, required: true, chinese, allowed: &[], range: None, identity: true }
+}
+
+const fn one_of(mut c: Column, allowed: &'static [&'static str]) -> Column {
+    c.allowed = allowed;
+    c
+}
+
+const fn within(mut c: Column, lo: i64, hi: i64) -> Column {
+    c.range = Some((lo, hi));
+    c
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Table {
+    Communities,
+    Persons,
+    Unemployment,
+    Employment,
+    Hardship,
+    ZeroHouseholds,
+    Services,
+    Platform,
+    Applications,
+}
+
+pub struct TableSpec {
+    pub table: Table,
+    pub name: &'static str,
+    pub chinese: &'static str,
+    pub optional: bool,
+    pub columns: &'static [Column],
+    pub key: &'static [&'static str],
+    /// (start, end) date pairs where an end before its start rejects the row.
+    pub ordered: &'static [(&'static str, &'static str)],
+}
+
+pub const LEFT_REASONS: &[&str] = &["迁出", "死亡", "退休", "其他"];
+pub const END_REASONS: &[&str] = &["就业", "迁出", "退休", "死亡", "其他"];
+pub const EMPLOYMENT_TYPES: &[&str] = &["单位就业", "灵活就业", "自主创业", "公益性岗位"];
+pub const SERVICE_TYPES: &[&str] = &["职业指导", "职业介绍", "职业培训", "政策咨询", "就业援助"];
+pub const APPLIED_LEVELS: &[&str] = &["市级", "星级"];
+
+use Kind::*;
+
+pub const COMMUNITIES: TableSpec = TableSpec {
+    table: Table::Communities,
+    name: "communities",
+    chinese: "社区名册",
+    optional: false,
+    columns: &[
+        col("community_code", Str, true, "社区代码"),
+        col("community_name", Str, true, "社区名称"),
+        col("county", Str, true, "所在区县"),
+        col("street", Str, true, "所在街道"),
+        col("provincial_year", Int, false, "认定为省级充分就业社区年份"),
+        col("provincial_star_year", Int, false, "认定为省级星级充分就业社区年份"),
+        within(col("provincial_stars", Int, false, "省级星级"), 1, 5),
+        col("national", Bool, false, "是否国家级"),
+        col("city_year", Int, false, "认定为市级充分就业社区年份"),
+        within(col("city_stars", Int, false, "市级星级"), 1, 5),
+        col("contact_name", Str, false, "联系人"),
+        col("contact_phone", Str, false, "联系电话"),
+    ],
+    key: &["community_code"],
+    ordered: &[],
+};
+
+pub const PERSONS: TableSpec = TableSpec {
+    table: Table::Persons,
+    name: "persons",
+    chinese: "劳动力资源台账",
+    optional: false,
+    columns: &[
+        person("person_id", "公民身份号码"),
+        col("community_code", Str, true, "社区代码"),
+        col("household_id", Str, true, "户编号"),
+        col("gender", Gender, true, "性别"),
+        col("birth_date", Date, true, "出生日期"),
+        col("labor_capacity", Bool, true, "有无劳动能力"),
+        col("wants_work", Bool, false, "就业意愿"),
+        col("entered_on", Date, true, "登记日期"),
+        col("left_on", Date, false, "注销日期"),
+        one_of(col("left_reason", Str, false, "注销原因"), LEFT_REASONS),
+    ],
+    key: &["person_id", "community_code", "entered_on"],
+    ordered: &[("entered_on", "left_on")],
+};
+
+pub const UNEMPLOYMENT: TableSpec = TableSpec {
+    table: Table::Unemployment,
+    name: "unemployment",
+    chinese: "失业登记",
+    optional: false,
+    columns: &[
+        col("registration_id", Str, true, "登记编号"),
+        person("person_id", "公民身份号码"),
+        col("community_code", Str, true, "社区代码"),
+        col("registered_on", Date, true, "失业登记日期"),
+        col("ended_on", Date, false, "注销日期"),
+        one_of(col("end_reason", Str, false, "注销原因"), END_REASONS),
+    ],
+    key: &["registration_id"],
+    ordered: &[("registered_on", "ended_on")],
+};
+
+pub const EMPLOYMENT: TableSpec = TableSpec {
+    table: Table::Employment,
+    name: "employment",
+    chinese: "就业登记",
+    optional: false,
+    columns: &[
+        col("record_id", Str, true, "就业登记编号"),
+        person("person_id", "公民身份号码"),
+        col("community_code", Str, true, "社区代码"),
+        col("employer_name", Str, false, "用人单位名称"),
+        col("employer_code", Str, false, "统一社会信用代码"),
+        one_of(col("employment_type", Str, true, "就业形式"), EMPLOYMENT_TYPES),
+        col("started_on", Date, true, "就业日期"),
+        col("ended_on", Date, false, "终止日期"),
+        col("recorded_at", Datetime, false, "录入时间"),
+    ],
+    key: &["record_id"],
+    ordered: &[("started_on", "ended_on")],
+};
+
+pub const HARDSHIP: TableSpec = TableSpec {
+    table: Table::Hardship,
+    name: "hardship",
+    chinese: "就业困难人员认定",
+    optional: false,
+    columns: &[
+        person("person_id", "公民身份号码"),
+        col("community_code", Str, true, "社区代码"),
+        col("category", Str, true, "困难类别"),
+        col("designated_on", Date, true, "认定日期"),
+        col("revoked_on", Date, false, "退出日期"),
+    ],
+    key: &["person_id", "community_code", "designated_on"],
+    ordered: &[("designated_on", "revoked_on")],
+};
+
+pub const ZERO_HOUSEHOLDS: TableSpec = TableSpec {
+    table: Table::ZeroHouseholds,
+    name: "zero_households",
+    chinese: "零就业家庭认定",
+    optional: false,
+    columns: &[
+        col("household_id", Str, true, "户编号"),
+        col("community_code", Str, true, "社区代码"),
+        col("identified_on", Date, true, "认定日期"),
+        col("cleared_on", Date, false, "消除日期"),
+    ],
+    key: &["household_id", "community_code", "identified_on"],
+    ordered: &[("identified_on", "cleared_on")],
+};
+
+pub const SERVICES: TableSpec = TableSpec {
+    table: Table::Services,
+    name: "services",
+    chinese: "就业服务记录",
+    optional: true,
+    columns: &[
+        col("service_id", Str, true, "服务编号"),
+        person("person_id", "公民身份号码"),
+        col("community_code", Str, true, "社区代码"),
+        one_of(col("service_type", Str, true, "服务类型"), SERVICE_TYPES),
+        col("delivered_on", Date, true, "服务日期"),
+    ],
+    key: &["service_id"],
+    ordered: &[],
+};
+
+pub const PLATFORM: TableSpec = TableSpec {
+    table: Table::Platform,
+    name: "platform",
+    chinese: "平台建设核查",
+    optional: true,
+    columns: &[
+        col("community_code", Str, true, "社区代码"),
+        col("year", Int, true, "年度"),
+        col("service_window", Bool, true, "是否设立服务窗口"),
+        within(col("staff_count", Int, true, "工作人员数"), 0, i64::MAX),
+        col("has_info_system", Bool, true, "是否接入信息系统"),
+        col("funding_yuan", Float, false, "工作经费(元)"),
+    ],
+    key: &["community_code", "year"],
+    ordered: &[],
+};
+
+pub const APPLICATIONS: TableSpec = TableSpec {
+    table: Table::Applications,
+    name: "applications",
+    chinese: "申报及推荐",
+    optional: true,
+    columns: &[
+        col("community_code", Str, true, "社区代码"),
+        col("year", Int, true, "年度"),
+        one_of(col("applied_level", Str, true, "申报类型"), APPLIED_LEVELS),
+        col("claimed_reemployment_rate", Rate, false, "自报登记失业人员就业率"),
+        col("claimed_hardship_employment_rate", Rate, false, "自报就业困难人员就业率"),
+        within(col("claimed_new_jobs", Int, false, "自报新增就业人数"), 0, i64::MAX),
+        within(col("claimed_zero_households", Int, false, "自报零就业家庭户数"), 0, i64::MAX),
+        col("street_recommends", Bool, false, "街道推荐"),
+        col("county_recommends", Bool, false, "县区推荐"),
+        col("submitted_on", Date, false, "申报日期"),
+    ],
+    key: &["community_code", "year"],
+    ordered: &[],
+};
+
+/// All tables in the order ingest reads them and reports list them.
+pub const ALL: [&TableSpec; 9] = [
+    &COMMUNITIES,
+    &PERSONS,
+    &UNEMPLOYMENT,
+    &EMPLOYMENT,
+    &HARDSHIP,
+    &ZERO_HOUSEHOLDS,
+    &SERVICES,
+    &PLATFORM,
+    &APPLICATIONS,
+];
+
+impl Table {
+    pub fn spec(self) -> &'static TableSpec {
+        ALL.iter().find(|s| s.table == self).expect("every table has a spec")
+    }
+
+    pub fn name(self) -> &'static str {
+        self.spec().name
+    }
+
+    pub fn from_name(name: &str) -> Option<Table> {
+        ALL.iter().find(|s| s.name == name).map(|s| s.table)
+    }
+}
+
+impl fmt::Display for Table {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl TableSpec {
+    pub fn column(&self, name: &str) -> Option<&'static Column> {
+        self.columns.iter().find(|c| c.name == name)
+    }
+}

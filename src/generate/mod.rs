@@ -1,0 +1,2 @@
+//! Synthetic extracts in the data contract, with falsification injected and
+//! its ground truth (the generator issue).

@@ -1,0 +1,1 @@
+//! Everything that writes: Parquet tables, the manifest, the run folder.
