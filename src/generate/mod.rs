@@ -1,2 +1,359 @@
 //! Synthetic extracts in the data contract, with falsification injected and
-//! its ground truth (the generator issue).
+//! its ground truth (the generator issue; docs/generator.md).
+//!
+//! The extract is built community by community: each community's rows are a
+//! pure function of the arguments and its index (its own random stream), are
+//! written to the nine table writers as soon as they exist, and are dropped.
+//! Memory therefore holds one community at a time plus the skeleton of
+//! codes and names, whatever the number of persons.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use chrono::NaiveDateTime;
+
+pub mod calendar;
+pub mod claims;
+pub mod geography;
+pub mod histories;
+pub mod ids;
+pub mod model;
+pub mod names;
+pub mod patterns;
+pub mod persons;
+pub mod registry;
+pub mod rng;
+pub mod sample;
+pub mod writers;
+
+use calendar::Calendar;
+use geography::{Geography, Profile};
+use histories::{Builder, Knobs};
+use model::{Batch, Row};
+use patterns::{Assignment, Pattern};
+use rng::{Rng, Stream};
+use writers::{FileFormat, Headers, Layout, TableWriter, TextEncoding};
+
+use crate::contract::tables::{self, Table, TableSpec};
+use crate::error::{Error, Result};
+
+/// What to generate. `Options::new` holds the command line's defaults.
+#[derive(Debug, Clone)]
+pub struct Options {
+    pub out: PathBuf,
+    pub communities: usize,
+    pub persons_per_community: usize,
+    pub seed: u64,
+    pub year: i32,
+    pub fraud_share: f64,
+    pub format: FileFormat,
+    pub headers: Headers,
+    pub encoding: TextEncoding,
+    /// The bundled sample: mixed formats, headers, encodings and spellings,
+    /// planted bad rows, and a README describing them.
+    pub sample: bool,
+}
+
+pub const DEFAULT_COMMUNITIES: usize = 30;
+pub const DEFAULT_PERSONS: usize = 100;
+pub const DEFAULT_SEED: u64 = 1;
+pub const DEFAULT_YEAR: i32 = 2021;
+pub const DEFAULT_FRAUD_SHARE: f64 = 0.2;
+
+impl Options {
+    pub fn new(out: impl Into<PathBuf>) -> Options {
+        Options {
+            out: out.into(),
+            communities: DEFAULT_COMMUNITIES,
+            persons_per_community: DEFAULT_PERSONS,
+            seed: DEFAULT_SEED,
+            year: DEFAULT_YEAR,
+            fraud_share: DEFAULT_FRAUD_SHARE,
+            format: FileFormat::Csv,
+            headers: Headers::Canonical,
+            encoding: TextEncoding::Utf8,
+            sample: false,
+        }
+    }
+
+    fn check(&self) -> Result<()> {
+        if self.communities == 0 {
+            return Err(Error::usage("--communities must be at least 1"));
+        }
+        if self.persons_per_community < 4 {
+            return Err(Error::usage("--persons-per-community must be at least 4"));
+        }
+        if !(0.0..=1.0).contains(&self.fraud_share) {
+            return Err(Error::usage(format!("--fraud-share {} is not a fraction between 0 and 1", self.fraud_share)));
+        }
+        if !(2001..=2199).contains(&self.year) {
+            return Err(Error::usage(format!("--year {} is not a plausible review year (2001–2199)", self.year)));
+        }
+        Ok(())
+    }
+}
+
+/// One line of `ground_truth.csv`.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Truth {
+    /// Empty for a county-level pattern.
+    pub community_code: String,
+    pub pattern: &'static str,
+    pub county: String,
+}
+
+/// What a run wrote.
+#[derive(Debug, Clone)]
+pub struct Summary {
+    pub files: Vec<PathBuf>,
+    pub rows: BTreeMap<&'static str, u64>,
+    pub truth: Vec<Truth>,
+    pub persons: u64,
+    /// The extract's own date: its latest `recorded_at`.
+    pub latest_recorded_at: Option<NaiveDateTime>,
+    pub planted: Vec<sample::Planted>,
+}
+
+/// Everything a community's rows depend on besides its index.
+pub struct Context {
+    pub options: Options,
+    pub cal: Calendar,
+    pub geo: Geography,
+    pub assignment: Assignment,
+    /// For communities of a bunched county: their rank among its honest
+    /// communities (see `patterns::threshold_bunching`).
+    bunch_rank: Vec<Option<usize>>,
+}
+
+impl Context {
+    pub fn new(options: &Options) -> Result<Context> {
+        options.check()?;
+        let geo = geography::build(options.communities, options.persons_per_community, options.seed)?;
+        let assignment = patterns::assign(&geo, options.fraud_share, options.seed);
+        let mut bunch_rank = vec![None; geo.sites.len()];
+        for &c in &assignment.bunched_counties {
+            let county = &geo.counties[c];
+            let mut rank = 0;
+            for i in county.first..county.first + county.count {
+                let profile = geo.sites[i].profile;
+                if assignment.is_honest(i) && matches!(profile, Profile::Normal | Profile::High) {
+                    bunch_rank[i] = Some(rank);
+                    rank += 1;
+                }
+            }
+        }
+        Ok(Context { options: options.clone(), cal: Calendar::new(options.year), geo, assignment, bunch_rank })
+    }
+
+    /// The knobs of community `i`, from its own stream so that a neighbour
+    /// can rebuild them exactly.
+    fn knobs(&self, i: usize) -> Knobs {
+        let site = &self.geo.sites[i];
+        let mut rng = Rng::new(self.options.seed, i as u64, Stream::Knobs);
+        let mut knobs = Knobs::for_profile(site.profile, &mut rng);
+        if let Some(p) = self.assignment.community[i] {
+            p.prepare(&mut knobs, &mut rng);
+        }
+        if self.assignment.bunched_counties.contains(&site.county) {
+            knobs.avoid_below_threshold = true;
+            if let Some(rank) = self.bunch_rank[i] {
+                patterns::threshold_bunching::prepare(&mut knobs, site.profile, rank, &mut rng);
+            }
+        }
+        knobs
+    }
+
+    fn moved_from(&self, i: usize) -> Option<(usize, &str)> {
+        self.geo.neighbour(i, |_| false).map(|n| (n, self.geo.sites[n].code.as_str()))
+    }
+
+    /// Community `i` as the honest generator draws it, before any pattern.
+    pub fn honest(&self, i: usize) -> Builder<'_> {
+        let site = &self.geo.sites[i];
+        let county = &self.geo.counties[site.county];
+        Builder::new(&self.cal, site, county, self.options.seed).build(&self.knobs(i), self.moved_from(i))
+    }
+
+    /// Community `i`'s rows, patterns injected and applications filed.
+    pub fn community(&self, i: usize) -> Batch {
+        let mut b = self.honest(i);
+        let pattern = self.assignment.community[i];
+        let mut rng = Rng::new(self.options.seed, i as u64, Stream::Pattern);
+        match pattern {
+            Some(Pattern::CutoffWindowDressing) => patterns::cutoff_window_dressing::inject(&mut b, &mut rng),
+            Some(Pattern::InvalidIdentity) => patterns::invalid_identity::inject(&mut b, &mut rng),
+            Some(Pattern::EmployerConcentration) => patterns::employer_concentration::inject(&mut b, &mut rng),
+            Some(Pattern::BulkBackfill) => patterns::bulk_backfill::inject(&mut b, &mut rng),
+            Some(Pattern::ReemploymentWithoutRecord) => patterns::reemployment_without_record::inject(&mut b, &mut rng),
+            Some(Pattern::DuplicatePerson) => {
+                let victim = self.geo.neighbour(i, |n| !self.assignment.is_honest(n) || self.geo.sites[n].profile == Profile::Tiny);
+                if let Some(v) = victim {
+                    let members = self.honest(v).members;
+                    patterns::duplicate_person::inject(&mut b, &members, &mut rng);
+                }
+            }
+            _ => {}
+        }
+        let county = self.geo.sites[i].county;
+        let heaped = self.assignment.heaped_counties.contains(&county);
+        let filing = claims::Filing {
+            always: heaped,
+            heaped,
+            inflated: pattern == Some(Pattern::ClaimedVsRegistry),
+        };
+        let mut claims_rng = Rng::new(self.options.seed, i as u64, Stream::Claims);
+        let code = self.geo.sites[i].code.clone();
+        claims::file(&mut b.batch, &code, &self.cal, filing, &mut claims_rng);
+        b.batch
+    }
+
+    pub fn truth(&self) -> Vec<Truth> {
+        let mut out = vec![];
+        for (i, p) in self.assignment.community.iter().enumerate() {
+            if let Some(p) = p {
+                let site = &self.geo.sites[i];
+                out.push(Truth {
+                    community_code: site.code.clone(),
+                    pattern: p.id(),
+                    county: self.geo.counties[site.county].name.clone(),
+                });
+            }
+        }
+        for (set, p) in [
+            (&self.assignment.bunched_counties, Pattern::ThresholdBunching),
+            (&self.assignment.heaped_counties, Pattern::DigitHeaping),
+        ] {
+            for &c in set {
+                out.push(Truth { community_code: String::new(), pattern: p.id(), county: self.geo.counties[c].name.clone() });
+            }
+        }
+        out
+    }
+}
+
+/// The nine writers of one extract.
+struct Writers {
+    tables: Vec<TableWriter>,
+}
+
+impl Writers {
+    fn writer(&mut self, table: Table) -> &mut TableWriter {
+        let k = tables::ALL.iter().position(|s| s.table == table).expect("every table");
+        &mut self.tables[k]
+    }
+
+    fn rows<R: Row>(&mut self, rows: &[R]) -> Result<()> {
+        let w = self.writer(R::SPEC.table);
+        for r in rows {
+            w.write(&r.cells())?;
+        }
+        Ok(())
+    }
+
+    fn batch(&mut self, b: &Batch) -> Result<()> {
+        self.rows(&b.communities)?;
+        self.rows(&b.persons)?;
+        self.rows(&b.unemployment)?;
+        self.rows(&b.employment)?;
+        self.rows(&b.hardship)?;
+        self.rows(&b.zero_households)?;
+        self.rows(&b.services)?;
+        self.rows(&b.platform)?;
+        self.rows(&b.applications)
+    }
+}
+
+/// Rows of the largest table (employment) per person, with room to spare:
+/// used to refuse an XLSX extract before writing anything.
+const EMPLOYMENT_ROWS_PER_PERSON: f64 = 1.6;
+
+pub fn generate(options: &Options) -> Result<Summary> {
+    let ctx = Context::new(options)?;
+    let persons: u64 = ctx.geo.sites.iter().map(|s| s.persons as u64).sum();
+    let layout_of = |spec: &'static TableSpec| {
+        if options.sample {
+            sample::layout(spec.table)
+        } else {
+            Layout::plain(options.format, options.headers, options.encoding)
+        }
+    };
+    if !options.sample && options.format == FileFormat::Xlsx {
+        let estimate = persons as f64 * EMPLOYMENT_ROWS_PER_PERSON;
+        if estimate > writers::XLSX_MAX_ROWS as f64 {
+            return Err(Error::usage(format!(
+                "{persons} persons make about {estimate:.0} employment rows, more than the {} rows an XLSX sheet \
+                 holds; use --format csv or parquet, or fewer communities or persons",
+                writers::XLSX_MAX_ROWS
+            )));
+        }
+    }
+    std::fs::create_dir_all(&options.out).map_err(|e| Error::usage(format!("--out {}: {e}", options.out.display())))?;
+    remove_other_formats(&options.out, &layout_of)?;
+
+    let mut writers = Writers {
+        tables: tables::ALL
+            .iter()
+            .map(|spec| TableWriter::create(&options.out, spec, layout_of(spec), ctx.cal.extract))
+            .collect::<Result<_>>()?,
+    };
+    let mut latest: Option<NaiveDateTime> = None;
+    let mut planted = vec![];
+    for i in 0..ctx.geo.sites.len() {
+        let batch = ctx.community(i);
+        if let Some(t) = batch.employment.iter().filter_map(|j| j.recorded_at).max() {
+            latest = latest.max(Some(t));
+        }
+        writers.batch(&batch)?;
+        if options.sample {
+            for bad in sample::bad_rows(i, &batch) {
+                let line = writers.writer(bad.table).write(&bad.cells)?;
+                planted.push(sample::Planted { table: bad.table, line, reason: bad.reason, column: bad.column });
+            }
+        }
+        if i % 1000 == 999 {
+            tracing::debug!(communities = i + 1, "generated");
+        }
+    }
+    let mut files = vec![];
+    let mut rows = BTreeMap::new();
+    for w in writers.tables {
+        files.push(w.path().to_path_buf());
+        let name = w.path().file_stem().and_then(|s| s.to_str()).unwrap_or_default().to_string();
+        let n = w.finish()?;
+        let table = tables::ALL.iter().find(|s| s.name == name).expect("a table").name;
+        rows.insert(table, n);
+    }
+    let truth = ctx.truth();
+    let truth_path = options.out.join("ground_truth.csv");
+    write_truth(&truth_path, &truth)?;
+    files.push(truth_path);
+    let summary = Summary { files, rows, truth, persons, latest_recorded_at: latest, planted };
+    if options.sample {
+        let readme = options.out.join("README.md");
+        std::fs::write(&readme, sample::readme(options, &ctx, &summary))?;
+    }
+    Ok(summary)
+}
+
+/// A table written in another format by an earlier run would leave two files
+/// with one stem, which ingest cannot choose between; they are removed.
+fn remove_other_formats(dir: &Path, layout_of: &dyn Fn(&'static TableSpec) -> Layout) -> Result<()> {
+    for spec in tables::ALL {
+        let keep = layout_of(spec).format.extension();
+        for ext in ["csv", "parquet", "xlsx"] {
+            let p = dir.join(format!("{}.{ext}", spec.name));
+            if ext != keep && p.exists() {
+                std::fs::remove_file(&p)?;
+            }
+        }
+    }
+    Ok(())
+}
+
+fn write_truth(path: &Path, truth: &[Truth]) -> Result<()> {
+    let mut text = String::from("community_code,pattern,county\n");
+    for t in truth {
+        text.push_str(&format!("{},{},{}\n", t.community_code, t.pattern, t.county));
+    }
+    std::fs::write(path, text).map_err(|e| Error::Internal(anyhow::anyhow!("{}: {e}", path.display())))
+}

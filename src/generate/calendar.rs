@@ -1,0 +1,82 @@
+//! The dates every community shares: the review year, the year before it, and
+//! the extract's own date, which lies past the cut-off so that jobs ending
+//! soon after it are visible (the window-dressing test needs them).
+
+use chrono::{Duration, NaiveDate, NaiveDateTime};
+
+#[derive(Debug, Clone, Copy)]
+pub struct Calendar {
+    pub year: i32,
+    /// S and A of the review year (indicators.md: P = [S, A]).
+    pub start: NaiveDate,
+    pub cutoff: NaiveDate,
+    /// S and A of the year before, which the change detector compares with.
+    pub prev_start: NaiveDate,
+    pub prev_cutoff: NaiveDate,
+    /// The last day the extract holds: every event date and `recorded_at` is
+    /// on or before it, and the latest `recorded_at` falls on it.
+    pub extract: NaiveDate,
+}
+
+/// Days the extract reaches past the cut-off: the detectors' `after_days`
+/// (60) so that a job kept just past the cut-off shows its end.
+pub const DAYS_PAST_CUTOFF: i64 = 60;
+
+impl Calendar {
+    pub fn new(year: i32) -> Calendar {
+        let ymd = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).expect("a calendar date");
+        let cutoff = ymd(year, 12, 31);
+        Calendar {
+            year,
+            start: ymd(year, 1, 1),
+            cutoff,
+            prev_start: ymd(year - 1, 1, 1),
+            prev_cutoff: ymd(year - 1, 12, 31),
+            extract: cutoff + Duration::days(DAYS_PAST_CUTOFF),
+        }
+    }
+
+    /// The cut-off plus or minus days.
+    pub fn from_cutoff(&self, days: i64) -> NaiveDate {
+        self.cutoff + Duration::days(days)
+    }
+
+    /// The end of the extract's last working day: nothing is keyed later.
+    pub fn extract_closing(&self) -> NaiveDateTime {
+        self.extract.and_hms_opt(17, 30, 0).expect("a time of day")
+    }
+}
+
+/// The date `years` whole years after `d` (29 February falls to 28 February).
+pub fn add_years(d: NaiveDate, years: i32) -> NaiveDate {
+    use chrono::Datelike;
+    let y = d.year() + years;
+    NaiveDate::from_ymd_opt(y, d.month(), d.day())
+        .or_else(|| NaiveDate::from_ymd_opt(y, d.month(), 28))
+        .expect("a calendar date")
+}
+
+/// Whole years from `birth` to `d`.
+pub fn age_at(birth: NaiveDate, d: NaiveDate) -> i32 {
+    use chrono::Datelike;
+    let mut age = d.year() - birth.year();
+    if (d.month(), d.day()) < (birth.month(), birth.day()) {
+        age -= 1;
+    }
+    age
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ages_and_leap_days() {
+        let b = NaiveDate::from_ymd_opt(2000, 2, 29).unwrap();
+        assert_eq!(add_years(b, 1), NaiveDate::from_ymd_opt(2001, 2, 28).unwrap());
+        assert_eq!(age_at(b, NaiveDate::from_ymd_opt(2016, 2, 28).unwrap()), 15);
+        assert_eq!(age_at(b, NaiveDate::from_ymd_opt(2016, 2, 29).unwrap()), 16);
+        let c = Calendar::new(2021);
+        assert_eq!(c.extract, NaiveDate::from_ymd_opt(2022, 3, 1).unwrap());
+    }
+}

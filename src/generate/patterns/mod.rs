@@ -1,0 +1,170 @@
+//! The falsification patterns, one file each, named by the detector of
+//! detectors.md that is built to find them. A community-level pattern first
+//! sets the knobs of the honest generator (a low genuine rate, early
+//! registrations) and then edits the honest rows the way a community that
+//! fakes its figures would; a county-level pattern shapes all of a county's
+//! communities. Every edit is strong enough that a detector at the default
+//! thresholds of `pipelines/rules/default.toml` fires.
+
+use std::collections::BTreeSet;
+
+use super::geography::{Geography, Profile};
+use super::histories::Knobs;
+use super::rng::{Rng, Stream};
+
+pub mod bulk_backfill;
+pub mod claimed_vs_registry;
+pub mod cutoff_window_dressing;
+pub mod digit_heaping;
+pub mod duplicate_person;
+pub mod employer_concentration;
+pub mod implausible_change;
+pub mod invalid_identity;
+pub mod reemployment_without_record;
+pub mod threshold_bunching;
+pub mod unverified_clearance;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Pattern {
+    ClaimedVsRegistry,
+    CutoffWindowDressing,
+    ThresholdBunching,
+    UnverifiedClearance,
+    ReemploymentWithoutRecord,
+    InvalidIdentity,
+    DuplicatePerson,
+    EmployerConcentration,
+    BulkBackfill,
+    ImplausibleChange,
+    DigitHeaping,
+}
+
+impl Pattern {
+    pub const ALL: [Pattern; 11] = [
+        Pattern::ClaimedVsRegistry,
+        Pattern::CutoffWindowDressing,
+        Pattern::ThresholdBunching,
+        Pattern::UnverifiedClearance,
+        Pattern::ReemploymentWithoutRecord,
+        Pattern::InvalidIdentity,
+        Pattern::DuplicatePerson,
+        Pattern::EmployerConcentration,
+        Pattern::BulkBackfill,
+        Pattern::ImplausibleChange,
+        Pattern::DigitHeaping,
+    ];
+
+    /// The detector id of detectors.md, which is also the pattern's name in
+    /// `ground_truth.csv`.
+    pub fn id(self) -> &'static str {
+        match self {
+            Pattern::ClaimedVsRegistry => "claimed_vs_registry",
+            Pattern::CutoffWindowDressing => "cutoff_window_dressing",
+            Pattern::ThresholdBunching => "threshold_bunching",
+            Pattern::UnverifiedClearance => "unverified_clearance",
+            Pattern::ReemploymentWithoutRecord => "reemployment_without_record",
+            Pattern::InvalidIdentity => "invalid_identity",
+            Pattern::DuplicatePerson => "duplicate_person",
+            Pattern::EmployerConcentration => "employer_concentration",
+            Pattern::BulkBackfill => "bulk_backfill",
+            Pattern::ImplausibleChange => "implausible_change",
+            Pattern::DigitHeaping => "digit_heaping",
+        }
+    }
+
+    pub fn county_level(self) -> bool {
+        matches!(self, Pattern::ThresholdBunching | Pattern::DigitHeaping)
+    }
+
+    /// Sets the honest generator's knobs for a community carrying the pattern.
+    pub fn prepare(self, knobs: &mut Knobs, rng: &mut Rng) {
+        match self {
+            Pattern::ClaimedVsRegistry => claimed_vs_registry::prepare(knobs, rng),
+            Pattern::CutoffWindowDressing => cutoff_window_dressing::prepare(knobs, rng),
+            Pattern::UnverifiedClearance => unverified_clearance::prepare(knobs),
+            Pattern::ReemploymentWithoutRecord => reemployment_without_record::prepare(knobs, rng),
+            Pattern::InvalidIdentity => invalid_identity::prepare(knobs, rng),
+            Pattern::EmployerConcentration => employer_concentration::prepare(knobs, rng),
+            Pattern::ImplausibleChange => implausible_change::prepare(knobs, rng),
+            Pattern::DuplicatePerson | Pattern::BulkBackfill => knobs.reemployment = knobs.reemployment.max(0.75),
+            Pattern::ThresholdBunching | Pattern::DigitHeaping => {}
+        }
+    }
+}
+
+/// The order in which community-level patterns are dealt to the chosen
+/// communities. `implausible_change` comes up half as often as the others:
+/// its detector reports low severity only, and the spec's quality bar counts
+/// high and medium findings.
+const DEAL: [Pattern; 17] = [
+    Pattern::CutoffWindowDressing,
+    Pattern::UnverifiedClearance,
+    Pattern::ClaimedVsRegistry,
+    Pattern::InvalidIdentity,
+    Pattern::DuplicatePerson,
+    Pattern::EmployerConcentration,
+    Pattern::BulkBackfill,
+    Pattern::ReemploymentWithoutRecord,
+    Pattern::ImplausibleChange,
+    Pattern::CutoffWindowDressing,
+    Pattern::UnverifiedClearance,
+    Pattern::ClaimedVsRegistry,
+    Pattern::InvalidIdentity,
+    Pattern::DuplicatePerson,
+    Pattern::EmployerConcentration,
+    Pattern::BulkBackfill,
+    Pattern::ReemploymentWithoutRecord,
+];
+
+/// Community-level patterns: one community at least for each.
+pub const COMMUNITY_PATTERNS: usize = 9;
+
+#[derive(Debug, Clone, Default)]
+pub struct Assignment {
+    /// The pattern of each community, by index.
+    pub community: Vec<Option<Pattern>>,
+    pub bunched_counties: BTreeSet<usize>,
+    pub heaped_counties: BTreeSet<usize>,
+}
+
+impl Assignment {
+    pub fn is_honest(&self, site: usize) -> bool {
+        self.community[site].is_none()
+    }
+}
+
+/// Deals the patterns: about `share` of the communities carry a
+/// community-level pattern (at least one per pattern when the extract is big
+/// enough), and a county-level pattern goes to whole counties.
+pub fn assign(geo: &Geography, share: f64, seed: u64) -> Assignment {
+    let mut rng = Rng::new(seed, u64::MAX, Stream::Pattern);
+    let n = geo.sites.len();
+    let mut out = Assignment { community: vec![None; n], ..Default::default() };
+    if share <= 0.0 || n == 0 {
+        return out;
+    }
+    // County-level patterns take the largest counties, one each (more in a
+    // big extract), bunching and heaping in different counties.
+    let mut counties: Vec<usize> = (0..geo.counties.len()).collect();
+    rng.shuffle(&mut counties);
+    counties.sort_by_key(|&c| std::cmp::Reverse(geo.counties[c].count));
+    let per_pattern = ((geo.counties.len() as f64 * share / 11.0).round() as usize).max(1);
+    for (k, &c) in counties.iter().enumerate().take(2 * per_pattern) {
+        if k % 2 == 0 {
+            out.bunched_counties.insert(c);
+        } else {
+            out.heaped_counties.insert(c);
+        }
+    }
+    // Community-level patterns: never in tiny communities (too few rows to
+    // carry them), and in a bunched county only when nothing else is left,
+    // so that its rates stay bunched.
+    let mut candidates: Vec<usize> = (0..n).filter(|&i| geo.sites[i].profile != Profile::Tiny).collect();
+    rng.shuffle(&mut candidates);
+    candidates.sort_by_key(|&i| out.bunched_counties.contains(&geo.sites[i].county));
+    let wanted = ((n as f64 * share).round() as usize).max(COMMUNITY_PATTERNS).min(candidates.len());
+    for (k, &i) in candidates.iter().take(wanted).enumerate() {
+        out.community[i] = Some(DEAL[k % DEAL.len()]);
+    }
+    out
+}

@@ -1,0 +1,184 @@
+//! A community's ledger (劳动力资源台账): households of 1–6 persons aged 16 and
+//! over, their sex, birth dates and identifiers, when they entered the ledger,
+//! and who left it (moved out, died, retired).
+
+use chrono::{Duration, NaiveDate};
+
+use super::calendar::{Calendar, add_years, age_at};
+use super::geography::{County, Site};
+use super::model::Person;
+use super::rng::Rng;
+
+/// Retirement ages of the rules' defaults (indicators.md: 60 men, 55 women).
+pub fn retirement_age(male: bool) -> i32 {
+    if male { 60 } else { 55 }
+}
+
+/// What a person does in the generated histories; each has exactly one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    /// Not yet given a role.
+    Free,
+    /// Works through both years (maybe changing jobs).
+    Stable,
+    /// Registered unemployed in one of the years.
+    Registrant,
+    /// Designated as a person with employment difficulties.
+    Hardship,
+    /// Member of a zero-employment household.
+    ZeroMember,
+    /// Of working age but not working and not registered (students, carers).
+    Idle,
+    /// Past retirement, without labour capacity, or deceased: no histories.
+    Inactive,
+}
+
+#[derive(Debug, Clone)]
+pub struct Member {
+    pub row: Person,
+    pub household: usize,
+    pub role: Role,
+    /// Day the person reaches retirement age.
+    pub retires: NaiveDate,
+    /// Old ledger stay in another community, for a person who moved here.
+    pub moved_from: Option<usize>,
+}
+
+impl Member {
+    /// Can carry a registration, a designation or a zero-household episode:
+    /// able to work, in the ledger since before the previous year, and of
+    /// working age from two years before the cut-off to past the extract date.
+    pub fn eligible(&self, cal: &Calendar) -> bool {
+        self.role == Role::Free
+            && self.row.capacity
+            && self.row.left.is_none()
+            && self.moved_from.is_none()
+            && self.row.entered < cal.prev_start
+            && age_at(self.row.birth, cal.prev_start) >= 18
+            && self.retires > cal.extract + Duration::days(30)
+    }
+
+    pub fn working_age_at(&self, d: NaiveDate) -> bool {
+        age_at(self.row.birth, d) >= 16 && d < self.retires
+    }
+}
+
+/// Household sizes 1–6 with the weights of a typical urban ledger.
+const HOUSEHOLD_WEIGHTS: [f64; 6] = [0.14, 0.27, 0.30, 0.17, 0.08, 0.04];
+
+/// Age at the cut-off, drawn from a ledger's age pyramid of persons 16 and over.
+fn draw_age(rng: &mut Rng) -> i32 {
+    // Bands: 16–24, 25–34, 35–44, 45–54, 55–64, 65–84.
+    let band = rng.weighted(&[0.12, 0.20, 0.20, 0.21, 0.15, 0.12]);
+    let (lo, hi) = [(16, 24), (25, 34), (35, 44), (45, 54), (55, 64), (65, 84)][band];
+    rng.int(lo, hi) as i32
+}
+
+/// The ledger of one community: `site.persons` persons in households.
+pub fn ledger(site: &Site, county: &County, cal: &Calendar, rng: &mut Rng) -> Vec<Member> {
+    let mut members: Vec<Member> = Vec::with_capacity(site.persons);
+    let mut household = 0usize;
+    while members.len() < site.persons {
+        let size = (rng.weighted(&HOUSEHOLD_WEIGHTS) + 1).min(site.persons - members.len());
+        household += 1;
+        let head_male = rng.chance(0.55);
+        let head_age = draw_age(rng).max(22);
+        for k in 0..size {
+            let (male, age) = match k {
+                0 => (head_male, head_age),
+                // Spouse: the other sex, a similar age.
+                1 => (!head_male, (head_age + rng.int(-4, 4) as i32).max(20)),
+                // Grown children or a parent living with them.
+                _ if rng.chance(0.8) && head_age >= 40 => (rng.chance(0.5), (head_age - rng.int(20, 30) as i32).max(16)),
+                _ => (rng.chance(0.5), (head_age + rng.int(22, 30) as i32).min(90)),
+            };
+            let wanted_birth = cal.cutoff - Duration::days(i64::from(age) * 365 + rng.int(10, 355));
+            let number = site.first_person + members.len() as u64;
+            let (id, birth) = county.numbering.identify(&county.code, number, male, wanted_birth);
+            let adult = add_years(birth, 16);
+            let entered = if adult < cal.prev_start - Duration::days(60) {
+                let lo = adult.max(NaiveDate::from_ymd_opt(2008, 1, 1).expect("date"));
+                rng.date(lo.min(cal.prev_start - Duration::days(60)), cal.prev_start - Duration::days(30))
+            } else {
+                (adult + Duration::days(rng.int(0, 60))).min(cal.cutoff)
+            };
+            let capacity = !rng.chance(if age >= 60 { 0.12 } else { 0.03 });
+            members.push(Member {
+                row: Person {
+                    id,
+                    community: site.code.clone(),
+                    household: household_id(&site.code, household),
+                    male,
+                    birth,
+                    capacity,
+                    wants_work: None,
+                    entered,
+                    left: None,
+                    left_reason: None,
+                },
+                household,
+                role: Role::Free,
+                retires: add_years(birth, retirement_age(male)),
+                moved_from: None,
+            });
+        }
+    }
+    members
+}
+
+pub fn household_id(community: &str, serial: usize) -> String {
+    format!("{community}H{serial:05}")
+}
+
+/// Deaths among the old and those unable to work, in the two review years.
+/// They get no histories (their role is Inactive), so nobody deceased is
+/// ever counted.
+pub fn deaths(members: &mut [Member], cal: &Calendar, rng: &mut Rng) {
+    for m in members.iter_mut() {
+        if m.role == Role::Free && age_at(m.row.birth, cal.cutoff) >= 62 && rng.chance(0.025) {
+            m.role = Role::Inactive;
+            m.row.left = Some(rng.date(cal.prev_start, cal.cutoff - Duration::days(10)));
+            m.row.left_reason = Some("死亡");
+        }
+    }
+}
+
+/// Persons who moved here from another community of the county: their stay
+/// here begins after the old one ended (never on the same day twice).
+/// Returns the old ledger rows, to be written with this community's rows.
+pub fn movers(
+    members: &mut [Member],
+    from: Option<(usize, &str)>,
+    cal: &Calendar,
+    rng: &mut Rng,
+) -> Vec<Person> {
+    let Some((from_index, from_code)) = from else { return vec![] };
+    let mut old = vec![];
+    for m in members.iter_mut() {
+        let settled = m.row.entered < cal.prev_start
+            && age_at(m.row.birth, cal.prev_start) >= 20
+            && m.row.capacity
+            && m.retires > cal.extract;
+        if m.role != Role::Free || !settled || !rng.chance(0.02) {
+            continue;
+        }
+        let arrived = rng.date(cal.prev_start + Duration::days(20), cal.cutoff - Duration::days(40));
+        let left = arrived - Duration::days(rng.int(0, 20));
+        let was_entered = m.row.entered.min(left - Duration::days(400));
+        old.push(Person {
+            id: m.row.id.clone(),
+            community: from_code.to_string(),
+            household: format!("{from_code}Y{}{:03}", &m.row.community[6..], old.len() + 1),
+            male: m.row.male,
+            birth: m.row.birth,
+            capacity: true,
+            wants_work: Some(true),
+            entered: was_entered,
+            left: Some(left),
+            left_reason: Some("迁出"),
+        });
+        m.row.entered = arrived;
+        m.moved_from = Some(from_index);
+    }
+    old
+}

@@ -1,0 +1,111 @@
+//! The registry's own figures for one community, read off its generated rows
+//! by the definitions of indicators.md. The generator needs them to write
+//! honest claims into applications (and dishonest ones, a known distance
+//! away) and to find the records a pattern tampers with.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use chrono::NaiveDate;
+
+use super::model::{Batch, Job};
+
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Figures {
+    pub unemployed: usize,
+    pub reemployed: usize,
+    pub hardship: usize,
+    pub hardship_employed: usize,
+    pub new_jobs: usize,
+    pub zero_open: usize,
+}
+
+fn ratio(n: usize, d: usize) -> Option<f64> {
+    (d > 0).then(|| n as f64 / d as f64)
+}
+
+impl Figures {
+    pub fn reemployment_rate(&self) -> Option<f64> {
+        ratio(self.reemployed, self.unemployed)
+    }
+    pub fn hardship_rate(&self) -> Option<f64> {
+        ratio(self.hardship_employed, self.hardship)
+    }
+}
+
+fn covers(j: &Job, d: NaiveDate) -> bool {
+    j.started <= d && j.ended.is_none_or(|e| e >= d)
+}
+
+/// Jobs by person, over every community in the batch ("any community").
+fn jobs_by_person(batch: &Batch) -> BTreeMap<&str, Vec<usize>> {
+    let mut by: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+    for (k, j) in batch.employment.iter().enumerate() {
+        by.entry(j.person.as_str()).or_default().push(k);
+    }
+    by
+}
+
+/// Each person counted in `reemployed_in_period` of `community` for the
+/// period [start, cutoff], with the index of the job behind the count (their
+/// earliest qualifying start).
+pub fn counted_starts(batch: &Batch, community: &str, start: NaiveDate, cutoff: NaiveDate) -> BTreeMap<String, usize> {
+    let jobs = jobs_by_person(batch);
+    let mut counted: BTreeMap<String, usize> = BTreeMap::new();
+    for r in batch.unemployment.iter().filter(|r| r.community == community) {
+        let overlaps = r.registered <= cutoff && r.ended.is_none_or(|e| e >= start);
+        if !overlaps {
+            continue;
+        }
+        let lo = r.registered.max(start);
+        let best = jobs
+            .get(r.person.as_str())
+            .into_iter()
+            .flatten()
+            .filter(|&&k| (lo..=cutoff).contains(&batch.employment[k].started))
+            .min_by_key(|&&k| batch.employment[k].started);
+        if let Some(&k) = best {
+            let entry = counted.entry(r.person.clone()).or_insert(k);
+            if batch.employment[k].started < batch.employment[*entry].started {
+                *entry = k;
+            }
+        }
+    }
+    counted
+}
+
+pub fn figures(batch: &Batch, community: &str, start: NaiveDate, cutoff: NaiveDate) -> Figures {
+    let jobs = jobs_by_person(batch);
+    let unemployed: BTreeSet<&str> = batch
+        .unemployment
+        .iter()
+        .filter(|r| r.community == community && r.registered <= cutoff && r.ended.is_none_or(|e| e >= start))
+        .map(|r| r.person.as_str())
+        .collect();
+    let hardship: BTreeSet<&str> = batch
+        .hardship
+        .iter()
+        .filter(|h| h.community == community && h.designated <= cutoff && h.revoked.is_none_or(|r| r >= start))
+        .map(|h| h.person.as_str())
+        .collect();
+    let employed_at = |p: &str| jobs.get(p).is_some_and(|ks| ks.iter().any(|&k| covers(&batch.employment[k], cutoff)));
+    let new_jobs: BTreeSet<&str> = batch
+        .employment
+        .iter()
+        .filter(|j| j.community == community && (start..=cutoff).contains(&j.started))
+        .map(|j| j.person.as_str())
+        .collect();
+    let zero_open = batch
+        .zero_households
+        .iter()
+        .filter(|z| z.community == community && z.identified <= cutoff)
+        .filter(|z| z.cleared.is_none_or(|c| c > cutoff))
+        .count();
+    Figures {
+        unemployed: unemployed.len(),
+        reemployed: counted_starts(batch, community, start, cutoff).len(),
+        hardship: hardship.len(),
+        hardship_employed: hardship.iter().filter(|p| employed_at(p)).count(),
+        new_jobs: new_jobs.len(),
+        zero_open,
+    }
+}

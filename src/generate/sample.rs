@@ -1,0 +1,230 @@
+//! The bundled sample (`fullemp generate --out sample_data --sample`): the
+//! normal extract, written the way real bureau extracts arrive (mixed formats,
+//! Chinese headers, GB18030, a tab-separated file, every date and boolean
+//! spelling of the contract), with a handful of bad rows planted in the large
+//! tables, one for each reject reason, and a README that lists them.
+
+use std::fmt::Write as _;
+
+use super::model::{Batch, Row, Value};
+use super::writers::{BoolStyle, DateStyle, FileFormat, Headers, Layout, RateStyle, TextEncoding};
+use super::{Context, Options, Summary};
+use crate::contract::tables::Table;
+
+pub const COMMAND: &str = "fullemp generate --out sample_data --sample";
+
+pub fn layout(table: Table) -> Layout {
+    let mut l = Layout::plain(FileFormat::Csv, Headers::Canonical, TextEncoding::Utf8);
+    match table {
+        Table::Communities => l.booleans = BoolStyle::OneZero,
+        Table::Persons => {
+            l.headers = Headers::Chinese;
+            l.bom = true;
+            l.dates = DateStyle::Slash;
+            l.booleans = BoolStyle::YouWu;
+        }
+        Table::Unemployment => l.dates = DateStyle::Compact,
+        Table::Employment => l.dates = DateStyle::Rotating,
+        Table::Hardship => {
+            l.headers = Headers::Chinese;
+            l.encoding = TextEncoding::Gb18030;
+            l.dates = DateStyle::Chinese;
+        }
+        Table::ZeroHouseholds => l.dates = DateStyle::Dot,
+        Table::Services => l.delimiter = b'\t',
+        Table::Platform => l.format = FileFormat::Parquet,
+        Table::Applications => {
+            l.format = FileFormat::Xlsx;
+            l.booleans = BoolStyle::ShiFou;
+            l.rates = RateStyle::Percent;
+        }
+    }
+    l
+}
+
+/// A row written on purpose to be rejected.
+pub struct BadRow {
+    pub table: Table,
+    pub cells: Vec<Value>,
+    pub column: &'static str,
+    pub reason: &'static str,
+}
+
+/// Where a bad row went.
+#[derive(Debug, Clone)]
+pub struct Planted {
+    pub table: Table,
+    pub line: u64,
+    pub column: &'static str,
+    pub reason: &'static str,
+}
+
+fn column_index(table: Table, column: &str) -> usize {
+    table.spec().columns.iter().position(|c| c.name == column).expect("a contract column")
+}
+
+fn with<R: Row>(row: &R, edits: &[(&str, Value)]) -> Vec<Value> {
+    let mut cells = row.cells();
+    for (column, v) in edits {
+        cells[column_index(R::SPEC.table, column)] = v.clone();
+    }
+    cells
+}
+
+/// The bad rows planted after community `i`'s rows (a few communities carry
+/// one each). Each has a key of its own, but for the duplicate, so that it is
+/// rejected for the one reason the README gives.
+pub fn bad_rows(i: usize, batch: &Batch) -> Vec<BadRow> {
+    let Some(community) = batch.communities.first() else { return vec![] };
+    let code = community.code.as_str();
+    let person = batch.persons.iter().find(|p| p.community == code);
+    let registration = batch.unemployment.iter().find(|r| r.community == code);
+    let job = batch.employment.iter().find(|j| j.community == code);
+    let year = job.map_or(2021, |j| chrono::Datelike::year(&j.started));
+    let later = |p: &super::model::Person| Value::Date(p.entered + chrono::Duration::days(1));
+    let date = |m, d| Value::Date(chrono::NaiveDate::from_ymd_opt(year, m, d).expect("date"));
+    let bad = match (i, person, registration, job) {
+        (3, Some(p), _, _) => BadRow {
+            table: Table::Persons,
+            cells: with(p, &[("household_id", Value::Null), ("entered_on", later(p))]),
+            column: "household_id",
+            reason: "required cell empty",
+        },
+        (5, Some(p), _, _) => BadRow {
+            table: Table::Persons,
+            cells: with(p, &[("gender", Value::Raw("X".into())), ("entered_on", later(p))]),
+            column: "gender",
+            reason: "value outside the allowed set",
+        },
+        (7, Some(p), _, _) => BadRow { table: Table::Persons, cells: p.cells(), column: "person_id, community_code, entered_on", reason: "duplicate key" },
+        (11, _, Some(r), _) => BadRow {
+            table: Table::Unemployment,
+            cells: with(r, &[("registration_id", Value::Text(format!("U{code}X0001"))), ("registered_on", Value::Raw(format!("{year}-02-30")))]),
+            column: "registered_on",
+            reason: "unparseable date",
+        },
+        (15, _, _, Some(j)) => BadRow {
+            table: Table::Employment,
+            cells: with(j, &[("record_id", Value::Text(format!("E{code}X0001"))), ("employment_type", Value::Raw("打零工".into()))]),
+            column: "employment_type",
+            reason: "value outside the allowed set",
+        },
+        (19, _, _, Some(j)) => BadRow {
+            table: Table::Employment,
+            cells: with(
+                j,
+                &[("record_id", Value::Text(format!("E{code}X0002"))), ("started_on", date(6, 10)), ("ended_on", date(5, 1))],
+            ),
+            column: "ended_on",
+            reason: "end date before start date",
+        },
+        (23, _, Some(r), _) => BadRow { table: Table::Unemployment, cells: r.cells(), column: "registration_id", reason: "duplicate key" },
+        _ => return vec![],
+    };
+    vec![bad]
+}
+
+fn describe(l: &Layout) -> String {
+    let mut parts = vec![match l.format {
+        FileFormat::Csv => "CSV".to_string(),
+        FileFormat::Parquet => "Parquet".to_string(),
+        FileFormat::Xlsx => "XLSX".to_string(),
+    }];
+    if l.format == FileFormat::Csv {
+        parts.push(match (l.encoding, l.bom) {
+            (TextEncoding::Gb18030, _) => "GB18030".into(),
+            (TextEncoding::Utf8, true) => "UTF-8 with BOM".into(),
+            (TextEncoding::Utf8, false) => "UTF-8".into(),
+        });
+        parts.push(if l.delimiter == b'\t' { "tab-separated".into() } else { "comma-separated".into() });
+    }
+    parts.push(if l.headers == Headers::Chinese { "Chinese headers".into() } else { "canonical headers".into() });
+    if l.format != FileFormat::Parquet {
+        parts.push(
+            match l.dates {
+                DateStyle::Iso => "dates `2021-03-05`",
+                DateStyle::Slash => "dates `2021/03/05`",
+                DateStyle::Dot => "dates `2021.03.05`",
+                DateStyle::Compact => "dates `20210305`",
+                DateStyle::Chinese => "dates `2021年3月5日`",
+                DateStyle::Rotating => "dates rotating row by row through `2021-03-05`, `2021/03/05`, `20210305`, `2021年3月5日`",
+            }
+            .into(),
+        );
+        parts.push(
+            match l.booleans {
+                BoolStyle::TrueFalse => "booleans `true/false`",
+                BoolStyle::OneZero => "booleans `1/0`",
+                BoolStyle::YesNo => "booleans `Y/N`",
+                BoolStyle::ShiFou => "booleans `是/否`",
+                BoolStyle::YouWu => "booleans `有/无`",
+            }
+            .into(),
+        );
+    }
+    if l.rates == RateStyle::Percent {
+        parts.push("rates as percentages (`85.7%`)".into());
+    }
+    parts.join(", ")
+}
+
+pub fn readme(options: &Options, ctx: &Context, summary: &Summary) -> String {
+    let mut s = String::new();
+    let _ = writeln!(s, "# sample_data: a synthetic extract\n");
+    let _ = writeln!(
+        s,
+        "Made by the project's own generator, with no real person's data: every identifier is synthetic \
+         (valid by construction, or spoiled on purpose where a pattern says so), phone numbers begin with 0 \
+         after the area code and so reach nobody. Regenerate it, byte for byte, with:\n"
+    );
+    let _ = writeln!(s, "```\n{COMMAND}\n```\n");
+    let _ = writeln!(
+        s,
+        "That is {} communities in {} counties, {} persons per community on average (about {} persons), \
+         seed {}, review year {}, fraud share {}.",
+        options.communities,
+        ctx.geo.counties.len(),
+        options.persons_per_community,
+        summary.persons,
+        options.seed,
+        options.year,
+        options.fraud_share
+    );
+    if let Some(t) = summary.latest_recorded_at {
+        let _ = writeln!(
+            s,
+            "The extract's own date (its latest `recorded_at`) is {}: past the {}-12-31 cut-off, so that both \
+             the annual review (`pipelines/annual-review-2021.toml`) and the nightly run (`as_of = \"extract\"`) \
+             work, and jobs that ended soon after the cut-off are visible.",
+            t.format("%Y-%m-%d %H:%M:%S"),
+            options.year
+        );
+    }
+    let _ = writeln!(s, "\n## Files\n\n| file | rows | layout |\n| --- | ---: | --- |");
+    for spec in crate::contract::tables::ALL {
+        let l = layout(spec.table);
+        let rows = summary.rows.get(spec.name).copied().unwrap_or(0);
+        let _ = writeln!(s, "| `{}.{}` | {rows} | {} |", spec.name, l.format.extension(), describe(&l));
+    }
+    let _ = writeln!(
+        s,
+        "| `ground_truth.csv` | {} | not a table: the injected patterns (`community_code,pattern,county`; community_code empty for county-level patterns) |",
+        summary.truth.len()
+    );
+    let _ = writeln!(
+        s,
+        "\n## Planted bad rows\n\nEach must be rejected (and nothing else). Lines count the header as line 1. \
+         They are far below the 1 % `max_reject_ratio` of their tables.\n\n| file | line | column | reason |\n| --- | ---: | --- | --- |"
+    );
+    for p in &summary.planted {
+        let l = layout(p.table);
+        let _ = writeln!(s, "| `{}.{}` | {} | {} | {} |", p.table.name(), l.format.extension(), p.line, p.column, p.reason);
+    }
+    let _ = writeln!(s, "\n## Injected patterns\n\n| pattern | community | county |\n| --- | --- | --- |");
+    for t in &summary.truth {
+        let who = if t.community_code.is_empty() { "(the whole county)".to_string() } else { format!("`{}`", t.community_code) };
+        let _ = writeln!(s, "| `{}` | {who} | {} |", t.pattern, t.county);
+    }
+    let _ = writeln!(s, "\nHow each pattern is injected: `docs/generator.md`.");
+    s
+}
