@@ -51,20 +51,26 @@ pub struct Knobs {
 
 impl Knobs {
     pub fn for_profile(profile: Profile, rng: &mut Rng) -> Knobs {
-        let (r, h, u) = match profile {
-            Profile::Normal => (rng.normal(0.82, 0.07).clamp(0.71, 0.95), rng.uniform(0.84, 1.0), rng.uniform(0.013, 0.034)),
-            Profile::High => (rng.uniform(0.93, 1.0), rng.uniform(0.95, 1.0), rng.uniform(0.008, 0.02)),
-            Profile::Failing => (rng.uniform(0.52, 0.64), rng.uniform(0.62, 0.86), rng.uniform(0.03, 0.05)),
-            Profile::Tiny => (1.0, 1.0, 0.0),
+        let (r, u) = match profile {
+            Profile::Normal => (rng.normal(0.82, 0.07).clamp(0.71, 0.95), rng.uniform(0.013, 0.034)),
+            Profile::High => (rng.uniform(0.93, 1.0), rng.uniform(0.008, 0.02)),
+            Profile::Failing => (rng.uniform(0.52, 0.64), rng.uniform(0.03, 0.05)),
+            Profile::Tiny => (1.0, 0.0),
+        };
+        let h = match profile {
+            Profile::Normal => rng.uniform(0.78, 0.98),
+            Profile::High => rng.uniform(0.9, 1.0),
+            Profile::Failing => rng.uniform(0.62, 0.86),
+            Profile::Tiny => 1.0,
         };
         let failing = profile == Profile::Failing;
         Knobs {
             reemployment: r,
-            reemployment_prev: (r + rng.normal(0.0, 0.035)).clamp(0.45, 1.0),
+            reemployment_prev: (r + rng.normal(0.0, 0.05)).clamp(0.45, 1.0),
             unemployed_share: rng.uniform(0.11, 0.17),
             unemployment_rate: u,
             hardship: h,
-            hardship_prev: (h + rng.normal(0.0, 0.03)).clamp(0.5, 1.0),
+            hardship_prev: (h + rng.normal(0.0, 0.08)).clamp(0.5, 1.0),
             hardship_share: rng.uniform(0.07, 0.10),
             forced_counts: false,
             avoid_below_threshold: false,
@@ -298,7 +304,9 @@ impl<'a> Builder<'a> {
             band_counts(planned.max(o_prev))
         } else {
             let u = planned.max(o_prev);
-            (u, if k.tiny { u } else { self.rng.round(k.reemployment * u as f64).min(u) })
+            let r = if k.tiny { u } else { self.rng.round(k.reemployment * u as f64).min(u) };
+            // Every community of some size has somebody still registered.
+            (if !k.tiny && r == u { u + 1 } else { u }, r)
         };
         if k.avoid_below_threshold && u_year > 0 {
             let rate = r_year as f64 / u_year as f64;
@@ -365,7 +373,8 @@ impl<'a> Builder<'a> {
                     self.register(i, registered, None, None);
                 }
             } else {
-                let ended = self.rng.date((registered + Duration::days(30)).min(a), a);
+                // Ended within the year, so that it still overlaps it.
+                let ended = self.rng.date((registered + Duration::days(30)).max(s).min(a), a);
                 self.register(i, registered, Some(ended), Some("其他"));
             }
         }

@@ -357,3 +357,4 @@ fn write_truth(path: &Path, truth: &[Truth]) -> Result<()> {
     }
     std::fs::write(path, text).map_err(|e| Error::Internal(anyhow::anyhow!("{}: {e}", path.display())))
 }
+

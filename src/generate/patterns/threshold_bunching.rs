@@ -19,6 +19,6 @@ pub fn prepare(knobs: &mut Knobs, profile: Profile, rank: usize, rng: &mut Rng) 
     let near = knobs.reemployment < 0.85 || rank < AT_LEAST;
     if profile != Profile::Tiny && profile != Profile::Failing && near {
         knobs.forced_counts = true;
-        knobs.reemployment_prev = 0.72 + rng.normal(0.0, 0.03);
+        knobs.reemployment_prev = 0.74 + rng.normal(0.0, 0.06);
     }
 }
