@@ -1045,3 +1045,38 @@ fn a_county_only_its_own_group_could_take_is_an_error_naming_it() {
     assert_eq!(e.exit_code(), 2);
     assert!(e.to_string().contains("新华区"), "{e}");
 }
+
+#[test]
+fn the_shipped_annual_review_calendar_ends_publicity_on_8_february() {
+    let path =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("pipelines/annual-review-2021.toml");
+    let pipeline = fullemp::config::Pipeline::load(&path).unwrap();
+    let p = fullemp::ratings::publicity(&pipeline.review, &pipeline.rules.publicity)
+        .unwrap()
+        .unwrap();
+    assert_eq!((p.start, p.end), (d(2022, 1, 28), d(2022, 2, 8)));
+}
+
+#[test]
+fn an_empty_extract_rates_nothing_and_fails_nothing() {
+    let case = Case::new(&[]);
+    let out = case.rate();
+    assert_eq!(out.ratings.height(), 0);
+    assert_eq!(
+        out.ratings.column("verdict").unwrap().dtype(),
+        &DataType::String
+    );
+    assert_eq!(
+        out.ratings.column("score").unwrap().dtype(),
+        &DataType::Float64
+    );
+    assert_eq!(out.shortlist.height(), 0);
+    assert_eq!(out.spot_checks.height(), 0);
+    assert_eq!(
+        out.spot_checks
+            .column("inclusion_probability")
+            .unwrap()
+            .dtype(),
+        &DataType::Float64
+    );
+}
