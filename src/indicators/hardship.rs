@@ -16,13 +16,22 @@ pub fn hardship_persons(hardship: LazyFrame, p: &Period) -> LazyFrame {
 }
 
 fn count(frame: LazyFrame, name: &str) -> LazyFrame {
-    frame.group_by([col("community_code")]).agg([col("person_id").n_unique().cast(DataType::Int64).alias(name)])
+    frame
+        .group_by([col("community_code")])
+        .agg([col("person_id")
+            .n_unique()
+            .cast(DataType::Int64)
+            .alias(name)])
 }
 
 /// community_code, hardship_persons, hardship_employed.
 pub fn hardship(hardship: LazyFrame, employment: LazyFrame, p: &Period) -> LazyFrame {
     let h = hardship_persons(hardship, p);
-    let employed = h.clone().semi_join(employed_persons_at(employment, p), col("person_id"), col("person_id"));
+    let employed = h.clone().semi_join(
+        employed_persons_at(employment, p),
+        col("person_id"),
+        col("person_id"),
+    );
     count(h, "hardship_persons").join(
         count(employed, "hardship_employed"),
         [col("community_code")],
@@ -33,6 +42,12 @@ pub fn hardship(hardship: LazyFrame, employment: LazyFrame, p: &Period) -> LazyF
 
 /// community_code, assisted: of H, those with a service delivered in P in any community.
 pub fn assisted(hardship: LazyFrame, services: LazyFrame, p: &Period) -> LazyFrame {
-    let served = services.filter(within("delivered_on", p)).select([col("person_id")]).unique(None, UniqueKeepStrategy::Any);
-    count(hardship_persons(hardship, p).semi_join(served, col("person_id"), col("person_id")), "assisted")
+    let served = services
+        .filter(within("delivered_on", p))
+        .select([col("person_id")])
+        .unique(None, UniqueKeepStrategy::Any);
+    count(
+        hardship_persons(hardship, p).semi_join(served, col("person_id"), col("person_id")),
+        "assisted",
+    )
 }

@@ -9,5 +9,8 @@ pub fn new_jobs(employment: LazyFrame, p: &Period) -> LazyFrame {
     employment
         .filter(within("started_on", p))
         .group_by([col("community_code")])
-        .agg([col("person_id").n_unique().cast(DataType::Int64).alias("new_jobs")])
+        .agg([col("person_id")
+            .n_unique()
+            .cast(DataType::Int64)
+            .alias("new_jobs")])
 }

@@ -52,7 +52,13 @@ pub const INDICATORS: [&str; 21] = [
 ];
 
 /// The identification columns every community table starts with.
-pub const IDENTIFICATION: [&str; 5] = ["community_code", "community_name", "county", "street", "year"];
+pub const IDENTIFICATION: [&str; 5] = [
+    "community_code",
+    "community_name",
+    "county",
+    "street",
+    "year",
+];
 
 /// Counts that are 0, not null, when nobody qualifies (their tables are required).
 const COUNTS_FROM_REQUIRED: [&str; 12] = [
@@ -89,17 +95,30 @@ pub fn compute(
     let as_of = period::resolve_as_of(as_of, recorded, event)?;
     let periods = period::periods(as_of, years)?;
     let frame = compute_periods(tables, &periods, rules)?;
-    Ok(Indicators { frame, as_of, periods })
+    Ok(Indicators {
+        frame,
+        as_of,
+        periods,
+    })
 }
 
 /// The extract's own dates: its latest `recorded_at`, and its latest date in
 /// any event table.
-pub fn extract_dates(tables: &BTreeMap<Table, DataFrame>) -> PolarsResult<(Option<NaiveDate>, Option<NaiveDate>)> {
+pub fn extract_dates(
+    tables: &BTreeMap<Table, DataFrame>,
+) -> PolarsResult<(Option<NaiveDate>, Option<NaiveDate>)> {
     let max_date = |t: Table, c: &str| -> PolarsResult<Option<NaiveDate>> {
-        let Some(df) = tables.get(&t) else { return Ok(None) };
-        let s = df.column(c)?.as_materialized_series().cast(&DataType::Date)?;
+        let Some(df) = tables.get(&t) else {
+            return Ok(None);
+        };
+        let s = df
+            .column(c)?
+            .as_materialized_series()
+            .cast(&DataType::Date)?;
         let days = s.to_physical_repr().i32()?.max();
-        Ok(days.map(|d| NaiveDate::from_ymd_opt(1970, 1, 1).expect("epoch") + chrono::Duration::days(d.into())))
+        Ok(days.map(|d| {
+            NaiveDate::from_ymd_opt(1970, 1, 1).expect("epoch") + chrono::Duration::days(d.into())
+        }))
     };
     let recorded = max_date(Table::Employment, "recorded_at")?;
     let events = [
@@ -142,7 +161,11 @@ pub fn compute_periods(
     let optional = |t: Table| tables.get(&t).map(|df| df.clone().lazy());
     let mut per_year = Vec::with_capacity(periods.len());
     for p in periods {
-        let (persons, unemployment, employment) = (get(Table::Persons)?, get(Table::Unemployment)?, get(Table::Employment)?);
+        let (persons, unemployment, employment) = (
+            get(Table::Persons)?,
+            get(Table::Unemployment)?,
+            get(Table::Employment)?,
+        );
         let (hardship, zero) = (get(Table::Hardship)?, get(Table::ZeroHouseholds)?);
         let parts = vec![
             labor_force::labor_force(persons, employment.clone(), p, rules),
@@ -152,10 +175,20 @@ pub fn compute_periods(
             jobs::new_jobs(employment, p),
         ];
         let mut plan = get(Table::Communities)?
-            .select([col("community_code"), col("community_name"), col("county"), col("street")])
-            .with_column(lit(p.year as i64).alias("year"));
+            .select([
+                col("community_code"),
+                col("community_name"),
+                col("county"),
+                col("street"),
+            ])
+            .with_column(lit(p.year as i64).cast(DataType::Int64).alias("year"));
         let join = |plan: LazyFrame, part: LazyFrame| {
-            plan.join(part, [col("community_code")], [col("community_code")], JoinArgs::new(JoinType::Left))
+            plan.join(
+                part,
+                [col("community_code")],
+                [col("community_code")],
+                JoinArgs::new(JoinType::Left),
+            )
         };
         for part in parts {
             plan = join(plan, part);
@@ -182,10 +215,15 @@ pub fn compute_periods(
         let plan = plan
             .with_columns(COUNTS_FROM_REQUIRED.map(|c| col(c).fill_null(lit(0i64))))
             .with_columns([
-                ratio("registered_unemployed", col("employed") + col("registered_unemployed"))
-                    .alias("registered_unemployment_rate"),
-                ratio("reemployed_in_period", col("unemployed_in_period")).alias("reemployment_rate"),
-                ratio("hardship_employed", col("hardship_persons")).alias("hardship_employment_rate"),
+                ratio(
+                    "registered_unemployed",
+                    col("employed") + col("registered_unemployed"),
+                )
+                .alias("registered_unemployment_rate"),
+                ratio("reemployed_in_period", col("unemployed_in_period"))
+                    .alias("reemployment_rate"),
+                ratio("hardship_employed", col("hardship_persons"))
+                    .alias("hardship_employment_rate"),
                 col("hardship_persons").alias("assistance_targets"),
                 if services.is_some() {
                     ratio("assisted", col("hardship_persons"))
@@ -194,9 +232,16 @@ pub fn compute_periods(
                 }
                 .alias("assistance_coverage"),
             ])
-            .select(IDENTIFICATION.iter().chain(INDICATORS.iter()).map(|c| col(*c)).collect::<Vec<_>>());
+            .select(
+                IDENTIFICATION
+                    .iter()
+                    .chain(INDICATORS.iter())
+                    .map(|c| col(*c))
+                    .collect::<Vec<_>>(),
+            );
         per_year.push(plan);
     }
     let all = concat(per_year, UnionArgs::default())?;
-    all.sort(["year", "community_code"], SortMultipleOptions::default()).collect()
+    all.sort(["year", "community_code"], SortMultipleOptions::default())
+        .collect()
 }

@@ -43,44 +43,62 @@ pub fn periods(as_of: NaiveDate, years: Option<&[i32]>) -> Result<Vec<Period>> {
 /// The cut-off date for an `AsOf`: a date as given; today in Asia/Shanghai
 /// (UTC+8, no daylight saving); or the extract's own date, its latest
 /// `recorded_at`, failing that its latest event date.
-pub fn resolve_as_of(as_of: AsOf, latest_recorded: Option<NaiveDate>, latest_event: Option<NaiveDate>) -> Result<NaiveDate> {
+pub fn resolve_as_of(
+    as_of: AsOf,
+    latest_recorded: Option<NaiveDate>,
+    latest_event: Option<NaiveDate>,
+) -> Result<NaiveDate> {
     match as_of {
         AsOf::Date(d) => Ok(d),
         AsOf::Today => Ok((chrono::Utc::now() + chrono::Duration::hours(8)).date_naive()),
         AsOf::Extract => latest_recorded.or(latest_event).ok_or_else(|| {
-            Error::contract("as_of = \"extract\" needs a date in the extract, but its event tables hold none")
+            Error::contract(
+                "as_of = \"extract\" needs a date in the extract, but its event tables hold none",
+            )
         }),
     }
 }
 
+/// A date literal. polars turns a bare `NaiveDate` literal into a datetime,
+/// which would make date arithmetic come out in the wrong unit.
 pub fn date(d: NaiveDate) -> Expr {
-    lit(d)
+    lit(d).cast(DataType::Date)
 }
 
 /// A ledger row is active at d: entered on or before d, not yet left.
 pub fn active_at(d: NaiveDate) -> Expr {
-    col("entered_on").lt_eq(date(d)).and(col("left_on").is_null().or(col("left_on").gt(date(d))))
+    col("entered_on")
+        .lt_eq(date(d))
+        .and(col("left_on").is_null().or(col("left_on").gt(date(d))))
 }
 
 /// An employment record covers d: started on or before d, ending on or after d.
 pub fn covers(d: NaiveDate) -> Expr {
-    col("started_on").lt_eq(date(d)).and(col("ended_on").is_null().or(col("ended_on").gt_eq(date(d))))
+    col("started_on")
+        .lt_eq(date(d))
+        .and(col("ended_on").is_null().or(col("ended_on").gt_eq(date(d))))
 }
 
 /// An unemployment registration is open at d: registered on or before d, not
 /// ended on or before d.
 pub fn open_at(d: NaiveDate) -> Expr {
-    col("registered_on").lt_eq(date(d)).and(col("ended_on").is_null().or(col("ended_on").gt(date(d))))
+    col("registered_on")
+        .lt_eq(date(d))
+        .and(col("ended_on").is_null().or(col("ended_on").gt(date(d))))
 }
 
 /// A spell [start, end] overlaps P: begins on or before A, ends (if at all) on or after S.
 pub fn overlaps(start: &str, end: &str, p: &Period) -> Expr {
-    col(start).lt_eq(date(p.cutoff)).and(col(end).is_null().or(col(end).gt_eq(date(p.start))))
+    col(start)
+        .lt_eq(date(p.cutoff))
+        .and(col(end).is_null().or(col(end).gt_eq(date(p.start))))
 }
 
 /// A date column lies in P, both ends included.
 pub fn within(column: &str, p: &Period) -> Expr {
-    col(column).gt_eq(date(p.start)).and(col(column).lt_eq(date(p.cutoff)))
+    col(column)
+        .gt_eq(date(p.start))
+        .and(col(column).lt_eq(date(p.cutoff)))
 }
 
 /// Whole years from `birth_date` to d: the birthday itself counts.
@@ -92,10 +110,22 @@ pub fn age_at(d: NaiveDate) -> Expr {
         .month()
         .cast(DataType::Int32)
         .gt(lit(d.month() as i32))
-        .or(b.clone().dt().month().cast(DataType::Int32).eq(lit(d.month() as i32)).and(
-            b.clone().dt().day().cast(DataType::Int32).gt(lit(d.day() as i32)),
-        ));
-    lit(d.year()) - b.dt().year().cast(DataType::Int32) - when(before_birthday).then(lit(1i32)).otherwise(lit(0i32))
+        .or(b
+            .clone()
+            .dt()
+            .month()
+            .cast(DataType::Int32)
+            .eq(lit(d.month() as i32))
+            .and(
+                b.clone()
+                    .dt()
+                    .day()
+                    .cast(DataType::Int32)
+                    .gt(lit(d.day() as i32)),
+            ));
+    lit(d.year())
+        - b.dt().year().cast(DataType::Int32)
+        - when(before_birthday).then(lit(1i32)).otherwise(lit(0i32))
 }
 
 /// Days from a date column to another date expression (end − start).
@@ -105,7 +135,9 @@ pub fn days_between(start: Expr, end: Expr) -> Expr {
 
 /// The later of a date column and a fixed date.
 pub fn later_of(column: &str, d: NaiveDate) -> Expr {
-    when(col(column).gt(date(d))).then(col(column)).otherwise(date(d))
+    when(col(column).gt(date(d)))
+        .then(col(column))
+        .otherwise(date(d))
 }
 
 #[cfg(test)]
@@ -119,8 +151,22 @@ mod tests {
     #[test]
     fn years_default_to_as_of_year_and_the_one_before() {
         let p = periods(d(2021, 11, 30), None).unwrap();
-        assert_eq!(p[0], Period { year: 2020, start: d(2020, 1, 1), cutoff: d(2020, 12, 31) });
-        assert_eq!(p[1], Period { year: 2021, start: d(2021, 1, 1), cutoff: d(2021, 11, 30) });
+        assert_eq!(
+            p[0],
+            Period {
+                year: 2020,
+                start: d(2020, 1, 1),
+                cutoff: d(2020, 12, 31)
+            }
+        );
+        assert_eq!(
+            p[1],
+            Period {
+                year: 2021,
+                start: d(2021, 1, 1),
+                cutoff: d(2021, 11, 30)
+            }
+        );
         assert!(periods(d(2021, 11, 30), Some(&[2022])).is_err());
     }
 

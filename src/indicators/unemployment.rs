@@ -5,11 +5,16 @@
 use chrono::Duration;
 use polars::prelude::*;
 
-use super::period::{Period, later_of, open_at, overlaps};
+use super::period::{Period, date, later_of, open_at, overlaps};
 use crate::config::rules::IndicatorRules;
 
 fn distinct_persons(frame: LazyFrame, name: &str) -> LazyFrame {
-    frame.group_by([col("community_code")]).agg([col("person_id").n_unique().cast(DataType::Int64).alias(name)])
+    frame
+        .group_by([col("community_code")])
+        .agg([col("person_id")
+            .n_unique()
+            .cast(DataType::Int64)
+            .alias(name)])
 }
 
 /// Registrations in the community that overlap P.
@@ -20,7 +25,11 @@ pub fn registrations_in_period(unemployment: LazyFrame, p: &Period) -> LazyFrame
 /// (community_code, person_id, started_on) of R: for a registration of theirs
 /// in the community overlapping P, an employment record (any community) that
 /// starts in [max(S, registered_on), A]. One row per qualifying start.
-pub fn reemployment_starts(unemployment: LazyFrame, employment: LazyFrame, p: &Period) -> LazyFrame {
+pub fn reemployment_starts(
+    unemployment: LazyFrame,
+    employment: LazyFrame,
+    p: &Period,
+) -> LazyFrame {
     let regs = registrations_in_period(unemployment, p).select([
         col("community_code"),
         col("person_id"),
@@ -33,21 +42,47 @@ pub fn reemployment_starts(unemployment: LazyFrame, employment: LazyFrame, p: &P
         col("record_id"),
         col("community_code").alias("employment_community_code"),
     ]);
-    regs.inner_join(starts, col("person_id"), col("person_id")).filter(
-        col("started_on").gt_eq(later_of("registered_on", p.start)).and(col("started_on").lt_eq(lit(p.cutoff))),
-    )
+    regs.inner_join(starts, col("person_id"), col("person_id"))
+        .filter(
+            col("started_on")
+                .gt_eq(later_of("registered_on", p.start))
+                .and(col("started_on").lt_eq(date(p.cutoff))),
+        )
 }
 
 /// community_code, registered_unemployed, unemployed_in_period,
 /// reemployed_in_period, long_term_unemployed.
-pub fn unemployment(unemployment: LazyFrame, employment: LazyFrame, p: &Period, rules: &IndicatorRules) -> LazyFrame {
+pub fn unemployment(
+    unemployment: LazyFrame,
+    employment: LazyFrame,
+    p: &Period,
+    rules: &IndicatorRules,
+) -> LazyFrame {
     let open = unemployment.clone().filter(open_at(p.cutoff));
     // More than long_term_days before A: A − registered_on > long_term_days.
     let long_term_before = p.cutoff - Duration::days(rules.long_term_days);
-    let long_term = open.clone().filter(col("registered_on").lt(lit(long_term_before)));
+    let long_term = open
+        .clone()
+        .filter(col("registered_on").lt(date(long_term_before)));
     let keys = [col("community_code")];
-    let join = |a: LazyFrame, b: LazyFrame| a.join(b, keys.clone(), keys.clone(), JoinArgs::new(JoinType::Full).with_coalesce(JoinCoalesce::CoalesceColumns));
-    let u = distinct_persons(registrations_in_period(unemployment.clone(), p), "unemployed_in_period");
-    let r = distinct_persons(reemployment_starts(unemployment, employment, p), "reemployed_in_period");
-    join(join(join(distinct_persons(open, "registered_unemployed"), u), r), distinct_persons(long_term, "long_term_unemployed"))
+    let join = |a: LazyFrame, b: LazyFrame| {
+        a.join(
+            b,
+            keys.clone(),
+            keys.clone(),
+            JoinArgs::new(JoinType::Full).with_coalesce(JoinCoalesce::CoalesceColumns),
+        )
+    };
+    let u = distinct_persons(
+        registrations_in_period(unemployment.clone(), p),
+        "unemployed_in_period",
+    );
+    let r = distinct_persons(
+        reemployment_starts(unemployment, employment, p),
+        "reemployed_in_period",
+    );
+    join(
+        join(join(distinct_persons(open, "registered_unemployed"), u), r),
+        distinct_persons(long_term, "long_term_unemployed"),
+    )
 }
