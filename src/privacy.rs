@@ -24,13 +24,18 @@ pub struct Pseudonymizer {
 
 impl std::fmt::Debug for Pseudonymizer {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Pseudonymizer").field("source", &self.source).finish_non_exhaustive()
+        f.debug_struct("Pseudonymizer")
+            .field("source", &self.source)
+            .finish_non_exhaustive()
     }
 }
 
 impl Pseudonymizer {
     pub fn from_key(key: impl Into<Vec<u8>>, source: impl Into<String>) -> Pseudonymizer {
-        Pseudonymizer { key: key.into(), source: source.into() }
+        Pseudonymizer {
+            key: key.into(),
+            source: source.into(),
+        }
     }
 
     /// The key from `FULLEMP_PII_KEY`, else the pipeline's key file, else the
@@ -40,11 +45,17 @@ impl Pseudonymizer {
             if k.trim().is_empty() {
                 return Err(Error::usage(format!("{KEY_ENV} is set but empty")));
             }
-            return Ok(Pseudonymizer::from_key(k.trim().as_bytes(), format!("environment {KEY_ENV}")));
+            return Ok(Pseudonymizer::from_key(
+                k.trim().as_bytes(),
+                format!("environment {KEY_ENV}"),
+            ));
         }
         if let Some(f) = key_file {
             let key = read_key(f)?;
-            return Ok(Pseudonymizer::from_key(key, format!("key file {}", f.display())));
+            return Ok(Pseudonymizer::from_key(
+                key,
+                format!("key file {}", f.display()),
+            ));
         }
         let f = output_dir.join(DEFAULT_KEY_FILE);
         if !f.exists() {
@@ -52,13 +63,17 @@ impl Pseudonymizer {
             tracing::info!(file = %f.display(), "created a new pseudonym key file (owner-only)");
         }
         let key = read_key(&f)?;
-        Ok(Pseudonymizer::from_key(key, format!("key file {}", f.display())))
+        Ok(Pseudonymizer::from_key(
+            key,
+            format!("key file {}", f.display()),
+        ))
     }
 
     /// The 16-hex-character pseudonym of an identifier (normalised: trimmed,
     /// upper-case, so `x` and `X` give the same key).
     pub fn person_key(&self, identifier: &str) -> String {
-        let mut mac = <Hmac<Sha256> as KeyInit>::new_from_slice(&self.key).expect("HMAC takes any key length");
+        let mut mac = <Hmac<Sha256> as KeyInit>::new_from_slice(&self.key)
+            .expect("HMAC takes any key length");
         mac.update(identifier.trim().to_ascii_uppercase().as_bytes());
         let digest = mac.finalize().into_bytes();
         hex::encode(&digest[..8])
@@ -66,8 +81,12 @@ impl Pseudonymizer {
 }
 
 fn read_key(path: &Path) -> Result<Vec<u8>> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| Error::usage(format!("cannot read the pseudonym key file {}: {e}", path.display())))?;
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        Error::usage(format!(
+            "cannot read the pseudonym key file {}: {e}",
+            path.display()
+        ))
+    })?;
     let key = text.trim();
     if key.len() < 16 {
         return Err(Error::usage(format!(
@@ -126,9 +145,15 @@ mod tests {
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
-            assert_eq!(std::fs::metadata(&f).unwrap().permissions().mode() & 0o777, 0o600);
+            assert_eq!(
+                std::fs::metadata(&f).unwrap().permissions().mode() & 0o777,
+                0o600
+            );
         }
         let b = Pseudonymizer::load(None, dir.path()).unwrap();
-        assert_eq!(a.person_key("11010519491231002X"), b.person_key("11010519491231002X"));
+        assert_eq!(
+            a.person_key("11010519491231002X"),
+            b.person_key("11010519491231002X")
+        );
     }
 }

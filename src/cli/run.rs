@@ -11,8 +11,10 @@ use fullemp::config::AsOf;
 /// The run is written to <out>/runs/<run_id>/ and <out>/latest is switched to
 /// it only once it is complete; a run that fails publishes nothing.
 #[derive(Debug, clap::Args)]
-#[command(after_help = "Examples:\n  fullemp run\n  fullemp run --pipeline pipelines/annual-review-2021.toml\n  \
-                        fullemp run --input /data/extract-20211231 --as-of 2021-12-31 --out /srv/fullemp")]
+#[command(
+    after_help = "Examples:\n  fullemp run\n  fullemp run --pipeline pipelines/annual-review-2021.toml\n  \
+                        fullemp run --input /data/extract-20211231 --as-of 2021-12-31 --out /srv/fullemp"
+)]
 pub struct Args {
     /// Pipeline file (TOML): input folder, output folder, cut-off, years, rules.
     #[arg(long, value_name = "FILE", default_value = "pipelines/nightly.toml")]
@@ -40,7 +42,8 @@ pub fn parse_as_of(s: &str) -> std::result::Result<AsOf, String> {
 }
 
 pub fn execute(args: Args) -> Result<()> {
-    let pipeline = super::validate::load_pipeline(&args.pipeline, args.input, args.out, args.as_of)?;
+    let pipeline =
+        super::validate::load_pipeline(&args.pipeline, args.input, args.out, args.as_of)?;
     let outcome = fullemp::run::run(&pipeline, &fullemp::run::Options { force: args.force })?;
     println!("{outcome}");
     Ok(())

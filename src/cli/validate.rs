@@ -13,7 +13,9 @@ use fullemp::{Error, Result};
 /// pipeline's `max_reject_ratio`. Identity numbers in rejected cells are
 /// masked (first 6 and last 4 characters kept).
 #[derive(Debug, clap::Args)]
-#[command(after_help = "Examples:\n  fullemp validate\n  fullemp validate --input /data/extract-20211231")]
+#[command(
+    after_help = "Examples:\n  fullemp validate\n  fullemp validate --input /data/extract-20211231"
+)]
 pub struct Args {
     /// Pipeline file (TOML), for the input folder and per-table reading overrides.
     #[arg(long, value_name = "FILE", default_value = "pipelines/nightly.toml")]
@@ -32,7 +34,10 @@ pub fn load_pipeline(
     as_of: Option<AsOf>,
 ) -> Result<Pipeline> {
     if !path.exists() {
-        return Err(Error::usage(format!("pipeline file {} does not exist", path.display())));
+        return Err(Error::usage(format!(
+            "pipeline file {} does not exist",
+            path.display()
+        )));
     }
     let mut p = Pipeline::load(path)?;
     if let Some(i) = input {

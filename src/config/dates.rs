@@ -20,10 +20,19 @@ pub fn parse_date(s: &str) -> Option<NaiveDate> {
         .collect();
     let mut parts = normalised.split('-');
     let (y, m, d) = (parts.next()?, parts.next()?, parts.next()?);
-    if parts.next().is_some() || y.len() != 4 || m.is_empty() || m.len() > 2 || d.is_empty() || d.len() > 2 {
+    if parts.next().is_some()
+        || y.len() != 4
+        || m.is_empty()
+        || m.len() > 2
+        || d.is_empty()
+        || d.len() > 2
+    {
         return None;
     }
-    if ![y, m, d].iter().all(|p| p.bytes().all(|b| b.is_ascii_digit())) {
+    if ![y, m, d]
+        .iter()
+        .all(|p| p.bytes().all(|b| b.is_ascii_digit()))
+    {
         return None;
     }
     NaiveDate::from_ymd_opt(y.parse().ok()?, m.parse().ok()?, d.parse().ok()?)
@@ -37,7 +46,9 @@ pub fn date_from_value(v: &toml::Value) -> Result<NaiveDate, String> {
                 .ok_or_else(|| format!("{dt} is not a calendar date")),
             _ => Err(format!("{dt} is not a plain date (expected YYYY-MM-DD)")),
         },
-        toml::Value::String(s) => parse_date(s).ok_or_else(|| format!("\"{s}\" is not a date (expected YYYY-MM-DD)")),
+        toml::Value::String(s) => {
+            parse_date(s).ok_or_else(|| format!("\"{s}\" is not a date (expected YYYY-MM-DD)"))
+        }
         other => Err(format!("{other} is not a date (expected YYYY-MM-DD)")),
     }
 }
@@ -56,7 +67,9 @@ pub fn de_opt_date<'de, D: Deserializer<'de>>(d: D) -> Result<Option<NaiveDate>,
 /// serde adapter for a list of dates.
 pub fn de_dates<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<NaiveDate>, D::Error> {
     let v = Vec::<toml::Value>::deserialize(d)?;
-    v.iter().map(|x| date_from_value(x).map_err(serde::de::Error::custom)).collect()
+    v.iter()
+        .map(|x| date_from_value(x).map_err(serde::de::Error::custom))
+        .collect()
 }
 
 #[cfg(test)]
@@ -66,7 +79,14 @@ mod tests {
     #[test]
     fn every_contract_spelling() {
         let want = NaiveDate::from_ymd_opt(2021, 12, 31);
-        for s in ["2021-12-31", "2021/12/31", "2021.12.31", "20211231", "2021年12月31日", " 2021-12-31 "] {
+        for s in [
+            "2021-12-31",
+            "2021/12/31",
+            "2021.12.31",
+            "20211231",
+            "2021年12月31日",
+            " 2021-12-31 ",
+        ] {
             assert_eq!(parse_date(s), want, "{s}");
         }
         assert_eq!(parse_date("2021/1/5"), NaiveDate::from_ymd_opt(2021, 1, 5));
@@ -74,7 +94,16 @@ mod tests {
 
     #[test]
     fn impossible_dates_fail() {
-        for s in ["2021-02-30", "2021-13-01", "20210230", "2021-12", "21-12-31", "abc", "", "2021-12-31-1"] {
+        for s in [
+            "2021-02-30",
+            "2021-13-01",
+            "20210230",
+            "2021-12",
+            "21-12-31",
+            "abc",
+            "",
+            "2021-12-31-1",
+        ] {
             assert_eq!(parse_date(s), None, "{s}");
         }
     }

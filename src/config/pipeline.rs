@@ -37,8 +37,9 @@ impl AsOf {
 
     fn from_value(v: &toml::Value) -> std::result::Result<AsOf, String> {
         match v {
-            toml::Value::String(s) => AsOf::parse(s)
-                .ok_or_else(|| format!("\"{s}\" is not \"extract\", \"today\" or a date (YYYY-MM-DD)")),
+            toml::Value::String(s) => AsOf::parse(s).ok_or_else(|| {
+                format!("\"{s}\" is not \"extract\", \"today\" or a date (YYYY-MM-DD)")
+            }),
             other => date_from_value(other).map(AsOf::Date),
         }
     }
@@ -211,7 +212,11 @@ impl Pipeline {
             city_name: default_city_name(),
             inputs: BTreeMap::new(),
             review: Review::default(),
-            rules_source: RulesSource { file: None, inline: false, sha256: rules_sha256(&rules) },
+            rules_source: RulesSource {
+                file: None,
+                inline: false,
+                sha256: rules_sha256(&rules),
+            },
             rules,
         }
     }
@@ -222,11 +227,21 @@ impl Pipeline {
 
     /// Reads and checks a pipeline file.
     pub fn load(path: &Path) -> Result<Pipeline> {
-        let bad = |message: String| Error::Pipeline { file: path.to_path_buf(), message };
-        let text = std::fs::read_to_string(path).map_err(|e| bad(format!("cannot read it: {e}")))?;
+        let bad = |message: String| Error::Pipeline {
+            file: path.to_path_buf(),
+            message,
+        };
+        let text =
+            std::fs::read_to_string(path).map_err(|e| bad(format!("cannot read it: {e}")))?;
         let file: PipelineFile = toml::from_str(&text).map_err(|e| bad(e.to_string()))?;
         let base = path.parent().unwrap_or(Path::new(".")).to_path_buf();
-        let resolve = |p: &Path| if p.is_absolute() { p.to_path_buf() } else { base.join(p) };
+        let resolve = |p: &Path| {
+            if p.is_absolute() {
+                p.to_path_buf()
+            } else {
+                base.join(p)
+            }
+        };
 
         let as_of = match &file.as_of {
             None => AsOf::Extract,
@@ -240,10 +255,15 @@ impl Pipeline {
         }
         if let Some(years) = &file.years {
             if years.is_empty() {
-                return Err(bad("key `years`: an empty list (expected one or more years, or leave the key out)".into()));
+                return Err(bad(
+                    "key `years`: an empty list (expected one or more years, or leave the key out)"
+                        .into(),
+                ));
             }
             if let Some(y) = years.iter().find(|y| !(1900..=2200).contains(*y)) {
-                return Err(bad(format!("key `years`: {y} is not a plausible year (expected 1900–2200)")));
+                return Err(bad(format!(
+                    "key `years`: {y} is not a plausible year (expected 1900–2200)"
+                )));
             }
         }
         let mut inputs = BTreeMap::new();
@@ -251,7 +271,11 @@ impl Pipeline {
             let table = Table::from_name(&name).ok_or_else(|| {
                 bad(format!(
                     "unknown key `input.{name}`: expected one of {}",
-                    crate::contract::tables::ALL.iter().map(|s| s.name).collect::<Vec<_>>().join(", ")
+                    crate::contract::tables::ALL
+                        .iter()
+                        .map(|s| s.name)
+                        .collect::<Vec<_>>()
+                        .join(", ")
                 ))
             })?;
             let spec = table.spec();
@@ -259,7 +283,11 @@ impl Pipeline {
                 if spec.column(canonical).is_none() {
                     return Err(bad(format!(
                         "unknown key `input.{name}.columns.{canonical}`: {name} has no such column (expected one of {})",
-                        spec.columns.iter().map(|c| c.name).collect::<Vec<_>>().join(", ")
+                        spec.columns
+                            .iter()
+                            .map(|c| c.name)
+                            .collect::<Vec<_>>()
+                            .join(", ")
                     )));
                 }
             }
@@ -270,7 +298,9 @@ impl Pipeline {
         let rules = load_rules(path, rules_file.as_deref(), file.rules.as_ref())?;
         for group in &file.review.assessment_groups {
             if group.name.trim().is_empty() {
-                return Err(bad("key `review.assessment_groups.name`: an empty name".into()));
+                return Err(bad(
+                    "key `review.assessment_groups.name`: an empty name".into()
+                ));
             }
         }
         Ok(Pipeline {
@@ -302,12 +332,21 @@ fn rules_sha256(rules: &Rules) -> String {
 }
 
 /// The default rules, overlaid by the rules file, overlaid by the inline table.
-fn load_rules(pipeline: &Path, rules_file: Option<&Path>, inline: Option<&toml::Table>) -> Result<Rules> {
-    let mut merged: toml::Table = toml::from_str(DEFAULT_RULES_TOML).expect("embedded default rules parse");
+fn load_rules(
+    pipeline: &Path,
+    rules_file: Option<&Path>,
+    inline: Option<&toml::Table>,
+) -> Result<Rules> {
+    let mut merged: toml::Table =
+        toml::from_str(DEFAULT_RULES_TOML).expect("embedded default rules parse");
     let mut sources = vec![];
     if let Some(f) = rules_file {
-        let bad = |message: String| Error::Pipeline { file: f.to_path_buf(), message };
-        let text = std::fs::read_to_string(f).map_err(|e| bad(format!("cannot read the rules file: {e}")))?;
+        let bad = |message: String| Error::Pipeline {
+            file: f.to_path_buf(),
+            message,
+        };
+        let text = std::fs::read_to_string(f)
+            .map_err(|e| bad(format!("cannot read the rules file: {e}")))?;
         let table: toml::Table = toml::from_str(&text).map_err(|e| bad(e.to_string()))?;
         overlay(&mut merged, &table, "", f)?;
         sources.push(f.to_path_buf());
@@ -316,14 +355,22 @@ fn load_rules(pipeline: &Path, rules_file: Option<&Path>, inline: Option<&toml::
         overlay(&mut merged, t, "rules.", pipeline)?;
         sources.push(pipeline.to_path_buf());
     }
-    let blame = sources.last().cloned().unwrap_or_else(|| pipeline.to_path_buf());
+    let blame = sources
+        .last()
+        .cloned()
+        .unwrap_or_else(|| pipeline.to_path_buf());
     let rules: Rules = toml::Value::Table(merged)
         .try_into()
-        .map_err(|e: toml::de::Error| Error::Pipeline { file: blame.clone(), message: format!("rules: {e}") })?;
-    rules.check().map_err(|(key, value, expected)| Error::Pipeline {
-        file: blame,
-        message: format!("key `{key}`: {value} is not valid (expected {expected})"),
-    })?;
+        .map_err(|e: toml::de::Error| Error::Pipeline {
+            file: blame.clone(),
+            message: format!("rules: {e}"),
+        })?;
+    rules
+        .check()
+        .map_err(|(key, value, expected)| Error::Pipeline {
+            file: blame,
+            message: format!("key `{key}`: {value} is not valid (expected {expected})"),
+        })?;
     Ok(rules)
 }
 
@@ -341,30 +388,41 @@ fn overlay(base: &mut toml::Table, top: &toml::Table, prefix: &str, file: &Path)
             });
         };
         match (slot, v) {
-            (toml::Value::Table(b), toml::Value::Table(t)) => overlay(b, t, &format!("{key}."), file)?,
+            (toml::Value::Table(b), toml::Value::Table(t)) => {
+                overlay(b, t, &format!("{key}."), file)?
+            }
             (toml::Value::Table(_), other) => {
                 return Err(Error::Pipeline {
                     file: file.to_path_buf(),
-                    message: format!("key `{key}`: {other} is not valid (expected a table of keys)"),
+                    message: format!(
+                        "key `{key}`: {other} is not valid (expected a table of keys)"
+                    ),
                 });
             }
             (slot, toml::Value::Table(_)) => {
                 return Err(Error::Pipeline {
                     file: file.to_path_buf(),
-                    message: format!("key `{key}`: a table is not valid (expected a value like {slot})"),
+                    message: format!(
+                        "key `{key}`: a table is not valid (expected a value like {slot})"
+                    ),
                 });
             }
             (slot, v) => {
                 if std::mem::discriminant(slot) != std::mem::discriminant(v)
-                    && !(matches!(slot, toml::Value::Float(_)) && matches!(v, toml::Value::Integer(_)))
+                    && !(matches!(slot, toml::Value::Float(_))
+                        && matches!(v, toml::Value::Integer(_)))
                 {
                     return Err(Error::Pipeline {
                         file: file.to_path_buf(),
-                        message: format!("key `{key}`: {v} is not valid (expected a value like {slot})"),
+                        message: format!(
+                            "key `{key}`: {v} is not valid (expected a value like {slot})"
+                        ),
                     });
                 }
                 *slot = match (&*slot, v) {
-                    (toml::Value::Float(_), toml::Value::Integer(i)) => toml::Value::Float(*i as f64),
+                    (toml::Value::Float(_), toml::Value::Integer(i)) => {
+                        toml::Value::Float(*i as f64)
+                    }
                     _ => v.clone(),
                 };
             }
@@ -386,7 +444,11 @@ mod tests {
     #[test]
     fn unknown_key_names_key_and_file() {
         let dir = tempfile::tempdir().unwrap();
-        let p = write(dir.path(), "p.toml", "input_dir = \"in\"\noutput_dir = \"out\"\nbogus = 1\n");
+        let p = write(
+            dir.path(),
+            "p.toml",
+            "input_dir = \"in\"\noutput_dir = \"out\"\nbogus = 1\n",
+        );
         let e = Pipeline::load(&p).unwrap_err();
         let msg = e.to_string();
         assert!(msg.contains("bogus") && msg.contains("p.toml"), "{msg}");
@@ -402,7 +464,10 @@ mod tests {
             "input_dir = \"in\"\noutput_dir = \"out\"\n[rules.reinspection]\nmin_reemploymnet_rate = 0.7\n",
         );
         let msg = Pipeline::load(&p).unwrap_err().to_string();
-        assert!(msg.contains("rules.reinspection.min_reemploymnet_rate"), "{msg}");
+        assert!(
+            msg.contains("rules.reinspection.min_reemploymnet_rate"),
+            "{msg}"
+        );
 
         let p = write(
             dir.path(),
@@ -410,7 +475,10 @@ mod tests {
             "input_dir = \"in\"\noutput_dir = \"out\"\n[rules.reinspection]\nmin_reemployment_rate = 1.7\n",
         );
         let msg = Pipeline::load(&p).unwrap_err().to_string();
-        assert!(msg.contains("reinspection.min_reemployment_rate") && msg.contains("1.7"), "{msg}");
+        assert!(
+            msg.contains("reinspection.min_reemployment_rate") && msg.contains("1.7"),
+            "{msg}"
+        );
         assert!(msg.contains("expected a fraction"), "{msg}");
 
         let p = write(
@@ -419,13 +487,20 @@ mod tests {
             "input_dir = \"in\"\noutput_dir = \"out\"\n[rules.spot_check]\nfraction = \"much\"\n",
         );
         let msg = Pipeline::load(&p).unwrap_err().to_string();
-        assert!(msg.contains("spot_check.fraction") && msg.contains("much"), "{msg}");
+        assert!(
+            msg.contains("spot_check.fraction") && msg.contains("much"),
+            "{msg}"
+        );
     }
 
     #[test]
     fn rules_file_overlays_defaults_and_paths_resolve_from_the_file() {
         let dir = tempfile::tempdir().unwrap();
-        write(dir.path(), "rules.toml", "[indicators]\nclearance_days = 45\n");
+        write(
+            dir.path(),
+            "rules.toml",
+            "[indicators]\nclearance_days = 45\n",
+        );
         let p = write(
             dir.path(),
             "p.toml",
@@ -437,16 +512,27 @@ mod tests {
         assert_eq!(pl.rules.reinspection.min_reemployment_rate, 0.8);
         assert_eq!(pl.rules.indicators.long_term_days, 180);
         assert_eq!(pl.input_dir, dir.path().join("in"));
-        assert_eq!(pl.as_of, AsOf::Date(NaiveDate::from_ymd_opt(2021, 12, 31).unwrap()));
+        assert_eq!(
+            pl.as_of,
+            AsOf::Date(NaiveDate::from_ymd_opt(2021, 12, 31).unwrap())
+        );
     }
 
     #[test]
     fn bad_as_of_and_unknown_table() {
         let dir = tempfile::tempdir().unwrap();
-        let p = write(dir.path(), "p.toml", "input_dir = \"in\"\noutput_dir = \"out\"\nas_of = \"yesterday\"\n");
+        let p = write(
+            dir.path(),
+            "p.toml",
+            "input_dir = \"in\"\noutput_dir = \"out\"\nas_of = \"yesterday\"\n",
+        );
         let msg = Pipeline::load(&p).unwrap_err().to_string();
         assert!(msg.contains("as_of") && msg.contains("yesterday"), "{msg}");
-        let p = write(dir.path(), "q.toml", "input_dir = \"in\"\noutput_dir = \"out\"\n[input.people]\nsheet = \"x\"\n");
+        let p = write(
+            dir.path(),
+            "q.toml",
+            "input_dir = \"in\"\noutput_dir = \"out\"\n[input.people]\nsheet = \"x\"\n",
+        );
         let msg = Pipeline::load(&p).unwrap_err().to_string();
         assert!(msg.contains("input.people"), "{msg}");
         let p = write(
@@ -466,7 +552,10 @@ mod tests {
             assert_eq!(p.rules.reinspection.min_reemployment_rate, 0.70);
         }
         let annual = Pipeline::load(&root.join("annual-review-2021.toml")).unwrap();
-        assert_eq!(annual.as_of, AsOf::Date(NaiveDate::from_ymd_opt(2021, 12, 31).unwrap()));
+        assert_eq!(
+            annual.as_of,
+            AsOf::Date(NaiveDate::from_ymd_opt(2021, 12, 31).unwrap())
+        );
         assert!(annual.review.publicity_start.is_some());
         assert!(!annual.review.assessment_groups.is_empty());
     }

@@ -211,18 +211,43 @@ impl Rules {
     /// Checks the values serde cannot: ranges and orderings. Returns
     /// (key, value, expected) of the first offending key.
     pub fn check(&self) -> Result<(), (String, String, String)> {
-        fn bad(key: &str, value: impl ToString, expected: &str) -> Result<(), (String, String, String)> {
+        fn bad(
+            key: &str,
+            value: impl ToString,
+            expected: &str,
+        ) -> Result<(), (String, String, String)> {
             Err((key.to_string(), value.to_string(), expected.to_string()))
         }
         let fractions = [
-            ("reinspection.min_reemployment_rate", self.reinspection.min_reemployment_rate),
-            ("reinspection.min_hardship_employment_rate", self.reinspection.min_hardship_employment_rate),
-            ("reinspection.max_registered_unemployment_rate", self.reinspection.max_registered_unemployment_rate),
-            ("reinspection.min_assistance_coverage", self.reinspection.min_assistance_coverage),
+            (
+                "reinspection.min_reemployment_rate",
+                self.reinspection.min_reemployment_rate,
+            ),
+            (
+                "reinspection.min_hardship_employment_rate",
+                self.reinspection.min_hardship_employment_rate,
+            ),
+            (
+                "reinspection.max_registered_unemployment_rate",
+                self.reinspection.max_registered_unemployment_rate,
+            ),
+            (
+                "reinspection.min_assistance_coverage",
+                self.reinspection.min_assistance_coverage,
+            ),
             ("spot_check.fraction", self.spot_check.fraction),
-            ("detectors.reemployment_without_record.min_share", self.detectors.reemployment_without_record.min_share),
-            ("detectors.employer_concentration.max_share", self.detectors.employer_concentration.max_share),
-            ("detectors.cutoff_window_dressing.short_share", self.detectors.cutoff_window_dressing.short_share),
+            (
+                "detectors.reemployment_without_record.min_share",
+                self.detectors.reemployment_without_record.min_share,
+            ),
+            (
+                "detectors.employer_concentration.max_share",
+                self.detectors.employer_concentration.max_share,
+            ),
+            (
+                "detectors.cutoff_window_dressing.short_share",
+                self.detectors.cutoff_window_dressing.short_share,
+            ),
         ];
         for (key, v) in fractions {
             if !(0.0..=1.0).contains(&v) {
@@ -231,10 +256,18 @@ impl Rules {
         }
         let ind = &self.indicators;
         if ind.min_working_age < 0 || ind.retirement_age_male <= ind.min_working_age {
-            return bad("indicators.retirement_age_male", ind.retirement_age_male, "an age above min_working_age");
+            return bad(
+                "indicators.retirement_age_male",
+                ind.retirement_age_male,
+                "an age above min_working_age",
+            );
         }
         if ind.retirement_age_female <= ind.min_working_age {
-            return bad("indicators.retirement_age_female", ind.retirement_age_female, "an age above min_working_age");
+            return bad(
+                "indicators.retirement_age_female",
+                ind.retirement_age_female,
+                "an age above min_working_age",
+            );
         }
         for (key, v) in [
             ("indicators.clearance_days", ind.clearance_days),
@@ -248,30 +281,57 @@ impl Rules {
             }
         }
         if self.publicity.working_days < 1 {
-            return bad("publicity.working_days", self.publicity.working_days, "a whole number of 1 or more");
+            return bad(
+                "publicity.working_days",
+                self.publicity.working_days,
+                "a whole number of 1 or more",
+            );
         }
         let s = &self.score;
         if s.star_bands.len() != 5 || s.star_bands.windows(2).any(|w| w[0] > w[1]) {
-            return bad("score.star_bands", format!("{:?}", s.star_bands), "five ascending scores");
+            return bad(
+                "score.star_bands",
+                format!("{:?}", s.star_bands),
+                "five ascending scores",
+            );
         }
         for (key, c) in [
             ("score.reemployment_rate", s.reemployment_rate),
             ("score.hardship_employment_rate", s.hardship_employment_rate),
-            ("score.registered_unemployment_rate", s.registered_unemployment_rate),
+            (
+                "score.registered_unemployment_rate",
+                s.registered_unemployment_rate,
+            ),
             ("score.assistance_coverage", s.assistance_coverage),
-            ("score.new_jobs_per_100_labor_force", s.new_jobs_per_100_labor_force),
+            (
+                "score.new_jobs_per_100_labor_force",
+                s.new_jobs_per_100_labor_force,
+            ),
         ] {
             if c.weight < 0.0 {
                 return bad(&format!("{key}.weight"), c.weight, "a weight of 0 or more");
             }
             if c.zero_at == c.full_at {
-                return bad(&format!("{key}.full_at"), c.full_at, "a value different from zero_at");
+                return bad(
+                    &format!("{key}.full_at"),
+                    c.full_at,
+                    "a value different from zero_at",
+                );
             }
         }
         let alphas = [
-            ("detectors.cutoff_window_dressing.alpha", self.detectors.cutoff_window_dressing.alpha),
-            ("detectors.threshold_bunching.alpha", self.detectors.threshold_bunching.alpha),
-            ("detectors.digit_heaping.alpha", self.detectors.digit_heaping.alpha),
+            (
+                "detectors.cutoff_window_dressing.alpha",
+                self.detectors.cutoff_window_dressing.alpha,
+            ),
+            (
+                "detectors.threshold_bunching.alpha",
+                self.detectors.threshold_bunching.alpha,
+            ),
+            (
+                "detectors.digit_heaping.alpha",
+                self.detectors.digit_heaping.alpha,
+            ),
         ];
         for (key, v) in alphas {
             if !(v > 0.0 && v < 1.0) {

@@ -20,7 +20,11 @@ pub fn gb11643_check_char(first17: &str) -> Option<char> {
     if b.len() != 17 || !b.iter().all(u8::is_ascii_digit) {
         return None;
     }
-    let sum: u32 = b.iter().zip(ID_WEIGHTS).map(|(d, w)| u32::from(d - b'0') * w).sum();
+    let sum: u32 = b
+        .iter()
+        .zip(ID_WEIGHTS)
+        .map(|(d, w)| u32::from(d - b'0') * w)
+        .sum();
     Some(ID_CHECK[(sum % 11) as usize] as char)
 }
 
@@ -49,7 +53,9 @@ pub fn gb11643_birth_date(id: &str) -> Option<NaiveDate> {
 
 /// The GB 32100 alphabet; a symbol's value is its position.
 const CODE_ALPHABET: &[u8; 31] = b"0123456789ABCDEFGHJKLMNPQRTUWXY";
-const CODE_WEIGHTS: [u32; 17] = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28];
+const CODE_WEIGHTS: [u32; 17] = [
+    1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28,
+];
 
 fn code_value(c: u8) -> Option<u32> {
     CODE_ALPHABET.iter().position(|&a| a == c).map(|p| p as u32)
@@ -84,7 +90,10 @@ pub fn gb32100_valid(code: &str) -> bool {
 pub fn looks_like_identity(s: &str) -> bool {
     let b = s.as_bytes();
     match b.len() {
-        18 => b[..17].iter().all(u8::is_ascii_digit) && (b[17].is_ascii_digit() || b[17] == b'X' || b[17] == b'x'),
+        18 => {
+            b[..17].iter().all(u8::is_ascii_digit)
+                && (b[17].is_ascii_digit() || b[17] == b'X' || b[17] == b'x')
+        }
         15 => b.iter().all(u8::is_ascii_digit),
         _ => false,
     }
@@ -143,12 +152,18 @@ mod tests {
     fn standard_example_passes_and_every_other_check_character_fails() {
         let id = "11010519491231002X";
         assert!(gb11643_valid(id));
-        assert!(gb11643_valid("11010519491231002x"), "lower-case x is accepted");
+        assert!(
+            gb11643_valid("11010519491231002x"),
+            "lower-case x is accepted"
+        );
         for c in "0123456789".chars() {
             let altered = format!("{}{c}", &id[..17]);
             assert!(!gb11643_valid(&altered), "{altered} must fail");
         }
-        assert_eq!(gb11643_birth_date(id), NaiveDate::from_ymd_opt(1949, 12, 31));
+        assert_eq!(
+            gb11643_birth_date(id),
+            NaiveDate::from_ymd_opt(1949, 12, 31)
+        );
     }
 
     #[test]
@@ -168,9 +183,15 @@ mod tests {
         let code = format!("{body}{c}");
         assert!(gb32100_valid(&code));
         for alt in CODE_ALPHABET.iter().map(|&b| b as char).filter(|&a| a != c) {
-            assert!(!gb32100_valid(&format!("{body}{alt}")), "altered check {alt} must fail");
+            assert!(
+                !gb32100_valid(&format!("{body}{alt}")),
+                "altered check {alt} must fail"
+            );
         }
-        assert!(!gb32100_valid("91410400MA40000AI1"), "I is outside the alphabet");
+        assert!(
+            !gb32100_valid("91410400MA40000AI1"),
+            "I is outside the alphabet"
+        );
     }
 
     #[test]
@@ -183,7 +204,10 @@ mod tests {
     #[test]
     fn masking_keeps_six_and_four() {
         assert_eq!(mask("11010519491231002X"), "110105********002X");
-        assert_eq!(mask_identities_in("id 11010519491231002X here"), "id 110105********002X here");
+        assert_eq!(
+            mask_identities_in("id 11010519491231002X here"),
+            "id 110105********002X here"
+        );
         assert_eq!(mask_identities_in("line 12, 2021"), "line 12, 2021");
     }
 }

@@ -29,18 +29,43 @@ pub struct Column {
     /// A person identifier (GB 11643): checked and marked, and masked wherever
     /// it could be printed.
     pub identity: bool,
+    /// The value an empty cell of an optional boolean column takes.
+    pub default: Option<bool>,
 }
 
 const fn col(name: &'static str, kind: Kind, required: bool, chinese: &'static str) -> Column {
-    Column { name, kind, required, chinese, allowed: &[], range: None, identity: false }
+    Column {
+        name,
+        kind,
+        required,
+        chinese,
+        allowed: &[],
+        range: None,
+        identity: false,
+        default: None,
+    }
 }
 
 const fn person(name: &'static str, chinese: &'static str) -> Column {
-    Column { name, kind: Kind::Str, required: true, chinese, allowed: &[], range: None, identity: true }
+    Column {
+        name,
+        kind: Kind::Str,
+        required: true,
+        chinese,
+        allowed: &[],
+        range: None,
+        identity: true,
+        default: None,
+    }
 }
 
 const fn one_of(mut c: Column, allowed: &'static [&'static str]) -> Column {
     c.allowed = allowed;
+    c
+}
+
+const fn defaulting(mut c: Column, value: bool) -> Column {
+    c.default = Some(value);
     c
 }
 
@@ -92,9 +117,14 @@ pub const COMMUNITIES: TableSpec = TableSpec {
         col("county", Str, true, "所在区县"),
         col("street", Str, true, "所在街道"),
         col("provincial_year", Int, false, "认定为省级充分就业社区年份"),
-        col("provincial_star_year", Int, false, "认定为省级星级充分就业社区年份"),
+        col(
+            "provincial_star_year",
+            Int,
+            false,
+            "认定为省级星级充分就业社区年份",
+        ),
         within(col("provincial_stars", Int, false, "省级星级"), 1, 5),
-        col("national", Bool, false, "是否国家级"),
+        defaulting(col("national", Bool, false, "是否国家级"), false),
         col("city_year", Int, false, "认定为市级充分就业社区年份"),
         within(col("city_stars", Int, false, "市级星级"), 1, 5),
         col("contact_name", Str, false, "联系人"),
@@ -116,7 +146,7 @@ pub const PERSONS: TableSpec = TableSpec {
         col("gender", Gender, true, "性别"),
         col("birth_date", Date, true, "出生日期"),
         col("labor_capacity", Bool, true, "有无劳动能力"),
-        col("wants_work", Bool, false, "就业意愿"),
+        defaulting(col("wants_work", Bool, false, "就业意愿"), true),
         col("entered_on", Date, true, "登记日期"),
         col("left_on", Date, false, "注销日期"),
         one_of(col("left_reason", Str, false, "注销原因"), LEFT_REASONS),
@@ -153,7 +183,10 @@ pub const EMPLOYMENT: TableSpec = TableSpec {
         col("community_code", Str, true, "社区代码"),
         col("employer_name", Str, false, "用人单位名称"),
         col("employer_code", Str, false, "统一社会信用代码"),
-        one_of(col("employment_type", Str, true, "就业形式"), EMPLOYMENT_TYPES),
+        one_of(
+            col("employment_type", Str, true, "就业形式"),
+            EMPLOYMENT_TYPES,
+        ),
         col("started_on", Date, true, "就业日期"),
         col("ended_on", Date, false, "终止日期"),
         col("recorded_at", Datetime, false, "录入时间"),
@@ -235,10 +268,28 @@ pub const APPLICATIONS: TableSpec = TableSpec {
         col("community_code", Str, true, "社区代码"),
         col("year", Int, true, "年度"),
         one_of(col("applied_level", Str, true, "申报类型"), APPLIED_LEVELS),
-        col("claimed_reemployment_rate", Rate, false, "自报登记失业人员就业率"),
-        col("claimed_hardship_employment_rate", Rate, false, "自报就业困难人员就业率"),
-        within(col("claimed_new_jobs", Int, false, "自报新增就业人数"), 0, i64::MAX),
-        within(col("claimed_zero_households", Int, false, "自报零就业家庭户数"), 0, i64::MAX),
+        col(
+            "claimed_reemployment_rate",
+            Rate,
+            false,
+            "自报登记失业人员就业率",
+        ),
+        col(
+            "claimed_hardship_employment_rate",
+            Rate,
+            false,
+            "自报就业困难人员就业率",
+        ),
+        within(
+            col("claimed_new_jobs", Int, false, "自报新增就业人数"),
+            0,
+            i64::MAX,
+        ),
+        within(
+            col("claimed_zero_households", Int, false, "自报零就业家庭户数"),
+            0,
+            i64::MAX,
+        ),
         col("street_recommends", Bool, false, "街道推荐"),
         col("county_recommends", Bool, false, "县区推荐"),
         col("submitted_on", Date, false, "申报日期"),
@@ -262,7 +313,9 @@ pub const ALL: [&TableSpec; 9] = [
 
 impl Table {
     pub fn spec(self) -> &'static TableSpec {
-        ALL.iter().find(|s| s.table == self).expect("every table has a spec")
+        ALL.iter()
+            .find(|s| s.table == self)
+            .expect("every table has a spec")
     }
 
     pub fn name(self) -> &'static str {

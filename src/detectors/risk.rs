@@ -16,7 +16,9 @@ use crate::config::rules::RiskRules;
 pub fn risk_scores(findings: &[Finding], rules: &RiskRules) -> PolarsResult<DataFrame> {
     let mut per: BTreeMap<(String, i32), ([i64; 3], Vec<&'static str>)> = BTreeMap::new();
     for f in findings {
-        let Some(code) = &f.community_code else { continue };
+        let Some(code) = &f.community_code else {
+            continue;
+        };
         let entry = per.entry((code.clone(), f.year)).or_default();
         let i = match f.severity {
             Severity::High => 0,
@@ -30,8 +32,14 @@ pub fn risk_scores(findings: &[Finding], rules: &RiskRules) -> PolarsResult<Data
     }
     let mut codes = Vec::new();
     let mut years = Vec::new();
-    let (mut score, mut high, mut medium, mut low, mut verify, mut flags) =
-        (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    let (mut score, mut high, mut medium, mut low, mut verify, mut flags) = (
+        Vec::new(),
+        Vec::new(),
+        Vec::new(),
+        Vec::new(),
+        Vec::new(),
+        Vec::new(),
+    );
     for ((code, year), (n, mut names)) in per {
         codes.push(code);
         years.push(year as i64);

@@ -1,2 +1,247 @@
-//! Per-community indicators (indicators.md): typed frames → one row per
-//! community and year.
+//! Stage 2, typed frames → one row per community and review year with every
+//! indicator of indicators.md. One lazy plan per year, collected once.
+//!
+//! Counts are of distinct persons (households for the zero-household counts)
+//! and are 0 when nobody qualifies; a rate whose denominator is 0 is null; an
+//! indicator built on a missing optional table is null.
+
+pub mod hardship;
+pub mod jobs;
+pub mod labor_force;
+pub mod period;
+pub mod platform;
+pub mod services;
+pub mod unemployment;
+pub mod zero_households;
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
+use polars::prelude::*;
+
+use crate::config::AsOf;
+use crate::config::rules::IndicatorRules;
+use crate::contract::Table;
+use crate::error::Result;
+pub use period::Period;
+
+/// The published indicator columns, in order, after the community's
+/// identification (community_code, community_name, county, street, year).
+pub const INDICATORS: [&str; 21] = [
+    "labor_force",
+    "employed",
+    "registered_unemployed",
+    "registered_unemployment_rate",
+    "unemployed_in_period",
+    "reemployed_in_period",
+    "reemployment_rate",
+    "hardship_persons",
+    "hardship_employed",
+    "hardship_employment_rate",
+    "zero_households",
+    "zero_households_open",
+    "zero_households_overdue",
+    "zero_households_max_days",
+    "new_jobs",
+    "long_term_unemployed",
+    "assistance_targets",
+    "assisted",
+    "assistance_coverage",
+    "services_delivered",
+    "platform_ok",
+];
+
+/// The identification columns every community table starts with.
+pub const IDENTIFICATION: [&str; 5] = [
+    "community_code",
+    "community_name",
+    "county",
+    "street",
+    "year",
+];
+
+/// Counts that are 0, not null, when nobody qualifies (their tables are required).
+const COUNTS_FROM_REQUIRED: [&str; 12] = [
+    "labor_force",
+    "employed",
+    "registered_unemployed",
+    "unemployed_in_period",
+    "reemployed_in_period",
+    "hardship_persons",
+    "hardship_employed",
+    "zero_households",
+    "zero_households_open",
+    "zero_households_overdue",
+    "new_jobs",
+    "long_term_unemployed",
+];
+
+/// The indicators and the dates they were computed for.
+#[derive(Debug, Clone)]
+pub struct Indicators {
+    pub frame: DataFrame,
+    pub as_of: NaiveDate,
+    pub periods: Vec<Period>,
+}
+
+/// Resolves the cut-off and years, then computes every indicator.
+pub fn compute(
+    tables: &BTreeMap<Table, DataFrame>,
+    rules: &IndicatorRules,
+    as_of: AsOf,
+    years: Option<&[i32]>,
+) -> Result<Indicators> {
+    let (recorded, event) = extract_dates(tables)?;
+    let as_of = period::resolve_as_of(as_of, recorded, event)?;
+    let periods = period::periods(as_of, years)?;
+    let frame = compute_periods(tables, &periods, rules)?;
+    Ok(Indicators {
+        frame,
+        as_of,
+        periods,
+    })
+}
+
+/// The extract's own dates: its latest `recorded_at`, and its latest date in
+/// any event table.
+pub fn extract_dates(
+    tables: &BTreeMap<Table, DataFrame>,
+) -> PolarsResult<(Option<NaiveDate>, Option<NaiveDate>)> {
+    let max_date = |t: Table, c: &str| -> PolarsResult<Option<NaiveDate>> {
+        let Some(df) = tables.get(&t) else {
+            return Ok(None);
+        };
+        let s = df
+            .column(c)?
+            .as_materialized_series()
+            .cast(&DataType::Date)?;
+        let days = s.to_physical_repr().i32()?.max();
+        Ok(days.map(|d| {
+            NaiveDate::from_ymd_opt(1970, 1, 1).expect("epoch") + chrono::Duration::days(d.into())
+        }))
+    };
+    let recorded = max_date(Table::Employment, "recorded_at")?;
+    let events = [
+        (Table::Unemployment, "registered_on"),
+        (Table::Unemployment, "ended_on"),
+        (Table::Employment, "started_on"),
+        (Table::Employment, "ended_on"),
+        (Table::Hardship, "designated_on"),
+        (Table::Hardship, "revoked_on"),
+        (Table::ZeroHouseholds, "identified_on"),
+        (Table::ZeroHouseholds, "cleared_on"),
+        (Table::Services, "delivered_on"),
+    ];
+    let mut latest = None;
+    for (t, c) in events {
+        latest = latest.max(max_date(t, c)?);
+    }
+    Ok((recorded, latest))
+}
+
+fn ratio(numerator: &str, denominator: Expr) -> Expr {
+    when(denominator.clone().gt(lit(0i64)))
+        .then(col(numerator).cast(DataType::Float64) / denominator.cast(DataType::Float64))
+        .otherwise(lit(NULL).cast(DataType::Float64))
+}
+
+/// Every indicator for every community of `communities` and every period.
+/// Tables absent from `tables` are optional tables missing from the extract.
+pub fn compute_periods(
+    tables: &BTreeMap<Table, DataFrame>,
+    periods: &[Period],
+    rules: &IndicatorRules,
+) -> PolarsResult<DataFrame> {
+    let get = |t: Table| -> PolarsResult<LazyFrame> {
+        tables
+            .get(&t)
+            .map(|df| df.clone().lazy())
+            .ok_or_else(|| polars_err!(ComputeError: "required table {} is missing", t))
+    };
+    let optional = |t: Table| tables.get(&t).map(|df| df.clone().lazy());
+    let mut per_year = Vec::with_capacity(periods.len());
+    for p in periods {
+        let (persons, unemployment, employment) = (
+            get(Table::Persons)?,
+            get(Table::Unemployment)?,
+            get(Table::Employment)?,
+        );
+        let (hardship, zero) = (get(Table::Hardship)?, get(Table::ZeroHouseholds)?);
+        let parts = vec![
+            labor_force::labor_force(persons, employment.clone(), p, rules),
+            unemployment::unemployment(unemployment, employment.clone(), p, rules),
+            hardship::hardship(hardship.clone(), employment.clone(), p),
+            zero_households::zero_households(zero, p, rules),
+            jobs::new_jobs(employment, p),
+        ];
+        let mut plan = get(Table::Communities)?
+            .select([
+                col("community_code"),
+                col("community_name"),
+                col("county"),
+                col("street"),
+            ])
+            .with_column(lit(p.year as i64).cast(DataType::Int64).alias("year"));
+        let join = |plan: LazyFrame, part: LazyFrame| {
+            plan.join(
+                part,
+                [col("community_code")],
+                [col("community_code")],
+                JoinArgs::new(JoinType::Left),
+            )
+        };
+        for part in parts {
+            plan = join(plan, part);
+        }
+        let services = optional(Table::Services);
+        plan = match &services {
+            Some(s) => join(
+                join(plan, hardship::assisted(hardship, s.clone(), p)),
+                services::services_delivered(s.clone(), p),
+            )
+            .with_columns([
+                col("assisted").fill_null(lit(0i64)),
+                col("services_delivered").fill_null(lit(0i64)),
+            ]),
+            None => plan.with_columns([
+                lit(NULL).cast(DataType::Int64).alias("assisted"),
+                lit(NULL).cast(DataType::Int64).alias("services_delivered"),
+            ]),
+        };
+        plan = match optional(Table::Platform) {
+            Some(pl) => join(plan, platform::platform_ok(pl, p, rules)),
+            None => plan.with_column(lit(NULL).cast(DataType::Boolean).alias("platform_ok")),
+        };
+        let plan = plan
+            .with_columns(COUNTS_FROM_REQUIRED.map(|c| col(c).fill_null(lit(0i64))))
+            .with_columns([
+                ratio(
+                    "registered_unemployed",
+                    col("employed") + col("registered_unemployed"),
+                )
+                .alias("registered_unemployment_rate"),
+                ratio("reemployed_in_period", col("unemployed_in_period"))
+                    .alias("reemployment_rate"),
+                ratio("hardship_employed", col("hardship_persons"))
+                    .alias("hardship_employment_rate"),
+                col("hardship_persons").alias("assistance_targets"),
+                if services.is_some() {
+                    ratio("assisted", col("hardship_persons"))
+                } else {
+                    lit(NULL).cast(DataType::Float64)
+                }
+                .alias("assistance_coverage"),
+            ])
+            .select(
+                IDENTIFICATION
+                    .iter()
+                    .chain(INDICATORS.iter())
+                    .map(|c| col(*c))
+                    .collect::<Vec<_>>(),
+            );
+        per_year.push(plan);
+    }
+    let all = concat(per_year, UnionArgs::default())?;
+    all.sort(["year", "community_code"], SortMultipleOptions::default())
+        .collect()
+}

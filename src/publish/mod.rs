@@ -1,1 +1,101 @@
-//! Everything that writes: Parquet tables, the manifest, the run folder.
+//! Stage 4, everything that writes: the Parquet datasets, the rejects, the
+//! manifest, and the run folder that `latest` points at. No other stage
+//! touches the output folder.
+
+pub mod manifest;
+pub mod parquet;
+pub mod rejects;
+pub mod run_folder;
+
+use std::io::Read;
+use std::path::Path;
+
+use sha2::{Digest, Sha256};
+
+use crate::error::Result;
+use crate::indicators::Indicators;
+use crate::ingest::Reject;
+use crate::privacy::Pseudonymizer;
+use crate::ratings::Ratings;
+use manifest::OutputRef;
+
+/// What one run publishes as tables.
+pub struct Tables<'a> {
+    pub indicators: &'a Indicators,
+    pub ratings: &'a Ratings,
+    pub rejects: &'a [Reject],
+}
+
+/// Writes every table into the run folder; returns what was written, with
+/// each file's sha256, in a stable order.
+pub fn write_tables(
+    dir: &Path,
+    tables: &Tables,
+    pseudonyms: &Pseudonymizer,
+) -> Result<Vec<OutputRef>> {
+    let years: Vec<i32> = tables.indicators.periods.iter().map(|p| p.year).collect();
+    let mut written = Vec::new();
+    written.extend(parquet::write_by_year(
+        &tables.indicators.frame,
+        dir,
+        "indicators",
+        &years,
+    )?);
+    written.extend(parquet::write_by_year(
+        &tables.ratings.ratings,
+        dir,
+        "ratings",
+        &years,
+    )?);
+    written.extend(parquet::write_by_year(
+        &tables.ratings.shortlist,
+        dir,
+        "shortlist",
+        &years,
+    )?);
+    written.extend(parquet::write_by_year(
+        &tables.ratings.set_aside,
+        dir,
+        "shortlist_set_aside",
+        &years,
+    )?);
+    written.extend(parquet::write_by_year(
+        &tables.ratings.spot_checks,
+        dir,
+        "spot_checks",
+        &years,
+    )?);
+    let rejects = rejects::rejects_frame(tables.rejects, pseudonyms)?;
+    written.push(parquet::write_single(&rejects, dir, "rejects")?);
+    written
+        .into_iter()
+        .map(|w| {
+            Ok(OutputRef {
+                sha256: sha256_file(&dir.join(&w.path))?,
+                path: w.path,
+                rows: w.rows,
+            })
+        })
+        .collect()
+}
+
+pub fn sha256_file(path: &Path) -> Result<String> {
+    let mut f = std::fs::File::open(path)?;
+    let mut h = Sha256::new();
+    let mut buf = vec![0u8; 1 << 16];
+    loop {
+        let n = f.read(&mut buf)?;
+        if n == 0 {
+            break;
+        }
+        h.update(&buf[..n]);
+    }
+    Ok(hex::encode(h.finalize()))
+}
+
+/// Writes `manifest.json` into the run folder.
+pub fn write_manifest(dir: &Path, manifest: &manifest::Manifest) -> Result<()> {
+    let text = serde_json::to_string_pretty(manifest).map_err(anyhow::Error::from)?;
+    std::fs::write(dir.join("manifest.json"), text)?;
+    Ok(())
+}

@@ -1,6 +1,18 @@
 //! Verdicts, scores and stars, the shortlist, the spot-check draw, the
 //! publicity dates and the cross assessment (ratings.md): indicators →
 //! decisions. Every threshold comes from `Rules`; nothing here writes files.
+//!
+//! One concept a file: `verdict` (复查), `score` (市级/星级), `shortlist`
+//! (推荐名单), `spot_check` (随机抽查), `calendar` (公示) and
+//! `cross_assessment` (交叉考核). The design notes for every point where the
+//! spec is silent are in `docs/ratings.md`.
+
+pub mod calendar;
+pub mod cross_assessment;
+pub mod score;
+pub mod shortlist;
+pub mod spot_check;
+pub mod verdict;
 
 use chrono::NaiveDate;
 use polars::prelude::*;
@@ -8,6 +20,10 @@ use polars::prelude::*;
 use crate::config::{Review, Rules};
 use crate::contract::Table;
 use crate::error::Result;
+
+pub use calendar::{is_working_day, publicity};
+pub use cross_assessment::assign_groups;
+pub use spot_check::{inclusion_probabilities, sample_size};
 
 /// What the ratings stage reads.
 pub struct RatingInputs<'a> {
@@ -55,9 +71,157 @@ pub struct Ratings {
     pub spot_checks: DataFrame,
     pub publicity: Option<Publicity>,
     pub assignments: Vec<Assignment>,
+    /// Applications kept off the shortlist, one row each with its `reason`:
+    /// unknown community, no indicators for its year, or not recommended.
+    /// Nothing leaves the shortlist without a row here.
+    pub set_aside: DataFrame,
 }
 
 /// Rates every community and year.
-pub fn rate(_inputs: &RatingInputs) -> Result<Ratings> {
-    Err(crate::Error::NotAvailable("run (ratings)"))
+pub fn rate(inputs: &RatingInputs) -> Result<Ratings> {
+    let rules = inputs.rules;
+    let ratings = rating_frame(inputs)?;
+    let risk = risk_frame(inputs.risk)?;
+    let (shortlist, set_aside) = shortlist::shortlist(
+        inputs.applications,
+        inputs.communities,
+        &ratings,
+        risk.clone(),
+        &rules.shortlist,
+    )?;
+    let spot_checks = spot_check::draw(&ratings, risk, &rules.spot_check)?;
+    let publicity = calendar::publicity(inputs.review, &rules.publicity)?;
+    let assignments =
+        cross_assessment::assign_groups(&shortlist, &inputs.review.assessment_groups)?;
+    Ok(Ratings {
+        ratings,
+        shortlist,
+        spot_checks,
+        publicity,
+        assignments,
+        set_aside,
+    })
+}
+
+/// The `ratings` table: identity, the re-inspection verdict and the city-level
+/// score, one row per row of the indicators frame.
+fn rating_frame(inputs: &RatingInputs) -> Result<DataFrame> {
+    let provincial = inputs.communities.clone().lazy().select([
+        col("community_code"),
+        col("provincial_year").cast(DataType::Int64),
+    ]);
+    let base = inputs
+        .indicators
+        .clone()
+        .lazy()
+        .join(
+            provincial,
+            [col("community_code")],
+            [col("community_code")],
+            JoinArgs::new(JoinType::Left),
+        )
+        .with_columns([verdict::under_reinspection().alias("under_reinspection")])
+        .sort(["year", "community_code"], SortMultipleOptions::default())
+        .collect()?;
+    if base.height() != inputs.indicators.height() {
+        return Err(crate::Error::Internal(anyhow::anyhow!(
+            "ratings: the communities table repeats a community_code ({} indicator rows became {})",
+            inputs.indicators.height(),
+            base.height()
+        )));
+    }
+
+    let verdicts =
+        verdict::verdict_columns(&base, &inputs.rules.reinspection, inputs.missing_tables)?;
+    let null_components = score::null_components(&base)?;
+    let with_verdicts = base.hstack(&verdicts)?.hstack(&[null_components])?;
+
+    let s = &inputs.rules.score;
+    let mut columns = identity_columns();
+    columns.extend([
+        col("provincial_year"),
+        col("under_reinspection"),
+        col(verdict::VERDICT),
+        col(verdict::FAILING_RULES),
+        col(verdict::FAILING_DETAIL),
+        col(verdict::INCOMPLETE_RULES),
+        col(verdict::NOT_APPLICABLE_RULES),
+    ]);
+    let scored = with_verdicts
+        .lazy()
+        .with_columns(score::component_columns(s))
+        .with_columns([score::total()])
+        .with_columns([score::level_vetoed(s)])
+        .with_columns([score::city_level(s)])
+        .with_columns([score::stars(s)])
+        .with_columns([score::level()]);
+    columns.push(col(score::SCORE));
+    columns.extend(score::COMPONENTS.iter().map(|c| col(*c)));
+    columns.extend([
+        col("new_jobs_per_100_labor_force"),
+        col(score::NULL_COMPONENTS),
+        col(score::LEVEL_VETOED),
+        col(score::CITY_LEVEL),
+        col(score::STARS),
+        col(score::LEVEL),
+    ]);
+    Ok(scored.select(columns).collect()?)
+}
+
+/// The five columns every community table starts with (outputs.md).
+pub(crate) fn identity_columns() -> Vec<Expr> {
+    [
+        "community_code",
+        "community_name",
+        "county",
+        "street",
+        "year",
+    ]
+    .into_iter()
+    .map(col)
+    .collect()
+}
+
+/// The risk frame reduced to what ratings read, typed; an empty frame without
+/// columns (no detectors ran) is read as "no community has any risk".
+fn risk_frame(risk: &DataFrame) -> Result<LazyFrame> {
+    if risk.width() == 0 {
+        let empty = DataFrame::new_infer_height(vec![
+            Column::new("community_code".into(), Vec::<String>::new()),
+            Column::new("year".into(), Vec::<i64>::new()),
+            Column::new("risk_score".into(), Vec::<i64>::new()),
+            Column::new("needs_verification".into(), Vec::<bool>::new()),
+            Column::new("flags".into(), Vec::<String>::new()),
+        ])?;
+        return Ok(empty.lazy());
+    }
+    Ok(risk.clone().lazy().select([
+        col("community_code").cast(DataType::String),
+        col("year").cast(DataType::Int64),
+        col("risk_score").cast(DataType::Int64),
+        col("needs_verification").cast(DataType::Boolean),
+        col("flags").cast(DataType::String),
+    ]))
+}
+
+/// Joins risk onto `frame` by community and year; communities without a risk
+/// row get risk 0, no verification and no flags (detectors.md).
+pub(crate) fn with_risk(frame: LazyFrame, risk: LazyFrame) -> LazyFrame {
+    frame
+        .join(
+            risk,
+            [col("community_code"), col("year")],
+            [col("community_code"), col("year")],
+            JoinArgs::new(JoinType::Left),
+        )
+        .with_columns([
+            col("risk_score").fill_null(lit(0i64)),
+            col("needs_verification").fill_null(lit(false)),
+            col("flags").fill_null(lit("")),
+        ])
+}
+
+/// A `;`-joined list, the Parquet-friendly form of a set of ids.
+pub(crate) fn joined(ids: &[&str]) -> String {
+    ids.join(";")
 }

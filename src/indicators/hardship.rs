@@ -1,0 +1,53 @@
+//! Persons with employment difficulties (就业困难人员) and employment assistance:
+//! `hardship_persons` (H), `hardship_employed`, `assistance_targets` (= H),
+//! `assisted` (of H, served anywhere in P).
+
+use polars::prelude::*;
+
+use super::labor_force::employed_persons_at;
+use super::period::{Period, overlaps, within};
+
+/// (community_code, person_id) of H: a designation in the community overlapping P.
+pub fn hardship_persons(hardship: LazyFrame, p: &Period) -> LazyFrame {
+    hardship
+        .filter(overlaps("designated_on", "revoked_on", p))
+        .select([col("community_code"), col("person_id")])
+        .unique(None, UniqueKeepStrategy::Any)
+}
+
+fn count(frame: LazyFrame, name: &str) -> LazyFrame {
+    frame
+        .group_by([col("community_code")])
+        .agg([col("person_id")
+            .n_unique()
+            .cast(DataType::Int64)
+            .alias(name)])
+}
+
+/// community_code, hardship_persons, hardship_employed.
+pub fn hardship(hardship: LazyFrame, employment: LazyFrame, p: &Period) -> LazyFrame {
+    let h = hardship_persons(hardship, p);
+    let employed = h.clone().semi_join(
+        employed_persons_at(employment, p),
+        col("person_id"),
+        col("person_id"),
+    );
+    count(h, "hardship_persons").join(
+        count(employed, "hardship_employed"),
+        [col("community_code")],
+        [col("community_code")],
+        JoinArgs::new(JoinType::Left),
+    )
+}
+
+/// community_code, assisted: of H, those with a service delivered in P in any community.
+pub fn assisted(hardship: LazyFrame, services: LazyFrame, p: &Period) -> LazyFrame {
+    let served = services
+        .filter(within("delivered_on", p))
+        .select([col("person_id")])
+        .unique(None, UniqueKeepStrategy::Any);
+    count(
+        hardship_persons(hardship, p).semi_join(served, col("person_id"), col("person_id")),
+        "assisted",
+    )
+}

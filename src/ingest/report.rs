@@ -1,0 +1,88 @@
+//! The text `fullemp validate` prints: per table the file, how it was read,
+//! rows read and rejected with counts by reason, then the rejected rows
+//! (identity numbers masked) and the verdict.
+
+use std::collections::BTreeMap;
+use std::fmt::Write;
+
+use super::{Extract, RejectReason};
+use crate::config::Pipeline;
+use crate::contract::tables;
+
+/// Rejected rows listed per table; the rest are counted (a run writes them all
+/// to rejects.parquet).
+const LISTED_PER_TABLE: usize = 20;
+
+pub fn render(pipeline: &Pipeline, extract: &Extract) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "Extract {}", pipeline.input_dir.display());
+    let _ = writeln!(
+        out,
+        "{:<16} {:<22} {:>9} {:>9}  read as",
+        "table", "file", "rows", "rejected"
+    );
+    for spec in tables::ALL {
+        let input = extract.inputs.iter().find(|i| i.table == spec.table);
+        match input {
+            Some(i) => {
+                let name = i.path.file_name().unwrap_or_default().to_string_lossy();
+                let _ = writeln!(
+                    out,
+                    "{:<16} {:<22} {:>9} {:>9}  {}",
+                    spec.name, name, i.rows_read, i.rows_rejected, i.read_as
+                );
+                let mut by_reason: BTreeMap<RejectReason, usize> = BTreeMap::new();
+                for r in extract.rejects.iter().filter(|r| r.table == spec.table) {
+                    *by_reason.entry(r.reason).or_default() += 1;
+                }
+                for (reason, n) in by_reason {
+                    let _ = writeln!(out, "{:<16}   {n:>6} × {}", "", reason.as_str());
+                }
+            }
+            None if extract.missing_optional.contains(&spec.table) => {
+                let _ = writeln!(
+                    out,
+                    "{:<16} (missing: optional, its indicators are reported as not computed)",
+                    spec.name
+                );
+            }
+            None => {
+                let _ = writeln!(out, "{:<16} (not read: see below)", spec.name);
+            }
+        }
+    }
+    if !extract.rejects.is_empty() {
+        let _ = writeln!(out, "\nRejected rows (left out of every figure):");
+        for spec in tables::ALL {
+            let rows: Vec<_> = extract
+                .rejects
+                .iter()
+                .filter(|r| r.table == spec.table)
+                .collect();
+            for r in rows.iter().take(LISTED_PER_TABLE) {
+                let _ = writeln!(out, "  {}", r.describe());
+            }
+            if rows.len() > LISTED_PER_TABLE {
+                let _ = writeln!(
+                    out,
+                    "  … and {} more rejected rows of {}",
+                    rows.len() - LISTED_PER_TABLE,
+                    spec.name
+                );
+            }
+        }
+    }
+    match extract.verdict() {
+        Ok(()) => {
+            let _ = writeln!(
+                out,
+                "\nThe extract can be used: every table within max_reject_ratio {}.",
+                pipeline.max_reject_ratio
+            );
+        }
+        Err(e) => {
+            let _ = writeln!(out, "\nThe extract cannot be used (exit 3): {e}");
+        }
+    }
+    out
+}

@@ -1,0 +1,376 @@
+//! Cell values by column type, with every spelling the data contract lists:
+//! dates (`2021-12-31`, `2021/12/31`, `2021.12.31`, `20211231`,
+//! `2021年12月31日`, Excel serials), datetimes (a date plus `HH:MM[:SS]`),
+//! booleans (`true/false`, `1/0`, `Y/N`, `是/否`, `有/无`), rates (a fraction,
+//! `85%` or `85`), genders (`男/女`, `M/F`).
+
+use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
+
+use super::raw::Cell;
+use super::rejects::RejectReason;
+use crate::config::dates::parse_date;
+use crate::contract::{Column, Kind};
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value {
+    Null,
+    Str(String),
+    Int(i64),
+    Float(f64),
+    Bool(bool),
+    Date(NaiveDate),
+    Datetime(NaiveDateTime),
+}
+
+/// Why a cell cannot be used.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Problem {
+    pub reason: RejectReason,
+    pub detail: String,
+}
+
+fn problem(reason: RejectReason, detail: impl Into<String>) -> Problem {
+    Problem {
+        reason,
+        detail: detail.into(),
+    }
+}
+
+/// Parses one cell for its column, including the required, allowed-set and
+/// range checks. An empty optional cell is `Value::Null` (or the column's default).
+pub fn parse(cell: &Cell, column: &Column) -> Result<Value, Problem> {
+    let value = match cell {
+        Cell::Empty => Value::Null,
+        Cell::Error(e) => {
+            return Err(problem(
+                RejectReason::Unparseable,
+                format!("Excel error value {e}"),
+            ));
+        }
+        _ => typed(cell, column.kind)?,
+    };
+    if value == Value::Null {
+        if column.required {
+            return Err(problem(
+                RejectReason::RequiredEmpty,
+                "required cell is empty",
+            ));
+        }
+        return Ok(column.default.map_or(Value::Null, Value::Bool));
+    }
+    if let Value::Str(s) = &value {
+        if !column.allowed.is_empty() && !column.allowed.contains(&s.as_str()) {
+            return Err(problem(
+                RejectReason::NotAllowed,
+                format!("allowed: {}", column.allowed.join(", ")),
+            ));
+        }
+    }
+    if let (Value::Int(i), Some((lo, hi))) = (&value, column.range) {
+        if *i < lo || *i > hi {
+            let range = if hi == i64::MAX {
+                format!("{lo} or more")
+            } else {
+                format!("{lo}–{hi}")
+            };
+            return Err(problem(
+                RejectReason::NotAllowed,
+                format!("allowed: {range}"),
+            ));
+        }
+    }
+    Ok(value)
+}
+
+fn typed(cell: &Cell, kind: Kind) -> Result<Value, Problem> {
+    let bad = |what: &str| problem(RejectReason::Unparseable, format!("not {what}"));
+    match kind {
+        Kind::Str => Ok(Value::Str(text(cell))),
+        Kind::Gender => match text(cell).as_str() {
+            "男" | "M" | "m" => Ok(Value::Str("男".into())),
+            "女" | "F" | "f" => Ok(Value::Str("女".into())),
+            _ => Err(problem(RejectReason::NotAllowed, "allowed: 男, 女, M, F")),
+        },
+        Kind::Int => match cell {
+            Cell::Number(f) => integral(*f)
+                .map(Value::Int)
+                .ok_or_else(|| bad("a whole number")),
+            Cell::Text(s) => parse_int(s)
+                .map(Value::Int)
+                .ok_or_else(|| bad("a whole number")),
+            _ => Err(bad("a whole number")),
+        },
+        Kind::Float => match cell {
+            Cell::Number(f) => Ok(Value::Float(*f)),
+            Cell::Text(s) => parse_float(s)
+                .map(Value::Float)
+                .ok_or_else(|| bad("a number")),
+            _ => Err(bad("a number")),
+        },
+        Kind::Rate => {
+            let v = match cell {
+                Cell::Number(f) => Some(as_fraction(*f, false)),
+                Cell::Text(s) => match s.trim().strip_suffix(['%', '％']) {
+                    Some(p) => parse_float(p).map(|v| as_fraction(v, true)),
+                    None => parse_float(s).map(|v| as_fraction(v, false)),
+                },
+                _ => None,
+            };
+            match v {
+                None => Err(bad("a rate (0.85, 85% or 85)")),
+                Some(r) if !(0.0..=1.0).contains(&r) => Err(problem(
+                    RejectReason::NotAllowed,
+                    "allowed: a rate between 0 and 1 (0–100%)",
+                )),
+                Some(r) => Ok(Value::Float(r)),
+            }
+        }
+        Kind::Bool => match cell {
+            Cell::Bool(b) => Ok(Value::Bool(*b)),
+            Cell::Number(f) if *f == 1.0 => Ok(Value::Bool(true)),
+            Cell::Number(f) if *f == 0.0 => Ok(Value::Bool(false)),
+            Cell::Text(s) => parse_bool(s)
+                .map(Value::Bool)
+                .ok_or_else(|| bad("a yes/no value (true/false, 1/0, Y/N, 是/否, 有/无)")),
+            _ => Err(bad("a yes/no value (true/false, 1/0, Y/N, 是/否, 有/无)")),
+        },
+        Kind::Date => match cell {
+            Cell::DateTime(dt) => Ok(Value::Date(dt.date())),
+            Cell::Number(f) => excel_serial(*f)
+                .map(|dt| Value::Date(dt.date()))
+                .ok_or_else(|| bad("a date")),
+            Cell::Text(s) => parse_date(s)
+                .or_else(|| parse_datetime(s).map(|dt| dt.date()))
+                .map(Value::Date)
+                .ok_or_else(|| bad("a date")),
+            _ => Err(bad("a date")),
+        },
+        Kind::Datetime => match cell {
+            Cell::DateTime(dt) => Ok(Value::Datetime(*dt)),
+            Cell::Number(f) => excel_serial(*f)
+                .map(Value::Datetime)
+                .ok_or_else(|| bad("a date and time")),
+            Cell::Text(s) => parse_datetime(s)
+                .or_else(|| parse_date(s).map(|d| d.and_time(NaiveTime::MIN)))
+                .map(Value::Datetime)
+                .ok_or_else(|| bad("a date and time")),
+            _ => Err(bad("a date and time")),
+        },
+    }
+}
+
+/// A cell as text: numbers without a spurious `.0` (a code or phone number
+/// stored as a number in XLSX reads as its digits).
+pub fn text(cell: &Cell) -> String {
+    match cell {
+        Cell::Empty => String::new(),
+        Cell::Text(s) => s.clone(),
+        Cell::Number(f) => match integral(*f) {
+            Some(i) => i.to_string(),
+            None => f.to_string(),
+        },
+        Cell::Bool(b) => b.to_string(),
+        Cell::DateTime(dt) => dt.format("%Y-%m-%d %H:%M:%S").to_string(),
+        Cell::Error(e) => e.clone(),
+    }
+}
+
+fn integral(f: f64) -> Option<i64> {
+    (f.is_finite() && f.fract() == 0.0 && f.abs() < 9.0e15).then_some(f as i64)
+}
+
+fn parse_int(s: &str) -> Option<i64> {
+    let s = s.trim();
+    s.parse::<i64>()
+        .ok()
+        .or_else(|| parse_float(s).and_then(integral))
+}
+
+fn parse_float(s: &str) -> Option<f64> {
+    s.trim().parse::<f64>().ok().filter(|f| f.is_finite())
+}
+
+/// A rate as a fraction: `85%` and `85` are 0.85; `0.85` and `1` stay.
+fn as_fraction(v: f64, percent: bool) -> f64 {
+    if percent || v > 1.0 { v / 100.0 } else { v }
+}
+
+pub fn parse_bool(s: &str) -> Option<bool> {
+    match s.trim().to_ascii_lowercase().as_str() {
+        "true" | "1" | "y" | "是" | "有" => Some(true),
+        "false" | "0" | "n" | "否" | "无" => Some(false),
+        _ => None,
+    }
+}
+
+/// A date plus `HH:MM[:SS[.fff]]`, separated by a space or `T`.
+pub fn parse_datetime(s: &str) -> Option<NaiveDateTime> {
+    let s = s.trim();
+    let (date, time) = s.split_once([' ', 'T'])?;
+    let date = parse_date(date)?;
+    let time = time.trim();
+    let t = ["%H:%M:%S%.f", "%H:%M:%S", "%H:%M"]
+        .iter()
+        .find_map(|f| NaiveTime::parse_from_str(time, f).ok())?;
+    Some(date.and_time(t))
+}
+
+/// An Excel serial date (1900 date system): days since 1899-12-30, the
+/// fraction the time of day. Serials before 1900-03-01 are refused: Excel
+/// counts a 29 February 1900 that never was.
+pub fn excel_serial(serial: f64) -> Option<NaiveDateTime> {
+    if !serial.is_finite() || !(61.0..2_958_466.0).contains(&serial) {
+        return None;
+    }
+    let days = serial.floor();
+    let millis = ((serial - days) * 86_400_000.0).round() as i64;
+    let base = NaiveDate::from_ymd_opt(1899, 12, 30)?.and_time(NaiveTime::MIN);
+    Some(base + chrono::Duration::days(days as i64) + chrono::Duration::milliseconds(millis))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::contract::tables::{APPLICATIONS, EMPLOYMENT, PERSONS};
+
+    fn col(spec: &crate::contract::TableSpec, name: &str) -> Column {
+        *spec.column(name).unwrap()
+    }
+    fn t(s: &str) -> Cell {
+        Cell::Text(s.into())
+    }
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    #[test]
+    fn every_date_spelling_and_excel_serials() {
+        let c = col(&PERSONS, "birth_date");
+        for s in [
+            "2021-12-31",
+            "2021/12/31",
+            "2021.12.31",
+            "20211231",
+            "2021年12月31日",
+            "2021-12-31 00:00:00",
+        ] {
+            assert_eq!(parse(&t(s), &c), Ok(Value::Date(d(2021, 12, 31))), "{s}");
+        }
+        // 44561 is 2021-12-31 in Excel's 1900 system (44197 is 2021-01-01).
+        assert_eq!(
+            parse(&Cell::Number(44561.0), &c),
+            Ok(Value::Date(d(2021, 12, 31)))
+        );
+        assert_eq!(
+            parse(&Cell::Number(44197.0), &c),
+            Ok(Value::Date(d(2021, 1, 1)))
+        );
+        let p = parse(&t("2021-02-30"), &c).unwrap_err();
+        assert_eq!(p.reason, RejectReason::Unparseable);
+    }
+
+    #[test]
+    fn datetimes() {
+        let c = col(&EMPLOYMENT, "recorded_at");
+        let want = d(2021, 12, 31).and_hms_opt(9, 5, 0).unwrap();
+        for s in [
+            "2021-12-31 09:05",
+            "2021-12-31 09:05:00",
+            "2021/12/31 09:05:00",
+            "2021-12-31T09:05:00",
+            "20211231 09:05",
+        ] {
+            assert_eq!(parse(&t(s), &c), Ok(Value::Datetime(want)), "{s}");
+        }
+        assert_eq!(
+            parse(&Cell::Number(44561.0 + 9.0 / 24.0 + 5.0 / 1440.0), &c),
+            Ok(Value::Datetime(want))
+        );
+        assert!(parse(&t("2021-12-31 25:00"), &c).is_err());
+    }
+
+    #[test]
+    fn every_boolean_spelling() {
+        let c = col(&PERSONS, "labor_capacity");
+        for (s, b) in [
+            ("true", true),
+            ("false", false),
+            ("TRUE", true),
+            ("1", true),
+            ("0", false),
+            ("Y", true),
+            ("N", false),
+            ("y", true),
+            ("是", true),
+            ("否", false),
+            ("有", true),
+            ("无", false),
+        ] {
+            assert_eq!(parse(&t(s), &c), Ok(Value::Bool(b)), "{s}");
+        }
+        assert_eq!(parse(&Cell::Bool(true), &c), Ok(Value::Bool(true)));
+        assert_eq!(
+            parse(&t("maybe"), &c).unwrap_err().reason,
+            RejectReason::Unparseable
+        );
+        assert_eq!(
+            parse(&Cell::Empty, &c).unwrap_err().reason,
+            RejectReason::RequiredEmpty
+        );
+        // An empty optional boolean takes the contract's default.
+        assert_eq!(
+            parse(&Cell::Empty, &col(&PERSONS, "wants_work")),
+            Ok(Value::Bool(true))
+        );
+    }
+
+    #[test]
+    fn rates_as_fraction_or_percentage() {
+        let c = col(&APPLICATIONS, "claimed_reemployment_rate");
+        for s in ["0.85", "85%", "85", "85.0％"] {
+            match parse(&t(s), &c) {
+                Ok(Value::Float(v)) => assert!((v - 0.85).abs() < 1e-12, "{s}: {v}"),
+                other => panic!("{s}: {other:?}"),
+            }
+        }
+        assert_eq!(parse(&t("1"), &c), Ok(Value::Float(1.0)));
+        assert_eq!(
+            parse(&t("120%"), &c).unwrap_err().reason,
+            RejectReason::NotAllowed
+        );
+        assert_eq!(
+            parse(&t("-5"), &c).unwrap_err().reason,
+            RejectReason::NotAllowed
+        );
+        assert_eq!(
+            parse(&t("high"), &c).unwrap_err().reason,
+            RejectReason::Unparseable
+        );
+    }
+
+    #[test]
+    fn allowed_sets_genders_and_numbers_as_text() {
+        assert_eq!(
+            parse(&t("M"), &col(&PERSONS, "gender")),
+            Ok(Value::Str("男".into()))
+        );
+        assert_eq!(
+            parse(&t("X"), &col(&PERSONS, "gender")).unwrap_err().reason,
+            RejectReason::NotAllowed
+        );
+        let et = col(&EMPLOYMENT, "employment_type");
+        assert_eq!(
+            parse(&t("灵活就业"), &et),
+            Ok(Value::Str("灵活就业".into()))
+        );
+        assert_eq!(
+            parse(&t("打零工"), &et).unwrap_err().reason,
+            RejectReason::NotAllowed
+        );
+        let code = col(&PERSONS, "community_code");
+        assert_eq!(
+            parse(&Cell::Number(410402001001.0), &code),
+            Ok(Value::Str("410402001001".into()))
+        );
+    }
+}

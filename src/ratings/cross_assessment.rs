@@ -1,0 +1,74 @@
+//! The cross assessment (交叉考核, ratings.md): each county's shortlisted
+//! candidates go, all together, to one assessment group that does not come
+//! from that county, keeping the groups' loads even.
+//!
+//! Greedy largest-first: counties by candidates (most first, then by name),
+//! each to the eligible group carrying the fewest candidates so far (ties to
+//! the group listed first). Every order is fixed, so the same shortlist and
+//! groups give the same assignment.
+
+use std::collections::BTreeMap;
+
+use polars::prelude::*;
+
+use super::Assignment;
+use crate::config::AssessmentGroup;
+use crate::error::{Error, Result};
+
+/// Candidates per county of one year's shortlist, assigned to groups.
+pub fn assign_year(
+    year: i32,
+    candidates: &BTreeMap<String, i64>,
+    groups: &[AssessmentGroup],
+) -> Result<Vec<Assignment>> {
+    let mut counties: Vec<(&String, i64)> = candidates.iter().map(|(c, n)| (c, *n)).collect();
+    counties.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(b.0)));
+    let mut load = vec![0i64; groups.len()];
+    let mut out = Vec::with_capacity(counties.len());
+    for (county, n) in counties {
+        let best = groups
+            .iter()
+            .enumerate()
+            .filter(|(_, g)| g.home_county.as_deref() != Some(county.as_str()))
+            .min_by_key(|(i, _)| (load[*i], *i));
+        let Some((i, group)) = best else {
+            return Err(Error::usage(format!(
+                "cross assessment {year}: no assessment group may assess county {county}: every group \
+                 listed in review.assessment_groups comes from {county}; add a group from elsewhere"
+            )));
+        };
+        load[i] += n;
+        out.push(Assignment {
+            year,
+            county: county.clone(),
+            group: group.name.clone(),
+            candidates: n,
+        });
+    }
+    Ok(out)
+}
+
+/// Assignments for every year of the shortlist; none without groups.
+pub fn assign_groups(shortlist: &DataFrame, groups: &[AssessmentGroup]) -> Result<Vec<Assignment>> {
+    if groups.is_empty() {
+        return Ok(Vec::new());
+    }
+    let years = shortlist.column("year")?.i64()?;
+    let counties = shortlist.column("county")?.str()?;
+    let mut per_year: BTreeMap<i64, BTreeMap<String, i64>> = BTreeMap::new();
+    for i in 0..shortlist.height() {
+        let (Some(year), Some(county)) = (years.get(i), counties.get(i)) else {
+            continue;
+        };
+        *per_year
+            .entry(year)
+            .or_default()
+            .entry(county.to_string())
+            .or_default() += 1;
+    }
+    let mut out = Vec::new();
+    for (year, candidates) in per_year {
+        out.extend(assign_year(year as i32, &candidates, groups)?);
+    }
+    Ok(out)
+}

@@ -1,0 +1,205 @@
+//! The city-level score, level and stars (市级/星级, ratings.md): one named
+//! expression per component, each interpolated between its `zero_at` and
+//! `full_at`, summed to a score out of 100 and banded into a level and stars.
+
+use polars::prelude::*;
+
+use crate::config::rules::{RateComponent, ScoreRules};
+
+pub const SCORE: &str = "score";
+pub const NULL_COMPONENTS: &str = "null_components";
+pub const LEVEL_VETOED: &str = "level_vetoed";
+pub const CITY_LEVEL: &str = "city_level";
+pub const STARS: &str = "stars";
+pub const LEVEL: &str = "level";
+
+/// The level values, spelled like `applications.applied_level`.
+pub const CITY: &str = "市级";
+pub const STAR: &str = "星级";
+
+pub const SCORE_REEMPLOYMENT: &str = "score_reemployment_rate";
+pub const SCORE_HARDSHIP: &str = "score_hardship_employment_rate";
+pub const SCORE_UNEMPLOYMENT: &str = "score_registered_unemployment_rate";
+pub const SCORE_COVERAGE: &str = "score_assistance_coverage";
+pub const SCORE_NEW_JOBS: &str = "score_new_jobs_per_100_labor_force";
+pub const SCORE_PLATFORM: &str = "score_platform_ok";
+
+/// The component columns in the order of the spec's table.
+pub const COMPONENTS: [&str; 6] = [
+    SCORE_REEMPLOYMENT,
+    SCORE_HARDSHIP,
+    SCORE_UNEMPLOYMENT,
+    SCORE_COVERAGE,
+    SCORE_NEW_JOBS,
+    SCORE_PLATFORM,
+];
+
+/// The indicator each component reads, for `null_components`.
+const READS: [(&str, &str); 6] = [
+    ("reemployment_rate", SCORE_REEMPLOYMENT),
+    ("hardship_employment_rate", SCORE_HARDSHIP),
+    ("registered_unemployment_rate", SCORE_UNEMPLOYMENT),
+    ("assistance_coverage", SCORE_COVERAGE),
+    ("new_jobs_per_100_labor_force", SCORE_NEW_JOBS),
+    ("platform_ok", SCORE_PLATFORM),
+];
+
+/// What a null component earns.
+fn null_points(weight: f64, null_scores_full: bool) -> f64 {
+    if null_scores_full { weight } else { 0.0 }
+}
+
+/// Share of the way from `zero_at` to `full_at`, clipped to [0, 1]. Dividing
+/// by the signed span makes the reversed case (lower is better, full_at <
+/// zero_at) the same formula.
+fn progress(value: Expr, c: &RateComponent) -> Expr {
+    ((value - lit(c.zero_at)) / lit(c.full_at - c.zero_at)).clip(lit(0.0), lit(1.0))
+}
+
+/// Points of a rate component: 0 at or beyond `zero_at`, the weight at or
+/// beyond `full_at`, linear between.
+pub fn rate_points(value: Expr, c: &RateComponent, null_scores_full: bool) -> Expr {
+    when(value.clone().is_null())
+        .then(lit(null_points(c.weight, null_scores_full)))
+        .otherwise(progress(value, c) * lit(c.weight))
+}
+
+/// New jobs per 100 persons of labour force; null without a labour force.
+pub fn new_jobs_per_100_labor_force() -> Expr {
+    when(col("labor_force").gt(lit(0i64)))
+        .then(
+            col("new_jobs").cast(DataType::Float64) * lit(100.0)
+                / col("labor_force").cast(DataType::Float64),
+        )
+        .otherwise(lit(NULL).cast(DataType::Float64))
+}
+
+/// Points for the platform: the weight when it is in order, nothing when not.
+pub fn platform_points(weight: f64, null_scores_full: bool) -> Expr {
+    when(col("platform_ok").is_null())
+        .then(lit(null_points(weight, null_scores_full)))
+        .when(col("platform_ok"))
+        .then(lit(weight))
+        .otherwise(lit(0.0))
+}
+
+/// `new_jobs_per_100_labor_force` and the six component columns.
+pub fn component_columns(s: &ScoreRules) -> Vec<Expr> {
+    let full = s.null_scores_full;
+    vec![
+        new_jobs_per_100_labor_force().alias("new_jobs_per_100_labor_force"),
+        rate_points(col("reemployment_rate"), &s.reemployment_rate, full).alias(SCORE_REEMPLOYMENT),
+        rate_points(
+            col("hardship_employment_rate"),
+            &s.hardship_employment_rate,
+            full,
+        )
+        .alias(SCORE_HARDSHIP),
+        rate_points(
+            col("registered_unemployment_rate"),
+            &s.registered_unemployment_rate,
+            full,
+        )
+        .alias(SCORE_UNEMPLOYMENT),
+        rate_points(col("assistance_coverage"), &s.assistance_coverage, full).alias(SCORE_COVERAGE),
+        rate_points(
+            new_jobs_per_100_labor_force(),
+            &s.new_jobs_per_100_labor_force,
+            full,
+        )
+        .alias(SCORE_NEW_JOBS),
+        platform_points(s.platform_ok.weight, full).alias(SCORE_PLATFORM),
+    ]
+}
+
+/// The score: the sum of the components, rounded to 2 decimals. Levels and
+/// stars are decided on this rounded number, so the score the panel reads is
+/// the one that was banded (and float noise such as 69.99999999 cannot cost a
+/// star).
+pub fn total() -> Expr {
+    let sum = COMPONENTS
+        .iter()
+        .skip(1)
+        .fold(col(COMPONENTS[0]), |acc, c| acc + col(*c));
+    sum.round(2, RoundMode::HalfAwayFromZero).alias(SCORE)
+}
+
+/// Veto (一票否决): an overdue zero-employment household takes away the level
+/// and the stars; the score is still shown.
+pub fn level_vetoed(s: &ScoreRules) -> Expr {
+    let overdue = col("zero_households_overdue")
+        .fill_null(lit(0i64))
+        .gt(lit(0i64));
+    lit(s.zero_household_veto).and(overdue).alias(LEVEL_VETOED)
+}
+
+/// City level (市级): score at or above `city_level_min`, not vetoed.
+pub fn city_level(s: &ScoreRules) -> Expr {
+    col(LEVEL_VETOED)
+        .not()
+        .and(col(SCORE).gt_eq(lit(s.city_level_min)))
+        .alias(CITY_LEVEL)
+}
+
+/// Stars: how many of the ascending `star_bands` the score reaches, only for
+/// a community at city level (a star community is a city-level one first).
+pub fn stars(s: &ScoreRules) -> Expr {
+    let reached = s.star_bands.iter().fold(lit(0i64), |acc, band| {
+        acc + when(col(SCORE).gt_eq(lit(*band)))
+            .then(lit(1i64))
+            .otherwise(lit(0i64))
+    });
+    when(col(CITY_LEVEL))
+        .then(reached)
+        .otherwise(lit(0i64))
+        .cast(DataType::Int64)
+        .alias(STARS)
+}
+
+/// The level reached, spelled as applications spell the level applied for:
+/// `星级` with at least one star, `市级` at city level without stars, null below.
+pub fn level() -> Expr {
+    when(col(CITY_LEVEL).and(col(STARS).gt_eq(lit(1i64))))
+        .then(lit(STAR))
+        .when(col(CITY_LEVEL))
+        .then(lit(CITY))
+        .otherwise(lit(NULL).cast(DataType::String))
+        .alias(LEVEL)
+}
+
+/// The components whose indicator was null (scored by `null_scores_full`),
+/// `;`-joined, so a reader sees which points came from the rule rather than
+/// from the data.
+pub fn null_components(frame: &DataFrame) -> PolarsResult<Column> {
+    let per100 = frame
+        .clone()
+        .lazy()
+        .select([new_jobs_per_100_labor_force().alias("new_jobs_per_100_labor_force")])
+        .collect()?;
+    let mut nulls: Vec<Vec<bool>> = Vec::new();
+    for (indicator, _) in READS {
+        let column = if indicator == "new_jobs_per_100_labor_force" {
+            per100.column(indicator)?
+        } else {
+            frame.column(indicator)?
+        };
+        let is_null = column.is_null();
+        nulls.push(
+            (0..is_null.len())
+                .map(|i| is_null.get(i).unwrap_or(true))
+                .collect(),
+        );
+    }
+    let values: Vec<String> = (0..frame.height())
+        .map(|i| {
+            let ids: Vec<&str> = READS
+                .iter()
+                .zip(&nulls)
+                .filter(|(_, n)| n[i])
+                .map(|((_, c), _)| *c)
+                .collect();
+            super::joined(&ids)
+        })
+        .collect();
+    Ok(Column::new(NULL_COMPONENTS.into(), values))
+}

@@ -1,0 +1,234 @@
+//! The shortlist (推荐名单, 择优, ratings.md): the applications that their street
+//! and county recommend, each with its score, stars, whether it reaches the
+//! level it applied for, its risk and flags, ranked overall and within its
+//! county, and the optional per-county quota.
+//!
+//! Every application lands in exactly one of two frames: the shortlist, or
+//! `set_aside` with the reason it is not a candidate.
+
+use polars::prelude::*;
+
+use super::score::{CITY, CITY_LEVEL, LEVEL, LEVEL_VETOED, SCORE, STAR, STARS};
+use crate::config::rules::ShortlistRules;
+use crate::error::Result;
+
+/// Why an application is not a candidate, in the order they are checked.
+pub const UNKNOWN_COMMUNITY: &str = "unknown_community";
+pub const NOT_RATED: &str = "no_indicators_for_year";
+pub const STREET_DECLINED: &str = "street_not_recommending";
+pub const COUNTY_DECLINED: &str = "county_not_recommending";
+
+/// A recommendation not stated (null, or the column absent) counts as given.
+fn recommends(column: &str) -> Expr {
+    col(column).fill_null(lit(true))
+}
+
+/// The application with every column ratings read, typed; optional columns
+/// that the extract lacks are added as nulls.
+fn applications_frame(apps: &DataFrame) -> LazyFrame {
+    let has = |name: &str| apps.get_column_names().iter().any(|c| c.as_str() == name);
+    let or_null = |name: &str, dtype: DataType| {
+        if has(name) {
+            col(name).cast(dtype)
+        } else {
+            lit(NULL).cast(dtype).alias(name)
+        }
+    };
+    apps.clone().lazy().select([
+        col("community_code").cast(DataType::String),
+        col("year").cast(DataType::Int64),
+        col("applied_level").cast(DataType::String),
+        or_null("submitted_on", DataType::Date),
+        or_null("street_recommends", DataType::Boolean),
+        or_null("county_recommends", DataType::Boolean),
+    ])
+}
+
+/// The reason an application is set aside, null for a candidate.
+fn set_aside_reason() -> Expr {
+    when(col("_known").is_null())
+        .then(lit(UNKNOWN_COMMUNITY))
+        .when(col("_rated").is_null())
+        .then(lit(NOT_RATED))
+        .when(recommends("street_recommends").not())
+        .then(lit(STREET_DECLINED))
+        .when(recommends("county_recommends").not())
+        .then(lit(COUNTY_DECLINED))
+        .otherwise(lit(NULL).cast(DataType::String))
+        .alias("reason")
+}
+
+/// `市级` is reached at city level, `星级` with at least one star; any other
+/// spelling cannot be judged (null).
+fn applied_level_reached() -> Expr {
+    when(col("applied_level").eq(lit(CITY)))
+        .then(col(CITY_LEVEL))
+        .when(col("applied_level").eq(lit(STAR)))
+        .then(col(STARS).gt_eq(lit(1i64)))
+        .otherwise(lit(NULL).cast(DataType::Boolean))
+        .alias("applied_level_reached")
+}
+
+/// Position in the ranking of its partition, on a frame already sorted by
+/// the ranking order.
+fn rank_within(partition: &[&str]) -> PolarsResult<Expr> {
+    let by: Vec<Expr> = partition.iter().map(|c| col(*c)).collect();
+    Ok(col("community_code")
+        .cum_count(false)
+        .over(by)?
+        .cast(DataType::Int64))
+}
+
+/// Within quota when a quota is set; null (nothing decided) without a quota.
+fn recommended(quota: i64) -> Expr {
+    if quota > 0 {
+        col("rank_in_county").lt_eq(lit(quota)).alias("recommended")
+    } else {
+        lit(NULL).cast(DataType::Boolean).alias("recommended")
+    }
+}
+
+/// The shortlist and the applications set aside.
+pub fn shortlist(
+    applications: Option<&DataFrame>,
+    communities: &DataFrame,
+    ratings: &DataFrame,
+    risk: LazyFrame,
+    rules: &ShortlistRules,
+) -> Result<(DataFrame, DataFrame)> {
+    let apps = match applications {
+        Some(a) => applications_frame(a),
+        None => applications_frame(&empty_applications()?),
+    };
+    let known = communities.clone().lazy().select([
+        col("community_code").cast(DataType::String),
+        col("community_name").cast(DataType::String),
+        col("county").cast(DataType::String),
+        col("street").cast(DataType::String),
+        lit(true).alias("_known"),
+    ]);
+    let rated = ratings.clone().lazy().select([
+        col("community_code"),
+        col("year"),
+        col(SCORE),
+        col(CITY_LEVEL),
+        col(STARS),
+        col(LEVEL),
+        col(LEVEL_VETOED),
+        lit(true).alias("_rated"),
+    ]);
+    let joined = apps
+        .join(
+            known,
+            [col("community_code")],
+            [col("community_code")],
+            JoinArgs::new(JoinType::Left),
+        )
+        .join(
+            rated,
+            [col("community_code"), col("year")],
+            [col("community_code"), col("year")],
+            JoinArgs::new(JoinType::Left),
+        )
+        .with_columns([set_aside_reason()])
+        .collect()?;
+
+    let set_aside = joined
+        .clone()
+        .lazy()
+        .filter(col("reason").is_not_null())
+        .select([
+            col("community_code"),
+            col("community_name"),
+            col("county"),
+            col("street"),
+            col("year"),
+            col("applied_level"),
+            col("submitted_on"),
+            col("street_recommends"),
+            col("county_recommends"),
+            col("reason"),
+        ])
+        .sort(["year", "community_code"], SortMultipleOptions::default())
+        .collect()?;
+    report_set_aside(&set_aside)?;
+
+    let ranked = super::with_risk(joined.lazy().filter(col("reason").is_null()), risk)
+        .with_columns([applied_level_reached()])
+        .sort(
+            ["year", SCORE, "risk_score", "community_code"],
+            SortMultipleOptions::default().with_order_descending_multi([false, true, false, false]),
+        )
+        .with_columns([
+            rank_within(&["year"])?.alias("rank_overall"),
+            rank_within(&["year", "county"])?.alias("rank_in_county"),
+        ])
+        .with_columns([recommended(rules.county_quota)]);
+    let mut columns = super::identity_columns();
+    columns.extend(
+        [
+            "applied_level",
+            "submitted_on",
+            "street_recommends",
+            "county_recommends",
+            SCORE,
+            CITY_LEVEL,
+            STARS,
+            LEVEL,
+            LEVEL_VETOED,
+            "applied_level_reached",
+            "risk_score",
+            "needs_verification",
+            "flags",
+            "rank_overall",
+            "rank_in_county",
+            "recommended",
+        ]
+        .map(col),
+    );
+    let shortlist = ranked.select(columns).collect()?;
+    Ok((shortlist, set_aside))
+}
+
+/// Applications that cannot be rated are an input problem worth a warning;
+/// the ones a street or county declined are the process working as meant.
+fn report_set_aside(set_aside: &DataFrame) -> Result<()> {
+    let codes = set_aside.column("community_code")?.str()?;
+    let years = set_aside.column("year")?.i64()?;
+    let reasons = set_aside.column("reason")?.str()?;
+    for i in 0..set_aside.height() {
+        let (code, year, reason) = (
+            codes.get(i).unwrap_or(""),
+            years.get(i),
+            reasons.get(i).unwrap_or(""),
+        );
+        match reason {
+            UNKNOWN_COMMUNITY => tracing::warn!(
+                community_code = code,
+                year,
+                "application for a community that is not in the communities table: kept off the shortlist"
+            ),
+            NOT_RATED => tracing::warn!(
+                community_code = code,
+                year,
+                "application for a year without indicators: kept off the shortlist"
+            ),
+            _ => tracing::info!(
+                community_code = code,
+                year,
+                reason,
+                "application not recommended"
+            ),
+        }
+    }
+    Ok(())
+}
+
+/// The applications table with no rows, for an extract without one.
+fn empty_applications() -> PolarsResult<DataFrame> {
+    DataFrame::new_infer_height(vec![
+        Column::new("community_code".into(), Vec::<String>::new()),
+        Column::new("year".into(), Vec::<i64>::new()),
+        Column::new("applied_level".into(), Vec::<String>::new()),
+    ])
+}

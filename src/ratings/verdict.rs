@@ -1,0 +1,374 @@
+//! The re-inspection verdict (复查, ratings.md): for each provincial community
+//! under re-inspection, every rule of the table either holds, fails (with its
+//! value and threshold), is not applicable (null indicator), or cannot be
+//! judged because the optional table it needs is missing.
+//!
+//! The rules are evaluated row by row in plain Rust rather than as polars
+//! expressions: each row needs its failing rules spelled out as text, and the
+//! rule table reads more plainly as data than as string-concatenating
+//! expressions.
+
+use polars::prelude::*;
+
+use crate::config::rules::ReinspectionRules;
+use crate::contract::Table;
+
+pub const VERDICT: &str = "verdict";
+pub const FAILING_RULES: &str = "failing_rules";
+pub const FAILING_DETAIL: &str = "failing_detail";
+pub const INCOMPLETE_RULES: &str = "incomplete_rules";
+pub const NOT_APPLICABLE_RULES: &str = "not_applicable_rules";
+
+/// Rule ids, named after the rules key that sets each one, so a reader finds
+/// the threshold in the rules file under the same name.
+pub const ZERO_HOUSEHOLD_VETO: &str = "zero_household_veto";
+pub const MIN_REEMPLOYMENT_RATE: &str = "min_reemployment_rate";
+pub const MIN_HARDSHIP_EMPLOYMENT_RATE: &str = "min_hardship_employment_rate";
+pub const MAX_REGISTERED_UNEMPLOYMENT_RATE: &str = "max_registered_unemployment_rate";
+pub const MIN_ASSISTANCE_COVERAGE: &str = "min_assistance_coverage";
+pub const REQUIRE_PLATFORM: &str = "require_platform";
+
+/// "Under re-inspection in year Y": recognised as provincial in Y or before.
+/// A community recognised after Y was not yet provincial in Y.
+pub fn under_reinspection() -> Expr {
+    col("provincial_year")
+        .is_not_null()
+        .and(col("provincial_year").lt_eq(col("year")))
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Verdict {
+    Pass,
+    Fail,
+    Incomplete,
+}
+
+impl Verdict {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Verdict::Pass => "pass",
+            Verdict::Fail => "fail",
+            Verdict::Incomplete => "incomplete",
+        }
+    }
+}
+
+/// How one rule came out for one community.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Outcome {
+    Holds,
+    Fails {
+        value: String,
+        threshold: String,
+    },
+    /// The indicator is null for a reason in the data (a zero denominator, no
+    /// platform row): the rule neither passes nor fails.
+    NotApplicable,
+    /// The indicator is null because the optional table it is built on is
+    /// missing from the extract: the rule could not be judged.
+    NotJudged,
+}
+
+/// The indicator values the rules read, for one community and year.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Reading {
+    pub zero_households_overdue: Option<i64>,
+    pub reemployment_rate: Option<f64>,
+    pub hardship_employment_rate: Option<f64>,
+    pub registered_unemployment_rate: Option<f64>,
+    pub assistance_coverage: Option<f64>,
+    pub assistance_targets: Option<i64>,
+    pub platform_ok: Option<bool>,
+}
+
+/// The verdict with the outcome of every rule in force, in the order of the
+/// spec's table.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Judgement {
+    pub verdict: Verdict,
+    pub outcomes: Vec<(&'static str, Outcome)>,
+}
+
+impl Judgement {
+    fn ids(&self, keep: impl Fn(&Outcome) -> bool) -> Vec<&'static str> {
+        self.outcomes
+            .iter()
+            .filter(|(_, o)| keep(o))
+            .map(|(id, _)| *id)
+            .collect()
+    }
+
+    pub fn failing(&self) -> Vec<&'static str> {
+        self.ids(|o| matches!(o, Outcome::Fails { .. }))
+    }
+
+    /// "rule value vs threshold" for each failing rule.
+    pub fn failing_detail(&self) -> String {
+        self.outcomes
+            .iter()
+            .filter_map(|(id, o)| match o {
+                Outcome::Fails { value, threshold } => Some(format!("{id} {value} vs {threshold}")),
+                _ => None,
+            })
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
+}
+
+/// Judges one community against the re-inspection rules.
+pub fn judge(r: &Reading, rules: &ReinspectionRules, missing: &[Table]) -> Judgement {
+    let services_missing = missing.contains(&Table::Services);
+    let platform_missing = missing.contains(&Table::Platform);
+    let mut outcomes = Vec::new();
+    if rules.zero_household_veto {
+        let veto = match r.zero_households_overdue {
+            None => Outcome::NotApplicable,
+            Some(n) if n > 0 => Outcome::Fails {
+                value: n.to_string(),
+                threshold: "0".into(),
+            },
+            Some(_) => Outcome::Holds,
+        };
+        outcomes.push((ZERO_HOUSEHOLD_VETO, veto));
+    }
+    outcomes.push((
+        MIN_REEMPLOYMENT_RATE,
+        at_least(r.reemployment_rate, rules.min_reemployment_rate),
+    ));
+    outcomes.push((
+        MIN_HARDSHIP_EMPLOYMENT_RATE,
+        at_least(
+            r.hardship_employment_rate,
+            rules.min_hardship_employment_rate,
+        ),
+    ));
+    outcomes.push((
+        MAX_REGISTERED_UNEMPLOYMENT_RATE,
+        at_most(
+            r.registered_unemployment_rate,
+            rules.max_registered_unemployment_rate,
+        ),
+    ));
+    // With nobody entitled to assistance the rate is null whether or not the
+    // services table came: the rule is then simply not applicable.
+    let coverage_blocked = services_missing && r.assistance_targets != Some(0);
+    outcomes.push((
+        MIN_ASSISTANCE_COVERAGE,
+        unless_blocked(
+            coverage_blocked,
+            at_least(r.assistance_coverage, rules.min_assistance_coverage),
+        ),
+    ));
+    if rules.require_platform {
+        let platform = match r.platform_ok {
+            None => Outcome::NotApplicable,
+            Some(true) => Outcome::Holds,
+            Some(false) => Outcome::Fails {
+                value: "false".into(),
+                threshold: "true".into(),
+            },
+        };
+        outcomes.push((REQUIRE_PLATFORM, unless_blocked(platform_missing, platform)));
+    }
+
+    let verdict = if outcomes
+        .iter()
+        .any(|(_, o)| matches!(o, Outcome::Fails { .. }))
+    {
+        Verdict::Fail
+    } else if outcomes.iter().any(|(_, o)| *o == Outcome::NotJudged) {
+        Verdict::Incomplete
+    } else {
+        Verdict::Pass
+    };
+    Judgement { verdict, outcomes }
+}
+
+fn rate_text(v: f64) -> String {
+    format!("{v:.4}")
+}
+
+fn at_least(value: Option<f64>, min: f64) -> Outcome {
+    match value {
+        None => Outcome::NotApplicable,
+        Some(v) if v >= min => Outcome::Holds,
+        Some(v) => Outcome::Fails {
+            value: rate_text(v),
+            threshold: rate_text(min),
+        },
+    }
+}
+
+fn at_most(value: Option<f64>, max: f64) -> Outcome {
+    match value {
+        None => Outcome::NotApplicable,
+        Some(v) if v <= max => Outcome::Holds,
+        Some(v) => Outcome::Fails {
+            value: rate_text(v),
+            threshold: rate_text(max),
+        },
+    }
+}
+
+fn unless_blocked(blocked: bool, outcome: Outcome) -> Outcome {
+    if blocked && outcome == Outcome::NotApplicable {
+        Outcome::NotJudged
+    } else {
+        outcome
+    }
+}
+
+/// The five verdict columns for `frame`, which carries `under_reinspection`
+/// and the indicators. Rows not under re-inspection get nulls throughout.
+pub fn verdict_columns(
+    frame: &DataFrame,
+    rules: &ReinspectionRules,
+    missing: &[Table],
+) -> PolarsResult<Vec<Column>> {
+    let under = frame.column("under_reinspection")?.bool()?.clone();
+    let overdue = ints(frame, "zero_households_overdue")?;
+    let reemployment = floats(frame, "reemployment_rate")?;
+    let hardship = floats(frame, "hardship_employment_rate")?;
+    let unemployment = floats(frame, "registered_unemployment_rate")?;
+    let coverage = floats(frame, "assistance_coverage")?;
+    let targets = ints(frame, "assistance_targets")?;
+    let platform = frame
+        .column("platform_ok")?
+        .cast(&DataType::Boolean)?
+        .bool()?
+        .clone();
+
+    let n = frame.height();
+    let (mut verdicts, mut failing, mut detail, mut incomplete, mut not_applicable) = (
+        Vec::with_capacity(n),
+        Vec::with_capacity(n),
+        Vec::with_capacity(n),
+        Vec::with_capacity(n),
+        Vec::with_capacity(n),
+    );
+    for i in 0..n {
+        if under.get(i) != Some(true) {
+            verdicts.push(None);
+            failing.push(None);
+            detail.push(None);
+            incomplete.push(None);
+            not_applicable.push(None);
+            continue;
+        }
+        let reading = Reading {
+            zero_households_overdue: overdue.get(i),
+            reemployment_rate: reemployment.get(i),
+            hardship_employment_rate: hardship.get(i),
+            registered_unemployment_rate: unemployment.get(i),
+            assistance_coverage: coverage.get(i),
+            assistance_targets: targets.get(i),
+            platform_ok: platform.get(i),
+        };
+        let j = judge(&reading, rules, missing);
+        verdicts.push(Some(j.verdict.as_str()));
+        failing.push(Some(super::joined(&j.failing())));
+        detail.push(Some(j.failing_detail()));
+        incomplete.push(Some(super::joined(&j.ids(|o| *o == Outcome::NotJudged))));
+        not_applicable.push(Some(super::joined(
+            &j.ids(|o| *o == Outcome::NotApplicable),
+        )));
+    }
+    Ok(vec![
+        Column::new(VERDICT.into(), verdicts),
+        Column::new(FAILING_RULES.into(), failing),
+        Column::new(FAILING_DETAIL.into(), detail),
+        Column::new(INCOMPLETE_RULES.into(), incomplete),
+        Column::new(NOT_APPLICABLE_RULES.into(), not_applicable),
+    ])
+}
+
+pub(crate) fn floats(frame: &DataFrame, name: &str) -> PolarsResult<Float64Chunked> {
+    Ok(frame.column(name)?.cast(&DataType::Float64)?.f64()?.clone())
+}
+
+pub(crate) fn ints(frame: &DataFrame, name: &str) -> PolarsResult<Int64Chunked> {
+    Ok(frame.column(name)?.cast(&DataType::Int64)?.i64()?.clone())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Rules;
+
+    fn rules() -> ReinspectionRules {
+        Rules::default().reinspection
+    }
+
+    fn clean() -> Reading {
+        Reading {
+            zero_households_overdue: Some(0),
+            reemployment_rate: Some(0.8),
+            hardship_employment_rate: Some(0.95),
+            registered_unemployment_rate: Some(0.03),
+            assistance_coverage: Some(0.99),
+            assistance_targets: Some(10),
+            platform_ok: Some(true),
+        }
+    }
+
+    #[test]
+    fn a_community_holding_every_rule_passes() {
+        let j = judge(&clean(), &rules(), &[]);
+        assert_eq!(j.verdict, Verdict::Pass);
+        assert!(j.failing().is_empty());
+        assert_eq!(j.outcomes.len(), 6, "veto, four rates, platform");
+    }
+
+    #[test]
+    fn every_failing_rule_is_listed_with_value_and_threshold() {
+        let r = Reading {
+            reemployment_rate: Some(0.65),
+            zero_households_overdue: Some(2),
+            ..clean()
+        };
+        let j = judge(&r, &rules(), &[]);
+        assert_eq!(j.verdict, Verdict::Fail);
+        assert_eq!(
+            j.failing(),
+            vec![ZERO_HOUSEHOLD_VETO, MIN_REEMPLOYMENT_RATE]
+        );
+        assert_eq!(
+            j.failing_detail(),
+            "zero_household_veto 2 vs 0; min_reemployment_rate 0.6500 vs 0.7000"
+        );
+    }
+
+    #[test]
+    fn a_missing_services_table_makes_coverage_unjudged_unless_nobody_needs_help() {
+        let r = Reading {
+            assistance_coverage: None,
+            ..clean()
+        };
+        let j = judge(&r, &rules(), &[Table::Services]);
+        assert_eq!(j.verdict, Verdict::Incomplete);
+        let nobody = Reading {
+            assistance_coverage: None,
+            assistance_targets: Some(0),
+            ..clean()
+        };
+        assert_eq!(
+            judge(&nobody, &rules(), &[Table::Services]).verdict,
+            Verdict::Pass
+        );
+    }
+
+    #[test]
+    fn rules_switched_off_are_not_judged() {
+        let mut off = rules();
+        off.zero_household_veto = false;
+        off.require_platform = false;
+        let r = Reading {
+            zero_households_overdue: Some(3),
+            platform_ok: Some(false),
+            ..clean()
+        };
+        let j = judge(&r, &off, &[]);
+        assert_eq!(j.verdict, Verdict::Pass);
+        assert_eq!(j.outcomes.len(), 4);
+    }
+}
