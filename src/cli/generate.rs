@@ -108,7 +108,11 @@ pub fn execute(args: Args) -> Result<()> {
         sample: args.sample,
     };
     let summary = generate::generate(&options)?;
-    let rows: Vec<String> = summary.rows.iter().map(|(t, n)| format!("{t} {n}")).collect();
+    let rows: Vec<String> = summary
+        .rows
+        .iter()
+        .map(|(t, n)| format!("{t} {n}"))
+        .collect();
     println!(
         "wrote {} ({} persons; rows: {}; {} ground-truth lines)",
         options.out.display(),

@@ -73,7 +73,10 @@ mod tests {
     #[test]
     fn ages_and_leap_days() {
         let b = NaiveDate::from_ymd_opt(2000, 2, 29).unwrap();
-        assert_eq!(add_years(b, 1), NaiveDate::from_ymd_opt(2001, 2, 28).unwrap());
+        assert_eq!(
+            add_years(b, 1),
+            NaiveDate::from_ymd_opt(2001, 2, 28).unwrap()
+        );
         assert_eq!(age_at(b, NaiveDate::from_ymd_opt(2016, 2, 28).unwrap()), 15);
         assert_eq!(age_at(b, NaiveDate::from_ymd_opt(2016, 2, 29).unwrap()), 16);
         let c = Calendar::new(2021);

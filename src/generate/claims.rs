@@ -26,7 +26,10 @@ fn cut(rate: Option<f64>) -> Option<f64> {
 }
 
 pub fn file(batch: &mut Batch, code: &str, cal: &Calendar, filing: Filing, rng: &mut Rng) {
-    let years = [(cal.year - 1, cal.prev_start, cal.prev_cutoff), (cal.year, cal.start, cal.cutoff)];
+    let years = [
+        (cal.year - 1, cal.prev_start, cal.prev_cutoff),
+        (cal.year, cal.start, cal.cutoff),
+    ];
     for (year, start, cutoff) in years {
         let review_year = year == cal.year;
         let applies = filing.always || (filing.inflated && review_year) || rng.chance(0.6);
@@ -34,7 +37,8 @@ pub fn file(batch: &mut Batch, code: &str, cal: &Calendar, filing: Filing, rng: 
             continue;
         }
         let f: Figures = figures(batch, code, start, cutoff);
-        let submitted = NaiveDate::from_ymd_opt(year + 1, 1, 4).expect("date") + Duration::days(rng.int(0, 8));
+        let submitted =
+            NaiveDate::from_ymd_opt(year + 1, 1, 4).expect("date") + Duration::days(rng.int(0, 8));
         let mut app = Application {
             community: code.to_string(),
             year,

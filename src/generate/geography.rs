@@ -90,7 +90,7 @@ pub struct Geography {
 
 /// Employers per county: enough that no honest employer holds a large share
 /// of a community's re-employment.
-const EMPLOYERS_PER_COUNTY: usize = 40;
+const EMPLOYERS_PER_COUNTY: usize = 60;
 
 /// How many counties an extract of `n` communities spreads over: 3 for the
 /// sample's 30, about 17 for 1000, a few hundred for a province-sized run.
@@ -110,11 +110,15 @@ pub fn build(communities: usize, persons_per_community: usize, seed: u64) -> Res
     }
     let mut counties = Vec::with_capacity(n_counties);
     for k in 0..n_counties {
-        let (code, name) = if k < REAL_COUNTIES.len() {
-            (REAL_COUNTIES[k].0.to_string(), REAL_COUNTIES[k].1.to_string())
+        let (code, name) = if let Some((code, name)) = REAL_COUNTIES.get(k) {
+            (code.to_string(), name.to_string())
         } else {
             let s = k - REAL_COUNTIES.len();
-            let code = format!("{}{:02}", prefectures[s / COUNTIES_PER_PREFECTURE], 2 + s % COUNTIES_PER_PREFECTURE);
+            let code = format!(
+                "{}{:02}",
+                prefectures[s / COUNTIES_PER_PREFECTURE],
+                2 + s % COUNTIES_PER_PREFECTURE
+            );
             (code, names::county(s))
         };
         let rural = name.ends_with('县');
@@ -155,7 +159,9 @@ pub fn build(communities: usize, persons_per_community: usize, seed: u64) -> Res
             };
             let size = match profile {
                 Profile::Tiny => rng.int(8, 14) as usize,
-                _ => ((persons_per_community as f64) * rng.uniform(0.6, 1.4)).round().max(4.0) as usize,
+                _ => ((persons_per_community as f64) * rng.uniform(0.6, 1.4))
+                    .round()
+                    .max(4.0) as usize,
             };
             sites.push(Site {
                 index: sites.len(),
@@ -178,13 +184,17 @@ pub fn build(communities: usize, persons_per_community: usize, seed: u64) -> Res
             .collect();
     }
     if street_overflow(&sites) {
-        return Err(Error::usage("too many communities per county for 3-digit street codes"));
+        return Err(Error::usage(
+            "too many communities per county for 3-digit street codes",
+        ));
     }
     Ok(Geography { counties, sites })
 }
 
 fn street_overflow(sites: &[Site]) -> bool {
-    sites.iter().any(|s| s.code[6..9].parse::<u32>().unwrap_or(1000) > 999)
+    sites
+        .iter()
+        .any(|s| s.code[6..9].parse::<u32>().unwrap_or(1000) > 999)
 }
 
 impl Geography {
@@ -195,7 +205,9 @@ impl Geography {
         let c = &self.counties[s.county];
         let same_county = (1..c.count).map(|d| c.first + (site - c.first + d) % c.count);
         let anywhere = (1..self.sites.len()).map(|d| (site + d) % self.sites.len());
-        same_county.chain(anywhere).find(|&i| i != site && !avoid(i))
+        same_county
+            .chain(anywhere)
+            .find(|&i| i != site && !avoid(i))
     }
 }
 
@@ -218,7 +230,11 @@ mod tests {
         }
         let names: BTreeSet<&str> = g.counties.iter().map(|c| c.name.as_str()).collect();
         assert_eq!(names.len(), g.counties.len());
-        assert!(g.counties.iter().all(|c| c.employers.iter().all(|e| gb32100_valid(&e.code))));
+        assert!(
+            g.counties
+                .iter()
+                .all(|c| c.employers.iter().all(|e| gb32100_valid(&e.code)))
+        );
     }
 
     #[test]

@@ -14,7 +14,9 @@ use chrono::{Duration, NaiveDate, NaiveDateTime};
 use super::calendar::{Calendar, add_years, age_at};
 use super::geography::{County, Profile, Site};
 use super::ids::credit_code;
-use super::model::{Batch, Community, Designation, Job, Platform, Registration, Service, ZeroHousehold};
+use super::model::{
+    Batch, Community, Designation, Job, Platform, Registration, Service, ZeroHousehold,
+};
 use super::names;
 use super::persons::{self, Member, Role};
 use super::rng::{Rng, Stream};
@@ -52,7 +54,10 @@ pub struct Knobs {
 impl Knobs {
     pub fn for_profile(profile: Profile, rng: &mut Rng) -> Knobs {
         let (r, u) = match profile {
-            Profile::Normal => (rng.normal(0.82, 0.07).clamp(0.71, 0.95), rng.uniform(0.013, 0.034)),
+            Profile::Normal => (
+                rng.normal(0.82, 0.08).clamp(0.6, 0.97),
+                rng.uniform(0.013, 0.034),
+            ),
             Profile::High => (rng.uniform(0.93, 1.0), rng.uniform(0.008, 0.02)),
             Profile::Failing => (rng.uniform(0.52, 0.64), rng.uniform(0.03, 0.05)),
             Profile::Tiny => (1.0, 0.0),
@@ -67,7 +72,7 @@ impl Knobs {
         Knobs {
             reemployment: r,
             reemployment_prev: (r + rng.normal(0.0, 0.05)).clamp(0.45, 1.0),
-            unemployed_share: rng.uniform(0.11, 0.17),
+            unemployed_share: rng.uniform(0.18, 0.26),
             unemployment_rate: u,
             hardship: h,
             hardship_prev: (h + rng.normal(0.0, 0.08)).clamp(0.5, 1.0),
@@ -142,7 +147,12 @@ impl<'a> Builder<'a> {
         self.services(knobs);
         self.platform(knobs);
         self.community_row();
-        self.batch.persons = self.members.iter().map(|m| m.row.clone()).chain(old_stays).collect();
+        self.batch.persons = self
+            .members
+            .iter()
+            .map(|m| m.row.clone())
+            .chain(old_stays)
+            .collect();
         self
     }
 
@@ -150,11 +160,16 @@ impl<'a> Builder<'a> {
     /// base that the shares of registrations and designations apply to.
     fn labour_base(&self) -> f64 {
         let a = self.cal.cutoff;
-        self.members.iter().filter(|m| m.row.capacity && m.row.left.is_none() && m.working_age_at(a)).count() as f64
+        self.members
+            .iter()
+            .filter(|m| m.row.capacity && m.row.left.is_none() && m.working_age_at(a))
+            .count() as f64
     }
 
     fn eligible_pool(&mut self) -> Vec<usize> {
-        let mut pool: Vec<usize> = (0..self.members.len()).filter(|&i| self.members[i].eligible(self.cal)).collect();
+        let mut pool: Vec<usize> = (0..self.members.len())
+            .filter(|&i| self.members[i].eligible(self.cal))
+            .collect();
         self.rng.shuffle(&mut pool);
         pool
     }
@@ -190,12 +205,19 @@ impl<'a> Builder<'a> {
                 (Some(e.name.clone()), Some(e.code.clone()))
             }
             "自主创业" => {
-                let serial = (self.site.index as u64 * 5_000 + self.job_serial as u64) % 887_503_681;
-                (Some(names::shop(&mut self.rng)), Some(credit_code("92", &self.county.code, serial)))
+                let serial =
+                    (self.site.index as u64 * 5_000 + self.job_serial as u64) % 887_503_681;
+                (
+                    Some(names::shop(&mut self.rng)),
+                    Some(credit_code("92", &self.county.code, serial)),
+                )
             }
             "公益性岗位" => {
                 let street: u64 = self.site.code[6..9].parse().expect("digits");
-                (Some(format!("{}办事处", self.site.street)), Some(credit_code("11", &self.county.code, 800_000 + street)))
+                (
+                    Some(format!("{}办事处", self.site.street)),
+                    Some(credit_code("11", &self.county.code, 800_000 + street)),
+                )
             }
             _ => (None, None),
         }
@@ -203,7 +225,14 @@ impl<'a> Builder<'a> {
 
     /// Adds a job of person `i` registered by `community` (this one unless the
     /// person worked elsewhere before moving here); returns its index.
-    pub fn add_job(&mut self, person: &str, community: Option<&str>, kind: &'static str, started: NaiveDate, ended: Option<NaiveDate>) -> usize {
+    pub fn add_job(
+        &mut self,
+        person: &str,
+        community: Option<&str>,
+        kind: &'static str,
+        started: NaiveDate,
+        ended: Option<NaiveDate>,
+    ) -> usize {
         let (employer_name, employer_code) = self.employer(kind);
         let id = self.next_job_id();
         let recorded_at = self.keyed_at(started);
@@ -222,7 +251,11 @@ impl<'a> Builder<'a> {
     }
 
     fn kind(&mut self, hardship: bool) -> &'static str {
-        KINDS[self.rng.weighted(if hardship { &HARDSHIP_KIND_WEIGHTS } else { &KIND_WEIGHTS })]
+        KINDS[self.rng.weighted(if hardship {
+            &HARDSHIP_KIND_WEIGHTS
+        } else {
+            &KIND_WEIGHTS
+        })]
     }
 
     /// A job that ends at retirement when the person retires within the extract.
@@ -232,8 +265,16 @@ impl<'a> Builder<'a> {
     }
 
     /// A long-standing job, started years before the previous year.
-    fn long_job(&mut self, i: usize, community: Option<&str>, ended: Option<NaiveDate>, hardship: bool) {
-        let lo = self.adult(i).max(self.cal.prev_start - Duration::days(15 * 365));
+    fn long_job(
+        &mut self,
+        i: usize,
+        community: Option<&str>,
+        ended: Option<NaiveDate>,
+        hardship: bool,
+    ) {
+        let lo = self
+            .adult(i)
+            .max(self.cal.prev_start - Duration::days(15 * 365));
         let started = self.rng.date(lo, self.cal.prev_start - Duration::days(30));
         let kind = self.kind(hardship);
         let id = self.members[i].row.id.clone();
@@ -247,7 +288,10 @@ impl<'a> Builder<'a> {
         }
         let lo = self.adult(i).max(registered - Duration::days(10 * 365));
         let started = self.rng.date(lo, registered - Duration::days(200));
-        let ended = self.rng.date(registered - Duration::days(45), registered - Duration::days(1));
+        let ended = self.rng.date(
+            registered - Duration::days(45),
+            registered - Duration::days(1),
+        );
         let kind = self.kind(false);
         let id = self.members[i].row.id.clone();
         self.add_job(&id, None, kind, started, Some(ended));
@@ -256,7 +300,10 @@ impl<'a> Builder<'a> {
     /// A new job from `started`, mostly kept; some end months later.
     fn new_job(&mut self, i: usize, started: NaiveDate, hardship: bool) -> usize {
         let ended = if self.rng.chance(0.15) && started + Duration::days(150) <= self.cal.extract {
-            Some(self.rng.date(started + Duration::days(150), self.cal.extract))
+            Some(
+                self.rng
+                    .date(started + Duration::days(150), self.cal.extract),
+            )
         } else {
             self.open_end(i)
         };
@@ -265,7 +312,13 @@ impl<'a> Builder<'a> {
         self.add_job(&id, None, kind, started, ended)
     }
 
-    fn register(&mut self, i: usize, registered: NaiveDate, ended: Option<NaiveDate>, reason: Option<&'static str>) {
+    fn register(
+        &mut self,
+        i: usize,
+        registered: NaiveDate,
+        ended: Option<NaiveDate>,
+        reason: Option<&'static str>,
+    ) {
         self.registration_serial += 1;
         self.batch.unemployment.push(Registration {
             id: format!("U{}{:05}", self.site.code, self.registration_serial),
@@ -283,7 +336,13 @@ impl<'a> Builder<'a> {
         let cal = *self.cal;
         let base = self.labour_base();
         let mut pool = self.eligible_pool();
-        let open_target = |rng: &mut Rng| if k.tiny { 0 } else { rng.round(k.unemployment_rate * base).max(1) };
+        let open_target = |rng: &mut Rng| {
+            if k.tiny {
+                0
+            } else {
+                rng.round(k.unemployment_rate * base).max(1)
+            }
+        };
 
         let u_prev = if k.tiny {
             self.rng.int(0, 3) as usize
@@ -291,7 +350,13 @@ impl<'a> Builder<'a> {
             let jitter = self.rng.uniform(0.85, 1.15);
             self.rng.round(k.unemployed_share * base * jitter)
         };
-        let r_prev = if k.tiny { u_prev } else { self.rng.round(k.reemployment_prev * u_prev as f64).min(u_prev) };
+        let r_prev = if k.tiny {
+            u_prev
+        } else {
+            self.rng
+                .round(k.reemployment_prev * u_prev as f64)
+                .min(u_prev)
+        };
         let o_prev = open_target(&mut self.rng).min(u_prev - r_prev);
 
         let planned = if k.tiny {
@@ -304,9 +369,20 @@ impl<'a> Builder<'a> {
             band_counts(planned.max(o_prev))
         } else {
             let u = planned.max(o_prev);
-            let r = if k.tiny { u } else { self.rng.round(k.reemployment * u as f64).min(u) };
+            let r = if k.tiny {
+                u
+            } else {
+                self.rng.round(k.reemployment * u as f64).min(u)
+            };
             // Every community of some size has somebody still registered.
-            (if !k.tiny && r == u { u + 1 } else { u }, r)
+            (
+                if !k.tiny && r == u && self.rng.chance(0.6) {
+                    u + 1
+                } else {
+                    u
+                },
+                r,
+            )
         };
         if k.avoid_below_threshold && u_year > 0 {
             let rate = r_year as f64 / u_year as f64;
@@ -316,29 +392,56 @@ impl<'a> Builder<'a> {
         }
         let o_year = open_target(&mut self.rng).min(u_year - r_year);
         let new_year = u_year - o_prev;
-        let after = if k.tiny { 0 } else { self.rng.round(0.12 * new_year as f64) };
+        let after = if k.tiny {
+            0
+        } else {
+            self.rng.round(0.12 * new_year as f64)
+        };
         let needed = u_prev + new_year + after;
         if needed > pool.len() {
             tracing::debug!(community = %self.site.code, needed, available = pool.len(), "too few persons for the planned registrations");
         }
 
-        let (s0, a0, s, a, e) = (cal.prev_start, cal.prev_cutoff, cal.start, cal.cutoff, cal.extract);
+        let (s0, a0, s, a, e) = (
+            cal.prev_start,
+            cal.prev_cutoff,
+            cal.start,
+            cal.cutoff,
+            cal.extract,
+        );
         // Previous year: re-employed, carried over (open at its cut-off), other ends.
         let mut carried = vec![];
-        for n in 0..u_prev {
+        let mut prev: Vec<(i64, usize, NaiveDate)> = vec![];
+        for _ in 0..u_prev {
             let Some(i) = pool.pop() else { break };
             self.members[i].role = Role::Registrant;
-            let registered = self.rng.date(s0 - Duration::days(150), a0 - Duration::days(30));
+            let registered = self
+                .rng
+                .date(s0 - Duration::days(150), a0 - Duration::days(30));
             self.lost_job(i, registered);
+            prev.push((
+                (registered - s0).num_days() + self.rng.int(-90, 90),
+                i,
+                registered,
+            ));
+        }
+        // As in the review year: the earliest registered found work, the
+        // latest are still registered at the cut-off.
+        prev.sort();
+        for (n, (_, i, registered)) in prev.into_iter().enumerate() {
             if n < r_prev {
-                let start = self.rng.hiring_date(registered.max(s0) + Duration::days(1), a0, 75.0);
+                let start = self
+                    .rng
+                    .hiring_date(registered.max(s0) + Duration::days(1), a0, 75.0);
                 self.new_job(i, start, false);
                 let ended = (start + Duration::days(self.rng.int(0, 5))).min(a0);
                 self.register(i, registered, Some(ended), Some("就业"));
-            } else if n < r_prev + o_prev {
+            } else if n + o_prev >= u_prev {
                 carried.push((i, registered));
             } else {
-                let ended = self.rng.date((registered + Duration::days(30)).max(s0).min(a0), a0);
+                let ended = self
+                    .rng
+                    .date((registered + Duration::days(30)).max(s0).min(a0), a0);
                 self.register(i, registered, Some(ended), Some("其他"));
             }
         }
@@ -355,10 +458,25 @@ impl<'a> Builder<'a> {
             self.lost_job(i, registered);
             year.push((i, registered));
         }
-        self.rng.shuffle(&mut year);
-        for (n, (i, registered)) in year.into_iter().enumerate() {
+        // Those registered long ago are the likelier to have found work by the
+        // cut-off; the most recent are still looking. Without this, starts of
+        // late registrants crowd into December.
+        let mut keyed: Vec<(i64, usize, NaiveDate)> = year
+            .into_iter()
+            .map(|(i, registered)| {
+                (
+                    (registered - s).num_days() + self.rng.int(-90, 90),
+                    i,
+                    registered,
+                )
+            })
+            .collect();
+        keyed.sort();
+        for (n, (_, i, registered)) in keyed.into_iter().enumerate() {
             if n < r_year {
-                let start = self.rng.hiring_date(registered.max(s) + Duration::days(1), a, 75.0);
+                let start = self
+                    .rng
+                    .hiring_date(registered.max(s) + Duration::days(1), a, 75.0);
                 self.new_job(i, start, false);
                 let ended = (start + Duration::days(self.rng.int(0, 5))).min(a);
                 self.register(i, registered, Some(ended), Some("就业"));
@@ -374,7 +492,9 @@ impl<'a> Builder<'a> {
                 }
             } else {
                 // Ended within the year, so that it still overlaps it.
-                let ended = self.rng.date((registered + Duration::days(30)).max(s).min(a), a);
+                let ended = self
+                    .rng
+                    .date((registered + Duration::days(30)).max(s).min(a), a);
                 self.register(i, registered, Some(ended), Some("其他"));
             }
         }
@@ -403,8 +523,16 @@ impl<'a> Builder<'a> {
         let cal = *self.cal;
         let base = self.labour_base();
         let mut pool = self.eligible_pool();
-        let h_year = if k.tiny { self.rng.int(0, 2) as usize } else { self.rng.round(k.hardship_share * base) };
-        let revoked = if k.tiny { 0 } else { self.rng.round(0.15 * h_year as f64) };
+        let h_year = if k.tiny {
+            self.rng.int(0, 2) as usize
+        } else {
+            self.rng.round(k.hardship_share * base)
+        };
+        let revoked = if k.tiny {
+            0
+        } else {
+            self.rng.round(0.15 * h_year as f64)
+        };
         struct D {
             i: usize,
             designated: NaiveDate,
@@ -417,21 +545,47 @@ impl<'a> Builder<'a> {
             let early = cal.prev_start - Duration::days(3 * 365);
             let (designated, revoked) = if n >= h_year {
                 let d = self.rng.date(early, cal.prev_start - Duration::days(30));
-                (d, Some(self.rng.date(cal.prev_start + Duration::days(30), cal.prev_cutoff - Duration::days(10))))
+                (
+                    d,
+                    Some(self.rng.date(
+                        cal.prev_start + Duration::days(30),
+                        cal.prev_cutoff - Duration::days(10),
+                    )),
+                )
             } else if self.rng.chance(0.75) {
-                (self.rng.date(early, cal.prev_start - Duration::days(30)), None)
+                (
+                    self.rng.date(early, cal.prev_start - Duration::days(30)),
+                    None,
+                )
             } else {
-                (self.rng.date(cal.start, cal.cutoff - Duration::days(30)), None)
+                (
+                    self.rng.date(cal.start, cal.cutoff - Duration::days(30)),
+                    None,
+                )
             };
-            ds.push(D { i, designated, revoked });
+            ds.push(D {
+                i,
+                designated,
+                revoked,
+            });
         }
         // Who is employed on each cut-off: exact shares of those counted.
         let in_year: Vec<usize> = (0..ds.len()).filter(|&n| ds[n].revoked.is_none()).collect();
-        let in_prev: Vec<usize> = (0..ds.len()).filter(|&n| ds[n].designated <= cal.prev_cutoff).collect();
+        let in_prev: Vec<usize> = (0..ds.len())
+            .filter(|&n| ds[n].designated <= cal.prev_cutoff)
+            .collect();
         let mut now = vec![false; ds.len()];
         let mut before = vec![false; ds.len()];
-        let n_now = if k.tiny { in_year.len() } else { self.rng.round(k.hardship * in_year.len() as f64) };
-        let n_before = if k.tiny { in_prev.len() } else { self.rng.round(k.hardship_prev * in_prev.len() as f64) };
+        let n_now = if k.tiny {
+            in_year.len()
+        } else {
+            self.rng.round(k.hardship * in_year.len() as f64)
+        };
+        let n_before = if k.tiny {
+            in_prev.len()
+        } else {
+            self.rng.round(k.hardship_prev * in_prev.len() as f64)
+        };
         let mut order = in_year.clone();
         self.rng.shuffle(&mut order);
         for &n in order.iter().take(n_now) {
@@ -465,9 +619,13 @@ impl<'a> Builder<'a> {
                         let end = self.open_end(i);
                         self.long_job(i, None, end, true);
                     } else {
-                        let t = self.rng.date(s + Duration::days(15), a - Duration::days(80));
+                        let t = self
+                            .rng
+                            .date(s + Duration::days(15), a - Duration::days(80));
                         self.long_job(i, None, Some(t), true);
-                        let start = self.rng.seasonal_date(t + Duration::days(1), t + Duration::days(25));
+                        let start = self
+                            .rng
+                            .seasonal_date(t + Duration::days(1), t + Duration::days(25));
                         let id = self.members[i].row.id.clone();
                         let kind = self.kind(true);
                         let end = self.open_end(i);
@@ -475,7 +633,9 @@ impl<'a> Builder<'a> {
                     }
                 }
                 (true, false) => {
-                    let t = self.rng.date(s + Duration::days(10), a - Duration::days(20));
+                    let t = self
+                        .rng
+                        .date(s + Duration::days(10), a - Duration::days(20));
                     self.long_job(i, None, Some(t), true);
                 }
                 (false, true) => {
@@ -487,7 +647,10 @@ impl<'a> Builder<'a> {
                 }
                 (false, false) => {
                     if self.rng.chance(0.5) {
-                        let t = self.rng.date(cal.prev_start - Duration::days(3 * 365), cal.prev_start - Duration::days(60));
+                        let t = self.rng.date(
+                            cal.prev_start - Duration::days(3 * 365),
+                            cal.prev_start - Duration::days(60),
+                        );
                         let lo = self.adult(i).max(t - Duration::days(8 * 365));
                         let started = self.rng.date(lo, t - Duration::days(1));
                         let id = self.members[i].row.id.clone();
@@ -512,8 +675,9 @@ impl<'a> Builder<'a> {
         let mut free: Vec<Vec<usize>> = by_household
             .into_iter()
             .filter(|h| {
-                h.iter().all(|&i| self.members[i].role == Role::Free && self.members[i].moved_from.is_none())
-                    && h.iter().any(|&i| self.members[i].eligible(cal))
+                h.iter().all(|&i| {
+                    self.members[i].role == Role::Free && self.members[i].moved_from.is_none()
+                }) && h.iter().any(|&i| self.members[i].eligible(cal))
             })
             .collect();
         self.rng.shuffle(&mut free);
@@ -555,14 +719,22 @@ impl<'a> Builder<'a> {
             Episode::Cleared => 3,
         });
         for episode in episodes {
-            let Some(members) = households.pop() else { break };
+            let Some(members) = households.pop() else {
+                break;
+            };
             for &i in &members {
                 self.members[i].role = Role::ZeroMember;
             }
-            let clearer = *members.iter().find(|&&i| self.members[i].eligible_ignoring_role(&cal)).expect("chosen for it");
+            let clearer = *members
+                .iter()
+                .find(|&&i| self.members[i].eligible_ignoring_role(&cal))
+                .expect("chosen for it");
             let (identified, cleared) = match episode {
                 Episode::Cleared => {
-                    let identified = self.rng.date(cal.prev_start + Duration::days(30), cal.cutoff - Duration::days(40));
+                    let identified = self.rng.date(
+                        cal.prev_start + Duration::days(30),
+                        cal.cutoff - Duration::days(40),
+                    );
                     let start = identified + Duration::days(self.rng.int(3, 22));
                     let cleared = start + Duration::days(self.rng.int(0, 3));
                     self.clearing_job(clearer, start);
@@ -570,14 +742,23 @@ impl<'a> Builder<'a> {
                 }
                 Episode::Recent => {
                     let identified = cal.from_cutoff(-self.rng.int(5, 25));
-                    let start = self.rng.date(cal.cutoff + Duration::days(1), identified + Duration::days(26));
+                    let start = self.rng.date(
+                        cal.cutoff + Duration::days(1),
+                        identified + Duration::days(26),
+                    );
                     self.clearing_job(clearer, start);
                     (identified, Some(start + Duration::days(self.rng.int(0, 2))))
                 }
                 Episode::Overdue => (cal.from_cutoff(-self.rng.int(60, 150)), None),
                 Episode::Unverified => {
-                    let identified = self.rng.date(cal.start + Duration::days(30), cal.cutoff - Duration::days(60));
-                    (identified, Some(identified + Duration::days(self.rng.int(8, 25))))
+                    let identified = self.rng.date(
+                        cal.start + Duration::days(30),
+                        cal.cutoff - Duration::days(60),
+                    );
+                    (
+                        identified,
+                        Some(identified + Duration::days(self.rng.int(8, 25))),
+                    )
                 }
             };
             // Members who worked before lost their jobs before the household
@@ -605,7 +786,11 @@ impl<'a> Builder<'a> {
     }
 
     fn clearing_job(&mut self, i: usize, start: NaiveDate) {
-        let kind = if self.rng.chance(0.4) { "公益性岗位" } else { "单位就业" };
+        let kind = if self.rng.chance(0.4) {
+            "公益性岗位"
+        } else {
+            "单位就业"
+        };
         let id = self.members[i].row.id.clone();
         let end = self.open_end(i);
         self.add_job(&id, None, kind, start, end);
@@ -620,7 +805,12 @@ impl<'a> Builder<'a> {
                 continue;
             }
             let m = &self.members[i];
-            let (birth, retires, capacity, moved) = (m.row.birth, m.retires, m.row.capacity, m.moved_from.is_some());
+            let (birth, retires, capacity, moved) = (
+                m.row.birth,
+                m.retires,
+                m.row.capacity,
+                m.moved_from.is_some(),
+            );
             if !capacity || retires <= cal.prev_start {
                 self.members[i].role = Role::Inactive;
                 continue;
@@ -658,17 +848,29 @@ impl<'a> Builder<'a> {
             match self.rng.weighted(&[0.86, 0.07, 0.07]) {
                 0 => self.long_job(i, origin, end, false),
                 change => {
-                    let (lo, hi) = if change == 1 { (cal.prev_start, cal.prev_cutoff) } else { (cal.start, cal.cutoff) };
-                    let t = self.rng.date(lo + Duration::days(20), hi - Duration::days(60));
+                    let (lo, hi) = if change == 1 {
+                        (cal.prev_start, cal.prev_cutoff)
+                    } else {
+                        (cal.start, cal.cutoff)
+                    };
+                    let t = self
+                        .rng
+                        .date(lo + Duration::days(20), hi - Duration::days(60));
                     self.long_job(i, origin, Some(t), false);
-                    let start = self.rng.seasonal_date(t + Duration::days(1), t + Duration::days(30));
+                    let start = self
+                        .rng
+                        .seasonal_date(t + Duration::days(1), t + Duration::days(30));
                     self.new_job(i, start, false);
                 }
             }
         }
         for m in &mut self.members {
             if m.row.wants_work.is_none() {
-                m.row.wants_work = if self.rng.chance(0.08) { None } else { Some(true) };
+                m.row.wants_work = if self.rng.chance(0.08) {
+                    None
+                } else {
+                    Some(true)
+                };
             }
         }
     }
@@ -690,8 +892,12 @@ impl<'a> Builder<'a> {
         let cal = *self.cal;
         const HARDSHIP: [&str; 4] = ["就业援助", "职业指导", "职业介绍", "职业培训"];
         const REGISTRANT: [&str; 4] = ["职业介绍", "职业指导", "职业培训", "政策咨询"];
-        let designations: Vec<(String, NaiveDate, Option<NaiveDate>)> =
-            self.batch.hardship.iter().map(|d| (d.person.clone(), d.designated, d.revoked)).collect();
+        let designations: Vec<(String, NaiveDate, Option<NaiveDate>)> = self
+            .batch
+            .hardship
+            .iter()
+            .map(|d| (d.person.clone(), d.designated, d.revoked))
+            .collect();
         let mut gap = k.service_gap;
         for (person, designated, revoked) in designations {
             for (lo, hi) in [(cal.prev_start, cal.prev_cutoff), (cal.start, cal.cutoff)] {
@@ -711,12 +917,19 @@ impl<'a> Builder<'a> {
                 }
             }
         }
-        let registrations: Vec<(String, NaiveDate)> =
-            self.batch.unemployment.iter().map(|r| (r.person.clone(), r.registered)).collect();
+        let registrations: Vec<(String, NaiveDate)> = self
+            .batch
+            .unemployment
+            .iter()
+            .map(|r| (r.person.clone(), r.registered))
+            .collect();
         for (person, registered) in registrations {
             for _ in 0..self.rng.int(1, 2) {
                 let kind = REGISTRANT[self.rng.weighted(&[0.35, 0.25, 0.2, 0.2])];
-                let day = self.rng.date(registered, (registered + Duration::days(60)).min(cal.extract));
+                let day = self.rng.date(
+                    registered,
+                    (registered + Duration::days(60)).min(cal.extract),
+                );
                 self.add_service(&person, kind, day);
             }
         }
@@ -746,9 +959,17 @@ impl<'a> Builder<'a> {
     fn community_row(&mut self) {
         let y = self.cal.year;
         let rng = &mut self.rng;
-        let provincial = rng.chance(0.65).then(|| rng.int(2008, i64::from(y) - 2) as i32);
-        let star_year = provincial.filter(|_| rng.chance(0.35)).map(|p| rng.int(i64::from(p) + 1, i64::from(y) - 1) as i32);
-        let city_year = if provincial.is_none() && rng.chance(0.4) { Some(rng.int(2012, i64::from(y) - 1) as i32) } else { None };
+        let provincial = rng
+            .chance(0.65)
+            .then(|| rng.int(2008, i64::from(y) - 2) as i32);
+        let star_year = provincial
+            .filter(|_| rng.chance(0.35))
+            .map(|p| rng.int(i64::from(p) + 1, i64::from(y) - 1) as i32);
+        let city_year = if provincial.is_none() && rng.chance(0.4) {
+            Some(rng.int(2012, i64::from(y) - 1) as i32)
+        } else {
+            None
+        };
         let row = Community {
             code: self.site.code.clone(),
             name: self.site.name.clone(),
@@ -759,7 +980,9 @@ impl<'a> Builder<'a> {
             provincial_stars: star_year.map(|_| rng.int(1, 5) as i32),
             national: provincial.map(|_| rng.chance(0.12)),
             city_year,
-            city_stars: city_year.filter(|_| rng.chance(0.4)).map(|_| rng.int(1, 3) as i32),
+            city_stars: city_year
+                .filter(|_| rng.chance(0.4))
+                .map(|_| rng.int(1, 3) as i32),
             contact_name: Some(names::person(rng)),
             // A local number may not begin with 0, so these can reach nobody.
             contact_phone: Some(format!("0375-0{:06}", rng.below(1_000_000))),
@@ -771,7 +994,7 @@ impl<'a> Builder<'a> {
 /// A few large employers and a long tail, as in any county.
 fn employer_weights(n: usize) -> &'static [f64] {
     static WEIGHTS: std::sync::OnceLock<Vec<f64>> = std::sync::OnceLock::new();
-    let all = WEIGHTS.get_or_init(|| (0..256).map(|k| 1.0 / ((k + 1) as f64).powf(0.6)).collect());
+    let all = WEIGHTS.get_or_init(|| (0..256).map(|k| 1.0 / ((k + 1) as f64).powf(0.3)).collect());
     &all[..n.min(all.len())]
 }
 
@@ -793,7 +1016,10 @@ mod tests {
         for at_least in 0..60 {
             let (u, r) = band_counts(at_least);
             let rate = r as f64 / u as f64;
-            assert!(u >= at_least.max(7) && (0.70..0.73).contains(&rate), "{u} {r}");
+            assert!(
+                u >= at_least.max(7) && (0.70..0.73).contains(&rate),
+                "{u} {r}"
+            );
         }
     }
 }

@@ -26,12 +26,20 @@ pub struct PersonNumbering {
 
 impl PersonNumbering {
     pub fn for_county(persons: u64) -> PersonNumbering {
-        PersonNumbering { groups: persons.div_ceil(PER_GROUP).max(1) }
+        PersonNumbering {
+            groups: persons.div_ceil(PER_GROUP).max(1),
+        }
     }
 
     /// The birth date moved forward (by less than `groups` days) onto the
     /// person's group, and the identifier built from it.
-    pub fn identify(&self, region: &str, number: u64, male: bool, wanted_birth: NaiveDate) -> (String, NaiveDate) {
+    pub fn identify(
+        &self,
+        region: &str,
+        number: u64,
+        male: bool,
+        wanted_birth: NaiveDate,
+    ) -> (String, NaiveDate) {
         let group = (number / PER_GROUP) % self.groups;
         let day = wanted_birth.num_days_from_ce() as i64;
         let shift = (group as i64 - day).rem_euclid(self.groups as i64);
@@ -74,7 +82,13 @@ fn base31(mut n: u64, width: usize) -> String {
 /// GB 11714 check character of an 8-character organisation code body.
 fn gb11714_check(body: &str) -> char {
     const W: [u32; 8] = [3, 7, 9, 10, 5, 8, 4, 2];
-    let value = |c: u8| if c.is_ascii_digit() { u32::from(c - b'0') } else { u32::from(c - b'A') + 10 };
+    let value = |c: u8| {
+        if c.is_ascii_digit() {
+            u32::from(c - b'0')
+        } else {
+            u32::from(c - b'A') + 10
+        }
+    };
     let sum: u32 = body.bytes().zip(W).map(|(c, w)| value(c) * w).sum();
     match 11 - sum % 11 {
         10 => 'X',
@@ -97,7 +111,10 @@ pub fn credit_code(kind: &str, region: &str, serial: u64) -> String {
 pub fn spoil_credit_code(code: &str) -> String {
     let body = &code[..17];
     let right = gb32100_check_char(body).expect("17 symbols of the alphabet") as u8;
-    let pos = CODE_ALPHABET.iter().position(|&c| c == right).expect("in the alphabet");
+    let pos = CODE_ALPHABET
+        .iter()
+        .position(|&c| c == right)
+        .expect("in the alphabet");
     format!("{body}{}", CODE_ALPHABET[(pos + 7) % 31] as char)
 }
 

@@ -84,10 +84,16 @@ impl Options {
             return Err(Error::usage("--persons-per-community must be at least 4"));
         }
         if !(0.0..=1.0).contains(&self.fraud_share) {
-            return Err(Error::usage(format!("--fraud-share {} is not a fraction between 0 and 1", self.fraud_share)));
+            return Err(Error::usage(format!(
+                "--fraud-share {} is not a fraction between 0 and 1",
+                self.fraud_share
+            )));
         }
         if !(2001..=2199).contains(&self.year) {
-            return Err(Error::usage(format!("--year {} is not a plausible review year (2001–2199)", self.year)));
+            return Err(Error::usage(format!(
+                "--year {} is not a plausible review year (2001–2199)",
+                self.year
+            )));
         }
         Ok(())
     }
@@ -128,21 +134,36 @@ pub struct Context {
 impl Context {
     pub fn new(options: &Options) -> Result<Context> {
         options.check()?;
-        let geo = geography::build(options.communities, options.persons_per_community, options.seed)?;
+        let geo = geography::build(
+            options.communities,
+            options.persons_per_community,
+            options.seed,
+        )?;
         let assignment = patterns::assign(&geo, options.fraud_share, options.seed);
         let mut bunch_rank = vec![None; geo.sites.len()];
         for &c in &assignment.bunched_counties {
             let county = &geo.counties[c];
             let mut rank = 0;
-            for i in county.first..county.first + county.count {
+            let range = county.first..county.first + county.count;
+            for (i, slot) in bunch_rank[range.clone()]
+                .iter_mut()
+                .enumerate()
+                .map(|(k, s)| (range.start + k, s))
+            {
                 let profile = geo.sites[i].profile;
                 if assignment.is_honest(i) && matches!(profile, Profile::Normal | Profile::High) {
-                    bunch_rank[i] = Some(rank);
+                    *slot = Some(rank);
                     rank += 1;
                 }
             }
         }
-        Ok(Context { options: options.clone(), cal: Calendar::new(options.year), geo, assignment, bunch_rank })
+        Ok(Context {
+            options: options.clone(),
+            cal: Calendar::new(options.year),
+            geo,
+            assignment,
+            bunch_rank,
+        })
     }
 
     /// The knobs of community `i`, from its own stream so that a neighbour
@@ -164,14 +185,17 @@ impl Context {
     }
 
     fn moved_from(&self, i: usize) -> Option<(usize, &str)> {
-        self.geo.neighbour(i, |_| false).map(|n| (n, self.geo.sites[n].code.as_str()))
+        self.geo
+            .neighbour(i, |_| false)
+            .map(|n| (n, self.geo.sites[n].code.as_str()))
     }
 
     /// Community `i` as the honest generator draws it, before any pattern.
     pub fn honest(&self, i: usize) -> Builder<'_> {
         let site = &self.geo.sites[i];
         let county = &self.geo.counties[site.county];
-        Builder::new(&self.cal, site, county, self.options.seed).build(&self.knobs(i), self.moved_from(i))
+        Builder::new(&self.cal, site, county, self.options.seed)
+            .build(&self.knobs(i), self.moved_from(i))
     }
 
     /// Community `i`'s rows, patterns injected and applications filed.
@@ -180,13 +204,21 @@ impl Context {
         let pattern = self.assignment.community[i];
         let mut rng = Rng::new(self.options.seed, i as u64, Stream::Pattern);
         match pattern {
-            Some(Pattern::CutoffWindowDressing) => patterns::cutoff_window_dressing::inject(&mut b, &mut rng),
+            Some(Pattern::CutoffWindowDressing) => {
+                patterns::cutoff_window_dressing::inject(&mut b, &mut rng)
+            }
             Some(Pattern::InvalidIdentity) => patterns::invalid_identity::inject(&mut b, &mut rng),
-            Some(Pattern::EmployerConcentration) => patterns::employer_concentration::inject(&mut b, &mut rng),
+            Some(Pattern::EmployerConcentration) => {
+                patterns::employer_concentration::inject(&mut b, &mut rng)
+            }
             Some(Pattern::BulkBackfill) => patterns::bulk_backfill::inject(&mut b, &mut rng),
-            Some(Pattern::ReemploymentWithoutRecord) => patterns::reemployment_without_record::inject(&mut b, &mut rng),
+            Some(Pattern::ReemploymentWithoutRecord) => {
+                patterns::reemployment_without_record::inject(&mut b, &mut rng)
+            }
             Some(Pattern::DuplicatePerson) => {
-                let victim = self.geo.neighbour(i, |n| !self.assignment.is_honest(n) || self.geo.sites[n].profile == Profile::Tiny);
+                let victim = self.geo.neighbour(i, |n| {
+                    !self.assignment.is_honest(n) || self.geo.sites[n].profile == Profile::Tiny
+                });
                 if let Some(v) = victim {
                     let members = self.honest(v).members;
                     patterns::duplicate_person::inject(&mut b, &members, &mut rng);
@@ -220,11 +252,18 @@ impl Context {
             }
         }
         for (set, p) in [
-            (&self.assignment.bunched_counties, Pattern::ThresholdBunching),
+            (
+                &self.assignment.bunched_counties,
+                Pattern::ThresholdBunching,
+            ),
             (&self.assignment.heaped_counties, Pattern::DigitHeaping),
         ] {
             for &c in set {
-                out.push(Truth { community_code: String::new(), pattern: p.id(), county: self.geo.counties[c].name.clone() });
+                out.push(Truth {
+                    community_code: String::new(),
+                    pattern: p.id(),
+                    county: self.geo.counties[c].name.clone(),
+                });
             }
         }
         out
@@ -238,7 +277,10 @@ struct Writers {
 
 impl Writers {
     fn writer(&mut self, table: Table) -> &mut TableWriter {
-        let k = tables::ALL.iter().position(|s| s.table == table).expect("every table");
+        let k = tables::ALL
+            .iter()
+            .position(|s| s.table == table)
+            .expect("every table");
         &mut self.tables[k]
     }
 
@@ -287,7 +329,8 @@ pub fn generate(options: &Options) -> Result<Summary> {
             )));
         }
     }
-    std::fs::create_dir_all(&options.out).map_err(|e| Error::usage(format!("--out {}: {e}", options.out.display())))?;
+    std::fs::create_dir_all(&options.out)
+        .map_err(|e| Error::usage(format!("--out {}: {e}", options.out.display())))?;
     remove_other_formats(&options.out, &layout_of)?;
 
     let mut writers = Writers {
@@ -307,7 +350,12 @@ pub fn generate(options: &Options) -> Result<Summary> {
         if options.sample {
             for bad in sample::bad_rows(i, &batch) {
                 let line = writers.writer(bad.table).write(&bad.cells)?;
-                planted.push(sample::Planted { table: bad.table, line, reason: bad.reason, column: bad.column });
+                planted.push(sample::Planted {
+                    table: bad.table,
+                    line,
+                    reason: bad.reason,
+                    column: bad.column,
+                });
             }
         }
         if i % 1000 == 999 {
@@ -318,16 +366,32 @@ pub fn generate(options: &Options) -> Result<Summary> {
     let mut rows = BTreeMap::new();
     for w in writers.tables {
         files.push(w.path().to_path_buf());
-        let name = w.path().file_stem().and_then(|s| s.to_str()).unwrap_or_default().to_string();
+        let name = w
+            .path()
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .unwrap_or_default()
+            .to_string();
         let n = w.finish()?;
-        let table = tables::ALL.iter().find(|s| s.name == name).expect("a table").name;
+        let table = tables::ALL
+            .iter()
+            .find(|s| s.name == name)
+            .expect("a table")
+            .name;
         rows.insert(table, n);
     }
     let truth = ctx.truth();
     let truth_path = options.out.join("ground_truth.csv");
     write_truth(&truth_path, &truth)?;
     files.push(truth_path);
-    let summary = Summary { files, rows, truth, persons, latest_recorded_at: latest, planted };
+    let summary = Summary {
+        files,
+        rows,
+        truth,
+        persons,
+        latest_recorded_at: latest,
+        planted,
+    };
     if options.sample {
         let readme = options.out.join("README.md");
         std::fs::write(&readme, sample::readme(options, &ctx, &summary))?;
@@ -337,7 +401,10 @@ pub fn generate(options: &Options) -> Result<Summary> {
 
 /// A table written in another format by an earlier run would leave two files
 /// with one stem, which ingest cannot choose between; they are removed.
-fn remove_other_formats(dir: &Path, layout_of: &dyn Fn(&'static TableSpec) -> Layout) -> Result<()> {
+fn remove_other_formats(
+    dir: &Path,
+    layout_of: &dyn Fn(&'static TableSpec) -> Layout,
+) -> Result<()> {
     for spec in tables::ALL {
         let keep = layout_of(spec).format.extension();
         for ext in ["csv", "parquet", "xlsx"] {
@@ -353,8 +420,11 @@ fn remove_other_formats(dir: &Path, layout_of: &dyn Fn(&'static TableSpec) -> La
 fn write_truth(path: &Path, truth: &[Truth]) -> Result<()> {
     let mut text = String::from("community_code,pattern,county\n");
     for t in truth {
-        text.push_str(&format!("{},{},{}\n", t.community_code, t.pattern, t.county));
+        text.push_str(&format!(
+            "{},{},{}\n",
+            t.community_code, t.pattern, t.county
+        ));
     }
-    std::fs::write(path, text).map_err(|e| Error::Internal(anyhow::anyhow!("{}: {e}", path.display())))
+    std::fs::write(path, text)
+        .map_err(|e| Error::Internal(anyhow::anyhow!("{}: {e}", path.display())))
 }
-

@@ -354,7 +354,14 @@ mod tests {
             left: None,
             left_reason: None,
         });
-        check(Registration { id: s(), person: s(), community: s(), registered: date(), ended: None, reason: None });
+        check(Registration {
+            id: s(),
+            person: s(),
+            community: s(),
+            registered: date(),
+            ended: None,
+            reason: None,
+        });
         check(Job {
             id: s(),
             person: s(),
@@ -366,10 +373,34 @@ mod tests {
             ended: None,
             recorded_at: None,
         });
-        check(Designation { person: s(), community: s(), category: "残疾人", designated: date(), revoked: None });
-        check(ZeroHousehold { household: s(), community: s(), identified: date(), cleared: None });
-        check(Service { id: s(), person: s(), community: s(), kind: "职业指导", delivered: date() });
-        check(Platform { community: s(), year: 2021, window: true, staff: 1, info_system: true, funding: None });
+        check(Designation {
+            person: s(),
+            community: s(),
+            category: "残疾人",
+            designated: date(),
+            revoked: None,
+        });
+        check(ZeroHousehold {
+            household: s(),
+            community: s(),
+            identified: date(),
+            cleared: None,
+        });
+        check(Service {
+            id: s(),
+            person: s(),
+            community: s(),
+            kind: "职业指导",
+            delivered: date(),
+        });
+        check(Platform {
+            community: s(),
+            year: 2021,
+            window: true,
+            staff: 1,
+            info_system: true,
+            funding: None,
+        });
         check(Application {
             community: s(),
             year: 2021,

@@ -15,7 +15,9 @@ const PLACE_WORDS: &[&str] = &[
 
 /// Distinguishers appended when the words run out (东/西/… as real communities
 /// split into 东社区 and 西社区).
-const PLACE_SUFFIXES: &[&str] = &["", "东", "西", "南", "北", "中", "一", "二", "三", "新", "里", "苑"];
+const PLACE_SUFFIXES: &[&str] = &[
+    "", "东", "西", "南", "北", "中", "一", "二", "三", "新", "里", "苑",
+];
 
 /// Characters that synthetic county names are made of.
 const COUNTY_CHARS: &[&str] = &[
@@ -35,11 +37,38 @@ const GIVEN: &[&str] = &[
 ];
 
 const TRADES: &[&str] = &[
-    "商贸", "建材", "物流", "餐饮", "机械", "电子", "物业服务", "家政服务", "建筑工程", "食品",
-    "纺织", "超市", "汽车维修", "医药", "印刷", "保安服务", "环保科技", "农业发展", "装饰工程", "电气",
+    "商贸",
+    "建材",
+    "物流",
+    "餐饮",
+    "机械",
+    "电子",
+    "物业服务",
+    "家政服务",
+    "建筑工程",
+    "食品",
+    "纺织",
+    "超市",
+    "汽车维修",
+    "医药",
+    "印刷",
+    "保安服务",
+    "环保科技",
+    "农业发展",
+    "装饰工程",
+    "电气",
 ];
 
-const SHOPS: &[&str] = &["便利店", "小吃店", "理发店", "五金店", "水果店", "服装店", "维修部", "早餐店"];
+const SHOPS: &[&str] = &[
+    "便利店",
+    "小吃店",
+    "理发店",
+    "五金店",
+    "水果店",
+    "服装店",
+    "维修部",
+    "早餐店",
+];
 
 /// A name made unique by its index: words first, then the suffixes, then a
 /// number for very large places.
@@ -63,7 +92,11 @@ pub fn street(index: usize, rural: bool) -> String {
     // A fixed offset keeps a street from carrying the same word as most of its
     // communities.
     let base = indexed(index + 17, PLACE_WORDS, PLACE_SUFFIXES);
-    if rural { format!("{base}镇") } else { format!("{base}路街道") }
+    if rural {
+        format!("{base}镇")
+    } else {
+        format!("{base}路街道")
+    }
 }
 
 /// The `index`-th synthetic county name (after the real districts run out).
@@ -71,9 +104,17 @@ pub fn county(index: usize) -> String {
     let n = COUNTY_CHARS.len();
     let a = COUNTY_CHARS[index % n];
     let b = COUNTY_CHARS[(index / n + index % n + 1) % n];
-    let kind = if index % 3 == 0 { "县" } else { "区" };
+    let kind = if index.is_multiple_of(3) {
+        "县"
+    } else {
+        "区"
+    };
     let round = index / (n * n);
-    if round == 0 { format!("{a}{b}{kind}") } else { format!("{a}{b}{}{kind}", round + 1) }
+    if round == 0 {
+        format!("{a}{b}{kind}")
+    } else {
+        format!("{a}{b}{}{kind}", round + 1)
+    }
 }
 
 pub fn person(rng: &mut Rng) -> String {
@@ -90,7 +131,11 @@ pub fn employer(county: &str, index: usize) -> String {
     let stem = county.trim_end_matches(['区', '县', '市']);
     let word = PLACE_WORDS[(index * 7 + 3) % PLACE_WORDS.len()];
     let trade = TRADES[index % TRADES.len()];
-    let form = if index % 4 == 0 { "股份有限公司" } else { "有限公司" };
+    let form = if index.is_multiple_of(4) {
+        "股份有限公司"
+    } else {
+        "有限公司"
+    };
     format!("{stem}{word}{trade}{form}")
 }
 

@@ -89,16 +89,23 @@ pub fn ledger(site: &Site, county: &County, cal: &Calendar, rng: &mut Rng) -> Ve
                 // Spouse: the other sex, a similar age.
                 1 => (!head_male, (head_age + rng.int(-4, 4) as i32).max(20)),
                 // Grown children or a parent living with them.
-                _ if rng.chance(0.8) && head_age >= 40 => (rng.chance(0.5), (head_age - rng.int(20, 30) as i32).max(16)),
+                _ if rng.chance(0.8) && head_age >= 40 => {
+                    (rng.chance(0.5), (head_age - rng.int(20, 30) as i32).max(16))
+                }
                 _ => (rng.chance(0.5), (head_age + rng.int(22, 30) as i32).min(90)),
             };
             let wanted_birth = cal.cutoff - Duration::days(i64::from(age) * 365 + rng.int(10, 355));
             let number = site.first_person + members.len() as u64;
-            let (id, birth) = county.numbering.identify(&county.code, number, male, wanted_birth);
+            let (id, birth) = county
+                .numbering
+                .identify(&county.code, number, male, wanted_birth);
             let adult = add_years(birth, 16);
             let entered = if adult < cal.prev_start - Duration::days(60) {
                 let lo = adult.max(NaiveDate::from_ymd_opt(2008, 1, 1).expect("date"));
-                rng.date(lo.min(cal.prev_start - Duration::days(60)), cal.prev_start - Duration::days(30))
+                rng.date(
+                    lo.min(cal.prev_start - Duration::days(60)),
+                    cal.prev_start - Duration::days(30),
+                )
             } else {
                 (adult + Duration::days(rng.int(0, 60))).min(cal.cutoff)
             };
@@ -152,7 +159,9 @@ pub fn movers(
     cal: &Calendar,
     rng: &mut Rng,
 ) -> Vec<Person> {
-    let Some((from_index, from_code)) = from else { return vec![] };
+    let Some((from_index, from_code)) = from else {
+        return vec![];
+    };
     let mut old = vec![];
     for m in members.iter_mut() {
         let settled = m.row.entered < cal.prev_start
@@ -162,7 +171,10 @@ pub fn movers(
         if m.role != Role::Free || !settled || !rng.chance(0.02) {
             continue;
         }
-        let arrived = rng.date(cal.prev_start + Duration::days(20), cal.cutoff - Duration::days(40));
+        let arrived = rng.date(
+            cal.prev_start + Duration::days(20),
+            cal.cutoff - Duration::days(40),
+        );
         let left = arrived - Duration::days(rng.int(0, 20));
         let was_entered = m.row.entered.min(left - Duration::days(400));
         old.push(Person {

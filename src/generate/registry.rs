@@ -48,10 +48,19 @@ fn jobs_by_person(batch: &Batch) -> BTreeMap<&str, Vec<usize>> {
 /// Each person counted in `reemployed_in_period` of `community` for the
 /// period [start, cutoff], with the index of the job behind the count (their
 /// earliest qualifying start).
-pub fn counted_starts(batch: &Batch, community: &str, start: NaiveDate, cutoff: NaiveDate) -> BTreeMap<String, usize> {
+pub fn counted_starts(
+    batch: &Batch,
+    community: &str,
+    start: NaiveDate,
+    cutoff: NaiveDate,
+) -> BTreeMap<String, usize> {
     let jobs = jobs_by_person(batch);
     let mut counted: BTreeMap<String, usize> = BTreeMap::new();
-    for r in batch.unemployment.iter().filter(|r| r.community == community) {
+    for r in batch
+        .unemployment
+        .iter()
+        .filter(|r| r.community == community)
+    {
         let overlaps = r.registered <= cutoff && r.ended.is_none_or(|e| e >= start);
         if !overlaps {
             continue;
@@ -78,16 +87,25 @@ pub fn figures(batch: &Batch, community: &str, start: NaiveDate, cutoff: NaiveDa
     let unemployed: BTreeSet<&str> = batch
         .unemployment
         .iter()
-        .filter(|r| r.community == community && r.registered <= cutoff && r.ended.is_none_or(|e| e >= start))
+        .filter(|r| {
+            r.community == community && r.registered <= cutoff && r.ended.is_none_or(|e| e >= start)
+        })
         .map(|r| r.person.as_str())
         .collect();
     let hardship: BTreeSet<&str> = batch
         .hardship
         .iter()
-        .filter(|h| h.community == community && h.designated <= cutoff && h.revoked.is_none_or(|r| r >= start))
+        .filter(|h| {
+            h.community == community
+                && h.designated <= cutoff
+                && h.revoked.is_none_or(|r| r >= start)
+        })
         .map(|h| h.person.as_str())
         .collect();
-    let employed_at = |p: &str| jobs.get(p).is_some_and(|ks| ks.iter().any(|&k| covers(&batch.employment[k], cutoff)));
+    let employed_at = |p: &str| {
+        jobs.get(p)
+            .is_some_and(|ks| ks.iter().any(|&k| covers(&batch.employment[k], cutoff)))
+    };
     let new_jobs: BTreeSet<&str> = batch
         .employment
         .iter()

@@ -30,7 +30,12 @@ fn mix(mut z: u64) -> u64 {
 impl Rng {
     pub fn new(seed: u64, item: u64, stream: Stream) -> Rng {
         let mut key = [0u8; 32];
-        let parts = [mix(seed), mix(item ^ 0xA5A5_5A5A), mix(stream as u64), mix(seed ^ item.rotate_left(17))];
+        let parts = [
+            mix(seed),
+            mix(item ^ 0xA5A5_5A5A),
+            mix(stream as u64),
+            mix(seed ^ item.rotate_left(17)),
+        ];
         for (chunk, p) in key.chunks_mut(8).zip(parts) {
             chunk.copy_from_slice(&p.to_le_bytes());
         }
@@ -160,10 +165,18 @@ mod tests {
 
     #[test]
     fn same_key_same_stream_other_key_other_stream() {
-        let a: Vec<u64> = (0..4).map(|_| Rng::new(1, 7, Stream::Community).u64()).collect();
+        let a: Vec<u64> = (0..4)
+            .map(|_| Rng::new(1, 7, Stream::Community).u64())
+            .collect();
         assert!(a.windows(2).all(|w| w[0] == w[1]));
-        assert_ne!(Rng::new(1, 7, Stream::Community).u64(), Rng::new(1, 8, Stream::Community).u64());
-        assert_ne!(Rng::new(1, 7, Stream::Community).u64(), Rng::new(2, 7, Stream::Community).u64());
+        assert_ne!(
+            Rng::new(1, 7, Stream::Community).u64(),
+            Rng::new(1, 8, Stream::Community).u64()
+        );
+        assert_ne!(
+            Rng::new(1, 7, Stream::Community).u64(),
+            Rng::new(2, 7, Stream::Community).u64()
+        );
     }
 
     #[test]
@@ -175,6 +188,9 @@ mod tests {
         for _ in 0..20_000 {
             by_month[r.seasonal_date(lo, hi).month0() as usize] += 1;
         }
-        assert!(by_month[2] as f64 > 1.6 * by_month[11] as f64, "{by_month:?}");
+        assert!(
+            by_month[2] as f64 > 1.6 * by_month[11] as f64,
+            "{by_month:?}"
+        );
     }
 }

@@ -9,7 +9,7 @@ use std::fmt::Write as _;
 use super::model::{Batch, Row, Value};
 use super::writers::{BoolStyle, DateStyle, FileFormat, Headers, Layout, RateStyle, TextEncoding};
 use super::{Context, Options, Summary};
-use crate::contract::tables::Table;
+use crate::contract::tables::{Kind, Table, TableSpec};
 
 pub const COMMAND: &str = "fullemp generate --out sample_data --sample";
 
@@ -60,7 +60,12 @@ pub struct Planted {
 }
 
 fn column_index(table: Table, column: &str) -> usize {
-    table.spec().columns.iter().position(|c| c.name == column).expect("a contract column")
+    table
+        .spec()
+        .columns
+        .iter()
+        .position(|c| c.name == column)
+        .expect("a contract column")
 }
 
 fn with<R: Row>(row: &R, edits: &[(&str, Value)]) -> Vec<Value> {
@@ -75,37 +80,62 @@ fn with<R: Row>(row: &R, edits: &[(&str, Value)]) -> Vec<Value> {
 /// one each). Each has a key of its own, but for the duplicate, so that it is
 /// rejected for the one reason the README gives.
 pub fn bad_rows(i: usize, batch: &Batch) -> Vec<BadRow> {
-    let Some(community) = batch.communities.first() else { return vec![] };
+    let Some(community) = batch.communities.first() else {
+        return vec![];
+    };
     let code = community.code.as_str();
     let person = batch.persons.iter().find(|p| p.community == code);
     let registration = batch.unemployment.iter().find(|r| r.community == code);
     let job = batch.employment.iter().find(|j| j.community == code);
-    let year = job.map_or(2021, |j| chrono::Datelike::year(&j.started));
+    let year = batch.platform.last().map_or(2021, |p| p.year);
     let later = |p: &super::model::Person| Value::Date(p.entered + chrono::Duration::days(1));
     let date = |m, d| Value::Date(chrono::NaiveDate::from_ymd_opt(year, m, d).expect("date"));
     let bad = match (i, person, registration, job) {
         (3, Some(p), _, _) => BadRow {
             table: Table::Persons,
-            cells: with(p, &[("household_id", Value::Null), ("entered_on", later(p))]),
+            cells: with(
+                p,
+                &[("household_id", Value::Null), ("entered_on", later(p))],
+            ),
             column: "household_id",
             reason: "required cell empty",
         },
         (5, Some(p), _, _) => BadRow {
             table: Table::Persons,
-            cells: with(p, &[("gender", Value::Raw("X".into())), ("entered_on", later(p))]),
+            cells: with(
+                p,
+                &[("gender", Value::Raw("X".into())), ("entered_on", later(p))],
+            ),
             column: "gender",
             reason: "value outside the allowed set",
         },
-        (7, Some(p), _, _) => BadRow { table: Table::Persons, cells: p.cells(), column: "person_id, community_code, entered_on", reason: "duplicate key" },
+        (7, Some(p), _, _) => BadRow {
+            table: Table::Persons,
+            cells: p.cells(),
+            column: "person_id, community_code, entered_on",
+            reason: "duplicate key",
+        },
         (11, _, Some(r), _) => BadRow {
             table: Table::Unemployment,
-            cells: with(r, &[("registration_id", Value::Text(format!("U{code}X0001"))), ("registered_on", Value::Raw(format!("{year}-02-30")))]),
+            cells: with(
+                r,
+                &[
+                    ("registration_id", Value::Text(format!("U{code}X0001"))),
+                    ("registered_on", Value::Raw(format!("{year}-02-30"))),
+                ],
+            ),
             column: "registered_on",
             reason: "unparseable date",
         },
         (15, _, _, Some(j)) => BadRow {
             table: Table::Employment,
-            cells: with(j, &[("record_id", Value::Text(format!("E{code}X0001"))), ("employment_type", Value::Raw("打零工".into()))]),
+            cells: with(
+                j,
+                &[
+                    ("record_id", Value::Text(format!("E{code}X0001"))),
+                    ("employment_type", Value::Raw("打零工".into())),
+                ],
+            ),
             column: "employment_type",
             reason: "value outside the allowed set",
         },
@@ -113,18 +143,27 @@ pub fn bad_rows(i: usize, batch: &Batch) -> Vec<BadRow> {
             table: Table::Employment,
             cells: with(
                 j,
-                &[("record_id", Value::Text(format!("E{code}X0002"))), ("started_on", date(6, 10)), ("ended_on", date(5, 1))],
+                &[
+                    ("record_id", Value::Text(format!("E{code}X0002"))),
+                    ("started_on", date(6, 10)),
+                    ("ended_on", date(5, 1)),
+                ],
             ),
             column: "ended_on",
             reason: "end date before start date",
         },
-        (23, _, Some(r), _) => BadRow { table: Table::Unemployment, cells: r.cells(), column: "registration_id", reason: "duplicate key" },
+        (23, _, Some(r), _) => BadRow {
+            table: Table::Unemployment,
+            cells: r.cells(),
+            column: "registration_id",
+            reason: "duplicate key",
+        },
         _ => return vec![],
     };
     vec![bad]
 }
 
-fn describe(l: &Layout) -> String {
+fn describe(spec: &TableSpec, l: &Layout) -> String {
     let mut parts = vec![match l.format {
         FileFormat::Csv => "CSV".to_string(),
         FileFormat::Parquet => "Parquet".to_string(),
@@ -136,9 +175,19 @@ fn describe(l: &Layout) -> String {
             (TextEncoding::Utf8, true) => "UTF-8 with BOM".into(),
             (TextEncoding::Utf8, false) => "UTF-8".into(),
         });
-        parts.push(if l.delimiter == b'\t' { "tab-separated".into() } else { "comma-separated".into() });
+        parts.push(if l.delimiter == b'\t' {
+            "tab-separated".into()
+        } else {
+            "comma-separated".into()
+        });
     }
-    parts.push(if l.headers == Headers::Chinese { "Chinese headers".into() } else { "canonical headers".into() });
+    parts.push(if l.headers == Headers::Chinese {
+        "Chinese headers".into()
+    } else {
+        "canonical headers".into()
+    });
+    let has_bool =
+        l.format != FileFormat::Parquet && spec.columns.iter().any(|c| c.kind == Kind::Bool);
     if l.format != FileFormat::Parquet {
         parts.push(
             match l.dates {
@@ -151,16 +200,18 @@ fn describe(l: &Layout) -> String {
             }
             .into(),
         );
-        parts.push(
-            match l.booleans {
-                BoolStyle::TrueFalse => "booleans `true/false`",
-                BoolStyle::OneZero => "booleans `1/0`",
-                BoolStyle::YesNo => "booleans `Y/N`",
-                BoolStyle::ShiFou => "booleans `是/否`",
-                BoolStyle::YouWu => "booleans `有/无`",
-            }
-            .into(),
-        );
+        if has_bool {
+            parts.push(
+                match l.booleans {
+                    BoolStyle::TrueFalse => "booleans `true/false`",
+                    BoolStyle::OneZero => "booleans `1/0`",
+                    BoolStyle::YesNo => "booleans `Y/N`",
+                    BoolStyle::ShiFou => "booleans `是/否`",
+                    BoolStyle::YouWu => "booleans `有/无`",
+                }
+                .into(),
+            );
+        }
     }
     if l.rates == RateStyle::Percent {
         parts.push("rates as percentages (`85.7%`)".into());
@@ -200,11 +251,20 @@ pub fn readme(options: &Options, ctx: &Context, summary: &Summary) -> String {
             options.year
         );
     }
-    let _ = writeln!(s, "\n## Files\n\n| file | rows | layout |\n| --- | ---: | --- |");
+    let _ = writeln!(
+        s,
+        "\n## Files\n\n| file | rows | layout |\n| --- | ---: | --- |"
+    );
     for spec in crate::contract::tables::ALL {
         let l = layout(spec.table);
         let rows = summary.rows.get(spec.name).copied().unwrap_or(0);
-        let _ = writeln!(s, "| `{}.{}` | {rows} | {} |", spec.name, l.format.extension(), describe(&l));
+        let _ = writeln!(
+            s,
+            "| `{}.{}` | {rows} | {} |",
+            spec.name,
+            l.format.extension(),
+            describe(spec, &l)
+        );
     }
     let _ = writeln!(
         s,
@@ -218,11 +278,26 @@ pub fn readme(options: &Options, ctx: &Context, summary: &Summary) -> String {
     );
     for p in &summary.planted {
         let l = layout(p.table);
-        let _ = writeln!(s, "| `{}.{}` | {} | {} | {} |", p.table.name(), l.format.extension(), p.line, p.column, p.reason);
+        let _ = writeln!(
+            s,
+            "| `{}.{}` | {} | {} | {} |",
+            p.table.name(),
+            l.format.extension(),
+            p.line,
+            p.column,
+            p.reason
+        );
     }
-    let _ = writeln!(s, "\n## Injected patterns\n\n| pattern | community | county |\n| --- | --- | --- |");
+    let _ = writeln!(
+        s,
+        "\n## Injected patterns\n\n| pattern | community | county |\n| --- | --- | --- |"
+    );
     for t in &summary.truth {
-        let who = if t.community_code.is_empty() { "(the whole county)".to_string() } else { format!("`{}`", t.community_code) };
+        let who = if t.community_code.is_empty() {
+            "(the whole county)".to_string()
+        } else {
+            format!("`{}`", t.community_code)
+        };
         let _ = writeln!(s, "| `{}` | {who} | {} |", t.pattern, t.county);
     }
     let _ = writeln!(s, "\nHow each pattern is injected: `docs/generator.md`.");

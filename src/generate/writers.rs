@@ -10,11 +10,11 @@ use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 
 use chrono::{Datelike, NaiveDate, NaiveDateTime, Timelike};
-use polars::prelude::{
-    Column as PlColumn, DataFrame, DataType, IntoColumn, NamedFrom, ParquetCompression, ParquetWriter, Series,
-    TimeUnit,
-};
 use polars::io::parquet::write::BatchedWriter;
+use polars::prelude::{
+    Column as PlColumn, DataFrame, DataType, IntoColumn, NamedFrom, ParquetCompression,
+    ParquetWriter, Series, TimeUnit,
+};
 
 use super::model::Value;
 use crate::contract::tables::{Kind, TableSpec};
@@ -109,7 +109,12 @@ pub const XLSX_MAX_ROWS: u64 = 1_048_575;
 
 fn spell_date(d: NaiveDate, style: DateStyle, row: u64) -> String {
     let style = match style {
-        DateStyle::Rotating => [DateStyle::Iso, DateStyle::Slash, DateStyle::Compact, DateStyle::Chinese][(row % 4) as usize],
+        DateStyle::Rotating => [
+            DateStyle::Iso,
+            DateStyle::Slash,
+            DateStyle::Compact,
+            DateStyle::Chinese,
+        ][(row % 4) as usize],
         s => s,
     };
     match style {
@@ -123,7 +128,11 @@ fn spell_date(d: NaiveDate, style: DateStyle, row: u64) -> String {
 
 fn spell_datetime(t: NaiveDateTime, style: DateStyle) -> String {
     // A time goes with the two spellings that every reader pairs with one.
-    let date = if style == DateStyle::Slash { t.format("%Y/%m/%d") } else { t.format("%Y-%m-%d") };
+    let date = if style == DateStyle::Slash {
+        t.format("%Y/%m/%d")
+    } else {
+        t.format("%Y-%m-%d")
+    };
     format!("{date} {:02}:{:02}:{:02}", t.hour(), t.minute(), t.second())
 }
 
@@ -165,7 +174,9 @@ pub fn spell(v: &Value, layout: &Layout, row: u64) -> String {
 }
 
 fn push_field(line: &mut String, field: &str, delimiter: u8) {
-    let needs_quotes = field.bytes().any(|b| b == delimiter || b == b'"' || b == b'\n' || b == b'\r');
+    let needs_quotes = field
+        .bytes()
+        .any(|b| b == delimiter || b == b'"' || b == b'\n' || b == b'\r');
     if needs_quotes {
         line.push('"');
         line.push_str(&field.replace('"', "\"\""));
@@ -216,9 +227,13 @@ impl Buffer {
             (Buffer::Date(b), Value::Null) => b.push(None),
             (Buffer::Date(b), Value::Date(d)) => b.push(Some((*d - epoch).num_days() as i32)),
             (Buffer::DateTime(b), Value::Null) => b.push(None),
-            (Buffer::DateTime(b), Value::DateTime(t)) => b.push(Some(t.and_utc().timestamp_millis())),
+            (Buffer::DateTime(b), Value::DateTime(t)) => {
+                b.push(Some(t.and_utc().timestamp_millis()))
+            }
             (_, other) => {
-                return Err(Error::Internal(anyhow::anyhow!("column {column}: {other:?} cannot be written to Parquet")));
+                return Err(Error::Internal(anyhow::anyhow!(
+                    "column {column}: {other:?} cannot be written to Parquet"
+                )));
             }
         }
         Ok(())
@@ -232,18 +247,28 @@ impl Buffer {
             Buffer::Float(b) => Series::new(name, std::mem::take(b)),
             Buffer::Bool(b) => Series::new(name, std::mem::take(b)),
             Buffer::Date(b) => Series::new(name, std::mem::take(b)).cast(&DataType::Date)?,
-            Buffer::DateTime(b) => {
-                Series::new(name, std::mem::take(b)).cast(&DataType::Datetime(TimeUnit::Milliseconds, None))?
-            }
+            Buffer::DateTime(b) => Series::new(name, std::mem::take(b))
+                .cast(&DataType::Datetime(TimeUnit::Milliseconds, None))?,
         };
         Ok(series.into_column())
     }
 }
 
 enum Sink {
-    Csv { file: BufWriter<File>, text: String, encoding: TextEncoding },
-    Parquet { writer: BatchedWriter<File>, buffers: Vec<Buffer>, pending: usize },
-    Xlsx { sheet: Box<rust_xlsxwriter::Worksheet>, created: NaiveDate },
+    Csv {
+        file: BufWriter<File>,
+        text: String,
+        encoding: TextEncoding,
+    },
+    Parquet {
+        writer: Box<BatchedWriter<File>>,
+        buffers: Vec<Buffer>,
+        pending: usize,
+    },
+    Xlsx {
+        sheet: Box<rust_xlsxwriter::Worksheet>,
+        created: NaiveDate,
+    },
 }
 
 /// One table's file, open for rows.
@@ -256,7 +281,16 @@ pub struct TableWriter {
 }
 
 fn header(spec: &TableSpec, headers: Headers) -> Vec<&'static str> {
-    spec.columns.iter().map(|c| if headers == Headers::Chinese { c.chinese } else { c.name }).collect()
+    spec.columns
+        .iter()
+        .map(|c| {
+            if headers == Headers::Chinese {
+                c.chinese
+            } else {
+                c.name
+            }
+        })
+        .collect()
 }
 
 fn io_error(path: &Path, e: impl std::fmt::Display) -> Error {
@@ -266,7 +300,12 @@ fn io_error(path: &Path, e: impl std::fmt::Display) -> Error {
 impl TableWriter {
     /// Opens `dir/<table>.<ext>`. `created` is the fixed creation time that
     /// XLSX files carry, so that the same arguments give the same bytes.
-    pub fn create(dir: &Path, spec: &'static TableSpec, layout: Layout, created: NaiveDate) -> Result<TableWriter> {
+    pub fn create(
+        dir: &Path,
+        spec: &'static TableSpec,
+        layout: Layout,
+        created: NaiveDate,
+    ) -> Result<TableWriter> {
         let path = dir.join(format!("{}.{}", spec.name, layout.format.extension()));
         let sink = match layout.format {
             FileFormat::Csv => {
@@ -278,28 +317,53 @@ impl TableWriter {
                 let delimiter = char::from(layout.delimiter).to_string();
                 text.push_str(&header(spec, layout.headers).join(&delimiter));
                 text.push('\n');
-                Sink::Csv { file: BufWriter::new(file), text, encoding: layout.encoding }
+                Sink::Csv {
+                    file: BufWriter::new(file),
+                    text,
+                    encoding: layout.encoding,
+                }
             }
             FileFormat::Parquet => {
-                let mut buffers: Vec<Buffer> = spec.columns.iter().map(|c| Buffer::for_kind(c.kind)).collect();
+                let mut buffers: Vec<Buffer> = spec
+                    .columns
+                    .iter()
+                    .map(|c| Buffer::for_kind(c.kind))
+                    .collect();
                 let names = header(spec, layout.headers);
                 let empty = frame(&mut buffers, &names, 0)?;
                 let file = File::create(&path).map_err(|e| io_error(&path, e))?;
                 let writer = ParquetWriter::new(file)
                     .with_compression(ParquetCompression::Zstd(None))
                     .batched(empty.schema())?;
-                Sink::Parquet { writer, buffers, pending: 0 }
+                Sink::Parquet {
+                    writer: Box::new(writer),
+                    buffers,
+                    pending: 0,
+                }
             }
             FileFormat::Xlsx => {
                 let mut sheet = rust_xlsxwriter::Worksheet::new();
-                sheet.set_name(spec.chinese).map_err(|e| io_error(&path, e))?;
+                sheet
+                    .set_name(spec.chinese)
+                    .map_err(|e| io_error(&path, e))?;
                 for (c, name) in header(spec, layout.headers).into_iter().enumerate() {
-                    sheet.write_string(0, c as u16, name).map_err(|e| io_error(&path, e))?;
+                    sheet
+                        .write_string(0, c as u16, name)
+                        .map_err(|e| io_error(&path, e))?;
                 }
-                Sink::Xlsx { sheet: Box::new(sheet), created }
+                Sink::Xlsx {
+                    sheet: Box::new(sheet),
+                    created,
+                }
             }
         };
-        Ok(TableWriter { spec, layout, path, sink, rows: 0 })
+        Ok(TableWriter {
+            spec,
+            layout,
+            path,
+            sink,
+            rows: 0,
+        })
     }
 
     pub fn path(&self) -> &Path {
@@ -315,7 +379,11 @@ impl TableWriter {
         debug_assert_eq!(cells.len(), self.spec.columns.len());
         let row = self.rows;
         match &mut self.sink {
-            Sink::Csv { file, text, encoding } => {
+            Sink::Csv {
+                file,
+                text,
+                encoding,
+            } => {
                 for (c, v) in cells.iter().enumerate() {
                     if c > 0 {
                         text.push(char::from(self.layout.delimiter));
@@ -327,7 +395,11 @@ impl TableWriter {
                     flush_text(file, text, *encoding).map_err(|e| io_error(&self.path, e))?;
                 }
             }
-            Sink::Parquet { writer, buffers, pending } => {
+            Sink::Parquet {
+                writer,
+                buffers,
+                pending,
+            } => {
                 for ((b, v), col) in buffers.iter_mut().zip(cells).zip(self.spec.columns) {
                     b.push(v, col.name)?;
                 }
@@ -346,7 +418,8 @@ impl TableWriter {
                         self.path.display()
                     )));
                 }
-                write_xlsx_row(sheet, (row + 1) as u32, cells, &self.layout).map_err(|e| io_error(&self.path, e))?;
+                write_xlsx_row(sheet, (row + 1) as u32, cells, &self.layout)
+                    .map_err(|e| io_error(&self.path, e))?;
             }
         }
         self.rows += 1;
@@ -356,11 +429,19 @@ impl TableWriter {
     pub fn finish(self) -> Result<u64> {
         let path = self.path;
         match self.sink {
-            Sink::Csv { mut file, mut text, encoding } => {
+            Sink::Csv {
+                mut file,
+                mut text,
+                encoding,
+            } => {
                 flush_text(&mut file, &mut text, encoding).map_err(|e| io_error(&path, e))?;
                 file.flush().map_err(|e| io_error(&path, e))?;
             }
-            Sink::Parquet { mut writer, mut buffers, pending } => {
+            Sink::Parquet {
+                mut writer,
+                mut buffers,
+                pending,
+            } => {
                 if pending > 0 {
                     let names = header(self.spec, self.layout.headers);
                     writer.write_batch(&frame(&mut buffers, &names, pending)?)?;
@@ -369,8 +450,12 @@ impl TableWriter {
             }
             Sink::Xlsx { sheet, created } => {
                 let mut book = rust_xlsxwriter::Workbook::new();
-                let when = rust_xlsxwriter::ExcelDateTime::from_ymd(created.year() as u16, created.month() as u8, created.day() as u8)
-                    .map_err(|e| io_error(&path, e))?;
+                let when = rust_xlsxwriter::ExcelDateTime::from_ymd(
+                    created.year() as u16,
+                    created.month() as u8,
+                    created.day() as u8,
+                )
+                .map_err(|e| io_error(&path, e))?;
                 let props = rust_xlsxwriter::DocProperties::new()
                     .set_title(self.spec.chinese)
                     .set_author("fullemp generate")
@@ -384,7 +469,11 @@ impl TableWriter {
     }
 }
 
-fn flush_text(file: &mut BufWriter<File>, text: &mut String, encoding: TextEncoding) -> std::io::Result<()> {
+fn flush_text(
+    file: &mut BufWriter<File>,
+    text: &mut String,
+    encoding: TextEncoding,
+) -> std::io::Result<()> {
     match encoding {
         TextEncoding::Utf8 => file.write_all(text.as_bytes())?,
         TextEncoding::Gb18030 => {
@@ -397,13 +486,20 @@ fn flush_text(file: &mut BufWriter<File>, text: &mut String, encoding: TextEncod
 }
 
 fn frame(buffers: &mut [Buffer], names: &[&str], height: usize) -> Result<DataFrame> {
-    let columns = buffers.iter_mut().zip(names).map(|(b, n)| b.take(n)).collect::<Result<Vec<_>>>()?;
+    let columns = buffers
+        .iter_mut()
+        .zip(names)
+        .map(|(b, n)| b.take(n))
+        .collect::<Result<Vec<_>>>()?;
     Ok(DataFrame::new(height, columns)?)
 }
 
 /// Days since Excel's epoch (1899-12-30), the serial number of a date cell.
 fn excel_serial(t: NaiveDateTime) -> f64 {
-    let epoch = NaiveDate::from_ymd_opt(1899, 12, 30).expect("date").and_hms_opt(0, 0, 0).expect("time");
+    let epoch = NaiveDate::from_ymd_opt(1899, 12, 30)
+        .expect("date")
+        .and_hms_opt(0, 0, 0)
+        .expect("time");
     (t - epoch).num_seconds() as f64 / 86_400.0
 }
 
@@ -430,7 +526,12 @@ fn write_xlsx_row(
                 sheet.write_number(row, col, (r * 10_000.0).round() / 10_000.0)?;
             }
             Value::Date(d) => {
-                sheet.write_number_with_format(row, col, excel_serial(d.and_hms_opt(0, 0, 0).expect("time")), &date)?;
+                sheet.write_number_with_format(
+                    row,
+                    col,
+                    excel_serial(d.and_hms_opt(0, 0, 0).expect("time")),
+                    &date,
+                )?;
             }
             Value::DateTime(t) => {
                 sheet.write_number_with_format(row, col, excel_serial(*t), &datetime)?;
@@ -463,7 +564,10 @@ mod tests {
 
     #[test]
     fn excel_serials() {
-        let t = NaiveDate::from_ymd_opt(2021, 12, 31).unwrap().and_hms_opt(12, 0, 0).unwrap();
+        let t = NaiveDate::from_ymd_opt(2021, 12, 31)
+            .unwrap()
+            .and_hms_opt(12, 0, 0)
+            .unwrap();
         assert_eq!(excel_serial(t), 44561.5);
     }
 }

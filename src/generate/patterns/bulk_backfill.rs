@@ -15,7 +15,8 @@ pub fn inject(b: &mut Builder, rng: &mut Rng) {
     let cal = *b.cal;
     let code = b.site.code.clone();
     let day = cal.from_cutoff(-rng.int(3, 20));
-    let moment: NaiveDateTime = day.and_hms_opt(15, 0, 0).expect("time") + Duration::seconds(rng.int(0, 3600));
+    let moment: NaiveDateTime =
+        day.and_hms_opt(15, 0, 0).expect("time") + Duration::seconds(rng.int(0, 3600));
     // Every record starts well over the detector's 30 days before it is keyed.
     let latest_start = day - Duration::days(35);
     let mut chosen: Vec<usize> = (0..b.batch.employment.len())

@@ -25,7 +25,10 @@ pub fn inject(b: &mut Builder, victim: &[Member], rng: &mut Rng) {
         .collect();
     rng.shuffle(&mut pool);
     for (n, m) in pool.into_iter().take(BORROWED).enumerate() {
-        let entered = rng.date(cal.prev_start + Duration::days(30), cal.start - Duration::days(30));
+        let entered = rng.date(
+            cal.prev_start + Duration::days(30),
+            cal.start - Duration::days(30),
+        );
         b.batch.persons.push(Person {
             community: code.clone(),
             household: format!("{code}B{:05}", n + 1),
@@ -35,7 +38,10 @@ pub fn inject(b: &mut Builder, victim: &[Member], rng: &mut Rng) {
             wants_work: Some(true),
             ..m.row.clone()
         });
-        let registered = rng.date(cal.start + Duration::days(10), cal.start + Duration::days(150));
+        let registered = rng.date(
+            cal.start + Duration::days(10),
+            cal.start + Duration::days(150),
+        );
         let start = rng.hiring_date(registered + Duration::days(1), cal.from_cutoff(-40), 60.0);
         b.add_job(&m.row.id, None, "单位就业", start, None);
         let id = format!("U{code}D{:04}", n + 1);

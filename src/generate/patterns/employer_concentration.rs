@@ -17,8 +17,14 @@ pub fn inject(b: &mut Builder, rng: &mut Rng) {
     let cal = *b.cal;
     let code = b.site.code.clone();
     let name = names::shell_employer(&b.county.name);
-    let shell = spoil_credit_code(&credit_code("91", &b.county.code, 999_000_000 % 887_503_681 + b.site.index as u64));
-    let mut jobs: Vec<usize> = counted_starts(&b.batch, &code, cal.start, cal.cutoff).into_values().collect();
+    let shell = spoil_credit_code(&credit_code(
+        "91",
+        &b.county.code,
+        999_000_000 % 887_503_681 + b.site.index as u64,
+    ));
+    let mut jobs: Vec<usize> = counted_starts(&b.batch, &code, cal.start, cal.cutoff)
+        .into_values()
+        .collect();
     rng.shuffle(&mut jobs);
     // Well above the detector's 40 % and 5 starts.
     let take = jobs.len().min((jobs.len() * 7).div_ceil(10).max(6));

@@ -86,7 +86,9 @@ impl Pattern {
             Pattern::InvalidIdentity => invalid_identity::prepare(knobs, rng),
             Pattern::EmployerConcentration => employer_concentration::prepare(knobs, rng),
             Pattern::ImplausibleChange => implausible_change::prepare(knobs, rng),
-            Pattern::DuplicatePerson | Pattern::BulkBackfill => knobs.reemployment = knobs.reemployment.max(0.75),
+            Pattern::DuplicatePerson | Pattern::BulkBackfill => {
+                knobs.reemployment = knobs.reemployment.max(0.75)
+            }
             Pattern::ThresholdBunching | Pattern::DigitHeaping => {}
         }
     }
@@ -139,7 +141,10 @@ impl Assignment {
 pub fn assign(geo: &Geography, share: f64, seed: u64) -> Assignment {
     let mut rng = Rng::new(seed, u64::MAX, Stream::Pattern);
     let n = geo.sites.len();
-    let mut out = Assignment { community: vec![None; n], ..Default::default() };
+    let mut out = Assignment {
+        community: vec![None; n],
+        ..Default::default()
+    };
     if share <= 0.0 || n == 0 {
         return out;
     }
@@ -159,10 +164,14 @@ pub fn assign(geo: &Geography, share: f64, seed: u64) -> Assignment {
     // Community-level patterns: never in tiny communities (too few rows to
     // carry them), and in a bunched county only when nothing else is left,
     // so that its rates stay bunched.
-    let mut candidates: Vec<usize> = (0..n).filter(|&i| geo.sites[i].profile != Profile::Tiny).collect();
+    let mut candidates: Vec<usize> = (0..n)
+        .filter(|&i| geo.sites[i].profile != Profile::Tiny)
+        .collect();
     rng.shuffle(&mut candidates);
     candidates.sort_by_key(|&i| out.bunched_counties.contains(&geo.sites[i].county));
-    let wanted = ((n as f64 * share).round() as usize).max(COMMUNITY_PATTERNS).min(candidates.len());
+    let wanted = ((n as f64 * share).round() as usize)
+        .max(COMMUNITY_PATTERNS)
+        .min(candidates.len());
     for (k, &i) in candidates.iter().take(wanted).enumerate() {
         out.community[i] = Some(DEAL[k % DEAL.len()]);
     }
