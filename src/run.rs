@@ -98,17 +98,15 @@ pub fn run(pipeline: &Pipeline, _options: &Options) -> Result<Outcome> {
     let pseudonyms =
         privacy::Pseudonymizer::load(pipeline.pii_key_file.as_deref(), &pipeline.output_dir)?;
     let staging = Staging::create(&pipeline.output_dir)?;
-    let published = (|| -> Result<Vec<manifest::OutputRef>> {
-        publish::write_tables(
-            &staging.dir,
-            &publish::Tables {
-                indicators: &ind,
-                ratings: &rated,
-                rejects: &extract.rejects,
-            },
-            &pseudonyms,
-        )
-    })();
+    let published = publish::write_tables(
+        &staging.dir,
+        &publish::Tables {
+            indicators: &ind,
+            ratings: &rated,
+            rejects: &extract.rejects,
+        },
+        &pseudonyms,
+    );
     let outputs = match published {
         Ok(o) => o,
         Err(e) => {
