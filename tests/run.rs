@@ -31,7 +31,7 @@ fn fullemp(args: &[&str]) -> Output {
 }
 
 fn run_ok(p: &Path) -> Output {
-    let out = fullemp(&["run", "--pipeline", p.to_str().unwrap()]);
+    let out = fullemp(&["run", "--force", "--pipeline", p.to_str().unwrap()]);
     assert!(
         out.status.success(),
         "run failed: {}",
@@ -224,4 +224,55 @@ fn old_runs_beyond_keep_runs_are_removed() {
         .collect();
     assert_eq!(runs.len(), 2, "keep_runs = 2: {runs:?}");
     assert!(runs.iter().all(|r| !r.starts_with(".staging")));
+}
+
+#[test]
+fn unchanged_inputs_exit_0_writing_nothing_and_a_held_lock_exits_4() {
+    let dir = tempfile::tempdir().unwrap();
+    let extract = dir.path().join("extract");
+    std::fs::create_dir(&extract).unwrap();
+    support::fixture(&extract, false);
+    let out = dir.path().join("out");
+    let p = pipeline(dir.path(), &extract, &out);
+    let args = ["run", "--pipeline", p.to_str().unwrap()];
+    assert!(fullemp(&args).status.success());
+    let first = std::fs::canonicalize(out.join("latest")).unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+
+    let again = fullemp(&args);
+    assert_eq!(again.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&again.stdout).contains("nothing to do"));
+    assert_eq!(
+        std::fs::read_dir(out.join("runs")).unwrap().count(),
+        1,
+        "nothing written"
+    );
+
+    // A changed input runs again.
+    let mut z = std::fs::read_to_string(extract.join("zero_households.csv")).unwrap();
+    z.push_str("HH9,410402001001,2021-12-20,\n");
+    std::fs::write(extract.join("zero_households.csv"), z).unwrap();
+    assert!(fullemp(&args).status.success());
+    assert_ne!(std::fs::canonicalize(out.join("latest")).unwrap(), first);
+
+    // Another process holds the lock: exit 4 at once, nothing written.
+    let lock = std::fs::OpenOptions::new()
+        .write(true)
+        .open(out.join(".lock"))
+        .unwrap();
+    lock.lock().unwrap();
+    let locked = fullemp(&["run", "--force", "--pipeline", p.to_str().unwrap()]);
+    assert_eq!(
+        locked.status.code(),
+        Some(4),
+        "{}",
+        String::from_utf8_lossy(&locked.stderr)
+    );
+    assert_eq!(std::fs::read_dir(out.join("runs")).unwrap().count(), 2);
+    drop(lock);
+    assert!(
+        fullemp(&["run", "--force", "--pipeline", p.to_str().unwrap()])
+            .status
+            .success()
+    );
 }

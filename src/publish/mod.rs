@@ -2,15 +2,13 @@
 //! manifest, and the run folder that `latest` points at. No other stage
 //! touches the output folder.
 
+pub mod lock;
 pub mod manifest;
 pub mod parquet;
 pub mod rejects;
 pub mod run_folder;
 
-use std::io::Read;
 use std::path::Path;
-
-use sha2::{Digest, Sha256};
 
 use crate::error::Result;
 use crate::indicators::Indicators;
@@ -71,26 +69,12 @@ pub fn write_tables(
         .into_iter()
         .map(|w| {
             Ok(OutputRef {
-                sha256: sha256_file(&dir.join(&w.path))?,
+                sha256: crate::digest::sha256_file(&dir.join(&w.path))?.1,
                 path: w.path,
                 rows: w.rows,
             })
         })
         .collect()
-}
-
-pub fn sha256_file(path: &Path) -> Result<String> {
-    let mut f = std::fs::File::open(path)?;
-    let mut h = Sha256::new();
-    let mut buf = vec![0u8; 1 << 16];
-    loop {
-        let n = f.read(&mut buf)?;
-        if n == 0 {
-            break;
-        }
-        h.update(&buf[..n]);
-    }
-    Ok(hex::encode(h.finalize()))
 }
 
 /// Writes `manifest.json` into the run folder.
