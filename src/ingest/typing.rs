@@ -15,7 +15,7 @@ use super::headers::Mapping;
 use super::raw::{Cell, RawTable};
 use super::rejects::{Reject, RejectReason};
 use super::values::{Value, parse, text};
-use crate::contract::identity::{gb11643_valid, gb32100_valid};
+use crate::contract::identity::{gb11643_valid, gb32100_valid, mask};
 use crate::contract::{Kind, TableSpec};
 
 /// Column with each kept row's line in its file, for evidence.
@@ -212,12 +212,20 @@ pub fn type_table(
             .collect::<Vec<_>>()
             .join("\u{1f}");
         if let Some(first) = seen.get(&key) {
-            let shown: Vec<String> = key_pos.iter().map(|&i| text(cell_at(i))).collect();
-            let identity = key_pos.iter().any(|&i| spec.columns[i].identity);
+            // Each part shown as read, the identifier masked on its own: masking
+            // the joined key whole would hide the community and date that
+            // locate the row.
+            let shown: Vec<String> = key_pos
+                .iter()
+                .map(|&i| match text(cell_at(i)) {
+                    t if spec.columns[i].identity => mask(&t),
+                    t => t,
+                })
+                .collect();
             rejects.push(reject(
                 &spec.key.join("+"),
                 Some(&Cell::Text(shown.join("+"))),
-                identity,
+                false,
                 RejectReason::DuplicateKey,
                 format!("the same key as line {first}, which is kept"),
             ));
