@@ -705,6 +705,47 @@ fn each_reject_reason_with_file_line_column_and_value() {
     assert_eq!((input.rows_read, input.rows_rejected), (7, 6));
 }
 
+/// A row's shape: rows of empty cells (an export's trailing `,,,,` lines) are
+/// skipped, empty fields after the last header are nothing, a non-empty one
+/// is a reject, and so is a row with fewer fields than the header.
+#[test]
+fn row_shapes_blank_rows_and_trailing_separators() {
+    let id = |n| person_id("19800101", n);
+    let text = format!(
+        "{PERSONS_EN},\n\
+         {a},{COMMUNITY},H1,男,1980-01-01,是,2020-01-01,\n\
+         ,,,,,,,\n\
+         {b},{COMMUNITY},H2,男,1980-01-01,是,2020-01-01,,,\n\
+         {c},{COMMUNITY},H3,男,1980-01-01,是,2020-01-01,,{d}\n\
+         {d},{COMMUNITY},H4,男,1980-01-01\n\
+         \n\
+         ,,,,,,,\n",
+        a = id(1),
+        b = id(2),
+        c = id(3),
+        d = id(4),
+    );
+    let dir = minimal_extract();
+    replace(dir.path(), "persons.csv", text.as_bytes());
+    let e = read(dir.path());
+    assert!(e.problems.is_empty(), "{:?}", e.problems);
+    let got: Vec<String> = e.rejects.iter().map(|r| r.describe()).collect();
+    assert_eq!(
+        got,
+        vec![
+            format!(
+                "persons.csv line 5, value \"{}\": more fields than the header (9 fields, the header has 8)",
+                mask(&id(4))
+            ),
+            "persons.csv line 6, column birth_date, value \"1980-01-01\": fewer fields than the header (5 fields, the header has 7)".to_string(),
+        ]
+    );
+    let df = frame(&e, Table::Persons);
+    assert_eq!(strings(df, "household_id"), some(&["H1", "H2"]));
+    let input = e.inputs.iter().find(|i| i.table == Table::Persons).unwrap();
+    assert_eq!((input.rows_read, input.rows_rejected), (4, 2));
+}
+
 /// A value longer than 120 characters is cut in the reject, its length noted.
 #[test]
 fn long_reject_values_are_cut() {
