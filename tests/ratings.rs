@@ -134,7 +134,10 @@ fn no_risk() -> DataFrame {
 }
 
 /// Applications: (code, year, applied_level, street_recommends, county_recommends).
-fn applications(rows: &[(&str, i64, &str, Option<bool>, Option<bool>)]) -> DataFrame {
+/// (community_code, year, applied_level, street_recommends, county_recommends)
+type Application<'a> = (&'a str, i64, &'a str, Option<bool>, Option<bool>);
+
+fn applications(rows: &[Application]) -> DataFrame {
     let n = rows.len();
     df!(
         "community_code" => rows.iter().map(|r| r.0.to_string()).collect::<Vec<_>>(),
