@@ -92,7 +92,7 @@ impl Clock {
 /// and every input file's name and content. None when the inputs cannot even
 /// be found (ingest then reports why).
 fn fingerprint(pipeline: &Pipeline) -> Result<Option<String>> {
-    let Ok(found) = ingest::discover::discover(pipeline) else {
+    let Ok(found) = ingest::discover::discover_quietly(pipeline) else {
         return Ok(None);
     };
     let mut h = Sha256::new();

@@ -51,11 +51,24 @@ pub fn write_tables(
         "shortlist",
         &years,
     )?);
+    // Set-aside applications may be of years the run does not review: every
+    // year they hold gets its partition, so none is lost.
+    let mut aside_years = years.clone();
+    if let Ok(y) = tables
+        .ratings
+        .set_aside
+        .column("year")
+        .and_then(|c| c.i64().cloned())
+    {
+        aside_years.extend(y.iter().flatten().map(|v| v as i32));
+    }
+    aside_years.sort_unstable();
+    aside_years.dedup();
     written.extend(parquet::write_by_year(
         &tables.ratings.set_aside,
         dir,
         "shortlist_set_aside",
-        &years,
+        &aside_years,
     )?);
     written.extend(parquet::write_by_year(
         &tables.ratings.spot_checks,
