@@ -108,12 +108,16 @@ impl Reject {
         } else {
             format!(", column {}", self.column)
         };
+        let detail = if self.detail.is_empty() {
+            String::new()
+        } else {
+            format!(" ({})", self.detail)
+        };
         format!(
-            "{} line {}{column}, value {value}: {} ({})",
+            "{} line {}{column}, value {value}: {}{detail}",
             self.file,
             self.line,
-            self.reason.as_str(),
-            self.detail
+            self.reason.as_str()
         )
     }
 }

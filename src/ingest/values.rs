@@ -51,10 +51,7 @@ pub fn parse(cell: &Cell, column: &Column) -> Result<Value, Problem> {
     };
     if value == Value::Null {
         if column.required {
-            return Err(problem(
-                RejectReason::RequiredEmpty,
-                "required cell is empty",
-            ));
+            return Err(problem(RejectReason::RequiredEmpty, ""));
         }
         return Ok(column.default.map_or(Value::Null, Value::Bool));
     }
