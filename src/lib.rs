@@ -11,6 +11,7 @@
 pub mod config;
 pub mod contract;
 pub mod detectors;
+pub mod digest;
 pub mod error;
 pub mod generate;
 pub mod indicators;

@@ -4,6 +4,8 @@
 
 use std::time::Instant;
 
+use sha2::{Digest, Sha256};
+
 use crate::config::Pipeline;
 use crate::contract::Table;
 use crate::error::{Error, Result};
@@ -13,13 +15,36 @@ use crate::{detectors, indicators, ingest, privacy, publish, ratings};
 
 #[derive(Debug, Clone, Default)]
 pub struct Options {
-    /// Reserved for the cron issue: run even when nothing changed.
+    /// Run even when inputs, pipeline, rules and program are unchanged.
     pub force: bool,
 }
 
-/// What a finished run reports.
+/// What a run did.
 #[derive(Debug, Clone)]
-pub struct Outcome {
+pub enum Outcome {
+    Published(Published),
+    /// Inputs, settings and program as for the latest run: nothing written.
+    Unchanged {
+        latest: std::path::PathBuf,
+    },
+}
+
+impl std::fmt::Display for Outcome {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Outcome::Published(p) => p.fmt(f),
+            Outcome::Unchanged { latest } => write!(
+                f,
+                "inputs, pipeline, rules and program unchanged since {}: nothing to do (--force runs anyway)",
+                latest.display()
+            ),
+        }
+    }
+}
+
+/// What a published run reports.
+#[derive(Debug, Clone)]
+pub struct Published {
     pub run_dir: std::path::PathBuf,
     pub as_of: chrono::NaiveDate,
     pub communities: usize,
@@ -27,7 +52,7 @@ pub struct Outcome {
     pub rows_rejected: usize,
 }
 
-impl std::fmt::Display for Outcome {
+impl std::fmt::Display for Published {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
             f,
@@ -62,7 +87,58 @@ impl Clock {
     }
 }
 
-pub fn run(pipeline: &Pipeline, _options: &Options) -> Result<Outcome> {
+/// Everything a run's result depends on, hashed: program version, pipeline
+/// and rules, the effective settings, today's date when `as_of = "today"`,
+/// and every input file's name and content. None when the inputs cannot even
+/// be found (ingest then reports why).
+fn fingerprint(pipeline: &Pipeline) -> Result<Option<String>> {
+    let Ok(found) = ingest::discover::discover_quietly(pipeline) else {
+        return Ok(None);
+    };
+    let mut h = Sha256::new();
+    let mut add = |s: &str| {
+        h.update(s.as_bytes());
+        h.update([0u8]);
+    };
+    add(env!("CARGO_PKG_VERSION"));
+    add(&pipeline.sha256);
+    add(&pipeline.rules_source.sha256);
+    add(&pipeline.input_dir.display().to_string());
+    add(&format!("{:?}", pipeline.inputs));
+    add(&pipeline.as_of.to_string());
+    add(&format!("{:?}", pipeline.years));
+    if pipeline.as_of == crate::config::AsOf::Today {
+        add(&(chrono::Utc::now() + chrono::Duration::hours(8))
+            .date_naive()
+            .to_string());
+    }
+    for (table, (path, _)) in &found {
+        add(table.name());
+        add(&path.file_name().unwrap_or_default().to_string_lossy());
+        add(&crate::digest::sha256_file(path)?.1);
+    }
+    Ok(Some(hex::encode(h.finalize())))
+}
+
+/// The fingerprint recorded by the latest complete run, if any.
+fn latest_fingerprint(output_dir: &std::path::Path) -> Option<String> {
+    let text =
+        std::fs::read_to_string(output_dir.join(run_folder::LATEST).join("manifest.json")).ok()?;
+    let manifest: serde_json::Value = serde_json::from_str(&text).ok()?;
+    manifest.get("fingerprint")?.as_str().map(str::to_string)
+}
+
+pub fn run(pipeline: &Pipeline, options: &Options) -> Result<Outcome> {
+    let _lock = publish::lock::acquire(&pipeline.output_dir)?;
+    let fingerprint = fingerprint(pipeline)?;
+    if !options.force
+        && fingerprint.is_some()
+        && fingerprint == latest_fingerprint(&pipeline.output_dir)
+    {
+        let latest = pipeline.output_dir.join(run_folder::LATEST);
+        tracing::info!(latest = %latest.display(), "nothing changed since the latest run; nothing to do");
+        return Ok(Outcome::Unchanged { latest });
+    }
     let mut clock = Clock::new();
     let extract = ingest::ingest(pipeline)?;
     clock.lap("ingest");
@@ -93,22 +169,19 @@ pub fn run(pipeline: &Pipeline, _options: &Options) -> Result<Outcome> {
     })?;
     clock.lap("ratings");
 
-    std::fs::create_dir_all(&pipeline.output_dir)?;
     run_folder::clean_stale_staging(&pipeline.output_dir)?;
     let pseudonyms =
         privacy::Pseudonymizer::load(pipeline.pii_key_file.as_deref(), &pipeline.output_dir)?;
     let staging = Staging::create(&pipeline.output_dir)?;
-    let published = (|| -> Result<Vec<manifest::OutputRef>> {
-        publish::write_tables(
-            &staging.dir,
-            &publish::Tables {
-                indicators: &ind,
-                ratings: &rated,
-                rejects: &extract.rejects,
-            },
-            &pseudonyms,
-        )
-    })();
+    let published = publish::write_tables(
+        &staging.dir,
+        &publish::Tables {
+            indicators: &ind,
+            ratings: &rated,
+            rejects: &extract.rejects,
+        },
+        &pseudonyms,
+    );
     let outputs = match published {
         Ok(o) => o,
         Err(e) => {
@@ -124,6 +197,7 @@ pub fn run(pipeline: &Pipeline, _options: &Options) -> Result<Outcome> {
             version: env!("CARGO_PKG_VERSION").into(),
         },
         run_id: staging.run_id.clone(),
+        fingerprint: fingerprint.unwrap_or_default(),
         created_at: (chrono::Utc::now() + chrono::Duration::hours(8))
             .format("%Y-%m-%dT%H:%M:%S+08:00")
             .to_string(),
@@ -199,11 +273,11 @@ pub fn run(pipeline: &Pipeline, _options: &Options) -> Result<Outcome> {
     if !removed.is_empty() {
         tracing::info!(runs = removed.len(), "removed old runs beyond keep_runs");
     }
-    Ok(Outcome {
+    Ok(Outcome::Published(Published {
         run_dir,
         as_of: ind.as_of,
         communities: communities.height(),
         years: ind.periods.iter().map(|p| p.year).collect(),
         rows_rejected: extract.rejects.len(),
-    })
+    }))
 }

@@ -12,8 +12,7 @@ pub fn parse_date(s: &str) -> Option<NaiveDate> {
         return NaiveDate::parse_from_str(s, "%Y%m%d").ok();
     }
     let normalised: String = s
-        .replace('年', "-")
-        .replace('月', "-")
+        .replace(['年', '月'], "-")
         .replace('日', "")
         .chars()
         .map(|c| if c == '/' || c == '.' { '-' } else { c })

@@ -6,6 +6,9 @@ use std::collections::BTreeMap;
 use polars::prelude::*;
 
 use super::{Finding, Severity};
+
+/// Findings counted by severity (high, medium, low) and the detectors that fired.
+type Tally = ([i64; 3], Vec<&'static str>);
 use crate::config::rules::RiskRules;
 
 /// One row per community and year that has any community-level finding:
@@ -14,7 +17,7 @@ use crate::config::rules::RiskRules;
 /// detectors that fired, sorted, joined by `;`). Communities without a row
 /// have risk 0 and no flags.
 pub fn risk_scores(findings: &[Finding], rules: &RiskRules) -> PolarsResult<DataFrame> {
-    let mut per: BTreeMap<(String, i32), ([i64; 3], Vec<&'static str>)> = BTreeMap::new();
+    let mut per: BTreeMap<(String, i32), Tally> = BTreeMap::new();
     for f in findings {
         let Some(code) = &f.community_code else {
             continue;

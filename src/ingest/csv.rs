@@ -1,5 +1,8 @@
 //! CSV files: transcoded to UTF-8, comma or tab separated, the first record
-//! the header. Rows keep their line number in the file for rejects.
+//! the header. Rows keep their line number in the file for rejects. Rows whose
+//! every cell is empty (an export's trailing `,,,,` lines) hold no data and are
+//! skipped, as blank rows of a sheet are; a last row that the file ends inside
+//! a quoted field of is marked cut, for typing to reject.
 
 use std::path::Path;
 
@@ -35,10 +38,13 @@ pub fn read(path: &Path, input: &TableInput) -> Result<RawTable, String> {
         Some(Err(e)) => return Err(format!("cannot read the header row: {e}")),
         None => return Err("the file is empty: no header row".to_string()),
     };
-    let mut rows = Vec::new();
+    let mut rows: Vec<RawRow> = Vec::new();
+    let mut blank = 0usize;
+    let mut last_start = None;
     for record in records {
         let record = record.map_err(|e| format!("cannot read a row: {e}"))?;
         let line = record.position().map_or(0, |p| p.line());
+        last_start = record.position().map(|p| p.byte() as usize);
         let cells = record
             .iter()
             .map(|v| {
@@ -49,8 +55,23 @@ pub fn read(path: &Path, input: &TableInput) -> Result<RawTable, String> {
                     Cell::Text(v.to_string())
                 }
             })
-            .collect();
-        rows.push(RawRow { line, cells });
+            .collect::<Vec<Cell>>();
+        if cells.iter().all(|c| *c == Cell::Empty) {
+            blank += 1;
+            last_start = None;
+            continue;
+        }
+        rows.push(RawRow {
+            line,
+            cells,
+            cut: false,
+        });
+    }
+    if blank > 0 {
+        tracing::info!(file = %path.display(), rows = blank, "rows with every cell empty skipped");
+    }
+    if let (Some(start), Some(last)) = (last_start, rows.last_mut()) {
+        last.cut = ends_inside_quotes(&text.as_bytes()[start..], separator);
     }
     let sep = if separator == b'\t' { "tab" } else { "comma" };
     Ok(RawTable {
@@ -59,4 +80,52 @@ pub fn read(path: &Path, input: &TableInput) -> Result<RawTable, String> {
         rows,
         read_as: format!("CSV, {encoding}, {sep}-separated"),
     })
+}
+
+/// Whether a record (from its first byte to the end of the file) ends inside a
+/// quoted field. The csv reader takes an unclosed quote to run to the end of
+/// the file and returns what it has, so a file cut inside a quoted field
+/// would otherwise give a complete-looking row with its last value cut.
+fn ends_inside_quotes(record: &[u8], separator: u8) -> bool {
+    let mut quoted = false;
+    let mut field_start = true;
+    let mut i = 0;
+    while i < record.len() {
+        let b = record[i];
+        if quoted {
+            if b == b'"' {
+                if record.get(i + 1) == Some(&b'"') {
+                    i += 1;
+                } else {
+                    quoted = false;
+                }
+            }
+            field_start = false;
+        } else if field_start && b == b'"' {
+            quoted = true;
+            field_start = false;
+        } else {
+            field_start = b == separator || b == b'\n' || b == b'\r';
+        }
+        i += 1;
+    }
+    quoted
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ends_inside_quotes;
+
+    #[test]
+    fn a_record_cut_inside_quotes() {
+        assert!(ends_inside_quotes(b"1,\"abc", b','));
+        assert!(ends_inside_quotes(b"1,\"a\"\"b,\nc", b','));
+        assert!(!ends_inside_quotes(b"1,\"abc\"\n", b','));
+        assert!(!ends_inside_quotes(b"1,\"a\"\"b\",c", b','));
+        assert!(
+            !ends_inside_quotes(b"1,5\" screen", b','),
+            "a quote inside a field is text"
+        );
+        assert!(ends_inside_quotes(b"1\t\"abc", b'\t'));
+    }
 }

@@ -20,7 +20,25 @@ pub fn format_of(path: &Path) -> Option<Format> {
 }
 
 /// The file of each table found, or a message per table that is ambiguous.
+/// Files passed over are logged.
 pub fn discover(pipeline: &Pipeline) -> Result<BTreeMap<Table, (PathBuf, Format)>, Vec<String>> {
+    locate(
+        pipeline,
+        &mut |path, why| tracing::info!(file = %path.display(), "{why}; ignored"),
+    )
+}
+
+/// As `discover`, without the log lines (for a look before the real read).
+pub fn discover_quietly(
+    pipeline: &Pipeline,
+) -> Result<BTreeMap<Table, (PathBuf, Format)>, Vec<String>> {
+    locate(pipeline, &mut |_, _| {})
+}
+
+fn locate(
+    pipeline: &Pipeline,
+    passed_over: &mut dyn FnMut(&std::path::Path, String),
+) -> Result<BTreeMap<Table, (PathBuf, Format)>, Vec<String>> {
     let dir = &pipeline.input_dir;
     let entries = match std::fs::read_dir(dir) {
         Ok(e) => e,
@@ -47,9 +65,7 @@ pub fn discover(pipeline: &Pipeline) -> Result<BTreeMap<Table, (PathBuf, Format)
             (Some(table), Some(format)) => {
                 candidates.entry(table).or_default().push((path, format))
             }
-            _ => {
-                tracing::info!(file = %path.display(), "not a table of the data contract; ignored")
-            }
+            _ => passed_over(&path, "not a table of the data contract".to_string()),
         }
     }
     let mut found = BTreeMap::new();
@@ -63,7 +79,7 @@ pub fn discover(pipeline: &Pipeline) -> Result<BTreeMap<Table, (PathBuf, Format)
         match chosen.as_slice() {
             [one] => {
                 for (p, _) in files.iter().filter(|(p, _)| *p != one.0) {
-                    tracing::info!(file = %p.display(), "another file of table {table}; ignored (input.{table}.format)");
+                    passed_over(p, format!("another file of table {table} (input.{table}.format)"));
                 }
                 found.insert(table, (*one).clone());
             }

@@ -5,12 +5,13 @@
 use std::collections::BTreeMap;
 
 use crate::contract::TableSpec;
+use crate::contract::identity::mask_identities_in;
 
 /// Where each of the spec's columns stands in the file (None: absent).
 #[derive(Debug, Clone)]
 pub struct Mapping {
     pub positions: Vec<Option<usize>>,
-    /// Headers no column took, for the log.
+    /// Headers no column took, for the log (identity numbers masked).
     pub unused: Vec<String>,
 }
 
@@ -48,7 +49,7 @@ pub fn map_headers(
             }
             [i] => positions.push(Some(*i)),
             many => {
-                let which: Vec<&str> = many.iter().map(|&i| headers[i].as_str()).collect();
+                let which: Vec<String> = many.iter().map(|&i| shown(&headers[i])).collect();
                 return Err(format!(
                     "column `{}` ({}) stands more than once: headers {}",
                     col.name,
@@ -76,7 +77,7 @@ pub fn map_headers(
                     targets.push(h);
                 }
                 match closest(&free, &targets) {
-                    Some(m) => format!("{wanted}, closest match \"{m}\""),
+                    Some(m) => format!("{wanted}, closest match \"{}\"", shown(m)),
                     None => wanted,
                 }
             })
@@ -92,15 +93,25 @@ pub fn map_headers(
             if headers.is_empty() {
                 "(none)".to_string()
             } else {
-                headers.join(", ")
+                headers
+                    .iter()
+                    .map(|h| shown(h))
+                    .collect::<Vec<_>>()
+                    .join(", ")
             }
         ));
     }
     let unused = (0..headers.len())
         .filter(|i| !positions.contains(&Some(*i)))
-        .map(|i| headers[i].clone())
+        .map(|i| shown(&headers[i]))
         .collect();
     Ok(Mapping { positions, unused })
+}
+
+/// A header as messages and logs show it. A file without its header row has
+/// its first data row read as headers, identity numbers among them.
+fn shown(header: &str) -> String {
+    mask_identities_in(header)
 }
 
 /// The found header most like one of the targets, when it is near enough.

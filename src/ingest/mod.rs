@@ -17,11 +17,9 @@ pub mod values;
 pub mod xlsx;
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::io::Read;
 use std::path::PathBuf;
 
 use polars::prelude::DataFrame;
-use sha2::{Digest, Sha256};
 
 use crate::config::Pipeline;
 use crate::config::pipeline::Format;
@@ -151,7 +149,7 @@ pub fn read_extract(pipeline: &Pipeline) -> Result<Extract> {
                 pipeline.max_reject_ratio
             ));
         }
-        let (size, sha256) = fingerprint(path)?;
+        let (size, sha256) = crate::digest::sha256_file(path)?;
         extract.inputs.push(InputFile {
             table: spec.table,
             path: path.clone(),
@@ -195,22 +193,6 @@ pub fn validate(pipeline: &Pipeline) -> Result<ValidateOutcome> {
         report,
         verdict: extract.verdict(),
     })
-}
-
-fn fingerprint(path: &std::path::Path) -> Result<(u64, String)> {
-    let mut file = std::fs::File::open(path)?;
-    let mut hasher = Sha256::new();
-    let mut buf = vec![0u8; 1 << 20];
-    let mut size = 0u64;
-    loop {
-        let n = file.read(&mut buf)?;
-        if n == 0 {
-            break;
-        }
-        size += n as u64;
-        hasher.update(&buf[..n]);
-    }
-    Ok((size, hex::encode(hasher.finalize())))
 }
 
 /// Community codes that rows of other tables name but the roster lacks.

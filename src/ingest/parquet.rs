@@ -39,6 +39,7 @@ pub fn read(path: &Path) -> Result<RawTable, String> {
                     Some(v) => Cell::Text(v.to_string()),
                 })
                 .collect(),
+            cut: false,
         })
         .collect();
     Ok(RawTable {

@@ -23,6 +23,8 @@ pub struct RawRow {
     /// 1-based line (CSV), sheet row (XLSX) or row number (Parquet).
     pub line: u64,
     pub cells: Vec<Cell>,
+    /// The file ends inside a quoted field of this row (CSV): the row was cut.
+    pub cut: bool,
 }
 
 #[derive(Debug, Clone)]

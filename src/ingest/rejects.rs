@@ -13,6 +13,8 @@ pub enum RejectReason {
     EndBeforeStart,
     DuplicateKey,
     TooManyFields,
+    FewerFields,
+    UnclosedQuote,
 }
 
 impl RejectReason {
@@ -24,6 +26,8 @@ impl RejectReason {
             RejectReason::EndBeforeStart => "end date before start date",
             RejectReason::DuplicateKey => "duplicate key",
             RejectReason::TooManyFields => "more fields than the header",
+            RejectReason::FewerFields => "fewer fields than the header",
+            RejectReason::UnclosedQuote => "file ends inside a quoted field",
         }
     }
 }
@@ -62,6 +66,8 @@ impl std::fmt::Debug for Reject {
 }
 
 impl Reject {
+    // One argument a field of the reject: a struct literal would only rename them.
+    #[allow(clippy::too_many_arguments)]
     pub fn new(
         table: Table,
         file: &str,
@@ -102,12 +108,16 @@ impl Reject {
         } else {
             format!(", column {}", self.column)
         };
+        let detail = if self.detail.is_empty() {
+            String::new()
+        } else {
+            format!(" ({})", self.detail)
+        };
         format!(
-            "{} line {}{column}, value {value}: {} ({})",
+            "{} line {}{column}, value {value}: {}{detail}",
             self.file,
             self.line,
-            self.reason.as_str(),
-            self.detail
+            self.reason.as_str()
         )
     }
 }

@@ -1,7 +1,8 @@
 //! A raw table → a typed frame in the canonical schema, under the contract's
-//! row checks: required cells, parseable values, allowed sets, end not before
-//! start, unique keys. A row failing any check goes to the rejects with its
-//! first problem and counts nowhere.
+//! row checks: the row's shape (cut by the end of the file, fewer or more
+//! fields than the header), required cells, parseable values, allowed sets,
+//! end not before start, unique keys. A row failing any check goes to the
+//! rejects with its first problem and counts nowhere.
 //!
 //! Identifiers are kept when their check character fails: `person_id_valid`
 //! (GB 11643) and `employer_code_valid` (GB 32100) mark them for the detectors.
@@ -15,7 +16,7 @@ use super::headers::Mapping;
 use super::raw::{Cell, RawTable};
 use super::rejects::{Reject, RejectReason};
 use super::values::{Value, parse, text};
-use crate::contract::identity::{gb11643_valid, gb32100_valid};
+use crate::contract::identity::{gb11643_valid, gb32100_valid, mask};
 use crate::contract::{Kind, TableSpec};
 
 /// Column with each kept row's line in its file, for evidence.
@@ -131,6 +132,13 @@ pub fn type_table(
         })
         .collect();
 
+    // Header fields after the last named one (trailing separators) need no cell.
+    let width = raw
+        .headers
+        .iter()
+        .rposition(|h| !h.is_empty())
+        .map_or(0, |i| i + 1);
+
     'rows: for row in &raw.rows {
         let cell_at = |i: usize| {
             mapping.positions[i]
@@ -156,11 +164,48 @@ pub fn type_table(
                 raw_person.clone(),
             )
         };
-        if row.cells.len() > raw.headers.len() {
-            let extra = row.cells.get(raw.headers.len());
+        // The row's shape: cut by the end of the file, short, or long. The
+        // reject names the row's last cell, where a cut shows.
+        let last = row.cells.len().saturating_sub(1);
+        let last_column = spec
+            .columns
+            .iter()
+            .zip(&mapping.positions)
+            .find(|(_, p)| **p == Some(last));
+        let (last_name, last_identity) = match last_column {
+            Some((c, _)) => (c.name, c.identity),
+            None => (raw.headers.get(last).map_or("", String::as_str), false),
+        };
+        if row.cut {
+            rejects.push(reject(
+                last_name,
+                row.cells.get(last),
+                last_identity,
+                RejectReason::UnclosedQuote,
+                "the row is cut short: the file was truncated or a quote never closes".into(),
+            ));
+            continue;
+        }
+        if row.cells.len() < width {
+            rejects.push(reject(
+                last_name,
+                row.cells.get(last),
+                last_identity,
+                RejectReason::FewerFields,
+                format!("{} fields, the header has {width}", row.cells.len()),
+            ));
+            continue;
+        }
+        // Trailing empty fields (a separator at the end of the line) hold nothing.
+        if let Some(extra) = row
+            .cells
+            .iter()
+            .skip(raw.headers.len())
+            .find(|c| **c != Cell::Empty)
+        {
             rejects.push(reject(
                 "",
-                extra,
+                Some(extra),
                 false,
                 RejectReason::TooManyFields,
                 format!(
@@ -192,18 +237,18 @@ pub fn type_table(
             }
         }
         for &(a, b) in &ordered {
-            if let (Value::Date(start), Value::Date(end)) = (&values[a], &values[b]) {
-                if end < start {
-                    let cell = cell_at(b);
-                    rejects.push(reject(
-                        spec.columns[b].name,
-                        Some(cell),
-                        false,
-                        RejectReason::EndBeforeStart,
-                        format!("{} is {start}", spec.columns[a].name),
-                    ));
-                    continue 'rows;
-                }
+            if let (Value::Date(start), Value::Date(end)) = (&values[a], &values[b])
+                && end < start
+            {
+                let cell = cell_at(b);
+                rejects.push(reject(
+                    spec.columns[b].name,
+                    Some(cell),
+                    false,
+                    RejectReason::EndBeforeStart,
+                    format!("{} is {start}", spec.columns[a].name),
+                ));
+                continue 'rows;
             }
         }
         let key: String = key_pos
@@ -212,12 +257,20 @@ pub fn type_table(
             .collect::<Vec<_>>()
             .join("\u{1f}");
         if let Some(first) = seen.get(&key) {
-            let shown: Vec<String> = key_pos.iter().map(|&i| text(cell_at(i))).collect();
-            let identity = key_pos.iter().any(|&i| spec.columns[i].identity);
+            // Each part shown as read, the identifier masked on its own: masking
+            // the joined key whole would hide the community and date that
+            // locate the row.
+            let shown: Vec<String> = key_pos
+                .iter()
+                .map(|&i| match text(cell_at(i)) {
+                    t if spec.columns[i].identity => mask(&t),
+                    t => t,
+                })
+                .collect();
             rejects.push(reject(
                 &spec.key.join("+"),
                 Some(&Cell::Text(shown.join("+"))),
-                identity,
+                false,
                 RejectReason::DuplicateKey,
                 format!("the same key as line {first}, which is kept"),
             ));

@@ -51,33 +51,31 @@ pub fn parse(cell: &Cell, column: &Column) -> Result<Value, Problem> {
     };
     if value == Value::Null {
         if column.required {
-            return Err(problem(
-                RejectReason::RequiredEmpty,
-                "required cell is empty",
-            ));
+            return Err(problem(RejectReason::RequiredEmpty, ""));
         }
         return Ok(column.default.map_or(Value::Null, Value::Bool));
     }
-    if let Value::Str(s) = &value {
-        if !column.allowed.is_empty() && !column.allowed.contains(&s.as_str()) {
-            return Err(problem(
-                RejectReason::NotAllowed,
-                format!("allowed: {}", column.allowed.join(", ")),
-            ));
-        }
+    if let Value::Str(s) = &value
+        && !column.allowed.is_empty()
+        && !column.allowed.contains(&s.as_str())
+    {
+        return Err(problem(
+            RejectReason::NotAllowed,
+            format!("allowed: {}", column.allowed.join(", ")),
+        ));
     }
-    if let (Value::Int(i), Some((lo, hi))) = (&value, column.range) {
-        if *i < lo || *i > hi {
-            let range = if hi == i64::MAX {
-                format!("{lo} or more")
-            } else {
-                format!("{lo}–{hi}")
-            };
-            return Err(problem(
-                RejectReason::NotAllowed,
-                format!("allowed: {range}"),
-            ));
-        }
+    if let (Value::Int(i), Some((lo, hi))) = (&value, column.range)
+        && (*i < lo || *i > hi)
+    {
+        let range = if hi == i64::MAX {
+            format!("{lo} or more")
+        } else {
+            format!("{lo}–{hi}")
+        };
+        return Err(problem(
+            RejectReason::NotAllowed,
+            format!("allowed: {range}"),
+        ));
     }
     Ok(value)
 }

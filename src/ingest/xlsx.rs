@@ -40,6 +40,7 @@ pub fn read(path: &Path, input: &TableInput) -> Result<RawTable, String> {
         .map(|(i, r)| RawRow {
             line: first_row + i as u64 + 1,
             cells: r.iter().map(cell).collect(),
+            cut: false,
         })
         .collect();
     Ok(RawTable {

@@ -7,6 +7,10 @@ use serde::Serialize;
 pub struct Manifest {
     pub program: Program,
     pub run_id: String,
+    /// Hash of everything the result depends on (program, pipeline, rules,
+    /// settings, input files): a later run with the same fingerprint has
+    /// nothing to do.
+    pub fingerprint: String,
     /// When the run was published, Asia/Shanghai time.
     pub created_at: String,
     pub pipeline: FileRef,

@@ -2,15 +2,13 @@
 //! manifest, and the run folder that `latest` points at. No other stage
 //! touches the output folder.
 
+pub mod lock;
 pub mod manifest;
 pub mod parquet;
 pub mod rejects;
 pub mod run_folder;
 
-use std::io::Read;
 use std::path::Path;
-
-use sha2::{Digest, Sha256};
 
 use crate::error::Result;
 use crate::indicators::Indicators;
@@ -53,11 +51,24 @@ pub fn write_tables(
         "shortlist",
         &years,
     )?);
+    // Set-aside applications may be of years the run does not review: every
+    // year they hold gets its partition, so none is lost.
+    let mut aside_years = years.clone();
+    if let Ok(y) = tables
+        .ratings
+        .set_aside
+        .column("year")
+        .and_then(|c| c.i64().cloned())
+    {
+        aside_years.extend(y.iter().flatten().map(|v| v as i32));
+    }
+    aside_years.sort_unstable();
+    aside_years.dedup();
     written.extend(parquet::write_by_year(
         &tables.ratings.set_aside,
         dir,
         "shortlist_set_aside",
-        &years,
+        &aside_years,
     )?);
     written.extend(parquet::write_by_year(
         &tables.ratings.spot_checks,
@@ -71,26 +82,12 @@ pub fn write_tables(
         .into_iter()
         .map(|w| {
             Ok(OutputRef {
-                sha256: sha256_file(&dir.join(&w.path))?,
+                sha256: crate::digest::sha256_file(&dir.join(&w.path))?.1,
                 path: w.path,
                 rows: w.rows,
             })
         })
         .collect()
-}
-
-pub fn sha256_file(path: &Path) -> Result<String> {
-    let mut f = std::fs::File::open(path)?;
-    let mut h = Sha256::new();
-    let mut buf = vec![0u8; 1 << 16];
-    loop {
-        let n = f.read(&mut buf)?;
-        if n == 0 {
-            break;
-        }
-        h.update(&buf[..n]);
-    }
-    Ok(hex::encode(h.finalize()))
 }
 
 /// Writes `manifest.json` into the run folder.

@@ -1,6 +1,8 @@
 //! Parquet tables as one Hive-partitioned dataset per table:
-//! `<table>/year=YYYY/part-0.parquet`, zstd, the `year` column kept in the file
-//! too so a single file read alone still says its year.
+//! `<table>/year=YYYY/part-0.parquet`, zstd. As Spark, pyarrow and DuckDB write
+//! partitions, `year` lives in the path and not in the file: readers that
+//! partition by Hive rules add it back, and a file that also held it would make
+//! pyarrow refuse to merge its Int64 with the Int32 it infers from the path.
 
 use std::path::{Path, PathBuf};
 
@@ -26,8 +28,19 @@ pub fn write_file(df: &DataFrame, path: &Path) -> Result<()> {
     ParquetWriter::new(file)
         .with_compression(ParquetCompression::Zstd(None))
         .with_statistics(StatisticsOptions::full())
+        .with_key_value_metadata(Some(portable_arrow_schema(&df)))
         .finish(&mut df)?;
     Ok(())
+}
+
+/// The Arrow schema embedded in the file, in the oldest Arrow types (strings
+/// as `large_string`, not `string_view`). polars would otherwise embed view
+/// types that older pyarrow, R arrow and Spark's Arrow path cannot read; the
+/// Parquet columns themselves are the same either way.
+fn portable_arrow_schema(df: &DataFrame) -> KeyValueMetadata {
+    let schema = df.schema().to_arrow(CompatLevel::oldest());
+    let kv = polars_parquet::write::schema_to_metadata_key(&schema);
+    KeyValueMetadata::from_static(vec![(kv.key, kv.value.unwrap_or_default())])
 }
 
 /// Writes `df` under `run/<table>/year=YYYY/part-0.parquet`, one file per year
@@ -45,7 +58,8 @@ pub fn write_by_year(
             .clone()
             .lazy()
             .filter(col("year").eq(lit(year as i64)))
-            .collect()?;
+            .collect()?
+            .drop("year")?;
         let rel = format!("{table}/year={year}/part-0.parquet");
         write_file(&part, &run.join(&rel))?;
         written.push(Written {

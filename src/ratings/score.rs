@@ -112,16 +112,23 @@ pub fn component_columns(s: &ScoreRules) -> Vec<Expr> {
     ]
 }
 
-/// The score: the sum of the components, rounded to 2 decimals. Levels and
-/// stars are decided on this rounded number, so the score the panel reads is
-/// the one that was banded (and float noise such as 69.99999999 cannot cost a
-/// star).
+/// The score: the sum of the components, unrounded (statisticians recompute
+/// it from the components and the rules).
 pub fn total() -> Expr {
     let sum = COMPONENTS
         .iter()
         .skip(1)
         .fold(col(COMPONENTS[0]), |acc, c| acc + col(*c));
-    sum.round(2, RoundMode::HalfAwayFromZero).alias(SCORE)
+    sum.alias(SCORE)
+}
+
+/// Floating-point slack when a score is compared with a band: a sum of
+/// components that is 70 on paper may come out as 69.99999999999999.
+const BAND_SLACK: f64 = 1e-9;
+
+/// Whether the score reaches `band`, up to float noise.
+fn reaches(band: f64) -> Expr {
+    (col(SCORE) + lit(BAND_SLACK)).gt_eq(lit(band))
 }
 
 /// Veto (一票否决): an overdue zero-employment household takes away the level
@@ -137,7 +144,7 @@ pub fn level_vetoed(s: &ScoreRules) -> Expr {
 pub fn city_level(s: &ScoreRules) -> Expr {
     col(LEVEL_VETOED)
         .not()
-        .and(col(SCORE).gt_eq(lit(s.city_level_min)))
+        .and(reaches(s.city_level_min))
         .alias(CITY_LEVEL)
 }
 
@@ -145,9 +152,7 @@ pub fn city_level(s: &ScoreRules) -> Expr {
 /// a community at city level (a star community is a city-level one first).
 pub fn stars(s: &ScoreRules) -> Expr {
     let reached = s.star_bands.iter().fold(lit(0i64), |acc, band| {
-        acc + when(col(SCORE).gt_eq(lit(*band)))
-            .then(lit(1i64))
-            .otherwise(lit(0i64))
+        acc + when(reaches(*band)).then(lit(1i64)).otherwise(lit(0i64))
     });
     when(col(CITY_LEVEL))
         .then(reached)

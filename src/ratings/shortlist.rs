@@ -192,32 +192,43 @@ pub fn shortlist(
 
 /// Applications that cannot be rated are an input problem worth a warning;
 /// the ones a street or county declined are the process working as meant.
+/// One log line per reason, with a few examples, however many rows.
 fn report_set_aside(set_aside: &DataFrame) -> Result<()> {
     let codes = set_aside.column("community_code")?.str()?;
     let years = set_aside.column("year")?.i64()?;
     let reasons = set_aside.column("reason")?.str()?;
+    let mut by_reason: std::collections::BTreeMap<&str, Vec<String>> = Default::default();
     for i in 0..set_aside.height() {
-        let (code, year, reason) = (
+        let example = format!(
+            "{} ({})",
             codes.get(i).unwrap_or(""),
-            years.get(i),
-            reasons.get(i).unwrap_or(""),
+            years.get(i).unwrap_or_default()
         );
+        by_reason
+            .entry(reasons.get(i).unwrap_or(""))
+            .or_default()
+            .push(example);
+    }
+    for (reason, rows) in by_reason {
+        let examples = rows.iter().take(5).cloned().collect::<Vec<_>>().join(", ");
         match reason {
             UNKNOWN_COMMUNITY => tracing::warn!(
-                community_code = code,
-                year,
-                "application for a community that is not in the communities table: kept off the shortlist"
+                applications = rows.len(),
+                examples,
+                "applications for communities not in the communities table: kept off the shortlist"
             ),
-            NOT_RATED => tracing::warn!(
-                community_code = code,
-                year,
-                "application for a year without indicators: kept off the shortlist"
+            // Mostly applications of years this run does not review, which a
+            // nightly extract always holds: worth a line, not a warning.
+            NOT_RATED => tracing::info!(
+                applications = rows.len(),
+                examples,
+                "applications for a year without indicators in this run: kept off the shortlist"
             ),
             _ => tracing::info!(
-                community_code = code,
-                year,
+                applications = rows.len(),
                 reason,
-                "application not recommended"
+                examples,
+                "applications not recommended"
             ),
         }
     }
