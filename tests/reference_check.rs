@@ -37,7 +37,14 @@ fn script(name: &str) -> PathBuf {
 
 fn generate(out: &Path, seed: u32) {
     let o = Command::new(generator())
-        .args(["generate", "--quiet", "--communities", "200", "--year", "2021"])
+        .args([
+            "generate",
+            "--quiet",
+            "--communities",
+            "200",
+            "--year",
+            "2021",
+        ])
         .args(["--fraud-share", "0.3", "--seed", &seed.to_string(), "--out"])
         .arg(out)
         .output()
@@ -52,16 +59,32 @@ fn edges(from: &Path, to: &Path, as_of: &str, flags: &[&str]) {
         .arg(from)
         .arg("--out")
         .arg(to)
-        .args(["--as-of", as_of, "--years", YEARS])
+        .args(["--as-of", as_of])
+        .args(years_args(as_of))
         .args(flags)
         .output()
         .expect("run python3");
     assert!(o.status.success(), "edge_cases.py failed:\n{}", text(&o));
 }
 
+/// `extract` leaves the years to their default (the as_of year and the one
+/// before), as the nightly pipeline does; a date gets `years = [2020, 2021]`.
+fn years_args(as_of: &str) -> Vec<&'static str> {
+    if as_of == "extract" {
+        vec![]
+    } else {
+        vec!["--years", YEARS]
+    }
+}
+
 fn run(extract: &Path, out: &Path, pipeline: &Path, as_of: &str) {
+    let when = if as_of == "extract" {
+        "as_of = \"extract\"\n".to_string()
+    } else {
+        format!("as_of = {as_of}\nyears = [2020, 2021]\n")
+    };
     let toml = format!(
-        "input_dir = {:?}\noutput_dir = {:?}\nas_of = {as_of}\nyears = [2020, 2021]\n",
+        "input_dir = {:?}\noutput_dir = {:?}\n{when}",
         extract.to_str().unwrap(),
         out.to_str().unwrap(),
     );
@@ -93,7 +116,9 @@ fn check(seed: u32, as_of: &str, flags: &[&str]) {
         .arg(script("compare.py"))
         .arg("--input")
         .arg(&extract)
-        .args(["--as-of", as_of, "--years", YEARS, "--explain", "--published"])
+        .args(["--as-of", as_of])
+        .args(years_args(as_of))
+        .args(["--explain", "--published"])
         .arg(out.join("latest/indicators"))
         .output()
         .expect("run python3");
@@ -132,10 +157,37 @@ fn boundaries_seed1_mid_year() {
 
 #[test]
 fn boundaries_and_spellings_seed2_year_end() {
-    check(2, "2021-12-31", &["--boundaries", "--spellings", "--seed", "11"]);
+    check(
+        2,
+        "2021-12-31",
+        &["--boundaries", "--spellings", "--seed", "11"],
+    );
 }
 
 #[test]
 fn boundaries_and_spellings_seed1_half_year() {
-    check(1, "2021-06-30", &["--boundaries", "--spellings", "--seed", "12"]);
+    check(
+        1,
+        "2021-06-30",
+        &["--boundaries", "--spellings", "--seed", "12"],
+    );
+}
+
+#[test]
+fn extract_date_seed1() {
+    check(1, "extract", &[]);
+}
+
+#[test]
+fn extract_date_with_a_late_rejected_record_seed2() {
+    check(2, "extract", &["--boundaries", "--seed", "13"]);
+}
+
+#[test]
+fn extract_date_without_recorded_at_seed1() {
+    check(
+        1,
+        "extract",
+        &["--boundaries", "--drop-recorded-at", "--seed", "14"],
+    );
 }

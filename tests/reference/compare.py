@@ -15,7 +15,6 @@ Exits 1 on any mismatch, 0 otherwise.
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import math
 import os
 import sys
@@ -62,18 +61,17 @@ def same(col: str, a, b) -> bool:
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--input", required=True, help="the extract folder the run read")
-    ap.add_argument("--as-of", required=True, type=dt.date.fromisoformat)
-    ap.add_argument("--years", required=True)
+    ap.add_argument("--as-of", required=True, help="YYYY-MM-DD or `extract`")
+    ap.add_argument("--years", help="comma-separated; default: the as_of year and the one before")
     ap.add_argument("--published", required=True, help="<out>/latest/indicators")
     ap.add_argument("--explain", action="store_true")
     ap.add_argument("--max-print", type=int, default=200)
     a = ap.parse_args(argv)
-    years = [int(y) for y in a.years.split(",")]
-
     tables, rejected = ref.load(a.input)
-    want = ref.compute(tables, a.as_of, years)
+    as_of, years = ref.resolve(tables, a.as_of, a.years)
+    want = ref.compute(tables, as_of, years)
     got = read_published(a.published)
-    label = f"{a.input} as_of={a.as_of} years={years}"
+    label = f"{a.input} as_of={a.as_of} ({as_of}) years={years}"
 
     problems = []
     missing_cols = [c for c in ref.COLUMNS if c not in got.columns]
@@ -124,7 +122,7 @@ def main(argv=None) -> int:
         print(f"  MISMATCH {col} community={code} year={year}: reference={x} published={y}")
         if a.explain and col in COUNTS and col not in ("assistance_targets",):
             if year not in members:
-                members[year] = ref.members(tables, year, a.as_of)
+                members[year] = ref.members(tables, year, as_of)
             name = {"assistance_targets": "hardship_persons",
                     "zero_households_max_days": "_zero_rows"}.get(col, col)
             m = members[year].get(name)

@@ -245,7 +245,10 @@ def boundaries(t, rng: random.Random, as_of: D, years):
         ended_on=fmt(a - DAY))  # ends before it starts
     dup(u, rng.randrange(n), registration_id="UBADEMPTY1", person_id="", ended_on="")
     n = len(e)
-    dup(e, rng.randrange(n), started_on=fmt(a), ended_on="")  # duplicate record_id
+    # a duplicate record_id keyed in after everything else: rejected, so it must
+    # not move the extract's date (as_of = extract) either
+    late = max(pd_(v[:10]) for v in e.recorded_at if v) + 45 * DAY
+    dup(e, rng.randrange(n), started_on=fmt(a), ended_on="", recorded_at=f"{fmt(late)} 23:59:59")
     dup(e, rng.randrange(n), record_id="EBADTYPE1", employment_type="兼职", started_on=fmt(a), ended_on="")
     dup(e, rng.randrange(n), record_id="EBADDATE1", started_on="2021-02-30", ended_on="")
     n = len(p)
@@ -321,21 +324,29 @@ def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--input", required=True)
     ap.add_argument("--out", required=True)
-    ap.add_argument("--as-of", required=True, type=D.fromisoformat)
-    ap.add_argument("--years", required=True)
+    ap.add_argument("--as-of", required=True, help="YYYY-MM-DD, or `extract`: the latest recorded_at")
+    ap.add_argument("--drop-recorded-at", action="store_true",
+                    help="leave out the optional employment.recorded_at column")
+    ap.add_argument("--years", help="default: the as_of year and the one before")
     ap.add_argument("--boundaries", action="store_true")
     ap.add_argument("--spellings", action="store_true")
     ap.add_argument("--seed", type=int, default=7)
     a = ap.parse_args(argv)
-    years = [int(y) for y in a.years.split(",")]
+    years = [int(y) for y in a.years.split(",")] if a.years else None
     rng = random.Random(a.seed)
     names = ["communities", "persons", "unemployment", "employment", "hardship",
              "zero_households", "services", "platform", "applications"]
     t = {n: read(a.input, n) for n in names}
+    if a.as_of == "extract":
+        as_of = max(pd_(v[:10]) for v in t["employment"].recorded_at if v)
+    else:
+        as_of = D.fromisoformat(a.as_of)
     if a.boundaries:
-        boundaries(t, rng, a.as_of, years)
+        boundaries(t, rng, as_of, years or [as_of.year - 1, as_of.year])
     if a.spellings:
         spellings(t, rng)
+    if a.drop_recorded_at:
+        t["employment"] = t["employment"].drop(columns="recorded_at")
     write(t, a.out, a.spellings, rng)
     gt = os.path.join(a.input, "ground_truth.csv")
     if os.path.exists(gt):

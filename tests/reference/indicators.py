@@ -31,7 +31,12 @@ Spec readings where the text leaves a choice (listed again in docs/reference-che
       applied_level, left_reason, end_reason, provincial_stars/city_stars 1-5.
       hardship.category is open ("e.g.") and is not checked.
   R8  Events (and platform rows) for a community code absent from `communities`
-      affect no output row (the table is per community in `communities`).
+      affect no output row (the table is per community in `communities`), but an
+      employment record there still makes its person "employed at" d ("in any
+      community") and a service there still makes its person "assisted".
+  R9  as_of = extract: the date part of the latest recorded_at of the employment
+      rows kept; if there is none, the latest value of any date column of the five
+      event tables (unemployment, employment, hardship, zero_households, services).
 """
 
 from __future__ import annotations
@@ -308,6 +313,38 @@ def age_at(birth: pd.Series, d: pd.Timestamp) -> pd.Series:
     return d.year - birth.dt.year - before.astype(int)
 
 
+EVENT_TABLES = ["unemployment", "employment", "hardship", "zero_households", "services"]
+
+
+def extract_date(t) -> dt.date:
+    """as_of = "extract": the latest recorded_at (its date), or failing that the
+    latest date in any event table (reading R9: every date column of the five
+    event tables, rejected rows left out)."""
+    rec = t["employment"].recorded_at.dropna()
+    if not rec.empty:
+        return rec.max().date()
+    dates = []
+    for name in EVENT_TABLES:
+        df = t[name]
+        if df is None:
+            continue
+        for col, typ, _ in SCHEMA[name]:
+            if typ == "date":
+                dates.append(df[col].max())
+    dates = [d for d in dates if not pd.isna(d)]
+    if not dates:
+        raise SystemExit("reference: no date in any event table for as_of = extract")
+    return max(dates).date()
+
+
+def resolve(t, as_of: str, years: str | None):
+    """The cut-off and years the way the pipeline reads them: a date or
+    `extract`; years default to the as_of year and the one before it."""
+    a = extract_date(t) if as_of == "extract" else dt.date.fromisoformat(as_of)
+    ys = [int(y) for y in years.split(",")] if years else [a.year - 1, a.year]
+    return a, ys
+
+
 def cutoff(year: int, as_of: dt.date) -> dt.date:
     if year < as_of.year:
         return dt.date(year, 12, 31)
@@ -460,14 +497,15 @@ def compute(t, as_of: dt.date, years, rules=RULES) -> pd.DataFrame:
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--input", required=True)
-    ap.add_argument("--as-of", required=True, type=dt.date.fromisoformat)
-    ap.add_argument("--years", required=True)
+    ap.add_argument("--as-of", required=True, help="YYYY-MM-DD or `extract`")
+    ap.add_argument("--years", help="comma-separated; default: the as_of year and the one before")
     ap.add_argument("--out")
     a = ap.parse_args(argv)
-    years = [int(y) for y in a.years.split(",")]
     t, rejected = load(a.input)
-    print("reference: rejected rows per table:", rejected, file=sys.stderr)
-    out = compute(t, a.as_of, years)
+    as_of, years = resolve(t, a.as_of, a.years)
+    print(f"reference: as_of {as_of}, years {years}, rejected rows per table: {rejected}",
+          file=sys.stderr)
+    out = compute(t, as_of, years)
     if a.out and a.out.endswith(".parquet"):
         out.to_parquet(a.out, index=False)
     elif a.out:
