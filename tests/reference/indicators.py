@@ -18,7 +18,8 @@ Spec readings where the text leaves a choice (listed again in docs/reference-che
   R2  Age at d = d.year - birth.year, minus one if (d.month, d.day) is before
       (birth.month, birth.day). A 29 February birthday is reached on 1 March in a
       common year.
-  R3  A review year after the as_of year (not asked by the pipelines) gets A = as_of.
+  R3  A review year after the as_of year has no period yet (A would fall before S):
+      the reference refuses it rather than report zeros.
   R4  labor_force: gender, birth date and labour capacity come from the ledger row
       in c that is active at A (a person's row elsewhere does not count).
   R5  zero_households counts distinct household_id. A household with several
@@ -346,9 +347,11 @@ def resolve(t, as_of: str, years: str | None):
 
 
 def cutoff(year: int, as_of: dt.date) -> dt.date:
+    if year > as_of.year:  # reading R3
+        raise SystemExit(f"reference: review year {year} is after the cut-off {as_of}")
     if year < as_of.year:
         return dt.date(year, 12, 31)
-    return as_of  # reading R3 for a later year
+    return as_of
 
 
 def distinct_count(df: pd.DataFrame, key: str) -> pd.Series:
