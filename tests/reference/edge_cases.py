@@ -9,11 +9,21 @@ cut-off A and the period start S of each review year, and the day on either
 side): ledger stays that end on A, records that start or end on A, registrations
 that end on S or on A, designations revoked on S - 1, households cleared on S,
 30 and 31 days after identification, registrations 179/180/181 days old,
-birthdays that reach 16, 55 or 60 on A or the day after, re-employment starting
-on the registration day or the day before; platform rows with no staff or
-missing; events in a community that is not in `communities`; and a few rows
-the contract rejects (duplicate keys with other values, end before start, an
-empty required cell, values outside the allowed set), under 1% of each table.
+birthdays that reach 16, 55 or 60 on A or the day after (29 February when the
+year has one), re-employment starting on the registration day or the day
+before; platform rows with no staff or missing; services, registrations and
+employment records in another community than the person's own; a person
+registered in two communities and re-employed between the two registration
+days; events in a community that is not in `communities` (an employment record
+or the only service of a hardship person there); communities with no event at
+all; a rejected employment row keyed in after every other (it must not move
+as_of = extract); and a few rows the contract rejects (duplicate keys with
+other values, end before start, an empty required cell, values outside the
+allowed set), under 1% of each table.
+
+--drop-optional leaves out services, platform and applications;
+--drop-recorded-at leaves out employment.recorded_at (as_of = extract then
+falls back to the latest event date).
 
 --spellings rewrites values into the other spellings the contract accepts,
 without changing their meaning: booleans as 1/0, Y/N, 是/否, 有/无; gender as M/F;
@@ -202,11 +212,31 @@ def boundaries(t, rng: random.Random, as_of: D, years):
         r = hs.loc[i].copy()
         r["community_code"] = nowhere
         hs.loc[len(hs)] = r
+    # hardship persons whose only services in the period were delivered there:
+    # still assisted ("at least one service (any community)")
+    sv = t["services"]
+    added = []
+    for k, i in enumerate(rng.sample(range(len(hs)), 20)):
+        pid = hs.at[i, "person_id"]
+        sv = sv[sv.person_id != pid]
+        added.append({
+            "service_id": f"SXNOWHERE{k:04d}", "person_id": pid, "community_code": nowhere,
+            "service_type": "就业援助", "delivered_on": fmt(rng.choice(anchors))})
+    t["services"] = pd.concat([sv, pd.DataFrame(added)], ignore_index=True)
+
+    # communities with no row in any other table: every count 0, every rate,
+    # max_days and platform_ok null
+    c = t["communities"]
+    for k in range(3):
+        r = c.loc[rng.randrange(len(c))].copy()
+        r["community_code"] = f"4199990000{k:02d}"
+        r["community_name"] = f"空白社区{k}"
+        c.loc[len(c)] = r
 
     # 8. events registered in another community than the person's own: services
     #    (assisted counts a service in any community), registrations (a person
     #    registered in two communities), employment records (employed anywhere)
-    codes = list(t["communities"].community_code)
+    codes = [c for c in t["communities"].community_code if not c.startswith("41999900")]
     for df, share in ((t["services"], 0.05), (u, 0.04), (e, 0.04)):
         for i in range(len(df)):
             if rng.random() < share:
@@ -325,6 +355,8 @@ def main(argv=None):
     ap.add_argument("--input", required=True)
     ap.add_argument("--out", required=True)
     ap.add_argument("--as-of", required=True, help="YYYY-MM-DD, or `extract`: the latest recorded_at")
+    ap.add_argument("--drop-optional", action="store_true",
+                    help="leave out the optional services, platform and applications tables")
     ap.add_argument("--drop-recorded-at", action="store_true",
                     help="leave out the optional employment.recorded_at column")
     ap.add_argument("--years", help="default: the as_of year and the one before")
@@ -345,6 +377,9 @@ def main(argv=None):
         boundaries(t, rng, as_of, years or [as_of.year - 1, as_of.year])
     if a.spellings:
         spellings(t, rng)
+    if a.drop_optional:
+        for name in ("services", "platform", "applications"):
+            t[name] = None
     if a.drop_recorded_at:
         t["employment"] = t["employment"].drop(columns="recorded_at")
     write(t, a.out, a.spellings, rng)
