@@ -29,7 +29,7 @@ Spec readings where the text leaves a choice (listed again in docs/reference-che
       community in their own community_code", so an event counts in its community
       whether or not the person is on that community's ledger.
   R7  Allowed sets enforced as rejections: gender, employment_type, service_type,
-      applied_level, left_reason, end_reason, provincial_stars/city_stars 1-5.
+      left_reason, end_reason, provincial_stars/city_stars 1-5 (applications is not read).
       hardship.category is open ("e.g.") and is not checked.
   R8  Events (and platform rows) for a community code absent from `communities`
       affect no output row (the table is per community in `communities`), but an
