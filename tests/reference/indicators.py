@@ -38,6 +38,9 @@ Spec readings where the text leaves a choice (listed again in docs/reference-che
   R9  as_of = extract: the date part of the latest recorded_at of the employment
       rows kept; if there is none, the latest value of any date column of the five
       event tables (unemployment, employment, hardship, zero_households, services).
+  R10 Spellings are matched without regard to Latin case: `TRUE`, `y`, `m` are
+      read as `true`, `Y`, `M` (the contract lists one case; an `x` check
+      character in identifiers is accepted in lower case too).
 """
 
 from __future__ import annotations
@@ -249,8 +252,8 @@ def read_table(folder: str, table: str):
             v = vals.where(~empty, None)
             if col == "person_id":
                 v = v.str.upper()
-            if col == "gender":
-                mapped = v.map(GENDER)
+            if col == "gender":  # reading R10: m/f as M/F
+                mapped = v.str.upper().map(GENDER)
                 ok &= ~(v.notna() & mapped.isna())
                 v = mapped
         else:
