@@ -4,6 +4,7 @@
 
 use polars::prelude::*;
 
+use super::distinct_persons;
 use super::labor_force::employed_persons_at;
 use super::period::{Period, overlaps, within};
 
@@ -15,15 +16,6 @@ pub fn hardship_persons(hardship: LazyFrame, p: &Period) -> LazyFrame {
         .unique(None, UniqueKeepStrategy::Any)
 }
 
-fn count(frame: LazyFrame, name: &str) -> LazyFrame {
-    frame
-        .group_by([col("community_code")])
-        .agg([col("person_id")
-            .n_unique()
-            .cast(DataType::Int64)
-            .alias(name)])
-}
-
 /// community_code, hardship_persons, hardship_employed.
 pub fn hardship(hardship: LazyFrame, employment: LazyFrame, p: &Period) -> LazyFrame {
     let h = hardship_persons(hardship, p);
@@ -32,8 +24,8 @@ pub fn hardship(hardship: LazyFrame, employment: LazyFrame, p: &Period) -> LazyF
         col("person_id"),
         col("person_id"),
     );
-    count(h, "hardship_persons").join(
-        count(employed, "hardship_employed"),
+    distinct_persons(h, "hardship_persons").join(
+        distinct_persons(employed, "hardship_employed"),
         [col("community_code")],
         [col("community_code")],
         JoinArgs::new(JoinType::Left),
@@ -46,7 +38,7 @@ pub fn assisted(hardship: LazyFrame, services: LazyFrame, p: &Period) -> LazyFra
         .filter(within("delivered_on", p))
         .select([col("person_id")])
         .unique(None, UniqueKeepStrategy::Any);
-    count(
+    distinct_persons(
         hardship_persons(hardship, p).semi_join(served, col("person_id"), col("person_id")),
         "assisted",
     )

@@ -3,6 +3,7 @@
 
 use polars::prelude::*;
 
+use super::distinct_persons;
 use super::period::{Period, active_at, age_at, covers};
 use crate::config::rules::IndicatorRules;
 
@@ -50,16 +51,8 @@ pub fn labor_force(
         col("person_id"),
         col("person_id"),
     );
-    let count = |frame: LazyFrame, name: &str| {
-        frame
-            .group_by([col("community_code")])
-            .agg([col("person_id")
-                .n_unique()
-                .cast(DataType::Int64)
-                .alias(name)])
-    };
-    count(lf, "labor_force").join(
-        count(employed, "employed"),
+    distinct_persons(lf, "labor_force").join(
+        distinct_persons(employed, "employed"),
         [col("community_code")],
         [col("community_code")],
         JoinArgs::new(JoinType::Left),

@@ -139,6 +139,16 @@ pub fn extract_dates(
     Ok((recorded, latest))
 }
 
+/// Distinct persons per community: `community_code`, `name`.
+fn distinct_persons(frame: LazyFrame, name: &str) -> LazyFrame {
+    frame
+        .group_by([col("community_code")])
+        .agg([col("person_id")
+            .n_unique()
+            .cast(DataType::Int64)
+            .alias(name)])
+}
+
 fn ratio(numerator: &str, denominator: Expr) -> Expr {
     when(denominator.clone().gt(lit(0i64)))
         .then(col(numerator).cast(DataType::Float64) / denominator.cast(DataType::Float64))

@@ -5,17 +5,9 @@
 use chrono::Duration;
 use polars::prelude::*;
 
+use super::distinct_persons;
 use super::period::{Period, date, later_of, open_at, overlaps};
 use crate::config::rules::IndicatorRules;
-
-fn distinct_persons(frame: LazyFrame, name: &str) -> LazyFrame {
-    frame
-        .group_by([col("community_code")])
-        .agg([col("person_id")
-            .n_unique()
-            .cast(DataType::Int64)
-            .alias(name)])
-}
 
 /// Registrations in the community that overlap P.
 pub fn registrations_in_period(unemployment: LazyFrame, p: &Period) -> LazyFrame {
