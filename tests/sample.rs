@@ -1,0 +1,111 @@
+//! The bundled sample extract: `fullemp validate` lists exactly the bad rows
+//! that `sample_data/README.md` says were planted, and the README's main
+//! command (`run` with the nightly pipeline) publishes a complete run.
+
+use std::path::Path;
+use std::process::Command;
+
+fn fullemp(args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_fullemp"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env("FULLEMP_PII_KEY", "test-key-for-the-sample-tests")
+        .output()
+        .unwrap()
+}
+
+/// (file, line, reason) rows of the README's "Planted bad rows" table.
+fn planted() -> Vec<(String, String, String)> {
+    let readme = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("sample_data/README.md"),
+    )
+    .unwrap();
+    let section = readme
+        .split("## Planted bad rows")
+        .nth(1)
+        .expect("a planted-rows section");
+    section
+        .lines()
+        .take_while(|l| !l.starts_with("## "))
+        .filter(|l| l.starts_with("| `"))
+        .map(|l| {
+            let cells: Vec<String> = l
+                .split('|')
+                .map(|c| c.trim().trim_matches('`').to_string())
+                .collect();
+            (cells[1].clone(), cells[2].clone(), cells[4].clone())
+        })
+        .collect()
+}
+
+#[test]
+fn validate_lists_exactly_the_planted_bad_rows() {
+    let planted = planted();
+    assert!(
+        planted.len() >= 5,
+        "the README lists the planted rows: {planted:?}"
+    );
+    let out = fullemp(&["validate"]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let report = String::from_utf8_lossy(&out.stdout);
+    let rejected: Vec<&str> = report
+        .lines()
+        .filter(|l| l.contains(" line ") && l.starts_with("  "))
+        .collect();
+    assert_eq!(rejected.len(), planted.len(), "{report}");
+    for (file, line, reason) in &planted {
+        // The README says "unparseable date"; the report's reason is "unparseable value".
+        let reason = reason.replace("unparseable date", "unparseable value");
+        assert!(
+            rejected
+                .iter()
+                .any(|r| r.contains(&format!("{file} line {line},")) && r.contains(&reason)),
+            "{file} line {line} ({reason}) not listed:\n{report}"
+        );
+    }
+    // Every encoding and format of the sample was read.
+    for how in ["GB18030", "tab-separated", "XLSX", "Parquet", "UTF-8 (BOM)"] {
+        assert!(report.contains(how), "{how} missing from:\n{report}");
+    }
+}
+
+#[test]
+fn the_readme_main_command_publishes_a_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = fullemp(&["run", "--out", dir.path().to_str().unwrap()]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let run = dir.path().join("latest");
+    let manifest: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(run.join("manifest.json")).unwrap()).unwrap();
+    assert_eq!(
+        manifest["rows_rejected"].as_u64(),
+        Some(planted().len() as u64)
+    );
+    assert_eq!(
+        manifest["missing_optional_tables"]
+            .as_array()
+            .unwrap()
+            .len(),
+        0
+    );
+    for p in manifest["periods"].as_array().unwrap() {
+        let year = p["year"].as_i64().unwrap();
+        assert!(
+            run.join(format!("indicators/year={year}/part-0.parquet"))
+                .is_file()
+        );
+        assert!(
+            run.join(format!("ratings/year={year}/part-0.parquet"))
+                .is_file()
+        );
+    }
+}
