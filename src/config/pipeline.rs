@@ -239,7 +239,7 @@ impl Pipeline {
             if p.is_absolute() {
                 p.to_path_buf()
             } else {
-                base.join(p)
+                tidy(&base.join(p))
             }
         };
 
@@ -323,6 +323,28 @@ impl Pipeline {
             },
             rules,
         })
+    }
+}
+
+/// `pipelines/../sample_data` → `sample_data`: drops `.` and folds `..` into
+/// the name before it, without touching the file system (so messages show the
+/// path a person would write).
+fn tidy(path: &Path) -> PathBuf {
+    use std::path::Component;
+    let mut out: Vec<Component> = Vec::new();
+    for c in path.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir if matches!(out.last(), Some(Component::Normal(_))) => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    if out.is_empty() {
+        PathBuf::from(".")
+    } else {
+        out.iter().collect()
     }
 }
 
