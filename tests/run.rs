@@ -22,6 +22,18 @@ fn pipeline(dir: &Path, extract: &Path, out: &Path) -> PathBuf {
     p
 }
 
+/// A temporary folder with the fixture extract (optional tables or not), an
+/// output folder and a pipeline file: (folder, extract, out, pipeline).
+fn setup(with_optional: bool) -> (tempfile::TempDir, PathBuf, PathBuf, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let extract = dir.path().join("extract");
+    std::fs::create_dir(&extract).unwrap();
+    support::fixture(&extract, with_optional);
+    let out = dir.path().join("out");
+    let p = pipeline(dir.path(), &extract, &out);
+    (dir, extract, out, p)
+}
+
 fn fullemp(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_fullemp"))
         .args(args)
@@ -56,12 +68,7 @@ fn files(dir: &Path) -> Vec<PathBuf> {
 
 #[test]
 fn publishes_a_complete_run_readable_by_pyarrow_pandas_and_duckdb() {
-    let dir = tempfile::tempdir().unwrap();
-    let extract = dir.path().join("extract");
-    std::fs::create_dir(&extract).unwrap();
-    support::fixture(&extract, true);
-    let out = dir.path().join("out");
-    let p = pipeline(dir.path(), &extract, &out);
+    let (_dir, _, out, p) = setup(true);
     let first = run_ok(&p);
 
     let latest = out.join("latest");
@@ -141,12 +148,7 @@ fn publishes_a_complete_run_readable_by_pyarrow_pandas_and_duckdb() {
 
 #[test]
 fn same_inputs_give_byte_identical_parquet_and_a_failed_run_publishes_nothing() {
-    let dir = tempfile::tempdir().unwrap();
-    let extract = dir.path().join("extract");
-    std::fs::create_dir(&extract).unwrap();
-    support::fixture(&extract, true);
-    let out = dir.path().join("out");
-    let p = pipeline(dir.path(), &extract, &out);
+    let (_dir, extract, out, p) = setup(true);
     run_ok(&p);
     let first = std::fs::canonicalize(out.join("latest")).unwrap();
     std::thread::sleep(std::time::Duration::from_millis(1100));
@@ -205,12 +207,7 @@ fn same_inputs_give_byte_identical_parquet_and_a_failed_run_publishes_nothing() 
 
 #[test]
 fn old_runs_beyond_keep_runs_are_removed() {
-    let dir = tempfile::tempdir().unwrap();
-    let extract = dir.path().join("extract");
-    std::fs::create_dir(&extract).unwrap();
-    support::fixture(&extract, false);
-    let out = dir.path().join("out");
-    let p = pipeline(dir.path(), &extract, &out);
+    let (_dir, _, out, p) = setup(false);
     // A half-written folder from a killed run is cleaned up by the next run.
     std::fs::create_dir_all(out.join("runs/.staging-19990101T000000")).unwrap();
     for _ in 0..3 {
@@ -228,12 +225,7 @@ fn old_runs_beyond_keep_runs_are_removed() {
 
 #[test]
 fn unchanged_inputs_exit_0_writing_nothing_and_a_held_lock_exits_4() {
-    let dir = tempfile::tempdir().unwrap();
-    let extract = dir.path().join("extract");
-    std::fs::create_dir(&extract).unwrap();
-    support::fixture(&extract, false);
-    let out = dir.path().join("out");
-    let p = pipeline(dir.path(), &extract, &out);
+    let (_dir, extract, out, p) = setup(false);
     let args = ["run", "--pipeline", p.to_str().unwrap()];
     assert!(fullemp(&args).status.success());
     let first = std::fs::canonicalize(out.join("latest")).unwrap();
