@@ -8,6 +8,9 @@ use serde::{Deserialize, Deserializer};
 /// `2021.12.31`, `20211231`, `2021年12月31日`.
 pub fn parse_date(s: &str) -> Option<NaiveDate> {
     let s = s.trim();
+    if let Some(d) = fixed_width(s.as_bytes()) {
+        return d;
+    }
     if s.len() == 8 && s.bytes().all(|b| b.is_ascii_digit()) {
         return NaiveDate::parse_from_str(s, "%Y%m%d").ok();
     }
@@ -35,6 +38,22 @@ pub fn parse_date(s: &str) -> Option<NaiveDate> {
         return None;
     }
     NaiveDate::from_ymd_opt(y.parse().ok()?, m.parse().ok()?, d.parse().ok()?)
+}
+
+/// The common `YYYY-MM-DD` (or `/`, `.`) spelling read without allocating:
+/// ingest parses millions of dates. None when the text has another shape,
+/// Some(None) when it has this shape but is no calendar date.
+fn fixed_width(b: &[u8]) -> Option<Option<NaiveDate>> {
+    if b.len() != 10 || !matches!(b[4], b'-' | b'/' | b'.') || b[7] != b[4] {
+        return None;
+    }
+    let digits = |r: std::ops::Range<usize>| -> Option<u32> {
+        b[r].iter().try_fold(0u32, |acc, &c| {
+            c.is_ascii_digit().then(|| acc * 10 + u32::from(c - b'0'))
+        })
+    };
+    let (y, m, d) = (digits(0..4)?, digits(5..7)?, digits(8..10)?);
+    Some(NaiveDate::from_ymd_opt(y as i32, m, d))
 }
 
 /// A date from a TOML value: a TOML local date or a string.

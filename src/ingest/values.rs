@@ -194,10 +194,14 @@ fn as_fraction(v: f64, percent: bool) -> f64 {
 }
 
 pub fn parse_bool(s: &str) -> Option<bool> {
-    match s.trim().to_ascii_lowercase().as_str() {
-        "true" | "1" | "y" | "是" | "有" => Some(true),
-        "false" | "0" | "n" | "否" | "无" => Some(false),
-        _ => None,
+    let s = s.trim();
+    let is = |word: &str| s.eq_ignore_ascii_case(word);
+    if is("true") || is("1") || is("y") || s == "是" || s == "有" {
+        Some(true)
+    } else if is("false") || is("0") || is("n") || s == "否" || s == "无" {
+        Some(false)
+    } else {
+        None
     }
 }
 
