@@ -10,16 +10,14 @@ use crate::config::pipeline::Encoding;
 /// The decoded text and the name of the encoding used.
 pub fn decode(bytes: &[u8], setting: Encoding) -> Result<(Cow<'_, str>, &'static str), String> {
     let without_bom = bytes.strip_prefix(b"\xEF\xBB\xBF");
+    let utf8_name = if without_bom.is_some() {
+        "UTF-8 (BOM)"
+    } else {
+        "UTF-8"
+    };
     match setting {
         Encoding::Utf8 => match std::str::from_utf8(without_bom.unwrap_or(bytes)) {
-            Ok(s) => Ok((
-                Cow::Borrowed(s),
-                if without_bom.is_some() {
-                    "UTF-8 (BOM)"
-                } else {
-                    "UTF-8"
-                },
-            )),
+            Ok(s) => Ok((Cow::Borrowed(s), utf8_name)),
             Err(e) => Err(format!(
                 "not valid UTF-8 at byte {} (the pipeline sets encoding = \"utf8\")",
                 e.valid_up_to()
@@ -42,14 +40,7 @@ pub fn decode(bytes: &[u8], setting: Encoding) -> Result<(Cow<'_, str>, &'static
             })
         }
         Encoding::Auto => match std::str::from_utf8(without_bom.unwrap_or(bytes)) {
-            Ok(s) => Ok((
-                Cow::Borrowed(s),
-                if without_bom.is_some() {
-                    "UTF-8 (BOM)"
-                } else {
-                    "UTF-8"
-                },
-            )),
+            Ok(s) => Ok((Cow::Borrowed(s), utf8_name)),
             Err(_) => gb18030(bytes)
                 .map(|t| (t, "GB18030 (detected)"))
                 .ok_or_else(|| "neither valid UTF-8 nor valid GB18030 text".to_string()),
