@@ -5,7 +5,7 @@
 use polars::prelude::*;
 
 use super::distinct_persons;
-use super::labor_force::employed_persons_at;
+use super::labor_force::with_employed_at;
 use super::period::{Period, overlaps, within};
 
 /// (community_code, person_id) of H: a designation in the community overlapping P.
@@ -18,17 +18,12 @@ pub fn hardship_persons(hardship: LazyFrame, p: &Period) -> LazyFrame {
 
 /// community_code, hardship_persons, hardship_employed.
 pub fn hardship(hardship: LazyFrame, employment: LazyFrame, p: &Period) -> LazyFrame {
-    let h = hardship_persons(hardship, p);
-    let employed = h.clone().semi_join(
-        employed_persons_at(employment, p),
-        col("person_id"),
-        col("person_id"),
-    );
-    distinct_persons(h, "hardship_persons").join(
-        distinct_persons(employed, "hardship_employed"),
-        [col("community_code")],
-        [col("community_code")],
-        JoinArgs::new(JoinType::Left),
+    with_employed_at(
+        hardship_persons(hardship, p),
+        employment,
+        p,
+        "hardship_persons",
+        "hardship_employed",
     )
 }
 

@@ -46,13 +46,25 @@ pub fn labor_force(
     rules: &IndicatorRules,
 ) -> LazyFrame {
     let lf = labor_force_persons(persons, p, rules);
-    let employed = lf.clone().semi_join(
+    with_employed_at(lf, employment, p, "labor_force", "employed")
+}
+
+/// Counts a group of (community_code, person_id) as `name`, and of them
+/// those employed at A as `employed_name` ("of X, those employed at A").
+pub fn with_employed_at(
+    group: LazyFrame,
+    employment: LazyFrame,
+    p: &Period,
+    name: &str,
+    employed_name: &str,
+) -> LazyFrame {
+    let employed = group.clone().semi_join(
         employed_persons_at(employment, p),
         col("person_id"),
         col("person_id"),
     );
-    distinct_persons(lf, "labor_force").join(
-        distinct_persons(employed, "employed"),
+    distinct_persons(group, name).join(
+        distinct_persons(employed, employed_name),
         [col("community_code")],
         [col("community_code")],
         JoinArgs::new(JoinType::Left),
