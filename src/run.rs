@@ -151,13 +151,22 @@ pub fn run(pipeline: &Pipeline, options: &Options) -> Result<Outcome> {
     )?;
     clock.lap("indicators");
 
-    let findings = detectors::detect_all();
-    let risk = detectors::risk_scores(&findings, &pipeline.rules.risk)?;
-    clock.lap("detectors");
-
     let communities = extract
         .table(Table::Communities)
         .ok_or_else(|| Error::contract("no communities table"))?;
+    let findings = detectors::detect_all(
+        &detectors::Inputs {
+            tables: &extract.tables,
+            indicators: &ind,
+            communities,
+            indicator_rules: &pipeline.rules.indicators,
+            reinspection: &pipeline.rules.reinspection,
+        },
+        &pipeline.rules.detectors,
+    )?;
+    let risk = detectors::risk_scores(&findings, &pipeline.rules.risk)?;
+    clock.lap("detectors");
+
     let rated = ratings::rate(&ratings::RatingInputs {
         indicators: &ind.frame,
         communities,
@@ -179,6 +188,7 @@ pub fn run(pipeline: &Pipeline, options: &Options) -> Result<Outcome> {
             indicators: &ind,
             ratings: &rated,
             rejects: &extract.rejects,
+            findings: &findings,
         },
         &pseudonyms,
     );
