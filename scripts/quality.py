@@ -9,10 +9,13 @@ ground truth, and prints:
 
 * per community-level pattern: injected communities, recall (share with a
   high or medium finding of the review year from ANY detector: "the detectors
-  together") and, for information, the share found by the pattern's own
-  detector;
+  together"; for implausible_change, whose detector only ever reports low,
+  its own finding counts too), the high-or-medium share alone, and the share
+  with a finding of any severity from the pattern's own detector;
+* the overall recall over all injected communities, high or medium only;
 * the share of clean communities (no community-level pattern) with any high
-  finding in either review year;
+  finding in either review year, and, to read the recall against, the share
+  with a high or medium finding of the review year;
 * the county-level patterns (digit_heaping, threshold_bunching's county test):
   injected counties found by their test, and other counties the test flagged;
 * the same figures over all seeds together.
@@ -39,6 +42,12 @@ import pyarrow.dataset as ds
 
 REPO = pathlib.Path(__file__).resolve().parent.parent
 COUNTY_PATTERNS = {"digit_heaping", "threshold_bunching"}
+# Community-level detectors whose every finding is low by the rules of the
+# detectors (a year-on-year change is a reason to look, not evidence). A
+# pattern built for one of them leaves, by design, no trace a high or medium
+# detector reads, so its per-pattern recall counts its own detector's finding
+# at any severity. The overall recall stays strict: high or medium only.
+LOW_ONLY = {"implausible_change"}
 RECALL_BAR = 0.90
 FALSE_HIGH_BAR = 0.05
 
@@ -53,7 +62,7 @@ def parse_args(argv):
     p.add_argument("--fullemp", default=default_binary(),
                    help="the fullemp binary (default: $CARGO_TARGET_DIR or target/, release)")
     p.add_argument("--seeds", default="1,2", help="comma-separated seeds (at least one)")
-    p.add_argument("--communities", type=int, default=600)
+    p.add_argument("--communities", type=int, default=1000)
     p.add_argument("--persons-per-community", type=int, default=100)
     p.add_argument("--fraud-share", type=float, default=0.2)
     p.add_argument("--year", type=int, default=2021, help="the review year Y of the extracts")
@@ -125,21 +134,24 @@ class Tally:
     def __init__(self):
         self.injected = {}       # pattern -> communities
         self.found_any = {}      # pattern -> with a high/medium finding of any detector
-        self.found_own = {}      # pattern -> with a high/medium finding of its own detector
+        self.found_bar = {}      # pattern -> found as the per-pattern bar counts it
+        self.found_own = {}      # pattern -> with any finding of its own detector
         self.clean = 0
         self.clean_high = 0
+        self.clean_strong = 0    # clean communities with a high or medium finding this year
         self.counties = {}       # county pattern -> injected counties
         self.counties_found = {}
         self.counties_other = {}  # county pattern -> other counties flagged by its test
 
     def add(self, other):
-        for name in ("injected", "found_any", "found_own", "counties", "counties_found",
+        for name in ("injected", "found_any", "found_bar", "found_own", "counties", "counties_found",
                      "counties_other"):
             mine, theirs = getattr(self, name), getattr(other, name)
             for k, v in theirs.items():
                 mine[k] = mine.get(k, 0) + v
         self.clean += other.clean
         self.clean_high += other.clean_high
+        self.clean_strong += other.clean_strong
 
 
 def score(truth, communities, findings, year):
@@ -147,23 +159,30 @@ def score(truth, communities, findings, year):
     community_truth = {r["community_code"]: r["pattern"] for r in truth if r["community_code"]}
     county_truth = [(r["pattern"], r["county"]) for r in truth if not r["community_code"]]
     strong_this_year = {}
+    any_this_year = {}
     high_any_year = set()
     for f in findings:
         if f["level"] != "community" or not f["community_code"]:
             continue
         if f["severity"] == "high":
             high_any_year.add(f["community_code"])
-        if f["year"] == year and f["severity"] in ("high", "medium"):
-            strong_this_year.setdefault(f["community_code"], set()).add(f["detector"])
+        if f["year"] == year:
+            any_this_year.setdefault(f["community_code"], set()).add(f["detector"])
+            if f["severity"] in ("high", "medium"):
+                strong_this_year.setdefault(f["community_code"], set()).add(f["detector"])
     for code, pattern in community_truth.items():
         t.injected[pattern] = t.injected.get(pattern, 0) + 1
-        detectors = strong_this_year.get(code, set())
-        t.found_any[pattern] = t.found_any.get(pattern, 0) + (1 if detectors else 0)
-        t.found_own[pattern] = t.found_own.get(pattern, 0) + (1 if pattern in detectors else 0)
+        strong = strong_this_year.get(code, set())
+        t.found_any[pattern] = t.found_any.get(pattern, 0) + (1 if strong else 0)
+        own = pattern in any_this_year.get(code, set())
+        t.found_own[pattern] = t.found_own.get(pattern, 0) + (1 if own else 0)
+        found = bool(strong) or (pattern in LOW_ONLY and own)
+        t.found_bar[pattern] = t.found_bar.get(pattern, 0) + (1 if found else 0)
     for code in communities:
         if code not in community_truth:
             t.clean += 1
             t.clean_high += 1 if code in high_any_year else 0
+            t.clean_strong += 1 if code in strong_this_year else 0
     flagged = {}
     for f in findings:
         if f["level"] == "county" and f["year"] == year:
@@ -188,20 +207,22 @@ def pct(x):
 def report(title, t):
     """Prints one tally; returns the list of bars it misses."""
     print(f"\n== {title}")
-    print(f"{'pattern':<30}{'injected':>9}{'recall':>9}{'own detector':>14}")
+    print(f"{'pattern':<30}{'injected':>9}{'recall':>9}{'H/M any':>9}{'own detector':>14}")
     misses = []
     total, found = 0, 0
     for pattern in sorted(t.injected):
-        n, a, o = t.injected[pattern], t.found_any.get(pattern, 0), t.found_own.get(pattern, 0)
+        n = t.injected[pattern]
+        a, b, o = t.found_any.get(pattern, 0), t.found_bar.get(pattern, 0), t.found_own.get(pattern, 0)
         total += n
         found += a
-        r = share(a, n)
+        r = share(b, n)
         mark = "" if r is not None and r >= RECALL_BAR else "  < bar"
-        print(f"{pattern:<30}{n:>9}{pct(r):>9}{pct(share(o, n)):>14}{mark}")
+        note = "  (own low finding counts)" if pattern in LOW_ONLY else ""
+        print(f"{pattern:<30}{n:>9}{pct(r):>9}{pct(share(a, n)):>9}{pct(share(o, n)):>14}{mark}{note}")
         if mark:
             misses.append(f"{title}: recall of {pattern} {pct(r).strip()} below {RECALL_BAR:.0%}")
     overall = share(found, total)
-    print(f"{'all community-level patterns':<30}{total:>9}{pct(overall):>9}")
+    print(f"{'all community-level patterns':<30}{total:>9}{pct(overall):>9}   (high or medium only)")
     if overall is None or overall < RECALL_BAR:
         misses.append(f"{title}: overall recall {pct(overall).strip()} below {RECALL_BAR:.0%}")
     fh = share(t.clean_high, t.clean)
@@ -209,6 +230,9 @@ def report(title, t):
           f" (bar <= {FALSE_HIGH_BAR:.0%})")
     if fh is None or fh > FALSE_HIGH_BAR:
         misses.append(f"{title}: false high {pct(fh).strip()} above {FALSE_HIGH_BAR:.0%}")
+    print(f"clean communities with a high or medium finding of the review year: {t.clean_strong} "
+          f"of {t.clean} = {pct(share(t.clean_strong, t.clean)).strip()} (for reading the recall; "
+          f"no bar)")
     print("county-level tests (reported apart, not part of the bar):")
     for pattern in sorted(t.counties):
         print(f"  {pattern:<28} injected counties found {t.counties_found[pattern]} of "

@@ -10,10 +10,16 @@
 //! in `counted` and `lookup`, written as expressions over the same helpers
 //! the indicators use.
 
+pub mod bulk_backfill;
 pub mod counted;
+pub mod digit_heaping;
+pub mod employer_concentration;
 pub mod finding;
+pub mod implausible_change;
 pub mod lookup;
 pub mod risk;
+pub mod significance;
+pub mod threshold_bunching;
 
 use std::collections::BTreeMap;
 
@@ -71,7 +77,30 @@ pub fn detect_all(inputs: &Inputs, rules: &DetectorRules) -> Result<Vec<Finding>
     let mut findings: Vec<Finding> = Vec::new();
     // One call per enabled detector, in the order of detectors.md:
     // `if rules.<name>.enabled { findings.extend(<name>::detect(inputs, &rules.<name>)?); }`
-    let _ = (inputs, rules);
+    if rules.threshold_bunching.enabled {
+        findings.extend(threshold_bunching::detect(
+            inputs,
+            &rules.threshold_bunching,
+        )?);
+    }
+    if rules.employer_concentration.enabled {
+        findings.extend(employer_concentration::detect(
+            inputs,
+            &rules.employer_concentration,
+        )?);
+    }
+    if rules.bulk_backfill.enabled {
+        findings.extend(bulk_backfill::detect(inputs, &rules.bulk_backfill)?);
+    }
+    if rules.implausible_change.enabled {
+        findings.extend(implausible_change::detect(
+            inputs,
+            &rules.implausible_change,
+        )?);
+    }
+    if rules.digit_heaping.enabled {
+        findings.extend(digit_heaping::detect(inputs, &rules.digit_heaping)?);
+    }
     sort(&mut findings);
     Ok(findings)
 }
