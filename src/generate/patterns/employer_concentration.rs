@@ -37,7 +37,9 @@ pub fn inject(b: &mut Builder, rng: &mut Rng) {
     let registrations: Vec<usize> = (0..b.batch.unemployment.len())
         .filter(|&k| {
             let r = &b.batch.unemployment[k];
-            r.community == code && r.registered <= cal.cutoff && r.ended.is_none_or(|e| e >= cal.start)
+            r.community == code
+                && r.registered <= cal.cutoff
+                && r.ended.is_none_or(|e| e >= cal.start)
         })
         .collect();
     // Not re-employed, registered long enough before the cut-off for a
