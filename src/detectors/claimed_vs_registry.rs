@@ -160,6 +160,7 @@ pub fn detect(inputs: &Inputs, params: &ClaimedVsRegistry) -> Result<Vec<Finding
         let (c, r) = (floats(&df, claimed)?, floats(&df, registry)?);
         let (num, den) = (ints(&df, numerator)?, ints(&df, denominator)?);
         let excess = floats(&df, "excess_pp")?;
+        // Rows selected above become findings (text and evidence): Rust, not an expression.
         for i in 0..df.height() {
             let (Some(code), Some(year)) = (&codes[i], years[i]) else {
                 continue;

@@ -136,6 +136,8 @@ pub fn detect(inputs: &Inputs, params: &CutoffWindowDressing) -> Result<Vec<Find
         let p0 = floats(&df, "expected_share")?;
         let records = string_lists(&df, "window_records")?;
         let first = window_start(p, params);
+        // Per community: the exact binomial tail comes from statrs, which a
+        // polars expression cannot call; the counts above are expressions.
         for i in 0..df.height() {
             let Some(code) = &codes[i] else { continue };
             let (n, k, short) = (

@@ -108,6 +108,7 @@ pub fn detect(inputs: &Inputs, params: &ReemploymentWithoutRecord) -> Result<Vec
         let (total, unmatched) = (ints(&df, "closed")?, ints(&df, "unmatched")?);
         let share = floats(&df, "unmatched_share")?;
         let ids = string_lists(&df, "unmatched_ids")?;
+        // Rows selected above become findings (text and evidence): Rust, not an expression.
         for i in 0..df.height() {
             let Some(code) = &codes[i] else { continue };
             let share = share[i].unwrap_or_default();
