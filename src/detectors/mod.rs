@@ -11,15 +11,21 @@
 //! the indicators use.
 
 pub mod bulk_backfill;
+pub mod claimed_vs_registry;
 pub mod counted;
+pub mod cutoff_window_dressing;
 pub mod digit_heaping;
+pub mod duplicate_person;
 pub mod employer_concentration;
 pub mod finding;
 pub mod implausible_change;
+pub mod invalid_identity;
 pub mod lookup;
+pub mod reemployment_without_record;
 pub mod risk;
 pub mod significance;
 pub mod threshold_bunching;
+pub mod unverified_clearance;
 
 use std::collections::BTreeMap;
 
@@ -73,15 +79,43 @@ impl Inputs<'_> {
 /// Runs every enabled detector and returns the findings in their stable
 /// published order (`Finding::stable_cmp`).
 pub fn detect_all(inputs: &Inputs, rules: &DetectorRules) -> Result<Vec<Finding>> {
-    #[allow(unused_mut)]
-    let mut findings: Vec<Finding> = Vec::new();
-    // One call per enabled detector, in the order of detectors.md:
-    // `if rules.<name>.enabled { findings.extend(<name>::detect(inputs, &rules.<name>)?); }`
+    let mut findings = Vec::new();
+    // One call per enabled detector, in the order of detectors.md.
+    if rules.claimed_vs_registry.enabled {
+        findings.extend(claimed_vs_registry::detect(
+            inputs,
+            &rules.claimed_vs_registry,
+        )?);
+    }
+    if rules.cutoff_window_dressing.enabled {
+        findings.extend(cutoff_window_dressing::detect(
+            inputs,
+            &rules.cutoff_window_dressing,
+        )?);
+    }
     if rules.threshold_bunching.enabled {
         findings.extend(threshold_bunching::detect(
             inputs,
             &rules.threshold_bunching,
         )?);
+    }
+    if rules.unverified_clearance.enabled {
+        findings.extend(unverified_clearance::detect(
+            inputs,
+            &rules.unverified_clearance,
+        )?);
+    }
+    if rules.reemployment_without_record.enabled {
+        findings.extend(reemployment_without_record::detect(
+            inputs,
+            &rules.reemployment_without_record,
+        )?);
+    }
+    if rules.invalid_identity.enabled {
+        findings.extend(invalid_identity::detect(inputs, &rules.invalid_identity)?);
+    }
+    if rules.duplicate_person.enabled {
+        findings.extend(duplicate_person::detect(inputs, &rules.duplicate_person)?);
     }
     if rules.employer_concentration.enabled {
         findings.extend(employer_concentration::detect(
