@@ -549,7 +549,7 @@ fn the_quality_check_meets_the_bar_on_a_small_generated_extract() {
     let out = Command::new("python3")
         .arg(root.join("scripts/quality.py"))
         .args(["--fullemp", env!("CARGO_BIN_EXE_fullemp")])
-        .args(["--seeds", "7", "--communities", "400"])
+        .args(["--seeds", "3,4", "--communities", "600"])
         .arg("--work")
         .arg(work.path())
         .output()

@@ -7,8 +7,8 @@
 //! community with either rate null has no change. The robust z-score is
 //! (change − median) / max(1.4826 × MAD, `min_spread`), the median and the
 //! median absolute deviation (MAD) taken over the changes of the county's
-//! communities in that year, or over all communities' when fewer than
-//! `min_county_size` of the county's communities have a change. The floor
+//! communities in that year, or over all communities' changes when the county
+//! has fewer than `min_county_size` communities. The floor
 //! keeps counties whose rates barely move from turning a one-person step into
 //! an outlier. A community fires when |z| > `z`, rises and falls alike.
 
@@ -44,11 +44,16 @@ pub fn robust_z(
     rate: &str,
     params: &ImplausibleChange,
 ) -> PolarsResult<LazyFrame> {
+    // The county's size counts its communities, with a change or without.
     let current = indicators.clone().select([
         col("community_code"),
         col("county"),
         col("year"),
         col(rate).alias("current"),
+        len()
+            .over([col("county"), col("year")])?
+            .cast(DataType::Int64)
+            .alias("county_size"),
     ]);
     let previous = indicators.select([
         col("community_code"),
@@ -58,8 +63,7 @@ pub fn robust_z(
     let change = col("change");
     let (county_median, county_mad) = median_and_mad(change.clone(), &["county", "year"])?;
     let (all_median, all_mad) = median_and_mad(change.clone(), &["year"])?;
-    let county_size = change.clone().count().over([col("county"), col("year")])?;
-    let own_county = county_size.gt_eq(lit(params.min_county_size));
+    let own_county = col("county_size").gt_eq(lit(params.min_county_size));
     Ok(current
         .join(
             previous,
