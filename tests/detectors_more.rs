@@ -531,6 +531,30 @@ fn the_findings_tests_use_independent_numbers() {
 
 // ---------------------------------------------------------------- quality check
 
+/// Reads every seed's findings with pyarrow and looks for the raw identity
+/// numbers of that seed's ledger in every string cell (evidence lists
+/// included); prints how many strings it read.
+const SCAN_FOR_IDENTIFIERS: &str = r#"
+import csv, pathlib, re, sys
+import pyarrow.dataset as ds
+strings = 0
+for seed in sorted(pathlib.Path(sys.argv[1]).glob("seed-*")):
+    with open(seed / "extract" / "persons.csv", encoding="utf-8-sig") as f:
+        ids = {r["person_id"] for r in csv.DictReader(f)}
+    rows = ds.dataset(str(seed / "out" / "latest" / "findings"), format="parquet",
+                      partitioning="hive").to_table().to_pylist()
+    assert rows, f"no findings in {seed}"
+    for row in rows:
+        for value in row.values():
+            for text in value if isinstance(value, list) else [value]:
+                if not isinstance(text, str):
+                    continue
+                strings += 1
+                for token in re.findall(r"[0-9]{17}[0-9Xx]", text):
+                    assert token not in ids, f"raw identity number in {seed.name}: {text[:40]}"
+print(f"scanned {strings} strings")
+"#;
+
 fn python_has_pyarrow() -> bool {
     Command::new("python3")
         .args(["-c", "import pyarrow"])
@@ -561,6 +585,21 @@ fn the_quality_check_meets_the_bar_on_a_small_generated_extract() {
         String::from_utf8_lossy(&out.stderr)
     );
     assert!(stdout.contains("the bar holds"), "{stdout}");
+    // Every string of every finding, decoded from the Parquet, against every
+    // identity number of the extracts' ledgers.
+    let scan = Command::new("python3")
+        .args(["-c", SCAN_FOR_IDENTIFIERS])
+        .arg(work.path())
+        .output()
+        .unwrap();
+    assert!(
+        scan.status.success(),
+        "{}{}",
+        String::from_utf8_lossy(&scan.stdout),
+        String::from_utf8_lossy(&scan.stderr)
+    );
+    let scanned = String::from_utf8_lossy(&scan.stdout);
+    assert!(scanned.starts_with("scanned "), "{scanned}");
     for pattern in [
         "bulk_backfill",
         "claimed_vs_registry",
