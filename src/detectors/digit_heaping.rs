@@ -161,7 +161,7 @@ pub fn detect(inputs: &Inputs, params: &DigitHeaping) -> Result<Vec<Finding>> {
                 county: county.clone(),
                 year: p.year,
                 explanation: format!(
-                    "{} 年本区县申报材料中不小于 {} 的自报人数、户数共 {n} 个，末位数字分布（数字:个数）为 {spread}，集中在 {heaped_text}；与十个数字均匀分布的卡方检验 χ² = {stat:.1}（自由度 9），p = {} < {}，疑似凑整或编造",
+                    "{} 年本区县申报材料中不小于 {} 的自报人数、户数共 {n} 个，末位数字分布（数字:个数）为 {spread}，集中在 {heaped_text}；与十个数字均匀分布的卡方检验 χ² = {stat:.1}（自由度 9），p = {} < {}；末位数字如此不均匀，可能是凑整或编造的数字，请核对所列申报",
                     p.year,
                     params.min_claimed,
                     format_p(p_value),
