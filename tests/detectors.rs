@@ -387,7 +387,10 @@ fn six_of_ten_counted_starts_in_the_last_30_days_fire_with_p_below_alpha() {
         6,
         "the window starts are the records to pull"
     );
-    assert_eq!(rendered(f)[0], "employment.record_id=W00");
+    assert_eq!(
+        rendered(f)[0],
+        "employment.record_id=W00: 2021-12-10 开始，仍在职"
+    );
 }
 
 #[test]
@@ -413,6 +416,10 @@ fn window_starts_whose_jobs_ended_soon_after_the_cutoff_fire_where_the_extract_r
         f[0].explanation.contains("5 条（100%）"),
         "{}",
         f[0].explanation
+    );
+    assert_eq!(
+        rendered(&f[0])[4],
+        "employment.record_id=W04: 2021-12-14 开始，2022-01-20 终止"
     );
     // Ended 2022-03-15: 74 days after A, not "soon after".
     assert!(dressing(5, 15, "2022-03-15", "2021-12-31").is_empty());

@@ -93,9 +93,23 @@ fn window_counts(
                 .filter(col("in_window"))
                 .sort(SortOptions::default())
                 .alias("window_records"),
+            window_list("started_on"),
+            window_list("ended_on"),
         ])
         .filter(col("in_window_count").gt_eq(lit(params.min_count)))
         .sort(["community_code"], SortMultipleOptions::default())
+}
+
+/// A column of the window starts as text, in the order of their record ids.
+fn window_list(column: &str) -> Expr {
+    col(column)
+        .cast(DataType::String)
+        .filter(col("in_window"))
+        .sort_by(
+            [col("record_id").filter(col("in_window"))],
+            SortMultipleOptions::default(),
+        )
+        .alias(format!("window_{column}"))
 }
 
 /// p0: the mean over the starts of min(1, window_days / days open). Summed
@@ -149,6 +163,8 @@ pub fn detect(inputs: &Inputs, params: &CutoffWindowDressing) -> Result<Vec<Find
         );
         let days_open = int_lists(&df, "days_open")?;
         let records = string_lists(&df, "window_records")?;
+        let started = string_lists(&df, "window_started_on")?;
+        let ended = string_lists(&df, "window_ended_on")?;
         let first = window_start(p, params);
         // Per community: the exact binomial tail comes from statrs, which a
         // polars expression cannot call; the counts above are expressions.
@@ -202,7 +218,17 @@ pub fn detect(inputs: &Inputs, params: &CutoffWindowDressing) -> Result<Vec<Find
                 p_value: Some(p_value),
                 evidence: records[i]
                     .iter()
-                    .map(|r| Evidence::record("employment", "record_id", r.as_str()))
+                    .zip(&started[i])
+                    .zip(&ended[i])
+                    .map(|((r, s), e)| {
+                        let end = if e.is_empty() {
+                            "仍在职".to_string()
+                        } else {
+                            format!("{e} 终止")
+                        };
+                        Evidence::record("employment", "record_id", r.as_str())
+                            .with_note(format!("{s} 开始，{end}"))
+                    })
                     .collect(),
             });
         }

@@ -55,7 +55,8 @@ pub fn bools(df: &DataFrame, name: &str) -> Result<Vec<Option<bool>>> {
     Ok(s.bool()?.iter().collect())
 }
 
-/// A list-of-strings column (from `implode` or `agg`) as values.
+/// A list-of-strings column (from `implode` or `agg`) as values; a null
+/// item becomes "".
 pub fn string_lists(df: &DataFrame, name: &str) -> Result<Vec<Vec<String>>> {
     let s = df
         .column(name)?
