@@ -506,9 +506,9 @@ fn three_of_ten_registrations_ended_as_employed_without_record_fire() {
     assert_eq!(
         rendered(&f[0]),
         vec![
-            "unemployment.registration_id=R0",
-            "unemployment.registration_id=R1",
-            "unemployment.registration_id=R2"
+            "unemployment.registration_id=R0: 2021-06-30 以就业注销，前后 30 天内无该人员的就业登记",
+            "unemployment.registration_id=R1: 2021-06-30 以就业注销，前后 30 天内无该人员的就业登记",
+            "unemployment.registration_id=R2: 2021-06-30 以就业注销，前后 30 天内无该人员的就业登记"
         ]
     );
 }
