@@ -147,6 +147,7 @@ pub fn detect(inputs: &Inputs, _params: &Toggle) -> Result<Vec<Finding>> {
                         "person_id",
                         "other_code",
                         "claim_on",
+                        "other_claim_on",
                     ],
                     SortMultipleOptions::default(),
                 )

@@ -224,7 +224,13 @@ fn problems(inputs: &Inputs, p: &Period, rules: &IndicatorRules) -> Result<LazyF
         UnionArgs::default(),
     )?
     .sort(
-        ["community_code", "kind", "started_on", "record_id"],
+        [
+            "community_code",
+            "kind",
+            "started_on",
+            "record_id",
+            "person_id",
+        ],
         SortMultipleOptions::default().with_nulls_last(true),
     ))
 }
