@@ -64,14 +64,10 @@ fn concentrated(counted: LazyFrame, params: &EmployerConcentration) -> LazyFrame
         .group_by([col("community_code"), col("employer")])
         .agg([
             len().cast(DataType::Int64).alias("at_employer"),
-            col("employer_name")
-                .drop_nulls()
-                .first()
-                .alias("employer_name"),
-            col("employer_code")
-                .drop_nulls()
-                .first()
-                .alias("employer_code"),
+            // The smallest, not the first: a group's row order is not fixed.
+            col("employer_name").min().alias("employer_name"),
+            // The smallest, not the first: a group's row order is not fixed.
+            col("employer_code").min().alias("employer_code"),
             col("record_id")
                 .sort(SortOptions::default())
                 .alias("records"),
