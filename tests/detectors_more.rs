@@ -415,6 +415,8 @@ fn twenty_claims_all_ending_in_0_or_5_fire() {
     assert_eq!(f[0].community_code, None);
     assert_eq!(f[0].county, "新华区");
     assert!((f[0].value.unwrap() - 80.0).abs() < 1e-9);
+    // The statistic at which p = 0.01 (scipy.stats.chi2.ppf(0.99, 9) -> 21.665994333461924).
+    assert!((f[0].threshold.unwrap() - 21.665994333461924).abs() < 1e-6);
     assert!((f[0].p_value.unwrap() / 1.61613141565346e-13 - 1.0).abs() < 1e-6);
     assert_eq!(f[0].evidence.len(), 20);
 }

@@ -13,7 +13,7 @@
 use polars::prelude::*;
 
 use super::lookup::{ints, strings};
-use super::significance::{chi_square_uniform, format_p};
+use super::significance::{chi_square_critical, chi_square_uniform, format_p};
 use super::{Evidence, Finding, Inputs, Level, Severity};
 use crate::config::rules::DigitHeaping;
 use crate::contract::Table;
@@ -168,7 +168,7 @@ pub fn detect(inputs: &Inputs, params: &DigitHeaping) -> Result<Vec<Finding>> {
                     params.alpha,
                 ),
                 value: Some(stat),
-                threshold: None,
+                threshold: Some(chi_square_critical(params.alpha)),
                 p_value: Some(p_value),
                 evidence,
             });

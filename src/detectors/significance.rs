@@ -33,6 +33,12 @@ pub fn chi_square_uniform(counts: &[u64; 10]) -> (f64, f64) {
     (stat, p)
 }
 
+/// The chi-square statistic (9 degrees of freedom) above which the uniform
+/// digits test gives p < `alpha`: the threshold a statistic is compared with.
+pub fn chi_square_critical(alpha: f64) -> f64 {
+    ChiSquared::new(9.0).map_or(f64::INFINITY, |d| d.inverse_cdf(1.0 - alpha))
+}
+
 /// A p-value as a panel reads it: three decimals, or scientific when small.
 pub fn format_p(p: f64) -> String {
     if p >= 0.001 {
@@ -69,5 +75,7 @@ mod tests {
         let (stat, p) = chi_square_uniform(&[3, 2, 2, 1, 3, 2, 4, 1, 2, 1]);
         assert!((stat - 4.238095238095237).abs() < 1e-9);
         assert!((p - 0.8950543699380206).abs() < 1e-9, "{p}");
+        // scipy.stats.chi2.ppf(0.99, 9) -> 21.665994333461924
+        assert!((chi_square_critical(0.01) - 21.665994333461924).abs() < 1e-6);
     }
 }
