@@ -235,3 +235,17 @@ pub fn detect(inputs: &Inputs, params: &CutoffWindowDressing) -> Result<Vec<Find
     }
     Ok(findings)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_start_open_fewer_days_than_the_window_is_certain_to_fall_in_it() {
+        // Registered 10 days before A: the start can only fall in the window.
+        // Open all 365 days of the year: 30 chances in 365.
+        let p0 = expected_share(&[10, 365], 30);
+        assert!((p0 - (1.0 + 30.0 / 365.0) / 2.0).abs() < 1e-15);
+        assert_eq!(expected_share(&[], 30), 1.0);
+    }
+}
