@@ -16,8 +16,9 @@ pub fn prepare(knobs: &mut Knobs, rng: &mut Rng) {
     knobs.early_registrations = true;
 }
 
-/// Dressed starts: at least the detector's `min_count` (5) with room to spare.
-const AT_LEAST: usize = 8;
+/// The re-employment rate the community dresses its figures up to: the
+/// provincial threshold (0.70) with a margin the community picks.
+const TARGET: (f64, f64) = (0.75, 0.85);
 
 pub fn inject(b: &mut Builder, rng: &mut Rng) {
     let cal = *b.cal;
@@ -43,7 +44,10 @@ pub fn inject(b: &mut Builder, rng: &mut Rng) {
         .iter()
         .filter(|r| r.community == code && r.ended.is_none_or(|e| e >= cal.start))
         .count();
-    let dressed = candidates.len().min(AT_LEAST.max(unemployed * 35 / 100));
+    // As many as it takes to show the target rate, as far as there are
+    // persons left to dress.
+    let wanted = (rng.uniform(TARGET.0, TARGET.1) * unemployed as f64).ceil() as usize;
+    let dressed = candidates.len().min(wanted.saturating_sub(counted.len()));
     for &k in candidates.iter().take(dressed) {
         let start = cal.from_cutoff(-rng.int(2, 25));
         let end = cal.from_cutoff(rng.int(7, 45));
