@@ -368,6 +368,30 @@ fn a_change_of_3_4_floored_spreads_does_not_fire() {
     assert_eq!(change_run(county_with(-0.20)).len(), 1);
 }
 
+/// Eight communities whose changes spread widely: −0.1 three times, 0 twice,
+/// +0.1 twice, and `x`. Median 0, MAD 0.1, spread 1.4826 × 0.1 = 0.148 (above
+/// the floor).
+fn wide_county_with(x: f64) -> DataFrame {
+    let changes = [-0.1, -0.1, -0.1, 0.0, 0.0, 0.1, 0.1, x];
+    let codes: Vec<String> = (0..8).map(|i| format!("4104020010{i:02}")).collect();
+    let rows: Vec<(&str, &str, f64, f64)> = codes
+        .iter()
+        .zip(changes)
+        .map(|(code, c)| (code.as_str(), "新华区", 0.3, 0.3 + c))
+        .collect();
+    rates(&rows)
+}
+
+#[test]
+fn where_the_county_spreads_widely_the_mad_not_the_floor_scales_the_change() {
+    // 0.55 / 0.14826 = 3.71 > 3.5 fires; 0.50 / 0.14826 = 3.37 does not (the
+    // floor alone would have made it 10).
+    let f = change_run(wide_county_with(0.55));
+    assert_eq!(f.len(), 1, "{f:?}");
+    assert!((f[0].value.unwrap() - 0.55 / (1.4826 * 0.1)).abs() < 1e-6);
+    assert!(change_run(wide_county_with(0.50)).is_empty());
+}
+
 #[test]
 fn a_county_of_fewer_than_8_is_compared_with_all_communities() {
     // 卫东区 has 2 communities (changes 0.30 and 0.30): alone, its median
