@@ -262,11 +262,17 @@ fn a_counted_employer_code_failing_gb32100_fires_an_uncounted_one_does_not() {
 /// n records of C1 keyed 30 s apart from 2021-06-01 10:00:00, each starting
 /// 2021-03-01 (92 days before), except the last, which starts `last_start`.
 fn keyed(n: u32, last_start: &str) -> Extract {
+    keyed_on("2021-06-01", n, "2021-03-01", last_start)
+}
+
+/// n records of C1 keyed 30 s apart from `day` 10:00:00, starting `start`,
+/// the last one `last_start`.
+fn keyed_on(day: &str, n: u32, start: &str, last_start: &str) -> Extract {
     let jobs = (0..n)
         .map(|k| {
-            let start = if k + 1 == n { last_start } else { "2021-03-01" };
+            let start = if k + 1 == n { last_start } else { start };
             format!(
-                "E{k:03},{},{C1},,,灵活就业,{start},,2021-06-01 10:{:02}:{:02}",
+                "E{k:03},{},{C1},,,灵活就业,{start},,{day} 10:{:02}:{:02}",
                 id(k + 1),
                 (k * 30) / 60,
                 (k * 30) % 60
@@ -289,6 +295,20 @@ fn twenty_backdated_records_keyed_within_ten_minutes_fire() {
     assert_eq!(f[0].year, 2021);
     assert_eq!(f[0].value, Some(20.0));
     assert_eq!(f[0].evidence.len(), 20);
+}
+
+#[test]
+fn a_burst_belongs_to_the_year_it_was_keyed_or_the_latest_review_year_after_it() {
+    // Keyed 2020-12-01, starting 2020-03-01: the 2020 review.
+    let f = backfill_run(&keyed_on("2020-12-01", 20, "2020-03-01", "2020-03-01"));
+    assert_eq!(f.len(), 1, "{f:?}");
+    assert_eq!(f[0].year, 2020);
+    // Keyed 2022-01-10, after the cut-off 2021-12-31: the 2021 review.
+    let f = backfill_run(&keyed_on("2022-01-10", 20, "2021-03-01", "2021-03-01"));
+    assert_eq!(f.len(), 1, "{f:?}");
+    assert_eq!(f[0].year, 2021);
+    // Records that start after they were keyed are not back-dated.
+    assert!(backfill_run(&keyed_on("2020-12-01", 20, "2021-03-01", "2021-03-01")).is_empty());
 }
 
 #[test]
