@@ -191,7 +191,7 @@ pub fn run(pipeline: &Pipeline, options: &Options) -> Result<Outcome> {
     };
     clock.lap("publish");
 
-    let manifest = Manifest {
+    let mut manifest = Manifest {
         program: manifest::Program {
             name: "fullemp".into(),
             version: env!("CARGO_PKG_VERSION").into(),
@@ -264,6 +264,33 @@ pub fn run(pipeline: &Pipeline, options: &Options) -> Result<Outcome> {
         timings_ms: clock.timings.clone(),
         outputs,
     };
+    let documents = publish::write_documents(
+        &staging.dir,
+        &publish::report::input::ReportInputs {
+            indicators: &ind,
+            ratings: &rated,
+            findings: &publish::report::input::findings_not_yet_detected(),
+            risk: &risk,
+            communities,
+            applications: extract.table(Table::Applications),
+            employment: extract.table(Table::Employment),
+            rejects: &extract.rejects,
+            manifest: &manifest,
+            rules: &pipeline.rules,
+            city_name: &pipeline.city_name,
+            previous_run: Some(pipeline.output_dir.join(run_folder::LATEST)),
+        },
+        &pseudonyms,
+    );
+    match documents {
+        Ok(d) => manifest.outputs.extend(d),
+        Err(e) => {
+            staging.abandon();
+            return Err(e);
+        }
+    }
+    clock.lap("documents");
+    manifest.timings_ms = clock.timings.clone();
     if let Err(e) = publish::write_manifest(&staging.dir, &manifest) {
         staging.abandon();
         return Err(e);
