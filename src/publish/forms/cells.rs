@@ -3,9 +3,10 @@
 //! run's cut-off date, not the clock). Text is always written as a string
 //! cell, so a name beginning with `=`, `+`, `-` or `@` stays text.
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use rust_xlsxwriter::{
-    DocProperties, Format, FormatAlign, FormatBorder, Workbook, Worksheet, XlsxError,
+    DocProperties, ExcelDateTime, Format, FormatAlign, FormatBorder, Workbook, Worksheet,
+    XlsxError,
 };
 
 use crate::error::{Error, Result};
@@ -19,15 +20,16 @@ pub fn failed(e: XlsxError) -> Error {
 
 /// A workbook stamped with `date` as its creation date, so the same inputs
 /// give the same bytes.
-pub fn workbook(title: &str, date: NaiveDate) -> Workbook {
+pub fn workbook(title: &str, date: NaiveDate) -> Result<Workbook> {
     let mut wb = Workbook::new();
-    let midnight = date.and_hms_opt(0, 0, 0).expect("midnight exists");
+    let created = ExcelDateTime::from_ymd(date.year() as u16, date.month() as u8, date.day() as u8)
+        .map_err(failed)?;
     let props = DocProperties::new()
         .set_title(title)
         .set_author("fullemp")
-        .set_creation_datetime(&midnight);
+        .set_creation_datetime(&created);
     wb.set_properties(&props);
-    wb
+    Ok(wb)
 }
 
 pub fn title() -> Format {

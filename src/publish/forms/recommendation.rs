@@ -95,7 +95,7 @@ pub fn workbook<'a>(
     cutoff: NaiveDate,
 ) -> Result<Workbook> {
     let title = title(city);
-    let mut wb = cells::workbook(&title, cutoff);
+    let mut wb = cells::workbook(&title, cutoff)?;
     let mut taken = BTreeSet::new();
     let label = cells::header();
     let cell = cells::cell();

@@ -46,7 +46,7 @@ fn year(v: Option<i64>) -> String {
 /// One register: `unit` is the reporting unit printed at the top (the
 /// county's or the city's bureau), `rows` the communities in order.
 pub fn workbook(unit: &str, rows: &[&Community], date: NaiveDate) -> Result<Workbook> {
-    let mut wb = cells::workbook(TITLE, date);
+    let mut wb = cells::workbook(TITLE, date)?;
     let ws = wb.add_worksheet();
     ws.set_name("复查情况登记表").map_err(failed)?;
     cells::landscape(ws);

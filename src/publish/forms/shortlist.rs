@@ -31,7 +31,7 @@ pub const HEADER_ROW: u32 = 2;
 
 pub fn workbook(city: &str, year: i32, rows: &[Candidate], date: NaiveDate) -> Result<Workbook> {
     let title = format!("{city}市级(星级)充分就业社区推荐名单({year}年度)");
-    let mut wb = cells::workbook(&title, date);
+    let mut wb = cells::workbook(&title, date)?;
     let ws = wb.add_worksheet();
     ws.set_name("推荐名单").map_err(failed)?;
     cells::landscape(ws);

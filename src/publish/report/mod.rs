@@ -279,7 +279,7 @@ mod tests {
     fn the_findings_section_groups_by_detector_with_explanation_and_evidence() {
         let frame = findings_frame();
         assert_eq!(
-            frame.schema().as_ref(),
+            &**frame.schema(),
             &input::findings_schema(),
             "the hand-made frame has the findings table's schema"
         );
