@@ -324,8 +324,7 @@ fn communities(frames: &Frames, year: i32) -> Result<Vec<Community>> {
         [col("community_code")],
         JoinArgs::new(JoinType::Left),
     );
-    if risk.schema().get("risk_score").is_some() && ratings.schema().get("risk_score").is_none()
-    {
+    if risk.schema().get("risk_score").is_some() && ratings.schema().get("risk_score").is_none() {
         joined = joined.join(
             pick(
                 &risk,

@@ -6,23 +6,29 @@ Usage: open_report.py REPORT_HTML OUT_DIR
 Drives Chromium over the DevTools protocol on a pipe (--remote-debugging-pipe,
 standard library only). Any request the page makes is recorded; a proxy that
 leads nowhere stands in for a machine without network. Writes to OUT_DIR:
-  screenshot.png   the first screen of the page
+  screenshot.png   the first screen of the page (at half size)
   report.pdf       the page printed on A4
   result.json      {"requests": [urls other than the report itself],
                     "text": the rendered text (document.body.innerText),
                     "scripts": number of <script> elements in the DOM,
-                    "load_ms": time from navigation to the load event}
+                    "load_ms": time from navigation to the load event,
+                    "inked": share of screenshot pixels that are not white,
+                    "colours": distinct colours in the screenshot,
+                    "pages": pages of the PDF}
 Exit 2 when no Chromium is installed.
 """
 
 import base64
 import json
 import os
+import re
 import shutil
+import struct
 import subprocess
 import sys
 import tempfile
 import time
+import zlib
 
 
 def find_chromium():
@@ -31,6 +37,69 @@ def find_chromium():
         if path:
             return path
     return None
+
+
+def png_pixels(data):
+    """Decodes an 8-bit, non-interlaced RGB or RGBA PNG: (width, channels, rows)."""
+    assert data[:8] == b"\x89PNG\r\n\x1a\n", "not a PNG"
+    pos, idat = 8, b""
+    while pos < len(data):
+        (length,) = struct.unpack(">I", data[pos : pos + 4])
+        kind = data[pos + 4 : pos + 8]
+        body = data[pos + 8 : pos + 8 + length]
+        if kind == b"IHDR":
+            width, height, depth, colour, _, _, interlace = struct.unpack(">IIBBBBB", body)
+        elif kind == b"IDAT":
+            idat += body
+        pos += 12 + length
+    assert depth == 8 and interlace == 0 and colour in (2, 6), (depth, colour, interlace)
+    channels = 3 if colour == 2 else 4
+    raw = zlib.decompress(idat)
+    stride = width * channels
+    rows, prev = [], bytearray(stride)
+    for y in range(height):
+        start = y * (stride + 1)
+        kind, line = raw[start], bytearray(raw[start + 1 : start + 1 + stride])
+        if kind == 1:
+            for i in range(channels, stride):
+                line[i] = (line[i] + line[i - channels]) & 255
+        elif kind == 2:
+            for i in range(stride):
+                line[i] = (line[i] + prev[i]) & 255
+        elif kind == 3:
+            for i in range(stride):
+                left = line[i - channels] if i >= channels else 0
+                line[i] = (line[i] + ((left + prev[i]) >> 1)) & 255
+        elif kind == 4:
+            for i in range(stride):
+                a = line[i - channels] if i >= channels else 0
+                b = prev[i]
+                c = prev[i - channels] if i >= channels else 0
+                p = a + b - c
+                pa, pb, pc = abs(p - a), abs(p - b), abs(p - c)
+                pred = a if pa <= pb and pa <= pc else (b if pb <= pc else c)
+                line[i] = (line[i] + pred) & 255
+        rows.append(line)
+        prev = line
+    return width, channels, rows
+
+
+def ink(png):
+    """Share of pixels that are not (near) white, and distinct colours."""
+    width, channels, rows = png_pixels(png)
+    inked, colours = 0, set()
+    for line in rows:
+        for x in range(0, width * channels, channels):
+            r, g, b = line[x], line[x + 1], line[x + 2]
+            if r < 235 or g < 235 or b < 235:
+                inked += 1
+            colours.add((r, g, b))
+    return inked / (width * len(rows)), len(colours)
+
+
+def pdf_pages(pdf):
+    """Pages of a PDF: the page objects in it."""
+    return len(re.findall(rb"/Type\s*/Page(?![s\w])", pdf))
 
 
 class Pipe:
@@ -154,18 +223,27 @@ def main():
 
         text = evaluate("document.body.innerText")
         scripts = evaluate("document.querySelectorAll('script').length")
-        shot = pipe.send(
-            "Page.captureScreenshot", {"format": "png"}, session=session
-        )["data"]
+        shot = base64.b64decode(
+            pipe.send(
+                "Page.captureScreenshot",
+                {
+                    "format": "png",
+                    "clip": {"x": 0, "y": 0, "width": 1280, "height": 1400, "scale": 0.5},
+                },
+                session=session,
+            )["data"]
+        )
         with open(os.path.join(out, "screenshot.png"), "wb") as f:
-            f.write(base64.b64decode(shot))
+            f.write(shot)
         pdf = pipe.send(
             "Page.printToPDF",
             {"preferCSSPageSize": True, "printBackground": True},
             session=session,
         )["data"]
+        pdf = base64.b64decode(pdf)
         with open(os.path.join(out, "report.pdf"), "wb") as f:
-            f.write(base64.b64decode(pdf))
+            f.write(pdf)
+        inked, colours = ink(shot)
         requests = [
             e["params"]["request"]["url"]
             for e in pipe.events
@@ -179,6 +257,9 @@ def main():
                     "text": text,
                     "scripts": scripts,
                     "load_ms": load_ms,
+                    "inked": inked,
+                    "colours": colours,
+                    "pages": pdf_pages(pdf),
                 },
                 f,
                 ensure_ascii=False,

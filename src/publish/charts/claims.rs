@@ -61,7 +61,10 @@ pub fn claimed_vs_registry(review: &Review, tolerance_pp: f64) -> Result<Chart> 
                 .draw()
                 .map_err(failed)?;
             chart
-                .draw_series(LineSeries::new([(0.0, 0.0), (1.0, 1.0)], BLACK.stroke_width(1)))
+                .draw_series(LineSeries::new(
+                    [(0.0, 0.0), (1.0, 1.0)],
+                    BLACK.stroke_width(1),
+                ))
                 .map_err(failed)?;
             chart
                 .draw_series(DashedLineSeries::new(
@@ -81,7 +84,11 @@ pub fn claimed_vs_registry(review: &Review, tolerance_pp: f64) -> Result<Chart> 
                 .label("登记失业人员就业率")
                 .legend(|(x, y)| Circle::new((x, y), 4, BAR.filled()));
             chart
-                .draw_series(hardship.iter().map(|p| TriangleMarker::new(*p, 5, SECOND.filled())))
+                .draw_series(
+                    hardship
+                        .iter()
+                        .map(|p| TriangleMarker::new(*p, 5, SECOND.filled())),
+                )
                 .map_err(failed)?
                 .label("就业困难人员就业率")
                 .legend(|(x, y)| TriangleMarker::new((x, y), 5, SECOND.filled()));

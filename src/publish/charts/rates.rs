@@ -85,64 +85,74 @@ pub fn distributions(review: &Review, rules: &ReinspectionRules) -> Result<Vec<C
 
 fn distribution(review: &Review, r: &Rated) -> Result<Chart> {
     let values: Vec<f64> = review.communities.iter().filter_map(r.read).collect();
-    let title = format!("{}的分布({}年度,{} 个社区有值)", r.title, review.year, values.len());
+    let title = format!(
+        "{}的分布({}年度,{} 个社区有值)",
+        r.title,
+        review.year,
+        values.len()
+    );
     let sign = if r.minimum { "≥" } else { "≤" };
     let caption = format!(
         "每根柱是落在该区间的社区数;红线是复查规则的阈值({sign} {}),{}。比率为空(分母为 0)的社区不计入。",
         style::percent(&r.threshold),
-        if r.minimum { "线左侧的社区不合格" } else { "线右侧的社区不合格" }
+        if r.minimum {
+            "线左侧的社区不合格"
+        } else {
+            "线右侧的社区不合格"
+        }
     );
-    let svg = if values.is_empty() {
-        style::empty(&title, "本年度没有社区有此比率。")?
-    } else {
-        let top = axis_top(r, &values);
-        let bins = 40;
-        let counts = histogram(&values, top, bins);
-        let ymax = (*counts.iter().max().unwrap_or(&1) as f64 * 1.15).max(1.0);
-        let width = top / bins as f64;
-        style::svg(|root| {
-            let mut chart = ChartBuilder::on(&root)
-                .caption(&title, style::title())
-                .margin(12)
-                .x_label_area_size(48)
-                .y_label_area_size(56)
-                .build_cartesian_2d(0f64..top, 0f64..ymax)
-                .map_err(failed)?;
-            chart
-                .configure_mesh()
-                .disable_x_mesh()
-                .x_desc(format!("{}(%)", r.title))
-                .y_desc("社区数(个)")
-                .x_label_formatter(&style::percent)
-                .y_label_formatter(&|v| format!("{v:.0}"))
-                .label_style(style::label())
-                .axis_desc_style(style::axis())
-                .draw()
-                .map_err(failed)?;
-            chart
-                .draw_series(counts.iter().enumerate().filter(|(_, n)| **n > 0).map(
-                    |(k, n)| {
-                        let x0 = k as f64 * width;
-                        Rectangle::new([(x0, 0.0), (x0 + width, *n as f64)], BAR.filled())
-                    },
-                ))
-                .map_err(failed)?;
-            chart
-                .draw_series(LineSeries::new(
-                    [(r.threshold, 0.0), (r.threshold, ymax)],
-                    MARK.stroke_width(2),
-                ))
-                .map_err(failed)?;
-            chart
-                .draw_series([Text::new(
-                    format!("阈值 {sign} {}", style::percent(&r.threshold)),
-                    (r.threshold, ymax * 0.97),
-                    style::label().color(&MARK),
-                )])
-                .map_err(failed)?;
-            Ok(())
-        })?
-    };
+    let svg =
+        if values.is_empty() {
+            style::empty(&title, "本年度没有社区有此比率。")?
+        } else {
+            let top = axis_top(r, &values);
+            let bins = 40;
+            let counts = histogram(&values, top, bins);
+            let ymax = (*counts.iter().max().unwrap_or(&1) as f64 * 1.15).max(1.0);
+            let width = top / bins as f64;
+            style::svg(|root| {
+                let mut chart = ChartBuilder::on(&root)
+                    .caption(&title, style::title())
+                    .margin(12)
+                    .x_label_area_size(48)
+                    .y_label_area_size(56)
+                    .build_cartesian_2d(0f64..top, 0f64..ymax)
+                    .map_err(failed)?;
+                chart
+                    .configure_mesh()
+                    .disable_x_mesh()
+                    .x_desc(format!("{}(%)", r.title))
+                    .y_desc("社区数(个)")
+                    .x_label_formatter(&style::percent)
+                    .y_label_formatter(&|v| format!("{v:.0}"))
+                    .label_style(style::label())
+                    .axis_desc_style(style::axis())
+                    .draw()
+                    .map_err(failed)?;
+                chart
+                    .draw_series(counts.iter().enumerate().filter(|(_, n)| **n > 0).map(
+                        |(k, n)| {
+                            let x0 = k as f64 * width;
+                            Rectangle::new([(x0, 0.0), (x0 + width, *n as f64)], BAR.filled())
+                        },
+                    ))
+                    .map_err(failed)?;
+                chart
+                    .draw_series(LineSeries::new(
+                        [(r.threshold, 0.0), (r.threshold, ymax)],
+                        MARK.stroke_width(2),
+                    ))
+                    .map_err(failed)?;
+                chart
+                    .draw_series([Text::new(
+                        format!("阈值 {sign} {}", style::percent(&r.threshold)),
+                        (r.threshold, ymax * 0.97),
+                        style::label().color(&MARK),
+                    )])
+                    .map_err(failed)?;
+                Ok(())
+            })?
+        };
     Ok(Chart {
         name: format!("rate_{}", r.name),
         title,

@@ -123,7 +123,11 @@ mod tests {
         };
         let chart = risk_scores(&review, &Rules::default().risk).unwrap();
         assert!(!chart.svg.contains("<script>"));
-        assert!(chart.svg.contains("&lt;script&gt;alert(1)&lt;/script&gt;(新华区)"));
+        assert!(
+            chart
+                .svg
+                .contains("&lt;script&gt;alert(1)&lt;/script&gt;(新华区)")
+        );
         assert!(chart.svg.contains("=HYPERLINK("));
         assert!(!chart.svg.contains("平安社区"), "risk 0 is not drawn");
         assert_eq!(ranked(&review)[0].code, "2");

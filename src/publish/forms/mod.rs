@@ -71,7 +71,11 @@ pub fn write(dir: &Path, review: &Review, city: &str) -> Result<Vec<String>> {
             k += 1;
         }
         let unit = format!("{county}人力资源和社会保障局");
-        written.push(save(dir, &rel, &mut register::workbook(&unit, &rows, date)?)?);
+        written.push(save(
+            dir,
+            &rel,
+            &mut register::workbook(&unit, &rows, date)?,
+        )?);
     }
     if let Some(list) = &review.shortlist {
         written.push(save(

@@ -131,9 +131,21 @@ pub fn workbook<'a>(
         .map_err(failed)?;
         ws.set_row_height(1, 30).map_err(failed)?;
         cells::text(ws, 2, 0, "社区联系人", &label)?;
-        cells::text(ws, 2, 1, community.contact_name.as_deref().unwrap_or(""), &cell)?;
+        cells::text(
+            ws,
+            2,
+            1,
+            community.contact_name.as_deref().unwrap_or(""),
+            &cell,
+        )?;
         cells::text(ws, 2, 2, "联系方式", &label)?;
-        cells::text(ws, 2, 3, community.contact_phone.as_deref().unwrap_or(""), &cell)?;
+        cells::text(
+            ws,
+            2,
+            3,
+            community.contact_phone.as_deref().unwrap_or(""),
+            &cell,
+        )?;
         ws.set_row_height(2, 30).map_err(failed)?;
         cells::text(ws, 3, 0, "申报类型", &label)?;
         ws.merge_range(3, 1, 3, 3, &applied_boxes(&c.applied_level), &merged(&cell))

@@ -87,7 +87,11 @@ pub fn workbook(unit: &str, rows: &[&Community], date: NaiveDate) -> Result<Work
             ws,
             r,
             6,
-            if c.national == Some(true) { "是" } else { "否" },
+            if c.national == Some(true) {
+                "是"
+            } else {
+                "否"
+            },
             &centred,
         )?;
         cells::text(ws, r, 7, passed(c.verdict.as_deref()), &centred)?;

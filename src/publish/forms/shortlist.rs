@@ -80,14 +80,24 @@ pub fn workbook(city: &str, year: i32, rows: &[Candidate], date: NaiveDate) -> R
             }
             None => cells::text(ws, r, 7, "", &cell)?,
         }
-        cells::text(ws, r, 8, &labels::level(c.level.as_deref(), c.stars), &centred)?;
+        cells::text(
+            ws,
+            r,
+            8,
+            &labels::level(c.level.as_deref(), c.stars),
+            &centred,
+        )?;
         cells::text(ws, r, 9, labels::yes_no(c.applied_level_reached), &centred)?;
         num(ws, 10, c.risk_score as f64)?;
         cells::text(
             ws,
             r,
             11,
-            if c.needs_verification { "需核实" } else { "" },
+            if c.needs_verification {
+                "需核实"
+            } else {
+                ""
+            },
             &centred,
         )?;
         let flags: Vec<String> = c

@@ -94,11 +94,9 @@ fn finding_keys(findings: &[review::Finding]) -> BTreeMap<FindingKey, FindingCha
         .iter()
         .map(|f| {
             let subject = match (&f.community_code, &f.community_name) {
-                (Some(code), name) => format!(
-                    "{}({code},{})",
-                    name.clone().unwrap_or_default(),
-                    f.county
-                ),
+                (Some(code), name) => {
+                    format!("{}({code},{})", name.clone().unwrap_or_default(), f.county)
+                }
                 (None, _) => format!("{}(区县)", f.county),
             };
             (

@@ -144,7 +144,12 @@ pub fn counties(review: &Review) -> Vec<County> {
                 .filter(|c| c.county == county)
                 .collect();
             let under: Vec<&&Community> = all.iter().filter(|c| c.under_reinspection).collect();
-            let with = |v: &str| under.iter().filter(|c| c.verdict.as_deref() == Some(v)).count();
+            let with = |v: &str| {
+                under
+                    .iter()
+                    .filter(|c| c.verdict.as_deref() == Some(v))
+                    .count()
+            };
             let passed = with("pass");
             County {
                 communities: all.len(),
@@ -378,9 +383,7 @@ fn finding_row(f: &Finding) -> FindingRow {
         explanation: f.explanation.clone(),
         value: measured(f.value),
         threshold: measured(f.threshold),
-        p_value: f
-            .p_value
-            .map_or_else(|| "—".into(), |p| format!("{p:.2e}")),
+        p_value: f.p_value.map_or_else(|| "—".into(), |p| format!("{p:.2e}")),
         evidence_shown: f.evidence[..shown].to_vec(),
         evidence_more: f.evidence[shown..].to_vec(),
     }
@@ -398,7 +401,9 @@ pub struct FindingGroup {
 pub fn findings(review: &Review) -> Vec<FindingGroup> {
     let mut by: BTreeMap<String, Vec<FindingRow>> = BTreeMap::new();
     for f in &review.findings {
-        by.entry(f.detector.clone()).or_default().push(finding_row(f));
+        by.entry(f.detector.clone())
+            .or_default()
+            .push(finding_row(f));
     }
     let open = review.findings.len() <= OPEN_UP_TO;
     by.into_iter()
@@ -467,8 +472,14 @@ pub fn settings(effective_toml: &str) -> Vec<Setting> {
         }
     }
     let mut out = Vec::new();
-    if let Ok(v) = effective_toml.parse::<toml::Value>() {
-        walk("", &v, &mut out);
+    match toml::from_str::<toml::Table>(effective_toml) {
+        Ok(t) => walk("", &toml::Value::Table(t), &mut out),
+        // The manifest's rules are written by this program from parsed
+        // rules; should they ever not parse back, the report says so.
+        Err(e) => out.push(Setting {
+            key: "(规则无法解析)".into(),
+            value: e.to_string(),
+        }),
     }
     out
 }
