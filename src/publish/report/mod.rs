@@ -194,8 +194,8 @@ mod tests {
             street: "中兴路街道".into(),
             provincial_year: Some(2015),
             under_reinspection: true,
-            verdict: Some(if i % 7 == 0 { "fail" } else { "pass" }.into()),
-            failing_detail: if i % 7 == 0 {
+            verdict: Some(if i.is_multiple_of(7) { "fail" } else { "pass" }.into()),
+            failing_detail: if i.is_multiple_of(7) {
                 "min_reemployment_rate 0.6500 vs 0.7000".into()
             } else {
                 String::new()
