@@ -3,6 +3,7 @@
 //! folder that `latest` points at. No other stage touches the output folder.
 
 pub mod charts;
+pub mod findings;
 pub mod forms;
 pub mod lock;
 pub mod manifest;
@@ -14,6 +15,7 @@ pub mod run_folder;
 
 use std::path::Path;
 
+use crate::detectors::Finding;
 use crate::error::Result;
 use crate::indicators::Indicators;
 use crate::ingest::Reject;
@@ -26,6 +28,8 @@ pub struct Tables<'a> {
     pub indicators: &'a Indicators,
     pub ratings: &'a Ratings,
     pub rejects: &'a [Reject],
+    /// Detector findings, already in their published order.
+    pub findings: &'a [Finding],
 }
 
 /// Writes every table into the run folder; returns what was written, with
@@ -55,6 +59,8 @@ pub fn write_tables(
         "shortlist",
         &years,
     )?);
+    let findings = findings::findings_frame(tables.findings, &tables.indicators.frame, pseudonyms)?;
+    written.extend(parquet::write_by_year(&findings, dir, "findings", &years)?);
     // Set-aside applications may be of years the run does not review: every
     // year they hold gets its partition, so none is lost.
     let mut aside_years = years.clone();

@@ -57,10 +57,3 @@ pub fn findings_schema() -> Schema {
         ),
     ])
 }
-
-/// The findings frame while no detector is wired into the run: no rows, the
-/// findings table's schema. The run passes the detectors' frame instead once
-/// they publish one.
-pub fn findings_not_yet_detected() -> DataFrame {
-    DataFrame::empty_with_schema(&findings_schema())
-}

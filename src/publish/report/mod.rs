@@ -306,7 +306,7 @@ mod tests {
 
     #[test]
     fn an_empty_findings_frame_says_there_are_none() {
-        let frame = input::findings_not_yet_detected();
+        let frame = DataFrame::empty_with_schema(&input::findings_schema());
         let mut r = review(vec![community(1, "新华区")]);
         r.findings = review::read_findings(&frame).unwrap();
         let html = render_review(&r);
