@@ -98,7 +98,7 @@ fn the_readme_main_command_publishes_a_run() {
         0
     );
     // The nightly pipeline reviews the year 2021 whole (to 31 December), with
-    // its candidates and spot checks, and the panel's report covers it.
+    // its candidates, spot checks and findings, and the panel's report covers it.
     let periods = manifest["periods"].as_array().unwrap();
     let last = periods.last().unwrap();
     assert_eq!(
@@ -109,7 +109,7 @@ fn the_readme_main_command_publishes_a_run() {
         ),
         (Some(2021), Some("2021-01-01"), Some("2021-12-31"))
     );
-    for table in ["shortlist", "spot_checks"] {
+    for table in ["shortlist", "spot_checks", "findings"] {
         let rows = manifest["outputs"]
             .as_array()
             .unwrap()

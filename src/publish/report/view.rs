@@ -207,8 +207,16 @@ fn failing_in_words(c: &Community) -> Vec<String> {
         .map(|item| {
             let mut parts = item.splitn(2, ' ');
             let id = parts.next().unwrap_or_default();
-            let rest = parts.next().unwrap_or_default().replace(" vs ", ",阈值 ");
-            format!("{}(实际 {rest})", labels::rule(id))
+            let rest = parts.next().unwrap_or_default();
+            if id == "require_platform" {
+                // A flag, not a number: "false vs true" reads as 否 against 是.
+                return format!("{}(实际 否,应为 是)", labels::rule(id));
+            }
+            format!(
+                "{}(实际 {})",
+                labels::rule(id),
+                rest.replace(" vs ", ",阈值 ")
+            )
         })
         .collect()
 }
