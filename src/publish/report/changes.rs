@@ -247,3 +247,145 @@ pub fn compare(
     changes.rejects_now = rejects_now.height() as i64;
     Ok(changes)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::publish::parquet::write_file;
+    use crate::publish::review::{Finding, Review};
+
+    fn ratings(rows: &[(&str, &str, Option<&str>, Option<&str>, i64)]) -> DataFrame {
+        DataFrame::new_infer_height(vec![
+            Column::new(
+                "community_code".into(),
+                rows.iter().map(|r| r.0).collect::<Vec<_>>(),
+            ),
+            Column::new(
+                "community_name".into(),
+                rows.iter().map(|r| r.1).collect::<Vec<_>>(),
+            ),
+            Column::new(
+                "county".into(),
+                rows.iter().map(|_| "新华区").collect::<Vec<_>>(),
+            ),
+            Column::new(
+                "verdict".into(),
+                rows.iter().map(|r| r.2).collect::<Vec<_>>(),
+            ),
+            Column::new("level".into(), rows.iter().map(|r| r.3).collect::<Vec<_>>()),
+            Column::new("stars".into(), rows.iter().map(|r| r.4).collect::<Vec<_>>()),
+        ])
+        .unwrap()
+    }
+
+    fn rejects(tables: &[&str]) -> DataFrame {
+        DataFrame::new_infer_height(vec![Column::new("table".into(), tables.to_vec())]).unwrap()
+    }
+
+    fn finding(detector: &str, code: &str) -> Finding {
+        Finding {
+            detector: detector.into(),
+            severity: "high".into(),
+            community_code: Some(code.into()),
+            community_name: Some("光明社区".into()),
+            county: "新华区".into(),
+            explanation: "说明".into(),
+            ..Finding::default()
+        }
+    }
+
+    /// A previous run folder as a run writes it: manifest, the year's
+    /// ratings and findings partitions (no `year` column), rejects.
+    fn previous(dir: &Path) {
+        std::fs::write(
+            dir.join("manifest.json"),
+            r#"{"run_id": "20220105T010000", "as_of": "2022-01-05"}"#,
+        )
+        .unwrap();
+        write_file(
+            &ratings(&[
+                ("A", "光明社区", Some("pass"), Some("星级"), 2),
+                ("B", "和平社区", Some("pass"), Some("市级"), 0),
+                ("C", "东风社区", None, None, 0),
+            ]),
+            &dir.join("ratings/year=2021/part-0.parquet"),
+        )
+        .unwrap();
+        let findings = DataFrame::new_infer_height(vec![
+            Column::new("detector".into(), ["bulk_backfill"]),
+            Column::new("severity".into(), ["high"]),
+            Column::new("community_code".into(), ["A"]),
+            Column::new("community_name".into(), ["光明社区"]),
+            Column::new("county".into(), ["新华区"]),
+            Column::new("explanation".into(), ["批量补录"]),
+        ])
+        .unwrap();
+        write_file(&findings, &dir.join("findings/year=2021/part-0.parquet")).unwrap();
+        write_file(
+            &rejects(&["persons", "persons", "employment"]),
+            &dir.join("rejects.parquet"),
+        )
+        .unwrap();
+    }
+
+    #[test]
+    fn verdict_and_level_changes_findings_in_and_out_and_rejects_then_and_now() {
+        let dir = tempfile::tempdir().unwrap();
+        previous(dir.path());
+        let now = ratings(&[
+            ("A", "光明社区", Some("fail"), Some("星级"), 2),
+            ("B", "和平社区", Some("pass"), Some("星级"), 1),
+            ("D", "团结社区", None, None, 0),
+        ]);
+        let review = Review {
+            year: 2021,
+            findings: vec![finding("duplicate_person", "A")],
+            ..Review::default()
+        };
+        let c = compare(Some(dir.path()), &review, &now, &rejects(&["persons"])).unwrap();
+        assert!(!c.first_run && !c.year_missing);
+        assert_eq!(c.previous_run_id, "20220105T010000");
+        let seen: Vec<(&str, &str, &str, &str)> = c
+            .communities
+            .iter()
+            .map(|x| {
+                (
+                    x.code.as_str(),
+                    x.what.as_str(),
+                    x.before.as_str(),
+                    x.after.as_str(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            seen,
+            [
+                ("A", "复查结论", "合格", "不合格"),
+                ("B", "等级/星级", "市级", "星级(★)"),
+                ("D", "新出现的社区", "—", "—"),
+                ("C", "本次不再出现的社区", "—", "—"),
+            ]
+        );
+        assert_eq!(c.appeared.len(), 1);
+        assert_eq!(c.appeared[0].detector, "同一人重复计算");
+        assert_eq!(c.gone.len(), 1);
+        assert_eq!(c.gone[0].detector, "批量补录");
+        assert_eq!((c.rejects_then, c.rejects_now), (3, 1));
+        let persons = c.rejects.iter().find(|r| r.table == "人员台账").unwrap();
+        assert_eq!((persons.then, persons.now), (2, 1));
+    }
+
+    #[test]
+    fn no_previous_run_is_the_first_and_a_year_it_lacked_is_said() {
+        let review = Review {
+            year: 2022,
+            ..Review::default()
+        };
+        let none = compare(None, &review, &ratings(&[]), &rejects(&[])).unwrap();
+        assert!(none.first_run);
+        let dir = tempfile::tempdir().unwrap();
+        previous(dir.path());
+        let other_year = compare(Some(dir.path()), &review, &ratings(&[]), &rejects(&[])).unwrap();
+        assert!(!other_year.first_run && other_year.year_missing);
+    }
+}
