@@ -291,9 +291,16 @@ fn claimed_rate_more_than_5_points_above_the_registry_fires() {
     assert!((f[0].value.unwrap() - 6.0).abs() < 1e-9);
     assert_eq!(f[0].threshold, Some(5.0));
     assert!(f[0].explanation.contains("76.0%") && f[0].explanation.contains("70.0%"));
+    // The application, and the three registrations the registry does not
+    // count as re-employed.
     assert_eq!(
         rendered(&f[0]),
-        vec![format!("applications(community_code={C1}, year=2021)")]
+        vec![
+            format!("applications(community_code={C1}, year=2021)"),
+            "unemployment.registration_id=U10: 登记数据中该人员未计入再就业".to_string(),
+            "unemployment.registration_id=U8: 登记数据中该人员未计入再就业".to_string(),
+            "unemployment.registration_id=U9: 登记数据中该人员未计入再就业".to_string(),
+        ]
     );
 }
 
@@ -320,6 +327,17 @@ fn fewer_open_zero_households_claimed_than_the_registry_has_fires() {
     assert_eq!(f.len(), 1, "{f:?}");
     assert_eq!(f[0].value, Some(1.0));
     assert!(f[0].explanation.contains("少报 1 户"));
+    assert_eq!(
+        rendered(&f[0])[1..],
+        [
+            format!(
+                "zero_households(household_id=Z1, community_code={C1}, identified_on=2021-11-20): 截止日仍未消除"
+            ),
+            format!(
+                "zero_households(household_id=Z2, community_code={C1}, identified_on=2021-12-01): 截止日仍未消除"
+            ),
+        ]
+    );
     assert!(claims("70%", "7", "2").is_empty());
 }
 
@@ -923,5 +941,39 @@ print(len(injected), "injected communities found")
         "{}\n{}",
         String::from_utf8_lossy(&py.stdout),
         String::from_utf8_lossy(&py.stderr)
+    );
+}
+
+#[test]
+fn claimed_hardship_rate_above_the_registry_names_the_persons_without_a_job() {
+    // Two hardship persons of C1, one employed at A: 50 %; claimed 100 %.
+    let mut e = Extract::new();
+    let (a, b) = (id(31, "19700101"), id(32, "19700101"));
+    e.person(&a, C1, "H31", "男", "1970-01-01", "2015-01-01", "", "");
+    e.person(&b, C1, "H32", "男", "1970-01-01", "2015-01-01", "", "");
+    e.hardship(&a, C1, "2021-02-01")
+        .hardship(&b, C1, "2021-02-01");
+    e.job("E31", &a, C1, "2021-05-01", "");
+    e.application(C1, "", "100%", "", "");
+    let f = read(&e, "2021-12-31").detect(&only("claimed_vs_registry"));
+    assert_eq!(f.len(), 1, "{f:?}");
+    assert!((f[0].value.unwrap() - 50.0).abs() < 1e-9);
+    assert_eq!(
+        rendered(&f[0])[1..],
+        [format!(
+            "hardship(person_key={}, community_code={C1}, designated_on=2021-02-01): 截止日无在职的就业登记",
+            key(&b)
+        )]
+    );
+    // Claimed 55 %: 5 points above, not more.
+    let mut e2 = Extract::new();
+    e2.persons = e.persons.clone();
+    e2.hardship = e.hardship.clone();
+    e2.employment = e.employment.clone();
+    e2.application(C1, "", "55%", "", "");
+    assert!(
+        read(&e2, "2021-12-31")
+            .detect(&only("claimed_vs_registry"))
+            .is_empty()
     );
 }

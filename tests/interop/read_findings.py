@@ -55,7 +55,9 @@ for r in rows:
     assert r["evidence"], r
 claimed = next(r for r in rows if r["detector"] == "claimed_vs_registry")
 assert abs(claimed["value"] - 20.0) < 1e-9 and claimed["threshold"] == 5.0 and claimed["p_value"] is None, claimed
-assert claimed["evidence"] == [f"applications(community_code={C1}, year=2021)"], claimed["evidence"]
+assert claimed["evidence"] == [f"applications(community_code={C1}, year=2021)"] + [
+    f"unemployment.registration_id=U{i}: 登记数据中该人员未计入再就业" for i in (10, 8, 9)
+], claimed["evidence"]
 dup = next(r for r in rows if r["detector"] == "duplicate_person" and r["community_code"] == C2)
 assert any(f"person_key={twice_key}" in e for e in dup["evidence"]), dup["evidence"]
 
