@@ -1,4 +1,4 @@
-//! The command line of `outputs.md`: one file per subcommand, each a thin
+//! The command line of `docs/outputs.md`: one file per subcommand, each a thin
 //! shell over the library that parses its flags, calls the pipeline and prints.
 
 use clap::{Parser, Subcommand};

@@ -1,10 +1,10 @@
-//! Falsification signals (detectors.md). Each detector is one file with
+//! Falsification signals (docs/detectors.md). Each detector is one file with
 //! `fn detect(&Inputs, &Params) -> Vec<Finding>`; this module holds the finding
 //! type and the risk score that the ratings stage reads.
 //!
 //! No detector is built yet (that is the detectors issue): `detect_all`
 //! returns no findings, so every risk score is 0 and no candidate needs
-//! verification. The risk score below is already the spec's.
+//! verification. The risk score below is already the one of `docs/detectors.md`.
 
 pub mod risk;
 
@@ -28,7 +28,7 @@ impl Severity {
     }
 }
 
-/// One detector finding (detectors.md): about a community, or about a county
+/// One detector finding (docs/detectors.md): about a community, or about a county
 /// for the county-level tests.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Finding {
