@@ -15,7 +15,7 @@
 //! | `indicators` | the indicators are computed |
 //! | `detectors` | the findings and risk scores are computed |
 //! | `ratings` | verdicts, scores, shortlist and spot checks are computed |
-//! | `parquet-write` | inside the first Parquet file, after its first bytes |
+//! | `parquet-write` | inside the first Parquet file, half of it on disk |
 //! | `tables-written` | every table is in the staging folder, no manifest yet |
 //! | `manifest-written` | the staging folder is complete, not yet renamed |
 //! | `renamed` | the run folder is in `runs/`, `latest` not yet switched |

@@ -30,45 +30,32 @@ pub fn write_error(path: &Path, e: impl std::fmt::Display) -> Error {
     Error::Internal(anyhow::anyhow!("cannot write {}: {e}", path.display()))
 }
 
-/// Writes one frame of `table` to one Parquet file (zstd), durably.
+/// Writes one frame of `table` to one Parquet file (zstd), durably. The file
+/// is encoded in memory first, so that a failing write (a full disk) reports
+/// the operating system's own words rather than an encoder's.
 pub fn write_file(df: &DataFrame, table: &str, path: &Path) -> Result<()> {
     if let Some(dir) = path.parent() {
         std::fs::create_dir_all(dir).map_err(|e| write_error(dir, e))?;
     }
-    let file = std::fs::File::create(path).map_err(|e| write_error(path, e))?;
-    let mut out = HookedFile { file, held: false };
+    let mut bytes = Vec::new();
     let mut df = df.clone();
-    ParquetWriter::new(&mut out)
+    ParquetWriter::new(&mut bytes)
         .with_compression(ParquetCompression::Zstd(None))
         .with_statistics(StatisticsOptions::full())
         .with_key_value_metadata(Some(described_arrow_schema(&df, table)))
         .finish(&mut df)
         .map_err(|e| write_error(path, e))?;
-    out.file.flush().map_err(|e| write_error(path, e))?;
-    out.file.sync_all().map_err(|e| write_error(path, e))?;
+    let mut file = std::fs::File::create(path).map_err(|e| write_error(path, e))?;
+    let (head, tail) = bytes.split_at(bytes.len() / 2);
+    file.write_all(head)
+        .and_then(|()| file.flush())
+        .map_err(|e| write_error(path, e))?;
+    // Half a file on disk: where the fault tests kill a run "inside a write".
+    crate::fault::point("parquet-write");
+    file.write_all(tail)
+        .and_then(|()| file.sync_all())
+        .map_err(|e| write_error(path, e))?;
     Ok(())
-}
-
-/// The file being written, with the `parquet-write` point of the test hook
-/// (`crate::fault`) after its first bytes.
-struct HookedFile {
-    file: std::fs::File,
-    held: bool,
-}
-
-impl Write for HookedFile {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        let n = self.file.write(buf)?;
-        if !self.held && n > 0 {
-            self.held = true;
-            self.file.flush()?;
-            crate::fault::point("parquet-write");
-        }
-        Ok(n)
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        self.file.flush()
-    }
 }
 
 /// The Arrow schema embedded in the file: every field with its description,
