@@ -23,6 +23,12 @@ fn show(v: &Value) -> String {
     }
 }
 
+/// `s` padded with spaces to `width` terminal columns (CJK characters take two).
+fn pad(s: &str, width: usize) -> String {
+    let used: usize = s.chars().map(|c| if c >= '\u{2E80}' { 2 } else { 1 }).sum();
+    format!("{s}{}", " ".repeat(width.saturating_sub(used)))
+}
+
 fn percent(v: &Value) -> String {
     match v.as_f64() {
         Some(x) => format!("{:.1} %", 100.0 * x),
@@ -65,7 +71,7 @@ pub fn render(doc: &Value) -> String {
         } else {
             show(&i["value"])
         };
-        let _ = writeln!(s, "  {:<14} {:<30} {}", zh(name), name, value);
+        let _ = writeln!(s, "  {} {:<30} {}", pad(zh(name), 22), name, value);
     }
 
     let v = &doc["verdict"];
@@ -108,8 +114,8 @@ pub fn render(doc: &Value) -> String {
         let name = comp["name"].as_str().unwrap_or("");
         let _ = writeln!(
             s,
-            "  {:<14} {:<36} {} / {}",
-            comp["label_zh"].as_str().unwrap_or(""),
+            "  {} {:<36} {} / {}",
+            pad(comp["label_zh"].as_str().unwrap_or(""), 22),
             name,
             show(&comp["points"]),
             show(&comp["weight"])
