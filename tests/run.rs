@@ -394,3 +394,33 @@ fn the_default_key_lives_outside_the_output_is_owner_only_and_a_new_key_makes_a_
     let err = String::from_utf8_lossy(&refused.stderr);
     assert!(err.contains("chmod 600"), "{err}");
 }
+
+#[test]
+fn stdout_carries_the_result_only_and_quiet_silences_the_information_lines() {
+    let (_dir, _, _, p) = setup(false);
+    let p = p.to_str().unwrap();
+    for args in [
+        vec!["run", "--force", "--pipeline", p],
+        vec!["--quiet", "run", "--force", "--pipeline", p],
+        vec!["--log-format", "json", "run", "--force", "--pipeline", p],
+    ] {
+        let o = fullemp(&args);
+        assert!(o.status.success());
+        let out = String::from_utf8(o.stdout).unwrap();
+        assert_eq!(out.lines().count(), 1, "{args:?}: {out}");
+        assert!(out.starts_with("published "), "{out}");
+        let err = String::from_utf8(o.stderr).unwrap();
+        if args.contains(&"--quiet") {
+            assert_eq!(err, "", "nothing but warnings and errors under --quiet");
+        } else {
+            assert!(err.contains("stage done"), "{err}");
+        }
+        if args.contains(&"json") {
+            for line in err.lines() {
+                serde_json::from_str::<serde_json::Value>(line)
+                    .unwrap_or_else(|e| panic!("not a JSON line ({e}): {line}"));
+            }
+        }
+        std::thread::sleep(std::time::Duration::from_millis(1100));
+    }
+}
