@@ -351,9 +351,9 @@ pub fn gather(output_dir: &Path, code: &str, year: Option<i32>) -> Result<Value>
         "score": score,
         "level": level,
         "risk": {
-            "risk_score": shortlist_or_spot(&shortlist, &spot, "risk_score"),
-            "needs_verification": shortlist_or_spot(&shortlist, &None, "needs_verification"),
-            "flags": shortlist_or_spot(&shortlist, &None, "flags"),
+            "risk_score": risk_of(&rating, &shortlist, &spot, "risk_score"),
+            "needs_verification": risk_of(&rating, &shortlist, &None, "needs_verification"),
+            "flags": risk_of(&rating, &shortlist, &None, "flags"),
         },
         "findings": findings,
         "shortlist": objects(shortlist),
@@ -362,13 +362,17 @@ pub fn gather(output_dir: &Path, code: &str, year: Option<i32>) -> Result<Value>
     }))
 }
 
-/// A risk column as the shortlist or the spot-check sample carries it; null
-/// when the community is in neither.
-fn shortlist_or_spot(
+/// A risk column as the ratings row, the shortlist or the spot-check sample
+/// carries it; null when none does.
+fn risk_of(
+    rating: &Map<String, Value>,
     shortlist: &Option<Vec<Map<String, Value>>>,
     spot: &Option<Vec<Map<String, Value>>>,
     key: &str,
 ) -> Value {
+    if let Some(v) = rating.get(key).filter(|v| !v.is_null()) {
+        return v.clone();
+    }
     [shortlist, spot]
         .into_iter()
         .flatten()
