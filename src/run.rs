@@ -181,18 +181,28 @@ pub fn run(pipeline: &Pipeline, options: &Options) -> Result<Outcome> {
     fault::point("indicators");
 
     // 3a. detectors: findings and risk scores.
-    let risk = {
+    let communities = extract
+        .table(Table::Communities)
+        .ok_or_else(|| Error::contract("no communities table"))?;
+    let (findings, risk) = {
         let _s = stage!("detectors");
-        let findings = detectors::detect_all();
-        detectors::risk_scores(&findings, &pipeline.rules.risk)?
+        let findings = detectors::detect_all(
+            &detectors::Inputs {
+                tables: &extract.tables,
+                indicators: &ind,
+                communities,
+                indicator_rules: &pipeline.rules.indicators,
+                reinspection: &pipeline.rules.reinspection,
+            },
+            &pipeline.rules.detectors,
+        )?;
+        let risk = detectors::risk_scores(&findings, &pipeline.rules.risk)?;
+        (findings, risk)
     };
     clock.lap("detectors");
     fault::point("detectors");
 
     // 3b. ratings: verdicts, scores, shortlist, spot checks, calendar, groups.
-    let communities = extract
-        .table(Table::Communities)
-        .ok_or_else(|| Error::contract("no communities table"))?;
     let rated = {
         let _s = stage!("ratings");
         ratings::rate(&ratings::RatingInputs {
@@ -219,6 +229,7 @@ pub fn run(pipeline: &Pipeline, options: &Options) -> Result<Outcome> {
             indicators: &ind,
             ratings: &rated,
             rejects: &extract.rejects,
+            findings: &findings,
         },
         &pseudonyms,
     )?;

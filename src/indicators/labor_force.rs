@@ -7,12 +7,17 @@ use super::distinct_persons;
 use super::period::{Period, active_at, age_at, covers};
 use crate::config::rules::IndicatorRules;
 
-/// Working age at d: `min_working_age <= age < R`, R by gender.
+/// Working age at A: `min_working_age <= age < R`, R by gender.
 pub fn working_age_at(p: &Period, rules: &IndicatorRules) -> Expr {
+    working_age_on(age_at(p.cutoff), rules)
+}
+
+/// Working age for an age expression (`age_at`, `age_on`): `min_working_age
+/// <= age < R`, R by `gender`.
+pub fn working_age_on(age: Expr, rules: &IndicatorRules) -> Expr {
     let retirement = when(col("gender").eq(lit("男")))
         .then(lit(rules.retirement_age_male as i32))
         .otherwise(lit(rules.retirement_age_female as i32));
-    let age = age_at(p.cutoff);
     age.clone()
         .gt_eq(lit(rules.min_working_age as i32))
         .and(age.lt(retirement))

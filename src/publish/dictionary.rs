@@ -264,6 +264,21 @@ pub const RATINGS: TableDoc = TableDoc {
             "String",
             "星级 (at least one star), 市级 (city level, no star), or null",
         ),
+        c(
+            "risk_score",
+            "Int64",
+            "risk score of the community and year: 5 per high, 3 per medium, 1 per low community-level finding, capped at 20 (0 when none)",
+        ),
+        c(
+            "needs_verification",
+            "Boolean",
+            "a high-severity finding concerns the community and year",
+        ),
+        c(
+            "flags",
+            "String",
+            "`;` list of the detectors that fired for the community and year, sorted (empty when none); the rows are in findings",
+        ),
     ],
 };
 
@@ -408,47 +423,63 @@ pub const FINDINGS: TableDoc = TableDoc {
         c(
             "detector",
             "String",
-            "id of the detector that fired (docs/detectors.md)",
+            "the detector's id, e.g. claimed_vs_registry, cutoff_window_dressing, duplicate_person (docs/detectors.md)",
         ),
-        c("severity", "String", "high, medium or low"),
+        c(
+            "severity",
+            "String",
+            "high, medium or low; the risk score adds 5, 3, 1 per community-level finding, capped at 20",
+        ),
         c(
             "level",
             "String",
-            "community for a finding about one community, county for a county-level test",
+            "community, or county for the county-level statistical tests",
         ),
         c(
             "community_code",
             "String",
-            "the community the finding is about; null for a county-level finding",
+            "the community; null for a county-level finding",
         ),
         c(
             "community_name",
             "String",
-            "its name; null for a county-level finding",
+            "its name (from communities); null for a county-level finding",
         ),
-        COUNTY,
+        c(
+            "county",
+            "String",
+            "the county the finding is about (the community's county)",
+        ),
         c(
             "street",
             "String",
-            "its street; null for a county-level finding",
+            "the community's street office; null for a county-level finding",
         ),
         YEAR,
-        c("explanation", "String", "one line in Chinese for the panel"),
+        c(
+            "explanation",
+            "String",
+            "one line in Chinese for the panel: what was found, with the numbers and the limit it broke",
+        ),
         c(
             "value",
             "Float64",
-            "the measured value the detector compared",
+            "the measured figure the detector compares with threshold; null where there is none",
         ),
-        c("threshold", "Float64", "the threshold it was compared with"),
+        c(
+            "threshold",
+            "Float64",
+            "the limit value was compared with; null where there is none",
+        ),
         c(
             "p_value",
             "Float64",
-            "p-value of the detector's statistical test; null for a detector without one",
+            "the p-value of the detector's test (binomial, chi-square); null for detectors without a test",
         ),
         c(
             "evidence",
-            "List<String>",
-            "the record keys involved, persons as person_key (never a raw identifier)",
+            "List(String)",
+            "the records to pull, one string each; persons only as person_key, never an identity number",
         ),
     ],
 };

@@ -3,6 +3,7 @@
 //! touches the output folder.
 
 pub mod dictionary;
+pub mod findings;
 pub mod lock;
 pub mod manifest;
 pub mod parquet;
@@ -12,6 +13,7 @@ pub mod run_folder;
 
 use std::path::Path;
 
+use crate::detectors::Finding;
 use crate::error::Result;
 use crate::indicators::Indicators;
 use crate::ingest::Reject;
@@ -24,6 +26,8 @@ pub struct Tables<'a> {
     pub indicators: &'a Indicators,
     pub ratings: &'a Ratings,
     pub rejects: &'a [Reject],
+    /// Detector findings, already in their published order.
+    pub findings: &'a [Finding],
 }
 
 /// Writes every table into the run folder; returns what was written, with
@@ -53,6 +57,8 @@ pub fn write_tables(
         "shortlist",
         &years,
     )?);
+    let findings = findings::findings_frame(tables.findings, &tables.indicators.frame, pseudonyms)?;
+    written.extend(parquet::write_by_year(&findings, dir, "findings", &years)?);
     // Set-aside applications may be of years the run does not review: every
     // year they hold gets its partition, so none is lost.
     let mut aside_years = years.clone();

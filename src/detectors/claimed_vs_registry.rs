@@ -1,0 +1,251 @@
+//! `claimed_vs_registry` (high): an application claims better figures than the
+//! registry holds. Three comparisons, each its own finding:
+//!
+//! - a claimed rate (`reemployment_rate`, `hardship_employment_rate`) above
+//!   the registry's by more than `tolerance_pp` percentage points;
+//! - claimed new jobs above the registry's `new_jobs` by more than
+//!   `new_jobs_tolerance_share` of it and more than
+//!   `new_jobs_tolerance_persons`;
+//! - fewer open zero-employment households claimed than the registry has open
+//!   at A.
+//!
+//! A null claim or a null registry rate (nobody in its denominator) is not
+//! compared. Without the optional `applications` table nothing is compared.
+
+use polars::prelude::*;
+
+use super::lookup::{counties, floats, ints, strings};
+use super::{Evidence, Finding, Inputs, KeyValue, Level, Severity};
+use crate::config::rules::ClaimedVsRegistry;
+use crate::contract::Table;
+use crate::error::Result;
+
+pub const ID: &str = "claimed_vs_registry";
+
+/// Slack for comparing fractions written in percent: 0.75 − 0.70 is
+/// 0.05000000000000004 in binary, which must not count as more than 5 points.
+const EPSILON: f64 = 1e-9;
+
+/// Applications of the review years beside the registry's figures of the
+/// same community and year.
+fn claims_beside_registry(applications: LazyFrame, indicators: LazyFrame) -> LazyFrame {
+    applications
+        .select([
+            col("community_code"),
+            col("year").cast(DataType::Int64),
+            col("claimed_reemployment_rate").cast(DataType::Float64),
+            col("claimed_hardship_employment_rate").cast(DataType::Float64),
+            col("claimed_new_jobs").cast(DataType::Int64),
+            col("claimed_zero_households").cast(DataType::Int64),
+        ])
+        .join(
+            indicators.select([
+                col("community_code"),
+                col("year"),
+                col("reemployment_rate"),
+                col("reemployed_in_period"),
+                col("unemployed_in_period"),
+                col("hardship_employment_rate"),
+                col("hardship_employed"),
+                col("hardship_persons"),
+                col("new_jobs"),
+                col("zero_households_open"),
+            ]),
+            [col("community_code"), col("year")],
+            [col("community_code"), col("year")],
+            JoinArgs::new(JoinType::Inner),
+        )
+}
+
+/// Rows whose claimed rate exceeds the registry's by more than the tolerance:
+/// `excess_pp` = (claimed − registry) × 100.
+fn rate_excess(frame: LazyFrame, claimed: &str, registry: &str, tolerance_pp: f64) -> LazyFrame {
+    frame
+        .with_column(((col(claimed) - col(registry)) * lit(100.0)).alias("excess_pp"))
+        .filter(col("excess_pp").gt(lit(tolerance_pp + EPSILON)))
+}
+
+/// Rows whose claimed new jobs exceed the registry's by more than both
+/// tolerances: `excess` = claimed − registry, `allowed` = max(share ×
+/// registry, persons).
+fn new_jobs_excess(frame: LazyFrame, params: &ClaimedVsRegistry) -> LazyFrame {
+    let share = col("new_jobs").cast(DataType::Float64) * lit(params.new_jobs_tolerance_share);
+    let persons = lit(params.new_jobs_tolerance_persons as f64);
+    frame
+        .with_columns([
+            (col("claimed_new_jobs") - col("new_jobs"))
+                .cast(DataType::Float64)
+                .alias("excess"),
+            when(share.clone().gt(persons.clone()))
+                .then(share)
+                .otherwise(persons)
+                .alias("allowed"),
+        ])
+        .filter(col("excess").gt(col("allowed") + lit(EPSILON)))
+}
+
+/// Rows claiming fewer open zero-employment households than the registry has
+/// open at A.
+fn zero_households_hidden(frame: LazyFrame) -> LazyFrame {
+    frame.filter(col("claimed_zero_households").lt(col("zero_households_open")))
+}
+
+fn application(code: &str, year: i64) -> Evidence {
+    Evidence::record_key(
+        "applications",
+        vec![
+            ("community_code", KeyValue::from(code)),
+            ("year", KeyValue::Text(year.to_string())),
+        ],
+    )
+}
+
+pub fn detect(inputs: &Inputs, params: &ClaimedVsRegistry) -> Result<Vec<Finding>> {
+    let Some(applications) = inputs.optional(Table::Applications) else {
+        tracing::info!(
+            detector = ID,
+            "no applications table in the extract: claims not compared"
+        );
+        return Ok(Vec::new());
+    };
+    let county = counties(inputs.communities)?;
+    let base = claims_beside_registry(applications, inputs.indicators.frame.clone().lazy());
+    let sort = |lf: LazyFrame| {
+        lf.sort(["year", "community_code"], SortMultipleOptions::default())
+            .collect()
+    };
+    let mut findings = Vec::new();
+    let mut push = |code: &str, year: i64, value, threshold, explanation: String| {
+        findings.push(Finding {
+            detector: ID,
+            severity: Severity::High,
+            level: Level::Community,
+            community_code: Some(code.to_string()),
+            county: county.get(code).cloned().unwrap_or_default(),
+            year: year as i32,
+            explanation,
+            value: Some(value),
+            threshold: Some(threshold),
+            p_value: None,
+            evidence: vec![application(code, year)],
+        });
+    };
+
+    let rates = [
+        (
+            "claimed_reemployment_rate",
+            "reemployment_rate",
+            "reemployed_in_period",
+            "unemployed_in_period",
+            "登记失业人员就业率",
+            "登记失业人员",
+        ),
+        (
+            "claimed_hardship_employment_rate",
+            "hardship_employment_rate",
+            "hardship_employed",
+            "hardship_persons",
+            "就业困难人员就业率",
+            "就业困难人员",
+        ),
+    ];
+    for (claimed, registry, numerator, denominator, name, group) in rates {
+        let df = sort(rate_excess(
+            base.clone(),
+            claimed,
+            registry,
+            params.tolerance_pp,
+        ))?;
+        let (codes, years) = (strings(&df, "community_code")?, ints(&df, "year")?);
+        let (c, r) = (floats(&df, claimed)?, floats(&df, registry)?);
+        let (num, den) = (ints(&df, numerator)?, ints(&df, denominator)?);
+        let excess = floats(&df, "excess_pp")?;
+        for i in 0..df.height() {
+            let (Some(code), Some(year)) = (&codes[i], years[i]) else {
+                continue;
+            };
+            let (c, r, e) = (
+                c[i].unwrap_or_default(),
+                r[i].unwrap_or_default(),
+                excess[i].unwrap_or_default(),
+            );
+            push(
+                code,
+                year,
+                e,
+                params.tolerance_pp,
+                format!(
+                    "申报的{name}为 {:.1}%，登记数据为 {:.1}%（{}名{group}中{}人），高出 {:.1} 个百分点，超过允许的 {} 个百分点",
+                    c * 100.0,
+                    r * 100.0,
+                    den[i].unwrap_or_default(),
+                    num[i].unwrap_or_default(),
+                    e,
+                    params.tolerance_pp
+                ),
+            );
+        }
+    }
+
+    let df = sort(new_jobs_excess(base.clone(), params))?;
+    let (codes, years) = (strings(&df, "community_code")?, ints(&df, "year")?);
+    let (claimed, registry) = (ints(&df, "claimed_new_jobs")?, ints(&df, "new_jobs")?);
+    let (excess, allowed) = (floats(&df, "excess")?, floats(&df, "allowed")?);
+    for i in 0..df.height() {
+        let (Some(code), Some(year)) = (&codes[i], years[i]) else {
+            continue;
+        };
+        let (e, a) = (
+            excess[i].unwrap_or_default(),
+            allowed[i].unwrap_or_default(),
+        );
+        push(
+            code,
+            year,
+            e,
+            a,
+            format!(
+                "申报新增就业 {} 人，就业登记中本社区当年开始就业的只有 {} 人，多报 {} 人，超过允许的 {} 人（登记数的 {:.0}% 且不少于 {} 人）",
+                claimed[i].unwrap_or_default(),
+                registry[i].unwrap_or_default(),
+                e,
+                trim(a),
+                params.new_jobs_tolerance_share * 100.0,
+                params.new_jobs_tolerance_persons
+            ),
+        );
+    }
+
+    let df = sort(zero_households_hidden(base))?;
+    let (codes, years) = (strings(&df, "community_code")?, ints(&df, "year")?);
+    let (claimed, open) = (
+        ints(&df, "claimed_zero_households")?,
+        ints(&df, "zero_households_open")?,
+    );
+    for i in 0..df.height() {
+        let (Some(code), Some(year)) = (&codes[i], years[i]) else {
+            continue;
+        };
+        let (c, o) = (claimed[i].unwrap_or_default(), open[i].unwrap_or_default());
+        push(
+            code,
+            year,
+            (o - c) as f64,
+            0.0,
+            format!(
+                "申报零就业家庭 {c} 户，登记数据显示截止日仍未消除的有 {o} 户，少报 {} 户",
+                o - c
+            ),
+        );
+    }
+    Ok(findings)
+}
+
+/// A whole number without its ".0", other numbers with one decimal.
+fn trim(x: f64) -> String {
+    if x.fract() == 0.0 {
+        format!("{x:.0}")
+    } else {
+        format!("{x:.1}")
+    }
+}
