@@ -153,3 +153,78 @@ fn an_unknown_code_exits_2_naming_the_nearest_codes() {
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("no published run"));
 }
+
+#[test]
+fn findings_come_with_their_evidence() {
+    // The bundled sample has falsification planted in it: some community has findings.
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join("sample_data");
+    let p = dir.path().join("pipeline.toml");
+    std::fs::write(
+        &p,
+        format!(
+            "input_dir = \"{}\"\noutput_dir = \"{}\"\n",
+            sample.display(),
+            out.display()
+        ),
+    )
+    .unwrap();
+    let o = fullemp(&["run", "--pipeline", p.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let run = std::fs::canonicalize(out.join("latest")).unwrap();
+    let findings = fullemp::explain::read_table(&run, "findings")
+        .unwrap()
+        .expect("the run publishes findings");
+    let codes = findings.column("community_code").unwrap().str().unwrap();
+    let years = findings.column("year").unwrap().i64().unwrap();
+    let (code, year) = codes
+        .iter()
+        .zip(years.iter())
+        .find_map(|(c, y)| Some((c?.to_string(), y?)))
+        .expect("a community-level finding in the sample");
+    let expected = codes
+        .iter()
+        .zip(years.iter())
+        .filter(|(c, y)| *c == Some(code.as_str()) && *y == Some(year))
+        .count();
+
+    let o = fullemp(&[
+        "explain",
+        &code,
+        "--out",
+        out.to_str().unwrap(),
+        "--year",
+        &year.to_string(),
+        "--json",
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let doc: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let mine: Vec<&serde_json::Value> = doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["community_code"] == code.as_str())
+        .collect();
+    assert_eq!(mine.len(), expected);
+    for f in &mine {
+        assert!(f["detector"].is_string() && f["explanation"].is_string());
+        assert!(f["evidence"].is_array(), "{f}");
+    }
+    assert!(
+        doc["risk"]["risk_score"].as_i64().unwrap() > 0,
+        "{}",
+        doc["risk"]
+    );
+
+    let o = fullemp(&[
+        "explain",
+        &code,
+        "--out",
+        out.to_str().unwrap(),
+        "--year",
+        &year.to_string(),
+    ]);
+    let text = String::from_utf8(o.stdout).unwrap();
+    assert!(text.contains("evidence:"), "{text}");
+}
