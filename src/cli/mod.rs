@@ -28,7 +28,7 @@ pub struct Cli {
     #[arg(long, global = true, value_enum, default_value = "human")]
     pub log_format: LogFormat,
 
-    /// Log warnings and errors only (progress bars are never shown off a terminal).
+    /// No progress display and no information lines: warnings and errors only (stdout keeps the result).
     #[arg(long, global = true)]
     pub quiet: bool,
 
