@@ -314,3 +314,16 @@ fn an_input_rewritten_during_the_run_stops_it_with_exit_3_naming_the_file() {
     std::thread::sleep(Duration::from_millis(1100));
     assert_ne!(s.run_ok(), first);
 }
+
+#[test]
+fn the_hold_hook_is_inert_without_its_folder() {
+    let s = setup();
+    let o = s
+        .command()
+        .env("FULLEMP_TEST_HOLD", "locked")
+        .env_remove("FULLEMP_TEST_HOLD_DIR")
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(std::fs::read_dir(&s.hold).unwrap().next().is_none());
+}

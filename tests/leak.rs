@@ -201,6 +201,19 @@ fn no_raw_identity_number_in_any_decoded_output_or_log() {
         logs.push(String::from_utf8(o.stderr).unwrap());
         std::thread::sleep(std::time::Duration::from_millis(1100));
     }
+    // validate prints the rejected rows, identity numbers masked.
+    let o = Command::new(env!("CARGO_BIN_EXE_fullemp"))
+        .args(["validate", "--pipeline"])
+        .arg(&pipeline)
+        .output()
+        .unwrap();
+    logs.push(String::from_utf8(o.stdout).unwrap());
+    logs.push(String::from_utf8(o.stderr).unwrap());
+    assert!(
+        logs[logs.len() - 2].contains("****"),
+        "validate lists rejected identity numbers masked"
+    );
+
     let run = std::fs::canonicalize(out.join("latest")).unwrap();
     let rejects = parquet_texts(&run.join("rejects.parquet"));
     assert!(
