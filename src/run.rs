@@ -218,8 +218,8 @@ pub fn run(pipeline: &Pipeline, options: &Options) -> Result<Outcome> {
     clock.lap("ratings");
     fault::point("ratings");
 
-    // 4. publish: tables into a staging folder, inputs checked again, the
-    // manifest, then the folder renamed into runs/ and `latest` switched.
+    // 4. publish: the tables into a staging folder that removes itself unless
+    // committed.
     let publish_span = stage!("publish");
     run_folder::clean_stale_staging(&pipeline.output_dir)?;
     let staging = Staging::create(&pipeline.output_dir)?;
@@ -234,9 +234,8 @@ pub fn run(pipeline: &Pipeline, options: &Options) -> Result<Outcome> {
         &pseudonyms,
     )?;
     fault::point("tables-written");
-    publish::recheck::inputs_unchanged(&extract.inputs)?;
     clock.lap("publish");
-    let manifest = manifest::assemble(manifest::Sources {
+    let mut manifest = manifest::assemble(manifest::Sources {
         pipeline,
         extract: &extract,
         indicators: &ind,
@@ -247,10 +246,43 @@ pub fn run(pipeline: &Pipeline, options: &Options) -> Result<Outcome> {
         timings_ms: &clock.timings,
         outputs,
     })?;
+    drop(publish_span);
+
+    // 5. documents: the report, charts and forms, from the published tables.
+    let documents = {
+        let _s = stage!("documents");
+        // The report reads findings as the published table, persons pseudonymised.
+        let findings = publish::findings::findings_frame(&findings, &ind.frame, &pseudonyms)?;
+        publish::write_documents(
+            &staging.dir,
+            &publish::report::input::ReportInputs {
+                indicators: &ind,
+                ratings: &rated,
+                findings: &findings,
+                risk: &risk,
+                communities,
+                applications: extract.table(Table::Applications),
+                employment: extract.table(Table::Employment),
+                rejects: &extract.rejects,
+                manifest: &manifest,
+                rules: &pipeline.rules,
+                city_name: &pipeline.city_name,
+                previous_run: Some(pipeline.output_dir.join(run_folder::LATEST)),
+            },
+            &pseudonyms,
+        )?
+    };
+    manifest.outputs.extend(documents);
+    clock.lap("documents");
+    fault::point("documents-written");
+
+    // 6. commit: inputs checked again, the manifest, then the folder renamed
+    // into runs/ and `latest` switched.
+    publish::recheck::inputs_unchanged(&extract.inputs)?;
+    manifest.timings_ms = clock.timings.clone();
     publish::write_manifest(&staging.dir, &manifest)?;
     fault::point("manifest-written");
     let run_dir = staging.commit()?;
-    drop(publish_span);
 
     let removed = run_folder::prune(&pipeline.output_dir, pipeline.keep_runs)?;
     if !removed.is_empty() {
