@@ -179,8 +179,11 @@ mod tests {
             missing_optional_tables: vec!["applications".into()],
             rows_rejected: 0,
             pseudonym_key: "env".into(),
+            pseudonym_key_id: String::new(),
+            future_dates: vec![],
             publicity: None,
             assignments: vec![],
+            unassigned_counties: vec![],
             timings_ms: vec![],
             outputs: vec![],
         }
