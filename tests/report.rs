@@ -69,11 +69,12 @@ struct Seen {
 /// Opens `report` in headless Chromium; None (test skipped) when no
 /// Chromium is installed, except on CI (`CI=true`), where it must be.
 fn open_in_browser(report: &Path) -> Option<Seen> {
-    let out = tempfile::tempdir().unwrap().keep();
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path();
     let run = Command::new("python3")
         .arg("tests/browser/open_report.py")
         .arg(report)
-        .arg(&out)
+        .arg(out)
         .output()
         .unwrap();
     if run.status.code() == Some(2) {
@@ -152,13 +153,14 @@ fn known_community() -> (String, String) {
         .unwrap()
 }
 
-fn parquet_rows(path: &Path) -> usize {
+fn read_parquet(path: &Path) -> polars::prelude::DataFrame {
     let file = std::fs::File::open(path).unwrap();
     use polars::prelude::SerReader;
-    polars::prelude::ParquetReader::new(file)
-        .finish()
-        .unwrap()
-        .height()
+    polars::prelude::ParquetReader::new(file).finish().unwrap()
+}
+
+fn parquet_rows(path: &Path) -> usize {
+    read_parquet(path).height()
 }
 
 #[test]
@@ -241,6 +243,32 @@ fn the_charts_are_svg_files_with_chinese_labels_and_a_cjk_font_list() {
     }
     let rate = std::fs::read_to_string(run.join("charts/rate_reemployment_rate.svg")).unwrap();
     assert!(rate.contains("阈值 ≥ 70%") && rate.contains("社区数(个)"));
+    // The pass rate chart's "passed/under re-inspection" labels are the
+    // ratings table's counts.
+    let ratings = read_parquet(&run.join("ratings/year=2021/part-0.parquet"));
+    let county = ratings.column("county").unwrap().str().unwrap();
+    let under = ratings
+        .column("under_reinspection")
+        .unwrap()
+        .bool()
+        .unwrap();
+    let verdict = ratings.column("verdict").unwrap().str().unwrap();
+    let mut counts: std::collections::BTreeMap<&str, (usize, usize)> = Default::default();
+    for k in 0..ratings.height() {
+        if under.get(k) == Some(true) {
+            let e = counts.entry(county.get(k).unwrap()).or_default();
+            e.1 += 1;
+            e.0 += usize::from(verdict.get(k) == Some("pass"));
+        }
+    }
+    assert!(counts.len() >= 2);
+    let pass = std::fs::read_to_string(run.join("charts/pass_rate_by_county.svg")).unwrap();
+    for (c, (passed, n)) in &counts {
+        assert!(
+            pass.contains(c) && pass.contains(&format!("{passed}/{n}")),
+            "{c} {passed}/{n}"
+        );
+    }
     let weekly =
         std::fs::read_to_string(run.join("charts/employment_starts_per_week.svg")).unwrap();
     assert!(weekly.contains("截止日") && weekly.contains("就业记录数(条)"));
@@ -274,11 +302,7 @@ fn the_forms_read_back_with_calamine_and_match_the_parquet_tables() {
         ]
     );
     // One row per community under re-inspection, as in the ratings table.
-    let ratings = {
-        let file = std::fs::File::open(run.join("ratings/year=2021/part-0.parquet")).unwrap();
-        use polars::prelude::SerReader;
-        polars::prelude::ParquetReader::new(file).finish().unwrap()
-    };
+    let ratings = read_parquet(&run.join("ratings/year=2021/part-0.parquet"));
     let under = ratings
         .column("under_reinspection")
         .unwrap()
