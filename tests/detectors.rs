@@ -291,9 +291,16 @@ fn claimed_rate_more_than_5_points_above_the_registry_fires() {
     assert!((f[0].value.unwrap() - 6.0).abs() < 1e-9);
     assert_eq!(f[0].threshold, Some(5.0));
     assert!(f[0].explanation.contains("76.0%") && f[0].explanation.contains("70.0%"));
+    // The application, and the three registrations the registry does not
+    // count as re-employed.
     assert_eq!(
         rendered(&f[0]),
-        vec![format!("applications(community_code={C1}, year=2021)")]
+        vec![
+            format!("applications(community_code={C1}, year=2021)"),
+            "unemployment.registration_id=U10: 登记数据中该人员未计入再就业".to_string(),
+            "unemployment.registration_id=U8: 登记数据中该人员未计入再就业".to_string(),
+            "unemployment.registration_id=U9: 登记数据中该人员未计入再就业".to_string(),
+        ]
     );
 }
 
@@ -320,6 +327,17 @@ fn fewer_open_zero_households_claimed_than_the_registry_has_fires() {
     assert_eq!(f.len(), 1, "{f:?}");
     assert_eq!(f[0].value, Some(1.0));
     assert!(f[0].explanation.contains("少报 1 户"));
+    assert_eq!(
+        rendered(&f[0])[1..],
+        [
+            format!(
+                "zero_households(household_id=Z1, community_code={C1}, identified_on=2021-11-20): 截止日仍未消除"
+            ),
+            format!(
+                "zero_households(household_id=Z2, community_code={C1}, identified_on=2021-12-01): 截止日仍未消除"
+            ),
+        ]
+    );
     assert!(claims("70%", "7", "2").is_empty());
 }
 
@@ -387,7 +405,10 @@ fn six_of_ten_counted_starts_in_the_last_30_days_fire_with_p_below_alpha() {
         6,
         "the window starts are the records to pull"
     );
-    assert_eq!(rendered(f)[0], "employment.record_id=W00");
+    assert_eq!(
+        rendered(f)[0],
+        "employment.record_id=W00: 2021-12-10 开始，仍在职"
+    );
 }
 
 #[test]
@@ -413,6 +434,10 @@ fn window_starts_whose_jobs_ended_soon_after_the_cutoff_fire_where_the_extract_r
         f[0].explanation.contains("5 条（100%）"),
         "{}",
         f[0].explanation
+    );
+    assert_eq!(
+        rendered(&f[0])[4],
+        "employment.record_id=W04: 2021-12-14 开始，2022-01-20 终止"
     );
     // Ended 2022-03-15: 74 days after A, not "soon after".
     assert!(dressing(5, 15, "2022-03-15", "2021-12-31").is_empty());
@@ -499,9 +524,9 @@ fn three_of_ten_registrations_ended_as_employed_without_record_fire() {
     assert_eq!(
         rendered(&f[0]),
         vec![
-            "unemployment.registration_id=R0",
-            "unemployment.registration_id=R1",
-            "unemployment.registration_id=R2"
+            "unemployment.registration_id=R0: 2021-06-30 以就业注销，前后 30 天内无该人员的就业登记",
+            "unemployment.registration_id=R1: 2021-06-30 以就业注销，前后 30 天内无该人员的就业登记",
+            "unemployment.registration_id=R2: 2021-06-30 以就业注销，前后 30 天内无该人员的就业登记"
         ]
     );
 }
@@ -831,5 +856,124 @@ fn counted_in_hardship_employed_by_two_communities_names_both_designations() {
             "hardship(person_key={}, community_code={C1}, designated_on=2021-01-10): 同一人也被社区 {C2} 计入就业人数（对方的失业登记或困难认定始于 2021-01-10，本社区始于 2021-01-10）",
             key(&pid)
         )]
+    );
+}
+
+/// `fullemp generate` writes an extract with each falsification pattern
+/// injected into known communities (`ground_truth.csv`). Run twice: the
+/// findings are byte-identical, every community injected with one of these
+/// six patterns gets a high or medium finding of that detector, and no clean
+/// community gets a high finding.
+#[test]
+fn generated_extract_patterns_found_clean_communities_spared_and_runs_identical() {
+    let dir = tempfile::tempdir().unwrap();
+    let extract = dir.path().join("extract");
+    let out = dir.path().join("out");
+    let fullemp = |args: &[&str]| {
+        let o = Command::new(env!("CARGO_BIN_EXE_fullemp"))
+            .args(args)
+            .env("FULLEMP_PII_KEY", "detector-tests-key")
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    };
+    let (e, o) = (extract.to_str().unwrap(), out.to_str().unwrap());
+    fullemp(&[
+        "generate",
+        "--out",
+        e,
+        "--communities",
+        "200",
+        "--seed",
+        "2",
+    ]);
+    let mut runs = Vec::new();
+    for _ in 0..2 {
+        fullemp(&[
+            "run",
+            "--input",
+            e,
+            "--out",
+            o,
+            "--as-of",
+            "2021-12-31",
+            "--force",
+        ]);
+        runs.push(std::fs::canonicalize(out.join("latest")).unwrap());
+        // Run ids have a resolution of one second.
+        std::thread::sleep(std::time::Duration::from_millis(1100));
+    }
+    assert_ne!(runs[0], runs[1]);
+    for year in [2020, 2021] {
+        let rel = format!("findings/year={year}/part-0.parquet");
+        assert_eq!(
+            std::fs::read(runs[0].join(&rel)).unwrap(),
+            std::fs::read(runs[1].join(&rel)).unwrap(),
+            "{rel} differs between two runs on the same inputs"
+        );
+    }
+    let py = Command::new("python3")
+        .arg("-c")
+        .arg(
+            r#"
+import csv, sys
+import pyarrow.dataset as ds
+run, truth_file = sys.argv[1], sys.argv[2]
+MINE = {"claimed_vs_registry", "cutoff_window_dressing", "unverified_clearance",
+        "reemployment_without_record", "invalid_identity", "duplicate_person"}
+truth = {r["community_code"]: r["pattern"] for r in csv.DictReader(open(truth_file)) if r["community_code"]}
+rows = [r for r in ds.dataset(f"{run}/findings", format="parquet", partitioning="hive").to_table().to_pylist() if r["year"] == 2021]
+injected = {c: p for c, p in truth.items() if p in MINE}
+assert len(injected) >= 6, injected
+for c, p in injected.items():
+    assert any(r["community_code"] == c and r["detector"] == p and r["severity"] in ("high", "medium") for r in rows), (c, p)
+clean_high = {r["community_code"] for r in rows if r["community_code"] not in truth and r["severity"] == "high"}
+assert not clean_high, clean_high
+print(len(injected), "injected communities found")
+"#,
+        )
+        .arg(&runs[1])
+        .arg(extract.join("ground_truth.csv"))
+        .output()
+        .unwrap();
+    assert!(
+        py.status.success(),
+        "{}\n{}",
+        String::from_utf8_lossy(&py.stdout),
+        String::from_utf8_lossy(&py.stderr)
+    );
+}
+
+#[test]
+fn claimed_hardship_rate_above_the_registry_names_the_persons_without_a_job() {
+    // Two hardship persons of C1, one employed at A: 50 %; claimed 100 %.
+    let mut e = Extract::new();
+    let (a, b) = (id(31, "19700101"), id(32, "19700101"));
+    e.person(&a, C1, "H31", "男", "1970-01-01", "2015-01-01", "", "");
+    e.person(&b, C1, "H32", "男", "1970-01-01", "2015-01-01", "", "");
+    e.hardship(&a, C1, "2021-02-01")
+        .hardship(&b, C1, "2021-02-01");
+    e.job("E31", &a, C1, "2021-05-01", "");
+    e.application(C1, "", "100%", "", "");
+    let f = read(&e, "2021-12-31").detect(&only("claimed_vs_registry"));
+    assert_eq!(f.len(), 1, "{f:?}");
+    assert!((f[0].value.unwrap() - 50.0).abs() < 1e-9);
+    assert_eq!(
+        rendered(&f[0])[1..],
+        [format!(
+            "hardship(person_key={}, community_code={C1}, designated_on=2021-02-01): 截止日无在职的就业登记",
+            key(&b)
+        )]
+    );
+    // Claimed 55 %: 5 points above, not more.
+    let mut e2 = Extract::new();
+    e2.persons = e.persons.clone();
+    e2.hardship = e.hardship.clone();
+    e2.employment = e.employment.clone();
+    e2.application(C1, "", "55%", "", "");
+    assert!(
+        read(&e2, "2021-12-31")
+            .detect(&only("claimed_vs_registry"))
+            .is_empty()
     );
 }

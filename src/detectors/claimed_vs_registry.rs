@@ -11,14 +11,24 @@
 //!
 //! A null claim or a null registry rate (nobody in its denominator) is not
 //! compared. Without the optional `applications` table nothing is compared.
+//!
+//! Evidence: the application, and the registry's records that contradict the
+//! claim: the registrations whose person is not counted as re-employed, the
+//! designations whose person has no job at A, the households still open at A.
+
+use std::collections::HashMap;
 
 use polars::prelude::*;
 
-use super::lookup::{counties, floats, ints, strings};
-use super::{Evidence, Finding, Inputs, KeyValue, Level, Severity};
+use super::counted::{hardship_counts, reemployment_counts};
+use super::lookup::{counties, dates, floats, ints, strings};
+use super::{Evidence, Finding, Inputs, KeyValue, Level, PersonId, Severity};
 use crate::config::rules::ClaimedVsRegistry;
 use crate::contract::Table;
 use crate::error::Result;
+use crate::indicators::period::overlaps;
+use crate::indicators::unemployment::registrations_in_period;
+use crate::indicators::zero_households::households_in_period;
 
 pub const ID: &str = "claimed_vs_registry";
 
@@ -100,6 +110,116 @@ fn application(code: &str, year: i64) -> Evidence {
     )
 }
 
+/// Which figure a comparison is about, to find the records behind it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum Figure {
+    Reemployment,
+    Hardship,
+    ZeroHouseholds,
+}
+
+/// Per year, community and figure: the registry's records that contradict
+/// an inflated claim, for the panel to pull. The registrations of U whose
+/// person the registry does not count as re-employed; the designations of H
+/// whose person has no job covering A; the zero households still open at A.
+fn contradicting_records(inputs: &Inputs) -> Result<HashMap<(i32, String, Figure), Vec<Evidence>>> {
+    let mut out: HashMap<(i32, String, Figure), Vec<Evidence>> = HashMap::new();
+    let keys = || [col("community_code"), col("person_id")];
+    for p in inputs.periods() {
+        let employment = inputs.table(Table::Employment)?;
+        let not_reemployed = registrations_in_period(inputs.table(Table::Unemployment)?, p)
+            .join(
+                reemployment_counts(inputs.table(Table::Unemployment)?, employment.clone(), p)
+                    .select(keys()),
+                keys(),
+                keys(),
+                JoinArgs::new(JoinType::Anti),
+            )
+            .sort(
+                ["community_code", "registration_id"],
+                SortMultipleOptions::default(),
+            )
+            .collect()?;
+        let codes = strings(&not_reemployed, "community_code")?;
+        let ids = strings(&not_reemployed, "registration_id")?;
+        for (c, r) in codes.into_iter().zip(ids) {
+            let (Some(c), Some(r)) = (c, r) else { continue };
+            out.entry((p.year, c, Figure::Reemployment))
+                .or_default()
+                .push(
+                    Evidence::record("unemployment", "registration_id", r)
+                        .with_note("登记数据中该人员未计入再就业"),
+                );
+        }
+
+        let not_employed = inputs
+            .table(Table::Hardship)?
+            .filter(overlaps("designated_on", "revoked_on", p))
+            .join(
+                hardship_counts(inputs.table(Table::Hardship)?, employment, p).select(keys()),
+                keys(),
+                keys(),
+                JoinArgs::new(JoinType::Anti),
+            )
+            .sort(
+                ["community_code", "person_id", "designated_on"],
+                SortMultipleOptions::default(),
+            )
+            .collect()?;
+        let codes = strings(&not_employed, "community_code")?;
+        let persons = strings(&not_employed, "person_id")?;
+        let designated = dates(&not_employed, "designated_on")?;
+        for ((c, person), d) in codes.into_iter().zip(persons).zip(designated) {
+            let (Some(c), Some(person), Some(d)) = (c, person, d) else {
+                continue;
+            };
+            out.entry((p.year, c.clone(), Figure::Hardship))
+                .or_default()
+                .push(
+                    Evidence::record_key(
+                        "hardship",
+                        vec![
+                            ("person_id", KeyValue::Person(PersonId::new(person))),
+                            ("community_code", KeyValue::from(c)),
+                            ("designated_on", KeyValue::from(d)),
+                        ],
+                    )
+                    .with_note("截止日无在职的就业登记"),
+                );
+        }
+
+        let open = households_in_period(inputs.table(Table::ZeroHouseholds)?, p)
+            .filter(col("open_at_cutoff"))
+            .sort(
+                ["community_code", "household_id", "identified_on"],
+                SortMultipleOptions::default(),
+            )
+            .collect()?;
+        let codes = strings(&open, "community_code")?;
+        let households = strings(&open, "household_id")?;
+        let identified = dates(&open, "identified_on")?;
+        for ((c, h), d) in codes.into_iter().zip(households).zip(identified) {
+            let (Some(c), Some(h), Some(d)) = (c, h, d) else {
+                continue;
+            };
+            out.entry((p.year, c.clone(), Figure::ZeroHouseholds))
+                .or_default()
+                .push(
+                    Evidence::record_key(
+                        "zero_households",
+                        vec![
+                            ("household_id", KeyValue::from(h)),
+                            ("community_code", KeyValue::from(c)),
+                            ("identified_on", KeyValue::from(d)),
+                        ],
+                    )
+                    .with_note("截止日仍未消除"),
+                );
+        }
+    }
+    Ok(out)
+}
+
 pub fn detect(inputs: &Inputs, params: &ClaimedVsRegistry) -> Result<Vec<Finding>> {
     let Some(applications) = inputs.optional(Table::Applications) else {
         tracing::info!(
@@ -114,22 +234,33 @@ pub fn detect(inputs: &Inputs, params: &ClaimedVsRegistry) -> Result<Vec<Finding
         lf.sort(["year", "community_code"], SortMultipleOptions::default())
             .collect()
     };
+    let records = contradicting_records(inputs)?;
     let mut findings = Vec::new();
-    let mut push = |code: &str, year: i64, value, threshold, explanation: String| {
-        findings.push(Finding {
-            detector: ID,
-            severity: Severity::High,
-            level: Level::Community,
-            community_code: Some(code.to_string()),
-            county: county.get(code).cloned().unwrap_or_default(),
-            year: year as i32,
-            explanation,
-            value: Some(value),
-            threshold: Some(threshold),
-            p_value: None,
-            evidence: vec![application(code, year)],
-        });
-    };
+    let mut push =
+        |code: &str, year: i64, figure: Option<Figure>, value, threshold, explanation: String| {
+            let mut evidence = vec![application(code, year)];
+            if let Some(f) = figure {
+                evidence.extend(
+                    records
+                        .get(&(year as i32, code.to_string(), f))
+                        .cloned()
+                        .unwrap_or_default(),
+                );
+            }
+            findings.push(Finding {
+                detector: ID,
+                severity: Severity::High,
+                level: Level::Community,
+                community_code: Some(code.to_string()),
+                county: county.get(code).cloned().unwrap_or_default(),
+                year: year as i32,
+                explanation,
+                value: Some(value),
+                threshold: Some(threshold),
+                p_value: None,
+                evidence,
+            });
+        };
 
     let rates = [
         (
@@ -139,6 +270,7 @@ pub fn detect(inputs: &Inputs, params: &ClaimedVsRegistry) -> Result<Vec<Finding
             "unemployed_in_period",
             "登记失业人员就业率",
             "登记失业人员",
+            Figure::Reemployment,
         ),
         (
             "claimed_hardship_employment_rate",
@@ -147,9 +279,10 @@ pub fn detect(inputs: &Inputs, params: &ClaimedVsRegistry) -> Result<Vec<Finding
             "hardship_persons",
             "就业困难人员就业率",
             "就业困难人员",
+            Figure::Hardship,
         ),
     ];
-    for (claimed, registry, numerator, denominator, name, group) in rates {
+    for (claimed, registry, numerator, denominator, name, group, figure) in rates {
         let df = sort(rate_excess(
             base.clone(),
             claimed,
@@ -160,6 +293,7 @@ pub fn detect(inputs: &Inputs, params: &ClaimedVsRegistry) -> Result<Vec<Finding
         let (c, r) = (floats(&df, claimed)?, floats(&df, registry)?);
         let (num, den) = (ints(&df, numerator)?, ints(&df, denominator)?);
         let excess = floats(&df, "excess_pp")?;
+        // Rows selected above become findings (text and evidence): Rust, not an expression.
         for i in 0..df.height() {
             let (Some(code), Some(year)) = (&codes[i], years[i]) else {
                 continue;
@@ -172,6 +306,7 @@ pub fn detect(inputs: &Inputs, params: &ClaimedVsRegistry) -> Result<Vec<Finding
             push(
                 code,
                 year,
+                Some(figure),
                 e,
                 params.tolerance_pp,
                 format!(
@@ -202,6 +337,7 @@ pub fn detect(inputs: &Inputs, params: &ClaimedVsRegistry) -> Result<Vec<Finding
         push(
             code,
             year,
+            None,
             e,
             a,
             format!(
@@ -230,6 +366,7 @@ pub fn detect(inputs: &Inputs, params: &ClaimedVsRegistry) -> Result<Vec<Finding
         push(
             code,
             year,
+            Some(Figure::ZeroHouseholds),
             (o - c) as f64,
             0.0,
             format!(

@@ -62,6 +62,7 @@ pub fn reemployment_counts(
                 "started_on",
                 "registered_on",
                 "record_id",
+                "registration_id",
             ],
         )
         .with_columns([
@@ -139,8 +140,10 @@ pub fn counted_starts(inputs: &Inputs, p: &Period) -> Result<LazyFrame> {
                 col("person_id"),
                 col("record_id"),
                 col("earliest_possible"),
+                col("source"),
             ],
-            SortMultipleOptions::default().with_order_descending_multi([false, false, false, true]),
+            SortMultipleOptions::default()
+                .with_order_descending_multi([false, false, false, true, false]),
         )
         .unique_stable(
             Some(cols(["community_code", "person_id", "record_id"])),

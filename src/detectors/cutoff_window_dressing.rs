@@ -18,7 +18,7 @@ use polars::prelude::*;
 use statrs::distribution::{Binomial, DiscreteCDF};
 
 use super::counted::counted_starts;
-use super::lookup::{counties, floats, ints, string_lists, strings};
+use super::lookup::{counties, int_lists, ints, string_lists, strings};
 use super::{Evidence, Finding, Inputs, Level, Severity};
 use crate::config::rules::CutoffWindowDressing;
 use crate::contract::Table;
@@ -47,8 +47,9 @@ fn window_start(p: &Period, params: &CutoffWindowDressing) -> NaiveDate {
     p.cutoff - Duration::days(params.window_days - 1)
 }
 
-/// Per community: `starts` (n), `in_window` (k), `expected_share` (p0, the
-/// mean of each start's chance to fall in the window), `short` (window starts
+/// Per community: `starts` (n), `in_window` (k), `days_open` (for each start,
+/// the days from its earliest possible start to A, both included; sorted),
+/// `short` (window starts
 /// whose record ended within `after_days` after A), and the window starts'
 /// record ids.
 fn window_counts(
@@ -59,10 +60,6 @@ fn window_counts(
 ) -> LazyFrame {
     let a = date(p.cutoff);
     let days_open = days_between(col("earliest_possible"), a.clone()) + lit(1i32);
-    let share = lit(params.window_days as f64) / days_open.cast(DataType::Float64);
-    let chance = when(share.clone().gt(lit(1.0)))
-        .then(lit(1.0))
-        .otherwise(share);
     let in_window = col("started_on").gt_eq(date(window_start(p, params)));
     let soon_after = date(p.cutoff + Duration::days(params.after_days));
     let ended_soon = col("ended_on")
@@ -76,7 +73,7 @@ fn window_counts(
             [col("record_id")],
             JoinArgs::new(JoinType::Left),
         )
-        .with_columns([chance.alias("chance"), in_window.alias("in_window")])
+        .with_columns([days_open.alias("days_open"), in_window.alias("in_window")])
         .group_by([col("community_code")])
         .agg([
             len().cast(DataType::Int64).alias("starts"),
@@ -84,7 +81,9 @@ fn window_counts(
                 .sum()
                 .cast(DataType::Int64)
                 .alias("in_window_count"),
-            col("chance").mean().alias("expected_share"),
+            col("days_open")
+                .sort(SortOptions::default())
+                .alias("days_open"),
             col("in_window")
                 .and(ended_soon)
                 .sum()
@@ -94,9 +93,38 @@ fn window_counts(
                 .filter(col("in_window"))
                 .sort(SortOptions::default())
                 .alias("window_records"),
+            window_list("started_on"),
+            window_list("ended_on"),
         ])
         .filter(col("in_window_count").gt_eq(lit(params.min_count)))
         .sort(["community_code"], SortMultipleOptions::default())
+}
+
+/// A column of the window starts as text, in the order of their record ids.
+fn window_list(column: &str) -> Expr {
+    col(column)
+        .cast(DataType::String)
+        .filter(col("in_window"))
+        .sort_by(
+            [col("record_id").filter(col("in_window"))],
+            SortMultipleOptions::default(),
+        )
+        .alias(format!("window_{column}"))
+}
+
+/// p0: the mean over the starts of min(1, window_days / days open). Summed
+/// here, one start after another in sorted order, rather than by a polars
+/// mean, whose parallel partial sums differ in the last bit from run to run
+/// and would break byte-identical outputs.
+pub fn expected_share(days_open: &[i64], window_days: i64) -> f64 {
+    if days_open.is_empty() {
+        return 1.0;
+    }
+    let sum: f64 = days_open
+        .iter()
+        .map(|&d| (window_days as f64 / d.max(1) as f64).min(1.0))
+        .sum();
+    sum / days_open.len() as f64
 }
 
 /// The latest date the extract holds (recorded or event); None when empty.
@@ -133,9 +161,13 @@ pub fn detect(inputs: &Inputs, params: &CutoffWindowDressing) -> Result<Vec<Find
             ints(&df, "in_window_count")?,
             ints(&df, "short")?,
         );
-        let p0 = floats(&df, "expected_share")?;
+        let days_open = int_lists(&df, "days_open")?;
         let records = string_lists(&df, "window_records")?;
+        let started = string_lists(&df, "window_started_on")?;
+        let ended = string_lists(&df, "window_ended_on")?;
         let first = window_start(p, params);
+        // Per community: the exact binomial tail comes from statrs, which a
+        // polars expression cannot call; the counts above are expressions.
         for i in 0..df.height() {
             let Some(code) = &codes[i] else { continue };
             let (n, k, short) = (
@@ -143,7 +175,7 @@ pub fn detect(inputs: &Inputs, params: &CutoffWindowDressing) -> Result<Vec<Find
                 k[i].unwrap_or_default(),
                 short[i].unwrap_or_default(),
             );
-            let p0 = p0[i].unwrap_or(1.0);
+            let p0 = expected_share(&days_open[i], params.window_days);
             let p_value = binomial_upper_tail(k as u64, n as u64, p0);
             let short_share = short as f64 / k as f64;
             let crowded = p_value < params.alpha;
@@ -186,10 +218,34 @@ pub fn detect(inputs: &Inputs, params: &CutoffWindowDressing) -> Result<Vec<Find
                 p_value: Some(p_value),
                 evidence: records[i]
                     .iter()
-                    .map(|r| Evidence::record("employment", "record_id", r.as_str()))
+                    .zip(&started[i])
+                    .zip(&ended[i])
+                    .map(|((r, s), e)| {
+                        let end = if e.is_empty() {
+                            "仍在职".to_string()
+                        } else {
+                            format!("{e} 终止")
+                        };
+                        Evidence::record("employment", "record_id", r.as_str())
+                            .with_note(format!("{s} 开始，{end}"))
+                    })
                     .collect(),
             });
         }
     }
     Ok(findings)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_start_open_fewer_days_than_the_window_is_certain_to_fall_in_it() {
+        // Registered 10 days before A: the start can only fall in the window.
+        // Open all 365 days of the year: 30 chances in 365.
+        let p0 = expected_share(&[10, 365], 30);
+        assert!((p0 - (1.0 + 30.0 / 365.0) / 2.0).abs() < 1e-15);
+        assert_eq!(expected_share(&[], 30), 1.0);
+    }
 }

@@ -147,6 +147,7 @@ pub fn detect(inputs: &Inputs, _params: &Toggle) -> Result<Vec<Finding>> {
                         "person_id",
                         "other_code",
                         "claim_on",
+                        "other_claim_on",
                     ],
                     SortMultipleOptions::default(),
                 )
@@ -157,6 +158,8 @@ pub fn detect(inputs: &Inputs, _params: &Toggle) -> Result<Vec<Finding>> {
         let counts = sort(count_overlaps(counted_persons(inputs, p)?))?;
         // (community, severity) → the persons and the evidence on that side.
         let mut sides: BTreeMap<(String, String), Side> = BTreeMap::new();
+        // The pairs selected above become evidence grouped by community and
+        // severity: Rust, since an expression cannot build findings.
         for (df, kind) in [(&ledger, "ledger"), (&counts, "count")] {
             let codes = strings(df, "community_code")?;
             let persons = strings(df, "person_id")?;

@@ -224,7 +224,13 @@ fn problems(inputs: &Inputs, p: &Period, rules: &IndicatorRules) -> Result<LazyF
         UnionArgs::default(),
     )?
     .sort(
-        ["community_code", "kind", "started_on", "record_id"],
+        [
+            "community_code",
+            "kind",
+            "started_on",
+            "record_id",
+            "person_id",
+        ],
         SortMultipleOptions::default().with_nulls_last(true),
     ))
 }
@@ -242,6 +248,8 @@ pub fn detect(inputs: &Inputs, _params: &Toggle) -> Result<Vec<Finding>> {
         let died = dates(&df, "died_on")?;
         let ages = ints(&df, "age")?;
         let mut i = 0;
+        // Rows come sorted by community: each run of equal codes becomes one
+        // finding (text and evidence), which an expression cannot build.
         while i < df.height() {
             let code = codes[i].clone().unwrap_or_default();
             let mut evidence = Vec::new();

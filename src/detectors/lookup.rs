@@ -55,7 +55,8 @@ pub fn bools(df: &DataFrame, name: &str) -> Result<Vec<Option<bool>>> {
     Ok(s.bool()?.iter().collect())
 }
 
-/// A list-of-strings column (from `implode` or `agg`) as values.
+/// A list-of-strings column (from `implode` or `agg`) as values; a null
+/// item becomes "".
 pub fn string_lists(df: &DataFrame, name: &str) -> Result<Vec<Vec<String>>> {
     let s = df
         .column(name)?
@@ -69,6 +70,23 @@ pub fn string_lists(df: &DataFrame, name: &str) -> Result<Vec<Vec<String>>> {
                 .iter()
                 .map(|v| v.unwrap_or_default().to_string())
                 .collect(),
+            None => Vec::new(),
+        };
+        out.push(values);
+    }
+    Ok(out)
+}
+
+/// A list-of-integers column (from `agg`) as values.
+pub fn int_lists(df: &DataFrame, name: &str) -> Result<Vec<Vec<i64>>> {
+    let s = df
+        .column(name)?
+        .cast(&DataType::List(Box::new(DataType::Int64)))?;
+    let lists = s.list()?;
+    let mut out = Vec::with_capacity(lists.len());
+    for i in 0..lists.len() {
+        let values = match lists.get_as_series(i) {
+            Some(inner) => inner.i64()?.iter().flatten().collect(),
             None => Vec::new(),
         };
         out.push(values);

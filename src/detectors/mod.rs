@@ -10,15 +10,21 @@
 //! in `counted` and `lookup`, written as expressions over the same helpers
 //! the indicators use.
 
+pub mod bulk_backfill;
 pub mod claimed_vs_registry;
 pub mod counted;
 pub mod cutoff_window_dressing;
+pub mod digit_heaping;
 pub mod duplicate_person;
+pub mod employer_concentration;
 pub mod finding;
+pub mod implausible_change;
 pub mod invalid_identity;
 pub mod lookup;
 pub mod reemployment_without_record;
 pub mod risk;
+pub mod significance;
+pub mod threshold_bunching;
 pub mod unverified_clearance;
 
 use std::collections::BTreeMap;
@@ -74,6 +80,7 @@ impl Inputs<'_> {
 /// published order (`Finding::stable_cmp`).
 pub fn detect_all(inputs: &Inputs, rules: &DetectorRules) -> Result<Vec<Finding>> {
     let mut findings = Vec::new();
+    // One call per enabled detector, in the order of detectors.md.
     if rules.claimed_vs_registry.enabled {
         findings.extend(claimed_vs_registry::detect(
             inputs,
@@ -84,6 +91,12 @@ pub fn detect_all(inputs: &Inputs, rules: &DetectorRules) -> Result<Vec<Finding>
         findings.extend(cutoff_window_dressing::detect(
             inputs,
             &rules.cutoff_window_dressing,
+        )?);
+    }
+    if rules.threshold_bunching.enabled {
+        findings.extend(threshold_bunching::detect(
+            inputs,
+            &rules.threshold_bunching,
         )?);
     }
     if rules.unverified_clearance.enabled {
@@ -103,6 +116,24 @@ pub fn detect_all(inputs: &Inputs, rules: &DetectorRules) -> Result<Vec<Finding>
     }
     if rules.duplicate_person.enabled {
         findings.extend(duplicate_person::detect(inputs, &rules.duplicate_person)?);
+    }
+    if rules.employer_concentration.enabled {
+        findings.extend(employer_concentration::detect(
+            inputs,
+            &rules.employer_concentration,
+        )?);
+    }
+    if rules.bulk_backfill.enabled {
+        findings.extend(bulk_backfill::detect(inputs, &rules.bulk_backfill)?);
+    }
+    if rules.implausible_change.enabled {
+        findings.extend(implausible_change::detect(
+            inputs,
+            &rules.implausible_change,
+        )?);
+    }
+    if rules.digit_heaping.enabled {
+        findings.extend(digit_heaping::detect(inputs, &rules.digit_heaping)?);
     }
     sort(&mut findings);
     Ok(findings)

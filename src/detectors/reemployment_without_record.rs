@@ -80,6 +80,14 @@ fn firing(closed: LazyFrame, params: &ReemploymentWithoutRecord) -> LazyFrame {
                 .filter(col("matched").not())
                 .sort(SortOptions::default())
                 .alias("unmatched_ids"),
+            col("ended_on")
+                .cast(DataType::String)
+                .filter(col("matched").not())
+                .sort_by(
+                    [col("registration_id").filter(col("matched").not())],
+                    SortMultipleOptions::default(),
+                )
+                .alias("unmatched_ended_on"),
         ])
         .with_column(
             (col("unmatched").cast(DataType::Float64) / col("closed").cast(DataType::Float64))
@@ -108,6 +116,8 @@ pub fn detect(inputs: &Inputs, params: &ReemploymentWithoutRecord) -> Result<Vec
         let (total, unmatched) = (ints(&df, "closed")?, ints(&df, "unmatched")?);
         let share = floats(&df, "unmatched_share")?;
         let ids = string_lists(&df, "unmatched_ids")?;
+        let ended = string_lists(&df, "unmatched_ended_on")?;
+        // Rows selected above become findings (text and evidence): Rust, not an expression.
         for i in 0..df.height() {
             let Some(code) = &codes[i] else { continue };
             let share = share[i].unwrap_or_default();
@@ -133,7 +143,15 @@ pub fn detect(inputs: &Inputs, params: &ReemploymentWithoutRecord) -> Result<Vec
                 p_value: None,
                 evidence: ids[i]
                     .iter()
-                    .map(|r| Evidence::record("unemployment", "registration_id", r.as_str()))
+                    .zip(&ended[i])
+                    .map(|(r, e)| {
+                        Evidence::record("unemployment", "registration_id", r.as_str()).with_note(
+                            format!(
+                                "{e} 以就业注销，前后 {} 天内无该人员的就业登记",
+                                params.match_days
+                            ),
+                        )
+                    })
                     .collect(),
             });
         }

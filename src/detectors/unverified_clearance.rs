@@ -107,7 +107,8 @@ pub fn detect(inputs: &Inputs, params: &UnverifiedClearance) -> Result<Vec<Findi
         let identified = dates(&df, "identified_on")?;
         let cleared_on = dates(&df, "cleared_on")?;
         let totals = super::lookup::ints(&df, "cleared_households")?;
-        // Rows come sorted by community: one finding per run of equal codes.
+        // Rows come sorted by community: one finding per run of equal codes
+        // (text and evidence), which an expression cannot build.
         let mut i = 0;
         while i < df.height() {
             let code = codes[i].clone().unwrap_or_default();
