@@ -291,7 +291,9 @@ mod tests {
         let section =
             &html[html.find("id=\"findings\"").unwrap()..html.find("id=\"spot-checks\"").unwrap()];
         assert!(section.contains("截止日前突击就业(<code>cutoff_window_dressing</code>,1 条)"));
-        assert!(section.contains("比率扎堆于合格线(<code>threshold_bunching</code>,1 条)"));
+        assert!(
+            section.contains("比率扎堆于合格线(区县级检验)(<code>threshold_bunching</code>,1 条)")
+        );
         assert!(section.contains("截止日前30天内集中开始就业 9 人"));
         assert!(section.contains("湛河区(全区县)"));
         assert!(section.contains("2.00e-5"));
