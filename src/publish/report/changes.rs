@@ -254,7 +254,10 @@ mod tests {
     use crate::publish::parquet::write_file;
     use crate::publish::review::{Finding, Review};
 
-    fn ratings(rows: &[(&str, &str, Option<&str>, Option<&str>, i64)]) -> DataFrame {
+    /// code, name, verdict, level, stars.
+    type Row<'a> = (&'a str, &'a str, Option<&'a str>, Option<&'a str>, i64);
+
+    fn ratings(rows: &[Row]) -> DataFrame {
         DataFrame::new_infer_height(vec![
             Column::new(
                 "community_code".into(),
