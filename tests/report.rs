@@ -474,3 +474,97 @@ fn names_built_to_inject_stay_literal_text_everywhere_and_forms_are_byte_stable(
         assert!(seen.text.contains(FORMULA));
     }
 }
+
+/// A report of 5,000 communities in five counties, rendered through the
+/// library as a run would: the browser loads it quickly and nothing is
+/// fetched.
+#[test]
+fn five_thousand_communities_load_in_the_browser_without_strain() {
+    use fullemp::publish::manifest::{FileRef, Manifest, Program, RulesRef};
+    use fullemp::publish::report::{Context, changes::Changes, render};
+    use fullemp::publish::review::{Community, Review};
+
+    let counties = ["新华区", "卫东区", "湛河区", "石龙区", "宝丰县"];
+    let communities: Vec<Community> = (0..5000)
+        .map(|i| Community {
+            code: format!("4104{i:08}"),
+            name: format!("第{i}社区"),
+            county: counties[i % 5].into(),
+            street: format!("第{}街道", i % 40),
+            provincial_year: Some(2015),
+            under_reinspection: true,
+            verdict: Some(if i % 9 == 0 { "fail" } else { "pass" }.into()),
+            failing_detail: if i % 9 == 0 {
+                "min_reemployment_rate 0.6500 vs 0.7000".into()
+            } else {
+                String::new()
+            },
+            reemployment_rate: Some(0.6 + (i % 40) as f64 / 100.0),
+            score: Some(60.0 + (i % 40) as f64),
+            ..Community::default()
+        })
+        .collect();
+    let review = Review {
+        year: 2021,
+        communities,
+        ..Review::default()
+    };
+    let manifest = Manifest {
+        program: Program {
+            name: "fullemp".into(),
+            version: "test".into(),
+        },
+        run_id: "big".into(),
+        fingerprint: String::new(),
+        created_at: String::new(),
+        pipeline: FileRef {
+            path: None,
+            sha256: String::new(),
+        },
+        rules: RulesRef {
+            file: None,
+            inline: false,
+            sha256: String::new(),
+            effective: String::new(),
+        },
+        as_of_setting: "2021-12-31".into(),
+        as_of: "2021-12-31".into(),
+        periods: vec![],
+        inputs: vec![],
+        missing_optional_tables: vec![],
+        rows_rejected: 0,
+        pseudonym_key: String::new(),
+        publicity: None,
+        assignments: vec![],
+        timings_ms: vec![],
+        outputs: vec![],
+    };
+    let html = render(&Context {
+        review: &review,
+        charts: &[],
+        manifest: &manifest,
+        rejects: &polars::prelude::DataFrame::empty(),
+        changes: &Changes {
+            first_run: true,
+            ..Changes::default()
+        },
+        city_name: "平顶山市",
+    })
+    .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let report = dir.path().join("report.html");
+    std::fs::write(&report, &html).unwrap();
+    let Some(seen) = open_in_browser(&report) else {
+        return;
+    };
+    assert!(seen.requests.is_empty());
+    // Failing communities are listed open; a passing one sits in its
+    // county's folded table: in the file, not laid out until opened.
+    assert!(seen.text.contains("第4995社区"));
+    assert!(html.contains("第4999社区") && !seen.text.contains("第4999社区"));
+    assert!(
+        seen.load_ms < 10_000,
+        "5,000 communities took {} ms to load",
+        seen.load_ms
+    );
+}
