@@ -27,6 +27,19 @@ pub fn sha256_file(path: &Path) -> std::io::Result<(u64, String)> {
     {
         return Ok((meta.len(), hex));
     }
+    let (size, hex) = sha256_file_fresh(path)?;
+    if size == meta.len()
+        && let Ok(mut m) = SEEN.lock()
+    {
+        m.get_or_insert_with(HashMap::new)
+            .insert(stamp, hex.clone());
+    }
+    Ok((size, hex))
+}
+
+/// The size and hex sha256 of a file as it is now, never from memory: for
+/// the check that an input did not change while the run read it.
+pub fn sha256_file_fresh(path: &Path) -> std::io::Result<(u64, String)> {
     let mut file = std::fs::File::open(path)?;
     let mut hasher = Sha256::new();
     let mut buf = vec![0u8; 1 << 20];
@@ -39,12 +52,5 @@ pub fn sha256_file(path: &Path) -> std::io::Result<(u64, String)> {
         size += n as u64;
         hasher.update(&buf[..n]);
     }
-    let hex = hex::encode(hasher.finalize());
-    if size == meta.len()
-        && let Ok(mut m) = SEEN.lock()
-    {
-        m.get_or_insert_with(HashMap::new)
-            .insert(stamp, hex.clone());
-    }
-    Ok((size, hex))
+    Ok((size, hex::encode(hasher.finalize())))
 }

@@ -534,8 +534,11 @@ fn five_thousand_communities_load_in_the_browser_without_strain() {
         missing_optional_tables: vec![],
         rows_rejected: 0,
         pseudonym_key: String::new(),
+        pseudonym_key_id: String::new(),
+        future_dates: vec![],
         publicity: None,
         assignments: vec![],
+        unassigned_counties: vec![],
         timings_ms: vec![],
         outputs: vec![],
     };

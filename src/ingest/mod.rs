@@ -1,5 +1,5 @@
 //! Stage 1, raw files → typed frames under the data contract
-//! (`data-contract.md`): find each table's file, decode it, map its headers,
+//! (`docs/data-contract.md`): find each table's file, decode it, map its headers,
 //! type every cell, reject the rows that break the contract, and stop the run
 //! (exit 3) on a missing or unreadable file, a missing required column, or a
 //! table whose rejected share exceeds `max_reject_ratio`.
@@ -33,6 +33,8 @@ pub struct InputFile {
     pub table: Table,
     pub path: PathBuf,
     pub size: u64,
+    /// Modification time when read, to see a file changed during the run.
+    pub mtime: Option<std::time::SystemTime>,
     pub sha256: String,
     pub read_as: String,
     pub rows_read: usize,
@@ -154,6 +156,7 @@ pub fn read_extract(pipeline: &Pipeline) -> Result<Extract> {
             table: spec.table,
             path: path.clone(),
             size,
+            mtime: std::fs::metadata(path).and_then(|m| m.modified()).ok(),
             sha256,
             read_as: raw.read_as.clone(),
             rows_read: typed.rows_read,
