@@ -56,8 +56,7 @@ pub fn parse(cell: &Cell, column: &Column) -> Result<Value, Problem> {
         return Ok(column.default.map_or(Value::Null, Value::Bool));
     }
     if let Value::Str(s) = &value
-        && !column.allowed.is_empty()
-        && !column.allowed.contains(&s.as_str())
+        && !allowed(column, s)
     {
         return Err(problem(
             RejectReason::NotAllowed,
@@ -65,7 +64,7 @@ pub fn parse(cell: &Cell, column: &Column) -> Result<Value, Problem> {
         ));
     }
     if let (Value::Int(i), Some((lo, hi))) = (&value, column.range)
-        && (*i < lo || *i > hi)
+        && !in_range(column, *i)
     {
         let range = if hi == i64::MAX {
             format!("{lo} or more")
@@ -84,10 +83,9 @@ fn typed(cell: &Cell, kind: Kind) -> Result<Value, Problem> {
     let bad = |what: &str| problem(RejectReason::Unparseable, format!("not {what}"));
     match kind {
         Kind::Str => Ok(Value::Str(text(cell))),
-        Kind::Gender => match text(cell).as_str() {
-            "男" | "M" | "m" => Ok(Value::Str("男".into())),
-            "女" | "F" | "f" => Ok(Value::Str("女".into())),
-            _ => Err(problem(RejectReason::NotAllowed, "allowed: 男, 女, M, F")),
+        Kind::Gender => match gender_of(&text(cell)) {
+            Some(g) => Ok(Value::Str(g.into())),
+            None => Err(problem(RejectReason::NotAllowed, "allowed: 男, 女, M, F")),
         },
         Kind::Int => match cell {
             Cell::Number(f) => integral(*f)
@@ -108,15 +106,12 @@ fn typed(cell: &Cell, kind: Kind) -> Result<Value, Problem> {
         Kind::Rate => {
             let v = match cell {
                 Cell::Number(f) => Some(as_fraction(*f, false)),
-                Cell::Text(s) => match s.trim().strip_suffix(['%', '％']) {
-                    Some(p) => parse_float(p).map(|v| as_fraction(v, true)),
-                    None => parse_float(s).map(|v| as_fraction(v, false)),
-                },
+                Cell::Text(s) => rate_of_text(s),
                 _ => None,
             };
             match v {
                 None => Err(bad("a rate (0.85, 85% or 85)")),
-                Some(r) if !(0.0..=1.0).contains(&r) => Err(problem(
+                Some(r) if !rate_allowed(r) => Err(problem(
                     RejectReason::NotAllowed,
                     "allowed: a rate between 0 and 1 (0–100%)",
                 )),
@@ -137,8 +132,7 @@ fn typed(cell: &Cell, kind: Kind) -> Result<Value, Problem> {
             Cell::Number(f) => excel_serial(*f)
                 .map(|dt| Value::Date(dt.date()))
                 .ok_or_else(|| bad("a date")),
-            Cell::Text(s) => parse_date(s)
-                .or_else(|| parse_datetime(s).map(|dt| dt.date()))
+            Cell::Text(s) => date_of_text(s)
                 .map(Value::Date)
                 .ok_or_else(|| bad("a date")),
             _ => Err(bad("a date")),
@@ -148,8 +142,7 @@ fn typed(cell: &Cell, kind: Kind) -> Result<Value, Problem> {
             Cell::Number(f) => excel_serial(*f)
                 .map(Value::Datetime)
                 .ok_or_else(|| bad("a date and time")),
-            Cell::Text(s) => parse_datetime(s)
-                .or_else(|| parse_date(s).map(|d| d.and_time(NaiveTime::MIN)))
+            Cell::Text(s) => datetime_of_text(s)
                 .map(Value::Datetime)
                 .ok_or_else(|| bad("a date and time")),
             _ => Err(bad("a date and time")),
@@ -173,23 +166,65 @@ pub fn text(cell: &Cell) -> String {
     }
 }
 
-fn integral(f: f64) -> Option<i64> {
+/// Whether a text is in the column's allowed set (any text when it has none).
+pub fn allowed(column: &Column, s: &str) -> bool {
+    column.allowed.is_empty() || column.allowed.contains(&s)
+}
+
+/// Whether a whole number lies in the column's range (any when it has none).
+pub fn in_range(column: &Column, i: i64) -> bool {
+    column.range.is_none_or(|(lo, hi)| (lo..=hi).contains(&i))
+}
+
+/// A rate must end between 0 and 1.
+pub fn rate_allowed(r: f64) -> bool {
+    (0.0..=1.0).contains(&r)
+}
+
+/// `男`/`女` for the spellings of a gender.
+pub fn gender_of(s: &str) -> Option<&'static str> {
+    match s {
+        "男" | "M" | "m" => Some("男"),
+        "女" | "F" | "f" => Some("女"),
+        _ => None,
+    }
+}
+
+/// A rate written as text: `85%` is a percentage, a bare number above 1 too.
+pub fn rate_of_text(s: &str) -> Option<f64> {
+    match s.trim().strip_suffix(['%', '％']) {
+        Some(p) => parse_float(p).map(|v| as_fraction(v, true)),
+        None => parse_float(s).map(|v| as_fraction(v, false)),
+    }
+}
+
+/// A date written as text, in any of the contract's spellings, or a datetime's date.
+pub fn date_of_text(s: &str) -> Option<NaiveDate> {
+    parse_date(s).or_else(|| parse_datetime(s).map(|dt| dt.date()))
+}
+
+/// A datetime written as text; a date alone is midnight.
+pub fn datetime_of_text(s: &str) -> Option<NaiveDateTime> {
+    parse_datetime(s).or_else(|| parse_date(s).map(|d| d.and_time(NaiveTime::MIN)))
+}
+
+pub fn integral(f: f64) -> Option<i64> {
     (f.is_finite() && f.fract() == 0.0 && f.abs() < 9.0e15).then_some(f as i64)
 }
 
-fn parse_int(s: &str) -> Option<i64> {
+pub fn parse_int(s: &str) -> Option<i64> {
     let s = s.trim();
     s.parse::<i64>()
         .ok()
         .or_else(|| parse_float(s).and_then(integral))
 }
 
-fn parse_float(s: &str) -> Option<f64> {
+pub fn parse_float(s: &str) -> Option<f64> {
     s.trim().parse::<f64>().ok().filter(|f| f.is_finite())
 }
 
 /// A rate as a fraction: `85%` and `85` are 0.85; `0.85` and `1` stay.
-fn as_fraction(v: f64, percent: bool) -> f64 {
+pub fn as_fraction(v: f64, percent: bool) -> f64 {
     if percent || v > 1.0 { v / 100.0 } else { v }
 }
 
