@@ -13,7 +13,7 @@
 use std::io::{Cursor, Read};
 use std::path::Path;
 
-use ::csv::{ByteRecord, ReaderBuilder};
+use ::csv::{ReaderBuilder, StringRecord};
 use polars::prelude::*;
 
 use super::decode::{Gb18030Text, NotText, Utf8Text, utf8_failure};
@@ -168,10 +168,15 @@ fn separator(setting: Delimiter, first: &[u8]) -> u8 {
     }
 }
 
-fn field(bytes: &[u8]) -> Result<&str, Failure> {
-    std::str::from_utf8(bytes)
-        .map(str::trim)
-        .map_err(|e| Failure::Unreadable(format!("not valid UTF-8 text: {e}")))
+/// A field trimmed of surrounding white space. Most fields start and end
+/// with a visible ASCII character and need no look at Unicode's white space.
+fn field(s: &str) -> &str {
+    let b = s.as_bytes();
+    let visible = |c: u8| c > b' ' && c < 0x80;
+    match (b.first(), b.last()) {
+        (Some(&first), Some(&last)) if visible(first) && visible(last) => s,
+        _ => s.trim(),
+    }
 }
 
 fn parse<R: Read>(
@@ -190,12 +195,9 @@ fn parse<R: Read>(
         .flexible(true)
         .buffer_capacity(1 << 20)
         .from_reader(watched);
-    let mut record = ByteRecord::new();
-    let headers: Vec<String> = match reader.read_byte_record(&mut record) {
-        Ok(true) => record
-            .iter()
-            .map(|h| String::from_utf8_lossy(h).trim().to_string())
-            .collect(),
+    let mut record = StringRecord::new();
+    let headers: Vec<String> = match reader.read_record(&mut record) {
+        Ok(true) => record.iter().map(|h| h.trim().to_string()).collect(),
         Ok(false) => {
             return Err(Failure::Unreadable(
                 "the file is empty: no header row".to_string(),
@@ -208,7 +210,7 @@ fn parse<R: Read>(
         Err(message) => {
             // The whole file is still read: an unreadable file says so first.
             while reader
-                .read_byte_record(&mut record)
+                .read_record(&mut record)
                 .map_err(|e| csv_failure(e, "cannot read a row"))?
             {}
             return Err(Failure::Columns(message));
@@ -216,17 +218,14 @@ fn parse<R: Read>(
     };
     let mut layout = Layout::new(spec, &headers, &mapping);
     let mut chunk = layout.chunk();
-    let mut last = ByteRecord::new();
+    let mut last = StringRecord::new();
     let mut last_is_row = false;
     let mut blank = 0usize;
     while reader
-        .read_byte_record(&mut record)
+        .read_record(&mut record)
         .map_err(|e| csv_failure(e, "cannot read a row"))?
     {
-        if record
-            .iter()
-            .all(|f| f.trim_ascii().is_empty() || field(f).is_ok_and(str::is_empty))
-        {
+        if record.iter().all(|f| field(f).is_empty()) {
             blank += 1;
             last_is_row = false;
             continue;
@@ -235,7 +234,7 @@ fn parse<R: Read>(
             let full = std::mem::replace(&mut chunk, layout.chunk());
             sink.take(full.finish())?;
         }
-        chunk.push(&layout, &record)?;
+        chunk.push(&layout, &record);
         std::mem::swap(&mut record, &mut last);
         last_is_row = true;
     }
@@ -244,7 +243,7 @@ fn parse<R: Read>(
     }
     let watched = reader.get_ref();
     if last_is_row && watched.inside_quotes() {
-        chunk.cut(&layout, &last)?;
+        chunk.cut(&layout, &last);
     }
     let had_bom = match watched.inner.get_ref().1 {
         Decoded::Utf8(d) => d.had_bom(),
@@ -311,12 +310,17 @@ impl Layout {
     }
 
     /// The reject of a row whose last cell shows the problem.
-    fn at_last_cell(&self, record: &ByteRecord, reason: RejectReason, detail: String) -> BadShape {
+    fn at_last_cell(
+        &self,
+        record: &StringRecord,
+        reason: RejectReason,
+        detail: String,
+    ) -> BadShape {
         let last = record.len().saturating_sub(1);
         let (column, identity) = self.names.get(last).cloned().unwrap_or_default();
         let value = record
             .get(last)
-            .and_then(|f| field(f).ok())
+            .map(field)
             .filter(|v| !v.is_empty())
             .map(str::to_string);
         BadShape {
@@ -328,7 +332,7 @@ impl Layout {
         }
     }
 
-    fn shape(&self, record: &ByteRecord) -> Option<BadShape> {
+    fn shape(&self, record: &StringRecord) -> Option<BadShape> {
         if record.len() < self.width {
             return Some(self.at_last_cell(
                 record,
@@ -340,7 +344,7 @@ impl Layout {
         let extra = record
             .iter()
             .skip(self.headers)
-            .filter_map(|f| field(f).ok())
+            .map(field)
             .find(|v| !v.is_empty())?;
         Some(BadShape {
             reason: RejectReason::TooManyFields,
@@ -360,13 +364,13 @@ struct TextChunk {
 }
 
 impl TextChunk {
-    fn push(&mut self, layout: &Layout, record: &ByteRecord) -> Result<(), Failure> {
+    fn push(&mut self, layout: &Layout, record: &StringRecord) {
         let row = self.lines.len();
         for (builder, position) in self.builders.iter_mut().zip(&layout.positions) {
             if let (Some(b), Some(p)) = (builder, position) {
                 match record.get(*p) {
                     Some(f) => {
-                        let v = field(f)?;
+                        let v = field(f);
                         if v.is_empty() {
                             b.append_null();
                         } else {
@@ -381,13 +385,12 @@ impl TextChunk {
         if let Some(shape) = layout.shape(record) {
             self.shapes.push((row, shape));
         }
-        Ok(())
     }
 
     /// The last row was cut by the end of the file inside a quoted field.
-    fn cut(&mut self, layout: &Layout, record: &ByteRecord) -> Result<(), Failure> {
+    fn cut(&mut self, layout: &Layout, record: &StringRecord) {
         let Some(row) = self.lines.len().checked_sub(1) else {
-            return Ok(());
+            return;
         };
         self.shapes.retain(|(r, _)| *r != row);
         self.shapes.push((
@@ -398,7 +401,6 @@ impl TextChunk {
                 "the row is cut short: the file was truncated or a quote never closes".into(),
             ),
         ));
-        Ok(())
     }
 
     fn finish(self) -> RawChunk {
@@ -464,7 +466,7 @@ impl<R: Read> QuoteWatch<R> {
             }
         }
         while i < b.len() {
-            let Some(j) = b[i..].iter().position(|&c| c == b'"') else {
+            let Some(j) = memchr::memchr(b'"', &b[i..]) else {
                 if !self.quoted {
                     self.field_start = self.boundary(b[b.len() - 1]);
                 }

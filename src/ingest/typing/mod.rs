@@ -247,26 +247,32 @@ impl TableTyping {
             .collect()?;
         let lines = all.column(SOURCE_LINE)?.i64()?.clone();
         let firsts = all.column(rows::FIRST_LINE)?.i64()?.clone();
+        let mut duplicates = 0;
         for (row, (line, first)) in lines.iter().zip(firsts.iter()).enumerate() {
             if let (Some(line), Some(first)) = (line, first)
                 && line != first
             {
                 let reject = self.duplicate(&all, row, line as u64, first)?;
                 self.rejects.push(reject);
+                duplicates += 1;
             }
         }
-        let mut frame = all
-            .lazy()
-            .filter(col(SOURCE_LINE).eq(col(rows::FIRST_LINE)))
-            .select(
-                spec.columns
-                    .iter()
-                    .map(|c| col(c.name))
-                    .chain([col(SOURCE_LINE)])
-                    .collect::<Vec<_>>(),
-            )
-            .collect()?;
-        frame.rechunk_mut_par();
+        let columns: Vec<Expr> = spec
+            .columns
+            .iter()
+            .map(|c| col(c.name))
+            .chain([col(SOURCE_LINE)])
+            .collect();
+        let kept = match duplicates {
+            // No copy of the table when no row goes.
+            0 => all.lazy(),
+            _ => all
+                .lazy()
+                .filter(col(SOURCE_LINE).eq(col(rows::FIRST_LINE))),
+        };
+        let mut frame = kept.select(columns).collect()?;
+        // One column at a time, so that only one column is held twice.
+        frame.rechunk_mut();
         let frame = marked(spec, frame)?;
         let mut rejects = self.rejects;
         rejects.sort_by_key(|r| r.line);

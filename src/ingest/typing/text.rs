@@ -4,7 +4,7 @@
 
 use std::borrow::Cow;
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use polars::prelude::*;
 
 use super::Parsed;
@@ -57,8 +57,9 @@ pub fn parse_text(ca: &StringChunked, spec: &Spec) -> Parsed {
     }
 }
 
+/// Days from 1970-01-01 (day 719,163 counted from 0001-01-01).
 pub fn days_since_epoch(d: NaiveDate) -> i32 {
-    (d - NaiveDate::from_ymd_opt(1970, 1, 1).expect("epoch")).num_days() as i32
+    d.num_days_from_ce() - 719_163
 }
 
 /// Each value through `parse` (None: cannot be used); an empty cell is bad
