@@ -135,7 +135,7 @@ mod tests {
                 .iter()
                 .collect();
             assert_eq!(a, b, "cut-off {cutoff}");
-            assert!(a.iter().any(|v| *v == Some(true)) && a.iter().any(|v| *v == Some(false)));
+            assert!(a.contains(&Some(true)) && a.contains(&Some(false)));
         }
     }
 }

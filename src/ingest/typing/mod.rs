@@ -86,6 +86,8 @@ impl TableTyping {
         self.spec.columns.iter().position(|c| c.identity)
     }
 
+    // One argument a field of the reject, as `Reject::new`.
+    #[allow(clippy::too_many_arguments)]
     fn reject(
         &self,
         line: u64,
