@@ -9,7 +9,8 @@
 #
 #   scripts/bench_run.sh [MILLIONS...]     (default: 1 2 5 10 20)
 #
-# Environment: BENCH_DIR (default: a temporary folder; needs ~4 GB free at
+# Environment: BENCH_PERSONS_PER_COMMUNITY (default 2000; a small value makes
+# a quick smoke test), BENCH_DIR (default: a temporary folder; needs ~4 GB free at
 # 20 M persons), BENCH_SKIP_VARIANTS=1 to leave out the 2 M comparisons.
 # Needs GNU time (/usr/bin/time) and python3 with tests/requirements.txt.
 set -euo pipefail
@@ -22,7 +23,7 @@ mkdir -p "$work"
 [ -n "${BENCH_DIR:-}" ] || trap 'rm -rf "$work"' EXIT
 sizes=("$@")
 [ ${#sizes[@]} -gt 0 ] || sizes=(1 2 5 10 20)
-per=2000
+per="${BENCH_PERSONS_PER_COMMUNITY:-2000}"
 export FULLEMP_PII_KEY=bench-key-0123456789
 
 echo "machine: $(nproc) cores, $(free -g | awk '/^Mem/ {print $2}') GiB, $(uname -sr)"
@@ -31,7 +32,7 @@ echo "load at start: $(cut -d' ' -f1-3 /proc/loadavg)"
 # generate LABEL MILLIONS [generate flags...]: the extract in $work/LABEL.
 generate() {
   local label="$1" millions="$2"; shift 2
-  local communities=$((millions * 1000000 / per))
+  local communities=$((millions * 1000000 / 2000))
   rm -rf "${work:?}/$label"
   "$bin" --quiet generate --out "$work/$label" --communities "$communities" \
     --persons-per-community "$per" --seed 7 "$@" >/dev/null
