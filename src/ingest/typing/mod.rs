@@ -374,7 +374,17 @@ pub fn as_text(s: &Series) -> PolarsResult<StringChunked> {
             .cast(&DataType::String)?,
         _ => s.cast(&DataType::String)?,
     };
-    Ok(text.str()?.apply(|v| {
+    let text = text.str()?;
+    // Most columns hold nothing to trim: then they are used as they are.
+    let as_is = |v: &str| {
+        let b = v.as_bytes();
+        let visible = |c: &u8| *c > b' ' && *c < 0x80;
+        b.first().is_some_and(visible) && b.last().is_some_and(visible)
+    };
+    if text.iter().flatten().all(as_is) {
+        return Ok(text.clone());
+    }
+    Ok(text.apply(|v| {
         v.map(str::trim)
             .filter(|t| !t.is_empty())
             .map(std::borrow::Cow::Borrowed)
