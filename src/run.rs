@@ -151,13 +151,22 @@ pub fn run(pipeline: &Pipeline, options: &Options) -> Result<Outcome> {
     )?;
     clock.lap("indicators");
 
-    let findings = detectors::detect_all();
-    let risk = detectors::risk_scores(&findings, &pipeline.rules.risk)?;
-    clock.lap("detectors");
-
     let communities = extract
         .table(Table::Communities)
         .ok_or_else(|| Error::contract("no communities table"))?;
+    let findings = detectors::detect_all(
+        &detectors::Inputs {
+            tables: &extract.tables,
+            indicators: &ind,
+            communities,
+            indicator_rules: &pipeline.rules.indicators,
+            reinspection: &pipeline.rules.reinspection,
+        },
+        &pipeline.rules.detectors,
+    )?;
+    let risk = detectors::risk_scores(&findings, &pipeline.rules.risk)?;
+    clock.lap("detectors");
+
     let rated = ratings::rate(&ratings::RatingInputs {
         indicators: &ind.frame,
         communities,
@@ -179,6 +188,7 @@ pub fn run(pipeline: &Pipeline, options: &Options) -> Result<Outcome> {
             indicators: &ind,
             ratings: &rated,
             rejects: &extract.rejects,
+            findings: &findings,
         },
         &pseudonyms,
     );
@@ -191,7 +201,7 @@ pub fn run(pipeline: &Pipeline, options: &Options) -> Result<Outcome> {
     };
     clock.lap("publish");
 
-    let manifest = Manifest {
+    let mut manifest = Manifest {
         program: manifest::Program {
             name: "fullemp".into(),
             version: env!("CARGO_PKG_VERSION").into(),
@@ -264,6 +274,38 @@ pub fn run(pipeline: &Pipeline, options: &Options) -> Result<Outcome> {
         timings_ms: clock.timings.clone(),
         outputs,
     };
+    // The report reads findings as the published table, persons pseudonymised.
+    let documents = publish::findings::findings_frame(&findings, &ind.frame, &pseudonyms).and_then(
+        |findings| {
+            publish::write_documents(
+                &staging.dir,
+                &publish::report::input::ReportInputs {
+                    indicators: &ind,
+                    ratings: &rated,
+                    findings: &findings,
+                    risk: &risk,
+                    communities,
+                    applications: extract.table(Table::Applications),
+                    employment: extract.table(Table::Employment),
+                    rejects: &extract.rejects,
+                    manifest: &manifest,
+                    rules: &pipeline.rules,
+                    city_name: &pipeline.city_name,
+                    previous_run: Some(pipeline.output_dir.join(run_folder::LATEST)),
+                },
+                &pseudonyms,
+            )
+        },
+    );
+    match documents {
+        Ok(d) => manifest.outputs.extend(d),
+        Err(e) => {
+            staging.abandon();
+            return Err(e);
+        }
+    }
+    clock.lap("documents");
+    manifest.timings_ms = clock.timings.clone();
     if let Err(e) = publish::write_manifest(&staging.dir, &manifest) {
         staging.abandon();
         return Err(e);

@@ -208,10 +208,21 @@ fn identities_and_credit_codes_pass_their_checks_except_where_a_pattern_spoils_t
             );
         }
     }
-    assert!(
-        bad_codes >= 5 * shell.len(),
-        "the shell employer takes at least five counted starts"
-    );
+    // The paper employer's credit code is made up in about half of the
+    // communities; wherever it is, it takes at least five hirings.
+    let mut at_shell: BTreeMap<String, usize> = BTreeMap::new();
+    for j in read(dir.path(), "employment") {
+        if j["employer_name"].ends_with("鑫隆人力资源服务有限公司") {
+            *at_shell.entry(j["community_code"].clone()).or_default() += 1;
+        }
+    }
+    for c in shell {
+        assert!(
+            at_shell.get(c).copied().unwrap_or(0) >= 5,
+            "the paper employer takes at least five hirings in {c}"
+        );
+    }
+    assert!(bad_codes <= at_shell.values().sum::<usize>());
     // A person in two ledgers: a mover (one stay closed by 迁出 before the
     // other began) or one of the persons a duplicate_person community copied.
     let mut stays: BTreeMap<&str, Vec<&BTreeMap<String, String>>> = BTreeMap::new();

@@ -97,6 +97,31 @@ fn the_readme_main_command_publishes_a_run() {
             .len(),
         0
     );
+    // The nightly pipeline reviews the year 2021 whole (to 31 December), with
+    // its candidates, spot checks and findings, and the panel's report covers it.
+    let periods = manifest["periods"].as_array().unwrap();
+    let last = periods.last().unwrap();
+    assert_eq!(
+        (
+            last["year"].as_i64(),
+            last["start"].as_str(),
+            last["cutoff"].as_str()
+        ),
+        (Some(2021), Some("2021-01-01"), Some("2021-12-31"))
+    );
+    for table in ["shortlist", "spot_checks", "findings"] {
+        let rows = manifest["outputs"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|o| o["path"] == format!("{table}/year=2021/part-0.parquet"))
+            .unwrap()["rows"]
+            .as_u64()
+            .unwrap();
+        assert!(rows > 0, "no {table} rows in the sample's review year");
+    }
+    let report = std::fs::read_to_string(run.join("report.html")).unwrap();
+    assert!(report.contains("统计期间 2021-01-01 至 2021-12-31"));
     for p in manifest["periods"].as_array().unwrap() {
         let year = p["year"].as_i64().unwrap();
         assert!(

@@ -149,6 +149,7 @@ pub struct ThresholdBunching {
     pub enabled: bool,
     pub bandwidth: f64,
     pub alpha: f64,
+    pub min_count: i64,
     pub margin_persons: i64,
 }
 
@@ -190,6 +191,7 @@ pub struct BulkBackfill {
 pub struct ImplausibleChange {
     pub enabled: bool,
     pub z: f64,
+    pub min_spread: f64,
     pub min_county_size: i64,
 }
 
@@ -197,6 +199,7 @@ pub struct ImplausibleChange {
 #[serde(deny_unknown_fields)]
 pub struct DigitHeaping {
     pub enabled: bool,
+    pub min_claimed: i64,
     pub min_values: i64,
     pub alpha: f64,
 }
@@ -268,6 +271,103 @@ impl Rules {
                 ind.retirement_age_female,
                 "an age above min_working_age",
             );
+        }
+        let d = &self.detectors;
+        for (key, v) in [
+            (
+                "detectors.claimed_vs_registry.new_jobs_tolerance_persons",
+                d.claimed_vs_registry.new_jobs_tolerance_persons,
+            ),
+            (
+                "detectors.cutoff_window_dressing.min_count",
+                d.cutoff_window_dressing.min_count,
+            ),
+            (
+                "detectors.cutoff_window_dressing.after_days",
+                d.cutoff_window_dressing.after_days,
+            ),
+            (
+                "detectors.threshold_bunching.min_count",
+                d.threshold_bunching.min_count,
+            ),
+            (
+                "detectors.threshold_bunching.margin_persons",
+                d.threshold_bunching.margin_persons,
+            ),
+            (
+                "detectors.unverified_clearance.grace_days",
+                d.unverified_clearance.grace_days,
+            ),
+            (
+                "detectors.reemployment_without_record.min_count",
+                d.reemployment_without_record.min_count,
+            ),
+            (
+                "detectors.reemployment_without_record.match_days",
+                d.reemployment_without_record.match_days,
+            ),
+            (
+                "detectors.employer_concentration.min_count",
+                d.employer_concentration.min_count,
+            ),
+            (
+                "detectors.bulk_backfill.min_count",
+                d.bulk_backfill.min_count,
+            ),
+            (
+                "detectors.bulk_backfill.span_minutes",
+                d.bulk_backfill.span_minutes,
+            ),
+            (
+                "detectors.bulk_backfill.backdate_days",
+                d.bulk_backfill.backdate_days,
+            ),
+            (
+                "detectors.implausible_change.min_county_size",
+                d.implausible_change.min_county_size,
+            ),
+            (
+                "detectors.digit_heaping.min_claimed",
+                d.digit_heaping.min_claimed,
+            ),
+            (
+                "detectors.digit_heaping.min_values",
+                d.digit_heaping.min_values,
+            ),
+        ] {
+            if v < 0 {
+                return bad(key, v, "a whole number of 0 or more");
+            }
+        }
+        if d.cutoff_window_dressing.window_days < 1 {
+            return bad(
+                "detectors.cutoff_window_dressing.window_days",
+                d.cutoff_window_dressing.window_days,
+                "a whole number of days, 1 or more",
+            );
+        }
+        for (key, v) in [
+            (
+                "detectors.claimed_vs_registry.tolerance_pp",
+                d.claimed_vs_registry.tolerance_pp,
+            ),
+            (
+                "detectors.claimed_vs_registry.new_jobs_tolerance_share",
+                d.claimed_vs_registry.new_jobs_tolerance_share,
+            ),
+            (
+                "detectors.threshold_bunching.bandwidth",
+                d.threshold_bunching.bandwidth,
+            ),
+            ("detectors.implausible_change.z", d.implausible_change.z),
+            (
+                "detectors.implausible_change.min_spread",
+                d.implausible_change.min_spread,
+            ),
+        ] {
+            if !(v >= 0.0 && v.is_finite()) {
+                return bad(key, v, "a number of 0 or more");
+            }
         }
         for (key, v) in [
             ("indicators.clearance_days", ind.clearance_days),

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use polars::prelude::*;
 
-use super::{Finding, Severity};
+use super::{Finding, Level, Severity};
 
 /// Findings counted by severity (high, medium, low) and the detectors that fired.
 type Tally = ([i64; 3], Vec<&'static str>);
@@ -19,7 +19,11 @@ use crate::config::rules::RiskRules;
 pub fn risk_scores(findings: &[Finding], rules: &RiskRules) -> PolarsResult<DataFrame> {
     let mut per: BTreeMap<(String, i32), Tally> = BTreeMap::new();
     for f in findings {
-        let Some(code) = &f.community_code else {
+        let Some(code) = f
+            .community_code
+            .as_ref()
+            .filter(|_| f.level == Level::Community)
+        else {
             continue;
         };
         let entry = per.entry((code.clone(), f.year)).or_default();
@@ -75,12 +79,18 @@ mod tests {
         Finding {
             detector: det,
             severity: sev,
+            level: if code.is_some() {
+                Level::Community
+            } else {
+                Level::County
+            },
             community_code: code.map(str::to_string),
             county: "新华区".into(),
             year: 2021,
             explanation: String::new(),
             value: None,
             threshold: None,
+            p_value: None,
             evidence: vec![],
         }
     }

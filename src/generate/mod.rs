@@ -126,9 +126,6 @@ pub struct Context {
     pub cal: Calendar,
     pub geo: Geography,
     pub assignment: Assignment,
-    /// For communities of a bunched county: their rank among its honest
-    /// communities (see `patterns::threshold_bunching`).
-    bunch_rank: Vec<Option<usize>>,
 }
 
 impl Context {
@@ -140,29 +137,11 @@ impl Context {
             options.seed,
         )?;
         let assignment = patterns::assign(&geo, options.fraud_share, options.seed);
-        let mut bunch_rank = vec![None; geo.sites.len()];
-        for &c in &assignment.bunched_counties {
-            let county = &geo.counties[c];
-            let mut rank = 0;
-            let range = county.first..county.first + county.count;
-            for (i, slot) in bunch_rank[range.clone()]
-                .iter_mut()
-                .enumerate()
-                .map(|(k, s)| (range.start + k, s))
-            {
-                let profile = geo.sites[i].profile;
-                if assignment.is_honest(i) && matches!(profile, Profile::Normal | Profile::High) {
-                    *slot = Some(rank);
-                    rank += 1;
-                }
-            }
-        }
         Ok(Context {
             options: options.clone(),
             cal: Calendar::new(options.year),
             geo,
             assignment,
-            bunch_rank,
         })
     }
 
@@ -177,8 +156,8 @@ impl Context {
         }
         if self.assignment.bunched_counties.contains(&site.county) {
             knobs.avoid_below_threshold = true;
-            if let Some(rank) = self.bunch_rank[i] {
-                patterns::threshold_bunching::prepare(&mut knobs, site.profile, rank, &mut rng);
+            if self.assignment.is_honest(i) {
+                patterns::threshold_bunching::prepare(&mut knobs, site.profile);
             }
         }
         knobs

@@ -245,9 +245,13 @@ pub fn readme(options: &Options, ctx: &Context, summary: &Summary) -> String {
         let _ = writeln!(
             s,
             "The extract's own date (its latest `recorded_at`) is {}: past the {}-12-31 cut-off, so that both \
-             the annual review (`pipelines/annual-review-2021.toml`) and the nightly run (`as_of = \"extract\"`) \
-             work, and jobs that ended soon after the cut-off are visible.",
+             the annual review (`pipelines/annual-review-2021.toml`) and the nightly run (`as_of = \"extract\"`, \
+             `years = [{}, {}]`) review the whole year {} (with the year before for comparisons), and jobs that \
+             ended soon after the cut-off are visible.",
             t.format("%Y-%m-%d %H:%M:%S"),
+            options.year,
+            options.year - 1,
+            options.year,
             options.year
         );
     }

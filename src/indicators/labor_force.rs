@@ -17,6 +17,17 @@ pub fn working_age_at(p: &Period, rules: &IndicatorRules) -> Expr {
     aged(rules.min_working_age).and(retired.not())
 }
 
+/// Working age for an age expression (`age_at`, `age_on`): `min_working_age
+/// <= age < R`, R by `gender`.
+pub fn working_age_on(age: Expr, rules: &IndicatorRules) -> Expr {
+    let retirement = when(col("gender").eq(lit("男")))
+        .then(lit(rules.retirement_age_male as i32))
+        .otherwise(lit(rules.retirement_age_female as i32));
+    age.clone()
+        .gt_eq(lit(rules.min_working_age as i32))
+        .and(age.lt(retirement))
+}
+
 /// (community_code, person_id) of the labour force at A.
 pub fn labor_force_persons(persons: LazyFrame, p: &Period, rules: &IndicatorRules) -> LazyFrame {
     persons

@@ -114,27 +114,19 @@ pub fn born_by(d: NaiveDate, years: i64) -> NaiveDate {
 
 /// Whole years from `birth_date` to d: the birthday itself counts.
 pub fn age_at(d: NaiveDate) -> Expr {
+    age_on(date(d))
+}
+
+/// Whole years from `birth_date` to the date an expression gives (a column,
+/// say a record's `started_on`): the birthday itself counts.
+pub fn age_on(d: Expr) -> Expr {
     let b = col("birth_date");
-    let before_birthday = b
-        .clone()
-        .dt()
-        .month()
-        .cast(DataType::Int32)
-        .gt(lit(d.month() as i32))
-        .or(b
-            .clone()
-            .dt()
-            .month()
-            .cast(DataType::Int32)
-            .eq(lit(d.month() as i32))
-            .and(
-                b.clone()
-                    .dt()
-                    .day()
-                    .cast(DataType::Int32)
-                    .gt(lit(d.day() as i32)),
-            ));
-    lit(d.year())
+    let month = |e: Expr| e.dt().month().cast(DataType::Int32);
+    let day = |e: Expr| e.dt().day().cast(DataType::Int32);
+    let before_birthday = month(b.clone()).gt(month(d.clone())).or(month(b.clone())
+        .eq(month(d.clone()))
+        .and(day(b.clone()).gt(day(d.clone()))));
+    d.dt().year().cast(DataType::Int32)
         - b.dt().year().cast(DataType::Int32)
         - when(before_birthday).then(lit(1i32)).otherwise(lit(0i32))
 }

@@ -1,15 +1,21 @@
 //! Stage 4, everything that writes: the Parquet datasets, the rejects, the
-//! manifest, and the run folder that `latest` points at. No other stage
-//! touches the output folder.
+//! manifest, the panel's documents (report, charts, forms), and the run
+//! folder that `latest` points at. No other stage touches the output folder.
 
+pub mod charts;
+pub mod findings;
+pub mod forms;
 pub mod lock;
 pub mod manifest;
 pub mod parquet;
 pub mod rejects;
+pub mod report;
+pub mod review;
 pub mod run_folder;
 
 use std::path::Path;
 
+use crate::detectors::Finding;
 use crate::error::Result;
 use crate::indicators::Indicators;
 use crate::ingest::Reject;
@@ -22,6 +28,8 @@ pub struct Tables<'a> {
     pub indicators: &'a Indicators,
     pub ratings: &'a Ratings,
     pub rejects: &'a [Reject],
+    /// Detector findings, already in their published order.
+    pub findings: &'a [Finding],
 }
 
 /// Writes every table into the run folder; returns what was written, with
@@ -51,6 +59,8 @@ pub fn write_tables(
         "shortlist",
         &years,
     )?);
+    let findings = findings::findings_frame(tables.findings, &tables.indicators.frame, pseudonyms)?;
+    written.extend(parquet::write_by_year(&findings, dir, "findings", &years)?);
     // Set-aside applications may be of years the run does not review: every
     // year they hold gets its partition, so none is lost.
     let mut aside_years = years.clone();
@@ -95,4 +105,56 @@ pub fn write_manifest(dir: &Path, manifest: &manifest::Manifest) -> Result<()> {
     let text = serde_json::to_string_pretty(manifest).map_err(anyhow::Error::from)?;
     std::fs::write(dir.join("manifest.json"), text)?;
     Ok(())
+}
+
+/// Writes the panel's documents into the run folder: `report.html`,
+/// `charts/*.svg` and `forms/*.xlsx`, all from the run's own frames. Returns
+/// what was written (`rows` is 0 for a document), with each file's sha256.
+pub fn write_documents(
+    dir: &Path,
+    inputs: &report::input::ReportInputs,
+    pseudonyms: &Pseudonymizer,
+) -> Result<Vec<OutputRef>> {
+    let review = review::read(&review::Frames {
+        indicators: &inputs.indicators.frame,
+        ratings: &inputs.ratings.ratings,
+        shortlist: &inputs.ratings.shortlist,
+        spot_checks: &inputs.ratings.spot_checks,
+        findings: inputs.findings,
+        risk: inputs.risk,
+        communities: inputs.communities,
+        applications: inputs.applications,
+        employment: inputs.employment,
+        periods: &inputs.indicators.periods,
+    })?;
+    let charts = charts::all(&review, inputs.rules)?;
+    let mut written = charts::write(dir, &charts)?;
+    let rejects = rejects::rejects_frame(inputs.rejects, pseudonyms)?;
+    let changes = report::changes::compare(
+        inputs.previous_run.as_deref(),
+        &review,
+        &inputs.ratings.ratings,
+        &rejects,
+    )?;
+    let html = report::render(&report::Context {
+        review: &review,
+        charts: &charts,
+        manifest: inputs.manifest,
+        rejects: &rejects,
+        changes: &changes,
+        city_name: inputs.city_name,
+    })?;
+    std::fs::write(dir.join("report.html"), html)?;
+    written.push("report.html".into());
+    written.extend(forms::write(dir, &review, inputs.city_name)?);
+    written
+        .into_iter()
+        .map(|path| {
+            Ok(OutputRef {
+                sha256: crate::digest::sha256_file(&dir.join(&path))?.1,
+                path,
+                rows: 0,
+            })
+        })
+        .collect()
 }

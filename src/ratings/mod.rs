@@ -63,7 +63,8 @@ pub struct Assignment {
 
 /// What the ratings stage produces; `publish` writes it.
 pub struct Ratings {
-    /// One row per community and year: verdict, failing rules, score, components, level, stars.
+    /// One row per community and year: verdict, failing rules, score,
+    /// components, level, stars, and the risk score with its flags.
     pub ratings: DataFrame,
     /// One row per candidate application.
     pub shortlist: DataFrame,
@@ -89,7 +90,12 @@ pub fn rate(inputs: &RatingInputs) -> Result<Ratings> {
         risk.clone(),
         &rules.shortlist,
     )?;
-    let spot_checks = spot_check::draw(&ratings, risk, &rules.spot_check)?;
+    let spot_checks = spot_check::draw(&ratings, risk.clone(), &rules.spot_check)?;
+    // The published ratings carry the risk too (detectors.md: printed beside
+    // every community), joined last so the stages above read the bare frame.
+    let ratings = with_risk(ratings.lazy(), risk)
+        .sort(["year", "community_code"], SortMultipleOptions::default())
+        .collect()?;
     let publicity = calendar::publicity(inputs.review, &rules.publicity)?;
     let assignments =
         cross_assessment::assign_groups(&shortlist, &inputs.review.assessment_groups)?;

@@ -1,0 +1,388 @@
+//! `claimed_vs_registry` (high): an application claims better figures than the
+//! registry holds. Three comparisons, each its own finding:
+//!
+//! - a claimed rate (`reemployment_rate`, `hardship_employment_rate`) above
+//!   the registry's by more than `tolerance_pp` percentage points;
+//! - claimed new jobs above the registry's `new_jobs` by more than
+//!   `new_jobs_tolerance_share` of it and more than
+//!   `new_jobs_tolerance_persons`;
+//! - fewer open zero-employment households claimed than the registry has open
+//!   at A.
+//!
+//! A null claim or a null registry rate (nobody in its denominator) is not
+//! compared. Without the optional `applications` table nothing is compared.
+//!
+//! Evidence: the application, and the registry's records that contradict the
+//! claim: the registrations whose person is not counted as re-employed, the
+//! designations whose person has no job at A, the households still open at A.
+
+use std::collections::HashMap;
+
+use polars::prelude::*;
+
+use super::counted::{hardship_counts, reemployment_counts};
+use super::lookup::{counties, dates, floats, ints, strings};
+use super::{Evidence, Finding, Inputs, KeyValue, Level, PersonId, Severity};
+use crate::config::rules::ClaimedVsRegistry;
+use crate::contract::Table;
+use crate::error::Result;
+use crate::indicators::period::overlaps;
+use crate::indicators::unemployment::registrations_in_period;
+use crate::indicators::zero_households::households_in_period;
+
+pub const ID: &str = "claimed_vs_registry";
+
+/// Slack for comparing fractions written in percent: 0.75 − 0.70 is
+/// 0.05000000000000004 in binary, which must not count as more than 5 points.
+const EPSILON: f64 = 1e-9;
+
+/// Applications of the review years beside the registry's figures of the
+/// same community and year.
+fn claims_beside_registry(applications: LazyFrame, indicators: LazyFrame) -> LazyFrame {
+    applications
+        .select([
+            col("community_code"),
+            col("year").cast(DataType::Int64),
+            col("claimed_reemployment_rate").cast(DataType::Float64),
+            col("claimed_hardship_employment_rate").cast(DataType::Float64),
+            col("claimed_new_jobs").cast(DataType::Int64),
+            col("claimed_zero_households").cast(DataType::Int64),
+        ])
+        .join(
+            indicators.select([
+                col("community_code"),
+                col("year"),
+                col("reemployment_rate"),
+                col("reemployed_in_period"),
+                col("unemployed_in_period"),
+                col("hardship_employment_rate"),
+                col("hardship_employed"),
+                col("hardship_persons"),
+                col("new_jobs"),
+                col("zero_households_open"),
+            ]),
+            [col("community_code"), col("year")],
+            [col("community_code"), col("year")],
+            JoinArgs::new(JoinType::Inner),
+        )
+}
+
+/// Rows whose claimed rate exceeds the registry's by more than the tolerance:
+/// `excess_pp` = (claimed − registry) × 100.
+fn rate_excess(frame: LazyFrame, claimed: &str, registry: &str, tolerance_pp: f64) -> LazyFrame {
+    frame
+        .with_column(((col(claimed) - col(registry)) * lit(100.0)).alias("excess_pp"))
+        .filter(col("excess_pp").gt(lit(tolerance_pp + EPSILON)))
+}
+
+/// Rows whose claimed new jobs exceed the registry's by more than both
+/// tolerances: `excess` = claimed − registry, `allowed` = max(share ×
+/// registry, persons).
+fn new_jobs_excess(frame: LazyFrame, params: &ClaimedVsRegistry) -> LazyFrame {
+    let share = col("new_jobs").cast(DataType::Float64) * lit(params.new_jobs_tolerance_share);
+    let persons = lit(params.new_jobs_tolerance_persons as f64);
+    frame
+        .with_columns([
+            (col("claimed_new_jobs") - col("new_jobs"))
+                .cast(DataType::Float64)
+                .alias("excess"),
+            when(share.clone().gt(persons.clone()))
+                .then(share)
+                .otherwise(persons)
+                .alias("allowed"),
+        ])
+        .filter(col("excess").gt(col("allowed") + lit(EPSILON)))
+}
+
+/// Rows claiming fewer open zero-employment households than the registry has
+/// open at A.
+fn zero_households_hidden(frame: LazyFrame) -> LazyFrame {
+    frame.filter(col("claimed_zero_households").lt(col("zero_households_open")))
+}
+
+fn application(code: &str, year: i64) -> Evidence {
+    Evidence::record_key(
+        "applications",
+        vec![
+            ("community_code", KeyValue::from(code)),
+            ("year", KeyValue::Text(year.to_string())),
+        ],
+    )
+}
+
+/// Which figure a comparison is about, to find the records behind it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum Figure {
+    Reemployment,
+    Hardship,
+    ZeroHouseholds,
+}
+
+/// Per year, community and figure: the registry's records that contradict
+/// an inflated claim, for the panel to pull. The registrations of U whose
+/// person the registry does not count as re-employed; the designations of H
+/// whose person has no job covering A; the zero households still open at A.
+fn contradicting_records(inputs: &Inputs) -> Result<HashMap<(i32, String, Figure), Vec<Evidence>>> {
+    let mut out: HashMap<(i32, String, Figure), Vec<Evidence>> = HashMap::new();
+    let keys = || [col("community_code"), col("person_id")];
+    for p in inputs.periods() {
+        let employment = inputs.table(Table::Employment)?;
+        let not_reemployed = registrations_in_period(inputs.table(Table::Unemployment)?, p)
+            .join(
+                reemployment_counts(inputs.table(Table::Unemployment)?, employment.clone(), p)
+                    .select(keys()),
+                keys(),
+                keys(),
+                JoinArgs::new(JoinType::Anti),
+            )
+            .sort(
+                ["community_code", "registration_id"],
+                SortMultipleOptions::default(),
+            )
+            .collect()?;
+        let codes = strings(&not_reemployed, "community_code")?;
+        let ids = strings(&not_reemployed, "registration_id")?;
+        for (c, r) in codes.into_iter().zip(ids) {
+            let (Some(c), Some(r)) = (c, r) else { continue };
+            out.entry((p.year, c, Figure::Reemployment))
+                .or_default()
+                .push(
+                    Evidence::record("unemployment", "registration_id", r)
+                        .with_note("登记数据中该人员未计入再就业"),
+                );
+        }
+
+        let not_employed = inputs
+            .table(Table::Hardship)?
+            .filter(overlaps("designated_on", "revoked_on", p))
+            .join(
+                hardship_counts(inputs.table(Table::Hardship)?, employment, p).select(keys()),
+                keys(),
+                keys(),
+                JoinArgs::new(JoinType::Anti),
+            )
+            .sort(
+                ["community_code", "person_id", "designated_on"],
+                SortMultipleOptions::default(),
+            )
+            .collect()?;
+        let codes = strings(&not_employed, "community_code")?;
+        let persons = strings(&not_employed, "person_id")?;
+        let designated = dates(&not_employed, "designated_on")?;
+        for ((c, person), d) in codes.into_iter().zip(persons).zip(designated) {
+            let (Some(c), Some(person), Some(d)) = (c, person, d) else {
+                continue;
+            };
+            out.entry((p.year, c.clone(), Figure::Hardship))
+                .or_default()
+                .push(
+                    Evidence::record_key(
+                        "hardship",
+                        vec![
+                            ("person_id", KeyValue::Person(PersonId::new(person))),
+                            ("community_code", KeyValue::from(c)),
+                            ("designated_on", KeyValue::from(d)),
+                        ],
+                    )
+                    .with_note("截止日无在职的就业登记"),
+                );
+        }
+
+        let open = households_in_period(inputs.table(Table::ZeroHouseholds)?, p)
+            .filter(col("open_at_cutoff"))
+            .sort(
+                ["community_code", "household_id", "identified_on"],
+                SortMultipleOptions::default(),
+            )
+            .collect()?;
+        let codes = strings(&open, "community_code")?;
+        let households = strings(&open, "household_id")?;
+        let identified = dates(&open, "identified_on")?;
+        for ((c, h), d) in codes.into_iter().zip(households).zip(identified) {
+            let (Some(c), Some(h), Some(d)) = (c, h, d) else {
+                continue;
+            };
+            out.entry((p.year, c.clone(), Figure::ZeroHouseholds))
+                .or_default()
+                .push(
+                    Evidence::record_key(
+                        "zero_households",
+                        vec![
+                            ("household_id", KeyValue::from(h)),
+                            ("community_code", KeyValue::from(c)),
+                            ("identified_on", KeyValue::from(d)),
+                        ],
+                    )
+                    .with_note("截止日仍未消除"),
+                );
+        }
+    }
+    Ok(out)
+}
+
+pub fn detect(inputs: &Inputs, params: &ClaimedVsRegistry) -> Result<Vec<Finding>> {
+    let Some(applications) = inputs.optional(Table::Applications) else {
+        tracing::info!(
+            detector = ID,
+            "no applications table in the extract: claims not compared"
+        );
+        return Ok(Vec::new());
+    };
+    let county = counties(inputs.communities)?;
+    let base = claims_beside_registry(applications, inputs.indicators.frame.clone().lazy());
+    let sort = |lf: LazyFrame| {
+        lf.sort(["year", "community_code"], SortMultipleOptions::default())
+            .collect()
+    };
+    let records = contradicting_records(inputs)?;
+    let mut findings = Vec::new();
+    let mut push =
+        |code: &str, year: i64, figure: Option<Figure>, value, threshold, explanation: String| {
+            let mut evidence = vec![application(code, year)];
+            if let Some(f) = figure {
+                evidence.extend(
+                    records
+                        .get(&(year as i32, code.to_string(), f))
+                        .cloned()
+                        .unwrap_or_default(),
+                );
+            }
+            findings.push(Finding {
+                detector: ID,
+                severity: Severity::High,
+                level: Level::Community,
+                community_code: Some(code.to_string()),
+                county: county.get(code).cloned().unwrap_or_default(),
+                year: year as i32,
+                explanation,
+                value: Some(value),
+                threshold: Some(threshold),
+                p_value: None,
+                evidence,
+            });
+        };
+
+    let rates = [
+        (
+            "claimed_reemployment_rate",
+            "reemployment_rate",
+            "reemployed_in_period",
+            "unemployed_in_period",
+            "登记失业人员就业率",
+            "登记失业人员",
+            Figure::Reemployment,
+        ),
+        (
+            "claimed_hardship_employment_rate",
+            "hardship_employment_rate",
+            "hardship_employed",
+            "hardship_persons",
+            "就业困难人员就业率",
+            "就业困难人员",
+            Figure::Hardship,
+        ),
+    ];
+    for (claimed, registry, numerator, denominator, name, group, figure) in rates {
+        let df = sort(rate_excess(
+            base.clone(),
+            claimed,
+            registry,
+            params.tolerance_pp,
+        ))?;
+        let (codes, years) = (strings(&df, "community_code")?, ints(&df, "year")?);
+        let (c, r) = (floats(&df, claimed)?, floats(&df, registry)?);
+        let (num, den) = (ints(&df, numerator)?, ints(&df, denominator)?);
+        let excess = floats(&df, "excess_pp")?;
+        // Rows selected above become findings (text and evidence): Rust, not an expression.
+        for i in 0..df.height() {
+            let (Some(code), Some(year)) = (&codes[i], years[i]) else {
+                continue;
+            };
+            let (c, r, e) = (
+                c[i].unwrap_or_default(),
+                r[i].unwrap_or_default(),
+                excess[i].unwrap_or_default(),
+            );
+            push(
+                code,
+                year,
+                Some(figure),
+                e,
+                params.tolerance_pp,
+                format!(
+                    "申报的{name}为 {:.1}%，登记数据为 {:.1}%（{}名{group}中{}人），高出 {:.1} 个百分点，超过允许的 {} 个百分点",
+                    c * 100.0,
+                    r * 100.0,
+                    den[i].unwrap_or_default(),
+                    num[i].unwrap_or_default(),
+                    e,
+                    params.tolerance_pp
+                ),
+            );
+        }
+    }
+
+    let df = sort(new_jobs_excess(base.clone(), params))?;
+    let (codes, years) = (strings(&df, "community_code")?, ints(&df, "year")?);
+    let (claimed, registry) = (ints(&df, "claimed_new_jobs")?, ints(&df, "new_jobs")?);
+    let (excess, allowed) = (floats(&df, "excess")?, floats(&df, "allowed")?);
+    for i in 0..df.height() {
+        let (Some(code), Some(year)) = (&codes[i], years[i]) else {
+            continue;
+        };
+        let (e, a) = (
+            excess[i].unwrap_or_default(),
+            allowed[i].unwrap_or_default(),
+        );
+        push(
+            code,
+            year,
+            None,
+            e,
+            a,
+            format!(
+                "申报新增就业 {} 人，就业登记中本社区当年开始就业的只有 {} 人，多报 {} 人，超过允许的 {} 人（登记数的 {:.0}% 且不少于 {} 人）",
+                claimed[i].unwrap_or_default(),
+                registry[i].unwrap_or_default(),
+                e,
+                trim(a),
+                params.new_jobs_tolerance_share * 100.0,
+                params.new_jobs_tolerance_persons
+            ),
+        );
+    }
+
+    let df = sort(zero_households_hidden(base))?;
+    let (codes, years) = (strings(&df, "community_code")?, ints(&df, "year")?);
+    let (claimed, open) = (
+        ints(&df, "claimed_zero_households")?,
+        ints(&df, "zero_households_open")?,
+    );
+    for i in 0..df.height() {
+        let (Some(code), Some(year)) = (&codes[i], years[i]) else {
+            continue;
+        };
+        let (c, o) = (claimed[i].unwrap_or_default(), open[i].unwrap_or_default());
+        push(
+            code,
+            year,
+            Some(Figure::ZeroHouseholds),
+            (o - c) as f64,
+            0.0,
+            format!(
+                "申报零就业家庭 {c} 户，登记数据显示截止日仍未消除的有 {o} 户，少报 {} 户",
+                o - c
+            ),
+        );
+    }
+    Ok(findings)
+}
+
+/// A whole number without its ".0", other numbers with one decimal.
+fn trim(x: f64) -> String {
+    if x.fract() == 0.0 {
+        format!("{x:.0}")
+    } else {
+        format!("{x:.1}")
+    }
+}

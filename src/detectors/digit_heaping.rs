@@ -1,0 +1,178 @@
+//! `digit_heaping` (low, county level): the last digits of a county's claimed
+//! counts are far from uniform, as when figures are rounded or made up
+//! rather than counted.
+//!
+//! The values are the claimed counts of the year's applications
+//! (`claimed_new_jobs`, `claimed_zero_households`) of at least `min_claimed`:
+//! small counts are mostly honest zeros and single digits, whose last digit
+//! is the whole number and far from uniform. With at least `min_values` such
+//! values in a county, a chi-square goodness-of-fit test of their last digits
+//! against ten equally likely digits (9 degrees of freedom) fires at
+//! p < `alpha`.
+
+use polars::prelude::*;
+
+use super::lookup::{ints, strings};
+use super::significance::{chi_square_critical, chi_square_uniform, format_p};
+use super::{Evidence, Finding, Inputs, Level, Severity};
+use crate::config::rules::DigitHeaping;
+use crate::contract::Table;
+use crate::error::Result;
+use crate::indicators::Period;
+
+pub const ID: &str = "digit_heaping";
+
+/// The claimed counts the test reads.
+pub const CLAIMED: [&str; 2] = ["claimed_new_jobs", "claimed_zero_households"];
+
+/// The year's claimed counts of at least `min_claimed`, one row per
+/// application and column: county, community_code, column, value, digit.
+fn claimed_values(
+    applications: LazyFrame,
+    communities: LazyFrame,
+    p: &Period,
+    params: &DigitHeaping,
+) -> LazyFrame {
+    let long = CLAIMED.map(|c| {
+        applications.clone().select([
+            col("community_code"),
+            col("year").cast(DataType::Int64),
+            lit(c).alias("column"),
+            col(c).cast(DataType::Int64).alias("value"),
+        ])
+    });
+    concat(long, UnionArgs::default())
+        .expect("the same columns in every part")
+        .filter(col("year").eq(lit(p.year as i64)))
+        .filter(col("value").gt_eq(lit(params.min_claimed)))
+        .join(
+            communities.select([col("community_code"), col("county")]),
+            [col("community_code")],
+            [col("community_code")],
+            JoinArgs::new(JoinType::Inner),
+        )
+        .with_column((col("value") % lit(10i64)).alias("digit"))
+        .sort(
+            ["county", "community_code", "column"],
+            SortMultipleOptions::default(),
+        )
+}
+
+/// Per county with at least `min_values` values: n and d0 … d9, the count of
+/// each last digit.
+fn digit_counts(values: LazyFrame, params: &DigitHeaping) -> LazyFrame {
+    let mut aggs = vec![len().cast(DataType::Int64).alias("n")];
+    aggs.extend((0..10i64).map(|d| {
+        col("digit")
+            .eq(lit(d))
+            .sum()
+            .cast(DataType::Int64)
+            .alias(format!("d{d}"))
+    }));
+    values
+        .group_by([col("county")])
+        .agg(aggs)
+        .filter(col("n").gt_eq(lit(params.min_values)))
+        .sort(["county"], SortMultipleOptions::default())
+}
+
+pub fn detect(inputs: &Inputs, params: &DigitHeaping) -> Result<Vec<Finding>> {
+    let Some(applications) = inputs.optional(Table::Applications) else {
+        return Ok(Vec::new());
+    };
+    let mut findings = Vec::new();
+    for p in inputs.periods() {
+        let values = claimed_values(
+            applications.clone(),
+            inputs.communities.clone().lazy(),
+            p,
+            params,
+        )
+        .collect()?;
+        let counts = digit_counts(values.clone().lazy(), params).collect()?;
+        let counties = strings(&counts, "county")?;
+        let n = ints(&counts, "n")?;
+        let digits: Vec<Vec<Option<i64>>> = (0..10)
+            .map(|d| ints(&counts, &format!("d{d}")))
+            .collect::<Result<_>>()?;
+        for i in 0..counts.height() {
+            let Some(county) = &counties[i] else { continue };
+            let mut observed = [0u64; 10];
+            for (d, o) in observed.iter_mut().enumerate() {
+                *o = digits[d][i].unwrap_or_default().max(0) as u64;
+            }
+            let (stat, p_value) = chi_square_uniform(&observed);
+            if p_value >= params.alpha {
+                continue;
+            }
+            let n = n[i].unwrap_or_default();
+            let expected = n as f64 / 10.0;
+            let heaped: Vec<i64> = (0..10i64)
+                .filter(|&d| observed[d as usize] as f64 > expected)
+                .collect();
+            let spread = (0..10)
+                .map(|d| format!("{d}:{}", observed[d]))
+                .collect::<Vec<_>>()
+                .join(" ");
+            let heaped_text = heaped
+                .iter()
+                .map(|d| d.to_string())
+                .collect::<Vec<_>>()
+                .join("、");
+            let rows = values
+                .clone()
+                .lazy()
+                .filter(col("county").eq(lit(county.as_str())))
+                .filter(
+                    heaped
+                        .iter()
+                        .fold(lit(false), |any, &d| any.or(col("digit").eq(lit(d)))),
+                )
+                .collect()?;
+            let (codes, columns, vals) = (
+                strings(&rows, "community_code")?,
+                strings(&rows, "column")?,
+                ints(&rows, "value")?,
+            );
+            let evidence = (0..rows.height())
+                .filter_map(|k| {
+                    let code = codes[k].as_deref()?;
+                    Some(
+                        Evidence::record_key(
+                            "applications",
+                            vec![
+                                ("community_code", code.into()),
+                                ("year", p.year.to_string().into()),
+                            ],
+                        )
+                        .with_note(format!(
+                            "{}={}",
+                            columns[k].as_deref().unwrap_or_default(),
+                            vals[k].unwrap_or_default()
+                        )),
+                    )
+                })
+                .collect();
+            findings.push(Finding {
+                detector: ID,
+                severity: Severity::Low,
+                level: Level::County,
+                community_code: None,
+                county: county.clone(),
+                year: p.year,
+                explanation: format!(
+                    "{} 年本区县申报材料中不小于 {} 的自报人数、户数共 {n} 个，末位数字分布（数字:个数）为 {spread}，集中在 {heaped_text}；与十个数字均匀分布的卡方检验 χ² = {stat:.1}（自由度 9），p = {} < {}；末位数字如此不均匀，可能是凑整或编造的数字，请核对所列申报",
+                    p.year,
+                    params.min_claimed,
+                    format_p(p_value),
+                    params.alpha,
+                ),
+                value: Some(stat),
+                threshold: Some(chi_square_critical(params.alpha)),
+                p_value: Some(p_value),
+                evidence,
+            });
+        }
+    }
+    Ok(findings)
+}

@@ -1,0 +1,315 @@
+//! `invalid_identity` (high): a person a community counts in an indicator
+//! whose identity does not hold up:
+//!
+//! - the identifier fails GB 11643 (`person_id_valid` false, marked at ingest);
+//! - a ledger row's `birth_date` differs from the birth date written in the
+//!   identifier (characters 7–14);
+//! - the ledger closed the person's stay as deceased (`left_reason` 死亡)
+//!   before an employment start the community counts;
+//! - the person was outside working age (the indicator rules' ages, by
+//!   gender, from the ledger's birth date) at such a start.
+//!
+//! "Counted in an indicator" means in the community's `labor_force`,
+//! `unemployed_in_period` (which holds `registered_unemployed` and
+//! `reemployed_in_period`), `hardship_persons` or `new_jobs` of the year. The
+//! counted employment starts are those behind `reemployed_in_period` and
+//! `hardship_employed` (`counted`) and the `new_jobs` records. One finding per
+//! community and year lists every such person or record.
+
+use polars::prelude::*;
+
+use super::counted::counted_starts;
+use super::lookup::{counties, dates, ints, strings};
+use super::{Evidence, Finding, Inputs, Level, PersonId, Severity};
+use crate::config::rules::{IndicatorRules, Toggle};
+use crate::contract::Table;
+use crate::error::Result;
+use crate::indicators::Period;
+use crate::indicators::hardship::hardship_persons;
+use crate::indicators::labor_force::{labor_force_persons, working_age_on};
+use crate::indicators::period::{age_on, within};
+use crate::indicators::unemployment::registrations_in_period;
+use crate::ingest::typing::PERSON_ID_VALID;
+
+pub const ID: &str = "invalid_identity";
+
+/// The ledger's reason for a stay closed by death.
+pub const DECEASED: &str = "死亡";
+
+/// What is wrong, in the order the explanation lists them.
+const KINDS: [(&str, &str); 4] = [
+    ("invalid_identifier", "身份号码校验不通过"),
+    ("birth_date_mismatch", "出生日期与身份号码不符"),
+    ("deceased_before_start", "死亡注销后才开始就业"),
+    ("outside_working_age", "就业开始时不在劳动年龄内"),
+];
+
+/// (community_code, person_id) of everyone the community counts in an
+/// indicator of P.
+fn counted_in_any(inputs: &Inputs, p: &Period) -> Result<LazyFrame> {
+    let pick = |lf: LazyFrame| lf.select([col("community_code"), col("person_id")]);
+    let rules = inputs.indicator_rules;
+    Ok(concat(
+        [
+            pick(labor_force_persons(inputs.table(Table::Persons)?, p, rules)),
+            pick(registrations_in_period(
+                inputs.table(Table::Unemployment)?,
+                p,
+            )),
+            pick(hardship_persons(inputs.table(Table::Hardship)?, p)),
+            pick(
+                inputs
+                    .table(Table::Employment)?
+                    .filter(within("started_on", p)),
+            ),
+        ],
+        UnionArgs::default(),
+    )?
+    .unique(None, UniqueKeepStrategy::Any))
+}
+
+/// (community_code, person_id, record_id, started_on) of the counted starts
+/// and the `new_jobs` records of P.
+fn counted_employment(inputs: &Inputs, p: &Period) -> Result<LazyFrame> {
+    let cols4 = || {
+        [
+            col("community_code"),
+            col("person_id"),
+            col("record_id"),
+            col("started_on"),
+        ]
+    };
+    Ok(concat(
+        [
+            counted_starts(inputs, p)?.select(cols4()),
+            inputs
+                .table(Table::Employment)?
+                .filter(within("started_on", p))
+                .select(cols4()),
+        ],
+        UnionArgs::default(),
+    )?
+    .unique(None, UniqueKeepStrategy::Any))
+}
+
+/// The identifiers' GB 11643 marks, one row per identifier.
+fn validity(inputs: &Inputs) -> Result<LazyFrame> {
+    let mut parts = Vec::new();
+    for t in [
+        Table::Persons,
+        Table::Unemployment,
+        Table::Employment,
+        Table::Hardship,
+    ] {
+        parts.push(
+            inputs
+                .table(t)?
+                .select([col("person_id"), col(PERSON_ID_VALID)]),
+        );
+    }
+    Ok(concat(parts, UnionArgs::default())?.unique(None, UniqueKeepStrategy::Any))
+}
+
+/// The birth date written in characters 7–14 of the identifier; null when
+/// they are not a date.
+fn identifier_birth_date() -> Expr {
+    col("person_id")
+        .str()
+        .slice(lit(6i64), lit(8u64))
+        .str()
+        .to_date(StrptimeOptions {
+            format: Some("%Y%m%d".into()),
+            strict: false,
+            exact: true,
+            cache: false,
+        })
+}
+
+/// One row per problem: community_code, person_id, kind, and where it is
+/// about an employment start: record_id, started_on, died_on, age.
+fn problems(inputs: &Inputs, p: &Period, rules: &IndicatorRules) -> Result<LazyFrame> {
+    let persons = inputs.table(Table::Persons)?;
+    let counted = counted_in_any(inputs, p)?;
+    let none_str = || lit(NULL).cast(DataType::String);
+    let none_date = || lit(NULL).cast(DataType::Date);
+    let none_int = || lit(NULL).cast(DataType::Int32);
+    let shape = |lf: LazyFrame, kind: &str| {
+        lf.select([
+            col("community_code"),
+            col("person_id"),
+            lit(kind).alias("kind"),
+            col("record_id"),
+            col("started_on"),
+            col("died_on"),
+            col("age"),
+        ])
+    };
+    let no_start = |lf: LazyFrame| {
+        lf.with_columns([
+            none_str().alias("record_id"),
+            none_date().alias("started_on"),
+            none_date().alias("died_on"),
+            none_int().alias("age"),
+        ])
+    };
+
+    let invalid = counted
+        .clone()
+        .join(
+            validity(inputs)?,
+            [col("person_id")],
+            [col("person_id")],
+            JoinArgs::new(JoinType::Inner),
+        )
+        .filter(col(PERSON_ID_VALID).not())
+        .select([col("community_code"), col("person_id")])
+        .unique(None, UniqueKeepStrategy::Any);
+
+    let mismatched_ids = persons
+        .clone()
+        .with_column(identifier_birth_date().alias("id_birth_date"))
+        .filter(
+            col("id_birth_date")
+                .is_not_null()
+                .and(col("birth_date").neq(col("id_birth_date"))),
+        )
+        .select([col("person_id")])
+        .unique(None, UniqueKeepStrategy::Any);
+    let mismatched = counted.semi_join(mismatched_ids, col("person_id"), col("person_id"));
+
+    let starts = counted_employment(inputs, p)?;
+    let deaths = persons
+        .clone()
+        .filter(
+            col("left_reason")
+                .eq(lit(DECEASED))
+                .and(col("left_on").is_not_null()),
+        )
+        .group_by([col("person_id")])
+        .agg([col("left_on").min().alias("died_on")]);
+    let deceased = starts
+        .clone()
+        .join(
+            deaths,
+            [col("person_id")],
+            [col("person_id")],
+            JoinArgs::new(JoinType::Inner),
+        )
+        .filter(col("died_on").lt(col("started_on")))
+        .with_column(none_int().alias("age"));
+
+    // Birth date and gender from the person's earliest ledger row.
+    let ledger = persons
+        .sort(["person_id", "entered_on"], SortMultipleOptions::default())
+        .unique_stable(Some(cols(["person_id"])), UniqueKeepStrategy::First)
+        .select([col("person_id"), col("birth_date"), col("gender")]);
+    let age = age_on(col("started_on"));
+    let outside = starts
+        .join(
+            ledger,
+            [col("person_id")],
+            [col("person_id")],
+            JoinArgs::new(JoinType::Inner),
+        )
+        .filter(working_age_on(age.clone(), rules).not())
+        .with_columns([age.alias("age"), none_date().alias("died_on")]);
+
+    Ok(concat(
+        [
+            shape(no_start(invalid), KINDS[0].0),
+            shape(no_start(mismatched), KINDS[1].0),
+            shape(deceased, KINDS[2].0),
+            shape(outside, KINDS[3].0),
+        ],
+        UnionArgs::default(),
+    )?
+    .sort(
+        [
+            "community_code",
+            "kind",
+            "started_on",
+            "record_id",
+            "person_id",
+        ],
+        SortMultipleOptions::default().with_nulls_last(true),
+    ))
+}
+
+pub fn detect(inputs: &Inputs, _params: &Toggle) -> Result<Vec<Finding>> {
+    let county = counties(inputs.communities)?;
+    let mut findings = Vec::new();
+    for p in inputs.periods() {
+        let df = problems(inputs, p, inputs.indicator_rules)?.collect()?;
+        let codes = strings(&df, "community_code")?;
+        let persons = strings(&df, "person_id")?;
+        let kinds = strings(&df, "kind")?;
+        let records = strings(&df, "record_id")?;
+        let started = dates(&df, "started_on")?;
+        let died = dates(&df, "died_on")?;
+        let ages = ints(&df, "age")?;
+        let mut i = 0;
+        // Rows come sorted by community: each run of equal codes becomes one
+        // finding (text and evidence), which an expression cannot build.
+        while i < df.height() {
+            let code = codes[i].clone().unwrap_or_default();
+            let mut evidence = Vec::new();
+            let mut per_kind = [0usize; 4];
+            let mut who = std::collections::BTreeSet::new();
+            let mut j = i;
+            while j < df.height() && codes[j].as_deref() == Some(code.as_str()) {
+                let person = persons[j].clone().unwrap_or_default();
+                let kind = kinds[j].as_deref().unwrap_or_default();
+                let k = KINDS.iter().position(|(id, _)| *id == kind).unwrap_or(0);
+                per_kind[k] += 1;
+                who.insert(person.clone());
+                let record = records[j].clone().unwrap_or_default();
+                let start = started[j].map(|d| d.to_string()).unwrap_or_default();
+                evidence.push(match k {
+                    0 => Evidence::Person {
+                        id: PersonId::new(person),
+                        note: Some("身份号码不符合 GB 11643 校验规则".into()),
+                    },
+                    1 => Evidence::Person {
+                        id: PersonId::new(person),
+                        note: Some("台账出生日期与身份号码中的出生日期不一致".into()),
+                    },
+                    2 => Evidence::record("employment", "record_id", record).with_note(format!(
+                        "该人员已于 {} 死亡注销，此就业却于 {start} 开始",
+                        died[j].map(|d| d.to_string()).unwrap_or_default()
+                    )),
+                    _ => Evidence::record("employment", "record_id", record).with_note(format!(
+                        "就业开始（{start}）时 {} 岁，不在劳动年龄内",
+                        ages[j].unwrap_or_default()
+                    )),
+                });
+                j += 1;
+            }
+            let parts: Vec<String> = KINDS
+                .iter()
+                .zip(per_kind)
+                .filter(|(_, n)| *n > 0)
+                .map(|((_, text), n)| format!("{text} {n} 条"))
+                .collect();
+            findings.push(Finding {
+                detector: ID,
+                severity: Severity::High,
+                level: Level::Community,
+                community_code: Some(code.clone()),
+                county: county.get(&code).cloned().unwrap_or_default(),
+                year: p.year,
+                explanation: format!(
+                    "{} 年计入指标的人员中有 {} 人身份存疑：{}",
+                    p.year,
+                    who.len(),
+                    parts.join("，")
+                ),
+                value: Some(who.len() as f64),
+                threshold: Some(0.0),
+                p_value: None,
+                evidence,
+            });
+            i = j;
+        }
+    }
+    Ok(findings)
+}

@@ -1,0 +1,160 @@
+//! `reemployment_without_record` (medium): registrations closed as employed
+//! (`end_reason` 就业) with no employment record to show for it. A
+//! registration of the community ended with reason 就业 in P is matched by an
+//! employment record of the same person (any community) whose `started_on`
+//! lies within `match_days` of `ended_on`, either side. The community fires
+//! when at least `min_count` of them, and at least `min_share` of all of
+//! them, are unmatched.
+
+use polars::prelude::*;
+
+use super::lookup::{counties, floats, ints, string_lists, strings};
+use super::{Evidence, Finding, Inputs, Level, Severity};
+use crate::config::rules::ReemploymentWithoutRecord;
+use crate::contract::Table;
+use crate::error::Result;
+use crate::indicators::Period;
+use crate::indicators::period::{days_between, within};
+
+pub const ID: &str = "reemployment_without_record";
+
+/// The reason that closes a registration as employed.
+pub const EMPLOYED: &str = "就业";
+
+/// Registrations of P closed as employed, each marked `matched`.
+fn closed_as_employed(
+    unemployment: LazyFrame,
+    employment: LazyFrame,
+    p: &Period,
+    match_days: i64,
+) -> LazyFrame {
+    let closed = unemployment
+        .filter(
+            col("end_reason")
+                .eq(lit(EMPLOYED))
+                .and(col("ended_on").is_not_null())
+                .and(within("ended_on", p)),
+        )
+        .select([
+            col("registration_id"),
+            col("person_id"),
+            col("community_code"),
+            col("ended_on"),
+        ]);
+    let gap = days_between(col("ended_on"), col("started_on")).abs();
+    let matched = closed
+        .clone()
+        .join(
+            employment.select([col("person_id"), col("started_on")]),
+            [col("person_id")],
+            [col("person_id")],
+            JoinArgs::new(JoinType::Inner),
+        )
+        .filter(gap.lt_eq(lit(match_days as i32)))
+        .select([col("registration_id")])
+        .unique(None, UniqueKeepStrategy::Any)
+        .with_column(lit(true).alias("matched"));
+    closed
+        .join(
+            matched,
+            [col("registration_id")],
+            [col("registration_id")],
+            JoinArgs::new(JoinType::Left),
+        )
+        .with_column(col("matched").fill_null(lit(false)))
+}
+
+/// Per community: `closed` registrations, `unmatched` ones and their ids,
+/// `unmatched_share`; only communities reaching both thresholds.
+fn firing(closed: LazyFrame, params: &ReemploymentWithoutRecord) -> LazyFrame {
+    closed
+        .group_by([col("community_code")])
+        .agg([
+            len().cast(DataType::Int64).alias("closed"),
+            col("matched")
+                .not()
+                .sum()
+                .cast(DataType::Int64)
+                .alias("unmatched"),
+            col("registration_id")
+                .filter(col("matched").not())
+                .sort(SortOptions::default())
+                .alias("unmatched_ids"),
+            col("ended_on")
+                .cast(DataType::String)
+                .filter(col("matched").not())
+                .sort_by(
+                    [col("registration_id").filter(col("matched").not())],
+                    SortMultipleOptions::default(),
+                )
+                .alias("unmatched_ended_on"),
+        ])
+        .with_column(
+            (col("unmatched").cast(DataType::Float64) / col("closed").cast(DataType::Float64))
+                .alias("unmatched_share"),
+        )
+        .filter(
+            col("unmatched")
+                .gt_eq(lit(params.min_count))
+                .and(col("unmatched_share").gt_eq(lit(params.min_share))),
+        )
+        .sort(["community_code"], SortMultipleOptions::default())
+}
+
+pub fn detect(inputs: &Inputs, params: &ReemploymentWithoutRecord) -> Result<Vec<Finding>> {
+    let county = counties(inputs.communities)?;
+    let mut findings = Vec::new();
+    for p in inputs.periods() {
+        let closed = closed_as_employed(
+            inputs.table(Table::Unemployment)?,
+            inputs.table(Table::Employment)?,
+            p,
+            params.match_days,
+        );
+        let df = firing(closed, params).collect()?;
+        let codes = strings(&df, "community_code")?;
+        let (total, unmatched) = (ints(&df, "closed")?, ints(&df, "unmatched")?);
+        let share = floats(&df, "unmatched_share")?;
+        let ids = string_lists(&df, "unmatched_ids")?;
+        let ended = string_lists(&df, "unmatched_ended_on")?;
+        // Rows selected above become findings (text and evidence): Rust, not an expression.
+        for i in 0..df.height() {
+            let Some(code) = &codes[i] else { continue };
+            let share = share[i].unwrap_or_default();
+            findings.push(Finding {
+                detector: ID,
+                severity: Severity::Medium,
+                level: Level::Community,
+                community_code: Some(code.clone()),
+                county: county.get(code).cloned().unwrap_or_default(),
+                year: p.year,
+                explanation: format!(
+                    "{} 年以“就业”原因注销的 {} 条失业登记中，有 {} 条（{:.0}%）在注销日前后 {} 天内找不到该人员的就业登记（界限：至少 {} 条且占 {:.0}%）",
+                    p.year,
+                    total[i].unwrap_or_default(),
+                    unmatched[i].unwrap_or_default(),
+                    share * 100.0,
+                    params.match_days,
+                    params.min_count,
+                    params.min_share * 100.0
+                ),
+                value: Some(share),
+                threshold: Some(params.min_share),
+                p_value: None,
+                evidence: ids[i]
+                    .iter()
+                    .zip(&ended[i])
+                    .map(|(r, e)| {
+                        Evidence::record("unemployment", "registration_id", r.as_str()).with_note(
+                            format!(
+                                "{e} 以就业注销，前后 {} 天内无该人员的就业登记",
+                                params.match_days
+                            ),
+                        )
+                    })
+                    .collect(),
+            });
+        }
+    }
+    Ok(findings)
+}

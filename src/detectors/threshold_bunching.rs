@@ -1,0 +1,362 @@
+//! `threshold_bunching` (medium): rates piled up just above a re-inspection
+//! threshold t.
+//!
+//! The thresholds are those of the re-inspection rules that a rate must reach
+//! and whose numerator counts persons: `reemployment_rate` ≥
+//! `min_reemployment_rate`, `hardship_employment_rate` ≥
+//! `min_hardship_employment_rate`, `assistance_coverage` ≥
+//! `min_assistance_coverage`. (The registered unemployment rate must stay
+//! below its threshold and honest communities sit well below it, so a band
+//! test there would measure the economy, not the books.)
+//!
+//! County level: of the county's communities with the rate in
+//! [t − h, t + h), h = `bandwidth`, those in [t, t + h) outnumber those in
+//! [t − h, t) beyond chance: with at least `min_count` communities in the two
+//! bands, the exact one-sided binomial test against an even split gives
+//! p < `alpha`. Honest rates near t fall on either side alike; rates nudged
+//! over the line leave the band below it empty.
+//!
+//! Community level (`marginal_pass`): a community under re-inspection in the
+//! year passes t, but would fail with `margin_persons` of the persons counted
+//! in the rate's numerator removed. "Passes" is the verdict's word, so only
+//! communities under re-inspection (provincial in that year or before) are
+//! checked, and only where the denominator is large enough for any passing
+//! rate to carry a margin (see `could_pass_with_margin`): with six hardship
+//! persons, even 6 of 6 employed is two persons from failing 0.90.
+
+use polars::prelude::*;
+
+use super::counted::{hardship_counts, reemployment_counts};
+use super::lookup::{counties, floats, ints, string_lists, strings};
+use super::significance::{binomial_upper_tail, format_p};
+use super::{Evidence, Finding, Inputs, Level, Severity};
+use crate::config::rules::{ReinspectionRules, ThresholdBunching};
+use crate::contract::Table;
+use crate::error::Result;
+use crate::indicators::Period;
+
+pub const ID: &str = "threshold_bunching";
+
+/// Rates are fractions of whole numbers; band edges like t + h are computed in
+/// floating point. A rate this close to an edge counts as on it.
+const EDGE: f64 = 1e-9;
+
+/// A rule the test looks at: the rate, its numerator and denominator, the
+/// threshold, and the rate's name as the panel reads it.
+#[derive(Debug, Clone, Copy)]
+pub struct Rule {
+    pub rate: &'static str,
+    pub numerator: &'static str,
+    pub denominator: &'static str,
+    pub threshold: f64,
+    pub name: &'static str,
+}
+
+/// The re-inspection rules with a threshold a rate must reach.
+pub fn rules(r: &ReinspectionRules) -> [Rule; 3] {
+    [
+        Rule {
+            rate: "reemployment_rate",
+            numerator: "reemployed_in_period",
+            denominator: "unemployed_in_period",
+            threshold: r.min_reemployment_rate,
+            name: "登记失业人员就业率",
+        },
+        Rule {
+            rate: "hardship_employment_rate",
+            numerator: "hardship_employed",
+            denominator: "hardship_persons",
+            threshold: r.min_hardship_employment_rate,
+            name: "就业困难人员就业率",
+        },
+        Rule {
+            rate: "assistance_coverage",
+            numerator: "assisted",
+            denominator: "assistance_targets",
+            threshold: r.min_assistance_coverage,
+            name: "就业援助覆盖率",
+        },
+    ]
+}
+
+fn pct(x: f64) -> String {
+    format!("{:.1}%", x * 100.0)
+}
+
+/// Per county: `above` (rate in [t, t + h)), `below` (rate in [t − h, t)) and
+/// the communities above, for the year's indicator rows.
+pub fn bands(year_rows: LazyFrame, rule: &Rule, h: f64) -> LazyFrame {
+    let t = rule.threshold;
+    let rate = col(rule.rate);
+    let above = rate
+        .clone()
+        .gt_eq(lit(t - EDGE))
+        .and(rate.clone().lt(lit(t + h - EDGE)));
+    let below = rate
+        .clone()
+        .gt_eq(lit(t - h - EDGE))
+        .and(rate.lt(lit(t - EDGE)));
+    year_rows
+        .with_columns([above.alias("is_above"), below.alias("is_below")])
+        .group_by([col("county")])
+        .agg([
+            col("is_above").sum().cast(DataType::Int64).alias("above"),
+            col("is_below").sum().cast(DataType::Int64).alias("below"),
+            col("community_code")
+                .filter(col("is_above"))
+                .sort(SortOptions::default())
+                .alias("above_codes"),
+            col(rule.rate)
+                .filter(col("is_above"))
+                .sort_by(
+                    [col("community_code").filter(col("is_above"))],
+                    SortMultipleOptions::default(),
+                )
+                .alias("above_rates"),
+        ])
+        .sort(["county"], SortMultipleOptions::default())
+}
+
+fn county_findings(
+    year_rows: &DataFrame,
+    p: &Period,
+    rule: &Rule,
+    params: &ThresholdBunching,
+) -> Result<Vec<Finding>> {
+    let h = params.bandwidth;
+    let t = rule.threshold;
+    let df = bands(year_rows.clone().lazy(), rule, h).collect()?;
+    let county = strings(&df, "county")?;
+    let (above, below) = (ints(&df, "above")?, ints(&df, "below")?);
+    let codes = string_lists(&df, "above_codes")?;
+    let rates_col = df
+        .column("above_rates")?
+        .cast(&DataType::List(Box::new(DataType::Float64)))?;
+    let lists = rates_col.list()?;
+    let mut rates: Vec<Vec<f64>> = Vec::with_capacity(lists.len());
+    for i in 0..lists.len() {
+        rates.push(match lists.get_as_series(i) {
+            Some(inner) => inner.f64()?.into_no_null_iter().collect(),
+            None => Vec::new(),
+        });
+    }
+    let mut out = Vec::new();
+    for i in 0..df.height() {
+        let Some(c) = &county[i] else { continue };
+        let (a, b) = (above[i].unwrap_or_default(), below[i].unwrap_or_default());
+        let n = a + b;
+        if n < params.min_count || n == 0 {
+            continue;
+        }
+        let p_value = binomial_upper_tail(a as u64, n as u64, 0.5);
+        if p_value >= params.alpha {
+            continue;
+        }
+        out.push(Finding {
+            detector: ID,
+            severity: Severity::Medium,
+            level: Level::County,
+            community_code: None,
+            county: c.clone(),
+            year: p.year,
+            explanation: format!(
+                "{} 年本区县有 {a} 个社区的{}刚好达到达标线 {}（落在 [{}, {})），而刚好低于达标线（[{}, {})）的只有 {b} 个；若达标线两侧同样可能，出现这种差距的概率 p = {}（精确二项检验）< {}，疑似把指标凑到达标线以上",
+                p.year,
+                rule.name,
+                pct(t),
+                pct(t),
+                pct(t + h),
+                pct(t - h),
+                pct(t),
+                format_p(p_value),
+                params.alpha,
+            ),
+            value: Some(a as f64 / n as f64),
+            threshold: Some(0.5),
+            p_value: Some(p_value),
+            evidence: codes[i]
+                .iter()
+                .zip(rates[i].iter())
+                .map(|(code, r)| {
+                    Evidence::record_key(
+                        "indicators",
+                        vec![
+                            ("community_code", code.as_str().into()),
+                            ("year", p.year.to_string().into()),
+                        ],
+                    )
+                    .with_note(format!("{}={r:.4}", rule.rate))
+                })
+                .collect(),
+        });
+    }
+    Ok(out)
+}
+
+/// The denominator is large enough that a community could pass with a margin
+/// at all: even with every person counted, (n − margin) / n ≥ t. Below that
+/// (n < margin / (1 − t): 7 for 0.70, 20 for 0.90, 40 for 0.95 with a margin
+/// of 2) every passing community is "marginal" by arithmetic alone, and the
+/// finding would say nothing about its records.
+fn could_pass_with_margin(denominator: &str, t: f64, margin: i64) -> Expr {
+    ((col(denominator) - lit(margin)).cast(DataType::Float64)
+        / col(denominator).cast(DataType::Float64))
+    .gt_eq(lit(t - EDGE))
+}
+
+/// Communities under re-inspection that pass the rule but would fail with
+/// `margin_persons` counted persons fewer: community_code, numerator,
+/// denominator, rate, rate_without.
+pub fn marginal(year_rows: LazyFrame, rule: &Rule, margin: i64) -> LazyFrame {
+    let t = rule.threshold;
+    let without = when(col(rule.numerator).gt(lit(margin)))
+        .then(col(rule.numerator) - lit(margin))
+        .otherwise(lit(0i64))
+        .cast(DataType::Float64)
+        / col(rule.denominator).cast(DataType::Float64);
+    year_rows
+        .filter(
+            col("provincial_year")
+                .is_not_null()
+                .and(col("provincial_year").lt_eq(col("year"))),
+        )
+        .filter(col(rule.denominator).gt(lit(0i64)))
+        .filter(could_pass_with_margin(rule.denominator, t, margin))
+        .with_column(without.alias("rate_without"))
+        .filter(
+            col(rule.rate)
+                .gt_eq(lit(t - EDGE))
+                .and(col("rate_without").lt(lit(t - EDGE))),
+        )
+        .select([
+            col("community_code"),
+            col(rule.numerator).cast(DataType::Int64).alias("numerator"),
+            col(rule.denominator)
+                .cast(DataType::Int64)
+                .alias("denominator"),
+            col(rule.rate).alias("rate"),
+            col("rate_without"),
+        ])
+        .sort(["community_code"], SortMultipleOptions::default())
+}
+
+/// The employment records behind each community's counted persons of a rule
+/// (re-employment and hardship employment), by community.
+fn counted_records(inputs: &Inputs, p: &Period, rule: &Rule) -> Result<Option<DataFrame>> {
+    let Some(employment) = inputs.optional(Table::Employment) else {
+        return Ok(None);
+    };
+    let counted = match rule.numerator {
+        "reemployed_in_period" => {
+            reemployment_counts(inputs.table(Table::Unemployment)?, employment, p)
+        }
+        "hardship_employed" => hardship_counts(inputs.table(Table::Hardship)?, employment, p),
+        _ => return Ok(None),
+    };
+    Ok(Some(
+        counted
+            .group_by([col("community_code")])
+            .agg([col("record_id")
+                .sort(SortOptions::default())
+                .alias("records")])
+            .collect()?,
+    ))
+}
+
+fn marginal_findings(
+    inputs: &Inputs,
+    year_rows: &DataFrame,
+    p: &Period,
+    rule: &Rule,
+    params: &ThresholdBunching,
+) -> Result<Vec<Finding>> {
+    let county = counties(inputs.communities)?;
+    let m = params.margin_persons;
+    let df = marginal(year_rows.clone().lazy(), rule, m).collect()?;
+    if df.height() == 0 {
+        return Ok(Vec::new());
+    }
+    let records: std::collections::HashMap<String, Vec<String>> =
+        match counted_records(inputs, p, rule)? {
+            Some(r) => strings(&r, "community_code")?
+                .into_iter()
+                .zip(string_lists(&r, "records")?)
+                .filter_map(|(c, l)| Some((c?, l)))
+                .collect(),
+            None => Default::default(),
+        };
+    let codes = strings(&df, "community_code")?;
+    let (num, den) = (ints(&df, "numerator")?, ints(&df, "denominator")?);
+    let (rate, without) = (floats(&df, "rate")?, floats(&df, "rate_without")?);
+    let mut out = Vec::new();
+    for i in 0..df.height() {
+        let Some(code) = &codes[i] else { continue };
+        let (k, n) = (num[i].unwrap_or_default(), den[i].unwrap_or_default());
+        let (r, w) = (rate[i].unwrap_or_default(), without[i].unwrap_or_default());
+        let mut evidence = vec![
+            Evidence::record_key(
+                "indicators",
+                vec![
+                    ("community_code", code.as_str().into()),
+                    ("year", p.year.to_string().into()),
+                ],
+            )
+            .with_note(format!("{}={k}/{n}", rule.rate)),
+        ];
+        if let Some(recs) = records.get(code) {
+            evidence.extend(
+                recs.iter()
+                    .map(|r| Evidence::record("employment", "record_id", r.as_str())),
+            );
+        }
+        out.push(Finding {
+            detector: ID,
+            severity: Severity::Medium,
+            level: Level::Community,
+            community_code: Some(code.clone()),
+            county: county.get(code).cloned().unwrap_or_default(),
+            year: p.year,
+            explanation: format!(
+                "边缘达标：{} 年{}为 {k}/{n} = {}，达到达标线 {}；但只要其中 {m} 人不成立，就降为 {}，不再达标，应逐人核实计入的人员",
+                p.year,
+                rule.name,
+                pct(r),
+                pct(rule.threshold),
+                pct(w),
+            ),
+            value: Some(r),
+            threshold: Some(rule.threshold),
+            p_value: None,
+            evidence,
+        });
+    }
+    Ok(out)
+}
+
+pub fn detect(inputs: &Inputs, params: &ThresholdBunching) -> Result<Vec<Finding>> {
+    let communities = inputs.communities.clone().lazy().select([
+        col("community_code"),
+        col("provincial_year").cast(DataType::Int64),
+    ]);
+    let mut findings = Vec::new();
+    for p in inputs.periods() {
+        let year_rows = inputs
+            .indicators
+            .frame
+            .clone()
+            .lazy()
+            .filter(col("year").eq(lit(p.year as i64)))
+            .join(
+                communities.clone(),
+                [col("community_code")],
+                [col("community_code")],
+                JoinArgs::new(JoinType::Left),
+            )
+            .collect()?;
+        for rule in rules(inputs.reinspection) {
+            findings.extend(county_findings(&year_rows, p, &rule, params)?);
+            findings.extend(marginal_findings(inputs, &year_rows, p, &rule, params)?);
+        }
+    }
+    Ok(findings)
+}

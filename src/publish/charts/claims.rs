@@ -1,0 +1,112 @@
+//! Claimed versus registry rates: each application's self-reported rate
+//! (vertical) against the rate the registry gives (horizontal). Honest
+//! claims sit on the diagonal; points above the dashed tolerance line claim
+//! more than the registry shows.
+
+use plotters::prelude::*;
+
+use super::Chart;
+use super::style::{self, BAR, MARK, SECOND, failed};
+use crate::error::Result;
+use crate::publish::review::Review;
+
+pub fn claimed_vs_registry(review: &Review, tolerance_pp: f64) -> Result<Chart> {
+    let title = format!("申报自报比率与台账比率对比({}年度)", review.year);
+    let tolerance = tolerance_pp / 100.0;
+    let caption = format!(
+        "每个点是一份申报:横轴为台账计算的比率,纵轴为社区自报的比率。蓝点为登记失业人员就业率,橙点为就业困难人员就业率;实线为两者相等,虚线为高出 {tolerance_pp} 个百分点的容差线,线以上的点自报偏高。"
+    );
+    let Some(claims) = &review.claims else {
+        return Ok(Chart {
+            name: "claimed_vs_registry".into(),
+            svg: style::empty(&title, "本次数据没有申报表(applications),无法对比。")?,
+            title,
+            caption,
+        });
+    };
+    let pairs = |claimed: fn(&crate::publish::review::Claim) -> Option<f64>,
+                 registry: fn(&crate::publish::review::Claim) -> Option<f64>| {
+        claims
+            .iter()
+            .filter_map(|c| Some((registry(c)?, claimed(c)?)))
+            .collect::<Vec<(f64, f64)>>()
+    };
+    let reemployment = pairs(
+        |c| c.claimed_reemployment_rate,
+        |c| c.registry_reemployment_rate,
+    );
+    let hardship = pairs(
+        |c| c.claimed_hardship_employment_rate,
+        |c| c.registry_hardship_employment_rate,
+    );
+    let svg = if reemployment.is_empty() && hardship.is_empty() {
+        style::empty(&title, "本年度没有可对比的自报比率。")?
+    } else {
+        style::svg(|root| {
+            let mut chart = ChartBuilder::on(&root)
+                .caption(&title, style::title())
+                .margin(12)
+                .x_label_area_size(48)
+                .y_label_area_size(56)
+                .build_cartesian_2d(0f64..1.0f64, 0f64..1.05f64)
+                .map_err(failed)?;
+            chart
+                .configure_mesh()
+                .x_desc("台账计算的比率(%)")
+                .y_desc("社区自报的比率(%)")
+                .x_label_formatter(&style::percent)
+                .y_label_formatter(&style::percent)
+                .label_style(style::label())
+                .axis_desc_style(style::axis())
+                .draw()
+                .map_err(failed)?;
+            chart
+                .draw_series(LineSeries::new(
+                    [(0.0, 0.0), (1.0, 1.0)],
+                    BLACK.stroke_width(1),
+                ))
+                .map_err(failed)?;
+            chart
+                .draw_series(DashedLineSeries::new(
+                    [(0.0, tolerance), (1.0 - tolerance, 1.0)],
+                    6,
+                    4,
+                    MARK.stroke_width(1),
+                ))
+                .map_err(failed)?;
+            chart
+                .draw_series(
+                    reemployment
+                        .iter()
+                        .map(|p| Circle::new(*p, 4, BAR.filled())),
+                )
+                .map_err(failed)?
+                .label("登记失业人员就业率")
+                .legend(|(x, y)| Circle::new((x, y), 4, BAR.filled()));
+            chart
+                .draw_series(
+                    hardship
+                        .iter()
+                        .map(|p| TriangleMarker::new(*p, 5, SECOND.filled())),
+                )
+                .map_err(failed)?
+                .label("就业困难人员就业率")
+                .legend(|(x, y)| TriangleMarker::new((x, y), 5, SECOND.filled()));
+            chart
+                .configure_series_labels()
+                .position(SeriesLabelPosition::LowerRight)
+                .label_font(style::label())
+                .background_style(WHITE.mix(0.9))
+                .border_style(BLACK)
+                .draw()
+                .map_err(failed)?;
+            Ok(())
+        })?
+    };
+    Ok(Chart {
+        name: "claimed_vs_registry".into(),
+        title,
+        caption,
+        svg,
+    })
+}

@@ -1,0 +1,136 @@
+//! Risk scores: the communities with the highest risk score (points per
+//! community-level finding by severity), longest bar first.
+
+use plotters::prelude::*;
+
+use super::Chart;
+use super::style::{self, MARK, failed};
+use crate::config::rules::RiskRules;
+use crate::error::Result;
+use crate::publish::review::{Community, Review};
+
+/// How many communities the chart shows at most; the report's tables list
+/// every one.
+const SHOWN: usize = 20;
+
+/// Communities with a risk score above 0, highest first, then by code.
+pub fn ranked(review: &Review) -> Vec<&Community> {
+    let mut risky: Vec<&Community> = review
+        .communities
+        .iter()
+        .filter(|c| c.risk_score > 0)
+        .collect();
+    risky.sort_by(|a, b| b.risk_score.cmp(&a.risk_score).then(a.code.cmp(&b.code)));
+    risky
+}
+
+pub fn risk_scores(review: &Review, rules: &RiskRules) -> Result<Chart> {
+    let risky = ranked(review);
+    let title = format!("风险分最高的社区({}年度)", review.year);
+    let caption = format!(
+        "风险分 = 每条社区级高风险发现 {} 分、中风险 {} 分、低风险 {} 分,封顶 {} 分。图中列出风险分大于 0 的前 {SHOWN} 个社区,共 {} 个社区风险分大于 0。",
+        rules.high,
+        rules.medium,
+        rules.low,
+        rules.cap,
+        risky.len()
+    );
+    let shown: Vec<&Community> = risky.into_iter().take(SHOWN).collect();
+    let svg = if shown.is_empty() {
+        style::empty(&title, "本年度没有社区级疑点发现:所有社区的风险分为 0。")?
+    } else {
+        let names: Vec<String> = shown
+            .iter()
+            .map(|c| format!("{}({})", c.name, c.county))
+            .collect();
+        let xmax = shown[0].risk_score as f64 * 1.1 + 1.0;
+        let n = shown.len() as i32;
+        style::svg(|root| {
+            let mut chart = ChartBuilder::on(&root)
+                .caption(&title, style::title())
+                .margin(12)
+                .x_label_area_size(44)
+                .y_label_area_size(230)
+                .build_cartesian_2d(0f64..xmax, (0..n).into_segmented())
+                .map_err(failed)?;
+            // The highest score at the top: row i is drawn at n - 1 - i.
+            let label = |v: &SegmentValue<i32>| match v {
+                SegmentValue::CenterOf(i) => names
+                    .get((n - 1 - *i) as usize)
+                    .cloned()
+                    .unwrap_or_default(),
+                _ => String::new(),
+            };
+            chart
+                .configure_mesh()
+                .disable_y_mesh()
+                .y_labels(names.len())
+                .x_desc("风险分(分)")
+                .y_desc("社区(区县)")
+                .y_label_formatter(&label)
+                .x_label_formatter(&|v| format!("{v:.0}"))
+                .label_style(style::label())
+                .axis_desc_style(style::axis())
+                .draw()
+                .map_err(failed)?;
+            chart
+                .draw_series(shown.iter().enumerate().map(|(i, c)| {
+                    let row = n - 1 - i as i32;
+                    let mut bar = Rectangle::new(
+                        [
+                            (0.0, SegmentValue::Exact(row)),
+                            (c.risk_score as f64, SegmentValue::Exact(row + 1)),
+                        ],
+                        MARK.mix(0.75).filled(),
+                    );
+                    bar.set_margin(2, 2, 0, 0);
+                    bar
+                }))
+                .map_err(failed)?;
+            Ok(())
+        })?
+    };
+    Ok(Chart {
+        name: "risk_scores".into(),
+        title,
+        caption,
+        svg,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Rules;
+
+    #[test]
+    fn names_are_drawn_as_escaped_text_highest_risk_first() {
+        let c = |code: &str, name: &str, risk: i64| Community {
+            code: code.into(),
+            name: name.into(),
+            county: "新华区".into(),
+            risk_score: risk,
+            ..Community::default()
+        };
+        let review = Review {
+            year: 2021,
+            communities: vec![
+                c("1", "<script>alert(1)</script>", 8),
+                c("2", "=HYPERLINK(\"http://x\",\"y\")", 13),
+                c("3", "平安社区", 0),
+            ],
+            ..Review::default()
+        };
+        let chart = risk_scores(&review, &Rules::default().risk).unwrap();
+        assert!(!chart.svg.contains("<script>"));
+        assert!(
+            chart
+                .svg
+                .contains("&lt;script&gt;alert(1)&lt;/script&gt;(新华区)")
+        );
+        assert!(chart.svg.contains("=HYPERLINK("));
+        assert!(!chart.svg.contains("平安社区"), "risk 0 is not drawn");
+        assert_eq!(ranked(&review)[0].code, "2");
+        assert!(chart.svg.contains("风险分(分)"));
+    }
+}

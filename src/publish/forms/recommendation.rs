@@ -1,0 +1,172 @@
+//! The recommendation form (推荐表), laid out as the notice's attachment 3:
+//! community, contact, type applied for, a tall box on the community's
+//! situation (filled with its figures in a few sentences), then the three
+//! opinion boxes (street, county, city bureau), left blank for the
+//! signatories but for the seal and date lines. One sheet per shortlisted
+//! community, in rank order, named by its code.
+
+use std::collections::BTreeSet;
+
+use chrono::NaiveDate;
+use rust_xlsxwriter::{Format, FormatAlign, Workbook};
+
+use super::cells::{self, failed};
+use crate::error::Result;
+use crate::publish::report::labels;
+use crate::publish::review::{Candidate, Community};
+
+pub fn title(city: &str) -> String {
+    format!("{city}市级(星级)充分就业社区推荐表")
+}
+
+/// The three opinion boxes, top to bottom.
+pub const OPINIONS: [&str; 3] = ["街道(乡镇)意见", "县(市、区)推荐意见", "市人社局意见"];
+
+/// The community's situation in a few sentences, from its indicators.
+pub fn situation(c: &Community, candidate: &Candidate, cutoff: NaiveDate) -> String {
+    let n = labels::count;
+    let p = labels::percent;
+    let platform = match c.platform_ok {
+        Some(true) => "服务平台(窗口、人员、信息系统)达标",
+        Some(false) => "服务平台(窗口、人员、信息系统)未达标",
+        None => "无服务平台记录",
+    };
+    format!(
+        "截至{date},社区劳动力 {lf} 人,其中就业 {emp} 人;登记失业人员 {ru} 人,登记失业率 {rur}。\
+本年度登记失业人员 {u} 人,实现就业 {r} 人,就业率 {rr};就业困难人员 {h} 人,已就业 {he} 人,就业率 {her}。\
+零就业家庭 {z} 户,截止日未清零 {zo} 户,逾期未清零 {zd} 户。新增就业 {nj} 人。\
+就业援助对象 {at} 人,已提供服务 {asd} 人,覆盖率 {ac}。{platform}。\
+按评定办法计算得分 {score},{level};风险分 {risk}。(以上数据由系统根据台账自动生成。)",
+        date = cells::date_text(cutoff),
+        lf = n(c.labor_force),
+        emp = n(c.employed),
+        ru = n(c.registered_unemployed),
+        rur = p(c.registered_unemployment_rate),
+        u = n(c.unemployed_in_period),
+        r = n(c.reemployed_in_period),
+        rr = p(c.reemployment_rate),
+        h = n(c.hardship_persons),
+        he = n(c.hardship_employed),
+        her = p(c.hardship_employment_rate),
+        z = n(c.zero_households),
+        zo = n(c.zero_households_open),
+        zd = n(c.zero_households_overdue),
+        nj = n(c.new_jobs),
+        at = n(c.assistance_targets),
+        asd = n(c.assisted),
+        ac = p(c.assistance_coverage),
+        score = labels::number(candidate.score, 1),
+        level = match candidate.level.as_deref() {
+            None => "未达到市级".to_string(),
+            l => format!("可达到{}", labels::level(l, candidate.stars)),
+        },
+        risk = candidate.risk_score,
+    )
+}
+
+/// The applied-for type with its box ticked.
+pub fn applied_boxes(applied: &str) -> String {
+    let tick = |t: &str| if applied == t { "☑" } else { "□" };
+    format!(
+        "市级充分就业社区{}    星级充分就业社区{}",
+        tick("市级"),
+        tick("星级")
+    )
+}
+
+/// A sheet name Excel accepts and no other sheet has.
+fn sheet_name(code: &str, taken: &mut BTreeSet<String>) -> String {
+    let base: String = cells::safe_name(code).chars().take(28).collect();
+    let mut name = base.clone();
+    let mut k = 2;
+    while !taken.insert(name.clone()) {
+        name = format!("{base}-{k}");
+        k += 1;
+    }
+    name
+}
+
+/// One workbook, one sheet per candidate; `find` gives each candidate's
+/// community row.
+pub fn workbook<'a>(
+    city: &str,
+    candidates: &[Candidate],
+    find: impl Fn(&str) -> Option<&'a Community>,
+    cutoff: NaiveDate,
+) -> Result<Workbook> {
+    let title = title(city);
+    let mut wb = cells::workbook(&title, cutoff)?;
+    let mut taken = BTreeSet::new();
+    let label = cells::header();
+    let cell = cells::cell();
+    let tall = cells::cell().set_align(FormatAlign::Top);
+    let seal = cells::cell()
+        .set_align(FormatAlign::Right)
+        .set_align(FormatAlign::Bottom);
+    let merged = |fmt: &Format| fmt.clone();
+    for c in candidates {
+        let Some(community) = find(&c.code) else {
+            continue;
+        };
+        let ws = wb.add_worksheet();
+        ws.set_name(sheet_name(&c.code, &mut taken))
+            .map_err(failed)?;
+        cells::portrait(ws);
+        cells::widths(ws, &[18.0, 30.0, 14.0, 30.0])?;
+        ws.merge_range(0, 0, 0, 3, &title, &cells::title())
+            .map_err(failed)?;
+        ws.set_row_height(0, 36).map_err(failed)?;
+        cells::text(ws, 1, 0, "社区名称", &label)?;
+        ws.merge_range(
+            1,
+            1,
+            1,
+            3,
+            &format!(
+                "县(市、区):{}    街道(乡、镇):{}    社区:{}",
+                community.county, community.street, community.name
+            ),
+            &merged(&cell),
+        )
+        .map_err(failed)?;
+        ws.set_row_height(1, 30).map_err(failed)?;
+        cells::text(ws, 2, 0, "社区联系人", &label)?;
+        cells::text(
+            ws,
+            2,
+            1,
+            community.contact_name.as_deref().unwrap_or(""),
+            &cell,
+        )?;
+        cells::text(ws, 2, 2, "联系方式", &label)?;
+        cells::text(
+            ws,
+            2,
+            3,
+            community.contact_phone.as_deref().unwrap_or(""),
+            &cell,
+        )?;
+        ws.set_row_height(2, 30).map_err(failed)?;
+        cells::text(ws, 3, 0, "申报类型", &label)?;
+        ws.merge_range(3, 1, 3, 3, &applied_boxes(&c.applied_level), &merged(&cell))
+            .map_err(failed)?;
+        ws.set_row_height(3, 30).map_err(failed)?;
+        cells::text(ws, 4, 0, "社区基本情况,创建工作情况", &label)?;
+        ws.merge_range(4, 1, 4, 3, &situation(community, c, cutoff), &merged(&tall))
+            .map_err(failed)?;
+        ws.set_row_height(4, 220).map_err(failed)?;
+        for (k, opinion) in OPINIONS.iter().enumerate() {
+            let r = 5 + k as u32;
+            cells::text(ws, r, 0, opinion, &label)?;
+            ws.merge_range(r, 1, r, 3, "(公章)\n年    月    日  ", &merged(&seal))
+                .map_err(failed)?;
+            ws.set_row_height(r, 110).map_err(failed)?;
+        }
+    }
+    if candidates.is_empty() {
+        let ws = wb.add_worksheet();
+        ws.set_name("推荐表").map_err(failed)?;
+        cells::text(ws, 0, 0, "本年度没有推荐名单上的社区。", &cells::plain())?;
+    }
+    Ok(wb)
+}

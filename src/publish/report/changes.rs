@@ -1,0 +1,391 @@
+//! What changed since the previous complete run in the same output folder:
+//! communities whose verdict, level or stars changed, findings that appeared
+//! or went away, and rejected rows then and now. The previous run is read
+//! from its own Parquet files, as any reader would.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+
+use polars::prelude::*;
+
+use super::labels;
+use crate::error::Result;
+use crate::publish::review::{self, Review};
+
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct CommunityChange {
+    pub code: String,
+    pub name: String,
+    pub county: String,
+    pub what: String,
+    pub before: String,
+    pub after: String,
+}
+
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct FindingChange {
+    pub detector: String,
+    pub severity: String,
+    pub subject: String,
+    pub explanation: String,
+}
+
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct RejectChange {
+    pub table: String,
+    pub then: i64,
+    pub now: i64,
+}
+
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct Changes {
+    /// No previous complete run in this output folder.
+    pub first_run: bool,
+    pub previous_run_id: String,
+    pub previous_as_of: String,
+    /// The previous run did not cover the review year.
+    pub year_missing: bool,
+    pub communities: Vec<CommunityChange>,
+    pub appeared: Vec<FindingChange>,
+    pub gone: Vec<FindingChange>,
+    pub rejects: Vec<RejectChange>,
+    pub rejects_then: i64,
+    pub rejects_now: i64,
+}
+
+/// A community's standing as the ratings table records it.
+#[derive(Debug, Clone, PartialEq)]
+struct Standing {
+    name: String,
+    county: String,
+    verdict: Option<String>,
+    level: Option<String>,
+    stars: i64,
+}
+
+fn standings(df: &DataFrame) -> Result<BTreeMap<String, Standing>> {
+    let code = review::strs(df, "community_code")?;
+    let name = review::strs(df, "community_name")?;
+    let county = review::strs(df, "county")?;
+    let verdict = review::strs(df, "verdict")?;
+    let level = review::strs(df, "level")?;
+    let stars = review::ints(df, "stars")?;
+    Ok((0..df.height())
+        .filter_map(|k| {
+            Some((
+                code[k].clone()?,
+                Standing {
+                    name: name[k].clone().unwrap_or_default(),
+                    county: county[k].clone().unwrap_or_default(),
+                    verdict: verdict[k].clone(),
+                    level: level[k].clone(),
+                    stars: stars[k].unwrap_or(0),
+                },
+            ))
+        })
+        .collect())
+}
+
+/// A finding's identity across runs: detector, severity, and its subject.
+type FindingKey = (String, String, String);
+
+fn finding_keys(findings: &[review::Finding]) -> BTreeMap<FindingKey, FindingChange> {
+    findings
+        .iter()
+        .map(|f| {
+            let subject = match (&f.community_code, &f.community_name) {
+                (Some(code), name) => {
+                    format!("{}({code},{})", name.clone().unwrap_or_default(), f.county)
+                }
+                (None, _) => format!("{}(区县)", f.county),
+            };
+            (
+                (f.detector.clone(), f.severity.clone(), subject.clone()),
+                FindingChange {
+                    detector: labels::detector(&f.detector),
+                    severity: labels::severity(&f.severity).to_string(),
+                    subject,
+                    explanation: f.explanation.clone(),
+                },
+            )
+        })
+        .collect()
+}
+
+fn read_parquet(path: &Path) -> Result<Option<DataFrame>> {
+    if !path.is_file() {
+        return Ok(None);
+    }
+    let file = std::fs::File::open(path)?;
+    Ok(Some(ParquetReader::new(file).finish()?))
+}
+
+fn rejects_by_table(df: &DataFrame) -> Result<BTreeMap<String, i64>> {
+    let mut by: BTreeMap<String, i64> = BTreeMap::new();
+    for t in review::strs(df, "table")? {
+        *by.entry(t.unwrap_or_default()).or_default() += 1;
+    }
+    Ok(by)
+}
+
+/// Compares this run's review year with the previous run's.
+pub fn compare(
+    previous: Option<&Path>,
+    review: &Review,
+    ratings_now: &DataFrame,
+    rejects_now: &DataFrame,
+) -> Result<Changes> {
+    let Some(prev) = previous.filter(|p| p.join("manifest.json").is_file()) else {
+        return Ok(Changes {
+            first_run: true,
+            rejects_now: rejects_now.height() as i64,
+            ..Changes::default()
+        });
+    };
+    let manifest: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(prev.join("manifest.json"))?)
+            .map_err(anyhow::Error::from)?;
+    let text = |k: &str| {
+        manifest
+            .get(k)
+            .and_then(|v| v.as_str())
+            .unwrap_or_default()
+            .to_string()
+    };
+    let year = review.year;
+    let partition = |table: &str| prev.join(format!("{table}/year={year}/part-0.parquet"));
+    let mut changes = Changes {
+        previous_run_id: text("run_id"),
+        previous_as_of: text("as_of"),
+        ..Changes::default()
+    };
+
+    match read_parquet(&partition("ratings"))? {
+        None => changes.year_missing = true,
+        Some(then) => {
+            let before = standings(&then)?;
+            let after = standings(&review::of_year(ratings_now, year)?)?;
+            for (code, now) in &after {
+                let push = |changes: &mut Changes, what: &str, b: String, a: String| {
+                    changes.communities.push(CommunityChange {
+                        code: code.clone(),
+                        name: now.name.clone(),
+                        county: now.county.clone(),
+                        what: what.into(),
+                        before: b,
+                        after: a,
+                    })
+                };
+                let Some(was) = before.get(code) else {
+                    push(&mut changes, "新出现的社区", "—".into(), "—".into());
+                    continue;
+                };
+                if was.verdict != now.verdict {
+                    push(
+                        &mut changes,
+                        "复查结论",
+                        labels::verdict(was.verdict.as_deref()).into(),
+                        labels::verdict(now.verdict.as_deref()).into(),
+                    );
+                }
+                if was.level != now.level || was.stars != now.stars {
+                    push(
+                        &mut changes,
+                        "等级/星级",
+                        labels::level(was.level.as_deref(), was.stars),
+                        labels::level(now.level.as_deref(), now.stars),
+                    );
+                }
+            }
+            for (code, was) in &before {
+                if !after.contains_key(code) {
+                    changes.communities.push(CommunityChange {
+                        code: code.clone(),
+                        name: was.name.clone(),
+                        county: was.county.clone(),
+                        what: "本次不再出现的社区".into(),
+                        before: "—".into(),
+                        after: "—".into(),
+                    });
+                }
+            }
+        }
+    }
+
+    let then_findings = match read_parquet(&partition("findings"))? {
+        Some(df) => review::read_findings(&df)?,
+        None => Vec::new(),
+    };
+    let (then_keys, now_keys) = (finding_keys(&then_findings), finding_keys(&review.findings));
+    changes.appeared = now_keys
+        .iter()
+        .filter(|(k, _)| !then_keys.contains_key(*k))
+        .map(|(_, v)| v.clone())
+        .collect();
+    changes.gone = then_keys
+        .iter()
+        .filter(|(k, _)| !now_keys.contains_key(*k))
+        .map(|(_, v)| v.clone())
+        .collect();
+
+    let then_rejects = read_parquet(&prev.join("rejects.parquet"))?;
+    let then_by = match &then_rejects {
+        Some(df) => rejects_by_table(df)?,
+        None => BTreeMap::new(),
+    };
+    let now_by = rejects_by_table(rejects_now)?;
+    let tables: BTreeSet<&String> = then_by.keys().chain(now_by.keys()).collect();
+    changes.rejects = tables
+        .into_iter()
+        .map(|t| RejectChange {
+            table: labels::table(t),
+            then: then_by.get(t).copied().unwrap_or(0),
+            now: now_by.get(t).copied().unwrap_or(0),
+        })
+        .collect();
+    changes.rejects_then = then_rejects.map_or(0, |d| d.height() as i64);
+    changes.rejects_now = rejects_now.height() as i64;
+    Ok(changes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::publish::parquet::write_file;
+    use crate::publish::review::{Finding, Review};
+
+    fn ratings(rows: &[(&str, &str, Option<&str>, Option<&str>, i64)]) -> DataFrame {
+        DataFrame::new_infer_height(vec![
+            Column::new(
+                "community_code".into(),
+                rows.iter().map(|r| r.0).collect::<Vec<_>>(),
+            ),
+            Column::new(
+                "community_name".into(),
+                rows.iter().map(|r| r.1).collect::<Vec<_>>(),
+            ),
+            Column::new(
+                "county".into(),
+                rows.iter().map(|_| "新华区").collect::<Vec<_>>(),
+            ),
+            Column::new(
+                "verdict".into(),
+                rows.iter().map(|r| r.2).collect::<Vec<_>>(),
+            ),
+            Column::new("level".into(), rows.iter().map(|r| r.3).collect::<Vec<_>>()),
+            Column::new("stars".into(), rows.iter().map(|r| r.4).collect::<Vec<_>>()),
+        ])
+        .unwrap()
+    }
+
+    fn rejects(tables: &[&str]) -> DataFrame {
+        DataFrame::new_infer_height(vec![Column::new("table".into(), tables.to_vec())]).unwrap()
+    }
+
+    fn finding(detector: &str, code: &str) -> Finding {
+        Finding {
+            detector: detector.into(),
+            severity: "high".into(),
+            community_code: Some(code.into()),
+            community_name: Some("光明社区".into()),
+            county: "新华区".into(),
+            explanation: "说明".into(),
+            ..Finding::default()
+        }
+    }
+
+    /// A previous run folder as a run writes it: manifest, the year's
+    /// ratings and findings partitions (no `year` column), rejects.
+    fn previous(dir: &Path) {
+        std::fs::write(
+            dir.join("manifest.json"),
+            r#"{"run_id": "20220105T010000", "as_of": "2022-01-05"}"#,
+        )
+        .unwrap();
+        write_file(
+            &ratings(&[
+                ("A", "光明社区", Some("pass"), Some("星级"), 2),
+                ("B", "和平社区", Some("pass"), Some("市级"), 0),
+                ("C", "东风社区", None, None, 0),
+            ]),
+            &dir.join("ratings/year=2021/part-0.parquet"),
+        )
+        .unwrap();
+        let findings = DataFrame::new_infer_height(vec![
+            Column::new("detector".into(), ["bulk_backfill"]),
+            Column::new("severity".into(), ["high"]),
+            Column::new("community_code".into(), ["A"]),
+            Column::new("community_name".into(), ["光明社区"]),
+            Column::new("county".into(), ["新华区"]),
+            Column::new("explanation".into(), ["批量补录"]),
+        ])
+        .unwrap();
+        write_file(&findings, &dir.join("findings/year=2021/part-0.parquet")).unwrap();
+        write_file(
+            &rejects(&["persons", "persons", "employment"]),
+            &dir.join("rejects.parquet"),
+        )
+        .unwrap();
+    }
+
+    #[test]
+    fn verdict_and_level_changes_findings_in_and_out_and_rejects_then_and_now() {
+        let dir = tempfile::tempdir().unwrap();
+        previous(dir.path());
+        let now = ratings(&[
+            ("A", "光明社区", Some("fail"), Some("星级"), 2),
+            ("B", "和平社区", Some("pass"), Some("星级"), 1),
+            ("D", "团结社区", None, None, 0),
+        ]);
+        let review = Review {
+            year: 2021,
+            findings: vec![finding("duplicate_person", "A")],
+            ..Review::default()
+        };
+        let c = compare(Some(dir.path()), &review, &now, &rejects(&["persons"])).unwrap();
+        assert!(!c.first_run && !c.year_missing);
+        assert_eq!(c.previous_run_id, "20220105T010000");
+        let seen: Vec<(&str, &str, &str, &str)> = c
+            .communities
+            .iter()
+            .map(|x| {
+                (
+                    x.code.as_str(),
+                    x.what.as_str(),
+                    x.before.as_str(),
+                    x.after.as_str(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            seen,
+            [
+                ("A", "复查结论", "合格", "不合格"),
+                ("B", "等级/星级", "市级", "星级(★)"),
+                ("D", "新出现的社区", "—", "—"),
+                ("C", "本次不再出现的社区", "—", "—"),
+            ]
+        );
+        assert_eq!(c.appeared.len(), 1);
+        assert_eq!(c.appeared[0].detector, "同一人重复计算");
+        assert_eq!(c.gone.len(), 1);
+        assert_eq!(c.gone[0].detector, "批量补录");
+        assert_eq!((c.rejects_then, c.rejects_now), (3, 1));
+        let persons = c.rejects.iter().find(|r| r.table == "人员台账").unwrap();
+        assert_eq!((persons.then, persons.now), (2, 1));
+    }
+
+    #[test]
+    fn no_previous_run_is_the_first_and_a_year_it_lacked_is_said() {
+        let review = Review {
+            year: 2022,
+            ..Review::default()
+        };
+        let none = compare(None, &review, &ratings(&[]), &rejects(&[])).unwrap();
+        assert!(none.first_run);
+        let dir = tempfile::tempdir().unwrap();
+        previous(dir.path());
+        let other_year = compare(Some(dir.path()), &review, &ratings(&[]), &rejects(&[])).unwrap();
+        assert!(!other_year.first_run && other_year.year_missing);
+    }
+}

@@ -1,0 +1,59 @@
+//! What the panel's documents (report, charts, forms) are made from: the
+//! run's own frames, the manifest, and the previous complete run's folder.
+
+use std::path::PathBuf;
+
+use polars::prelude::*;
+
+use crate::config::Rules;
+use crate::indicators::Indicators;
+use crate::ingest::Reject;
+use crate::publish::manifest::Manifest;
+use crate::ratings::Ratings;
+
+/// Everything the documents read.
+pub struct ReportInputs<'a> {
+    pub indicators: &'a Indicators,
+    pub ratings: &'a Ratings,
+    /// The findings table, columns as `findings_schema`.
+    pub findings: &'a DataFrame,
+    /// Risk per community and year, as the detectors stage gives it.
+    pub risk: &'a DataFrame,
+    /// The canonical communities table (recognition years, contacts).
+    pub communities: &'a DataFrame,
+    /// The canonical applications table, None when the extract has none.
+    pub applications: Option<&'a DataFrame>,
+    /// The canonical employment table, for starts per week.
+    pub employment: Option<&'a DataFrame>,
+    pub rejects: &'a [Reject],
+    /// The run's manifest as it will be written (outputs still to come).
+    pub manifest: &'a Manifest,
+    pub rules: &'a Rules,
+    /// The city's name, for titles.
+    pub city_name: &'a str,
+    /// The previous complete run in the same output folder (what `latest`
+    /// points at before this run is published), if any.
+    pub previous_run: Option<PathBuf>,
+}
+
+/// The findings table's columns and types, in order.
+pub fn findings_schema() -> Schema {
+    Schema::from_iter([
+        Field::new("detector".into(), DataType::String),
+        Field::new("severity".into(), DataType::String),
+        Field::new("level".into(), DataType::String),
+        Field::new("community_code".into(), DataType::String),
+        Field::new("community_name".into(), DataType::String),
+        Field::new("county".into(), DataType::String),
+        Field::new("street".into(), DataType::String),
+        Field::new("year".into(), DataType::Int64),
+        Field::new("explanation".into(), DataType::String),
+        Field::new("value".into(), DataType::Float64),
+        Field::new("threshold".into(), DataType::Float64),
+        Field::new("p_value".into(), DataType::Float64),
+        Field::new(
+            "evidence".into(),
+            DataType::List(Box::new(DataType::String)),
+        ),
+    ])
+}

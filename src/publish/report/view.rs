@@ -1,0 +1,493 @@
+//! The report's sections as plain rows of text, built from the review rows:
+//! all formatting (percentages, labels, dashes for nulls) happens here, so
+//! the template only lays out and the engine escapes every value.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use super::labels;
+use crate::publish::review::{Candidate, Community, Finding, Review, SpotCheck};
+
+/// Up to this many communities in the run, the per-county tables open
+/// expanded; above it they start collapsed, so that a city of thousands of
+/// communities does not lay out every row at once.
+pub const OPEN_UP_TO: usize = 300;
+
+/// Evidence items shown before the rest is folded away.
+pub const EVIDENCE_SHOWN: usize = 10;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Count {
+    pub label: String,
+    pub count: usize,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Summary {
+    pub communities: usize,
+    pub counties: usize,
+    pub under_reinspection: usize,
+    pub verdicts: Vec<Count>,
+    pub levels: Vec<Count>,
+    pub findings: Vec<Count>,
+    pub findings_total: usize,
+    pub county_findings: usize,
+    pub candidates: Option<usize>,
+    pub spot_checks: usize,
+}
+
+pub fn summary(review: &Review) -> Summary {
+    let under: Vec<&Community> = review
+        .communities
+        .iter()
+        .filter(|c| c.under_reinspection)
+        .collect();
+    let verdicts = ["pass", "fail", "incomplete"]
+        .iter()
+        .map(|v| Count {
+            label: labels::verdict(Some(v)).into(),
+            count: under
+                .iter()
+                .filter(|c| c.verdict.as_deref() == Some(*v))
+                .count(),
+        })
+        .collect();
+    let mut levels = Vec::new();
+    for stars in (1..=5).rev() {
+        levels.push(Count {
+            label: format!("星级 {}", "★".repeat(stars)),
+            count: review
+                .communities
+                .iter()
+                .filter(|c| c.city_level && c.stars == stars as i64)
+                .count(),
+        });
+    }
+    levels.push(Count {
+        label: "市级(无星)".into(),
+        count: review
+            .communities
+            .iter()
+            .filter(|c| c.city_level && c.stars == 0)
+            .count(),
+    });
+    levels.push(Count {
+        label: "一票否决".into(),
+        count: review.communities.iter().filter(|c| c.level_vetoed).count(),
+    });
+    levels.push(Count {
+        label: "未达市级".into(),
+        count: review
+            .communities
+            .iter()
+            .filter(|c| !c.city_level && !c.level_vetoed)
+            .count(),
+    });
+    let findings = ["high", "medium", "low"]
+        .iter()
+        .map(|s| Count {
+            label: format!("{}风险", labels::severity(s)),
+            count: review.findings.iter().filter(|f| f.severity == *s).count(),
+        })
+        .collect();
+    Summary {
+        communities: review.communities.len(),
+        counties: review.counties().len(),
+        under_reinspection: under.len(),
+        verdicts,
+        levels,
+        findings,
+        findings_total: review.findings.len(),
+        county_findings: review
+            .findings
+            .iter()
+            .filter(|f| f.community_code.is_none())
+            .count(),
+        candidates: review.shortlist.as_ref().map(Vec::len),
+        spot_checks: review.spot_checks.len(),
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct County {
+    pub county: String,
+    pub communities: usize,
+    pub under: usize,
+    pub passed: usize,
+    pub failed: usize,
+    pub incomplete: usize,
+    pub pass_rate: String,
+    pub reemployment: String,
+    pub hardship: String,
+    pub unemployment: String,
+    pub coverage: String,
+    pub new_jobs: String,
+    pub score: String,
+    pub city_level: usize,
+    pub starred: usize,
+}
+
+fn mean(values: impl Iterator<Item = Option<f64>>) -> Option<f64> {
+    let v: Vec<f64> = values.flatten().collect();
+    (!v.is_empty()).then(|| v.iter().sum::<f64>() / v.len() as f64)
+}
+
+pub fn counties(review: &Review) -> Vec<County> {
+    review
+        .counties()
+        .into_iter()
+        .map(|county| {
+            let all: Vec<&Community> = review
+                .communities
+                .iter()
+                .filter(|c| c.county == county)
+                .collect();
+            let under: Vec<&&Community> = all.iter().filter(|c| c.under_reinspection).collect();
+            let with = |v: &str| {
+                under
+                    .iter()
+                    .filter(|c| c.verdict.as_deref() == Some(v))
+                    .count()
+            };
+            let passed = with("pass");
+            County {
+                communities: all.len(),
+                under: under.len(),
+                passed,
+                failed: with("fail"),
+                incomplete: with("incomplete"),
+                pass_rate: if under.is_empty() {
+                    "—".into()
+                } else {
+                    labels::percent(Some(passed as f64 / under.len() as f64))
+                },
+                reemployment: labels::percent(mean(all.iter().map(|c| c.reemployment_rate))),
+                hardship: labels::percent(mean(all.iter().map(|c| c.hardship_employment_rate))),
+                unemployment: labels::percent(mean(
+                    all.iter().map(|c| c.registered_unemployment_rate),
+                )),
+                coverage: labels::percent(mean(all.iter().map(|c| c.assistance_coverage))),
+                new_jobs: labels::number(mean(all.iter().map(|c| c.new_jobs.map(|n| n as f64))), 1),
+                score: labels::number(mean(all.iter().map(|c| c.score)), 1),
+                city_level: all.iter().filter(|c| c.city_level).count(),
+                starred: all.iter().filter(|c| c.stars > 0).count(),
+                county,
+            }
+        })
+        .collect()
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Result {
+    pub code: String,
+    pub name: String,
+    pub county: String,
+    pub street: String,
+    pub reemployment: String,
+    pub hardship: String,
+    pub unemployment: String,
+    pub coverage: String,
+    pub overdue: String,
+    pub platform: String,
+    pub verdict: String,
+    /// `pass`, `fail`, `incomplete`: the row's CSS class.
+    pub verdict_class: String,
+    pub failing: Vec<String>,
+    pub score: String,
+    pub level: String,
+    pub risk: i64,
+}
+
+/// "rule value vs threshold" items of `failing_detail`, in words.
+fn failing_in_words(c: &Community) -> Vec<String> {
+    c.failing_detail
+        .split("; ")
+        .filter(|s| !s.is_empty())
+        .map(|item| {
+            let mut parts = item.splitn(2, ' ');
+            let id = parts.next().unwrap_or_default();
+            let rest = parts.next().unwrap_or_default();
+            if id == "require_platform" {
+                // A flag, not a number: "false vs true" reads as 否 against 是.
+                return format!("{}(实际 否,应为 是)", labels::rule(id));
+            }
+            format!(
+                "{}(实际 {})",
+                labels::rule(id),
+                rest.replace(" vs ", ",阈值 ")
+            )
+        })
+        .collect()
+}
+
+fn result(c: &Community) -> Result {
+    Result {
+        code: c.code.clone(),
+        name: c.name.clone(),
+        county: c.county.clone(),
+        street: c.street.clone(),
+        reemployment: labels::percent(c.reemployment_rate),
+        hardship: labels::percent(c.hardship_employment_rate),
+        unemployment: labels::percent(c.registered_unemployment_rate),
+        coverage: labels::percent(c.assistance_coverage),
+        overdue: labels::count(c.zero_households_overdue),
+        platform: labels::yes_no(c.platform_ok).into(),
+        verdict: labels::verdict(c.verdict.as_deref()).into(),
+        verdict_class: c.verdict.clone().unwrap_or_default(),
+        failing: failing_in_words(c),
+        score: labels::number(c.score, 1),
+        level: labels::level(c.level.as_deref(), c.stars),
+        risk: c.risk_score,
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Group<T> {
+    pub title: String,
+    pub open: bool,
+    pub rows: Vec<T>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Results {
+    pub under: usize,
+    pub failing: Vec<Result>,
+    pub by_county: Vec<Group<Result>>,
+}
+
+pub fn results(review: &Review) -> Results {
+    let under: Vec<&Community> = review
+        .communities
+        .iter()
+        .filter(|c| c.under_reinspection)
+        .collect();
+    let open = review.communities.len() <= OPEN_UP_TO;
+    let mut by: BTreeMap<String, Vec<Result>> = BTreeMap::new();
+    for c in &under {
+        by.entry(c.county.clone()).or_default().push(result(c));
+    }
+    Results {
+        under: under.len(),
+        failing: under
+            .iter()
+            .filter(|c| c.verdict.as_deref() != Some("pass"))
+            .map(|c| result(c))
+            .collect(),
+        by_county: by
+            .into_iter()
+            .map(|(county, rows)| Group {
+                title: format!("{county}({} 个复查社区)", rows.len()),
+                open,
+                rows,
+            })
+            .collect(),
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ShortlistRow {
+    pub rank: i64,
+    pub rank_in_county: i64,
+    pub code: String,
+    pub name: String,
+    pub county: String,
+    pub street: String,
+    pub applied: String,
+    pub score: String,
+    pub level: String,
+    pub reached: String,
+    pub risk: i64,
+    pub verify: bool,
+    pub flags: Vec<String>,
+    pub recommended: String,
+}
+
+fn flags_in_words(flags: &str) -> Vec<String> {
+    flags
+        .split(';')
+        .filter(|s| !s.is_empty())
+        .map(labels::detector)
+        .collect()
+}
+
+fn shortlist_row(c: &Candidate) -> ShortlistRow {
+    ShortlistRow {
+        rank: c.rank_overall,
+        rank_in_county: c.rank_in_county,
+        code: c.code.clone(),
+        name: c.name.clone(),
+        county: c.county.clone(),
+        street: c.street.clone(),
+        applied: c.applied_level.clone(),
+        score: labels::number(c.score, 1),
+        level: labels::level(c.level.as_deref(), c.stars),
+        reached: labels::yes_no(c.applied_level_reached).into(),
+        risk: c.risk_score,
+        verify: c.needs_verification,
+        flags: flags_in_words(&c.flags),
+        recommended: match c.recommended {
+            Some(true) => "是".into(),
+            Some(false) => "否".into(),
+            None => "未设名额".into(),
+        },
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Shortlist {
+    pub candidates: usize,
+    pub verify: usize,
+    pub rows: Vec<ShortlistRow>,
+    pub open: bool,
+}
+
+pub fn shortlist(review: &Review) -> Option<Shortlist> {
+    let list = review.shortlist.as_ref()?;
+    Some(Shortlist {
+        candidates: list.len(),
+        verify: list.iter().filter(|c| c.needs_verification).count(),
+        rows: list.iter().map(shortlist_row).collect(),
+        open: list.len() <= OPEN_UP_TO,
+    })
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct FindingRow {
+    pub severity: String,
+    pub severity_class: String,
+    pub subject: String,
+    pub code: String,
+    pub county: String,
+    pub street: String,
+    pub explanation: String,
+    pub value: String,
+    pub threshold: String,
+    pub p_value: String,
+    pub evidence_shown: Vec<String>,
+    pub evidence_more: Vec<String>,
+}
+
+fn measured(v: Option<f64>) -> String {
+    match v {
+        None => "—".into(),
+        Some(v) if v.fract() == 0.0 && v.abs() < 1e12 => format!("{v:.0}"),
+        Some(v) => format!("{v:.4}"),
+    }
+}
+
+fn finding_row(f: &Finding) -> FindingRow {
+    let shown = f.evidence.len().min(EVIDENCE_SHOWN);
+    FindingRow {
+        severity: labels::severity(&f.severity).into(),
+        severity_class: f.severity.clone(),
+        subject: match &f.community_name {
+            Some(n) if f.community_code.is_some() => n.clone(),
+            _ => format!("{}(全区县)", f.county),
+        },
+        code: f.community_code.clone().unwrap_or_default(),
+        county: f.county.clone(),
+        street: f.street.clone().unwrap_or_default(),
+        explanation: f.explanation.clone(),
+        value: measured(f.value),
+        threshold: measured(f.threshold),
+        p_value: f.p_value.map_or_else(|| "—".into(), |p| format!("{p:.2e}")),
+        evidence_shown: f.evidence[..shown].to_vec(),
+        evidence_more: f.evidence[shown..].to_vec(),
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct FindingGroup {
+    pub id: String,
+    pub title: String,
+    pub count: usize,
+    pub open: bool,
+    pub rows: Vec<FindingRow>,
+}
+
+pub fn findings(review: &Review) -> Vec<FindingGroup> {
+    let mut by: BTreeMap<String, Vec<FindingRow>> = BTreeMap::new();
+    for f in &review.findings {
+        by.entry(f.detector.clone())
+            .or_default()
+            .push(finding_row(f));
+    }
+    let open = review.findings.len() <= OPEN_UP_TO;
+    by.into_iter()
+        .map(|(id, rows)| FindingGroup {
+            title: labels::detector(&id),
+            count: rows.len(),
+            open,
+            id,
+            rows,
+        })
+        .collect()
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SpotRow {
+    pub code: String,
+    pub name: String,
+    pub county: String,
+    pub street: String,
+    pub verdict: String,
+    pub risk: i64,
+    pub probability: String,
+    pub sample: String,
+}
+
+pub fn spot_checks(rows: &[SpotCheck]) -> Vec<SpotRow> {
+    rows.iter()
+        .map(|s| SpotRow {
+            code: s.code.clone(),
+            name: s.name.clone(),
+            county: s.county.clone(),
+            street: s.street.clone(),
+            verdict: labels::verdict(s.verdict.as_deref()).into(),
+            risk: s.risk_score,
+            probability: format!("{:.4}", s.inclusion_probability),
+            sample: format!("{} / {}", s.county_sample_size, s.county_communities),
+        })
+        .collect()
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Setting {
+    pub key: String,
+    pub value: String,
+}
+
+/// Every value of the effective rules, one `section.key = value` a row, in
+/// the file's order.
+pub fn settings(effective_toml: &str) -> Vec<Setting> {
+    fn walk(prefix: &str, v: &toml::Value, out: &mut Vec<Setting>) {
+        match v {
+            toml::Value::Table(t) => {
+                for (k, v) in t {
+                    let key = if prefix.is_empty() {
+                        k.clone()
+                    } else {
+                        format!("{prefix}.{k}")
+                    };
+                    walk(&key, v, out);
+                }
+            }
+            other => out.push(Setting {
+                key: prefix.to_string(),
+                value: other.to_string(),
+            }),
+        }
+    }
+    let mut out = Vec::new();
+    match toml::from_str::<toml::Table>(effective_toml) {
+        Ok(t) => walk("", &toml::Value::Table(t), &mut out),
+        // The manifest's rules are written by this program from parsed
+        // rules; should they ever not parse back, the report says so.
+        Err(e) => out.push(Setting {
+            key: "(规则无法解析)".into(),
+            value: e.to_string(),
+        }),
+    }
+    out
+}

@@ -1,0 +1,979 @@
+//! The detectors of `claimed_vs_registry`, `cutoff_window_dressing`,
+//! `unverified_clearance`, `reemployment_without_record`, `invalid_identity`
+//! and `duplicate_person`: for each, a hand-written extract that fires and one
+//! just short of firing, read through the real ingest. Cut-off A = 2021-12-31
+//! unless a test says otherwise, S = 2021-01-01. The sentences of the
+//! detectors' definitions are the test names.
+//!
+//! Binomial p-values are checked against SciPy 1.17.1
+//! (`scipy.stats.binomtest(k, n, p, alternative="greater").pvalue`).
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::process::Command;
+
+use fullemp::config::rules::DetectorRules;
+use fullemp::config::{AsOf, Pipeline, Rules};
+use fullemp::contract::Table;
+use fullemp::detectors::{self, Finding, Inputs, Level, Severity};
+use fullemp::indicators::{self, Indicators};
+use fullemp::privacy::Pseudonymizer;
+use polars::prelude::DataFrame;
+
+mod support;
+use support::id;
+
+const C1: &str = "410402001001";
+const C2: &str = "410402001002";
+
+/// An extract written row by row; every table starts with its header.
+struct Extract {
+    persons: Vec<String>,
+    unemployment: Vec<String>,
+    employment: Vec<String>,
+    hardship: Vec<String>,
+    zero: Vec<String>,
+    applications: Vec<String>,
+}
+
+impl Extract {
+    fn new() -> Extract {
+        Extract {
+            persons: vec![],
+            unemployment: vec![],
+            employment: vec![],
+            hardship: vec![],
+            zero: vec![],
+            applications: vec![],
+        }
+    }
+
+    /// A ledger stay: person, community, household, gender, birth, entered,
+    /// left, left_reason.
+    #[allow(clippy::too_many_arguments)]
+    fn person(
+        &mut self,
+        pid: &str,
+        c: &str,
+        household: &str,
+        gender: &str,
+        birth: &str,
+        entered: &str,
+        left: &str,
+        reason: &str,
+    ) -> &mut Self {
+        self.persons.push(format!(
+            "{pid},{c},{household},{gender},{birth},是,{entered},{left},{reason}"
+        ));
+        self
+    }
+
+    fn registration(
+        &mut self,
+        rid: &str,
+        pid: &str,
+        c: &str,
+        registered: &str,
+        ended: &str,
+        reason: &str,
+    ) -> &mut Self {
+        self.unemployment
+            .push(format!("{rid},{pid},{c},{registered},{ended},{reason}"));
+        self
+    }
+
+    fn job(&mut self, rid: &str, pid: &str, c: &str, started: &str, ended: &str) -> &mut Self {
+        self.employment
+            .push(format!("{rid},{pid},{c},灵活就业,{started},{ended}"));
+        self
+    }
+
+    fn hardship(&mut self, pid: &str, c: &str, designated: &str) -> &mut Self {
+        self.hardship
+            .push(format!("{pid},{c},4050人员,{designated},"));
+        self
+    }
+
+    fn zero(&mut self, household: &str, c: &str, identified: &str, cleared: &str) -> &mut Self {
+        self.zero
+            .push(format!("{household},{c},{identified},{cleared}"));
+        self
+    }
+
+    fn application(
+        &mut self,
+        c: &str,
+        rate: &str,
+        hardship: &str,
+        jobs: &str,
+        zero: &str,
+    ) -> &mut Self {
+        self.applications
+            .push(format!("{c},2021,市级,{rate},{hardship},{jobs},{zero}"));
+        self
+    }
+
+    fn write(&self, dir: &Path) {
+        let table = |name: &str, header: &str, rows: &[String]| {
+            let mut text = format!("{header}\n");
+            for r in rows {
+                text.push_str(r);
+                text.push('\n');
+            }
+            std::fs::write(dir.join(name), text).unwrap();
+        };
+        table(
+            "communities.csv",
+            "community_code,community_name,county,street,provincial_year",
+            &[
+                format!("{C1},光明社区,新华区,中兴路街道,2015"),
+                format!("{C2},和平社区,新华区,中兴路街道,2016"),
+            ],
+        );
+        table(
+            "persons.csv",
+            "person_id,community_code,household_id,gender,birth_date,labor_capacity,entered_on,left_on,left_reason",
+            &self.persons,
+        );
+        table(
+            "unemployment.csv",
+            "registration_id,person_id,community_code,registered_on,ended_on,end_reason",
+            &self.unemployment,
+        );
+        table(
+            "employment.csv",
+            "record_id,person_id,community_code,employment_type,started_on,ended_on",
+            &self.employment,
+        );
+        table(
+            "hardship.csv",
+            "person_id,community_code,category,designated_on,revoked_on",
+            &self.hardship,
+        );
+        table(
+            "zero_households.csv",
+            "household_id,community_code,identified_on,cleared_on",
+            &self.zero,
+        );
+        if !self.applications.is_empty() {
+            table(
+                "applications.csv",
+                "community_code,year,applied_level,claimed_reemployment_rate,claimed_hardship_employment_rate,claimed_new_jobs,claimed_zero_households",
+                &self.applications,
+            );
+        }
+    }
+}
+
+/// The extract read by the real ingest and its indicators for 2021.
+struct Read {
+    tables: BTreeMap<Table, DataFrame>,
+    indicators: Indicators,
+    rules: Rules,
+}
+
+fn read(extract: &Extract, as_of: &str) -> Read {
+    let dir = tempfile::tempdir().unwrap();
+    extract.write(dir.path());
+    let pipeline = Pipeline::new(dir.path(), dir.path().join("out"));
+    let ex = fullemp::ingest::ingest(&pipeline).unwrap();
+    assert!(
+        ex.rejects.is_empty(),
+        "the fixture is clean: {:?}",
+        ex.rejects
+    );
+    let rules = Rules::default();
+    let indicators = indicators::compute(
+        &ex.tables,
+        &rules.indicators,
+        AsOf::parse(as_of).unwrap(),
+        Some(&[2021]),
+    )
+    .unwrap();
+    Read {
+        tables: ex.tables,
+        indicators,
+        rules,
+    }
+}
+
+impl Read {
+    fn inputs(&self) -> Inputs<'_> {
+        Inputs {
+            tables: &self.tables,
+            indicators: &self.indicators,
+            communities: &self.tables[&Table::Communities],
+            indicator_rules: &self.rules.indicators,
+            reinspection: &self.rules.reinspection,
+        }
+    }
+
+    /// Every enabled detector with these rules.
+    fn detect(&self, rules: &DetectorRules) -> Vec<Finding> {
+        detectors::detect_all(&self.inputs(), rules).unwrap()
+    }
+}
+
+/// Default detector rules with only `name` enabled.
+fn only(name: &str) -> DetectorRules {
+    let mut r = Rules::default().detectors;
+    r.claimed_vs_registry.enabled = name == "claimed_vs_registry";
+    r.cutoff_window_dressing.enabled = name == "cutoff_window_dressing";
+    r.threshold_bunching.enabled = false;
+    r.unverified_clearance.enabled = name == "unverified_clearance";
+    r.reemployment_without_record.enabled = name == "reemployment_without_record";
+    r.invalid_identity.enabled = name == "invalid_identity";
+    r.duplicate_person.enabled = name == "duplicate_person";
+    r.employer_concentration.enabled = false;
+    r.bulk_backfill.enabled = false;
+    r.implausible_change.enabled = false;
+    r.digit_heaping.enabled = false;
+    r
+}
+
+fn of<'a>(findings: &'a [Finding], code: &str) -> Vec<&'a Finding> {
+    findings
+        .iter()
+        .filter(|f| f.community_code.as_deref() == Some(code))
+        .collect()
+}
+
+fn rendered(f: &Finding) -> Vec<String> {
+    let p = Pseudonymizer::from_key(b"detector-tests-key".to_vec(), "test");
+    f.evidence.iter().map(|e| e.render(&p)).collect()
+}
+
+fn key(raw: &str) -> String {
+    Pseudonymizer::from_key(b"detector-tests-key".to_vec(), "test").person_key(raw)
+}
+
+/// Ten persons of C1 registered unemployed on 2021-01-01 (so any start in
+/// 2021 is open to them), person i employed from `starts[i]` if given.
+fn registered_ten(e: &mut Extract, c: &str, first: u32, starts: &[&str]) {
+    for i in 0..10u32 {
+        let pid = id(first + i, "19800101");
+        e.person(
+            &pid,
+            c,
+            &format!("H{}", first + i),
+            "男",
+            "1980-01-01",
+            "2015-01-01",
+            "",
+            "",
+        );
+        e.registration(&format!("U{}", first + i), &pid, c, "2021-01-01", "", "");
+        if let Some(s) = starts.get(i as usize) {
+            e.job(&format!("E{}", first + i), &pid, c, s, "");
+        }
+    }
+}
+
+// ---------------------------------------------------------------- claimed_vs_registry
+
+/// C1: 7 of 10 re-employed (70 %), 7 new jobs, 2 zero households open at A.
+fn claims(rate: &str, jobs: &str, zero: &str) -> Vec<Finding> {
+    let mut e = Extract::new();
+    let starts = ["2021-03-01"; 7];
+    registered_ten(&mut e, C1, 1, &starts);
+    e.zero("Z1", C1, "2021-11-20", "")
+        .zero("Z2", C1, "2021-12-01", "");
+    e.application(C1, rate, "", jobs, zero);
+    read(&e, "2021-12-31").detect(&only("claimed_vs_registry"))
+}
+
+#[test]
+fn claimed_rate_more_than_5_points_above_the_registry_fires() {
+    // Registry 7/10 = 70 %; claimed 76 % is 6 points above.
+    let f = claims("76%", "7", "2");
+    assert_eq!(f.len(), 1, "{f:?}");
+    assert_eq!(f[0].severity, Severity::High);
+    assert!((f[0].value.unwrap() - 6.0).abs() < 1e-9);
+    assert_eq!(f[0].threshold, Some(5.0));
+    assert!(f[0].explanation.contains("76.0%") && f[0].explanation.contains("70.0%"));
+    // The application, and the three registrations the registry does not
+    // count as re-employed.
+    assert_eq!(
+        rendered(&f[0]),
+        vec![
+            format!("applications(community_code={C1}, year=2021)"),
+            "unemployment.registration_id=U10: 登记数据中该人员未计入再就业".to_string(),
+            "unemployment.registration_id=U8: 登记数据中该人员未计入再就业".to_string(),
+            "unemployment.registration_id=U9: 登记数据中该人员未计入再就业".to_string(),
+        ]
+    );
+}
+
+#[test]
+fn claimed_rate_exactly_5_points_above_does_not_fire() {
+    // 75 % − 70 % is 5 points, not more than 5.
+    assert!(claims("75%", "7", "2").is_empty());
+}
+
+#[test]
+fn claimed_new_jobs_more_than_10_percent_and_5_persons_above_fires() {
+    // 13 claimed against 7: 6 more, above max(0.7, 5) = 5.
+    let f = claims("70%", "13", "2");
+    assert_eq!(f.len(), 1, "{f:?}");
+    assert_eq!(f[0].value, Some(6.0));
+    assert_eq!(f[0].threshold, Some(5.0));
+    // 12 claimed: 5 more, not more than 5 persons.
+    assert!(claims("70%", "12", "2").is_empty());
+}
+
+#[test]
+fn fewer_open_zero_households_claimed_than_the_registry_has_fires() {
+    let f = claims("70%", "7", "1");
+    assert_eq!(f.len(), 1, "{f:?}");
+    assert_eq!(f[0].value, Some(1.0));
+    assert!(f[0].explanation.contains("少报 1 户"));
+    assert_eq!(
+        rendered(&f[0])[1..],
+        [
+            format!(
+                "zero_households(household_id=Z1, community_code={C1}, identified_on=2021-11-20): 截止日仍未消除"
+            ),
+            format!(
+                "zero_households(household_id=Z2, community_code={C1}, identified_on=2021-12-01): 截止日仍未消除"
+            ),
+        ]
+    );
+    assert!(claims("70%", "7", "2").is_empty());
+}
+
+// ---------------------------------------------------------------- cutoff_window_dressing
+
+/// Counted starts of C1: `window` of them in the last 30 days before A
+/// (2021-12-02 … 2021-12-31), `before` earlier; every registration on S, so
+/// each start's chance of falling in the window is 30/365.
+fn dressing(window: usize, before: usize, window_end: &str, as_of: &str) -> Vec<Finding> {
+    let mut e = Extract::new();
+    let n = window + before;
+    for i in 0..n as u32 {
+        let pid = id(100 + i, "19800101");
+        e.person(
+            &pid,
+            C1,
+            &format!("H{i}"),
+            "男",
+            "1980-01-01",
+            "2015-01-01",
+            "",
+            "",
+        );
+        e.registration(&format!("U{i}"), &pid, C1, "2021-01-01", "", "");
+        if (i as usize) < window {
+            e.job(
+                &format!("W{i:02}"),
+                &pid,
+                C1,
+                &format!("2021-12-{:02}", 10 + i),
+                window_end,
+            );
+        } else {
+            e.job(&format!("B{i:02}"), &pid, C1, "2021-04-01", "");
+        }
+    }
+    let r = read(&e, as_of);
+    r.detect(&only("cutoff_window_dressing"))
+}
+
+#[test]
+fn binomial_tail_matches_scipy() {
+    // python3 -c "from scipy.stats import binomtest; print(binomtest(6, 10, 30/365, alternative='greater').pvalue)"
+    // → 4.837212121745728e-05
+    let p = detectors::cutoff_window_dressing::binomial_upper_tail(6, 10, 30.0 / 365.0);
+    assert!((p - 4.837212121745728e-05).abs() < 1e-12, "{p}");
+    // python3 -c "from scipy.stats import binomtest; print(binomtest(5, 20, 30/365, alternative='greater').pvalue)"
+    // → 0.020411203710201317
+    let p = detectors::cutoff_window_dressing::binomial_upper_tail(5, 20, 30.0 / 365.0);
+    assert!((p - 0.020411203710201317).abs() < 1e-12, "{p}");
+}
+
+#[test]
+fn six_of_ten_counted_starts_in_the_last_30_days_fire_with_p_below_alpha() {
+    let f = dressing(6, 4, "", "2021-12-31");
+    assert_eq!(f.len(), 1, "{f:?}");
+    let f = &f[0];
+    assert_eq!(f.severity, Severity::High);
+    assert!((f.value.unwrap() - 0.6).abs() < 1e-12);
+    assert!((f.threshold.unwrap() - 30.0 / 365.0).abs() < 1e-12);
+    // SciPy, as above: binomtest(6, 10, 30/365, alternative='greater').
+    assert!((f.p_value.unwrap() - 4.837212121745728e-05).abs() < 1e-12);
+    assert_eq!(
+        f.evidence.len(),
+        6,
+        "the window starts are the records to pull"
+    );
+    assert_eq!(
+        rendered(f)[0],
+        "employment.record_id=W00: 2021-12-10 开始，仍在职"
+    );
+}
+
+#[test]
+fn five_of_twenty_in_the_window_is_not_significant_at_0_001() {
+    // p = 0.0204 (SciPy, above) is not below alpha = 0.001; and the extract
+    // does not reach past A, so the short-lived test does not apply.
+    assert!(dressing(5, 15, "", "2021-12-31").is_empty());
+}
+
+#[test]
+fn four_window_starts_are_below_min_count_however_unlikely() {
+    // 4 of 4 in the window would be very unlikely, but min_count is 5.
+    assert!(dressing(4, 0, "", "2021-12-31").is_empty());
+}
+
+#[test]
+fn window_starts_whose_jobs_ended_soon_after_the_cutoff_fire_where_the_extract_reaches_past_a() {
+    // 5 window starts of 20 (p = 0.0204, not significant), all ended on
+    // 2022-01-20, within 60 days after A; the extract reaches into 2022.
+    let f = dressing(5, 15, "2022-01-20", "2021-12-31");
+    assert_eq!(f.len(), 1, "{f:?}");
+    assert!(
+        f[0].explanation.contains("5 条（100%）"),
+        "{}",
+        f[0].explanation
+    );
+    assert_eq!(
+        rendered(&f[0])[4],
+        "employment.record_id=W04: 2021-12-14 开始，2022-01-20 终止"
+    );
+    // Ended 2022-03-15: 74 days after A, not "soon after".
+    assert!(dressing(5, 15, "2022-03-15", "2021-12-31").is_empty());
+}
+
+// ---------------------------------------------------------------- unverified_clearance
+
+fn clearance(member_start: &str, member_end: &str) -> Vec<Finding> {
+    let mut e = Extract::new();
+    let pid = id(1, "19800101");
+    e.person(&pid, C1, "ZH1", "男", "1980-01-01", "2015-01-01", "", "");
+    e.zero("ZH1", C1, "2021-05-10", "2021-06-01");
+    e.job("E1", &pid, C1, member_start, member_end);
+    read(&e, "2021-12-31").detect(&only("unverified_clearance"))
+}
+
+#[test]
+fn a_member_job_starting_within_7_days_after_clearance_verifies_it() {
+    assert!(clearance("2021-06-08", "").is_empty());
+    assert!(
+        clearance("2021-01-01", "2021-06-01").is_empty(),
+        "ends on cleared_on: covers it"
+    );
+}
+
+#[test]
+fn clearance_without_a_member_job_covering_it_fires() {
+    // Starts 8 days after cleared_on.
+    let f = clearance("2021-06-09", "");
+    assert_eq!(f.len(), 1, "{f:?}");
+    assert_eq!(f[0].severity, Severity::High);
+    assert_eq!(f[0].value, Some(1.0));
+    assert_eq!(
+        rendered(&f[0])[0],
+        format!(
+            "zero_households(household_id=ZH1, community_code={C1}, identified_on=2021-05-10): 2021-06-01 标记消除，家庭成员无覆盖该日的就业登记"
+        )
+    );
+    // Ended the day before cleared_on.
+    assert_eq!(clearance("2021-01-01", "2021-05-31").len(), 1);
+}
+
+// ---------------------------------------------------------------- reemployment_without_record
+
+/// Ten registrations of C1 ended 就业 on 2021-06-30; the first `unmatched`
+/// have no employment record, the others one starting `gap` days later.
+fn closed_as_employed(unmatched: u32, gap: i64) -> Vec<Finding> {
+    let mut e = Extract::new();
+    let ended = chrono::NaiveDate::from_ymd_opt(2021, 6, 30).unwrap();
+    for i in 0..10u32 {
+        let pid = id(200 + i, "19800101");
+        e.person(
+            &pid,
+            C1,
+            &format!("H{i}"),
+            "男",
+            "1980-01-01",
+            "2015-01-01",
+            "",
+            "",
+        );
+        e.registration(
+            &format!("R{i}"),
+            &pid,
+            C1,
+            "2021-01-05",
+            "2021-06-30",
+            "就业",
+        );
+        if i >= unmatched {
+            let start = ended + chrono::Duration::days(gap);
+            e.job(&format!("E{i}"), &pid, C2, &start.to_string(), "");
+        }
+    }
+    read(&e, "2021-12-31").detect(&only("reemployment_without_record"))
+}
+
+#[test]
+fn three_of_ten_registrations_ended_as_employed_without_record_fire() {
+    let f = closed_as_employed(3, 0);
+    assert_eq!(f.len(), 1, "{f:?}");
+    assert_eq!(f[0].severity, Severity::Medium);
+    assert!((f[0].value.unwrap() - 0.3).abs() < 1e-12);
+    assert_eq!(
+        rendered(&f[0]),
+        vec![
+            "unemployment.registration_id=R0: 2021-06-30 以就业注销，前后 30 天内无该人员的就业登记",
+            "unemployment.registration_id=R1: 2021-06-30 以就业注销，前后 30 天内无该人员的就业登记",
+            "unemployment.registration_id=R2: 2021-06-30 以就业注销，前后 30 天内无该人员的就业登记"
+        ]
+    );
+}
+
+#[test]
+fn two_unmatched_are_below_min_count() {
+    assert!(closed_as_employed(2, 0).is_empty());
+}
+
+#[test]
+fn a_start_30_days_after_ended_on_matches_31_does_not() {
+    assert!(closed_as_employed(2, 30).is_empty());
+    // 31 days: all ten unmatched.
+    let f = closed_as_employed(2, 31);
+    assert_eq!(f.len(), 1);
+    assert_eq!(f[0].evidence.len(), 10);
+}
+
+// ---------------------------------------------------------------- invalid_identity
+
+#[test]
+fn counted_persons_with_a_bad_check_character_a_wrong_birth_date_a_death_or_no_working_age_fire() {
+    let mut e = Extract::new();
+    // A: identifier with a wrong check character, in the labour force.
+    let good = id(1, "19800101");
+    let bad = format!(
+        "{}{}",
+        &good[..17],
+        if good.ends_with('0') { '1' } else { '0' }
+    );
+    e.person(&bad, C1, "H1", "男", "1980-01-01", "2015-01-01", "", "");
+    // B: ledger birth date differs from the identifier's.
+    let b = id(2, "19800101");
+    e.person(&b, C1, "H2", "男", "1980-01-02", "2015-01-01", "", "");
+    // C: died 2021-03-01, yet counted as re-employed from 2021-04-01.
+    let c = id(3, "19800101");
+    e.person(
+        &c,
+        C1,
+        "H3",
+        "男",
+        "1980-01-01",
+        "2015-01-01",
+        "2021-03-01",
+        "死亡",
+    );
+    e.registration("U3", &c, C1, "2021-01-05", "", "");
+    e.job("E3", &c, C1, "2021-04-01", "");
+    // D: 15 at a counted start (born 2005-06-01, starts 2021-05-31).
+    let d = id(4, "20050601");
+    e.person(&d, C1, "H4", "男", "2005-06-01", "2020-01-01", "", "");
+    e.registration("U4", &d, C1, "2021-01-05", "", "");
+    e.job("E4", &d, C1, "2021-05-31", "");
+    let f = read(&e, "2021-12-31").detect(&only("invalid_identity"));
+    assert_eq!(f.len(), 1, "{f:?}");
+    let f = &f[0];
+    assert_eq!(f.severity, Severity::High);
+    assert_eq!(f.value, Some(4.0));
+    let ev = rendered(f);
+    assert!(
+        ev.contains(&format!(
+            "person_key={}: 身份号码不符合 GB 11643 校验规则",
+            key(&bad)
+        )),
+        "{ev:?}"
+    );
+    assert!(
+        ev.contains(&format!(
+            "person_key={}: 台账出生日期与身份号码中的出生日期不一致",
+            key(&b)
+        )),
+        "{ev:?}"
+    );
+    assert!(
+        ev.contains(
+            &"employment.record_id=E3: 该人员已于 2021-03-01 死亡注销，此就业却于 2021-04-01 开始"
+                .to_string()
+        ),
+        "{ev:?}"
+    );
+    assert!(
+        ev.contains(
+            &"employment.record_id=E4: 就业开始（2021-05-31）时 15 岁，不在劳动年龄内".to_string()
+        ),
+        "{ev:?}"
+    );
+    for raw in [&bad, &b, &c, &d] {
+        assert!(!f.explanation.contains(raw.as_str()));
+        assert!(ev.iter().all(|s| !s.contains(raw.as_str())));
+    }
+}
+
+#[test]
+fn death_on_the_start_day_and_a_16th_birthday_on_the_start_day_do_not_fire() {
+    let mut e = Extract::new();
+    let c = id(3, "19800101");
+    e.person(
+        &c,
+        C1,
+        "H3",
+        "男",
+        "1980-01-01",
+        "2015-01-01",
+        "2021-04-01",
+        "死亡",
+    );
+    e.registration("U3", &c, C1, "2021-01-05", "", "");
+    e.job("E3", &c, C1, "2021-04-01", "");
+    let d = id(4, "20050601");
+    e.person(&d, C1, "H4", "男", "2005-06-01", "2020-01-01", "", "");
+    e.registration("U4", &d, C1, "2021-01-05", "", "");
+    e.job("E4", &d, C1, "2021-06-01", "");
+    let f = read(&e, "2021-12-31").detect(&only("invalid_identity"));
+    assert!(f.is_empty(), "{f:?}");
+}
+
+// ---------------------------------------------------------------- duplicate_person
+
+fn ledger_twice(c1_left: &str, c2_entered: &str, c1_entered: &str) -> Vec<Finding> {
+    let mut e = Extract::new();
+    let pid = id(1, "19800101");
+    e.person(
+        &pid,
+        C1,
+        "H1",
+        "男",
+        "1980-01-01",
+        c1_entered,
+        c1_left,
+        if c1_left.is_empty() { "" } else { "迁出" },
+    );
+    e.person(&pid, C2, "H9", "男", "1980-01-01", c2_entered, "", "");
+    read(&e, "2021-12-31").detect(&only("duplicate_person"))
+}
+
+#[test]
+fn active_in_two_ledgers_on_one_day_high_for_the_later_stay_low_for_the_earlier() {
+    let f = ledger_twice("", "2021-03-01", "2015-01-01");
+    assert_eq!(f.len(), 2, "{f:?}");
+    let c1 = of(&f, C1);
+    let c2 = of(&f, C2);
+    assert_eq!(c1[0].severity, Severity::Low, "C1's stay began first");
+    assert_eq!(c2[0].severity, Severity::High, "C2's stay began later");
+    assert_eq!(c2[0].level, Level::Community);
+    let pid = id(1, "19800101");
+    assert!(rendered(c2[0])[0].starts_with(&format!(
+        "persons(person_key={}, community_code={C2}, entered_on=2021-03-01): 同一人同时在社区 {C1}",
+        key(&pid)
+    )));
+}
+
+#[test]
+fn equal_entry_dates_are_high_for_both() {
+    let f = ledger_twice("", "2015-01-01", "2015-01-01");
+    assert_eq!(f.len(), 2);
+    assert!(f.iter().all(|x| x.severity == Severity::High));
+}
+
+#[test]
+fn leaving_one_ledger_the_day_the_other_is_entered_is_no_overlap() {
+    assert!(ledger_twice("2021-03-01", "2021-03-01", "2015-01-01").is_empty());
+}
+
+#[test]
+fn counted_as_reemployed_by_two_communities_in_one_year_fires_for_both() {
+    let mut e = Extract::new();
+    let pid = id(1, "19800101");
+    e.person(
+        &pid,
+        C1,
+        "H1",
+        "男",
+        "1980-01-01",
+        "2015-01-01",
+        "2021-02-01",
+        "迁出",
+    );
+    e.person(&pid, C2, "H9", "男", "1980-01-01", "2021-02-01", "", "");
+    e.registration("U1", &pid, C1, "2021-01-05", "", "");
+    e.registration("U2", &pid, C2, "2021-02-10", "", "");
+    e.job("E1", &pid, C2, "2021-05-01", "");
+    let f = read(&e, "2021-12-31").detect(&only("duplicate_person"));
+    assert_eq!(f.len(), 2, "{f:?}");
+    assert_eq!(of(&f, C1)[0].severity, Severity::Low, "registered first");
+    assert_eq!(of(&f, C2)[0].severity, Severity::High, "registered later");
+    assert_eq!(
+        rendered(of(&f, C2)[0]),
+        vec![format!(
+            "unemployment.registration_id=U2: 同一人也被社区 {C1} 计入就业人数（对方的失业登记或困难认定始于 2021-01-05，本社区始于 2021-02-10）"
+        )]
+    );
+    // Counted only by C2 (C1's registration ended in 2020, before P): no finding.
+    let mut e = Extract::new();
+    e.person(
+        &pid,
+        C1,
+        "H1",
+        "男",
+        "1980-01-01",
+        "2015-01-01",
+        "2021-02-01",
+        "迁出",
+    );
+    e.person(&pid, C2, "H9", "男", "1980-01-01", "2021-02-01", "", "");
+    e.registration("U1", &pid, C1, "2020-01-05", "2020-06-30", "迁出");
+    e.registration("U2", &pid, C2, "2021-02-10", "", "");
+    e.job("E1", &pid, C2, "2021-05-01", "");
+    assert!(
+        read(&e, "2021-12-31")
+            .detect(&only("duplicate_person"))
+            .is_empty()
+    );
+}
+
+// ---------------------------------------------------------------- order and publication
+
+#[test]
+fn findings_come_in_a_stable_order() {
+    let mut e = Extract::new();
+    let starts = ["2021-03-01"; 7];
+    registered_ten(&mut e, C2, 1, &starts);
+    registered_ten(&mut e, C1, 20, &starts);
+    e.application(C1, "90%", "", "", "")
+        .application(C2, "90%", "", "", "");
+    let r = read(&e, "2021-12-31");
+    let f = r.detect(&Rules::default().detectors);
+    let codes: Vec<_> = f
+        .iter()
+        .filter(|x| x.detector == "claimed_vs_registry")
+        .map(|x| x.community_code.clone().unwrap())
+        .collect();
+    assert_eq!(codes, vec![C1.to_string(), C2.to_string()]);
+}
+
+/// The run end to end: findings published as Parquet, decoded by pyarrow,
+/// every string scanned for the fixture's raw identity numbers; risk joined
+/// onto the shortlist and the spot-check draw.
+#[test]
+fn run_publishes_findings_readable_by_pyarrow_without_raw_identifiers() {
+    let dir = tempfile::tempdir().unwrap();
+    let extract = dir.path().join("extract");
+    std::fs::create_dir(&extract).unwrap();
+    let mut e = Extract::new();
+    // C1 claims 90 % against 70 % (claimed_vs_registry) and holds a person
+    // with a bad identifier and a person also in C2's ledger.
+    let starts = ["2021-03-01"; 7];
+    registered_ten(&mut e, C1, 1, &starts);
+    let good = id(50, "19800101");
+    let bad = format!(
+        "{}{}",
+        &good[..17],
+        if good.ends_with('0') { '1' } else { '0' }
+    );
+    e.person(&bad, C1, "H50", "男", "1980-01-01", "2015-01-01", "", "");
+    let twice = id(51, "19800101");
+    e.person(&twice, C1, "H51", "男", "1980-01-01", "2015-01-01", "", "");
+    e.person(&twice, C2, "H52", "男", "1980-01-01", "2021-03-01", "", "");
+    e.application(C1, "90%", "", "", "")
+        .application(C2, "", "", "", "");
+    e.write(&extract);
+    let out = dir.path().join("out");
+    let status = Command::new(env!("CARGO_BIN_EXE_fullemp"))
+        .args([
+            "run",
+            "--input",
+            extract.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+            "--as-of",
+            "2021-12-31",
+        ])
+        .env("FULLEMP_PII_KEY", "detector-tests-key")
+        .output()
+        .unwrap();
+    assert!(
+        status.status.success(),
+        "run failed: {}",
+        String::from_utf8_lossy(&status.stderr)
+    );
+    let logs = String::from_utf8_lossy(&status.stderr).to_string();
+    let mut raw: Vec<String> = (1..=10).map(|i| id(i, "19800101")).collect();
+    raw.extend([bad.clone(), twice.clone()]);
+    for r in &raw {
+        assert!(!logs.contains(r.as_str()), "a raw identifier in the log");
+    }
+    let py = Command::new("python3")
+        .arg("tests/interop/read_findings.py")
+        .arg(out.join("latest"))
+        .arg(raw.join(","))
+        .arg(key(&twice))
+        .output()
+        .unwrap();
+    assert!(
+        py.status.success(),
+        "findings check failed:\n{}\n{}",
+        String::from_utf8_lossy(&py.stdout),
+        String::from_utf8_lossy(&py.stderr)
+    );
+}
+
+#[test]
+fn counted_in_hardship_employed_by_two_communities_names_both_designations() {
+    // Designated by C1 on 2021-01-10 and by C2 on 2021-01-10 too: equal dates,
+    // high for both; employed at A by a record started in 2020.
+    let mut e = Extract::new();
+    let pid = id(7, "19800101");
+    e.person(
+        &pid,
+        C1,
+        "H1",
+        "女",
+        "1980-01-01",
+        "2015-01-01",
+        "2021-01-05",
+        "迁出",
+    );
+    e.person(&pid, C2, "H2", "女", "1980-01-01", "2021-01-05", "", "");
+    e.hardship(&pid, C1, "2021-01-10")
+        .hardship(&pid, C2, "2021-01-10");
+    e.job("E7", &pid, C2, "2020-06-01", "");
+    let f = read(&e, "2021-12-31").detect(&only("duplicate_person"));
+    assert_eq!(f.len(), 2, "{f:?}");
+    assert!(f.iter().all(|x| x.severity == Severity::High));
+    assert_eq!(
+        rendered(of(&f, C1)[0]),
+        vec![format!(
+            "hardship(person_key={}, community_code={C1}, designated_on=2021-01-10): 同一人也被社区 {C2} 计入就业人数（对方的失业登记或困难认定始于 2021-01-10，本社区始于 2021-01-10）",
+            key(&pid)
+        )]
+    );
+}
+
+/// `fullemp generate` writes an extract with each falsification pattern
+/// injected into known communities (`ground_truth.csv`). Run twice: the
+/// findings are byte-identical, every community injected with one of these
+/// six patterns gets a high or medium finding of that detector, and no clean
+/// community gets a high finding.
+#[test]
+fn generated_extract_patterns_found_clean_communities_spared_and_runs_identical() {
+    let dir = tempfile::tempdir().unwrap();
+    let extract = dir.path().join("extract");
+    let out = dir.path().join("out");
+    let fullemp = |args: &[&str]| {
+        let o = Command::new(env!("CARGO_BIN_EXE_fullemp"))
+            .args(args)
+            .env("FULLEMP_PII_KEY", "detector-tests-key")
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    };
+    let (e, o) = (extract.to_str().unwrap(), out.to_str().unwrap());
+    fullemp(&[
+        "generate",
+        "--out",
+        e,
+        "--communities",
+        "200",
+        "--seed",
+        "2",
+    ]);
+    let mut runs = Vec::new();
+    for _ in 0..2 {
+        fullemp(&[
+            "run",
+            "--input",
+            e,
+            "--out",
+            o,
+            "--as-of",
+            "2021-12-31",
+            "--force",
+        ]);
+        runs.push(std::fs::canonicalize(out.join("latest")).unwrap());
+        // Run ids have a resolution of one second.
+        std::thread::sleep(std::time::Duration::from_millis(1100));
+    }
+    assert_ne!(runs[0], runs[1]);
+    for year in [2020, 2021] {
+        let rel = format!("findings/year={year}/part-0.parquet");
+        assert_eq!(
+            std::fs::read(runs[0].join(&rel)).unwrap(),
+            std::fs::read(runs[1].join(&rel)).unwrap(),
+            "{rel} differs between two runs on the same inputs"
+        );
+    }
+    let py = Command::new("python3")
+        .arg("-c")
+        .arg(
+            r#"
+import csv, sys
+import pyarrow.dataset as ds
+run, truth_file = sys.argv[1], sys.argv[2]
+MINE = {"claimed_vs_registry", "cutoff_window_dressing", "unverified_clearance",
+        "reemployment_without_record", "invalid_identity", "duplicate_person"}
+truth = {r["community_code"]: r["pattern"] for r in csv.DictReader(open(truth_file)) if r["community_code"]}
+rows = [r for r in ds.dataset(f"{run}/findings", format="parquet", partitioning="hive").to_table().to_pylist() if r["year"] == 2021]
+injected = {c: p for c, p in truth.items() if p in MINE}
+assert len(injected) >= 6, injected
+for c, p in injected.items():
+    assert any(r["community_code"] == c and r["detector"] == p and r["severity"] in ("high", "medium") for r in rows), (c, p)
+clean_high = {r["community_code"] for r in rows if r["community_code"] not in truth and r["severity"] == "high"}
+assert not clean_high, clean_high
+print(len(injected), "injected communities found")
+"#,
+        )
+        .arg(&runs[1])
+        .arg(extract.join("ground_truth.csv"))
+        .output()
+        .unwrap();
+    assert!(
+        py.status.success(),
+        "{}\n{}",
+        String::from_utf8_lossy(&py.stdout),
+        String::from_utf8_lossy(&py.stderr)
+    );
+}
+
+#[test]
+fn claimed_hardship_rate_above_the_registry_names_the_persons_without_a_job() {
+    // Two hardship persons of C1, one employed at A: 50 %; claimed 100 %.
+    let mut e = Extract::new();
+    let (a, b) = (id(31, "19700101"), id(32, "19700101"));
+    e.person(&a, C1, "H31", "男", "1970-01-01", "2015-01-01", "", "");
+    e.person(&b, C1, "H32", "男", "1970-01-01", "2015-01-01", "", "");
+    e.hardship(&a, C1, "2021-02-01")
+        .hardship(&b, C1, "2021-02-01");
+    e.job("E31", &a, C1, "2021-05-01", "");
+    e.application(C1, "", "100%", "", "");
+    let f = read(&e, "2021-12-31").detect(&only("claimed_vs_registry"));
+    assert_eq!(f.len(), 1, "{f:?}");
+    assert!((f[0].value.unwrap() - 50.0).abs() < 1e-9);
+    assert_eq!(
+        rendered(&f[0])[1..],
+        [format!(
+            "hardship(person_key={}, community_code={C1}, designated_on=2021-02-01): 截止日无在职的就业登记",
+            key(&b)
+        )]
+    );
+    // Claimed 55 %: 5 points above, not more.
+    let mut e2 = Extract::new();
+    e2.persons = e.persons.clone();
+    e2.hardship = e.hardship.clone();
+    e2.employment = e.employment.clone();
+    e2.application(C1, "", "55%", "", "");
+    assert!(
+        read(&e2, "2021-12-31")
+            .detect(&only("claimed_vs_registry"))
+            .is_empty()
+    );
+}

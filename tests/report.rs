@@ -1,0 +1,452 @@
+//! The panel's documents as a person meets them: the sample run's report
+//! opened in a real browser with the network off (nothing fetched, headings
+//! and a known community on screen, a screenshot that is not blank, a
+//! plausible number of A4 pages), the forms read back with calamine, and
+//! community names built to break things (`<script>`, a formula) staying
+//! plain text in the report, the charts and the forms.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::sync::OnceLock;
+
+use calamine::{Data, Reader, Xlsx, open_workbook};
+
+mod support;
+
+const SECTIONS: [&str; 9] = [
+    "一、概况",
+    "二、分区县情况",
+    "三、复查结果",
+    "四、推荐名单",
+    "五、疑点发现",
+    "六、随机抽查样本",
+    "七、图表",
+    "八、与上次运行相比的变化",
+    "附录:规则与输入",
+];
+
+fn fullemp(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_fullemp"))
+        .args(args)
+        .env("FULLEMP_PII_KEY", "test-key-for-the-report-tests")
+        .output()
+        .unwrap()
+}
+
+fn run_ok(args: &[&str]) {
+    let out = fullemp(args);
+    assert!(
+        out.status.success(),
+        "run failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// The README's command on the bundled sample, run once for all tests here:
+/// the folder of its complete run.
+fn sample_run() -> &'static Path {
+    static RUN: OnceLock<PathBuf> = OnceLock::new();
+    RUN.get_or_init(|| {
+        let out = tempfile::tempdir().unwrap().keep();
+        run_ok(&["run", "--out", out.to_str().unwrap()]);
+        std::fs::canonicalize(out.join("latest")).unwrap()
+    })
+}
+
+/// What the browser saw (tests/browser/open_report.py).
+struct Seen {
+    requests: Vec<String>,
+    text: String,
+    scripts: i64,
+    load_ms: i64,
+    /// Share of the screenshot's pixels that are not white.
+    inked: f64,
+    colours: i64,
+    /// Pages of the page printed to PDF.
+    pages: i64,
+}
+
+/// Opens `report` in headless Chromium; None (test skipped) when no
+/// Chromium is installed, except on CI (`CI=true`), where it must be.
+fn open_in_browser(report: &Path) -> Option<Seen> {
+    let out = tempfile::tempdir().unwrap().keep();
+    let run = Command::new("python3")
+        .arg("tests/browser/open_report.py")
+        .arg(report)
+        .arg(&out)
+        .output()
+        .unwrap();
+    if run.status.code() == Some(2) {
+        assert!(
+            std::env::var("CI").as_deref() != Ok("true"),
+            "CI must install chromium (.ci/run) for the report's browser tests"
+        );
+        eprintln!("no chromium: browser checks skipped");
+        return None;
+    }
+    assert!(
+        run.status.success(),
+        "browser failed: {}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let result: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("result.json")).unwrap()).unwrap();
+    Some(Seen {
+        requests: result["requests"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|u| u.as_str().unwrap().to_string())
+            .collect(),
+        text: result["text"].as_str().unwrap().to_string(),
+        scripts: result["scripts"].as_i64().unwrap(),
+        load_ms: result["load_ms"].as_i64().unwrap(),
+        inked: result["inked"].as_f64().unwrap(),
+        colours: result["colours"].as_i64().unwrap(),
+        pages: result["pages"].as_i64().unwrap(),
+    })
+}
+
+fn sheet(path: &Path, name: &str) -> (calamine::Range<Data>, calamine::Range<String>) {
+    let mut wb: Xlsx<_> = open_workbook(path).unwrap();
+    (
+        wb.worksheet_range(name).unwrap(),
+        wb.worksheet_formula(name).unwrap(),
+    )
+}
+
+fn text_at(range: &calamine::Range<Data>, row: u32, col: u32) -> String {
+    match range.get_value((row, col)) {
+        Some(Data::String(s)) => s.clone(),
+        Some(Data::Empty) | None => String::new(),
+        Some(other) => panic!("({row},{col}) is not text: {other:?}"),
+    }
+}
+
+/// Every formula cell of every sheet of a workbook: none is expected.
+fn formulas(path: &Path) -> Vec<String> {
+    let mut wb: Xlsx<_> = open_workbook(path).unwrap();
+    let mut found = Vec::new();
+    for name in wb.sheet_names() {
+        let f = wb.worksheet_formula(&name).unwrap();
+        found.extend(f.used_cells().map(|(_, _, v)| v.clone()));
+    }
+    found
+}
+
+/// A community of the sample under re-inspection, from its communities file
+/// (code, name): the first with a provincial year.
+fn known_community() -> (String, String) {
+    let mut rdr = csv::Reader::from_path("sample_data/communities.csv").unwrap();
+    let headers = rdr.headers().unwrap().clone();
+    let at = |n: &str| headers.iter().position(|h| h == n).unwrap();
+    let (code, name, prov) = (
+        at("community_code"),
+        at("community_name"),
+        at("provincial_year"),
+    );
+    rdr.records()
+        .map(Result::unwrap)
+        .find(|r| !r[prov].is_empty())
+        .map(|r| (r[code].to_string(), r[name].to_string()))
+        .unwrap()
+}
+
+fn parquet_rows(path: &Path) -> usize {
+    let file = std::fs::File::open(path).unwrap();
+    use polars::prelude::SerReader;
+    polars::prelude::ParquetReader::new(file)
+        .finish()
+        .unwrap()
+        .height()
+}
+
+#[test]
+fn the_sample_report_reads_offline_in_a_browser_and_prints_on_a4() {
+    let run = sample_run();
+    let report = run.join("report.html");
+    let html = std::fs::read_to_string(&report).unwrap();
+    assert!(html.contains("<html lang=\"zh-CN\">"));
+    for outside in ["http://", "https://", "<link", "<script", "@import"] {
+        assert!(
+            !html
+                .replace("http://www.w3.org/2000/svg", "")
+                .contains(outside),
+            "the report refers outside itself: {outside}"
+        );
+    }
+    let Some(seen) = open_in_browser(&report) else {
+        return;
+    };
+    assert!(
+        seen.requests.is_empty(),
+        "requests left the page: {:?}",
+        seen.requests
+    );
+    assert_eq!(seen.scripts, 0, "the report runs no script");
+    for heading in SECTIONS {
+        assert!(seen.text.contains(heading), "{heading} not on screen");
+    }
+    let (_, name) = known_community();
+    assert!(seen.text.contains(&name), "{name} not on screen");
+    assert!(seen.text.contains("省级充分就业社区"));
+
+    assert!(
+        seen.inked > 0.02 && seen.colours > 8,
+        "the screenshot looks blank: {:.4} inked, {} colours",
+        seen.inked,
+        seen.colours
+    );
+    // A page break before each section: at least one page each, and a
+    // sample of 30 communities does not run to a hundred pages.
+    assert!(
+        (SECTIONS.len() as i64..=100).contains(&seen.pages),
+        "{} A4 pages for a sample of 30 communities",
+        seen.pages
+    );
+    assert!(seen.load_ms < 20_000, "load took {} ms", seen.load_ms);
+}
+
+#[test]
+fn the_charts_are_svg_files_with_chinese_labels_and_a_cjk_font_list() {
+    let run = sample_run();
+    let html = std::fs::read_to_string(run.join("report.html")).unwrap();
+    let mut names: Vec<String> = std::fs::read_dir(run.join("charts"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
+        .collect();
+    names.sort();
+    assert_eq!(
+        names,
+        [
+            "claimed_vs_registry.svg",
+            "employment_starts_per_week.svg",
+            "pass_rate_by_county.svg",
+            "rate_assistance_coverage.svg",
+            "rate_hardship_employment_rate.svg",
+            "rate_reemployment_rate.svg",
+            "rate_registered_unemployment_rate.svg",
+            "risk_scores.svg",
+        ]
+    );
+    for n in &names {
+        let svg = std::fs::read_to_string(run.join("charts").join(n)).unwrap();
+        assert!(svg.starts_with("<svg"), "{n}");
+        assert!(svg.contains("WenQuanYi Micro Hei"), "{n} names no CJK font");
+        assert!(svg.contains("年度"), "{n} has no Chinese title");
+        assert!(
+            html.contains(svg.trim()),
+            "{n} is not inline in the report as written"
+        );
+    }
+    let rate = std::fs::read_to_string(run.join("charts/rate_reemployment_rate.svg")).unwrap();
+    assert!(rate.contains("阈值 ≥ 70%") && rate.contains("社区数(个)"));
+    let weekly =
+        std::fs::read_to_string(run.join("charts/employment_starts_per_week.svg")).unwrap();
+    assert!(weekly.contains("截止日") && weekly.contains("就业记录数(条)"));
+}
+
+#[test]
+fn the_forms_read_back_with_calamine_and_match_the_parquet_tables() {
+    let run = sample_run();
+    let forms = run.join("forms");
+    let (code, name) = known_community();
+    let register = forms.join("复查情况登记表-全市.xlsx");
+    let (range, _) = sheet(&register, "复查情况登记表");
+    assert!(text_at(&range, 0, 0).starts_with("填报单位(盖章):"));
+    assert_eq!(text_at(&range, 1, 0), "分管领导:");
+    assert_eq!(text_at(&range, 2, 0), "省级充分就业社区复查情况登记表");
+    assert_eq!(text_at(&range, 3, 0), "就业部门负责人:");
+    assert!(text_at(&range, 3, 6).starts_with("填表时间:2021年12月31日"));
+    let header: Vec<String> = (0..9).map(|c| text_at(&range, 4, c)).collect();
+    assert_eq!(
+        header,
+        [
+            "序号",
+            "所在区县",
+            "所在街道",
+            "社区名称",
+            "认定为省级充分就业社区年份",
+            "认定为省级星级充分就业社区年份",
+            "是否是国家级充分就业社区",
+            "是否复查合格",
+            "联系人及联系电话"
+        ]
+    );
+    // One row per community under re-inspection, as in the ratings table.
+    let ratings = {
+        let file = std::fs::File::open(run.join("ratings/year=2021/part-0.parquet")).unwrap();
+        use polars::prelude::SerReader;
+        polars::prelude::ParquetReader::new(file).finish().unwrap()
+    };
+    let under = ratings
+        .column("under_reinspection")
+        .unwrap()
+        .bool()
+        .unwrap()
+        .iter()
+        .filter(|v| *v == Some(true))
+        .count();
+    let rows: Vec<u32> = (5..5 + under as u32)
+        .filter(|r| !text_at(&range, *r, 3).is_empty())
+        .collect();
+    assert_eq!(rows.len(), under);
+    assert!(text_at(&range, 5 + under as u32, 3).is_empty());
+    let row = rows
+        .iter()
+        .find(|r| text_at(&range, **r, 3) == name)
+        .expect("the known community is in the city register");
+    let codes = ratings.column("community_code").unwrap().str().unwrap();
+    let verdicts = ratings.column("verdict").unwrap().str().unwrap();
+    let k = (0..ratings.height())
+        .find(|k| codes.get(*k) == Some(code.as_str()))
+        .unwrap();
+    let expected = match verdicts.get(k) {
+        Some("pass") => "是",
+        Some("fail") => "否",
+        _ => "待定(数据不全)",
+    };
+    assert_eq!(text_at(&range, *row, 7), expected);
+
+    // One register per county, each with its own rows only.
+    let county = text_at(&range, *row, 1);
+    let (county_range, _) = sheet(
+        &forms.join(format!("复查情况登记表-{county}.xlsx")),
+        "复查情况登记表",
+    );
+    assert!(text_at(&county_range, 0, 0).contains(&county));
+    assert!(
+        (5..county_range.end().unwrap().0 + 1)
+            .map(|r| text_at(&county_range, r, 1))
+            .all(|c| c == county)
+    );
+
+    // The shortlist has the Parquet shortlist's rows; one recommendation
+    // form per candidate.
+    let shortlisted = parquet_rows(&run.join("shortlist/year=2021/part-0.parquet"));
+    assert!(shortlisted > 0, "the sample's review year has candidates");
+    let (list, _) = sheet(&forms.join("推荐名单.xlsx"), "推荐名单");
+    assert_eq!(text_at(&list, 2, 0), "总排名");
+    assert_eq!(list.end().unwrap().0 - 2, shortlisted as u32);
+    let wb: Xlsx<_> = open_workbook(forms.join("推荐表.xlsx")).unwrap();
+    assert_eq!(wb.sheet_names().len(), shortlisted);
+    let first = wb.sheet_names()[0].clone();
+    let (form, _) = sheet(&forms.join("推荐表.xlsx"), &first);
+    assert_eq!(text_at(&form, 0, 0), "平顶山市市级(星级)充分就业社区推荐表");
+    let labels: Vec<String> = (1..9).map(|r| text_at(&form, r, 0)).collect();
+    assert_eq!(
+        labels,
+        [
+            "社区名称",
+            "社区联系人",
+            "申报类型",
+            "社区基本情况,创建工作情况",
+            "街道(乡镇)意见",
+            "县(市、区)推荐意见",
+            "市人社局意见",
+            ""
+        ]
+    );
+    assert_eq!(text_at(&form, 2, 2), "联系方式");
+    assert!(text_at(&form, 4, 1).contains("登记失业人员"));
+    assert!(text_at(&form, 5, 1).contains("(公章)") && text_at(&form, 5, 1).contains("年"));
+
+    for e in std::fs::read_dir(&forms).unwrap() {
+        let p = e.unwrap().path();
+        assert!(formulas(&p).is_empty(), "{} has formulas", p.display());
+    }
+}
+
+#[test]
+fn names_built_to_inject_stay_literal_text_everywhere_and_forms_are_byte_stable() {
+    const SCRIPT: &str = "<script>alert(1)</script>";
+    const FORMULA: &str = "=HYPERLINK(\"http://x\",\"y\")";
+    let dir = tempfile::tempdir().unwrap();
+    let extract = dir.path().join("extract");
+    std::fs::create_dir(&extract).unwrap();
+    support::fixture(&extract, true);
+    // C1 (provincial, applies for stars) gets the formula; C2 becomes a
+    // provincial community whose county recommends it, named as a script.
+    let communities = std::fs::read_to_string(extract.join("communities.csv"))
+        .unwrap()
+        .replace("光明社区", "\"=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\"")
+        .replace(
+            &format!("{},和平社区,新华区,中兴路街道,", support::C2),
+            &format!("{},{SCRIPT},新华区,中兴路街道,2016", support::C2),
+        );
+    std::fs::write(extract.join("communities.csv"), communities).unwrap();
+    let apps = std::fs::read_to_string(extract.join("applications.csv"))
+        .unwrap()
+        .replace("0.9,2,是,否", "0.9,2,是,是");
+    std::fs::write(extract.join("applications.csv"), apps).unwrap();
+    let out = dir.path().join("out");
+    let p = dir.path().join("pipeline.toml");
+    std::fs::write(
+        &p,
+        format!(
+            "input_dir = \"{}\"\noutput_dir = \"{}\"\nas_of = 2021-12-31\nyears = [2020, 2021]\n",
+            extract.display(),
+            out.display()
+        ),
+    )
+    .unwrap();
+    run_ok(&["run", "--force", "--pipeline", p.to_str().unwrap()]);
+    let first = std::fs::canonicalize(out.join("latest")).unwrap();
+
+    let html = std::fs::read_to_string(first.join("report.html")).unwrap();
+    // Escaped by the engine (which also writes `/` as &#x2f;).
+    assert!(html.contains("&lt;script&gt;alert(1)&lt;&#x2f;script&gt;"));
+    assert!(
+        !html.contains(SCRIPT),
+        "the script name reached the page as markup"
+    );
+    assert!(!html.contains("<script"));
+    for e in std::fs::read_dir(first.join("charts")).unwrap() {
+        let svg = std::fs::read_to_string(e.unwrap().path()).unwrap();
+        assert!(!svg.contains("<script"));
+    }
+
+    // The forms hold both names as text and no formula at all.
+    let forms = first.join("forms");
+    let (register, _) = sheet(&forms.join("复查情况登记表-全市.xlsx"), "复查情况登记表");
+    let names: Vec<String> = (5..7).map(|r| text_at(&register, r, 3)).collect();
+    assert_eq!(names, [FORMULA, SCRIPT]);
+    let (list, _) = sheet(&forms.join("推荐名单.xlsx"), "推荐名单");
+    let listed: Vec<String> = (3..5).map(|r| text_at(&list, r, 4)).collect();
+    assert!(listed.contains(&FORMULA.to_string()) && listed.contains(&SCRIPT.to_string()));
+    let (form, _) = sheet(&forms.join("推荐表.xlsx"), support::C1);
+    assert!(text_at(&form, 1, 1).contains(FORMULA));
+    for e in std::fs::read_dir(&forms).unwrap() {
+        let p = e.unwrap().path();
+        assert!(formulas(&p).is_empty(), "{} has formulas", p.display());
+    }
+
+    // Same inputs, same bytes: forms and charts of a second run.
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    run_ok(&["run", "--force", "--pipeline", p.to_str().unwrap()]);
+    let second = std::fs::canonicalize(out.join("latest")).unwrap();
+    assert_ne!(first, second);
+    for folder in ["forms", "charts"] {
+        for e in std::fs::read_dir(first.join(folder)).unwrap() {
+            let a = e.unwrap().path();
+            let b = second.join(folder).join(a.file_name().unwrap());
+            assert_eq!(
+                std::fs::read(&a).unwrap(),
+                std::fs::read(&b).unwrap(),
+                "{} differs between two runs",
+                a.display()
+            );
+        }
+    }
+    // The second run compares itself with the first.
+    let html2 = std::fs::read_to_string(second.join("report.html")).unwrap();
+    assert!(!html2.contains("首次运行"));
+    assert!(html.contains("首次运行"));
+
+    if let Some(seen) = open_in_browser(&first.join("report.html")) {
+        assert_eq!(seen.scripts, 0);
+        assert!(seen.requests.is_empty(), "{:?}", seen.requests);
+        assert!(seen.text.contains(SCRIPT), "the name is not shown as text");
+        assert!(seen.text.contains(FORMULA));
+    }
+}
