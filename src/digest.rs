@@ -20,6 +20,13 @@ pub fn sha256_file(path: &Path) -> std::io::Result<(u64, String)> {
     Ok((seen.size, seen.sha256))
 }
 
+/// The size and hex sha256 of a file as it is now: the same as
+/// `sha256_file`, as nothing is remembered; the name says what the check that
+/// an input did not change during the run relies on.
+pub fn sha256_file_fresh(path: &Path) -> std::io::Result<(u64, String)> {
+    sha256_file(path)
+}
+
 /// What a reader saw of a file: its size and sha256 over the bytes read, and
 /// the modification time when it was opened.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -1,5 +1,5 @@
-//! The error kinds of the program, each tied to one exit code of the spec
-//! (`outputs.md`): the single place where a failure becomes a number.
+//! The error kinds of the program, each tied to one exit code
+//! (`docs/operations.md`): the single place where a failure becomes a number.
 
 use std::path::PathBuf;
 
@@ -18,9 +18,6 @@ pub enum Error {
     /// Another run holds the lock: exit 4.
     #[error("{0}")]
     Locked(String),
-    /// A subcommand that a later issue builds.
-    #[error("`fullemp {0}` is not available yet in this version")]
-    NotAvailable(&'static str),
     /// Anything else: exit 1.
     #[error(transparent)]
     Internal(#[from] anyhow::Error),
@@ -30,7 +27,7 @@ impl Error {
     pub fn exit_code(&self) -> u8 {
         match self {
             Error::Internal(_) => 1,
-            Error::Usage(_) | Error::Pipeline { .. } | Error::NotAvailable(_) => 2,
+            Error::Usage(_) | Error::Pipeline { .. } => 2,
             Error::Contract(_) => 3,
             Error::Locked(_) => 4,
         }

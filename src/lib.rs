@@ -13,6 +13,8 @@ pub mod contract;
 pub mod detectors;
 pub mod digest;
 pub mod error;
+pub mod explain;
+pub mod fault;
 pub mod generate;
 pub mod indicators;
 pub mod ingest;

@@ -1,4 +1,4 @@
-//! Person pseudonyms (outputs.md, "Personal data"): `person_key` is the hex of
+//! Person pseudonyms (docs/outputs.md, "Personal data"): `person_key` is the hex of
 //! HMAC-SHA256(key, identifier) cut to 16 characters. Raw identifiers never
 //! leave a run; every output that names a person carries this key instead.
 
@@ -12,8 +12,10 @@ use crate::error::{Error, Result};
 
 /// The environment variable holding the HMAC key.
 pub const KEY_ENV: &str = "FULLEMP_PII_KEY";
-/// The key file created beside the runs when no key is given.
-pub const DEFAULT_KEY_FILE: &str = ".pii.key";
+/// The key file's name in the default places.
+pub const DEFAULT_KEY_FILE: &str = "pii.key";
+/// Where versions before 0.1 kept the key: inside the output folder.
+const LEGACY_KEY_FILE: &str = ".pii.key";
 
 #[derive(Clone)]
 pub struct Pseudonymizer {
@@ -30,6 +32,32 @@ impl std::fmt::Debug for Pseudonymizer {
     }
 }
 
+/// Where the key file goes when neither `FULLEMP_PII_KEY` nor the pipeline's
+/// `pii_key_file` names one: the user's state folder
+/// (`$XDG_STATE_HOME/fullemp/pii.key`, else `~/.local/state/fullemp/pii.key`),
+/// or, for a user without a home folder, `pii.key` beside the pipeline file.
+/// Never inside the output folder, which is shared with readers of the runs.
+pub fn default_key_file(pipeline_file: Option<&Path>) -> Result<PathBuf> {
+    let state = std::env::var_os("XDG_STATE_HOME")
+        .filter(|v| !v.is_empty())
+        .map(PathBuf::from)
+        .filter(|p| p.is_absolute())
+        .or_else(|| {
+            std::env::var_os("HOME")
+                .filter(|v| !v.is_empty())
+                .map(|h| PathBuf::from(h).join(".local/state"))
+        });
+    if let Some(state) = state {
+        return Ok(state.join("fullemp").join(DEFAULT_KEY_FILE));
+    }
+    if let Some(dir) = pipeline_file.and_then(Path::parent) {
+        return Ok(dir.join(DEFAULT_KEY_FILE));
+    }
+    Err(Error::usage(format!(
+        "no place for the pseudonym key: set {KEY_ENV}, or `pii_key_file` in the pipeline, or HOME"
+    )))
+}
+
 impl Pseudonymizer {
     pub fn from_key(key: impl Into<Vec<u8>>, source: impl Into<String>) -> Pseudonymizer {
         Pseudonymizer {
@@ -38,9 +66,16 @@ impl Pseudonymizer {
         }
     }
 
-    /// The key from `FULLEMP_PII_KEY`, else the pipeline's key file, else the
-    /// owner-only key file in `output_dir`, created on first use.
-    pub fn load(key_file: Option<&Path>, output_dir: &Path) -> Result<Pseudonymizer> {
+    /// The key from `FULLEMP_PII_KEY`, else the pipeline's key file, else
+    /// `default_file` (see `default_key_file`), created owner-only on first
+    /// use. A key file that group or others may read is refused. A key left
+    /// by an earlier version in `output_dir` is moved to `default_file`, so
+    /// person keys stay the same across the upgrade.
+    pub fn load(
+        key_file: Option<&Path>,
+        default_file: &Path,
+        output_dir: &Path,
+    ) -> Result<Pseudonymizer> {
         if let Ok(k) = std::env::var(KEY_ENV) {
             if k.trim().is_empty() {
                 return Err(Error::usage(format!("{KEY_ENV} is set but empty")));
@@ -57,16 +92,38 @@ impl Pseudonymizer {
                 format!("key file {}", f.display()),
             ));
         }
-        let f = output_dir.join(DEFAULT_KEY_FILE);
+        let f = default_file;
         if !f.exists() {
-            create_key_file(&f)?;
-            tracing::info!(file = %f.display(), "created a new pseudonym key file (owner-only)");
+            let legacy = output_dir.join(LEGACY_KEY_FILE);
+            if legacy.is_file() {
+                let key = read_key(&legacy)?;
+                write_key_file(f, &String::from_utf8_lossy(&key))?;
+                std::fs::remove_file(&legacy)?;
+                tracing::warn!(from = %legacy.display(), to = %f.display(), "moved the pseudonym key out of the output folder");
+            } else {
+                let mut bytes = [0u8; 32];
+                std::fs::File::open("/dev/urandom")
+                    .and_then(|mut r| std::io::Read::read_exact(&mut r, &mut bytes))
+                    .map_err(|e| anyhow::anyhow!("cannot read random bytes for a new key: {e}"))?;
+                write_key_file(f, &hex::encode(bytes))?;
+                tracing::info!(file = %f.display(), "created a new pseudonym key file (owner-only)");
+            }
         }
-        let key = read_key(&f)?;
+        let key = read_key(f)?;
         Ok(Pseudonymizer::from_key(
             key,
             format!("key file {}", f.display()),
         ))
+    }
+
+    /// A name for the key that reveals nothing of it: the first 16 hex
+    /// characters of sha256 over a fixed label and the key. The same key gives
+    /// the same id, so a new key is seen (and makes a new run), never shown.
+    pub fn key_id(&self) -> String {
+        let mut h = <Sha256 as sha2::Digest>::new();
+        sha2::Digest::update(&mut h, b"fullemp pseudonym key id\0");
+        sha2::Digest::update(&mut h, &self.key);
+        hex::encode(&sha2::Digest::finalize(h)[..8])
     }
 
     /// The 16-hex-character pseudonym of an identifier (normalised: trimmed,
@@ -81,6 +138,21 @@ impl Pseudonymizer {
 }
 
 fn read_key(path: &Path) -> Result<Vec<u8>> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        if let Ok(meta) = std::fs::metadata(path) {
+            let mode = meta.permissions().mode() & 0o777;
+            if mode & 0o077 != 0 {
+                return Err(Error::usage(format!(
+                    "the pseudonym key file {} may be read by group or others (mode {mode:o}); \
+                     make it readable by its owner alone: chmod 600 {}",
+                    path.display(),
+                    path.display()
+                )));
+            }
+        }
+    }
     let text = std::fs::read_to_string(path).map_err(|e| {
         Error::usage(format!(
             "cannot read the pseudonym key file {}: {e}",
@@ -97,14 +169,21 @@ fn read_key(path: &Path) -> Result<Vec<u8>> {
     Ok(key.as_bytes().to_vec())
 }
 
-fn create_key_file(path: &PathBuf) -> Result<()> {
-    if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir)?;
+/// Writes a new key file readable by its owner alone (its folder too, when
+/// created here).
+fn write_key_file(path: &Path, key: &str) -> Result<()> {
+    if let Some(dir) = path.parent()
+        && !dir.exists()
+    {
+        let mut b = std::fs::DirBuilder::new();
+        b.recursive(true);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::DirBuilderExt;
+            b.mode(0o700);
+        }
+        b.create(dir)?;
     }
-    let mut bytes = [0u8; 32];
-    std::fs::File::open("/dev/urandom")
-        .and_then(|mut f| std::io::Read::read_exact(&mut f, &mut bytes))
-        .map_err(|e| anyhow::anyhow!("cannot read random bytes for a new key: {e}"))?;
     let mut options = std::fs::OpenOptions::new();
     options.write(true).create_new(true);
     #[cfg(unix)]
@@ -113,7 +192,7 @@ fn create_key_file(path: &PathBuf) -> Result<()> {
         options.mode(0o600);
     }
     let mut file = options.open(path)?;
-    writeln!(file, "{}", hex::encode(bytes))?;
+    writeln!(file, "{key}")?;
     file.sync_all()?;
     Ok(())
 }
@@ -134,26 +213,61 @@ mod tests {
     }
 
     #[test]
-    fn created_key_file_is_owner_only_and_reused() {
-        let dir = tempfile::tempdir().unwrap();
-        let a = Pseudonymizer::load(None, dir.path());
+    fn created_key_file_is_owner_only_reused_and_kept_out_of_the_output_folder() {
         if std::env::var(KEY_ENV).is_ok() {
             return;
         }
-        let a = a.unwrap();
-        let f = dir.path().join(DEFAULT_KEY_FILE);
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::PermissionsExt;
-            assert_eq!(
-                std::fs::metadata(&f).unwrap().permissions().mode() & 0o777,
-                0o600
-            );
-        }
-        let b = Pseudonymizer::load(None, dir.path()).unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("out");
+        let f = dir.path().join("state/fullemp/pii.key");
+        let a = Pseudonymizer::load(None, &f, &out).unwrap();
+        use std::os::unix::fs::PermissionsExt;
+        assert_eq!(
+            std::fs::metadata(&f).unwrap().permissions().mode() & 0o777,
+            0o600
+        );
+        assert!(!out.exists(), "nothing written in the output folder");
+        let b = Pseudonymizer::load(None, &f, &out).unwrap();
         assert_eq!(
             a.person_key("11010519491231002X"),
             b.person_key("11010519491231002X")
         );
+        assert_eq!(a.key_id(), b.key_id());
+        assert_eq!(a.key_id().len(), 16);
+        assert_ne!(
+            a.key_id(),
+            Pseudonymizer::from_key(b"another-key-0000".to_vec(), "t").key_id()
+        );
+
+        // A key readable by others is refused, saying how to fix it.
+        std::fs::set_permissions(&f, std::fs::Permissions::from_mode(0o644)).unwrap();
+        let e = Pseudonymizer::load(None, &f, &out).unwrap_err();
+        assert_eq!(e.exit_code(), 2);
+        assert!(e.to_string().contains("chmod 600"), "{e}");
+    }
+
+    #[test]
+    fn a_key_left_in_the_output_folder_moves_out_unchanged() {
+        if std::env::var(KEY_ENV).is_ok() {
+            return;
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("out");
+        std::fs::create_dir(&out).unwrap();
+        write_key_file(&out.join(LEGACY_KEY_FILE), "0123456789abcdef0123").unwrap();
+        let f = dir.path().join("state/pii.key");
+        let p = Pseudonymizer::load(None, &f, &out).unwrap();
+        assert_eq!(
+            p.person_key("x"),
+            Pseudonymizer::from_key(b"0123456789abcdef0123".to_vec(), "t").person_key("x")
+        );
+        assert!(!out.join(LEGACY_KEY_FILE).exists());
+        assert!(f.is_file());
+    }
+
+    #[test]
+    fn the_default_key_file_is_in_the_state_folder() {
+        let f = default_key_file(Some(Path::new("/srv/pipelines/nightly.toml"))).unwrap();
+        assert!(f.ends_with("fullemp/pii.key") || f == Path::new("/srv/pipelines/pii.key"));
     }
 }

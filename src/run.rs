@@ -1,6 +1,8 @@
 //! The orchestration: the stages in order (ingest → indicators → detectors and
 //! ratings → publish), their timings, and an all-or-nothing publish: a run that
-//! fails at any stage leaves no run folder and `latest` unchanged.
+//! fails at any stage, or is killed at any moment, leaves no run folder and
+//! `latest` unchanged (`publish::run_folder`). The points of `fault` let the
+//! fault tests hold a run between stages.
 
 use std::time::Instant;
 
@@ -9,9 +11,10 @@ use sha2::{Digest, Sha256};
 use crate::config::Pipeline;
 use crate::contract::Table;
 use crate::error::{Error, Result};
-use crate::publish::manifest::{self, Manifest};
+use crate::privacy::Pseudonymizer;
+use crate::publish::manifest;
 use crate::publish::run_folder::{self, Staging};
-use crate::{detectors, indicators, ingest, privacy, publish, ratings};
+use crate::{detectors, fault, indicators, ingest, privacy, publish, ratings};
 
 #[derive(Debug, Clone, Default)]
 pub struct Options {
@@ -89,9 +92,10 @@ impl Clock {
 
 /// Everything a run's result depends on, hashed: program version, pipeline
 /// and rules, the effective settings, today's date when `as_of = "today"`,
+/// the pseudonym key's id (a hash, never the key: a new key makes a new run),
 /// and every input file's name and content. None when the inputs cannot even
 /// be found (ingest then reports why).
-fn fingerprint(pipeline: &Pipeline) -> Result<Option<String>> {
+fn fingerprint(pipeline: &Pipeline, pseudonyms: &Pseudonymizer) -> Result<Option<String>> {
     let Ok(found) = ingest::discover::discover_quietly(pipeline) else {
         return Ok(None);
     };
@@ -107,10 +111,9 @@ fn fingerprint(pipeline: &Pipeline) -> Result<Option<String>> {
     add(&format!("{:?}", pipeline.inputs));
     add(&pipeline.as_of.to_string());
     add(&format!("{:?}", pipeline.years));
+    add(&pseudonyms.key_id());
     if pipeline.as_of == crate::config::AsOf::Today {
-        add(&(chrono::Utc::now() + chrono::Duration::hours(8))
-            .date_naive()
-            .to_string());
+        add(&indicators::period::today().to_string());
     }
     for (table, (path, _)) in &found {
         add(table.name());
@@ -128,9 +131,24 @@ fn latest_fingerprint(output_dir: &std::path::Path) -> Option<String> {
     manifest.get("fingerprint")?.as_str().map(str::to_string)
 }
 
+/// A stage's span: its spinner on a terminal, its name on its log lines.
+macro_rules! stage {
+    ($name:literal) => {
+        tracing::info_span!($name, indicatif.pb_show = tracing::field::Empty).entered()
+    };
+}
+
+/// The whole job, stage by stage. Every `?` below leaves `latest` as it was:
+/// the staging folder removes itself unless committed.
 pub fn run(pipeline: &Pipeline, options: &Options) -> Result<Outcome> {
     let _lock = publish::lock::acquire(&pipeline.output_dir)?;
-    let fingerprint = fingerprint(pipeline)?;
+    fault::point("locked");
+    let pseudonyms = Pseudonymizer::load(
+        pipeline.pii_key_file.as_deref(),
+        &privacy::default_key_file(pipeline.path.as_deref())?,
+        &pipeline.output_dir,
+    )?;
+    let fingerprint = fingerprint(pipeline, &pseudonyms)?;
     if !options.force
         && fingerprint.is_some()
         && fingerprint == latest_fingerprint(&pipeline.output_dir)
@@ -140,49 +158,72 @@ pub fn run(pipeline: &Pipeline, options: &Options) -> Result<Outcome> {
         return Ok(Outcome::Unchanged { latest });
     }
     let mut clock = Clock::new();
-    let extract = ingest::ingest(pipeline)?;
+
+    // 1. ingest: raw files → typed frames, under the data contract.
+    let extract = {
+        let _s = stage!("ingest");
+        ingest::ingest(pipeline)?
+    };
     clock.lap("ingest");
+    fault::point("ingested");
 
-    let ind = indicators::compute(
-        &extract.tables,
-        &pipeline.rules.indicators,
-        pipeline.as_of,
-        pipeline.years.as_deref(),
-    )?;
+    // 2. indicators: one row per community and review year.
+    let ind = {
+        let _s = stage!("indicators");
+        indicators::compute(
+            &extract.tables,
+            &pipeline.rules.indicators,
+            pipeline.as_of,
+            pipeline.years.as_deref(),
+        )?
+    };
     clock.lap("indicators");
+    fault::point("indicators");
 
+    // 3a. detectors: findings and risk scores.
     let communities = extract
         .table(Table::Communities)
         .ok_or_else(|| Error::contract("no communities table"))?;
-    let findings = detectors::detect_all(
-        &detectors::Inputs {
-            tables: &extract.tables,
-            indicators: &ind,
-            communities,
-            indicator_rules: &pipeline.rules.indicators,
-            reinspection: &pipeline.rules.reinspection,
-        },
-        &pipeline.rules.detectors,
-    )?;
-    let risk = detectors::risk_scores(&findings, &pipeline.rules.risk)?;
+    let (findings, risk) = {
+        let _s = stage!("detectors");
+        let findings = detectors::detect_all(
+            &detectors::Inputs {
+                tables: &extract.tables,
+                indicators: &ind,
+                communities,
+                indicator_rules: &pipeline.rules.indicators,
+                reinspection: &pipeline.rules.reinspection,
+            },
+            &pipeline.rules.detectors,
+        )?;
+        let risk = detectors::risk_scores(&findings, &pipeline.rules.risk)?;
+        (findings, risk)
+    };
     clock.lap("detectors");
+    fault::point("detectors");
 
-    let rated = ratings::rate(&ratings::RatingInputs {
-        indicators: &ind.frame,
-        communities,
-        applications: extract.table(Table::Applications),
-        risk: &risk,
-        missing_tables: &extract.missing_optional,
-        rules: &pipeline.rules,
-        review: &pipeline.review,
-    })?;
+    // 3b. ratings: verdicts, scores, shortlist, spot checks, calendar, groups.
+    let rated = {
+        let _s = stage!("ratings");
+        ratings::rate(&ratings::RatingInputs {
+            indicators: &ind.frame,
+            communities,
+            applications: extract.table(Table::Applications),
+            risk: &risk,
+            missing_tables: &extract.missing_optional,
+            rules: &pipeline.rules,
+            review: &pipeline.review,
+        })?
+    };
     clock.lap("ratings");
+    fault::point("ratings");
 
+    // 4. publish: the tables into a staging folder that removes itself unless
+    // committed.
+    let publish_span = stage!("publish");
     run_folder::clean_stale_staging(&pipeline.output_dir)?;
-    let pseudonyms =
-        privacy::Pseudonymizer::load(pipeline.pii_key_file.as_deref(), &pipeline.output_dir)?;
     let staging = Staging::create(&pipeline.output_dir)?;
-    let published = publish::write_tables(
+    let outputs = publish::write_tables(
         &staging.dir,
         &publish::Tables {
             indicators: &ind,
@@ -191,126 +232,58 @@ pub fn run(pipeline: &Pipeline, options: &Options) -> Result<Outcome> {
             findings: &findings,
         },
         &pseudonyms,
-    );
-    let outputs = match published {
-        Ok(o) => o,
-        Err(e) => {
-            staging.abandon();
-            return Err(e);
-        }
-    };
+    )?;
+    fault::point("tables-written");
     clock.lap("publish");
-
-    let mut manifest = Manifest {
-        program: manifest::Program {
-            name: "fullemp".into(),
-            version: env!("CARGO_PKG_VERSION").into(),
-        },
-        run_id: staging.run_id.clone(),
-        fingerprint: fingerprint.unwrap_or_default(),
-        created_at: (chrono::Utc::now() + chrono::Duration::hours(8))
-            .format("%Y-%m-%dT%H:%M:%S+08:00")
-            .to_string(),
-        pipeline: manifest::FileRef {
-            path: pipeline.path.as_ref().map(|p| p.display().to_string()),
-            sha256: pipeline.sha256.clone(),
-        },
-        rules: manifest::RulesRef {
-            file: pipeline
-                .rules_source
-                .file
-                .as_ref()
-                .map(|p| p.display().to_string()),
-            inline: pipeline.rules_source.inline,
-            sha256: pipeline.rules_source.sha256.clone(),
-            effective: toml::to_string(&pipeline.rules).map_err(anyhow::Error::from)?,
-        },
-        as_of_setting: pipeline.as_of.to_string(),
-        as_of: ind.as_of.to_string(),
-        periods: ind
-            .periods
-            .iter()
-            .map(|p| manifest::PeriodRef {
-                year: p.year,
-                start: p.start.to_string(),
-                cutoff: p.cutoff.to_string(),
-            })
-            .collect(),
-        inputs: extract
-            .inputs
-            .iter()
-            .map(|i| manifest::InputRef {
-                table: i.table.name().to_string(),
-                path: i.path.display().to_string(),
-                size: i.size,
-                sha256: i.sha256.clone(),
-                read_as: i.read_as.clone(),
-                rows_read: i.rows_read,
-                rows_rejected: i.rows_rejected,
-            })
-            .collect(),
-        missing_optional_tables: extract
-            .missing_optional
-            .iter()
-            .map(|t| t.name().to_string())
-            .collect(),
-        rows_rejected: extract.rejects.len(),
-        pseudonym_key: pseudonyms.source.clone(),
-        publicity: rated.publicity.as_ref().map(|p| manifest::PublicityRef {
-            start: p.start.to_string(),
-            end: p.end.to_string(),
-            working_days: p.working_days,
-        }),
-        assignments: rated
-            .assignments
-            .iter()
-            .map(|a| manifest::AssignmentRef {
-                year: a.year,
-                county: a.county.clone(),
-                group: a.group.clone(),
-                candidates: a.candidates,
-            })
-            .collect(),
-        timings_ms: clock.timings.clone(),
+    let mut manifest = manifest::assemble(manifest::Sources {
+        pipeline,
+        extract: &extract,
+        indicators: &ind,
+        ratings: &rated,
+        pseudonyms: &pseudonyms,
+        run_id: &staging.run_id,
+        fingerprint: fingerprint.as_deref().unwrap_or_default(),
+        timings_ms: &clock.timings,
         outputs,
+    })?;
+    drop(publish_span);
+
+    // 5. documents: the report, charts and forms, from the published tables.
+    let documents = {
+        let _s = stage!("documents");
+        // The report reads findings as the published table, persons pseudonymised.
+        let findings = publish::findings::findings_frame(&findings, &ind.frame, &pseudonyms)?;
+        publish::write_documents(
+            &staging.dir,
+            &publish::report::input::ReportInputs {
+                indicators: &ind,
+                ratings: &rated,
+                findings: &findings,
+                risk: &risk,
+                communities,
+                applications: extract.table(Table::Applications),
+                employment: extract.table(Table::Employment),
+                rejects: &extract.rejects,
+                manifest: &manifest,
+                rules: &pipeline.rules,
+                city_name: &pipeline.city_name,
+                previous_run: Some(pipeline.output_dir.join(run_folder::LATEST)),
+            },
+            &pseudonyms,
+        )?
     };
-    // The report reads findings as the published table, persons pseudonymised.
-    let documents = publish::findings::findings_frame(&findings, &ind.frame, &pseudonyms).and_then(
-        |findings| {
-            publish::write_documents(
-                &staging.dir,
-                &publish::report::input::ReportInputs {
-                    indicators: &ind,
-                    ratings: &rated,
-                    findings: &findings,
-                    risk: &risk,
-                    communities,
-                    applications: extract.table(Table::Applications),
-                    employment: extract.table(Table::Employment),
-                    rejects: &extract.rejects,
-                    manifest: &manifest,
-                    rules: &pipeline.rules,
-                    city_name: &pipeline.city_name,
-                    previous_run: Some(pipeline.output_dir.join(run_folder::LATEST)),
-                },
-                &pseudonyms,
-            )
-        },
-    );
-    match documents {
-        Ok(d) => manifest.outputs.extend(d),
-        Err(e) => {
-            staging.abandon();
-            return Err(e);
-        }
-    }
+    manifest.outputs.extend(documents);
     clock.lap("documents");
+    fault::point("documents-written");
+
+    // 6. commit: inputs checked again, the manifest, then the folder renamed
+    // into runs/ and `latest` switched.
+    publish::recheck::inputs_unchanged(&extract.inputs)?;
     manifest.timings_ms = clock.timings.clone();
-    if let Err(e) = publish::write_manifest(&staging.dir, &manifest) {
-        staging.abandon();
-        return Err(e);
-    }
+    publish::write_manifest(&staging.dir, &manifest)?;
+    fault::point("manifest-written");
     let run_dir = staging.commit()?;
+
     let removed = run_folder::prune(&pipeline.output_dir, pipeline.keep_runs)?;
     if !removed.is_empty() {
         tracing::info!(runs = removed.len(), "removed old runs beyond keep_runs");

@@ -1,4 +1,4 @@
-//! Hand-worked fixtures for five detectors of detectors.md (employer
+//! Hand-worked fixtures for five detectors of docs/detectors.md (employer
 //! concentration, bulk backfill, implausible change, digit heaping,
 //! threshold bunching): for each, an extract that fires and one just short of
 //! firing, at the default rules. Then the quality check (`scripts/quality.py`)
@@ -164,6 +164,7 @@ where
         frame,
         as_of: d(2021, 12, 31),
         periods: indicators::period::periods(d(2021, 12, 31), Some(&[2020, 2021])).unwrap(),
+        future_dates: vec![],
     };
     let tables = BTreeMap::new();
     let inputs = Inputs {

@@ -262,7 +262,7 @@ struct Rates {
 }
 
 /// The review year's rates of every community, straight from the files by
-/// the definitions of indicators.md.
+/// the definitions of docs/indicators.md.
 fn rates(dir: &Path, year: i32) -> BTreeMap<String, Rates> {
     let (s, a) = (
         NaiveDate::from_ymd_opt(year, 1, 1).unwrap(),

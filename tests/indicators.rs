@@ -1,5 +1,5 @@
-//! Hand-worked fixture for every indicator of indicators.md. The extract is
-//! written by `support/mod.rs` (its rows commented there); each expected number carries the sentence of the spec
+//! Hand-worked fixture for every indicator of docs/indicators.md. The extract is
+//! written by `support/mod.rs` (its rows commented there); each expected number carries the sentence of docs/indicators.md
 //! it checks. Cut-off A = 2021-12-31, S = 2021-01-01, retirement 60 (men) and
 //! 55 (women), clearance_days 30, long_term_days 180, min_staff 1.
 

@@ -1,4 +1,4 @@
-//! Ingest end to end (data-contract.md): each extract is a handful of rows
+//! Ingest end to end (docs/data-contract.md): each extract is a handful of rows
 //! written into a temporary folder, read through `read_extract` or the
 //! `fullemp validate` binary, and checked in the typed frame or the printed
 //! report against the sentence of the contract it exercises.

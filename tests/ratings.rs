@@ -1,4 +1,4 @@
-//! The ratings stage through its public API (ratings.md): verdicts, scores and
+//! The ratings stage through its public API (docs/rules.md): verdicts, scores and
 //! stars, the shortlist, the spot-check draw, the publicity period and the
 //! cross assessment. Every fixture is a handful of rows written here; every
 //! expected number is worked out by hand beside it.
@@ -1001,7 +1001,9 @@ fn counties_go_largest_first_to_the_least_loaded_group_from_elsewhere() {
     let candidates = [("新华区", 3), ("卫东区", 2), ("湛河区", 2), ("石龙区", 1)]
         .map(|(c, n)| (c.to_string(), n))
         .into();
-    let a = fullemp::ratings::cross_assessment::assign_year(2021, &candidates, &groups).unwrap();
+    let plan = fullemp::ratings::cross_assessment::assign_year(2021, &candidates, &groups);
+    assert!(plan.unassigned.is_empty());
+    let a = plan.assignments;
     // 新华区 (3): 二组 and 三组 both empty → 二组 (listed first).
     // 卫东区 (2): 一组 and 三组 both empty → 一组.
     // 湛河区 (2): loads 一组 2, 二组 3, 三组 0 → 三组.
@@ -1040,15 +1042,26 @@ fn assignments_come_from_the_shortlist_and_are_deterministic() {
 }
 
 #[test]
-fn a_county_only_its_own_group_could_take_is_an_error_naming_it() {
+fn a_county_only_its_own_group_could_take_is_reported_not_fatal() {
     let mut case = shortlist_case();
     case.review.assessment_groups = vec![group("一组", Some("新华区"))];
-    let e = case
+    // 新华区 (4 candidates) has only its own group; 卫东区 (2) goes to 一组.
+    let out = case
         .try_rate()
-        .err()
-        .expect("新华区 has candidates and only its own group");
-    assert_eq!(e.exit_code(), 2);
-    assert!(e.to_string().contains("新华区"), "{e}");
+        .expect("an unassignable county does not stop the run");
+    let got: Vec<(&str, &str)> = out
+        .assignments
+        .iter()
+        .map(|x| (x.county.as_str(), x.group.as_str()))
+        .collect();
+    assert_eq!(got, [("卫东区", "一组")]);
+    assert_eq!(out.unassigned.len(), 1);
+    let u = &out.unassigned[0];
+    assert_eq!(
+        (u.year, u.county.as_str(), u.candidates),
+        (2021, "新华区", 4)
+    );
+    assert!(u.reason.contains("新华区"), "{}", u.reason);
 }
 
 #[test]

@@ -1,5 +1,5 @@
 //! The reference check: every published indicator cell against an independent
-//! implementation of `indicators.md` (tests/reference/indicators.py, written
+//! implementation of `docs/indicators.md` (tests/reference/indicators.py, written
 //! from the spec alone), on generated extracts, as outside checkers will do.
 //!
 //! Each case generates an extract with `fullemp generate` (200 communities,

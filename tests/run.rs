@@ -1,7 +1,8 @@
 //! `fullemp run` end to end on the hand-worked extract: the run folder and
 //! `latest`, byte-identical Parquet across runs, nothing published by a failed
-//! run, no raw identity number anywhere, and the dataset read back by pyarrow,
-//! pandas and DuckDB (tests/interop/read_dataset.py).
+//! run, and the dataset read back by pyarrow, pandas and DuckDB with the data
+//! dictionary in its field metadata (tests/interop/read_dataset.py). Faults are
+//! in tests/faults.rs, the personal-data check in tests/leak.rs.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -69,7 +70,7 @@ fn files(dir: &Path) -> Vec<PathBuf> {
 #[test]
 fn publishes_a_complete_run_readable_by_pyarrow_pandas_and_duckdb() {
     let (_dir, _, out, p) = setup(true);
-    let first = run_ok(&p);
+    run_ok(&p);
 
     let latest = out.join("latest");
     let run = std::fs::canonicalize(&latest).unwrap();
@@ -126,24 +127,7 @@ fn publishes_a_complete_run_readable_by_pyarrow_pandas_and_duckdb() {
         String::from_utf8_lossy(&py.stderr)
     );
 
-    // Raw identity numbers appear in no output and no log line.
-    let ids: Vec<String> = ["P1", "P3", "P7", "P9", "P12"]
-        .iter()
-        .map(|l| support::p(l))
-        .collect();
-    let mut texts = vec![
-        String::from_utf8_lossy(&first.stdout).to_string(),
-        String::from_utf8_lossy(&first.stderr).to_string(),
-    ];
-    for f in files(&run) {
-        texts.push(String::from_utf8_lossy(&std::fs::read(&f).unwrap()).to_string());
-    }
-    for id in &ids {
-        assert!(
-            texts.iter().all(|t| !t.contains(id.as_str())),
-            "a raw identifier leaked"
-        );
-    }
+    // No raw identity number in any output: tests/leak.rs decodes every file.
 }
 
 #[test]
@@ -267,4 +251,176 @@ fn unchanged_inputs_exit_0_writing_nothing_and_a_held_lock_exits_4() {
             .status
             .success()
     );
+}
+
+fn manifest(out: &Path) -> serde_json::Value {
+    serde_json::from_str(&std::fs::read_to_string(out.join("latest/manifest.json")).unwrap())
+        .unwrap()
+}
+
+#[test]
+fn dates_after_today_do_not_move_the_extract_cutoff() {
+    let (dir, extract, out, _) = setup(true);
+    let p = dir.path().join("extract-date.toml");
+    std::fs::write(
+        &p,
+        format!(
+            "input_dir = \"{}\"\noutput_dir = \"{}\"\nas_of = \"extract\"\n",
+            extract.display(),
+            out.display()
+        ),
+    )
+    .unwrap();
+    run_ok(&p);
+    // The fixture's latest event date (it reaches into January 2022).
+    let as_of = manifest(&out)["as_of"].clone();
+    assert!(as_of.as_str().unwrap().starts_with("2022-01-"), "{as_of}");
+    assert_eq!(manifest(&out)["future_dates"], serde_json::json!([]));
+
+    // A start keyed in as 2099: a slip, not the extract's date.
+    let mut e = std::fs::read_to_string(extract.join("employment.csv")).unwrap();
+    e.push_str(&format!(
+        "E99,{},{},单位就业,2099-01-01,\n",
+        support::p("P1"),
+        support::C1
+    ));
+    std::fs::write(extract.join("employment.csv"), e).unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    let o = run_ok(&p);
+    let m = manifest(&out);
+    assert_eq!(m["as_of"], as_of, "the cut-off did not move");
+    assert_eq!(
+        m["future_dates"],
+        serde_json::json!([{"table": "employment", "column": "started_on", "rows": 1, "latest": "2099-01-01"}])
+    );
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("after today") && err.contains("started_on"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_county_no_group_may_assess_is_reported_and_the_run_publishes() {
+    let (dir, extract, out, _) = setup(true);
+    let p = dir.path().join("groups.toml");
+    std::fs::write(
+        &p,
+        format!(
+            "input_dir = \"{}\"\noutput_dir = \"{}\"\nas_of = 2021-12-31\n\n\
+             [[review.assessment_groups]]\nname = \"一组\"\nhome_county = \"新华区\"\n",
+            extract.display(),
+            out.display()
+        ),
+    )
+    .unwrap();
+    let o = run_ok(&p);
+    let m = manifest(&out);
+    let u = &m["unassigned_counties"];
+    assert_eq!(u.as_array().unwrap().len(), 1, "{u}");
+    assert_eq!(u[0]["county"], "新华区");
+    assert_eq!(u[0]["year"], 2021);
+    assert_eq!(u[0]["candidates"], 1);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("cross assessment") && err.contains("新华区"),
+        "{err}"
+    );
+}
+
+#[test]
+fn the_default_key_lives_outside_the_output_is_owner_only_and_a_new_key_makes_a_new_run() {
+    use std::os::unix::fs::PermissionsExt;
+    let (dir, _, out, p) = setup(false);
+    let state = dir.path().join("state");
+    let run = |force: bool| {
+        let mut c = Command::new(env!("CARGO_BIN_EXE_fullemp"));
+        c.arg("run").arg("--pipeline").arg(&p);
+        if force {
+            c.arg("--force");
+        }
+        c.env_remove("FULLEMP_PII_KEY")
+            .env("XDG_STATE_HOME", &state)
+            .output()
+            .unwrap()
+    };
+    let first = run(false);
+    assert!(
+        first.status.success(),
+        "{}",
+        String::from_utf8_lossy(&first.stderr)
+    );
+    let key = state.join("fullemp/pii.key");
+    assert_eq!(
+        std::fs::metadata(&key).unwrap().permissions().mode() & 0o777,
+        0o600
+    );
+    for f in files(&out) {
+        assert!(
+            !f.to_string_lossy().contains("pii"),
+            "a key file in the output folder: {}",
+            f.display()
+        );
+    }
+    let id = manifest(&out)["pseudonym_key_id"].clone();
+    assert_eq!(id.as_str().unwrap().len(), 16);
+    let key_text = std::fs::read_to_string(&key).unwrap();
+    assert!(
+        !std::fs::read_to_string(out.join("latest/manifest.json"))
+            .unwrap()
+            .contains(key_text.trim()),
+        "the manifest never holds the key"
+    );
+
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    let same = run(false);
+    assert!(String::from_utf8_lossy(&same.stdout).contains("nothing to do"));
+
+    // Rotation: a new key is a new run, with a new key id.
+    std::fs::write(&key, "fedcba9876543210fedcba9876543210\n").unwrap();
+    let rotated = run(false);
+    assert!(
+        rotated.status.success(),
+        "{}",
+        String::from_utf8_lossy(&rotated.stderr)
+    );
+    assert!(String::from_utf8_lossy(&rotated.stdout).contains("published"));
+    assert_ne!(manifest(&out)["pseudonym_key_id"], id);
+
+    // A key others may read is refused, saying how to fix it.
+    std::fs::set_permissions(&key, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let refused = run(true);
+    assert_eq!(refused.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&refused.stderr);
+    assert!(err.contains("chmod 600"), "{err}");
+}
+
+#[test]
+fn stdout_carries_the_result_only_and_quiet_silences_the_information_lines() {
+    let (_dir, _, _, p) = setup(false);
+    let p = p.to_str().unwrap();
+    for args in [
+        vec!["run", "--force", "--pipeline", p],
+        vec!["--quiet", "run", "--force", "--pipeline", p],
+        vec!["--log-format", "json", "run", "--force", "--pipeline", p],
+    ] {
+        let o = fullemp(&args);
+        assert!(o.status.success());
+        let out = String::from_utf8(o.stdout).unwrap();
+        assert_eq!(out.lines().count(), 1, "{args:?}: {out}");
+        assert!(out.starts_with("published "), "{out}");
+        let err = String::from_utf8(o.stderr).unwrap();
+        if args.contains(&"--quiet") {
+            assert_eq!(err, "", "nothing but warnings and errors under --quiet");
+        } else {
+            assert!(err.contains("stage done"), "{err}");
+        }
+        if args.contains(&"json") {
+            for line in err.lines() {
+                serde_json::from_str::<serde_json::Value>(line)
+                    .unwrap_or_else(|e| panic!("not a JSON line ({e}): {line}"));
+            }
+        }
+        std::thread::sleep(std::time::Duration::from_millis(1100));
+    }
 }

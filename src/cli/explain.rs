@@ -2,20 +2,54 @@
 
 use std::path::PathBuf;
 
-use fullemp::{Error, Result};
+use fullemp::Result;
 
-/// Show one community from the latest run: its indicators, verdict, score and
-/// findings with evidence.
+/// Show one community from the latest run: its indicators with numerators and
+/// denominators, the re-inspection verdict with its failing rules, the score
+/// by component, level and stars, the findings with their evidence, and its
+/// place on the shortlist and in the spot-check sample.
+///
+/// Reads the published run (never recomputes). An unknown code exits 2 and
+/// names the nearest codes of the run.
 #[derive(Debug, clap::Args)]
+#[command(
+    after_help = "Examples:\n  fullemp explain 410402001001\n  fullemp explain 410402001001 --year 2020 --json\n  \
+                  fullemp explain 410402001001 --out /srv/fullemp"
+)]
 pub struct Args {
     /// The community's 12-digit code (社区代码).
     pub community_code: String,
 
-    /// Output folder whose `latest` run is read (default: the nightly pipeline's).
+    /// Output folder whose `latest` run is read (default: the pipeline's `output_dir`).
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
+
+    /// Pipeline file giving the output folder when --out is not given.
+    #[arg(long, value_name = "FILE", default_value = "pipelines/nightly.toml")]
+    pub pipeline: PathBuf,
+
+    /// Review year (default: the latest year of the run).
+    #[arg(long, value_name = "Y")]
+    pub year: Option<i32>,
+
+    /// One JSON document on stdout, for scripts.
+    #[arg(long)]
+    pub json: bool,
 }
 
-pub fn execute(_args: Args) -> Result<()> {
-    Err(Error::NotAvailable("explain"))
+pub fn execute(args: Args) -> Result<()> {
+    let out = match args.out {
+        Some(o) => o,
+        None => super::validate::load_pipeline(&args.pipeline, None, None, None)?.output_dir,
+    };
+    let doc = fullemp::explain::gather(&out, args.community_code.trim(), args.year)?;
+    if args.json {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&doc).map_err(anyhow::Error::from)?
+        );
+    } else {
+        print!("{}", fullemp::explain::text::render(&doc));
+    }
+    Ok(())
 }

@@ -1,4 +1,4 @@
-//! The command line of `outputs.md`: one file per subcommand, each a thin
+//! The command line of `docs/outputs.md`: one file per subcommand, each a thin
 //! shell over the library that parses its flags, calls the pipeline and prints.
 
 use clap::{Parser, Subcommand};
@@ -28,7 +28,7 @@ pub struct Cli {
     #[arg(long, global = true, value_enum, default_value = "human")]
     pub log_format: LogFormat,
 
-    /// Log warnings and errors only (progress bars are never shown off a terminal).
+    /// No progress display and no information lines: warnings and errors only (stdout keeps the result).
     #[arg(long, global = true)]
     pub quiet: bool,
 

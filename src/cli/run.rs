@@ -1,6 +1,5 @@
 //! `fullemp run`: the whole job on one extract.
 
-use std::io::IsTerminal;
 use std::path::PathBuf;
 
 use fullemp::Result;
@@ -45,17 +44,8 @@ pub fn parse_as_of(s: &str) -> std::result::Result<AsOf, String> {
 pub fn execute(args: Args) -> Result<()> {
     let pipeline =
         super::validate::load_pipeline(&args.pipeline, args.input, args.out, args.as_of)?;
-    // A spinner for people at a terminal; cron (no terminal) sees only logs.
-    let spinner = std::io::stderr().is_terminal().then(|| {
-        let s = indicatif::ProgressBar::new_spinner()
-            .with_message("running: ingest → indicators → ratings → publish");
-        s.enable_steady_tick(std::time::Duration::from_millis(120));
-        s
-    });
-    let result = fullemp::run::run(&pipeline, &fullemp::run::Options { force: args.force });
-    if let Some(s) = spinner {
-        s.finish_and_clear();
-    }
-    println!("{}", result?);
+    // Progress (on a terminal) comes from the stage spans, through the log writer.
+    let outcome = fullemp::run::run(&pipeline, &fullemp::run::Options { force: args.force })?;
+    println!("{outcome}");
     Ok(())
 }

@@ -16,7 +16,7 @@ use super::rules::{DEFAULT_RULES_TOML, Rules};
 use crate::contract::Table;
 use crate::error::{Error, Result};
 
-/// The cut-off date A of the current year (indicators.md).
+/// The cut-off date A of the current year (docs/indicators.md).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum AsOf {
     /// The extract's own date: its latest `recorded_at`, else its latest event date.
@@ -153,7 +153,7 @@ struct PipelineFile {
     review: Review,
 }
 
-// The spec's operating defaults (outputs.md, data-contract.md); a pipeline
+// The operating defaults (docs/operations.md, docs/data-contract.md); a pipeline
 // file normally states them.
 fn default_keep_runs() -> usize {
     30

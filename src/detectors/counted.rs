@@ -126,7 +126,7 @@ pub fn counted_persons(inputs: &Inputs, p: &Period) -> Result<LazyFrame> {
     )?)
 }
 
-/// The counted starts of a community (detectors.md, `cutoff_window_dressing`):
+/// The counted starts of a community (docs/detectors.md, `cutoff_window_dressing`):
 /// each counted person's start when it lies in P, one row per community,
 /// person and record. A record counted both ways keeps the later
 /// `earliest_possible` (the shorter span it could have fallen in), so it is

@@ -127,9 +127,11 @@ pub fn expected_share(days_open: &[i64], window_days: i64) -> f64 {
     sum / days_open.len() as f64
 }
 
-/// The latest date the extract holds (recorded or event); None when empty.
+/// The latest date the extract holds (recorded or event), dates after today
+/// left out as slips; None when empty.
 fn extract_end(inputs: &Inputs) -> Result<Option<NaiveDate>> {
-    let (recorded, event) = crate::indicators::extract_dates(inputs.tables)?;
+    let (recorded, event) =
+        crate::indicators::extract_dates(inputs.tables, crate::indicators::period::today())?;
     Ok(recorded.max(event))
 }
 

@@ -183,7 +183,7 @@ impl Evidence {
     }
 }
 
-/// One detector finding (detectors.md): about a community, or about a county
+/// One detector finding (docs/detectors.md): about a community, or about a county
 /// for the county-level tests. `publish::findings` turns it into a row.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Finding {

@@ -1,4 +1,4 @@
-//! Stage 3b, falsification signals (detectors.md): typed tables and
+//! Stage 3b, falsification signals (docs/detectors.md): typed tables and
 //! indicators → findings. Each detector is one file with
 //! `pub fn detect(&Inputs, &Params) -> Result<Vec<Finding>>`; a detector only
 //! reports, it never changes an indicator. `detect_all` runs the enabled ones
@@ -80,7 +80,7 @@ impl Inputs<'_> {
 /// published order (`Finding::stable_cmp`).
 pub fn detect_all(inputs: &Inputs, rules: &DetectorRules) -> Result<Vec<Finding>> {
     let mut findings = Vec::new();
-    // One call per enabled detector, in the order of detectors.md.
+    // One call per enabled detector, in the order of docs/detectors.md.
     if rules.claimed_vs_registry.enabled {
         findings.extend(claimed_vs_registry::detect(
             inputs,

@@ -1,4 +1,4 @@
-//! The risk score (detectors.md): per community and year, points per
+//! The risk score (docs/detectors.md): per community and year, points per
 //! community-level finding by severity, capped.
 
 use std::collections::BTreeMap;

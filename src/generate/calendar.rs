@@ -7,7 +7,7 @@ use chrono::{Duration, NaiveDate, NaiveDateTime};
 #[derive(Debug, Clone, Copy)]
 pub struct Calendar {
     pub year: i32,
-    /// S and A of the review year (indicators.md: P = [S, A]).
+    /// S and A of the review year (docs/indicators.md: P = [S, A]).
     pub start: NaiveDate,
     pub cutoff: NaiveDate,
     /// S and A of the year before, which the change detector compares with.

@@ -9,7 +9,7 @@ use super::geography::{County, Site};
 use super::model::Person;
 use super::rng::Rng;
 
-/// Retirement ages of the rules' defaults (indicators.md: 60 men, 55 women).
+/// Retirement ages of the rules' defaults (docs/indicators.md: 60 men, 55 women).
 pub fn retirement_age(male: bool) -> i32 {
     if male { 60 } else { 55 }
 }

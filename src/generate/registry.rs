@@ -1,5 +1,5 @@
 //! The registry's own figures for one community, read off its generated rows
-//! by the definitions of indicators.md. The generator needs them to write
+//! by the definitions of docs/indicators.md. The generator needs them to write
 //! honest claims into applications (and dishonest ones, a known distance
 //! away) and to find the records a pattern tampers with.
 

@@ -1,5 +1,5 @@
 //! Stage 2, typed frames → one row per community and review year with every
-//! indicator of indicators.md. One lazy plan per year, collected once.
+//! indicator of docs/indicators.md. One lazy plan per year, collected once.
 //!
 //! Counts are of distinct persons (households for the zero-household counts)
 //! and are 0 when nobody qualifies; a rate whose denominator is 0 is null; an
@@ -82,6 +82,19 @@ pub struct Indicators {
     pub frame: DataFrame,
     pub as_of: NaiveDate,
     pub periods: Vec<Period>,
+    /// Under `as_of = "extract"`: the date columns holding dates after today
+    /// (Asia/Shanghai), which were left out when finding the extract's date.
+    pub future_dates: Vec<FutureDates>,
+}
+
+/// Rows of one date column dated after today: a typing slip or a clock gone
+/// wrong, never a reason to move the cut-off into the future.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FutureDates {
+    pub table: Table,
+    pub column: &'static str,
+    pub rows: usize,
+    pub latest: NaiveDate,
 }
 
 /// Resolves the cut-off and years, then computes every indicator.
@@ -91,7 +104,19 @@ pub fn compute(
     as_of: AsOf,
     years: Option<&[i32]>,
 ) -> Result<Indicators> {
-    let (recorded, event) = extract_dates(tables)?;
+    let today = period::today();
+    let (recorded, event) = extract_dates(tables, today)?;
+    let future_dates = if as_of == AsOf::Extract {
+        future_dates(tables, today)?
+    } else {
+        Vec::new()
+    };
+    for f in &future_dates {
+        tracing::warn!(
+            table = f.table.name(), column = f.column, rows = f.rows, latest = %f.latest, %today,
+            "rows dated after today: left out when finding the extract's date (as_of = \"extract\")"
+        );
+    }
     let as_of = period::resolve_as_of(as_of, recorded, event)?;
     let periods = period::periods(as_of, years)?;
     let frame = compute_periods(tables, &periods, rules)?;
@@ -99,44 +124,92 @@ pub fn compute(
         frame,
         as_of,
         periods,
+        future_dates,
     })
 }
 
-/// The extract's own dates: its latest `recorded_at`, and its latest date in
-/// any event table.
+/// The columns that date the extract: `recorded_at` first, then the event dates.
+const RECORDED: (Table, &str) = (Table::Employment, "recorded_at");
+const EVENT_DATES: [(Table, &str); 9] = [
+    (Table::Unemployment, "registered_on"),
+    (Table::Unemployment, "ended_on"),
+    (Table::Employment, "started_on"),
+    (Table::Employment, "ended_on"),
+    (Table::Hardship, "designated_on"),
+    (Table::Hardship, "revoked_on"),
+    (Table::ZeroHouseholds, "identified_on"),
+    (Table::ZeroHouseholds, "cleared_on"),
+    (Table::Services, "delivered_on"),
+];
+
+/// A date column as days since 1970-01-01 (`recorded_at` is a datetime).
+fn day_numbers(
+    tables: &BTreeMap<Table, DataFrame>,
+    t: Table,
+    c: &str,
+) -> PolarsResult<Option<Int32Chunked>> {
+    let Some(df) = tables.get(&t) else {
+        return Ok(None);
+    };
+    let s = df
+        .column(c)?
+        .as_materialized_series()
+        .cast(&DataType::Date)?;
+    Ok(Some(s.to_physical_repr().i32()?.clone()))
+}
+
+fn day_number(d: NaiveDate) -> i32 {
+    (d - epoch()).num_days() as i32
+}
+
+fn epoch() -> NaiveDate {
+    NaiveDate::from_ymd_opt(1970, 1, 1).expect("epoch")
+}
+
+/// The extract's own dates, each no later than `not_after` (today): its
+/// latest `recorded_at`, and its latest date in any event table.
 pub fn extract_dates(
     tables: &BTreeMap<Table, DataFrame>,
+    not_after: NaiveDate,
 ) -> PolarsResult<(Option<NaiveDate>, Option<NaiveDate>)> {
-    let max_date = |t: Table, c: &str| -> PolarsResult<Option<NaiveDate>> {
-        let Some(df) = tables.get(&t) else {
+    let limit = day_number(not_after);
+    let max_date = |(t, c): (Table, &str)| -> PolarsResult<Option<NaiveDate>> {
+        let Some(days) = day_numbers(tables, t, c)? else {
             return Ok(None);
         };
-        let s = df
-            .column(c)?
-            .as_materialized_series()
-            .cast(&DataType::Date)?;
-        let days = s.to_physical_repr().i32()?.max();
-        Ok(days.map(|d| {
-            NaiveDate::from_ymd_opt(1970, 1, 1).expect("epoch") + chrono::Duration::days(d.into())
-        }))
+        let latest = days.iter().flatten().filter(|d| *d <= limit).max();
+        Ok(latest.map(|d| epoch() + chrono::Duration::days(d.into())))
     };
-    let recorded = max_date(Table::Employment, "recorded_at")?;
-    let events = [
-        (Table::Unemployment, "registered_on"),
-        (Table::Unemployment, "ended_on"),
-        (Table::Employment, "started_on"),
-        (Table::Employment, "ended_on"),
-        (Table::Hardship, "designated_on"),
-        (Table::Hardship, "revoked_on"),
-        (Table::ZeroHouseholds, "identified_on"),
-        (Table::ZeroHouseholds, "cleared_on"),
-        (Table::Services, "delivered_on"),
-    ];
+    let recorded = max_date(RECORDED)?;
     let mut latest = None;
-    for (t, c) in events {
-        latest = latest.max(max_date(t, c)?);
+    for tc in EVENT_DATES {
+        latest = latest.max(max_date(tc)?);
     }
     Ok((recorded, latest))
+}
+
+/// The date columns of `extract_dates` that hold dates after `today`.
+pub fn future_dates(
+    tables: &BTreeMap<Table, DataFrame>,
+    today: NaiveDate,
+) -> PolarsResult<Vec<FutureDates>> {
+    let limit = day_number(today);
+    let mut out = Vec::new();
+    for (table, column) in std::iter::once(RECORDED).chain(EVENT_DATES) {
+        let Some(days) = day_numbers(tables, table, column)? else {
+            continue;
+        };
+        let after: Vec<i32> = days.iter().flatten().filter(|d| *d > limit).collect();
+        if let Some(max) = after.iter().max() {
+            out.push(FutureDates {
+                table,
+                column,
+                rows: after.len(),
+                latest: epoch() + chrono::Duration::days((*max).into()),
+            });
+        }
+    }
+    Ok(out)
 }
 
 /// Distinct persons per community: `community_code`, `name`.

@@ -1,5 +1,5 @@
-//! The review period and the date words of indicators.md, each a small
-//! expression named as the spec names it: "active at", "covers", "open at",
+//! The review period and the date words of docs/indicators.md, each a small
+//! expression named as `docs/indicators.md` names it: "active at", "covers", "open at",
 //! "overlaps", "age at".
 
 use chrono::{Datelike, NaiveDate};
@@ -50,13 +50,18 @@ pub fn resolve_as_of(
 ) -> Result<NaiveDate> {
     match as_of {
         AsOf::Date(d) => Ok(d),
-        AsOf::Today => Ok((chrono::Utc::now() + chrono::Duration::hours(8)).date_naive()),
+        AsOf::Today => Ok(today()),
         AsOf::Extract => latest_recorded.or(latest_event).ok_or_else(|| {
             Error::contract(
                 "as_of = \"extract\" needs a date in the extract, but its event tables hold none",
             )
         }),
     }
+}
+
+/// Today in Asia/Shanghai (UTC+8 all year, no daylight saving).
+pub fn today() -> NaiveDate {
+    (chrono::Utc::now() + chrono::Duration::hours(8)).date_naive()
 }
 
 /// A date literal. polars turns a bare `NaiveDate` literal into a datetime,

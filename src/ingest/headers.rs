@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use crate::contract::TableSpec;
 use crate::contract::identity::mask_identities_in;
 
-/// Where each of the spec's columns stands in the file (None: absent).
+/// Where each of the contract's columns stands in the file (None: absent).
 #[derive(Debug, Clone)]
 pub struct Mapping {
     pub positions: Vec<Option<usize>>,
@@ -22,7 +22,7 @@ fn normalise(h: &str) -> String {
         .to_ascii_lowercase()
 }
 
-/// Maps the file's headers to the spec's columns, or explains what is missing:
+/// Maps the file's headers to the contract's columns, or explains what is missing:
 /// the missing column(s), the columns found, and the closest match.
 pub fn map_headers(
     spec: &TableSpec,

@@ -1,5 +1,5 @@
 //! Stage 1, raw files → typed frames under the data contract
-//! (`data-contract.md`): find each table's file, decode it, map its headers,
+//! (`docs/data-contract.md`): find each table's file, decode it, map its headers,
 //! type every cell, reject the rows that break the contract, and stop the run
 //! (exit 3) on a missing or unreadable file, a missing required column, or a
 //! table whose rejected share exceeds `max_reject_ratio`.

@@ -1,7 +1,16 @@
 //! `manifest.json`: what a run read, with which settings and program, how long
 //! each stage took, and what it wrote. No person identifier and no key.
+//! `assemble` builds it from the stages' results; `docs/operations.md` tells
+//! an operator how to read it.
 
 use serde::Serialize;
+
+use crate::config::Pipeline;
+use crate::error::Result;
+use crate::indicators::Indicators;
+use crate::ingest::Extract;
+use crate::privacy::Pseudonymizer;
+use crate::ratings::Ratings;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Manifest {
@@ -24,8 +33,15 @@ pub struct Manifest {
     pub rows_rejected: usize,
     /// Where the pseudonym key came from (never the key).
     pub pseudonym_key: String,
+    /// A hash naming the key (never the key): a new key shows as a new id.
+    pub pseudonym_key_id: String,
+    /// Under `as_of = "extract"`: date columns holding dates after the run's
+    /// day, left out when finding the extract's date.
+    pub future_dates: Vec<FutureDatesRef>,
     pub publicity: Option<PublicityRef>,
     pub assignments: Vec<AssignmentRef>,
+    /// Counties with candidates that no assessment group may assess.
+    pub unassigned_counties: Vec<UnassignedRef>,
     /// Stage name and milliseconds, in run order.
     pub timings_ms: Vec<(String, u128)>,
     pub outputs: Vec<OutputRef>,
@@ -65,10 +81,28 @@ pub struct InputRef {
     pub table: String,
     pub path: String,
     pub size: u64,
+    /// Modification time when read (UTC, RFC 3339).
+    pub modified: Option<String>,
     pub sha256: String,
     pub read_as: String,
     pub rows_read: usize,
     pub rows_rejected: usize,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct FutureDatesRef {
+    pub table: String,
+    pub column: String,
+    pub rows: usize,
+    pub latest: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct UnassignedRef {
+    pub year: i32,
+    pub county: String,
+    pub candidates: i64,
+    pub reason: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -91,4 +125,121 @@ pub struct OutputRef {
     pub path: String,
     pub rows: usize,
     pub sha256: String,
+}
+
+/// What the manifest is made from: the stages' results and the run's own facts.
+pub struct Sources<'a> {
+    pub pipeline: &'a Pipeline,
+    pub extract: &'a Extract,
+    pub indicators: &'a Indicators,
+    pub ratings: &'a Ratings,
+    pub pseudonyms: &'a Pseudonymizer,
+    pub run_id: &'a str,
+    pub fingerprint: &'a str,
+    pub timings_ms: &'a [(String, u128)],
+    pub outputs: Vec<OutputRef>,
+}
+
+/// The manifest of a run.
+pub fn assemble(s: Sources) -> Result<Manifest> {
+    let (pipeline, extract, ind, rated) = (s.pipeline, s.extract, s.indicators, s.ratings);
+    Ok(Manifest {
+        program: Program {
+            name: "fullemp".into(),
+            version: env!("CARGO_PKG_VERSION").into(),
+        },
+        run_id: s.run_id.to_string(),
+        fingerprint: s.fingerprint.to_string(),
+        created_at: (chrono::Utc::now() + chrono::Duration::hours(8))
+            .format("%Y-%m-%dT%H:%M:%S+08:00")
+            .to_string(),
+        pipeline: FileRef {
+            path: pipeline.path.as_ref().map(|p| p.display().to_string()),
+            sha256: pipeline.sha256.clone(),
+        },
+        rules: RulesRef {
+            file: pipeline
+                .rules_source
+                .file
+                .as_ref()
+                .map(|p| p.display().to_string()),
+            inline: pipeline.rules_source.inline,
+            sha256: pipeline.rules_source.sha256.clone(),
+            effective: toml::to_string(&pipeline.rules).map_err(anyhow::Error::from)?,
+        },
+        as_of_setting: pipeline.as_of.to_string(),
+        as_of: ind.as_of.to_string(),
+        periods: ind
+            .periods
+            .iter()
+            .map(|p| PeriodRef {
+                year: p.year,
+                start: p.start.to_string(),
+                cutoff: p.cutoff.to_string(),
+            })
+            .collect(),
+        inputs: extract
+            .inputs
+            .iter()
+            .map(|i| InputRef {
+                table: i.table.name().to_string(),
+                path: i.path.display().to_string(),
+                size: i.size,
+                modified: i.mtime.map(|t| {
+                    chrono::DateTime::<chrono::Utc>::from(t)
+                        .format("%Y-%m-%dT%H:%M:%S%.fZ")
+                        .to_string()
+                }),
+                sha256: i.sha256.clone(),
+                read_as: i.read_as.clone(),
+                rows_read: i.rows_read,
+                rows_rejected: i.rows_rejected,
+            })
+            .collect(),
+        missing_optional_tables: extract
+            .missing_optional
+            .iter()
+            .map(|t| t.name().to_string())
+            .collect(),
+        rows_rejected: extract.rejects.len(),
+        pseudonym_key: s.pseudonyms.source.clone(),
+        pseudonym_key_id: s.pseudonyms.key_id(),
+        future_dates: ind
+            .future_dates
+            .iter()
+            .map(|f| FutureDatesRef {
+                table: f.table.name().to_string(),
+                column: f.column.to_string(),
+                rows: f.rows,
+                latest: f.latest.to_string(),
+            })
+            .collect(),
+        publicity: rated.publicity.as_ref().map(|p| PublicityRef {
+            start: p.start.to_string(),
+            end: p.end.to_string(),
+            working_days: p.working_days,
+        }),
+        assignments: rated
+            .assignments
+            .iter()
+            .map(|a| AssignmentRef {
+                year: a.year,
+                county: a.county.clone(),
+                group: a.group.clone(),
+                candidates: a.candidates,
+            })
+            .collect(),
+        unassigned_counties: rated
+            .unassigned
+            .iter()
+            .map(|u| UnassignedRef {
+                year: u.year,
+                county: u.county.clone(),
+                candidates: u.candidates,
+                reason: u.reason.clone(),
+            })
+            .collect(),
+        timings_ms: s.timings_ms.to_vec(),
+        outputs: s.outputs,
+    })
 }

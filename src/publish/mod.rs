@@ -3,11 +3,13 @@
 //! folder that `latest` points at. No other stage touches the output folder.
 
 pub mod charts;
+pub mod dictionary;
 pub mod findings;
 pub mod forms;
 pub mod lock;
 pub mod manifest;
 pub mod parquet;
+pub mod recheck;
 pub mod rejects;
 pub mod report;
 pub mod review;
@@ -92,7 +94,7 @@ pub fn write_tables(
         .into_iter()
         .map(|w| {
             Ok(OutputRef {
-                sha256: crate::digest::sha256_file(&dir.join(&w.path))?.1,
+                sha256: crate::digest::sha256_file_fresh(&dir.join(&w.path))?.1,
                 path: w.path,
                 rows: w.rows,
             })
@@ -100,10 +102,15 @@ pub fn write_tables(
         .collect()
 }
 
-/// Writes `manifest.json` into the run folder.
+/// Writes `manifest.json` into the run folder, durably.
 pub fn write_manifest(dir: &Path, manifest: &manifest::Manifest) -> Result<()> {
+    use std::io::Write;
     let text = serde_json::to_string_pretty(manifest).map_err(anyhow::Error::from)?;
-    std::fs::write(dir.join("manifest.json"), text)?;
+    let path = dir.join("manifest.json");
+    let mut f = std::fs::File::create(&path).map_err(|e| parquet::write_error(&path, e))?;
+    f.write_all(text.as_bytes())
+        .and_then(|()| f.sync_all())
+        .map_err(|e| parquet::write_error(&path, e))?;
     Ok(())
 }
 

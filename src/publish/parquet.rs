@@ -3,12 +3,18 @@
 //! partitions, `year` lives in the path and not in the file: readers that
 //! partition by Hive rules add it back, and a file that also held it would make
 //! pyarrow refuse to merge its Int64 with the Int32 it infers from the path.
+//!
+//! Every column carries its one-line description (`dictionary.rs`) in the
+//! Arrow field metadata under `description`, so that `pyarrow`'s schema and
+//! the tools built on it show the data dictionary. Every file is fsynced.
 
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use polars::prelude::*;
 
-use crate::error::Result;
+use super::dictionary;
+use crate::error::{Error, Result};
 
 /// One file written, for the manifest.
 #[derive(Debug, Clone)]
@@ -18,27 +24,54 @@ pub struct Written {
     pub rows: usize,
 }
 
-/// Writes one frame to one Parquet file (zstd).
-pub fn write_file(df: &DataFrame, path: &Path) -> Result<()> {
+/// An error of writing `path`, naming it (a full disk says "No space left on
+/// device" and which file it was writing).
+pub fn write_error(path: &Path, e: impl std::fmt::Display) -> Error {
+    Error::Internal(anyhow::anyhow!("cannot write {}: {e}", path.display()))
+}
+
+/// Writes one frame of `table` to one Parquet file (zstd), durably. The file
+/// is encoded in memory first, so that a failing write (a full disk) reports
+/// the operating system's own words rather than an encoder's.
+pub fn write_file(df: &DataFrame, table: &str, path: &Path) -> Result<()> {
     if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir)?;
+        std::fs::create_dir_all(dir).map_err(|e| write_error(dir, e))?;
     }
-    let file = std::fs::File::create(path)?;
+    let mut bytes = Vec::new();
     let mut df = df.clone();
-    ParquetWriter::new(file)
+    ParquetWriter::new(&mut bytes)
         .with_compression(ParquetCompression::Zstd(None))
         .with_statistics(StatisticsOptions::full())
-        .with_key_value_metadata(Some(portable_arrow_schema(&df)))
-        .finish(&mut df)?;
+        .with_key_value_metadata(Some(described_arrow_schema(&df, table)))
+        .finish(&mut df)
+        .map_err(|e| write_error(path, e))?;
+    let mut file = std::fs::File::create(path).map_err(|e| write_error(path, e))?;
+    let (head, tail) = bytes.split_at(bytes.len() / 2);
+    file.write_all(head)
+        .and_then(|()| file.flush())
+        .map_err(|e| write_error(path, e))?;
+    // Half a file on disk: where the fault tests kill a run "inside a write".
+    crate::fault::point("parquet-write");
+    file.write_all(tail)
+        .and_then(|()| file.sync_all())
+        .map_err(|e| write_error(path, e))?;
     Ok(())
 }
 
-/// The Arrow schema embedded in the file, in the oldest Arrow types (strings
-/// as `large_string`, not `string_view`). polars would otherwise embed view
-/// types that older pyarrow, R arrow and Spark's Arrow path cannot read; the
-/// Parquet columns themselves are the same either way.
-fn portable_arrow_schema(df: &DataFrame) -> KeyValueMetadata {
-    let schema = df.schema().to_arrow(CompatLevel::oldest());
+/// The Arrow schema embedded in the file: every field with its description,
+/// in the oldest Arrow types (strings as `large_string`, not `string_view`).
+/// polars would otherwise embed view types that older pyarrow, R arrow and
+/// Spark's Arrow path cannot read; the Parquet columns themselves are the
+/// same either way.
+fn described_arrow_schema(df: &DataFrame, table: &str) -> KeyValueMetadata {
+    let mut schema = df.schema().to_arrow(CompatLevel::oldest());
+    for field in schema.iter_values_mut() {
+        if let Some(text) = dictionary::describe(table, field.name.as_str()) {
+            let mut meta = field.metadata.as_deref().cloned().unwrap_or_default();
+            meta.insert("description".into(), text.into());
+            field.metadata = Some(std::sync::Arc::new(meta));
+        }
+    }
     let kv = polars_parquet::write::schema_to_metadata_key(&schema);
     KeyValueMetadata::from_static(vec![(kv.key, kv.value.unwrap_or_default())])
 }
@@ -61,7 +94,7 @@ pub fn write_by_year(
             .collect()?
             .drop("year")?;
         let rel = format!("{table}/year={year}/part-0.parquet");
-        write_file(&part, &run.join(&rel))?;
+        write_file(&part, table, &run.join(&rel))?;
         written.push(Written {
             path: rel,
             rows: part.height(),
@@ -73,7 +106,7 @@ pub fn write_by_year(
 /// Writes an unpartitioned table `run/<name>.parquet`.
 pub fn write_single(df: &DataFrame, run: &Path, name: &str) -> Result<Written> {
     let rel = format!("{name}.parquet");
-    write_file(df, &run.join(PathBuf::from(&rel)))?;
+    write_file(df, name, &run.join(PathBuf::from(&rel)))?;
     Ok(Written {
         path: rel,
         rows: df.height(),

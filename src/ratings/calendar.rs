@@ -1,4 +1,4 @@
-//! The publicity period (公示, ratings.md): its end is the Nth working day
+//! The publicity period (公示, docs/rules.md): its end is the Nth working day
 //! counted from the start, the start included when it is a working day.
 //! Working days are Monday–Friday, minus the listed public holidays, plus the
 //! listed weekend days worked in exchange (调休).

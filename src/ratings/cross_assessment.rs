@@ -1,4 +1,4 @@
-//! The cross assessment (交叉考核, ratings.md): each county's shortlisted
+//! The cross assessment (交叉考核, docs/rules.md): each county's shortlisted
 //! candidates go, all together, to one assessment group that does not come
 //! from that county, keeping the groups' loads even.
 //!
@@ -6,6 +6,10 @@
 //! each to the eligible group carrying the fewest candidates so far (ties to
 //! the group listed first). Every order is fixed, so the same shortlist and
 //! groups give the same assignment.
+//!
+//! A county that no group may assess (every group comes from it) is not a
+//! reason to publish nothing: it is returned as `Unassigned`, which the run
+//! logs and writes in the manifest, and the other counties are assigned.
 
 use std::collections::BTreeMap;
 
@@ -13,18 +17,34 @@ use polars::prelude::*;
 
 use super::Assignment;
 use crate::config::AssessmentGroup;
-use crate::error::{Error, Result};
+use crate::error::Result;
+
+/// A county whose candidates no assessment group may assess.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unassigned {
+    pub year: i32,
+    pub county: String,
+    pub candidates: i64,
+    pub reason: String,
+}
+
+/// The cross assessment of every year: who goes where, and who could not.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Plan {
+    pub assignments: Vec<Assignment>,
+    pub unassigned: Vec<Unassigned>,
+}
 
 /// Candidates per county of one year's shortlist, assigned to groups.
 pub fn assign_year(
     year: i32,
     candidates: &BTreeMap<String, i64>,
     groups: &[AssessmentGroup],
-) -> Result<Vec<Assignment>> {
+) -> Plan {
     let mut counties: Vec<(&String, i64)> = candidates.iter().map(|(c, n)| (c, *n)).collect();
     counties.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(b.0)));
     let mut load = vec![0i64; groups.len()];
-    let mut out = Vec::with_capacity(counties.len());
+    let mut out = Plan::default();
     for (county, n) in counties {
         let best = groups
             .iter()
@@ -32,26 +52,34 @@ pub fn assign_year(
             .filter(|(_, g)| g.home_county.as_deref() != Some(county.as_str()))
             .min_by_key(|(i, _)| (load[*i], *i));
         let Some((i, group)) = best else {
-            return Err(Error::usage(format!(
-                "cross assessment {year}: no assessment group may assess county {county}: every group \
-                 listed in review.assessment_groups comes from {county}; add a group from elsewhere"
-            )));
+            let reason = format!(
+                "no assessment group may assess county {county}: every group listed in \
+                 review.assessment_groups comes from {county}; add a group from elsewhere"
+            );
+            tracing::warn!(year, county = %county, candidates = n, "cross assessment: {reason}");
+            out.unassigned.push(Unassigned {
+                year,
+                county: county.clone(),
+                candidates: n,
+                reason,
+            });
+            continue;
         };
         load[i] += n;
-        out.push(Assignment {
+        out.assignments.push(Assignment {
             year,
             county: county.clone(),
             group: group.name.clone(),
             candidates: n,
         });
     }
-    Ok(out)
+    out
 }
 
-/// Assignments for every year of the shortlist; none without groups.
-pub fn assign_groups(shortlist: &DataFrame, groups: &[AssessmentGroup]) -> Result<Vec<Assignment>> {
+/// The plan for every year of the shortlist; empty without groups.
+pub fn assign_groups(shortlist: &DataFrame, groups: &[AssessmentGroup]) -> Result<Plan> {
     if groups.is_empty() {
-        return Ok(Vec::new());
+        return Ok(Plan::default());
     }
     let years = shortlist.column("year")?.i64()?;
     let counties = shortlist.column("county")?.str()?;
@@ -66,9 +94,11 @@ pub fn assign_groups(shortlist: &DataFrame, groups: &[AssessmentGroup]) -> Resul
             .entry(county.to_string())
             .or_default() += 1;
     }
-    let mut out = Vec::new();
+    let mut out = Plan::default();
     for (year, candidates) in per_year {
-        out.extend(assign_year(year as i32, &candidates, groups)?);
+        let plan = assign_year(year as i32, &candidates, groups);
+        out.assignments.extend(plan.assignments);
+        out.unassigned.extend(plan.unassigned);
     }
     Ok(out)
 }

@@ -1,11 +1,11 @@
 //! Verdicts, scores and stars, the shortlist, the spot-check draw, the
-//! publicity dates and the cross assessment (ratings.md): indicators →
+//! publicity dates and the cross assessment (docs/rules.md): indicators →
 //! decisions. Every threshold comes from `Rules`; nothing here writes files.
 //!
 //! One concept a file: `verdict` (复查), `score` (市级/星级), `shortlist`
 //! (推荐名单), `spot_check` (随机抽查), `calendar` (公示) and
 //! `cross_assessment` (交叉考核). The design notes for every point where the
-//! spec is silent are in `docs/ratings.md`.
+//! definitions leave room are in `docs/ratings.md`.
 
 pub mod calendar;
 pub mod cross_assessment;
@@ -22,12 +22,12 @@ use crate::contract::Table;
 use crate::error::Result;
 
 pub use calendar::{is_working_day, publicity};
-pub use cross_assessment::assign_groups;
+pub use cross_assessment::{Unassigned, assign_groups};
 pub use spot_check::{inclusion_probabilities, sample_size};
 
 /// What the ratings stage reads.
 pub struct RatingInputs<'a> {
-    /// The indicators of every community and year (indicators.md columns,
+    /// The indicators of every community and year (docs/indicators.md columns,
     /// with community_code, community_name, county, street, year first).
     pub indicators: &'a DataFrame,
     /// The canonical `communities` table (provincial_year, stars, ...).
@@ -72,6 +72,8 @@ pub struct Ratings {
     pub spot_checks: DataFrame,
     pub publicity: Option<Publicity>,
     pub assignments: Vec<Assignment>,
+    /// Counties with candidates that no assessment group may assess.
+    pub unassigned: Vec<Unassigned>,
     /// Applications kept off the shortlist, one row each with its `reason`:
     /// unknown community, no indicators for its year, or not recommended.
     /// Nothing leaves the shortlist without a row here.
@@ -91,20 +93,20 @@ pub fn rate(inputs: &RatingInputs) -> Result<Ratings> {
         &rules.shortlist,
     )?;
     let spot_checks = spot_check::draw(&ratings, risk.clone(), &rules.spot_check)?;
-    // The published ratings carry the risk too (detectors.md: printed beside
+    // The published ratings carry the risk too (docs/detectors.md: printed beside
     // every community), joined last so the stages above read the bare frame.
     let ratings = with_risk(ratings.lazy(), risk)
         .sort(["year", "community_code"], SortMultipleOptions::default())
         .collect()?;
     let publicity = calendar::publicity(inputs.review, &rules.publicity)?;
-    let assignments =
-        cross_assessment::assign_groups(&shortlist, &inputs.review.assessment_groups)?;
+    let plan = cross_assessment::assign_groups(&shortlist, &inputs.review.assessment_groups)?;
     Ok(Ratings {
         ratings,
         shortlist,
         spot_checks,
         publicity,
-        assignments,
+        assignments: plan.assignments,
+        unassigned: plan.unassigned,
         set_aside,
     })
 }
@@ -174,7 +176,7 @@ fn rating_frame(inputs: &RatingInputs) -> Result<DataFrame> {
     Ok(scored.select(columns).collect()?)
 }
 
-/// The five columns every community table starts with (outputs.md).
+/// The five columns every community table starts with (docs/outputs.md).
 pub(crate) fn identity_columns() -> Vec<Expr> {
     [
         "community_code",
@@ -211,7 +213,7 @@ fn risk_frame(risk: &DataFrame) -> Result<LazyFrame> {
 }
 
 /// Joins risk onto `frame` by community and year; communities without a risk
-/// row get risk 0, no verification and no flags (detectors.md).
+/// row get risk 0, no verification and no flags (docs/detectors.md).
 pub(crate) fn with_risk(frame: LazyFrame, risk: LazyFrame) -> LazyFrame {
     frame
         .join(

@@ -1,4 +1,4 @@
-//! The city-level score, level and stars (市级/星级, ratings.md): one named
+//! The city-level score, level and stars (市级/星级, docs/rules.md): one named
 //! expression per component, each interpolated between its `zero_at` and
 //! `full_at`, summed to a score out of 100 and banded into a level and stars.
 
@@ -24,7 +24,7 @@ pub const SCORE_COVERAGE: &str = "score_assistance_coverage";
 pub const SCORE_NEW_JOBS: &str = "score_new_jobs_per_100_labor_force";
 pub const SCORE_PLATFORM: &str = "score_platform_ok";
 
-/// The component columns in the order of the spec's table.
+/// The component columns in the order of the table of `docs/rules.md`.
 pub const COMPONENTS: [&str; 6] = [
     SCORE_REEMPLOYMENT,
     SCORE_HARDSHIP,

@@ -1,4 +1,4 @@
-//! The shortlist (推荐名单, 择优, ratings.md): the applications that their street
+//! The shortlist (推荐名单, 择优, docs/rules.md): the applications that their street
 //! and county recommend, each with its score, stars, whether it reaches the
 //! level it applied for, its risk and flags, ranked overall and within its
 //! county, and the optional per-county quota.

@@ -1,4 +1,4 @@
-//! The spot-check draw (随机抽查, ratings.md): per year and county, a sample of
+//! The spot-check draw (随机抽查, docs/rules.md): per year and county, a sample of
 //! the communities under re-inspection, drawn with probability proportional
 //! to `1 + risk_score`, without replacement, reproducible from the seed.
 //!

@@ -1,4 +1,4 @@
-//! The re-inspection verdict (复查, ratings.md): for each provincial community
+//! The re-inspection verdict (复查, docs/rules.md): for each provincial community
 //! under re-inspection, every rule of the table either holds, fails (with its
 //! value and threshold), is not applicable (null indicator), or cannot be
 //! judged because the optional table it needs is missing.
@@ -82,7 +82,7 @@ pub struct Reading {
 }
 
 /// The verdict with the outcome of every rule in force, in the order of the
-/// spec's table.
+/// table of `docs/rules.md`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Judgement {
     pub verdict: Verdict,

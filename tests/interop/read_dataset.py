@@ -68,4 +68,17 @@ for name in ["ratings", "shortlist", "spot_checks"]:
     assert "community_code" in t.schema.names and "year" in t.schema.names, (name, t.schema.names)
 rejects = pd.read_parquet(f"{run}/rejects.parquet")
 assert list(rejects.columns) == ["table", "file", "line", "column", "value", "reason", "detail", "person_key"], list(rejects.columns)
+
+# The data dictionary travels with the data: every column of every published
+# Parquet file has a one-line description in its field metadata.
+import glob
+files = glob.glob(f"{run}/**/*.parquet", recursive=True)
+assert len(files) >= 8, files
+for f in files:
+    for field in pq.read_schema(f):
+        meta = field.metadata or {}
+        text = meta.get(b"description", b"").decode()
+        assert text.strip(), (f, field.name, "no description")
+d = pq.read_schema(f"{run}/indicators/year=2021/part-0.parquet").field("reemployment_rate").metadata[b"description"].decode()
+assert "登记失业人员就业率" in d, d
 print("interop ok")

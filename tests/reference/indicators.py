@@ -1,6 +1,6 @@
 """Reference implementation of the indicator table, written from the spec alone.
 
-Sources: shared/spec/indicators.md (the definitions) and shared/spec/data-contract.md
+Sources: docs/indicators.md (the definitions) and docs/data-contract.md
 (tables, columns, reading rules, rejects). Nothing here was taken from src/indicators.
 
 Input: an extract folder of canonical-header CSV files (UTF-8, with or without BOM,

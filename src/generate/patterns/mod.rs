@@ -1,5 +1,5 @@
 //! The falsification patterns, one file each, named by the detector of
-//! detectors.md that is built to find them. A community-level pattern first
+//! docs/detectors.md that is built to find them. A community-level pattern first
 //! sets the knobs of the honest generator (a low genuine rate, early
 //! registrations) and then edits the honest rows the way a community that
 //! fakes its figures would; a county-level pattern shapes all of a county's
@@ -54,7 +54,7 @@ impl Pattern {
         Pattern::DigitHeaping,
     ];
 
-    /// The detector id of detectors.md, which is also the pattern's name in
+    /// The detector id of docs/detectors.md, which is also the pattern's name in
     /// `ground_truth.csv`.
     pub fn id(self) -> &'static str {
         match self {
@@ -96,7 +96,7 @@ impl Pattern {
 
 /// The order in which community-level patterns are dealt to the chosen
 /// communities. `implausible_change` comes up half as often as the others:
-/// its detector reports low severity only, and the spec's quality bar counts
+/// its detector reports low severity only, and the quality bar of docs/detectors.md counts
 /// high and medium findings.
 const DEAL: [Pattern; 17] = [
     Pattern::CutoffWindowDressing,

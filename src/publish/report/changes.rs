@@ -254,7 +254,10 @@ mod tests {
     use crate::publish::parquet::write_file;
     use crate::publish::review::{Finding, Review};
 
-    fn ratings(rows: &[(&str, &str, Option<&str>, Option<&str>, i64)]) -> DataFrame {
+    /// code, name, verdict, level, stars
+    type RatingRow<'a> = (&'a str, &'a str, Option<&'a str>, Option<&'a str>, i64);
+
+    fn ratings(rows: &[RatingRow]) -> DataFrame {
         DataFrame::new_infer_height(vec![
             Column::new(
                 "community_code".into(),
@@ -308,6 +311,7 @@ mod tests {
                 ("B", "和平社区", Some("pass"), Some("市级"), 0),
                 ("C", "东风社区", None, None, 0),
             ]),
+            "ratings",
             &dir.join("ratings/year=2021/part-0.parquet"),
         )
         .unwrap();
@@ -320,9 +324,15 @@ mod tests {
             Column::new("explanation".into(), ["批量补录"]),
         ])
         .unwrap();
-        write_file(&findings, &dir.join("findings/year=2021/part-0.parquet")).unwrap();
+        write_file(
+            &findings,
+            "findings",
+            &dir.join("findings/year=2021/part-0.parquet"),
+        )
+        .unwrap();
         write_file(
             &rejects(&["persons", "persons", "employment"]),
+            "rejects",
             &dir.join("rejects.parquet"),
         )
         .unwrap();

@@ -1,0 +1,233 @@
+//! The terminal form of `fullemp explain`: the document of `gather`, in
+//! sections, each line labelled in Chinese and English.
+
+use std::fmt::Write;
+
+use serde_json::Value;
+
+use super::labels::zh;
+
+fn show(v: &Value) -> String {
+    match v {
+        Value::Null => "—".into(),
+        Value::Bool(true) => "是 yes".into(),
+        Value::Bool(false) => "否 no".into(),
+        Value::String(s) if s.is_empty() => "—".into(),
+        Value::String(s) => s.clone(),
+        Value::Number(n) => match n.as_i64() {
+            Some(i) => i.to_string(),
+            None => format!("{:.4}", n.as_f64().unwrap_or(f64::NAN)),
+        },
+        Value::Array(a) => a.iter().map(show).collect::<Vec<_>>().join(", "),
+        Value::Object(_) => v.to_string(),
+    }
+}
+
+/// `s` padded with spaces to `width` terminal columns (CJK characters take two).
+fn pad(s: &str, width: usize) -> String {
+    let used: usize = s.chars().map(|c| if c >= '\u{2E80}' { 2 } else { 1 }).sum();
+    format!("{s}{}", " ".repeat(width.saturating_sub(used)))
+}
+
+fn percent(v: &Value) -> String {
+    match v.as_f64() {
+        Some(x) => format!("{:.1} %", 100.0 * x),
+        None => "— (denominator 0 or table missing: not applicable)".into(),
+    }
+}
+
+/// The document as text.
+pub fn render(doc: &Value) -> String {
+    let mut s = String::new();
+    let c = &doc["community"];
+    let _ = writeln!(
+        s,
+        "社区 Community {} {} — {} / {}, 年度 year {}",
+        show(&c["community_code"]),
+        show(&c["community_name"]),
+        show(&c["county"]),
+        show(&c["street"]),
+        show(&doc["year"])
+    );
+    let _ = writeln!(
+        s,
+        "运行 Run {} (截止日 as of {}, published {})",
+        show(&doc["run"]["run_id"]),
+        show(&doc["run"]["as_of"]),
+        show(&doc["run"]["created_at"])
+    );
+
+    let _ = writeln!(s, "\n指标 Indicators");
+    for i in doc["indicators"].as_array().into_iter().flatten() {
+        let name = i["name"].as_str().unwrap_or("");
+        let value = if i.get("formula").is_some() {
+            format!(
+                "{}  = {} / {}  ({})",
+                percent(&i["value"]),
+                show(&i["numerator"]),
+                show(&i["denominator"]),
+                show(&i["formula"])
+            )
+        } else {
+            show(&i["value"])
+        };
+        let _ = writeln!(s, "  {} {:<30} {}", pad(zh(name), 22), name, value);
+    }
+
+    let v = &doc["verdict"];
+    let _ = writeln!(s, "\n复查 Re-inspection");
+    if v["under_reinspection"] == Value::Bool(true) {
+        let verdict = v["verdict"].as_str().unwrap_or("");
+        let _ = writeln!(
+            s,
+            "  结论 verdict: {} {} (provincial since {})",
+            zh(verdict),
+            verdict,
+            show(&v["provincial_year"])
+        );
+        for r in v["failing_rules"].as_array().into_iter().flatten() {
+            let r = r.as_str().unwrap_or("");
+            let _ = writeln!(s, "  未达标 failing: {} {}", zh(r), r);
+        }
+        if v["failing_detail"].as_str().is_some_and(|d| !d.is_empty()) {
+            let _ = writeln!(s, "  明细 detail: {}", show(&v["failing_detail"]));
+        }
+        for (key, label) in [
+            ("incomplete_rules", "缺表未判 not judged (table missing)"),
+            (
+                "not_applicable_rules",
+                "不适用 not applicable (null indicator)",
+            ),
+        ] {
+            let list = show(&v[key]);
+            if !list.is_empty() && list != "—" {
+                let _ = writeln!(s, "  {label}: {list}");
+            }
+        }
+    } else {
+        let _ = writeln!(s, "  不在复查范围 not under re-inspection this year");
+    }
+
+    let sc = &doc["score"];
+    let _ = writeln!(s, "\n评分 Score {} / 100", show(&sc["score"]));
+    for comp in sc["components"].as_array().into_iter().flatten() {
+        let name = comp["name"].as_str().unwrap_or("");
+        let _ = writeln!(
+            s,
+            "  {} {:<36} {} / {}",
+            pad(comp["label_zh"].as_str().unwrap_or(""), 22),
+            name,
+            show(&comp["points"]),
+            show(&comp["weight"])
+        );
+    }
+    if sc["null_components"]
+        .as_array()
+        .is_some_and(|a| !a.is_empty())
+    {
+        let _ = writeln!(
+            s,
+            "  指标为空 null, scored by null_scores_full: {}",
+            show(&sc["null_components"])
+        );
+    }
+    let l = &doc["level"];
+    let stars = l["stars"].as_i64().unwrap_or(0).max(0) as usize;
+    let _ = writeln!(
+        s,
+        "  等级 level: {}  星级 stars: {} {}  市级 city level: {}  一票否决 vetoed: {}",
+        show(&l["level"]),
+        stars,
+        "★".repeat(stars),
+        show(&l["city_level"]),
+        show(&l["level_vetoed"])
+    );
+
+    let _ = writeln!(s, "\n风险 Findings");
+    let r = &doc["risk"];
+    let _ = writeln!(
+        s,
+        "  风险分 risk score: {}  需核实 needs verification: {}  flags: {}",
+        show(&r["risk_score"]),
+        show(&r["needs_verification"]),
+        show(&r["flags"])
+    );
+    match &doc["findings"] {
+        Value::Null => {
+            let _ = writeln!(s, "  (this run published no findings table)");
+        }
+        Value::Array(a) if a.is_empty() => {
+            let _ = writeln!(s, "  无 none");
+        }
+        Value::Array(a) => {
+            for f in a {
+                let sev = f["severity"].as_str().unwrap_or("");
+                let _ = writeln!(
+                    s,
+                    "  [{} {}] {} ({}): {}",
+                    zh(sev),
+                    sev,
+                    show(&f["detector"]),
+                    show(&f["level"]),
+                    show(&f["explanation"])
+                );
+                let _ = writeln!(
+                    s,
+                    "      value {} vs threshold {}, p = {}",
+                    show(&f["value"]),
+                    show(&f["threshold"]),
+                    show(&f["p_value"])
+                );
+                let _ = writeln!(s, "      evidence: {}", show(&f["evidence"]));
+            }
+        }
+        other => {
+            let _ = writeln!(s, "  {other}");
+        }
+    }
+
+    let _ = writeln!(s, "\n推荐名单 Shortlist");
+    let candidates = doc["shortlist"].as_array().cloned().unwrap_or_default();
+    let aside = doc["set_aside"].as_array().cloned().unwrap_or_default();
+    if candidates.is_empty() && aside.is_empty() {
+        let _ = writeln!(s, "  未申报 no application this year");
+    }
+    for a in &candidates {
+        let _ = writeln!(
+            s,
+            "  申报 applied {}: 达到 reached {}; 排名 rank {} overall, {} in county; 推荐 recommended {}",
+            show(&a["applied_level"]),
+            show(&a["applied_level_reached"]),
+            show(&a["rank_overall"]),
+            show(&a["rank_in_county"]),
+            show(&a["recommended"])
+        );
+    }
+    for a in &aside {
+        let _ = writeln!(
+            s,
+            "  未列入 set aside: applied {}, reason {}",
+            show(&a["applied_level"]),
+            show(&a["reason"])
+        );
+    }
+
+    let _ = writeln!(s, "\n随机抽查 Spot check");
+    match doc["spot_check"].as_array() {
+        Some(a) if !a.is_empty() => {
+            for x in a {
+                let _ = writeln!(
+                    s,
+                    "  抽中 sampled: inclusion probability {} ({} of {} in the county)",
+                    show(&x["inclusion_probability"]),
+                    show(&x["county_sample_size"]),
+                    show(&x["county_communities"])
+                );
+            }
+        }
+        _ => {
+            let _ = writeln!(s, "  未抽中 not sampled");
+        }
+    }
+    s
+}

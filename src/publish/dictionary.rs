@@ -1,0 +1,587 @@
+//! The data dictionary: every published Parquet column with its type and a
+//! one-line meaning. `parquet.rs` writes each meaning into the column's Arrow
+//! field metadata (`description`), and `docs/outputs.md` shows the same
+//! tables (a test renders them from here and compares).
+//!
+//! The definitions behind the indicator lines are in `docs/indicators.md`,
+//! those behind the ratings lines in `docs/rules.md`, the findings in
+//! `docs/detectors.md`.
+
+/// One published column.
+#[derive(Debug, Clone, Copy)]
+pub struct ColumnDoc {
+    pub name: &'static str,
+    pub dtype: &'static str,
+    pub meaning: &'static str,
+}
+
+/// One published table.
+#[derive(Debug, Clone, Copy)]
+pub struct TableDoc {
+    pub name: &'static str,
+    pub columns: &'static [ColumnDoc],
+}
+
+const fn c(name: &'static str, dtype: &'static str, meaning: &'static str) -> ColumnDoc {
+    ColumnDoc {
+        name,
+        dtype,
+        meaning,
+    }
+}
+
+const CODE: ColumnDoc = c(
+    "community_code",
+    "String",
+    "12-digit statistical division code of the community (社区代码)",
+);
+const NAME: ColumnDoc = c("community_name", "String", "community name (社区名称)");
+const COUNTY: ColumnDoc = c("county", "String", "county or district (区县)");
+const STREET: ColumnDoc = c("street", "String", "street office or township (街道)");
+const YEAR: ColumnDoc = c(
+    "year",
+    "Int64 (partition)",
+    "review year Y; in the folder name year=YYYY, not in the file",
+);
+
+pub const INDICATORS: TableDoc = TableDoc {
+    name: "indicators",
+    columns: &[
+        CODE,
+        NAME,
+        COUNTY,
+        STREET,
+        YEAR,
+        c(
+            "labor_force",
+            "Int64",
+            "persons on the community's ledger at A, of working age at A and able to work",
+        ),
+        c(
+            "employed",
+            "Int64",
+            "of labor_force, those with an employment record in any community covering A",
+        ),
+        c(
+            "registered_unemployed",
+            "Int64",
+            "persons with an unemployment registration of the community open at A",
+        ),
+        c(
+            "registered_unemployment_rate",
+            "Float64",
+            "registered_unemployed / (employed + registered_unemployed); null when both are 0",
+        ),
+        c(
+            "unemployed_in_period",
+            "Int64",
+            "U: persons with a registration of the community overlapping the period [S, A]",
+        ),
+        c(
+            "reemployed_in_period",
+            "Int64",
+            "R: of U, those with a job (any community) starting in [max(S, registered_on), A]",
+        ),
+        c(
+            "reemployment_rate",
+            "Float64",
+            "R / U (登记失业人员就业率); null when U is 0",
+        ),
+        c(
+            "hardship_persons",
+            "Int64",
+            "H: persons with a hardship designation of the community overlapping [S, A]",
+        ),
+        c("hardship_employed", "Int64", "of H, those employed at A"),
+        c(
+            "hardship_employment_rate",
+            "Float64",
+            "hardship_employed / H (就业困难人员就业率); null when H is 0",
+        ),
+        c(
+            "zero_households",
+            "Int64",
+            "Z: zero-employment households of the community identified by A and not cleared before S",
+        ),
+        c(
+            "zero_households_open",
+            "Int64",
+            "of Z, those not cleared by A",
+        ),
+        c(
+            "zero_households_overdue",
+            "Int64",
+            "of Z, those taking more than clearance_days from identification to clearance (or to A)",
+        ),
+        c(
+            "zero_households_max_days",
+            "Int64",
+            "the most such days over Z; null when Z is empty",
+        ),
+        c(
+            "new_jobs",
+            "Int64",
+            "persons with an employment record of the community starting in [S, A] (新增就业)",
+        ),
+        c(
+            "long_term_unemployed",
+            "Int64",
+            "persons with a registration open at A, registered more than long_term_days before A",
+        ),
+        c(
+            "assistance_targets",
+            "Int64",
+            "the same as hardship_persons (就业援助对象)",
+        ),
+        c(
+            "assisted",
+            "Int64",
+            "of H, those given a service (any community) in [S, A]; null without the services table",
+        ),
+        c(
+            "assistance_coverage",
+            "Float64",
+            "assisted / H; null when H is 0 or without the services table",
+        ),
+        c(
+            "services_delivered",
+            "Int64",
+            "service rows of the community delivered in [S, A]; null without the services table",
+        ),
+        c(
+            "platform_ok",
+            "Boolean",
+            "the year's platform check passed (window, min_staff staff, information system); null without a row",
+        ),
+    ],
+};
+
+pub const RATINGS: TableDoc = TableDoc {
+    name: "ratings",
+    columns: &[
+        CODE,
+        NAME,
+        COUNTY,
+        STREET,
+        YEAR,
+        c(
+            "provincial_year",
+            "Int64",
+            "year the community was recognised as a provincial full-employment community; null if never",
+        ),
+        c(
+            "under_reinspection",
+            "Boolean",
+            "provincial_year is set and not after the review year (复查)",
+        ),
+        c(
+            "verdict",
+            "String",
+            "re-inspection verdict: pass, fail or incomplete; null when not under re-inspection",
+        ),
+        c(
+            "failing_rules",
+            "String",
+            "`;` list of the rule ids that failed; null when not under re-inspection",
+        ),
+        c(
+            "failing_detail",
+            "String",
+            "each failing rule as \"rule value vs threshold\", joined by `; `",
+        ),
+        c(
+            "incomplete_rules",
+            "String",
+            "`;` list of rules not judged because the optional table they need is missing",
+        ),
+        c(
+            "not_applicable_rules",
+            "String",
+            "`;` list of rules whose indicator is null (neither pass nor fail)",
+        ),
+        c(
+            "score",
+            "Float64",
+            "city-level score out of 100, the sum of the six score_ components",
+        ),
+        c(
+            "score_reemployment_rate",
+            "Float64",
+            "points earned by reemployment_rate",
+        ),
+        c(
+            "score_hardship_employment_rate",
+            "Float64",
+            "points earned by hardship_employment_rate",
+        ),
+        c(
+            "score_registered_unemployment_rate",
+            "Float64",
+            "points earned by registered_unemployment_rate (lower is better)",
+        ),
+        c(
+            "score_assistance_coverage",
+            "Float64",
+            "points earned by assistance_coverage",
+        ),
+        c(
+            "score_new_jobs_per_100_labor_force",
+            "Float64",
+            "points earned by new jobs per 100 labour force",
+        ),
+        c(
+            "score_platform_ok",
+            "Float64",
+            "points earned by platform_ok: full weight when true, 0 when false",
+        ),
+        c(
+            "new_jobs_per_100_labor_force",
+            "Float64",
+            "100 × new_jobs / labor_force; null when labor_force is 0",
+        ),
+        c(
+            "null_components",
+            "String",
+            "`;` list of score components whose indicator was null (scored by null_scores_full)",
+        ),
+        c(
+            "level_vetoed",
+            "Boolean",
+            "an overdue zero-employment household bars any level (一票否决)",
+        ),
+        c(
+            "city_level",
+            "Boolean",
+            "score at least city_level_min and not vetoed (市级)",
+        ),
+        c(
+            "stars",
+            "Int64",
+            "0 to 5: how many star bands the score reaches; 0 below city level or vetoed",
+        ),
+        c(
+            "level",
+            "String",
+            "星级 (at least one star), 市级 (city level, no star), or null",
+        ),
+        c(
+            "risk_score",
+            "Int64",
+            "risk score of the community and year: 5 per high, 3 per medium, 1 per low community-level finding, capped at 20 (0 when none)",
+        ),
+        c(
+            "needs_verification",
+            "Boolean",
+            "a high-severity finding concerns the community and year",
+        ),
+        c(
+            "flags",
+            "String",
+            "`;` list of the detectors that fired for the community and year, sorted (empty when none); the rows are in findings",
+        ),
+    ],
+};
+
+pub const SHORTLIST: TableDoc = TableDoc {
+    name: "shortlist",
+    columns: &[
+        CODE,
+        NAME,
+        COUNTY,
+        STREET,
+        YEAR,
+        c("applied_level", "String", "level applied for: 市级 or 星级"),
+        c("submitted_on", "Date", "date of the application"),
+        c(
+            "street_recommends",
+            "Boolean",
+            "the street recommends, as given (null: not stated, counted as recommending)",
+        ),
+        c(
+            "county_recommends",
+            "Boolean",
+            "the county recommends, as given (null: not stated, counted as recommending)",
+        ),
+        c(
+            "score",
+            "Float64",
+            "the community's score for the year, as in ratings",
+        ),
+        c("city_level", "Boolean", "city level reached, as in ratings"),
+        c("stars", "Int64", "stars reached, as in ratings"),
+        c("level", "String", "level reached, as in ratings"),
+        c(
+            "level_vetoed",
+            "Boolean",
+            "no level because of an overdue zero-employment household",
+        ),
+        c(
+            "applied_level_reached",
+            "Boolean",
+            "市级: city level reached; 星级: at least one star reached",
+        ),
+        c(
+            "risk_score",
+            "Int64",
+            "risk score of the community and year (0 when no finding)",
+        ),
+        c(
+            "needs_verification",
+            "Boolean",
+            "a high-severity finding concerns the community and year",
+        ),
+        c(
+            "flags",
+            "String",
+            "`;` list of the detectors that fired, sorted",
+        ),
+        c(
+            "rank_overall",
+            "Int64",
+            "rank within the year: score descending, risk ascending, then community_code",
+        ),
+        c("rank_in_county", "Int64", "the same rank within the county"),
+        c(
+            "recommended",
+            "Boolean",
+            "rank_in_county within the county quota; null when no quota is set",
+        ),
+    ],
+};
+
+pub const SHORTLIST_SET_ASIDE: TableDoc = TableDoc {
+    name: "shortlist_set_aside",
+    columns: &[
+        CODE,
+        NAME,
+        COUNTY,
+        STREET,
+        YEAR,
+        c(
+            "applied_level",
+            "String",
+            "level applied for, as in the application",
+        ),
+        c("submitted_on", "Date", "date of the application"),
+        c(
+            "street_recommends",
+            "Boolean",
+            "the street recommends, as given",
+        ),
+        c(
+            "county_recommends",
+            "Boolean",
+            "the county recommends, as given",
+        ),
+        c(
+            "reason",
+            "String",
+            "why it is not a candidate: unknown_community, no_indicators_for_year, street_not_recommending or county_not_recommending",
+        ),
+    ],
+};
+
+pub const SPOT_CHECKS: TableDoc = TableDoc {
+    name: "spot_checks",
+    columns: &[
+        CODE,
+        NAME,
+        COUNTY,
+        STREET,
+        YEAR,
+        c(
+            "verdict",
+            "String",
+            "the community's re-inspection verdict, as in ratings",
+        ),
+        c(
+            "risk_score",
+            "Int64",
+            "risk score used for the draw (selection size 1 + risk_score)",
+        ),
+        c(
+            "inclusion_probability",
+            "Float64",
+            "probability that this community was drawn (1 for a certainty unit)",
+        ),
+        c(
+            "county_communities",
+            "Int64",
+            "N: communities of the county under re-inspection that year",
+        ),
+        c(
+            "county_sample_size",
+            "Int64",
+            "n: communities drawn in the county, min(N, max(min_per_county, ceil(fraction × N)))",
+        ),
+    ],
+};
+
+pub const FINDINGS: TableDoc = TableDoc {
+    name: "findings",
+    columns: &[
+        c(
+            "detector",
+            "String",
+            "the detector's id, e.g. claimed_vs_registry, cutoff_window_dressing, duplicate_person (docs/detectors.md)",
+        ),
+        c(
+            "severity",
+            "String",
+            "high, medium or low; the risk score adds 5, 3, 1 per community-level finding, capped at 20",
+        ),
+        c(
+            "level",
+            "String",
+            "community, or county for the county-level statistical tests",
+        ),
+        c(
+            "community_code",
+            "String",
+            "the community; null for a county-level finding",
+        ),
+        c(
+            "community_name",
+            "String",
+            "its name (from communities); null for a county-level finding",
+        ),
+        c(
+            "county",
+            "String",
+            "the county the finding is about (the community's county)",
+        ),
+        c(
+            "street",
+            "String",
+            "the community's street office; null for a county-level finding",
+        ),
+        YEAR,
+        c(
+            "explanation",
+            "String",
+            "one line in Chinese for the panel: what was found, with the numbers and the limit it broke",
+        ),
+        c(
+            "value",
+            "Float64",
+            "the measured figure the detector compares with threshold; null where there is none",
+        ),
+        c(
+            "threshold",
+            "Float64",
+            "the limit value was compared with; null where there is none",
+        ),
+        c(
+            "p_value",
+            "Float64",
+            "the p-value of the detector's test (binomial, chi-square); null for detectors without a test",
+        ),
+        c(
+            "evidence",
+            "List(String)",
+            "the records to pull, one string each; persons only as person_key, never an identity number",
+        ),
+    ],
+};
+
+pub const REJECTS: TableDoc = TableDoc {
+    name: "rejects",
+    columns: &[
+        c("table", "String", "data-contract table the row belongs to"),
+        c("file", "String", "file name in the extract folder"),
+        c(
+            "line",
+            "Int64",
+            "line in the CSV file (header = 1), row in the XLSX sheet, or row number in a Parquet file",
+        ),
+        c(
+            "column",
+            "String",
+            "the column at fault (key columns joined by + for a duplicate key)",
+        ),
+        c(
+            "value",
+            "String",
+            "the raw value, identity numbers masked (first 6 and last 4 kept), cut at 120 characters",
+        ),
+        c("reason", "String", "why the row was rejected"),
+        c(
+            "detail",
+            "String",
+            "what was expected, or which line holds the kept duplicate",
+        ),
+        c(
+            "person_key",
+            "String",
+            "pseudonym of the row's person_id; null when the row has none",
+        ),
+    ],
+};
+
+/// Every published table.
+pub const TABLES: [TableDoc; 7] = [
+    INDICATORS,
+    RATINGS,
+    SHORTLIST,
+    SHORTLIST_SET_ASIDE,
+    SPOT_CHECKS,
+    FINDINGS,
+    REJECTS,
+];
+
+/// The table's entry.
+pub fn table(name: &str) -> Option<&'static TableDoc> {
+    TABLES.iter().find(|t| t.name == name)
+}
+
+/// The one-line meaning of a published column.
+pub fn describe(table_name: &str, column: &str) -> Option<&'static str> {
+    table(table_name)?
+        .columns
+        .iter()
+        .find(|c| c.name == column)
+        .map(|c| c.meaning)
+}
+
+/// A table's columns as the Markdown table of `docs/outputs.md`.
+pub fn markdown(t: &TableDoc) -> String {
+    let mut s = String::from("| column | type | meaning |\n| --- | --- | --- |\n");
+    for c in t.columns {
+        s.push_str(&format!("| `{}` | {} | {} |\n", c.name, c.dtype, c.meaning));
+    }
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn docs_outputs_shows_the_same_dictionary() {
+        let docs = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/outputs.md"))
+            .unwrap();
+        for t in TABLES {
+            let want = markdown(&t);
+            assert!(
+                docs.contains(&want),
+                "docs/outputs.md lacks the dictionary of `{}` as the code has it; paste:\n\n{want}",
+                t.name
+            );
+        }
+    }
+
+    #[test]
+    fn every_column_is_described_once() {
+        for t in TABLES {
+            let mut names: Vec<&str> = t.columns.iter().map(|c| c.name).collect();
+            names.sort_unstable();
+            names.dedup();
+            assert_eq!(names.len(), t.columns.len(), "{} repeats a column", t.name);
+            assert!(
+                t.columns
+                    .iter()
+                    .all(|c| !c.meaning.is_empty() && !c.meaning.contains('|'))
+            );
+        }
+    }
+}

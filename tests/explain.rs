@@ -1,0 +1,230 @@
+//! `fullemp explain` on a run of the hand-worked fixture (tests/support):
+//! the figures read back with their numerators and denominators, the verdict,
+//! the score by component, Chinese and English labels, `--json`, and an
+//! unknown code answered with exit 2 and the nearest codes.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+mod support;
+
+fn fullemp(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_fullemp"))
+        .args(args)
+        .env("FULLEMP_PII_KEY", "test-key-for-the-explain-tests")
+        .output()
+        .unwrap()
+}
+
+/// A published run of the fixture: (folder, out).
+fn published() -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let extract = dir.path().join("extract");
+    std::fs::create_dir(&extract).unwrap();
+    support::fixture(&extract, true);
+    let out = dir.path().join("out");
+    let p = dir.path().join("pipeline.toml");
+    std::fs::write(
+        &p,
+        format!(
+            "input_dir = \"{}\"\noutput_dir = \"{}\"\nas_of = 2021-12-31\nyears = [2020, 2021]\n",
+            extract.display(),
+            out.display()
+        ),
+    )
+    .unwrap();
+    let o = fullemp(&["run", "--pipeline", p.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    (dir, out)
+}
+
+fn explain(out: &Path, extra: &[&str]) -> Output {
+    let mut args = vec!["explain", support::C1, "--out", out.to_str().unwrap()];
+    args.extend_from_slice(extra);
+    fullemp(&args)
+}
+
+fn indicator<'a>(doc: &'a serde_json::Value, name: &str) -> &'a serde_json::Value {
+    doc["indicators"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["name"] == name)
+        .unwrap()
+}
+
+#[test]
+fn json_gives_the_figures_with_numerators_denominators_verdict_and_score() {
+    let (_dir, out) = published();
+    let o = explain(&out, &["--json"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let doc: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(doc["year"], 2021, "the latest year by default");
+    assert_eq!(doc["community"]["community_name"], "光明社区");
+    assert_eq!(doc["run"]["as_of"], "2021-12-31");
+    // Worked by hand in tests/indicators.rs: labour force 5; R/U = 2/7.
+    assert_eq!(indicator(&doc, "labor_force")["value"], 5);
+    let r = indicator(&doc, "reemployment_rate");
+    assert_eq!(
+        (r["numerator"].clone(), r["denominator"].clone()),
+        (2.into(), 7.into())
+    );
+    assert!((r["value"].as_f64().unwrap() - 2.0 / 7.0).abs() < 1e-12);
+    assert_eq!(r["label_zh"], "登记失业人员就业率");
+    let u = indicator(&doc, "registered_unemployment_rate");
+    assert_eq!(
+        u["formula"],
+        "registered_unemployed / (employed + registered_unemployed)"
+    );
+    // C1 is provincial since 2015: under re-inspection, and 2/7 fails 0.70.
+    assert_eq!(doc["verdict"]["under_reinspection"], true);
+    assert_eq!(doc["verdict"]["verdict"], "fail");
+    assert!(
+        doc["verdict"]["failing_rules"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r == "min_reemployment_rate")
+    );
+    let components = doc["score"]["components"].as_array().unwrap();
+    assert_eq!(components.len(), 6);
+    let total: f64 = components
+        .iter()
+        .map(|c| c["points"].as_f64().unwrap())
+        .sum();
+    assert!((total - doc["score"]["score"].as_f64().unwrap()).abs() < 1e-9);
+    assert_eq!(components[0]["weight"], 25.0);
+    // C1 applied for 星级 in 2021 and is on the shortlist.
+    assert_eq!(doc["shortlist"].as_array().unwrap().len(), 1);
+    assert_eq!(doc["shortlist"][0]["applied_level"], "星级");
+
+    let o = explain(&out, &["--json", "--year", "2020"]);
+    let doc: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(doc["year"], 2020);
+}
+
+#[test]
+fn the_terminal_form_is_labelled_in_chinese_and_english_on_stdout_only() {
+    let (_dir, out) = published();
+    let o = explain(&out, &[]);
+    assert!(o.status.success());
+    let text = String::from_utf8(o.stdout).unwrap();
+    for label in [
+        "光明社区",
+        "指标 Indicators",
+        "登记失业人员就业率",
+        "reemployment_rate",
+        "= 2 / 7",
+        "复查 Re-inspection",
+        "不通过 fail",
+        "评分 Score",
+        "推荐名单 Shortlist",
+        "随机抽查 Spot check",
+    ] {
+        assert!(text.contains(label), "{label} missing:\n{text}");
+    }
+}
+
+#[test]
+fn an_unknown_code_exits_2_naming_the_nearest_codes() {
+    let (_dir, out) = published();
+    let o = fullemp(&["explain", "410402001009", "--out", out.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(o.stdout.is_empty());
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("410402001009") && err.contains("nearest"),
+        "{err}"
+    );
+    assert!(
+        err.contains(support::C1) && err.contains("光明社区"),
+        "{err}"
+    );
+
+    let o = explain(&out, &["--year", "2019"]);
+    assert_eq!(o.status.code(), Some(2));
+    let nothing = tempfile::tempdir().unwrap();
+    let o = fullemp(&[
+        "explain",
+        support::C1,
+        "--out",
+        nothing.path().to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("no published run"));
+}
+
+#[test]
+fn findings_come_with_their_evidence() {
+    // The bundled sample has falsification planted in it: some community has findings.
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join("sample_data");
+    let p = dir.path().join("pipeline.toml");
+    std::fs::write(
+        &p,
+        format!(
+            "input_dir = \"{}\"\noutput_dir = \"{}\"\n",
+            sample.display(),
+            out.display()
+        ),
+    )
+    .unwrap();
+    let o = fullemp(&["run", "--pipeline", p.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let run = std::fs::canonicalize(out.join("latest")).unwrap();
+    let findings = fullemp::explain::read_table(&run, "findings")
+        .unwrap()
+        .expect("the run publishes findings");
+    let codes = findings.column("community_code").unwrap().str().unwrap();
+    let years = findings.column("year").unwrap().i64().unwrap();
+    let (code, year) = codes
+        .iter()
+        .zip(years.iter())
+        .find_map(|(c, y)| Some((c?.to_string(), y?)))
+        .expect("a community-level finding in the sample");
+    let expected = codes
+        .iter()
+        .zip(years.iter())
+        .filter(|(c, y)| *c == Some(code.as_str()) && *y == Some(year))
+        .count();
+
+    let o = fullemp(&[
+        "explain",
+        &code,
+        "--out",
+        out.to_str().unwrap(),
+        "--year",
+        &year.to_string(),
+        "--json",
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let doc: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let mine: Vec<&serde_json::Value> = doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["community_code"] == code.as_str())
+        .collect();
+    assert_eq!(mine.len(), expected);
+    for f in &mine {
+        assert!(f["detector"].is_string() && f["explanation"].is_string());
+        assert!(f["evidence"].is_array(), "{f}");
+    }
+    assert!(
+        doc["risk"]["risk_score"].as_i64().unwrap() > 0,
+        "{}",
+        doc["risk"]
+    );
+
+    let o = fullemp(&[
+        "explain",
+        &code,
+        "--out",
+        out.to_str().unwrap(),
+        "--year",
+        &year.to_string(),
+    ]);
+    let text = String::from_utf8(o.stdout).unwrap();
+    assert!(text.contains("evidence:"), "{text}");
+}
