@@ -382,11 +382,11 @@ fn dressing(window: usize, before: usize, window_end: &str, as_of: &str) -> Vec<
 fn binomial_tail_matches_scipy() {
     // python3 -c "from scipy.stats import binomtest; print(binomtest(6, 10, 30/365, alternative='greater').pvalue)"
     // → 4.837212121745728e-05
-    let p = detectors::cutoff_window_dressing::binomial_upper_tail(6, 10, 30.0 / 365.0);
+    let p = detectors::significance::binomial_upper_tail(6, 10, 30.0 / 365.0);
     assert!((p - 4.837212121745728e-05).abs() < 1e-12, "{p}");
     // python3 -c "from scipy.stats import binomtest; print(binomtest(5, 20, 30/365, alternative='greater').pvalue)"
     // → 0.020411203710201317
-    let p = detectors::cutoff_window_dressing::binomial_upper_tail(5, 20, 30.0 / 365.0);
+    let p = detectors::significance::binomial_upper_tail(5, 20, 30.0 / 365.0);
     assert!((p - 0.020411203710201317).abs() < 1e-12, "{p}");
 }
 

@@ -15,10 +15,10 @@
 
 use chrono::{Duration, NaiveDate};
 use polars::prelude::*;
-use statrs::distribution::{Binomial, DiscreteCDF};
 
 use super::counted::counted_starts;
 use super::lookup::{counties, int_lists, ints, string_lists, strings};
+use super::significance::{binomial_upper_tail, format_p};
 use super::{Evidence, Finding, Inputs, Level, Severity};
 use crate::config::rules::CutoffWindowDressing;
 use crate::contract::Table;
@@ -27,19 +27,6 @@ use crate::indicators::Period;
 use crate::indicators::period::{date, days_between};
 
 pub const ID: &str = "cutoff_window_dressing";
-
-/// P(X ≥ k) for X ~ Binomial(n, p0): the one-sided exact test's p-value.
-pub fn binomial_upper_tail(k: u64, n: u64, p0: f64) -> f64 {
-    if k == 0 {
-        return 1.0;
-    }
-    let p0 = p0.clamp(0.0, 1.0);
-    match Binomial::new(p0, n) {
-        // sf(k − 1) = P(X > k − 1) = P(X ≥ k).
-        Ok(b) => b.sf(k - 1).clamp(0.0, 1.0),
-        Err(_) => 1.0,
-    }
-}
 
 /// The first day of the window: A − (window_days − 1), so that the window
 /// holds exactly `window_days` days, A included.
@@ -133,15 +120,6 @@ fn extract_end(inputs: &Inputs) -> Result<Option<NaiveDate>> {
     let (recorded, event) =
         crate::indicators::extract_dates(inputs.tables, crate::indicators::period::today())?;
     Ok(recorded.max(event))
-}
-
-/// A p-value as a panel reads it.
-pub fn format_p(p: f64) -> String {
-    if p >= 0.001 {
-        format!("{p:.3}")
-    } else {
-        format!("{p:.1e}")
-    }
 }
 
 pub fn detect(inputs: &Inputs, params: &CutoffWindowDressing) -> Result<Vec<Finding>> {
