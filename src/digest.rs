@@ -1,56 +1,127 @@
 //! sha256 of files, for the manifest and the unchanged-inputs check.
 //!
-//! A run hashes its inputs twice (the unchanged check before reading, the
-//! manifest while reading), so digests are remembered for the life of the
-//! process, keyed by path, size and modification time.
+//! No digest is remembered between calls: a file can change between two
+//! reads, so each digest is of the bytes read at that moment. Ingest hashes
+//! the bytes as its readers consume them ([`Hashing`]), so the manifest's
+//! sha256 is of exactly what the run used.
 
-use std::collections::HashMap;
 use std::io::Read;
-use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::path::Path;
 use std::time::SystemTime;
 
 use sha2::{Digest, Sha256};
 
-type Stamp = (PathBuf, u64, Option<SystemTime>);
-
-static SEEN: Mutex<Option<HashMap<Stamp, String>>> = Mutex::new(None);
-
 /// The size and hex sha256 of a file, read in 1 MiB blocks.
 pub fn sha256_file(path: &Path) -> std::io::Result<(u64, String)> {
-    let meta = std::fs::metadata(path)?;
-    let stamp: Stamp = (path.to_path_buf(), meta.len(), meta.modified().ok());
-    if let Some(hex) = SEEN
-        .lock()
-        .ok()
-        .and_then(|m| m.as_ref().and_then(|m| m.get(&stamp).cloned()))
-    {
-        return Ok((meta.len(), hex));
-    }
-    let (size, hex) = sha256_file_fresh(path)?;
-    if size == meta.len()
-        && let Ok(mut m) = SEEN.lock()
-    {
-        m.get_or_insert_with(HashMap::new)
-            .insert(stamp, hex.clone());
-    }
-    Ok((size, hex))
+    let mut reader = Hashing::new(std::fs::File::open(path)?);
+    let mut buf = vec![0u8; 1 << 20];
+    while reader.read(&mut buf)? > 0 {}
+    let seen = reader.finish();
+    Ok((seen.size, seen.sha256))
 }
 
-/// The size and hex sha256 of a file as it is now, never from memory: for
-/// the check that an input did not change while the run read it.
+/// The size and hex sha256 of a file as it is now: the same as
+/// `sha256_file`, as nothing is remembered; the name says what the check that
+/// an input did not change during the run relies on.
 pub fn sha256_file_fresh(path: &Path) -> std::io::Result<(u64, String)> {
-    let mut file = std::fs::File::open(path)?;
-    let mut hasher = Sha256::new();
-    let mut buf = vec![0u8; 1 << 20];
-    let mut size = 0u64;
-    loop {
-        let n = file.read(&mut buf)?;
-        if n == 0 {
-            break;
+    sha256_file(path)
+}
+
+/// What a reader saw of a file: its size and sha256 over the bytes read, and
+/// the modification time when it was opened.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Seen {
+    pub size: u64,
+    pub sha256: String,
+    pub mtime: Option<SystemTime>,
+}
+
+/// A reader that hashes and counts every byte it passes on, and notes whether
+/// any of them was other than ASCII white space.
+pub struct Hashing<R> {
+    inner: R,
+    hasher: Sha256,
+    size: u64,
+    all_blank: bool,
+    mtime: Option<SystemTime>,
+}
+
+impl<R: Read> Hashing<R> {
+    pub fn new(inner: R) -> Hashing<R> {
+        Hashing {
+            inner,
+            hasher: Sha256::new(),
+            size: 0,
+            all_blank: true,
+            mtime: None,
         }
-        size += n as u64;
-        hasher.update(&buf[..n]);
     }
-    Ok((size, hex::encode(hasher.finalize())))
+
+    /// Whether every byte read so far was ASCII white space.
+    pub fn all_blank(&self) -> bool {
+        self.all_blank
+    }
+
+    pub fn finish(self) -> Seen {
+        Seen {
+            size: self.size,
+            sha256: hex::encode(self.hasher.finalize()),
+            mtime: self.mtime,
+        }
+    }
+}
+
+impl Hashing<std::fs::File> {
+    /// Opens a file, noting its modification time at opening.
+    pub fn open(path: &Path) -> std::io::Result<Hashing<std::fs::File>> {
+        let file = std::fs::File::open(path)?;
+        let mtime = file.metadata().ok().and_then(|m| m.modified().ok());
+        let mut h = Hashing::new(file);
+        h.mtime = mtime;
+        Ok(h)
+    }
+
+    /// The whole file, hashed as read.
+    pub fn read_all(path: &Path) -> std::io::Result<(Vec<u8>, Seen)> {
+        let mut h = Hashing::open(path)?;
+        let mut bytes = Vec::new();
+        h.read_to_end(&mut bytes)?;
+        Ok((bytes, h.finish()))
+    }
+}
+
+impl<R: Read> Read for Hashing<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        let got = &buf[..n];
+        self.hasher.update(got);
+        self.size += n as u64;
+        if self.all_blank {
+            self.all_blank = got.iter().all(u8::is_ascii_whitespace);
+        }
+        Ok(n)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hashing_reader_matches_the_whole_file_digest() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a.csv");
+        std::fs::write(&path, b"a,b\n1,2\n").unwrap();
+        let (bytes, seen) = Hashing::read_all(&path).unwrap();
+        assert_eq!(bytes, b"a,b\n1,2\n");
+        assert_eq!(seen.size, 8);
+        assert_eq!(
+            (seen.size, seen.sha256.clone()),
+            sha256_file(&path).unwrap()
+        );
+        assert!(seen.mtime.is_some());
+        // A changed file gives a new digest: nothing is remembered.
+        std::fs::write(&path, b"a,b\n1,3\n").unwrap();
+        assert_ne!(sha256_file(&path).unwrap().1, seen.sha256);
+    }
 }

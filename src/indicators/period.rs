@@ -106,6 +106,17 @@ pub fn within(column: &str, p: &Period) -> Expr {
         .and(col(column).lt_eq(date(p.cutoff)))
 }
 
+/// The latest birth date of someone at least `years` whole years old at d:
+/// the same day `years` earlier, or 28 February for a 29 February that year
+/// lacks. "Age at d >= n" is "birth_date <= born_by(d, n)": a date
+/// comparison, with no calendar arithmetic per row.
+pub fn born_by(d: NaiveDate, years: i64) -> NaiveDate {
+    let y = d.year() - years as i32;
+    NaiveDate::from_ymd_opt(y, d.month(), d.day())
+        .or_else(|| NaiveDate::from_ymd_opt(y, 2, 28))
+        .expect("a calendar date")
+}
+
 /// Whole years from `birth_date` to d: the birthday itself counts.
 pub fn age_at(d: NaiveDate) -> Expr {
     age_on(date(d))

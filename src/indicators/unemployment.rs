@@ -6,7 +6,7 @@ use chrono::Duration;
 use polars::prelude::*;
 
 use super::distinct_persons;
-use super::period::{Period, date, later_of, open_at, overlaps};
+use super::period::{Period, date, later_of, open_at, overlaps, within};
 use crate::config::rules::IndicatorRules;
 
 /// Registrations in the community that overlap P.
@@ -28,7 +28,9 @@ pub fn reemployment_starts(
         col("registered_on"),
         col("registration_id"),
     ]);
-    let starts = employment.select([
+    // A qualifying start lies in [S, A] whatever the registration: keeping
+    // only those before the join makes the join smaller, not different.
+    let starts = employment.filter(within("started_on", p)).select([
         col("person_id"),
         col("started_on"),
         col("record_id"),

@@ -1,120 +1,535 @@
-//! CSV files: transcoded to UTF-8, comma or tab separated, the first record
-//! the header. Rows keep their line number in the file for rejects. Rows whose
-//! every cell is empty (an export's trailing `,,,,` lines) hold no data and are
-//! skipped, as blank rows of a sheet are; a last row that the file ends inside
-//! a quoted field of is marked cut, for typing to reject.
+//! CSV files, read as a stream: the bytes are hashed as they are read,
+//! decoded to UTF-8 block by block, split into records by the `csv` crate and
+//! laid out as text columns, a chunk of rows at a time, for typing. Only the
+//! columns the contract maps are kept.
+//!
+//! The first record is the header; comma or tab separated. Rows keep their
+//! line in the file (a quoted line break counts). Rows whose every cell is
+//! empty (an export's trailing `,,,,` lines) hold no data and are skipped, as
+//! blank rows of a sheet are. A row's shape is checked here: cut by the end of
+//! the file inside a quoted field, fewer fields than the header, a non-empty
+//! field past the header.
 
+use std::io::{Cursor, Read};
 use std::path::Path;
 
-use super::decode::decode;
-use super::raw::{Cell, RawRow, RawTable};
-use crate::config::TableInput;
-use crate::config::pipeline::Delimiter;
+use ::csv::{ReaderBuilder, StringRecord};
+use polars::prelude::*;
 
-pub fn read(path: &Path, input: &TableInput) -> Result<RawTable, String> {
-    let bytes = std::fs::read(path).map_err(|e| format!("cannot read the file: {e}"))?;
-    if bytes.iter().all(|b| b.is_ascii_whitespace()) {
-        return Err("the file is empty: no header row".to_string());
+use super::decode::{Gb18030Text, NotText, Utf8Text, utf8_failure};
+use super::headers::{Mapping, map_headers};
+use super::raw::{BadShape, Failure, Opened, RawChunk, RawColumn, Sink};
+use super::rejects::RejectReason;
+use crate::config::TableInput;
+use crate::config::pipeline::{Delimiter, Encoding};
+use crate::contract::TableSpec;
+use crate::digest::Hashing;
+
+/// Rows typed at a time: bounds the text held in memory per table.
+pub const CHUNK_ROWS: usize = 1 << 18;
+
+/// How the bytes are decoded on this pass.
+#[derive(Clone, Copy, PartialEq)]
+enum Decoding {
+    Utf8,
+    /// GB18030, as the pipeline asserts (`Gb18030`) or as detected (`Auto`).
+    Gb18030(Encoding),
+}
+
+/// Reads a CSV table into `sink`. A file that detection reads as UTF-8 and
+/// turns out not to be is read again, as GB18030, into a restarted sink.
+pub fn read(
+    path: &Path,
+    input: &TableInput,
+    spec: &TableSpec,
+    sink: &mut dyn Sink,
+) -> Result<Opened, Failure> {
+    let first = match input.encoding {
+        Encoding::Gb18030 => Decoding::Gb18030(Encoding::Gb18030),
+        Encoding::Utf8 | Encoding::Auto => Decoding::Utf8,
+    };
+    match read_as(path, input, spec, first, sink) {
+        Err(Failure::NotUtf8(at)) => match utf8_failure(input.encoding, at) {
+            Some(message) => Err(Failure::Unreadable(message)),
+            None => {
+                sink.restart();
+                read_as(path, input, spec, Decoding::Gb18030(Encoding::Auto), sink)
+            }
+        },
+        other => other,
     }
-    let (text, encoding) = decode(&bytes, input.encoding)?;
-    let first_line = text.lines().next().unwrap_or("");
-    let separator = match input.delimiter {
+}
+
+/// A decoded byte stream of either encoding.
+enum Decoded<R> {
+    Utf8(Utf8Text<R>),
+    Gb18030(Gb18030Text<R>),
+}
+
+impl<R: Read> Read for Decoded<R> {
+    fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
+        match self {
+            Decoded::Utf8(d) => d.read(out),
+            Decoded::Gb18030(d) => d.read(out),
+        }
+    }
+}
+
+fn read_as(
+    path: &Path,
+    input: &TableInput,
+    spec: &TableSpec,
+    decoding: Decoding,
+    sink: &mut dyn Sink,
+) -> Result<Opened, Failure> {
+    let mut source = Hashing::open(path)
+        .map_err(|e| Failure::Unreadable(format!("cannot read the file: {e}")))?;
+    let parsed = {
+        let decoded = match decoding {
+            Decoding::Utf8 => Decoded::Utf8(Utf8Text::new(&mut source)),
+            Decoding::Gb18030(setting) => Decoded::Gb18030(Gb18030Text::new(&mut source, setting)),
+        };
+        parse(path, input, spec, decoded, sink)
+    };
+    // An empty file says so before anything else.
+    if source.all_blank() {
+        return Err(Failure::Unreadable(
+            "the file is empty: no header row".to_string(),
+        ));
+    }
+    let parsed = parsed?;
+    let encoding = match decoding {
+        Decoding::Utf8 if parsed.had_bom => "UTF-8 (BOM)",
+        Decoding::Utf8 => "UTF-8",
+        Decoding::Gb18030(Encoding::Gb18030) => "GB18030",
+        Decoding::Gb18030(_) => "GB18030 (detected)",
+    };
+    let sep = if parsed.separator == b'\t' {
+        "tab"
+    } else {
+        "comma"
+    };
+    Ok(Opened {
+        read_as: format!("CSV, {encoding}, {sep}-separated"),
+        seen: source.finish(),
+        unused: parsed.unused,
+    })
+}
+
+struct Parsed {
+    separator: u8,
+    had_bom: bool,
+    unused: Vec<String>,
+}
+
+/// A failure of the decoded stream or the CSV reader.
+fn stream_failure(e: &std::io::Error, what: &str) -> Failure {
+    match NotText::of(e) {
+        Some(NotText::Utf8At(at)) => Failure::NotUtf8(*at),
+        Some(NotText::Message(m)) => Failure::Unreadable(m.clone()),
+        None => Failure::Unreadable(format!("{what}: {e}")),
+    }
+}
+
+fn csv_failure(e: ::csv::Error, what: &str) -> Failure {
+    match e.kind() {
+        ::csv::ErrorKind::Io(io) if NotText::of(io).is_some() => stream_failure(io, what),
+        _ => Failure::Unreadable(format!("{what}: {e}")),
+    }
+}
+
+/// The decoded text up to and including its first line break (or all of it).
+fn first_line<R: Read>(decoded: &mut R) -> Result<Vec<u8>, Failure> {
+    let mut prefix = Vec::new();
+    let mut block = vec![0u8; 1 << 16];
+    loop {
+        let n = decoded
+            .read(&mut block)
+            .map_err(|e| stream_failure(&e, "cannot read the file"))?;
+        if n == 0 {
+            return Ok(prefix);
+        }
+        prefix.extend_from_slice(&block[..n]);
+        if block[..n].contains(&b'\n') {
+            return Ok(prefix);
+        }
+    }
+}
+
+fn separator(setting: Delimiter, first: &[u8]) -> u8 {
+    let line = first.split(|&b| b == b'\n').next().unwrap_or_default();
+    let count = |c: u8| line.iter().filter(|&&b| b == c).count();
+    match setting {
         Delimiter::Comma => b',',
         Delimiter::Tab => b'\t',
         // The header row decides: canonical and Chinese headers hold neither character.
-        Delimiter::Auto if first_line.matches('\t').count() > first_line.matches(',').count() => {
-            b'\t'
-        }
+        Delimiter::Auto if count(b'\t') > count(b',') => b'\t',
         Delimiter::Auto => b',',
-    };
-    let mut reader = ::csv::ReaderBuilder::new()
-        .delimiter(separator)
+    }
+}
+
+/// A field trimmed of surrounding white space. Most fields start and end
+/// with a visible ASCII character and need no look at Unicode's white space.
+fn field(s: &str) -> &str {
+    let b = s.as_bytes();
+    let visible = |c: u8| c > b' ' && c < 0x80;
+    match (b.first(), b.last()) {
+        (Some(&first), Some(&last)) if visible(first) && visible(last) => s,
+        _ => s.trim(),
+    }
+}
+
+fn parse<R: Read>(
+    path: &Path,
+    input: &TableInput,
+    spec: &TableSpec,
+    mut decoded: Decoded<R>,
+    sink: &mut dyn Sink,
+) -> Result<Parsed, Failure> {
+    let prefix = first_line(&mut decoded)?;
+    let sep = separator(input.delimiter, &prefix);
+    let watched = QuoteWatch::new(Cursor::new(prefix).chain(decoded), sep);
+    let mut reader = ReaderBuilder::new()
+        .delimiter(sep)
         .has_headers(false)
         .flexible(true)
-        .from_reader(text.as_bytes());
-    let mut records = reader.records();
-    let headers: Vec<String> = match records.next() {
-        Some(Ok(r)) => r.iter().map(|h| h.trim().to_string()).collect(),
-        Some(Err(e)) => return Err(format!("cannot read the header row: {e}")),
-        None => return Err("the file is empty: no header row".to_string()),
+        .buffer_capacity(1 << 20)
+        .from_reader(watched);
+    let mut record = StringRecord::new();
+    let headers: Vec<String> = match reader.read_record(&mut record) {
+        Ok(true) => record.iter().map(|h| h.trim().to_string()).collect(),
+        Ok(false) => {
+            return Err(Failure::Unreadable(
+                "the file is empty: no header row".to_string(),
+            ));
+        }
+        Err(e) => return Err(csv_failure(e, "cannot read the header row")),
     };
-    let mut rows: Vec<RawRow> = Vec::new();
+    let mapping = match map_headers(spec, &headers, &input.columns) {
+        Ok(m) => m,
+        Err(message) => {
+            // The whole file is still read: an unreadable file says so first.
+            while reader
+                .read_record(&mut record)
+                .map_err(|e| csv_failure(e, "cannot read a row"))?
+            {}
+            return Err(Failure::Columns(message));
+        }
+    };
+    let mut layout = Layout::new(spec, &headers, &mapping);
+    let mut chunk = layout.chunk();
+    let mut last = StringRecord::new();
+    let mut last_is_row = false;
     let mut blank = 0usize;
-    let mut last_start = None;
-    for record in records {
-        let record = record.map_err(|e| format!("cannot read a row: {e}"))?;
-        let line = record.position().map_or(0, |p| p.line());
-        last_start = record.position().map(|p| p.byte() as usize);
-        let cells = record
-            .iter()
-            .map(|v| {
-                let v = v.trim();
-                if v.is_empty() {
-                    Cell::Empty
-                } else {
-                    Cell::Text(v.to_string())
-                }
-            })
-            .collect::<Vec<Cell>>();
-        if cells.iter().all(|c| *c == Cell::Empty) {
+    while reader
+        .read_record(&mut record)
+        .map_err(|e| csv_failure(e, "cannot read a row"))?
+    {
+        if record.iter().all(|f| field(f).is_empty()) {
             blank += 1;
-            last_start = None;
+            last_is_row = false;
             continue;
         }
-        rows.push(RawRow {
-            line,
-            cells,
-            cut: false,
-        });
+        if chunk.lines.len() == CHUNK_ROWS {
+            let full = std::mem::replace(&mut chunk, layout.chunk());
+            sink.take(full.finish())?;
+        }
+        chunk.push(&layout, &record);
+        std::mem::swap(&mut record, &mut last);
+        last_is_row = true;
     }
     if blank > 0 {
         tracing::info!(file = %path.display(), rows = blank, "rows with every cell empty skipped");
     }
-    if let (Some(start), Some(last)) = (last_start, rows.last_mut()) {
-        last.cut = ends_inside_quotes(&text.as_bytes()[start..], separator);
+    let watched = reader.get_ref();
+    if last_is_row && watched.inside_quotes() {
+        chunk.cut(&layout, &last);
     }
-    let sep = if separator == b'\t' { "tab" } else { "comma" };
-    Ok(RawTable {
-        file: path.to_path_buf(),
-        headers,
-        rows,
-        read_as: format!("CSV, {encoding}, {sep}-separated"),
+    let had_bom = match watched.inner.get_ref().1 {
+        Decoded::Utf8(d) => d.had_bom(),
+        Decoded::Gb18030(_) => false,
+    };
+    sink.take(chunk.finish())?;
+    layout.unused = mapping.unused;
+    Ok(Parsed {
+        separator: sep,
+        had_bom,
+        unused: layout.unused,
     })
 }
 
-/// Whether a record (from its first byte to the end of the file) ends inside a
-/// quoted field. The csv reader takes an unclosed quote to run to the end of
-/// the file and returns what it has, so a file cut inside a quoted field
-/// would otherwise give a complete-looking row with its last value cut.
-fn ends_inside_quotes(record: &[u8], separator: u8) -> bool {
-    let mut quoted = false;
-    let mut field_start = true;
-    let mut i = 0;
-    while i < record.len() {
-        let b = record[i];
-        if quoted {
-            if b == b'"' {
-                if record.get(i + 1) == Some(&b'"') {
-                    i += 1;
-                } else {
-                    quoted = false;
+/// Where each contract column stands in the file's records, and what a
+/// row's last cell is called.
+struct Layout {
+    positions: Vec<Option<usize>>,
+    /// Header fields after the last named one (trailing separators) need no cell.
+    width: usize,
+    headers: usize,
+    /// Per file position: the column a reject names and whether it is an identity.
+    names: Vec<(String, bool)>,
+    unused: Vec<String>,
+}
+
+impl Layout {
+    fn new(spec: &TableSpec, headers: &[String], mapping: &Mapping) -> Layout {
+        let names = (0..headers.len())
+            .map(|p| {
+                match spec
+                    .columns
+                    .iter()
+                    .zip(&mapping.positions)
+                    .find(|(_, at)| **at == Some(p))
+                {
+                    Some((c, _)) => (c.name.to_string(), c.identity),
+                    None => (headers[p].clone(), false),
+                }
+            })
+            .collect();
+        Layout {
+            positions: mapping.positions.clone(),
+            width: headers
+                .iter()
+                .rposition(|h| !h.is_empty())
+                .map_or(0, |i| i + 1),
+            headers: headers.len(),
+            names,
+            unused: Vec::new(),
+        }
+    }
+
+    fn chunk(&self) -> TextChunk {
+        TextChunk {
+            builders: self
+                .positions
+                .iter()
+                .map(|p| p.map(|_| StringChunkedBuilder::new(PlSmallStr::EMPTY, CHUNK_ROWS)))
+                .collect(),
+            lines: Vec::with_capacity(CHUNK_ROWS),
+            shapes: Vec::new(),
+        }
+    }
+
+    /// The reject of a row whose last cell shows the problem.
+    fn at_last_cell(
+        &self,
+        record: &StringRecord,
+        reason: RejectReason,
+        detail: String,
+    ) -> BadShape {
+        let last = record.len().saturating_sub(1);
+        let (column, identity) = self.names.get(last).cloned().unwrap_or_default();
+        let value = record
+            .get(last)
+            .map(field)
+            .filter(|v| !v.is_empty())
+            .map(str::to_string);
+        BadShape {
+            reason,
+            column,
+            identity,
+            value,
+            detail,
+        }
+    }
+
+    fn shape(&self, record: &StringRecord) -> Option<BadShape> {
+        if record.len() < self.width {
+            return Some(self.at_last_cell(
+                record,
+                RejectReason::FewerFields,
+                format!("{} fields, the header has {}", record.len(), self.width),
+            ));
+        }
+        // Trailing empty fields (a separator at the end of the line) hold nothing.
+        let extra = record
+            .iter()
+            .skip(self.headers)
+            .map(field)
+            .find(|v| !v.is_empty())?;
+        Some(BadShape {
+            reason: RejectReason::TooManyFields,
+            column: String::new(),
+            identity: false,
+            value: Some(extra.to_string()),
+            detail: format!("{} fields, the header has {}", record.len(), self.headers),
+        })
+    }
+}
+
+/// Rows being laid out as text columns.
+struct TextChunk {
+    builders: Vec<Option<StringChunkedBuilder>>,
+    lines: Vec<u64>,
+    shapes: Vec<(usize, BadShape)>,
+}
+
+impl TextChunk {
+    fn push(&mut self, layout: &Layout, record: &StringRecord) {
+        let row = self.lines.len();
+        for (builder, position) in self.builders.iter_mut().zip(&layout.positions) {
+            if let (Some(b), Some(p)) = (builder, position) {
+                match record.get(*p) {
+                    Some(f) => {
+                        let v = field(f);
+                        if v.is_empty() {
+                            b.append_null();
+                        } else {
+                            b.append_value(v);
+                        }
+                    }
+                    None => b.append_null(),
                 }
             }
-            field_start = false;
-        } else if field_start && b == b'"' {
-            quoted = true;
-            field_start = false;
-        } else {
-            field_start = b == separator || b == b'\n' || b == b'\r';
         }
-        i += 1;
+        self.lines.push(record.position().map_or(0, |p| p.line()));
+        if let Some(shape) = layout.shape(record) {
+            self.shapes.push((row, shape));
+        }
     }
-    quoted
+
+    /// The last row was cut by the end of the file inside a quoted field.
+    fn cut(&mut self, layout: &Layout, record: &StringRecord) {
+        let Some(row) = self.lines.len().checked_sub(1) else {
+            return;
+        };
+        self.shapes.retain(|(r, _)| *r != row);
+        self.shapes.push((
+            row,
+            layout.at_last_cell(
+                record,
+                RejectReason::UnclosedQuote,
+                "the row is cut short: the file was truncated or a quote never closes".into(),
+            ),
+        ));
+    }
+
+    fn finish(self) -> RawChunk {
+        RawChunk {
+            columns: self
+                .builders
+                .into_iter()
+                .map(|b| b.map(|b| RawColumn::Text(b.finish())))
+                .collect(),
+            lines: self.lines,
+            shapes: self.shapes,
+        }
+    }
+}
+
+/// Follows the quoting of the text passed on, to tell at the end whether the
+/// file ends inside a quoted field. The csv reader takes an unclosed quote to
+/// run to the end of the file and returns what it has, so a file cut inside a
+/// quoted field would otherwise give a complete-looking row with its last
+/// value cut. Quoting as the csv reader has it: a quote opens a quoted field
+/// only at a field's start, `""` inside is a quote, and after the closing
+/// quote the field goes on unquoted.
+struct QuoteWatch<R> {
+    inner: R,
+    separator: u8,
+    quoted: bool,
+    /// The next byte starts a field (the stream's start, or after a separator
+    /// or line break).
+    field_start: bool,
+    /// A quote inside a quoted field ended the last block: the next byte says
+    /// whether it was doubled.
+    pending: bool,
+}
+
+impl<R: Read> QuoteWatch<R> {
+    fn new(inner: R, separator: u8) -> QuoteWatch<R> {
+        QuoteWatch {
+            inner,
+            separator,
+            quoted: false,
+            field_start: true,
+            pending: false,
+        }
+    }
+
+    fn inside_quotes(&self) -> bool {
+        self.quoted && !self.pending
+    }
+
+    fn boundary(&self, b: u8) -> bool {
+        b == self.separator || b == b'\n' || b == b'\r'
+    }
+
+    fn follow(&mut self, b: &[u8]) {
+        let mut i = 0;
+        if self.pending && !b.is_empty() {
+            self.pending = false;
+            if b[0] == b'"' {
+                i = 1;
+            } else {
+                self.quoted = false;
+                self.field_start = false;
+            }
+        }
+        while i < b.len() {
+            let Some(j) = memchr::memchr(b'"', &b[i..]) else {
+                if !self.quoted {
+                    self.field_start = self.boundary(b[b.len() - 1]);
+                }
+                return;
+            };
+            let k = i + j;
+            if self.quoted {
+                match b.get(k + 1) {
+                    Some(b'"') => i = k + 2,
+                    Some(_) => {
+                        self.quoted = false;
+                        self.field_start = false;
+                        i = k + 1;
+                    }
+                    None => {
+                        self.pending = true;
+                        return;
+                    }
+                }
+            } else {
+                let starts = if k > i {
+                    self.boundary(b[k - 1])
+                } else {
+                    self.field_start
+                };
+                self.quoted = starts;
+                self.field_start = false;
+                i = k + 1;
+            }
+        }
+    }
+}
+
+impl<R: Read> Read for QuoteWatch<R> {
+    fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(out)?;
+        self.follow(&out[..n]);
+        Ok(n)
+    }
 }
 
 #[cfg(test)]
 mod tests {
-    use super::ends_inside_quotes;
+    use super::QuoteWatch;
+    use std::io::Read;
+
+    fn ends_inside_quotes(text: &[u8], separator: u8) -> bool {
+        for step in [1, 2, 3, text.len().max(1)] {
+            let mut w = QuoteWatch::new(std::io::empty(), separator);
+            for block in text.chunks(step) {
+                w.follow(block);
+            }
+            let whole = {
+                let mut w = QuoteWatch::new(text, separator);
+                std::io::copy(&mut w.by_ref(), &mut std::io::sink()).unwrap();
+                w.inside_quotes()
+            };
+            assert_eq!(w.inside_quotes(), whole, "step {step}");
+        }
+        let mut w = QuoteWatch::new(text, separator);
+        std::io::copy(&mut w.by_ref(), &mut std::io::sink()).unwrap();
+        w.inside_quotes()
+    }
 
     #[test]
     fn a_record_cut_inside_quotes() {
@@ -122,10 +537,14 @@ mod tests {
         assert!(ends_inside_quotes(b"1,\"a\"\"b,\nc", b','));
         assert!(!ends_inside_quotes(b"1,\"abc\"\n", b','));
         assert!(!ends_inside_quotes(b"1,\"a\"\"b\",c", b','));
+        assert!(!ends_inside_quotes(b"1,\"a\"\"\"", b','));
         assert!(
             !ends_inside_quotes(b"1,5\" screen", b','),
             "a quote inside a field is text"
         );
         assert!(ends_inside_quotes(b"1\t\"abc", b'\t'));
+        assert!(ends_inside_quotes(b"a,b\n1,\"x\ny\"\n2,\"open", b','));
+        assert!(!ends_inside_quotes(b"a,b\n1,\"x\ny\"\n2,\"z\"\"\"\n", b','));
+        assert!(ends_inside_quotes(b"\"", b','));
     }
 }

@@ -16,25 +16,32 @@ pub mod typing;
 pub mod values;
 pub mod xlsx;
 
-use std::collections::{BTreeMap, BTreeSet};
-use std::path::PathBuf;
+use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::SystemTime;
 
 use polars::prelude::DataFrame;
 
 use crate::config::Pipeline;
 use crate::config::pipeline::Format;
-use crate::contract::{Table, tables};
+use crate::contract::{Table, TableSpec, tables};
 use crate::error::{Error, Result};
+use raw::{Failure, Opened};
 pub use rejects::{Reject, RejectReason};
+use typing::{TableTyping, Typed};
 
-/// One input file as read, for the manifest and the validate report.
+/// One input file as read, for the manifest and the validate report. `size`,
+/// `mtime` and `sha256` are of the bytes the run read and used, so a later
+/// step can check that the file is still the one read.
 #[derive(Debug, Clone)]
 pub struct InputFile {
     pub table: Table,
     pub path: PathBuf,
     pub size: u64,
-    /// Modification time when read, to see a file changed during the run.
-    pub mtime: Option<std::time::SystemTime>,
+    /// Modification time when the file was opened for reading.
+    pub mtime: Option<SystemTime>,
     pub sha256: String,
     pub read_as: String,
     pub rows_read: usize,
@@ -75,6 +82,88 @@ impl Extract {
     }
 }
 
+/// A table read and typed, or the file-level problem that stopped it.
+type TableRead = std::result::Result<(Opened, Typed), String>;
+
+fn file_name(path: &Path) -> String {
+    path.file_name()
+        .unwrap_or_default()
+        .to_string_lossy()
+        .to_string()
+}
+
+/// Reads and types one table's file.
+fn read_table(
+    pipeline: &Pipeline,
+    spec: &'static TableSpec,
+    path: &Path,
+    format: Format,
+) -> Result<TableRead> {
+    let name = file_name(path);
+    let input = pipeline.input(spec.table);
+    let mut typing = TableTyping::new(spec, &name);
+    let opened = match format {
+        Format::Csv => csv::read(path, &input, spec, &mut typing),
+        Format::Xlsx => xlsx::read(path, &input, spec, &mut typing),
+        Format::Parquet => parquet::read(path, &input, spec, &mut typing),
+    };
+    match opened {
+        Ok(opened) => Ok(Ok((opened, typing.finish()?))),
+        Err(Failure::Unreadable(m)) => Ok(Err(format!("{name}: unreadable file: {m}"))),
+        Err(Failure::NotUtf8(at)) => Ok(Err(format!(
+            "{name}: unreadable file: not valid UTF-8 at byte {at}"
+        ))),
+        Err(Failure::Columns(m)) => Ok(Err(format!("{name}: {m}"))),
+        Err(Failure::Internal(e)) => Err(e),
+    }
+}
+
+/// The tables found, read and typed concurrently, one table a core, the
+/// largest files first. Each table streams in bounded chunks, so the tables
+/// read at once hold their typed frames and one chunk of text each.
+fn read_tables(
+    pipeline: &Pipeline,
+    found: &BTreeMap<Table, (PathBuf, Format)>,
+) -> Result<BTreeMap<Table, TableRead>> {
+    let mut jobs: Vec<(&'static TableSpec, &PathBuf, Format, u64)> = tables::ALL
+        .iter()
+        .filter_map(|spec| {
+            found.get(&spec.table).map(|(path, format)| {
+                let size = std::fs::metadata(path).map_or(0, |m| m.len());
+                (*spec, path, *format, size)
+            })
+        })
+        .collect();
+    jobs.sort_by_key(|j| std::cmp::Reverse(j.3));
+    let workers = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(jobs.len())
+        .max(1);
+    let next = AtomicUsize::new(0);
+    let done: Mutex<Vec<(Table, Result<TableRead>)>> = Mutex::new(Vec::new());
+    std::thread::scope(|scope| {
+        for _ in 0..workers {
+            scope.spawn(|| {
+                loop {
+                    let i = next.fetch_add(1, Ordering::Relaxed);
+                    let Some((spec, path, format, _)) = jobs.get(i) else {
+                        break;
+                    };
+                    let read = read_table(pipeline, spec, path, *format);
+                    done.lock()
+                        .expect("no reader panicked")
+                        .push((spec.table, read));
+                }
+            });
+        }
+    });
+    done.into_inner()
+        .expect("no reader panicked")
+        .into_iter()
+        .map(|(t, r)| r.map(|r| (t, r)))
+        .collect()
+}
+
 /// Reads every table of the extract. Never fails on bad input: breaches are
 /// collected in the result for `verdict` and the report.
 pub fn read_extract(pipeline: &Pipeline) -> Result<Extract> {
@@ -86,8 +175,9 @@ pub fn read_extract(pipeline: &Pipeline) -> Result<Extract> {
             return Ok(extract);
         }
     };
+    let mut read = read_tables(pipeline, &found)?;
     for spec in tables::ALL {
-        let Some((path, format)) = found.get(&spec.table) else {
+        let Some((path, _)) = found.get(&spec.table) else {
             if spec.optional {
                 tracing::info!(
                     table = spec.name,
@@ -105,60 +195,40 @@ pub fn read_extract(pipeline: &Pipeline) -> Result<Extract> {
             }
             continue;
         };
-        let file_name = path
-            .file_name()
-            .unwrap_or_default()
-            .to_string_lossy()
-            .to_string();
-        let input = pipeline.input(spec.table);
-        let raw = match format {
-            Format::Csv => csv::read(path, &input),
-            Format::Xlsx => xlsx::read(path, &input),
-            Format::Parquet => parquet::read(path),
-        };
-        let raw = match raw {
-            Ok(r) => r,
-            Err(message) => {
-                extract
-                    .problems
-                    .push(format!("{file_name}: unreadable file: {message}"));
+        let name = file_name(path);
+        let (opened, typed) = match read.remove(&spec.table) {
+            Some(Ok(r)) => r,
+            Some(Err(problem)) => {
+                extract.problems.push(problem);
                 continue;
             }
+            None => continue,
         };
-        let mapping = match headers::map_headers(spec, &raw.headers, &input.columns) {
-            Ok(m) => m,
-            Err(message) => {
-                extract.problems.push(format!("{file_name}: {message}"));
-                continue;
-            }
-        };
-        if !mapping.unused.is_empty() {
-            tracing::info!(file = %file_name, columns = %mapping.unused.join(", "), "columns outside the contract; ignored");
+        if !opened.unused.is_empty() {
+            tracing::info!(file = %name, columns = %opened.unused.join(", "), "columns outside the contract; ignored");
         }
-        let typed = typing::type_table(spec, &raw, &mapping, &file_name)?;
         let rejected = typed.rejects.len();
         tracing::info!(
-            table = spec.name, file = %file_name, read_as = %raw.read_as, rows = typed.rows_read, rejected,
+            table = spec.name, file = %name, read_as = %opened.read_as, rows = typed.rows_read, rejected,
             "table read"
         );
         if typed.rows_read > 0
             && rejected as f64 > pipeline.max_reject_ratio * typed.rows_read as f64
         {
             extract.over_ratio.push(format!(
-                "{file_name}: {rejected} of {} rows rejected ({:.2} %), above max_reject_ratio {}",
+                "{name}: {rejected} of {} rows rejected ({:.2} %), above max_reject_ratio {}",
                 typed.rows_read,
                 100.0 * rejected as f64 / typed.rows_read as f64,
                 pipeline.max_reject_ratio
             ));
         }
-        let (size, sha256) = crate::digest::sha256_file(path)?;
         extract.inputs.push(InputFile {
             table: spec.table,
             path: path.clone(),
-            size,
-            mtime: std::fs::metadata(path).and_then(|m| m.modified()).ok(),
-            sha256,
-            read_as: raw.read_as.clone(),
+            size: opened.seen.size,
+            mtime: opened.seen.mtime,
+            sha256: opened.seen.sha256,
+            read_as: opened.read_as,
             rows_read: typed.rows_read,
             rows_rejected: rejected,
         });
@@ -203,13 +273,13 @@ fn referenced_unknown_communities(extract: &Extract) -> BTreeSet<String> {
     let Some(roster) = extract.table(Table::Communities) else {
         return BTreeSet::new();
     };
-    let known: BTreeSet<String> = match roster
+    let Ok(roster_codes) = roster
         .column("community_code")
         .and_then(|c| c.str().cloned())
-    {
-        Ok(c) => c.iter().flatten().map(str::to_string).collect(),
-        Err(_) => return BTreeSet::new(),
+    else {
+        return BTreeSet::new();
     };
+    let known: HashSet<&str> = roster_codes.iter().flatten().collect();
     let mut unknown = BTreeSet::new();
     for (table, df) in &extract.tables {
         if *table == Table::Communities {

@@ -1,51 +1,91 @@
-//! Parquet files. Every column is turned into text with polars' own casts
-//! (dates as `YYYY-MM-DD`, booleans as `true`/`false`) and then typed by the
-//! same rules as CSV, so one set of checks serves every format.
+//! Parquet files. Columns go to typing in their own type (`typing/native.rs`
+//! reads whole numbers, floats, booleans, dates and datetimes as they are);
+//! text columns are trimmed, an empty text is null. The file's bytes are
+//! hashed as read.
 
+use std::io::Cursor;
 use std::path::Path;
 
 use polars::prelude::*;
 
-use super::raw::{Cell, RawRow, RawTable};
+use super::csv::CHUNK_ROWS;
+use super::headers::map_headers;
+use super::raw::{Failure, Opened, RawChunk, RawColumn, Sink};
+use super::typing::as_text;
+use crate::config::TableInput;
+use crate::contract::TableSpec;
+use crate::digest::Hashing;
 
-pub fn read(path: &Path) -> Result<RawTable, String> {
-    let file = std::fs::File::open(path).map_err(|e| format!("cannot open the file: {e}"))?;
-    let df = ParquetReader::new(file)
+pub fn read(
+    path: &Path,
+    input: &TableInput,
+    spec: &TableSpec,
+    sink: &mut dyn Sink,
+) -> Result<Opened, Failure> {
+    let (bytes, seen) = Hashing::read_all(path)
+        .map_err(|e| Failure::Unreadable(format!("cannot open the file: {e}")))?;
+    let df = ParquetReader::new(Cursor::new(bytes))
         .finish()
-        .map_err(|e| format!("not a readable Parquet file: {e}"))?;
+        .map_err(|e| Failure::Unreadable(format!("not a readable Parquet file: {e}")))?;
     let headers: Vec<String> = df
         .get_column_names()
         .iter()
         .map(|n| n.trim().to_string())
         .collect();
-    let mut texts = Vec::with_capacity(df.width());
-    for col in df.columns() {
-        let as_text = match col.dtype() {
-            // A datetime written for a date column keeps its date.
-            DataType::Datetime(_, _) => col.cast(&DataType::Datetime(TimeUnit::Milliseconds, None)),
-            _ => Ok(col.clone()),
+    // Every column must read as text, used or not, as it always had to.
+    for c in df.columns() {
+        if !plain(c.dtype()) {
+            as_text(c.as_materialized_series()).map_err(|e| {
+                Failure::Unreadable(format!(
+                    "column \"{}\" cannot be read as text: {e}",
+                    c.name()
+                ))
+            })?;
         }
-        .and_then(|c| c.cast(&DataType::String))
-        .map_err(|e| format!("column \"{}\" cannot be read as text: {e}", col.name()))?;
-        texts.push(as_text.str().map_err(|e| e.to_string())?.clone());
     }
-    let rows = (0..df.height())
-        .map(|i| RawRow {
-            line: i as u64 + 1,
-            cells: texts
-                .iter()
-                .map(|c| match c.get(i).map(str::trim) {
-                    None | Some("") => Cell::Empty,
-                    Some(v) => Cell::Text(v.to_string()),
-                })
-                .collect(),
-            cut: false,
-        })
-        .collect();
-    Ok(RawTable {
-        file: path.to_path_buf(),
-        headers,
-        rows,
+    let mapping = map_headers(spec, &headers, &input.columns).map_err(Failure::Columns)?;
+    let mut start = 0;
+    loop {
+        let len = CHUNK_ROWS.min(df.height() - start);
+        let part = df.slice(start as i64, len);
+        let columns = mapping
+            .positions
+            .iter()
+            .map(|p| {
+                p.map(|p| raw_column(part.columns()[p].as_materialized_series()))
+                    .transpose()
+            })
+            .collect::<PolarsResult<Vec<_>>>()
+            .map_err(|e| Failure::Internal(e.into()))?;
+        sink.take(RawChunk {
+            columns,
+            lines: (start + 1..=start + len).map(|l| l as u64).collect(),
+            shapes: Vec::new(),
+        })?;
+        start += len;
+        if start >= df.height() {
+            break;
+        }
+    }
+    Ok(Opened {
         read_as: "Parquet".to_string(),
+        seen,
+        unused: mapping.unused,
+    })
+}
+
+/// Types that always read as text.
+fn plain(dtype: &DataType) -> bool {
+    dtype.is_primitive_numeric()
+        || matches!(
+            dtype,
+            DataType::String | DataType::Boolean | DataType::Date | DataType::Datetime(_, _)
+        )
+}
+
+fn raw_column(s: &Series) -> PolarsResult<RawColumn> {
+    Ok(match s.dtype() {
+        DataType::String => RawColumn::Text(as_text(s)?),
+        _ => RawColumn::Native(s.clone()),
     })
 }

@@ -1,11 +1,16 @@
-//! A table as read from its file, before any typing: headers and rows of
-//! cells, each row with the line it came from.
+//! A table as read from its file, before any typing, handed from the readers
+//! to typing in chunks of rows: one raw column per contract column (in the
+//! contract's order), each row's line in its file, and the rows whose shape
+//! in the file is already wrong.
 
-use std::path::PathBuf;
+use polars::prelude::*;
 
-/// One cell as the file holds it. CSV and Parquet give text; XLSX also gives
-/// numbers (a date serial in a date column), booleans and dates, which the typing step interprets by
-/// the column's type.
+use super::rejects::RejectReason;
+use crate::digest::Seen;
+
+/// One cell as an Excel sheet holds it: text, or a number (a date serial in a
+/// date column), a boolean or a date, which typing interprets by the
+/// column's type.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Cell {
     Empty,
@@ -18,20 +23,71 @@ pub enum Cell {
     Error(String),
 }
 
-#[derive(Debug, Clone)]
-pub struct RawRow {
-    /// 1-based line (CSV), sheet row (XLSX) or row number (Parquet).
-    pub line: u64,
-    pub cells: Vec<Cell>,
-    /// The file ends inside a quoted field of this row (CSV): the row was cut.
-    pub cut: bool,
+/// One contract column of a chunk, as its file gives it.
+pub enum RawColumn {
+    /// Text trimmed of surrounding spaces, null where the cell is empty (CSV,
+    /// and the text columns of Parquet).
+    Text(StringChunked),
+    /// A Parquet column in its own type.
+    Native(Series),
+    /// Excel cells.
+    Cells(Vec<Cell>),
 }
 
+/// A row whose shape in the file is wrong (CSV): what its reject shows.
 #[derive(Debug, Clone)]
-pub struct RawTable {
-    pub file: PathBuf,
-    pub headers: Vec<String>,
-    pub rows: Vec<RawRow>,
-    /// Human description of how the file was read (format, encoding, separator).
+pub struct BadShape {
+    pub reason: RejectReason,
+    pub column: String,
+    /// The column named is an identity column (its value is masked whole).
+    pub identity: bool,
+    pub value: Option<String>,
+    pub detail: String,
+}
+
+pub struct RawChunk {
+    /// One entry per contract column; None where the file lacks the column.
+    pub columns: Vec<Option<RawColumn>>,
+    /// 1-based line (CSV), sheet row (XLSX) or row number (Parquet).
+    pub lines: Vec<u64>,
+    /// Rows (index in the chunk, ascending) whose shape rejects them.
+    pub shapes: Vec<(usize, BadShape)>,
+}
+
+/// Where the chunks of one table go: typing.
+pub trait Sink {
+    fn take(&mut self, chunk: RawChunk) -> crate::error::Result<()>;
+    /// Forgets every chunk taken: the file is read again from the start (a
+    /// CSV that turned out not to be UTF-8).
+    fn restart(&mut self);
+}
+
+/// A file read to its end.
+#[derive(Debug, Clone)]
+pub struct Opened {
+    /// How it was read (format, encoding, separator or sheet), for people.
     pub read_as: String,
+    /// Size, sha256 and modification time of the bytes read.
+    pub seen: Seen,
+    /// Headers no contract column took (identity numbers masked).
+    pub unused: Vec<String>,
+}
+
+/// Why a file gave no table.
+#[derive(Debug)]
+pub enum Failure {
+    /// Not readable in its format or encoding.
+    Unreadable(String),
+    /// A required column missing, or a column standing twice.
+    Columns(String),
+    /// Not UTF-8 at this byte: detection goes on to GB18030.
+    NotUtf8(u64),
+    /// A fault of the program, not of the file.
+    Internal(crate::error::Error),
+}
+
+impl From<crate::error::Error> for Failure {
+    fn from(e: crate::error::Error) -> Failure {
+        Failure::Internal(e)
+    }
 }

@@ -56,8 +56,7 @@ pub fn parse(cell: &Cell, column: &Column) -> Result<Value, Problem> {
         return Ok(column.default.map_or(Value::Null, Value::Bool));
     }
     if let Value::Str(s) = &value
-        && !column.allowed.is_empty()
-        && !column.allowed.contains(&s.as_str())
+        && !allowed(column, s)
     {
         return Err(problem(
             RejectReason::NotAllowed,
@@ -65,7 +64,7 @@ pub fn parse(cell: &Cell, column: &Column) -> Result<Value, Problem> {
         ));
     }
     if let (Value::Int(i), Some((lo, hi))) = (&value, column.range)
-        && (*i < lo || *i > hi)
+        && !in_range(column, *i)
     {
         let range = if hi == i64::MAX {
             format!("{lo} or more")
@@ -84,10 +83,9 @@ fn typed(cell: &Cell, kind: Kind) -> Result<Value, Problem> {
     let bad = |what: &str| problem(RejectReason::Unparseable, format!("not {what}"));
     match kind {
         Kind::Str => Ok(Value::Str(text(cell))),
-        Kind::Gender => match text(cell).as_str() {
-            "男" | "M" | "m" => Ok(Value::Str("男".into())),
-            "女" | "F" | "f" => Ok(Value::Str("女".into())),
-            _ => Err(problem(RejectReason::NotAllowed, "allowed: 男, 女, M, F")),
+        Kind::Gender => match gender_of(&text(cell)) {
+            Some(g) => Ok(Value::Str(g.into())),
+            None => Err(problem(RejectReason::NotAllowed, "allowed: 男, 女, M, F")),
         },
         Kind::Int => match cell {
             Cell::Number(f) => integral(*f)
@@ -108,15 +106,12 @@ fn typed(cell: &Cell, kind: Kind) -> Result<Value, Problem> {
         Kind::Rate => {
             let v = match cell {
                 Cell::Number(f) => Some(as_fraction(*f, false)),
-                Cell::Text(s) => match s.trim().strip_suffix(['%', '％']) {
-                    Some(p) => parse_float(p).map(|v| as_fraction(v, true)),
-                    None => parse_float(s).map(|v| as_fraction(v, false)),
-                },
+                Cell::Text(s) => rate_of_text(s),
                 _ => None,
             };
             match v {
                 None => Err(bad("a rate (0.85, 85% or 85)")),
-                Some(r) if !(0.0..=1.0).contains(&r) => Err(problem(
+                Some(r) if !rate_allowed(r) => Err(problem(
                     RejectReason::NotAllowed,
                     "allowed: a rate between 0 and 1 (0–100%)",
                 )),
@@ -137,8 +132,7 @@ fn typed(cell: &Cell, kind: Kind) -> Result<Value, Problem> {
             Cell::Number(f) => excel_serial(*f)
                 .map(|dt| Value::Date(dt.date()))
                 .ok_or_else(|| bad("a date")),
-            Cell::Text(s) => parse_date(s)
-                .or_else(|| parse_datetime(s).map(|dt| dt.date()))
+            Cell::Text(s) => date_of_text(s)
                 .map(Value::Date)
                 .ok_or_else(|| bad("a date")),
             _ => Err(bad("a date")),
@@ -148,8 +142,7 @@ fn typed(cell: &Cell, kind: Kind) -> Result<Value, Problem> {
             Cell::Number(f) => excel_serial(*f)
                 .map(Value::Datetime)
                 .ok_or_else(|| bad("a date and time")),
-            Cell::Text(s) => parse_datetime(s)
-                .or_else(|| parse_date(s).map(|d| d.and_time(NaiveTime::MIN)))
+            Cell::Text(s) => datetime_of_text(s)
                 .map(Value::Datetime)
                 .ok_or_else(|| bad("a date and time")),
             _ => Err(bad("a date and time")),
@@ -173,23 +166,65 @@ pub fn text(cell: &Cell) -> String {
     }
 }
 
-fn integral(f: f64) -> Option<i64> {
+/// Whether a text is in the column's allowed set (any text when it has none).
+pub fn allowed(column: &Column, s: &str) -> bool {
+    column.allowed.is_empty() || column.allowed.contains(&s)
+}
+
+/// Whether a whole number lies in the column's range (any when it has none).
+pub fn in_range(column: &Column, i: i64) -> bool {
+    column.range.is_none_or(|(lo, hi)| (lo..=hi).contains(&i))
+}
+
+/// A rate must end between 0 and 1.
+pub fn rate_allowed(r: f64) -> bool {
+    (0.0..=1.0).contains(&r)
+}
+
+/// `男`/`女` for the spellings of a gender.
+pub fn gender_of(s: &str) -> Option<&'static str> {
+    match s {
+        "男" | "M" | "m" => Some("男"),
+        "女" | "F" | "f" => Some("女"),
+        _ => None,
+    }
+}
+
+/// A rate written as text: `85%` is a percentage, a bare number above 1 too.
+pub fn rate_of_text(s: &str) -> Option<f64> {
+    match s.trim().strip_suffix(['%', '％']) {
+        Some(p) => parse_float(p).map(|v| as_fraction(v, true)),
+        None => parse_float(s).map(|v| as_fraction(v, false)),
+    }
+}
+
+/// A date written as text, in any of the contract's spellings, or a datetime's date.
+pub fn date_of_text(s: &str) -> Option<NaiveDate> {
+    parse_date(s).or_else(|| parse_datetime(s).map(|dt| dt.date()))
+}
+
+/// A datetime written as text; a date alone is midnight.
+pub fn datetime_of_text(s: &str) -> Option<NaiveDateTime> {
+    parse_datetime(s).or_else(|| parse_date(s).map(|d| d.and_time(NaiveTime::MIN)))
+}
+
+pub fn integral(f: f64) -> Option<i64> {
     (f.is_finite() && f.fract() == 0.0 && f.abs() < 9.0e15).then_some(f as i64)
 }
 
-fn parse_int(s: &str) -> Option<i64> {
+pub fn parse_int(s: &str) -> Option<i64> {
     let s = s.trim();
     s.parse::<i64>()
         .ok()
         .or_else(|| parse_float(s).and_then(integral))
 }
 
-fn parse_float(s: &str) -> Option<f64> {
+pub fn parse_float(s: &str) -> Option<f64> {
     s.trim().parse::<f64>().ok().filter(|f| f.is_finite())
 }
 
 /// A rate as a fraction: `85%` and `85` are 0.85; `0.85` and `1` stay.
-fn as_fraction(v: f64, percent: bool) -> f64 {
+pub fn as_fraction(v: f64, percent: bool) -> f64 {
     if percent || v > 1.0 { v / 100.0 } else { v }
 }
 
@@ -211,10 +246,29 @@ pub fn parse_datetime(s: &str) -> Option<NaiveDateTime> {
     let (date, time) = s.split_once([' ', 'T'])?;
     let date = parse_date(date)?;
     let time = time.trim();
-    let t = ["%H:%M:%S%.f", "%H:%M:%S", "%H:%M"]
-        .iter()
-        .find_map(|f| NaiveTime::parse_from_str(time, f).ok())?;
+    let t = clock(time).or_else(|| {
+        ["%H:%M:%S%.f", "%H:%M:%S", "%H:%M"]
+            .iter()
+            .find_map(|f| NaiveTime::parse_from_str(time, f).ok())
+    })?;
     Some(date.and_time(t))
+}
+
+/// The common `HH:MM:SS` and `HH:MM` read without a format string (ingest
+/// reads millions of them); None for any other shape or an impossible time,
+/// which the format strings then judge.
+fn clock(time: &str) -> Option<NaiveTime> {
+    let b = time.as_bytes();
+    let two = |at: usize| -> Option<u32> {
+        let (h, l) = (*b.get(at)?, *b.get(at + 1)?);
+        (h.is_ascii_digit() && l.is_ascii_digit())
+            .then(|| u32::from(h - b'0') * 10 + u32::from(l - b'0'))
+    };
+    match b.len() {
+        5 if b[2] == b':' => NaiveTime::from_hms_opt(two(0)?, two(3)?, 0),
+        8 if b[2] == b':' && b[5] == b':' => NaiveTime::from_hms_opt(two(0)?, two(3)?, two(6)?),
+        _ => None,
+    }
 }
 
 /// An Excel serial date (1900 date system): days since 1899-12-30, the
@@ -289,6 +343,38 @@ mod tests {
             Ok(Value::Datetime(want))
         );
         assert!(parse(&t("2021-12-31 25:00"), &c).is_err());
+    }
+
+    #[test]
+    fn the_quick_clock_agrees_with_the_format_strings() {
+        let chrono_time = |t: &str| {
+            ["%H:%M:%S%.f", "%H:%M:%S", "%H:%M"]
+                .iter()
+                .find_map(|f| NaiveTime::parse_from_str(t, f).ok())
+        };
+        let mut answered = 0;
+        for h in [0, 9, 23, 24, 99] {
+            for m in [0, 5, 59, 60] {
+                for t in [
+                    format!("{h:02}:{m:02}"),
+                    format!("{h:02}:{m:02}:00"),
+                    format!("{h:02}:{m:02}:59"),
+                    format!("{h:02}:{m:02}:60"),
+                    format!("{h}:{m:02}"),
+                ] {
+                    if let Some(quick) = clock(&t) {
+                        answered += 1;
+                        assert_eq!(chrono_time(&t), Some(quick), "{t}");
+                    }
+                }
+            }
+        }
+        assert!(answered > 20, "the quick path reads the common shapes");
+        assert_eq!(
+            clock("09:05:00.5"),
+            None,
+            "fractions go to the format strings"
+        );
     }
 
     #[test]

@@ -1,32 +1,48 @@
 //! XLSX workbooks: the first sheet, or the one the pipeline names; the first
 //! non-empty row is the header. Cells keep their Excel type so that date
-//! serials and numbers are read by the column's type, not by their display.
+//! serials and numbers are read by the column's type, not by their display;
+//! they go to typing as cells, column by column. The workbook's bytes are
+//! hashed as read. A sheet holds at most 1,048,576 rows: one chunk.
 
+use std::io::Cursor;
 use std::path::Path;
 
 use calamine::{Data, Reader};
 use chrono::NaiveDate;
 
-use super::raw::{Cell, RawRow, RawTable};
+use super::headers::map_headers;
+use super::raw::{Cell, Failure, Opened, RawChunk, RawColumn, Sink};
 use crate::config::TableInput;
+use crate::contract::TableSpec;
+use crate::digest::Hashing;
 
-pub fn read(path: &Path, input: &TableInput) -> Result<RawTable, String> {
-    let mut book =
-        calamine::open_workbook_auto(path).map_err(|e| format!("cannot open the workbook: {e}"))?;
+pub fn read(
+    path: &Path,
+    input: &TableInput,
+    spec: &TableSpec,
+    sink: &mut dyn Sink,
+) -> Result<Opened, Failure> {
+    let (bytes, seen) = Hashing::read_all(path)
+        .map_err(|e| Failure::Unreadable(format!("cannot open the workbook: {e}")))?;
+    let mut book = calamine::open_workbook_auto_from_rs(Cursor::new(bytes))
+        .map_err(|e| Failure::Unreadable(format!("cannot open the workbook: {e}")))?;
     let names = book.sheet_names();
     let sheet = match &input.sheet {
         Some(s) if names.contains(s) => s.clone(),
         Some(s) => {
-            return Err(format!(
+            return Err(Failure::Unreadable(format!(
                 "no sheet named \"{s}\" (sheets: {})",
                 names.join(", ")
-            ));
+            )));
         }
-        None => names.first().cloned().ok_or("the workbook has no sheet")?,
+        None => names
+            .first()
+            .cloned()
+            .ok_or_else(|| Failure::Unreadable("the workbook has no sheet".to_string()))?,
     };
     let range = book
         .worksheet_range(&sheet)
-        .map_err(|e| format!("cannot read sheet \"{sheet}\": {e}"))?;
+        .map_err(|e| Failure::Unreadable(format!("cannot read sheet \"{sheet}\": {e}")))?;
     let first_row = range.start().map_or(0, |(r, _)| r as u64);
     let mut rows_iter = range
         .rows()
@@ -34,20 +50,40 @@ pub fn read(path: &Path, input: &TableInput) -> Result<RawTable, String> {
         .filter(|(_, r)| r.iter().any(|c| *c != Data::Empty));
     let headers: Vec<String> = match rows_iter.next() {
         Some((_, r)) => r.iter().map(|c| text_of(c).trim().to_string()).collect(),
-        None => return Err(format!("sheet \"{sheet}\" is empty: no header row")),
+        None => {
+            return Err(Failure::Unreadable(format!(
+                "sheet \"{sheet}\" is empty: no header row"
+            )));
+        }
     };
-    let rows = rows_iter
-        .map(|(i, r)| RawRow {
-            line: first_row + i as u64 + 1,
-            cells: r.iter().map(cell).collect(),
-            cut: false,
+    let mapping = map_headers(spec, &headers, &input.columns).map_err(Failure::Columns)?;
+    let rows: Vec<(usize, &[Data])> = rows_iter.collect();
+    let columns = mapping
+        .positions
+        .iter()
+        .map(|p| {
+            p.map(|p| {
+                RawColumn::Cells(
+                    rows.iter()
+                        .map(|(_, r)| r.get(p).map_or(Cell::Empty, cell))
+                        .collect(),
+                )
+            })
         })
         .collect();
-    Ok(RawTable {
-        file: path.to_path_buf(),
-        headers,
-        rows,
+    let lines = rows
+        .iter()
+        .map(|(i, _)| first_row + *i as u64 + 1)
+        .collect();
+    sink.take(RawChunk {
+        columns,
+        lines,
+        shapes: Vec::new(),
+    })?;
+    Ok(Opened {
         read_as: format!("XLSX, sheet \"{sheet}\""),
+        seen,
+        unused: mapping.unused,
     })
 }
 

@@ -1,0 +1,431 @@
+//! Raw chunks → a typed frame in the canonical schema, under the contract's
+//! row checks: the row's shape (found by the reader), required cells,
+//! parseable values, allowed sets, end not before start, unique keys. A row
+//! failing any check goes to the rejects with its first problem and counts
+//! nowhere.
+//!
+//! The work is columnar: each column is typed in one pass (`text`, `native`,
+//! `cells`), a row's first problem is one `when/then` expression (`rows`), and
+//! `Reject` values are built for the failing rows only (`evidence`). Keys are
+//! checked once the whole table is typed, by the first line of each key.
+//!
+//! Identifiers are kept when their check character fails: `person_id_valid`
+//! (GB 11643) and `employer_code_valid` (GB 32100) mark them for the detectors.
+
+mod cells;
+mod evidence;
+mod native;
+mod rows;
+mod text;
+
+use chrono::NaiveDate;
+use polars::prelude::*;
+
+use super::raw::{RawChunk, RawColumn, Sink};
+use super::rejects::{Reject, RejectReason};
+use crate::contract::identity::{gb11643_valid, gb32100_valid, mask};
+use crate::contract::{Kind, TableSpec};
+
+/// Column with each kept row's line in its file, for evidence.
+pub const SOURCE_LINE: &str = "source_line";
+/// GB 11643 check of `person_id`, on every table that has one.
+pub const PERSON_ID_VALID: &str = "person_id_valid";
+/// GB 32100 check of `employer_code` (null when there is no code).
+pub const EMPLOYER_CODE_VALID: &str = "employer_code_valid";
+
+/// One contract column typed: its values, and where a cell cannot be used.
+pub struct Parsed {
+    pub values: Series,
+    pub bad: BooleanChunked,
+}
+
+impl Parsed {
+    fn new(values: Series, bad: BooleanChunked) -> Parsed {
+        Parsed { values, bad }
+    }
+}
+
+pub struct Typed {
+    pub frame: DataFrame,
+    pub rows_read: usize,
+    pub rejects: Vec<Reject>,
+}
+
+/// The typing of one table, chunk by chunk.
+pub struct TableTyping {
+    spec: &'static TableSpec,
+    file: String,
+    /// Rows that passed every check but the key, typed, with the key and
+    /// identity columns as read.
+    parts: Vec<DataFrame>,
+    rows_read: usize,
+    rejects: Vec<Reject>,
+}
+
+impl TableTyping {
+    /// `file` is the name rejects carry.
+    pub fn new(spec: &'static TableSpec, file: &str) -> TableTyping {
+        TableTyping {
+            spec,
+            file: file.to_string(),
+            parts: Vec::new(),
+            rows_read: 0,
+            rejects: Vec::new(),
+        }
+    }
+
+    /// Columns kept as read until the key check: the key's and the identity's.
+    fn kept_as_read(&self) -> Vec<usize> {
+        let spec = self.spec;
+        (0..spec.columns.len())
+            .filter(|&i| spec.columns[i].identity || spec.key.contains(&spec.columns[i].name))
+            .collect()
+    }
+
+    fn identity(&self) -> Option<usize> {
+        self.spec.columns.iter().position(|c| c.identity)
+    }
+
+    // One argument a field of the reject, as `Reject::new`.
+    #[allow(clippy::too_many_arguments)]
+    fn reject(
+        &self,
+        line: u64,
+        column: &str,
+        value: Option<String>,
+        identity: bool,
+        reason: RejectReason,
+        detail: String,
+        person: Option<String>,
+    ) -> Reject {
+        Reject::new(
+            self.spec.table,
+            &self.file,
+            line,
+            column,
+            value.as_deref(),
+            identity,
+            reason,
+            detail,
+            person,
+        )
+    }
+
+    /// The reject of a chunk row by its first problem.
+    fn reject_row(
+        &self,
+        chunk: &RawChunk,
+        typed: &DataFrame,
+        row: usize,
+        code: i32,
+    ) -> PolarsResult<Reject> {
+        let spec = self.spec;
+        let line = chunk.lines[row];
+        let raw = |i: usize| chunk.columns[i].as_ref();
+        let person = match self.identity() {
+            Some(i) => evidence::raw_value(raw(i), row)?,
+            None => None,
+        };
+        if code == rows::SHAPE_PROBLEM {
+            let shape = chunk
+                .shapes
+                .binary_search_by_key(&row, |(r, _)| *r)
+                .map(|at| &chunk.shapes[at].1)
+                .map_err(|_| polars_err!(ComputeError: "no shape for a row found misshapen"))?;
+            return Ok(self.reject(
+                line,
+                &shape.column,
+                shape.value.clone(),
+                shape.identity,
+                shape.reason,
+                shape.detail.clone(),
+                person,
+            ));
+        }
+        if code >= rows::ORDER_PROBLEM {
+            let (start, end) = rows::ordered(spec)[(code - rows::ORDER_PROBLEM) as usize];
+            let began = match typed.column(&rows::value(start))?.get(row)? {
+                AnyValue::Date(days) => NaiveDate::from_num_days_from_ce_opt(days + 719_163)
+                    .map_or_else(String::new, |d| d.to_string()),
+                other => other.to_string(),
+            };
+            return Ok(self.reject(
+                line,
+                spec.columns[end].name,
+                evidence::raw_value(raw(end), row)?,
+                false,
+                RejectReason::EndBeforeStart,
+                format!("{} is {began}", spec.columns[start].name),
+                person,
+            ));
+        }
+        let i = code as usize;
+        let column = &spec.columns[i];
+        let problem = evidence::problem(raw(i), row, column)?;
+        Ok(self.reject(
+            line,
+            column.name,
+            evidence::raw_value(raw(i), row)?,
+            column.identity,
+            problem.reason,
+            problem.detail,
+            person,
+        ))
+    }
+
+    fn chunk_frame(&self, chunk: &RawChunk) -> PolarsResult<DataFrame> {
+        let n = chunk.lines.len();
+        let mut columns = Vec::with_capacity(self.spec.columns.len() * 2 + 4);
+        for (i, spec) in self.spec.columns.iter().enumerate() {
+            let parsed = parse_column(chunk.columns[i].as_ref(), spec, n)?;
+            columns.push(parsed.values.with_name(rows::value(i).into()).into_column());
+            columns.push(parsed.bad.with_name(rows::bad(i).into()).into_column());
+        }
+        let mut shape = vec![false; n];
+        for (row, _) in &chunk.shapes {
+            shape[*row] = true;
+        }
+        columns.push(Column::new(rows::SHAPE.into(), shape));
+        let lines: Vec<i64> = chunk.lines.iter().map(|&l| l as i64).collect();
+        columns.push(Column::new(SOURCE_LINE.into(), lines));
+        for i in self.kept_as_read() {
+            let read = evidence::as_read(chunk.columns[i].as_ref(), n);
+            columns.push(read.with_name(rows::as_read(i).into()).into_column());
+        }
+        DataFrame::new(n, columns)
+    }
+
+    fn type_chunk(&mut self, chunk: RawChunk) -> PolarsResult<()> {
+        let spec = self.spec;
+        self.rows_read += chunk.lines.len();
+        let typed = self
+            .chunk_frame(&chunk)?
+            .lazy()
+            .with_column(rows::first_problem(spec).alias(rows::PROBLEM))
+            .collect()?;
+        let problems = typed.column(rows::PROBLEM)?.i32()?.clone();
+        for (row, code) in problems.iter().enumerate() {
+            if let Some(code) = code {
+                let reject = self.reject_row(&chunk, &typed, row, code)?;
+                self.rejects.push(reject);
+            }
+        }
+        let mut keep: Vec<Expr> = spec
+            .columns
+            .iter()
+            .enumerate()
+            .map(|(i, c)| col(rows::value(i)).alias(c.name))
+            .collect();
+        keep.push(col(SOURCE_LINE));
+        keep.extend(
+            self.kept_as_read()
+                .into_iter()
+                .map(|i| col(rows::as_read(i))),
+        );
+        let good = typed
+            .lazy()
+            .filter(col(rows::PROBLEM).is_null())
+            .select(keep)
+            .collect()?;
+        self.parts.push(good);
+        Ok(())
+    }
+
+    /// The key check over the whole table, then the frame and the rejects
+    /// (in the order of the file).
+    pub fn finish(mut self) -> PolarsResult<Typed> {
+        let spec = self.spec;
+        if self.parts.is_empty() {
+            self.type_chunk(empty_chunk(spec))?;
+        }
+        let mut parts = std::mem::take(&mut self.parts).into_iter();
+        let mut all = parts.next().expect("a part");
+        for p in parts {
+            all.vstack_mut_owned(p)?;
+        }
+        let all = all
+            .lazy()
+            .with_column(rows::first_line_of_key(spec, SOURCE_LINE)?.alias(rows::FIRST_LINE))
+            .collect()?;
+        let lines = all.column(SOURCE_LINE)?.i64()?.clone();
+        let firsts = all.column(rows::FIRST_LINE)?.i64()?.clone();
+        let mut duplicates = 0;
+        for (row, (line, first)) in lines.iter().zip(firsts.iter()).enumerate() {
+            if let (Some(line), Some(first)) = (line, first)
+                && line != first
+            {
+                let reject = self.duplicate(&all, row, line as u64, first)?;
+                self.rejects.push(reject);
+                duplicates += 1;
+            }
+        }
+        let columns: Vec<Expr> = spec
+            .columns
+            .iter()
+            .map(|c| col(c.name))
+            .chain([col(SOURCE_LINE)])
+            .collect();
+        let kept = match duplicates {
+            // No copy of the table when no row goes.
+            0 => all.lazy(),
+            _ => all
+                .lazy()
+                .filter(col(SOURCE_LINE).eq(col(rows::FIRST_LINE))),
+        };
+        let mut frame = kept.select(columns).collect()?;
+        // One column at a time, so that only one column is held twice.
+        frame.rechunk_mut();
+        let frame = marked(spec, frame)?;
+        let mut rejects = self.rejects;
+        rejects.sort_by_key(|r| r.line);
+        Ok(Typed {
+            frame,
+            rows_read: self.rows_read,
+            rejects,
+        })
+    }
+
+    /// A row with the key of an earlier one: each part of the key shown as
+    /// read, the identifier masked on its own (masking the joined key whole
+    /// would hide the community and date that locate the row).
+    fn duplicate(
+        &self,
+        all: &DataFrame,
+        row: usize,
+        line: u64,
+        first: i64,
+    ) -> PolarsResult<Reject> {
+        let spec = self.spec;
+        let mut shown = Vec::with_capacity(spec.key.len());
+        for k in spec.key {
+            let i = spec
+                .columns
+                .iter()
+                .position(|c| c.name == *k)
+                .expect("key column");
+            let read = all.column(&rows::as_read(i))?.as_materialized_series();
+            let t = evidence::value_at(read, row)?.unwrap_or_default();
+            shown.push(if spec.columns[i].identity {
+                mask(&t)
+            } else {
+                t
+            });
+        }
+        let person = match self.identity() {
+            Some(i) => {
+                evidence::value_at(all.column(&rows::as_read(i))?.as_materialized_series(), row)?
+            }
+            None => None,
+        };
+        Ok(self.reject(
+            line,
+            &spec.key.join("+"),
+            Some(shown.join("+")),
+            false,
+            RejectReason::DuplicateKey,
+            format!("the same key as line {first}, which is kept"),
+            person,
+        ))
+    }
+}
+
+impl Sink for TableTyping {
+    fn take(&mut self, chunk: RawChunk) -> crate::error::Result<()> {
+        Ok(self.type_chunk(chunk)?)
+    }
+
+    fn restart(&mut self) {
+        *self = TableTyping::new(self.spec, &self.file);
+    }
+}
+
+fn empty_chunk(spec: &TableSpec) -> RawChunk {
+    RawChunk {
+        columns: spec.columns.iter().map(|_| None).collect(),
+        lines: Vec::new(),
+        shapes: Vec::new(),
+    }
+}
+
+/// One contract column of a chunk typed, by the way its file gives it.
+fn parse_column(
+    raw: Option<&RawColumn>,
+    spec: &crate::contract::Column,
+    rows: usize,
+) -> PolarsResult<Parsed> {
+    Ok(match raw {
+        None => absent(spec, rows),
+        Some(RawColumn::Text(ca)) => text::parse_text(ca, spec),
+        Some(RawColumn::Cells(cells)) => cells::parse_cells(cells, spec),
+        Some(RawColumn::Native(s)) => match native::parse_native(s, spec)? {
+            Some(p) => p,
+            None => text::parse_text(&as_text(s)?, spec),
+        },
+    })
+}
+
+/// A Parquet column of a type without a native reading, as trimmed text
+/// (dates `YYYY-MM-DD`, datetimes to the millisecond, booleans `true`/`false`).
+pub fn as_text(s: &Series) -> PolarsResult<StringChunked> {
+    let text = match s.dtype() {
+        DataType::String => s.clone(),
+        DataType::Datetime(_, _) => s
+            .cast(&DataType::Datetime(TimeUnit::Milliseconds, None))?
+            .cast(&DataType::String)?,
+        _ => s.cast(&DataType::String)?,
+    };
+    let text = text.str()?;
+    // Most columns hold nothing to trim: then they are used as they are.
+    let as_is = |v: &str| {
+        let b = v.as_bytes();
+        let visible = |c: &u8| *c > b' ' && *c < 0x80;
+        b.first().is_some_and(visible) && b.last().is_some_and(visible)
+    };
+    if text.iter().flatten().all(as_is) {
+        return Ok(text.clone());
+    }
+    Ok(text.apply(|v| {
+        v.map(str::trim)
+            .filter(|t| !t.is_empty())
+            .map(std::borrow::Cow::Borrowed)
+    }))
+}
+
+/// An optional column the file lacks: every cell empty (its default, if any).
+fn absent(spec: &crate::contract::Column, rows: usize) -> Parsed {
+    let values = match (spec.kind, spec.default) {
+        (Kind::Bool, Some(d)) => BooleanChunked::full(PlSmallStr::EMPTY, d, rows).into_series(),
+        (kind, _) => Series::full_null(PlSmallStr::EMPTY, rows, &dtype_of(kind)),
+    };
+    let bad = BooleanChunked::full(PlSmallStr::EMPTY, spec.required, rows);
+    Parsed::new(values, bad)
+}
+
+fn dtype_of(kind: Kind) -> DataType {
+    match kind {
+        Kind::Str | Kind::Gender => DataType::String,
+        Kind::Int => DataType::Int64,
+        Kind::Float | Kind::Rate => DataType::Float64,
+        Kind::Bool => DataType::Boolean,
+        Kind::Date => DataType::Date,
+        Kind::Datetime => DataType::Datetime(TimeUnit::Milliseconds, None),
+    }
+}
+
+/// The identifier checks, as marks beside the kept rows.
+fn marked(spec: &TableSpec, mut frame: DataFrame) -> PolarsResult<DataFrame> {
+    if let Some(c) = spec.columns.iter().find(|c| c.identity) {
+        let ids = frame.column(c.name)?.str()?;
+        let valid: BooleanChunked = ids.iter().map(|v| v.map(gb11643_valid)).collect();
+        frame.with_column(valid.with_name(PERSON_ID_VALID.into()).into_column())?;
+    }
+    if spec.column("employer_code").is_some() {
+        let codes = frame.column("employer_code")?.str()?;
+        let valid: BooleanChunked = codes.iter().map(|v| v.map(gb32100_valid)).collect();
+        frame.with_column(valid.with_name(EMPLOYER_CODE_VALID.into()).into_column())?;
+    }
+    // source_line last, as readers of the frame expect.
+    let line = frame.drop_in_place(SOURCE_LINE)?;
+    frame.with_column(line)?;
+    Ok(frame)
+}

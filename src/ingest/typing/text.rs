@@ -1,0 +1,130 @@
+//! Text columns (CSV, and Parquet's text) typed a column at a time, by the
+//! same cell rules as `values.rs`: each value parsed once, in one pass over
+//! the column, without an allocation per cell.
+
+use std::borrow::Cow;
+
+use chrono::{Datelike, NaiveDate};
+use polars::prelude::*;
+
+use super::Parsed;
+use crate::contract::{Column as Spec, Kind};
+use crate::ingest::values::{
+    allowed, date_of_text, datetime_of_text, gender_of, in_range, parse_bool, parse_float,
+    parse_int, rate_allowed, rate_of_text,
+};
+
+pub fn parse_text(ca: &StringChunked, spec: &Spec) -> Parsed {
+    match spec.kind {
+        Kind::Str => strings(ca, spec),
+        Kind::Gender => genders(ca, spec),
+        Kind::Int => {
+            let (v, bad) = each(ca, spec, |s| parse_int(s).filter(|&i| in_range(spec, i)));
+            Parsed::new(Series::new(PlSmallStr::EMPTY, v), bad)
+        }
+        Kind::Float => {
+            let (v, bad) = each(ca, spec, parse_float);
+            Parsed::new(Series::new(PlSmallStr::EMPTY, v), bad)
+        }
+        Kind::Rate => {
+            let (v, bad) = each(ca, spec, |s| rate_of_text(s).filter(|&r| rate_allowed(r)));
+            Parsed::new(Series::new(PlSmallStr::EMPTY, v), bad)
+        }
+        Kind::Bool => {
+            let (mut v, bad) = each(ca, spec, parse_bool);
+            if let Some(default) = spec.default {
+                for (x, raw) in v.iter_mut().zip(ca.iter()) {
+                    if raw.is_none() {
+                        *x = Some(default);
+                    }
+                }
+            }
+            Parsed::new(Series::new(PlSmallStr::EMPTY, v), bad)
+        }
+        Kind::Date => {
+            let (v, bad) = each(ca, spec, |s| date_of_text(s).map(days_since_epoch));
+            Parsed::new(Series::new(PlSmallStr::EMPTY, v).into_date(), bad)
+        }
+        Kind::Datetime => {
+            let (v, bad) = each(ca, spec, |s| {
+                datetime_of_text(s).map(|dt| dt.and_utc().timestamp_millis())
+            });
+            Parsed::new(
+                Series::new(PlSmallStr::EMPTY, v).into_datetime(TimeUnit::Milliseconds, None),
+                bad,
+            )
+        }
+    }
+}
+
+/// Days from 1970-01-01 (day 719,163 counted from 0001-01-01).
+pub fn days_since_epoch(d: NaiveDate) -> i32 {
+    d.num_days_from_ce() - 719_163
+}
+
+/// Each value through `parse` (None: cannot be used); an empty cell is bad
+/// when the column is required.
+fn each<T>(
+    ca: &StringChunked,
+    spec: &Spec,
+    parse: impl Fn(&str) -> Option<T>,
+) -> (Vec<Option<T>>, BooleanChunked) {
+    let mut values = Vec::with_capacity(ca.len());
+    let mut bad = Vec::with_capacity(ca.len());
+    for raw in ca.iter() {
+        match raw {
+            None => {
+                values.push(None);
+                bad.push(spec.required);
+            }
+            Some(s) => {
+                let v = parse(s);
+                bad.push(v.is_none());
+                values.push(v);
+            }
+        }
+    }
+    (values, BooleanChunked::from_slice(PlSmallStr::EMPTY, &bad))
+}
+
+/// Text kept as it is; identity numbers upper-cased (`x` → `X`).
+fn strings(ca: &StringChunked, spec: &Spec) -> Parsed {
+    let bad: BooleanChunked = if spec.allowed.is_empty() {
+        if spec.required {
+            ca.is_null()
+        } else {
+            BooleanChunked::full(PlSmallStr::EMPTY, false, ca.len())
+        }
+    } else {
+        ca.iter()
+            .map(|v| Some(v.map_or(spec.required, |s| !allowed(spec, s))))
+            .collect()
+    };
+    let lower = spec.identity
+        && ca
+            .iter()
+            .flatten()
+            .any(|s| s.bytes().any(|b| b.is_ascii_lowercase()));
+    let values = if lower {
+        ca.apply_values(|s| {
+            if s.bytes().any(|b| b.is_ascii_lowercase()) {
+                Cow::Owned(s.to_ascii_uppercase())
+            } else {
+                Cow::Borrowed(s)
+            }
+        })
+    } else {
+        ca.clone()
+    };
+    Parsed::new(values.into_series(), bad)
+}
+
+/// `男`/`女` for every spelling of a gender.
+fn genders(ca: &StringChunked, spec: &Spec) -> Parsed {
+    let values: StringChunked = ca.iter().map(|v| v.and_then(gender_of)).collect();
+    let bad: BooleanChunked = ca
+        .iter()
+        .map(|v| Some(v.map_or(spec.required, |s| gender_of(s).is_none())))
+        .collect();
+    Parsed::new(values.into_series(), bad)
+}
