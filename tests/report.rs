@@ -69,11 +69,12 @@ struct Seen {
 /// Opens `report` in headless Chromium; None (test skipped) when no
 /// Chromium is installed, except on CI (`CI=true`), where it must be.
 fn open_in_browser(report: &Path) -> Option<Seen> {
-    let out = tempfile::tempdir().unwrap().keep();
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path();
     let run = Command::new("python3")
         .arg("tests/browser/open_report.py")
         .arg(report)
-        .arg(&out)
+        .arg(out)
         .output()
         .unwrap();
     if run.status.code() == Some(2) {
@@ -152,13 +153,14 @@ fn known_community() -> (String, String) {
         .unwrap()
 }
 
-fn parquet_rows(path: &Path) -> usize {
+fn read_parquet(path: &Path) -> polars::prelude::DataFrame {
     let file = std::fs::File::open(path).unwrap();
     use polars::prelude::SerReader;
-    polars::prelude::ParquetReader::new(file)
-        .finish()
-        .unwrap()
-        .height()
+    polars::prelude::ParquetReader::new(file).finish().unwrap()
+}
+
+fn parquet_rows(path: &Path) -> usize {
+    read_parquet(path).height()
 }
 
 #[test]
@@ -241,6 +243,32 @@ fn the_charts_are_svg_files_with_chinese_labels_and_a_cjk_font_list() {
     }
     let rate = std::fs::read_to_string(run.join("charts/rate_reemployment_rate.svg")).unwrap();
     assert!(rate.contains("阈值 ≥ 70%") && rate.contains("社区数(个)"));
+    // The pass rate chart's "passed/under re-inspection" labels are the
+    // ratings table's counts.
+    let ratings = read_parquet(&run.join("ratings/year=2021/part-0.parquet"));
+    let county = ratings.column("county").unwrap().str().unwrap();
+    let under = ratings
+        .column("under_reinspection")
+        .unwrap()
+        .bool()
+        .unwrap();
+    let verdict = ratings.column("verdict").unwrap().str().unwrap();
+    let mut counts: std::collections::BTreeMap<&str, (usize, usize)> = Default::default();
+    for k in 0..ratings.height() {
+        if under.get(k) == Some(true) {
+            let e = counts.entry(county.get(k).unwrap()).or_default();
+            e.1 += 1;
+            e.0 += usize::from(verdict.get(k) == Some("pass"));
+        }
+    }
+    assert!(counts.len() >= 2);
+    let pass = std::fs::read_to_string(run.join("charts/pass_rate_by_county.svg")).unwrap();
+    for (c, (passed, n)) in &counts {
+        assert!(
+            pass.contains(c) && pass.contains(&format!("{passed}/{n}")),
+            "{c} {passed}/{n}"
+        );
+    }
     let weekly =
         std::fs::read_to_string(run.join("charts/employment_starts_per_week.svg")).unwrap();
     assert!(weekly.contains("截止日") && weekly.contains("就业记录数(条)"));
@@ -274,11 +302,7 @@ fn the_forms_read_back_with_calamine_and_match_the_parquet_tables() {
         ]
     );
     // One row per community under re-inspection, as in the ratings table.
-    let ratings = {
-        let file = std::fs::File::open(run.join("ratings/year=2021/part-0.parquet")).unwrap();
-        use polars::prelude::SerReader;
-        polars::prelude::ParquetReader::new(file).finish().unwrap()
-    };
+    let ratings = read_parquet(&run.join("ratings/year=2021/part-0.parquet"));
     let under = ratings
         .column("under_reinspection")
         .unwrap()
@@ -449,4 +473,101 @@ fn names_built_to_inject_stay_literal_text_everywhere_and_forms_are_byte_stable(
         assert!(seen.text.contains(SCRIPT), "the name is not shown as text");
         assert!(seen.text.contains(FORMULA));
     }
+}
+
+/// A report of 5,000 communities in five counties, rendered through the
+/// library as a run would: the browser loads it quickly and nothing is
+/// fetched.
+#[test]
+fn five_thousand_communities_load_in_the_browser_without_strain() {
+    use fullemp::publish::manifest::{FileRef, Manifest, Program, RulesRef};
+    use fullemp::publish::report::{Context, changes::Changes, render};
+    use fullemp::publish::review::{Community, Review};
+
+    let counties = ["新华区", "卫东区", "湛河区", "石龙区", "宝丰县"];
+    let communities: Vec<Community> = (0..5000)
+        .map(|i| Community {
+            code: format!("4104{i:08}"),
+            name: format!("第{i}社区"),
+            county: counties[i % 5].into(),
+            street: format!("第{}街道", i % 40),
+            provincial_year: Some(2015),
+            under_reinspection: true,
+            verdict: Some(if i % 9 == 0 { "fail" } else { "pass" }.into()),
+            failing_detail: if i % 9 == 0 {
+                "min_reemployment_rate 0.6500 vs 0.7000".into()
+            } else {
+                String::new()
+            },
+            reemployment_rate: Some(0.6 + (i % 40) as f64 / 100.0),
+            score: Some(60.0 + (i % 40) as f64),
+            ..Community::default()
+        })
+        .collect();
+    let review = Review {
+        year: 2021,
+        communities,
+        ..Review::default()
+    };
+    let manifest = Manifest {
+        program: Program {
+            name: "fullemp".into(),
+            version: "test".into(),
+        },
+        run_id: "big".into(),
+        fingerprint: String::new(),
+        created_at: String::new(),
+        pipeline: FileRef {
+            path: None,
+            sha256: String::new(),
+        },
+        rules: RulesRef {
+            file: None,
+            inline: false,
+            sha256: String::new(),
+            effective: String::new(),
+        },
+        as_of_setting: "2021-12-31".into(),
+        as_of: "2021-12-31".into(),
+        periods: vec![],
+        inputs: vec![],
+        missing_optional_tables: vec![],
+        rows_rejected: 0,
+        pseudonym_key: String::new(),
+        pseudonym_key_id: String::new(),
+        future_dates: vec![],
+        publicity: None,
+        assignments: vec![],
+        unassigned_counties: vec![],
+        timings_ms: vec![],
+        outputs: vec![],
+    };
+    let html = render(&Context {
+        review: &review,
+        charts: &[],
+        manifest: &manifest,
+        rejects: &polars::prelude::DataFrame::empty(),
+        changes: &Changes {
+            first_run: true,
+            ..Changes::default()
+        },
+        city_name: "平顶山市",
+    })
+    .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let report = dir.path().join("report.html");
+    std::fs::write(&report, &html).unwrap();
+    let Some(seen) = open_in_browser(&report) else {
+        return;
+    };
+    assert!(seen.requests.is_empty());
+    // Failing communities are listed open; a passing one sits in its
+    // county's folded table: in the file, not laid out until opened.
+    assert!(seen.text.contains("第4995社区"));
+    assert!(html.contains("第4999社区") && !seen.text.contains("第4999社区"));
+    assert!(
+        seen.load_ms < 10_000,
+        "5,000 communities took {} ms to load",
+        seen.load_ms
+    );
 }

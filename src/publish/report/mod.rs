@@ -120,6 +120,7 @@ pub fn render(cx: &Context) -> Result<String> {
         shortlist => view::shortlist(review),
         publicity => m.publicity.as_ref().map(|p| context! { start => p.start, end => p.end, days => p.working_days }),
         assignments => m.assignments.iter().filter(|a| a.year == review.year).map(|a| context! { county => a.county, group => a.group, candidates => a.candidates }).collect::<Vec<_>>(),
+        unassigned => m.unassigned_counties.iter().filter(|u| u.year == review.year).map(|u| context! { county => u.county, candidates => u.candidates, reason => u.reason }).collect::<Vec<_>>(),
         findings => view::findings(review),
         findings_total => review.findings.len(),
         spot_checks => view::spot_checks(&review.spot_checks),
@@ -294,7 +295,9 @@ mod tests {
         let section =
             &html[html.find("id=\"findings\"").unwrap()..html.find("id=\"spot-checks\"").unwrap()];
         assert!(section.contains("截止日前突击就业(<code>cutoff_window_dressing</code>,1 条)"));
-        assert!(section.contains("比率扎堆于合格线(<code>threshold_bunching</code>,1 条)"));
+        assert!(
+            section.contains("比率扎堆于合格线(区县级检验)(<code>threshold_bunching</code>,1 条)")
+        );
         assert!(section.contains("截止日前30天内集中开始就业 9 人"));
         assert!(section.contains("湛河区(全区县)"));
         assert!(section.contains("2.00e-5"));
@@ -344,6 +347,31 @@ mod tests {
         assert!(html.len() < 12_000_000, "{} bytes", html.len());
         let small = render_review(&review(vec![community(1, "新华区")]));
         assert!(small.contains("<details open>"));
+    }
+
+    #[test]
+    fn a_county_no_group_may_assess_is_named() {
+        let mut m = manifest();
+        m.unassigned_counties = vec![manifest::UnassignedRef {
+            year: 2021,
+            county: "新华区".into(),
+            candidates: 3,
+            reason: "所有考核组都来自本区县".into(),
+        }];
+        let r = Review {
+            shortlist: Some(vec![]),
+            ..review(vec![community(1, "新华区")])
+        };
+        let html = render(&Context {
+            review: &r,
+            charts: &[],
+            manifest: &m,
+            rejects: &DataFrame::empty(),
+            changes: &changes::Changes::default(),
+            city_name: "平顶山市",
+        })
+        .unwrap();
+        assert!(html.contains("新华区(3 个候选,所有考核组都来自本区县)"));
     }
 
     #[test]

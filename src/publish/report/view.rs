@@ -406,17 +406,29 @@ pub struct FindingGroup {
     pub rows: Vec<FindingRow>,
 }
 
+/// A group's title: the detector's name, and for a detector that tests both
+/// communities and counties, which of the two (threshold bunching is a
+/// county test; its community form is the marginal pass).
+fn group_title(detector: &str, level: &str) -> String {
+    match (detector, level) {
+        ("threshold_bunching", "community") => labels::detector("marginal_pass"),
+        (d, "county") => format!("{}(区县级检验)", labels::detector(d)),
+        (d, _) => labels::detector(d),
+    }
+}
+
+/// Findings grouped by detector and level, in detector order.
 pub fn findings(review: &Review) -> Vec<FindingGroup> {
-    let mut by: BTreeMap<String, Vec<FindingRow>> = BTreeMap::new();
+    let mut by: BTreeMap<(String, String), Vec<FindingRow>> = BTreeMap::new();
     for f in &review.findings {
-        by.entry(f.detector.clone())
+        by.entry((f.detector.clone(), f.level.clone()))
             .or_default()
             .push(finding_row(f));
     }
     let open = review.findings.len() <= OPEN_UP_TO;
     by.into_iter()
-        .map(|(id, rows)| FindingGroup {
-            title: labels::detector(&id),
+        .map(|((id, level), rows)| FindingGroup {
+            title: group_title(&id, &level),
             count: rows.len(),
             open,
             id,
