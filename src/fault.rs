@@ -16,7 +16,8 @@
 //! | `detectors` | the findings and risk scores are computed |
 //! | `ratings` | verdicts, scores, shortlist and spot checks are computed |
 //! | `parquet-write` | inside the first Parquet file, half of it on disk |
-//! | `tables-written` | every table is in the staging folder, no manifest yet |
+//! | `tables-written` | every table is in the staging folder, no document yet |
+//! | `documents-written` | report, charts and forms written too, no manifest yet |
 //! | `manifest-written` | the staging folder is complete, not yet renamed |
 //! | `renamed` | the run folder is in `runs/`, `latest` not yet switched |
 

@@ -139,7 +139,7 @@ fn assert_complete(run: &Path) {
     }
 }
 
-const POINTS: [&str; 9] = [
+const POINTS: [&str; 10] = [
     "locked",
     "ingested",
     "indicators",
@@ -147,6 +147,7 @@ const POINTS: [&str; 9] = [
     "ratings",
     "parquet-write",
     "tables-written",
+    "documents-written",
     "manifest-written",
     "renamed",
 ];
@@ -169,7 +170,7 @@ fn killed_at_every_stage_boundary_and_inside_a_parquet_write_latest_stays_and_th
         let runs = s.runs();
         let staging = runs.iter().filter(|r| r.starts_with(".staging-")).count();
         match point {
-            "parquet-write" | "tables-written" | "manifest-written" => {
+            "parquet-write" | "tables-written" | "documents-written" | "manifest-written" => {
                 assert_eq!(
                     staging, 1,
                     "{point}: the killed run's folder is left: {runs:?}"
