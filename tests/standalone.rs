@@ -59,8 +59,15 @@ fn no_reference_to_files_outside_the_repository() {
             continue;
         }
         let text = std::fs::read_to_string(f).unwrap_or_default();
-        for outside in ["../shared", "shared/spec", "spec/"] {
-            if text.contains(outside) {
+        // Spelled in pieces so that this file does not itself hold the
+        // pointers it looks for (and searches of the tree stay clean).
+        let outside_pointers = [
+            ["..", "/shared"].concat(),
+            ["shared", "/spec"].concat(),
+            ["spec", "/"].concat(),
+        ];
+        for outside in &outside_pointers {
+            if text.contains(outside.as_str()) {
                 problems.push(format!("{}: `{outside}`", f.display()));
             }
         }
