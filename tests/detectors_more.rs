@@ -558,18 +558,17 @@ fn nine_in_the_bands_are_not_tested_and_nine_against_one_is_not_significant() {
 fn marginal_pass_passes_but_would_fail_with_two_persons_fewer() {
     // 11/15 = 0.733 passes 0.70; 9/15 = 0.60 would not → marginal pass.
     // 13/15 = 0.867 passes; 11/15 = 0.733 still would → nothing.
-    // 6/6: with six registered, even all re-employed is two persons from
-    // failing (4/6 = 0.667): marginal by arithmetic, not tested.
-    // 6/7 = 0.857 passes; 4/7 = 0.571 would not → marginal pass (7/7 − 2 =
-    // 0.714 could pass, so seven registered is enough to be tested).
+    // 6/6 = 1.0 passes; 4/6 = 0.667 would not → marginal pass, small as it is.
+    // 6/7 = 0.857 passes; 4/7 = 0.571 would not → marginal pass.
     let f = bunching_run(county_rates(&[(11, 15), (13, 15), (6, 6), (6, 7)]));
     let marginal: Vec<&Finding> = f
         .iter()
         .filter(|f| f.level == Level::Community && f.year == 2021)
         .collect();
-    assert_eq!(marginal.len(), 2, "{f:?}");
-    assert_eq!(marginal[1].community_code.as_deref(), Some("410402001003"));
+    assert_eq!(marginal.len(), 3, "{f:?}");
     assert_eq!(marginal[0].community_code.as_deref(), Some("410402001000"));
+    assert_eq!(marginal[1].community_code.as_deref(), Some("410402001002"));
+    assert_eq!(marginal[2].community_code.as_deref(), Some("410402001003"));
     assert_eq!(marginal[0].severity, Severity::Medium);
     assert!(marginal[0].explanation.contains("11/15"));
     assert!(marginal[0].explanation.contains("60.0%"));

@@ -20,9 +20,9 @@
 //! year passes t, but would fail with `margin_persons` of the persons counted
 //! in the rate's numerator removed. "Passes" is the verdict's word, so only
 //! communities under re-inspection (provincial in that year or before) are
-//! checked, and only where the denominator is large enough for any passing
-//! rate to carry a margin (see `could_pass_with_margin`): with six hardship
-//! persons, even 6 of 6 employed is two persons from failing 0.90.
+//! checked. Small denominators are not exempt: with six hardship persons even
+//! 6 of 6 employed is two persons from failing 0.90, and the rule says to
+//! check such a pass person by person (docs/detectors.md).
 
 use polars::prelude::*;
 
@@ -193,17 +193,6 @@ fn county_findings(
     Ok(out)
 }
 
-/// The denominator is large enough that a community could pass with a margin
-/// at all: even with every person counted, (n − margin) / n ≥ t. Below that
-/// (n < margin / (1 − t): 7 for 0.70, 20 for 0.90, 40 for 0.95 with a margin
-/// of 2) every passing community is "marginal" by arithmetic alone, and the
-/// finding would say nothing about its records.
-fn could_pass_with_margin(denominator: &str, t: f64, margin: i64) -> Expr {
-    ((col(denominator) - lit(margin)).cast(DataType::Float64)
-        / col(denominator).cast(DataType::Float64))
-    .gt_eq(lit(t - EDGE))
-}
-
 /// Communities under re-inspection that pass the rule but would fail with
 /// `margin_persons` counted persons fewer: community_code, numerator,
 /// denominator, rate, rate_without.
@@ -221,7 +210,6 @@ pub fn marginal(year_rows: LazyFrame, rule: &Rule, margin: i64) -> LazyFrame {
                 .and(col("provincial_year").lt_eq(col("year"))),
         )
         .filter(col(rule.denominator).gt(lit(0i64)))
-        .filter(could_pass_with_margin(rule.denominator, t, margin))
         .with_column(without.alias("rate_without"))
         .filter(
             col(rule.rate)
