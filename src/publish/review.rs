@@ -280,29 +280,10 @@ fn communities(frames: &Frames, year: i32) -> Result<Vec<Community>> {
             .collect();
         Ok(df.clone().lazy().select(have))
     };
-    let indicator_columns: Vec<&str> = [
-        "community_code",
-        "labor_force",
-        "employed",
-        "registered_unemployed",
-        "registered_unemployment_rate",
-        "unemployed_in_period",
-        "reemployed_in_period",
-        "reemployment_rate",
-        "hardship_persons",
-        "hardship_employed",
-        "hardship_employment_rate",
-        "zero_households",
-        "zero_households_open",
-        "zero_households_overdue",
-        "new_jobs",
-        "assistance_targets",
-        "assisted",
-        "assistance_coverage",
-        "services_delivered",
-        "platform_ok",
-    ]
-    .to_vec();
+    // Every published indicator, as the indicators stage names them.
+    let indicator_columns: Vec<&str> = std::iter::once("community_code")
+        .chain(crate::indicators::INDICATORS)
+        .collect();
     let mut joined = ratings.clone().lazy().join(
         pick(&indicators, &indicator_columns)?,
         [col("community_code")],
