@@ -15,7 +15,7 @@ use chrono::{Datelike, NaiveDateTime};
 use polars::prelude::*;
 
 use super::lookup::{counties, strings};
-use super::{Evidence, Finding, Inputs, Level, Severity};
+use super::{Evidence, Finding, Inputs, Severity};
 use crate::config::rules::BulkBackfill;
 use crate::contract::Table;
 use crate::error::Result;
@@ -129,12 +129,6 @@ pub fn detect(inputs: &Inputs, params: &BulkBackfill) -> Result<Vec<Finding>> {
             }
             let n = b.last - b.first + 1;
             findings.push(Finding {
-                detector: ID,
-                severity: Severity::Medium,
-                level: Level::Community,
-                community_code: Some(code.clone()),
-                county: county.get(code).cloned().unwrap_or_default(),
-                year,
                 explanation: format!(
                     "{} 至 {} 集中录入 {n} 条就业登记，其中 {} 条在 {} 分钟内录入，均在录入日前 {} 天以上开始就业（补录倒签），达到 {} 条的界限",
                     first.format("%Y-%m-%d %H:%M:%S"),
@@ -151,6 +145,7 @@ pub fn detect(inputs: &Inputs, params: &BulkBackfill) -> Result<Vec<Finding>> {
                     .filter_map(|i| ids[i].as_deref())
                     .map(|r| Evidence::record("employment", "record_id", r))
                     .collect(),
+                ..Finding::community(ID, Severity::Medium, code, &county, year)
             });
         }
         start = end;

@@ -22,7 +22,7 @@ use polars::prelude::*;
 
 use super::counted::{hardship_counts, reemployment_counts};
 use super::lookup::{counties, dates, floats, ints, strings};
-use super::{Evidence, Finding, Inputs, KeyValue, Level, PersonId, Severity};
+use super::{Evidence, Finding, Inputs, KeyValue, PersonId, Severity};
 use crate::config::rules::ClaimedVsRegistry;
 use crate::contract::Table;
 use crate::error::Result;
@@ -248,17 +248,12 @@ pub fn detect(inputs: &Inputs, params: &ClaimedVsRegistry) -> Result<Vec<Finding
                 );
             }
             findings.push(Finding {
-                detector: ID,
-                severity: Severity::High,
-                level: Level::Community,
-                community_code: Some(code.to_string()),
-                county: county.get(code).cloned().unwrap_or_default(),
-                year: year as i32,
                 explanation,
                 value: Some(value),
                 threshold: Some(threshold),
                 p_value: None,
                 evidence,
+                ..Finding::community(ID, Severity::High, code, &county, year as i32)
             });
         };
 

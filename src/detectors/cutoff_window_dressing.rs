@@ -19,7 +19,7 @@ use polars::prelude::*;
 use super::counted::counted_starts;
 use super::lookup::{counties, int_lists, ints, string_lists, strings};
 use super::significance::{binomial_upper_tail, format_p};
-use super::{Evidence, Finding, Inputs, Level, Severity};
+use super::{Evidence, Finding, Inputs, Severity};
 use crate::config::rules::CutoffWindowDressing;
 use crate::contract::Table;
 use crate::error::Result;
@@ -178,12 +178,6 @@ pub fn detect(inputs: &Inputs, params: &CutoffWindowDressing) -> Result<Vec<Find
                 "；数据未延伸到截止日之后，无法检查随后终止的情况".to_string()
             };
             findings.push(Finding {
-                detector: ID,
-                severity: Severity::High,
-                level: Level::Community,
-                community_code: Some(code.clone()),
-                county: county.get(code).cloned().unwrap_or_default(),
-                year: p.year,
                 explanation: format!(
                     "计入就业率的 {n} 个就业开始中有 {k} 个（{:.0}%）集中在截止日 {} 前 {} 天内（{} 起），按均匀分布预期只占 {:.1}%，二项检验 p = {}{after}",
                     k as f64 / n as f64 * 100.0,
@@ -210,6 +204,7 @@ pub fn detect(inputs: &Inputs, params: &CutoffWindowDressing) -> Result<Vec<Find
                             .with_note(format!("{s} 开始，{end}"))
                     })
                     .collect(),
+                ..Finding::community(ID, Severity::High, code, &county, p.year)
             });
         }
     }

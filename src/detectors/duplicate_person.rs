@@ -19,7 +19,7 @@ use polars::prelude::*;
 
 use super::counted::{HARDSHIP_EMPLOYED, counted_persons};
 use super::lookup::{counties, dates, strings};
-use super::{Evidence, Finding, Inputs, KeyValue, Level, PersonId, Severity};
+use super::{Evidence, Finding, Inputs, KeyValue, PersonId, Severity};
 use crate::config::rules::Toggle;
 use crate::contract::Table;
 use crate::error::Result;
@@ -234,12 +234,6 @@ pub fn detect(inputs: &Inputs, _params: &Toggle) -> Result<Vec<Finding>> {
                 )
             };
             findings.push(Finding {
-                detector: ID,
-                severity,
-                level: Level::Community,
-                community_code: Some(code.clone()),
-                county: county.get(&code).cloned().unwrap_or_default(),
-                year: p.year,
                 explanation: format!(
                     "{} 年有 {} 人同时出现在本社区和其他社区的台账中或同时被两个社区计入就业人数，{reading}，两个社区都需核对",
                     p.year,
@@ -249,6 +243,7 @@ pub fn detect(inputs: &Inputs, _params: &Toggle) -> Result<Vec<Finding>> {
                 threshold: Some(0.0),
                 p_value: None,
                 evidence: side.evidence,
+                ..Finding::community(ID, severity, &code, &county, p.year)
             });
         }
     }

@@ -16,7 +16,7 @@ use polars::prelude::*;
 
 use super::counted::reemployment_counts;
 use super::lookup::{counties, floats, ints, string_lists, strings};
-use super::{Evidence, Finding, Inputs, Level, Severity};
+use super::{Evidence, Finding, Inputs, Severity};
 use crate::config::rules::EmployerConcentration;
 use crate::contract::Table;
 use crate::error::Result;
@@ -155,12 +155,6 @@ pub fn detect(inputs: &Inputs, params: &EmployerConcentration) -> Result<Vec<Fin
                 (None, None) => "同一单位".to_string(),
             };
             findings.push(Finding {
-                detector: ID,
-                severity: Severity::Medium,
-                level: Level::Community,
-                community_code: Some(code.clone()),
-                county: county.get(code).cloned().unwrap_or_default(),
-                year: p.year,
                 explanation: format!(
                     "{} 年计入登记失业人员就业率的 {n} 个就业中有 {k} 个（{:.0}%）在{employer}，达到 {:.0}% 且不少于 {} 个的界限",
                     p.year,
@@ -172,6 +166,7 @@ pub fn detect(inputs: &Inputs, params: &EmployerConcentration) -> Result<Vec<Fin
                 threshold: Some(params.max_share),
                 p_value: None,
                 evidence: records(&recs[i], None),
+                ..Finding::community(ID, Severity::Medium, code, &county, p.year)
             });
         }
 
@@ -184,12 +179,6 @@ pub fn detect(inputs: &Inputs, params: &EmployerConcentration) -> Result<Vec<Fin
             let Some(code) = &codes[i] else { continue };
             let k = failing[i].unwrap_or_default();
             findings.push(Finding {
-                detector: ID,
-                severity: Severity::Medium,
-                level: Level::Community,
-                community_code: Some(code.clone()),
-                county: county.get(code).cloned().unwrap_or_default(),
-                year: p.year,
                 explanation: format!(
                     "{} 年计入登记失业人员就业率的就业中有 {k} 个的用人单位统一社会信用代码校验位错误（GB 32100）：{}",
                     p.year,
@@ -199,6 +188,7 @@ pub fn detect(inputs: &Inputs, params: &EmployerConcentration) -> Result<Vec<Fin
                 threshold: Some(1.0),
                 p_value: None,
                 evidence: records(&recs[i], Some("统一社会信用代码校验位错误")),
+                ..Finding::community(ID, Severity::Medium, code, &county, p.year)
             });
         }
     }

@@ -7,6 +7,7 @@
 //! is no `Display`.
 
 use std::cmp::Ordering;
+use std::collections::HashMap;
 
 use crate::privacy::Pseudonymizer;
 
@@ -206,6 +207,31 @@ pub struct Finding {
 }
 
 impl Finding {
+    /// A community-level finding about `code` in `year`, its county looked up
+    /// in `counties` (code → county); the explanation, figures and evidence
+    /// are the detector's to fill in, with struct-update syntax.
+    pub fn community(
+        detector: &'static str,
+        severity: Severity,
+        code: &str,
+        counties: &HashMap<String, String>,
+        year: i32,
+    ) -> Finding {
+        Finding {
+            detector,
+            severity,
+            level: Level::Community,
+            community_code: Some(code.to_string()),
+            county: counties.get(code).cloned().unwrap_or_default(),
+            year,
+            explanation: String::new(),
+            value: None,
+            threshold: None,
+            p_value: None,
+            evidence: Vec::new(),
+        }
+    }
+
     /// The published order: year, detector, level, county, community, then
     /// value and evidence, so that two runs on the same inputs list findings
     /// identically.

@@ -15,7 +15,7 @@
 use polars::prelude::*;
 
 use super::lookup::{counties, floats, ints, strings};
-use super::{Evidence, Finding, Inputs, Level, Severity};
+use super::{Evidence, Finding, Inputs, Severity};
 use crate::config::rules::ImplausibleChange;
 use crate::error::Result;
 
@@ -124,12 +124,6 @@ pub fn detect(inputs: &Inputs, params: &ImplausibleChange) -> Result<Vec<Finding
                 "全市各社区（本区县社区过少）"
             };
             findings.push(Finding {
-                detector: ID,
-                severity: Severity::Low,
-                level: Level::Community,
-                community_code: Some(code.clone()),
-                county: county.get(code).cloned().unwrap_or_default(),
-                year: year as i32,
                 explanation: format!(
                     "{name}由 {} 年的 {:.1}% 变为 {year} 年的 {:.1}%（{} 个百分点）；{reference}变化的中位数为 {} 个百分点、离散度 {:.1} 个百分点，稳健 z 值 {:.1}，超过 ±{}",
                     year - 1,
@@ -157,6 +151,7 @@ pub fn detect(inputs: &Inputs, params: &ImplausibleChange) -> Result<Vec<Finding
                         .with_note(format!("{rate}={v:.4}"))
                     })
                     .collect(),
+                ..Finding::community(ID, Severity::Low, code, &county, year as i32)
             });
         }
     }

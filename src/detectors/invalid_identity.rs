@@ -20,7 +20,7 @@ use polars::prelude::*;
 
 use super::counted::counted_starts;
 use super::lookup::{counties, dates, ints, strings};
-use super::{Evidence, Finding, Inputs, Level, PersonId, Severity};
+use super::{Evidence, Finding, Inputs, PersonId, Severity};
 use crate::config::rules::{IndicatorRules, Toggle};
 use crate::contract::Table;
 use crate::error::Result;
@@ -291,12 +291,6 @@ pub fn detect(inputs: &Inputs, _params: &Toggle) -> Result<Vec<Finding>> {
                 .map(|((_, text), n)| format!("{text} {n} 条"))
                 .collect();
             findings.push(Finding {
-                detector: ID,
-                severity: Severity::High,
-                level: Level::Community,
-                community_code: Some(code.clone()),
-                county: county.get(&code).cloned().unwrap_or_default(),
-                year: p.year,
                 explanation: format!(
                     "{} 年计入指标的人员中有 {} 人身份存疑：{}",
                     p.year,
@@ -307,6 +301,7 @@ pub fn detect(inputs: &Inputs, _params: &Toggle) -> Result<Vec<Finding>> {
                 threshold: Some(0.0),
                 p_value: None,
                 evidence,
+                ..Finding::community(ID, Severity::High, &code, &county, p.year)
             });
             i = j;
         }

@@ -9,7 +9,7 @@
 use polars::prelude::*;
 
 use super::lookup::{counties, floats, ints, string_lists, strings};
-use super::{Evidence, Finding, Inputs, Level, Severity};
+use super::{Evidence, Finding, Inputs, Severity};
 use crate::config::rules::ReemploymentWithoutRecord;
 use crate::contract::Table;
 use crate::error::Result;
@@ -122,12 +122,6 @@ pub fn detect(inputs: &Inputs, params: &ReemploymentWithoutRecord) -> Result<Vec
             let Some(code) = &codes[i] else { continue };
             let share = share[i].unwrap_or_default();
             findings.push(Finding {
-                detector: ID,
-                severity: Severity::Medium,
-                level: Level::Community,
-                community_code: Some(code.clone()),
-                county: county.get(code).cloned().unwrap_or_default(),
-                year: p.year,
                 explanation: format!(
                     "{} 年以“就业”原因注销的 {} 条失业登记中，有 {} 条（{:.0}%）在注销日前后 {} 天内找不到该人员的就业登记（界限：至少 {} 条且占 {:.0}%）",
                     p.year,
@@ -153,6 +147,7 @@ pub fn detect(inputs: &Inputs, params: &ReemploymentWithoutRecord) -> Result<Vec
                         )
                     })
                     .collect(),
+                ..Finding::community(ID, Severity::Medium, code, &county, p.year)
             });
         }
     }

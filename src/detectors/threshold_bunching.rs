@@ -298,12 +298,6 @@ fn marginal_findings(
             );
         }
         out.push(Finding {
-            detector: ID,
-            severity: Severity::Medium,
-            level: Level::Community,
-            community_code: Some(code.clone()),
-            county: county.get(code).cloned().unwrap_or_default(),
-            year: p.year,
             explanation: format!(
                 "边缘达标：{} 年{}为 {k}/{n} = {}，达到达标线 {}；但只要其中 {m} 人不成立，就降为 {}，不再达标，应逐人核实计入的人员",
                 p.year,
@@ -316,6 +310,7 @@ fn marginal_findings(
             threshold: Some(rule.threshold),
             p_value: None,
             evidence,
+            ..Finding::community(ID, Severity::Medium, code, &county, p.year)
         });
     }
     Ok(out)

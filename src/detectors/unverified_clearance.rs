@@ -9,7 +9,7 @@
 use polars::prelude::*;
 
 use super::lookup::{counties, dates, strings};
-use super::{Evidence, Finding, Inputs, KeyValue, Level, Severity};
+use super::{Evidence, Finding, Inputs, KeyValue, Severity};
 use crate::config::rules::UnverifiedClearance;
 use crate::contract::Table;
 use crate::error::Result;
@@ -135,12 +135,6 @@ pub fn detect(inputs: &Inputs, params: &UnverifiedClearance) -> Result<Vec<Findi
             }
             let n = evidence.len();
             findings.push(Finding {
-                detector: ID,
-                severity: Severity::High,
-                level: Level::Community,
-                community_code: Some(code.clone()),
-                county: county.get(&code).cloned().unwrap_or_default(),
-                year: p.year,
                 explanation: format!(
                     "{} 年标记消除的 {} 户零就业家庭中有 {n} 户找不到家庭成员在消除日仍在职、或在消除日后 {} 天内开始就业的就业登记",
                     p.year,
@@ -151,6 +145,7 @@ pub fn detect(inputs: &Inputs, params: &UnverifiedClearance) -> Result<Vec<Findi
                 threshold: Some(0.0),
                 p_value: None,
                 evidence,
+                ..Finding::community(ID, Severity::High, &code, &county, p.year)
             });
             i = j;
         }
