@@ -187,13 +187,13 @@ pub fn run(pipeline: &Pipeline, options: &Options) -> Result<Outcome> {
     let (findings, risk) = {
         let _s = stage!("detectors");
         let findings = detectors::detect_all(
-            &detectors::Inputs {
-                tables: &extract.tables,
-                indicators: &ind,
+            &detectors::Inputs::new(
+                &extract.tables,
+                &ind,
                 communities,
-                indicator_rules: &pipeline.rules.indicators,
-                reinspection: &pipeline.rules.reinspection,
-            },
+                &pipeline.rules.indicators,
+                &pipeline.rules.reinspection,
+            ),
             &pipeline.rules.detectors,
         )?;
         let risk = detectors::risk_scores(&findings, &pipeline.rules.risk)?;

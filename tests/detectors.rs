@@ -199,13 +199,13 @@ fn read(extract: &Extract, as_of: &str) -> Read {
 
 impl Read {
     fn inputs(&self) -> Inputs<'_> {
-        Inputs {
-            tables: &self.tables,
-            indicators: &self.indicators,
-            communities: &self.tables[&Table::Communities],
-            indicator_rules: &self.rules.indicators,
-            reinspection: &self.rules.reinspection,
-        }
+        Inputs::new(
+            &self.tables,
+            &self.indicators,
+            &self.tables[&Table::Communities],
+            &self.rules.indicators,
+            &self.rules.reinspection,
+        )
     }
 
     /// Every enabled detector with these rules.

@@ -126,13 +126,13 @@ impl Extract {
         )
         .unwrap();
         let communities = extract.table(Table::Communities).unwrap();
-        let inputs = Inputs {
-            tables: &extract.tables,
-            indicators: &ind,
+        let inputs = Inputs::new(
+            &extract.tables,
+            &ind,
             communities,
-            indicator_rules: &rules.indicators,
-            reinspection: &rules.reinspection,
-        };
+            &rules.indicators,
+            &rules.reinspection,
+        );
         detect(&inputs, &rules).unwrap()
     }
 }
@@ -167,13 +167,13 @@ where
         future_dates: vec![],
     };
     let tables = BTreeMap::new();
-    let inputs = Inputs {
-        tables: &tables,
-        indicators: &ind,
-        communities: &communities,
-        indicator_rules: &rules.indicators,
-        reinspection: &rules.reinspection,
-    };
+    let inputs = Inputs::new(
+        &tables,
+        &ind,
+        &communities,
+        &rules.indicators,
+        &rules.reinspection,
+    );
     detect(&inputs, &rules).unwrap()
 }
 

@@ -20,7 +20,6 @@ use std::collections::HashMap;
 
 use polars::prelude::*;
 
-use super::counted::{hardship_counts, reemployment_counts};
 use super::lookup::{counties, dates, floats, ints, strings};
 use super::{Evidence, Finding, Inputs, KeyValue, PersonId, Severity};
 use crate::config::rules::ClaimedVsRegistry;
@@ -126,11 +125,9 @@ fn contradicting_records(inputs: &Inputs) -> Result<HashMap<(i32, String, Figure
     let mut out: HashMap<(i32, String, Figure), Vec<Evidence>> = HashMap::new();
     let keys = || [col("community_code"), col("person_id")];
     for p in inputs.periods() {
-        let employment = inputs.table(Table::Employment)?;
         let not_reemployed = registrations_in_period(inputs.table(Table::Unemployment)?, p)
             .join(
-                reemployment_counts(inputs.table(Table::Unemployment)?, employment.clone(), p)
-                    .select(keys()),
+                inputs.reemployment_counts(p)?.select(keys()),
                 keys(),
                 keys(),
                 JoinArgs::new(JoinType::Anti),
@@ -156,7 +153,7 @@ fn contradicting_records(inputs: &Inputs) -> Result<HashMap<(i32, String, Figure
             .table(Table::Hardship)?
             .filter(overlaps("designated_on", "revoked_on", p))
             .join(
-                hardship_counts(inputs.table(Table::Hardship)?, employment, p).select(keys()),
+                inputs.hardship_counts(p)?.select(keys()),
                 keys(),
                 keys(),
                 JoinArgs::new(JoinType::Anti),

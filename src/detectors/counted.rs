@@ -7,7 +7,6 @@
 use polars::prelude::*;
 
 use super::Inputs;
-use crate::contract::Table;
 use crate::error::Result;
 use crate::indicators::period::{Period, covers, later_of, overlaps, within};
 use crate::indicators::unemployment::reemployment_starts;
@@ -116,12 +115,8 @@ pub fn hardship_counts(hardship: LazyFrame, employment: LazyFrame, p: &Period) -
 /// Every person counted in `reemployed_in_period` or `hardship_employed`, one
 /// row per community, person and source (see the two functions above).
 pub fn counted_persons(inputs: &Inputs, p: &Period) -> Result<LazyFrame> {
-    let employment = inputs.table(Table::Employment)?;
     Ok(concat(
-        [
-            reemployment_counts(inputs.table(Table::Unemployment)?, employment.clone(), p),
-            hardship_counts(inputs.table(Table::Hardship)?, employment, p),
-        ],
+        [inputs.reemployment_counts(p)?, inputs.hardship_counts(p)?],
         UnionArgs::default(),
     )?)
 }

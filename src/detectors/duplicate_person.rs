@@ -19,6 +19,7 @@ use polars::prelude::*;
 
 use super::counted::{HARDSHIP_EMPLOYED, counted_persons};
 use super::lookup::{counties, dates, strings};
+use super::narrow::person_number;
 use super::{Evidence, Finding, Inputs, KeyValue, PersonId, Severity};
 use crate::config::rules::Toggle;
 use crate::contract::Table;
@@ -76,6 +77,21 @@ fn ledger_overlaps(persons: LazyFrame, p: &Period) -> LazyFrame {
         ])
 }
 
+/// The rows of persons who may have more than one: only they can pair with
+/// another community, and they are few, so the self-joins below stay small.
+/// Rows are grouped by `person_number` (cheap to group; identifiers it
+/// cannot read are all kept), so a few single-row persons may stay; the
+/// joins after it compare the identifiers themselves.
+fn in_several_rows(frame: LazyFrame) -> Result<LazyFrame> {
+    let number = person_number();
+    Ok(frame.filter(
+        number
+            .clone()
+            .is_null()
+            .or(len().over([number])?.gt(lit(1))),
+    ))
+}
+
 /// The value of `column` on the community's earliest claim on the person.
 fn earliest(column: &str) -> Expr {
     col(column)
@@ -90,8 +106,8 @@ fn earliest(column: &str) -> Expr {
 /// Pairs of communities counting the same person in P: person_id,
 /// community_code/claim_on/claim_id/source (the registration or designation
 /// behind this community's count), other_code/other_claim_on.
-fn count_overlaps(counted: LazyFrame) -> LazyFrame {
-    let per = counted
+fn count_overlaps(counted: LazyFrame) -> Result<LazyFrame> {
+    let per = in_several_rows(counted)?
         .group_by([col("community_code"), col("person_id")])
         .agg([
             col("claim_on").min().alias("claim_on"),
@@ -103,22 +119,23 @@ fn count_overlaps(counted: LazyFrame) -> LazyFrame {
         col("community_code").alias("other_code"),
         col("claim_on").alias("other_claim_on"),
     ]);
-    per.join(
-        other,
-        [col("person_id")],
-        [col("person_id")],
-        JoinArgs::new(JoinType::Inner),
-    )
-    .filter(col("community_code").neq(col("other_code")))
-    .select([
-        col("person_id"),
-        col("community_code"),
-        col("claim_on"),
-        col("claim_id"),
-        col("source"),
-        col("other_code"),
-        col("other_claim_on"),
-    ])
+    Ok(per
+        .join(
+            other,
+            [col("person_id")],
+            [col("person_id")],
+            JoinArgs::new(JoinType::Inner),
+        )
+        .filter(col("community_code").neq(col("other_code")))
+        .select([
+            col("person_id"),
+            col("community_code"),
+            col("claim_on"),
+            col("claim_id"),
+            col("source"),
+            col("other_code"),
+            col("other_claim_on"),
+        ]))
 }
 
 /// Severity of a community's side: high unless its claim began strictly earlier.
@@ -136,6 +153,10 @@ struct Side {
 
 pub fn detect(inputs: &Inputs, _params: &Toggle) -> Result<Vec<Finding>> {
     let county = counties(inputs.communities)?;
+    // The ledger rows of persons with several, the same every year.
+    let movers = in_several_rows(inputs.table(Table::Persons)?)?
+        .collect()?
+        .lazy();
     let mut findings = Vec::new();
     for p in inputs.periods() {
         let sort = |lf: LazyFrame| {
@@ -154,8 +175,8 @@ pub fn detect(inputs: &Inputs, _params: &Toggle) -> Result<Vec<Finding>> {
                 .unique_stable(None, UniqueKeepStrategy::First)
                 .collect()
         };
-        let ledger = sort(ledger_overlaps(inputs.table(Table::Persons)?, p))?;
-        let counts = sort(count_overlaps(counted_persons(inputs, p)?))?;
+        let ledger = sort(ledger_overlaps(movers.clone(), p))?;
+        let counts = sort(count_overlaps(counted_persons(inputs, p)?)?)?;
         // (community, severity) → the persons and the evidence on that side.
         let mut sides: BTreeMap<(String, String), Side> = BTreeMap::new();
         // The pairs selected above become evidence grouped by community and

@@ -14,7 +14,6 @@
 
 use polars::prelude::*;
 
-use super::counted::reemployment_counts;
 use super::lookup::{counties, floats, ints, string_lists, strings};
 use super::{Evidence, Finding, Inputs, Severity};
 use crate::config::rules::EmployerConcentration;
@@ -30,7 +29,8 @@ pub const ID: &str = "employer_concentration";
 /// employer_code, code_fails (the code is present and fails GB 32100).
 fn counted_with_employer(inputs: &Inputs, p: &Period) -> Result<LazyFrame> {
     let employment = inputs.table(Table::Employment)?;
-    let counted = reemployment_counts(inputs.table(Table::Unemployment)?, employment.clone(), p)
+    let counted = inputs
+        .reemployment_counts(p)?
         .select([col("community_code"), col("record_id")]);
     let employers = employment.select([
         col("record_id"),

@@ -44,24 +44,24 @@ const KINDS: [(&str, &str); 4] = [
     ("outside_working_age", "就业开始时不在劳动年龄内"),
 ];
 
-/// (community_code, person_id) of everyone the community counts in an
-/// indicator of P.
-fn counted_in_any(inputs: &Inputs, p: &Period) -> Result<LazyFrame> {
+/// Restricts a frame to the persons in `ids` (a frame with `person_id`).
+fn only(frame: LazyFrame, ids: &LazyFrame) -> LazyFrame {
+    frame.semi_join(ids.clone(), col("person_id"), col("person_id"))
+}
+
+/// (community_code, person_id) of everyone in `ids` the community counts in
+/// an indicator of P. The tables are narrowed to `ids` first: the suspects
+/// are few, the counted persons many.
+fn counted_in_any(inputs: &Inputs, p: &Period, ids: &LazyFrame) -> Result<LazyFrame> {
     let pick = |lf: LazyFrame| lf.select([col("community_code"), col("person_id")]);
+    let table = |t: Table| -> Result<LazyFrame> { Ok(only(inputs.table(t)?, ids)) };
     let rules = inputs.indicator_rules;
     Ok(concat(
         [
-            pick(labor_force_persons(inputs.table(Table::Persons)?, p, rules)),
-            pick(registrations_in_period(
-                inputs.table(Table::Unemployment)?,
-                p,
-            )),
-            pick(hardship_persons(inputs.table(Table::Hardship)?, p)),
-            pick(
-                inputs
-                    .table(Table::Employment)?
-                    .filter(within("started_on", p)),
-            ),
+            pick(labor_force_persons(table(Table::Persons)?, p, rules)),
+            pick(registrations_in_period(table(Table::Unemployment)?, p)),
+            pick(hardship_persons(table(Table::Hardship)?, p)),
+            pick(table(Table::Employment)?.filter(within("started_on", p))),
         ],
         UnionArgs::default(),
     )?
@@ -69,7 +69,8 @@ fn counted_in_any(inputs: &Inputs, p: &Period) -> Result<LazyFrame> {
 }
 
 /// (community_code, person_id, record_id, started_on) of the counted starts
-/// and the `new_jobs` records of P.
+/// and the `new_jobs` records of P, with repeats: `distinct` removes them
+/// once the rows have been narrowed.
 fn counted_employment(inputs: &Inputs, p: &Period) -> Result<LazyFrame> {
     let cols4 = || {
         [
@@ -88,12 +89,15 @@ fn counted_employment(inputs: &Inputs, p: &Period) -> Result<LazyFrame> {
                 .select(cols4()),
         ],
         UnionArgs::default(),
-    )?
-    .unique(None, UniqueKeepStrategy::Any))
+    )?)
 }
 
-/// The identifiers' GB 11643 marks, one row per identifier.
-fn validity(inputs: &Inputs) -> Result<LazyFrame> {
+fn distinct(frame: LazyFrame) -> LazyFrame {
+    frame.unique(None, UniqueKeepStrategy::Any)
+}
+
+/// The identifiers GB 11643 rejects (marked at ingest), one row each.
+fn invalid_ids(inputs: &Inputs) -> Result<LazyFrame> {
     let mut parts = Vec::new();
     for t in [
         Table::Persons,
@@ -104,10 +108,11 @@ fn validity(inputs: &Inputs) -> Result<LazyFrame> {
         parts.push(
             inputs
                 .table(t)?
-                .select([col("person_id"), col(PERSON_ID_VALID)]),
+                .filter(col(PERSON_ID_VALID).not())
+                .select([col("person_id")]),
         );
     }
-    Ok(concat(parts, UnionArgs::default())?.unique(None, UniqueKeepStrategy::Any))
+    Ok(distinct(concat(parts, UnionArgs::default())?))
 }
 
 /// The birth date written in characters 7–14 of the identifier; null when
@@ -125,11 +130,72 @@ fn identifier_birth_date() -> Expr {
         })
 }
 
+/// Persons with a ledger row whose birth date differs from their identifier's.
+fn mismatched_ids(persons: LazyFrame) -> LazyFrame {
+    distinct(
+        persons
+            .with_column(identifier_birth_date().alias("id_birth_date"))
+            .filter(
+                col("id_birth_date")
+                    .is_not_null()
+                    .and(col("birth_date").neq(col("id_birth_date"))),
+            )
+            .select([col("person_id")]),
+    )
+}
+
+/// person_id, died_on: the earliest ledger stay closed by death.
+fn deaths(persons: LazyFrame) -> LazyFrame {
+    persons
+        .filter(
+            col("left_reason")
+                .eq(lit(DECEASED))
+                .and(col("left_on").is_not_null()),
+        )
+        .group_by([col("person_id")])
+        .agg([col("left_on").min().alias("died_on")])
+}
+
+/// person_id, birth_date, gender from the person's earliest ledger row
+/// (equal entry dates: the lowest community code).
+fn first_ledger_row(persons: LazyFrame) -> LazyFrame {
+    persons
+        .sort(
+            ["person_id", "entered_on", "community_code"],
+            SortMultipleOptions::default(),
+        )
+        .unique_stable(Some(cols(["person_id"])), UniqueKeepStrategy::First)
+        .select([col("person_id"), col("birth_date"), col("gender")])
+}
+
+/// What does not depend on the year, collected once: the identifiers that
+/// fail, those whose birth date disagrees with the ledger, and the deaths.
+struct Suspects {
+    invalid: LazyFrame,
+    mismatched: LazyFrame,
+    deaths: LazyFrame,
+}
+
+impl Suspects {
+    fn find(inputs: &Inputs) -> Result<Self> {
+        let persons = inputs.table(Table::Persons)?;
+        Ok(Suspects {
+            invalid: invalid_ids(inputs)?.collect()?.lazy(),
+            mismatched: mismatched_ids(persons.clone()).collect()?.lazy(),
+            deaths: deaths(persons).collect()?.lazy(),
+        })
+    }
+}
+
 /// One row per problem: community_code, person_id, kind, and where it is
 /// about an employment start: record_id, started_on, died_on, age.
-fn problems(inputs: &Inputs, p: &Period, rules: &IndicatorRules) -> Result<LazyFrame> {
+fn problems(
+    inputs: &Inputs,
+    p: &Period,
+    rules: &IndicatorRules,
+    suspects: &Suspects,
+) -> Result<LazyFrame> {
     let persons = inputs.table(Table::Persons)?;
-    let counted = counted_in_any(inputs, p)?;
     let none_str = || lit(NULL).cast(DataType::String);
     let none_date = || lit(NULL).cast(DataType::Date);
     let none_int = || lit(NULL).cast(DataType::Int32);
@@ -153,60 +219,47 @@ fn problems(inputs: &Inputs, p: &Period, rules: &IndicatorRules) -> Result<LazyF
         ])
     };
 
-    let invalid = counted
-        .clone()
-        .join(
-            validity(inputs)?,
-            [col("person_id")],
-            [col("person_id")],
-            JoinArgs::new(JoinType::Inner),
-        )
-        .filter(col(PERSON_ID_VALID).not())
-        .select([col("community_code"), col("person_id")])
-        .unique(None, UniqueKeepStrategy::Any);
-
-    let mismatched_ids = persons
-        .clone()
-        .with_column(identifier_birth_date().alias("id_birth_date"))
-        .filter(
-            col("id_birth_date")
-                .is_not_null()
-                .and(col("birth_date").neq(col("id_birth_date"))),
-        )
-        .select([col("person_id")])
-        .unique(None, UniqueKeepStrategy::Any);
-    let mismatched = counted.semi_join(mismatched_ids, col("person_id"), col("person_id"));
+    let invalid = counted_in_any(inputs, p, &suspects.invalid)?;
+    let mismatched = counted_in_any(inputs, p, &suspects.mismatched)?;
 
     let starts = counted_employment(inputs, p)?;
-    let deaths = persons
+    let deceased = distinct(only(
+        starts.clone(),
+        &suspects.deaths.clone().select([col("person_id")]),
+    ))
+    .join(
+        suspects.deaths.clone(),
+        [col("person_id")],
+        [col("person_id")],
+        JoinArgs::new(JoinType::Inner),
+    )
+    .filter(col("died_on").lt(col("started_on")))
+    .with_column(none_int().alias("age"));
+
+    // Outside working age at a start, by the earliest ledger row. Any ledger
+    // row of the person first narrows the starts to those some row puts
+    // outside; the earliest row then decides, over those few.
+    let age = age_on(col("started_on"));
+    let ledger_rows = persons
         .clone()
-        .filter(
-            col("left_reason")
-                .eq(lit(DECEASED))
-                .and(col("left_on").is_not_null()),
-        )
-        .group_by([col("person_id")])
-        .agg([col("left_on").min().alias("died_on")]);
-    let deceased = starts
+        .select([col("person_id"), col("birth_date"), col("gender")]);
+    let maybe_outside = starts
         .clone()
+        .select([col("person_id"), col("started_on")])
         .join(
-            deaths,
+            ledger_rows,
             [col("person_id")],
             [col("person_id")],
             JoinArgs::new(JoinType::Inner),
         )
-        .filter(col("died_on").lt(col("started_on")))
-        .with_column(none_int().alias("age"));
-
-    // Birth date and gender from the person's earliest ledger row.
-    let ledger = persons
-        .sort(["person_id", "entered_on"], SortMultipleOptions::default())
-        .unique_stable(Some(cols(["person_id"])), UniqueKeepStrategy::First)
-        .select([col("person_id"), col("birth_date"), col("gender")]);
-    let age = age_on(col("started_on"));
-    let outside = starts
+        .filter(working_age_on(age.clone(), rules).not())
+        .select([col("person_id")])
+        .unique(None, UniqueKeepStrategy::Any)
+        .collect()?
+        .lazy();
+    let outside = distinct(only(starts, &maybe_outside))
         .join(
-            ledger,
+            first_ledger_row(only(persons, &maybe_outside)),
             [col("person_id")],
             [col("person_id")],
             JoinArgs::new(JoinType::Inner),
@@ -237,9 +290,10 @@ fn problems(inputs: &Inputs, p: &Period, rules: &IndicatorRules) -> Result<LazyF
 
 pub fn detect(inputs: &Inputs, _params: &Toggle) -> Result<Vec<Finding>> {
     let county = counties(inputs.communities)?;
+    let suspects = Suspects::find(inputs)?;
     let mut findings = Vec::new();
     for p in inputs.periods() {
-        let df = problems(inputs, p, inputs.indicator_rules)?.collect()?;
+        let df = problems(inputs, p, inputs.indicator_rules, &suspects)?.collect()?;
         let codes = strings(&df, "community_code")?;
         let persons = strings(&df, "person_id")?;
         let kinds = strings(&df, "kind")?;

@@ -26,7 +26,6 @@
 
 use polars::prelude::*;
 
-use super::counted::{hardship_counts, reemployment_counts};
 use super::lookup::{counties, floats, ints, string_lists, strings};
 use super::significance::{binomial_upper_tail, format_p};
 use super::{Evidence, Finding, Inputs, Level, Severity};
@@ -231,14 +230,12 @@ pub fn marginal(year_rows: LazyFrame, rule: &Rule, margin: i64) -> LazyFrame {
 /// The employment records behind each community's counted persons of a rule
 /// (re-employment and hardship employment), by community.
 fn counted_records(inputs: &Inputs, p: &Period, rule: &Rule) -> Result<Option<DataFrame>> {
-    let Some(employment) = inputs.optional(Table::Employment) else {
+    if inputs.optional(Table::Employment).is_none() {
         return Ok(None);
-    };
+    }
     let counted = match rule.numerator {
-        "reemployed_in_period" => {
-            reemployment_counts(inputs.table(Table::Unemployment)?, employment, p)
-        }
-        "hardship_employed" => hardship_counts(inputs.table(Table::Hardship)?, employment, p),
+        "reemployed_in_period" => inputs.reemployment_counts(p)?,
+        "hardship_employed" => inputs.hardship_counts(p)?,
         _ => return Ok(None),
     };
     Ok(Some(

@@ -232,6 +232,11 @@ pub fn read_extract(pipeline: &Pipeline) -> Result<Extract> {
             rows_read: typed.rows_read,
             rows_rejected: rejected,
         });
+        tracing::debug!(
+            table = spec.name,
+            bytes = typed.frame.estimated_size(),
+            "typed frame held"
+        );
         extract.rejects.extend(typed.rejects);
         extract.tables.insert(spec.table, typed.frame);
     }
