@@ -16,7 +16,7 @@
 //! claim: the registrations whose person is not counted as re-employed, the
 //! designations whose person has no job at A, the households still open at A.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use polars::prelude::*;
 
@@ -117,26 +117,61 @@ enum Figure {
     ZeroHouseholds,
 }
 
-/// Per year, community and figure: the registry's records that contradict
-/// an inflated claim, for the panel to pull. The registrations of U whose
-/// person the registry does not count as re-employed; the designations of H
-/// whose person has no job covering A; the zero households still open at A.
-fn contradicting_records(inputs: &Inputs) -> Result<HashMap<(i32, String, Figure), Vec<Evidence>>> {
+/// The communities of `wanted` with a failed comparison of `figure` in
+/// `year`, as a frame to narrow the registry's records to.
+fn wanted_codes(
+    wanted: &HashSet<(i32, String, Figure)>,
+    year: i32,
+    figure: Figure,
+) -> Result<LazyFrame> {
+    let mut codes: Vec<&str> = wanted
+        .iter()
+        .filter(|(y, _, f)| *y == year && *f == figure)
+        .map(|(_, c, _)| c.as_str())
+        .collect();
+    codes.sort_unstable();
+    Ok(DataFrame::new(
+        codes.len(),
+        vec![Column::new("community_code".into(), codes)],
+    )?
+    .lazy())
+}
+
+/// Per year, community and figure of `wanted` (the failed comparisons): the
+/// registry's records that contradict an inflated claim, for the panel to
+/// pull. The registrations of U whose person the registry does not count as
+/// re-employed; the designations of H whose person has no job covering A;
+/// the zero households still open at A.
+fn contradicting_records(
+    inputs: &Inputs,
+    wanted: &HashSet<(i32, String, Figure)>,
+) -> Result<HashMap<(i32, String, Figure), Vec<Evidence>>> {
     let mut out: HashMap<(i32, String, Figure), Vec<Evidence>> = HashMap::new();
     let keys = || [col("community_code"), col("person_id")];
+    let of = |frame: LazyFrame, year: i32, figure: Figure| -> Result<LazyFrame> {
+        Ok(frame.semi_join(
+            wanted_codes(wanted, year, figure)?,
+            col("community_code"),
+            col("community_code"),
+        ))
+    };
     for p in inputs.periods() {
-        let not_reemployed = registrations_in_period(inputs.table(Table::Unemployment)?, p)
-            .join(
-                inputs.reemployment_counts(p)?.select(keys()),
-                keys(),
-                keys(),
-                JoinArgs::new(JoinType::Anti),
-            )
-            .sort(
-                ["community_code", "registration_id"],
-                SortMultipleOptions::default(),
-            )
-            .collect()?;
+        let not_reemployed = of(
+            registrations_in_period(inputs.table(Table::Unemployment)?, p),
+            p.year,
+            Figure::Reemployment,
+        )?
+        .join(
+            inputs.reemployment_counts(p)?.select(keys()),
+            keys(),
+            keys(),
+            JoinArgs::new(JoinType::Anti),
+        )
+        .sort(
+            ["community_code", "registration_id"],
+            SortMultipleOptions::default(),
+        )
+        .collect()?;
         let codes = strings(&not_reemployed, "community_code")?;
         let ids = strings(&not_reemployed, "registration_id")?;
         for (c, r) in codes.into_iter().zip(ids) {
@@ -149,20 +184,24 @@ fn contradicting_records(inputs: &Inputs) -> Result<HashMap<(i32, String, Figure
                 );
         }
 
-        let not_employed = inputs
-            .table(Table::Hardship)?
-            .filter(overlaps("designated_on", "revoked_on", p))
-            .join(
-                inputs.hardship_counts(p)?.select(keys()),
-                keys(),
-                keys(),
-                JoinArgs::new(JoinType::Anti),
-            )
-            .sort(
-                ["community_code", "person_id", "designated_on"],
-                SortMultipleOptions::default(),
-            )
-            .collect()?;
+        let not_employed = of(
+            inputs
+                .table(Table::Hardship)?
+                .filter(overlaps("designated_on", "revoked_on", p)),
+            p.year,
+            Figure::Hardship,
+        )?
+        .join(
+            inputs.hardship_counts(p)?.select(keys()),
+            keys(),
+            keys(),
+            JoinArgs::new(JoinType::Anti),
+        )
+        .sort(
+            ["community_code", "person_id", "designated_on"],
+            SortMultipleOptions::default(),
+        )
+        .collect()?;
         let codes = strings(&not_employed, "community_code")?;
         let persons = strings(&not_employed, "person_id")?;
         let designated = dates(&not_employed, "designated_on")?;
@@ -185,13 +224,17 @@ fn contradicting_records(inputs: &Inputs) -> Result<HashMap<(i32, String, Figure
                 );
         }
 
-        let open = households_in_period(inputs.table(Table::ZeroHouseholds)?, p)
-            .filter(col("open_at_cutoff"))
-            .sort(
-                ["community_code", "household_id", "identified_on"],
-                SortMultipleOptions::default(),
-            )
-            .collect()?;
+        let open = of(
+            households_in_period(inputs.table(Table::ZeroHouseholds)?, p),
+            p.year,
+            Figure::ZeroHouseholds,
+        )?
+        .filter(col("open_at_cutoff"))
+        .sort(
+            ["community_code", "household_id", "identified_on"],
+            SortMultipleOptions::default(),
+        )
+        .collect()?;
         let codes = strings(&open, "community_code")?;
         let households = strings(&open, "household_id")?;
         let identified = dates(&open, "identified_on")?;
@@ -231,25 +274,21 @@ pub fn detect(inputs: &Inputs, params: &ClaimedVsRegistry) -> Result<Vec<Finding
         lf.sort(["year", "community_code"], SortMultipleOptions::default())
             .collect()
     };
-    let records = contradicting_records(inputs)?;
     let mut findings = Vec::new();
+    // The records behind a failed comparison are looked up once all are
+    // known, for those communities only: (finding index, year, code, figure).
+    let mut behind: Vec<(usize, i32, String, Figure)> = Vec::new();
     let mut push =
         |code: &str, year: i64, figure: Option<Figure>, value, threshold, explanation: String| {
-            let mut evidence = vec![application(code, year)];
             if let Some(f) = figure {
-                evidence.extend(
-                    records
-                        .get(&(year as i32, code.to_string(), f))
-                        .cloned()
-                        .unwrap_or_default(),
-                );
+                behind.push((findings.len(), year as i32, code.to_string(), f));
             }
             findings.push(Finding {
                 explanation,
                 value: Some(value),
                 threshold: Some(threshold),
                 p_value: None,
-                evidence,
+                evidence: vec![application(code, year)],
                 ..Finding::community(ID, Severity::High, code, &county, year as i32)
             });
         };
@@ -366,6 +405,16 @@ pub fn detect(inputs: &Inputs, params: &ClaimedVsRegistry) -> Result<Vec<Finding
                 o - c
             ),
         );
+    }
+    let wanted: HashSet<(i32, String, Figure)> = behind
+        .iter()
+        .map(|(_, year, code, f)| (*year, code.clone(), *f))
+        .collect();
+    let records = contradicting_records(inputs, &wanted)?;
+    for (i, year, code, f) in behind {
+        if let Some(r) = records.get(&(year, code, f)) {
+            findings[i].evidence.extend(r.iter().cloned());
+        }
     }
     Ok(findings)
 }

@@ -90,9 +90,15 @@ pub fn hardship_counts(hardship: LazyFrame, employment: LazyFrame, p: &Period) -
             ]),
         &["community_code", "person_id", "designated_on"],
     );
+    // Only the designated persons' records matter: narrowed before the sort.
     let covering = employment
         .filter(covers(p.cutoff))
         .select([col("person_id"), col("record_id"), col("started_on")])
+        .semi_join(
+            designations.clone().select([col("person_id")]),
+            col("person_id"),
+            col("person_id"),
+        )
         .sort(
             ["person_id", "started_on", "record_id"],
             SortMultipleOptions::default(),

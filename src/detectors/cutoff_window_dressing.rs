@@ -24,7 +24,7 @@ use crate::config::rules::CutoffWindowDressing;
 use crate::contract::Table;
 use crate::error::Result;
 use crate::indicators::Period;
-use crate::indicators::period::{date, days_between};
+use crate::indicators::period::{date, days_between, within};
 
 pub const ID: &str = "cutoff_window_dressing";
 
@@ -55,7 +55,10 @@ fn window_counts(
         .and(col("ended_on").lt_eq(soon_after));
     starts
         .join(
-            employment.select([col("record_id"), col("ended_on")]),
+            // The starts all lie in P: the records starting in P are enough.
+            employment
+                .filter(within("started_on", p))
+                .select([col("record_id"), col("ended_on")]),
             [col("record_id")],
             [col("record_id")],
             JoinArgs::new(JoinType::Left),

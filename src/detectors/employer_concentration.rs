@@ -20,6 +20,7 @@ use crate::config::rules::EmployerConcentration;
 use crate::contract::Table;
 use crate::error::Result;
 use crate::indicators::Period;
+use crate::indicators::period::within;
 use crate::ingest::typing::EMPLOYER_CODE_VALID;
 
 pub const ID: &str = "employer_concentration";
@@ -32,7 +33,8 @@ fn counted_with_employer(inputs: &Inputs, p: &Period) -> Result<LazyFrame> {
     let counted = inputs
         .reemployment_counts(p)?
         .select([col("community_code"), col("record_id")]);
-    let employers = employment.select([
+    // A counted start lies in P: the records starting in P are enough.
+    let employers = employment.filter(within("started_on", p)).select([
         col("record_id"),
         col("employer_name"),
         col("employer_code"),

@@ -20,6 +20,7 @@ use polars::prelude::*;
 
 use super::counted::counted_starts;
 use super::lookup::{counties, dates, ints, strings};
+use super::narrow::person_number_or_unread;
 use super::{Evidence, Finding, Inputs, PersonId, Severity};
 use crate::config::rules::{IndicatorRules, Toggle};
 use crate::contract::Table;
@@ -236,20 +237,23 @@ fn problems(
     .filter(col("died_on").lt(col("started_on")))
     .with_column(none_int().alias("age"));
 
-    // Outside working age at a start, by the earliest ledger row. Any ledger
-    // row of the person first narrows the starts to those some row puts
-    // outside; the earliest row then decides, over those few.
+    // Outside working age at a start, by the earliest ledger row. The
+    // ledger rows joined by identifier number (`narrow`: a cheap key, which
+    // may pair a few rows of different persons) first narrow the starts to
+    // persons some row might put outside; the earliest row of the person
+    // then decides, over those few.
     let age = age_on(col("started_on"));
+    let number = || person_number_or_unread().alias("number");
     let ledger_rows = persons
         .clone()
-        .select([col("person_id"), col("birth_date"), col("gender")]);
+        .select([number(), col("birth_date"), col("gender")]);
     let maybe_outside = starts
         .clone()
-        .select([col("person_id"), col("started_on")])
+        .select([col("person_id"), number(), col("started_on")])
         .join(
             ledger_rows,
-            [col("person_id")],
-            [col("person_id")],
+            [col("number")],
+            [col("number")],
             JoinArgs::new(JoinType::Inner),
         )
         .filter(working_age_on(age.clone(), rules).not())

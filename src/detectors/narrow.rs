@@ -14,5 +14,12 @@ pub fn person_number() -> Expr {
     col("person_id")
         .str()
         .slice(lit(0i64), lit(17u64))
-        .cast(DataType::UInt64)
+        .cast(DataType::Int64)
+}
+
+/// `person_number`, with every identifier it cannot read given the same
+/// number (−1, which no digits give), so that a join on it pairs them all
+/// rather than losing them.
+pub fn person_number_or_unread() -> Expr {
+    person_number().fill_null(lit(-1i64))
 }

@@ -14,7 +14,7 @@ use crate::config::rules::ReemploymentWithoutRecord;
 use crate::contract::Table;
 use crate::error::Result;
 use crate::indicators::Period;
-use crate::indicators::period::{days_between, within};
+use crate::indicators::period::{date, days_between, within};
 
 pub const ID: &str = "reemployment_without_record";
 
@@ -45,7 +45,18 @@ fn closed_as_employed(
     let matched = closed
         .clone()
         .join(
-            employment.select([col("person_id"), col("started_on")]),
+            // A match starts within match_days of a closing in P: the
+            // records starting in that wider span are enough.
+            employment
+                .filter(
+                    col("started_on")
+                        .gt_eq(date(p.start - chrono::Duration::days(match_days)))
+                        .and(
+                            col("started_on")
+                                .lt_eq(date(p.cutoff + chrono::Duration::days(match_days))),
+                        ),
+                )
+                .select([col("person_id"), col("started_on")]),
             [col("person_id")],
             [col("person_id")],
             JoinArgs::new(JoinType::Inner),

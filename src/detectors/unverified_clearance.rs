@@ -40,20 +40,29 @@ fn verified(
     employment: LazyFrame,
     grace_days: i64,
 ) -> LazyFrame {
+    // Only the cleared households' members matter: narrowed before the
+    // ledger's (household, person) pairs are made distinct.
     let members = persons
         .select([col("household_id"), col("person_id")])
+        .semi_join(
+            cleared.clone().select([col("household_id")]),
+            col("household_id"),
+            col("household_id"),
+        )
         .unique(None, UniqueKeepStrategy::Any);
     let latest_start =
         days_between(col("cleared_on"), col("started_on")).lt_eq(lit(grace_days as i32));
     cleared
         .join(
-            members,
+            members.clone(),
             [col("household_id")],
             [col("household_id")],
             JoinArgs::new(JoinType::Inner),
         )
         .join(
-            employment.select([col("person_id"), col("started_on"), col("ended_on")]),
+            employment
+                .select([col("person_id"), col("started_on"), col("ended_on")])
+                .semi_join(members.clone(), col("person_id"), col("person_id")),
             [col("person_id")],
             [col("person_id")],
             JoinArgs::new(JoinType::Inner),
