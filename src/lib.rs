@@ -18,6 +18,7 @@ pub mod fault;
 pub mod generate;
 pub mod indicators;
 pub mod ingest;
+pub mod memory;
 pub mod privacy;
 pub mod publish;
 pub mod ratings;

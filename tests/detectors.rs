@@ -741,6 +741,32 @@ fn counted_as_reemployed_by_two_communities_in_one_year_fires_for_both() {
     );
 }
 
+#[test]
+fn identifiers_the_number_key_cannot_read_or_tell_apart_are_compared_exactly() {
+    // The detector narrows by a number read from the identifier's digits.
+    // An identifier with letters in it has no number: still one person.
+    let odd = "AB12CD34EF56";
+    let mut e = Extract::new();
+    e.person(odd, C1, "H1", "男", "1980-01-01", "2015-01-01", "", "");
+    e.person(odd, C2, "H9", "男", "1980-01-01", "2021-03-01", "", "");
+    let f = read(&e, "2021-12-31").detect(&only("duplicate_person"));
+    assert_eq!(f.len(), 2, "{f:?}");
+    assert_eq!(of(&f, C2)[0].severity, Severity::High);
+    // Two identifiers equal but for the check character share a number, yet
+    // are two persons: no finding.
+    let pid = id(1, "19800101");
+    let check = if pid.ends_with('0') { "1" } else { "0" };
+    let other = format!("{}{check}", &pid[..17]);
+    let mut e = Extract::new();
+    e.person(&pid, C1, "H1", "男", "1980-01-01", "2015-01-01", "", "");
+    e.person(&other, C2, "H9", "男", "1980-01-01", "2021-03-01", "", "");
+    assert!(
+        read(&e, "2021-12-31")
+            .detect(&only("duplicate_person"))
+            .is_empty()
+    );
+}
+
 // ---------------------------------------------------------------- order and publication
 
 #[test]

@@ -150,6 +150,8 @@ fn read_tables(
                         break;
                     };
                     let read = read_table(pipeline, spec, path, *format);
+                    // The table's text and working columns are freed now.
+                    crate::memory::give_back();
                     done.lock()
                         .expect("no reader panicked")
                         .push((spec.table, read));

@@ -13,6 +13,7 @@
 //! (GB 11643) and `employer_code_valid` (GB 32100) mark them for the detectors.
 
 mod cells;
+mod compact;
 mod evidence;
 mod native;
 mod rows;
@@ -227,7 +228,8 @@ impl TableTyping {
             .filter(col(rows::PROBLEM).is_null())
             .select(keep)
             .collect()?;
-        self.parts.push(good);
+        // Tight text now, so the chunk's grown buffers go with the chunk.
+        self.parts.push(compact::compact_text(good)?);
         Ok(())
     }
 
