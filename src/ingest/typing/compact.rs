@@ -42,6 +42,20 @@ fn tight(array: &Utf8ViewArray) -> Utf8ViewArray {
         // Offsets are 32-bit: such a column stays as it was.
         return array.clone();
     }
+    if needed == 0 {
+        // Every string lives in its view: the views stay, the buffers go.
+        // SAFETY: no view points into a buffer.
+        return unsafe {
+            Utf8ViewArray::new_unchecked(
+                array.dtype().clone(),
+                array.views().clone(),
+                Buffer::from(Vec::new()),
+                array.validity().cloned(),
+                Some(array.total_bytes_len()),
+                0,
+            )
+        };
+    }
     let buffers = array.data_buffers();
     let mut bytes: Vec<u8> = Vec::with_capacity(needed);
     let views: Vec<View> = array
@@ -58,11 +72,7 @@ fn tight(array: &Utf8ViewArray) -> Utf8ViewArray {
             v
         })
         .collect();
-    let data: Buffer<Buffer<u8>> = if needed == 0 {
-        Buffer::from(Vec::new())
-    } else {
-        Buffer::from(vec![Buffer::from(bytes)])
-    };
+    let data: Buffer<Buffer<u8>> = Buffer::from(vec![Buffer::from(bytes)]);
     // SAFETY: every out-of-line view now points into buffer 0 at an offset
     // and length within it, holding the same bytes as before (so still
     // UTF-8 with the same prefix); inline views are unchanged.
@@ -81,6 +91,15 @@ fn tight(array: &Utf8ViewArray) -> Utf8ViewArray {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_column_of_short_strings_keeps_no_buffer() {
+        let df = df!("code" => [Some("410402001001"), None, Some("男")]).unwrap();
+        let tight = compact_text(df.clone()).unwrap();
+        assert!(tight.equals_missing(&df));
+        let ca = tight.column("code").unwrap().str().unwrap().clone();
+        assert_eq!(ca.downcast_iter().next().unwrap().data_buffers().len(), 0);
+    }
 
     #[test]
     fn values_and_nulls_survive_and_the_buffer_is_exactly_the_long_strings() {
