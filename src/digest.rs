@@ -20,6 +20,40 @@ pub fn sha256_file(path: &Path) -> std::io::Result<(u64, String)> {
     Ok((seen.size, seen.sha256))
 }
 
+/// `sha256_file` of several files, one file a core at a time, largest
+/// first; the results in the order of `paths`.
+pub fn sha256_files(paths: &[&Path]) -> Vec<std::io::Result<(u64, String)>> {
+    use std::sync::Mutex;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let mut order: Vec<usize> = (0..paths.len()).collect();
+    let size = |i: &usize| std::fs::metadata(paths[*i]).map_or(0, |m| m.len());
+    order.sort_by_key(|i| std::cmp::Reverse(size(i)));
+    let results: Vec<Mutex<Option<std::io::Result<(u64, String)>>>> =
+        paths.iter().map(|_| Mutex::new(None)).collect();
+    let next = AtomicUsize::new(0);
+    let workers = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .clamp(1, paths.len().max(1));
+    std::thread::scope(|scope| {
+        for _ in 0..workers {
+            scope.spawn(|| {
+                while let Some(&i) = order.get(next.fetch_add(1, Ordering::Relaxed)) {
+                    let digest = sha256_file(paths[i]);
+                    *results[i].lock().expect("no hasher panicked") = Some(digest);
+                }
+            });
+        }
+    });
+    results
+        .into_iter()
+        .map(|r| {
+            r.into_inner()
+                .expect("no hasher panicked")
+                .expect("every file hashed")
+        })
+        .collect()
+}
+
 /// The size and hex sha256 of a file as it is now: the same as
 /// `sha256_file`, as nothing is remembered; the name says what the check that
 /// an input did not change during the run relies on.

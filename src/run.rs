@@ -117,10 +117,12 @@ fn fingerprint(pipeline: &Pipeline, pseudonyms: &Pseudonymizer) -> Result<Option
     if pipeline.as_of == crate::config::AsOf::Today {
         add(&indicators::period::today().to_string());
     }
-    for (table, (path, _)) in &found {
+    let paths: Vec<&std::path::Path> = found.values().map(|(path, _)| path.as_path()).collect();
+    let digests = crate::digest::sha256_files(&paths);
+    for ((table, (path, _)), digest) in found.iter().zip(digests) {
         add(table.name());
         add(&path.file_name().unwrap_or_default().to_string_lossy());
-        add(&crate::digest::sha256_file(path)?.1);
+        add(&digest?.1);
     }
     Ok(Some(hex::encode(h.finalize())))
 }

@@ -30,6 +30,7 @@ pub mod unverified_clearance;
 
 use std::collections::BTreeMap;
 use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use polars::prelude::*;
 
@@ -145,65 +146,107 @@ impl<'a> Inputs<'a> {
     }
 }
 
+/// A detector's run over the inputs.
+type Run<'a> = Box<dyn Fn() -> Result<Vec<Finding>> + Send + Sync + 'a>;
+
 /// Runs every enabled detector and returns the findings in their stable
-/// published order (`Finding::stable_cmp`).
+/// published order (`Finding::stable_cmp`). The detectors run two at a time
+/// (one per core): much of a plan runs on one core, so two plans side by
+/// side keep both busy. Their findings are put together in the order below,
+/// whichever finishes first.
 pub fn detect_all(inputs: &Inputs, rules: &DetectorRules) -> Result<Vec<Finding>> {
+    // In the order of docs/detectors.md.
+    let all: Vec<(&str, bool, Run)> = vec![
+        (
+            "claimed_vs_registry",
+            rules.claimed_vs_registry.enabled,
+            Box::new(|| claimed_vs_registry::detect(inputs, &rules.claimed_vs_registry)),
+        ),
+        (
+            "cutoff_window_dressing",
+            rules.cutoff_window_dressing.enabled,
+            Box::new(|| cutoff_window_dressing::detect(inputs, &rules.cutoff_window_dressing)),
+        ),
+        (
+            "threshold_bunching",
+            rules.threshold_bunching.enabled,
+            Box::new(|| threshold_bunching::detect(inputs, &rules.threshold_bunching)),
+        ),
+        (
+            "unverified_clearance",
+            rules.unverified_clearance.enabled,
+            Box::new(|| unverified_clearance::detect(inputs, &rules.unverified_clearance)),
+        ),
+        (
+            "reemployment_without_record",
+            rules.reemployment_without_record.enabled,
+            Box::new(|| {
+                reemployment_without_record::detect(inputs, &rules.reemployment_without_record)
+            }),
+        ),
+        (
+            "invalid_identity",
+            rules.invalid_identity.enabled,
+            Box::new(|| invalid_identity::detect(inputs, &rules.invalid_identity)),
+        ),
+        (
+            "duplicate_person",
+            rules.duplicate_person.enabled,
+            Box::new(|| duplicate_person::detect(inputs, &rules.duplicate_person)),
+        ),
+        (
+            "employer_concentration",
+            rules.employer_concentration.enabled,
+            Box::new(|| employer_concentration::detect(inputs, &rules.employer_concentration)),
+        ),
+        (
+            "bulk_backfill",
+            rules.bulk_backfill.enabled,
+            Box::new(|| bulk_backfill::detect(inputs, &rules.bulk_backfill)),
+        ),
+        (
+            "implausible_change",
+            rules.implausible_change.enabled,
+            Box::new(|| implausible_change::detect(inputs, &rules.implausible_change)),
+        ),
+        (
+            "digit_heaping",
+            rules.digit_heaping.enabled,
+            Box::new(|| digit_heaping::detect(inputs, &rules.digit_heaping)),
+        ),
+    ];
+    let runs: Vec<(&str, Run)> = all
+        .into_iter()
+        .filter(|(_, enabled, _)| *enabled)
+        .map(|(name, _, run)| (name, run))
+        .collect();
+    let results: Vec<Mutex<Option<Result<Vec<Finding>>>>> =
+        runs.iter().map(|_| Mutex::new(None)).collect();
+    let next = AtomicUsize::new(0);
+    let workers = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .clamp(1, runs.len().max(1));
+    std::thread::scope(|scope| {
+        for _ in 0..workers {
+            scope.spawn(|| {
+                loop {
+                    let i = next.fetch_add(1, Ordering::Relaxed);
+                    let Some((name, run)) = runs.get(i) else {
+                        break;
+                    };
+                    let found = timed(name, run);
+                    *results[i].lock().expect("no detector panicked") = Some(found);
+                }
+            });
+        }
+    });
     let mut findings = Vec::new();
-    // One call per enabled detector, in the order of docs/detectors.md.
-    if rules.claimed_vs_registry.enabled {
-        findings.extend(timed("claimed_vs_registry", || {
-            claimed_vs_registry::detect(inputs, &rules.claimed_vs_registry)
-        })?);
-    }
-    if rules.cutoff_window_dressing.enabled {
-        findings.extend(timed("cutoff_window_dressing", || {
-            cutoff_window_dressing::detect(inputs, &rules.cutoff_window_dressing)
-        })?);
-    }
-    if rules.threshold_bunching.enabled {
-        findings.extend(timed("threshold_bunching", || {
-            threshold_bunching::detect(inputs, &rules.threshold_bunching)
-        })?);
-    }
-    if rules.unverified_clearance.enabled {
-        findings.extend(timed("unverified_clearance", || {
-            unverified_clearance::detect(inputs, &rules.unverified_clearance)
-        })?);
-    }
-    if rules.reemployment_without_record.enabled {
-        findings.extend(timed("reemployment_without_record", || {
-            reemployment_without_record::detect(inputs, &rules.reemployment_without_record)
-        })?);
-    }
-    if rules.invalid_identity.enabled {
-        findings.extend(timed("invalid_identity", || {
-            invalid_identity::detect(inputs, &rules.invalid_identity)
-        })?);
-    }
-    if rules.duplicate_person.enabled {
-        findings.extend(timed("duplicate_person", || {
-            duplicate_person::detect(inputs, &rules.duplicate_person)
-        })?);
-    }
-    if rules.employer_concentration.enabled {
-        findings.extend(timed("employer_concentration", || {
-            employer_concentration::detect(inputs, &rules.employer_concentration)
-        })?);
-    }
-    if rules.bulk_backfill.enabled {
-        findings.extend(timed("bulk_backfill", || {
-            bulk_backfill::detect(inputs, &rules.bulk_backfill)
-        })?);
-    }
-    if rules.implausible_change.enabled {
-        findings.extend(timed("implausible_change", || {
-            implausible_change::detect(inputs, &rules.implausible_change)
-        })?);
-    }
-    if rules.digit_heaping.enabled {
-        findings.extend(timed("digit_heaping", || {
-            digit_heaping::detect(inputs, &rules.digit_heaping)
-        })?);
+    for r in results {
+        let found = r
+            .into_inner()
+            .expect("no detector panicked")
+            .expect("every detector ran");
+        findings.extend(found?);
     }
     sort(&mut findings);
     Ok(findings)
@@ -211,7 +254,7 @@ pub fn detect_all(inputs: &Inputs, rules: &DetectorRules) -> Result<Vec<Finding>
 
 /// Runs one detector and logs how long it took (debug level), so a slow
 /// detector shows in `--verbose` output.
-fn timed(name: &str, detect: impl FnOnce() -> Result<Vec<Finding>>) -> Result<Vec<Finding>> {
+fn timed(name: &str, detect: impl Fn() -> Result<Vec<Finding>>) -> Result<Vec<Finding>> {
     let started = std::time::Instant::now();
     let findings = detect()?;
     tracing::debug!(

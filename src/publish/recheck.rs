@@ -7,29 +7,34 @@ use crate::error::{Error, Result};
 use crate::ingest::InputFile;
 
 /// Err (exit 3) naming the first input that changed since it was read.
+/// Sizes and modification times are compared first; then the files are
+/// hashed again, several at a time.
 pub fn inputs_unchanged(inputs: &[InputFile]) -> Result<()> {
+    let changed = |i: &InputFile, what: String| {
+        Err(Error::contract(format!(
+            "input file {} changed while the run was reading the extract ({what}); \
+             nothing published: run again once the extract is complete",
+            i.path.display()
+        )))
+    };
     for i in inputs {
-        let changed = |what: String| {
-            Err(Error::contract(format!(
-                "input file {} changed while the run was reading the extract ({what}); \
-                 nothing published: run again once the extract is complete",
-                i.path.display()
-            )))
-        };
         let meta = match std::fs::metadata(&i.path) {
             Ok(m) => m,
-            Err(e) => return changed(format!("it cannot be read any more: {e}")),
+            Err(e) => return changed(i, format!("it cannot be read any more: {e}")),
         };
         if meta.len() != i.size {
-            return changed(format!("size {} bytes, now {}", i.size, meta.len()));
+            return changed(i, format!("size {} bytes, now {}", i.size, meta.len()));
         }
         if i.mtime.is_some() && meta.modified().ok() != i.mtime {
-            return changed("its modification time moved".into());
+            return changed(i, "its modification time moved".into());
         }
-        let (_, now) = crate::digest::sha256_file_fresh(&i.path)
-            .map_err(|e| Error::contract(format!("input file {}: {e}", i.path.display())))?;
+    }
+    let paths: Vec<&std::path::Path> = inputs.iter().map(|i| i.path.as_path()).collect();
+    for (i, digest) in inputs.iter().zip(crate::digest::sha256_files(&paths)) {
+        let (_, now) =
+            digest.map_err(|e| Error::contract(format!("input file {}: {e}", i.path.display())))?;
         if now != i.sha256 {
-            return changed(format!("sha256 {} when read, now {now}", i.sha256));
+            return changed(i, format!("sha256 {} when read, now {now}", i.sha256));
         }
     }
     Ok(())
