@@ -15,6 +15,7 @@ pub mod digest;
 pub mod error;
 pub mod explain;
 pub mod fault;
+pub mod fingerprint;
 pub mod generate;
 pub mod indicators;
 pub mod ingest;

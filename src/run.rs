@@ -6,15 +6,13 @@
 
 use std::time::Instant;
 
-use sha2::{Digest, Sha256};
-
 use crate::config::Pipeline;
 use crate::contract::Table;
 use crate::error::{Error, Result};
 use crate::privacy::Pseudonymizer;
 use crate::publish::manifest;
 use crate::publish::run_folder::{self, Staging};
-use crate::{detectors, fault, indicators, ingest, privacy, publish, ratings};
+use crate::{detectors, fault, fingerprint, indicators, ingest, privacy, publish, ratings};
 
 #[derive(Debug, Clone, Default)]
 pub struct Options {
@@ -92,49 +90,6 @@ impl Clock {
     }
 }
 
-/// Everything a run's result depends on, hashed: program version, pipeline
-/// and rules, the effective settings, today's date when `as_of = "today"`,
-/// the pseudonym key's id (a hash, never the key: a new key makes a new run),
-/// and every input file's name and content. None when the inputs cannot even
-/// be found (ingest then reports why).
-fn fingerprint(pipeline: &Pipeline, pseudonyms: &Pseudonymizer) -> Result<Option<String>> {
-    let Ok(found) = ingest::discover::discover_quietly(pipeline) else {
-        return Ok(None);
-    };
-    let mut h = Sha256::new();
-    let mut add = |s: &str| {
-        h.update(s.as_bytes());
-        h.update([0u8]);
-    };
-    add(env!("CARGO_PKG_VERSION"));
-    add(&pipeline.sha256);
-    add(&pipeline.rules_source.sha256);
-    add(&pipeline.input_dir.display().to_string());
-    add(&format!("{:?}", pipeline.inputs));
-    add(&pipeline.as_of.to_string());
-    add(&format!("{:?}", pipeline.years));
-    add(&pseudonyms.key_id());
-    if pipeline.as_of == crate::config::AsOf::Today {
-        add(&indicators::period::today().to_string());
-    }
-    let paths: Vec<&std::path::Path> = found.values().map(|(path, _)| path.as_path()).collect();
-    let digests = crate::digest::sha256_files(&paths);
-    for ((table, (path, _)), digest) in found.iter().zip(digests) {
-        add(table.name());
-        add(&path.file_name().unwrap_or_default().to_string_lossy());
-        add(&digest?.1);
-    }
-    Ok(Some(hex::encode(h.finalize())))
-}
-
-/// The fingerprint recorded by the latest complete run, if any.
-fn latest_fingerprint(output_dir: &std::path::Path) -> Option<String> {
-    let text =
-        std::fs::read_to_string(output_dir.join(run_folder::LATEST).join("manifest.json")).ok()?;
-    let manifest: serde_json::Value = serde_json::from_str(&text).ok()?;
-    manifest.get("fingerprint")?.as_str().map(str::to_string)
-}
-
 /// A stage's span: its spinner on a terminal, its name on its log lines.
 macro_rules! stage {
     ($name:literal) => {
@@ -152,11 +107,7 @@ pub fn run(pipeline: &Pipeline, options: &Options) -> Result<Outcome> {
         &privacy::default_key_file(pipeline.path.as_deref())?,
         &pipeline.output_dir,
     )?;
-    let fingerprint = fingerprint(pipeline, &pseudonyms)?;
-    if !options.force
-        && fingerprint.is_some()
-        && fingerprint == latest_fingerprint(&pipeline.output_dir)
-    {
+    if !options.force && fingerprint::unchanged(pipeline, &pseudonyms)? {
         let latest = pipeline.output_dir.join(run_folder::LATEST);
         tracing::info!(latest = %latest.display(), "nothing changed since the latest run; nothing to do");
         return Ok(Outcome::Unchanged { latest });
@@ -170,6 +121,7 @@ pub fn run(pipeline: &Pipeline, options: &Options) -> Result<Outcome> {
     };
     clock.lap("ingest");
     fault::point("ingested");
+    let fingerprint = fingerprint::of_extract(pipeline, &pseudonyms, &extract);
 
     // 2. indicators: one row per community and review year.
     let ind = {
@@ -246,7 +198,7 @@ pub fn run(pipeline: &Pipeline, options: &Options) -> Result<Outcome> {
         ratings: &rated,
         pseudonyms: &pseudonyms,
         run_id: &staging.run_id,
-        fingerprint: fingerprint.as_deref().unwrap_or_default(),
+        fingerprint: &fingerprint,
         timings_ms: &clock.timings,
         outputs,
     })?;

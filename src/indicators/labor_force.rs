@@ -41,11 +41,12 @@ pub fn labor_force_persons(persons: LazyFrame, p: &Period, rules: &IndicatorRule
 }
 
 /// Persons employed at d: any of their records, in any community, covers d.
+/// One row per covering record (a person may repeat): it is only ever the
+/// right side of a semi-join, which needs no distinct rows.
 pub fn employed_persons_at(employment: LazyFrame, p: &Period) -> LazyFrame {
     employment
         .filter(covers(p.cutoff))
         .select([col("person_id")])
-        .unique(None, UniqueKeepStrategy::Any)
 }
 
 /// community_code, labor_force, employed.

@@ -13,13 +13,13 @@
 use std::io::{Cursor, Read};
 use std::path::Path;
 
-use ::csv::{ReaderBuilder, StringRecord};
-use polars::prelude::*;
+use ::csv::{ByteRecord, ReaderBuilder};
 
 use super::decode::{Gb18030Text, NotText, Utf8Text, utf8_failure};
 use super::headers::{Mapping, map_headers};
 use super::raw::{BadShape, Failure, Opened, RawChunk, RawColumn, Sink};
 use super::rejects::RejectReason;
+use super::text_column::TextBuilder;
 use crate::config::TableInput;
 use crate::config::pipeline::{Delimiter, Encoding};
 use crate::contract::TableSpec;
@@ -179,6 +179,30 @@ fn field(s: &str) -> &str {
     }
 }
 
+/// The cells of a record as text. The reader only ever sees UTF-8: `decode`
+/// hands on UTF-8 bytes only once checked (or GB18030 decoded to UTF-8), and
+/// the CSV reader splits and unquotes at ASCII bytes, which never fall inside
+/// a character; so the check `StringRecord` would repeat on every record is
+/// not needed.
+trait Cells {
+    fn cell(&self, i: usize) -> Option<&str>;
+    fn cells(&self) -> impl Iterator<Item = &str>;
+}
+
+impl Cells for ByteRecord {
+    fn cell(&self, i: usize) -> Option<&str> {
+        // SAFETY: UTF-8, as above.
+        self.get(i)
+            .map(|b| unsafe { std::str::from_utf8_unchecked(b) })
+    }
+
+    fn cells(&self) -> impl Iterator<Item = &str> {
+        // SAFETY: UTF-8, as above.
+        self.iter()
+            .map(|b| unsafe { std::str::from_utf8_unchecked(b) })
+    }
+}
+
 fn parse<R: Read>(
     path: &Path,
     input: &TableInput,
@@ -195,9 +219,9 @@ fn parse<R: Read>(
         .flexible(true)
         .buffer_capacity(1 << 20)
         .from_reader(watched);
-    let mut record = StringRecord::new();
-    let headers: Vec<String> = match reader.read_record(&mut record) {
-        Ok(true) => record.iter().map(|h| h.trim().to_string()).collect(),
+    let mut record = ByteRecord::new();
+    let headers: Vec<String> = match reader.read_byte_record(&mut record) {
+        Ok(true) => record.cells().map(|h| h.trim().to_string()).collect(),
         Ok(false) => {
             return Err(Failure::Unreadable(
                 "the file is empty: no header row".to_string(),
@@ -210,7 +234,7 @@ fn parse<R: Read>(
         Err(message) => {
             // The whole file is still read: an unreadable file says so first.
             while reader
-                .read_record(&mut record)
+                .read_byte_record(&mut record)
                 .map_err(|e| csv_failure(e, "cannot read a row"))?
             {}
             return Err(Failure::Columns(message));
@@ -218,14 +242,14 @@ fn parse<R: Read>(
     };
     let mut layout = Layout::new(spec, &headers, &mapping);
     let mut chunk = layout.chunk();
-    let mut last = StringRecord::new();
+    let mut last = ByteRecord::new();
     let mut last_is_row = false;
     let mut blank = 0usize;
     while reader
-        .read_record(&mut record)
+        .read_byte_record(&mut record)
         .map_err(|e| csv_failure(e, "cannot read a row"))?
     {
-        if record.iter().all(|f| field(f).is_empty()) {
+        if record.cells().all(|f| field(f).is_empty()) {
             blank += 1;
             last_is_row = false;
             continue;
@@ -302,7 +326,7 @@ impl Layout {
             builders: self
                 .positions
                 .iter()
-                .map(|p| p.map(|_| StringChunkedBuilder::new(PlSmallStr::EMPTY, CHUNK_ROWS)))
+                .map(|p| p.map(|_| TextBuilder::with_capacity(CHUNK_ROWS)))
                 .collect(),
             lines: Vec::with_capacity(CHUNK_ROWS),
             shapes: Vec::new(),
@@ -310,16 +334,11 @@ impl Layout {
     }
 
     /// The reject of a row whose last cell shows the problem.
-    fn at_last_cell(
-        &self,
-        record: &StringRecord,
-        reason: RejectReason,
-        detail: String,
-    ) -> BadShape {
+    fn at_last_cell(&self, record: &ByteRecord, reason: RejectReason, detail: String) -> BadShape {
         let last = record.len().saturating_sub(1);
         let (column, identity) = self.names.get(last).cloned().unwrap_or_default();
         let value = record
-            .get(last)
+            .cell(last)
             .map(field)
             .filter(|v| !v.is_empty())
             .map(str::to_string);
@@ -332,7 +351,7 @@ impl Layout {
         }
     }
 
-    fn shape(&self, record: &StringRecord) -> Option<BadShape> {
+    fn shape(&self, record: &ByteRecord) -> Option<BadShape> {
         if record.len() < self.width {
             return Some(self.at_last_cell(
                 record,
@@ -342,7 +361,7 @@ impl Layout {
         }
         // Trailing empty fields (a separator at the end of the line) hold nothing.
         let extra = record
-            .iter()
+            .cells()
             .skip(self.headers)
             .map(field)
             .find(|v| !v.is_empty())?;
@@ -358,26 +377,26 @@ impl Layout {
 
 /// Rows being laid out as text columns.
 struct TextChunk {
-    builders: Vec<Option<StringChunkedBuilder>>,
+    builders: Vec<Option<TextBuilder>>,
     lines: Vec<u64>,
     shapes: Vec<(usize, BadShape)>,
 }
 
 impl TextChunk {
-    fn push(&mut self, layout: &Layout, record: &StringRecord) {
+    fn push(&mut self, layout: &Layout, record: &ByteRecord) {
         let row = self.lines.len();
         for (builder, position) in self.builders.iter_mut().zip(&layout.positions) {
             if let (Some(b), Some(p)) = (builder, position) {
-                match record.get(*p) {
+                match record.cell(*p) {
                     Some(f) => {
                         let v = field(f);
                         if v.is_empty() {
-                            b.append_null();
+                            b.push_null();
                         } else {
-                            b.append_value(v);
+                            b.push(v);
                         }
                     }
-                    None => b.append_null(),
+                    None => b.push_null(),
                 }
             }
         }
@@ -388,7 +407,7 @@ impl TextChunk {
     }
 
     /// The last row was cut by the end of the file inside a quoted field.
-    fn cut(&mut self, layout: &Layout, record: &StringRecord) {
+    fn cut(&mut self, layout: &Layout, record: &ByteRecord) {
         let Some(row) = self.lines.len().checked_sub(1) else {
             return;
         };

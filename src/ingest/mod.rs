@@ -12,6 +12,7 @@ pub mod parquet;
 pub mod raw;
 pub mod rejects;
 pub mod report;
+pub mod text_column;
 pub mod typing;
 pub mod values;
 pub mod xlsx;

@@ -11,6 +11,7 @@ use polars::prelude::*;
 use super::csv::CHUNK_ROWS;
 use super::headers::map_headers;
 use super::raw::{Failure, Opened, RawChunk, RawColumn, Sink};
+use super::text_column::tight_column;
 use super::typing::as_text;
 use crate::config::TableInput;
 use crate::contract::TableSpec;
@@ -85,7 +86,9 @@ fn plain(dtype: &DataType) -> bool {
 
 fn raw_column(s: &Series) -> PolarsResult<RawColumn> {
     Ok(match s.dtype() {
-        DataType::String => RawColumn::Text(as_text(s)?),
+        // Re-laid per chunk, so the file's frame is not kept alive by its
+        // slices and no spare buffer capacity is.
+        DataType::String => RawColumn::Text(tight_column(&as_text(s)?)),
         _ => RawColumn::Native(s.clone()),
     })
 }

@@ -13,7 +13,6 @@
 //! (GB 11643) and `employer_code_valid` (GB 32100) mark them for the detectors.
 
 mod cells;
-mod compact;
 mod evidence;
 mod native;
 mod rows;
@@ -228,8 +227,7 @@ impl TableTyping {
             .filter(col(rows::PROBLEM).is_null())
             .select(keep)
             .collect()?;
-        // Tight text now, so the chunk's grown buffers go with the chunk.
-        self.parts.push(compact::compact_text(good)?);
+        self.parts.push(good);
         Ok(())
     }
 

@@ -1,0 +1,85 @@
+//! A run's fingerprint: everything its result depends on, hashed: program
+//! version, pipeline and rules, the effective settings, today's date when
+//! `as_of = "today"`, the pseudonym key's id (a hash, never the key: a new
+//! key makes a new run), and every input file's table, name and sha256. A run
+//! whose fingerprint equals the latest run's has nothing to do.
+//!
+//! The fingerprint recorded is of the bytes ingest read and used. Hashing
+//! the inputs before reading them is a second pass over every file, made only
+//! when it can save the run: without `--force`, with a latest run to compare.
+
+use std::path::{Path, PathBuf};
+
+use sha2::{Digest, Sha256};
+
+use crate::config::Pipeline;
+use crate::contract::Table;
+use crate::error::Result;
+use crate::ingest::{self, Extract};
+use crate::privacy::Pseudonymizer;
+use crate::publish::run_folder;
+
+/// (table, file, sha256) of each input, in table order.
+type Digests = Vec<(Table, PathBuf, String)>;
+
+/// Whether the inputs as they are now give the latest complete run's
+/// fingerprint. False when there is no latest run or an input cannot be found
+/// (ingest then reports why).
+pub fn unchanged(pipeline: &Pipeline, pseudonyms: &Pseudonymizer) -> Result<bool> {
+    let Some(latest) = latest(&pipeline.output_dir) else {
+        return Ok(false);
+    };
+    let Ok(found) = ingest::discover::discover_quietly(pipeline) else {
+        return Ok(false);
+    };
+    let paths: Vec<&Path> = found.values().map(|(path, _)| path.as_path()).collect();
+    let mut digests = Digests::new();
+    for ((table, (path, _)), digest) in found.iter().zip(crate::digest::sha256_files(&paths)) {
+        digests.push((*table, path.clone(), digest?.1));
+    }
+    Ok(of(pipeline, pseudonyms, &digests) == latest)
+}
+
+/// The fingerprint of a run over the extract as ingest read it.
+pub fn of_extract(pipeline: &Pipeline, pseudonyms: &Pseudonymizer, extract: &Extract) -> String {
+    let mut digests: Digests = extract
+        .inputs
+        .iter()
+        .map(|i| (i.table, i.path.clone(), i.sha256.clone()))
+        .collect();
+    digests.sort_by_key(|d| d.0);
+    of(pipeline, pseudonyms, &digests)
+}
+
+fn of(pipeline: &Pipeline, pseudonyms: &Pseudonymizer, digests: &Digests) -> String {
+    let mut h = Sha256::new();
+    let mut add = |s: &str| {
+        h.update(s.as_bytes());
+        h.update([0u8]);
+    };
+    add(env!("CARGO_PKG_VERSION"));
+    add(&pipeline.sha256);
+    add(&pipeline.rules_source.sha256);
+    add(&pipeline.input_dir.display().to_string());
+    add(&format!("{:?}", pipeline.inputs));
+    add(&pipeline.as_of.to_string());
+    add(&format!("{:?}", pipeline.years));
+    add(&pseudonyms.key_id());
+    if pipeline.as_of == crate::config::AsOf::Today {
+        add(&crate::indicators::period::today().to_string());
+    }
+    for (table, path, sha256) in digests {
+        add(table.name());
+        add(&path.file_name().unwrap_or_default().to_string_lossy());
+        add(sha256);
+    }
+    hex::encode(h.finalize())
+}
+
+/// The fingerprint recorded by the latest complete run, if any.
+fn latest(output_dir: &Path) -> Option<String> {
+    let text =
+        std::fs::read_to_string(output_dir.join(run_folder::LATEST).join("manifest.json")).ok()?;
+    let manifest: serde_json::Value = serde_json::from_str(&text).ok()?;
+    manifest.get("fingerprint")?.as_str().map(str::to_string)
+}
