@@ -16,7 +16,6 @@
 use chrono::{Duration, NaiveDate};
 use polars::prelude::*;
 
-use super::counted::counted_starts;
 use super::lookup::{counties, int_lists, ints, string_lists, strings};
 use super::significance::{binomial_upper_tail, format_p};
 use super::{Evidence, Finding, Inputs, Severity};
@@ -132,7 +131,7 @@ pub fn detect(inputs: &Inputs, params: &CutoffWindowDressing) -> Result<Vec<Find
     for p in inputs.periods() {
         let reaches_past = end.is_some_and(|e| e > p.cutoff);
         let df = window_counts(
-            counted_starts(inputs, p)?,
+            inputs.counted_starts(p)?,
             inputs.table(Table::Employment)?,
             p,
             params,

@@ -18,7 +18,6 @@
 
 use polars::prelude::*;
 
-use super::counted::counted_starts;
 use super::lookup::{counties, dates, ints, strings};
 use super::narrow::person_number_or_unread;
 use super::{Evidence, Finding, Inputs, PersonId, Severity};
@@ -83,7 +82,7 @@ fn counted_employment(inputs: &Inputs, p: &Period) -> Result<LazyFrame> {
     };
     Ok(concat(
         [
-            counted_starts(inputs, p)?.select(cols4()),
+            inputs.counted_starts(p)?.select(cols4()),
             inputs
                 .table(Table::Employment)?
                 .filter(within("started_on", p))
@@ -175,6 +174,8 @@ struct Suspects {
     invalid: LazyFrame,
     mismatched: LazyFrame,
     deaths: LazyFrame,
+    /// Every ledger row's identifier number (`narrow`), birth date and gender.
+    ledger_numbers: LazyFrame,
 }
 
 impl Suspects {
@@ -183,7 +184,15 @@ impl Suspects {
         Ok(Suspects {
             invalid: invalid_ids(inputs)?.collect()?.lazy(),
             mismatched: mismatched_ids(persons.clone()).collect()?.lazy(),
-            deaths: deaths(persons).collect()?.lazy(),
+            deaths: deaths(persons.clone()).collect()?.lazy(),
+            ledger_numbers: persons
+                .select([
+                    person_number_or_unread().alias("number"),
+                    col("birth_date"),
+                    col("gender"),
+                ])
+                .collect()?
+                .lazy(),
         })
     }
 }
@@ -243,15 +252,15 @@ fn problems(
     // persons some row might put outside; the earliest row of the person
     // then decides, over those few.
     let age = age_on(col("started_on"));
-    let number = || person_number_or_unread().alias("number");
-    let ledger_rows = persons
-        .clone()
-        .select([number(), col("birth_date"), col("gender")]);
     let maybe_outside = starts
         .clone()
-        .select([col("person_id"), number(), col("started_on")])
+        .select([
+            col("person_id"),
+            person_number_or_unread().alias("number"),
+            col("started_on"),
+        ])
         .join(
-            ledger_rows,
+            suspects.ledger_numbers.clone(),
             [col("number")],
             [col("number")],
             JoinArgs::new(JoinType::Inner),

@@ -68,6 +68,7 @@ pub struct Inputs<'a> {
 struct Shared {
     reemployment: Mutex<BTreeMap<i32, DataFrame>>,
     hardship: Mutex<BTreeMap<i32, DataFrame>>,
+    starts: Mutex<BTreeMap<i32, DataFrame>>,
 }
 
 /// The frame of `year` in `memo`, computed by `make` the first time.
@@ -130,6 +131,13 @@ impl<'a> Inputs<'a> {
                 p,
             )
             .collect()?)
+        })
+    }
+
+    /// `counted::counted_starts` of P, computed once.
+    pub fn counted_starts(&self, p: &Period) -> Result<LazyFrame> {
+        remembered(&self.shared.starts, p.year, || {
+            Ok(counted::counted_starts(self, p)?.collect()?)
         })
     }
 
