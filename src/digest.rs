@@ -20,16 +20,18 @@ pub fn sha256_file(path: &Path) -> std::io::Result<(u64, String)> {
     Ok((seen.size, seen.sha256))
 }
 
+/// A file's size and hex sha256, or why it could not be read.
+pub type FileDigest = std::io::Result<(u64, String)>;
+
 /// `sha256_file` of several files, one file a core at a time, largest
 /// first; the results in the order of `paths`.
-pub fn sha256_files(paths: &[&Path]) -> Vec<std::io::Result<(u64, String)>> {
+pub fn sha256_files(paths: &[&Path]) -> Vec<FileDigest> {
     use std::sync::Mutex;
     use std::sync::atomic::{AtomicUsize, Ordering};
     let mut order: Vec<usize> = (0..paths.len()).collect();
     let size = |i: &usize| std::fs::metadata(paths[*i]).map_or(0, |m| m.len());
     order.sort_by_key(|i| std::cmp::Reverse(size(i)));
-    let results: Vec<Mutex<Option<std::io::Result<(u64, String)>>>> =
-        paths.iter().map(|_| Mutex::new(None)).collect();
+    let results: Vec<Mutex<Option<FileDigest>>> = paths.iter().map(|_| Mutex::new(None)).collect();
     let next = AtomicUsize::new(0);
     let workers = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
