@@ -10,7 +10,7 @@
 #   scripts/bench_run.sh [MILLIONS...]     (default: 1 2 5 10 20)
 #
 # Environment: BENCH_PERSONS_PER_COMMUNITY (default 2000; a small value makes
-# a quick smoke test), BENCH_DIR (default: a temporary folder; needs ~4 GB free at
+# a quick smoke test), BENCH_DIR (default: a temporary folder; needs ~7 GB free at
 # 20 M persons), BENCH_SKIP_VARIANTS=1 to leave out the 2 M comparisons.
 # Needs GNU time (/usr/bin/time) and python3 with tests/requirements.txt.
 set -euo pipefail
