@@ -7,14 +7,30 @@
 use polars::prelude::*;
 
 /// The first 17 characters of `person_id` read as a number (the digits of a
-/// well-formed identifier, without its check character); null when they are
-/// not digits. Equal identifiers always get equal numbers; unequal ones get
-/// unequal numbers unless they differ only in the check character.
+/// well-formed identifier, without its check character); null when the
+/// identifier is shorter or they are not all digits. Equal identifiers always
+/// get equal numbers; unequal ones get unequal numbers unless they differ
+/// only after the 17th character.
 pub fn person_number() -> Expr {
-    col("person_id")
-        .str()
-        .slice(lit(0i64), lit(17u64))
-        .cast(DataType::Int64)
+    col("person_id").map(
+        |c| {
+            let numbers: Int64Chunked = c
+                .str()?
+                .iter()
+                .map(|id| id.and_then(seventeen_digits))
+                .collect();
+            Ok(numbers.with_name(c.name().clone()).into_column())
+        },
+        |_, field| Ok(Field::new(field.name().clone(), DataType::Int64)),
+    )
+}
+
+/// The number the first 17 bytes spell, if they are all ASCII digits.
+fn seventeen_digits(id: &str) -> Option<i64> {
+    let digits = id.as_bytes().get(..17)?;
+    digits.iter().try_fold(0i64, |n, &b| {
+        b.is_ascii_digit().then(|| n * 10 + i64::from(b - b'0'))
+    })
 }
 
 /// `person_number`, with every identifier it cannot read given the same
@@ -22,4 +38,36 @@ pub fn person_number() -> Expr {
 /// rather than losing them.
 pub fn person_number_or_unread() -> Expr {
     person_number().fill_null(lit(-1i64))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn digits_become_the_number_and_anything_else_is_unread() {
+        assert_eq!(
+            seventeen_digits("11010519491231002X"),
+            Some(11010519491231002)
+        );
+        assert_eq!(
+            seventeen_digits("110105194912310021"),
+            Some(11010519491231002)
+        );
+        assert_eq!(seventeen_digits("1101051949123100"), None, "16 characters");
+        assert_eq!(seventeen_digits("AB12CD34EF56GH78IJ"), None);
+        assert_eq!(
+            seventeen_digits("11010519491231００2X"),
+            None,
+            "full-width digits"
+        );
+        let df = df!("person_id" => [Some("11010519491231002X"), None, Some("x")]).unwrap();
+        let out = df
+            .lazy()
+            .select([person_number_or_unread().alias("n")])
+            .collect()
+            .unwrap();
+        let n: Vec<Option<i64>> = out.column("n").unwrap().i64().unwrap().iter().collect();
+        assert_eq!(n, vec![Some(11010519491231002), Some(-1), Some(-1)]);
+    }
 }

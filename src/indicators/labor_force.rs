@@ -28,7 +28,9 @@ pub fn working_age_on(age: Expr, rules: &IndicatorRules) -> Expr {
         .and(age.lt(retirement))
 }
 
-/// (community_code, person_id) of the labour force at A.
+/// (community_code, person_id) of the labour force at A: one row per ledger
+/// row that qualifies, so a pair may repeat; every count over it counts
+/// distinct persons.
 pub fn labor_force_persons(persons: LazyFrame, p: &Period, rules: &IndicatorRules) -> LazyFrame {
     persons
         .filter(
@@ -37,7 +39,6 @@ pub fn labor_force_persons(persons: LazyFrame, p: &Period, rules: &IndicatorRule
                 .and(working_age_at(p, rules)),
         )
         .select([col("community_code"), col("person_id")])
-        .unique(None, UniqueKeepStrategy::Any)
 }
 
 /// Persons employed at d: any of their records, in any community, covers d.
