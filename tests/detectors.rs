@@ -643,6 +643,31 @@ fn death_on_the_start_day_and_a_16th_birthday_on_the_start_day_do_not_fire() {
     assert!(f.is_empty(), "{f:?}");
 }
 
+#[test]
+fn unreadable_identifiers_are_aged_by_their_own_ledger_rows() {
+    // Two identifiers with letters in them (no identifier number): a retiree
+    // whose job counts, and a person of working age. Each is aged by their
+    // own ledger row, not by the other's.
+    let mut e = Extract::new();
+    let (old, young) = ("OLD-PERSON-0001", "YOUNG-PERSON-01");
+    e.person(old, C1, "H1", "男", "1950-01-01", "2015-01-01", "", "");
+    e.person(young, C1, "H2", "男", "1990-01-01", "2015-01-01", "", "");
+    e.registration("U1", old, C1, "2021-01-05", "", "");
+    e.job("E1", old, C1, "2021-05-01", "");
+    e.registration("U2", young, C1, "2021-01-05", "", "");
+    e.job("E2", young, C1, "2021-05-01", "");
+    let f = read(&e, "2021-12-31").detect(&only("invalid_identity"));
+    assert_eq!(f.len(), 1, "{f:?}");
+    let ev = rendered(&f[0]);
+    assert!(
+        ev.contains(
+            &"employment.record_id=E1: 就业开始（2021-05-01）时 71 岁，不在劳动年龄内".to_string()
+        ),
+        "{ev:?}"
+    );
+    assert!(ev.iter().all(|s| !s.contains("E2")), "{ev:?}");
+}
+
 // ---------------------------------------------------------------- duplicate_person
 
 fn ledger_twice(c1_left: &str, c2_entered: &str, c1_entered: &str) -> Vec<Finding> {

@@ -19,7 +19,7 @@
 use polars::prelude::*;
 
 use super::lookup::{counties, dates, ints, strings};
-use super::narrow::person_number_or_unread;
+use super::narrow::{person_number_or_unread, unread_identifier};
 use super::{Evidence, Finding, Inputs, PersonId, Severity};
 use crate::config::rules::{IndicatorRules, Toggle};
 use crate::contract::Table;
@@ -174,7 +174,8 @@ struct Suspects {
     invalid: LazyFrame,
     mismatched: LazyFrame,
     deaths: LazyFrame,
-    /// Every ledger row's identifier number (`narrow`), birth date and gender.
+    /// Every ledger row's identifier number and unread identifier
+    /// (`narrow`), birth date and gender.
     ledger_numbers: LazyFrame,
 }
 
@@ -188,6 +189,7 @@ impl Suspects {
             ledger_numbers: persons
                 .select([
                     person_number_or_unread().alias("number"),
+                    unread_identifier().alias("unread"),
                     col("birth_date"),
                     col("gender"),
                 ])
@@ -257,12 +259,13 @@ fn problems(
         .select([
             col("person_id"),
             person_number_or_unread().alias("number"),
+            unread_identifier().alias("unread"),
             col("started_on"),
         ])
         .join(
             suspects.ledger_numbers.clone(),
-            [col("number")],
-            [col("number")],
+            [col("number"), col("unread")],
+            [col("number"), col("unread")],
             JoinArgs::new(JoinType::Inner),
         )
         .filter(working_age_on(age.clone(), rules).not())

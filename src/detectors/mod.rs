@@ -159,8 +159,8 @@ type Run<'a> = Box<dyn Fn() -> Result<Vec<Finding>> + Send + Sync + 'a>;
 
 /// Runs every enabled detector and returns the findings in their stable
 /// published order (`Finding::stable_cmp`). The detectors run two at a time
-/// (one per core): much of a plan runs on one core, so two plans side by
-/// side keep both busy. Their findings are put together in the order below,
+/// (one at a time on one core): much of a plan runs on one core, so two
+/// plans side by side keep two cores busy. Their findings are put together in the order below,
 /// whichever finishes first.
 pub fn detect_all(inputs: &Inputs, rules: &DetectorRules) -> Result<Vec<Finding>> {
     // In the order of docs/detectors.md.
@@ -231,9 +231,12 @@ pub fn detect_all(inputs: &Inputs, rules: &DetectorRules) -> Result<Vec<Finding>
     let results: Vec<Mutex<Option<Result<Vec<Finding>>>>> =
         runs.iter().map(|_| Mutex::new(None)).collect();
     let next = AtomicUsize::new(0);
+    // Two at a time, even on more cores: polars spreads each plan over every
+    // core already, and each running detector holds its own working frames.
     let workers = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
-        .clamp(1, runs.len().max(1));
+        .clamp(1, 2)
+        .min(runs.len().max(1));
     std::thread::scope(|scope| {
         for _ in 0..workers {
             scope.spawn(|| {

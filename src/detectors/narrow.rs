@@ -40,6 +40,17 @@ pub fn person_number_or_unread() -> Expr {
     person_number().fill_null(lit(-1i64))
 }
 
+/// The identifier itself where `person_number` cannot read it, and empty
+/// text where it can: joined on together with `person_number_or_unread`,
+/// unreadable identifiers pair only with themselves (not every unreadable
+/// one with every other), at the cost of an empty, inline text key for the
+/// rest.
+pub fn unread_identifier() -> Expr {
+    when(person_number().is_null())
+        .then(col("person_id"))
+        .otherwise(lit(""))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

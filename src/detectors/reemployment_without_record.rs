@@ -21,6 +21,20 @@ pub const ID: &str = "reemployment_without_record";
 /// The reason that closes a registration as employed.
 pub const EMPLOYED: &str = "就业";
 
+/// Employment starts within `match_days` of P; every start when the span
+/// runs off the calendar (an absurdly large `match_days`).
+fn near(p: &Period, match_days: i64) -> Expr {
+    let span = chrono::Duration::try_days(match_days);
+    let from = span.and_then(|d| p.start.checked_sub_signed(d));
+    let to = span.and_then(|d| p.cutoff.checked_add_signed(d));
+    match (from, to) {
+        (Some(from), Some(to)) => col("started_on")
+            .gt_eq(date(from))
+            .and(col("started_on").lt_eq(date(to))),
+        _ => lit(true),
+    }
+}
+
 /// Registrations of P closed as employed, each marked `matched`.
 fn closed_as_employed(
     unemployment: LazyFrame,
@@ -48,14 +62,7 @@ fn closed_as_employed(
             // A match starts within match_days of a closing in P: the
             // records starting in that wider span are enough.
             employment
-                .filter(
-                    col("started_on")
-                        .gt_eq(date(p.start - chrono::Duration::days(match_days)))
-                        .and(
-                            col("started_on")
-                                .lt_eq(date(p.cutoff + chrono::Duration::days(match_days))),
-                        ),
-                )
+                .filter(near(p, match_days))
                 .select([col("person_id"), col("started_on")]),
             [col("person_id")],
             [col("person_id")],

@@ -15,6 +15,9 @@ use polars_buffer::Buffer;
 /// A text column being laid out cell by cell.
 pub struct TextBuilder {
     views: Vec<View>,
+    /// Out-of-line bytes of the buffers already full (each under 4 GiB, as
+    /// view offsets are 32-bit), then of the one being filled.
+    full: Vec<Buffer<u8>>,
     bytes: Vec<u8>,
     validity: MutableBitmap,
     /// Bytes of every value, inline or not.
@@ -25,6 +28,7 @@ impl TextBuilder {
     pub fn with_capacity(rows: usize) -> TextBuilder {
         TextBuilder {
             views: Vec::with_capacity(rows),
+            full: Vec::new(),
             bytes: Vec::new(),
             validity: MutableBitmap::with_capacity(rows),
             total: 0,
@@ -33,17 +37,16 @@ impl TextBuilder {
 
     pub fn push(&mut self, value: &str) {
         let b = value.as_bytes();
-        if b.len() > View::MAX_INLINE_SIZE as usize
-            && self.bytes.len() + b.len() > u32::MAX as usize
-        {
-            // Offsets are 32-bit: a chunk never holds 4 GB of text, but
-            // should it, the value is cut off rather than mislaid.
-            self.push_null();
-            return;
+        let outside = b.len() > View::MAX_INLINE_SIZE as usize;
+        if outside && self.bytes.len() + b.len() > u32::MAX as usize {
+            let mut full = std::mem::take(&mut self.bytes);
+            full.shrink_to_fit();
+            self.full.push(Buffer::from(full));
         }
+        let buffer = self.full.len() as u32;
         self.views
-            .push(View::new_from_bytes(b, 0, self.bytes.len() as u32));
-        if b.len() > View::MAX_INLINE_SIZE as usize {
+            .push(View::new_from_bytes(b, buffer, self.bytes.len() as u32));
+        if outside {
             self.bytes.extend_from_slice(b);
         }
         self.validity.push(true);
@@ -55,24 +58,23 @@ impl TextBuilder {
         self.validity.push(false);
     }
 
-    /// The column, its out-of-line bytes in one buffer of exactly their length.
+    /// The column, its out-of-line bytes in buffers of exactly their length.
     pub fn finish(mut self) -> StringChunked {
-        self.bytes.shrink_to_fit();
-        let buffer_len = self.bytes.len();
-        let data: Buffer<Buffer<u8>> = if buffer_len == 0 {
-            Buffer::from(Vec::new())
-        } else {
-            Buffer::from(vec![Buffer::from(self.bytes)])
-        };
+        if !self.bytes.is_empty() {
+            self.bytes.shrink_to_fit();
+            let last = std::mem::take(&mut self.bytes);
+            self.full.push(Buffer::from(last));
+        }
+        let buffer_len = self.full.iter().map(|b| b.len()).sum();
         let validity = Option::<polars_arrow::bitmap::Bitmap>::from(self.validity);
         // SAFETY: every view was made from its value's bytes, and a value
-        // longer than 12 bytes was appended to the buffer at the offset its
-        // view holds; every value came from a &str, so is UTF-8.
+        // longer than 12 bytes was appended to the buffer the view names at
+        // the offset it holds; every value came from a &str, so is UTF-8.
         let array = unsafe {
             Utf8ViewArray::new_unchecked(
                 ArrowDataType::Utf8View,
                 Buffer::from(self.views),
-                data,
+                Buffer::from(self.full),
                 validity,
                 Some(self.total),
                 buffer_len,

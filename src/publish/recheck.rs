@@ -6,9 +6,10 @@
 use crate::error::{Error, Result};
 use crate::ingest::InputFile;
 
-/// Err (exit 3) naming the first input that changed since it was read.
-/// Sizes and modification times are compared first; then the files are
-/// hashed again, several at a time.
+/// Err (exit 3) naming an input that changed since it was read: the first,
+/// in table order, whose size or modification time moved; else the first
+/// whose content did (the files are hashed again, several at a time, only
+/// once every size and time agrees).
 pub fn inputs_unchanged(inputs: &[InputFile]) -> Result<()> {
     let changed = |i: &InputFile, what: String| {
         Err(Error::contract(format!(
