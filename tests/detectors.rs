@@ -644,6 +644,27 @@ fn death_on_the_start_day_and_a_16th_birthday_on_the_start_day_do_not_fire() {
 }
 
 #[test]
+fn retirement_age_is_reached_on_the_birthday_of_the_start() {
+    // The shipped rules retire women at 55: 55 on the start day is outside
+    // working age, 54 and a day before it is not.
+    let mut e = Extract::new();
+    let at = id(5, "19660501");
+    let before = id(6, "19660502");
+    e.person(&at, C1, "H5", "女", "1966-05-01", "2015-01-01", "", "");
+    e.person(&before, C1, "H6", "女", "1966-05-02", "2015-01-01", "", "");
+    e.registration("U5", &at, C1, "2021-01-05", "", "");
+    e.job("E5", &at, C1, "2021-05-01", "");
+    e.registration("U6", &before, C1, "2021-01-05", "", "");
+    e.job("E6", &before, C1, "2021-05-01", "");
+    let f = read(&e, "2021-12-31").detect(&only("invalid_identity"));
+    assert_eq!(f.len(), 1, "{f:?}");
+    assert_eq!(
+        rendered(&f[0]),
+        vec!["employment.record_id=E5: 就业开始（2021-05-01）时 55 岁，不在劳动年龄内".to_string()]
+    );
+}
+
+#[test]
 fn unreadable_identifiers_are_aged_by_their_own_ledger_rows() {
     // Two identifiers with letters in them (no identifier number): a retiree
     // whose job counts, and a person of working age. Each is aged by their

@@ -16,6 +16,7 @@
 //! `hardship_employed` (`counted`) and the `new_jobs` records. One finding per
 //! community and year lists every such person or record.
 
+use chrono::{Months, NaiveDate};
 use polars::prelude::*;
 
 use super::lookup::{counties, dates, ints, strings};
@@ -27,7 +28,7 @@ use crate::error::Result;
 use crate::indicators::Period;
 use crate::indicators::hardship::hardship_persons;
 use crate::indicators::labor_force::{labor_force_persons, working_age_on};
-use crate::indicators::period::{age_on, within};
+use crate::indicators::period::{age_on, date, within};
 use crate::indicators::unemployment::registrations_in_period;
 use crate::ingest::typing::PERSON_ID_VALID;
 
@@ -49,23 +50,49 @@ fn only(frame: LazyFrame, ids: &LazyFrame) -> LazyFrame {
     frame.semi_join(ids.clone(), col("person_id"), col("person_id"))
 }
 
-/// (community_code, person_id) of everyone in `ids` the community counts in
-/// an indicator of P. The tables are narrowed to `ids` first: the suspects
-/// are few, the counted persons many.
-fn counted_in_any(inputs: &Inputs, p: &Period, ids: &LazyFrame) -> Result<LazyFrame> {
-    let pick = |lf: LazyFrame| lf.select([col("community_code"), col("person_id")]);
-    let table = |t: Table| -> Result<LazyFrame> { Ok(only(inputs.table(t)?, ids)) };
-    let rules = inputs.indicator_rules;
-    Ok(concat(
-        [
-            pick(labor_force_persons(table(Table::Persons)?, p, rules)),
-            pick(registrations_in_period(table(Table::Unemployment)?, p)),
-            pick(hardship_persons(table(Table::Hardship)?, p)),
-            pick(table(Table::Employment)?.filter(within("started_on", p))),
-        ],
-        UnionArgs::default(),
-    )?
-    .unique(None, UniqueKeepStrategy::Any))
+/// The four tables whose rows count a person in an indicator, narrowed to
+/// the suspects (a failing identifier or a disagreeing birth date): the
+/// suspects are few, the counted persons many, so the tables are narrowed
+/// once for every year and both kinds.
+struct SuspectRows {
+    persons: LazyFrame,
+    unemployment: LazyFrame,
+    hardship: LazyFrame,
+    employment: LazyFrame,
+}
+
+impl SuspectRows {
+    fn narrow(inputs: &Inputs, ids: &LazyFrame) -> Result<Self> {
+        let table =
+            |t: Table| -> Result<LazyFrame> { Ok(only(inputs.table(t)?, ids).collect()?.lazy()) };
+        Ok(SuspectRows {
+            persons: table(Table::Persons)?,
+            unemployment: table(Table::Unemployment)?,
+            hardship: table(Table::Hardship)?,
+            employment: table(Table::Employment)?,
+        })
+    }
+
+    /// (community_code, person_id) of everyone in `ids` the community counts
+    /// in an indicator of P.
+    fn counted_in_any(
+        &self,
+        p: &Period,
+        rules: &IndicatorRules,
+        ids: &LazyFrame,
+    ) -> Result<LazyFrame> {
+        let pick = |lf: LazyFrame| only(lf, ids).select([col("community_code"), col("person_id")]);
+        Ok(concat(
+            [
+                pick(labor_force_persons(self.persons.clone(), p, rules)),
+                pick(registrations_in_period(self.unemployment.clone(), p)),
+                pick(hardship_persons(self.hardship.clone(), p)),
+                pick(self.employment.clone().filter(within("started_on", p))),
+            ],
+            UnionArgs::default(),
+        )?
+        .unique(None, UniqueKeepStrategy::Any))
+    }
 }
 
 /// (community_code, person_id, record_id, started_on) of the counted starts
@@ -168,11 +195,35 @@ fn first_ledger_row(persons: LazyFrame) -> LazyFrame {
         .select([col("person_id"), col("birth_date"), col("gender")])
 }
 
+/// Ledger rows whose birth date could put the person outside working age on
+/// some day of P: under the minimum age at S, or at the lower retirement age
+/// by A, each with a year to spare. Every row outside working age at a start
+/// in P is among them.
+fn possibly_outside_in(p: &Period, rules: &IndicatorRules) -> Expr {
+    let years_before = |d: NaiveDate, years: i64| {
+        u32::try_from(years.max(0) * 12)
+            .ok()
+            .and_then(|m| d.checked_sub_months(Months::new(m)))
+    };
+    let retirement = rules.retirement_age_male.min(rules.retirement_age_female);
+    match (
+        years_before(p.start, rules.min_working_age + 1),
+        years_before(p.cutoff, retirement - 1),
+    ) {
+        (Some(young_after), Some(old_by)) => col("birth_date")
+            .gt(date(young_after))
+            .or(col("birth_date").lt_eq(date(old_by))),
+        _ => lit(true),
+    }
+}
+
 /// What does not depend on the year, collected once: the identifiers that
 /// fail, those whose birth date disagrees with the ledger, and the deaths.
 struct Suspects {
     invalid: LazyFrame,
     mismatched: LazyFrame,
+    /// The rows of either kind of suspect.
+    rows: SuspectRows,
     deaths: LazyFrame,
     /// Every ledger row's identifier number and unread identifier
     /// (`narrow`), birth date and gender.
@@ -182,9 +233,13 @@ struct Suspects {
 impl Suspects {
     fn find(inputs: &Inputs) -> Result<Self> {
         let persons = inputs.table(Table::Persons)?;
+        let invalid = invalid_ids(inputs)?.collect()?.lazy();
+        let mismatched = mismatched_ids(persons.clone()).collect()?.lazy();
+        let either = concat([invalid.clone(), mismatched.clone()], UnionArgs::default())?;
         Ok(Suspects {
-            invalid: invalid_ids(inputs)?.collect()?.lazy(),
-            mismatched: mismatched_ids(persons.clone()).collect()?.lazy(),
+            rows: SuspectRows::narrow(inputs, &either)?,
+            invalid,
+            mismatched,
             deaths: deaths(persons.clone()).collect()?.lazy(),
             ledger_numbers: persons
                 .select([
@@ -231,8 +286,10 @@ fn problems(
         ])
     };
 
-    let invalid = counted_in_any(inputs, p, &suspects.invalid)?;
-    let mismatched = counted_in_any(inputs, p, &suspects.mismatched)?;
+    let invalid = suspects.rows.counted_in_any(p, rules, &suspects.invalid)?;
+    let mismatched = suspects
+        .rows
+        .counted_in_any(p, rules, &suspects.mismatched)?;
 
     let starts = counted_employment(inputs, p)?;
     let deceased = distinct(only(
@@ -263,7 +320,10 @@ fn problems(
             col("started_on"),
         ])
         .join(
-            suspects.ledger_numbers.clone(),
+            suspects
+                .ledger_numbers
+                .clone()
+                .filter(possibly_outside_in(p, rules)),
             [col("number"), col("unread")],
             [col("number"), col("unread")],
             JoinArgs::new(JoinType::Inner),
