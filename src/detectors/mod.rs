@@ -235,14 +235,7 @@ pub fn detect_all(inputs: &Inputs, rules: &DetectorRules) -> Result<Vec<Finding>
     // core already, and each running detector holds its own working frames.
     let workers = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
-        .clamp(
-            1,
-            if std::env::var("DBG_SEQ").is_ok() {
-                1
-            } else {
-                2
-            },
-        )
+        .clamp(1, 2)
         .min(runs.len().max(1));
     std::thread::scope(|scope| {
         for _ in 0..workers {
