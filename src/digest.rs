@@ -26,33 +26,19 @@ pub type FileDigest = std::io::Result<(u64, String)>;
 /// `sha256_file` of several files, one file a core at a time, largest
 /// first; the results in the order of `paths`.
 pub fn sha256_files(paths: &[&Path]) -> Vec<FileDigest> {
-    use std::sync::Mutex;
-    use std::sync::atomic::{AtomicUsize, Ordering};
-    let mut order: Vec<usize> = (0..paths.len()).collect();
-    let size = |i: &usize| std::fs::metadata(paths[*i]).map_or(0, |m| m.len());
-    order.sort_by_key(|i| std::cmp::Reverse(size(i)));
-    let results: Vec<Mutex<Option<FileDigest>>> = paths.iter().map(|_| Mutex::new(None)).collect();
-    let next = AtomicUsize::new(0);
-    let workers = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .clamp(1, paths.len().max(1));
-    std::thread::scope(|scope| {
-        for _ in 0..workers {
-            scope.spawn(|| {
-                while let Some(&i) = order.get(next.fetch_add(1, Ordering::Relaxed)) {
-                    let digest = sha256_file(paths[i]);
-                    *results[i].lock().expect("no hasher panicked") = Some(digest);
-                }
-            });
-        }
-    });
-    results
-        .into_iter()
-        .map(|r| {
-            r.into_inner()
-                .expect("no hasher panicked")
-                .expect("every file hashed")
-        })
+    let size = |p: &Path| std::fs::metadata(p).map_or(0, |m| m.len());
+    let mut largest_first: Vec<(usize, &Path)> = paths.iter().copied().enumerate().collect();
+    largest_first.sort_by_key(|(_, p)| std::cmp::Reverse(size(p)));
+    let digests =
+        crate::parallel::map_in_order(&largest_first, crate::parallel::cores(), |(_, p)| {
+            sha256_file(p)
+        });
+    let mut out: Vec<Option<FileDigest>> = paths.iter().map(|_| None).collect();
+    for ((i, _), d) in largest_first.iter().zip(digests) {
+        out[*i] = Some(d);
+    }
+    out.into_iter()
+        .map(|d| d.expect("every file hashed"))
         .collect()
 }
 

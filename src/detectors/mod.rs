@@ -30,7 +30,6 @@ pub mod unverified_clearance;
 
 use std::collections::BTreeMap;
 use std::sync::Mutex;
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 use polars::prelude::*;
 
@@ -160,103 +159,43 @@ type Run<'a> = Box<dyn Fn() -> Result<Vec<Finding>> + Send + Sync + 'a>;
 /// Runs every enabled detector and returns the findings in their stable
 /// published order (`Finding::stable_cmp`). The detectors run two at a time
 /// (one at a time on one core): much of a plan runs on one core, so two
-/// plans side by side keep two cores busy. Their findings are put together in the order below,
-/// whichever finishes first.
+/// plans side by side keep two cores busy. Their findings are put together
+/// in the order below, whichever finishes first.
 pub fn detect_all(inputs: &Inputs, rules: &DetectorRules) -> Result<Vec<Finding>> {
+    // Each detector's module and its rules share its name.
+    macro_rules! detector {
+        ($name:ident) => {
+            (
+                stringify!($name),
+                rules.$name.enabled,
+                Box::new(|| $name::detect(inputs, &rules.$name)) as Run,
+            )
+        };
+    }
     // In the order of docs/detectors.md.
     let all: Vec<(&str, bool, Run)> = vec![
-        (
-            "claimed_vs_registry",
-            rules.claimed_vs_registry.enabled,
-            Box::new(|| claimed_vs_registry::detect(inputs, &rules.claimed_vs_registry)),
-        ),
-        (
-            "cutoff_window_dressing",
-            rules.cutoff_window_dressing.enabled,
-            Box::new(|| cutoff_window_dressing::detect(inputs, &rules.cutoff_window_dressing)),
-        ),
-        (
-            "threshold_bunching",
-            rules.threshold_bunching.enabled,
-            Box::new(|| threshold_bunching::detect(inputs, &rules.threshold_bunching)),
-        ),
-        (
-            "unverified_clearance",
-            rules.unverified_clearance.enabled,
-            Box::new(|| unverified_clearance::detect(inputs, &rules.unverified_clearance)),
-        ),
-        (
-            "reemployment_without_record",
-            rules.reemployment_without_record.enabled,
-            Box::new(|| {
-                reemployment_without_record::detect(inputs, &rules.reemployment_without_record)
-            }),
-        ),
-        (
-            "invalid_identity",
-            rules.invalid_identity.enabled,
-            Box::new(|| invalid_identity::detect(inputs, &rules.invalid_identity)),
-        ),
-        (
-            "duplicate_person",
-            rules.duplicate_person.enabled,
-            Box::new(|| duplicate_person::detect(inputs, &rules.duplicate_person)),
-        ),
-        (
-            "employer_concentration",
-            rules.employer_concentration.enabled,
-            Box::new(|| employer_concentration::detect(inputs, &rules.employer_concentration)),
-        ),
-        (
-            "bulk_backfill",
-            rules.bulk_backfill.enabled,
-            Box::new(|| bulk_backfill::detect(inputs, &rules.bulk_backfill)),
-        ),
-        (
-            "implausible_change",
-            rules.implausible_change.enabled,
-            Box::new(|| implausible_change::detect(inputs, &rules.implausible_change)),
-        ),
-        (
-            "digit_heaping",
-            rules.digit_heaping.enabled,
-            Box::new(|| digit_heaping::detect(inputs, &rules.digit_heaping)),
-        ),
+        detector!(claimed_vs_registry),
+        detector!(cutoff_window_dressing),
+        detector!(threshold_bunching),
+        detector!(unverified_clearance),
+        detector!(reemployment_without_record),
+        detector!(invalid_identity),
+        detector!(duplicate_person),
+        detector!(employer_concentration),
+        detector!(bulk_backfill),
+        detector!(implausible_change),
+        detector!(digit_heaping),
     ];
     let runs: Vec<(&str, Run)> = all
         .into_iter()
         .filter(|(_, enabled, _)| *enabled)
         .map(|(name, _, run)| (name, run))
         .collect();
-    let results: Vec<Mutex<Option<Result<Vec<Finding>>>>> =
-        runs.iter().map(|_| Mutex::new(None)).collect();
-    let next = AtomicUsize::new(0);
     // Two at a time, even on more cores: polars spreads each plan over every
     // core already, and each running detector holds its own working frames.
-    let workers = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .clamp(1, 2)
-        .min(runs.len().max(1));
-    std::thread::scope(|scope| {
-        for _ in 0..workers {
-            scope.spawn(|| {
-                loop {
-                    let i = next.fetch_add(1, Ordering::Relaxed);
-                    let Some((name, run)) = runs.get(i) else {
-                        break;
-                    };
-                    let found = timed(name, run);
-                    *results[i].lock().expect("no detector panicked") = Some(found);
-                }
-            });
-        }
-    });
+    let workers = crate::parallel::cores().min(2);
     let mut findings = Vec::new();
-    for r in results {
-        let found = r
-            .into_inner()
-            .expect("no detector panicked")
-            .expect("every detector ran");
+    for found in crate::parallel::map_in_order(&runs, workers, |(name, run)| timed(name, run)) {
         findings.extend(found?);
     }
     sort(&mut findings);

@@ -19,8 +19,6 @@ pub mod xlsx;
 
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::SystemTime;
 
 use polars::prelude::DataFrame;
@@ -136,34 +134,19 @@ fn read_tables(
         })
         .collect();
     jobs.sort_by_key(|j| std::cmp::Reverse(j.3));
-    let workers = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .min(jobs.len())
-        .max(1);
-    let next = AtomicUsize::new(0);
-    let done: Mutex<Vec<(Table, Result<TableRead>)>> = Mutex::new(Vec::new());
-    std::thread::scope(|scope| {
-        for _ in 0..workers {
-            scope.spawn(|| {
-                loop {
-                    let i = next.fetch_add(1, Ordering::Relaxed);
-                    let Some((spec, path, format, _)) = jobs.get(i) else {
-                        break;
-                    };
-                    let read = read_table(pipeline, spec, path, *format);
-                    // The table's text and working columns are freed now.
-                    crate::memory::give_back();
-                    done.lock()
-                        .expect("no reader panicked")
-                        .push((spec.table, read));
-                }
-            });
-        }
-    });
-    done.into_inner()
-        .expect("no reader panicked")
-        .into_iter()
-        .map(|(t, r)| r.map(|r| (t, r)))
+    let reads = crate::parallel::map_in_order(
+        &jobs,
+        crate::parallel::cores(),
+        |(spec, path, format, _)| {
+            let read = read_table(pipeline, spec, path, *format);
+            // The table's text and working columns are freed now.
+            crate::memory::give_back();
+            read
+        },
+    );
+    jobs.iter()
+        .zip(reads)
+        .map(|((spec, ..), r)| r.map(|r| (spec.table, r)))
         .collect()
 }
 
