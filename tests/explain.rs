@@ -23,16 +23,7 @@ fn published() -> (tempfile::TempDir, PathBuf) {
     std::fs::create_dir(&extract).unwrap();
     support::fixture(&extract, true);
     let out = dir.path().join("out");
-    let p = dir.path().join("pipeline.toml");
-    std::fs::write(
-        &p,
-        format!(
-            "input_dir = \"{}\"\noutput_dir = \"{}\"\nas_of = 2021-12-31\nyears = [2020, 2021]\n",
-            extract.display(),
-            out.display()
-        ),
-    )
-    .unwrap();
+    let p = support::pipeline_file(dir.path(), &extract, &out, "");
     let o = fullemp(&["run", "--pipeline", p.to_str().unwrap()]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     (dir, out)

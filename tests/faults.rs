@@ -29,16 +29,7 @@ fn setup() -> Setup {
     std::fs::create_dir(&extract).unwrap();
     support::fixture(&extract, true);
     let out = dir.path().join("out");
-    let pipeline = dir.path().join("pipeline.toml");
-    std::fs::write(
-        &pipeline,
-        format!(
-            "input_dir = \"{}\"\noutput_dir = \"{}\"\nas_of = 2021-12-31\nyears = [2020, 2021]\nkeep_runs = 50\n",
-            extract.display(),
-            out.display()
-        ),
-    )
-    .unwrap();
+    let pipeline = support::pipeline_file(dir.path(), &extract, &out, "keep_runs = 50\n");
     let hold = dir.path().join("hold");
     std::fs::create_dir(&hold).unwrap();
     Setup {

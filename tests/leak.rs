@@ -10,6 +10,8 @@
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
+
+mod support;
 use std::process::Command;
 
 use polars::prelude::*;
@@ -35,20 +37,6 @@ fn identity_tokens(bytes: &[u8]) -> BTreeSet<String> {
         }
     }
     out
-}
-
-fn files(dir: &Path) -> Vec<PathBuf> {
-    let mut all = Vec::new();
-    for e in std::fs::read_dir(dir).unwrap().flatten() {
-        let p = e.path();
-        if p.is_dir() {
-            all.extend(files(&p));
-        } else {
-            all.push(p);
-        }
-    }
-    all.sort();
-    all
 }
 
 /// `&#NNN;`, `&#xHH;` and the five named references resolved.
@@ -156,7 +144,7 @@ fn sample_extract(dir: &Path) -> PathBuf {
     let from = Path::new(env!("CARGO_MANIFEST_DIR")).join("sample_data");
     let to = dir.join("extract");
     std::fs::create_dir(&to).unwrap();
-    for f in files(&from) {
+    for f in support::files(&from) {
         std::fs::copy(&f, to.join(f.file_name().unwrap())).unwrap();
     }
     to
@@ -167,7 +155,7 @@ fn no_raw_identity_number_in_any_decoded_output_or_log() {
     let dir = tempfile::tempdir().unwrap();
     let extract = sample_extract(dir.path());
     let mut ids = BTreeSet::new();
-    for f in files(&extract) {
+    for f in support::files(&extract) {
         ids.extend(identity_tokens(&std::fs::read(&f).unwrap()));
     }
     assert!(
@@ -224,7 +212,7 @@ fn no_raw_identity_number_in_any_decoded_output_or_log() {
     let mut searched = vec![("logs".to_string(), logs)];
     // Everything under runs/ (latest is one of them); the lock file is empty.
     assert_eq!(std::fs::read(out.join(".lock")).unwrap(), b"");
-    for f in files(&out.join("runs")) {
+    for f in support::files(&out.join("runs")) {
         searched.push((f.display().to_string(), decoded(&f)));
     }
     assert!(searched.len() > 10);

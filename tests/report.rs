@@ -404,16 +404,7 @@ fn names_built_to_inject_stay_literal_text_everywhere_and_forms_are_byte_stable(
         .replace("0.9,2,是,否", "0.9,2,是,是");
     std::fs::write(extract.join("applications.csv"), apps).unwrap();
     let out = dir.path().join("out");
-    let p = dir.path().join("pipeline.toml");
-    std::fs::write(
-        &p,
-        format!(
-            "input_dir = \"{}\"\noutput_dir = \"{}\"\nas_of = 2021-12-31\nyears = [2020, 2021]\n",
-            extract.display(),
-            out.display()
-        ),
-    )
-    .unwrap();
+    let p = support::pipeline_file(dir.path(), &extract, &out, "");
     run_ok(&["run", "--force", "--pipeline", p.to_str().unwrap()]);
     let first = std::fs::canonicalize(out.join("latest")).unwrap();
 

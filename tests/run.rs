@@ -10,19 +10,8 @@ use std::process::{Command, Output};
 mod support;
 
 fn pipeline(dir: &Path, extract: &Path, out: &Path) -> PathBuf {
-    let p = dir.join("pipeline.toml");
-    std::fs::write(
-        &p,
-        format!(
-            "input_dir = \"{}\"\noutput_dir = \"{}\"\nas_of = 2021-12-31\nyears = [2020, 2021]\nkeep_runs = 2\n",
-            extract.display(),
-            out.display()
-        ),
-    )
-    .unwrap();
-    p
+    support::pipeline_file(dir, extract, out, "keep_runs = 2\n")
 }
-
 /// A temporary folder with the fixture extract (optional tables or not), an
 /// output folder and a pipeline file: (folder, extract, out, pipeline).
 fn setup(with_optional: bool) -> (tempfile::TempDir, PathBuf, PathBuf, PathBuf) {
@@ -51,20 +40,6 @@ fn run_ok(p: &Path) -> Output {
         String::from_utf8_lossy(&out.stderr)
     );
     out
-}
-
-fn files(dir: &Path) -> Vec<PathBuf> {
-    let mut all = Vec::new();
-    for e in std::fs::read_dir(dir).unwrap().flatten() {
-        let p = e.path();
-        if p.is_dir() {
-            all.extend(files(&p));
-        } else {
-            all.push(p);
-        }
-    }
-    all.sort();
-    all
 }
 
 #[test]
@@ -140,7 +115,7 @@ fn same_inputs_give_byte_identical_parquet_and_a_failed_run_publishes_nothing() 
     let second = std::fs::canonicalize(out.join("latest")).unwrap();
     assert_ne!(first, second, "a second run gets its own folder");
     let parquet = |run: &Path| -> Vec<(PathBuf, Vec<u8>)> {
-        files(run)
+        support::files(run)
             .into_iter()
             .filter(|f| f.extension().is_some_and(|e| e == "parquet"))
             .map(|f| {
@@ -355,7 +330,7 @@ fn the_default_key_lives_outside_the_output_is_owner_only_and_a_new_key_makes_a_
         std::fs::metadata(&key).unwrap().permissions().mode() & 0o777,
         0o600
     );
-    for f in files(&out) {
+    for f in support::files(&out) {
         assert!(
             !f.to_string_lossy().contains("pii"),
             "a key file in the output folder: {}",

@@ -2,7 +2,7 @@
 //! interoperability tests. Cut-off A = 2021-12-31, S = 2021-01-01.
 #![allow(dead_code)]
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use fullemp::contract::identity::gb11643_check_char;
 
@@ -18,6 +18,38 @@ pub fn id(n: u32, birth: &str) -> String {
 
 pub fn write(dir: &Path, name: &str, text: &str) {
     std::fs::write(dir.join(name), text).unwrap();
+}
+
+/// `dir/pipeline.toml` reading `extract` and publishing to `out`, cut-off
+/// 2021-12-31, review years 2020 and 2021, then `extra` lines (TOML, each
+/// ending in a newline).
+pub fn pipeline_file(dir: &Path, extract: &Path, out: &Path, extra: &str) -> PathBuf {
+    let p = dir.join("pipeline.toml");
+    std::fs::write(
+        &p,
+        format!(
+            "input_dir = \"{}\"\noutput_dir = \"{}\"\nas_of = 2021-12-31\nyears = [2020, 2021]\n{extra}",
+            extract.display(),
+            out.display()
+        ),
+    )
+    .unwrap();
+    p
+}
+
+/// Every file below `dir`, sorted.
+pub fn files(dir: &Path) -> Vec<PathBuf> {
+    let mut all = Vec::new();
+    for e in std::fs::read_dir(dir).unwrap().flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            all.extend(files(&p));
+        } else {
+            all.push(p);
+        }
+    }
+    all.sort();
+    all
 }
 
 /// Persons used below: (label, birth date).
