@@ -88,6 +88,13 @@ impl Extract {
         self
     }
 
+    /// Registered unemployed in c on 2021-01-05 (registration U{n}) and back
+    /// at work on `started` (record E{n}): counted in c's re-employment.
+    fn reemployed(&mut self, n: u32, pid: &str, c: &str, started: &str) -> &mut Self {
+        self.registration(&format!("U{n}"), pid, c, "2021-01-05", "", "");
+        self.job(&format!("E{n}"), pid, c, started, "")
+    }
+
     fn hardship(&mut self, pid: &str, c: &str, designated: &str) -> &mut Self {
         self.hardship
             .push(format!("{pid},{c},4050人员,{designated},"));
@@ -573,13 +580,11 @@ fn counted_persons_with_a_bad_check_character_a_wrong_birth_date_a_death_or_no_w
         "2021-03-01",
         "死亡",
     );
-    e.registration("U3", &c, C1, "2021-01-05", "", "");
-    e.job("E3", &c, C1, "2021-04-01", "");
+    e.reemployed(3, &c, C1, "2021-04-01");
     // D: 15 at a counted start (born 2005-06-01, starts 2021-05-31).
     let d = id(4, "20050601");
     e.person(&d, C1, "H4", "男", "2005-06-01", "2020-01-01", "", "");
-    e.registration("U4", &d, C1, "2021-01-05", "", "");
-    e.job("E4", &d, C1, "2021-05-31", "");
+    e.reemployed(4, &d, C1, "2021-05-31");
     let f = read(&e, "2021-12-31").detect(&only("invalid_identity"));
     assert_eq!(f.len(), 1, "{f:?}");
     let f = &f[0];
@@ -633,12 +638,10 @@ fn death_on_the_start_day_and_a_16th_birthday_on_the_start_day_do_not_fire() {
         "2021-04-01",
         "死亡",
     );
-    e.registration("U3", &c, C1, "2021-01-05", "", "");
-    e.job("E3", &c, C1, "2021-04-01", "");
+    e.reemployed(3, &c, C1, "2021-04-01");
     let d = id(4, "20050601");
     e.person(&d, C1, "H4", "男", "2005-06-01", "2020-01-01", "", "");
-    e.registration("U4", &d, C1, "2021-01-05", "", "");
-    e.job("E4", &d, C1, "2021-06-01", "");
+    e.reemployed(4, &d, C1, "2021-06-01");
     let f = read(&e, "2021-12-31").detect(&only("invalid_identity"));
     assert!(f.is_empty(), "{f:?}");
 }
@@ -652,10 +655,8 @@ fn retirement_age_is_reached_on_the_birthday_of_the_start() {
     let before = id(6, "19660502");
     e.person(&at, C1, "H5", "女", "1966-05-01", "2015-01-01", "", "");
     e.person(&before, C1, "H6", "女", "1966-05-02", "2015-01-01", "", "");
-    e.registration("U5", &at, C1, "2021-01-05", "", "");
-    e.job("E5", &at, C1, "2021-05-01", "");
-    e.registration("U6", &before, C1, "2021-01-05", "", "");
-    e.job("E6", &before, C1, "2021-05-01", "");
+    e.reemployed(5, &at, C1, "2021-05-01");
+    e.reemployed(6, &before, C1, "2021-05-01");
     let f = read(&e, "2021-12-31").detect(&only("invalid_identity"));
     assert_eq!(f.len(), 1, "{f:?}");
     assert_eq!(
@@ -673,10 +674,8 @@ fn unreadable_identifiers_are_aged_by_their_own_ledger_rows() {
     let (old, young) = ("OLD-PERSON-0001", "YOUNG-PERSON-01");
     e.person(old, C1, "H1", "男", "1950-01-01", "2015-01-01", "", "");
     e.person(young, C1, "H2", "男", "1990-01-01", "2015-01-01", "", "");
-    e.registration("U1", old, C1, "2021-01-05", "", "");
-    e.job("E1", old, C1, "2021-05-01", "");
-    e.registration("U2", young, C1, "2021-01-05", "", "");
-    e.job("E2", young, C1, "2021-05-01", "");
+    e.reemployed(1, old, C1, "2021-05-01");
+    e.reemployed(2, young, C1, "2021-05-01");
     let f = read(&e, "2021-12-31").detect(&only("invalid_identity"));
     assert_eq!(f.len(), 1, "{f:?}");
     let ev = rendered(&f[0]);
