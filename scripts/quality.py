@@ -1,36 +1,43 @@
 #!/usr/bin/env python3
-"""Measures the falsification detectors against extracts with known fraud.
+"""Measures the falsification detectors on both sides: falsification found, and
+honest practice left alone.
 
-For each seed: `fullemp generate` writes a synthetic extract with falsification
-injected and its `ground_truth.csv`; `fullemp run` computes everything on it
-(cut-off = the generator's review year's 31 December); this script then reads
-the published `findings/` dataset (Parquet, Hive-partitioned by year) and the
-ground truth, and prints:
+For each seed: `fullemp generate` writes a synthetic extract with
+falsification injected into a share of the communities (`ground_truth.csv`)
+and, in half of the clean ones by default, an honest confounder
+(`confounders.csv`: a mover's old stay never closed, rehired retirees, a slow
+clerk, a local large hire, quarterly keying, a small community, a death after
+re-employment); `fullemp run` computes everything on it (cut-off = the
+generator's review year's 31 December); this script reads the published
+`findings/` dataset (Parquet, Hive-partitioned by year) and prints:
 
-* per community-level pattern: injected communities, recall (share with a
-  high or medium finding of the review year from ANY detector: "the detectors
-  together"; for implausible_change, whose detector only ever reports low,
-  its own finding counts too), the high-or-medium share alone, and the share
-  with a finding of any severity from the pattern's own detector;
-* the overall recall over all injected communities, high or medium only;
-* the share of clean communities (no community-level pattern) with any high
-  finding in either review year, and, to read the recall against, the share
-  with a high or medium finding of the review year;
-* the county-level patterns (digit_heaping, threshold_bunching's county test):
-  injected counties found by their test, and other counties the test flagged;
+* recall per community-level pattern: the share of injected communities with
+  a high or medium finding of the review year from ANY detector ("the
+  detectors together"; for implausible_change, whose detector only ever
+  reports low, its own finding counts too), and overall (high or medium only);
+* per confounder: how many of its clean communities got a high, a medium or
+  a low finding (either year), from which detector, and how many got one more
+  severe than the confounder allows (see ALLOWED);
+* the share of clean communities with a high finding, and with a high or
+  medium finding leaving out those whose confounder allows a medium;
+* per detector, its precision: of the communities it flags high or medium,
+  the share that are falsified;
+* the county-level tests (digit_heaping, threshold_bunching) apart;
 * the same figures over all seeds together.
 
-Exit 0 when the bar holds over all seeds together and on each seed: recall
->= 90 % for every community-level pattern and overall, false high <= 5 %.
-Exit 1 below the bar, 2 on a usage or tool error.
+Exit 0 when the bar holds on each seed and over all seeds together: recall
+>= 90 % for every community-level pattern and overall, clean communities
+with a high finding <= 1 %, with a high or medium one <= 5 %, no confounder
+above its allowed severity. Exit 1 below the bar, 2 on a usage or tool error.
 
-    python3 scripts/quality.py --fullemp target/release/fullemp --seeds 1,2
+    python3 scripts/quality.py --fullemp target/release/fullemp --seeds 1,2,3
 
 Needs pyarrow (tests/requirements.txt).
 """
 
 import argparse
 import csv
+import math
 import os
 import pathlib
 import shutil
@@ -49,7 +56,26 @@ COUNTY_PATTERNS = {"digit_heaping", "threshold_bunching"}
 # at any severity. The overall recall stays strict: high or medium only.
 LOW_ONLY = {"implausible_change"}
 RECALL_BAR = 0.90
-FALSE_HIGH_BAR = 0.05
+FALSE_HIGH_BAR = 0.01
+FALSE_STRONG_BAR = 0.05
+SEVERITY_RANK = {"none": 0, "low": 1, "medium": 2, "high": 3}
+# A confounder allowed no finding may still draw the low findings that clean
+# communities without any confounder draw by chance (a year-on-year change of
+# a small rate, say); more than chance fails: a one-sided exact binomial test
+# of its share of communities with a low finding against that baseline share.
+CHANCE_ALPHA = 0.01
+# The most severe finding each honest confounder may draw (the table of honest
+# practice in docs/detectors.md); "none" is read as "none beyond chance".
+ALLOWED = {
+    "stale_stay": "none",
+    "stale_stay_origin": "low",
+    "rehired_retiree": "none",
+    "slow_closing": "none",
+    "local_large_hire": "medium",
+    "quarterly_keying": "medium",
+    "small_community": "none",
+    "death_after_reemployment": "none",
+}
 
 
 def default_binary():
@@ -65,6 +91,8 @@ def parse_args(argv):
     p.add_argument("--communities", type=int, default=1000)
     p.add_argument("--persons-per-community", type=int, default=100)
     p.add_argument("--fraud-share", type=float, default=0.2)
+    p.add_argument("--confounders", type=float, default=0.5,
+                   help="share of the clean communities given an honest confounder (default 0.5)")
     p.add_argument("--year", type=int, default=2021, help="the review year Y of the extracts")
     p.add_argument("--rules", default=str(REPO / "pipelines" / "rules" / "default.toml"),
                    help="rules file for the runs (default: the shipped defaults)")
@@ -95,7 +123,8 @@ def generate_and_run(args, seed, work):
           "--communities", str(args.communities),
           "--persons-per-community", str(args.persons_per_community),
           "--seed", str(seed), "--year", str(args.year),
-          "--fraud-share", str(args.fraud_share)])
+          "--fraud-share", str(args.fraud_share),
+          "--confounders", str(args.confounders)])
     pipeline = work / f"seed-{seed}" / "pipeline.toml"
     pipeline.write_text(
         f'input_dir = "{extract}"\n'
@@ -111,6 +140,19 @@ def generate_and_run(args, seed, work):
 def read_truth(extract):
     with open(extract / "ground_truth.csv", encoding="utf-8", newline="") as f:
         return list(csv.DictReader(f))
+
+
+def read_confounders(extract):
+    path = extract / "confounders.csv"
+    if not path.exists():
+        return []
+    with open(path, encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f))
+    for r in rows:
+        if r["confounder"] not in ALLOWED:
+            sys.stderr.write(f"unknown confounder {r['confounder']!r} in {path}\n")
+            raise SystemExit(2)
+    return rows
 
 
 def read_communities(extract):
@@ -131,6 +173,9 @@ def read_findings(run):
 class Tally:
     """Counts of one seed, or of several added together."""
 
+    COUNTERS = ("injected", "found_any", "found_bar", "found_own", "counties", "counties_found",
+                "counties_other", "conf_n", "conf_over", "conf_low", "det_flagged", "det_true")
+
     def __init__(self):
         self.injected = {}       # pattern -> communities
         self.found_any = {}      # pattern -> with a high/medium finding of any detector
@@ -138,51 +183,104 @@ class Tally:
         self.found_own = {}      # pattern -> with any finding of its own detector
         self.clean = 0
         self.clean_high = 0
-        self.clean_strong = 0    # clean communities with a high or medium finding this year
+        self.clean_strong_base = 0  # clean communities not allowed a medium by a confounder
+        self.clean_strong = 0       # of those, with a high or medium finding
         self.counties = {}       # county pattern -> injected counties
         self.counties_found = {}
         self.counties_other = {}  # county pattern -> other counties flagged by its test
+        self.conf_n = {}         # confounder -> clean communities carrying it
+        self.conf_over = {}      # confounder -> of those, flagged above what it allows
+        self.conf_low = {}       # confounder -> of those, with a low finding (and no worse)
+        self.plain = 0           # clean communities without any confounder
+        self.plain_low = 0       # of those, with a low finding (and no worse)
+        self.conf_hits = {}      # confounder -> {(severity, detector): communities}
+        self.det_flagged = {}    # detector -> communities it flags high or medium
+        self.det_true = {}       # detector -> of those, falsified
 
     def add(self, other):
-        for name in ("injected", "found_any", "found_bar", "found_own", "counties", "counties_found",
-                     "counties_other"):
+        for name in self.COUNTERS:
             mine, theirs = getattr(self, name), getattr(other, name)
             for k, v in theirs.items():
                 mine[k] = mine.get(k, 0) + v
+        for c, hits in other.conf_hits.items():
+            mine = self.conf_hits.setdefault(c, {})
+            for k, v in hits.items():
+                mine[k] = mine.get(k, 0) + v
         self.clean += other.clean
+        self.plain += other.plain
+        self.plain_low += other.plain_low
         self.clean_high += other.clean_high
+        self.clean_strong_base += other.clean_strong_base
         self.clean_strong += other.clean_strong
 
 
-def score(truth, communities, findings, year):
+def bump(d, k, n=1):
+    d[k] = d.get(k, 0) + n
+
+
+def score(truth, confounders, communities, findings, year):
     t = Tally()
     community_truth = {r["community_code"]: r["pattern"] for r in truth if r["community_code"]}
     county_truth = [(r["pattern"], r["county"]) for r in truth if not r["community_code"]]
+    carried = {}
+    for r in confounders:
+        carried.setdefault(r["community_code"], set()).add(r["confounder"])
     strong_this_year = {}
     any_this_year = {}
-    high_any_year = set()
+    # Either review year: (severity, detector) pairs of each community.
+    either_year = {}
     for f in findings:
         if f["level"] != "community" or not f["community_code"]:
             continue
-        if f["severity"] == "high":
-            high_any_year.add(f["community_code"])
+        code = f["community_code"]
+        either_year.setdefault(code, set()).add((f["severity"], f["detector"]))
         if f["year"] == year:
-            any_this_year.setdefault(f["community_code"], set()).add(f["detector"])
+            any_this_year.setdefault(code, set()).add(f["detector"])
             if f["severity"] in ("high", "medium"):
-                strong_this_year.setdefault(f["community_code"], set()).add(f["detector"])
+                strong_this_year.setdefault(code, set()).add(f["detector"])
     for code, pattern in community_truth.items():
-        t.injected[pattern] = t.injected.get(pattern, 0) + 1
+        bump(t.injected, pattern)
         strong = strong_this_year.get(code, set())
-        t.found_any[pattern] = t.found_any.get(pattern, 0) + (1 if strong else 0)
+        bump(t.found_any, pattern, 1 if strong else 0)
         own = pattern in any_this_year.get(code, set())
-        t.found_own[pattern] = t.found_own.get(pattern, 0) + (1 if own else 0)
+        bump(t.found_own, pattern, 1 if own else 0)
         found = bool(strong) or (pattern in LOW_ONLY and own)
-        t.found_bar[pattern] = t.found_bar.get(pattern, 0) + (1 if found else 0)
+        bump(t.found_bar, pattern, 1 if found else 0)
     for code in communities:
-        if code not in community_truth:
-            t.clean += 1
-            t.clean_high += 1 if code in high_any_year else 0
-            t.clean_strong += 1 if code in strong_this_year else 0
+        if code in community_truth:
+            continue
+        found = either_year.get(code, set())
+        severities = {s for s, _ in found}
+        t.clean += 1
+        t.clean_high += 1 if "high" in severities else 0
+        mine = carried.get(code, set())
+        allowed = max((SEVERITY_RANK[ALLOWED[c]] for c in mine), default=0)
+        if allowed < SEVERITY_RANK["medium"]:
+            t.clean_strong_base += 1
+            t.clean_strong += 1 if severities & {"high", "medium"} else 0
+        worst = max((SEVERITY_RANK[s] for s in severities), default=0)
+        only_low = worst == SEVERITY_RANK["low"]
+        if not mine:
+            t.plain += 1
+            t.plain_low += 1 if only_low else 0
+        for c in mine:
+            own = SEVERITY_RANK[ALLOWED[c]]
+            bump(t.conf_n, c)
+            # A low finding on a community allowed none is judged by the
+            # chance test below, over all such communities together.
+            bump(t.conf_over, c, 1 if worst > max(allowed, own, SEVERITY_RANK["low"]) else 0)
+            bump(t.conf_low, c, 1 if only_low and allowed == 0 else 0)
+            hits = t.conf_hits.setdefault(c, {})
+            for pair in found:
+                bump(hits, pair)
+    flagged_by = {}
+    for code, pairs in either_year.items():
+        for severity, detector in pairs:
+            if severity in ("high", "medium"):
+                flagged_by.setdefault(detector, set()).add(code)
+    for detector, codes in flagged_by.items():
+        t.det_flagged[detector] = len(codes)
+        t.det_true[detector] = len(codes & community_truth.keys())
     flagged = {}
     for f in findings:
         if f["level"] == "county" and f["year"] == year:
@@ -198,6 +296,13 @@ def score(truth, communities, findings, year):
 
 def share(n, d):
     return n / d if d else None
+
+
+def binomial_tail(k, n, p):
+    """P(X >= k) for X ~ Binomial(n, p)."""
+    if k <= 0:
+        return 1.0
+    return sum(math.comb(n, i) * p ** i * (1 - p) ** (n - i) for i in range(k, n + 1))
 
 
 def pct(x):
@@ -225,14 +330,51 @@ def report(title, t):
     print(f"{'all community-level patterns':<30}{total:>9}{pct(overall):>9}   (high or medium only)")
     if overall is None or overall < RECALL_BAR:
         misses.append(f"{title}: overall recall {pct(overall).strip()} below {RECALL_BAR:.0%}")
+
+    base = share(t.plain_low, t.plain)
+    print(f"\nclean communities without a confounder: {t.plain}, of which {t.plain_low} with a low "
+          f"finding only = {pct(base).strip()} (the chance baseline)")
+    print(f"{'confounder (allowed)':<36}{'clean':>6}{'high':>6}{'medium':>8}{'low':>6}{'above':>7}"
+          f"{'low p':>8}  detectors")
+    for c in sorted(t.conf_n):
+        hits = t.conf_hits.get(c, {})
+        by_sev = {s: 0 for s in ("high", "medium", "low")}
+        for (s, _), n in hits.items():
+            by_sev[s] += n
+        detail = ", ".join(f"{d} {s} {n}" for (s, d), n in sorted(hits.items(), key=lambda kv: (
+            -SEVERITY_RANK[kv[0][0]], kv[0][1])))
+        over = t.conf_over.get(c, 0)
+        label = f"{c} ({ALLOWED[c]})"
+        p_low = "-"
+        if ALLOWED[c] == "none" and base is not None:
+            p = binomial_tail(t.conf_low.get(c, 0), t.conf_n[c], base)
+            p_low = f"{p:.3f}"
+            if p < CHANCE_ALPHA:
+                misses.append(f"{title}: {c} communities draw low findings beyond chance "
+                              f"({t.conf_low.get(c, 0)} of {t.conf_n[c]}, p = {p:.4f})")
+        print(f"{label:<36}{t.conf_n[c]:>6}{by_sev['high']:>6}{by_sev['medium']:>8}{by_sev['low']:>6}"
+              f"{over:>7}{p_low:>8}  {detail or '-'}")
+        if over:
+            misses.append(f"{title}: {over} {c} communities flagged above {ALLOWED[c]}")
+    print("(high/medium/low: findings of either year on those communities, counted once per "
+          "community, severity and detector)")
+
     fh = share(t.clean_high, t.clean)
-    print(f"clean communities with a high finding: {t.clean_high} of {t.clean} = {pct(fh).strip()}"
+    print(f"\nclean communities with a high finding: {t.clean_high} of {t.clean} = {pct(fh).strip()}"
           f" (bar <= {FALSE_HIGH_BAR:.0%})")
     if fh is None or fh > FALSE_HIGH_BAR:
-        misses.append(f"{title}: false high {pct(fh).strip()} above {FALSE_HIGH_BAR:.0%}")
-    print(f"clean communities with a high or medium finding of the review year: {t.clean_strong} "
-          f"of {t.clean} = {pct(share(t.clean_strong, t.clean)).strip()} (for reading the recall; "
-          f"no bar)")
+        misses.append(f"{title}: clean with a high finding {pct(fh).strip()} above {FALSE_HIGH_BAR:.0%}")
+    fs = share(t.clean_strong, t.clean_strong_base)
+    print(f"clean communities with a high or medium finding (leaving out confounders allowed a "
+          f"medium): {t.clean_strong} of {t.clean_strong_base} = {pct(fs).strip()} "
+          f"(bar <= {FALSE_STRONG_BAR:.0%})")
+    if fs is None or fs > FALSE_STRONG_BAR:
+        misses.append(f"{title}: clean with a high or medium finding {pct(fs).strip()} above "
+                      f"{FALSE_STRONG_BAR:.0%}")
+    print(f"\n{'detector':<30}{'flags H/M':>10}{'falsified':>10}{'precision':>10}")
+    for d in sorted(t.det_flagged):
+        n, k = t.det_flagged[d], t.det_true.get(d, 0)
+        print(f"{d:<30}{n:>10}{k:>10}{pct(share(k, n)):>10}")
     print("county-level tests (reported apart, not part of the bar):")
     for pattern in sorted(t.counties):
         print(f"  {pattern:<28} injected counties found {t.counties_found[pattern]} of "
@@ -245,13 +387,15 @@ def main(argv):
     work = pathlib.Path(args.work) if args.work else pathlib.Path(tempfile.mkdtemp(prefix="fullemp-quality-"))
     work.mkdir(parents=True, exist_ok=True)
     print(f"quality check: {args.communities} communities, {args.persons_per_community} persons "
-          f"each, fraud share {args.fraud_share}, review year {args.year}, seeds {args.seeds}")
+          f"each, fraud share {args.fraud_share}, confounders in {args.confounders:.0%} of the clean "
+          f"ones, review year {args.year}, seeds {args.seeds}")
     try:
         total = Tally()
         misses = []
         for seed in args.seeds:
             extract, run = generate_and_run(args, seed, work)
-            t = score(read_truth(extract), read_communities(extract), read_findings(run), args.year)
+            t = score(read_truth(extract), read_confounders(extract), read_communities(extract),
+                      read_findings(run), args.year)
             misses += report(f"seed {seed}", t)
             total.add(t)
         if len(args.seeds) > 1:
@@ -264,8 +408,9 @@ def main(argv):
         for m in misses:
             print(f"  {m}")
         return 1
-    print("\nthe bar holds: recall >= 90 % for every community-level pattern and overall, "
-          "false high <= 5 %")
+    print("\nthe bar holds: recall >= 90 % for every community-level pattern and overall; clean "
+          "communities with a high finding <= 1 %, with a high or medium one <= 5 %; no confounder "
+          "above its allowed severity")
     return 0
 
 

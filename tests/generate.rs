@@ -562,3 +562,258 @@ fn an_xlsx_extract_beyond_the_row_limit_is_refused_before_writing() {
     assert!(e.to_string().contains("XLSX"), "{e}");
     assert!(!out.exists(), "nothing written");
 }
+
+// ---------------------------------------------------------------- confounders
+
+/// Rows of `table` keyed by community, as the file spells them.
+fn rows_by_community(dir: &Path, table: &str) -> BTreeMap<String, Vec<Rows>> {
+    let mut by: BTreeMap<String, Vec<Rows>> = BTreeMap::new();
+    for r in read(dir, table) {
+        by.entry(r["community_code"].clone())
+            .or_default()
+            .push(vec![r]);
+    }
+    by
+}
+
+/// Whole years from `birth` to `d`.
+fn age(birth: NaiveDate, d: NaiveDate) -> i32 {
+    let mut a = d.year() - birth.year();
+    if (d.month(), d.day()) < (birth.month(), birth.day()) {
+        a -= 1;
+    }
+    a
+}
+
+#[test]
+fn confounders_are_written_as_honest_practice_and_leave_other_communities_alone() {
+    let (plain, mixed) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let o = options(plain.path(), 140, 60);
+    run(&o);
+    let mut om = o.clone();
+    om.out = mixed.path().to_path_buf();
+    om.confounder_share = 1.0;
+    let summary = run(&om);
+    assert!(!plain.path().join("confounders.csv").exists());
+    let dir = mixed.path();
+    // The ground truth does not move, and no falsified community carries a
+    // confounder of its own.
+    assert_eq!(truth(plain.path()), truth(dir));
+    let falsified: BTreeSet<String> = truth(dir).into_values().flatten().collect();
+    let mut by: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for l in read(dir, "confounders") {
+        by.entry(l["confounder"].clone())
+            .or_default()
+            .insert(l["community_code"].clone());
+    }
+    assert_eq!(
+        summary.confounders.len(),
+        by.values().map(BTreeSet::len).sum::<usize>()
+    );
+    let expected: BTreeSet<&str> = [
+        "stale_stay",
+        "stale_stay_origin",
+        "rehired_retiree",
+        "slow_closing",
+        "local_large_hire",
+        "quarterly_keying",
+        "small_community",
+        "death_after_reemployment",
+    ]
+    .into();
+    assert_eq!(
+        by.keys().map(String::as_str).collect::<BTreeSet<_>>(),
+        expected
+    );
+    for (c, codes) in &by {
+        if c != "stale_stay_origin" {
+            assert!(
+                codes.is_disjoint(&falsified),
+                "{c} in a falsified community"
+            );
+        }
+    }
+    // Every other community's rows are byte for byte those of the extract
+    // without confounders. A community's batch also writes a few rows under
+    // its neighbour's code (the movers' old stays and old jobs): a
+    // confounded community's neighbour counts as touched.
+    let confounded: BTreeSet<String> = by.values().flatten().cloned().collect();
+    let mut touched = confounded.clone();
+    for j in read(dir, "employment") {
+        if confounded.contains(&j["record_id"][1..13]) {
+            touched.insert(j["community_code"].clone());
+        }
+    }
+    for p in read(dir, "persons") {
+        let h = &p["household_id"];
+        let writer =
+            (h.len() >= 19 && &h[12..13] == "Y").then(|| format!("{}{}", &h[..6], &h[13..19]));
+        if writer.is_some_and(|w| confounded.contains(&w)) {
+            touched.insert(p["community_code"].clone());
+        }
+    }
+    for table in [
+        "persons",
+        "unemployment",
+        "employment",
+        "hardship",
+        "applications",
+    ] {
+        let (a, b) = (
+            rows_by_community(plain.path(), table),
+            rows_by_community(dir, table),
+        );
+        let mut compared = 0;
+        for (code, rows) in &a {
+            if !touched.contains(code) {
+                // Compared without printing: the rows hold identity numbers.
+                assert!(Some(rows) == b.get(code), "{table} of {code} differs");
+                compared += 1;
+            }
+        }
+        assert!(
+            compared >= 20,
+            "{table}: only {compared} communities compared"
+        );
+    }
+
+    let persons = read(dir, "persons");
+    let jobs = read(dir, "employment");
+    let regs = read(dir, "unemployment");
+    let (start, cutoff) = (
+        NaiveDate::from_ymd_opt(2021, 1, 1).unwrap(),
+        NaiveDate::from_ymd_opt(2021, 12, 31).unwrap(),
+    );
+
+    // Stale stay: the old stay is open, and the old community shows nothing
+    // of the mover after the move.
+    let mut stale = 0;
+    for code in &by["stale_stay"] {
+        // This community's own stays (not the old stays that a neighbour's
+        // movers left here, whose household is `{code}Y…`).
+        for p in persons
+            .iter()
+            .filter(|p| &p["community_code"] == code && p["household_id"].get(12..13) != Some("Y"))
+        {
+            let arrived = date(&p["entered_on"]).unwrap();
+            let old: Vec<_> = persons
+                .iter()
+                .filter(|o| o["person_id"] == p["person_id"] && &o["community_code"] != code)
+                .collect();
+            for o in &old {
+                stale += 1;
+                assert!(by["stale_stay_origin"].contains(&o["community_code"]));
+                assert_eq!(o["left_on"], "", "the old stay stays open");
+                for j in jobs.iter().filter(|j| {
+                    j["person_id"] == p["person_id"] && j["community_code"] == o["community_code"]
+                }) {
+                    let ended = date(&j["ended_on"]).expect("the old job ended");
+                    assert!(ended < arrived, "the old job ends before the move");
+                }
+            }
+        }
+    }
+    assert!(stale >= 2 * by["stale_stay"].len(), "{stale} stale stays");
+
+    // Rehired retirees: employment starts in the review year past retirement.
+    for code in &by["rehired_retiree"] {
+        let retirees = jobs
+            .iter()
+            .filter(|j| &j["community_code"] == code)
+            .filter(|j| {
+                let started = date(&j["started_on"]).unwrap();
+                let p = persons
+                    .iter()
+                    .find(|p| p["person_id"] == j["person_id"])
+                    .unwrap();
+                let retire = if p["gender"] == "男" { 60 } else { 55 };
+                (start..=cutoff).contains(&started)
+                    && age(date(&p["birth_date"]).unwrap(), started) >= retire
+            })
+            .count();
+        assert!(retirees >= 1, "{code}: no retiree taken back on");
+    }
+
+    // Slow closing: every registration closed as 就业 closes 35–70 days
+    // after the job that closed it began.
+    for code in &by["slow_closing"] {
+        let mut slow = 0;
+        for r in regs.iter().filter(|r| &r["community_code"] == code) {
+            if r["end_reason"] != "就业" {
+                continue;
+            }
+            let (registered, ended) = (
+                date(&r["registered_on"]).unwrap(),
+                date(&r["ended_on"]).unwrap(),
+            );
+            let began = jobs
+                .iter()
+                .filter(|j| j["person_id"] == r["person_id"])
+                .filter_map(|j| date(&j["started_on"]))
+                .filter(|s| *s >= registered && *s <= ended)
+                .max()
+                .unwrap();
+            let days = (ended - began).num_days();
+            slow += usize::from((35..=70).contains(&days));
+        }
+        assert!(slow >= 1, "{code}: no slow closing");
+    }
+
+    // Local large hire: one new employer, valid code, behind several starts.
+    for code in &by["local_large_hire"] {
+        let mut per: BTreeMap<&str, usize> = BTreeMap::new();
+        for j in jobs.iter().filter(|j| &j["community_code"] == code) {
+            *per.entry(j["employer_code"].as_str()).or_default() += 1;
+        }
+        let hire = jobs
+            .iter()
+            .filter(|j| &j["community_code"] == code)
+            .filter(|j| gb32100_valid(&j["employer_code"]))
+            .filter(|j| {
+                !jobs.iter().any(|o| {
+                    o["employer_code"] == j["employer_code"] && &o["community_code"] != code
+                })
+            })
+            .count();
+        assert!(hire >= 2, "{code}: the new employer hired {hire}");
+    }
+
+    // Quarterly keying: records keyed at one sitting (the same hour), each
+    // started weeks before; most such communities key three or more.
+    let mut sittings = 0;
+    for code in &by["quarterly_keying"] {
+        let mut keyed: Vec<(String, NaiveDate)> = jobs
+            .iter()
+            .filter(|j| &j["community_code"] == code && !j["recorded_at"].is_empty())
+            .map(|j| (j["recorded_at"].clone(), date(&j["started_on"]).unwrap()))
+            .collect();
+        keyed.sort();
+        sittings += usize::from(keyed.windows(3).any(|w| {
+            w[0].0[..13] == w[2].0[..13]
+                && w.iter().all(|(at, s)| {
+                    NaiveDate::parse_from_str(&at[..10], "%Y-%m-%d").unwrap() - *s
+                        >= chrono::Duration::days(14)
+                })
+        }));
+    }
+    assert!(
+        2 * sittings >= by["quarterly_keying"].len(),
+        "{sittings} sittings"
+    );
+
+    // Death after re-employment: the ledger closes with 死亡 after a job
+    // started in the review year.
+    for code in &by["death_after_reemployment"] {
+        let died = persons
+            .iter()
+            .filter(|p| &p["community_code"] == code && p["left_reason"] == "死亡")
+            .any(|p| {
+                let d = date(&p["left_on"]).unwrap();
+                jobs.iter().any(|j| {
+                    j["person_id"] == p["person_id"]
+                        && date(&j["started_on"]).is_some_and(|s| s >= start && s < d)
+                })
+            });
+        assert!(died, "{code}: nobody died after re-employment");
+    }
+}

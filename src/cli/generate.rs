@@ -9,7 +9,9 @@ use fullemp::generate::{self, Options};
 /// Write a synthetic extract in the data contract: all nine tables (file stem =
 /// table name), every row valid, with falsification patterns injected into a
 /// share of the communities and their ground truth in `ground_truth.csv`
-/// (community_code,pattern,county; pattern = the detector built to find it).
+/// (community_code,pattern,county; pattern = the detector built to find it),
+/// and, with `--confounders`, honest irregularities in a share of the clean
+/// communities, listed in `confounders.csv`.
 ///
 /// The same arguments always give byte-identical files. Rows stream to disk
 /// community by community, so memory stays flat however many persons are
@@ -45,6 +47,15 @@ pub struct Args {
     /// community per pattern whenever the share is above 0).
     #[arg(long, value_name = "F", default_value_t = generate::DEFAULT_FRAUD_SHARE)]
     pub fraud_share: f64,
+
+    /// Share of the clean communities (no pattern) given an honest
+    /// irregularity that real registries hold (a mover's old stay never
+    /// closed, retirees taken back on, a slow clerk, a local large hire,
+    /// quarterly keying, a small community, a death after re-employment),
+    /// listed in `confounders.csv` (community_code,confounder). 0 writes
+    /// none and no such file; `scripts/quality.py` uses 0.5.
+    #[arg(long = "confounders", value_name = "F", default_value_t = 0.0)]
+    pub confounder_share: f64,
 
     /// File format of every table.
     #[arg(long, value_enum, default_value = "csv")]
@@ -92,6 +103,7 @@ pub fn execute(args: Args) -> Result<()> {
         seed: args.seed,
         year: args.year,
         fraud_share: args.fraud_share,
+        confounder_share: args.confounder_share,
         format: match args.format {
             FormatArg::Csv => FileFormat::Csv,
             FormatArg::Parquet => FileFormat::Parquet,
@@ -114,11 +126,12 @@ pub fn execute(args: Args) -> Result<()> {
         .map(|(t, n)| format!("{t} {n}"))
         .collect();
     println!(
-        "wrote {} ({} persons; rows: {}; {} ground-truth lines)",
+        "wrote {} ({} persons; rows: {}; {} ground-truth lines; {} confounder lines)",
         options.out.display(),
         summary.persons,
         rows.join(", "),
-        summary.truth.len()
+        summary.truth.len(),
+        summary.confounders.len()
     );
     Ok(())
 }

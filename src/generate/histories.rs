@@ -49,6 +49,10 @@ pub struct Knobs {
     pub service_gap: bool,
     pub platform_ok: bool,
     pub tiny: bool,
+    /// Movers whose old ledger stay nobody closed (the stale-stay
+    /// confounder): at least this many, and every mover's old stay left
+    /// open; 0 for the ordinary community, whose movers' old stays are closed.
+    pub stale_movers: usize,
 }
 
 impl Knobs {
@@ -86,6 +90,7 @@ impl Knobs {
             service_gap: rng.chance(if failing { 0.5 } else { 0.08 }),
             platform_ok: !(failing && rng.chance(0.35)),
             tiny: profile == Profile::Tiny,
+            stale_movers: 0,
         }
     }
 }
@@ -139,11 +144,17 @@ impl<'a> Builder<'a> {
         let cal = self.cal;
         self.members = persons::ledger(self.site, self.county, cal, &mut self.rng);
         persons::deaths(&mut self.members, cal, &mut self.rng);
-        let old_stays = persons::movers(&mut self.members, moved_from, cal, &mut self.rng);
+        let old_stays = persons::movers(
+            &mut self.members,
+            moved_from,
+            knobs.stale_movers,
+            cal,
+            &mut self.rng,
+        );
         self.zero_households(knobs);
         self.registrations(knobs);
         self.hardship(knobs);
-        self.everyone_else(moved_from.map(|m| m.1));
+        self.everyone_else(moved_from.map(|m| m.1), knobs.stale_movers > 0);
         self.services(knobs);
         self.platform(knobs);
         self.community_row();
@@ -798,7 +809,9 @@ impl<'a> Builder<'a> {
 
     /// Everybody without a role: workers (some changing jobs), the young, the
     /// idle, and those retiring within the two years.
-    fn everyone_else(&mut self, moved_from: Option<&str>) {
+    /// Movers whose old stay was left open (`stale`) took a job here when
+    /// they moved: the old community shows nothing of them after the move.
+    fn everyone_else(&mut self, moved_from: Option<&str>, stale: bool) {
         let cal = *self.cal;
         for i in 0..self.members.len() {
             if self.members[i].role != Role::Free {
@@ -845,6 +858,15 @@ impl<'a> Builder<'a> {
             }
             self.members[i].role = Role::Stable;
             let end = self.open_end(i);
+            if moved && stale {
+                let arrived = self.members[i].row.entered;
+                self.long_job(i, origin, Some(arrived - Duration::days(1)), false);
+                let start = self
+                    .rng
+                    .seasonal_date(arrived, arrived + Duration::days(30));
+                self.new_job(i, start, false);
+                continue;
+            }
             match self.rng.weighted(&[0.86, 0.07, 0.07]) {
                 0 => self.long_job(i, origin, end, false),
                 change => {

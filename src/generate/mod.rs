@@ -14,6 +14,7 @@ use chrono::NaiveDateTime;
 
 pub mod calendar;
 pub mod claims;
+pub mod confounders;
 pub mod geography;
 pub mod histories;
 pub mod ids;
@@ -27,6 +28,7 @@ pub mod sample;
 pub mod writers;
 
 use calendar::Calendar;
+use confounders::Confounder;
 use geography::{Geography, Profile};
 use histories::{Builder, Knobs};
 use model::{Batch, Row};
@@ -46,6 +48,9 @@ pub struct Options {
     pub seed: u64,
     pub year: i32,
     pub fraud_share: f64,
+    /// Share of the clean communities given an honest confounder (0: none,
+    /// and no `confounders.csv`).
+    pub confounder_share: f64,
     pub format: FileFormat,
     pub headers: Headers,
     pub encoding: TextEncoding,
@@ -69,6 +74,7 @@ impl Options {
             seed: DEFAULT_SEED,
             year: DEFAULT_YEAR,
             fraud_share: DEFAULT_FRAUD_SHARE,
+            confounder_share: 0.0,
             format: FileFormat::Csv,
             headers: Headers::Canonical,
             encoding: TextEncoding::Utf8,
@@ -87,6 +93,12 @@ impl Options {
             return Err(Error::usage(format!(
                 "--fraud-share {} is not a fraction between 0 and 1",
                 self.fraud_share
+            )));
+        }
+        if !(0.0..=1.0).contains(&self.confounder_share) {
+            return Err(Error::usage(format!(
+                "--confounders {} is not a fraction between 0 and 1",
+                self.confounder_share
             )));
         }
         if !(2001..=2199).contains(&self.year) {
@@ -108,12 +120,20 @@ pub struct Truth {
     pub county: String,
 }
 
+/// One line of `confounders.csv`.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct ConfounderLine {
+    pub community_code: String,
+    pub confounder: &'static str,
+}
+
 /// What a run wrote.
 #[derive(Debug, Clone)]
 pub struct Summary {
     pub files: Vec<PathBuf>,
     pub rows: BTreeMap<&'static str, u64>,
     pub truth: Vec<Truth>,
+    pub confounders: Vec<ConfounderLine>,
     pub persons: u64,
     /// The extract's own date: its latest `recorded_at`.
     pub latest_recorded_at: Option<NaiveDateTime>,
@@ -126,6 +146,8 @@ pub struct Context {
     pub cal: Calendar,
     pub geo: Geography,
     pub assignment: Assignment,
+    /// The honest confounder of each community, by index.
+    pub confounders: Vec<Option<Confounder>>,
 }
 
 impl Context {
@@ -137,11 +159,14 @@ impl Context {
             options.seed,
         )?;
         let assignment = patterns::assign(&geo, options.fraud_share, options.seed);
+        let confounders =
+            confounders::assign(&geo, &assignment, options.confounder_share, options.seed);
         Ok(Context {
             options: options.clone(),
             cal: Calendar::new(options.year),
             geo,
             assignment,
+            confounders,
         })
     }
 
@@ -153,6 +178,10 @@ impl Context {
         let mut knobs = Knobs::for_profile(site.profile, &mut rng);
         if let Some(p) = self.assignment.community[i] {
             p.prepare(&mut knobs, &mut rng);
+        }
+        if let Some(c) = self.confounders[i] {
+            let mut rng = Rng::new(self.options.seed, i as u64, Stream::Confounder);
+            c.prepare(&mut knobs, &mut rng);
         }
         if self.assignment.bunched_counties.contains(&site.county) {
             knobs.avoid_below_threshold = true;
@@ -205,6 +234,11 @@ impl Context {
             }
             _ => {}
         }
+        if let Some(c) = self.confounders[i] {
+            // A stream of its own, apart from the one `knobs` used.
+            let mut rng = Rng::new(self.options.seed, !(i as u64), Stream::Confounder);
+            c.inject(&mut b, &mut rng);
+        }
         let county = self.geo.sites[i].county;
         let heaped = self.assignment.heaped_counties.contains(&county);
         let filing = claims::Filing {
@@ -245,6 +279,32 @@ impl Context {
                 });
             }
         }
+        out
+    }
+}
+
+impl Context {
+    /// The lines of `confounders.csv`: each confounded community, and for a
+    /// stale stay also the community the movers came from (whose clerk left
+    /// the stay open), in community order.
+    pub fn confounder_lines(&self) -> Vec<ConfounderLine> {
+        let mut out = vec![];
+        for (i, c) in self.confounders.iter().enumerate() {
+            let Some(c) = c else { continue };
+            out.push(ConfounderLine {
+                community_code: self.geo.sites[i].code.clone(),
+                confounder: c.id(),
+            });
+            if *c == Confounder::StaleStay
+                && let Some((_, origin)) = self.moved_from(i)
+            {
+                out.push(ConfounderLine {
+                    community_code: origin.to_string(),
+                    confounder: confounders::STALE_STAY_ORIGIN,
+                });
+            }
+        }
+        out.sort();
         out
     }
 }
@@ -363,10 +423,17 @@ pub fn generate(options: &Options) -> Result<Summary> {
     let truth_path = options.out.join("ground_truth.csv");
     write_truth(&truth_path, &truth)?;
     files.push(truth_path);
+    let confounders = ctx.confounder_lines();
+    if options.confounder_share > 0.0 {
+        let path = options.out.join("confounders.csv");
+        write_confounders(&path, &confounders)?;
+        files.push(path);
+    }
     let summary = Summary {
         files,
         rows,
         truth,
+        confounders,
         persons,
         latest_recorded_at: latest,
         planted,
@@ -403,6 +470,15 @@ fn write_truth(path: &Path, truth: &[Truth]) -> Result<()> {
             "{},{},{}\n",
             t.community_code, t.pattern, t.county
         ));
+    }
+    std::fs::write(path, text)
+        .map_err(|e| Error::Internal(anyhow::anyhow!("{}: {e}", path.display())))
+}
+
+fn write_confounders(path: &Path, lines: &[ConfounderLine]) -> Result<()> {
+    let mut text = String::from("community_code,confounder\n");
+    for l in lines {
+        text.push_str(&format!("{},{}\n", l.community_code, l.confounder));
     }
     std::fs::write(path, text)
         .map_err(|e| Error::Internal(anyhow::anyhow!("{}: {e}", path.display())))

@@ -9,6 +9,9 @@ use super::geography::{County, Site};
 use super::model::Person;
 use super::rng::Rng;
 
+/// Working age begins at this age in the rules' defaults (docs/indicators.md).
+pub const MIN_WORKING_AGE: i32 = 16;
+
 /// Retirement ages of the rules' defaults (docs/indicators.md: 60 men, 55 women).
 pub fn retirement_age(male: bool) -> i32 {
     if male { 60 } else { 55 }
@@ -59,7 +62,7 @@ impl Member {
     }
 
     pub fn working_age_at(&self, d: NaiveDate) -> bool {
-        age_at(self.row.birth, d) >= 16 && d < self.retires
+        age_at(self.row.birth, d) >= MIN_WORKING_AGE && d < self.retires
     }
 }
 
@@ -156,21 +159,24 @@ pub fn deaths(members: &mut [Member], cal: &Calendar, rng: &mut Rng) {
 pub fn movers(
     members: &mut [Member],
     from: Option<(usize, &str)>,
+    stale_at_least: usize,
     cal: &Calendar,
     rng: &mut Rng,
 ) -> Vec<Person> {
     let Some((from_index, from_code)) = from else {
         return vec![];
     };
-    let mut old = vec![];
-    for m in members.iter_mut() {
-        let settled = m.row.entered < cal.prev_start
+    let settled = |m: &Member| {
+        m.role == Role::Free
+            && m.moved_from.is_none()
+            && m.row.entered < cal.prev_start
             && age_at(m.row.birth, cal.prev_start) >= 20
             && m.row.capacity
-            && m.retires > cal.extract;
-        if m.role != Role::Free || !settled || !rng.chance(0.02) {
-            continue;
-        }
+            && m.retires > cal.extract
+    };
+    let stale = stale_at_least > 0;
+    let mut old = vec![];
+    let move_in = |m: &mut Member, old: &mut Vec<Person>, rng: &mut Rng| {
         let arrived = rng.date(
             cal.prev_start + Duration::days(20),
             cal.cutoff - Duration::days(40),
@@ -186,11 +192,32 @@ pub fn movers(
             capacity: true,
             wants_work: Some(true),
             entered: was_entered,
-            left: Some(left),
-            left_reason: Some("迁出"),
+            // The old community's clerk either closed the stay when the
+            // person left or, in a stale-stay community, never did.
+            left: (!stale).then_some(left),
+            left_reason: (!stale).then_some("迁出"),
         });
         m.row.entered = arrived;
         m.moved_from = Some(from_index);
+    };
+    for m in members.iter_mut() {
+        if !settled(m) || !rng.chance(0.02) {
+            continue;
+        }
+        move_in(m, &mut old, rng);
+    }
+    // A community whose movers' old stays were never closed has a few of
+    // them (the stale-stay confounder); ordinary communities draw no more.
+    if old.len() < stale_at_least {
+        let mut more: Vec<usize> = (0..members.len())
+            .filter(|&k| settled(&members[k]))
+            .collect();
+        rng.shuffle(&mut more);
+        more.truncate(stale_at_least - old.len());
+        more.sort_unstable();
+        for k in more {
+            move_in(&mut members[k], &mut old, rng);
+        }
     }
     old
 }

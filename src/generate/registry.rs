@@ -7,7 +7,9 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::NaiveDate;
 
+use super::calendar::age_at;
 use super::model::{Batch, Job};
+use super::persons::{MIN_WORKING_AGE, retirement_age};
 
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub struct Figures {
@@ -106,10 +108,21 @@ pub fn figures(batch: &Batch, community: &str, start: NaiveDate, cutoff: NaiveDa
         jobs.get(p)
             .is_some_and(|ks| ks.iter().any(|&k| covers(&batch.employment[k], cutoff)))
     };
+    // New employment: of working age at the start by any of the person's
+    // ledger rows (retirees taken back on are not new employment).
+    let working_age_at = |p: &str, d: NaiveDate| {
+        batch.persons.iter().any(|r| {
+            r.id == p && {
+                let age = age_at(r.birth, d);
+                age >= MIN_WORKING_AGE && age < retirement_age(r.male)
+            }
+        })
+    };
     let new_jobs: BTreeSet<&str> = batch
         .employment
         .iter()
         .filter(|j| j.community == community && (start..=cutoff).contains(&j.started))
+        .filter(|j| working_age_at(&j.person, j.started))
         .map(|j| j.person.as_str())
         .collect();
     let zero_open = batch

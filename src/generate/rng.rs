@@ -15,6 +15,7 @@ pub enum Stream {
     Pattern = 3,
     Claims = 4,
     Knobs = 5,
+    Confounder = 6,
 }
 
 pub struct Rng(ChaCha8Rng);
