@@ -119,7 +119,17 @@ fn strings(ca: &StringChunked, spec: &Spec) -> Parsed {
 /// needs none of it, nearly every one, is kept as it is.
 fn codes(ca: &StringChunked, spec: &Spec) -> Parsed {
     let lower = |s: &str| spec.identity && s.bytes().any(|b| b.is_ascii_lowercase());
-    let values = if ca.iter().flatten().any(|s| needs_fold(s) || lower(s)) {
+    let exponent = |s: &str| s.bytes().any(|b| b | 0x20 == b'e');
+    // One look at each value says whether the column needs more.
+    let (mut change, mut exponents) = (false, false);
+    for s in ca.iter().flatten() {
+        change |= needs_fold(s) || lower(s);
+        exponents |= exponent(s);
+        if change && exponents {
+            break;
+        }
+    }
+    let values = if change {
         ca.apply(|v| {
             let f = fold(v?);
             if f.is_empty() {
@@ -133,15 +143,20 @@ fn codes(ca: &StringChunked, spec: &Spec) -> Parsed {
     } else {
         ca.clone()
     };
-    let exponent = |s: &str| s.bytes().any(|b| b | 0x20 == b'e');
-    let bad: BooleanChunked = values
-        .iter()
-        .map(|v| {
-            Some(v.map_or(spec.required, |s| {
-                (exponent(s) && scientific(s)) || !allowed(spec, s)
-            }))
-        })
-        .collect();
+    let bad: BooleanChunked = if change || exponents || !spec.allowed.is_empty() {
+        values
+            .iter()
+            .map(|v| {
+                Some(v.map_or(spec.required, |s| {
+                    (exponent(s) && scientific(s)) || !allowed(spec, s)
+                }))
+            })
+            .collect()
+    } else if spec.required {
+        values.is_null()
+    } else {
+        BooleanChunked::full(PlSmallStr::EMPTY, false, values.len())
+    };
     Parsed::new(values.into_series(), bad)
 }
 
