@@ -210,6 +210,7 @@ impl<'a> Grid<'a> {
     /// The cell, or the value of the merge covering it.
     fn value(&self, row: usize, col: usize) -> &'a Data {
         match self.raw(row, col) {
+            Data::Empty if self.covered.is_empty() => &Data::Empty,
             Data::Empty => match self.covered.get(&(row, col)) {
                 Some(&at) => self.raw(at.0, at.1),
                 None => &Data::Empty,
