@@ -1040,3 +1040,217 @@ fn ingest_returns_a_contract_error() {
         "{e}"
     );
 }
+
+// ---------------------------------------------------------------- spreadsheets as kept
+
+/// "the header is the row among the first 15 that matches the most contract
+/// headers … rows above it are … never read as data": a tab-separated file
+/// with a title line finds its separator and header; `header_row` overrides.
+#[test]
+fn a_title_line_above_the_header_is_skipped_in_csv_and_tsv() {
+    let body = format!(
+        "平顶山市劳动力资源台账(2021年度)\n导出时间：2021-12-31\t\t制表单位：新华区\n{PERSONS_ZH}\n\
+         {PERSON},{COMMUNITY},H001,女,1949-12-31,是,2020-01-01\n"
+    );
+    for (name, text) in [
+        ("persons.csv", body.clone()),
+        ("persons.tsv", body.replace(',', "\t")),
+    ] {
+        let dir = minimal_extract();
+        replace(dir.path(), name, text.as_bytes());
+        let e = read_clean(&Pipeline::new(dir.path(), dir.path().join("out")));
+        let df = frame(&e, Table::Persons);
+        assert_eq!(strings(df, "household_id"), some(&["H001"]), "{name}");
+        assert_eq!(strings(df, "source_line"), some(&["4"]), "{name}");
+        let input = e.inputs.iter().find(|i| i.table == Table::Persons).unwrap();
+        assert!(
+            input.read_as.ends_with(", header on line 3"),
+            "{}",
+            input.read_as
+        );
+    }
+    // header_row names it; a row that does not name the columns stops the run.
+    let dir = minimal_extract();
+    replace(dir.path(), "persons.csv", body.as_bytes());
+    let at = |n| {
+        with_input(
+            dir.path(),
+            Table::Persons,
+            TableInput {
+                header_row: Some(n),
+                ..Default::default()
+            },
+        )
+    };
+    read_clean(&at(3));
+    let e = read_with(&at(2));
+    assert!(
+        e.problems[0].starts_with("persons.csv: required columns missing: `person_id`"),
+        "{:?}",
+        e.problems
+    );
+}
+
+/// "rows after the data that are totals, notes or signature lines are
+/// skipped …, not rejected; anything else stays a reject as today."
+#[test]
+fn footers_after_the_data_are_skipped_and_a_subtotal_between_records_is_a_reject() {
+    let other = person_id("19850101", 1);
+    let text = format!(
+        "{PERSONS_ZH}\n{PERSON},{COMMUNITY},H001,女,1949-12-31,是,2020-01-01\n\
+         小计,,1人,,,,\n\
+         {other},{COMMUNITY},H002,男,1985-01-01,是,2020-01-01\n\
+         合  计,,2人,,,,\n,,,,,,\n注：本表数据截至2021年12月31日。,,,,,,\n填表人：张三,,,审核人：李四,,,\n"
+    );
+    let dir = minimal_extract();
+    replace(dir.path(), "persons.csv", text.as_bytes());
+    let e = read(dir.path());
+    let got: Vec<(u64, &str, RejectReason)> = e
+        .rejects
+        .iter()
+        .map(|r| (r.line, r.column.as_str(), r.reason))
+        .collect();
+    assert_eq!(
+        got,
+        vec![(3, "community_code", RejectReason::RequiredEmpty)]
+    );
+    let df = frame(&e, Table::Persons);
+    assert_eq!(strings(df, "source_line"), some(&["2", "4"]));
+    let input = e.inputs.iter().find(|i| i.table == Table::Persons).unwrap();
+    assert_eq!((input.rows_read, input.rows_rejected), (3, 1));
+}
+
+/// "Identity numbers stored as Excel numbers … is a reject with a reason a
+/// clerk can act on …; identifiers short enough to be exact as numbers
+/// (community codes of 12 digits) are read as their digits."
+#[test]
+fn xlsx_identifiers_saved_as_numbers_are_rejected_and_short_codes_read() {
+    let dir = minimal_extract();
+    remove_table(dir.path(), "persons");
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet();
+    for (c, h) in PERSONS_ZH.split(',').enumerate() {
+        ws.write_string(0, c as u16, h).unwrap();
+    }
+    let ids = [PERSON.to_string(), person_id("19850101", 2)];
+    for (i, id) in ids.iter().enumerate() {
+        let r = i as u32 + 1;
+        if i == 1 {
+            // What Excel keeps of an 18-digit number: 15 significant digits.
+            let kept: f64 = format!("{}000", &id[..15]).parse().unwrap();
+            ws.write_number(r, 0, kept).unwrap();
+        } else {
+            ws.write_string(r, 0, id).unwrap();
+        }
+        ws.write_number(r, 1, 410402001001.0).unwrap();
+        ws.write_string(r, 2, format!("H00{r}")).unwrap();
+        ws.write_string(r, 3, "男").unwrap();
+        ws.write_string(r, 4, "1985-01-01").unwrap();
+        ws.write_string(r, 5, "是").unwrap();
+        ws.write_string(r, 6, "2020-01-01").unwrap();
+    }
+    wb.save(dir.path().join("persons.xlsx")).unwrap();
+    let e = read(dir.path());
+    assert_eq!(e.rejects.len(), 1, "{:?}", e.rejects);
+    let r = &e.rejects[0];
+    assert_eq!(
+        (r.line, r.column.as_str(), r.reason),
+        (3, "person_id", RejectReason::NumberIdentifier)
+    );
+    let said = r.describe();
+    assert!(
+        said.contains("identifier saved as a number (a number of more than 15 digits: \
+                       Excel keeps only 15 significant digits of a number, so the last digits are lost; \
+                       export the column as text"),
+        "{said}"
+    );
+    assert!(!said.contains(&ids[1][..15]), "raw digits in {said}");
+    let df = frame(&e, Table::Persons);
+    assert_eq!(strings(df, "person_id"), some(&[PERSON]));
+    assert_eq!(strings(df, "community_code"), some(&[COMMUNITY]));
+}
+
+/// "Full-width forms normalised … so the same person joins; the rejects
+/// still quote what the file held."
+#[test]
+fn full_width_identifiers_and_dates_fold_and_rejects_quote_the_file() {
+    let wide = |s: &str| -> String {
+        s.chars()
+            .map(|c| match c {
+                '0'..='9' | 'X' | '-' => char::from_u32(c as u32 + 0xFEE0).unwrap(),
+                c => c,
+            })
+            .collect()
+    };
+    let other = person_id("19850101", 3);
+    let text = format!(
+        "{PERSONS_EN},left_on\n\
+         {}\u{3000},{},Ｈ001,女,1949-12-31,是,{},\n\
+         {other},{COMMUNITY},H002,男,1985-01-01,是,2020-01-01,{}\n",
+        wide(PERSON),
+        wide(COMMUNITY),
+        wide("2020-01-01"),
+        wide("2021-13-01"),
+    );
+    let dir = minimal_extract();
+    replace(dir.path(), "persons.csv", text.as_bytes());
+    let e = read(dir.path());
+    let df = frame(&e, Table::Persons);
+    assert_eq!(strings(df, "person_id"), some(&[PERSON]));
+    assert_eq!(strings(df, "community_code"), some(&[COMMUNITY]));
+    assert_eq!(strings(df, "entered_on"), some(&["2020-01-01"]));
+    assert_eq!(bools(df, "person_id_valid"), vec![Some(true)]);
+    // Household numbers are codes: folded too.
+    assert_eq!(strings(df, "household_id"), some(&["H001"]));
+    let r = &e.rejects[0];
+    assert_eq!(
+        (r.line, r.column.as_str(), r.value.as_deref()),
+        (3, "left_on", Some(wide("2021-13-01").as_str()))
+    );
+}
+
+/// "a merged range in a data column gives every row it covers its value
+/// (county, street, community name)."
+#[test]
+fn xlsx_merged_county_and_street_cells_fill_the_rows_they_cover() {
+    let dir = minimal_extract();
+    remove_table(dir.path(), "communities");
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet();
+    let plain = XlsxFormat::new();
+    ws.merge_range(0, 0, 0, 3, "平顶山市社区名册(2021年度)", &plain)
+        .unwrap();
+    for (c, h) in ["社区代码", "社区名称", "所在区县", "所在街道"]
+        .iter()
+        .enumerate()
+    {
+        ws.write_string(1, c as u16, *h).unwrap();
+    }
+    let rows = [
+        ("410402001001", "光明社区"),
+        ("410402001002", "和平社区"),
+        ("410403001001", "东风社区"),
+    ];
+    for (i, (code, name)) in rows.iter().enumerate() {
+        ws.write_string(i as u32 + 2, 0, *code).unwrap();
+        ws.write_string(i as u32 + 2, 1, *name).unwrap();
+    }
+    ws.merge_range(2, 2, 4, 2, "新华区", &plain).unwrap();
+    ws.merge_range(2, 3, 3, 3, "中兴路街道", &plain).unwrap();
+    ws.write_string(4, 3, "东安路街道").unwrap();
+    wb.save(dir.path().join("communities.xlsx")).unwrap();
+    let e = read_clean(&Pipeline::new(dir.path(), dir.path().join("out")));
+    let df = frame(&e, Table::Communities);
+    assert_eq!(strings(df, "county"), some(&["新华区", "新华区", "新华区"]));
+    assert_eq!(
+        strings(df, "street"),
+        some(&["中兴路街道", "中兴路街道", "东安路街道"])
+    );
+    assert_eq!(strings(df, "source_line"), some(&["3", "4", "5"]));
+    let input = e
+        .inputs
+        .iter()
+        .find(|i| i.table == Table::Communities)
+        .unwrap();
+    assert_eq!(input.read_as, "XLSX, sheet \"Sheet1\", header on row 2");
+}

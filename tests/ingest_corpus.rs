@@ -135,6 +135,48 @@ const CASES: &[Case] = &[
             "hardship.csv line 3, column designated_on, value \"2021-02-30\": unparseable value (not a date)",
         ],
     },
+    Case {
+        name: "title_rows",
+        what: "a title and an export line above the header; totals, notes and signatures under the data",
+        exit: 0,
+        says: &[
+            "persons          persons.csv                    1         0  CSV, UTF-8, comma-separated, header on line 3",
+            "The extract can be used",
+        ],
+    },
+    Case {
+        name: "ambiguous_header",
+        what: "the header twice among the first rows: the program does not choose",
+        exit: 3,
+        says: &[
+            "persons.csv: the header row is ambiguous: row 1 and row 3 both name 7 of the contract's columns; \
+             set `header_row` under [input.persons] to the one to read",
+        ],
+    },
+    Case {
+        name: "header_row_past_end",
+        what: "header_row names a row the file does not have",
+        exit: 3,
+        says: &["persons.csv: `header_row = 40`: row 40 is empty or past the end of the file"],
+    },
+    Case {
+        name: "identifier_as_number",
+        what: "a CSV saved after Excel turned an identity number into 4.10402E+17",
+        exit: 0,
+        says: &[
+            "persons.csv line 3, column person_id, value \"4.1040*E+17\": identifier saved as a number \
+             (a number in scientific notation: Excel keeps only 15 significant digits",
+        ],
+    },
+    Case {
+        name: "full_width",
+        what: "the same person in full-width and ASCII digits: one key, so the second is a duplicate",
+        exit: 0,
+        says: &[
+            "persons.csv line 3, column person_id+community_code+entered_on",
+            "duplicate key (the same key as line 2, which is kept)",
+        ],
+    },
 ];
 
 fn corpus() -> PathBuf {

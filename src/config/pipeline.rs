@@ -69,6 +69,9 @@ pub struct TableInput {
     pub delimiter: Delimiter,
     /// XLSX sheet name; the first sheet when absent.
     pub sheet: Option<String>,
+    /// The line (CSV) or sheet row (XLSX) of the header, counted from 1; found
+    /// among the first rows when absent.
+    pub header_row: Option<u64>,
     /// Canonical column name → header as it stands in the file.
     #[serde(default)]
     pub columns: BTreeMap<String, String>,
@@ -279,6 +282,11 @@ impl Pipeline {
                 ))
             })?;
             let spec = table.spec();
+            if input.header_row == Some(0) {
+                return Err(bad(format!(
+                    "key `input.{name}.header_row`: 0 is not a row number (rows count from 1)"
+                )));
+            }
             for canonical in input.columns.keys() {
                 if spec.column(canonical).is_none() {
                     return Err(bad(format!(

@@ -29,6 +29,10 @@ pub struct Column {
     /// A person identifier (GB 11643): checked and marked, and masked wherever
     /// it could be printed.
     pub identity: bool,
+    /// An identifier or code (person, household, registration, record,
+    /// service, community, employer): read digit by digit, so a number Excel
+    /// has rounded is refused and full-width forms are folded to ASCII.
+    pub code: bool,
     /// The value an empty cell of an optional boolean column takes.
     pub default: Option<bool>,
 }
@@ -42,6 +46,7 @@ const fn col(name: &'static str, kind: Kind, required: bool, chinese: &'static s
         allowed: &[],
         range: None,
         identity: false,
+        code: false,
         default: None,
     }
 }
@@ -55,8 +60,14 @@ const fn person(name: &'static str, chinese: &'static str) -> Column {
         allowed: &[],
         range: None,
         identity: true,
+        code: true,
         default: None,
     }
+}
+
+const fn code(mut c: Column) -> Column {
+    c.code = true;
+    c
 }
 
 const fn one_of(mut c: Column, allowed: &'static [&'static str]) -> Column {
@@ -112,7 +123,7 @@ pub const COMMUNITIES: TableSpec = TableSpec {
     chinese: "社区名册",
     optional: false,
     columns: &[
-        col("community_code", Str, true, "社区代码"),
+        code(col("community_code", Str, true, "社区代码")),
         col("community_name", Str, true, "社区名称"),
         col("county", Str, true, "所在区县"),
         col("street", Str, true, "所在街道"),
@@ -141,8 +152,8 @@ pub const PERSONS: TableSpec = TableSpec {
     optional: false,
     columns: &[
         person("person_id", "公民身份号码"),
-        col("community_code", Str, true, "社区代码"),
-        col("household_id", Str, true, "户编号"),
+        code(col("community_code", Str, true, "社区代码")),
+        code(col("household_id", Str, true, "户编号")),
         col("gender", Gender, true, "性别"),
         col("birth_date", Date, true, "出生日期"),
         col("labor_capacity", Bool, true, "有无劳动能力"),
@@ -161,9 +172,9 @@ pub const UNEMPLOYMENT: TableSpec = TableSpec {
     chinese: "失业登记",
     optional: false,
     columns: &[
-        col("registration_id", Str, true, "登记编号"),
+        code(col("registration_id", Str, true, "登记编号")),
         person("person_id", "公民身份号码"),
-        col("community_code", Str, true, "社区代码"),
+        code(col("community_code", Str, true, "社区代码")),
         col("registered_on", Date, true, "失业登记日期"),
         col("ended_on", Date, false, "注销日期"),
         one_of(col("end_reason", Str, false, "注销原因"), END_REASONS),
@@ -178,11 +189,11 @@ pub const EMPLOYMENT: TableSpec = TableSpec {
     chinese: "就业登记",
     optional: false,
     columns: &[
-        col("record_id", Str, true, "就业登记编号"),
+        code(col("record_id", Str, true, "就业登记编号")),
         person("person_id", "公民身份号码"),
-        col("community_code", Str, true, "社区代码"),
+        code(col("community_code", Str, true, "社区代码")),
         col("employer_name", Str, false, "用人单位名称"),
-        col("employer_code", Str, false, "统一社会信用代码"),
+        code(col("employer_code", Str, false, "统一社会信用代码")),
         one_of(
             col("employment_type", Str, true, "就业形式"),
             EMPLOYMENT_TYPES,
@@ -202,7 +213,7 @@ pub const HARDSHIP: TableSpec = TableSpec {
     optional: false,
     columns: &[
         person("person_id", "公民身份号码"),
-        col("community_code", Str, true, "社区代码"),
+        code(col("community_code", Str, true, "社区代码")),
         col("category", Str, true, "困难类别"),
         col("designated_on", Date, true, "认定日期"),
         col("revoked_on", Date, false, "退出日期"),
@@ -217,8 +228,8 @@ pub const ZERO_HOUSEHOLDS: TableSpec = TableSpec {
     chinese: "零就业家庭认定",
     optional: false,
     columns: &[
-        col("household_id", Str, true, "户编号"),
-        col("community_code", Str, true, "社区代码"),
+        code(col("household_id", Str, true, "户编号")),
+        code(col("community_code", Str, true, "社区代码")),
         col("identified_on", Date, true, "认定日期"),
         col("cleared_on", Date, false, "消除日期"),
     ],
@@ -232,9 +243,9 @@ pub const SERVICES: TableSpec = TableSpec {
     chinese: "就业服务记录",
     optional: true,
     columns: &[
-        col("service_id", Str, true, "服务编号"),
+        code(col("service_id", Str, true, "服务编号")),
         person("person_id", "公民身份号码"),
-        col("community_code", Str, true, "社区代码"),
+        code(col("community_code", Str, true, "社区代码")),
         one_of(col("service_type", Str, true, "服务类型"), SERVICE_TYPES),
         col("delivered_on", Date, true, "服务日期"),
     ],
@@ -248,7 +259,7 @@ pub const PLATFORM: TableSpec = TableSpec {
     chinese: "平台建设核查",
     optional: true,
     columns: &[
-        col("community_code", Str, true, "社区代码"),
+        code(col("community_code", Str, true, "社区代码")),
         col("year", Int, true, "年度"),
         col("service_window", Bool, true, "是否设立服务窗口"),
         within(col("staff_count", Int, true, "工作人员数"), 0, i64::MAX),
@@ -265,7 +276,7 @@ pub const APPLICATIONS: TableSpec = TableSpec {
     chinese: "申报及推荐",
     optional: true,
     columns: &[
-        col("community_code", Str, true, "社区代码"),
+        code(col("community_code", Str, true, "社区代码")),
         col("year", Int, true, "年度"),
         one_of(col("applied_level", Str, true, "申报类型"), APPLIED_LEVELS),
         col(

@@ -3,26 +3,34 @@
 //! laid out as text columns, a chunk of rows at a time, for typing. Only the
 //! columns the contract maps are kept.
 //!
-//! The first record is the header; comma or tab separated. Rows keep their
-//! line in the file (a quoted line break counts). Rows whose every cell is
-//! empty (an export's trailing `,,,,` lines) hold no data and are skipped, as
-//! blank rows of a sheet are. A row's shape is checked here: cut by the end of
-//! the file inside a quoted field, fewer fields than the header, a non-empty
-//! field past the header.
+//! The header is found among the first records (`headers::find_header`):
+//! they are read ahead, the header chosen, and the records after it go on
+//! into the stream of rows; the records above it (a title, an export-time
+//! line) are skipped. Comma or tab separated. Rows keep their line in the
+//! file (a quoted line break counts). Rows whose every cell is empty (an
+//! export's trailing `,,,,` lines) hold no data and are skipped, as blank rows
+//! of a sheet are; so are totals, notes and signature lines after the last
+//! record (`footers`), held back until a record follows them or the file
+//! ends. A row's shape is checked here: cut by the end of the file inside a
+//! quoted field, fewer fields than the header, a non-empty field past the
+//! header.
 
+use std::collections::VecDeque;
 use std::io::{Cursor, Read};
 use std::path::Path;
 
 use ::csv::{ByteRecord, ReaderBuilder};
 
 use super::decode::{Gb18030Text, NotText, Utf8Text, utf8_failure};
-use super::headers::{Mapping, map_headers};
+use super::footers;
+use super::headers::{HeadRow, Mapping, SEARCHED_ROWS, find_header, map_headers};
 use super::raw::{BadShape, Failure, Opened, RawChunk, RawColumn, Sink};
 use super::rejects::RejectReason;
 use super::text_column::TextBuilder;
 use crate::config::TableInput;
 use crate::config::pipeline::{Delimiter, Encoding};
 use crate::contract::TableSpec;
+use crate::contract::identity::mask_identities_in;
 use crate::digest::Hashing;
 
 /// Rows typed at a time: bounds the text held in memory per table.
@@ -109,8 +117,9 @@ fn read_as(
     } else {
         "comma"
     };
+    let place = parsed.place.map_or_else(String::new, |p| format!(", {p}"));
     Ok(Opened {
-        read_as: format!("CSV, {encoding}, {sep}-separated"),
+        read_as: format!("CSV, {encoding}, {sep}-separated{place}"),
         seen: source.finish(),
         unused: parsed.unused,
     })
@@ -120,6 +129,8 @@ struct Parsed {
     separator: u8,
     had_bom: bool,
     unused: Vec<String>,
+    /// Where the header stands when it is not the first line.
+    place: Option<String>,
 }
 
 /// A failure of the decoded stream or the CSV reader.
@@ -138,10 +149,15 @@ fn csv_failure(e: ::csv::Error, what: &str) -> Failure {
     }
 }
 
-/// The decoded text up to and including its first line break (or all of it).
-fn first_line<R: Read>(decoded: &mut R) -> Result<Vec<u8>, Failure> {
+/// Lines the separator is judged on: the header is among them.
+const JUDGED_LINES: usize = SEARCHED_ROWS + 2;
+
+/// The decoded text up to and including its first `JUDGED_LINES` line
+/// breaks (or all of it, or its first MiB).
+fn first_lines<R: Read>(decoded: &mut R) -> Result<Vec<u8>, Failure> {
     let mut prefix = Vec::new();
     let mut block = vec![0u8; 1 << 16];
+    let mut breaks = 0;
     loop {
         let n = decoded
             .read(&mut block)
@@ -150,19 +166,27 @@ fn first_line<R: Read>(decoded: &mut R) -> Result<Vec<u8>, Failure> {
             return Ok(prefix);
         }
         prefix.extend_from_slice(&block[..n]);
-        if block[..n].contains(&b'\n') {
+        breaks += memchr::memchr_iter(b'\n', &block[..n]).count();
+        if breaks >= JUDGED_LINES || prefix.len() >= 1 << 20 {
             return Ok(prefix);
         }
     }
 }
 
+/// The separator: as set, or tab when the first lines hold more tabs than
+/// commas (canonical and Chinese headers hold neither character, and a title
+/// line above the header holds few).
 fn separator(setting: Delimiter, first: &[u8]) -> u8 {
-    let line = first.split(|&b| b == b'\n').next().unwrap_or_default();
-    let count = |c: u8| line.iter().filter(|&&b| b == c).count();
+    let lines: Vec<&[u8]> = first.split(|&b| b == b'\n').take(JUDGED_LINES).collect();
+    let count = |c: u8| -> usize {
+        lines
+            .iter()
+            .map(|l| l.iter().filter(|&&b| b == c).count())
+            .sum()
+    };
     match setting {
         Delimiter::Comma => b',',
         Delimiter::Tab => b'\t',
-        // The header row decides: canonical and Chinese headers hold neither character.
         Delimiter::Auto if count(b'\t') > count(b',') => b'\t',
         Delimiter::Auto => b',',
     }
@@ -210,7 +234,7 @@ fn parse<R: Read>(
     mut decoded: Decoded<R>,
     sink: &mut dyn Sink,
 ) -> Result<Parsed, Failure> {
-    let prefix = first_line(&mut decoded)?;
+    let prefix = first_lines(&mut decoded)?;
     let sep = separator(input.delimiter, &prefix);
     let watched = QuoteWatch::new(Cursor::new(prefix).chain(decoded), sep);
     let mut reader = ReaderBuilder::new()
@@ -220,17 +244,16 @@ fn parse<R: Read>(
         .buffer_capacity(1 << 20)
         .from_reader(watched);
     let mut record = ByteRecord::new();
-    let headers: Vec<String> = match reader.read_byte_record(&mut record) {
-        Ok(true) => record.cells().map(|h| h.trim().to_string()).collect(),
-        Ok(false) => {
-            return Err(Failure::Unreadable(
-                "the file is empty: no header row".to_string(),
-            ));
-        }
-        Err(e) => return Err(csv_failure(e, "cannot read the header row")),
-    };
-    let mapping = match map_headers(spec, &headers, &input.columns) {
-        Ok(m) => m,
+    let (head, rows) = read_head(&mut reader, input.header_row)?;
+    if rows.is_empty() {
+        return Err(Failure::Unreadable(
+            "the file is empty: no header row".to_string(),
+        ));
+    }
+    let found = find_header(spec, &rows, &input.columns, input.header_row)
+        .and_then(|h| map_headers(spec, &h.names, &input.columns).map(|m| (h, m)));
+    let (header, mapping) = match found {
+        Ok(found) => found,
         Err(message) => {
             // The whole file is still read: an unreadable file says so first.
             while reader
@@ -240,30 +263,65 @@ fn parse<R: Read>(
             return Err(Failure::Columns(message));
         }
     };
-    let mut layout = Layout::new(spec, &headers, &mapping);
+    if let Some((n, first)) = header.skipped(&rows) {
+        tracing::info!(file = %path.display(), rows = n, first = %first, "rows above the header skipped");
+    }
+    let mut layout = Layout::new(spec, &header.names, &mapping);
+    // The records read ahead after the header are the first rows.
+    let at = head
+        .iter()
+        .position(|(i, _)| *i == Some(header.at))
+        .expect("the header is a row read ahead");
+    let mut ahead: VecDeque<ByteRecord> = head.into_iter().skip(at + 1).map(|(_, r)| r).collect();
     let mut chunk = layout.chunk();
     let mut last = ByteRecord::new();
     let mut last_is_row = false;
     let mut blank = 0usize;
-    while reader
-        .read_byte_record(&mut record)
-        .map_err(|e| csv_failure(e, "cannot read a row"))?
-    {
+    // Footer-like rows, held until a record follows them (then they are rows)
+    // or the file ends (then they are skipped).
+    let mut held: Vec<ByteRecord> = Vec::new();
+    loop {
+        match ahead.pop_front() {
+            Some(r) => record = r,
+            None => {
+                if !reader
+                    .read_byte_record(&mut record)
+                    .map_err(|e| csv_failure(e, "cannot read a row"))?
+                {
+                    break;
+                }
+            }
+        }
         if record.cells().all(|f| field(f).is_empty()) {
             blank += 1;
             last_is_row = false;
             continue;
         }
-        if chunk.lines.len() == CHUNK_ROWS {
-            let full = std::mem::replace(&mut chunk, layout.chunk());
-            sink.take(full.finish())?;
+        if layout.footer(&record) {
+            held.push(record.clone());
+            last_is_row = false;
+            continue;
         }
-        chunk.push(&layout, &record);
+        for r in held.drain(..) {
+            add(&mut chunk, &layout, &r, sink)?;
+        }
+        add(&mut chunk, &layout, &record, sink)?;
         std::mem::swap(&mut record, &mut last);
         last_is_row = true;
     }
     if blank > 0 {
         tracing::info!(file = %path.display(), rows = blank, "rows with every cell empty skipped");
+    }
+    if let Some(first) = held.first() {
+        let text = first
+            .cells()
+            .map(field)
+            .find(|c| !c.is_empty())
+            .unwrap_or_default();
+        tracing::info!(
+            file = %path.display(), rows = held.len(), first = %mask_identities_in(text),
+            "rows after the data skipped: totals, notes or signatures"
+        );
     }
     let watched = reader.get_ref();
     if last_is_row && watched.inside_quotes() {
@@ -279,7 +337,69 @@ fn parse<R: Read>(
         separator: sep,
         had_bom,
         unused: layout.unused,
+        place: header.place(&rows, "line"),
     })
+}
+
+/// Records read ahead to find the header: every record with, for those that
+/// hold anything, its index among `rows`; and those rows as text. Reads
+/// `SEARCHED_ROWS` rows that hold anything, or with `header_row` set, up to
+/// that line.
+type Head = (Vec<(Option<usize>, ByteRecord)>, Vec<HeadRow>);
+
+fn read_head<R: Read>(
+    reader: &mut ::csv::Reader<R>,
+    header_row: Option<u64>,
+) -> Result<Head, Failure> {
+    let mut head = Vec::new();
+    let mut rows: Vec<HeadRow> = Vec::new();
+    loop {
+        let enough = match header_row {
+            Some(line) => rows.last().is_some_and(|r| r.line >= line),
+            None => rows.len() >= SEARCHED_ROWS,
+        };
+        if enough {
+            break;
+        }
+        let mut record = ByteRecord::new();
+        let what = match rows.is_empty() {
+            true => "cannot read the header row",
+            false => "cannot read a row",
+        };
+        if !reader
+            .read_byte_record(&mut record)
+            .map_err(|e| csv_failure(e, what))?
+        {
+            break;
+        }
+        let index = match record.cells().all(|f| field(f).is_empty()) {
+            true => None,
+            false => {
+                rows.push(HeadRow {
+                    line: record.position().map_or(0, |p| p.line()),
+                    cells: record.cells().map(|h| h.trim().to_string()).collect(),
+                });
+                Some(rows.len() - 1)
+            }
+        };
+        head.push((index, record));
+    }
+    Ok((head, rows))
+}
+
+/// Adds a row to the chunk, handing a full chunk to the sink first.
+fn add(
+    chunk: &mut TextChunk,
+    layout: &Layout,
+    record: &ByteRecord,
+    sink: &mut dyn Sink,
+) -> Result<(), Failure> {
+    if chunk.lines.len() == CHUNK_ROWS {
+        let full = std::mem::replace(chunk, layout.chunk());
+        sink.take(full.finish())?;
+    }
+    chunk.push(layout, record);
+    Ok(())
 }
 
 /// Where each contract column stands in the file's records, and what a
@@ -291,6 +411,8 @@ struct Layout {
     headers: usize,
     /// Per file position: the column a reject names and whether it is an identity.
     names: Vec<(String, bool)>,
+    /// File positions of the required contract columns.
+    required: Vec<usize>,
     unused: Vec<String>,
 }
 
@@ -317,8 +439,24 @@ impl Layout {
                 .map_or(0, |i| i + 1),
             headers: headers.len(),
             names,
+            required: spec
+                .columns
+                .iter()
+                .zip(&mapping.positions)
+                .filter(|(c, _)| c.required)
+                .filter_map(|(_, p)| *p)
+                .collect(),
             unused: Vec::new(),
         }
+    }
+
+    /// Whether a record reads as a total, a note or a signature line.
+    fn footer(&self, record: &ByteRecord) -> bool {
+        footers::is_footer(record.cells().map(field), || {
+            self.required
+                .iter()
+                .all(|&p| record.cell(p).is_some_and(|c| !field(c).is_empty()))
+        })
     }
 
     fn chunk(&self) -> TextChunk {

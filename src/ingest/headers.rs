@@ -1,6 +1,14 @@
 //! Header mapping: each contract column is found under its canonical name, its
 //! Chinese header, or the header the pipeline maps it to. Headers match after
 //! trimming spaces; ASCII case and full-width brackets do not matter.
+//!
+//! The header row is found, not assumed (`find_header`): among the first
+//! `SEARCHED_ROWS` rows that hold anything, the row naming the most contract
+//! columns, so that the title and export-time rows desktop clients put above
+//! it are skipped. A two-row header (group labels such as 基本信息 above the
+//! column names, with some names standing in the upper row over an empty
+//! cell) is read as one: the lower row's names, the upper row's where the
+//! lower is empty.
 
 use std::collections::BTreeMap;
 
@@ -20,6 +28,171 @@ fn normalise(h: &str) -> String {
         .replace('（', "(")
         .replace('）', ")")
         .to_ascii_lowercase()
+}
+
+/// Rows searched for the header: the first that hold anything.
+pub const SEARCHED_ROWS: usize = 15;
+
+/// A row read before the header is known: its line (CSV) or sheet row
+/// (XLSX), and its cells as text, trimmed.
+#[derive(Debug, Clone)]
+pub struct HeadRow {
+    pub line: u64,
+    pub cells: Vec<String>,
+}
+
+/// The header found among the rows given.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Header {
+    /// Index of the row naming the columns: the data start after it.
+    pub at: usize,
+    /// Index of the header's first row: `at - 1` for a two-row header.
+    pub first: usize,
+    /// The column names.
+    pub names: Vec<String>,
+}
+
+impl Header {
+    /// How the header stands in the file, for `read_as`: None when it is
+    /// the first row that holds anything.
+    pub fn place(&self, rows: &[HeadRow], noun: &str) -> Option<String> {
+        match (self.first, self.at) {
+            (0, 0) => None,
+            (f, a) if f == a => Some(format!("header on {noun} {}", rows[a].line)),
+            (f, a) => Some(format!(
+                "two-row header on {noun}s {}–{}",
+                rows[f].line, rows[a].line
+            )),
+        }
+    }
+
+    /// The rows above the header, skipped: how many, and the first one's
+    /// text (identity numbers masked, cut at 80 characters).
+    pub fn skipped(&self, rows: &[HeadRow]) -> Option<(usize, String)> {
+        let first = rows[..self.first].first()?;
+        let text: Vec<&str> = first
+            .cells
+            .iter()
+            .map(String::as_str)
+            .filter(|c| !c.is_empty())
+            .collect();
+        let text = mask_identities_in(&text.join(" "));
+        let text = match text.char_indices().nth(80) {
+            Some((cut, _)) => format!("{}…", &text[..cut]),
+            None => text,
+        };
+        Some((self.first, text))
+    }
+}
+
+/// How many contract columns a row of headers names.
+fn named(spec: &TableSpec, cells: &[String], overrides: &BTreeMap<String, String>) -> usize {
+    let found: Vec<String> = cells.iter().map(|h| normalise(h)).collect();
+    spec.columns
+        .iter()
+        .filter(|col| match overrides.get(col.name) {
+            Some(h) => found.contains(&normalise(h)),
+            None => {
+                let (a, b) = (normalise(col.name), normalise(col.chinese));
+                found.iter().any(|f| *f == a || *f == b)
+            }
+        })
+        .count()
+}
+
+/// Two header rows read as one: the lower row's names, the upper row's
+/// where the lower cell is empty (a name merged down over two rows).
+fn joined(upper: &[String], lower: &[String]) -> Vec<String> {
+    (0..upper.len().max(lower.len()))
+        .map(|i| match lower.get(i).filter(|c| !c.is_empty()) {
+            Some(c) => c.clone(),
+            None => upper.get(i).cloned().unwrap_or_default(),
+        })
+        .collect()
+}
+
+/// The header among `rows` (rows that hold anything, in file order): the
+/// row given by `header_row` (a line or sheet row number), else the row
+/// naming the most contract columns. A two-row header counts when the two
+/// rows together name more columns than either alone. Two candidates naming
+/// as many columns is an error naming both; when no row names any column,
+/// the first row is the header (and the mapping says what is missing).
+pub fn find_header(
+    spec: &TableSpec,
+    rows: &[HeadRow],
+    overrides: &BTreeMap<String, String>,
+    header_row: Option<u64>,
+) -> Result<Header, String> {
+    let score = |cells: &[String]| named(spec, cells, overrides);
+    // A row with the row above it, when together they name more columns.
+    let with_upper = |at: usize| -> Option<(usize, Vec<String>)> {
+        let upper = at.checked_sub(1)?;
+        let names = joined(&rows[upper].cells, &rows[at].cells);
+        let alone = score(&rows[at].cells).max(score(&rows[upper].cells));
+        (score(&names) > alone).then_some((score(&names), names))
+    };
+    if let Some(line) = header_row {
+        let at = rows.iter().position(|r| r.line == line).ok_or_else(|| {
+            format!("`header_row = {line}`: row {line} is empty or past the end of the file")
+        })?;
+        return Ok(match with_upper(at) {
+            Some((_, names)) => Header {
+                at,
+                first: at - 1,
+                names,
+            },
+            None => Header {
+                at,
+                first: at,
+                names: rows[at].cells.clone(),
+            },
+        });
+    }
+    let mut candidates: Vec<(usize, Header)> = Vec::new();
+    for (at, row) in rows.iter().enumerate().take(SEARCHED_ROWS) {
+        candidates.push((
+            score(&row.cells),
+            Header {
+                at,
+                first: at,
+                names: row.cells.clone(),
+            },
+        ));
+        if let Some((n, names)) = with_upper(at) {
+            candidates.push((
+                n,
+                Header {
+                    at,
+                    first: at - 1,
+                    names,
+                },
+            ));
+        }
+    }
+    let best = candidates.iter().map(|(n, _)| *n).max().unwrap_or(0);
+    if best == 0 {
+        return Ok(Header {
+            at: 0,
+            first: 0,
+            names: rows.first().map(|r| r.cells.clone()).unwrap_or_default(),
+        });
+    }
+    let mut top = candidates.into_iter().filter(|(n, _)| *n == best);
+    let (_, header) = top.next().expect("a best candidate");
+    if let Some((_, other)) = top.next() {
+        let lines = |h: &Header| match h.first == h.at {
+            true => format!("row {}", rows[h.at].line),
+            false => format!("rows {}–{}", rows[h.first].line, rows[h.at].line),
+        };
+        return Err(format!(
+            "the header row is ambiguous: {} and {} both name {best} of the contract's columns; \
+             set `header_row` under [input.{}] to the one to read",
+            lines(&header),
+            lines(&other),
+            spec.name
+        ));
+    }
+    Ok(header)
 }
 
 /// Maps the file's headers to the contract's columns, or explains what is missing:
@@ -144,6 +317,123 @@ mod tests {
 
     fn h(v: &[&str]) -> Vec<String> {
         v.iter().map(|s| s.to_string()).collect()
+    }
+
+    fn rows(v: &[&[&str]]) -> Vec<HeadRow> {
+        v.iter()
+            .enumerate()
+            .map(|(i, r)| HeadRow {
+                line: i as u64 + 1,
+                cells: h(r),
+            })
+            .collect()
+    }
+
+    const PERSONS_ZH: &[&str] = &[
+        "公民身份号码",
+        "社区代码",
+        "户编号",
+        "性别",
+        "出生日期",
+        "有无劳动能力",
+        "登记日期",
+    ];
+
+    #[test]
+    fn the_header_below_a_title_and_an_export_line_is_found() {
+        let r = rows(&[
+            &["平顶山市劳动力资源台账(2021年度)", "", ""],
+            &["导出时间：2021-12-31", "", "制表单位：新华区"],
+            PERSONS_ZH,
+            &[
+                "x",
+                "410402001001",
+                "H1",
+                "男",
+                "1980-01-01",
+                "是",
+                "2020-01-01",
+            ],
+        ]);
+        let found = find_header(&PERSONS, &r, &BTreeMap::new(), None).unwrap();
+        assert_eq!((found.first, found.at), (2, 2));
+        assert_eq!(found.names, h(PERSONS_ZH));
+        assert_eq!(found.place(&r, "line").as_deref(), Some("header on line 3"));
+        assert_eq!(
+            found.skipped(&r),
+            Some((2, "平顶山市劳动力资源台账(2021年度)".to_string()))
+        );
+        // The header on the first row: nothing to say.
+        let found = find_header(&PERSONS, &r[2..], &BTreeMap::new(), None).unwrap();
+        assert_eq!((found.at, found.place(&r[2..], "line")), (0, None));
+    }
+
+    #[test]
+    fn a_two_row_header_reads_the_lower_names_and_the_upper_where_it_is_empty() {
+        let r = rows(&[
+            &[
+                "公民身份号码",
+                "社区代码",
+                "基本信息",
+                "",
+                "",
+                "就业状况",
+                "",
+            ],
+            &[
+                "",
+                "",
+                "户编号",
+                "性别",
+                "出生日期",
+                "有无劳动能力",
+                "登记日期",
+            ],
+            &[
+                "x",
+                "410402001001",
+                "H1",
+                "男",
+                "1980-01-01",
+                "是",
+                "2020-01-01",
+            ],
+        ]);
+        let found = find_header(&PERSONS, &r, &BTreeMap::new(), None).unwrap();
+        assert_eq!((found.first, found.at), (0, 1));
+        assert_eq!(found.names, h(PERSONS_ZH));
+        assert_eq!(
+            found.place(&r, "row").as_deref(),
+            Some("two-row header on rows 1–2")
+        );
+        assert_eq!(found.skipped(&r), None);
+        // Group labels over every name: the lower row alone is the header.
+        let r = rows(&[&["基本信息", "", "", "", "", "就业状况", ""], PERSONS_ZH]);
+        let found = find_header(&PERSONS, &r, &BTreeMap::new(), None).unwrap();
+        assert_eq!((found.first, found.at), (1, 1));
+    }
+
+    #[test]
+    fn two_rows_naming_as_many_columns_are_an_error_naming_both() {
+        let r = rows(&[&["title"], PERSONS_ZH, PERSONS_ZH]);
+        let e = find_header(&PERSONS, &r, &BTreeMap::new(), None).unwrap_err();
+        assert_eq!(
+            e,
+            "the header row is ambiguous: row 2 and row 3 both name 7 of the contract's columns; \
+             set `header_row` under [input.persons] to the one to read"
+        );
+        // The setting decides.
+        let found = find_header(&PERSONS, &r, &BTreeMap::new(), Some(3)).unwrap();
+        assert_eq!(found.at, 2);
+        let e = find_header(&PERSONS, &r, &BTreeMap::new(), Some(9)).unwrap_err();
+        assert!(e.contains("`header_row = 9`"), "{e}");
+    }
+
+    #[test]
+    fn no_row_naming_a_column_leaves_the_first_as_header() {
+        let r = rows(&[&["a", "b"], &["c", "d"]]);
+        let found = find_header(&PERSONS, &r, &BTreeMap::new(), None).unwrap();
+        assert_eq!((found.at, found.names.clone()), (0, h(&["a", "b"])));
     }
 
     #[test]

@@ -7,6 +7,7 @@
 pub mod csv;
 pub mod decode;
 pub mod discover;
+pub mod footers;
 pub mod headers;
 pub mod parquet;
 pub mod raw;

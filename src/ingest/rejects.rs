@@ -15,6 +15,7 @@ pub enum RejectReason {
     TooManyFields,
     FewerFields,
     UnclosedQuote,
+    NumberIdentifier,
 }
 
 impl RejectReason {
@@ -28,6 +29,7 @@ impl RejectReason {
             RejectReason::TooManyFields => "more fields than the header",
             RejectReason::FewerFields => "fewer fields than the header",
             RejectReason::UnclosedQuote => "file ends inside a quoted field",
+            RejectReason::NumberIdentifier => "identifier saved as a number",
         }
     }
 }

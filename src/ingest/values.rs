@@ -2,9 +2,14 @@
 //! dates (`2021-12-31`, `2021/12/31`, `2021.12.31`, `20211231`,
 //! `2021年12月31日`, Excel serials), datetimes (a date plus `HH:MM[:SS]`),
 //! booleans (`true/false`, `1/0`, `Y/N`, `是/否`, `有/无`), rates (a fraction,
-//! `85%` or `85`), genders (`男/女`, `M/F`).
+//! `85%` or `85`), genders (`男/女`, `M/F`). Identifiers, codes, numbers and
+//! dates are read after folding full-width forms (`fold`); an identifier that
+//! Excel turned into a number is refused (`damaged_identifier`).
+
+use std::borrow::Cow;
 
 use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
+use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfkc_quick};
 
 use super::raw::Cell;
 use super::rejects::RejectReason;
@@ -39,6 +44,23 @@ fn problem(reason: RejectReason, detail: impl Into<String>) -> Problem {
 /// Parses one cell for its column, including the required, allowed-set and
 /// range checks. An empty optional cell is `Value::Null` (or the column's default).
 pub fn parse(cell: &Cell, column: &Column) -> Result<Value, Problem> {
+    let folded_text;
+    let cell = match cell {
+        Cell::Text(s) if folded(column) => match fold(s) {
+            Cow::Borrowed(_) => cell,
+            Cow::Owned(f) if f.is_empty() => &Cell::Empty,
+            Cow::Owned(f) => {
+                folded_text = Cell::Text(f);
+                &folded_text
+            }
+        },
+        _ => cell,
+    };
+    if column.code
+        && let Some(p) = damaged_identifier(cell)
+    {
+        return Err(p);
+    }
     let value = match cell {
         Cell::Empty => Value::Null,
         Cell::Error(e) => {
@@ -148,6 +170,80 @@ fn typed(cell: &Cell, kind: Kind) -> Result<Value, Problem> {
             _ => Err(bad("a date and time")),
         },
     }
+}
+
+/// Whether a column's text is folded to ASCII forms before it is read:
+/// identifiers and codes, numbers and dates. Names and other free text are
+/// kept as the file holds them.
+pub fn folded(column: &Column) -> bool {
+    column.code
+        || matches!(
+            column.kind,
+            Kind::Int | Kind::Float | Kind::Rate | Kind::Date | Kind::Datetime
+        )
+}
+
+/// A text with full-width digits, letters and spaces (`４１０４０２…Ｘ`, an
+/// ideographic space) folded to ASCII by Unicode NFKC, and trimmed. ASCII
+/// text, and text NFKC leaves alone (`2021年12月31日`), is returned as it is,
+/// without an allocation.
+pub fn fold(s: &str) -> Cow<'_, str> {
+    if s.is_ascii() || is_nfkc_quick(s.chars()) == IsNormalized::Yes {
+        return Cow::Borrowed(s);
+    }
+    let folded: String = s.nfkc().collect();
+    match folded.trim() {
+        t if t.len() == folded.len() => Cow::Owned(folded),
+        t => Cow::Owned(t.to_string()),
+    }
+}
+
+/// Whether a text needs `fold` to change it.
+pub fn needs_fold(s: &str) -> bool {
+    !s.is_ascii() && is_nfkc_quick(s.chars()) != IsNormalized::Yes
+}
+
+/// An identifier Excel has held as a number keeps 15 significant digits:
+/// from 16 digits on, the last ones are already gone.
+const EXACT_DIGITS: f64 = 1e15;
+
+/// What the clerk is told about an identifier saved as a number.
+pub const NUMBER_IDENTIFIER_FIX: &str = "Excel keeps only 15 significant digits of a number, \
+     so the last digits are lost; export the column as text (format the cells as 文本 before \
+     the numbers are typed or pasted) and export again";
+
+/// The problem of an identifier or code cell that Excel turned into a
+/// number: a number cell of more than 15 digits, or text in scientific
+/// notation (`4.10402E+17`, a CSV saved after the damage). Shorter numbers
+/// (12-digit community codes) are exact and read as their digits.
+pub fn damaged_identifier(cell: &Cell) -> Option<Problem> {
+    let detail = match cell {
+        Cell::Number(f) if !f.is_finite() || f.abs() >= EXACT_DIGITS => {
+            format!("a number of more than 15 digits: {NUMBER_IDENTIFIER_FIX}")
+        }
+        Cell::Text(s) if scientific(s) => {
+            format!("a number in scientific notation: {NUMBER_IDENTIFIER_FIX}")
+        }
+        _ => return None,
+    };
+    Some(problem(RejectReason::NumberIdentifier, detail))
+}
+
+/// `4.10402E+17`, `4.10402198001011e+17`, `4E+17`: digits, an optional
+/// fraction, `E` or `e` and a signed exponent. The sign is required: a
+/// credit code may hold digits around an `E`, never a `+` or `-`.
+pub fn scientific(s: &str) -> bool {
+    let b = s.as_bytes();
+    let Some(e) = b.iter().position(|&c| c == b'E' || c == b'e') else {
+        return false;
+    };
+    let (mantissa, exponent) = (&b[..e], &b[e + 1..]);
+    let digits = |d: &[u8]| !d.is_empty() && d.iter().all(u8::is_ascii_digit);
+    let mantissa_ok = match mantissa.iter().position(|&c| c == b'.') {
+        Some(dot) => digits(&mantissa[..dot]) && digits(&mantissa[dot + 1..]),
+        None => digits(mantissa),
+    };
+    mantissa_ok && matches!(exponent.first(), Some(b'+' | b'-')) && digits(&exponent[1..])
 }
 
 /// A cell as text: numbers without a spurious `.0` (a code or phone number
@@ -374,6 +470,61 @@ mod tests {
             clock("09:05:00.5"),
             None,
             "fractions go to the format strings"
+        );
+    }
+
+    #[test]
+    fn full_width_forms_fold_to_ascii_and_other_text_is_kept() {
+        assert_eq!(fold("４１０４０２ｘ"), "410402x");
+        assert_eq!(fold("２０２１－１２－３１"), "2021-12-31");
+        assert_eq!(fold("Ｈ００１\u{3000}"), "H001");
+        assert!(matches!(fold("2021年12月31日"), Cow::Borrowed(_)));
+        assert!(matches!(fold("410402001001"), Cow::Borrowed(_)));
+        assert!(!needs_fold("光明社区") && needs_fold("１"));
+        let code = col(&PERSONS, "community_code");
+        assert_eq!(
+            parse(&t("４１０４０２００１００１"), &code),
+            Ok(Value::Str("410402001001".into()))
+        );
+        assert_eq!(
+            parse(&t("２０２１年１月５日"), &col(&PERSONS, "birth_date")),
+            Ok(Value::Date(d(2021, 1, 5)))
+        );
+        // Names are free text: kept as written.
+        assert_eq!(
+            parse(&t("ＡＢＣ"), &col(&EMPLOYMENT, "employer_name")),
+            Ok(Value::Str("ＡＢＣ".into()))
+        );
+    }
+
+    #[test]
+    fn identifiers_excel_turned_into_numbers_are_refused() {
+        let id = col(&PERSONS, "person_id");
+        for cell in [
+            Cell::Number(4.10402198001011e17),
+            Cell::Number(1e15),
+            t("4.10402E+17"),
+            t("4.10402198001011e+17"),
+            t("４.１０４０２Ｅ＋１７"),
+        ] {
+            let p = parse(&cell, &id).unwrap_err();
+            assert_eq!(p.reason, RejectReason::NumberIdentifier, "{cell:?}");
+            assert!(p.detail.contains("15 significant digits"), "{}", p.detail);
+        }
+        // Exact as numbers: read as their digits.
+        assert_eq!(
+            parse(
+                &Cell::Number(999_999_999_999_999.0),
+                &col(&PERSONS, "household_id")
+            ),
+            Ok(Value::Str("999999999999999".into()))
+        );
+        // A credit code may hold digits around an E, never a sign.
+        assert!(!scientific("914104001234E56789"));
+        assert!(scientific("4E+17") && scientific("4.1e-3") && !scientific("4.E+17"));
+        assert_eq!(
+            parse(&t("914104001234E56789"), &col(&EMPLOYMENT, "employer_code")),
+            Ok(Value::Str("914104001234E56789".into()))
         );
     }
 

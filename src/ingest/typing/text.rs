@@ -10,8 +10,8 @@ use polars::prelude::*;
 use super::Parsed;
 use crate::contract::{Column as Spec, Kind};
 use crate::ingest::values::{
-    allowed, date_of_text, datetime_of_text, gender_of, in_range, parse_bool, parse_float,
-    parse_int, rate_allowed, rate_of_text,
+    allowed, date_of_text, datetime_of_text, fold, folded, gender_of, in_range, needs_fold,
+    parse_bool, parse_float, parse_int, rate_allowed, rate_of_text, scientific,
 };
 
 pub fn parse_text(ca: &StringChunked, spec: &Spec) -> Parsed {
@@ -63,22 +63,29 @@ pub fn days_since_epoch(d: NaiveDate) -> i32 {
 }
 
 /// Each value through `parse` (None: cannot be used); an empty cell is bad
-/// when the column is required.
+/// when the column is required. In a folded column (numbers, dates) a value
+/// with non-ASCII characters is folded first; ASCII values, nearly all, are
+/// parsed as they are.
 fn each<T>(
     ca: &StringChunked,
     spec: &Spec,
     parse: impl Fn(&str) -> Option<T>,
 ) -> (Vec<Option<T>>, BooleanChunked) {
+    let fold_it = folded(spec);
     let mut values = Vec::with_capacity(ca.len());
     let mut bad = Vec::with_capacity(ca.len());
     for raw in ca.iter() {
-        match raw {
+        let cell = match raw {
+            Some(s) if fold_it && !s.is_ascii() => Some(fold(s)).filter(|f| !f.is_empty()),
+            other => other.map(Cow::Borrowed),
+        };
+        match cell {
             None => {
                 values.push(None);
                 bad.push(spec.required);
             }
             Some(s) => {
-                let v = parse(s);
+                let v = parse(&s);
                 bad.push(v.is_none());
                 values.push(v);
             }
@@ -87,8 +94,11 @@ fn each<T>(
     (values, BooleanChunked::from_slice(PlSmallStr::EMPTY, &bad))
 }
 
-/// Text kept as it is; identity numbers upper-cased (`x` → `X`).
+/// Text kept as it is; identifiers and codes read by `codes`.
 fn strings(ca: &StringChunked, spec: &Spec) -> Parsed {
+    if spec.code {
+        return codes(ca, spec);
+    }
     let bad: BooleanChunked = if spec.allowed.is_empty() {
         if spec.required {
             ca.is_null()
@@ -100,21 +110,52 @@ fn strings(ca: &StringChunked, spec: &Spec) -> Parsed {
             .map(|v| Some(v.map_or(spec.required, |s| !allowed(spec, s))))
             .collect()
     };
-    let lower = spec.identity
-        && ca
-            .iter()
-            .flatten()
-            .any(|s| s.bytes().any(|b| b.is_ascii_lowercase()));
-    let values = if lower {
-        ca.apply_values(|s| {
-            if s.bytes().any(|b| b.is_ascii_lowercase()) {
-                Cow::Owned(s.to_ascii_uppercase())
+    Parsed::new(ca.clone().into_series(), bad)
+}
+
+/// Identifiers and codes: full-width forms folded (`４１０４０２…Ｘ`),
+/// identity numbers upper-cased (`x` → `X`), and a value in scientific
+/// notation (`4.10402E+17`, an identifier Excel rounded) bad. A column that
+/// needs none of it, nearly every one, is kept as it is.
+fn codes(ca: &StringChunked, spec: &Spec) -> Parsed {
+    let lower = |s: &str| spec.identity && s.bytes().any(|b| b.is_ascii_lowercase());
+    let exponent = |s: &str| s.bytes().any(|b| b | 0x20 == b'e');
+    // One look at each value says whether the column needs more.
+    let (mut change, mut exponents) = (false, false);
+    for s in ca.iter().flatten() {
+        change |= needs_fold(s) || lower(s);
+        exponents |= exponent(s);
+        if change && exponents {
+            break;
+        }
+    }
+    let values = if change {
+        ca.apply(|v| {
+            let f = fold(v?);
+            if f.is_empty() {
+                None
+            } else if lower(&f) {
+                Some(Cow::Owned(f.to_ascii_uppercase()))
             } else {
-                Cow::Borrowed(s)
+                Some(f)
             }
         })
     } else {
         ca.clone()
+    };
+    let bad: BooleanChunked = if change || exponents || !spec.allowed.is_empty() {
+        values
+            .iter()
+            .map(|v| {
+                Some(v.map_or(spec.required, |s| {
+                    (exponent(s) && scientific(s)) || !allowed(spec, s)
+                }))
+            })
+            .collect()
+    } else if spec.required {
+        values.is_null()
+    } else {
+        BooleanChunked::full(PlSmallStr::EMPTY, false, values.len())
     };
     Parsed::new(values.into_series(), bad)
 }
