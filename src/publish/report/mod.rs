@@ -386,12 +386,12 @@ mod tests {
         let html = render_review(&review(vec![close, community(7, "新华区")]));
         let results =
             &html[html.find("id=\"results\"").unwrap()..html.find("id=\"shortlist\"").unwrap()];
-        assert!(results.contains("<th>结论</th><th>差几人</th>"));
+        assert!(results.contains("<th class=\"nw\">结论</th><th class=\"nw\">差几人</th>"));
         assert!(results.contains(
-            "<td class=\"v nw\">合格</td><td class=\"margin nw\">差 2 人不达标<br><small>就业困难人员就业率、就业援助覆盖率</small></td>"
+            "<td class=\"v nw\">合格</td><td class=\"margin\"><span class=\"m\">差 2 人不达标</span><br><small>就业困难人员就业率、就业援助覆盖率</small></td>"
         ));
-        assert!(results.contains("<td class=\"v nw\">不合格</td><td class=\"margin nw\">—</td>"));
-        assert_eq!(results.matches("人不达标<br>").count(), 1);
+        assert!(results.contains("<td class=\"v nw\">不合格</td><td class=\"margin\">—</td>"));
+        assert_eq!(results.matches("人不达标</span>").count(), 1);
     }
 
     #[test]
