@@ -18,12 +18,17 @@ fn fullemp(args: &[&str]) -> Output {
 
 /// A published run of the fixture: (folder, out).
 fn published() -> (tempfile::TempDir, PathBuf) {
+    published_with("")
+}
+
+/// A published run of the fixture with `extra` pipeline lines (TOML).
+fn published_with(extra: &str) -> (tempfile::TempDir, PathBuf) {
     let dir = tempfile::tempdir().unwrap();
     let extract = dir.path().join("extract");
     std::fs::create_dir(&extract).unwrap();
     support::fixture(&extract, true);
     let out = dir.path().join("out");
-    let p = support::pipeline_file(dir.path(), &extract, &out, "");
+    let p = support::pipeline_file(dir.path(), &extract, &out, extra);
     let o = fullemp(&["run", "--pipeline", p.to_str().unwrap()]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     (dir, out)
@@ -114,6 +119,39 @@ fn the_terminal_form_is_labelled_in_chinese_and_english_on_stdout_only() {
     ] {
         assert!(text.contains(label), "{label} missing:\n{text}");
     }
+}
+
+#[test]
+fn a_pass_shows_its_margin_and_a_failure_has_none() {
+    let (_dir, out) = published();
+    let doc: serde_json::Value =
+        serde_json::from_slice(&explain(&out, &["--json"]).stdout).unwrap();
+    assert_eq!(doc["verdict"]["verdict"], "fail");
+    assert!(doc["verdict"]["margin_persons"].is_null());
+    assert_eq!(doc["verdict"]["margin_rules"], serde_json::json!([]));
+    let text = String::from_utf8(explain(&out, &[]).stdout).unwrap();
+    assert!(!text.contains("差几人"), "{text}");
+
+    // Margin 1, shared by two rules: worked by hand at support::C1_PASSES.
+    let (_dir, out) = published_with(support::C1_PASSES);
+    let o = explain(&out, &["--json"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let doc: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(doc["verdict"]["verdict"], "pass");
+    assert_eq!(doc["verdict"]["margin_persons"], 1);
+    assert_eq!(
+        doc["verdict"]["margin_rules"],
+        serde_json::json!(["min_reemployment_rate", "min_hardship_employment_rate"])
+    );
+    let text = String::from_utf8(explain(&out, &[]).stdout).unwrap();
+    assert!(
+        text.contains(
+            "差几人 margin: 差 1 人不达标, 1 counted person fewer fails \
+             登记失业人员就业率下限 min_reemployment_rate or \
+             就业困难人员就业率下限 min_hardship_employment_rate"
+        ),
+        "{text}"
+    );
 }
 
 #[test]

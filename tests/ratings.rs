@@ -650,6 +650,198 @@ fn the_ratings_frame_follows_the_output_conventions() {
     );
 }
 
+// ---------------------------------------------------------------- margin
+
+/// The counts behind the three person rates of one community, with the
+/// rates computed from them as the indicators stage does: (reemployed,
+/// unemployed in the period), (hardship employed, hardship persons),
+/// assisted of the hardship persons.
+struct Counted {
+    code: &'static str,
+    reemployed: (i64, i64),
+    hardship: (i64, i64),
+    assisted: i64,
+}
+
+/// A community whose every other rule holds (`ind`), with these counts.
+fn counted(rows: &[Counted]) -> Case {
+    let base: Vec<Ind> = rows.iter().map(|r| ind(r.code, "新华区")).collect();
+    let mut case = Case::new(&base);
+    let rate = |n: i64, d: i64| (d > 0).then(|| n as f64 / d as f64);
+    let ints = |f: fn(&Counted) -> i64| rows.iter().map(f).collect::<Vec<_>>();
+    let rates = |f: fn(&Counted) -> (i64, i64)| {
+        rows.iter()
+            .map(|r| rate(f(r).0, f(r).1))
+            .collect::<Vec<_>>()
+    };
+    let df = &mut case.indicators;
+    for c in [
+        Column::new("reemployed_in_period".into(), ints(|r| r.reemployed.0)),
+        Column::new("unemployed_in_period".into(), ints(|r| r.reemployed.1)),
+        Column::new("reemployment_rate".into(), rates(|r| r.reemployed)),
+        Column::new("hardship_employed".into(), ints(|r| r.hardship.0)),
+        Column::new("hardship_persons".into(), ints(|r| r.hardship.1)),
+        Column::new("hardship_employment_rate".into(), rates(|r| r.hardship)),
+        Column::new("assistance_targets".into(), ints(|r| r.hardship.1)),
+        Column::new("assisted".into(), ints(|r| r.assisted)),
+        Column::new(
+            "assistance_coverage".into(),
+            rates(|r| (r.assisted, r.hardship.1)),
+        ),
+    ] {
+        df.with_column(c).unwrap();
+    }
+    case
+}
+
+#[test]
+fn the_margin_is_the_fewest_persons_whose_loss_fails_a_rule_worked_by_hand() {
+    let case = counted(&[
+        // 7 of 10 reemployed at 0.70: 6/10 = 0.60 is below → 差 1 人. The
+        // other two rules: 20 of 20 at 0.90 → 18/20 = 0.90 holds, 17/20 does
+        // not: 3; 20 of 20 assisted at 0.95 → 19/20 holds, 18/20 not: 2.
+        Counted {
+            code: "seven_of_ten",
+            reemployed: (7, 10),
+            hardship: (20, 20),
+            assisted: 20,
+        },
+        // 10 of 10 hardship persons employed at 0.90: 9/10 = 0.90 is not
+        // below (it passes), 8/10 is → 2. Reemployment 30 of 30 at 0.70:
+        // 20/30 < 0.70 ≤ 21/30 → 10; coverage 10 of 10 at 0.95 → 1.
+        // So the coverage, at 1, is the margin.
+        Counted {
+            code: "ten_of_ten",
+            reemployed: (30, 30),
+            hardship: (10, 10),
+            assisted: 10,
+        },
+        // No hardship persons: both hardship rates are null, not
+        // applicable; only the reemployment rate has a margin: 9 of 10 → 3.
+        Counted {
+            code: "no_hardship",
+            reemployed: (9, 10),
+            hardship: (0, 0),
+            assisted: 0,
+        },
+        // Nobody registered, nobody in hardship: no rule has a margin.
+        Counted {
+            code: "nobody",
+            reemployed: (0, 0),
+            hardship: (0, 0),
+            assisted: 0,
+        },
+        // 6 of 10 fails 0.70: a failure has no margin.
+        Counted {
+            code: "failing",
+            reemployed: (6, 10),
+            hardship: (10, 10),
+            assisted: 10,
+        },
+        // A tie: 7 of 10 at 0.70 → 1, and 19 of 20 assisted at 0.95 → 1.
+        Counted {
+            code: "tie",
+            reemployed: (7, 10),
+            hardship: (20, 20),
+            assisted: 19,
+        },
+    ]);
+    let r = case.rate().ratings;
+    let margin = |code| int(&r, code, "margin_persons");
+    let rule = |code| text(&r, code, "margin_rule");
+    assert_eq!(text(&r, "seven_of_ten", "verdict").as_deref(), Some("pass"));
+    assert_eq!(margin("seven_of_ten"), Some(1));
+    assert_eq!(
+        rule("seven_of_ten").as_deref(),
+        Some("min_reemployment_rate")
+    );
+    assert_eq!(margin("ten_of_ten"), Some(1));
+    assert_eq!(
+        rule("ten_of_ten").as_deref(),
+        Some("min_assistance_coverage")
+    );
+    assert_eq!(margin("no_hardship"), Some(3));
+    assert_eq!(
+        rule("no_hardship").as_deref(),
+        Some("min_reemployment_rate")
+    );
+    assert_eq!(text(&r, "nobody", "verdict").as_deref(), Some("pass"));
+    assert_eq!((margin("nobody"), rule("nobody")), (None, None));
+    assert_eq!(text(&r, "failing", "verdict").as_deref(), Some("fail"));
+    assert_eq!((margin("failing"), rule("failing")), (None, None));
+    assert_eq!(margin("tie"), Some(1));
+    assert_eq!(
+        rule("tie").as_deref(),
+        Some("min_reemployment_rate;min_assistance_coverage")
+    );
+    // Not a finding: the margin moves no risk score.
+    assert!(
+        r.column("risk_score")
+            .unwrap()
+            .i64()
+            .unwrap()
+            .into_no_null_iter()
+            .all(|x| x == 0)
+    );
+}
+
+#[test]
+fn the_margin_reads_its_thresholds_from_the_rules() {
+    // 10 of 10 hardship persons employed: 2 at 0.90 (above); at 0.75,
+    // 7/10 < 0.75 ≤ 8/10 → 3; at 1.0 the first person lost fails it → 1.
+    let rows = [Counted {
+        code: "a",
+        reemployed: (30, 30),
+        hardship: (10, 10),
+        assisted: 10,
+    }];
+    let mut case = counted(&rows);
+    case.rules.reinspection.min_assistance_coverage = 0.0;
+    case.rules.reinspection.min_reemployment_rate = 0.0;
+    let hardship = |case: &Case| int(&case.rate().ratings, "a", "margin_persons");
+    assert_eq!(hardship(&case), Some(2), "0 thresholds give no margin");
+    case.rules.reinspection.min_hardship_employment_rate = 0.75;
+    assert_eq!(hardship(&case), Some(3));
+    case.rules.reinspection.min_hardship_employment_rate = 1.0;
+    assert_eq!(hardship(&case), Some(1));
+}
+
+#[test]
+fn incomplete_and_unreviewed_communities_have_no_margin() {
+    let rows = [
+        Counted {
+            code: "a",
+            reemployed: (7, 10),
+            hardship: (10, 10),
+            assisted: 10,
+        },
+        Counted {
+            code: "b",
+            reemployed: (7, 10),
+            hardship: (10, 10),
+            assisted: 10,
+        },
+    ];
+    let mut case = counted(&rows);
+    // b is a city-level community: no verdict, so no margin.
+    case.communities = communities(&[("a", "新华区", Some(2015)), ("b", "新华区", None)]);
+    // Without the platform table the platform rule is not judged: incomplete.
+    case.missing = vec![Table::Platform];
+    case.indicators
+        .with_column(Column::new("platform_ok".into(), [None::<bool>, None]))
+        .unwrap();
+    let r = case.rate().ratings;
+    assert_eq!(text(&r, "a", "verdict").as_deref(), Some("incomplete"));
+    assert_eq!(int(&r, "a", "margin_persons"), None);
+    assert_eq!(text(&r, "b", "verdict"), None);
+    assert_eq!(int(&r, "b", "margin_persons"), None);
+    assert_eq!(
+        r.column("margin_persons").unwrap().dtype(),
+        &DataType::Int64
+    );
+    assert_eq!(r.column("margin_rule").unwrap().dtype(), &DataType::String);
+}
+
 // ---------------------------------------------------------------- shortlist
 
 fn shortlist_case() -> Case {

@@ -209,6 +209,78 @@ fn the_sample_report_reads_offline_in_a_browser_and_prints_on_a4() {
     assert!(seen.load_ms < 20_000, "load took {} ms", seen.load_ms);
 }
 
+/// The rows of a section of the report's HTML, one `<tr …>…</tr>` each.
+fn table_rows(section: &str) -> Vec<&str> {
+    section
+        .split("<tr")
+        .skip(1)
+        .map(|r| &r[..r.find("</tr>").unwrap_or(r.len())])
+        .collect()
+}
+
+#[test]
+fn the_sample_report_shows_each_margin_beside_its_pass_and_reads_severities_first() {
+    let run = sample_run();
+    let report = run.join("report.html");
+    let html = std::fs::read_to_string(&report).unwrap();
+    let ratings = read_parquet(&run.join("ratings/year=2021/part-0.parquet"));
+    let codes = ratings.column("community_code").unwrap().str().unwrap();
+    let verdicts = ratings.column("verdict").unwrap().str().unwrap();
+    let margins = ratings.column("margin_persons").unwrap().i64().unwrap();
+    let results =
+        &html[html.find("id=\"results\"").unwrap()..html.find("id=\"shortlist\"").unwrap()];
+    let rows = table_rows(results);
+    let mut shown = Vec::new();
+    for k in 0..ratings.height() {
+        let Some(verdict) = verdicts.get(k) else {
+            continue;
+        };
+        let code = codes.get(k).unwrap();
+        let cell = format!("<td class=\"nw\">{code}</td>");
+        let row = rows.iter().find(|r| r.contains(&cell)).unwrap();
+        match margins.get(k) {
+            Some(m) => {
+                assert_eq!(verdict, "pass", "{code}");
+                assert!(row.contains(&format!("差 {m} 人不达标")), "{code}: {row}");
+                shown.push(format!("差 {m} 人不达标"));
+            }
+            None => assert!(!row.contains("人不达标"), "{code}: {row}"),
+        }
+    }
+    assert!(!shown.is_empty(), "the sample has passes with a margin");
+
+    // The legend opens the findings, before the first detector's block.
+    let findings =
+        &html[html.find("id=\"findings\"").unwrap()..html.find("id=\"spot-checks\"").unwrap()];
+    let legend = findings.find("id=\"legend\"").unwrap();
+    assert!(findings.find("<details").is_none_or(|d| legend < d));
+
+    // Reject reasons in Chinese, as the rejects table's English maps them.
+    let rejects = read_parquet(&run.join("rejects.parquet"));
+    let summary =
+        &html[html.find("id=\"summary\"").unwrap()..html.find("id=\"counties\"").unwrap()];
+    for reason in rejects
+        .column("reason")
+        .unwrap()
+        .str()
+        .unwrap()
+        .iter()
+        .flatten()
+    {
+        let zh = fullemp::publish::report::labels::reject_reason(reason);
+        assert!(summary.contains(&format!("<td>{zh}</td>")), "{reason}");
+    }
+
+    let Some(seen) = open_in_browser(&report) else {
+        return;
+    };
+    for s in ["high", "medium", "low"] {
+        let meaning = fullemp::publish::report::labels::severity_meaning(s);
+        assert!(seen.text.contains(meaning), "{meaning} not on screen");
+    }
+    assert!(seen.text.contains(&shown[0]), "{} not on screen", shown[0]);
+}
+
 #[test]
 fn the_charts_are_svg_files_with_chinese_labels_and_a_cjk_font_list() {
     let run = sample_run();

@@ -106,6 +106,28 @@ fn publishes_a_complete_run_readable_by_pyarrow_pandas_and_duckdb() {
 }
 
 #[test]
+fn the_margin_of_a_passing_community_reads_back_in_pyarrow_and_duckdb() {
+    let dir = tempfile::tempdir().unwrap();
+    let extract = dir.path().join("extract");
+    std::fs::create_dir(&extract).unwrap();
+    support::fixture(&extract, true);
+    let out = dir.path().join("out");
+    let p = support::pipeline_file(dir.path(), &extract, &out, support::C1_PASSES);
+    run_ok(&p);
+    let py = Command::new("python3")
+        .arg("tests/interop/read_margin.py")
+        .arg(out.join("latest"))
+        .output()
+        .unwrap();
+    assert!(
+        py.status.success(),
+        "margin check failed:\n{}\n{}",
+        String::from_utf8_lossy(&py.stdout),
+        String::from_utf8_lossy(&py.stderr)
+    );
+}
+
+#[test]
 fn same_inputs_give_byte_identical_parquet_and_a_failed_run_publishes_nothing() {
     let (_dir, extract, out, p) = setup(true);
     run_ok(&p);

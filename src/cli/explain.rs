@@ -5,7 +5,8 @@ use std::path::PathBuf;
 use fullemp::Result;
 
 /// Show one community from the latest run: its indicators with numerators and
-/// denominators, the re-inspection verdict with its failing rules, the score
+/// denominators, the re-inspection verdict with its failing rules (for a
+/// pass, its margin: how many counted persons fewer would fail it), the score
 /// by component, level and stars, the findings with their evidence, and its
 /// place on the shortlist and in the spot-check sample.
 ///

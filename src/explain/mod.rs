@@ -1,7 +1,7 @@
 //! `fullemp explain`: one community of the latest published run, read back
 //! from its Parquet tables and manifest (never recomputed): the indicators
 //! with their numerators and denominators, the re-inspection verdict with its
-//! failing rules, the score by component, level and stars, the findings with
+//! failing rules or, for a pass, its margin (差几人), the score by component, level and stars, the findings with
 //! their evidence, and where the community stands on the shortlist and in
 //! the spot-check sample. `gather` builds one JSON document (`--json`);
 //! `text` renders it for a terminal with Chinese and English labels.
@@ -291,6 +291,8 @@ pub fn gather(output_dir: &Path, code: &str, year: Option<i32>) -> Result<Value>
         "failing_detail": rating.get("failing_detail").cloned().unwrap_or(Value::Null),
         "incomplete_rules": split("incomplete_rules"),
         "not_applicable_rules": split("not_applicable_rules"),
+        "margin_persons": rating.get("margin_persons").cloned().unwrap_or(Value::Null),
+        "margin_rules": split("margin_rule"),
     });
     let score = json!({
         "score": rating.get("score").cloned().unwrap_or(Value::Null),

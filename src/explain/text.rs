@@ -89,6 +89,21 @@ pub fn render(doc: &Value) -> String {
             let r = r.as_str().unwrap_or("");
             let _ = writeln!(s, "  未达标 failing: {} {}", zh(r), r);
         }
+        if let Some(k) = v["margin_persons"].as_i64() {
+            let rules: Vec<String> = v["margin_rules"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(Value::as_str)
+                .map(|r| format!("{} {r}", zh(r)))
+                .collect();
+            let _ = writeln!(
+                s,
+                "  差几人 margin: 差 {k} 人不达标, {k} counted person{} fewer fails {}",
+                if k == 1 { "" } else { "s" },
+                rules.join(" or ")
+            );
+        }
         if v["failing_detail"].as_str().is_some_and(|d| !d.is_empty()) {
             let _ = writeln!(s, "  明细 detail: {}", show(&v["failing_detail"]));
         }

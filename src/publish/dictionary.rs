@@ -200,6 +200,16 @@ pub const RATINGS: TableDoc = TableDoc {
             "`;` list of rules whose indicator is null (neither pass nor fail)",
         ),
         c(
+            "margin_persons",
+            "Int64",
+            "margin (差几人) of a passing community: the fewest counted persons whose loss fails a rate rule; null unless the verdict is pass and a person-counting rate rule applies",
+        ),
+        c(
+            "margin_rule",
+            "String",
+            "the rule (rules key) whose margin is margin_persons; `;` list in rule order on a tie; null with margin_persons",
+        ),
+        c(
             "score",
             "Float64",
             "city-level score out of 100, the sum of the six score_ components",

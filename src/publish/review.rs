@@ -80,6 +80,9 @@ pub struct Community {
     pub verdict: Option<String>,
     pub failing_rules: Vec<String>,
     pub failing_detail: String,
+    /// The margin (差几人) of a passing community, and the rule ids it comes from.
+    pub margin_persons: Option<i64>,
+    pub margin_rules: Vec<String>,
     pub labor_force: Option<i64>,
     pub employed: Option<i64>,
     pub registered_unemployed: Option<i64>,
@@ -341,6 +344,8 @@ fn communities(frames: &Frames, year: i32) -> Result<Vec<Community>> {
     let verdict = strs(&df, "verdict")?;
     let failing = strs(&df, "failing_rules")?;
     let detail = strs(&df, "failing_detail")?;
+    let margin_persons = ints(&df, "margin_persons")?;
+    let margin_rule = strs(&df, "margin_rule")?;
     let i = |n: &str| ints(&df, n);
     let f = |n: &str| floats(&df, n);
     let (lf, emp, ru, rur) = (
@@ -402,6 +407,14 @@ fn communities(frames: &Frames, year: i32) -> Result<Vec<Community>> {
                 .map(str::to_string)
                 .collect(),
             failing_detail: text(&detail[k]),
+            margin_persons: margin_persons[k],
+            margin_rules: margin_rule[k]
+                .as_deref()
+                .unwrap_or("")
+                .split(';')
+                .filter(|s| !s.is_empty())
+                .map(str::to_string)
+                .collect(),
             labor_force: lf[k],
             employed: emp[k],
             registered_unemployed: ru[k],

@@ -2,13 +2,14 @@
 //! publicity dates and the cross assessment (docs/rules.md): indicators →
 //! decisions. Every threshold comes from `Rules`; nothing here writes files.
 //!
-//! One concept a file: `verdict` (复查), `score` (市级/星级), `shortlist`
+//! One concept a file: `verdict` (复查), `margin` (差几人), `score` (市级/星级), `shortlist`
 //! (推荐名单), `spot_check` (随机抽查), `calendar` (公示) and
 //! `cross_assessment` (交叉考核). The design notes for every point where the
 //! definitions leave room are in `docs/ratings.md`.
 
 pub mod calendar;
 pub mod cross_assessment;
+pub mod margin;
 pub mod score;
 pub mod shortlist;
 pub mod spot_check;
@@ -142,7 +143,9 @@ fn rating_frame(inputs: &RatingInputs) -> Result<DataFrame> {
     let verdicts =
         verdict::verdict_columns(&base, &inputs.rules.reinspection, inputs.missing_tables)?;
     let null_components = score::null_components(&base)?;
-    let with_verdicts = base.hstack(&verdicts)?.hstack(&[null_components])?;
+    let with_verdicts = base.hstack(&verdicts)?;
+    let margins = margin::margin_columns(&with_verdicts, &inputs.rules.reinspection)?;
+    let with_verdicts = with_verdicts.hstack(&margins)?.hstack(&[null_components])?;
 
     let s = &inputs.rules.score;
     let mut columns = identity_columns();
@@ -154,6 +157,8 @@ fn rating_frame(inputs: &RatingInputs) -> Result<DataFrame> {
         col(verdict::FAILING_DETAIL),
         col(verdict::INCOMPLETE_RULES),
         col(verdict::NOT_APPLICABLE_RULES),
+        col(margin::MARGIN_PERSONS),
+        col(margin::MARGIN_RULE),
     ]);
     let scored = with_verdicts
         .lazy()

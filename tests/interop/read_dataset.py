@@ -66,6 +66,13 @@ assert v == [(5, 3, 0.5)], v
 for name in ["ratings", "shortlist", "spot_checks"]:
     t = ds.dataset(f"{run}/{name}", format="parquet", partitioning="hive").to_table()
     assert "community_code" in t.schema.names and "year" in t.schema.names, (name, t.schema.names)
+# The margin (差几人): typed columns, null for C1, which fails.
+ratings = ds.dataset(f"{run}/ratings", format="parquet", partitioning="hive").to_table()
+assert ratings.schema.field("margin_persons").type == pa.int64(), ratings.schema.field("margin_persons").type
+assert ratings.schema.field("margin_rule").type in (pa.string(), pa.large_string())
+r = ratings.to_pandas()
+c1 = r[(r.community_code == C1) & (r.year.astype(int) == 2021)].iloc[0]
+assert c1.verdict == "fail" and pd.isna(c1.margin_persons) and pd.isna(c1.margin_rule), c1
 rejects = pd.read_parquet(f"{run}/rejects.parquet")
 assert list(rejects.columns) == ["table", "file", "line", "column", "value", "reason", "detail", "person_key"], list(rejects.columns)
 

@@ -10,6 +10,20 @@ pub const C1: &str = "410402001001";
 pub const C2: &str = "410402001002";
 pub const C3: &str = "410402001003";
 
+/// Pipeline lines (TOML) under which C1 passes its 2021 re-inspection: no
+/// veto (it has 2 overdue households), the unemployment ceiling at its 0.5,
+/// and rate thresholds below its rates. Its margin, by hand from the counts
+/// of tests/indicators.rs: reemployment 2 of 7 at 0.25 → 1/7 = 0.14 is
+/// below: 1; hardship 2 of 3 employed at 0.6 → 1/3 is below: 1; coverage 2
+/// of 3 assisted at 0.3 → 1/3 = 0.33 holds, 0/3 does not: 2. So 1, shared
+/// by min_reemployment_rate and min_hardship_employment_rate.
+pub const C1_PASSES: &str = "[rules.reinspection]\n\
+    zero_household_veto = false\n\
+    min_reemployment_rate = 0.25\n\
+    min_hardship_employment_rate = 0.6\n\
+    max_registered_unemployment_rate = 0.5\n\
+    min_assistance_coverage = 0.3\n";
+
 /// A valid identity number for person n born on `birth` (YYYYMMDD).
 pub fn id(n: u32, birth: &str) -> String {
     let body = format!("410402{birth}{n:03}");

@@ -1,6 +1,6 @@
 //! The Chinese words the panel reads for the run's English ids: verdicts,
-//! levels, rules, detectors, severities, tables. An id without a label is
-//! shown as it is, never dropped.
+//! levels, rules, detectors, severities, tables, reject reasons. An id
+//! without a label is shown as it is, never dropped.
 
 pub fn verdict(v: Option<&str>) -> &'static str {
     match v {
@@ -18,6 +18,50 @@ pub fn severity(s: &str) -> &'static str {
         "medium" => "中",
         "low" => "低",
         _ => "未知",
+    }
+}
+
+/// What a finding of each severity asks of the panel: the legend printed
+/// before the findings.
+pub fn severity_meaning(s: &str) -> &'static str {
+    match s {
+        "high" => {
+            "记录之间相互矛盾(如同一人被两个社区同时计入、身份号码不合校验规则),须逐条核实,核实前不作结论。"
+        }
+        "medium" => "一批需要查看的记录,其中不少有正当解释,查看后再作判断。",
+        "low" => "值得关注的线索,不指向具体的错误记录,可作为抽查、复核时留意的方向。",
+        _ => "",
+    }
+}
+
+/// The margin beside a pass: "差 1 人不达标".
+pub fn margin(persons: i64) -> String {
+    format!("差 {persons} 人不达标")
+}
+
+/// The rate a margin rule is about, for "差 N 人不达标(登记失业人员就业率)".
+pub fn margin_rule(id: &str) -> String {
+    match id {
+        "min_reemployment_rate" => "登记失业人员就业率".into(),
+        "min_hardship_employment_rate" => "就业困难人员就业率".into(),
+        "min_assistance_coverage" => "就业援助覆盖率".into(),
+        other => other.to_string(),
+    }
+}
+
+/// A reject reason of the rejects table in Chinese; `rejects.parquet` keeps
+/// the English. A reason without a label is shown as it is.
+pub fn reject_reason(reason: &str) -> String {
+    match reason {
+        "required cell empty" => "必填项为空".into(),
+        "unparseable value" => "无法识别的值".into(),
+        "value outside the allowed set" => "值不在允许范围内".into(),
+        "end date before start date" => "结束日期早于开始日期".into(),
+        "duplicate key" => "主键重复".into(),
+        "more fields than the header" => "字段数多于表头".into(),
+        "fewer fields than the header" => "字段数少于表头".into(),
+        "file ends inside a quoted field" => "文件在引号内结束(引号未闭合)".into(),
+        other => other.to_string(),
     }
 }
 
@@ -93,4 +137,32 @@ pub fn count(v: Option<i64>) -> String {
 
 pub fn number(v: Option<f64>, decimals: usize) -> String {
     v.map_or_else(|| "—".into(), |v| format!("{v:.decimals$}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ingest::RejectReason;
+
+    #[test]
+    fn every_reject_reason_of_ingest_reads_in_chinese_and_an_unknown_one_as_it_is() {
+        for r in [
+            RejectReason::RequiredEmpty,
+            RejectReason::Unparseable,
+            RejectReason::NotAllowed,
+            RejectReason::EndBeforeStart,
+            RejectReason::DuplicateKey,
+            RejectReason::TooManyFields,
+            RejectReason::FewerFields,
+            RejectReason::UnclosedQuote,
+        ] {
+            let zh = reject_reason(r.as_str());
+            assert_ne!(zh, r.as_str());
+            assert!(!zh.is_ascii(), "{zh}");
+        }
+        assert_eq!(
+            reject_reason("a reason added later"),
+            "a reason added later"
+        );
+    }
 }

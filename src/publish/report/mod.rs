@@ -55,7 +55,7 @@ fn reject_rows(rejects: &DataFrame) -> Result<Vec<RejectRow>> {
         .map(|((t, f, r), lines)| RejectRow {
             table: labels::table(&t),
             file: f,
-            reason: r,
+            reason: labels::reject_reason(&r),
             rows: lines.len(),
             first_lines: lines
                 .iter()
@@ -122,6 +122,7 @@ pub fn render(cx: &Context) -> Result<String> {
         assignments => m.assignments.iter().filter(|a| a.year == review.year).map(|a| context! { county => a.county, group => a.group, candidates => a.candidates }).collect::<Vec<_>>(),
         unassigned => m.unassigned_counties.iter().filter(|u| u.year == review.year).map(|u| context! { county => u.county, candidates => u.candidates, reason => u.reason }).collect::<Vec<_>>(),
         findings => view::findings(review),
+        legend => view::legend(),
         findings_total => review.findings.len(),
         spot_checks => view::spot_checks(&review.spot_checks),
         charts => charts,
@@ -372,6 +373,66 @@ mod tests {
         })
         .unwrap();
         assert!(html.contains("新华区(3 个候选,所有考核组都来自本区县)"));
+    }
+
+    #[test]
+    fn a_pass_shows_its_margin_beside_the_verdict_and_a_failure_none() {
+        let mut close = community(1, "新华区");
+        close.margin_persons = Some(2);
+        close.margin_rules = vec![
+            "min_hardship_employment_rate".into(),
+            "min_assistance_coverage".into(),
+        ];
+        let html = render_review(&review(vec![close, community(7, "新华区")]));
+        let results =
+            &html[html.find("id=\"results\"").unwrap()..html.find("id=\"shortlist\"").unwrap()];
+        assert!(results.contains("<th class=\"nw\">结论</th><th class=\"nw\">差几人</th>"));
+        assert!(results.contains(
+            "<td class=\"v nw\">合格</td><td class=\"margin\"><span class=\"m\">差 2 人不达标</span><br><small>就业困难人员就业率、就业援助覆盖率</small></td>"
+        ));
+        assert!(results.contains("<td class=\"v nw\">不合格</td><td class=\"margin\">—</td>"));
+        assert_eq!(results.matches("人不达标</span>").count(), 1);
+    }
+
+    #[test]
+    fn the_severity_legend_comes_before_the_findings() {
+        let mut r = review(vec![community(7, "新华区")]);
+        r.findings = review::read_findings(&findings_frame()).unwrap();
+        let html = render_review(&r);
+        let section =
+            &html[html.find("id=\"findings\"").unwrap()..html.find("id=\"spot-checks\"").unwrap()];
+        let legend = section.find("id=\"legend\"").unwrap();
+        assert!(legend < section.find("<details").unwrap());
+        for (s, zh) in [("high", "高"), ("medium", "中"), ("low", "低")] {
+            let row = format!(
+                "<th class=\"sev-{s}\">{zh}</th><td>{}</td>",
+                labels::severity_meaning(s)
+            );
+            assert!(section[legend..].contains(&row), "{row}");
+        }
+    }
+
+    #[test]
+    fn reject_reasons_read_in_chinese_and_an_unknown_one_as_it_is() {
+        let rejects = df!(
+            "table" => ["persons", "persons", "employment"],
+            "file" => ["persons.csv", "persons.csv", "employment.csv"],
+            "line" => [3i64, 9, 4],
+            "reason" => ["required cell empty", "required cell empty", "identifier damaged by Excel"],
+        )
+        .unwrap();
+        let rows = reject_rows(&rejects).unwrap();
+        let shown: Vec<(&str, &str, usize)> = rows
+            .iter()
+            .map(|r| (r.table.as_str(), r.reason.as_str(), r.rows))
+            .collect();
+        assert_eq!(
+            shown,
+            [
+                ("就业登记", "identifier damaged by Excel", 1),
+                ("人员台账", "必填项为空", 2)
+            ]
+        );
     }
 
     #[test]

@@ -194,6 +194,10 @@ pub struct Result {
     /// `pass`, `fail`, `incomplete`: the row's CSS class.
     pub verdict_class: String,
     pub failing: Vec<String>,
+    /// "差 1 人不达标" for a pass with a margin; empty otherwise.
+    pub margin: String,
+    /// The rates the margin is about, in words; empty without a margin.
+    pub margin_rules: String,
     pub score: String,
     pub level: String,
     pub risk: i64,
@@ -236,6 +240,13 @@ fn result(c: &Community) -> Result {
         verdict: labels::verdict(c.verdict.as_deref()).into(),
         verdict_class: c.verdict.clone().unwrap_or_default(),
         failing: failing_in_words(c),
+        margin: c.margin_persons.map(labels::margin).unwrap_or_default(),
+        margin_rules: c
+            .margin_rules
+            .iter()
+            .map(|r| labels::margin_rule(r))
+            .collect::<Vec<_>>()
+            .join("、"),
         score: labels::number(c.score, 1),
         level: labels::level(c.level.as_deref(), c.stars),
         risk: c.risk_score,
@@ -433,6 +444,25 @@ pub fn findings(review: &Review) -> Vec<FindingGroup> {
             open,
             id,
             rows,
+        })
+        .collect()
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct LegendRow {
+    pub severity: String,
+    pub severity_class: String,
+    pub meaning: String,
+}
+
+/// What each severity asks of the panel, highest first.
+pub fn legend() -> Vec<LegendRow> {
+    ["high", "medium", "low"]
+        .into_iter()
+        .map(|s| LegendRow {
+            severity: labels::severity(s).into(),
+            severity_class: s.into(),
+            meaning: labels::severity_meaning(s).into(),
         })
         .collect()
 }
