@@ -553,7 +553,9 @@ impl<'a> Builder<'a> {
         for n in 0..h_year + revoked {
             let Some(i) = pool.pop() else { break };
             self.members[i].role = Role::Hardship;
-            let early = cal.prev_start - Duration::days(3 * 365);
+            // Designated up to three years back, never before working age.
+            let early = (cal.prev_start - Duration::days(3 * 365))
+                .max(add_years(self.members[i].row.birth, persons::MIN_WORKING_AGE));
             let (designated, revoked) = if n >= h_year {
                 let d = self.rng.date(early, cal.prev_start - Duration::days(30));
                 (
