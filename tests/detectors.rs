@@ -983,6 +983,41 @@ fn identifiers_the_number_key_cannot_read_or_tell_apart_are_compared_exactly() {
     );
 }
 
+// ---------------------------------------------------------------- rules
+
+/// "Every parameter is a key of the rules TOML": a detector's key out of range
+/// stops the run before any input is read, naming the key; a key the rules
+/// no longer have (`margin_persons`) is unknown.
+#[test]
+fn a_detector_key_out_of_range_or_unknown_stops_the_run_naming_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let (extract, out) = (dir.path().join("missing"), dir.path().join("out"));
+    for (rules, named) in [
+        (
+            "[rules.detectors.digit_heaping]\nalpha = 2.0\n",
+            "detectors.digit_heaping.alpha",
+        ),
+        (
+            "[rules.detectors.reemployment_without_record]\nmatch_days = -1\n",
+            "detectors.reemployment_without_record.match_days",
+        ),
+        (
+            "[rules.detectors.threshold_bunching]\nmargin_persons = 2\n",
+            "rules.detectors.threshold_bunching.margin_persons",
+        ),
+    ] {
+        let p = support::pipeline_file(dir.path(), &extract, &out, rules);
+        let o = Command::new(env!("CARGO_BIN_EXE_fullemp"))
+            .args(["run", "--pipeline", p.to_str().unwrap()])
+            .env("FULLEMP_PII_KEY", "detector-tests-key")
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(2), "{err}");
+        assert!(err.contains(named), "{err}");
+    }
+}
+
 // ---------------------------------------------------------------- honest practice
 
 /// The indicator `name` of community `c` in 2021.

@@ -36,7 +36,8 @@ pub struct Detector {
 }
 
 /// A section's parameters (every key but `enabled`) as the detector's
-/// `Params`. A wrong type comes back as the section's key with serde's words.
+/// `Params`. A wrong type is named by its key, against the type of the
+/// shipped default.
 pub fn params<P: DeserializeOwned>(
     id: &str,
     section: &DetectorSection,
@@ -44,12 +45,41 @@ pub fn params<P: DeserializeOwned>(
     toml::Value::Table(section.params.clone())
         .try_into()
         .map_err(|e: toml::de::Error| {
+            wrong_type(id, section).unwrap_or_else(|| {
+                (
+                    format!("detectors.{id}"),
+                    e.message().trim().to_string(),
+                    "the keys and types of docs/rules.md".to_string(),
+                )
+            })
+        })
+}
+
+/// The first key of the section whose value is not of its default's type
+/// (a whole number stands for a decimal one).
+fn wrong_type(id: &str, section: &DetectorSection) -> Option<Invalid> {
+    let defaults = crate::config::Rules::default().detectors;
+    let shipped = &defaults.section(id)?.params;
+    section.params.iter().find_map(|(key, value)| {
+        let default = shipped.get(key)?;
+        let same = std::mem::discriminant(value) == std::mem::discriminant(default)
+            || (value.is_integer() && default.is_float());
+        (!same).then(|| {
             (
-                format!("detectors.{id}"),
-                e.message().trim().to_string(),
-                "the keys and types of docs/rules.md".to_string(),
+                format!("detectors.{id}.{key}"),
+                value.to_string(),
+                format!(
+                    "{} like the default {default}",
+                    match default {
+                        toml::Value::Integer(_) => "a whole number",
+                        toml::Value::Float(_) => "a number",
+                        toml::Value::Boolean(_) => "true or false",
+                        _ => "a value",
+                    }
+                ),
             )
         })
+    })
 }
 
 /// Writes a detector's own key in full.
@@ -144,5 +174,70 @@ pub mod ranges {
             return bad(key, v, "a significance level between 0 and 1 (exclusive)");
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Rules;
+
+    #[test]
+    fn the_shipped_rules_hold_a_valid_section_for_every_detector_and_no_other() {
+        let rules = Rules::default().detectors;
+        assert_eq!(check(&rules), Ok(()));
+        let ids: Vec<&str> = rules.0.keys().map(String::as_str).collect();
+        let mut listed: Vec<&str> = crate::detectors::ALL.iter().map(|d| d.id).collect();
+        listed.sort_unstable();
+        assert_eq!(ids, listed);
+    }
+
+    #[test]
+    fn a_value_out_of_range_a_wrong_type_a_missing_or_unknown_section_are_named() {
+        let bad = |edit: &dyn Fn(&mut DetectorRules)| {
+            let mut r = Rules::default().detectors;
+            edit(&mut r);
+            check(&r).unwrap_err()
+        };
+        let (key, value, _) = bad(&|r| r.set("digit_heaping", "alpha", 2.0));
+        assert_eq!(
+            (key.as_str(), value.as_str()),
+            ("detectors.digit_heaping.alpha", "2")
+        );
+        let (key, _, _) = bad(&|r| r.set("cutoff_window_dressing", "window_days", 0));
+        assert_eq!(key, "detectors.cutoff_window_dressing.window_days");
+        let (key, _, _) = bad(&|r| r.set("employer_concentration", "max_share", 1.5));
+        assert_eq!(key, "detectors.employer_concentration.max_share");
+        let (key, value, expected) = bad(&|r| r.set("bulk_backfill", "min_count", "many"));
+        assert_eq!(key, "detectors.bulk_backfill.min_count");
+        assert_eq!(value, "\"many\"");
+        assert_eq!(expected, "a whole number like the default 20");
+        // A whole number where a decimal is expected is read as one.
+        let mut r = Rules::default().detectors;
+        r.set("implausible_change", "z", 4);
+        assert_eq!(check(&r), Ok(()));
+        let (key, _, _) = bad(&|r| {
+            r.0.remove("duplicate_person");
+        });
+        assert_eq!(key, "detectors.duplicate_person");
+        let (key, _, _) = bad(&|r| {
+            let s = r.0["invalid_identity"].clone();
+            r.0.insert("marginal_pass".into(), s);
+        });
+        assert_eq!(key, "detectors.marginal_pass");
+    }
+
+    #[test]
+    fn labels_and_rules_are_chinese_and_ids_unique() {
+        let mut ids = std::collections::BTreeSet::new();
+        for d in crate::detectors::ALL {
+            assert!(ids.insert(d.id), "{} listed twice", d.id);
+            assert!(!d.label.is_ascii() && !d.rule.is_ascii(), "{}", d.id);
+        }
+        assert_eq!(
+            find("digit_heaping").map(|d| d.label),
+            Some("自报数字尾数异常")
+        );
+        assert!(find("marginal_pass").is_none());
     }
 }
