@@ -807,7 +807,7 @@ fn active_in_the_earlier_community_after_the_later_stay_began_high_for_the_later
     assert_eq!(
         rendered(c2[0]),
         vec![format!(
-            "persons(person_key={}, community_code={C2}, entered_on=2021-03-01): 同一人同时在社区 {C1} 的台账中（2015-01-01 登记），本社区 2021-03-01 登记；后登记的台账开始后，先登记的社区仍有其就业登记（E1，2021-05-01）",
+            "persons(person_key={}, community_code={C2}, entered_on=2021-03-01): 同一人同时在社区 {C1} 的台账中（2015-01-01 登记），本社区 2021-03-01 登记；后登记的台账开始后，先登记的社区仍有其就业登记 E1（2021-05-01 开始，其后仍在职）",
             key(&pid)
         )]
     );

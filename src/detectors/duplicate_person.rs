@@ -320,13 +320,16 @@ struct Side {
     evidence: Vec<Evidence>,
 }
 
-/// How the panel reads a community's activity, for the evidence note.
-fn activity_words(table: &str) -> &'static str {
+/// A community's activity as the panel reads it, for the evidence note: an
+/// employment record covering a day of the later stay (named with its start,
+/// which may precede the stay), or a registration, designation or service
+/// dated in it.
+fn activity_text(table: &str, id: &str, on: chrono::NaiveDate) -> String {
     match table {
-        "employment" => "就业登记",
-        "unemployment" => "失业登记",
-        "hardship" => "就业困难认定",
-        _ => "就业服务记录",
+        "employment" => format!("就业登记 {id}（{on} 开始，其后仍在职）"),
+        "unemployment" => format!("失业登记 {id}（{on}）"),
+        "hardship" => format!("就业困难认定（{on}）"),
+        _ => format!("就业服务记录 {id}（{on}）"),
     }
 }
 
@@ -433,8 +436,8 @@ pub fn detect(inputs: &Inputs, _params: &Params) -> Result<Vec<Finding>> {
                         (&acts[i], &act_ids[i], act_on[i])
                     {
                         format!(
-                            "同一人同时在社区 {other} 的台账中（{o} 登记），本社区 {c} 登记；后登记的台账开始后，先登记的社区仍有其{}（{a_id}，{a_on}）",
-                            activity_words(a)
+                            "同一人同时在社区 {other} 的台账中（{o} 登记），本社区 {c} 登记；后登记的台账开始后，先登记的社区仍有其{}",
+                            activity_text(a, a_id, a_on)
                         )
                     } else {
                         format!("同一人同时在社区 {other} 的台账中（{o} 登记），本社区 {c} 登记")
