@@ -399,41 +399,51 @@ fn problems(
     ))
 }
 
-/// The evidence of one problem row.
-#[allow(clippy::too_many_arguments)]
-fn evidence(
-    code: &str,
+/// One problem row read back: what is wrong (an index of `KINDS`) and the
+/// event it is about, if any.
+struct Problem<'a> {
     kind: usize,
     person: String,
-    event: &str,
+    /// `employment`, `registration` or `designation`.
+    event: &'a str,
+    /// record_id, registration_id or designated_on.
     event_id: String,
+    /// The start, registration or designation date.
     on: String,
     died: String,
     age: i64,
-) -> Evidence {
-    let outside = |what: &str| format!("{what}（{on}）时 {age} 岁，不在劳动年龄内");
-    match (kind, event) {
-        (0, _) => Evidence::Person {
-            id: PersonId::new(person),
-            note: Some("身份号码不符合 GB 11643 校验规则".into()),
-        },
-        (1, _) => Evidence::Person {
-            id: PersonId::new(person),
-            note: Some("台账出生日期与身份号码中的出生日期不一致".into()),
-        },
-        (2, _) => Evidence::record("employment", "record_id", event_id)
-            .with_note(format!("该人员已于 {died} 死亡注销，此就业却于 {on} 开始")),
-        (_, REGISTRATION) => Evidence::record("unemployment", "registration_id", event_id)
-            .with_note(outside("失业登记")),
-        _ => Evidence::record_key(
-            "hardship",
-            vec![
-                ("person_id", KeyValue::Person(PersonId::new(person))),
-                ("community_code", KeyValue::from(code)),
-                ("designated_on", KeyValue::Text(event_id)),
-            ],
-        )
-        .with_note(outside("就业困难认定")),
+}
+
+impl Problem<'_> {
+    fn evidence(self, code: &str) -> Evidence {
+        let (on, age) = (&self.on, self.age);
+        let outside = |what: &str| format!("{what}（{on}）时 {age} 岁，不在劳动年龄内");
+        match (self.kind, self.event) {
+            (0, _) => Evidence::Person {
+                id: PersonId::new(self.person),
+                note: Some("身份号码不符合 GB 11643 校验规则".into()),
+            },
+            (1, _) => Evidence::Person {
+                id: PersonId::new(self.person),
+                note: Some("台账出生日期与身份号码中的出生日期不一致".into()),
+            },
+            (2, _) => Evidence::record("employment", "record_id", self.event_id).with_note(
+                format!("该人员已于 {} 死亡注销，此就业却于 {on} 开始", self.died),
+            ),
+            (_, REGISTRATION) => {
+                Evidence::record("unemployment", "registration_id", self.event_id)
+                    .with_note(outside("失业登记"))
+            }
+            _ => Evidence::record_key(
+                "hardship",
+                vec![
+                    ("person_id", KeyValue::Person(PersonId::new(self.person))),
+                    ("community_code", KeyValue::from(code)),
+                    ("designated_on", KeyValue::Text(self.event_id)),
+                ],
+            )
+            .with_note(outside("就业困难认定")),
+        }
     }
 }
 
@@ -467,16 +477,16 @@ pub fn detect(inputs: &Inputs, _params: &Params) -> Result<Vec<Finding>> {
                 let k = KINDS.iter().position(|(id, _)| *id == kind).unwrap_or(0);
                 per_kind[k] += 1;
                 who.insert(person.clone());
-                found.push(evidence(
-                    &code,
-                    k,
+                let problem = Problem {
+                    kind: k,
                     person,
-                    events[j].as_deref().unwrap_or_default(),
-                    event_ids[j].clone().unwrap_or_default(),
-                    text(event_on[j]),
-                    text(died[j]),
-                    ages[j].unwrap_or_default(),
-                ));
+                    event: events[j].as_deref().unwrap_or_default(),
+                    event_id: event_ids[j].clone().unwrap_or_default(),
+                    on: text(event_on[j]),
+                    died: text(died[j]),
+                    age: ages[j].unwrap_or_default(),
+                };
+                found.push(problem.evidence(&code));
                 j += 1;
             }
             let parts: Vec<String> = KINDS

@@ -19,6 +19,19 @@ pub mod registry;
 pub mod risk;
 pub mod significance;
 
+use std::collections::BTreeMap;
+use std::sync::Mutex;
+
+use polars::prelude::*;
+
+pub use finding::{Evidence, Finding, KeyValue, Level, PersonId, Severity};
+pub use risk::risk_scores;
+
+use crate::config::rules::{DetectorRules, DetectorSection, IndicatorRules, ReinspectionRules};
+use crate::contract::Table;
+use crate::error::{Error, Result};
+use crate::indicators::{Indicators, Period};
+
 /// Declares each detector's module and lists it in `ALL`, in the order its
 /// findings are published (that of docs/detectors.md).
 macro_rules! detectors {
@@ -36,13 +49,7 @@ macro_rules! detectors {
                     .map_err(|bad| registry::qualified($name::ID, bad))
             },
             run: |inputs, section| {
-                let params = registry::params::<$name::Params>($name::ID, section)
-                    .map_err(|(key, value, expected)| {
-                        Error::usage(format!(
-                            "rules: key `{key}`: {value} is not valid (expected {expected})"
-                        ))
-                    })?;
-                $name::detect(inputs, &params)
+                $name::detect(inputs, &registry::parsed::<$name::Params>($name::ID, section)?)
             },
         }),*];
     };
@@ -61,19 +68,6 @@ detectors! {
     implausible_change,
     digit_heaping,
 }
-
-use std::collections::BTreeMap;
-use std::sync::Mutex;
-
-use polars::prelude::*;
-
-pub use finding::{Evidence, Finding, KeyValue, Level, PersonId, Severity};
-pub use risk::risk_scores;
-
-use crate::config::rules::{DetectorRules, DetectorSection, IndicatorRules, ReinspectionRules};
-use crate::contract::Table;
-use crate::error::{Error, Result};
-use crate::indicators::{Indicators, Period};
 
 /// What the detectors read.
 pub struct Inputs<'a> {

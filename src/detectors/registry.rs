@@ -87,16 +87,21 @@ pub fn qualified(id: &str, (key, value, expected): Invalid) -> Invalid {
     (format!("detectors.{id}.{key}"), value, expected)
 }
 
-/// A detector's parameters read from the rules, or the rules' error.
-pub fn read<P: DeserializeOwned>(rules: &DetectorRules, id: &str) -> Result<P> {
-    let section = rules
-        .section(id)
-        .ok_or_else(|| Error::usage(format!("the rules have no section detectors.{id}")))?;
+/// A section's parameters, or the rules' error naming the key.
+pub fn parsed<P: DeserializeOwned>(id: &str, section: &DetectorSection) -> Result<P> {
     params(id, section).map_err(|(key, value, expected)| {
         Error::usage(format!(
             "rules: key `{key}`: {value} is not valid (expected {expected})"
         ))
     })
+}
+
+/// A detector's parameters read from the rules, or the rules' error.
+pub fn read<P: DeserializeOwned>(rules: &DetectorRules, id: &str) -> Result<P> {
+    let section = rules
+        .section(id)
+        .ok_or_else(|| Error::usage(format!("the rules have no section detectors.{id}")))?;
+    parsed(id, section)
 }
 
 /// Checks every detector's section of the rules: each present and valid,
