@@ -15,8 +15,8 @@ use chrono::{Datelike, NaiveDateTime};
 use polars::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use super::registry::{Invalid, ranges};
 use super::lookup::{counties, strings};
+use super::registry::{Invalid, ranges};
 use super::{Evidence, Finding, Inputs, Severity};
 use crate::contract::Table;
 use crate::error::Result;

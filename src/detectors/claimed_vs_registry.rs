@@ -21,8 +21,8 @@ use std::collections::{HashMap, HashSet};
 use polars::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use super::registry::{Invalid, ranges};
 use super::lookup::{counties, dates, floats, ints, strings};
+use super::registry::{Invalid, ranges};
 use super::{Evidence, Finding, Inputs, KeyValue, PersonId, Severity};
 use crate::contract::Table;
 use crate::error::Result;

@@ -17,8 +17,8 @@ use chrono::{Duration, NaiveDate};
 use polars::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use super::registry::{Invalid, ranges};
 use super::lookup::{counties, int_lists, ints, string_lists, strings};
+use super::registry::{Invalid, ranges};
 use super::significance::{binomial_upper_tail, format_p};
 use super::{Evidence, Finding, Inputs, Severity};
 use crate::contract::Table;

@@ -13,8 +13,8 @@
 use polars::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use super::registry::{Invalid, ranges};
 use super::lookup::{ints, strings};
+use super::registry::{Invalid, ranges};
 use super::significance::{chi_square_critical, chi_square_uniform, format_p};
 use super::{Evidence, Finding, Inputs, Level, Severity};
 use crate::contract::Table;

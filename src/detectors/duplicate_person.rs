@@ -29,10 +29,10 @@ use std::collections::{BTreeMap, BTreeSet};
 use polars::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use super::registry::Invalid;
 use super::counted::{HARDSHIP_EMPLOYED, counted_persons};
 use super::lookup::{bools, counties, dates, strings};
 use super::narrow::person_number;
+use super::registry::Invalid;
 use super::{Evidence, Finding, Inputs, KeyValue, PersonId, Severity};
 use crate::contract::Table;
 use crate::error::Result;

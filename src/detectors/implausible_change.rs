@@ -15,8 +15,8 @@
 use polars::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use super::registry::{Invalid, ranges};
 use super::lookup::{counties, floats, ints, strings};
+use super::registry::{Invalid, ranges};
 use super::{Evidence, Finding, Inputs, Severity};
 use crate::error::Result;
 

@@ -19,12 +19,13 @@
 //! and the `new_jobs` records (`indicators::jobs`). One finding per community
 //! and year lists every such person or record.
 
+use chrono::{Months, NaiveDate};
 use polars::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use super::registry::Invalid;
 use super::lookup::{counties, dates, ints, strings};
 use super::narrow::{person_number_or_unread, unread_identifier};
+use super::registry::Invalid;
 use super::{Evidence, Finding, Inputs, KeyValue, PersonId, Severity};
 use crate::config::rules::IndicatorRules;
 use crate::contract::Table;
@@ -32,7 +33,7 @@ use crate::error::Result;
 use crate::indicators::Period;
 use crate::indicators::jobs::new_job_starts;
 use crate::indicators::labor_force::working_age_on;
-use crate::indicators::period::age_on;
+use crate::indicators::period::{age_on, date};
 use crate::ingest::typing::PERSON_ID_VALID;
 
 pub const ID: &str = "invalid_identity";
@@ -248,6 +249,32 @@ fn first_ledger_row(persons: LazyFrame) -> LazyFrame {
         .select([col("person_id"), col("birth_date"), col("gender")])
 }
 
+/// Ledger rows whose birth date could put the person outside working age on
+/// some day from `earliest` to A: under the minimum age on `earliest`, or at
+/// the lower retirement age by A, each with a year to spare. Every row
+/// outside working age at an event between the two is among them; with no
+/// event, none is.
+fn possibly_outside(earliest: Option<NaiveDate>, a: NaiveDate, rules: &IndicatorRules) -> Expr {
+    let Some(earliest) = earliest else {
+        return lit(false);
+    };
+    let years_before = |d: NaiveDate, years: i64| {
+        u32::try_from(years.max(0) * 12)
+            .ok()
+            .and_then(|m| d.checked_sub_months(Months::new(m)))
+    };
+    let retirement = rules.retirement_age_male.min(rules.retirement_age_female);
+    match (
+        years_before(earliest, rules.min_working_age + 1),
+        years_before(a, retirement - 1),
+    ) {
+        (Some(young_after), Some(old_by)) => col("birth_date")
+            .gt(date(young_after))
+            .or(col("birth_date").lt_eq(date(old_by))),
+        _ => lit(true),
+    }
+}
+
 /// What does not depend on the year, collected once: the identifiers that
 /// fail, those whose birth date disagrees with the ledger, and the deaths.
 struct Suspects {
@@ -353,7 +380,9 @@ fn problems(
     // key, which may pair a few rows of different persons) first narrow the
     // events to persons some row puts outside; the earliest row of the
     // person then decides, over those few.
-    let events = counting_events(inputs, p)?;
+    let events = counting_events(inputs, p)?.collect()?;
+    let earliest = dates(&events, "event_on")?.into_iter().flatten().min();
+    let events = events.lazy();
     let age = age_on(col("event_on"));
     let maybe_outside = events
         .clone()
@@ -364,7 +393,10 @@ fn problems(
             col("event_on"),
         ])
         .join(
-            suspects.ledger_numbers.clone(),
+            suspects
+                .ledger_numbers
+                .clone()
+                .filter(possibly_outside(earliest, p.cutoff, rules)),
             [col("number"), col("unread")],
             [col("number"), col("unread")],
             JoinArgs::new(JoinType::Inner),
@@ -461,7 +493,7 @@ pub fn detect(inputs: &Inputs, _params: &Params) -> Result<Vec<Finding>> {
         let event_on = dates(&df, "event_on")?;
         let died = dates(&df, "died_on")?;
         let ages = ints(&df, "age")?;
-        let text = |d: Option<chrono::NaiveDate>| d.map(|d| d.to_string()).unwrap_or_default();
+        let text = |d: Option<NaiveDate>| d.map(|d| d.to_string()).unwrap_or_default();
         let mut i = 0;
         // Rows come sorted by community: each run of equal codes becomes one
         // finding (text and evidence), which an expression cannot build.

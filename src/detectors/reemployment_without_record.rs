@@ -11,8 +11,8 @@
 use polars::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use super::registry::{Invalid, ranges};
 use super::lookup::{counties, floats, ints, string_lists, strings};
+use super::registry::{Invalid, ranges};
 use super::{Evidence, Finding, Inputs, Severity};
 use crate::contract::Table;
 use crate::error::Result;

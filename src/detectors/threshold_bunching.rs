@@ -23,8 +23,8 @@
 use polars::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use super::registry::{Invalid, ranges};
 use super::lookup::{ints, string_lists, strings};
+use super::registry::{Invalid, ranges};
 use super::significance::{binomial_upper_tail, format_p};
 use super::{Evidence, Finding, Inputs, Level, Severity};
 use crate::config::rules::ReinspectionRules;

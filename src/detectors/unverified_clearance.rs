@@ -9,8 +9,8 @@
 use polars::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use super::registry::{Invalid, ranges};
 use super::lookup::{counties, dates, strings};
+use super::registry::{Invalid, ranges};
 use super::{Evidence, Finding, Inputs, KeyValue, Severity};
 use crate::contract::Table;
 use crate::error::Result;
