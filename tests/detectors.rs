@@ -224,17 +224,9 @@ impl Read {
 /// Default detector rules with only `name` enabled.
 fn only(name: &str) -> DetectorRules {
     let mut r = Rules::default().detectors;
-    r.claimed_vs_registry.enabled = name == "claimed_vs_registry";
-    r.cutoff_window_dressing.enabled = name == "cutoff_window_dressing";
-    r.threshold_bunching.enabled = false;
-    r.unverified_clearance.enabled = name == "unverified_clearance";
-    r.reemployment_without_record.enabled = name == "reemployment_without_record";
-    r.invalid_identity.enabled = name == "invalid_identity";
-    r.duplicate_person.enabled = name == "duplicate_person";
-    r.employer_concentration.enabled = false;
-    r.bulk_backfill.enabled = false;
-    r.implausible_change.enabled = false;
-    r.digit_heaping.enabled = false;
+    for d in detectors::ALL {
+        r.set_enabled(d.id, d.id == name);
+    }
     r
 }
 
@@ -531,9 +523,9 @@ fn three_of_ten_registrations_ended_as_employed_without_record_fire() {
     assert_eq!(
         rendered(&f[0]),
         vec![
-            "unemployment.registration_id=R0: 2021-06-30 以就业注销，前后 30 天内无该人员的就业登记",
-            "unemployment.registration_id=R1: 2021-06-30 以就业注销，前后 30 天内无该人员的就业登记",
-            "unemployment.registration_id=R2: 2021-06-30 以就业注销，前后 30 天内无该人员的就业登记"
+            "unemployment.registration_id=R0: 2021-06-30 以就业注销，从登记到注销后 30 天内无该人员的就业登记",
+            "unemployment.registration_id=R1: 2021-06-30 以就业注销，从登记到注销后 30 天内无该人员的就业登记",
+            "unemployment.registration_id=R2: 2021-06-30 以就业注销，从登记到注销后 30 天内无该人员的就业登记"
         ]
     );
 }
@@ -552,12 +544,36 @@ fn a_start_30_days_after_ended_on_matches_31_does_not() {
     assert_eq!(f[0].evidence.len(), 10);
 }
 
+/// "An employment record of that person (any community) starting between the
+/// registration's `registered_on` and `match_days` after its `ended_on`: a
+/// clerk who closes a registration weeks after the job began is slow, not
+/// false."
+#[test]
+fn a_job_that_began_weeks_before_the_closing_matches_one_before_the_registration_does_not() {
+    // Registered 2021-01-05, closed 2021-06-30; the job began 35, 70 and
+    // 176 days before the closing (the last on the day of registration).
+    for days_before in [35, 70, 176] {
+        let f = closed_as_employed(2, -days_before);
+        assert!(f.is_empty(), "{days_before} days before: {f:?}");
+    }
+    // 177 days before the closing is the day before the registration: a job
+    // held before the person registered is not the job the closing claims.
+    let f = closed_as_employed(2, -177);
+    assert_eq!(f.len(), 1, "{f:?}");
+    assert_eq!(f[0].evidence.len(), 10);
+}
+
 // ---------------------------------------------------------------- invalid_identity
 
+/// "A person counted in `reemployed_in_period`, `hardship_employed` or
+/// `new_jobs` has an identifier failing GB 11643, a birth date differing from
+/// the identifier's, is deceased before a counted employment start, or is
+/// outside working age at the registration, designation or employment start
+/// that made them counted."
 #[test]
 fn counted_persons_with_a_bad_check_character_a_wrong_birth_date_a_death_or_no_working_age_fire() {
     let mut e = Extract::new();
-    // A: identifier with a wrong check character, in the labour force.
+    // A: identifier with a wrong check character, counted in new_jobs.
     let good = id(1, "19800101");
     let bad = format!(
         "{}{}",
@@ -565,9 +581,11 @@ fn counted_persons_with_a_bad_check_character_a_wrong_birth_date_a_death_or_no_w
         if good.ends_with('0') { '1' } else { '0' }
     );
     e.person(&bad, C1, "H1", "男", "1980-01-01", "2015-01-01", "", "");
-    // B: ledger birth date differs from the identifier's.
+    e.job("E1", &bad, C1, "2021-03-01", "");
+    // B: ledger birth date differs from the identifier's; counted as re-employed.
     let b = id(2, "19800101");
     e.person(&b, C1, "H2", "男", "1980-01-02", "2015-01-01", "", "");
+    e.reemployed(2, &b, C1, "2021-03-01");
     // C: died 2021-03-01, yet counted as re-employed from 2021-04-01.
     let c = id(3, "19800101");
     e.person(
@@ -581,10 +599,11 @@ fn counted_persons_with_a_bad_check_character_a_wrong_birth_date_a_death_or_no_w
         "死亡",
     );
     e.reemployed(3, &c, C1, "2021-04-01");
-    // D: 15 at a counted start (born 2005-06-01, starts 2021-05-31).
+    // D: 15 at the registration behind the count (born 2005-06-01,
+    // registered 2021-01-05).
     let d = id(4, "20050601");
     e.person(&d, C1, "H4", "男", "2005-06-01", "2020-01-01", "", "");
-    e.reemployed(4, &d, C1, "2021-05-31");
+    e.reemployed(4, &d, C1, "2021-07-01");
     let f = read(&e, "2021-12-31").detect(&only("invalid_identity"));
     assert_eq!(f.len(), 1, "{f:?}");
     let f = &f[0];
@@ -614,7 +633,8 @@ fn counted_persons_with_a_bad_check_character_a_wrong_birth_date_a_death_or_no_w
     );
     assert!(
         ev.contains(
-            &"employment.record_id=E4: 就业开始（2021-05-31）时 15 岁，不在劳动年龄内".to_string()
+            &"unemployment.registration_id=U4: 失业登记（2021-01-05）时 15 岁，不在劳动年龄内"
+                .to_string()
         ),
         "{ev:?}"
     );
@@ -625,7 +645,24 @@ fn counted_persons_with_a_bad_check_character_a_wrong_birth_date_a_death_or_no_w
 }
 
 #[test]
-fn death_on_the_start_day_and_a_16th_birthday_on_the_start_day_do_not_fire() {
+fn a_bad_identifier_counted_in_none_of_the_three_is_no_finding() {
+    // In the labour force and registered unemployed, but neither re-employed,
+    // nor hardship-employed, nor a new job.
+    let mut e = Extract::new();
+    let good = id(1, "19800101");
+    let bad = format!(
+        "{}{}",
+        &good[..17],
+        if good.ends_with('0') { '1' } else { '0' }
+    );
+    e.person(&bad, C1, "H1", "男", "1980-01-01", "2015-01-01", "", "");
+    e.registration("U1", &bad, C1, "2021-01-05", "", "");
+    let f = read(&e, "2021-12-31").detect(&only("invalid_identity"));
+    assert!(f.is_empty(), "{f:?}");
+}
+
+#[test]
+fn death_on_the_start_day_and_a_16th_birthday_on_the_registration_day_do_not_fire() {
     let mut e = Extract::new();
     let c = id(3, "19800101");
     e.person(
@@ -641,35 +678,65 @@ fn death_on_the_start_day_and_a_16th_birthday_on_the_start_day_do_not_fire() {
     e.reemployed(3, &c, C1, "2021-04-01");
     let d = id(4, "20050601");
     e.person(&d, C1, "H4", "男", "2005-06-01", "2020-01-01", "", "");
-    e.reemployed(4, &d, C1, "2021-06-01");
+    e.registration("U4", &d, C1, "2021-06-01", "", "");
+    e.job("E4", &d, C1, "2021-07-01", "");
     let f = read(&e, "2021-12-31").detect(&only("invalid_identity"));
     assert!(f.is_empty(), "{f:?}");
 }
 
+/// "Outside working age at the registration ... that made them counted":
+/// not at the job that followed it.
 #[test]
-fn retirement_age_is_reached_on_the_birthday_of_the_start() {
-    // The shipped rules retire women at 55: 55 on the start day is outside
-    // working age, 54 and a day before it is not.
+fn retirement_age_is_reached_on_the_birthday_of_the_registration() {
+    // The shipped rules retire women at 55: 55 on the day of registration is
+    // outside working age; 54 on it is not, though she is 55 when her job
+    // begins a month later.
     let mut e = Extract::new();
     let at = id(5, "19660501");
     let before = id(6, "19660502");
     e.person(&at, C1, "H5", "女", "1966-05-01", "2015-01-01", "", "");
     e.person(&before, C1, "H6", "女", "1966-05-02", "2015-01-01", "", "");
-    e.reemployed(5, &at, C1, "2021-05-01");
-    e.reemployed(6, &before, C1, "2021-05-01");
+    e.registration("U5", &at, C1, "2021-05-01", "", "");
+    e.job("E5", &at, C1, "2021-06-01", "");
+    e.registration("U6", &before, C1, "2021-05-01", "", "");
+    e.job("E6", &before, C1, "2021-06-01", "");
     let f = read(&e, "2021-12-31").detect(&only("invalid_identity"));
     assert_eq!(f.len(), 1, "{f:?}");
     assert_eq!(
         rendered(&f[0]),
-        vec!["employment.record_id=E5: 就业开始（2021-05-01）时 55 岁，不在劳动年龄内".to_string()]
+        vec![
+            "unemployment.registration_id=U5: 失业登记（2021-05-01）时 55 岁，不在劳动年龄内"
+                .to_string()
+        ]
+    );
+}
+
+#[test]
+fn a_hardship_designation_past_working_age_fires() {
+    // A man designated at 61 and employed at A: counted in hardship_employed.
+    let mut e = Extract::new();
+    let old = id(7, "19600101");
+    e.person(&old, C1, "H7", "男", "1960-01-01", "2015-01-01", "", "");
+    e.hardship(&old, C1, "2021-02-01");
+    e.job("E7", &old, C1, "2021-03-01", "");
+    let f = read(&e, "2021-12-31").detect(&only("invalid_identity"));
+    assert_eq!(f.len(), 1, "{f:?}");
+    let ev = rendered(&f[0]);
+    assert_eq!(ev.len(), 1, "{ev:?}");
+    assert!(
+        ev[0].starts_with("hardship(person_key=")
+            && ev[0].ends_with(&format!(
+                "community_code={C1}, designated_on=2021-02-01): 就业困难认定（2021-02-01）时 61 岁，不在劳动年龄内"
+            )),
+        "{ev:?}"
     );
 }
 
 #[test]
 fn unreadable_identifiers_are_aged_by_their_own_ledger_rows() {
     // Two identifiers with letters in them (no identifier number): a retiree
-    // whose job counts, and a person of working age. Each is aged by their
-    // own ledger row, not by the other's.
+    // whose registration counts, and a person of working age. Each is aged by
+    // their own ledger row, not by the other's.
     let mut e = Extract::new();
     let (old, young) = ("OLD-PERSON-0001", "YOUNG-PERSON-01");
     e.person(old, C1, "H1", "男", "1950-01-01", "2015-01-01", "", "");
@@ -681,16 +748,24 @@ fn unreadable_identifiers_are_aged_by_their_own_ledger_rows() {
     let ev = rendered(&f[0]);
     assert!(
         ev.contains(
-            &"employment.record_id=E1: 就业开始（2021-05-01）时 71 岁，不在劳动年龄内".to_string()
+            &"unemployment.registration_id=U1: 失业登记（2021-01-05）时 71 岁，不在劳动年龄内"
+                .to_string()
         ),
         "{ev:?}"
     );
-    assert!(ev.iter().all(|s| !s.contains("E2")), "{ev:?}");
+    assert!(ev.iter().all(|s| !s.contains("U2")), "{ev:?}");
 }
 
 // ---------------------------------------------------------------- duplicate_person
 
-fn ledger_twice(c1_left: &str, c2_entered: &str, c1_entered: &str) -> Vec<Finding> {
+/// One person in C1's ledger from `c1_entered` (left `c1_left`, if given) and
+/// in C2's from `c2_entered`, and what C1 still recorded of them (`more`).
+fn ledger_twice(
+    c1_left: &str,
+    c2_entered: &str,
+    c1_entered: &str,
+    more: impl Fn(&mut Extract, &str),
+) -> Vec<Finding> {
     let mut e = Extract::new();
     let pid = id(1, "19800101");
     e.person(
@@ -704,12 +779,24 @@ fn ledger_twice(c1_left: &str, c2_entered: &str, c1_entered: &str) -> Vec<Findin
         if c1_left.is_empty() { "" } else { "迁出" },
     );
     e.person(&pid, C2, "H9", "男", "1980-01-01", c2_entered, "", "");
+    more(&mut e, &pid);
     read(&e, "2021-12-31").detect(&only("duplicate_person"))
 }
 
+/// Nothing more recorded.
+fn nothing(_: &mut Extract, _: &str) {}
+
+/// "The earlier community still shows the person active after the later stay
+/// began (an employment record of the earlier community covering a day of
+/// the later stay ...). High for the community whose claim on the person
+/// began later, low for the other."
 #[test]
-fn active_in_two_ledgers_on_one_day_high_for_the_later_stay_low_for_the_earlier() {
-    let f = ledger_twice("", "2021-03-01", "2015-01-01");
+fn active_in_the_earlier_community_after_the_later_stay_began_high_for_the_later_low_for_the_earlier()
+ {
+    // C1 keyed a job of the person from 2021-05-01, two months into C2's stay.
+    let f = ledger_twice("", "2021-03-01", "2015-01-01", |e, pid| {
+        e.job("E1", pid, C1, "2021-05-01", "");
+    });
     assert_eq!(f.len(), 2, "{f:?}");
     let c1 = of(&f, C1);
     let c2 = of(&f, C2);
@@ -717,22 +804,104 @@ fn active_in_two_ledgers_on_one_day_high_for_the_later_stay_low_for_the_earlier(
     assert_eq!(c2[0].severity, Severity::High, "C2's stay began later");
     assert_eq!(c2[0].level, Level::Community);
     let pid = id(1, "19800101");
-    assert!(rendered(c2[0])[0].starts_with(&format!(
-        "persons(person_key={}, community_code={C2}, entered_on=2021-03-01): 同一人同时在社区 {C1}",
-        key(&pid)
-    )));
+    assert_eq!(
+        rendered(c2[0]),
+        vec![format!(
+            "persons(person_key={}, community_code={C2}, entered_on=2021-03-01): 同一人同时在社区 {C1} 的台账中（2015-01-01 登记），本社区 2021-03-01 登记；后登记的台账开始后，先登记的社区仍有其就业登记 E1（2021-05-01 开始，其后仍在职）",
+            key(&pid)
+        )]
+    );
+}
+
+/// "... or a registration, designation or service of the earlier community
+/// dated in it."
+#[test]
+fn a_registration_or_designation_of_the_earlier_community_dated_in_the_later_stay_counts_as_activity()
+ {
+    for more in [
+        (|e: &mut Extract, pid: &str| {
+            e.registration("U1", pid, C1, "2021-06-01", "", "");
+        }) as fn(&mut Extract, &str),
+        |e: &mut Extract, pid: &str| {
+            e.hardship(pid, C1, "2021-03-01");
+        },
+        // A job of C1 begun before the move and still running after it.
+        |e: &mut Extract, pid: &str| {
+            e.job("E1", pid, C1, "2020-06-01", "2021-03-01");
+        },
+    ] {
+        let f = ledger_twice("", "2021-03-01", "2015-01-01", more);
+        assert_eq!(of(&f, C2).len(), 1, "{f:?}");
+        assert_eq!(of(&f, C2)[0].severity, Severity::High);
+        assert_eq!(of(&f, C1)[0].severity, Severity::Low);
+    }
+}
+
+/// Honest practice, "mover with a stale stay": "Overlapping stays with no
+/// such activity are a mover whose old stay was never closed: one low finding
+/// for the earlier community ('close the old stay'), nothing for the later
+/// one."
+#[test]
+fn a_mover_whose_old_stay_was_never_closed_is_one_low_finding_for_the_old_community() {
+    // C1's last trace of the person is a job that ended the day before the
+    // move; C1 never closed the ledger stay.
+    let f = ledger_twice("", "2021-03-01", "2015-01-01", |e, pid| {
+        e.job("E1", pid, C1, "2019-06-01", "2021-02-28");
+    });
+    assert_eq!(f.len(), 1, "{f:?}");
+    assert_eq!(f[0].community_code.as_deref(), Some(C1));
+    assert_eq!(f[0].severity, Severity::Low);
+    assert_eq!(
+        f[0].explanation,
+        "2021 年有 1 人迁入其他社区后本社区再无其记录，旧台账未注销，请注销旧台账"
+    );
+    let pid = id(1, "19800101");
+    assert_eq!(
+        rendered(&f[0]),
+        vec![format!(
+            "persons(person_key={}, community_code={C1}, entered_on=2015-01-01): 已于 2021-03-01 登记进入社区 {C2} 的台账，本社区 2015-01-01 登记的旧台账未注销，此后本社区无该人员的任何记录",
+            key(&pid)
+        )]
+    );
+    // With every detector on, still nothing above low, and nothing for C2.
+    let mut e = Extract::new();
+    e.person(&pid, C1, "H1", "男", "1980-01-01", "2015-01-01", "", "");
+    e.person(&pid, C2, "H9", "男", "1980-01-01", "2021-03-01", "", "");
+    e.job("E1", &pid, C2, "2021-04-01", "");
+    let f = read(&e, "2021-12-31").detect(&Rules::default().detectors);
+    assert!(f.iter().all(|x| x.severity == Severity::Low), "{f:?}");
+    assert!(of(&f, C2).is_empty(), "{f:?}");
+}
+
+/// A stale stay is no cover: "the earlier community still shows the person
+/// active after the later stay began" makes it high for the later community
+/// whether or not the old stay was closed.
+#[test]
+fn an_unclosed_stale_stay_with_later_activity_in_the_old_community_is_still_high() {
+    let f = ledger_twice("", "2021-03-01", "2015-01-01", |e, pid| {
+        e.job("E1", pid, C2, "2021-04-01", "");
+        e.registration("U1", pid, C1, "2021-09-01", "", "");
+    });
+    assert_eq!(of(&f, C2).len(), 1, "{f:?}");
+    assert_eq!(of(&f, C2)[0].severity, Severity::High);
+    assert_eq!(of(&f, C1)[0].severity, Severity::Low);
+    assert!(
+        !of(&f, C1)[0].explanation.contains("请注销旧台账"),
+        "{}",
+        of(&f, C1)[0].explanation
+    );
 }
 
 #[test]
 fn equal_entry_dates_are_high_for_both() {
-    let f = ledger_twice("", "2015-01-01", "2015-01-01");
+    let f = ledger_twice("", "2015-01-01", "2015-01-01", nothing);
     assert_eq!(f.len(), 2);
     assert!(f.iter().all(|x| x.severity == Severity::High));
 }
 
 #[test]
 fn leaving_one_ledger_the_day_the_other_is_entered_is_no_overlap() {
-    assert!(ledger_twice("2021-03-01", "2021-03-01", "2015-01-01").is_empty());
+    assert!(ledger_twice("2021-03-01", "2021-03-01", "2015-01-01", nothing).is_empty());
 }
 
 #[test]
@@ -794,6 +963,7 @@ fn identifiers_the_number_key_cannot_read_or_tell_apart_are_compared_exactly() {
     let mut e = Extract::new();
     e.person(odd, C1, "H1", "男", "1980-01-01", "2015-01-01", "", "");
     e.person(odd, C2, "H9", "男", "1980-01-01", "2021-03-01", "", "");
+    e.job("E1", odd, C1, "2021-05-01", "");
     let f = read(&e, "2021-12-31").detect(&only("duplicate_person"));
     assert_eq!(f.len(), 2, "{f:?}");
     assert_eq!(of(&f, C2)[0].severity, Severity::High);
@@ -805,11 +975,128 @@ fn identifiers_the_number_key_cannot_read_or_tell_apart_are_compared_exactly() {
     let mut e = Extract::new();
     e.person(&pid, C1, "H1", "男", "1980-01-01", "2015-01-01", "", "");
     e.person(&other, C2, "H9", "男", "1980-01-01", "2021-03-01", "", "");
+    e.job("E1", &pid, C1, "2021-05-01", "");
     assert!(
         read(&e, "2021-12-31")
             .detect(&only("duplicate_person"))
             .is_empty()
     );
+}
+
+// ---------------------------------------------------------------- rules
+
+/// "Every parameter is a key of the rules TOML": a detector's key out of range
+/// stops the run before any input is read, naming the key; a key the rules
+/// no longer have (`margin_persons`) is unknown.
+#[test]
+fn a_detector_key_out_of_range_or_unknown_stops_the_run_naming_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let (extract, out) = (dir.path().join("missing"), dir.path().join("out"));
+    for (rules, named) in [
+        (
+            "[rules.detectors.digit_heaping]\nalpha = 2.0\n",
+            "detectors.digit_heaping.alpha",
+        ),
+        (
+            "[rules.detectors.reemployment_without_record]\nmatch_days = -1\n",
+            "detectors.reemployment_without_record.match_days",
+        ),
+        (
+            "[rules.detectors.threshold_bunching]\nmargin_persons = 2\n",
+            "rules.detectors.threshold_bunching.margin_persons",
+        ),
+    ] {
+        let p = support::pipeline_file(dir.path(), &extract, &out, rules);
+        let o = Command::new(env!("CARGO_BIN_EXE_fullemp"))
+            .args(["run", "--pipeline", p.to_str().unwrap()])
+            .env("FULLEMP_PII_KEY", "detector-tests-key")
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(2), "{err}");
+        assert!(err.contains(named), "{err}");
+    }
+}
+
+// ---------------------------------------------------------------- honest practice
+
+/// The indicator `name` of community `c` in 2021.
+fn indicator(r: &Read, c: &str, name: &str) -> Option<i64> {
+    let frame = &r.indicators.frame;
+    let codes = frame
+        .column("community_code")
+        .unwrap()
+        .str()
+        .unwrap()
+        .clone();
+    let values = frame.column(name).unwrap().i64().unwrap().clone();
+    let years = frame.column("year").unwrap().i64().unwrap().clone();
+    (0..frame.height())
+        .find(|&i| codes.get(i) == Some(c) && years.get(i) == Some(2021))
+        .and_then(|i| values.get(i))
+}
+
+/// Honest practice, "rehired retiree: persons past working age employed by an
+/// employer, counted in no rate: none". And `new_jobs` counts "persons ... of
+/// working age at that `started_on`": retirees taken back on are employed,
+/// not new employment.
+#[test]
+fn retirees_taken_back_on_are_no_new_jobs_and_no_finding() {
+    let mut e = Extract::new();
+    // A man of 63 and a woman of 58, past 60 and 55, hired by C1's employers
+    // in 2021; a man of 40 hired too.
+    let man = id(1, "19580301");
+    let woman = id(2, "19630701");
+    let young = id(3, "19810101");
+    e.person(&man, C1, "H1", "男", "1958-03-01", "2015-01-01", "", "");
+    e.person(&woman, C1, "H2", "女", "1963-07-01", "2015-01-01", "", "");
+    e.person(&young, C1, "H3", "男", "1981-01-01", "2015-01-01", "", "");
+    e.job("E1", &man, C1, "2021-04-01", "");
+    e.job("E2", &woman, C1, "2021-05-01", "");
+    e.job("E3", &young, C1, "2021-05-01", "");
+    // A man whose 60th birthday is the day his job begins: past working age.
+    let sixty = id(4, "19610601");
+    e.person(&sixty, C1, "H4", "男", "1961-06-01", "2015-01-01", "", "");
+    e.job("E4", &sixty, C1, "2021-06-01", "");
+    // A job of a person the ledger does not know: not counted either.
+    e.job("E5", &id(5, "19810101"), C1, "2021-05-01", "");
+    let r = read(&e, "2021-12-31");
+    assert_eq!(indicator(&r, C1, "new_jobs"), Some(1), "only the man of 40");
+    let f = r.detect(&Rules::default().detectors);
+    assert!(f.is_empty(), "{f:?}");
+}
+
+/// Honest practice, "slow closing: registrations closed with 就业 35–70 days
+/// after the job began: none".
+#[test]
+fn registrations_closed_35_to_70_days_after_the_job_began_are_no_finding() {
+    let mut e = Extract::new();
+    let closed = chrono::NaiveDate::from_ymd_opt(2021, 6, 30).unwrap();
+    for i in 0..10u32 {
+        let pid = id(300 + i, "19800101");
+        e.person(
+            &pid,
+            C1,
+            &format!("H{i}"),
+            "男",
+            "1980-01-01",
+            "2015-01-01",
+            "",
+            "",
+        );
+        e.registration(
+            &format!("R{i}"),
+            &pid,
+            C1,
+            "2021-01-05",
+            "2021-06-30",
+            "就业",
+        );
+        let began = closed - chrono::Duration::days(35 + 35 * i64::from(i) / 9);
+        e.job(&format!("E{i}"), &pid, C2, &began.to_string(), "");
+    }
+    let f = read(&e, "2021-12-31").detect(&Rules::default().detectors);
+    assert!(f.is_empty(), "{f:?}");
 }
 
 // ---------------------------------------------------------------- order and publication
@@ -841,8 +1128,9 @@ fn run_publishes_findings_readable_by_pyarrow_without_raw_identifiers() {
     let extract = dir.path().join("extract");
     std::fs::create_dir(&extract).unwrap();
     let mut e = Extract::new();
-    // C1 claims 90 % against 70 % (claimed_vs_registry) and holds a person
-    // with a bad identifier and a person also in C2's ledger.
+    // C1 claims 90 % against 70 % (claimed_vs_registry), counts a new job of
+    // a person with a bad identifier, and holds a person also in C2's ledger
+    // to whom it still gives a job after C2 took them in.
     let starts = ["2021-03-01"; 7];
     registered_ten(&mut e, C1, 1, &starts);
     let good = id(50, "19800101");
@@ -852,9 +1140,11 @@ fn run_publishes_findings_readable_by_pyarrow_without_raw_identifiers() {
         if good.ends_with('0') { '1' } else { '0' }
     );
     e.person(&bad, C1, "H50", "男", "1980-01-01", "2015-01-01", "", "");
+    e.job("E50", &bad, C1, "2021-03-01", "");
     let twice = id(51, "19800101");
     e.person(&twice, C1, "H51", "男", "1980-01-01", "2015-01-01", "", "");
     e.person(&twice, C2, "H52", "男", "1980-01-01", "2021-03-01", "", "");
+    e.job("E51", &twice, C1, "2021-04-01", "");
     e.application(C1, "90%", "", "", "")
         .application(C2, "", "", "", "");
     e.write(&extract);

@@ -40,6 +40,18 @@ pub fn load_pipeline(
         )));
     }
     let mut p = Pipeline::load(path)?;
+    // The rules stage keeps the detectors' sections as TOML; each detector
+    // reads and checks its own, here, before any input is read.
+    fullemp::detectors::registry::check(&p.rules.detectors).map_err(|(key, value, expected)| {
+        let file = match (&p.rules_source.file, p.rules_source.inline) {
+            (Some(f), false) => f.clone(),
+            _ => path.to_path_buf(),
+        };
+        Error::Pipeline {
+            file,
+            message: format!("key `{key}`: {value} is not valid (expected {expected})"),
+        }
+    })?;
     if let Some(i) = input {
         p.input_dir = i;
     }

@@ -2,6 +2,8 @@
 //! detectors. Defaults live in `pipelines/rules/default.toml`, embedded here,
 //! so the numbers are data in one file and never constants in code.
 
+use std::collections::BTreeMap;
+
 use serde::{Deserialize, Serialize};
 
 /// The default rules file, compiled in. A pipeline's own rules are laid over it.
@@ -101,107 +103,49 @@ pub struct RiskRules {
     pub cap: i64,
 }
 
+/// The detectors' sections of the rules, by detector id. Every section has
+/// `enabled`; its other keys are the detector's own parameters, which this
+/// stage keeps as TOML: each detector reads and range-checks its section
+/// itself (`detectors::registry`), so the rules stage names no detector and
+/// adding one touches nothing here. The defaults still come from
+/// `default.toml`, and a key it lacks is refused when the rules are laid
+/// over it.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq)]
+#[serde(transparent)]
+pub struct DetectorRules(pub BTreeMap<String, DetectorSection>);
+
+/// One detector's section: whether it runs, and its parameters.
 #[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
-#[serde(deny_unknown_fields)]
-pub struct DetectorRules {
-    pub claimed_vs_registry: ClaimedVsRegistry,
-    pub cutoff_window_dressing: CutoffWindowDressing,
-    pub threshold_bunching: ThresholdBunching,
-    pub unverified_clearance: UnverifiedClearance,
-    pub reemployment_without_record: ReemploymentWithoutRecord,
-    pub invalid_identity: Toggle,
-    pub duplicate_person: Toggle,
-    pub employer_concentration: EmployerConcentration,
-    pub bulk_backfill: BulkBackfill,
-    pub implausible_change: ImplausibleChange,
-    pub digit_heaping: DigitHeaping,
+pub struct DetectorSection {
+    pub enabled: bool,
+    #[serde(flatten)]
+    pub params: toml::Table,
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
-#[serde(deny_unknown_fields)]
-pub struct Toggle {
-    pub enabled: bool,
-}
+impl DetectorRules {
+    /// The section of detector `id`, if the rules have one.
+    pub fn section(&self, id: &str) -> Option<&DetectorSection> {
+        self.0.get(id)
+    }
 
-#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
-#[serde(deny_unknown_fields)]
-pub struct ClaimedVsRegistry {
-    pub enabled: bool,
-    pub tolerance_pp: f64,
-    pub new_jobs_tolerance_share: f64,
-    pub new_jobs_tolerance_persons: i64,
-}
+    /// Whether detector `id` runs: its section says so.
+    pub fn enabled(&self, id: &str) -> bool {
+        self.section(id).is_some_and(|s| s.enabled)
+    }
 
-#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
-#[serde(deny_unknown_fields)]
-pub struct CutoffWindowDressing {
-    pub enabled: bool,
-    pub min_count: i64,
-    pub window_days: i64,
-    pub alpha: f64,
-    pub short_share: f64,
-    pub after_days: i64,
-}
+    /// Switches detector `id` on or off (a section it lacks stays absent).
+    pub fn set_enabled(&mut self, id: &str, on: bool) {
+        if let Some(s) = self.0.get_mut(id) {
+            s.enabled = on;
+        }
+    }
 
-#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
-#[serde(deny_unknown_fields)]
-pub struct ThresholdBunching {
-    pub enabled: bool,
-    pub bandwidth: f64,
-    pub alpha: f64,
-    pub min_count: i64,
-    pub margin_persons: i64,
-}
-
-#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
-#[serde(deny_unknown_fields)]
-pub struct UnverifiedClearance {
-    pub enabled: bool,
-    pub grace_days: i64,
-}
-
-#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
-#[serde(deny_unknown_fields)]
-pub struct ReemploymentWithoutRecord {
-    pub enabled: bool,
-    pub min_count: i64,
-    pub min_share: f64,
-    pub match_days: i64,
-}
-
-#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
-#[serde(deny_unknown_fields)]
-pub struct EmployerConcentration {
-    pub enabled: bool,
-    pub max_share: f64,
-    pub min_count: i64,
-}
-
-#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
-#[serde(deny_unknown_fields)]
-pub struct BulkBackfill {
-    pub enabled: bool,
-    pub min_count: i64,
-    pub span_minutes: i64,
-    pub backdate_days: i64,
-}
-
-#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
-#[serde(deny_unknown_fields)]
-pub struct ImplausibleChange {
-    pub enabled: bool,
-    pub z: f64,
-    pub min_spread: f64,
-    pub min_county_size: i64,
-}
-
-#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
-#[serde(deny_unknown_fields)]
-pub struct DigitHeaping {
-    pub enabled: bool,
-    pub min_claimed: i64,
-    pub min_values: i64,
-    pub alpha: f64,
+    /// Sets one parameter of detector `id`, as a rules file would.
+    pub fn set(&mut self, id: &str, key: &str, value: impl Into<toml::Value>) {
+        if let Some(s) = self.0.get_mut(id) {
+            s.params.insert(key.to_string(), value.into());
+        }
+    }
 }
 
 impl Default for Rules {
@@ -212,7 +156,8 @@ impl Default for Rules {
 
 impl Rules {
     /// Checks the values serde cannot: ranges and orderings. Returns
-    /// (key, value, expected) of the first offending key.
+    /// (key, value, expected) of the first offending key. The detectors'
+    /// parameters are checked by the detectors (`detectors::registry::check`).
     pub fn check(&self) -> Result<(), (String, String, String)> {
         fn bad(
             key: &str,
@@ -239,18 +184,6 @@ impl Rules {
                 self.reinspection.min_assistance_coverage,
             ),
             ("spot_check.fraction", self.spot_check.fraction),
-            (
-                "detectors.reemployment_without_record.min_share",
-                self.detectors.reemployment_without_record.min_share,
-            ),
-            (
-                "detectors.employer_concentration.max_share",
-                self.detectors.employer_concentration.max_share,
-            ),
-            (
-                "detectors.cutoff_window_dressing.short_share",
-                self.detectors.cutoff_window_dressing.short_share,
-            ),
         ];
         for (key, v) in fractions {
             if !(0.0..=1.0).contains(&v) {
@@ -271,103 +204,6 @@ impl Rules {
                 ind.retirement_age_female,
                 "an age above min_working_age",
             );
-        }
-        let d = &self.detectors;
-        for (key, v) in [
-            (
-                "detectors.claimed_vs_registry.new_jobs_tolerance_persons",
-                d.claimed_vs_registry.new_jobs_tolerance_persons,
-            ),
-            (
-                "detectors.cutoff_window_dressing.min_count",
-                d.cutoff_window_dressing.min_count,
-            ),
-            (
-                "detectors.cutoff_window_dressing.after_days",
-                d.cutoff_window_dressing.after_days,
-            ),
-            (
-                "detectors.threshold_bunching.min_count",
-                d.threshold_bunching.min_count,
-            ),
-            (
-                "detectors.threshold_bunching.margin_persons",
-                d.threshold_bunching.margin_persons,
-            ),
-            (
-                "detectors.unverified_clearance.grace_days",
-                d.unverified_clearance.grace_days,
-            ),
-            (
-                "detectors.reemployment_without_record.min_count",
-                d.reemployment_without_record.min_count,
-            ),
-            (
-                "detectors.reemployment_without_record.match_days",
-                d.reemployment_without_record.match_days,
-            ),
-            (
-                "detectors.employer_concentration.min_count",
-                d.employer_concentration.min_count,
-            ),
-            (
-                "detectors.bulk_backfill.min_count",
-                d.bulk_backfill.min_count,
-            ),
-            (
-                "detectors.bulk_backfill.span_minutes",
-                d.bulk_backfill.span_minutes,
-            ),
-            (
-                "detectors.bulk_backfill.backdate_days",
-                d.bulk_backfill.backdate_days,
-            ),
-            (
-                "detectors.implausible_change.min_county_size",
-                d.implausible_change.min_county_size,
-            ),
-            (
-                "detectors.digit_heaping.min_claimed",
-                d.digit_heaping.min_claimed,
-            ),
-            (
-                "detectors.digit_heaping.min_values",
-                d.digit_heaping.min_values,
-            ),
-        ] {
-            if v < 0 {
-                return bad(key, v, "a whole number of 0 or more");
-            }
-        }
-        if d.cutoff_window_dressing.window_days < 1 {
-            return bad(
-                "detectors.cutoff_window_dressing.window_days",
-                d.cutoff_window_dressing.window_days,
-                "a whole number of days, 1 or more",
-            );
-        }
-        for (key, v) in [
-            (
-                "detectors.claimed_vs_registry.tolerance_pp",
-                d.claimed_vs_registry.tolerance_pp,
-            ),
-            (
-                "detectors.claimed_vs_registry.new_jobs_tolerance_share",
-                d.claimed_vs_registry.new_jobs_tolerance_share,
-            ),
-            (
-                "detectors.threshold_bunching.bandwidth",
-                d.threshold_bunching.bandwidth,
-            ),
-            ("detectors.implausible_change.z", d.implausible_change.z),
-            (
-                "detectors.implausible_change.min_spread",
-                d.implausible_change.min_spread,
-            ),
-        ] {
-            if !(v >= 0.0 && v.is_finite()) {
-                return bad(key, v, "a number of 0 or more");
-            }
         }
         for (key, v) in [
             ("indicators.clearance_days", ind.clearance_days),
@@ -417,25 +253,6 @@ impl Rules {
                     c.full_at,
                     "a value different from zero_at",
                 );
-            }
-        }
-        let alphas = [
-            (
-                "detectors.cutoff_window_dressing.alpha",
-                self.detectors.cutoff_window_dressing.alpha,
-            ),
-            (
-                "detectors.threshold_bunching.alpha",
-                self.detectors.threshold_bunching.alpha,
-            ),
-            (
-                "detectors.digit_heaping.alpha",
-                self.detectors.digit_heaping.alpha,
-            ),
-        ];
-        for (key, v) in alphas {
-            if !(v > 0.0 && v < 1.0) {
-                return bad(key, v, "a significance level between 0 and 1 (exclusive)");
             }
         }
         Ok(())

@@ -13,20 +13,51 @@
 
 use chrono::{Datelike, NaiveDateTime};
 use polars::prelude::*;
+use serde::{Deserialize, Serialize};
 
 use super::lookup::{counties, strings};
+use super::registry::{Invalid, ranges};
 use super::{Evidence, Finding, Inputs, Severity};
-use crate::config::rules::BulkBackfill;
 use crate::contract::Table;
 use crate::error::Result;
 use crate::indicators::period::days_between;
 
 pub const ID: &str = "bulk_backfill";
 
+/// The detector's name as the panel reads it.
+pub const LABEL: &str = "批量补录";
+
+/// The rule in one sentence, for the report's legend.
+pub const RULE: &str = "大量开始日期早得多的就业登记在几分钟内集中录入";
+
+/// The keys of `[detectors.bulk_backfill]` besides `enabled` (docs/rules.md);
+/// their defaults are in `pipelines/rules/default.toml`.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Params {
+    /// At least this many records...
+    pub min_count: i64,
+    /// ...keyed in within this many minutes of each other...
+    pub span_minutes: i64,
+    /// ...starting more than this many days before they were keyed in.
+    pub backdate_days: i64,
+}
+
+impl Params {
+    /// The ranges serde cannot check: (key, value, expected) of the first
+    /// key out of range.
+    pub fn check(&self) -> Result<(), Invalid> {
+        ranges::count("min_count", self.min_count)?;
+        ranges::count("span_minutes", self.span_minutes)?;
+        ranges::count("backdate_days", self.backdate_days)?;
+        Ok(())
+    }
+}
+
 /// Back-dated records of every community, ordered by community and keying
 /// time: community_code, record_id, started_on, recorded_ms (milliseconds
 /// since the epoch).
-fn backdated(employment: LazyFrame, params: &BulkBackfill) -> LazyFrame {
+fn backdated(employment: LazyFrame, params: &Params) -> LazyFrame {
     let keyed = col("recorded_at").cast(DataType::Datetime(TimeUnit::Milliseconds, None));
     employment
         .filter(col("recorded_at").is_not_null())
@@ -94,7 +125,7 @@ fn moment(ms: i64) -> NaiveDateTime {
         .unwrap_or_default()
 }
 
-pub fn detect(inputs: &Inputs, params: &BulkBackfill) -> Result<Vec<Finding>> {
+pub fn detect(inputs: &Inputs, params: &Params) -> Result<Vec<Finding>> {
     let county = counties(inputs.communities)?;
     let years: Vec<i32> = inputs.periods().iter().map(|p| p.year).collect();
     let (Some(&earliest), Some(&latest)) = (years.first(), years.last()) else {

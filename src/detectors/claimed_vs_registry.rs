@@ -19,10 +19,11 @@
 use std::collections::{HashMap, HashSet};
 
 use polars::prelude::*;
+use serde::{Deserialize, Serialize};
 
 use super::lookup::{counties, dates, floats, ints, strings};
+use super::registry::{Invalid, ranges};
 use super::{Evidence, Finding, Inputs, KeyValue, PersonId, Severity};
-use crate::config::rules::ClaimedVsRegistry;
 use crate::contract::Table;
 use crate::error::Result;
 use crate::indicators::period::overlaps;
@@ -30,6 +31,36 @@ use crate::indicators::unemployment::registrations_in_period;
 use crate::indicators::zero_households::households_in_period;
 
 pub const ID: &str = "claimed_vs_registry";
+
+/// The detector's name as the panel reads it.
+pub const LABEL: &str = "自报数据与台账不符";
+
+/// The rule in one sentence, for the report's legend.
+pub const RULE: &str = "申报表自报的就业率、新增就业或零就业家庭数与台账算出的不符（超出容差）";
+
+/// The keys of `[detectors.claimed_vs_registry]` besides `enabled` (docs/rules.md);
+/// their defaults are in `pipelines/rules/default.toml`.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Params {
+    /// A claimed rate may exceed the registry's by at most this many percentage points.
+    pub tolerance_pp: f64,
+    /// Claimed new jobs may exceed the registry's by at most this share of it...
+    pub new_jobs_tolerance_share: f64,
+    /// ...or this many persons: it fires only above both.
+    pub new_jobs_tolerance_persons: i64,
+}
+
+impl Params {
+    /// The ranges serde cannot check: (key, value, expected) of the first
+    /// key out of range.
+    pub fn check(&self) -> Result<(), Invalid> {
+        ranges::non_negative("tolerance_pp", self.tolerance_pp)?;
+        ranges::non_negative("new_jobs_tolerance_share", self.new_jobs_tolerance_share)?;
+        ranges::count("new_jobs_tolerance_persons", self.new_jobs_tolerance_persons)?;
+        Ok(())
+    }
+}
 
 /// Slack for comparing fractions written in percent: 0.75 − 0.70 is
 /// 0.05000000000000004 in binary, which must not count as more than 5 points.
@@ -77,7 +108,7 @@ fn rate_excess(frame: LazyFrame, claimed: &str, registry: &str, tolerance_pp: f6
 /// Rows whose claimed new jobs exceed the registry's by more than both
 /// tolerances: `excess` = claimed − registry, `allowed` = max(share ×
 /// registry, persons).
-fn new_jobs_excess(frame: LazyFrame, params: &ClaimedVsRegistry) -> LazyFrame {
+fn new_jobs_excess(frame: LazyFrame, params: &Params) -> LazyFrame {
     let share = col("new_jobs").cast(DataType::Float64) * lit(params.new_jobs_tolerance_share);
     let persons = lit(params.new_jobs_tolerance_persons as f64);
     frame
@@ -260,7 +291,7 @@ fn contradicting_records(
     Ok(out)
 }
 
-pub fn detect(inputs: &Inputs, params: &ClaimedVsRegistry) -> Result<Vec<Finding>> {
+pub fn detect(inputs: &Inputs, params: &Params) -> Result<Vec<Finding>> {
     let Some(applications) = inputs.optional(Table::Applications) else {
         tracing::info!(
             detector = ID,

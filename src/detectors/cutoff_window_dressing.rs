@@ -15,11 +15,12 @@
 
 use chrono::{Duration, NaiveDate};
 use polars::prelude::*;
+use serde::{Deserialize, Serialize};
 
 use super::lookup::{counties, int_lists, ints, string_lists, strings};
+use super::registry::{Invalid, ranges};
 use super::significance::{binomial_upper_tail, format_p};
 use super::{Evidence, Finding, Inputs, Severity};
-use crate::config::rules::CutoffWindowDressing;
 use crate::contract::Table;
 use crate::error::Result;
 use crate::indicators::Period;
@@ -27,9 +28,45 @@ use crate::indicators::period::{date, days_between, within};
 
 pub const ID: &str = "cutoff_window_dressing";
 
+/// The detector's name as the panel reads it.
+pub const LABEL: &str = "截止日前突击就业";
+
+/// The rule in one sentence, for the report's legend.
+pub const RULE: &str = "计入的就业开始日异常集中在截止日前的最后几十天，或这些工作在截止日后很快结束";
+
+/// The keys of `[detectors.cutoff_window_dressing]` besides `enabled` (docs/rules.md);
+/// their defaults are in `pipelines/rules/default.toml`.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Params {
+    /// At least this many counted starts in the window.
+    pub min_count: i64,
+    /// The window: the last this many days up to and including A.
+    pub window_days: i64,
+    /// Significance level of the one-sided exact binomial test.
+    pub alpha: f64,
+    /// Or this share of the window starts ended soon after A.
+    pub short_share: f64,
+    /// "Soon after A": ended within this many days after A.
+    pub after_days: i64,
+}
+
+impl Params {
+    /// The ranges serde cannot check: (key, value, expected) of the first
+    /// key out of range.
+    pub fn check(&self) -> Result<(), Invalid> {
+        ranges::count("min_count", self.min_count)?;
+        ranges::days("window_days", self.window_days)?;
+        ranges::alpha("alpha", self.alpha)?;
+        ranges::fraction("short_share", self.short_share)?;
+        ranges::count("after_days", self.after_days)?;
+        Ok(())
+    }
+}
+
 /// The first day of the window: A − (window_days − 1), so that the window
 /// holds exactly `window_days` days, A included.
-fn window_start(p: &Period, params: &CutoffWindowDressing) -> NaiveDate {
+fn window_start(p: &Period, params: &Params) -> NaiveDate {
     p.cutoff - Duration::days(params.window_days - 1)
 }
 
@@ -42,7 +79,7 @@ fn window_counts(
     starts: LazyFrame,
     employment: LazyFrame,
     p: &Period,
-    params: &CutoffWindowDressing,
+    params: &Params,
 ) -> LazyFrame {
     let a = date(p.cutoff);
     let days_open = days_between(col("earliest_possible"), a.clone()) + lit(1i32);
@@ -124,7 +161,7 @@ fn extract_end(inputs: &Inputs) -> Result<Option<NaiveDate>> {
     Ok(recorded.max(event))
 }
 
-pub fn detect(inputs: &Inputs, params: &CutoffWindowDressing) -> Result<Vec<Finding>> {
+pub fn detect(inputs: &Inputs, params: &Params) -> Result<Vec<Finding>> {
     let county = counties(inputs.communities)?;
     let end = extract_end(inputs)?;
     let mut findings = Vec::new();

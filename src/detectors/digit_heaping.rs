@@ -11,16 +11,47 @@
 //! p < `alpha`.
 
 use polars::prelude::*;
+use serde::{Deserialize, Serialize};
 
 use super::lookup::{ints, strings};
+use super::registry::{Invalid, ranges};
 use super::significance::{chi_square_critical, chi_square_uniform, format_p};
 use super::{Evidence, Finding, Inputs, Level, Severity};
-use crate::config::rules::DigitHeaping;
 use crate::contract::Table;
 use crate::error::Result;
 use crate::indicators::Period;
 
 pub const ID: &str = "digit_heaping";
+
+/// The detector's name as the panel reads it.
+pub const LABEL: &str = "自报数字尾数异常";
+
+/// The rule in one sentence, for the report's legend.
+pub const RULE: &str = "区县自报数字的尾数分布明显偏离均匀分布";
+
+/// The keys of `[detectors.digit_heaping]` besides `enabled` (docs/rules.md);
+/// their defaults are in `pipelines/rules/default.toml`.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Params {
+    /// Only claimed counts of at least this value take part.
+    pub min_claimed: i64,
+    /// The test runs only with this many such counts.
+    pub min_values: i64,
+    /// Significance level of the chi-square test.
+    pub alpha: f64,
+}
+
+impl Params {
+    /// The ranges serde cannot check: (key, value, expected) of the first
+    /// key out of range.
+    pub fn check(&self) -> Result<(), Invalid> {
+        ranges::count("min_claimed", self.min_claimed)?;
+        ranges::count("min_values", self.min_values)?;
+        ranges::alpha("alpha", self.alpha)?;
+        Ok(())
+    }
+}
 
 /// The claimed counts the test reads.
 pub const CLAIMED: [&str; 2] = ["claimed_new_jobs", "claimed_zero_households"];
@@ -31,7 +62,7 @@ fn claimed_values(
     applications: LazyFrame,
     communities: LazyFrame,
     p: &Period,
-    params: &DigitHeaping,
+    params: &Params,
 ) -> LazyFrame {
     let long = CLAIMED.map(|c| {
         applications.clone().select([
@@ -60,7 +91,7 @@ fn claimed_values(
 
 /// Per county with at least `min_values` values: n and d0 … d9, the count of
 /// each last digit.
-fn digit_counts(values: LazyFrame, params: &DigitHeaping) -> LazyFrame {
+fn digit_counts(values: LazyFrame, params: &Params) -> LazyFrame {
     let mut aggs = vec![len().cast(DataType::Int64).alias("n")];
     aggs.extend((0..10i64).map(|d| {
         col("digit")
@@ -76,7 +107,7 @@ fn digit_counts(values: LazyFrame, params: &DigitHeaping) -> LazyFrame {
         .sort(["county"], SortMultipleOptions::default())
 }
 
-pub fn detect(inputs: &Inputs, params: &DigitHeaping) -> Result<Vec<Finding>> {
+pub fn detect(inputs: &Inputs, params: &Params) -> Result<Vec<Finding>> {
     let Some(applications) = inputs.optional(Table::Applications) else {
         return Ok(Vec::new());
     };

@@ -13,10 +13,11 @@
 //! registered).
 
 use polars::prelude::*;
+use serde::{Deserialize, Serialize};
 
 use super::lookup::{counties, floats, ints, string_lists, strings};
+use super::registry::{Invalid, ranges};
 use super::{Evidence, Finding, Inputs, Severity};
-use crate::config::rules::EmployerConcentration;
 use crate::contract::Table;
 use crate::error::Result;
 use crate::indicators::Period;
@@ -24,6 +25,33 @@ use crate::indicators::period::within;
 use crate::ingest::typing::EMPLOYER_CODE_VALID;
 
 pub const ID: &str = "employer_concentration";
+
+/// The detector's name as the panel reads it.
+pub const LABEL: &str = "用人单位过度集中";
+
+/// The rule in one sentence, for the report's legend.
+pub const RULE: &str = "社区计入的再就业人员过多集中于一个用人单位，或该单位的统一社会信用代码不合法";
+
+/// The keys of `[detectors.employer_concentration]` besides `enabled` (docs/rules.md);
+/// their defaults are in `pipelines/rules/default.toml`.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Params {
+    /// The employer's share of the counted starts.
+    pub max_share: f64,
+    /// And at least this many of them.
+    pub min_count: i64,
+}
+
+impl Params {
+    /// The ranges serde cannot check: (key, value, expected) of the first
+    /// key out of range.
+    pub fn check(&self) -> Result<(), Invalid> {
+        ranges::fraction("max_share", self.max_share)?;
+        ranges::count("min_count", self.min_count)?;
+        Ok(())
+    }
+}
 
 /// The counted starts of each community with their employer: community_code,
 /// record_id, employer (code, else name; null for none), employer_name,
@@ -56,7 +84,7 @@ fn counted_with_employer(inputs: &Inputs, p: &Period) -> Result<LazyFrame> {
 /// Per community and employer: `starts` (the community's counted starts),
 /// `at_employer`, `share`, the employer's name and code and its records;
 /// only employers at or above both limits.
-fn concentrated(counted: LazyFrame, params: &EmployerConcentration) -> LazyFrame {
+fn concentrated(counted: LazyFrame, params: &Params) -> LazyFrame {
     let totals = counted
         .clone()
         .group_by([col("community_code")])
@@ -126,7 +154,7 @@ fn records(ids: &[String], note: Option<&str>) -> Vec<Evidence> {
         .collect()
 }
 
-pub fn detect(inputs: &Inputs, params: &EmployerConcentration) -> Result<Vec<Finding>> {
+pub fn detect(inputs: &Inputs, params: &Params) -> Result<Vec<Finding>> {
     let county = counties(inputs.communities)?;
     let mut findings = Vec::new();
     for p in inputs.periods() {

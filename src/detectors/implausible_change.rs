@@ -13,13 +13,44 @@
 //! an outlier. A community fires when |z| > `z`, rises and falls alike.
 
 use polars::prelude::*;
+use serde::{Deserialize, Serialize};
 
 use super::lookup::{counties, floats, ints, strings};
+use super::registry::{Invalid, ranges};
 use super::{Evidence, Finding, Inputs, Severity};
-use crate::config::rules::ImplausibleChange;
 use crate::error::Result;
 
 pub const ID: &str = "implausible_change";
+
+/// The detector's name as the panel reads it.
+pub const LABEL: &str = "比率年度变化异常";
+
+/// The rule in one sentence, for the report's legend.
+pub const RULE: &str = "就业率的年度变化远超同区县其他社区";
+
+/// The keys of `[detectors.implausible_change]` besides `enabled` (docs/rules.md);
+/// their defaults are in `pipelines/rules/default.toml`.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Params {
+    /// Robust z-score beyond which a change is flagged.
+    pub z: f64,
+    /// Floor of the spread.
+    pub min_spread: f64,
+    /// A smaller county is compared with all communities.
+    pub min_county_size: i64,
+}
+
+impl Params {
+    /// The ranges serde cannot check: (key, value, expected) of the first
+    /// key out of range.
+    pub fn check(&self) -> Result<(), Invalid> {
+        ranges::non_negative("z", self.z)?;
+        ranges::non_negative("min_spread", self.min_spread)?;
+        ranges::count("min_county_size", self.min_county_size)?;
+        Ok(())
+    }
+}
 
 /// The rates compared, with their names as the panel reads them.
 pub const RATES: [(&str, &str); 2] = [
@@ -42,7 +73,7 @@ fn median_and_mad(x: Expr, by: &[&str]) -> PolarsResult<(Expr, Expr)> {
 pub fn robust_z(
     indicators: LazyFrame,
     rate: &str,
-    params: &ImplausibleChange,
+    params: &Params,
 ) -> PolarsResult<LazyFrame> {
     // The county's size counts its communities, with a change or without.
     let current = indicators.clone().select([
@@ -99,7 +130,7 @@ fn pp(x: f64) -> String {
     format!("{:+.1}", x * 100.0)
 }
 
-pub fn detect(inputs: &Inputs, params: &ImplausibleChange) -> Result<Vec<Finding>> {
+pub fn detect(inputs: &Inputs, params: &Params) -> Result<Vec<Finding>> {
     let county = counties(inputs.communities)?;
     let mut findings = Vec::new();
     for (rate, name) in RATES {

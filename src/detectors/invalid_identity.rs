@@ -1,5 +1,6 @@
-//! `invalid_identity` (high): a person a community counts in an indicator
-//! whose identity does not hold up:
+//! `invalid_identity` (high): a person a community counts in
+//! `reemployed_in_period`, `hardship_employed` or `new_jobs` whose identity
+//! does not hold up:
 //!
 //! - the identifier fails GB 11643 (`person_id_valid` false, marked at ingest);
 //! - a ledger row's `birth_date` differs from the birth date written in the
@@ -7,32 +8,52 @@
 //! - the ledger closed the person's stay as deceased (`left_reason` 死亡)
 //!   before an employment start the community counts;
 //! - the person was outside working age (the indicator rules' ages, by
-//!   gender, from the ledger's birth date) at such a start.
+//!   gender, from the earliest ledger row's birth date) at the event that
+//!   made them counted: the registration behind `reemployed_in_period`
+//!   (its `registered_on`), the designation behind `hardship_employed` (its
+//!   `designated_on`). `new_jobs` counts only starts of working age, so a
+//!   start outside it is counted nowhere and is never a finding: a retiree
+//!   taken back on by an employer is honest practice.
 //!
-//! "Counted in an indicator" means in the community's `labor_force`,
-//! `unemployed_in_period` (which holds `registered_unemployed` and
-//! `reemployed_in_period`), `hardship_persons` or `new_jobs` of the year. The
-//! counted employment starts are those behind `reemployed_in_period` and
-//! `hardship_employed` (`counted`) and the `new_jobs` records. One finding per
-//! community and year lists every such person or record.
+//! The counted persons and starts are those behind the two rates (`counted`)
+//! and the `new_jobs` records (`indicators::jobs`). One finding per community
+//! and year lists every such person or record.
 
 use chrono::{Months, NaiveDate};
 use polars::prelude::*;
+use serde::{Deserialize, Serialize};
 
 use super::lookup::{counties, dates, ints, strings};
 use super::narrow::{person_number_or_unread, unread_identifier};
-use super::{Evidence, Finding, Inputs, PersonId, Severity};
-use crate::config::rules::{IndicatorRules, Toggle};
+use super::registry::Invalid;
+use super::{Evidence, Finding, Inputs, KeyValue, PersonId, Severity};
+use crate::config::rules::IndicatorRules;
 use crate::contract::Table;
 use crate::error::Result;
 use crate::indicators::Period;
-use crate::indicators::hardship::hardship_persons;
-use crate::indicators::labor_force::{labor_force_persons, working_age_on};
-use crate::indicators::period::{age_on, date, within};
-use crate::indicators::unemployment::registrations_in_period;
+use crate::indicators::jobs::new_job_starts;
+use crate::indicators::labor_force::working_age_on;
+use crate::indicators::period::{age_on, date};
 use crate::ingest::typing::PERSON_ID_VALID;
 
 pub const ID: &str = "invalid_identity";
+
+/// The detector's name as the panel reads it.
+pub const LABEL: &str = "身份信息异常";
+
+/// The rule in one sentence, for the report's legend.
+pub const RULE: &str = "计入指标的人员身份号码不合法、出生日期不符、死亡后才就业，或登记、认定时不在劳动年龄内";
+
+/// No keys besides `enabled`.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Params {}
+
+impl Params {
+    pub fn check(&self) -> Result<(), Invalid> {
+        Ok(())
+    }
+}
 
 /// The ledger's reason for a stay closed by death.
 pub const DECEASED: &str = "死亡";
@@ -42,22 +63,23 @@ const KINDS: [(&str, &str); 4] = [
     ("invalid_identifier", "身份号码校验不通过"),
     ("birth_date_mismatch", "出生日期与身份号码不符"),
     ("deceased_before_start", "死亡注销后才开始就业"),
-    ("outside_working_age", "就业开始时不在劳动年龄内"),
+    ("outside_working_age", "登记或认定时不在劳动年龄内"),
 ];
+
+/// The event that made a person counted, as the `event` column names it.
+const REGISTRATION: &str = "registration";
+const DESIGNATION: &str = "designation";
 
 /// Restricts a frame to the persons in `ids` (a frame with `person_id`).
 fn only(frame: LazyFrame, ids: &LazyFrame) -> LazyFrame {
     frame.semi_join(ids.clone(), col("person_id"), col("person_id"))
 }
 
-/// The four tables whose rows count a person in an indicator, narrowed to
-/// the suspects (a failing identifier or a disagreeing birth date): the
-/// suspects are few, the counted persons many, so the tables are narrowed
-/// once for every year and both kinds.
+/// The ledger and employment rows of the suspects (a failing identifier, a
+/// disagreeing birth date, a death): the suspects are few, the rows many, so
+/// the tables are narrowed once for every year and every kind.
 struct SuspectRows {
     persons: LazyFrame,
-    unemployment: LazyFrame,
-    hardship: LazyFrame,
     employment: LazyFrame,
 }
 
@@ -67,16 +89,24 @@ impl SuspectRows {
             |t: Table| -> Result<LazyFrame> { Ok(only(inputs.table(t)?, ids).collect()?.lazy()) };
         Ok(SuspectRows {
             persons: table(Table::Persons)?,
-            unemployment: table(Table::Unemployment)?,
-            hardship: table(Table::Hardship)?,
             employment: table(Table::Employment)?,
         })
     }
 
+    /// The `new_jobs` records of P of the persons in `ids`: community_code,
+    /// person_id, record_id, started_on.
+    fn new_jobs(&self, p: &Period, rules: &IndicatorRules, ids: &LazyFrame) -> LazyFrame {
+        only(
+            new_job_starts(self.employment.clone(), self.persons.clone(), p, rules),
+            ids,
+        )
+    }
+
     /// (community_code, person_id) of everyone in `ids` the community counts
-    /// in an indicator of P.
+    /// in `reemployed_in_period`, `hardship_employed` or `new_jobs` of P.
     fn counted_in_any(
         &self,
+        inputs: &Inputs,
         p: &Period,
         rules: &IndicatorRules,
         ids: &LazyFrame,
@@ -84,10 +114,9 @@ impl SuspectRows {
         let pick = |lf: LazyFrame| only(lf, ids).select([col("community_code"), col("person_id")]);
         Ok(concat(
             [
-                pick(labor_force_persons(self.persons.clone(), p, rules)),
-                pick(registrations_in_period(self.unemployment.clone(), p)),
-                pick(hardship_persons(self.hardship.clone(), p)),
-                pick(self.employment.clone().filter(within("started_on", p))),
+                pick(inputs.reemployment_counts(p)?),
+                pick(inputs.hardship_counts(p)?),
+                pick(self.new_jobs(p, rules, ids)),
             ],
             UnionArgs::default(),
         )?
@@ -96,9 +125,14 @@ impl SuspectRows {
 }
 
 /// (community_code, person_id, record_id, started_on) of the counted starts
-/// and the `new_jobs` records of P, with repeats: `distinct` removes them
-/// once the rows have been narrowed.
-fn counted_employment(inputs: &Inputs, p: &Period) -> Result<LazyFrame> {
+/// of the persons in `ids`: the records behind the two rates and the
+/// `new_jobs` records of P, with repeats (`distinct` removes them).
+fn counted_employment(
+    inputs: &Inputs,
+    rows: &SuspectRows,
+    p: &Period,
+    ids: &LazyFrame,
+) -> Result<LazyFrame> {
     let cols4 = || {
         [
             col("community_code"),
@@ -109,11 +143,31 @@ fn counted_employment(inputs: &Inputs, p: &Period) -> Result<LazyFrame> {
     };
     Ok(concat(
         [
-            inputs.counted_starts(p)?.select(cols4()),
-            inputs
-                .table(Table::Employment)?
-                .filter(within("started_on", p))
-                .select(cols4()),
+            only(super::counted::counted_persons(inputs, p)?, ids).select(cols4()),
+            rows.new_jobs(p, inputs.indicator_rules, ids).select(cols4()),
+        ],
+        UnionArgs::default(),
+    )?)
+}
+
+/// (community_code, person_id, event, event_id, event_on) of the events that
+/// made a person counted in a rate: the registration behind
+/// `reemployed_in_period` (its id and `registered_on`), the designation behind
+/// `hardship_employed` (its `designated_on`, as date and as key).
+fn counting_events(inputs: &Inputs, p: &Period) -> Result<LazyFrame> {
+    let shape = |lf: LazyFrame, event: &str| {
+        lf.select([
+            col("community_code"),
+            col("person_id"),
+            lit(event).alias("event"),
+            col("claim_id").alias("event_id"),
+            col("claim_on").alias("event_on"),
+        ])
+    };
+    Ok(concat(
+        [
+            shape(inputs.reemployment_counts(p)?, REGISTRATION),
+            shape(inputs.hardship_counts(p)?, DESIGNATION),
         ],
         UnionArgs::default(),
     )?)
@@ -196,10 +250,14 @@ fn first_ledger_row(persons: LazyFrame) -> LazyFrame {
 }
 
 /// Ledger rows whose birth date could put the person outside working age on
-/// some day of P: under the minimum age at S, or at the lower retirement age
-/// by A, each with a year to spare. Every row outside working age at a start
-/// in P is among them.
-fn possibly_outside_in(p: &Period, rules: &IndicatorRules) -> Expr {
+/// some day from `earliest` to A: under the minimum age on `earliest`, or at
+/// the lower retirement age by A, each with a year to spare. Every row
+/// outside working age at an event between the two is among them; with no
+/// event, none is.
+fn possibly_outside(earliest: Option<NaiveDate>, a: NaiveDate, rules: &IndicatorRules) -> Expr {
+    let Some(earliest) = earliest else {
+        return lit(false);
+    };
     let years_before = |d: NaiveDate, years: i64| {
         u32::try_from(years.max(0) * 12)
             .ok()
@@ -207,8 +265,8 @@ fn possibly_outside_in(p: &Period, rules: &IndicatorRules) -> Expr {
     };
     let retirement = rules.retirement_age_male.min(rules.retirement_age_female);
     match (
-        years_before(p.start, rules.min_working_age + 1),
-        years_before(p.cutoff, retirement - 1),
+        years_before(earliest, rules.min_working_age + 1),
+        years_before(a, retirement - 1),
     ) {
         (Some(young_after), Some(old_by)) => col("birth_date")
             .gt(date(young_after))
@@ -222,9 +280,9 @@ fn possibly_outside_in(p: &Period, rules: &IndicatorRules) -> Expr {
 struct Suspects {
     invalid: LazyFrame,
     mismatched: LazyFrame,
-    /// The rows of either kind of suspect.
-    rows: SuspectRows,
     deaths: LazyFrame,
+    /// The ledger and employment rows of every kind of suspect.
+    rows: SuspectRows,
     /// Every ledger row's identifier number and unread identifier
     /// (`narrow`), birth date and gender.
     ledger_numbers: LazyFrame,
@@ -235,12 +293,20 @@ impl Suspects {
         let persons = inputs.table(Table::Persons)?;
         let invalid = invalid_ids(inputs)?.collect()?.lazy();
         let mismatched = mismatched_ids(persons.clone()).collect()?.lazy();
-        let either = concat([invalid.clone(), mismatched.clone()], UnionArgs::default())?;
+        let deaths = deaths(persons.clone()).collect()?.lazy();
+        let any = concat(
+            [
+                invalid.clone(),
+                mismatched.clone(),
+                deaths.clone().select([col("person_id")]),
+            ],
+            UnionArgs::default(),
+        )?;
         Ok(Suspects {
-            rows: SuspectRows::narrow(inputs, &either)?,
+            rows: SuspectRows::narrow(inputs, &any)?,
             invalid,
             mismatched,
-            deaths: deaths(persons.clone()).collect()?.lazy(),
+            deaths,
             ledger_numbers: persons
                 .select([
                     person_number_or_unread().alias("number"),
@@ -255,7 +321,9 @@ impl Suspects {
 }
 
 /// One row per problem: community_code, person_id, kind, and where it is
-/// about an employment start: record_id, started_on, died_on, age.
+/// about an event: event (`employment`, `registration`, `designation`),
+/// event_id (record_id, registration_id, designated_on), event_on (the
+/// start, registration or designation date), died_on, age.
 fn problems(
     inputs: &Inputs,
     p: &Period,
@@ -271,59 +339,64 @@ fn problems(
             col("community_code"),
             col("person_id"),
             lit(kind).alias("kind"),
-            col("record_id"),
-            col("started_on"),
+            col("event"),
+            col("event_id"),
+            col("event_on"),
             col("died_on"),
             col("age"),
         ])
     };
-    let no_start = |lf: LazyFrame| {
+    let no_event = |lf: LazyFrame| {
         lf.with_columns([
-            none_str().alias("record_id"),
-            none_date().alias("started_on"),
+            none_str().alias("event"),
+            none_str().alias("event_id"),
+            none_date().alias("event_on"),
             none_date().alias("died_on"),
             none_int().alias("age"),
         ])
     };
+    let rows = &suspects.rows;
+    let invalid = rows.counted_in_any(inputs, p, rules, &suspects.invalid)?;
+    let mismatched = rows.counted_in_any(inputs, p, rules, &suspects.mismatched)?;
 
-    let invalid = suspects.rows.counted_in_any(p, rules, &suspects.invalid)?;
-    let mismatched = suspects
-        .rows
-        .counted_in_any(p, rules, &suspects.mismatched)?;
+    let dead = suspects.deaths.clone().select([col("person_id")]);
+    let deceased = distinct(counted_employment(inputs, rows, p, &dead)?)
+        .join(
+            suspects.deaths.clone(),
+            [col("person_id")],
+            [col("person_id")],
+            JoinArgs::new(JoinType::Inner),
+        )
+        .filter(col("died_on").lt(col("started_on")))
+        .with_columns([
+            lit("employment").alias("event"),
+            col("record_id").alias("event_id"),
+            col("started_on").alias("event_on"),
+            none_int().alias("age"),
+        ]);
 
-    let starts = counted_employment(inputs, p)?;
-    let deceased = distinct(only(
-        starts.clone(),
-        &suspects.deaths.clone().select([col("person_id")]),
-    ))
-    .join(
-        suspects.deaths.clone(),
-        [col("person_id")],
-        [col("person_id")],
-        JoinArgs::new(JoinType::Inner),
-    )
-    .filter(col("died_on").lt(col("started_on")))
-    .with_column(none_int().alias("age"));
-
-    // Outside working age at a start, by the earliest ledger row. The
-    // ledger rows joined by identifier number (`narrow`: a cheap key, which
-    // may pair a few rows of different persons) first narrow the starts to
-    // persons some row might put outside; the earliest row of the person
-    // then decides, over those few.
-    let age = age_on(col("started_on"));
-    let maybe_outside = starts
+    // Outside working age at the counting event, by the earliest ledger
+    // row. The ledger rows joined by identifier number (`narrow`: a cheap
+    // key, which may pair a few rows of different persons) first narrow the
+    // events to persons some row puts outside; the earliest row of the
+    // person then decides, over those few.
+    let events = counting_events(inputs, p)?.collect()?;
+    let earliest = dates(&events, "event_on")?.into_iter().flatten().min();
+    let events = events.lazy();
+    let age = age_on(col("event_on"));
+    let maybe_outside = events
         .clone()
         .select([
             col("person_id"),
             person_number_or_unread().alias("number"),
             unread_identifier().alias("unread"),
-            col("started_on"),
+            col("event_on"),
         ])
         .join(
             suspects
                 .ledger_numbers
                 .clone()
-                .filter(possibly_outside_in(p, rules)),
+                .filter(possibly_outside(earliest, p.cutoff, rules)),
             [col("number"), col("unread")],
             [col("number"), col("unread")],
             JoinArgs::new(JoinType::Inner),
@@ -333,7 +406,7 @@ fn problems(
         .unique(None, UniqueKeepStrategy::Any)
         .collect()?
         .lazy();
-    let outside = distinct(only(starts, &maybe_outside))
+    let outside = distinct(only(events, &maybe_outside))
         .join(
             first_ledger_row(only(persons, &maybe_outside)),
             [col("person_id")],
@@ -345,26 +418,68 @@ fn problems(
 
     Ok(concat(
         [
-            shape(no_start(invalid), KINDS[0].0),
-            shape(no_start(mismatched), KINDS[1].0),
+            shape(no_event(invalid), KINDS[0].0),
+            shape(no_event(mismatched), KINDS[1].0),
             shape(deceased, KINDS[2].0),
             shape(outside, KINDS[3].0),
         ],
         UnionArgs::default(),
     )?
     .sort(
-        [
-            "community_code",
-            "kind",
-            "started_on",
-            "record_id",
-            "person_id",
-        ],
+        ["community_code", "kind", "event_on", "event", "event_id", "person_id"],
         SortMultipleOptions::default().with_nulls_last(true),
     ))
 }
 
-pub fn detect(inputs: &Inputs, _params: &Toggle) -> Result<Vec<Finding>> {
+/// One problem row read back: what is wrong (an index of `KINDS`) and the
+/// event it is about, if any.
+struct Problem<'a> {
+    kind: usize,
+    person: String,
+    /// `employment`, `registration` or `designation`.
+    event: &'a str,
+    /// record_id, registration_id or designated_on.
+    event_id: String,
+    /// The start, registration or designation date.
+    on: String,
+    died: String,
+    age: i64,
+}
+
+impl Problem<'_> {
+    fn evidence(self, code: &str) -> Evidence {
+        let (on, age) = (&self.on, self.age);
+        let outside = |what: &str| format!("{what}（{on}）时 {age} 岁，不在劳动年龄内");
+        match (self.kind, self.event) {
+            (0, _) => Evidence::Person {
+                id: PersonId::new(self.person),
+                note: Some("身份号码不符合 GB 11643 校验规则".into()),
+            },
+            (1, _) => Evidence::Person {
+                id: PersonId::new(self.person),
+                note: Some("台账出生日期与身份号码中的出生日期不一致".into()),
+            },
+            (2, _) => Evidence::record("employment", "record_id", self.event_id).with_note(
+                format!("该人员已于 {} 死亡注销，此就业却于 {on} 开始", self.died),
+            ),
+            (_, REGISTRATION) => {
+                Evidence::record("unemployment", "registration_id", self.event_id)
+                    .with_note(outside("失业登记"))
+            }
+            _ => Evidence::record_key(
+                "hardship",
+                vec![
+                    ("person_id", KeyValue::Person(PersonId::new(self.person))),
+                    ("community_code", KeyValue::from(code)),
+                    ("designated_on", KeyValue::Text(self.event_id)),
+                ],
+            )
+            .with_note(outside("就业困难认定")),
+        }
+    }
+}
+
+pub fn detect(inputs: &Inputs, _params: &Params) -> Result<Vec<Finding>> {
     let county = counties(inputs.communities)?;
     let suspects = Suspects::find(inputs)?;
     let mut findings = Vec::new();
@@ -373,16 +488,18 @@ pub fn detect(inputs: &Inputs, _params: &Toggle) -> Result<Vec<Finding>> {
         let codes = strings(&df, "community_code")?;
         let persons = strings(&df, "person_id")?;
         let kinds = strings(&df, "kind")?;
-        let records = strings(&df, "record_id")?;
-        let started = dates(&df, "started_on")?;
+        let events = strings(&df, "event")?;
+        let event_ids = strings(&df, "event_id")?;
+        let event_on = dates(&df, "event_on")?;
         let died = dates(&df, "died_on")?;
         let ages = ints(&df, "age")?;
+        let text = |d: Option<NaiveDate>| d.map(|d| d.to_string()).unwrap_or_default();
         let mut i = 0;
         // Rows come sorted by community: each run of equal codes becomes one
         // finding (text and evidence), which an expression cannot build.
         while i < df.height() {
             let code = codes[i].clone().unwrap_or_default();
-            let mut evidence = Vec::new();
+            let mut found = Vec::new();
             let mut per_kind = [0usize; 4];
             let mut who = std::collections::BTreeSet::new();
             let mut j = i;
@@ -392,26 +509,16 @@ pub fn detect(inputs: &Inputs, _params: &Toggle) -> Result<Vec<Finding>> {
                 let k = KINDS.iter().position(|(id, _)| *id == kind).unwrap_or(0);
                 per_kind[k] += 1;
                 who.insert(person.clone());
-                let record = records[j].clone().unwrap_or_default();
-                let start = started[j].map(|d| d.to_string()).unwrap_or_default();
-                evidence.push(match k {
-                    0 => Evidence::Person {
-                        id: PersonId::new(person),
-                        note: Some("身份号码不符合 GB 11643 校验规则".into()),
-                    },
-                    1 => Evidence::Person {
-                        id: PersonId::new(person),
-                        note: Some("台账出生日期与身份号码中的出生日期不一致".into()),
-                    },
-                    2 => Evidence::record("employment", "record_id", record).with_note(format!(
-                        "该人员已于 {} 死亡注销，此就业却于 {start} 开始",
-                        died[j].map(|d| d.to_string()).unwrap_or_default()
-                    )),
-                    _ => Evidence::record("employment", "record_id", record).with_note(format!(
-                        "就业开始（{start}）时 {} 岁，不在劳动年龄内",
-                        ages[j].unwrap_or_default()
-                    )),
-                });
+                let problem = Problem {
+                    kind: k,
+                    person,
+                    event: events[j].as_deref().unwrap_or_default(),
+                    event_id: event_ids[j].clone().unwrap_or_default(),
+                    on: text(event_on[j]),
+                    died: text(died[j]),
+                    age: ages[j].unwrap_or_default(),
+                };
+                found.push(problem.evidence(&code));
                 j += 1;
             }
             let parts: Vec<String> = KINDS
@@ -430,7 +537,7 @@ pub fn detect(inputs: &Inputs, _params: &Toggle) -> Result<Vec<Finding>> {
                 value: Some(who.len() as f64),
                 threshold: Some(0.0),
                 p_value: None,
-                evidence,
+                evidence: found,
                 ..Finding::community(ID, Severity::High, &code, &county, p.year)
             });
             i = j;

@@ -1,32 +1,23 @@
 //! Stage 3b, falsification signals (docs/detectors.md): typed tables and
-//! indicators → findings. Each detector is one file with
-//! `pub fn detect(&Inputs, &Params) -> Result<Vec<Finding>>`; a detector only
-//! reports, it never changes an indicator. `detect_all` runs the enabled ones
-//! and puts the findings in their published order; `risk` turns them into the
-//! risk score that the ratings stage reads.
+//! indicators → findings. Each detector is one file (`registry`): its id,
+//! label, rule, `Params` and `pub fn detect(&Inputs, &Params) ->
+//! Result<Vec<Finding>>`; a detector only reports, it never changes an
+//! indicator. The list below names every detector once. `detect_all` runs
+//! the enabled ones and puts the findings in their published order; `risk`
+//! turns them into the risk score that the ratings stage reads.
 //!
 //! What several detectors share (the counted starts and persons behind
 //! `reemployed_in_period` and `hardship_employed`, community look-ups) lives
 //! in `counted` and `lookup`, written as expressions over the same helpers
 //! the indicators use.
 
-pub mod bulk_backfill;
-pub mod claimed_vs_registry;
 pub mod counted;
-pub mod cutoff_window_dressing;
-pub mod digit_heaping;
-pub mod duplicate_person;
-pub mod employer_concentration;
 pub mod finding;
-pub mod implausible_change;
-pub mod invalid_identity;
 pub mod lookup;
 pub mod narrow;
-pub mod reemployment_without_record;
+pub mod registry;
 pub mod risk;
 pub mod significance;
-pub mod threshold_bunching;
-pub mod unverified_clearance;
 
 use std::collections::BTreeMap;
 use std::sync::Mutex;
@@ -36,10 +27,47 @@ use polars::prelude::*;
 pub use finding::{Evidence, Finding, KeyValue, Level, PersonId, Severity};
 pub use risk::risk_scores;
 
-use crate::config::rules::{DetectorRules, IndicatorRules, ReinspectionRules};
+use crate::config::rules::{DetectorRules, DetectorSection, IndicatorRules, ReinspectionRules};
 use crate::contract::Table;
 use crate::error::{Error, Result};
 use crate::indicators::{Indicators, Period};
+
+/// Declares each detector's module and lists it in `ALL`, in the order its
+/// findings are published (that of docs/detectors.md).
+macro_rules! detectors {
+    ($($name:ident),* $(,)?) => {
+        $(pub mod $name;)*
+
+        /// Every detector, in the order of docs/detectors.md.
+        pub const ALL: &[registry::Detector] = &[$(registry::Detector {
+            id: $name::ID,
+            label: $name::LABEL,
+            rule: $name::RULE,
+            check: |section| {
+                registry::params::<$name::Params>($name::ID, section)?
+                    .check()
+                    .map_err(|bad| registry::qualified($name::ID, bad))
+            },
+            run: |inputs, section| {
+                $name::detect(inputs, &registry::parsed::<$name::Params>($name::ID, section)?)
+            },
+        }),*];
+    };
+}
+
+detectors! {
+    claimed_vs_registry,
+    cutoff_window_dressing,
+    threshold_bunching,
+    unverified_clearance,
+    reemployment_without_record,
+    invalid_identity,
+    duplicate_person,
+    employer_concentration,
+    bulk_backfill,
+    implausible_change,
+    digit_heaping,
+}
 
 /// What the detectors read.
 pub struct Inputs<'a> {
@@ -153,49 +181,24 @@ impl<'a> Inputs<'a> {
     }
 }
 
-/// A detector's run over the inputs.
-type Run<'a> = Box<dyn Fn() -> Result<Vec<Finding>> + Send + Sync + 'a>;
-
 /// Runs every enabled detector and returns the findings in their stable
 /// published order (`Finding::stable_cmp`). The detectors run two at a time
 /// (one at a time on one core): much of a plan runs on one core, so two
 /// plans side by side keep two cores busy. Their findings are put together
-/// in the order below, whichever finishes first.
+/// in the order of `ALL`, whichever finishes first.
 pub fn detect_all(inputs: &Inputs, rules: &DetectorRules) -> Result<Vec<Finding>> {
-    // Each detector's module and its rules share its name.
-    macro_rules! detector {
-        ($name:ident) => {
-            (
-                stringify!($name),
-                rules.$name.enabled,
-                Box::new(|| $name::detect(inputs, &rules.$name)) as Run,
-            )
-        };
-    }
-    // In the order of docs/detectors.md.
-    let all: Vec<(&str, bool, Run)> = vec![
-        detector!(claimed_vs_registry),
-        detector!(cutoff_window_dressing),
-        detector!(threshold_bunching),
-        detector!(unverified_clearance),
-        detector!(reemployment_without_record),
-        detector!(invalid_identity),
-        detector!(duplicate_person),
-        detector!(employer_concentration),
-        detector!(bulk_backfill),
-        detector!(implausible_change),
-        detector!(digit_heaping),
-    ];
-    let runs: Vec<(&str, Run)> = all
-        .into_iter()
-        .filter(|(_, enabled, _)| *enabled)
-        .map(|(name, _, run)| (name, run))
+    let runs: Vec<(&registry::Detector, &DetectorSection)> = ALL
+        .iter()
+        .filter_map(|d| Some((d, rules.section(d.id)?)))
+        .filter(|(_, section)| section.enabled)
         .collect();
     // Two at a time, even on more cores: polars spreads each plan over every
     // core already, and each running detector holds its own working frames.
     let workers = crate::parallel::cores().min(2);
     let mut findings = Vec::new();
-    for found in crate::parallel::map_in_order(&runs, workers, |(name, run)| timed(name, run)) {
+    for found in crate::parallel::map_in_order(&runs, workers, |(d, section)| {
+        timed(d.id, || (d.run)(inputs, section))
+    }) {
         findings.extend(found?);
     }
     sort(&mut findings);

@@ -2,15 +2,18 @@
 //! (`end_reason` 就业) with no employment record to show for it. A
 //! registration of the community ended with reason 就业 in P is matched by an
 //! employment record of the same person (any community) whose `started_on`
-//! lies within `match_days` of `ended_on`, either side. The community fires
-//! when at least `min_count` of them, and at least `min_share` of all of
-//! them, are unmatched.
+//! lies between the registration's `registered_on` and `match_days` after its
+//! `ended_on`, both ends included: a job found while registered and closed
+//! late by a slow clerk is honest, and a job keyed in a little after the
+//! closing is too. The community fires when at least `min_count` of them,
+//! and at least `min_share` of all of them, are unmatched.
 
 use polars::prelude::*;
+use serde::{Deserialize, Serialize};
 
 use super::lookup::{counties, floats, ints, string_lists, strings};
+use super::registry::{Invalid, ranges};
 use super::{Evidence, Finding, Inputs, Severity};
-use crate::config::rules::ReemploymentWithoutRecord;
 use crate::contract::Table;
 use crate::error::Result;
 use crate::indicators::Period;
@@ -18,20 +21,46 @@ use crate::indicators::period::{date, days_between, within};
 
 pub const ID: &str = "reemployment_without_record";
 
+/// The detector's name as the panel reads it.
+pub const LABEL: &str = "就业注销无就业记录";
+
+/// The rule in one sentence, for the report's legend.
+pub const RULE: &str = "以“就业”原因注销的失业登记中，较多找不到从登记到注销后不久开始的就业登记";
+
+/// The keys of `[detectors.reemployment_without_record]` besides `enabled` (docs/rules.md);
+/// their defaults are in `pipelines/rules/default.toml`.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Params {
+    /// At least this many unmatched registrations...
+    pub min_count: i64,
+    /// ...and this share of those ended with reason 就业.
+    pub min_share: f64,
+    /// A start up to this many days after ended_on (from registered_on) matches.
+    pub match_days: i64,
+}
+
+impl Params {
+    /// The ranges serde cannot check: (key, value, expected) of the first
+    /// key out of range.
+    pub fn check(&self) -> Result<(), Invalid> {
+        ranges::count("min_count", self.min_count)?;
+        ranges::fraction("min_share", self.min_share)?;
+        ranges::count("match_days", self.match_days)?;
+        Ok(())
+    }
+}
+
 /// The reason that closes a registration as employed.
 pub const EMPLOYED: &str = "就业";
 
-/// Employment starts within `match_days` of P; every start when the span
-/// runs off the calendar (an absurdly large `match_days`).
-fn near(p: &Period, match_days: i64) -> Expr {
-    let span = chrono::Duration::try_days(match_days);
-    let from = span.and_then(|d| p.start.checked_sub_signed(d));
-    let to = span.and_then(|d| p.cutoff.checked_add_signed(d));
-    match (from, to) {
-        (Some(from), Some(to)) => col("started_on")
-            .gt_eq(date(from))
-            .and(col("started_on").lt_eq(date(to))),
-        _ => lit(true),
+/// Employment starts no later than `match_days` after A: every match of a
+/// closing in P is among them. Every start when the span runs off the
+/// calendar (an absurdly large `match_days`).
+fn not_after_closing_span(p: &Period, match_days: i64) -> Expr {
+    match chrono::Duration::try_days(match_days).and_then(|d| p.cutoff.checked_add_signed(d)) {
+        Some(to) => col("started_on").lt_eq(date(to)),
+        None => lit(true),
     }
 }
 
@@ -53,22 +82,24 @@ fn closed_as_employed(
             col("registration_id"),
             col("person_id"),
             col("community_code"),
+            col("registered_on"),
             col("ended_on"),
         ]);
-    let gap = days_between(col("ended_on"), col("started_on")).abs();
+    let after_closing = days_between(col("ended_on"), col("started_on"));
+    let matches = col("started_on")
+        .gt_eq(col("registered_on"))
+        .and(after_closing.lt_eq(lit(match_days as i32)));
     let matched = closed
         .clone()
         .join(
-            // A match starts within match_days of a closing in P: the
-            // records starting in that wider span are enough.
             employment
-                .filter(near(p, match_days))
+                .filter(not_after_closing_span(p, match_days))
                 .select([col("person_id"), col("started_on")]),
             [col("person_id")],
             [col("person_id")],
             JoinArgs::new(JoinType::Inner),
         )
-        .filter(gap.lt_eq(lit(match_days as i32)))
+        .filter(matches)
         .select([col("registration_id")])
         .unique(None, UniqueKeepStrategy::Any)
         .with_column(lit(true).alias("matched"));
@@ -84,7 +115,7 @@ fn closed_as_employed(
 
 /// Per community: `closed` registrations, `unmatched` ones and their ids,
 /// `unmatched_share`; only communities reaching both thresholds.
-fn firing(closed: LazyFrame, params: &ReemploymentWithoutRecord) -> LazyFrame {
+fn firing(closed: LazyFrame, params: &Params) -> LazyFrame {
     closed
         .group_by([col("community_code")])
         .agg([
@@ -119,7 +150,7 @@ fn firing(closed: LazyFrame, params: &ReemploymentWithoutRecord) -> LazyFrame {
         .sort(["community_code"], SortMultipleOptions::default())
 }
 
-pub fn detect(inputs: &Inputs, params: &ReemploymentWithoutRecord) -> Result<Vec<Finding>> {
+pub fn detect(inputs: &Inputs, params: &Params) -> Result<Vec<Finding>> {
     let county = counties(inputs.communities)?;
     let mut findings = Vec::new();
     for p in inputs.periods() {
@@ -141,7 +172,7 @@ pub fn detect(inputs: &Inputs, params: &ReemploymentWithoutRecord) -> Result<Vec
             let share = share[i].unwrap_or_default();
             findings.push(Finding {
                 explanation: format!(
-                    "{} 年以“就业”原因注销的 {} 条失业登记中，有 {} 条（{:.0}%）在注销日前后 {} 天内找不到该人员的就业登记（界限：至少 {} 条且占 {:.0}%）",
+                    "{} 年以“就业”原因注销的 {} 条失业登记中，有 {} 条（{:.0}%）从登记之日到注销后 {} 天内找不到该人员的就业登记（界限：至少 {} 条且占 {:.0}%）",
                     p.year,
                     total[i].unwrap_or_default(),
                     unmatched[i].unwrap_or_default(),
@@ -159,7 +190,7 @@ pub fn detect(inputs: &Inputs, params: &ReemploymentWithoutRecord) -> Result<Vec
                     .map(|(r, e)| {
                         Evidence::record("unemployment", "registration_id", r.as_str()).with_note(
                             format!(
-                                "{e} 以就业注销，前后 {} 天内无该人员的就业登记",
+                                "{e} 以就业注销，从登记到注销后 {} 天内无该人员的就业登记",
                                 params.match_days
                             ),
                         )

@@ -16,25 +16,52 @@
 //! p < `alpha`. Honest rates near t fall on either side alike; rates nudged
 //! over the line leave the band below it empty.
 //!
-//! Community level (`marginal_pass`): a community under re-inspection in the
-//! year passes t, but would fail with `margin_persons` of the persons counted
-//! in the rate's numerator removed. "Passes" is the verdict's word, so only
-//! communities under re-inspection (provincial in that year or before) are
-//! checked. Small denominators are not exempt: with six hardship persons even
-//! 6 of 6 employed is two persons from failing 0.90, and the rule says to
-//! check such a pass person by person (docs/detectors.md).
+//! There is no community-level finding: how close a single community passes
+//! is its margin (差几人, computed by the ratings), shown beside its verdict,
+//! not an accusation.
 
 use polars::prelude::*;
+use serde::{Deserialize, Serialize};
 
-use super::lookup::{counties, floats, ints, string_lists, strings};
+use super::lookup::{ints, string_lists, strings};
+use super::registry::{Invalid, ranges};
 use super::significance::{binomial_upper_tail, format_p};
 use super::{Evidence, Finding, Inputs, Level, Severity};
-use crate::config::rules::{ReinspectionRules, ThresholdBunching};
-use crate::contract::Table;
+use crate::config::rules::ReinspectionRules;
 use crate::error::Result;
 use crate::indicators::Period;
 
 pub const ID: &str = "threshold_bunching";
+
+/// The detector's name as the panel reads it.
+pub const LABEL: &str = "比率扎堆于合格线";
+
+/// The rule in one sentence, for the report's legend.
+pub const RULE: &str = "区县内刚好达到合格线的社区明显多于刚好低于合格线的社区";
+
+/// The keys of `[detectors.threshold_bunching]` besides `enabled` (docs/rules.md);
+/// their defaults are in `pipelines/rules/default.toml`.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Params {
+    /// Band width h around a threshold t.
+    pub bandwidth: f64,
+    /// Significance level of the county-level exact binomial test.
+    pub alpha: f64,
+    /// The test runs only with this many communities in [t − h, t + h).
+    pub min_count: i64,
+}
+
+impl Params {
+    /// The ranges serde cannot check: (key, value, expected) of the first
+    /// key out of range.
+    pub fn check(&self) -> Result<(), Invalid> {
+        ranges::non_negative("bandwidth", self.bandwidth)?;
+        ranges::alpha("alpha", self.alpha)?;
+        ranges::count("min_count", self.min_count)?;
+        Ok(())
+    }
+}
 
 /// Rates are fractions of whole numbers; band edges like t + h are computed in
 /// floating point. A rate this close to an edge counts as on it.
@@ -120,7 +147,7 @@ fn county_findings(
     year_rows: &DataFrame,
     p: &Period,
     rule: &Rule,
-    params: &ThresholdBunching,
+    params: &Params,
 ) -> Result<Vec<Finding>> {
     let h = params.bandwidth;
     let t = rule.threshold;
@@ -192,132 +219,7 @@ fn county_findings(
     Ok(out)
 }
 
-/// Communities under re-inspection that pass the rule but would fail with
-/// `margin_persons` counted persons fewer: community_code, numerator,
-/// denominator, rate, rate_without.
-pub fn marginal(year_rows: LazyFrame, rule: &Rule, margin: i64) -> LazyFrame {
-    let t = rule.threshold;
-    let without = when(col(rule.numerator).gt(lit(margin)))
-        .then(col(rule.numerator) - lit(margin))
-        .otherwise(lit(0i64))
-        .cast(DataType::Float64)
-        / col(rule.denominator).cast(DataType::Float64);
-    year_rows
-        .filter(
-            col("provincial_year")
-                .is_not_null()
-                .and(col("provincial_year").lt_eq(col("year"))),
-        )
-        .filter(col(rule.denominator).gt(lit(0i64)))
-        .with_column(without.alias("rate_without"))
-        .filter(
-            col(rule.rate)
-                .gt_eq(lit(t - EDGE))
-                .and(col("rate_without").lt(lit(t - EDGE))),
-        )
-        .select([
-            col("community_code"),
-            col(rule.numerator).cast(DataType::Int64).alias("numerator"),
-            col(rule.denominator)
-                .cast(DataType::Int64)
-                .alias("denominator"),
-            col(rule.rate).alias("rate"),
-            col("rate_without"),
-        ])
-        .sort(["community_code"], SortMultipleOptions::default())
-}
-
-/// The employment records behind each community's counted persons of a rule
-/// (re-employment and hardship employment), by community.
-fn counted_records(inputs: &Inputs, p: &Period, rule: &Rule) -> Result<Option<DataFrame>> {
-    if inputs.optional(Table::Employment).is_none() {
-        return Ok(None);
-    }
-    let counted = match rule.numerator {
-        "reemployed_in_period" => inputs.reemployment_counts(p)?,
-        "hardship_employed" => inputs.hardship_counts(p)?,
-        _ => return Ok(None),
-    };
-    Ok(Some(
-        counted
-            .group_by([col("community_code")])
-            .agg([col("record_id")
-                .sort(SortOptions::default())
-                .alias("records")])
-            .collect()?,
-    ))
-}
-
-fn marginal_findings(
-    inputs: &Inputs,
-    year_rows: &DataFrame,
-    p: &Period,
-    rule: &Rule,
-    params: &ThresholdBunching,
-) -> Result<Vec<Finding>> {
-    let county = counties(inputs.communities)?;
-    let m = params.margin_persons;
-    let df = marginal(year_rows.clone().lazy(), rule, m).collect()?;
-    if df.height() == 0 {
-        return Ok(Vec::new());
-    }
-    let records: std::collections::HashMap<String, Vec<String>> =
-        match counted_records(inputs, p, rule)? {
-            Some(r) => strings(&r, "community_code")?
-                .into_iter()
-                .zip(string_lists(&r, "records")?)
-                .filter_map(|(c, l)| Some((c?, l)))
-                .collect(),
-            None => Default::default(),
-        };
-    let codes = strings(&df, "community_code")?;
-    let (num, den) = (ints(&df, "numerator")?, ints(&df, "denominator")?);
-    let (rate, without) = (floats(&df, "rate")?, floats(&df, "rate_without")?);
-    let mut out = Vec::new();
-    for i in 0..df.height() {
-        let Some(code) = &codes[i] else { continue };
-        let (k, n) = (num[i].unwrap_or_default(), den[i].unwrap_or_default());
-        let (r, w) = (rate[i].unwrap_or_default(), without[i].unwrap_or_default());
-        let mut evidence = vec![
-            Evidence::record_key(
-                "indicators",
-                vec![
-                    ("community_code", code.as_str().into()),
-                    ("year", p.year.to_string().into()),
-                ],
-            )
-            .with_note(format!("{}={k}/{n}", rule.rate)),
-        ];
-        if let Some(recs) = records.get(code) {
-            evidence.extend(
-                recs.iter()
-                    .map(|r| Evidence::record("employment", "record_id", r.as_str())),
-            );
-        }
-        out.push(Finding {
-            explanation: format!(
-                "边缘达标：{} 年{}为 {k}/{n} = {}，达到达标线 {}；但只要其中 {m} 人不成立，就降为 {}，不再达标，应逐人核实计入的人员",
-                p.year,
-                rule.name,
-                pct(r),
-                pct(rule.threshold),
-                pct(w),
-            ),
-            value: Some(r),
-            threshold: Some(rule.threshold),
-            p_value: None,
-            evidence,
-            ..Finding::community(ID, Severity::Medium, code, &county, p.year)
-        });
-    }
-    Ok(out)
-}
-
-pub fn detect(inputs: &Inputs, params: &ThresholdBunching) -> Result<Vec<Finding>> {
-    let communities = inputs.communities.clone().lazy().select([
-        col("community_code"),
-        col("provincial_year").cast(DataType::Int64),
-    ]);
+pub fn detect(inputs: &Inputs, params: &Params) -> Result<Vec<Finding>> {
     let mut findings = Vec::new();
     for p in inputs.periods() {
         let year_rows = inputs
@@ -326,16 +228,9 @@ pub fn detect(inputs: &Inputs, params: &ThresholdBunching) -> Result<Vec<Finding
             .clone()
             .lazy()
             .filter(col("year").eq(lit(p.year as i64)))
-            .join(
-                communities.clone(),
-                [col("community_code")],
-                [col("community_code")],
-                JoinArgs::new(JoinType::Left),
-            )
             .collect()?;
         for rule in rules(inputs.reinspection) {
             findings.extend(county_findings(&year_rows, p, &rule, params)?);
-            findings.extend(marginal_findings(inputs, &year_rows, p, &rule, params)?);
         }
     }
     Ok(findings)

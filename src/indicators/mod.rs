@@ -251,11 +251,11 @@ pub fn compute_periods(
         );
         let (hardship, zero) = (get(Table::Hardship)?, get(Table::ZeroHouseholds)?);
         let parts = vec![
-            labor_force::labor_force(persons, employment.clone(), p, rules),
+            labor_force::labor_force(persons.clone(), employment.clone(), p, rules),
             unemployment::unemployment(unemployment, employment.clone(), p, rules),
             hardship::hardship(hardship.clone(), employment.clone(), p),
             zero_households::zero_households(zero, p, rules),
-            jobs::new_jobs(employment, p),
+            jobs::new_jobs(employment, persons, p, rules),
         ];
         let mut plan = get(Table::Communities)?
             .select([

@@ -37,13 +37,10 @@ assert ev.value_type in STRING, ev
 rows = table.to_pylist()
 got = [(r["year"], r["detector"], r["community_code"], r["severity"]) for r in rows]
 expected = [
-    (2020, "invalid_identity", C1, "high"),
     (2021, "claimed_vs_registry", C1, "high"),
     (2021, "duplicate_person", C1, "low"),
     (2021, "duplicate_person", C2, "high"),
     (2021, "invalid_identity", C1, "high"),
-    # C1 passes 0.70 with 7 of 10 re-employed; 5 of 10 would fail: marginal_pass.
-    (2021, "threshold_bunching", C1, "medium"),
 ]
 assert sorted(got) == expected, got
 for r in rows:
@@ -62,25 +59,26 @@ dup = next(r for r in rows if r["detector"] == "duplicate_person" and r["communi
 assert any(f"person_key={twice_key}" in e for e in dup["evidence"]), dup["evidence"]
 
 # The risk score on the shortlist: 5 (claimed) + 1 (duplicate, low) + 5 (identity)
-# + 3 (marginal pass, medium) for C1.
+# for C1. C1 passes 0.70 with 7 of 10 re-employed: how narrowly is its margin,
+# no finding.
 shortlist = ds.dataset(f"{run}/shortlist", format="parquet", partitioning="hive").to_table().to_pylist()
 c1 = next(r for r in shortlist if r["community_code"] == C1 and r["year"] == 2021)
-assert c1["risk_score"] == 14 and c1["needs_verification"] is True, c1
-assert c1["flags"] == "claimed_vs_registry;duplicate_person;invalid_identity;threshold_bunching", c1["flags"]
+assert c1["risk_score"] == 11 and c1["needs_verification"] is True, c1
+assert c1["flags"] == "claimed_vs_registry;duplicate_person;invalid_identity", c1["flags"]
 c2 = next(r for r in shortlist if r["community_code"] == C2 and r["year"] == 2021)
 assert c2["risk_score"] == 5 and c2["needs_verification"] is True, c2
 
 # The same risk on the ratings, beside every community.
 ratings = ds.dataset(f"{run}/ratings", format="parquet", partitioning="hive").to_table().to_pylist()
 r1 = next(r for r in ratings if r["community_code"] == C1 and r["year"] == 2021)
-assert (r1["risk_score"], r1["needs_verification"], r1["flags"]) == (14, True, "claimed_vs_registry;duplicate_person;invalid_identity;threshold_bunching"), r1
+assert (r1["risk_score"], r1["needs_verification"], r1["flags"]) == (11, True, "claimed_vs_registry;duplicate_person;invalid_identity"), r1
 r0 = next(r for r in ratings if r["community_code"] == C2 and r["year"] == 2020)
 assert (r0["risk_score"], r0["needs_verification"], r0["flags"]) == (0, False, ""), r0
 
-# The draw: one of the county's two communities, probability ∝ 1 + risk (15 : 6).
+# The draw: one of the county's two communities, probability ∝ 1 + risk (12 : 6).
 spot = [r for r in ds.dataset(f"{run}/spot_checks", format="parquet", partitioning="hive").to_table().to_pylist() if r["year"] == 2021]
 assert len(spot) == 1, spot
-want = {C1: (14, 15 / 21), C2: (5, 6 / 21)}[spot[0]["community_code"]]
+want = {C1: (11, 12 / 18), C2: (5, 6 / 18)}[spot[0]["community_code"]]
 assert spot[0]["risk_score"] == want[0] and abs(spot[0]["inclusion_probability"] - want[1]) < 1e-12, spot
 
 # Every decoded string, list items included, of every published dataset.

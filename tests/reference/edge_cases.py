@@ -11,7 +11,8 @@ that end on S or on A, designations revoked on S - 1, households cleared on S,
 30 and 31 days after identification, registrations 179/180/181 days old,
 birthdays that reach 16, 55 or 60 on A or the day after (29 February when the
 year has one), re-employment starting on the registration day or the day
-before; platform rows with no staff or missing; services, registrations and
+before; employment starting the day its person turns 16, 55 or 60 (or the
+day before or after) and employment of persons the ledger does not know; platform rows with no staff or missing; services, registrations and
 employment records in another community than the person's own; a person
 registered in two communities and re-employed between the two registration
 days; events in a community that is not in `communities` (an employment record
@@ -82,6 +83,21 @@ def years_before(d: D, k: int) -> D:
         return d.replace(year=d.year - k)
     except ValueError:  # 29 February
         return D(d.year - k, 2, 28)
+
+
+def reaches(birth: D, age: int) -> D:
+    """The day a person born on `birth` reaches `age` (reading R2: a 29 February
+    birthday is reached on 1 March in a common year)."""
+    try:
+        return birth.replace(year=birth.year + age)
+    except ValueError:
+        return D(birth.year + age, 3, 1)
+
+
+def identifier(body: str) -> str:
+    """A 17-digit body with its GB 11643 check character."""
+    total = sum(int(c) * (2 ** (17 - i) % 11) for i, c in enumerate(body))
+    return body + "10X98765432"[total % 11]
 
 
 def cutoff(year, as_of):
@@ -259,6 +275,34 @@ def boundaries(t, rng: random.Random, as_of: D, years):
         end = pd_(e.at[j, "ended_on"])
         if end is not None and end < start:
             e.at[j, "ended_on"] = fmt(start + rng.randint(0, 90) * DAY)
+
+    # 9b. new jobs: records starting on the day their person turns 16, 55 or 60,
+    #     the day before or the day after (working age at the start by the
+    #     ledger), and records of persons the ledger does not know (not counted)
+    p = t["persons"]
+    births = {}
+    for i in range(len(p)):
+        births.setdefault(p.at[i, "person_id"], pd_(p.at[i, "birth_date"]))
+    for j in rng.sample(range(len(e)), min(40, len(e))):
+        b = births.get(e.at[j, "person_id"])
+        if b is None:
+            continue
+        start = rng.choice(cutoffs)
+        for age in rng.sample([16, 55, 60], 3):
+            d = reaches(b, age) + rng.choice([-1, 0, 1]) * DAY
+            if any(s0 <= d <= cutoff(s0.year, as_of) for s0 in S):
+                start = d
+                break
+        e.at[j, "started_on"] = fmt(start)
+        end = pd_(e.at[j, "ended_on"])
+        if end is not None and end < start:
+            e.at[j, "ended_on"] = fmt(start + rng.randint(0, 90) * DAY)
+    for k in range(5):
+        r = {col: "" for col in e.columns}
+        r.update(record_id=f"EXNOLEDGER{k:04d}", person_id=identifier(f"41999919800101{k:03d}"),
+                 community_code=rng.choice(codes), employment_type="灵活就业",
+                 started_on=fmt(rng.choice(cutoffs)), ended_on="")
+        e.loc[len(e)] = r
 
     # 10. rows the contract rejects, under 1% of each table (max_reject_ratio)
     def dup(df, i, **changes):

@@ -41,6 +41,10 @@ Spec readings where the text leaves a choice (listed again in docs/reference-che
   R10 Spellings are matched without regard to Latin case: `TRUE`, `y`, `m` are
       read as `true`, `Y`, `M` (the contract lists one case; an `x` check
       character in identifiers is accepted in lower case too).
+  R11 new_jobs ages a person by any of their ledger rows, in any community and
+      whether or not active (the spec says "by any of their ledger rows"): the
+      start counts when one of them gives working age at started_on. This is
+      the one indicator for which an event needs a ledger person (compare R6).
 """
 
 from __future__ import annotations
@@ -317,6 +321,13 @@ def age_at(birth: pd.Series, d: pd.Timestamp) -> pd.Series:
     return d.year - birth.dt.year - before.astype(int)
 
 
+def age_on(birth: pd.Series, d: pd.Series) -> pd.Series:
+    """Whole years from each birth date to the date beside it (a row's own
+    date, say a job's started_on): the birthday itself counts."""
+    before = (birth.dt.month > d.dt.month) | ((birth.dt.month == d.dt.month) & (birth.dt.day > d.dt.day))
+    return d.dt.year - birth.dt.year - before.astype(int)
+
+
 EVENT_TABLES = ["unemployment", "employment", "hardship", "zero_households", "services"]
 
 
@@ -428,7 +439,14 @@ def members(t, year: int, as_of: dt.date, rules=RULES) -> dict:
                                          ["community_code", "household_id"]]
     m["_zero_rows"] = z
 
-    m["new_jobs"] = emp.loc[in_period(emp.started_on, S, A), ["community_code", "person_id"]]
+    # new jobs: starts in P of persons of working age at that start by any of
+    # their ledger rows; a person without a ledger row is not counted.
+    n = emp.loc[in_period(emp.started_on, S, A), ["community_code", "person_id", "started_on"]]
+    n = n.merge(persons[["person_id", "birth_date", "gender"]], on="person_id", how="inner")
+    n_age = age_on(n.birth_date, n.started_on)
+    n_retire = n.gender.map({"M": rules["retirement_age_male"], "F": rules["retirement_age_female"]})
+    n = n[(n_age >= rules["min_working_age"]) & (n_age < n_retire)]
+    m["new_jobs"] = n[["community_code", "person_id"]]
     if serv is not None:
         m["services_delivered"] = serv.loc[in_period(serv.delivered_on, S, A),
                                            ["community_code", "service_id"]]

@@ -267,7 +267,8 @@ pub fn fixture(dir: &Path, with_optional: bool) {
         ("E7", "P7", C2, "2021-05-01", ""),
         // Starts on A: covers A, a new job in P, and re-employs P9's registration.
         ("E9", "P9", C1, "2021-12-31", ""),
-        // P12 re-employed on S, through C2: counts for C1's reemployed_in_period.
+        // P12 re-employed on S, through C2: counts for C1's reemployed_in_period;
+        // no new job of C2 (P12 has no ledger row to be aged by).
         ("E12", "P12", C2, "2021-01-01", "2021-03-31"),
         // Starts after A: nothing.
         ("E20", "P5", C1, "2022-01-05", ""),

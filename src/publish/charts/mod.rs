@@ -10,6 +10,8 @@ pub mod starts;
 pub mod style;
 
 use crate::config::Rules;
+use crate::detectors::registry::read;
+use crate::detectors::{claimed_vs_registry, cutoff_window_dressing};
 use crate::error::Result;
 use crate::publish::review::Review;
 
@@ -28,14 +30,11 @@ pub struct Chart {
 pub fn all(review: &Review, rules: &Rules) -> Result<Vec<Chart>> {
     let mut charts = rates::distributions(review, &rules.reinspection)?;
     charts.push(counties::pass_rate(review)?);
-    charts.push(claims::claimed_vs_registry(
-        review,
-        rules.detectors.claimed_vs_registry.tolerance_pp,
-    )?);
-    charts.push(starts::weekly_starts(
-        review,
-        rules.detectors.cutoff_window_dressing.window_days,
-    )?);
+    let claimed: claimed_vs_registry::Params = read(&rules.detectors, claimed_vs_registry::ID)?;
+    charts.push(claims::claimed_vs_registry(review, claimed.tolerance_pp)?);
+    let cutoff: cutoff_window_dressing::Params =
+        read(&rules.detectors, cutoff_window_dressing::ID)?;
+    charts.push(starts::weekly_starts(review, cutoff.window_days)?);
     charts.push(risk::risk_scores(review, &rules.risk)?);
     Ok(charts)
 }

@@ -85,22 +85,9 @@ pub fn rule(id: &str) -> String {
     }
 }
 
+/// A detector's name, from the detector's own unit (`detectors::registry`).
 pub fn detector(id: &str) -> String {
-    match id {
-        "claimed_vs_registry" => "自报数据与台账不符".into(),
-        "cutoff_window_dressing" => "截止日前突击就业".into(),
-        "threshold_bunching" => "比率扎堆于合格线".into(),
-        "marginal_pass" => "勉强合格".into(),
-        "unverified_clearance" => "零就业家庭清零无据".into(),
-        "reemployment_without_record" => "就业注销无就业记录".into(),
-        "invalid_identity" => "身份信息异常".into(),
-        "duplicate_person" => "同一人重复计算".into(),
-        "employer_concentration" => "用人单位过度集中".into(),
-        "bulk_backfill" => "批量补录".into(),
-        "implausible_change" => "比率年度变化异常".into(),
-        "digit_heaping" => "自报数字尾数异常".into(),
-        other => other.to_string(),
-    }
+    crate::detectors::registry::find(id).map_or_else(|| id.to_string(), |d| d.label.to_string())
 }
 
 pub fn table(name: &str) -> String {

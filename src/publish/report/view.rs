@@ -417,12 +417,10 @@ pub struct FindingGroup {
     pub rows: Vec<FindingRow>,
 }
 
-/// A group's title: the detector's name, and for a detector that tests both
-/// communities and counties, which of the two (threshold bunching is a
-/// county test; its community form is the marginal pass).
+/// A group's title: the detector's name, and for a county-level test, that
+/// it is one.
 fn group_title(detector: &str, level: &str) -> String {
     match (detector, level) {
-        ("threshold_bunching", "community") => labels::detector("marginal_pass"),
         (d, "county") => format!("{}(区县级检验)", labels::detector(d)),
         (d, _) => labels::detector(d),
     }
