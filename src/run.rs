@@ -11,6 +11,7 @@ use crate::contract::Table;
 use crate::error::{Error, Result};
 use crate::privacy::Pseudonymizer;
 use crate::publish::manifest;
+use crate::publish::published_run::PublishedRun;
 use crate::publish::run_folder::{self, Staging};
 use crate::{detectors, fault, fingerprint, indicators, ingest, privacy, publish, ratings};
 
@@ -207,6 +208,7 @@ pub fn run(pipeline: &Pipeline, options: &Options) -> Result<Outcome> {
     // 5. documents: the report, charts and forms, from the published tables.
     let documents = {
         let _s = stage!("documents");
+        let previous_run = PublishedRun::latest(&pipeline.output_dir)?;
         // The report reads findings as the published table, persons pseudonymised.
         let findings = publish::findings::findings_frame(&findings, &ind.frame, &pseudonyms)?;
         publish::write_documents(
@@ -223,7 +225,7 @@ pub fn run(pipeline: &Pipeline, options: &Options) -> Result<Outcome> {
                 manifest: &manifest,
                 rules: &pipeline.rules,
                 city_name: &pipeline.city_name,
-                previous_run: Some(pipeline.output_dir.join(run_folder::LATEST)),
+                previous_run: previous_run.as_ref(),
             },
             &pseudonyms,
         )?

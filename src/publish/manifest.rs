@@ -3,7 +3,9 @@
 //! `assemble` builds it from the stages' results; `docs/operations.md` tells
 //! an operator how to read it.
 
-use serde::Serialize;
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
 
 use crate::config::Pipeline;
 use crate::error::Result;
@@ -12,7 +14,10 @@ use crate::ingest::Extract;
 use crate::privacy::Pseudonymizer;
 use crate::ratings::Ratings;
 
-#[derive(Debug, Clone, Serialize)]
+/// Read back with `Manifest::read`; a field an older run did not write reads
+/// as its default.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default)]
 pub struct Manifest {
     pub program: Program,
     pub run_id: String,
@@ -47,19 +52,22 @@ pub struct Manifest {
     pub outputs: Vec<OutputRef>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default)]
 pub struct Program {
     pub name: String,
     pub version: String,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default)]
 pub struct FileRef {
     pub path: Option<String>,
     pub sha256: String,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default)]
 pub struct RulesRef {
     pub file: Option<String>,
     pub inline: bool,
@@ -69,14 +77,16 @@ pub struct RulesRef {
     pub effective: String,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default)]
 pub struct PeriodRef {
     pub year: i32,
     pub start: String,
     pub cutoff: String,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default)]
 pub struct InputRef {
     pub table: String,
     pub path: String,
@@ -89,7 +99,8 @@ pub struct InputRef {
     pub rows_rejected: usize,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default)]
 pub struct FutureDatesRef {
     pub table: String,
     pub column: String,
@@ -97,7 +108,8 @@ pub struct FutureDatesRef {
     pub latest: String,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default)]
 pub struct UnassignedRef {
     pub year: i32,
     pub county: String,
@@ -105,14 +117,16 @@ pub struct UnassignedRef {
     pub reason: String,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default)]
 pub struct PublicityRef {
     pub start: String,
     pub end: String,
     pub working_days: i64,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default)]
 pub struct AssignmentRef {
     pub year: i32,
     pub county: String,
@@ -120,11 +134,23 @@ pub struct AssignmentRef {
     pub candidates: i64,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default)]
 pub struct OutputRef {
     pub path: String,
     pub rows: usize,
     pub sha256: String,
+}
+
+/// The file name of a run folder's manifest.
+pub const FILE: &str = "manifest.json";
+
+impl Manifest {
+    /// The manifest of the run folder `run_dir`.
+    pub fn read(run_dir: &Path) -> Result<Manifest> {
+        let text = std::fs::read_to_string(run_dir.join(FILE))?;
+        Ok(serde_json::from_str(&text).map_err(anyhow::Error::from)?)
+    }
 }
 
 /// What the manifest is made from: the stages' results and the run's own facts.

@@ -9,6 +9,7 @@ pub mod forms;
 pub mod lock;
 pub mod manifest;
 pub mod parquet;
+pub mod published_run;
 pub mod recheck;
 pub mod rejects;
 pub mod report;
@@ -138,7 +139,7 @@ pub fn write_documents(
     let mut written = charts::write(dir, &charts)?;
     let rejects = rejects::rejects_frame(inputs.rejects, pseudonyms)?;
     let changes = report::changes::compare(
-        inputs.previous_run.as_deref(),
+        inputs.previous_run,
         &review,
         &inputs.ratings.ratings,
         &rejects,

@@ -4,12 +4,12 @@
 //! from its own Parquet files, as any reader would.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::Path;
 
 use polars::prelude::*;
 
 use super::labels;
 use crate::error::Result;
+use crate::publish::published_run::PublishedRun;
 use crate::publish::review::{self, Review};
 
 #[derive(Debug, Clone, Default, serde::Serialize)]
@@ -112,14 +112,6 @@ fn finding_keys(findings: &[review::Finding]) -> BTreeMap<FindingKey, FindingCha
         .collect()
 }
 
-fn read_parquet(path: &Path) -> Result<Option<DataFrame>> {
-    if !path.is_file() {
-        return Ok(None);
-    }
-    let file = std::fs::File::open(path)?;
-    Ok(Some(ParquetReader::new(file).finish()?))
-}
-
 fn rejects_by_table(df: &DataFrame) -> Result<BTreeMap<String, i64>> {
     let mut by: BTreeMap<String, i64> = BTreeMap::new();
     for t in review::strs(df, "table")? {
@@ -130,37 +122,26 @@ fn rejects_by_table(df: &DataFrame) -> Result<BTreeMap<String, i64>> {
 
 /// Compares this run's review year with the previous run's.
 pub fn compare(
-    previous: Option<&Path>,
+    previous: Option<&PublishedRun>,
     review: &Review,
     ratings_now: &DataFrame,
     rejects_now: &DataFrame,
 ) -> Result<Changes> {
-    let Some(prev) = previous.filter(|p| p.join("manifest.json").is_file()) else {
+    let Some(prev) = previous else {
         return Ok(Changes {
             first_run: true,
             rejects_now: rejects_now.height() as i64,
             ..Changes::default()
         });
     };
-    let manifest: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(prev.join("manifest.json"))?)
-            .map_err(anyhow::Error::from)?;
-    let text = |k: &str| {
-        manifest
-            .get(k)
-            .and_then(|v| v.as_str())
-            .unwrap_or_default()
-            .to_string()
-    };
     let year = review.year;
-    let partition = |table: &str| prev.join(format!("{table}/year={year}/part-0.parquet"));
     let mut changes = Changes {
-        previous_run_id: text("run_id"),
-        previous_as_of: text("as_of"),
+        previous_run_id: prev.manifest.run_id.clone(),
+        previous_as_of: prev.manifest.as_of.clone(),
         ..Changes::default()
     };
 
-    match read_parquet(&partition("ratings"))? {
+    match prev.partition("ratings", year)? {
         None => changes.year_missing = true,
         Some(then) => {
             let before = standings(&then)?;
@@ -212,7 +193,7 @@ pub fn compare(
         }
     }
 
-    let then_findings = match read_parquet(&partition("findings"))? {
+    let then_findings = match prev.partition("findings", year)? {
         Some(df) => review::read_findings(&df)?,
         None => Vec::new(),
     };
@@ -228,7 +209,7 @@ pub fn compare(
         .map(|(_, v)| v.clone())
         .collect();
 
-    let then_rejects = read_parquet(&prev.join("rejects.parquet"))?;
+    let then_rejects = prev.single("rejects")?;
     let then_by = match &then_rejects {
         Some(df) => rejects_by_table(df)?,
         None => BTreeMap::new(),
@@ -352,7 +333,13 @@ mod tests {
             findings: vec![finding("duplicate_person", "A")],
             ..Review::default()
         };
-        let c = compare(Some(dir.path()), &review, &now, &rejects(&["persons"])).unwrap();
+        let c = compare(
+            Some(&PublishedRun::open(dir.path()).unwrap()),
+            &review,
+            &now,
+            &rejects(&["persons"]),
+        )
+        .unwrap();
         assert!(!c.first_run && !c.year_missing);
         assert_eq!(c.previous_run_id, "20220105T010000");
         let seen: Vec<(&str, &str, &str, &str)> = c
@@ -395,7 +382,13 @@ mod tests {
         assert!(none.first_run);
         let dir = tempfile::tempdir().unwrap();
         previous(dir.path());
-        let other_year = compare(Some(dir.path()), &review, &ratings(&[]), &rejects(&[])).unwrap();
+        let other_year = compare(
+            Some(&PublishedRun::open(dir.path()).unwrap()),
+            &review,
+            &ratings(&[]),
+            &rejects(&[]),
+        )
+        .unwrap();
         assert!(!other_year.first_run && other_year.year_missing);
     }
 }

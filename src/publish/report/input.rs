@@ -1,14 +1,13 @@
 //! What the panel's documents (report, charts, forms) are made from: the
 //! run's own frames, the manifest, and the previous complete run's folder.
 
-use std::path::PathBuf;
-
 use polars::prelude::*;
 
 use crate::config::Rules;
 use crate::indicators::Indicators;
 use crate::ingest::Reject;
 use crate::publish::manifest::Manifest;
+use crate::publish::published_run::PublishedRun;
 use crate::ratings::Ratings;
 
 /// Everything the documents read.
@@ -33,7 +32,7 @@ pub struct ReportInputs<'a> {
     pub city_name: &'a str,
     /// The previous complete run in the same output folder (what `latest`
     /// points at before this run is published), if any.
-    pub previous_run: Option<PathBuf>,
+    pub previous_run: Option<&'a PublishedRun>,
 }
 
 /// The findings table's columns and types, in order.
