@@ -8,35 +8,13 @@ use plotters::prelude::*;
 use super::Chart;
 use super::style::{self, BAR, MARK, SECOND, failed};
 use crate::error::Result;
-use crate::publish::review::{Claim, Review};
+use crate::panel::{Claim, Panel};
 
 /// Points beyond the tolerance that get their community's name beside
 /// them, largest excess first.
 const NAMED: usize = 8;
 
-/// The claims above the tolerance line, largest excess first: (registry,
-/// claimed, name).
-pub fn beyond_tolerance(claims: &[Claim], tolerance: f64) -> Vec<(f64, f64, String)> {
-    let mut out: Vec<(f64, f64, String)> = claims
-        .iter()
-        .flat_map(|c| {
-            [
-                (c.registry_reemployment_rate, c.claimed_reemployment_rate),
-                (
-                    c.registry_hardship_employment_rate,
-                    c.claimed_hardship_employment_rate,
-                ),
-            ]
-            .into_iter()
-            .filter_map(|(r, k)| Some((r?, k?, c.name.clone())))
-        })
-        .filter(|(r, k, _)| k - r > tolerance + 1e-12)
-        .collect();
-    out.sort_by(|a, b| (b.1 - b.0).total_cmp(&(a.1 - a.0)).then(a.2.cmp(&b.2)));
-    out
-}
-
-pub fn claimed_vs_registry(review: &Review, tolerance_pp: f64) -> Result<Chart> {
+pub fn claimed_vs_registry(review: &Panel, tolerance_pp: f64) -> Result<Chart> {
     let title = format!("申报自报比率与台账比率对比({}年度)", review.year);
     let tolerance = tolerance_pp / 100.0;
     let caption = format!(
@@ -64,10 +42,7 @@ pub fn claimed_vs_registry(review: &Review, tolerance_pp: f64) -> Result<Chart> 
         |c| c.claimed_hardship_employment_rate,
         |c| c.registry_hardship_employment_rate,
     );
-    let named: Vec<(f64, f64, String)> = beyond_tolerance(claims, tolerance)
-        .into_iter()
-        .take(NAMED)
-        .collect();
+    let named = &review.claims_beyond_tolerance[..review.claims_beyond_tolerance.len().min(NAMED)];
     let svg = if reemployment.is_empty() && hardship.is_empty() {
         style::empty(&title, "本年度没有可对比的自报比率。")?
     } else {
@@ -122,8 +97,12 @@ pub fn claimed_vs_registry(review: &Review, tolerance_pp: f64) -> Result<Chart> 
                 .label("就业困难人员就业率")
                 .legend(|(x, y)| TriangleMarker::new((x, y), 5, SECOND.filled()));
             chart
-                .draw_series(named.iter().map(|(r, k, name)| {
-                    Text::new(name.clone(), (*r + 0.008, *k), style::label().color(&MARK))
+                .draw_series(named.iter().map(|e| {
+                    Text::new(
+                        e.name.clone(),
+                        (e.registry + 0.008, e.claimed),
+                        style::label().color(&MARK),
+                    )
                 }))
                 .map_err(failed)?;
             chart
@@ -148,9 +127,10 @@ pub fn claimed_vs_registry(review: &Review, tolerance_pp: f64) -> Result<Chart> 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::panel::claims::beyond_tolerance;
 
     #[test]
-    fn only_claims_beyond_the_tolerance_are_named_largest_excess_first() {
+    fn the_named_points_are_the_panel_s_claims_beyond_tolerance_escaped() {
         let claim = |name: &str, registry: f64, claimed: f64| Claim {
             name: name.into(),
             registry_reemployment_rate: Some(registry),
@@ -161,23 +141,12 @@ mod tests {
             claim("诚实社区", 0.80, 0.82),
             claim("=HYPERLINK(\"http://x\",\"y\")", 0.60, 0.90),
             claim("<script>alert(1)</script>", 0.50, 0.60),
-            claim("恰在线上社区", 0.70, 0.75),
         ];
-        let named: Vec<String> = beyond_tolerance(&claims, 0.05)
-            .into_iter()
-            .map(|n| n.2)
-            .collect();
-        assert_eq!(
-            named,
-            [
-                "=HYPERLINK(\"http://x\",\"y\")",
-                "<script>alert(1)</script>"
-            ]
-        );
-        let review = Review {
+        let review = Panel {
             year: 2021,
+            claims_beyond_tolerance: beyond_tolerance(&claims, 5.0),
             claims: Some(claims.to_vec()),
-            ..Review::default()
+            ..Panel::default()
         };
         let svg = claimed_vs_registry(&review, 5.0).unwrap().svg;
         assert!(svg.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));

@@ -11,7 +11,7 @@ pub mod style;
 
 use crate::config::Rules;
 use crate::error::Result;
-use crate::publish::review::Review;
+use crate::panel::Panel;
 
 /// One drawn chart.
 #[derive(Debug, Clone, serde::Serialize)]
@@ -25,7 +25,7 @@ pub struct Chart {
 }
 
 /// Every chart of the report, in the report's order.
-pub fn all(review: &Review, rules: &Rules) -> Result<Vec<Chart>> {
+pub fn all(review: &Panel, rules: &Rules) -> Result<Vec<Chart>> {
     let mut charts = rates::distributions(review, &rules.reinspection)?;
     charts.push(counties::pass_rate(review)?);
     charts.push(claims::claimed_vs_registry(

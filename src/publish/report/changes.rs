@@ -9,8 +9,8 @@ use polars::prelude::*;
 
 use super::labels;
 use crate::error::Result;
+use crate::panel::{self, Panel};
 use crate::publish::published_run::PublishedRun;
-use crate::publish::review::{self, Review};
 
 #[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct CommunityChange {
@@ -64,12 +64,12 @@ struct Standing {
 }
 
 fn standings(df: &DataFrame) -> Result<BTreeMap<String, Standing>> {
-    let code = review::strs(df, "community_code")?;
-    let name = review::strs(df, "community_name")?;
-    let county = review::strs(df, "county")?;
-    let verdict = review::strs(df, "verdict")?;
-    let level = review::strs(df, "level")?;
-    let stars = review::ints(df, "stars")?;
+    let code = panel::columns::strs(df, "community_code")?;
+    let name = panel::columns::strs(df, "community_name")?;
+    let county = panel::columns::strs(df, "county")?;
+    let verdict = panel::columns::strs(df, "verdict")?;
+    let level = panel::columns::strs(df, "level")?;
+    let stars = panel::columns::ints(df, "stars")?;
     Ok((0..df.height())
         .filter_map(|k| {
             Some((
@@ -89,7 +89,7 @@ fn standings(df: &DataFrame) -> Result<BTreeMap<String, Standing>> {
 /// A finding's identity across runs: detector, severity, and its subject.
 type FindingKey = (String, String, String);
 
-fn finding_keys(findings: &[review::Finding]) -> BTreeMap<FindingKey, FindingChange> {
+fn finding_keys(findings: &[panel::PublishedFinding]) -> BTreeMap<FindingKey, FindingChange> {
     findings
         .iter()
         .map(|f| {
@@ -114,7 +114,7 @@ fn finding_keys(findings: &[review::Finding]) -> BTreeMap<FindingKey, FindingCha
 
 fn rejects_by_table(df: &DataFrame) -> Result<BTreeMap<String, i64>> {
     let mut by: BTreeMap<String, i64> = BTreeMap::new();
-    for t in review::strs(df, "table")? {
+    for t in panel::columns::strs(df, "table")? {
         *by.entry(t.unwrap_or_default()).or_default() += 1;
     }
     Ok(by)
@@ -123,7 +123,7 @@ fn rejects_by_table(df: &DataFrame) -> Result<BTreeMap<String, i64>> {
 /// Compares this run's review year with the previous run's.
 pub fn compare(
     previous: Option<&PublishedRun>,
-    review: &Review,
+    review: &Panel,
     ratings_now: &DataFrame,
     rejects_now: &DataFrame,
 ) -> Result<Changes> {
@@ -145,7 +145,7 @@ pub fn compare(
         None => changes.year_missing = true,
         Some(then) => {
             let before = standings(&then)?;
-            let after = standings(&review::of_year(ratings_now, year)?)?;
+            let after = standings(&panel::columns::of_year(ratings_now, year)?)?;
             for (code, now) in &after {
                 let push = |changes: &mut Changes, what: &str, b: String, a: String| {
                     changes.communities.push(CommunityChange {
@@ -194,7 +194,7 @@ pub fn compare(
     }
 
     let then_findings = match prev.partition("findings", year)? {
-        Some(df) => review::read_findings(&df)?,
+        Some(df) => panel::findings::read(&df)?,
         None => Vec::new(),
     };
     let (then_keys, now_keys) = (finding_keys(&then_findings), finding_keys(&review.findings));
@@ -232,8 +232,8 @@ pub fn compare(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::panel::{Panel, PublishedFinding as Finding};
     use crate::publish::parquet::write_file;
-    use crate::publish::review::{Finding, Review};
 
     /// code, name, verdict, level, stars
     type RatingRow<'a> = (&'a str, &'a str, Option<&'a str>, Option<&'a str>, i64);
@@ -328,10 +328,10 @@ mod tests {
             ("B", "和平社区", Some("pass"), Some("星级"), 1),
             ("D", "团结社区", None, None, 0),
         ]);
-        let review = Review {
+        let review = Panel {
             year: 2021,
             findings: vec![finding("duplicate_person", "A")],
-            ..Review::default()
+            ..Panel::default()
         };
         let c = compare(
             Some(&PublishedRun::open(dir.path()).unwrap()),
@@ -374,9 +374,9 @@ mod tests {
 
     #[test]
     fn no_previous_run_is_the_first_and_a_year_it_lacked_is_said() {
-        let review = Review {
+        let review = Panel {
             year: 2022,
-            ..Review::default()
+            ..Panel::default()
         };
         let none = compare(None, &review, &ratings(&[]), &rejects(&[])).unwrap();
         assert!(none.first_run);
