@@ -232,6 +232,8 @@ pub fn compare(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::path::Path;
+
     use crate::panel::{Panel, PublishedFinding as Finding};
     use crate::publish::parquet::write_file;
 
