@@ -127,7 +127,9 @@ fn joined(frames: &Frames, year: i32) -> Result<DataFrame> {
         .collect()?)
 }
 
-/// One `Community` a row of the joined frame.
+/// One `Community` a row of the joined frame. Longer than most functions
+/// because it is one line per field of `Community` (over forty): kept as one
+/// list so that it can be read against the published columns in one place.
 fn rows(df: &DataFrame) -> Result<Vec<Community>> {
     let code = strs(df, "community_code")?;
     let name = strs(df, "community_name")?;

@@ -183,16 +183,7 @@ pub fn assemble(s: Sources) -> Result<Manifest> {
             path: pipeline.path.as_ref().map(|p| p.display().to_string()),
             sha256: pipeline.sha256.clone(),
         },
-        rules: RulesRef {
-            file: pipeline
-                .rules_source
-                .file
-                .as_ref()
-                .map(|p| p.display().to_string()),
-            inline: pipeline.rules_source.inline,
-            sha256: pipeline.rules_source.sha256.clone(),
-            effective: toml::to_string(&pipeline.rules).map_err(anyhow::Error::from)?,
-        },
+        rules: rules_ref(pipeline)?,
         as_of_setting: pipeline.as_of.to_string(),
         as_of: ind.as_of.to_string(),
         periods: ind
@@ -204,24 +195,7 @@ pub fn assemble(s: Sources) -> Result<Manifest> {
                 cutoff: p.cutoff.to_string(),
             })
             .collect(),
-        inputs: extract
-            .inputs
-            .iter()
-            .map(|i| InputRef {
-                table: i.table.name().to_string(),
-                path: i.path.display().to_string(),
-                size: i.size,
-                modified: i.mtime.map(|t| {
-                    chrono::DateTime::<chrono::Utc>::from(t)
-                        .format("%Y-%m-%dT%H:%M:%S%.fZ")
-                        .to_string()
-                }),
-                sha256: i.sha256.clone(),
-                read_as: i.read_as.clone(),
-                rows_read: i.rows_read,
-                rows_rejected: i.rows_rejected,
-            })
-            .collect(),
+        inputs: inputs(extract),
         missing_optional_tables: extract
             .missing_optional
             .iter()
@@ -245,27 +219,69 @@ pub fn assemble(s: Sources) -> Result<Manifest> {
             end: p.end.to_string(),
             working_days: p.working_days,
         }),
-        assignments: rated
-            .assignments
-            .iter()
-            .map(|a| AssignmentRef {
-                year: a.year,
-                county: a.county.clone(),
-                group: a.group.clone(),
-                candidates: a.candidates,
-            })
-            .collect(),
-        unassigned_counties: rated
-            .unassigned
-            .iter()
-            .map(|u| UnassignedRef {
-                year: u.year,
-                county: u.county.clone(),
-                candidates: u.candidates,
-                reason: u.reason.clone(),
-            })
-            .collect(),
+        assignments: assignments(rated),
+        unassigned_counties: unassigned(rated),
         timings_ms: s.timings_ms.to_vec(),
         outputs: s.outputs,
     })
+}
+
+fn rules_ref(pipeline: &Pipeline) -> Result<RulesRef> {
+    Ok(RulesRef {
+        file: pipeline
+            .rules_source
+            .file
+            .as_ref()
+            .map(|p| p.display().to_string()),
+        inline: pipeline.rules_source.inline,
+        sha256: pipeline.rules_source.sha256.clone(),
+        effective: toml::to_string(&pipeline.rules).map_err(anyhow::Error::from)?,
+    })
+}
+
+fn inputs(extract: &Extract) -> Vec<InputRef> {
+    extract
+        .inputs
+        .iter()
+        .map(|i| InputRef {
+            table: i.table.name().to_string(),
+            path: i.path.display().to_string(),
+            size: i.size,
+            modified: i.mtime.map(|t| {
+                chrono::DateTime::<chrono::Utc>::from(t)
+                    .format("%Y-%m-%dT%H:%M:%S%.fZ")
+                    .to_string()
+            }),
+            sha256: i.sha256.clone(),
+            read_as: i.read_as.clone(),
+            rows_read: i.rows_read,
+            rows_rejected: i.rows_rejected,
+        })
+        .collect()
+}
+
+fn assignments(rated: &Ratings) -> Vec<AssignmentRef> {
+    rated
+        .assignments
+        .iter()
+        .map(|a| AssignmentRef {
+            year: a.year,
+            county: a.county.clone(),
+            group: a.group.clone(),
+            candidates: a.candidates,
+        })
+        .collect()
+}
+
+fn unassigned(rated: &Ratings) -> Vec<UnassignedRef> {
+    rated
+        .unassigned
+        .iter()
+        .map(|u| UnassignedRef {
+            year: u.year,
+            county: u.county.clone(),
+            candidates: u.candidates,
+            reason: u.reason.clone(),
+        })
+        .collect()
 }

@@ -8,7 +8,7 @@ use plotters::prelude::*;
 use super::Chart;
 use super::style::{self, BAR, MARK, SECOND, failed};
 use crate::error::Result;
-use crate::panel::{Claim, Panel};
+use crate::panel::{Claim, Excess, Panel};
 
 /// Points beyond the tolerance that get their community's name beside
 /// them, largest excess first.
@@ -46,81 +46,93 @@ pub fn claimed_vs_registry(review: &Panel, tolerance_pp: f64) -> Result<Chart> {
     let svg = if reemployment.is_empty() && hardship.is_empty() {
         style::empty(&title, "本年度没有可对比的自报比率。")?
     } else {
-        style::svg(|root| {
-            let mut chart = ChartBuilder::on(&root)
-                .caption(&title, style::title())
-                .margin(12)
-                .x_label_area_size(48)
-                .y_label_area_size(56)
-                .build_cartesian_2d(0f64..1.0f64, 0f64..1.05f64)
-                .map_err(failed)?;
-            chart
-                .configure_mesh()
-                .x_desc("台账计算的比率(%)")
-                .y_desc("社区自报的比率(%)")
-                .x_label_formatter(&style::percent)
-                .y_label_formatter(&style::percent)
-                .label_style(style::label())
-                .axis_desc_style(style::axis())
-                .draw()
-                .map_err(failed)?;
-            chart
-                .draw_series(LineSeries::new(
-                    [(0.0, 0.0), (1.0, 1.0)],
-                    BLACK.stroke_width(1),
-                ))
-                .map_err(failed)?;
-            chart
-                .draw_series(DashedLineSeries::new(
-                    [(0.0, tolerance), (1.0 - tolerance, 1.0)],
-                    6,
-                    4,
-                    MARK.stroke_width(1),
-                ))
-                .map_err(failed)?;
-            chart
-                .draw_series(
-                    reemployment
-                        .iter()
-                        .map(|p| Circle::new(*p, 4, BAR.filled())),
-                )
-                .map_err(failed)?
-                .label("登记失业人员就业率")
-                .legend(|(x, y)| Circle::new((x, y), 4, BAR.filled()));
-            chart
-                .draw_series(
-                    hardship
-                        .iter()
-                        .map(|p| TriangleMarker::new(*p, 5, SECOND.filled())),
-                )
-                .map_err(failed)?
-                .label("就业困难人员就业率")
-                .legend(|(x, y)| TriangleMarker::new((x, y), 5, SECOND.filled()));
-            chart
-                .draw_series(named.iter().map(|e| {
-                    Text::new(
-                        e.name.clone(),
-                        (e.registry + 0.008, e.claimed),
-                        style::label().color(&MARK),
-                    )
-                }))
-                .map_err(failed)?;
-            chart
-                .configure_series_labels()
-                .position(SeriesLabelPosition::LowerRight)
-                .label_font(style::label())
-                .background_style(WHITE.mix(0.9))
-                .border_style(BLACK)
-                .draw()
-                .map_err(failed)?;
-            Ok(())
-        })?
+        draw(&title, tolerance, &reemployment, &hardship, named)?
     };
     Ok(Chart {
         name: "claimed_vs_registry".into(),
         title,
         caption,
         svg,
+    })
+}
+
+/// The scatter: the diagonal, the dashed tolerance line, both rates' points
+/// and the names of the claims furthest beyond the tolerance.
+fn draw(
+    title: &str,
+    tolerance: f64,
+    reemployment: &[(f64, f64)],
+    hardship: &[(f64, f64)],
+    named: &[Excess],
+) -> Result<String> {
+    style::svg(|root| {
+        let mut chart = ChartBuilder::on(&root)
+            .caption(&title, style::title())
+            .margin(12)
+            .x_label_area_size(48)
+            .y_label_area_size(56)
+            .build_cartesian_2d(0f64..1.0f64, 0f64..1.05f64)
+            .map_err(failed)?;
+        chart
+            .configure_mesh()
+            .x_desc("台账计算的比率(%)")
+            .y_desc("社区自报的比率(%)")
+            .x_label_formatter(&style::percent)
+            .y_label_formatter(&style::percent)
+            .label_style(style::label())
+            .axis_desc_style(style::axis())
+            .draw()
+            .map_err(failed)?;
+        chart
+            .draw_series(LineSeries::new(
+                [(0.0, 0.0), (1.0, 1.0)],
+                BLACK.stroke_width(1),
+            ))
+            .map_err(failed)?;
+        chart
+            .draw_series(DashedLineSeries::new(
+                [(0.0, tolerance), (1.0 - tolerance, 1.0)],
+                6,
+                4,
+                MARK.stroke_width(1),
+            ))
+            .map_err(failed)?;
+        chart
+            .draw_series(
+                reemployment
+                    .iter()
+                    .map(|p| Circle::new(*p, 4, BAR.filled())),
+            )
+            .map_err(failed)?
+            .label("登记失业人员就业率")
+            .legend(|(x, y)| Circle::new((x, y), 4, BAR.filled()));
+        chart
+            .draw_series(
+                hardship
+                    .iter()
+                    .map(|p| TriangleMarker::new(*p, 5, SECOND.filled())),
+            )
+            .map_err(failed)?
+            .label("就业困难人员就业率")
+            .legend(|(x, y)| TriangleMarker::new((x, y), 5, SECOND.filled()));
+        chart
+            .draw_series(named.iter().map(|e| {
+                Text::new(
+                    e.name.clone(),
+                    (e.registry + 0.008, e.claimed),
+                    style::label().color(&MARK),
+                )
+            }))
+            .map_err(failed)?;
+        chart
+            .configure_series_labels()
+            .position(SeriesLabelPosition::LowerRight)
+            .label_font(style::label())
+            .background_style(WHITE.mix(0.9))
+            .border_style(BLACK)
+            .draw()
+            .map_err(failed)?;
+        Ok(())
     })
 }
 
