@@ -67,7 +67,7 @@ fn draw(
 ) -> Result<String> {
     style::svg(|root| {
         let mut chart = ChartBuilder::on(&root)
-            .caption(&title, style::title())
+            .caption(title, style::title())
             .margin(12)
             .x_label_area_size(48)
             .y_label_area_size(56)
