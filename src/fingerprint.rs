@@ -17,7 +17,7 @@ use crate::contract::Table;
 use crate::error::Result;
 use crate::ingest::{self, Extract};
 use crate::privacy::Pseudonymizer;
-use crate::publish::run_folder;
+use crate::publish::published_run::PublishedRun;
 
 /// (table, file, sha256) of each input, in table order.
 type Digests = Vec<(Table, PathBuf, String)>;
@@ -78,8 +78,6 @@ fn of(pipeline: &Pipeline, pseudonyms: &Pseudonymizer, digests: &Digests) -> Str
 
 /// The fingerprint recorded by the latest complete run, if any.
 fn latest(output_dir: &Path) -> Option<String> {
-    let text =
-        std::fs::read_to_string(output_dir.join(run_folder::LATEST).join("manifest.json")).ok()?;
-    let manifest: serde_json::Value = serde_json::from_str(&text).ok()?;
-    manifest.get("fingerprint")?.as_str().map(str::to_string)
+    let run = PublishedRun::latest(output_dir).ok()??;
+    Some(run.manifest.fingerprint)
 }

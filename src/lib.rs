@@ -20,6 +20,7 @@ pub mod generate;
 pub mod indicators;
 pub mod ingest;
 pub mod memory;
+pub mod panel;
 pub mod parallel;
 pub mod privacy;
 pub mod publish;

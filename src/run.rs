@@ -6,13 +6,19 @@
 
 use std::time::Instant;
 
+use polars::prelude::DataFrame;
+
 use crate::config::Pipeline;
 use crate::contract::Table;
 use crate::error::{Error, Result};
+use crate::indicators::Indicators;
+use crate::ingest::Extract;
 use crate::privacy::Pseudonymizer;
 use crate::publish::manifest;
+use crate::publish::published_run::PublishedRun;
 use crate::publish::run_folder::{self, Staging};
-use crate::{detectors, fault, fingerprint, indicators, ingest, privacy, publish, ratings};
+use crate::ratings::Ratings;
+use crate::{detectors, fault, fingerprint, indicators, ingest, panel, privacy, publish, ratings};
 
 #[derive(Debug, Clone, Default)]
 pub struct Options {
@@ -102,28 +108,82 @@ macro_rules! stage {
 pub fn run(pipeline: &Pipeline, options: &Options) -> Result<Outcome> {
     let _lock = publish::lock::acquire(&pipeline.output_dir)?;
     fault::point("locked");
-    let pseudonyms = Pseudonymizer::load(
-        pipeline.pii_key_file.as_deref(),
-        &privacy::default_key_file(pipeline.path.as_deref())?,
-        &pipeline.output_dir,
-    )?;
+    let pseudonyms = pseudonymizer(pipeline)?;
     if !options.force && fingerprint::unchanged(pipeline, &pseudonyms)? {
         let latest = pipeline.output_dir.join(run_folder::LATEST);
         tracing::info!(latest = %latest.display(), "nothing changed since the latest run; nothing to do");
         return Ok(Outcome::Unchanged { latest });
     }
     let mut clock = Clock::new();
-
     // 1. ingest: raw files → typed frames, under the data contract.
+    let extract = ingest_stage(pipeline, &mut clock)?;
+    let communities = extract
+        .table(Table::Communities)
+        .ok_or_else(|| Error::contract("no communities table"))?;
+    // 2. indicators: one row per community and review year.
+    let ind = indicators_stage(pipeline, &extract, &mut clock)?;
+    // 3a. detectors: findings and risk scores.
+    let (findings, risk) = detectors_stage(pipeline, &extract, &ind, communities, &mut clock)?;
+    // 3b. ratings: verdicts, scores, shortlist, spot checks, calendar, groups.
+    let rated = ratings_stage(pipeline, &extract, &ind, &risk, &mut clock)?;
+    // 4a. panel view: the findings and rejects tables, the review year's rows.
+    let (tables, panel) = panel::build(&panel::PanelInputs {
+        indicators: &ind,
+        ratings: &rated,
+        findings: &findings,
+        risk: &risk,
+        communities,
+        applications: extract.table(Table::Applications),
+        employment: extract.table(Table::Employment),
+        rejects: &extract.rejects,
+        pseudonyms: &pseudonyms,
+        claim_tolerance_pp: pipeline.rules.detectors.claimed_vs_registry.tolerance_pp,
+    })?;
+    // 4b. publish: tables, manifest, documents into a staging folder, then
+    // committed: renamed into runs/ and `latest` switched.
+    let written = Written {
+        pipeline,
+        extract: &extract,
+        indicators: &ind,
+        ratings: &rated,
+        tables: &tables,
+        panel: &panel,
+        pseudonyms: &pseudonyms,
+    };
+    let run_dir = publish_stage(&written, &mut clock)?;
+    prune(pipeline)?;
+    Ok(Outcome::Published(Published {
+        run_dir,
+        as_of: ind.as_of,
+        communities: communities.height(),
+        years: ind.periods.iter().map(|p| p.year).collect(),
+        rows_rejected: extract.rejects.len(),
+    }))
+}
+
+fn pseudonymizer(pipeline: &Pipeline) -> Result<Pseudonymizer> {
+    Pseudonymizer::load(
+        pipeline.pii_key_file.as_deref(),
+        &privacy::default_key_file(pipeline.path.as_deref())?,
+        &pipeline.output_dir,
+    )
+}
+
+fn ingest_stage(pipeline: &Pipeline, clock: &mut Clock) -> Result<Extract> {
     let extract = {
         let _s = stage!("ingest");
         ingest::ingest(pipeline)?
     };
     clock.lap("ingest");
     fault::point("ingested");
-    let fingerprint = fingerprint::of_extract(pipeline, &pseudonyms, &extract);
+    Ok(extract)
+}
 
-    // 2. indicators: one row per community and review year.
+fn indicators_stage(
+    pipeline: &Pipeline,
+    extract: &Extract,
+    clock: &mut Clock,
+) -> Result<Indicators> {
     let ind = {
         let _s = stage!("indicators");
         indicators::compute(
@@ -135,17 +195,22 @@ pub fn run(pipeline: &Pipeline, options: &Options) -> Result<Outcome> {
     };
     clock.lap("indicators");
     fault::point("indicators");
+    Ok(ind)
+}
 
-    // 3a. detectors: findings and risk scores.
-    let communities = extract
-        .table(Table::Communities)
-        .ok_or_else(|| Error::contract("no communities table"))?;
-    let (findings, risk) = {
+fn detectors_stage(
+    pipeline: &Pipeline,
+    extract: &Extract,
+    ind: &Indicators,
+    communities: &DataFrame,
+    clock: &mut Clock,
+) -> Result<(Vec<detectors::Finding>, DataFrame)> {
+    let out = {
         let _s = stage!("detectors");
         let findings = detectors::detect_all(
             &detectors::Inputs::new(
                 &extract.tables,
-                &ind,
+                ind,
                 communities,
                 &pipeline.rules.indicators,
                 &pipeline.rules.reinspection,
@@ -157,15 +222,25 @@ pub fn run(pipeline: &Pipeline, options: &Options) -> Result<Outcome> {
     };
     clock.lap("detectors");
     fault::point("detectors");
+    Ok(out)
+}
 
-    // 3b. ratings: verdicts, scores, shortlist, spot checks, calendar, groups.
+fn ratings_stage(
+    pipeline: &Pipeline,
+    extract: &Extract,
+    ind: &Indicators,
+    risk: &DataFrame,
+    clock: &mut Clock,
+) -> Result<Ratings> {
     let rated = {
         let _s = stage!("ratings");
         ratings::rate(&ratings::RatingInputs {
             indicators: &ind.frame,
-            communities,
+            communities: extract
+                .table(Table::Communities)
+                .ok_or_else(|| Error::contract("no communities table"))?,
             applications: extract.table(Table::Applications),
-            risk: &risk,
+            risk,
             missing_tables: &extract.missing_optional,
             rules: &pipeline.rules,
             review: &pipeline.review,
@@ -173,82 +248,81 @@ pub fn run(pipeline: &Pipeline, options: &Options) -> Result<Outcome> {
     };
     clock.lap("ratings");
     fault::point("ratings");
+    Ok(rated)
+}
 
-    // 4. publish: the tables into a staging folder that removes itself unless
-    // committed.
+/// What the publish stage writes.
+struct Written<'a> {
+    pipeline: &'a Pipeline,
+    extract: &'a Extract,
+    indicators: &'a Indicators,
+    ratings: &'a Ratings,
+    tables: &'a panel::PanelTables,
+    panel: &'a panel::Panel,
+    pseudonyms: &'a Pseudonymizer,
+}
+
+/// The tables, the manifest and the documents into a staging folder that
+/// removes itself unless committed; then the inputs checked again, the
+/// manifest written, and the folder committed. Returns the run folder.
+fn publish_stage(w: &Written, clock: &mut Clock) -> Result<std::path::PathBuf> {
+    let pipeline = w.pipeline;
     let publish_span = stage!("publish");
     run_folder::clean_stale_staging(&pipeline.output_dir)?;
     let staging = Staging::create(&pipeline.output_dir)?;
     let outputs = publish::write_tables(
         &staging.dir,
         &publish::Tables {
-            indicators: &ind,
-            ratings: &rated,
-            rejects: &extract.rejects,
-            findings: &findings,
+            indicators: w.indicators,
+            ratings: w.ratings,
+            panel: w.tables,
         },
-        &pseudonyms,
     )?;
     fault::point("tables-written");
     clock.lap("publish");
     let mut manifest = manifest::assemble(manifest::Sources {
         pipeline,
-        extract: &extract,
-        indicators: &ind,
-        ratings: &rated,
-        pseudonyms: &pseudonyms,
+        extract: w.extract,
+        indicators: w.indicators,
+        ratings: w.ratings,
+        pseudonyms: w.pseudonyms,
         run_id: &staging.run_id,
-        fingerprint: &fingerprint,
+        fingerprint: &fingerprint::of_extract(pipeline, w.pseudonyms, w.extract),
         timings_ms: &clock.timings,
         outputs,
     })?;
     drop(publish_span);
-
-    // 5. documents: the report, charts and forms, from the published tables.
     let documents = {
         let _s = stage!("documents");
-        // The report reads findings as the published table, persons pseudonymised.
-        let findings = publish::findings::findings_frame(&findings, &ind.frame, &pseudonyms)?;
+        let previous_run = PublishedRun::latest(&pipeline.output_dir)?;
         publish::write_documents(
             &staging.dir,
             &publish::report::input::ReportInputs {
-                indicators: &ind,
-                ratings: &rated,
-                findings: &findings,
-                risk: &risk,
-                communities,
-                applications: extract.table(Table::Applications),
-                employment: extract.table(Table::Employment),
-                rejects: &extract.rejects,
+                panel: w.panel,
+                ratings: w.ratings,
+                rejects: &w.tables.rejects,
                 manifest: &manifest,
                 rules: &pipeline.rules,
                 city_name: &pipeline.city_name,
-                previous_run: Some(pipeline.output_dir.join(run_folder::LATEST)),
+                previous_run: previous_run.as_ref(),
             },
-            &pseudonyms,
         )?
     };
     manifest.outputs.extend(documents);
     clock.lap("documents");
     fault::point("documents-written");
-
-    // 6. commit: inputs checked again, the manifest, then the folder renamed
-    // into runs/ and `latest` switched.
-    publish::recheck::inputs_unchanged(&extract.inputs)?;
+    publish::recheck::inputs_unchanged(&w.extract.inputs)?;
     manifest.timings_ms = clock.timings.clone();
     publish::write_manifest(&staging.dir, &manifest)?;
     fault::point("manifest-written");
-    let run_dir = staging.commit()?;
+    staging.commit()
+}
 
+/// Runs beyond `keep_runs` removed, oldest first.
+fn prune(pipeline: &Pipeline) -> Result<()> {
     let removed = run_folder::prune(&pipeline.output_dir, pipeline.keep_runs)?;
     if !removed.is_empty() {
         tracing::info!(runs = removed.len(), "removed old runs beyond keep_runs");
     }
-    Ok(Outcome::Published(Published {
-        run_dir,
-        as_of: ind.as_of,
-        communities: communities.height(),
-        years: ind.periods.iter().map(|p| p.year).collect(),
-        rows_rejected: extract.rejects.len(),
-    }))
+    Ok(())
 }

@@ -112,7 +112,7 @@ fn the_terminal_form_is_labelled_in_chinese_and_english_on_stdout_only() {
         "reemployment_rate",
         "= 2 / 7",
         "复查 Re-inspection",
-        "不通过 fail",
+        "不合格 fail",
         "评分 Score",
         "推荐名单 Shortlist",
         "随机抽查 Spot check",
@@ -202,7 +202,9 @@ fn findings_come_with_their_evidence() {
     let o = fullemp(&["run", "--pipeline", p.to_str().unwrap()]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let run = std::fs::canonicalize(out.join("latest")).unwrap();
-    let findings = fullemp::explain::read_table(&run, "findings")
+    let findings = fullemp::publish::published_run::PublishedRun::open(&run)
+        .unwrap()
+        .table("findings")
         .unwrap()
         .expect("the run publishes findings");
     let codes = findings.column("community_code").unwrap().str().unwrap();

@@ -543,9 +543,9 @@ fn names_built_to_inject_stay_literal_text_everywhere_and_forms_are_byte_stable(
 /// fetched.
 #[test]
 fn five_thousand_communities_load_in_the_browser_without_strain() {
+    use fullemp::panel::{Community, Panel};
     use fullemp::publish::manifest::{FileRef, Manifest, Program, RulesRef};
     use fullemp::publish::report::{Context, changes::Changes, render};
-    use fullemp::publish::review::{Community, Review};
 
     let counties = ["新华区", "卫东区", "湛河区", "石龙区", "宝丰县"];
     let communities: Vec<Community> = (0..5000)
@@ -567,10 +567,10 @@ fn five_thousand_communities_load_in_the_browser_without_strain() {
             ..Community::default()
         })
         .collect();
-    let review = Review {
+    let review = Panel {
         year: 2021,
         communities,
-        ..Review::default()
+        ..Panel::default()
     };
     let manifest = Manifest {
         program: Program {

@@ -1,7 +1,9 @@
-//! Chinese labels for the published names, as the bureau's forms word them.
+//! Chinese labels for the published indicator, score and rule names, as the
+//! bureau's forms word them. Verdicts and severities take the report's words
+//! (`publish::report::labels`), so explain and the report say the same.
 
-/// The Chinese label of an indicator, score component, rule, verdict or
-/// level; the name itself when it has none.
+/// The Chinese label of an indicator, score component or rule; the name
+/// itself when it has none.
 pub fn zh(name: &str) -> &str {
     match name {
         "labor_force" => "劳动力人数",
@@ -32,12 +34,6 @@ pub fn zh(name: &str) -> &str {
         "max_registered_unemployment_rate" => "登记失业率上限",
         "min_assistance_coverage" => "就业援助覆盖率下限",
         "require_platform" => "基层平台建设",
-        "pass" => "通过",
-        "fail" => "不通过",
-        "incomplete" => "资料不全",
-        "high" => "高",
-        "medium" => "中",
-        "low" => "低",
         other => other,
     }
 }

@@ -9,13 +9,15 @@
 pub mod labels;
 pub mod text;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use polars::prelude::*;
 use serde_json::{Map, Value, json};
 
 use crate::error::{Error, Result};
 use crate::indicators::INDICATORS;
+use crate::publish::manifest::Manifest;
+use crate::publish::published_run::{PublishedRun, latest_dir};
 use crate::publish::run_folder::LATEST;
 use crate::ratings::score::COMPONENTS;
 
@@ -39,52 +41,16 @@ pub const RATES: [(&str, &str, &[&str]); 4] = [
     ("assistance_coverage", "assisted", &["assistance_targets"]),
 ];
 
-/// The run folder `latest` names under `output_dir`.
-pub fn latest_run(output_dir: &Path) -> Result<PathBuf> {
-    let latest = output_dir.join(LATEST);
-    std::fs::canonicalize(&latest).map_err(|_| {
+/// The run `latest` names under `output_dir`.
+pub fn latest_run(output_dir: &Path) -> Result<PublishedRun> {
+    let dir = latest_dir(output_dir).ok_or_else(|| {
         Error::usage(format!(
             "no published run under {} (no `{LATEST}`): run `fullemp run` first, or give --out",
             output_dir.display()
         ))
-    })
-}
-
-/// Every file of `run/<table>/year=YYYY/*.parquet` as one frame with `year`
-/// (Int64) added back from the folder name; None when the table is absent.
-pub fn read_table(run: &Path, table: &str) -> Result<Option<DataFrame>> {
-    let dir = run.join(table);
-    let Ok(entries) = std::fs::read_dir(&dir) else {
-        return Ok(None);
-    };
-    let mut parts: Vec<(i64, PathBuf)> = Vec::new();
-    for e in entries.flatten() {
-        let name = e.file_name().to_string_lossy().to_string();
-        let Some(year) = name.strip_prefix("year=").and_then(|y| y.parse().ok()) else {
-            continue;
-        };
-        for f in std::fs::read_dir(e.path())?.flatten() {
-            if f.path().extension().is_some_and(|x| x == "parquet") {
-                parts.push((year, f.path()));
-            }
-        }
-    }
-    parts.sort();
-    let mut all: Option<DataFrame> = None;
-    for (year, path) in parts {
-        let file = std::fs::File::open(&path)?;
-        let mut df = ParquetReader::new(file).finish()?;
-        let n = df.height();
-        df.with_column(Column::new("year".into(), vec![year; n]))?;
-        all = Some(match all {
-            None => df,
-            Some(mut a) => {
-                a.vstack_mut(&df)?;
-                a
-            }
-        });
-    }
-    Ok(all)
+    })?;
+    PublishedRun::open(&dir)
+        .map_err(|e| Error::usage(format!("{}: no manifest: {e}", dir.display())))
 }
 
 /// The rows of `df` about `code` in `year`.
@@ -161,10 +127,8 @@ fn nearest(code: &str, known: &[(String, String)]) -> Vec<String> {
 }
 
 /// The weight of each score component, from the run's effective rules.
-fn weights(manifest: &Value) -> Map<String, Value> {
-    let rules: Option<toml::Value> = manifest["rules"]["effective"]
-        .as_str()
-        .and_then(|t| toml::from_str(t).ok());
+fn weights(manifest: &Manifest) -> Map<String, Value> {
+    let rules: Option<toml::Value> = toml::from_str(&manifest.rules.effective).ok();
     let mut out = Map::new();
     for c in COMPONENTS {
         let key = c.trim_start_matches("score_");
@@ -176,17 +140,70 @@ fn weights(manifest: &Value) -> Map<String, Value> {
     out
 }
 
+/// The rows of one table about the community in the year; None when the
+/// run has no such table.
+type Rows = Option<Vec<Map<String, Value>>>;
+
+fn table_rows(run: &PublishedRun, table: &str, code: &str, year: i64) -> Result<Rows> {
+    Ok(match run.table(table)? {
+        Some(df) => Some(records(&rows_of(&df, code, year)?)),
+        None => None,
+    })
+}
+
 /// Everything the run published about one community in one year (the latest
 /// year of the run unless `year` is given).
 pub fn gather(output_dir: &Path, code: &str, year: Option<i32>) -> Result<Value> {
     let run = latest_run(output_dir)?;
-    let manifest: Value = serde_json::from_str(
-        &std::fs::read_to_string(run.join("manifest.json"))
-            .map_err(|e| Error::usage(format!("{}: no manifest: {e}", run.display())))?,
-    )
-    .map_err(anyhow::Error::from)?;
-    let indicators = read_table(&run, "indicators")?
-        .ok_or_else(|| Error::usage(format!("{} holds no indicators table", run.display())))?;
+    let indicators = run
+        .table("indicators")?
+        .ok_or_else(|| Error::usage(format!("{} holds no indicators table", run.dir.display())))?;
+    known_community(&run, &indicators, code)?;
+    let years = years_of(&indicators)?;
+    let year = chosen_year(&years, year)?;
+    let ind = records(&rows_of(&indicators, code, year)?)
+        .pop()
+        .unwrap_or_default();
+    let rating = table_rows(&run, "ratings", code, year)?
+        .and_then(|mut r| r.pop())
+        .unwrap_or_default();
+    let shortlist = table_rows(&run, "shortlist", code, year)?;
+    let set_aside = table_rows(&run, "shortlist_set_aside", code, year)?;
+    let spot = table_rows(&run, "spot_checks", code, year)?;
+    let county = ind.get("county").cloned().unwrap_or(Value::Null);
+    Ok(json!({
+        "run": {
+            "folder": run.dir.display().to_string(),
+            "run_id": run.manifest.run_id,
+            "as_of": run.manifest.as_of,
+            "created_at": run.manifest.created_at,
+        },
+        "community": {
+            "community_code": code,
+            "community_name": ind.get("community_name").cloned().unwrap_or(Value::Null),
+            "county": county,
+            "street": ind.get("street").cloned().unwrap_or(Value::Null),
+        },
+        "year": year,
+        "years_in_run": years,
+        "indicators": indicator_list(&ind),
+        "verdict": verdict(&rating),
+        "score": score(&rating, &run.manifest),
+        "level": level(&rating),
+        "risk": {
+            "risk_score": risk_of(&rating, &shortlist, &spot, "risk_score"),
+            "needs_verification": risk_of(&rating, &shortlist, &None, "needs_verification"),
+            "flags": risk_of(&rating, &shortlist, &None, "flags"),
+        },
+        "findings": findings(&run, code, year, county.as_str().unwrap_or(""))?,
+        "shortlist": objects(shortlist),
+        "set_aside": objects(set_aside),
+        "spot_check": objects(spot),
+    }))
+}
+
+/// An error naming the nearest codes when `code` is not in the run.
+fn known_community(run: &PublishedRun, indicators: &DataFrame, code: &str) -> Result<()> {
     let codes = indicators.column("community_code")?.str()?.clone();
     let names = indicators.column("community_name")?.str()?.clone();
     let mut known: Vec<(String, String)> = codes
@@ -196,35 +213,44 @@ pub fn gather(output_dir: &Path, code: &str, year: Option<i32>) -> Result<Value>
         .collect();
     known.sort();
     known.dedup();
-    if !known.iter().any(|(c, _)| c == code) {
-        let near = nearest(code, &known);
-        return Err(Error::usage(format!(
-            "community {code} is not in the latest run ({}); nearest codes: {}",
-            run.display(),
-            if near.is_empty() {
-                "none (the run has no community)".to_string()
-            } else {
-                near.join(", ")
-            }
-        )));
+    if known.iter().any(|(c, _)| c == code) {
+        return Ok(());
     }
+    let near = nearest(code, &known);
+    Err(Error::usage(format!(
+        "community {code} is not in the latest run ({}); nearest codes: {}",
+        run.dir.display(),
+        if near.is_empty() {
+            "none (the run has no community)".to_string()
+        } else {
+            near.join(", ")
+        }
+    )))
+}
+
+/// The run's years, ascending.
+fn years_of(indicators: &DataFrame) -> Result<Vec<i64>> {
     let mut years: Vec<i64> = indicators.column("year")?.i64()?.iter().flatten().collect();
     years.sort_unstable();
     years.dedup();
-    let year = match year {
-        Some(y) if years.contains(&(y as i64)) => y as i64,
-        Some(y) => {
-            return Err(Error::usage(format!(
-                "year {y} is not in the latest run; its years: {years:?}"
-            )));
-        }
-        None => *years.last().expect("a community implies a year"),
-    };
+    Ok(years)
+}
 
-    let ind = records(&rows_of(&indicators, code, year)?)
-        .pop()
-        .unwrap_or_default();
-    let indicator_list: Vec<Value> = INDICATORS
+/// The year asked for, which the run must hold, else the run's latest.
+fn chosen_year(years: &[i64], asked: Option<i32>) -> Result<i64> {
+    match asked {
+        Some(y) if years.contains(&(y as i64)) => Ok(y as i64),
+        Some(y) => Err(Error::usage(format!(
+            "year {y} is not in the latest run; its years: {years:?}"
+        ))),
+        None => Ok(*years.last().expect("a community implies a year")),
+    }
+}
+
+/// Every indicator with its Chinese label, and for a rate its numerator,
+/// denominator and formula.
+fn indicator_list(ind: &Map<String, Value>) -> Vec<Value> {
+    INDICATORS
         .iter()
         .map(|name| {
             let mut v = json!({
@@ -248,130 +274,99 @@ pub fn gather(output_dir: &Path, code: &str, year: Option<i32>) -> Result<Value>
             }
             v
         })
-        .collect();
+        .collect()
+}
 
-    let table_rows = |t: &str| -> Result<Option<Vec<Map<String, Value>>>> {
-        Ok(match read_table(&run, t)? {
-            Some(df) => Some(records(&rows_of(&df, code, year)?)),
-            None => None,
+/// A `;`-joined list column of the ratings row as a list.
+fn split(rating: &Map<String, Value>, key: &str) -> Vec<String> {
+    rating
+        .get(key)
+        .and_then(Value::as_str)
+        .map(|s| {
+            s.split(';')
+                .filter(|x| !x.is_empty())
+                .map(str::to_string)
+                .collect()
         })
-    };
-    let rating = table_rows("ratings")?
-        .and_then(|mut r| r.pop())
-        .unwrap_or_default();
-    let weight = weights(&manifest);
+        .unwrap_or_default()
+}
+
+fn get(row: &Map<String, Value>, key: &str) -> Value {
+    row.get(key).cloned().unwrap_or(Value::Null)
+}
+
+fn verdict(rating: &Map<String, Value>) -> Value {
+    json!({
+        "under_reinspection": get(rating, "under_reinspection"),
+        "provincial_year": get(rating, "provincial_year"),
+        "verdict": get(rating, "verdict"),
+        "failing_rules": split(rating, "failing_rules"),
+        "failing_detail": get(rating, "failing_detail"),
+        "incomplete_rules": split(rating, "incomplete_rules"),
+        "not_applicable_rules": split(rating, "not_applicable_rules"),
+        "margin_persons": get(rating, "margin_persons"),
+        "margin_rules": split(rating, "margin_rule"),
+    })
+}
+
+fn score(rating: &Map<String, Value>, manifest: &Manifest) -> Value {
+    let weight = weights(manifest);
     let components: Vec<Value> = COMPONENTS
         .iter()
         .map(|c| {
             json!({
                 "name": c,
                 "label_zh": labels::zh(c.trim_start_matches("score_")),
-                "points": rating.get(*c).cloned().unwrap_or(Value::Null),
+                "points": get(rating, c),
                 "weight": weight.get(*c).cloned().unwrap_or(Value::Null),
             })
         })
         .collect();
-    let split = |k: &str| -> Vec<String> {
-        rating
-            .get(k)
-            .and_then(Value::as_str)
-            .map(|s| {
-                s.split(';')
-                    .filter(|x| !x.is_empty())
-                    .map(str::to_string)
-                    .collect()
-            })
-            .unwrap_or_default()
-    };
-    let verdict = json!({
-        "under_reinspection": rating.get("under_reinspection").cloned().unwrap_or(Value::Null),
-        "provincial_year": rating.get("provincial_year").cloned().unwrap_or(Value::Null),
-        "verdict": rating.get("verdict").cloned().unwrap_or(Value::Null),
-        "failing_rules": split("failing_rules"),
-        "failing_detail": rating.get("failing_detail").cloned().unwrap_or(Value::Null),
-        "incomplete_rules": split("incomplete_rules"),
-        "not_applicable_rules": split("not_applicable_rules"),
-        "margin_persons": rating.get("margin_persons").cloned().unwrap_or(Value::Null),
-        "margin_rules": split("margin_rule"),
-    });
-    let score = json!({
-        "score": rating.get("score").cloned().unwrap_or(Value::Null),
+    json!({
+        "score": get(rating, "score"),
         "components": components,
-        "null_components": split("null_components"),
-    });
-    let level = json!({
-        "level": rating.get("level").cloned().unwrap_or(Value::Null),
-        "stars": rating.get("stars").cloned().unwrap_or(Value::Null),
-        "city_level": rating.get("city_level").cloned().unwrap_or(Value::Null),
-        "level_vetoed": rating.get("level_vetoed").cloned().unwrap_or(Value::Null),
-    });
-
-    // Findings about the community, and county-level findings of its county.
-    let county = ind.get("county").cloned().unwrap_or(Value::Null);
-    let findings = match read_table(&run, "findings")? {
-        None => Value::Null,
-        Some(df) => {
-            let mine =
-                df.clone()
-                    .lazy()
-                    .filter(col("year").eq(lit(year)).and(
-                        col("community_code").eq(lit(code.to_string())).or(
-                            col("community_code").is_null().and(
-                                col("county").eq(lit(county.as_str().unwrap_or("").to_string())),
-                            ),
-                        ),
-                    ))
-                    .collect()?;
-            Value::Array(records(&mine).into_iter().map(Value::Object).collect())
-        }
-    };
-    let shortlist = table_rows("shortlist")?;
-    let set_aside = table_rows("shortlist_set_aside")?;
-    let spot = table_rows("spot_checks")?;
-    let objects = |r: Option<Vec<Map<String, Value>>>| match r {
-        None => Value::Null,
-        Some(v) => Value::Array(v.into_iter().map(Value::Object).collect()),
-    };
-
-    Ok(json!({
-        "run": {
-            "folder": run.display().to_string(),
-            "run_id": manifest["run_id"],
-            "as_of": manifest["as_of"],
-            "created_at": manifest["created_at"],
-        },
-        "community": {
-            "community_code": code,
-            "community_name": ind.get("community_name").cloned().unwrap_or(Value::Null),
-            "county": county,
-            "street": ind.get("street").cloned().unwrap_or(Value::Null),
-        },
-        "year": year,
-        "years_in_run": years,
-        "indicators": indicator_list,
-        "verdict": verdict,
-        "score": score,
-        "level": level,
-        "risk": {
-            "risk_score": risk_of(&rating, &shortlist, &spot, "risk_score"),
-            "needs_verification": risk_of(&rating, &shortlist, &None, "needs_verification"),
-            "flags": risk_of(&rating, &shortlist, &None, "flags"),
-        },
-        "findings": findings,
-        "shortlist": objects(shortlist),
-        "set_aside": objects(set_aside),
-        "spot_check": objects(spot),
-    }))
+        "null_components": split(rating, "null_components"),
+    })
 }
 
+fn level(rating: &Map<String, Value>) -> Value {
+    json!({
+        "level": get(rating, "level"),
+        "stars": get(rating, "stars"),
+        "city_level": get(rating, "city_level"),
+        "level_vetoed": get(rating, "level_vetoed"),
+    })
+}
+
+/// Findings about the community, and county-level findings of its county;
+/// null when the run published no findings table.
+fn findings(run: &PublishedRun, code: &str, year: i64, county: &str) -> Result<Value> {
+    let Some(df) = run.table("findings")? else {
+        return Ok(Value::Null);
+    };
+    let about = col("community_code")
+        .eq(lit(code.to_string()))
+        .or(col("community_code")
+            .is_null()
+            .and(col("county").eq(lit(county.to_string()))));
+    let mine = df
+        .lazy()
+        .filter(col("year").eq(lit(year)).and(about))
+        .collect()?;
+    Ok(Value::Array(
+        records(&mine).into_iter().map(Value::Object).collect(),
+    ))
+}
+
+fn objects(rows: Rows) -> Value {
+    match rows {
+        None => Value::Null,
+        Some(v) => Value::Array(v.into_iter().map(Value::Object).collect()),
+    }
+}
 /// A risk column as the ratings row, the shortlist or the spot-check sample
 /// carries it; null when none does.
-fn risk_of(
-    rating: &Map<String, Value>,
-    shortlist: &Option<Vec<Map<String, Value>>>,
-    spot: &Option<Vec<Map<String, Value>>>,
-    key: &str,
-) -> Value {
+fn risk_of(rating: &Map<String, Value>, shortlist: &Rows, spot: &Rows, key: &str) -> Value {
     if let Some(v) = rating.get(key).filter(|v| !v.is_null()) {
         return v.clone();
     }

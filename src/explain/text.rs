@@ -6,6 +6,7 @@ use std::fmt::Write;
 use serde_json::Value;
 
 use super::labels::zh;
+use crate::publish::report::labels;
 
 fn show(v: &Value) -> String {
     match v {
@@ -36,9 +37,21 @@ fn percent(v: &Value) -> String {
     }
 }
 
-/// The document as text.
+/// The document as text: one section after another.
 pub fn render(doc: &Value) -> String {
     let mut s = String::new();
+    heading(&mut s, doc);
+    indicators(&mut s, doc);
+    reinspection(&mut s, &doc["verdict"]);
+    score(&mut s, &doc["score"], &doc["level"]);
+    findings(&mut s, &doc["risk"], &doc["findings"]);
+    shortlist(&mut s, doc);
+    spot_check(&mut s, &doc["spot_check"]);
+    s
+}
+
+/// The community, the year and the run.
+fn heading(s: &mut String, doc: &Value) {
     let c = &doc["community"];
     let _ = writeln!(
         s,
@@ -56,7 +69,9 @@ pub fn render(doc: &Value) -> String {
         show(&doc["run"]["as_of"]),
         show(&doc["run"]["created_at"])
     );
+}
 
+fn indicators(s: &mut String, doc: &Value) {
     let _ = writeln!(s, "\n指标 Indicators");
     for i in doc["indicators"].as_array().into_iter().flatten() {
         let name = i["name"].as_str().unwrap_or("");
@@ -73,15 +88,17 @@ pub fn render(doc: &Value) -> String {
         };
         let _ = writeln!(s, "  {} {:<30} {}", pad(zh(name), 22), name, value);
     }
+}
 
-    let v = &doc["verdict"];
+/// The verdict with its failing rules, or for a pass its margin.
+fn reinspection(s: &mut String, v: &Value) {
     let _ = writeln!(s, "\n复查 Re-inspection");
     if v["under_reinspection"] == Value::Bool(true) {
         let verdict = v["verdict"].as_str().unwrap_or("");
         let _ = writeln!(
             s,
             "  结论 verdict: {} {} (provincial since {})",
-            zh(verdict),
+            labels::verdict(Some(verdict)),
             verdict,
             show(&v["provincial_year"])
         );
@@ -122,8 +139,9 @@ pub fn render(doc: &Value) -> String {
     } else {
         let _ = writeln!(s, "  不在复查范围 not under re-inspection this year");
     }
+}
 
-    let sc = &doc["score"];
+fn score(s: &mut String, sc: &Value, l: &Value) {
     let _ = writeln!(s, "\n评分 Score {} / 100", show(&sc["score"]));
     for comp in sc["components"].as_array().into_iter().flatten() {
         let name = comp["name"].as_str().unwrap_or("");
@@ -146,7 +164,6 @@ pub fn render(doc: &Value) -> String {
             show(&sc["null_components"])
         );
     }
-    let l = &doc["level"];
     let stars = l["stars"].as_i64().unwrap_or(0).max(0) as usize;
     let _ = writeln!(
         s,
@@ -157,9 +174,10 @@ pub fn render(doc: &Value) -> String {
         show(&l["city_level"]),
         show(&l["level_vetoed"])
     );
+}
 
+fn findings(s: &mut String, r: &Value, findings: &Value) {
     let _ = writeln!(s, "\n风险 Findings");
-    let r = &doc["risk"];
     let _ = writeln!(
         s,
         "  风险分 risk score: {}  需核实 needs verification: {}  flags: {}",
@@ -167,7 +185,7 @@ pub fn render(doc: &Value) -> String {
         show(&r["needs_verification"]),
         show(&r["flags"])
     );
-    match &doc["findings"] {
+    match findings {
         Value::Null => {
             let _ = writeln!(s, "  (this run published no findings table)");
         }
@@ -180,7 +198,7 @@ pub fn render(doc: &Value) -> String {
                 let _ = writeln!(
                     s,
                     "  [{} {}] {} ({}): {}",
-                    zh(sev),
+                    labels::severity(sev),
                     sev,
                     show(&f["detector"]),
                     show(&f["level"]),
@@ -200,7 +218,9 @@ pub fn render(doc: &Value) -> String {
             let _ = writeln!(s, "  {other}");
         }
     }
+}
 
+fn shortlist(s: &mut String, doc: &Value) {
     let _ = writeln!(s, "\n推荐名单 Shortlist");
     let candidates = doc["shortlist"].as_array().cloned().unwrap_or_default();
     let aside = doc["set_aside"].as_array().cloned().unwrap_or_default();
@@ -226,9 +246,11 @@ pub fn render(doc: &Value) -> String {
             show(&a["reason"])
         );
     }
+}
 
+fn spot_check(s: &mut String, spot: &Value) {
     let _ = writeln!(s, "\n随机抽查 Spot check");
-    match doc["spot_check"].as_array() {
+    match spot.as_array() {
         Some(a) if !a.is_empty() => {
             for x in a {
                 let _ = writeln!(
@@ -244,5 +266,4 @@ pub fn render(doc: &Value) -> String {
             let _ = writeln!(s, "  未抽中 not sampled");
         }
     }
-    s
 }

@@ -3,7 +3,9 @@
 //! `assemble` builds it from the stages' results; `docs/operations.md` tells
 //! an operator how to read it.
 
-use serde::Serialize;
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
 
 use crate::config::Pipeline;
 use crate::error::Result;
@@ -12,7 +14,10 @@ use crate::ingest::Extract;
 use crate::privacy::Pseudonymizer;
 use crate::ratings::Ratings;
 
-#[derive(Debug, Clone, Serialize)]
+/// Read back with `Manifest::read`; a field an older run did not write reads
+/// as its default.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default)]
 pub struct Manifest {
     pub program: Program,
     pub run_id: String,
@@ -47,19 +52,22 @@ pub struct Manifest {
     pub outputs: Vec<OutputRef>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default)]
 pub struct Program {
     pub name: String,
     pub version: String,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default)]
 pub struct FileRef {
     pub path: Option<String>,
     pub sha256: String,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default)]
 pub struct RulesRef {
     pub file: Option<String>,
     pub inline: bool,
@@ -69,14 +77,16 @@ pub struct RulesRef {
     pub effective: String,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default)]
 pub struct PeriodRef {
     pub year: i32,
     pub start: String,
     pub cutoff: String,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default)]
 pub struct InputRef {
     pub table: String,
     pub path: String,
@@ -89,7 +99,8 @@ pub struct InputRef {
     pub rows_rejected: usize,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default)]
 pub struct FutureDatesRef {
     pub table: String,
     pub column: String,
@@ -97,7 +108,8 @@ pub struct FutureDatesRef {
     pub latest: String,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default)]
 pub struct UnassignedRef {
     pub year: i32,
     pub county: String,
@@ -105,14 +117,16 @@ pub struct UnassignedRef {
     pub reason: String,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default)]
 pub struct PublicityRef {
     pub start: String,
     pub end: String,
     pub working_days: i64,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default)]
 pub struct AssignmentRef {
     pub year: i32,
     pub county: String,
@@ -120,11 +134,23 @@ pub struct AssignmentRef {
     pub candidates: i64,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default)]
 pub struct OutputRef {
     pub path: String,
     pub rows: usize,
     pub sha256: String,
+}
+
+/// The file name of a run folder's manifest.
+pub const FILE: &str = "manifest.json";
+
+impl Manifest {
+    /// The manifest of the run folder `run_dir`.
+    pub fn read(run_dir: &Path) -> Result<Manifest> {
+        let text = std::fs::read_to_string(run_dir.join(FILE))?;
+        Ok(serde_json::from_str(&text).map_err(anyhow::Error::from)?)
+    }
 }
 
 /// What the manifest is made from: the stages' results and the run's own facts.
@@ -157,16 +183,7 @@ pub fn assemble(s: Sources) -> Result<Manifest> {
             path: pipeline.path.as_ref().map(|p| p.display().to_string()),
             sha256: pipeline.sha256.clone(),
         },
-        rules: RulesRef {
-            file: pipeline
-                .rules_source
-                .file
-                .as_ref()
-                .map(|p| p.display().to_string()),
-            inline: pipeline.rules_source.inline,
-            sha256: pipeline.rules_source.sha256.clone(),
-            effective: toml::to_string(&pipeline.rules).map_err(anyhow::Error::from)?,
-        },
+        rules: rules_ref(pipeline)?,
         as_of_setting: pipeline.as_of.to_string(),
         as_of: ind.as_of.to_string(),
         periods: ind
@@ -178,24 +195,7 @@ pub fn assemble(s: Sources) -> Result<Manifest> {
                 cutoff: p.cutoff.to_string(),
             })
             .collect(),
-        inputs: extract
-            .inputs
-            .iter()
-            .map(|i| InputRef {
-                table: i.table.name().to_string(),
-                path: i.path.display().to_string(),
-                size: i.size,
-                modified: i.mtime.map(|t| {
-                    chrono::DateTime::<chrono::Utc>::from(t)
-                        .format("%Y-%m-%dT%H:%M:%S%.fZ")
-                        .to_string()
-                }),
-                sha256: i.sha256.clone(),
-                read_as: i.read_as.clone(),
-                rows_read: i.rows_read,
-                rows_rejected: i.rows_rejected,
-            })
-            .collect(),
+        inputs: inputs(extract),
         missing_optional_tables: extract
             .missing_optional
             .iter()
@@ -219,27 +219,69 @@ pub fn assemble(s: Sources) -> Result<Manifest> {
             end: p.end.to_string(),
             working_days: p.working_days,
         }),
-        assignments: rated
-            .assignments
-            .iter()
-            .map(|a| AssignmentRef {
-                year: a.year,
-                county: a.county.clone(),
-                group: a.group.clone(),
-                candidates: a.candidates,
-            })
-            .collect(),
-        unassigned_counties: rated
-            .unassigned
-            .iter()
-            .map(|u| UnassignedRef {
-                year: u.year,
-                county: u.county.clone(),
-                candidates: u.candidates,
-                reason: u.reason.clone(),
-            })
-            .collect(),
+        assignments: assignments(rated),
+        unassigned_counties: unassigned(rated),
         timings_ms: s.timings_ms.to_vec(),
         outputs: s.outputs,
     })
+}
+
+fn rules_ref(pipeline: &Pipeline) -> Result<RulesRef> {
+    Ok(RulesRef {
+        file: pipeline
+            .rules_source
+            .file
+            .as_ref()
+            .map(|p| p.display().to_string()),
+        inline: pipeline.rules_source.inline,
+        sha256: pipeline.rules_source.sha256.clone(),
+        effective: toml::to_string(&pipeline.rules).map_err(anyhow::Error::from)?,
+    })
+}
+
+fn inputs(extract: &Extract) -> Vec<InputRef> {
+    extract
+        .inputs
+        .iter()
+        .map(|i| InputRef {
+            table: i.table.name().to_string(),
+            path: i.path.display().to_string(),
+            size: i.size,
+            modified: i.mtime.map(|t| {
+                chrono::DateTime::<chrono::Utc>::from(t)
+                    .format("%Y-%m-%dT%H:%M:%S%.fZ")
+                    .to_string()
+            }),
+            sha256: i.sha256.clone(),
+            read_as: i.read_as.clone(),
+            rows_read: i.rows_read,
+            rows_rejected: i.rows_rejected,
+        })
+        .collect()
+}
+
+fn assignments(rated: &Ratings) -> Vec<AssignmentRef> {
+    rated
+        .assignments
+        .iter()
+        .map(|a| AssignmentRef {
+            year: a.year,
+            county: a.county.clone(),
+            group: a.group.clone(),
+            candidates: a.candidates,
+        })
+        .collect()
+}
+
+fn unassigned(rated: &Ratings) -> Vec<UnassignedRef> {
+    rated
+        .unassigned
+        .iter()
+        .map(|u| UnassignedRef {
+            year: u.year,
+            county: u.county.clone(),
+            candidates: u.candidates,
+            reason: u.reason.clone(),
+        })
+        .collect()
 }

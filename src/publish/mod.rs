@@ -4,24 +4,20 @@
 
 pub mod charts;
 pub mod dictionary;
-pub mod findings;
 pub mod forms;
 pub mod lock;
 pub mod manifest;
 pub mod parquet;
+pub mod published_run;
 pub mod recheck;
-pub mod rejects;
 pub mod report;
-pub mod review;
 pub mod run_folder;
 
 use std::path::Path;
 
-use crate::detectors::Finding;
 use crate::error::Result;
 use crate::indicators::Indicators;
-use crate::ingest::Reject;
-use crate::privacy::Pseudonymizer;
+use crate::panel::PanelTables;
 use crate::ratings::Ratings;
 use manifest::OutputRef;
 
@@ -29,18 +25,13 @@ use manifest::OutputRef;
 pub struct Tables<'a> {
     pub indicators: &'a Indicators,
     pub ratings: &'a Ratings,
-    pub rejects: &'a [Reject],
-    /// Detector findings, already in their published order.
-    pub findings: &'a [Finding],
+    /// The findings and rejects tables, built by the panel step.
+    pub panel: &'a PanelTables,
 }
 
 /// Writes every table into the run folder; returns what was written, with
 /// each file's sha256, in a stable order.
-pub fn write_tables(
-    dir: &Path,
-    tables: &Tables,
-    pseudonyms: &Pseudonymizer,
-) -> Result<Vec<OutputRef>> {
+pub fn write_tables(dir: &Path, tables: &Tables) -> Result<Vec<OutputRef>> {
     let years: Vec<i32> = tables.indicators.periods.iter().map(|p| p.year).collect();
     let mut written = Vec::new();
     written.extend(parquet::write_by_year(
@@ -61,8 +52,12 @@ pub fn write_tables(
         "shortlist",
         &years,
     )?);
-    let findings = findings::findings_frame(tables.findings, &tables.indicators.frame, pseudonyms)?;
-    written.extend(parquet::write_by_year(&findings, dir, "findings", &years)?);
+    written.extend(parquet::write_by_year(
+        &tables.panel.findings,
+        dir,
+        "findings",
+        &years,
+    )?);
     // Set-aside applications may be of years the run does not review: every
     // year they hold gets its partition, so none is lost.
     let mut aside_years = years.clone();
@@ -88,8 +83,11 @@ pub fn write_tables(
         "spot_checks",
         &years,
     )?);
-    let rejects = rejects::rejects_frame(tables.rejects, pseudonyms)?;
-    written.push(parquet::write_single(&rejects, dir, "rejects")?);
+    written.push(parquet::write_single(
+        &tables.panel.rejects,
+        dir,
+        "rejects",
+    )?);
     written
         .into_iter()
         .map(|w| {
@@ -117,43 +115,27 @@ pub fn write_manifest(dir: &Path, manifest: &manifest::Manifest) -> Result<()> {
 /// Writes the panel's documents into the run folder: `report.html`,
 /// `charts/*.svg` and `forms/*.xlsx`, all from the run's own frames. Returns
 /// what was written (`rows` is 0 for a document), with each file's sha256.
-pub fn write_documents(
-    dir: &Path,
-    inputs: &report::input::ReportInputs,
-    pseudonyms: &Pseudonymizer,
-) -> Result<Vec<OutputRef>> {
-    let review = review::read(&review::Frames {
-        indicators: &inputs.indicators.frame,
-        ratings: &inputs.ratings.ratings,
-        shortlist: &inputs.ratings.shortlist,
-        spot_checks: &inputs.ratings.spot_checks,
-        findings: inputs.findings,
-        risk: inputs.risk,
-        communities: inputs.communities,
-        applications: inputs.applications,
-        employment: inputs.employment,
-        periods: &inputs.indicators.periods,
-    })?;
-    let charts = charts::all(&review, inputs.rules)?;
+pub fn write_documents(dir: &Path, inputs: &report::input::ReportInputs) -> Result<Vec<OutputRef>> {
+    let review = inputs.panel;
+    let charts = charts::all(review, inputs.rules)?;
     let mut written = charts::write(dir, &charts)?;
-    let rejects = rejects::rejects_frame(inputs.rejects, pseudonyms)?;
     let changes = report::changes::compare(
-        inputs.previous_run.as_deref(),
-        &review,
+        inputs.previous_run,
+        review,
         &inputs.ratings.ratings,
-        &rejects,
+        inputs.rejects,
     )?;
     let html = report::render(&report::Context {
-        review: &review,
+        review,
         charts: &charts,
         manifest: inputs.manifest,
-        rejects: &rejects,
+        rejects: inputs.rejects,
         changes: &changes,
         city_name: inputs.city_name,
     })?;
     std::fs::write(dir.join("report.html"), html)?;
     written.push("report.html".into());
-    written.extend(forms::write(dir, &review, inputs.city_name)?);
+    written.extend(forms::write(dir, review, inputs.city_name)?);
     written
         .into_iter()
         .map(|path| {

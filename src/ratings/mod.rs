@@ -13,6 +13,7 @@ pub mod margin;
 pub mod score;
 pub mod shortlist;
 pub mod spot_check;
+pub mod tolerance;
 pub mod verdict;
 
 use chrono::NaiveDate;

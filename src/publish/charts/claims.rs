@@ -8,35 +8,13 @@ use plotters::prelude::*;
 use super::Chart;
 use super::style::{self, BAR, MARK, SECOND, failed};
 use crate::error::Result;
-use crate::publish::review::{Claim, Review};
+use crate::panel::{Claim, Excess, Panel};
 
 /// Points beyond the tolerance that get their community's name beside
 /// them, largest excess first.
 const NAMED: usize = 8;
 
-/// The claims above the tolerance line, largest excess first: (registry,
-/// claimed, name).
-pub fn beyond_tolerance(claims: &[Claim], tolerance: f64) -> Vec<(f64, f64, String)> {
-    let mut out: Vec<(f64, f64, String)> = claims
-        .iter()
-        .flat_map(|c| {
-            [
-                (c.registry_reemployment_rate, c.claimed_reemployment_rate),
-                (
-                    c.registry_hardship_employment_rate,
-                    c.claimed_hardship_employment_rate,
-                ),
-            ]
-            .into_iter()
-            .filter_map(|(r, k)| Some((r?, k?, c.name.clone())))
-        })
-        .filter(|(r, k, _)| k - r > tolerance + 1e-12)
-        .collect();
-    out.sort_by(|a, b| (b.1 - b.0).total_cmp(&(a.1 - a.0)).then(a.2.cmp(&b.2)));
-    out
-}
-
-pub fn claimed_vs_registry(review: &Review, tolerance_pp: f64) -> Result<Chart> {
+pub fn claimed_vs_registry(review: &Panel, tolerance_pp: f64) -> Result<Chart> {
     let title = format!("申报自报比率与台账比率对比({}年度)", review.year);
     let tolerance = tolerance_pp / 100.0;
     let caption = format!(
@@ -64,78 +42,11 @@ pub fn claimed_vs_registry(review: &Review, tolerance_pp: f64) -> Result<Chart> 
         |c| c.claimed_hardship_employment_rate,
         |c| c.registry_hardship_employment_rate,
     );
-    let named: Vec<(f64, f64, String)> = beyond_tolerance(claims, tolerance)
-        .into_iter()
-        .take(NAMED)
-        .collect();
+    let named = &review.claims_beyond_tolerance[..review.claims_beyond_tolerance.len().min(NAMED)];
     let svg = if reemployment.is_empty() && hardship.is_empty() {
         style::empty(&title, "本年度没有可对比的自报比率。")?
     } else {
-        style::svg(|root| {
-            let mut chart = ChartBuilder::on(&root)
-                .caption(&title, style::title())
-                .margin(12)
-                .x_label_area_size(48)
-                .y_label_area_size(56)
-                .build_cartesian_2d(0f64..1.0f64, 0f64..1.05f64)
-                .map_err(failed)?;
-            chart
-                .configure_mesh()
-                .x_desc("台账计算的比率(%)")
-                .y_desc("社区自报的比率(%)")
-                .x_label_formatter(&style::percent)
-                .y_label_formatter(&style::percent)
-                .label_style(style::label())
-                .axis_desc_style(style::axis())
-                .draw()
-                .map_err(failed)?;
-            chart
-                .draw_series(LineSeries::new(
-                    [(0.0, 0.0), (1.0, 1.0)],
-                    BLACK.stroke_width(1),
-                ))
-                .map_err(failed)?;
-            chart
-                .draw_series(DashedLineSeries::new(
-                    [(0.0, tolerance), (1.0 - tolerance, 1.0)],
-                    6,
-                    4,
-                    MARK.stroke_width(1),
-                ))
-                .map_err(failed)?;
-            chart
-                .draw_series(
-                    reemployment
-                        .iter()
-                        .map(|p| Circle::new(*p, 4, BAR.filled())),
-                )
-                .map_err(failed)?
-                .label("登记失业人员就业率")
-                .legend(|(x, y)| Circle::new((x, y), 4, BAR.filled()));
-            chart
-                .draw_series(
-                    hardship
-                        .iter()
-                        .map(|p| TriangleMarker::new(*p, 5, SECOND.filled())),
-                )
-                .map_err(failed)?
-                .label("就业困难人员就业率")
-                .legend(|(x, y)| TriangleMarker::new((x, y), 5, SECOND.filled()));
-            chart
-                .draw_series(named.iter().map(|(r, k, name)| {
-                    Text::new(name.clone(), (*r + 0.008, *k), style::label().color(&MARK))
-                }))
-                .map_err(failed)?;
-            chart
-                .configure_series_labels()
-                .position(SeriesLabelPosition::LowerRight)
-                .label_font(style::label())
-                .background_style(WHITE.mix(0.9))
-                .border_style(BLACK)
-                .draw()
-                .map_err(failed)?;
-            Ok(())
-        })?
+        draw(&title, tolerance, &reemployment, &hardship, named)?
     };
     Ok(Chart {
         name: "claimed_vs_registry".into(),
@@ -145,12 +56,93 @@ pub fn claimed_vs_registry(review: &Review, tolerance_pp: f64) -> Result<Chart> 
     })
 }
 
+/// The scatter: the diagonal, the dashed tolerance line, both rates' points
+/// and the names of the claims furthest beyond the tolerance.
+fn draw(
+    title: &str,
+    tolerance: f64,
+    reemployment: &[(f64, f64)],
+    hardship: &[(f64, f64)],
+    named: &[Excess],
+) -> Result<String> {
+    style::svg(|root| {
+        let mut chart = ChartBuilder::on(&root)
+            .caption(title, style::title())
+            .margin(12)
+            .x_label_area_size(48)
+            .y_label_area_size(56)
+            .build_cartesian_2d(0f64..1.0f64, 0f64..1.05f64)
+            .map_err(failed)?;
+        chart
+            .configure_mesh()
+            .x_desc("台账计算的比率(%)")
+            .y_desc("社区自报的比率(%)")
+            .x_label_formatter(&style::percent)
+            .y_label_formatter(&style::percent)
+            .label_style(style::label())
+            .axis_desc_style(style::axis())
+            .draw()
+            .map_err(failed)?;
+        chart
+            .draw_series(LineSeries::new(
+                [(0.0, 0.0), (1.0, 1.0)],
+                BLACK.stroke_width(1),
+            ))
+            .map_err(failed)?;
+        chart
+            .draw_series(DashedLineSeries::new(
+                [(0.0, tolerance), (1.0 - tolerance, 1.0)],
+                6,
+                4,
+                MARK.stroke_width(1),
+            ))
+            .map_err(failed)?;
+        chart
+            .draw_series(
+                reemployment
+                    .iter()
+                    .map(|p| Circle::new(*p, 4, BAR.filled())),
+            )
+            .map_err(failed)?
+            .label("登记失业人员就业率")
+            .legend(|(x, y)| Circle::new((x, y), 4, BAR.filled()));
+        chart
+            .draw_series(
+                hardship
+                    .iter()
+                    .map(|p| TriangleMarker::new(*p, 5, SECOND.filled())),
+            )
+            .map_err(failed)?
+            .label("就业困难人员就业率")
+            .legend(|(x, y)| TriangleMarker::new((x, y), 5, SECOND.filled()));
+        chart
+            .draw_series(named.iter().map(|e| {
+                Text::new(
+                    e.name.clone(),
+                    (e.registry + 0.008, e.claimed),
+                    style::label().color(&MARK),
+                )
+            }))
+            .map_err(failed)?;
+        chart
+            .configure_series_labels()
+            .position(SeriesLabelPosition::LowerRight)
+            .label_font(style::label())
+            .background_style(WHITE.mix(0.9))
+            .border_style(BLACK)
+            .draw()
+            .map_err(failed)?;
+        Ok(())
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::panel::claims::beyond_tolerance;
 
     #[test]
-    fn only_claims_beyond_the_tolerance_are_named_largest_excess_first() {
+    fn the_named_points_are_the_panel_s_claims_beyond_tolerance_escaped() {
         let claim = |name: &str, registry: f64, claimed: f64| Claim {
             name: name.into(),
             registry_reemployment_rate: Some(registry),
@@ -161,23 +153,12 @@ mod tests {
             claim("诚实社区", 0.80, 0.82),
             claim("=HYPERLINK(\"http://x\",\"y\")", 0.60, 0.90),
             claim("<script>alert(1)</script>", 0.50, 0.60),
-            claim("恰在线上社区", 0.70, 0.75),
         ];
-        let named: Vec<String> = beyond_tolerance(&claims, 0.05)
-            .into_iter()
-            .map(|n| n.2)
-            .collect();
-        assert_eq!(
-            named,
-            [
-                "=HYPERLINK(\"http://x\",\"y\")",
-                "<script>alert(1)</script>"
-            ]
-        );
-        let review = Review {
+        let review = Panel {
             year: 2021,
+            claims_beyond_tolerance: beyond_tolerance(&claims, 5.0),
             claims: Some(claims.to_vec()),
-            ..Review::default()
+            ..Panel::default()
         };
         let svg = claimed_vs_registry(&review, 5.0).unwrap().svg;
         assert!(svg.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));

@@ -6,10 +6,10 @@ use plotters::prelude::*;
 use super::Chart;
 use super::style::{self, BAR, failed};
 use crate::error::Result;
-use crate::publish::review::Review;
+use crate::panel::Panel;
 
 /// (county, passed, under re-inspection) in county order.
-pub fn pass_counts(review: &Review) -> Vec<(String, usize, usize)> {
+pub fn pass_counts(review: &Panel) -> Vec<(String, usize, usize)> {
     review
         .counties()
         .into_iter()
@@ -29,7 +29,7 @@ pub fn pass_counts(review: &Review) -> Vec<(String, usize, usize)> {
         .collect()
 }
 
-pub fn pass_rate(review: &Review) -> Result<Chart> {
+pub fn pass_rate(review: &Panel) -> Result<Chart> {
     let rows = pass_counts(review);
     let title = format!("各区县复查合格率({}年度)", review.year);
     let caption = "每根柱是该区县复查社区中合格的比例,柱上标注“合格数/复查数”。".to_string();

@@ -13,7 +13,7 @@ use crate::config::Rules;
 use crate::detectors::registry::read;
 use crate::detectors::{claimed_vs_registry, cutoff_window_dressing};
 use crate::error::Result;
-use crate::publish::review::Review;
+use crate::panel::Panel;
 
 /// One drawn chart.
 #[derive(Debug, Clone, serde::Serialize)]
@@ -27,7 +27,7 @@ pub struct Chart {
 }
 
 /// Every chart of the report, in the report's order.
-pub fn all(review: &Review, rules: &Rules) -> Result<Vec<Chart>> {
+pub fn all(review: &Panel, rules: &Rules) -> Result<Vec<Chart>> {
     let mut charts = rates::distributions(review, &rules.reinspection)?;
     charts.push(counties::pass_rate(review)?);
     let claimed: claimed_vs_registry::Params = read(&rules.detectors, claimed_vs_registry::ID)?;

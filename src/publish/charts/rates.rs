@@ -8,7 +8,7 @@ use super::Chart;
 use super::style::{self, BAR, MARK, failed};
 use crate::config::rules::ReinspectionRules;
 use crate::error::Result;
-use crate::publish::review::{Community, Review};
+use crate::panel::{Community, Panel};
 
 /// One rated rate: its column, Chinese name, threshold, and whether the
 /// threshold is a minimum (≥) or a maximum (≤).
@@ -76,14 +76,14 @@ fn axis_top(r: &Rated, values: &[f64]) -> f64 {
     (top * 100.0).ceil() / 100.0
 }
 
-pub fn distributions(review: &Review, rules: &ReinspectionRules) -> Result<Vec<Chart>> {
+pub fn distributions(review: &Panel, rules: &ReinspectionRules) -> Result<Vec<Chart>> {
     rated(rules)
         .into_iter()
         .map(|r| distribution(review, &r))
         .collect()
 }
 
-fn distribution(review: &Review, r: &Rated) -> Result<Chart> {
+fn distribution(review: &Panel, r: &Rated) -> Result<Chart> {
     let values: Vec<f64> = review.communities.iter().filter_map(r.read).collect();
     let title = format!(
         "{}的分布({}年度,{} 个社区有值)",

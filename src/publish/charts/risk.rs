@@ -7,14 +7,14 @@ use super::Chart;
 use super::style::{self, MARK, failed};
 use crate::config::rules::RiskRules;
 use crate::error::Result;
-use crate::publish::review::{Community, Review};
+use crate::panel::{Community, Panel};
 
 /// How many communities the chart shows at most; the report's tables list
 /// every one.
 const SHOWN: usize = 20;
 
 /// Communities with a risk score above 0, highest first, then by code.
-pub fn ranked(review: &Review) -> Vec<&Community> {
+pub fn ranked(review: &Panel) -> Vec<&Community> {
     let mut risky: Vec<&Community> = review
         .communities
         .iter()
@@ -24,7 +24,7 @@ pub fn ranked(review: &Review) -> Vec<&Community> {
     risky
 }
 
-pub fn risk_scores(review: &Review, rules: &RiskRules) -> Result<Chart> {
+pub fn risk_scores(review: &Panel, rules: &RiskRules) -> Result<Chart> {
     let risky = ranked(review);
     let title = format!("风险分最高的社区({}年度)", review.year);
     let caption = format!(
@@ -112,14 +112,14 @@ mod tests {
             risk_score: risk,
             ..Community::default()
         };
-        let review = Review {
+        let review = Panel {
             year: 2021,
             communities: vec![
                 c("1", "<script>alert(1)</script>", 8),
                 c("2", "=HYPERLINK(\"http://x\",\"y\")", 13),
                 c("3", "平安社区", 0),
             ],
-            ..Review::default()
+            ..Panel::default()
         };
         let chart = risk_scores(&review, &Rules::default().risk).unwrap();
         assert!(!chart.svg.contains("<script>"));

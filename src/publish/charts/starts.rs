@@ -8,9 +8,9 @@ use plotters::prelude::*;
 use super::Chart;
 use super::style::{self, BAR, MARK, SHADE, failed};
 use crate::error::Result;
-use crate::publish::review::Review;
+use crate::panel::Panel;
 
-pub fn weekly_starts(review: &Review, window_days: i64) -> Result<Chart> {
+pub fn weekly_starts(review: &Panel, window_days: i64) -> Result<Chart> {
     let title = format!("全市每周新开始的就业记录({}年度)", review.year);
     let caption = format!(
         "每根柱是该周(自 1 月 1 日起每 7 天一周)开始的就业记录数;红线是截止日期,浅红区域是截止日前 {window_days} 天。截止日前的突增值得关注。"

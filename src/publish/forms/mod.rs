@@ -13,7 +13,7 @@ use chrono::NaiveDate;
 use rust_xlsxwriter::Workbook;
 
 use crate::error::Result;
-use crate::publish::review::{Community, Review};
+use crate::panel::{Community, Panel};
 
 pub const CITY_REGISTER: &str = "forms/复查情况登记表-全市.xlsx";
 pub const SHORTLIST: &str = "forms/推荐名单.xlsx";
@@ -37,7 +37,7 @@ fn save(dir: &Path, rel: &str, wb: &mut Workbook) -> Result<String> {
 /// Writes every form; returns the relative paths written. Forms are dated
 /// with the review year's cut-off date. Without an applications table the
 /// shortlist and recommendation forms are not written (the report says why).
-pub fn write(dir: &Path, review: &Review, city: &str) -> Result<Vec<String>> {
+pub fn write(dir: &Path, review: &Panel, city: &str) -> Result<Vec<String>> {
     let date = review
         .cutoff()
         .unwrap_or(NaiveDate::from_ymd_opt(review.year.max(1), 12, 31).unwrap_or_default());

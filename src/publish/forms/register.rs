@@ -9,7 +9,7 @@ use rust_xlsxwriter::Workbook;
 
 use super::cells::{self, failed};
 use crate::error::Result;
-use crate::publish::review::Community;
+use crate::panel::Community;
 
 pub const TITLE: &str = "省级充分就业社区复查情况登记表";
 

@@ -6,8 +6,8 @@ use rust_xlsxwriter::Workbook;
 
 use super::cells::{self, failed};
 use crate::error::Result;
+use crate::panel::Candidate;
 use crate::publish::report::labels;
-use crate::publish::review::Candidate;
 
 pub const COLUMNS: [&str; 15] = [
     "总排名",

@@ -4,13 +4,13 @@
 //! from its own Parquet files, as any reader would.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::Path;
 
 use polars::prelude::*;
 
 use super::labels;
 use crate::error::Result;
-use crate::publish::review::{self, Review};
+use crate::panel::{self, Panel};
+use crate::publish::published_run::PublishedRun;
 
 #[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct CommunityChange {
@@ -64,12 +64,12 @@ struct Standing {
 }
 
 fn standings(df: &DataFrame) -> Result<BTreeMap<String, Standing>> {
-    let code = review::strs(df, "community_code")?;
-    let name = review::strs(df, "community_name")?;
-    let county = review::strs(df, "county")?;
-    let verdict = review::strs(df, "verdict")?;
-    let level = review::strs(df, "level")?;
-    let stars = review::ints(df, "stars")?;
+    let code = panel::columns::strs(df, "community_code")?;
+    let name = panel::columns::strs(df, "community_name")?;
+    let county = panel::columns::strs(df, "county")?;
+    let verdict = panel::columns::strs(df, "verdict")?;
+    let level = panel::columns::strs(df, "level")?;
+    let stars = panel::columns::ints(df, "stars")?;
     Ok((0..df.height())
         .filter_map(|k| {
             Some((
@@ -89,7 +89,7 @@ fn standings(df: &DataFrame) -> Result<BTreeMap<String, Standing>> {
 /// A finding's identity across runs: detector, severity, and its subject.
 type FindingKey = (String, String, String);
 
-fn finding_keys(findings: &[review::Finding]) -> BTreeMap<FindingKey, FindingChange> {
+fn finding_keys(findings: &[panel::PublishedFinding]) -> BTreeMap<FindingKey, FindingChange> {
     findings
         .iter()
         .map(|f| {
@@ -112,17 +112,9 @@ fn finding_keys(findings: &[review::Finding]) -> BTreeMap<FindingKey, FindingCha
         .collect()
 }
 
-fn read_parquet(path: &Path) -> Result<Option<DataFrame>> {
-    if !path.is_file() {
-        return Ok(None);
-    }
-    let file = std::fs::File::open(path)?;
-    Ok(Some(ParquetReader::new(file).finish()?))
-}
-
 fn rejects_by_table(df: &DataFrame) -> Result<BTreeMap<String, i64>> {
     let mut by: BTreeMap<String, i64> = BTreeMap::new();
-    for t in review::strs(df, "table")? {
+    for t in panel::columns::strs(df, "table")? {
         *by.entry(t.unwrap_or_default()).or_default() += 1;
     }
     Ok(by)
@@ -130,41 +122,30 @@ fn rejects_by_table(df: &DataFrame) -> Result<BTreeMap<String, i64>> {
 
 /// Compares this run's review year with the previous run's.
 pub fn compare(
-    previous: Option<&Path>,
-    review: &Review,
+    previous: Option<&PublishedRun>,
+    review: &Panel,
     ratings_now: &DataFrame,
     rejects_now: &DataFrame,
 ) -> Result<Changes> {
-    let Some(prev) = previous.filter(|p| p.join("manifest.json").is_file()) else {
+    let Some(prev) = previous else {
         return Ok(Changes {
             first_run: true,
             rejects_now: rejects_now.height() as i64,
             ..Changes::default()
         });
     };
-    let manifest: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(prev.join("manifest.json"))?)
-            .map_err(anyhow::Error::from)?;
-    let text = |k: &str| {
-        manifest
-            .get(k)
-            .and_then(|v| v.as_str())
-            .unwrap_or_default()
-            .to_string()
-    };
     let year = review.year;
-    let partition = |table: &str| prev.join(format!("{table}/year={year}/part-0.parquet"));
     let mut changes = Changes {
-        previous_run_id: text("run_id"),
-        previous_as_of: text("as_of"),
+        previous_run_id: prev.manifest.run_id.clone(),
+        previous_as_of: prev.manifest.as_of.clone(),
         ..Changes::default()
     };
 
-    match read_parquet(&partition("ratings"))? {
+    match prev.partition("ratings", year)? {
         None => changes.year_missing = true,
         Some(then) => {
             let before = standings(&then)?;
-            let after = standings(&review::of_year(ratings_now, year)?)?;
+            let after = standings(&panel::columns::of_year(ratings_now, year)?)?;
             for (code, now) in &after {
                 let push = |changes: &mut Changes, what: &str, b: String, a: String| {
                     changes.communities.push(CommunityChange {
@@ -212,8 +193,8 @@ pub fn compare(
         }
     }
 
-    let then_findings = match read_parquet(&partition("findings"))? {
-        Some(df) => review::read_findings(&df)?,
+    let then_findings = match prev.partition("findings", year)? {
+        Some(df) => panel::findings::read(&df)?,
         None => Vec::new(),
     };
     let (then_keys, now_keys) = (finding_keys(&then_findings), finding_keys(&review.findings));
@@ -228,7 +209,7 @@ pub fn compare(
         .map(|(_, v)| v.clone())
         .collect();
 
-    let then_rejects = read_parquet(&prev.join("rejects.parquet"))?;
+    let then_rejects = prev.single("rejects")?;
     let then_by = match &then_rejects {
         Some(df) => rejects_by_table(df)?,
         None => BTreeMap::new(),
@@ -251,8 +232,10 @@ pub fn compare(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::path::Path;
+
+    use crate::panel::{Panel, PublishedFinding as Finding};
     use crate::publish::parquet::write_file;
-    use crate::publish::review::{Finding, Review};
 
     /// code, name, verdict, level, stars
     type RatingRow<'a> = (&'a str, &'a str, Option<&'a str>, Option<&'a str>, i64);
@@ -347,12 +330,18 @@ mod tests {
             ("B", "和平社区", Some("pass"), Some("星级"), 1),
             ("D", "团结社区", None, None, 0),
         ]);
-        let review = Review {
+        let review = Panel {
             year: 2021,
             findings: vec![finding("duplicate_person", "A")],
-            ..Review::default()
+            ..Panel::default()
         };
-        let c = compare(Some(dir.path()), &review, &now, &rejects(&["persons"])).unwrap();
+        let c = compare(
+            Some(&PublishedRun::open(dir.path()).unwrap()),
+            &review,
+            &now,
+            &rejects(&["persons"]),
+        )
+        .unwrap();
         assert!(!c.first_run && !c.year_missing);
         assert_eq!(c.previous_run_id, "20220105T010000");
         let seen: Vec<(&str, &str, &str, &str)> = c
@@ -387,15 +376,21 @@ mod tests {
 
     #[test]
     fn no_previous_run_is_the_first_and_a_year_it_lacked_is_said() {
-        let review = Review {
+        let review = Panel {
             year: 2022,
-            ..Review::default()
+            ..Panel::default()
         };
         let none = compare(None, &review, &ratings(&[]), &rejects(&[])).unwrap();
         assert!(none.first_run);
         let dir = tempfile::tempdir().unwrap();
         previous(dir.path());
-        let other_year = compare(Some(dir.path()), &review, &ratings(&[]), &rejects(&[])).unwrap();
+        let other_year = compare(
+            Some(&PublishedRun::open(dir.path()).unwrap()),
+            &review,
+            &ratings(&[]),
+            &rejects(&[]),
+        )
+        .unwrap();
         assert!(!other_year.first_run && other_year.year_missing);
     }
 }

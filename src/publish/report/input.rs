@@ -1,31 +1,22 @@
 //! What the panel's documents (report, charts, forms) are made from: the
-//! run's own frames, the manifest, and the previous complete run's folder.
-
-use std::path::PathBuf;
+//! panel view, the run's ratings and rejects table, the manifest, and the
+//! previous complete run.
 
 use polars::prelude::*;
 
 use crate::config::Rules;
-use crate::indicators::Indicators;
-use crate::ingest::Reject;
+use crate::panel::Panel;
 use crate::publish::manifest::Manifest;
+use crate::publish::published_run::PublishedRun;
 use crate::ratings::Ratings;
 
 /// Everything the documents read.
 pub struct ReportInputs<'a> {
-    pub indicators: &'a Indicators,
+    /// The review year as the panel step built it.
+    pub panel: &'a Panel,
     pub ratings: &'a Ratings,
-    /// The findings table, columns as `findings_schema`.
-    pub findings: &'a DataFrame,
-    /// Risk per community and year, as the detectors stage gives it.
-    pub risk: &'a DataFrame,
-    /// The canonical communities table (recognition years, contacts).
-    pub communities: &'a DataFrame,
-    /// The canonical applications table, None when the extract has none.
-    pub applications: Option<&'a DataFrame>,
-    /// The canonical employment table, for starts per week.
-    pub employment: Option<&'a DataFrame>,
-    pub rejects: &'a [Reject],
+    /// The rejects table as published.
+    pub rejects: &'a DataFrame,
     /// The run's manifest as it will be written (outputs still to come).
     pub manifest: &'a Manifest,
     pub rules: &'a Rules,
@@ -33,7 +24,7 @@ pub struct ReportInputs<'a> {
     pub city_name: &'a str,
     /// The previous complete run in the same output folder (what `latest`
     /// points at before this run is published), if any.
-    pub previous_run: Option<PathBuf>,
+    pub previous_run: Option<&'a PublishedRun>,
 }
 
 /// The findings table's columns and types, in order.

@@ -18,9 +18,9 @@ use polars::prelude::DataFrame;
 use serde::Serialize;
 
 use crate::error::{Error, Result};
+use crate::panel::{self, Panel};
 use crate::publish::charts::Chart;
 use crate::publish::manifest::Manifest;
-use crate::publish::review::{self, Review};
 
 /// The template, from the repository's `reports/templates/`.
 const TEMPLATE: &str = include_str!("../../../reports/templates/report.html");
@@ -36,10 +36,10 @@ pub struct RejectRow {
 }
 
 fn reject_rows(rejects: &DataFrame) -> Result<Vec<RejectRow>> {
-    let table = review::strs(rejects, "table")?;
-    let file = review::strs(rejects, "file")?;
-    let reason = review::strs(rejects, "reason")?;
-    let line = review::ints(rejects, "line")?;
+    let table = panel::columns::strs(rejects, "table")?;
+    let file = panel::columns::strs(rejects, "file")?;
+    let reason = panel::columns::strs(rejects, "reason")?;
+    let line = panel::columns::ints(rejects, "line")?;
     let mut by: BTreeMap<(String, String, String), Vec<i64>> = BTreeMap::new();
     for k in 0..rejects.height() {
         by.entry((
@@ -70,7 +70,7 @@ fn reject_rows(rejects: &DataFrame) -> Result<Vec<RejectRow>> {
 
 /// Everything the template reads besides the review itself.
 pub struct Context<'a> {
-    pub review: &'a Review,
+    pub review: &'a Panel,
     pub charts: &'a [Chart],
     pub manifest: &'a Manifest,
     pub rejects: &'a DataFrame,
@@ -152,8 +152,8 @@ mod tests {
 
     use super::*;
     use crate::indicators::period::Period;
+    use crate::panel::Community;
     use crate::publish::manifest;
-    use crate::publish::review::Community;
 
     fn manifest() -> Manifest {
         Manifest {
@@ -214,8 +214,8 @@ mod tests {
         }
     }
 
-    fn review(communities: Vec<Community>) -> Review {
-        Review {
+    fn review(communities: Vec<Community>) -> Panel {
+        Panel {
             year: 2021,
             period: Some(Period {
                 year: 2021,
@@ -223,11 +223,11 @@ mod tests {
                 cutoff: chrono::NaiveDate::from_ymd_opt(2021, 12, 31).unwrap(),
             }),
             communities,
-            ..Review::default()
+            ..Panel::default()
         }
     }
 
-    fn render_review(review: &Review) -> String {
+    fn render_review(review: &Panel) -> String {
         let rejects = DataFrame::empty();
         render(&Context {
             review,
@@ -291,7 +291,7 @@ mod tests {
             "the hand-made frame has the findings table's schema"
         );
         let mut r = review(vec![community(7, "新华区")]);
-        r.findings = review::read_findings(&frame).unwrap();
+        r.findings = panel::findings::read(&frame).unwrap();
         let html = render_review(&r);
         let section =
             &html[html.find("id=\"findings\"").unwrap()..html.find("id=\"spot-checks\"").unwrap()];
@@ -315,7 +315,7 @@ mod tests {
     fn an_empty_findings_frame_says_there_are_none() {
         let frame = DataFrame::empty_with_schema(&input::findings_schema());
         let mut r = review(vec![community(1, "新华区")]);
-        r.findings = review::read_findings(&frame).unwrap();
+        r.findings = panel::findings::read(&frame).unwrap();
         let html = render_review(&r);
         assert!(html.contains("本年度没有疑点发现"));
     }
@@ -359,7 +359,7 @@ mod tests {
             candidates: 3,
             reason: "所有考核组都来自本区县".into(),
         }];
-        let r = Review {
+        let r = Panel {
             shortlist: Some(vec![]),
             ..review(vec![community(1, "新华区")])
         };
@@ -397,7 +397,7 @@ mod tests {
     #[test]
     fn the_severity_legend_comes_before_the_findings() {
         let mut r = review(vec![community(7, "新华区")]);
-        r.findings = review::read_findings(&findings_frame()).unwrap();
+        r.findings = panel::findings::read(&findings_frame()).unwrap();
         let html = render_review(&r);
         let section =
             &html[html.find("id=\"findings\"").unwrap()..html.find("id=\"spot-checks\"").unwrap()];

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use super::labels;
-use crate::publish::review::{Candidate, Community, Finding, Review, SpotCheck};
+use crate::panel::{Candidate, Community, Panel, PublishedFinding, SpotCheck};
 
 /// Up to this many communities in the run, the per-county tables open
 /// expanded; above it they start collapsed, so that a city of thousands of
@@ -37,7 +37,7 @@ pub struct Summary {
     pub spot_checks: usize,
 }
 
-pub fn summary(review: &Review) -> Summary {
+pub fn summary(review: &Panel) -> Summary {
     let under: Vec<&Community> = review
         .communities
         .iter()
@@ -133,7 +133,7 @@ fn mean(values: impl Iterator<Item = Option<f64>>) -> Option<f64> {
     (!v.is_empty()).then(|| v.iter().sum::<f64>() / v.len() as f64)
 }
 
-pub fn counties(review: &Review) -> Vec<County> {
+pub fn counties(review: &Panel) -> Vec<County> {
     review
         .counties()
         .into_iter()
@@ -267,7 +267,7 @@ pub struct Results {
     pub by_county: Vec<Group<Result>>,
 }
 
-pub fn results(review: &Review) -> Results {
+pub fn results(review: &Panel) -> Results {
     let under: Vec<&Community> = review
         .communities
         .iter()
@@ -353,7 +353,7 @@ pub struct Shortlist {
     pub open: bool,
 }
 
-pub fn shortlist(review: &Review) -> Option<Shortlist> {
+pub fn shortlist(review: &Panel) -> Option<Shortlist> {
     let list = review.shortlist.as_ref()?;
     Some(Shortlist {
         candidates: list.len(),
@@ -387,7 +387,7 @@ fn measured(v: Option<f64>) -> String {
     }
 }
 
-fn finding_row(f: &Finding) -> FindingRow {
+fn finding_row(f: &PublishedFinding) -> FindingRow {
     let shown = f.evidence.len().min(EVIDENCE_SHOWN);
     FindingRow {
         severity: labels::severity(&f.severity).into(),
@@ -427,7 +427,7 @@ fn group_title(detector: &str, level: &str) -> String {
 }
 
 /// Findings grouped by detector and level, in detector order.
-pub fn findings(review: &Review) -> Vec<FindingGroup> {
+pub fn findings(review: &Panel) -> Vec<FindingGroup> {
     let mut by: BTreeMap<(String, String), Vec<FindingRow>> = BTreeMap::new();
     for f in &review.findings {
         by.entry((f.detector.clone(), f.level.clone()))

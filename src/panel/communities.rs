@@ -1,0 +1,247 @@
+//! The review year's communities as rows: identity, recognition,
+//! indicators, verdict, score and risk, one `Community` each.
+
+use polars::prelude::*;
+
+use super::Frames;
+use super::columns::{bools, floats, ints, of_year, strs};
+use crate::error::Result;
+
+/// One community in the review year: identity, recognition, indicators,
+/// verdict, score and risk.
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct Community {
+    pub code: String,
+    pub name: String,
+    pub county: String,
+    pub street: String,
+    pub provincial_year: Option<i64>,
+    pub provincial_star_year: Option<i64>,
+    pub national: Option<bool>,
+    pub contact_name: Option<String>,
+    pub contact_phone: Option<String>,
+    pub under_reinspection: bool,
+    /// `pass`, `fail`, `incomplete`; None when not under re-inspection.
+    pub verdict: Option<String>,
+    pub failing_rules: Vec<String>,
+    pub failing_detail: String,
+    /// The margin (差几人) of a passing community, and the rule ids it comes from.
+    pub margin_persons: Option<i64>,
+    pub margin_rules: Vec<String>,
+    pub labor_force: Option<i64>,
+    pub employed: Option<i64>,
+    pub registered_unemployed: Option<i64>,
+    pub registered_unemployment_rate: Option<f64>,
+    pub unemployed_in_period: Option<i64>,
+    pub reemployed_in_period: Option<i64>,
+    pub reemployment_rate: Option<f64>,
+    pub hardship_persons: Option<i64>,
+    pub hardship_employed: Option<i64>,
+    pub hardship_employment_rate: Option<f64>,
+    pub zero_households: Option<i64>,
+    pub zero_households_open: Option<i64>,
+    pub zero_households_overdue: Option<i64>,
+    pub new_jobs: Option<i64>,
+    pub assistance_targets: Option<i64>,
+    pub assisted: Option<i64>,
+    pub assistance_coverage: Option<f64>,
+    pub services_delivered: Option<i64>,
+    pub platform_ok: Option<bool>,
+    pub score: Option<f64>,
+    pub city_level: bool,
+    pub stars: i64,
+    /// `市级`, `星级` or None.
+    pub level: Option<String>,
+    pub level_vetoed: bool,
+    pub risk_score: i64,
+    pub needs_verification: bool,
+    pub flags: String,
+}
+
+/// The communities of `year`, ordered by county, street, code.
+pub fn communities(frames: &Frames, year: i32) -> Result<Vec<Community>> {
+    rows(&joined(frames, year)?)
+}
+
+/// The year's ratings joined with the indicators, the communities table's
+/// recognition and contacts, and (when the ratings lack it) the risk, in
+/// county, street, code order.
+fn joined(frames: &Frames, year: i32) -> Result<DataFrame> {
+    let ratings = of_year(frames.ratings, year)?;
+    let indicators = of_year(frames.indicators, year)?;
+    let risk = of_year(frames.risk, year)?;
+    let pick = |df: &DataFrame, names: &[&str]| -> PolarsResult<LazyFrame> {
+        let have: Vec<Expr> = names
+            .iter()
+            .filter(|n| df.schema().get(n).is_some())
+            .map(|n| col(*n))
+            .collect();
+        Ok(df.clone().lazy().select(have))
+    };
+    // Every published indicator, as the indicators stage names them.
+    let indicator_columns: Vec<&str> = std::iter::once("community_code")
+        .chain(crate::indicators::INDICATORS)
+        .collect();
+    let mut joined = ratings.clone().lazy().join(
+        pick(&indicators, &indicator_columns)?,
+        [col("community_code")],
+        [col("community_code")],
+        JoinArgs::new(JoinType::Left),
+    );
+    joined = joined.join(
+        pick(
+            frames.communities,
+            &[
+                "community_code",
+                "provincial_star_year",
+                "national",
+                "contact_name",
+                "contact_phone",
+            ],
+        )?,
+        [col("community_code")],
+        [col("community_code")],
+        JoinArgs::new(JoinType::Left),
+    );
+    if risk.schema().get("risk_score").is_some() && ratings.schema().get("risk_score").is_none() {
+        joined = joined.join(
+            pick(
+                &risk,
+                &[
+                    "community_code",
+                    "risk_score",
+                    "needs_verification",
+                    "flags",
+                ],
+            )?,
+            [col("community_code")],
+            [col("community_code")],
+            JoinArgs::new(JoinType::Left),
+        );
+    }
+    Ok(joined
+        .sort(
+            ["county", "street", "community_code"],
+            SortMultipleOptions::default(),
+        )
+        .collect()?)
+}
+
+/// One `Community` a row of the joined frame. Longer than most functions
+/// because it is one line per field of `Community` (over forty): kept as one
+/// list so that it can be read against the published columns in one place.
+fn rows(df: &DataFrame) -> Result<Vec<Community>> {
+    let code = strs(df, "community_code")?;
+    let name = strs(df, "community_name")?;
+    let county = strs(df, "county")?;
+    let street = strs(df, "street")?;
+    let provincial_year = ints(df, "provincial_year")?;
+    let star_year = ints(df, "provincial_star_year")?;
+    let national = bools(df, "national")?;
+    let contact_name = strs(df, "contact_name")?;
+    let contact_phone = strs(df, "contact_phone")?;
+    let under = bools(df, "under_reinspection")?;
+    let verdict = strs(df, "verdict")?;
+    let failing = strs(df, "failing_rules")?;
+    let detail = strs(df, "failing_detail")?;
+    let margin_persons = ints(df, "margin_persons")?;
+    let margin_rule = strs(df, "margin_rule")?;
+    let i = |n: &str| ints(df, n);
+    let f = |n: &str| floats(df, n);
+    let (lf, emp, ru, rur) = (
+        i("labor_force")?,
+        i("employed")?,
+        i("registered_unemployed")?,
+        f("registered_unemployment_rate")?,
+    );
+    let (uip, rip, rr) = (
+        i("unemployed_in_period")?,
+        i("reemployed_in_period")?,
+        f("reemployment_rate")?,
+    );
+    let (hp, he, her) = (
+        i("hardship_persons")?,
+        i("hardship_employed")?,
+        f("hardship_employment_rate")?,
+    );
+    let (zh, zho, zhd) = (
+        i("zero_households")?,
+        i("zero_households_open")?,
+        i("zero_households_overdue")?,
+    );
+    let (nj, at, asd, ac, sd) = (
+        i("new_jobs")?,
+        i("assistance_targets")?,
+        i("assisted")?,
+        f("assistance_coverage")?,
+        i("services_delivered")?,
+    );
+    let platform = bools(df, "platform_ok")?;
+    let score = f("score")?;
+    let city_level = bools(df, "city_level")?;
+    let stars = i("stars")?;
+    let level = strs(df, "level")?;
+    let vetoed = bools(df, "level_vetoed")?;
+    let risk_score = i("risk_score")?;
+    let verify = bools(df, "needs_verification")?;
+    let flags = strs(df, "flags")?;
+    let text = |v: &Option<String>| v.clone().unwrap_or_default();
+    Ok((0..df.height())
+        .map(|k| Community {
+            code: text(&code[k]),
+            name: text(&name[k]),
+            county: text(&county[k]),
+            street: text(&street[k]),
+            provincial_year: provincial_year[k],
+            provincial_star_year: star_year[k],
+            national: national[k],
+            contact_name: contact_name[k].clone(),
+            contact_phone: contact_phone[k].clone(),
+            under_reinspection: under[k].unwrap_or(false),
+            verdict: verdict[k].clone(),
+            failing_rules: failing[k]
+                .as_deref()
+                .unwrap_or("")
+                .split(';')
+                .filter(|s| !s.is_empty())
+                .map(str::to_string)
+                .collect(),
+            failing_detail: text(&detail[k]),
+            margin_persons: margin_persons[k],
+            margin_rules: margin_rule[k]
+                .as_deref()
+                .unwrap_or("")
+                .split(';')
+                .filter(|s| !s.is_empty())
+                .map(str::to_string)
+                .collect(),
+            labor_force: lf[k],
+            employed: emp[k],
+            registered_unemployed: ru[k],
+            registered_unemployment_rate: rur[k],
+            unemployed_in_period: uip[k],
+            reemployed_in_period: rip[k],
+            reemployment_rate: rr[k],
+            hardship_persons: hp[k],
+            hardship_employed: he[k],
+            hardship_employment_rate: her[k],
+            zero_households: zh[k],
+            zero_households_open: zho[k],
+            zero_households_overdue: zhd[k],
+            new_jobs: nj[k],
+            assistance_targets: at[k],
+            assisted: asd[k],
+            assistance_coverage: ac[k],
+            services_delivered: sd[k],
+            platform_ok: platform[k],
+            score: score[k],
+            city_level: city_level[k].unwrap_or(false),
+            stars: stars[k].unwrap_or(0),
+            level: level[k].clone(),
+            level_vetoed: vetoed[k].unwrap_or(false),
+            risk_score: risk_score[k].unwrap_or(0),
+            needs_verification: verify[k].unwrap_or(false),
+            flags: text(&flags[k]),
+        })
+        .collect())
+}

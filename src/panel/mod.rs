@@ -1,0 +1,197 @@
+//! Stage 4a, the panel view: what the panel's documents and the published
+//! tables are made from, computed once from the stages' results, so that
+//! `publish` only lays out and writes. It builds
+//!
+//! - the findings table (`findings`: each detector finding named and
+//!   pseudonymised, once) and the rejects table (`rejects`);
+//! - the review year as rows (`Panel`): communities, shortlist, findings,
+//!   spot checks, claims beside the registry and the claims beyond the
+//!   detector's tolerance (`claims`), employment starts per week
+//!   (`weekly_starts`).
+//!
+//! The documents cover one review year, the latest of the run: a run over
+//! 2020 and 2021 reports on 2021 (the earlier year is there for the
+//! detectors' year-on-year comparison and for the Parquet readers).
+
+pub mod claims;
+pub mod columns;
+pub mod communities;
+pub mod findings;
+pub mod rejects;
+pub mod shortlist;
+pub mod spot_checks;
+pub mod weekly_starts;
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
+use polars::prelude::*;
+
+pub use claims::{Claim, Excess};
+pub use communities::Community;
+pub use findings::PublishedFinding;
+pub use shortlist::Candidate;
+pub use spot_checks::SpotCheck;
+
+use crate::detectors::Finding;
+use crate::error::Result;
+use crate::indicators::Indicators;
+use crate::indicators::period::Period;
+use crate::ingest::Reject;
+use crate::privacy::Pseudonymizer;
+use crate::ratings::Ratings;
+use columns::of_year;
+
+/// What the panel view is made from: the stages' results.
+pub struct PanelInputs<'a> {
+    pub indicators: &'a Indicators,
+    pub ratings: &'a Ratings,
+    /// Detector findings, already in their published order.
+    pub findings: &'a [Finding],
+    /// Risk per community and year (community_code, year, risk_score,
+    /// needs_verification, flags); may be empty or without columns.
+    pub risk: &'a DataFrame,
+    /// The canonical communities table (recognition years, contacts).
+    pub communities: &'a DataFrame,
+    /// The canonical applications table, None when the extract has none.
+    pub applications: Option<&'a DataFrame>,
+    /// The canonical employment table, for starts per week.
+    pub employment: Option<&'a DataFrame>,
+    pub rejects: &'a [Reject],
+    pub pseudonyms: &'a Pseudonymizer,
+    /// The claimed-vs-registry detector's tolerance, percentage points.
+    pub claim_tolerance_pp: f64,
+}
+
+/// The tables `publish` writes as they are, built here once.
+#[derive(Debug, Clone, Default)]
+pub struct PanelTables {
+    /// Every finding of every year (`findings::COLUMNS`).
+    pub findings: DataFrame,
+    /// Every rejected input row (`rejects.parquet`).
+    pub rejects: DataFrame,
+}
+
+/// Everything the panel's documents show about the review year.
+#[derive(Debug, Clone, Default)]
+pub struct Panel {
+    pub year: i32,
+    pub period: Option<Period>,
+    /// Communities of the year, ordered by county, street, code.
+    pub communities: Vec<Community>,
+    /// None when the extract has no applications table.
+    pub shortlist: Option<Vec<Candidate>>,
+    /// The year's findings, by detector, severity (high first), county, community.
+    pub findings: Vec<PublishedFinding>,
+    pub spot_checks: Vec<SpotCheck>,
+    /// None when the extract has no applications table.
+    pub claims: Option<Vec<Claim>>,
+    /// The claimed rates beyond the tolerance, largest excess first.
+    pub claims_beyond_tolerance: Vec<Excess>,
+    /// Employment records starting in each week of the year (week 0 begins
+    /// on 1 January); None without an employment table.
+    pub weekly_starts: Option<Vec<i64>>,
+}
+
+impl Panel {
+    /// Communities by code.
+    pub fn by_code(&self) -> BTreeMap<&str, &Community> {
+        self.communities
+            .iter()
+            .map(|c| (c.code.as_str(), c))
+            .collect()
+    }
+
+    /// The counties in order.
+    pub fn counties(&self) -> Vec<String> {
+        let mut c: Vec<String> = self.communities.iter().map(|c| c.county.clone()).collect();
+        c.sort();
+        c.dedup();
+        c
+    }
+
+    pub fn cutoff(&self) -> Option<NaiveDate> {
+        self.period.map(|p| p.cutoff)
+    }
+}
+
+/// The frames the review year's communities are read from.
+pub struct Frames<'a> {
+    pub indicators: &'a DataFrame,
+    pub ratings: &'a DataFrame,
+    pub risk: &'a DataFrame,
+    pub communities: &'a DataFrame,
+}
+
+/// The review year: the latest year of the run.
+pub fn review_year(periods: &[Period]) -> Option<&Period> {
+    periods.iter().max_by_key(|p| p.year)
+}
+
+/// The panel view: the published tables and the review year.
+pub fn build(inputs: &PanelInputs) -> Result<(PanelTables, Panel)> {
+    let findings =
+        findings::published(inputs.findings, &inputs.indicators.frame, inputs.pseudonyms)?;
+    let tables = PanelTables {
+        findings: findings::frame(&findings)?,
+        rejects: rejects::rejects_frame(inputs.rejects, inputs.pseudonyms)?,
+    };
+    let panel = match review_year(&inputs.indicators.periods) {
+        Some(period) => review(inputs, *period, &findings)?,
+        None => Panel::default(),
+    };
+    Ok((tables, panel))
+}
+
+/// The review year's rows.
+fn review(inputs: &PanelInputs, period: Period, all: &[PublishedFinding]) -> Result<Panel> {
+    let year = period.year;
+    let communities = communities::communities(
+        &Frames {
+            indicators: &inputs.indicators.frame,
+            ratings: &inputs.ratings.ratings,
+            risk: inputs.risk,
+            communities: inputs.communities,
+        },
+        year,
+    )?;
+    let shortlist = match inputs.applications {
+        Some(_) => Some(shortlist::candidates(&of_year(
+            &inputs.ratings.shortlist,
+            year,
+        )?)?),
+        None => None,
+    };
+    let claims = match inputs.applications {
+        Some(apps) => Some(claims::claims(
+            &of_year(apps, year)?,
+            &by_code(&communities),
+        )?),
+        None => None,
+    };
+    let beyond = claims::beyond_tolerance(
+        claims.as_deref().unwrap_or_default(),
+        inputs.claim_tolerance_pp,
+    );
+    Ok(Panel {
+        year,
+        period: Some(period),
+        communities,
+        shortlist,
+        findings: findings::of_year(all, year),
+        spot_checks: spot_checks::spot_checks(&of_year(&inputs.ratings.spot_checks, year)?)?,
+        claims,
+        claims_beyond_tolerance: beyond,
+        weekly_starts: inputs
+            .employment
+            .map(|e| weekly_starts::weekly_starts(e, year))
+            .transpose()?,
+    })
+}
+
+fn by_code(communities: &[Community]) -> BTreeMap<String, Community> {
+    communities
+        .iter()
+        .map(|c| (c.code.clone(), c.clone()))
+        .collect()
+}

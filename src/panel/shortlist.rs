@@ -1,0 +1,75 @@
+//! The review year's shortlist as rows, in overall rank order.
+
+use polars::prelude::*;
+
+use super::columns::{bools, floats, ints, strs};
+use crate::error::Result;
+
+/// One shortlisted application.
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct Candidate {
+    pub code: String,
+    pub name: String,
+    pub county: String,
+    pub street: String,
+    pub applied_level: String,
+    pub score: Option<f64>,
+    pub stars: i64,
+    pub level: Option<String>,
+    pub applied_level_reached: Option<bool>,
+    pub risk_score: i64,
+    pub needs_verification: bool,
+    pub flags: String,
+    pub rank_overall: i64,
+    pub rank_in_county: i64,
+    pub recommended: Option<bool>,
+}
+
+pub fn candidates(df: &DataFrame) -> Result<Vec<Candidate>> {
+    let df = df
+        .clone()
+        .lazy()
+        .sort(["rank_overall"], SortMultipleOptions::default())
+        .collect()?;
+    let s = |n: &str| strs(&df, n);
+    let i = |n: &str| ints(&df, n);
+    let (code, name, county, street, applied) = (
+        s("community_code")?,
+        s("community_name")?,
+        s("county")?,
+        s("street")?,
+        s("applied_level")?,
+    );
+    let score = floats(&df, "score")?;
+    let (stars, risk, rank, rank_county) = (
+        i("stars")?,
+        i("risk_score")?,
+        i("rank_overall")?,
+        i("rank_in_county")?,
+    );
+    let level = s("level")?;
+    let reached = bools(&df, "applied_level_reached")?;
+    let verify = bools(&df, "needs_verification")?;
+    let flags = s("flags")?;
+    let recommended = bools(&df, "recommended")?;
+    let text = |v: &Option<String>| v.clone().unwrap_or_default();
+    Ok((0..df.height())
+        .map(|k| Candidate {
+            code: text(&code[k]),
+            name: text(&name[k]),
+            county: text(&county[k]),
+            street: text(&street[k]),
+            applied_level: text(&applied[k]),
+            score: score[k],
+            stars: stars[k].unwrap_or(0),
+            level: level[k].clone(),
+            applied_level_reached: reached[k],
+            risk_score: risk[k].unwrap_or(0),
+            needs_verification: verify[k].unwrap_or(false),
+            flags: text(&flags[k]),
+            rank_overall: rank[k].unwrap_or(0),
+            rank_in_county: rank_county[k].unwrap_or(0),
+            recommended: recommended[k],
+        })
+        .collect())
+}
