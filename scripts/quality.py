@@ -14,7 +14,9 @@ generator's review year's 31 December); this script reads the published
 * recall per community-level pattern: the share of injected communities with
   a high or medium finding of the review year from ANY detector ("the
   detectors together"; for implausible_change, whose detector only ever
-  reports low, its own finding counts too), and overall (high or medium only);
+  reports low, its own finding counts too); overall, the same count over all
+  injected communities, and beside it the strict overall share with a high or
+  medium finding (which implausible_change, low by its rule, holds down);
 * per confounder: how many of its clean communities got a high, a medium or
   a low finding (either year), from which detector, and how many got one more
   severe than the confounder allows (see ALLOWED);
@@ -26,7 +28,7 @@ generator's review year's 31 December); this script reads the published
 * the same figures over all seeds together.
 
 Exit 0 when the bar holds on each seed and over all seeds together: recall
->= 90 % for every community-level pattern and overall, clean communities
+>= 90 % for every community-level pattern and overall (both ways), clean communities
 with a high finding <= 1 %, with a high or medium one <= 5 %, no confounder
 above its allowed severity. Exit 1 below the bar, 2 on a usage or tool error.
 
@@ -314,22 +316,26 @@ def report(title, t):
     print(f"\n== {title}")
     print(f"{'pattern':<30}{'injected':>9}{'recall':>9}{'H/M any':>9}{'own detector':>14}")
     misses = []
-    total, found = 0, 0
+    total, found, found_bar = 0, 0, 0
     for pattern in sorted(t.injected):
         n = t.injected[pattern]
         a, b, o = t.found_any.get(pattern, 0), t.found_bar.get(pattern, 0), t.found_own.get(pattern, 0)
         total += n
         found += a
+        found_bar += b
         r = share(b, n)
         mark = "" if r is not None and r >= RECALL_BAR else "  < bar"
         note = "  (own low finding counts)" if pattern in LOW_ONLY else ""
         print(f"{pattern:<30}{n:>9}{pct(r):>9}{pct(share(a, n)):>9}{pct(share(o, n)):>14}{mark}{note}")
         if mark:
             misses.append(f"{title}: recall of {pattern} {pct(r).strip()} below {RECALL_BAR:.0%}")
-    overall = share(found, total)
-    print(f"{'all community-level patterns':<30}{total:>9}{pct(overall):>9}   (high or medium only)")
-    if overall is None or overall < RECALL_BAR:
-        misses.append(f"{title}: overall recall {pct(overall).strip()} below {RECALL_BAR:.0%}")
+    overall = share(found_bar, total)
+    strict = share(found, total)
+    print(f"{'all community-level patterns':<30}{total:>9}{pct(overall):>9}{pct(strict):>9}"
+          f"   (recall as per pattern; H/M any: high or medium only)")
+    for name, value in (("overall recall", overall), ("overall high-or-medium recall", strict)):
+        if value is None or value < RECALL_BAR:
+            misses.append(f"{title}: {name} {pct(value).strip()} below {RECALL_BAR:.0%}")
 
     base = share(t.plain_low, t.plain)
     print(f"\nclean communities without a confounder: {t.plain}, of which {t.plain_low} with a low "

@@ -137,7 +137,7 @@ pub fn run(pipeline: &Pipeline, options: &Options) -> Result<Outcome> {
         employment: extract.table(Table::Employment),
         rejects: &extract.rejects,
         pseudonyms: &pseudonyms,
-        claim_tolerance_pp: pipeline.rules.detectors.claimed_vs_registry.tolerance_pp,
+        claim_tolerance_pp: claim_tolerance_pp(pipeline)?,
     })?;
     // 4b. publish: tables, manifest, documents into a staging folder, then
     // committed: renamed into runs/ and `latest` switched.
@@ -325,4 +325,12 @@ fn prune(pipeline: &Pipeline) -> Result<()> {
         tracing::info!(runs = removed.len(), "removed old runs beyond keep_runs");
     }
     Ok(())
+}
+
+/// The claimed-vs-registry tolerance that the panel's claims view shares with
+/// the detector.
+fn claim_tolerance_pp(pipeline: &Pipeline) -> Result<f64> {
+    use crate::detectors::claimed_vs_registry::{ID, Params};
+    let params: Params = detectors::registry::read(&pipeline.rules.detectors, ID)?;
+    Ok(params.tolerance_pp)
 }

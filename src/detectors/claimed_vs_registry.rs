@@ -23,6 +23,7 @@ use serde::{Deserialize, Serialize};
 
 use super::lookup::{counties, dates, floats, ints, strings};
 use super::registry::{Invalid, ranges};
+use super::tolerance;
 use super::{Evidence, Finding, Inputs, KeyValue, PersonId, Severity};
 use crate::contract::Table;
 use crate::error::Result;
@@ -62,8 +63,8 @@ impl Params {
     }
 }
 
-/// Slack for comparing fractions written in percent: 0.75 − 0.70 is
-/// 0.05000000000000004 in binary, which must not count as more than 5 points.
+/// Slack for comparing the claimed new jobs with the allowance computed as a
+/// share (rates are compared through `tolerance`).
 const EPSILON: f64 = 1e-9;
 
 /// Applications of the review years beside the registry's figures of the
@@ -101,8 +102,8 @@ fn claims_beside_registry(applications: LazyFrame, indicators: LazyFrame) -> Laz
 /// `excess_pp` = (claimed − registry) × 100.
 fn rate_excess(frame: LazyFrame, claimed: &str, registry: &str, tolerance_pp: f64) -> LazyFrame {
     frame
-        .with_column(((col(claimed) - col(registry)) * lit(100.0)).alias("excess_pp"))
-        .filter(col("excess_pp").gt(lit(tolerance_pp + EPSILON)))
+        .with_column(tolerance::excess_pp_expr(col(claimed), col(registry)).alias("excess_pp"))
+        .filter(tolerance::exceeds_expr(col("excess_pp"), tolerance_pp))
 }
 
 /// Rows whose claimed new jobs exceed the registry's by more than both

@@ -18,6 +18,7 @@ pub mod narrow;
 pub mod registry;
 pub mod risk;
 pub mod significance;
+pub mod tolerance;
 
 use std::collections::BTreeMap;
 use std::sync::Mutex;

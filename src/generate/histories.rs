@@ -554,8 +554,10 @@ impl<'a> Builder<'a> {
             let Some(i) = pool.pop() else { break };
             self.members[i].role = Role::Hardship;
             // Designated up to three years back, never before working age.
-            let early = (cal.prev_start - Duration::days(3 * 365))
-                .max(add_years(self.members[i].row.birth, persons::MIN_WORKING_AGE));
+            let early = (cal.prev_start - Duration::days(3 * 365)).max(add_years(
+                self.members[i].row.birth,
+                persons::MIN_WORKING_AGE,
+            ));
             let (designated, revoked) = if n >= h_year {
                 let d = self.rng.date(early, cal.prev_start - Duration::days(30));
                 (

@@ -1,6 +1,6 @@
 //! The review year's applications: claimed rates beside the registry's, and
 //! the claims beyond the claimed-vs-registry tolerance, judged as the
-//! detector judges them (`ratings::tolerance`).
+//! detector judges them (`detectors::tolerance`).
 
 use std::collections::BTreeMap;
 
@@ -8,8 +8,8 @@ use polars::prelude::*;
 
 use super::columns::{floats, strs};
 use super::communities::Community;
+use crate::detectors::tolerance;
 use crate::error::Result;
-use crate::ratings::tolerance;
 
 /// One application's claimed rates beside the registry's.
 #[derive(Debug, Clone, Default, serde::Serialize)]

@@ -13,7 +13,6 @@ pub mod margin;
 pub mod score;
 pub mod shortlist;
 pub mod spot_check;
-pub mod tolerance;
 pub mod verdict;
 
 use chrono::NaiveDate;

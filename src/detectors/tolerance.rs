@@ -1,8 +1,8 @@
 //! The claimed-vs-registry tolerance, judged one way everywhere: a claimed
 //! rate exceeds the registry's when the difference, in percentage points, is
 //! more than `tolerance_pp` (docs/rules.md, `claimed_vs_registry`). The
-//! detector filters its rows with the expression form, the report's chart
-//! names the points with the number form.
+//! detector filters its rows with the expression form; the panel view, which
+//! the report's chart draws, names the points with the number form.
 
 use polars::prelude::*;
 
