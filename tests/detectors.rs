@@ -1099,6 +1099,32 @@ fn registrations_closed_35_to_70_days_after_the_job_began_are_no_finding() {
     assert!(f.is_empty(), "{f:?}");
 }
 
+/// Honest practice (ours, beyond the rules' table): a registered unemployed
+/// person re-employed in April who dies in September, the ledger closed with
+/// 死亡 and the job ended that day. "Deceased before a counted employment
+/// start" does not hold: no finding.
+#[test]
+fn a_death_months_after_the_counted_start_is_no_finding() {
+    let mut e = Extract::new();
+    let pid = id(1, "19700101");
+    e.person(
+        &pid,
+        C1,
+        "H1",
+        "男",
+        "1970-01-01",
+        "2015-01-01",
+        "2021-09-15",
+        "死亡",
+    );
+    e.registration("U1", &pid, C1, "2021-01-05", "2021-04-03", "就业");
+    e.job("E1", &pid, C1, "2021-04-01", "2021-09-15");
+    let r = read(&e, "2021-12-31");
+    assert_eq!(indicator(&r, C1, "reemployed_in_period"), Some(1));
+    let f = r.detect(&Rules::default().detectors);
+    assert!(f.is_empty(), "{f:?}");
+}
+
 // ---------------------------------------------------------------- order and publication
 
 #[test]

@@ -114,23 +114,37 @@ pub fn mask(s: &str) -> String {
         .collect()
 }
 
+/// The ASCII form of a full-width character (U+FF01–U+FF5E); any other
+/// character as it is.
+fn half_width(c: char) -> char {
+    match c {
+        '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+        _ => c,
+    }
+}
+
 /// Masks every identity-number-like run of characters inside a text (a reject
 /// value or a log line may hold one where no identifier was expected).
 pub fn mask_identities_in(text: &str) -> String {
+    // A run is recognised on the ASCII forms of its characters, so an
+    // identity number typed in full width (０-９, Ｘ) is masked too; what is
+    // kept of it, and everything around it, is written as the text had it.
     let chars: Vec<char> = text.chars().collect();
+    let ascii: Vec<char> = chars.iter().copied().map(half_width).collect();
     let mut out = String::with_capacity(text.len());
     let mut i = 0;
     while i < chars.len() {
-        if chars[i].is_ascii_digit() {
+        if ascii[i].is_ascii_digit() {
             let mut j = i;
-            while j < chars.len() && chars[j].is_ascii_digit() {
+            while j < chars.len() && ascii[j].is_ascii_digit() {
                 j += 1;
             }
-            if j < chars.len() && j - i == 17 && (chars[j] == 'X' || chars[j] == 'x') {
+            if j < chars.len() && j - i == 17 && (ascii[j] == 'X' || ascii[j] == 'x') {
                 j += 1;
             }
+            let folded: String = ascii[i..j].iter().collect();
             let run: String = chars[i..j].iter().collect();
-            if looks_like_identity(&run) || (j - i) > 15 {
+            if looks_like_identity(&folded) || (j - i) > 15 {
                 out.push_str(&mask(&run));
             } else {
                 out.push_str(&run);
@@ -147,6 +161,20 @@ pub fn mask_identities_in(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_identity_number_in_full_width_digits_is_masked_and_other_text_kept() {
+        // A synthetic number of the right shape, typed in full width.
+        let ascii = format!("410402{}", "19900101123X");
+        let wide: String = ascii
+            .chars()
+            .map(|c| char::from_u32(c as u32 + 0xFEE0).unwrap())
+            .collect();
+        let masked = mask_identities_in(&format!("（合计）{wide}，"));
+        assert!(masked.starts_with("（合计）"), "{masked}");
+        assert!(masked.ends_with("，"), "{masked}");
+        assert_eq!(masked.chars().filter(|&c| c == '*').count(), 8, "{masked}");
+    }
 
     #[test]
     fn standard_example_passes_and_every_other_check_character_fails() {

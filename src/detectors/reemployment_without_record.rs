@@ -88,7 +88,7 @@ fn closed_as_employed(
     let after_closing = days_between(col("ended_on"), col("started_on"));
     let matches = col("started_on")
         .gt_eq(col("registered_on"))
-        .and(after_closing.lt_eq(lit(match_days as i32)));
+        .and(after_closing.lt_eq(lit(match_days.clamp(0, i64::from(i32::MAX)) as i32)));
     let matched = closed
         .clone()
         .join(

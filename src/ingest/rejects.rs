@@ -19,6 +19,19 @@ pub enum RejectReason {
 }
 
 impl RejectReason {
+    /// Every reason, in the order above.
+    pub const ALL: [RejectReason; 9] = [
+        RejectReason::RequiredEmpty,
+        RejectReason::Unparseable,
+        RejectReason::NotAllowed,
+        RejectReason::EndBeforeStart,
+        RejectReason::DuplicateKey,
+        RejectReason::TooManyFields,
+        RejectReason::FewerFields,
+        RejectReason::UnclosedQuote,
+        RejectReason::NumberIdentifier,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             RejectReason::RequiredEmpty => "required cell empty",

@@ -61,6 +61,7 @@ pub fn reject_reason(reason: &str) -> String {
         "more fields than the header" => "字段数多于表头".into(),
         "fewer fields than the header" => "字段数少于表头".into(),
         "file ends inside a quoted field" => "文件在引号内结束(引号未闭合)".into(),
+        "identifier saved as a number" => "证件号码或编码被存成数字(Excel 只保留 15 位)".into(),
         other => other.to_string(),
     }
 }
@@ -133,16 +134,7 @@ mod tests {
 
     #[test]
     fn every_reject_reason_of_ingest_reads_in_chinese_and_an_unknown_one_as_it_is() {
-        for r in [
-            RejectReason::RequiredEmpty,
-            RejectReason::Unparseable,
-            RejectReason::NotAllowed,
-            RejectReason::EndBeforeStart,
-            RejectReason::DuplicateKey,
-            RejectReason::TooManyFields,
-            RejectReason::FewerFields,
-            RejectReason::UnclosedQuote,
-        ] {
+        for r in RejectReason::ALL {
             let zh = reject_reason(r.as_str());
             assert_ne!(zh, r.as_str());
             assert!(!zh.is_ascii(), "{zh}");
