@@ -1,8 +1,8 @@
-//! The orchestration: the stages in order (ingest → indicators → detectors and
-//! ratings → publish), their timings, and an all-or-nothing publish: a run that
-//! fails at any stage, or is killed at any moment, leaves no run folder and
-//! `latest` unchanged (`publish::run_folder`). The points of `fault` let the
-//! fault tests hold a run between stages.
+//! The orchestration: the stages in order (1 ingest → 2 indicators → 3
+//! detectors and ratings → 4 publish), their timings, and an all-or-nothing
+//! publish: a run that fails at any stage, or is killed at any moment, leaves
+//! no run folder and `latest` unchanged (`publish::run_folder`). The points of
+//! `fault` let the fault tests hold a run between stages.
 
 use std::time::Instant;
 
@@ -18,6 +18,8 @@ use crate::{detectors, fault, fingerprint, indicators, ingest, privacy, publish,
 pub struct Options {
     /// Run even when inputs, pipeline, rules and program are unchanged.
     pub force: bool,
+    /// The pseudonym key's environment, as the command line read it.
+    pub key: privacy::KeyEnvironment,
 }
 
 /// What a run did.
@@ -103,8 +105,9 @@ pub fn run(pipeline: &Pipeline, options: &Options) -> Result<Outcome> {
     let _lock = publish::lock::acquire(&pipeline.output_dir)?;
     fault::point("locked");
     let pseudonyms = Pseudonymizer::load(
+        options.key.key.as_deref(),
         pipeline.pii_key_file.as_deref(),
-        &privacy::default_key_file(pipeline.path.as_deref())?,
+        &privacy::default_key_file(options.key.state_dir.as_deref(), pipeline.path.as_deref())?,
         &pipeline.output_dir,
     )?;
     if !options.force && fingerprint::unchanged(pipeline, &pseudonyms)? {
@@ -136,7 +139,8 @@ pub fn run(pipeline: &Pipeline, options: &Options) -> Result<Outcome> {
     clock.lap("indicators");
     fault::point("indicators");
 
-    // 3a. detectors: findings and risk scores.
+    // 3. detectors and ratings, first the findings and risk scores (the
+    // ratings read the risk score).
     let communities = extract
         .table(Table::Communities)
         .ok_or_else(|| Error::contract("no communities table"))?;
@@ -158,7 +162,8 @@ pub fn run(pipeline: &Pipeline, options: &Options) -> Result<Outcome> {
     clock.lap("detectors");
     fault::point("detectors");
 
-    // 3b. ratings: verdicts, scores, shortlist, spot checks, calendar, groups.
+    // 3, continued. ratings: verdicts, scores, shortlist, spot checks,
+    // calendar, groups.
     let rated = {
         let _s = stage!("ratings");
         ratings::rate(&ratings::RatingInputs {
@@ -204,7 +209,8 @@ pub fn run(pipeline: &Pipeline, options: &Options) -> Result<Outcome> {
     })?;
     drop(publish_span);
 
-    // 5. documents: the report, charts and forms, from the published tables.
+    // 4, continued. documents: the report, charts and forms, from the
+    // published tables.
     let documents = {
         let _s = stage!("documents");
         // The report reads findings as the published table, persons pseudonymised.
@@ -232,7 +238,7 @@ pub fn run(pipeline: &Pipeline, options: &Options) -> Result<Outcome> {
     clock.lap("documents");
     fault::point("documents-written");
 
-    // 6. commit: inputs checked again, the manifest, then the folder renamed
+    // 4, last. commit: inputs checked again, the manifest, then the folder renamed
     // into runs/ and `latest` switched.
     publish::recheck::inputs_unchanged(&extract.inputs)?;
     manifest.timings_ms = clock.timings.clone();
