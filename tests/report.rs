@@ -6,7 +6,7 @@
 //! plain text in the report, the charts and the forms.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Command;
 use std::sync::OnceLock;
 
 use calamine::{Data, Reader, Xlsx, open_workbook};
@@ -25,16 +25,8 @@ const SECTIONS: [&str; 9] = [
     "附录:规则与输入",
 ];
 
-fn fullemp(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_fullemp"))
-        .args(args)
-        .env("FULLEMP_PII_KEY", "test-key-for-the-report-tests")
-        .output()
-        .unwrap()
-}
-
 fn run_ok(args: &[&str]) {
-    let out = fullemp(args);
+    let out = support::fullemp(args);
     assert!(
         out.status.success(),
         "run failed: {}",
