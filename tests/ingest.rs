@@ -935,8 +935,8 @@ fn files_that_are_not_tables_are_ignored() {
     write(p, "readme.txt", "导出说明".as_bytes());
     write(p, "persons_2020.csv", b"garbage");
     write(p, "ground_truth.csv", b"community_code,pattern\n");
-    write(p, "notes.docx", &[0u8, 159, 146, 150]);
-    write(p, "~$persons.xlsx", &[1, 2, 3]);
+    write(p, "notes.docx", [0u8, 159, 146, 150]);
+    write(p, "~$persons.xlsx", [1u8, 2, 3]);
     write(p, "persons.csv.bak", b"\xff\xfe");
     std::fs::create_dir(p.join("services.csv")).unwrap();
     let e = read_clean(&Pipeline::new(p, p.join("out")));

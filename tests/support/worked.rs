@@ -67,7 +67,7 @@ pub fn fixture(dir: &Path, with_optional: bool) {
     write(
         dir,
         "communities.csv",
-        &format!(
+        format!(
             "community_code,community_name,county,street,provincial_year\n\
              {C1},光明社区,新华区,中兴路街道,2015\n{C2},和平社区,新华区,中兴路街道,\n{C3},东风社区,卫东区,东安路街道,\n"
         ),
@@ -293,7 +293,7 @@ pub fn fixture(dir: &Path, with_optional: bool) {
     write(
         dir,
         "zero_households.csv",
-        &format!(
+        format!(
             "household_id,community_code,identified_on,cleared_on\n\
              HH1,{C1},2021-11-01,2021-12-01\n\
              HH2,{C1},2021-11-01,2021-12-02\n\
@@ -307,7 +307,7 @@ pub fn fixture(dir: &Path, with_optional: bool) {
         write(
             dir,
             "services.csv",
-            &format!(
+            format!(
                 "service_id,person_id,community_code,service_type,delivered_on\n\
                  S1,{},{C2},职业指导,2021-12-31\nS2,{},{C1},职业介绍,2020-12-31\n\
                  S3,{},{C1},就业援助,2021-01-01\nS4,{},{C1},政策咨询,2021-06-01\n",
@@ -321,7 +321,7 @@ pub fn fixture(dir: &Path, with_optional: bool) {
         write(
             dir,
             "applications.csv",
-            &format!(
+            format!(
                 "community_code,year,applied_level,claimed_reemployment_rate,claimed_new_jobs,street_recommends,county_recommends\n\
                  {C1},2021,星级,85%,3,是,是\n{C2},2021,市级,0.9,2,是,否\n"
             ),
@@ -329,7 +329,7 @@ pub fn fixture(dir: &Path, with_optional: bool) {
         write(
             dir,
             "platform.csv",
-            &format!(
+            format!(
                 "community_code,year,service_window,staff_count,has_info_system\n\
                  {C1},2021,是,1,是\n{C2},2021,是,0,是\n{C1},2020,否,3,是\n"
             ),
