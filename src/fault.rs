@@ -2,11 +2,13 @@
 //! (`tests/faults.rs`) can kill it there with SIGKILL, rewrite an input while
 //! it runs, or start a second run beside it.
 //!
-//! Inert unless `FULLEMP_TEST_HOLD` is set in the environment, which no
-//! operator has reason to do. With `FULLEMP_TEST_HOLD=<point>` and
-//! `FULLEMP_TEST_HOLD_DIR=<dir>`, a run arriving at `<point>` writes
-//! `<dir>/<point>.reached` (holding its process id), then waits until
-//! `<dir>/<point>.release` exists and carries on. The points, in run order:
+//! Compiled only with the `fault-injection` feature, which `scripts/test`
+//! turns on for the test suite; a release build has `point` as an empty
+//! function. The command line reads `FULLEMP_TEST_HOLD=<point>` and
+//! `FULLEMP_TEST_HOLD_DIR=<dir>` and arms the hook with them (`arm`): a run
+//! arriving at `<point>` then writes `<dir>/<point>.reached` (holding its
+//! process id), waits until `<dir>/<point>.release` exists and carries on.
+//! Without both variables the hook stays inert. The points, in run order:
 //!
 //! | point | where |
 //! | --- | --- |
@@ -28,23 +30,40 @@ pub const HOLD_ENV: &str = "FULLEMP_TEST_HOLD";
 /// Where the `.reached` and `.release` files live.
 pub const DIR_ENV: &str = "FULLEMP_TEST_HOLD_DIR";
 
-/// Holds the run here when the environment asks for it; returns at once otherwise.
+/// Where to hold a run, and the folder of its `.reached` and `.release` files.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Hold {
+    pub point: String,
+    pub dir: PathBuf,
+}
+
+#[cfg(feature = "fault-injection")]
+static HOLD: std::sync::OnceLock<Hold> = std::sync::OnceLock::new();
+
+/// Arms the hook for this process; the first call wins.
+#[cfg(feature = "fault-injection")]
+pub fn arm(hold: Hold) {
+    let _ = HOLD.set(hold);
+}
+
+/// Holds the run here when the hook is armed for this point; returns at once
+/// otherwise.
+#[cfg(feature = "fault-injection")]
 pub fn point(name: &str) {
-    let Some(at) = std::env::var_os(HOLD_ENV) else {
-        return;
-    };
-    if at != name {
-        return;
-    }
-    let Some(dir) = std::env::var_os(DIR_ENV).map(PathBuf::from) else {
+    let Some(hold) = HOLD.get().filter(|h| h.point == name) else {
         return;
     };
     tracing::warn!(point = name, "test hook {HOLD_ENV}: holding the run");
     let _ = std::fs::write(
-        dir.join(format!("{name}.reached")),
+        hold.dir.join(format!("{name}.reached")),
         std::process::id().to_string(),
     );
-    while !dir.join(format!("{name}.release")).exists() {
+    while !hold.dir.join(format!("{name}.release")).exists() {
         std::thread::sleep(std::time::Duration::from_millis(20));
     }
 }
+
+/// Without the `fault-injection` feature there is nothing to hold.
+#[cfg(not(feature = "fault-injection"))]
+#[inline(always)]
+pub fn point(_name: &str) {}

@@ -32,22 +32,34 @@ impl std::fmt::Debug for Pseudonymizer {
     }
 }
 
+/// What the environment says about the key, read by the command line (the
+/// library reads no environment): the key itself when `FULLEMP_PII_KEY` is
+/// set, and the user's state folder for the default key file.
+#[derive(Clone, Default)]
+pub struct KeyEnvironment {
+    /// The value of `FULLEMP_PII_KEY`, when set (set but empty is refused).
+    pub key: Option<String>,
+    /// `$XDG_STATE_HOME` when absolute, else `$HOME/.local/state`; None for a
+    /// user without a home folder.
+    pub state_dir: Option<PathBuf>,
+}
+
+impl std::fmt::Debug for KeyEnvironment {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("KeyEnvironment")
+            .field("key", &self.key.as_ref().map(|_| "(set)"))
+            .field("state_dir", &self.state_dir)
+            .finish()
+    }
+}
+
 /// Where the key file goes when neither `FULLEMP_PII_KEY` nor the pipeline's
-/// `pii_key_file` names one: the user's state folder
-/// (`$XDG_STATE_HOME/fullemp/pii.key`, else `~/.local/state/fullemp/pii.key`),
-/// or, for a user without a home folder, `pii.key` beside the pipeline file.
-/// Never inside the output folder, which is shared with readers of the runs.
-pub fn default_key_file(pipeline_file: Option<&Path>) -> Result<PathBuf> {
-    let state = std::env::var_os("XDG_STATE_HOME")
-        .filter(|v| !v.is_empty())
-        .map(PathBuf::from)
-        .filter(|p| p.is_absolute())
-        .or_else(|| {
-            std::env::var_os("HOME")
-                .filter(|v| !v.is_empty())
-                .map(|h| PathBuf::from(h).join(".local/state"))
-        });
-    if let Some(state) = state {
+/// `pii_key_file` names one: `fullemp/pii.key` in the user's state folder
+/// (`$XDG_STATE_HOME`, else `~/.local/state`), or, for a user without a home
+/// folder, `pii.key` beside the pipeline file. Never inside the output folder,
+/// which is shared with readers of the runs.
+pub fn default_key_file(state_dir: Option<&Path>, pipeline_file: Option<&Path>) -> Result<PathBuf> {
+    if let Some(state) = state_dir {
         return Ok(state.join("fullemp").join(DEFAULT_KEY_FILE));
     }
     if let Some(dir) = pipeline_file.and_then(Path::parent) {
@@ -66,17 +78,19 @@ impl Pseudonymizer {
         }
     }
 
-    /// The key from `FULLEMP_PII_KEY`, else the pipeline's key file, else
-    /// `default_file` (see `default_key_file`), created owner-only on first
-    /// use. A key file that group or others may read is refused. A key left
-    /// by an earlier version in `output_dir` is moved to `default_file`, so
-    /// person keys stay the same across the upgrade.
+    /// The key from `FULLEMP_PII_KEY` (`env_key`, as the command line read
+    /// it), else the pipeline's key file, else `default_file` (see
+    /// `default_key_file`), created owner-only on first use. A key file that
+    /// group or others may read is refused. A key left by an earlier version
+    /// in `output_dir` is moved to `default_file`, so person keys stay the
+    /// same across the upgrade.
     pub fn load(
+        env_key: Option<&str>,
         key_file: Option<&Path>,
         default_file: &Path,
         output_dir: &Path,
     ) -> Result<Pseudonymizer> {
-        if let Ok(k) = std::env::var(KEY_ENV) {
+        if let Some(k) = env_key {
             if k.trim().is_empty() {
                 return Err(Error::usage(format!("{KEY_ENV} is set but empty")));
             }
@@ -214,20 +228,17 @@ mod tests {
 
     #[test]
     fn created_key_file_is_owner_only_reused_and_kept_out_of_the_output_folder() {
-        if std::env::var(KEY_ENV).is_ok() {
-            return;
-        }
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("out");
         let f = dir.path().join("state/fullemp/pii.key");
-        let a = Pseudonymizer::load(None, &f, &out).unwrap();
+        let a = Pseudonymizer::load(None, None, &f, &out).unwrap();
         use std::os::unix::fs::PermissionsExt;
         assert_eq!(
             std::fs::metadata(&f).unwrap().permissions().mode() & 0o777,
             0o600
         );
         assert!(!out.exists(), "nothing written in the output folder");
-        let b = Pseudonymizer::load(None, &f, &out).unwrap();
+        let b = Pseudonymizer::load(None, None, &f, &out).unwrap();
         assert_eq!(
             a.person_key("11010519491231002X"),
             b.person_key("11010519491231002X")
@@ -241,22 +252,19 @@ mod tests {
 
         // A key readable by others is refused, saying how to fix it.
         std::fs::set_permissions(&f, std::fs::Permissions::from_mode(0o644)).unwrap();
-        let e = Pseudonymizer::load(None, &f, &out).unwrap_err();
+        let e = Pseudonymizer::load(None, None, &f, &out).unwrap_err();
         assert_eq!(e.exit_code(), 2);
         assert!(e.to_string().contains("chmod 600"), "{e}");
     }
 
     #[test]
     fn a_key_left_in_the_output_folder_moves_out_unchanged() {
-        if std::env::var(KEY_ENV).is_ok() {
-            return;
-        }
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("out");
         std::fs::create_dir(&out).unwrap();
         write_key_file(&out.join(LEGACY_KEY_FILE), "0123456789abcdef0123").unwrap();
         let f = dir.path().join("state/pii.key");
-        let p = Pseudonymizer::load(None, &f, &out).unwrap();
+        let p = Pseudonymizer::load(None, None, &f, &out).unwrap();
         assert_eq!(
             p.person_key("x"),
             Pseudonymizer::from_key(b"0123456789abcdef0123".to_vec(), "t").person_key("x")
@@ -266,8 +274,35 @@ mod tests {
     }
 
     #[test]
-    fn the_default_key_file_is_in_the_state_folder() {
-        let f = default_key_file(Some(Path::new("/srv/pipelines/nightly.toml"))).unwrap();
-        assert!(f.ends_with("fullemp/pii.key") || f == Path::new("/srv/pipelines/pii.key"));
+    fn the_default_key_file_is_in_the_state_folder_else_beside_the_pipeline() {
+        let pipeline = Some(Path::new("/srv/pipelines/nightly.toml"));
+        let state = Path::new("/home/hr/.local/state");
+        assert_eq!(
+            default_key_file(Some(state), pipeline).unwrap(),
+            Path::new("/home/hr/.local/state/fullemp/pii.key")
+        );
+        assert_eq!(
+            default_key_file(None, pipeline).unwrap(),
+            Path::new("/srv/pipelines/pii.key")
+        );
+        assert_eq!(default_key_file(None, None).unwrap_err().exit_code(), 2);
+    }
+
+    #[test]
+    fn the_environment_key_comes_first_and_may_not_be_empty() {
+        let dir = tempfile::tempdir().unwrap();
+        let f = dir.path().join("state/pii.key");
+        let p = Pseudonymizer::load(Some(" env-key "), None, &f, dir.path()).unwrap();
+        assert_eq!(p.source, format!("environment {KEY_ENV}"));
+        assert_eq!(
+            p.person_key("x"),
+            Pseudonymizer::from_key(b"env-key".to_vec(), "t").person_key("x")
+        );
+        assert!(
+            !f.exists(),
+            "no key file made when the environment holds the key"
+        );
+        let e = Pseudonymizer::load(Some("  "), None, &f, dir.path()).unwrap_err();
+        assert_eq!(e.exit_code(), 2);
     }
 }

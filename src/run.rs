@@ -1,8 +1,8 @@
-//! The orchestration: the stages in order (ingest → indicators → detectors and
-//! ratings → publish), their timings, and an all-or-nothing publish: a run that
-//! fails at any stage, or is killed at any moment, leaves no run folder and
-//! `latest` unchanged (`publish::run_folder`). The points of `fault` let the
-//! fault tests hold a run between stages.
+//! The orchestration: the stages in order (1 ingest → 2 indicators → 3
+//! detectors and ratings → 4 publish), their timings, and an all-or-nothing
+//! publish: a run that fails at any stage, or is killed at any moment, leaves
+//! no run folder and `latest` unchanged (`publish::run_folder`). The points of
+//! `fault` let the fault tests hold a run between stages.
 
 use std::time::Instant;
 
@@ -24,6 +24,8 @@ use crate::{detectors, fault, fingerprint, indicators, ingest, panel, privacy, p
 pub struct Options {
     /// Run even when inputs, pipeline, rules and program are unchanged.
     pub force: bool,
+    /// The pseudonym key's environment, as the command line read it.
+    pub key: privacy::KeyEnvironment,
 }
 
 /// What a run did.
@@ -108,7 +110,7 @@ macro_rules! stage {
 pub fn run(pipeline: &Pipeline, options: &Options) -> Result<Outcome> {
     let _lock = publish::lock::acquire(&pipeline.output_dir)?;
     fault::point("locked");
-    let pseudonyms = pseudonymizer(pipeline)?;
+    let pseudonyms = pseudonymizer(pipeline, &options.key)?;
     if !options.force && fingerprint::unchanged(pipeline, &pseudonyms)? {
         let latest = pipeline.output_dir.join(run_folder::LATEST);
         tracing::info!(latest = %latest.display(), "nothing changed since the latest run; nothing to do");
@@ -122,11 +124,12 @@ pub fn run(pipeline: &Pipeline, options: &Options) -> Result<Outcome> {
         .ok_or_else(|| Error::contract("no communities table"))?;
     // 2. indicators: one row per community and review year.
     let ind = indicators_stage(pipeline, &extract, &mut clock)?;
-    // 3a. detectors: findings and risk scores.
+    // 3. detectors, then ratings (which read the risk scores).
     let (findings, risk) = detectors_stage(pipeline, &extract, &ind, communities, &mut clock)?;
-    // 3b. ratings: verdicts, scores, shortlist, spot checks, calendar, groups.
+    // 3, continued. ratings: verdicts, scores, shortlist, spot checks,
+    // calendar, groups.
     let rated = ratings_stage(pipeline, &extract, &ind, &risk, &mut clock)?;
-    // 4a. panel view: the findings and rejects tables, the review year's rows.
+    // 4. panel view: the findings and rejects tables, the review year's rows.
     let (tables, panel) = panel::build(&panel::PanelInputs {
         indicators: &ind,
         ratings: &rated,
@@ -139,7 +142,7 @@ pub fn run(pipeline: &Pipeline, options: &Options) -> Result<Outcome> {
         pseudonyms: &pseudonyms,
         claim_tolerance_pp: claim_tolerance_pp(pipeline)?,
     })?;
-    // 4b. publish: tables, manifest, documents into a staging folder, then
+    // 4, continued. publish: tables, manifest, documents into a staging folder, then
     // committed: renamed into runs/ and `latest` switched.
     let written = Written {
         pipeline,
@@ -161,10 +164,11 @@ pub fn run(pipeline: &Pipeline, options: &Options) -> Result<Outcome> {
     }))
 }
 
-fn pseudonymizer(pipeline: &Pipeline) -> Result<Pseudonymizer> {
+fn pseudonymizer(pipeline: &Pipeline, key: &privacy::KeyEnvironment) -> Result<Pseudonymizer> {
     Pseudonymizer::load(
+        key.key.as_deref(),
         pipeline.pii_key_file.as_deref(),
-        &privacy::default_key_file(pipeline.path.as_deref())?,
+        &privacy::default_key_file(key.state_dir.as_deref(), pipeline.path.as_deref())?,
         &pipeline.output_dir,
     )
 }

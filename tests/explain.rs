@@ -4,17 +4,10 @@
 //! unknown code answered with exit 2 and the nearest codes.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
 mod support;
-
-fn fullemp(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_fullemp"))
-        .args(args)
-        .env("FULLEMP_PII_KEY", "test-key-for-the-explain-tests")
-        .output()
-        .unwrap()
-}
+use support::fullemp;
 
 /// A published run of the fixture: (folder, out).
 fn published() -> (tempfile::TempDir, PathBuf) {
@@ -189,16 +182,7 @@ fn findings_come_with_their_evidence() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("out");
     let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join("sample_data");
-    let p = dir.path().join("pipeline.toml");
-    std::fs::write(
-        &p,
-        format!(
-            "input_dir = \"{}\"\noutput_dir = \"{}\"\n",
-            sample.display(),
-            out.display()
-        ),
-    )
-    .unwrap();
+    let p = support::pipeline(&dir.path().join("pipeline.toml"), &sample, &out, "");
     let o = fullemp(&["run", "--pipeline", p.to_str().unwrap()]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let run = std::fs::canonicalize(out.join("latest")).unwrap();

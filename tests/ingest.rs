@@ -3,11 +3,10 @@
 //! `fullemp validate` binary, and checked in the typed frame or the printed
 //! report against the sentence of the contract it exercises.
 
-mod common;
+mod support;
 
 use std::path::Path;
 
-use common::*;
 use fullemp::config::Pipeline;
 use fullemp::config::TableInput;
 use fullemp::config::pipeline::{Delimiter, Encoding, Format};
@@ -15,6 +14,7 @@ use fullemp::contract::Table;
 use fullemp::ingest::{Extract, RejectReason, read_extract};
 use polars::prelude::*;
 use rust_xlsxwriter::{ExcelDateTime, Format as XlsxFormat, Workbook};
+use support::*;
 
 // ---------------------------------------------------------------- helpers
 
@@ -79,7 +79,7 @@ const PERSONS_EN: &str =
 /// set per table; comma or tab separated."
 #[test]
 fn every_encoding_and_separator_reads_the_same_rows() {
-    let id2 = person_id("19850101", 1);
+    let id2 = id(1, "19850101");
     let text = format!(
         "{PERSONS_ZH}\n{PERSON},{COMMUNITY},张家户,男,1949-12-31,是,2020-01-01\n\
          {id2},{COMMUNITY},李家户,女,1985-01-01,否,2020-01-01\n"
@@ -186,7 +186,7 @@ fn every_date_spelling_reads_as_the_same_date() {
     ];
     let mut text = format!("{PERSONS_EN}\n");
     for (i, s) in spellings.iter().enumerate() {
-        let id = person_id("19800101", i as u32);
+        let id = id(i as u32, "19800101");
         text += &format!("{id},{COMMUNITY},H00{i},男,1980-01-01,是,{s}\n");
     }
     // The zero-household table reads the same spellings through another file.
@@ -229,7 +229,7 @@ fn every_boolean_spelling_reads_through_a_file() {
     ];
     let mut text = format!("{PERSONS_EN},wants_work\n");
     for (i, (s, _)) in spellings.iter().enumerate() {
-        let id = person_id("19800101", i as u32);
+        let id = id(i as u32, "19800101");
         // wants_work left empty: the contract's default, true.
         text += &format!("{id},{COMMUNITY},H{i},女,1980-01-01,{s},2020-01-01,\n");
     }
@@ -271,7 +271,7 @@ fn rates_datetimes_genders_as_the_code_reads_them() {
         format!(
             "{PERSONS_EN}\n{lower},{COMMUNITY},H001,F,1949-12-31 08:30,Y,2020-01-01\n\
              {},{COMMUNITY},H002,M,1985-01-01,N,2020-01-01T23:59:59\n",
-            person_id("19850101", 2)
+            id(2, "19850101")
         )
         .as_bytes(),
     );
@@ -331,7 +331,7 @@ fn persons_sheet(ws: &mut rust_xlsxwriter::Worksheet) {
     ws.write_boolean(1, 5, true).unwrap();
     ws.write_string(1, 6, "2020-01-01").unwrap();
     // Row 3: the birth date a plain serial number, 44561 = 2021-12-31.
-    ws.write_string(2, 0, person_id("19850101", 3)).unwrap();
+    ws.write_string(2, 0, id(3, "19850101")).unwrap();
     ws.write_string(2, 1, COMMUNITY).unwrap();
     ws.write_string(2, 2, "H002").unwrap();
     ws.write_string(2, 3, "男").unwrap();
@@ -430,7 +430,7 @@ fn parquet_input() {
     .cast(&DataType::Datetime(TimeUnit::Milliseconds, None))
     .unwrap();
     let mut df = DataFrame::new_infer_height(vec![
-        Column::new("person_id".into(), [PERSON, &person_id("19841231", 4)]),
+        Column::new("person_id".into(), [PERSON, &id(4, "19841231")]),
         Column::new("community_code".into(), [COMMUNITY, COMMUNITY]),
         Column::new("household_id".into(), ["H001", "H002"]),
         Column::new("性别".into(), ["女", "男"]),
@@ -538,7 +538,7 @@ fn configured_column_mapping_from_a_pipeline_file() {
         )
         .as_bytes(),
     );
-    let (_keep, path) = pipeline_file(
+    let (_keep, path) = temp_pipeline(
         dir.path(),
         "[input.persons.columns]\nperson_id = \"身份证号\"\nhousehold_id = \" 户号 \"\n",
     );
@@ -596,7 +596,7 @@ fn missing_column_message_names_file_column_found_and_closest() {
 /// keys kept.
 #[test]
 fn each_reject_reason_with_file_line_column_and_value() {
-    let id = |n| person_id("19800101", n);
+    let id = |n| id(n, "19800101");
     let text = format!(
         "{PERSONS_EN},left_on,left_reason\n\
          {a},{COMMUNITY},H1,男,1980-01-01,是,2020-01-01,,\n\
@@ -710,7 +710,7 @@ fn each_reject_reason_with_file_line_column_and_value() {
 /// is a reject, and so is a row with fewer fields than the header.
 #[test]
 fn row_shapes_blank_rows_and_trailing_separators() {
-    let id = |n| person_id("19800101", n);
+    let id = |n| id(n, "19800101");
     let text = format!(
         "{PERSONS_EN},\n\
          {a},{COMMUNITY},H1,男,1980-01-01,是,2020-01-01,\n\
@@ -833,7 +833,7 @@ fn gb32100_employer_codes_are_marked() {
 /// kept, the rest `*`)": a rejected identity number is never printed raw.
 #[test]
 fn validate_masks_identity_numbers_in_stdout_and_stderr() {
-    let other = person_id("19850101", 7);
+    let other = id(7, "19850101");
     let text = format!(
         "{PERSONS_EN}\n{PERSON},{COMMUNITY},H1,女,1949-12-31,是,2020-01-01\n\
          {PERSON},{COMMUNITY},H2,女,1949-12-31,是,2020-01-01\n\
@@ -895,12 +895,12 @@ fn max_reject_ratio_exceeded_exits_3() {
     for i in 0..9 {
         text += &format!(
             "{},{COMMUNITY},H{i},男,1980-01-01,是,2020-01-01\n",
-            person_id("19800101", i)
+            id(i, "19800101")
         );
     }
     text += &format!(
         "{},{COMMUNITY},H9,男,1980-02-30,是,2020-01-01\n",
-        person_id("19800101", 9)
+        id(9, "19800101")
     );
     let dir = minimal_extract();
     replace(dir.path(), "persons.csv", text.as_bytes());
@@ -935,8 +935,8 @@ fn files_that_are_not_tables_are_ignored() {
     write(p, "readme.txt", "导出说明".as_bytes());
     write(p, "persons_2020.csv", b"garbage");
     write(p, "ground_truth.csv", b"community_code,pattern\n");
-    write(p, "notes.docx", &[0u8, 159, 146, 150]);
-    write(p, "~$persons.xlsx", &[1, 2, 3]);
+    write(p, "notes.docx", [0u8, 159, 146, 150]);
+    write(p, "~$persons.xlsx", [1u8, 2, 3]);
     write(p, "persons.csv.bak", b"\xff\xfe");
     std::fs::create_dir(p.join("services.csv")).unwrap();
     let e = read_clean(&Pipeline::new(p, p.join("out")));
@@ -1095,7 +1095,7 @@ fn a_title_line_above_the_header_is_skipped_in_csv_and_tsv() {
 /// skipped …, not rejected; anything else stays a reject as today."
 #[test]
 fn footers_after_the_data_are_skipped_and_a_subtotal_between_records_is_a_reject() {
-    let other = person_id("19850101", 1);
+    let other = id(1, "19850101");
     let text = format!(
         "{PERSONS_ZH}\n{PERSON},{COMMUNITY},H001,女,1949-12-31,是,2020-01-01\n\
          小计,,1人,,,,\n\
@@ -1132,7 +1132,7 @@ fn xlsx_identifiers_saved_as_numbers_are_rejected_and_short_codes_read() {
     for (c, h) in PERSONS_ZH.split(',').enumerate() {
         ws.write_string(0, c as u16, h).unwrap();
     }
-    let ids = [PERSON.to_string(), person_id("19850101", 2)];
+    let ids = [PERSON.to_string(), id(2, "19850101")];
     for (i, id) in ids.iter().enumerate() {
         let r = i as u32 + 1;
         if i == 1 {
@@ -1182,7 +1182,7 @@ fn full_width_identifiers_and_dates_fold_and_rejects_quote_the_file() {
             })
             .collect()
     };
-    let other = person_id("19850101", 3);
+    let other = id(3, "19850101");
     let text = format!(
         "{PERSONS_EN},left_on\n\
          {}\u{3000},{},Ｈ001,女,1949-12-31,是,{},\n\

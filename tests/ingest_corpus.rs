@@ -8,11 +8,11 @@
 //! a listed reject with exit 0 and a file-level one as exit 3; a case folder
 //! may add pipeline lines in its `pipeline.toml`.
 
-mod common;
+mod support;
 
 use std::path::{Path, PathBuf};
 
-use common::*;
+use support::*;
 
 struct Case {
     /// Folder under `tests/data/bad/`.
@@ -251,7 +251,7 @@ fn a_fifty_megabyte_line_is_rejected_with_its_value_cut() {
         "person_id,community_code,household_id,gender,birth_date,labor_capacity,entered_on\n\
          {PERSON},{COMMUNITY},H001,女,1949-12-31,是,2020-01-01\n\
          {},{COMMUNITY},H002,男,{huge},是,2020-01-01\n",
-        person_id("19850101", 1)
+        id(1, "19850101")
     );
     drop(huge);
     replace(dir.path(), "persons.csv", text.as_bytes());

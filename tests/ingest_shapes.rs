@@ -10,16 +10,16 @@
 //! Needs python3 with openpyxl (`scripts/test` sets it up) and LibreOffice
 //! (`soffice`, Debian `libreoffice-calc-nogui`, installed by `.ci/run`).
 
-mod common;
+mod support;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use common::*;
 use fullemp::config::Pipeline;
 use fullemp::contract::Table;
 use fullemp::ingest::{Extract, RejectReason, read_extract};
 use polars::prelude::*;
+use support::*;
 
 const COMMUNITIES_ZH: [&str; 4] = ["社区代码", "社区名称", "所在区县", "所在街道"];
 const PERSONS_ZH: [&str; 7] = [
@@ -51,7 +51,7 @@ fn persons() -> Vec<[String; 7]> {
     let row = |birth: &str, n: u32, community: &str, gender: &str, able: &str| {
         let date = format!("{}-{}-{}", &birth[..4], &birth[4..6], &birth[6..]);
         [
-            person_id(birth, n),
+            id(n, birth),
             community.to_string(),
             format!("H{n:03}"),
             gender.to_string(),

@@ -165,16 +165,7 @@ fn no_raw_identity_number_in_any_decoded_output_or_log() {
     );
 
     let out = dir.path().join("out");
-    let pipeline = dir.path().join("pipeline.toml");
-    std::fs::write(
-        &pipeline,
-        format!(
-            "input_dir = \"{}\"\noutput_dir = \"{}\"\n",
-            extract.display(),
-            out.display()
-        ),
-    )
-    .unwrap();
+    let pipeline = support::pipeline(&dir.path().join("pipeline.toml"), &extract, &out, "");
     let mut logs = Vec::new();
     for format in ["human", "json"] {
         let o = Command::new(env!("CARGO_BIN_EXE_fullemp"))

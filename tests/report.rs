@@ -6,7 +6,7 @@
 //! plain text in the report, the charts and the forms.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Command;
 use std::sync::OnceLock;
 
 use calamine::{Data, Reader, Xlsx, open_workbook};
@@ -25,16 +25,8 @@ const SECTIONS: [&str; 9] = [
     "附录:规则与输入",
 ];
 
-fn fullemp(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_fullemp"))
-        .args(args)
-        .env("FULLEMP_PII_KEY", "test-key-for-the-report-tests")
-        .output()
-        .unwrap()
-}
-
 fn run_ok(args: &[&str]) {
-    let out = fullemp(args);
+    let out = support::fullemp(args);
     assert!(
         out.status.success(),
         "run failed: {}",
@@ -344,6 +336,193 @@ fn the_charts_are_svg_files_with_chinese_labels_and_a_cjk_font_list() {
     let weekly =
         std::fs::read_to_string(run.join("charts/employment_starts_per_week.svg")).unwrap();
     assert!(weekly.contains("截止日") && weekly.contains("就业记录数(条)"));
+}
+
+/// One `<text>` element of a chart: how it is anchored, its font size and
+/// its words.
+#[derive(Debug)]
+struct SvgText {
+    anchor: String,
+    size: String,
+    text: String,
+}
+
+/// The value of `name="..."` in an element's attributes.
+fn attribute<'a>(attributes: &'a str, name: &str) -> &'a str {
+    let key = format!(" {name}=\"");
+    attributes
+        .split_once(&key)
+        .and_then(|(_, rest)| rest.split_once('"'))
+        .map_or("", |(value, _)| value)
+}
+
+/// The SVG's `<text>` elements, in drawing order.
+fn svg_texts(svg: &str) -> Vec<SvgText> {
+    svg.split("<text")
+        .skip(1)
+        .map(|element| {
+            let (attributes, rest) = element.split_once('>').unwrap();
+            let text = rest.split_once("</text>").unwrap().0.trim().to_string();
+            SvgText {
+                anchor: attribute(attributes, "text-anchor").to_string(),
+                size: attribute(attributes, "font-size").to_string(),
+                text,
+            }
+        })
+        .collect()
+}
+
+/// The tick labels of a chart's vertical and horizontal axes. Plotters
+/// writes them in the labels' small font, right-aligned beside the vertical
+/// axis and centred under the horizontal one; the notes drawn in the same
+/// font (the threshold, the counts on the bars, the legend) start at their
+/// point.
+fn tick_labels(svg: &str) -> (Vec<SvgText>, Vec<SvgText>) {
+    let texts = svg_texts(svg);
+    let small = texts
+        .iter()
+        .filter(|t| t.anchor == "end")
+        .map(|t| t.size.clone())
+        .next()
+        .expect("a vertical axis with tick labels");
+    let (vertical, horizontal): (Vec<SvgText>, Vec<SvgText>) = texts
+        .into_iter()
+        .filter(|t| t.size == small && t.anchor != "start")
+        .partition(|t| t.anchor == "end");
+    assert!(horizontal.iter().all(|t| t.anchor == "middle"));
+    (vertical, horizontal)
+}
+
+/// The `(x0, y0, x1, y1)` of each line of two points drawn in black: the axes
+/// and their tick marks.
+fn black_lines(svg: &str) -> Vec<(f64, f64, f64, f64)> {
+    svg.split("<polyline")
+        .skip(1)
+        .filter(|e| attribute(e, "stroke") == "#000000")
+        .filter_map(|e| {
+            let p: Vec<f64> = attribute(e, "points")
+                .split([' ', ','])
+                .filter(|v| !v.is_empty())
+                .map(|v| v.parse().unwrap())
+                .collect();
+            (p.len() == 4).then(|| (p[0], p[1], p[2], p[3]))
+        })
+        .collect()
+}
+
+/// The `(x, y, width, height)` of each rectangle filled with `fill`.
+fn rectangles(svg: &str, fill: &str) -> Vec<(f64, f64, f64, f64)> {
+    svg.split("<rect")
+        .skip(1)
+        .filter(|e| attribute(e, "fill") == fill)
+        .map(|e| {
+            let v = |n| attribute(e, n).parse::<f64>().unwrap();
+            (v("x"), v("y"), v("width"), v("height"))
+        })
+        .collect()
+}
+
+/// Labels of a count axis: whole numbers, each once, evenly spaced from
+/// `first` up.
+fn assert_counts(chart: &str, axis: &str, labels: &[SvgText], first: i64) {
+    let values: Vec<i64> = labels
+        .iter()
+        .map(|t| {
+            t.text
+                .parse()
+                .unwrap_or_else(|_| panic!("{chart} {axis}: tick {:?} is no whole number", t.text))
+        })
+        .collect();
+    assert!(values.len() >= 2, "{chart} {axis}: {values:?}");
+    assert_eq!(values[0], first, "{chart} {axis}: {values:?}");
+    let step = values[1] - values[0];
+    assert!(
+        step > 0 && values.windows(2).all(|w| w[1] - w[0] == step),
+        "{chart} {axis}: ticks repeat or are unevenly spaced: {values:?}"
+    );
+}
+
+#[test]
+fn chart_ticks_on_count_axes_are_whole_numbers_each_once_and_no_slot_is_empty() {
+    let run = sample_run();
+    let read = |name: &str| std::fs::read_to_string(run.join("charts").join(name)).unwrap();
+    for name in [
+        "rate_reemployment_rate.svg",
+        "rate_hardship_employment_rate.svg",
+        "rate_registered_unemployment_rate.svg",
+        "rate_assistance_coverage.svg",
+        "employment_starts_per_week.svg",
+        "risk_scores.svg",
+        "pass_rate_by_county.svg",
+        "claimed_vs_registry.svg",
+    ] {
+        let (vertical, horizontal) = tick_labels(&read(name));
+        for (axis, labels) in [("vertical", &vertical), ("horizontal", &horizontal)] {
+            let mut seen = std::collections::BTreeSet::new();
+            for t in labels.iter() {
+                assert!(!t.text.is_empty(), "{name} {axis}: an empty tick label");
+                assert!(seen.insert(&t.text), "{name} {axis}: {:?} twice", t.text);
+            }
+        }
+    }
+    // The re-employment histogram of the sample peaks at 3 communities a
+    // bin: before the fix its ticks read 0, 0, 1, 2, 2, 2, 3.
+    let (counts, _) = tick_labels(&read("rate_reemployment_rate.svg"));
+    let counts: Vec<&str> = counts.iter().map(|t| t.text.as_str()).collect();
+    assert_eq!(counts, ["0", "1", "2", "3"]);
+    for name in [
+        "rate_reemployment_rate.svg",
+        "rate_hardship_employment_rate.svg",
+        "rate_registered_unemployment_rate.svg",
+        "rate_assistance_coverage.svg",
+    ] {
+        assert_counts(name, "vertical", &tick_labels(&read(name)).0, 0);
+    }
+    let (starts, weeks) = tick_labels(&read("employment_starts_per_week.svg"));
+    assert_counts("starts", "vertical", &starts, 0);
+    assert_counts("starts", "horizontal", &weeks, 1);
+    let (_, points) = tick_labels(&read("risk_scores.svg"));
+    assert_counts("risk", "horizontal", &points, 0);
+
+    // The county chart has a slot per county, the bars filling the axis from
+    // end to end (each bar keeps 12 pixels either side): no empty slot.
+    let svg = read("pass_rate_by_county.svg");
+    let (_, counties) = tick_labels(&svg);
+    let counties: Vec<&str> = counties.iter().map(|t| t.text.as_str()).collect();
+    assert_eq!(counties, ["卫东区", "新华区", "湛河区"]);
+    let (left, right) = black_lines(&svg)
+        .into_iter()
+        .filter(|l| l.1 == l.3)
+        .map(|l| (l.0, l.2))
+        .max_by(|a, b| (a.1 - a.0).total_cmp(&(b.1 - b.0)))
+        .expect("a horizontal axis");
+    let bars = rectangles(&svg, "#3B6EA8");
+    assert_eq!(bars.len(), 3);
+    let first = bars.iter().map(|b| b.0).fold(f64::MAX, f64::min);
+    let last = bars.iter().map(|b| b.0 + b.2).fold(0.0, f64::max);
+    assert!((first - 12.0 - left).abs() <= 2.0, "{first} from {left}");
+    assert!(
+        (right - last - 12.0).abs() <= 2.0,
+        "{last} from {right}: a slot left empty"
+    );
+
+    // The risk chart likewise: its top bar sits in the top slot.
+    let svg = read("risk_scores.svg");
+    let (names, _) = tick_labels(&svg);
+    let (top, bottom) = black_lines(&svg)
+        .into_iter()
+        .filter(|l| l.0 == l.2)
+        .map(|l| (l.1.min(l.3), l.1.max(l.3)))
+        .max_by(|a, b| (a.1 - a.0).total_cmp(&(b.1 - b.0)))
+        .expect("a vertical axis");
+    let bars = rectangles(&svg, "#C01C28");
+    assert_eq!(bars.len(), names.len());
+    let highest = bars.iter().map(|b| b.1).fold(f64::MAX, f64::min);
+    let slot = (bottom - top) / names.len() as f64;
+    assert!(
+        highest - top < slot / 2.0,
+        "the top bar starts {highest}, the axis {top}: a slot left empty"
+    );
 }
 
 #[test]

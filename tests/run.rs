@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 mod support;
+use support::fullemp;
 
 fn pipeline(dir: &Path, extract: &Path, out: &Path) -> PathBuf {
     support::pipeline_file(dir, extract, out, "keep_runs = 2\n")
@@ -22,14 +23,6 @@ fn setup(with_optional: bool) -> (tempfile::TempDir, PathBuf, PathBuf, PathBuf) 
     let out = dir.path().join("out");
     let p = pipeline(dir.path(), &extract, &out);
     (dir, extract, out, p)
-}
-
-fn fullemp(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_fullemp"))
-        .args(args)
-        .env("FULLEMP_PII_KEY", "test-key-for-the-run-tests")
-        .output()
-        .unwrap()
 }
 
 fn run_ok(p: &Path) -> Output {
@@ -258,16 +251,12 @@ fn manifest(out: &Path) -> serde_json::Value {
 #[test]
 fn dates_after_today_do_not_move_the_extract_cutoff() {
     let (dir, extract, out, _) = setup(true);
-    let p = dir.path().join("extract-date.toml");
-    std::fs::write(
-        &p,
-        format!(
-            "input_dir = \"{}\"\noutput_dir = \"{}\"\nas_of = \"extract\"\n",
-            extract.display(),
-            out.display()
-        ),
-    )
-    .unwrap();
+    let p = support::pipeline(
+        &dir.path().join("extract-date.toml"),
+        &extract,
+        &out,
+        "as_of = \"extract\"",
+    );
     run_ok(&p);
     // The fixture's latest event date (it reaches into January 2022).
     let as_of = manifest(&out)["as_of"].clone();
@@ -300,17 +289,13 @@ fn dates_after_today_do_not_move_the_extract_cutoff() {
 #[test]
 fn a_county_no_group_may_assess_is_reported_and_the_run_publishes() {
     let (dir, extract, out, _) = setup(true);
-    let p = dir.path().join("groups.toml");
-    std::fs::write(
-        &p,
-        format!(
-            "input_dir = \"{}\"\noutput_dir = \"{}\"\nas_of = 2021-12-31\n\n\
-             [[review.assessment_groups]]\nname = \"一组\"\nhome_county = \"新华区\"\n",
-            extract.display(),
-            out.display()
-        ),
-    )
-    .unwrap();
+    let p = support::pipeline(
+        &dir.path().join("groups.toml"),
+        &extract,
+        &out,
+        "as_of = 2021-12-31\n\n\
+         [[review.assessment_groups]]\nname = \"一组\"\nhome_county = \"新华区\"",
+    );
     let o = run_ok(&p);
     let m = manifest(&out);
     let u = &m["unassigned_counties"];

@@ -3,13 +3,14 @@
 //! command (`run` with the nightly pipeline) publishes a complete run.
 
 use std::path::Path;
-use std::process::Command;
 
+mod support;
+
+/// `fullemp <args>` from the repository's root, as the README runs it.
 fn fullemp(args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_fullemp"))
+    support::command()
         .args(args)
         .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .env("FULLEMP_PII_KEY", "test-key-for-the-sample-tests")
         .output()
         .unwrap()
 }

@@ -41,7 +41,7 @@ pub struct Args {
 pub fn execute(args: Args) -> Result<()> {
     let out = match args.out {
         Some(o) => o,
-        None => super::validate::load_pipeline(&args.pipeline, None, None, None)?.output_dir,
+        None => super::load_pipeline(&args.pipeline, None, None, None)?.output_dir,
     };
     let doc = fullemp::explain::gather(&out, args.community_code.trim(), args.year)?;
     if args.json {

@@ -1,10 +1,16 @@
 //! The command line of `docs/outputs.md`: one file per subcommand, each a thin
 //! shell over the library that parses its flags, calls the pipeline and prints.
+//! What the commands share lives here: the pipeline file with the command
+//! line's overrides (`load_pipeline`). The environment is read in `cli/` alone
+//! and handed to the library as values.
+
+use std::path::{Path, PathBuf};
 
 use clap::{Parser, Subcommand};
 
 use crate::logging::LogFormat;
-use fullemp::Result;
+use fullemp::config::{AsOf, Pipeline};
+use fullemp::{Error, Result};
 
 pub mod explain;
 pub mod generate;
@@ -51,4 +57,42 @@ pub fn execute(command: Command) -> Result<()> {
         Command::Generate(a) => generate::execute(a),
         Command::Explain(a) => explain::execute(a),
     }
+}
+
+/// Loads the pipeline file and lays the command line's overrides over it.
+pub fn load_pipeline(
+    path: &Path,
+    input: Option<PathBuf>,
+    out: Option<PathBuf>,
+    as_of: Option<AsOf>,
+) -> Result<Pipeline> {
+    if !path.exists() {
+        return Err(Error::usage(format!(
+            "pipeline file {} does not exist",
+            path.display()
+        )));
+    }
+    let mut p = Pipeline::load(path)?;
+    // The rules stage keeps the detectors' sections as TOML; each detector
+    // reads and checks its own, here, before any input is read.
+    fullemp::detectors::registry::check(&p.rules.detectors).map_err(|(key, value, expected)| {
+        let file = match (&p.rules_source.file, p.rules_source.inline) {
+            (Some(f), false) => f.clone(),
+            _ => path.to_path_buf(),
+        };
+        Error::Pipeline {
+            file,
+            message: format!("key `{key}`: {value} is not valid (expected {expected})"),
+        }
+    })?;
+    if let Some(i) = input {
+        p.input_dir = i;
+    }
+    if let Some(o) = out {
+        p.output_dir = o;
+    }
+    if let Some(a) = as_of {
+        p.as_of = a;
+    }
+    Ok(p)
 }

@@ -4,6 +4,7 @@ use std::path::PathBuf;
 
 use fullemp::Result;
 use fullemp::config::AsOf;
+use fullemp::privacy::{KEY_ENV, KeyEnvironment};
 
 /// Run the whole job: ingest and validate the extract, compute indicators,
 /// verdicts, scores, shortlist and spot checks, and publish a run folder.
@@ -42,10 +43,46 @@ pub fn parse_as_of(s: &str) -> std::result::Result<AsOf, String> {
 }
 
 pub fn execute(args: Args) -> Result<()> {
-    let pipeline =
-        super::validate::load_pipeline(&args.pipeline, args.input, args.out, args.as_of)?;
+    let pipeline = super::load_pipeline(&args.pipeline, args.input, args.out, args.as_of)?;
+    #[cfg(feature = "fault-injection")]
+    if let Some(hold) = fault_hold() {
+        fullemp::fault::arm(hold);
+    }
+    let options = fullemp::run::Options {
+        force: args.force,
+        key: key_environment(),
+    };
     // Progress (on a terminal) comes from the stage spans, through the log writer.
-    let outcome = fullemp::run::run(&pipeline, &fullemp::run::Options { force: args.force })?;
+    let outcome = fullemp::run::run(&pipeline, &options)?;
     println!("{outcome}");
     Ok(())
+}
+
+/// The pseudonym key's environment (docs/operations.md, "Personal data").
+fn key_environment() -> KeyEnvironment {
+    let state_dir = std::env::var_os("XDG_STATE_HOME")
+        .filter(|v| !v.is_empty())
+        .map(PathBuf::from)
+        .filter(|p| p.is_absolute())
+        .or_else(|| {
+            std::env::var_os("HOME")
+                .filter(|v| !v.is_empty())
+                .map(|h| PathBuf::from(h).join(".local/state"))
+        });
+    KeyEnvironment {
+        key: std::env::var(KEY_ENV).ok(),
+        state_dir,
+    }
+}
+
+/// The fault tests' hold point and folder (`fullemp::fault`), when both are set.
+#[cfg(feature = "fault-injection")]
+fn fault_hold() -> Option<fullemp::fault::Hold> {
+    use fullemp::fault::{DIR_ENV, HOLD_ENV, Hold};
+    let point = std::env::var(HOLD_ENV).ok()?;
+    let dir = std::env::var_os(DIR_ENV)?;
+    Some(Hold {
+        point,
+        dir: PathBuf::from(dir),
+    })
 }

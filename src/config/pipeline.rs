@@ -31,7 +31,7 @@ impl AsOf {
         match s.trim() {
             "extract" => Some(AsOf::Extract),
             "today" => Some(AsOf::Today),
-            other => super::dates::parse_date(other).map(AsOf::Date),
+            other => crate::contract::dates::parse_date(other).map(AsOf::Date),
         }
     }
 

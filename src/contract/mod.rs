@@ -1,8 +1,12 @@
 //! The data contract of `docs/data-contract.md` as data: the nine
 //! tables, their columns, types, Chinese headers, keys and allowed values, and
 //! the two national check-character standards. Ingest enforces it and the
-//! generator writes to it, so both read the same definitions.
+//! generator writes to it, so both read the same definitions. Also what the
+//! contract promises the stages after ingest: the columns ingest adds to each
+//! typed table (`added_columns`) and the date spellings (`dates`).
 
+pub mod added_columns;
+pub mod dates;
 pub mod identity;
 pub mod tables;
 

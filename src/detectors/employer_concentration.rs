@@ -22,7 +22,7 @@ use crate::contract::Table;
 use crate::error::Result;
 use crate::indicators::Period;
 use crate::indicators::period::within;
-use crate::ingest::typing::EMPLOYER_CODE_VALID;
+use crate::contract::added_columns::EMPLOYER_CODE_VALID;
 
 pub const ID: &str = "employer_concentration";
 

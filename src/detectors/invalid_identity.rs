@@ -34,7 +34,7 @@ use crate::indicators::Period;
 use crate::indicators::jobs::new_job_starts;
 use crate::indicators::labor_force::working_age_on;
 use crate::indicators::period::{age_on, date};
-use crate::ingest::typing::PERSON_ID_VALID;
+use crate::contract::added_columns::PERSON_ID_VALID;
 
 pub const ID: &str = "invalid_identity";
 

@@ -1,5 +1,5 @@
-//! Stage 3b, falsification signals (docs/detectors.md): typed tables and
-//! indicators → findings. Each detector is one file (`registry`): its id,
+//! Stage 3, before the ratings (which read its risk scores): falsification
+//! signals (docs/detectors.md), typed tables and indicators → findings. Each detector is one file (`registry`): its id,
 //! label, rule, `Params` and `pub fn detect(&Inputs, &Params) ->
 //! Result<Vec<Finding>>`; a detector only reports, it never changes an
 //! indicator. The list below names every detector once. `detect_all` runs

@@ -13,7 +13,7 @@ use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfkc_quick};
 
 use super::raw::Cell;
 use super::rejects::RejectReason;
-use crate::config::dates::parse_date;
+use crate::contract::dates::parse_date;
 use crate::contract::{Column, Kind};
 
 #[derive(Debug, Clone, PartialEq)]

@@ -1,6 +1,6 @@
 """Reads a published run the way statisticians do: pyarrow and DuckDB with
 Hive partitioning, pandas in one line. Checks column names, types and a few
-values of the hand-worked fixture (tests/support/mod.rs). Exits non-zero on
+values of the hand-worked fixture (tests/support/worked.rs). Exits non-zero on
 any mismatch; run by tests/run.rs."""
 
 import sys

@@ -1,7 +1,7 @@
 """Reads the margin (差几人) of a run of the hand-worked fixture published
 with tests/support's C1_PASSES rules, as statisticians would: pyarrow with
 Hive partitioning and DuckDB. C1 passes with a margin of 1 shared by two
-rules (worked by hand in tests/support/mod.rs). Run by tests/run.rs."""
+rules (worked by hand in tests/support/worked.rs). Run by tests/run.rs."""
 
 import sys
 

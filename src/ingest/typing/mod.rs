@@ -23,15 +23,10 @@ use polars::prelude::*;
 
 use super::raw::{RawChunk, RawColumn, Sink};
 use super::rejects::{Reject, RejectReason};
+use crate::contract::added_columns::SOURCE_LINE;
+use crate::contract::added_columns::{EMPLOYER_CODE_VALID, PERSON_ID_VALID};
 use crate::contract::identity::{gb11643_valid, gb32100_valid, mask};
 use crate::contract::{Kind, TableSpec};
-
-/// Column with each kept row's line in its file, for evidence.
-pub const SOURCE_LINE: &str = "source_line";
-/// GB 11643 check of `person_id`, on every table that has one.
-pub const PERSON_ID_VALID: &str = "person_id_valid";
-/// GB 32100 check of `employer_code` (null when there is no code).
-pub const EMPLOYER_CODE_VALID: &str = "employer_code_valid";
 
 /// One contract column typed: its values, and where a cell cannot be used.
 pub struct Parsed {

@@ -37,23 +37,18 @@ pub fn pass_rate(review: &Panel) -> Result<Chart> {
         style::empty(&title, "本年度没有复查社区(没有省级充分就业社区)。")?
     } else {
         let names: Vec<String> = rows.iter().map(|r| r.0.clone()).collect();
-        let n = rows.len() as i32;
         style::svg(|root| {
             let mut chart = ChartBuilder::on(&root)
                 .caption(&title, style::title())
                 .margin(12)
                 .x_label_area_size(48)
                 .y_label_area_size(56)
-                .build_cartesian_2d((0..n).into_segmented(), 0f64..110f64)
+                .build_cartesian_2d(style::slot_axis(names.len()), 0f64..110f64)
                 .map_err(failed)?;
-            let label = |v: &SegmentValue<i32>| match v {
-                SegmentValue::CenterOf(i) => names.get(*i as usize).cloned().unwrap_or_default(),
-                _ => String::new(),
-            };
+            let label = |v: &f64| names.get(style::slot(*v)).cloned().unwrap_or_default();
             chart
                 .configure_mesh()
                 .disable_x_mesh()
-                .x_labels(names.len())
                 .x_desc("区县")
                 .y_desc("复查合格率(%)")
                 .x_label_formatter(&label)
@@ -65,13 +60,8 @@ pub fn pass_rate(review: &Panel) -> Result<Chart> {
             chart
                 .draw_series(rows.iter().enumerate().map(|(i, (_, passed, under))| {
                     let pct = *passed as f64 * 100.0 / *under as f64;
-                    let mut bar = Rectangle::new(
-                        [
-                            (SegmentValue::Exact(i as i32), 0.0),
-                            (SegmentValue::Exact(i as i32 + 1), pct),
-                        ],
-                        BAR.filled(),
-                    );
+                    let x = i as f64;
+                    let mut bar = Rectangle::new([(x, 0.0), (x + 1.0, pct)], BAR.filled());
                     bar.set_margin(0, 0, 12, 12);
                     bar
                 }))
@@ -81,7 +71,7 @@ pub fn pass_rate(review: &Panel) -> Result<Chart> {
                     let pct = *passed as f64 * 100.0 / *under as f64;
                     Text::new(
                         format!("{passed}/{under}"),
-                        (SegmentValue::CenterOf(i as i32), pct + 4.0),
+                        (i as f64 + 0.5, pct + 4.0),
                         style::label(),
                     )
                 }))
@@ -95,4 +85,55 @@ pub fn pass_rate(review: &Panel) -> Result<Chart> {
         caption,
         svg,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::publish::review::Community;
+
+    /// The x and width of each bar drawn in the bar colour.
+    fn bars(svg: &str) -> Vec<(i32, i32)> {
+        svg.split("<rect")
+            .filter(|e| e.contains("fill=\"#3B6EA8\""))
+            .map(|e| {
+                let v = |n: &str| -> i32 {
+                    let key = format!(" {n}=\"");
+                    let rest = e.split_once(&key).unwrap().1;
+                    rest.split_once('"').unwrap().0.parse().unwrap()
+                };
+                (v("x"), v("width"))
+            })
+            .collect()
+    }
+
+    #[test]
+    fn one_county_fills_the_chart_with_one_bar() {
+        let c = |code: &str, verdict: &str| Community {
+            code: code.into(),
+            county: "新华区".into(),
+            under_reinspection: true,
+            verdict: Some(verdict.into()),
+            ..Community::default()
+        };
+        let review = Review {
+            year: 2021,
+            communities: vec![c("1", "pass"), c("2", "fail")],
+            ..Review::default()
+        };
+        let svg = pass_rate(&review).unwrap().svg;
+        assert!(svg.contains("1/2") && svg.contains("新华区"));
+        // One slot spanning the plot (after the 56-pixel label area, before
+        // the 12-pixel margin), the bar 12 pixels in from either end.
+        let width = style::WIDTH as i32;
+        let [(x, w)] = bars(&svg)[..] else {
+            panic!("one bar: {:?}", bars(&svg));
+        };
+        assert!((x - (12 + 56 + 12)).abs() <= 2, "bar at {x}");
+        assert!(
+            (x + w - (width - 12 - 12)).abs() <= 2,
+            "bar ends at {}",
+            x + w
+        );
+    }
 }

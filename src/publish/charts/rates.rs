@@ -116,7 +116,7 @@ fn distribution(review: &Panel, r: &Rated) -> Result<Chart> {
                     .margin(12)
                     .x_label_area_size(48)
                     .y_label_area_size(56)
-                    .build_cartesian_2d(0f64..top, 0f64..ymax)
+                    .build_cartesian_2d(0f64..top, style::count_axis(ymax))
                     .map_err(failed)?;
                 chart
                     .configure_mesh()

@@ -44,27 +44,23 @@ pub fn risk_scores(review: &Panel, rules: &RiskRules) -> Result<Chart> {
             .map(|c| format!("{}({})", c.name, c.county))
             .collect();
         let xmax = shown[0].risk_score as f64 * 1.1 + 1.0;
-        let n = shown.len() as i32;
+        let n = shown.len();
         style::svg(|root| {
             let mut chart = ChartBuilder::on(&root)
                 .caption(&title, style::title())
                 .margin(12)
                 .x_label_area_size(44)
                 .y_label_area_size(230)
-                .build_cartesian_2d(0f64..xmax, (0..n).into_segmented())
+                .build_cartesian_2d(style::count_axis(xmax), style::slot_axis(n))
                 .map_err(failed)?;
-            // The highest score at the top: row i is drawn at n - 1 - i.
-            let label = |v: &SegmentValue<i32>| match v {
-                SegmentValue::CenterOf(i) => names
-                    .get((n - 1 - *i) as usize)
-                    .cloned()
-                    .unwrap_or_default(),
-                _ => String::new(),
+            // The highest score at the top: row i is drawn in slot n - 1 - i.
+            let label = |v: &f64| match n.checked_sub(style::slot(*v) + 1) {
+                Some(i) => names[i].clone(),
+                None => String::new(),
             };
             chart
                 .configure_mesh()
                 .disable_y_mesh()
-                .y_labels(names.len())
                 .x_desc("风险分(分)")
                 .y_desc("社区(区县)")
                 .y_label_formatter(&label)
@@ -75,12 +71,9 @@ pub fn risk_scores(review: &Panel, rules: &RiskRules) -> Result<Chart> {
                 .map_err(failed)?;
             chart
                 .draw_series(shown.iter().enumerate().map(|(i, c)| {
-                    let row = n - 1 - i as i32;
+                    let row = (n - 1 - i) as f64;
                     let mut bar = Rectangle::new(
-                        [
-                            (0.0, SegmentValue::Exact(row)),
-                            (c.risk_score as f64, SegmentValue::Exact(row + 1)),
-                        ],
+                        [(0.0, row), (c.risk_score as f64, row + 1.0)],
                         MARK.mix(0.75).filled(),
                     );
                     bar.set_margin(2, 2, 0, 0);

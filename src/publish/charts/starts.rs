@@ -33,7 +33,7 @@ pub fn weekly_starts(review: &Panel, window_days: i64) -> Result<Chart> {
             .margin(12)
             .x_label_area_size(48)
             .y_label_area_size(56)
-            .build_cartesian_2d(0f64..n, 0f64..ymax)
+            .build_cartesian_2d(style::count_axis(n), style::count_axis(ymax))
             .map_err(failed)?;
         chart
             .draw_series([Rectangle::new(

@@ -3,6 +3,8 @@
 //! Linux browsers find, so no font library is linked and Chinese renders
 //! wherever the report is opened.
 
+use plotters::coord::ranged1d::{BoldPoints, DefaultFormatting, KeyPointHint, LightPoints, Ranged};
+use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
 
 use crate::error::{Error, Result};
@@ -65,4 +67,116 @@ pub fn empty(title_text: &str, why: &str) -> Result<String> {
             .map_err(failed)?;
         Ok(())
     })
+}
+
+/// Plotters' own number of labels on an axis (its mesh's default), kept so
+/// the ticks it picks stay the ones it would pick.
+const LABELS: usize = 11;
+
+/// A value axis whose ticks (labelled, with bold grid lines) and faint grid
+/// lines are chosen here rather than by plotters.
+pub struct Ticked {
+    axis: RangedCoordf64,
+    ticks: Vec<f64>,
+    faint: Vec<f64>,
+}
+
+impl Ranged for Ticked {
+    type FormatOption = DefaultFormatting;
+    type ValueType = f64;
+
+    fn map(&self, value: &f64, limit: (i32, i32)) -> i32 {
+        self.axis.map(value, limit)
+    }
+
+    fn key_points<Hint: KeyPointHint>(&self, hint: Hint) -> Vec<f64> {
+        if hint.weight().allow_light_points() {
+            self.faint.clone()
+        } else {
+            self.ticks.clone()
+        }
+    }
+
+    fn range(&self) -> std::ops::Range<f64> {
+        self.axis.range()
+    }
+}
+
+/// A count axis over [0, top] with ticks at whole numbers only: on a short
+/// axis plotters steps by 0.5 or 0.2, and a count printed as a whole number
+/// then repeats (0, 0, 1, 1, 2 ...). These are the ticks plotters picks,
+/// without the fractional ones: on a short axis every whole number, on a
+/// longer one its steps of 1, 2 or 5 times a power of ten, as before. The
+/// faint grid lines stay where plotters draws them.
+pub fn count_axis(top: f64) -> Ticked {
+    let axis = RangedCoordf64::from(0f64..top);
+    let ticks = axis
+        .key_points(BoldPoints(LABELS))
+        .into_iter()
+        .filter(|v| (v - v.round()).abs() < 1e-9)
+        .map(f64::round)
+        .collect();
+    let faint = axis.key_points(LightPoints::new(LABELS, LABELS * 10));
+    Ticked { axis, ticks, faint }
+}
+
+/// An axis of `n` equal slots, one a bar, slot `i` spanning [i, i + 1] and
+/// labelled at its centre; `slot` turns a tick back into its index. Not
+/// plotters' segmented integer axis: that holds one slot more than its range
+/// (`0..n` is n + 1 values, so the last slot was drawn empty) and maps a
+/// one-value range off the chart.
+pub fn slot_axis(n: usize) -> Ticked {
+    Ticked {
+        axis: RangedCoordf64::from(0f64..n as f64),
+        ticks: (0..n).map(|i| i as f64 + 0.5).collect(),
+        faint: Vec::new(),
+    }
+}
+
+/// The slot a tick of `slot_axis` stands at.
+pub fn slot(tick: f64) -> usize {
+    tick.max(0.0).floor() as usize
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ticks(top: f64) -> Vec<f64> {
+        count_axis(top).key_points(BoldPoints(LABELS))
+    }
+
+    #[test]
+    fn count_ticks_are_whole_numbers_evenly_spaced_from_zero() {
+        // The sample's re-employment histogram: 3 communities in the
+        // fullest bin, axis top 3.45 (plotters stepped by 0.5 there).
+        assert_eq!(ticks(3.45), [0.0, 1.0, 2.0, 3.0]);
+        assert_eq!(ticks(1.15), [0.0, 1.0]);
+        assert_eq!(ticks(1.0), [0.0, 1.0]);
+        // Longer axes keep plotters' steps.
+        assert_eq!(ticks(23.0), [0.0, 5.0, 10.0, 15.0, 20.0]);
+        assert_eq!(ticks(10.35), (0..=10).map(f64::from).collect::<Vec<_>>());
+        assert_eq!(ticks(11.5), [0.0, 2.0, 4.0, 6.0, 8.0, 10.0]);
+        let long = ticks(1234.0);
+        assert_eq!(long[0], 0.0);
+        assert!(long.windows(2).all(|w| w[1] - w[0] == 200.0), "{long:?}");
+        // The faint lines are still drawn between the ticks.
+        assert!(count_axis(3.45).key_points(LightPoints::new(11, 110)).len() > 4);
+    }
+
+    #[test]
+    fn slots_are_as_many_as_bars_even_for_one() {
+        for n in [1, 3, 20] {
+            let axis = slot_axis(n);
+            let centres = axis.key_points(BoldPoints(LABELS));
+            assert_eq!(centres.len(), n);
+            assert_eq!(
+                centres.iter().map(|c| slot(*c)).collect::<Vec<_>>(),
+                (0..n).collect::<Vec<_>>()
+            );
+            // The last slot ends at the axis' end; the first starts at its start.
+            assert_eq!(axis.map(&0.0, (100, 700)), 100);
+            assert_eq!(axis.map(&(n as f64), (100, 700)), 700);
+        }
+    }
 }
