@@ -7,10 +7,9 @@
 //! unverified households.
 
 use polars::prelude::*;
-use serde::{Deserialize, Serialize};
 
 use super::lookup::{counties, dates, strings};
-use super::registry::{Invalid, ranges};
+use crate::config::ranges::rules_struct;
 use super::{Evidence, Finding, Inputs, KeyValue, Severity};
 use crate::contract::Table;
 use crate::error::Result;
@@ -25,21 +24,12 @@ pub const LABEL: &str = "零就业家庭清零无据";
 /// The rule in one sentence, for the report's legend.
 pub const RULE: &str = "零就业家庭标记为已清零，但没有家庭成员的就业登记能证明";
 
-/// The keys of `[detectors.unverified_clearance]` besides `enabled` (docs/rules.md);
-/// their defaults are in `pipelines/rules/default.toml`.
-#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
-#[serde(deny_unknown_fields)]
-pub struct Params {
-    /// A member's job starting up to this many days after cleared_on verifies it.
-    pub grace_days: i64,
-}
-
-impl Params {
-    /// The ranges serde cannot check: (key, value, expected) of the first
-    /// key out of range.
-    pub fn check(&self) -> Result<(), Invalid> {
-        ranges::count("grace_days", self.grace_days)?;
-        Ok(())
+rules_struct! {
+    /// The keys of `[detectors.unverified_clearance]` besides `enabled` (docs/rules.md);
+    /// their defaults are in `pipelines/rules/default.toml`.
+    pub struct Params {
+        /// A member's job starting up to this many days after cleared_on verifies it.
+        grace_days: i64 => count,
     }
 }
 
