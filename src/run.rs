@@ -1,8 +1,9 @@
-//! The orchestration: the stages in order (ingest → indicators → detectors and
-//! ratings → publish), their timings, and an all-or-nothing publish: a run that
-//! fails at any stage, or is killed at any moment, leaves no run folder and
-//! `latest` unchanged (`publish::run_folder`). The points of `fault` let the
-//! fault tests hold a run between stages.
+//! The orchestration: the stages in order (1 ingest → 2 indicators → 3a
+//! detectors and 3b ratings → 4a panel view → 4b publish), their timings,
+//! and an all-or-nothing publish: a run that fails at any stage, or is killed
+//! at any moment, leaves no run folder and `latest` unchanged
+//! (`publish::run_folder`). The points of `fault` let the fault tests hold a
+//! run between stages.
 
 use std::time::Instant;
 

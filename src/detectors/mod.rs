@@ -1,4 +1,5 @@
-//! Stage 3b, falsification signals (docs/detectors.md): typed tables and
+//! Stage 3a (stage 3 with the ratings, which read the risk scores made
+//! here), falsification signals (docs/detectors.md): typed tables and
 //! indicators → findings. Each detector is one file (`registry`): its id,
 //! label, rule, `Params` and `pub fn detect(&Inputs, &Params) ->
 //! Result<Vec<Finding>>`; a detector only reports, it never changes an

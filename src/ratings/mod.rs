@@ -1,4 +1,5 @@
-//! Verdicts, scores and stars, the shortlist, the spot-check draw, the
+//! Stage 3b (stage 3 with the detectors, after them: the score reads their
+//! risk scores). Verdicts, scores and stars, the shortlist, the spot-check draw, the
 //! publicity dates and the cross assessment (docs/rules.md): indicators →
 //! decisions. Every threshold comes from `Rules`; nothing here writes files.
 //!
