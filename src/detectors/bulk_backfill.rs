@@ -14,7 +14,8 @@
 use chrono::{Datelike, NaiveDateTime};
 use polars::prelude::*;
 
-use super::lookup::{counties, strings};
+use super::lookup::counties;
+use crate::frame::strings;
 use crate::config::ranges::rules_struct;
 use super::{Evidence, Finding, Inputs, Severity};
 use crate::contract::Table;

@@ -20,7 +20,8 @@ use std::collections::{HashMap, HashSet};
 
 use polars::prelude::*;
 
-use super::lookup::{counties, dates, floats, ints, strings};
+use super::lookup::counties;
+use crate::frame::{dates, floats, ints, strings};
 use crate::config::ranges::rules_struct;
 use super::tolerance;
 use super::{Evidence, Finding, Inputs, KeyValue, PersonId, Severity};

@@ -16,7 +16,8 @@
 use chrono::{Duration, NaiveDate};
 use polars::prelude::*;
 
-use super::lookup::{counties, int_lists, ints, string_lists, strings};
+use super::lookup::counties;
+use crate::frame::{int_lists, ints, string_lists, strings};
 use crate::config::ranges::rules_struct;
 use super::significance::{binomial_upper_tail, format_p};
 use super::{Evidence, Finding, Inputs, Severity};

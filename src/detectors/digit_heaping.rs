@@ -12,7 +12,7 @@
 
 use polars::prelude::*;
 
-use super::lookup::{ints, strings};
+use crate::frame::{ints, strings};
 use crate::config::ranges::rules_struct;
 use super::significance::{chi_square_critical, chi_square_uniform, format_p};
 use super::{Evidence, Finding, Inputs, Level, Severity};
@@ -113,7 +113,7 @@ pub fn detect(inputs: &Inputs, params: &Params) -> Result<Vec<Finding>> {
         let n = ints(&counts, "n")?;
         let digits: Vec<Vec<Option<i64>>> = (0..10)
             .map(|d| ints(&counts, &format!("d{d}")))
-            .collect::<Result<_>>()?;
+            .collect::<PolarsResult<_>>()?;
         for i in 0..counts.height() {
             let Some(county) = &counties[i] else { continue };
             let mut observed = [0u64; 10];

@@ -29,7 +29,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use polars::prelude::*;
 
 use super::counted::{HARDSHIP_EMPLOYED, counted_persons};
-use super::lookup::{bools, counties, dates, strings};
+use super::lookup::counties;
+use crate::frame::{bools, dates, strings};
 use super::narrow::person_number;
 use crate::config::ranges::rules_struct;
 use super::{Evidence, Finding, Inputs, KeyValue, PersonId, Severity};

@@ -14,7 +14,8 @@
 
 use polars::prelude::*;
 
-use super::lookup::{counties, floats, ints, string_lists, strings};
+use super::lookup::counties;
+use crate::frame::{floats, ints, string_lists, strings};
 use crate::config::ranges::rules_struct;
 use super::{Evidence, Finding, Inputs, Severity};
 use crate::contract::Table;

@@ -22,7 +22,8 @@
 use chrono::{Months, NaiveDate};
 use polars::prelude::*;
 
-use super::lookup::{counties, dates, ints, strings};
+use super::lookup::counties;
+use crate::frame::{dates, ints, strings};
 use super::narrow::{person_number_or_unread, unread_identifier};
 use crate::config::ranges::rules_struct;
 use super::{Evidence, Finding, Inputs, KeyValue, PersonId, Severity};

@@ -22,7 +22,7 @@
 
 use polars::prelude::*;
 
-use super::lookup::{ints, string_lists, strings};
+use crate::frame::{ints, string_lists, strings};
 use crate::config::ranges::rules_struct;
 use super::significance::{binomial_upper_tail, format_p};
 use super::{Evidence, Finding, Inputs, Level, Severity};

@@ -8,7 +8,8 @@
 
 use polars::prelude::*;
 
-use super::lookup::{counties, dates, strings};
+use super::lookup::counties;
+use crate::frame::{dates, strings};
 use crate::config::ranges::rules_struct;
 use super::{Evidence, Finding, Inputs, KeyValue, Severity};
 use crate::contract::Table;
@@ -130,7 +131,7 @@ pub fn detect(inputs: &Inputs, params: &Params) -> Result<Vec<Finding>> {
         let households = strings(&df, "household_id")?;
         let identified = dates(&df, "identified_on")?;
         let cleared_on = dates(&df, "cleared_on")?;
-        let totals = super::lookup::ints(&df, "cleared_households")?;
+        let totals = crate::frame::ints(&df, "cleared_households")?;
         // Rows come sorted by community: one finding per run of equal codes
         // (text and evidence), which an expression cannot build.
         let mut i = 0;

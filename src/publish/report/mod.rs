@@ -8,7 +8,6 @@
 
 pub mod changes;
 pub mod input;
-pub mod labels;
 pub mod view;
 
 use std::collections::BTreeMap;
@@ -18,7 +17,8 @@ use polars::prelude::DataFrame;
 use serde::Serialize;
 
 use crate::error::{Error, Result};
-use crate::panel::{self, Panel};
+use crate::labels;
+use crate::panel::Panel;
 use crate::publish::charts::Chart;
 use crate::publish::manifest::Manifest;
 
@@ -36,10 +36,10 @@ pub struct RejectRow {
 }
 
 fn reject_rows(rejects: &DataFrame) -> Result<Vec<RejectRow>> {
-    let table = panel::columns::strs(rejects, "table")?;
-    let file = panel::columns::strs(rejects, "file")?;
-    let reason = panel::columns::strs(rejects, "reason")?;
-    let line = panel::columns::ints(rejects, "line")?;
+    let table = crate::frame::strings(rejects, "table")?;
+    let file = crate::frame::strings(rejects, "file")?;
+    let reason = crate::frame::strings(rejects, "reason")?;
+    let line = crate::frame::ints(rejects, "line")?;
     let mut by: BTreeMap<(String, String, String), Vec<i64>> = BTreeMap::new();
     for k in 0..rejects.height() {
         by.entry((
