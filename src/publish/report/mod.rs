@@ -291,7 +291,7 @@ mod tests {
             "the hand-made frame has the findings table's schema"
         );
         let mut r = review(vec![community(7, "新华区")]);
-        r.findings = panel::findings::read(&frame).unwrap();
+        r.findings = crate::panel::findings::read(&frame).unwrap();
         let html = render_review(&r);
         let section =
             &html[html.find("id=\"findings\"").unwrap()..html.find("id=\"spot-checks\"").unwrap()];
@@ -315,7 +315,7 @@ mod tests {
     fn an_empty_findings_frame_says_there_are_none() {
         let frame = DataFrame::empty_with_schema(&input::findings_schema());
         let mut r = review(vec![community(1, "新华区")]);
-        r.findings = panel::findings::read(&frame).unwrap();
+        r.findings = crate::panel::findings::read(&frame).unwrap();
         let html = render_review(&r);
         assert!(html.contains("本年度没有疑点发现"));
     }
@@ -397,7 +397,7 @@ mod tests {
     #[test]
     fn the_severity_legend_comes_before_the_findings() {
         let mut r = review(vec![community(7, "新华区")]);
-        r.findings = panel::findings::read(&findings_frame()).unwrap();
+        r.findings = crate::panel::findings::read(&findings_frame()).unwrap();
         let html = render_review(&r);
         let section =
             &html[html.find("id=\"findings\"").unwrap()..html.find("id=\"spot-checks\"").unwrap()];
