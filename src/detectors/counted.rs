@@ -163,12 +163,7 @@ impl Inputs<'_> {
     /// `reemployment_counts` of P, computed once.
     pub fn reemployment_counts(&self, p: &Period) -> Result<LazyFrame> {
         remembered(&self.shared.reemployment, p.year, || {
-            Ok(reemployment_counts(
-                self.table(Table::Unemployment)?,
-                self.table(Table::Employment)?,
-                p,
-            )
-            .collect()?)
+            self.against_employment(Table::Unemployment, reemployment_counts, p)
         })
     }
 
@@ -182,12 +177,17 @@ impl Inputs<'_> {
     /// `hardship_counts` of P, computed once.
     pub fn hardship_counts(&self, p: &Period) -> Result<LazyFrame> {
         remembered(&self.shared.hardship, p.year, || {
-            Ok(hardship_counts(
-                self.table(Table::Hardship)?,
-                self.table(Table::Employment)?,
-                p,
-            )
-            .collect()?)
+            self.against_employment(Table::Hardship, hardship_counts, p)
         })
+    }
+
+    /// `counts` of P from the `ledger` table against the employment table.
+    fn against_employment(
+        &self,
+        ledger: Table,
+        counts: fn(LazyFrame, LazyFrame, &Period) -> LazyFrame,
+        p: &Period,
+    ) -> Result<DataFrame> {
+        Ok(counts(self.table(ledger)?, self.table(Table::Employment)?, p).collect()?)
     }
 }
