@@ -1,8 +1,9 @@
-//! The orchestration: the stages in order (1 ingest → 2 indicators → 3
-//! detectors and ratings → 4 publish), their timings, and an all-or-nothing
-//! publish: a run that fails at any stage, or is killed at any moment, leaves
-//! no run folder and `latest` unchanged (`publish::run_folder`). The points of
-//! `fault` let the fault tests hold a run between stages.
+//! The orchestration: the stages in order (1 ingest → 2 indicators → 3a
+//! detectors and 3b ratings → 4a panel view → 4b publish), their timings,
+//! and an all-or-nothing publish: a run that fails at any stage, or is killed
+//! at any moment, leaves no run folder and `latest` unchanged
+//! (`publish::run_folder`). The points of `fault` let the fault tests hold a
+//! run between stages.
 
 use std::time::Instant;
 
@@ -124,12 +125,11 @@ pub fn run(pipeline: &Pipeline, options: &Options) -> Result<Outcome> {
         .ok_or_else(|| Error::contract("no communities table"))?;
     // 2. indicators: one row per community and review year.
     let ind = indicators_stage(pipeline, &extract, &mut clock)?;
-    // 3. detectors, then ratings (which read the risk scores).
+    // 3a. detectors: findings and risk scores.
     let (findings, risk) = detectors_stage(pipeline, &extract, &ind, communities, &mut clock)?;
-    // 3, continued. ratings: verdicts, scores, shortlist, spot checks,
-    // calendar, groups.
+    // 3b. ratings: verdicts, scores, shortlist, spot checks, calendar, groups.
     let rated = ratings_stage(pipeline, &extract, &ind, &risk, &mut clock)?;
-    // 4. panel view: the findings and rejects tables, the review year's rows.
+    // 4a. panel view: the findings and rejects tables, the review year's rows.
     let (tables, panel) = panel::build(&panel::PanelInputs {
         indicators: &ind,
         ratings: &rated,
@@ -142,7 +142,7 @@ pub fn run(pipeline: &Pipeline, options: &Options) -> Result<Outcome> {
         pseudonyms: &pseudonyms,
         claim_tolerance_pp: claim_tolerance_pp(pipeline)?,
     })?;
-    // 4, continued. publish: tables, manifest, documents into a staging folder, then
+    // 4b. publish: tables, manifest, documents into a staging folder, then
     // committed: renamed into runs/ and `latest` switched.
     let written = Written {
         pipeline,

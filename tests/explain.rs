@@ -140,8 +140,8 @@ fn a_pass_shows_its_margin_and_a_failure_has_none() {
     assert!(
         text.contains(
             "差几人 margin: 差 1 人不达标, 1 counted person fewer fails \
-             登记失业人员就业率下限 min_reemployment_rate or \
-             就业困难人员就业率下限 min_hardship_employment_rate"
+             登记失业人员就业率 min_reemployment_rate or \
+             就业困难人员就业率 min_hardship_employment_rate"
         ),
         "{text}"
     );

@@ -259,7 +259,7 @@ fn the_sample_report_shows_each_margin_beside_its_pass_and_reads_severities_firs
         .iter()
         .flatten()
     {
-        let zh = fullemp::publish::report::labels::reject_reason(reason);
+        let zh = fullemp::labels::reject_reason(reason);
         assert!(summary.contains(&format!("<td>{zh}</td>")), "{reason}");
     }
 
@@ -267,7 +267,7 @@ fn the_sample_report_shows_each_margin_beside_its_pass_and_reads_severities_firs
         return;
     };
     for s in ["high", "medium", "low"] {
-        let meaning = fullemp::publish::report::labels::severity_meaning(s);
+        let meaning = fullemp::labels::severity_meaning(s);
         assert!(seen.text.contains(meaning), "{meaning} not on screen");
     }
     assert!(seen.text.contains(&shown[0]), "{} not on screen", shown[0]);

@@ -3,6 +3,7 @@
 
 pub mod dates;
 pub mod pipeline;
+pub mod ranges;
 pub mod rules;
 
 pub use pipeline::{AsOf, AssessmentGroup, Pipeline, Review, TableInput};

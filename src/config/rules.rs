@@ -6,101 +6,157 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use super::ranges::{Invalid, Ranged, bad, rules_struct};
+
 /// The default rules file, compiled in. A pipeline's own rules are laid over it.
 pub const DEFAULT_RULES_TOML: &str = include_str!("../../pipelines/rules/default.toml");
 
-#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
-#[serde(deny_unknown_fields)]
-pub struct Rules {
-    pub indicators: IndicatorRules,
-    pub reinspection: ReinspectionRules,
-    pub score: ScoreRules,
-    pub shortlist: ShortlistRules,
-    pub spot_check: SpotCheckRules,
-    pub publicity: PublicityRules,
-    pub risk: RiskRules,
-    pub detectors: DetectorRules,
+rules_struct! {
+    /// The whole rules file, one section per stage.
+    pub struct Rules {
+        indicators: IndicatorRules => nested,
+        reinspection: ReinspectionRules => nested,
+        score: ScoreRules => nested,
+        shortlist: ShortlistRules => nested,
+        spot_check: SpotCheckRules => nested,
+        publicity: PublicityRules => nested,
+        risk: RiskRules => nested,
+        /// Checked by the detectors themselves (`detectors::registry::check`).
+        detectors: DetectorRules => any,
+    }
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
-#[serde(deny_unknown_fields)]
-pub struct IndicatorRules {
-    pub min_working_age: i64,
-    pub retirement_age_male: i64,
-    pub retirement_age_female: i64,
-    pub clearance_days: i64,
-    pub long_term_days: i64,
-    pub min_staff: i64,
+rules_struct! {
+    /// `[indicators]`: working age and the indicators' day counts.
+    pub struct IndicatorRules {
+        min_working_age: i64 => any,
+        retirement_age_male: i64 => any,
+        retirement_age_female: i64 => any,
+        clearance_days: i64 => count,
+        long_term_days: i64 => count,
+        min_staff: i64 => count,
+    }
+    cross = working_ages;
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
-#[serde(deny_unknown_fields)]
-pub struct ReinspectionRules {
-    pub zero_household_veto: bool,
-    pub min_reemployment_rate: f64,
-    pub min_hardship_employment_rate: f64,
-    pub max_registered_unemployment_rate: f64,
-    pub min_assistance_coverage: f64,
-    pub require_platform: bool,
+/// Both retirement ages lie above the minimum working age (itself 0 or more).
+fn working_ages(ind: &IndicatorRules, prefix: &str) -> Result<(), Invalid> {
+    if ind.min_working_age < 0 || ind.retirement_age_male <= ind.min_working_age {
+        let key = format!("{prefix}retirement_age_male");
+        return bad(
+            &key,
+            ind.retirement_age_male,
+            "an age above min_working_age",
+        );
+    }
+    if ind.retirement_age_female <= ind.min_working_age {
+        let key = format!("{prefix}retirement_age_female");
+        return bad(
+            &key,
+            ind.retirement_age_female,
+            "an age above min_working_age",
+        );
+    }
+    Ok(())
 }
 
-/// One rate component of the city-level score.
-#[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq)]
-#[serde(deny_unknown_fields)]
-pub struct RateComponent {
-    pub weight: f64,
-    pub zero_at: f64,
-    pub full_at: f64,
+rules_struct! {
+    /// `[reinspection]`: the thresholds of the re-inspection (复查).
+    pub struct ReinspectionRules {
+        zero_household_veto: bool => any,
+        min_reemployment_rate: f64 => fraction,
+        min_hardship_employment_rate: f64 => fraction,
+        max_registered_unemployment_rate: f64 => fraction,
+        min_assistance_coverage: f64 => fraction,
+        require_platform: bool => any,
+    }
 }
 
-#[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq)]
-#[serde(deny_unknown_fields)]
-pub struct FlagComponent {
-    pub weight: f64,
+rules_struct! {
+    /// One rate component of the city-level score.
+    #[derive(Copy)]
+    pub struct RateComponent {
+        weight: f64 => weight,
+        zero_at: f64 => any,
+        full_at: f64 => any,
+    }
+    cross = distinct_ends;
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
-#[serde(deny_unknown_fields)]
-pub struct ScoreRules {
-    pub null_scores_full: bool,
-    pub zero_household_veto: bool,
-    pub city_level_min: f64,
-    pub star_bands: Vec<f64>,
-    pub reemployment_rate: RateComponent,
-    pub hardship_employment_rate: RateComponent,
-    pub registered_unemployment_rate: RateComponent,
-    pub assistance_coverage: RateComponent,
-    pub new_jobs_per_100_labor_force: RateComponent,
-    pub platform_ok: FlagComponent,
+/// A rate component's two ends differ (the score divides by their distance).
+fn distinct_ends(c: &RateComponent, prefix: &str) -> Result<(), Invalid> {
+    if c.zero_at == c.full_at {
+        let key = format!("{prefix}full_at");
+        return bad(&key, c.full_at, "a value different from zero_at");
+    }
+    Ok(())
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
-#[serde(deny_unknown_fields)]
-pub struct ShortlistRules {
-    pub county_quota: i64,
+rules_struct! {
+    /// One yes/no component of the city-level score.
+    #[derive(Copy)]
+    pub struct FlagComponent {
+        weight: f64 => any,
+    }
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
-#[serde(deny_unknown_fields)]
-pub struct SpotCheckRules {
-    pub fraction: f64,
-    pub min_per_county: i64,
-    pub seed: u64,
+rules_struct! {
+    /// `[score]`: the city-level (star) score.
+    pub struct ScoreRules {
+        null_scores_full: bool => any,
+        zero_household_veto: bool => any,
+        city_level_min: f64 => any,
+        star_bands: Vec<f64> => any,
+        reemployment_rate: RateComponent => nested,
+        hardship_employment_rate: RateComponent => nested,
+        registered_unemployment_rate: RateComponent => nested,
+        assistance_coverage: RateComponent => nested,
+        new_jobs_per_100_labor_force: RateComponent => nested,
+        platform_ok: FlagComponent => nested,
+    }
+    cross = ascending_stars;
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
-#[serde(deny_unknown_fields)]
-pub struct PublicityRules {
-    pub working_days: i64,
+/// Five star bands in ascending order.
+fn ascending_stars(s: &ScoreRules, prefix: &str) -> Result<(), Invalid> {
+    if s.star_bands.len() != 5 || s.star_bands.windows(2).any(|w| w[0] > w[1]) {
+        let key = format!("{prefix}star_bands");
+        return bad(&key, format!("{:?}", s.star_bands), "five ascending scores");
+    }
+    Ok(())
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
-#[serde(deny_unknown_fields)]
-pub struct RiskRules {
-    pub high: i64,
-    pub medium: i64,
-    pub low: i64,
-    pub cap: i64,
+rules_struct! {
+    /// `[shortlist]`: the county quota of the recommendation list.
+    pub struct ShortlistRules {
+        county_quota: i64 => count,
+    }
+}
+
+rules_struct! {
+    /// `[spot_check]`: the random draw of the re-inspection.
+    pub struct SpotCheckRules {
+        fraction: f64 => fraction,
+        min_per_county: i64 => count,
+        seed: u64 => any,
+    }
+}
+
+rules_struct! {
+    /// `[publicity]`: the publicity period (公示).
+    pub struct PublicityRules {
+        working_days: i64 => at_least_one,
+    }
+}
+
+rules_struct! {
+    /// `[risk]`: points per finding by severity, and their cap.
+    pub struct RiskRules {
+        high: i64 => any,
+        medium: i64 => any,
+        low: i64 => any,
+        cap: i64 => any,
+    }
 }
 
 /// The detectors' sections of the rules, by detector id. Every section has
@@ -155,106 +211,11 @@ impl Default for Rules {
 }
 
 impl Rules {
-    /// Checks the values serde cannot: ranges and orderings. Returns
-    /// (key, value, expected) of the first offending key. The detectors'
-    /// parameters are checked by the detectors (`detectors::registry::check`).
-    pub fn check(&self) -> Result<(), (String, String, String)> {
-        fn bad(
-            key: &str,
-            value: impl ToString,
-            expected: &str,
-        ) -> Result<(), (String, String, String)> {
-            Err((key.to_string(), value.to_string(), expected.to_string()))
-        }
-        let fractions = [
-            (
-                "reinspection.min_reemployment_rate",
-                self.reinspection.min_reemployment_rate,
-            ),
-            (
-                "reinspection.min_hardship_employment_rate",
-                self.reinspection.min_hardship_employment_rate,
-            ),
-            (
-                "reinspection.max_registered_unemployment_rate",
-                self.reinspection.max_registered_unemployment_rate,
-            ),
-            (
-                "reinspection.min_assistance_coverage",
-                self.reinspection.min_assistance_coverage,
-            ),
-            ("spot_check.fraction", self.spot_check.fraction),
-        ];
-        for (key, v) in fractions {
-            if !(0.0..=1.0).contains(&v) {
-                return bad(key, v, "a fraction between 0 and 1");
-            }
-        }
-        let ind = &self.indicators;
-        if ind.min_working_age < 0 || ind.retirement_age_male <= ind.min_working_age {
-            return bad(
-                "indicators.retirement_age_male",
-                ind.retirement_age_male,
-                "an age above min_working_age",
-            );
-        }
-        if ind.retirement_age_female <= ind.min_working_age {
-            return bad(
-                "indicators.retirement_age_female",
-                ind.retirement_age_female,
-                "an age above min_working_age",
-            );
-        }
-        for (key, v) in [
-            ("indicators.clearance_days", ind.clearance_days),
-            ("indicators.long_term_days", ind.long_term_days),
-            ("indicators.min_staff", ind.min_staff),
-            ("shortlist.county_quota", self.shortlist.county_quota),
-            ("spot_check.min_per_county", self.spot_check.min_per_county),
-        ] {
-            if v < 0 {
-                return bad(key, v, "a whole number of 0 or more");
-            }
-        }
-        if self.publicity.working_days < 1 {
-            return bad(
-                "publicity.working_days",
-                self.publicity.working_days,
-                "a whole number of 1 or more",
-            );
-        }
-        let s = &self.score;
-        if s.star_bands.len() != 5 || s.star_bands.windows(2).any(|w| w[0] > w[1]) {
-            return bad(
-                "score.star_bands",
-                format!("{:?}", s.star_bands),
-                "five ascending scores",
-            );
-        }
-        for (key, c) in [
-            ("score.reemployment_rate", s.reemployment_rate),
-            ("score.hardship_employment_rate", s.hardship_employment_rate),
-            (
-                "score.registered_unemployment_rate",
-                s.registered_unemployment_rate,
-            ),
-            ("score.assistance_coverage", s.assistance_coverage),
-            (
-                "score.new_jobs_per_100_labor_force",
-                s.new_jobs_per_100_labor_force,
-            ),
-        ] {
-            if c.weight < 0.0 {
-                return bad(&format!("{key}.weight"), c.weight, "a weight of 0 or more");
-            }
-            if c.zero_at == c.full_at {
-                return bad(
-                    &format!("{key}.full_at"),
-                    c.full_at,
-                    "a value different from zero_at",
-                );
-            }
-        }
-        Ok(())
+    /// Checks the values serde cannot: ranges and orderings, declared beside
+    /// each section above. Returns (key, value, expected) of the first
+    /// offending key. The detectors' parameters are checked by the detectors
+    /// (`detectors::registry::check`).
+    pub fn check(&self) -> Result<(), Invalid> {
+        self.check_under("")
     }
 }

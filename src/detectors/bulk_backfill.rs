@@ -13,10 +13,10 @@
 
 use chrono::{Datelike, NaiveDateTime};
 use polars::prelude::*;
-use serde::{Deserialize, Serialize};
 
-use super::lookup::{counties, strings};
-use super::registry::{Invalid, ranges};
+use super::lookup::counties;
+use crate::frame::strings;
+use crate::config::ranges::rules_struct;
 use super::{Evidence, Finding, Inputs, Severity};
 use crate::contract::Table;
 use crate::error::Result;
@@ -30,27 +30,16 @@ pub const LABEL: &str = "批量补录";
 /// The rule in one sentence, for the report's legend.
 pub const RULE: &str = "大量开始日期早得多的就业登记在几分钟内集中录入";
 
-/// The keys of `[detectors.bulk_backfill]` besides `enabled` (docs/rules.md);
-/// their defaults are in `pipelines/rules/default.toml`.
-#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
-#[serde(deny_unknown_fields)]
-pub struct Params {
-    /// At least this many records...
-    pub min_count: i64,
-    /// ...keyed in within this many minutes of each other...
-    pub span_minutes: i64,
-    /// ...starting more than this many days before they were keyed in.
-    pub backdate_days: i64,
-}
-
-impl Params {
-    /// The ranges serde cannot check: (key, value, expected) of the first
-    /// key out of range.
-    pub fn check(&self) -> Result<(), Invalid> {
-        ranges::count("min_count", self.min_count)?;
-        ranges::count("span_minutes", self.span_minutes)?;
-        ranges::count("backdate_days", self.backdate_days)?;
-        Ok(())
+rules_struct! {
+    /// The keys of `[detectors.bulk_backfill]` besides `enabled` (docs/rules.md);
+    /// their defaults are in `pipelines/rules/default.toml`.
+    pub struct Params {
+        /// At least this many records...
+        min_count: i64 => count,
+        /// ...keyed in within this many minutes of each other...
+        span_minutes: i64 => count,
+        /// ...starting more than this many days before they were keyed in.
+        backdate_days: i64 => count,
     }
 }
 

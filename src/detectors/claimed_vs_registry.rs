@@ -19,10 +19,10 @@
 use std::collections::{HashMap, HashSet};
 
 use polars::prelude::*;
-use serde::{Deserialize, Serialize};
 
-use super::lookup::{counties, dates, floats, ints, strings};
-use super::registry::{Invalid, ranges};
+use super::lookup::counties;
+use crate::frame::{dates, floats, ints, strings};
+use crate::config::ranges::rules_struct;
 use super::tolerance;
 use super::{Evidence, Finding, Inputs, KeyValue, PersonId, Severity};
 use crate::contract::Table;
@@ -39,27 +39,16 @@ pub const LABEL: &str = "自报数据与台账不符";
 /// The rule in one sentence, for the report's legend.
 pub const RULE: &str = "申报表自报的就业率、新增就业或零就业家庭数与台账算出的不符（超出容差）";
 
-/// The keys of `[detectors.claimed_vs_registry]` besides `enabled` (docs/rules.md);
-/// their defaults are in `pipelines/rules/default.toml`.
-#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
-#[serde(deny_unknown_fields)]
-pub struct Params {
-    /// A claimed rate may exceed the registry's by at most this many percentage points.
-    pub tolerance_pp: f64,
-    /// Claimed new jobs may exceed the registry's by at most this share of it...
-    pub new_jobs_tolerance_share: f64,
-    /// ...or this many persons: it fires only above both.
-    pub new_jobs_tolerance_persons: i64,
-}
-
-impl Params {
-    /// The ranges serde cannot check: (key, value, expected) of the first
-    /// key out of range.
-    pub fn check(&self) -> Result<(), Invalid> {
-        ranges::non_negative("tolerance_pp", self.tolerance_pp)?;
-        ranges::non_negative("new_jobs_tolerance_share", self.new_jobs_tolerance_share)?;
-        ranges::count("new_jobs_tolerance_persons", self.new_jobs_tolerance_persons)?;
-        Ok(())
+rules_struct! {
+    /// The keys of `[detectors.claimed_vs_registry]` besides `enabled` (docs/rules.md);
+    /// their defaults are in `pipelines/rules/default.toml`.
+    pub struct Params {
+        /// A claimed rate may exceed the registry's by at most this many percentage points.
+        tolerance_pp: f64 => non_negative,
+        /// Claimed new jobs may exceed the registry's by at most this share of it...
+        new_jobs_tolerance_share: f64 => non_negative,
+        /// ...or this many persons: it fires only above both.
+        new_jobs_tolerance_persons: i64 => count,
     }
 }
 

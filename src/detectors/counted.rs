@@ -6,7 +6,8 @@
 
 use polars::prelude::*;
 
-use super::Inputs;
+use super::inputs::{Inputs, remembered};
+use crate::contract::Table;
 use crate::error::Result;
 use crate::indicators::period::{Period, covers, later_of, overlaps, within};
 use crate::indicators::unemployment::reemployment_starts;
@@ -154,4 +155,39 @@ pub fn counted_starts(inputs: &Inputs, p: &Period) -> Result<LazyFrame> {
             ["community_code", "started_on", "record_id"],
             SortMultipleOptions::default(),
         ))
+}
+
+/// The counted frames of each review year, computed once per run by the
+/// first detector that asks (the memo lives in `Inputs`).
+impl Inputs<'_> {
+    /// `reemployment_counts` of P, computed once.
+    pub fn reemployment_counts(&self, p: &Period) -> Result<LazyFrame> {
+        remembered(&self.shared.reemployment, p.year, || {
+            self.against_employment(Table::Unemployment, reemployment_counts, p)
+        })
+    }
+
+    /// `counted_starts` of P, computed once.
+    pub fn counted_starts(&self, p: &Period) -> Result<LazyFrame> {
+        remembered(&self.shared.starts, p.year, || {
+            Ok(counted_starts(self, p)?.collect()?)
+        })
+    }
+
+    /// `hardship_counts` of P, computed once.
+    pub fn hardship_counts(&self, p: &Period) -> Result<LazyFrame> {
+        remembered(&self.shared.hardship, p.year, || {
+            self.against_employment(Table::Hardship, hardship_counts, p)
+        })
+    }
+
+    /// `counts` of P from the `ledger` table against the employment table.
+    fn against_employment(
+        &self,
+        ledger: Table,
+        counts: fn(LazyFrame, LazyFrame, &Period) -> LazyFrame,
+        p: &Period,
+    ) -> Result<DataFrame> {
+        Ok(counts(self.table(ledger)?, self.table(Table::Employment)?, p).collect()?)
+    }
 }

@@ -15,10 +15,10 @@
 
 use chrono::{Duration, NaiveDate};
 use polars::prelude::*;
-use serde::{Deserialize, Serialize};
 
-use super::lookup::{counties, int_lists, ints, string_lists, strings};
-use super::registry::{Invalid, ranges};
+use super::lookup::counties;
+use crate::frame::{int_lists, ints, string_lists, strings};
+use crate::config::ranges::rules_struct;
 use super::significance::{binomial_upper_tail, format_p};
 use super::{Evidence, Finding, Inputs, Severity};
 use crate::contract::Table;
@@ -34,33 +34,20 @@ pub const LABEL: &str = "截止日前突击就业";
 /// The rule in one sentence, for the report's legend.
 pub const RULE: &str = "计入的就业开始日异常集中在截止日前的最后几十天，或这些工作在截止日后很快结束";
 
-/// The keys of `[detectors.cutoff_window_dressing]` besides `enabled` (docs/rules.md);
-/// their defaults are in `pipelines/rules/default.toml`.
-#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
-#[serde(deny_unknown_fields)]
-pub struct Params {
-    /// At least this many counted starts in the window.
-    pub min_count: i64,
-    /// The window: the last this many days up to and including A.
-    pub window_days: i64,
-    /// Significance level of the one-sided exact binomial test.
-    pub alpha: f64,
-    /// Or this share of the window starts ended soon after A.
-    pub short_share: f64,
-    /// "Soon after A": ended within this many days after A.
-    pub after_days: i64,
-}
-
-impl Params {
-    /// The ranges serde cannot check: (key, value, expected) of the first
-    /// key out of range.
-    pub fn check(&self) -> Result<(), Invalid> {
-        ranges::count("min_count", self.min_count)?;
-        ranges::days("window_days", self.window_days)?;
-        ranges::alpha("alpha", self.alpha)?;
-        ranges::fraction("short_share", self.short_share)?;
-        ranges::count("after_days", self.after_days)?;
-        Ok(())
+rules_struct! {
+    /// The keys of `[detectors.cutoff_window_dressing]` besides `enabled` (docs/rules.md);
+    /// their defaults are in `pipelines/rules/default.toml`.
+    pub struct Params {
+        /// At least this many counted starts in the window.
+        min_count: i64 => count,
+        /// The window: the last this many days up to and including A.
+        window_days: i64 => days,
+        /// Significance level of the one-sided exact binomial test.
+        alpha: f64 => alpha,
+        /// Or this share of the window starts ended soon after A.
+        short_share: f64 => fraction,
+        /// "Soon after A": ended within this many days after A.
+        after_days: i64 => count,
     }
 }
 

@@ -11,10 +11,9 @@
 //! p < `alpha`.
 
 use polars::prelude::*;
-use serde::{Deserialize, Serialize};
 
-use super::lookup::{ints, strings};
-use super::registry::{Invalid, ranges};
+use crate::frame::{ints, strings};
+use crate::config::ranges::rules_struct;
 use super::significance::{chi_square_critical, chi_square_uniform, format_p};
 use super::{Evidence, Finding, Inputs, Level, Severity};
 use crate::contract::Table;
@@ -29,27 +28,16 @@ pub const LABEL: &str = "自报数字尾数异常";
 /// The rule in one sentence, for the report's legend.
 pub const RULE: &str = "区县自报数字的尾数分布明显偏离均匀分布";
 
-/// The keys of `[detectors.digit_heaping]` besides `enabled` (docs/rules.md);
-/// their defaults are in `pipelines/rules/default.toml`.
-#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
-#[serde(deny_unknown_fields)]
-pub struct Params {
-    /// Only claimed counts of at least this value take part.
-    pub min_claimed: i64,
-    /// The test runs only with this many such counts.
-    pub min_values: i64,
-    /// Significance level of the chi-square test.
-    pub alpha: f64,
-}
-
-impl Params {
-    /// The ranges serde cannot check: (key, value, expected) of the first
-    /// key out of range.
-    pub fn check(&self) -> Result<(), Invalid> {
-        ranges::count("min_claimed", self.min_claimed)?;
-        ranges::count("min_values", self.min_values)?;
-        ranges::alpha("alpha", self.alpha)?;
-        Ok(())
+rules_struct! {
+    /// The keys of `[detectors.digit_heaping]` besides `enabled` (docs/rules.md);
+    /// their defaults are in `pipelines/rules/default.toml`.
+    pub struct Params {
+        /// Only claimed counts of at least this value take part.
+        min_claimed: i64 => count,
+        /// The test runs only with this many such counts.
+        min_values: i64 => count,
+        /// Significance level of the chi-square test.
+        alpha: f64 => alpha,
     }
 }
 
@@ -125,7 +113,7 @@ pub fn detect(inputs: &Inputs, params: &Params) -> Result<Vec<Finding>> {
         let n = ints(&counts, "n")?;
         let digits: Vec<Vec<Option<i64>>> = (0..10)
             .map(|d| ints(&counts, &format!("d{d}")))
-            .collect::<Result<_>>()?;
+            .collect::<PolarsResult<_>>()?;
         for i in 0..counts.height() {
             let Some(county) = &counties[i] else { continue };
             let mut observed = [0u64; 10];

@@ -27,12 +27,12 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use polars::prelude::*;
-use serde::{Deserialize, Serialize};
 
 use super::counted::{HARDSHIP_EMPLOYED, counted_persons};
-use super::lookup::{bools, counties, dates, strings};
+use super::lookup::counties;
+use crate::frame::{bools, dates, strings};
 use super::narrow::person_number;
-use super::registry::Invalid;
+use crate::config::ranges::rules_struct;
 use super::{Evidence, Finding, Inputs, KeyValue, PersonId, Severity};
 use crate::contract::Table;
 use crate::error::Result;
@@ -47,15 +47,9 @@ pub const LABEL: &str = "同一人重复计算";
 /// The rule in one sentence, for the report's legend.
 pub const RULE: &str = "同一人同年被两个社区计入就业人数，或迁入新社区后原社区仍有其活动记录";
 
-/// No keys besides `enabled`.
-#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
-#[serde(deny_unknown_fields)]
-pub struct Params {}
-
-impl Params {
-    pub fn check(&self) -> Result<(), Invalid> {
-        Ok(())
-    }
+rules_struct! {
+    /// No keys besides `enabled`.
+    pub struct Params {}
 }
 
 /// Pairs of ledger stays of one person in two communities active on a common

@@ -13,10 +13,10 @@
 //! registered).
 
 use polars::prelude::*;
-use serde::{Deserialize, Serialize};
 
-use super::lookup::{counties, floats, ints, string_lists, strings};
-use super::registry::{Invalid, ranges};
+use super::lookup::counties;
+use crate::frame::{floats, ints, string_lists, strings};
+use crate::config::ranges::rules_struct;
 use super::{Evidence, Finding, Inputs, Severity};
 use crate::contract::Table;
 use crate::error::Result;
@@ -32,24 +32,14 @@ pub const LABEL: &str = "用人单位过度集中";
 /// The rule in one sentence, for the report's legend.
 pub const RULE: &str = "社区计入的再就业人员过多集中于一个用人单位，或该单位的统一社会信用代码不合法";
 
-/// The keys of `[detectors.employer_concentration]` besides `enabled` (docs/rules.md);
-/// their defaults are in `pipelines/rules/default.toml`.
-#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
-#[serde(deny_unknown_fields)]
-pub struct Params {
-    /// The employer's share of the counted starts.
-    pub max_share: f64,
-    /// And at least this many of them.
-    pub min_count: i64,
-}
-
-impl Params {
-    /// The ranges serde cannot check: (key, value, expected) of the first
-    /// key out of range.
-    pub fn check(&self) -> Result<(), Invalid> {
-        ranges::fraction("max_share", self.max_share)?;
-        ranges::count("min_count", self.min_count)?;
-        Ok(())
+rules_struct! {
+    /// The keys of `[detectors.employer_concentration]` besides `enabled` (docs/rules.md);
+    /// their defaults are in `pipelines/rules/default.toml`.
+    pub struct Params {
+        /// The employer's share of the counted starts.
+        max_share: f64 => fraction,
+        /// And at least this many of them.
+        min_count: i64 => count,
     }
 }
 

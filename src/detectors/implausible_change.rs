@@ -13,10 +13,10 @@
 //! an outlier. A community fires when |z| > `z`, rises and falls alike.
 
 use polars::prelude::*;
-use serde::{Deserialize, Serialize};
 
-use super::lookup::{counties, floats, ints, strings};
-use super::registry::{Invalid, ranges};
+use super::lookup::counties;
+use crate::frame::{floats, ints, strings};
+use crate::config::ranges::rules_struct;
 use super::{Evidence, Finding, Inputs, Severity};
 use crate::error::Result;
 
@@ -28,27 +28,16 @@ pub const LABEL: &str = "比率年度变化异常";
 /// The rule in one sentence, for the report's legend.
 pub const RULE: &str = "就业率的年度变化远超同区县其他社区";
 
-/// The keys of `[detectors.implausible_change]` besides `enabled` (docs/rules.md);
-/// their defaults are in `pipelines/rules/default.toml`.
-#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
-#[serde(deny_unknown_fields)]
-pub struct Params {
-    /// Robust z-score beyond which a change is flagged.
-    pub z: f64,
-    /// Floor of the spread.
-    pub min_spread: f64,
-    /// A smaller county is compared with all communities.
-    pub min_county_size: i64,
-}
-
-impl Params {
-    /// The ranges serde cannot check: (key, value, expected) of the first
-    /// key out of range.
-    pub fn check(&self) -> Result<(), Invalid> {
-        ranges::non_negative("z", self.z)?;
-        ranges::non_negative("min_spread", self.min_spread)?;
-        ranges::count("min_county_size", self.min_county_size)?;
-        Ok(())
+rules_struct! {
+    /// The keys of `[detectors.implausible_change]` besides `enabled` (docs/rules.md);
+    /// their defaults are in `pipelines/rules/default.toml`.
+    pub struct Params {
+        /// Robust z-score beyond which a change is flagged.
+        z: f64 => non_negative,
+        /// Floor of the spread.
+        min_spread: f64 => non_negative,
+        /// A smaller county is compared with all communities.
+        min_county_size: i64 => count,
     }
 }
 

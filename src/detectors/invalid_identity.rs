@@ -21,11 +21,11 @@
 
 use chrono::{Months, NaiveDate};
 use polars::prelude::*;
-use serde::{Deserialize, Serialize};
 
-use super::lookup::{counties, dates, ints, strings};
+use super::lookup::counties;
+use crate::frame::{dates, ints, strings};
 use super::narrow::{person_number_or_unread, unread_identifier};
-use super::registry::Invalid;
+use crate::config::ranges::rules_struct;
 use super::{Evidence, Finding, Inputs, KeyValue, PersonId, Severity};
 use crate::config::rules::IndicatorRules;
 use crate::contract::Table;
@@ -44,15 +44,9 @@ pub const LABEL: &str = "身份信息异常";
 /// The rule in one sentence, for the report's legend.
 pub const RULE: &str = "计入指标的人员身份号码不合法、出生日期不符、死亡后才就业，或登记、认定时不在劳动年龄内";
 
-/// No keys besides `enabled`.
-#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
-#[serde(deny_unknown_fields)]
-pub struct Params {}
-
-impl Params {
-    pub fn check(&self) -> Result<(), Invalid> {
-        Ok(())
-    }
+rules_struct! {
+    /// No keys besides `enabled`.
+    pub struct Params {}
 }
 
 /// The ledger's reason for a stay closed by death.

@@ -1,5 +1,6 @@
-//! Stage 3, before the ratings (which read its risk scores): falsification
-//! signals (docs/detectors.md), typed tables and indicators → findings. Each detector is one file (`registry`): its id,
+//! Stage 3a (stage 3 with the ratings, which read the risk scores made
+//! here), falsification signals (docs/detectors.md): typed tables and
+//! indicators → findings. Each detector is one file (`registry`): its id,
 //! label, rule, `Params` and `pub fn detect(&Inputs, &Params) ->
 //! Result<Vec<Finding>>`; a detector only reports, it never changes an
 //! indicator. The list below names every detector once. `detect_all` runs
@@ -13,6 +14,7 @@
 
 pub mod counted;
 pub mod finding;
+pub mod inputs;
 pub mod lookup;
 pub mod narrow;
 pub mod registry;
@@ -20,18 +22,12 @@ pub mod risk;
 pub mod significance;
 pub mod tolerance;
 
-use std::collections::BTreeMap;
-use std::sync::Mutex;
-
-use polars::prelude::*;
-
 pub use finding::{Evidence, Finding, KeyValue, Level, PersonId, Severity};
+pub use inputs::Inputs;
 pub use risk::risk_scores;
 
-use crate::config::rules::{DetectorRules, DetectorSection, IndicatorRules, ReinspectionRules};
-use crate::contract::Table;
-use crate::error::{Error, Result};
-use crate::indicators::{Indicators, Period};
+use crate::config::rules::{DetectorRules, DetectorSection};
+use crate::error::Result;
 
 /// Declares each detector's module and lists it in `ALL`, in the order its
 /// findings are published (that of docs/detectors.md).
@@ -44,11 +40,7 @@ macro_rules! detectors {
             id: $name::ID,
             label: $name::LABEL,
             rule: $name::RULE,
-            check: |section| {
-                registry::params::<$name::Params>($name::ID, section)?
-                    .check()
-                    .map_err(|bad| registry::qualified($name::ID, bad))
-            },
+            check: |section| registry::checked::<$name::Params>($name::ID, section),
             run: |inputs, section| {
                 $name::detect(inputs, &registry::parsed::<$name::Params>($name::ID, section)?)
             },
@@ -68,118 +60,6 @@ detectors! {
     bulk_backfill,
     implausible_change,
     digit_heaping,
-}
-
-/// What the detectors read.
-pub struct Inputs<'a> {
-    /// The typed tables of the extract (rejected rows already left out);
-    /// optional tables missing from the extract are absent.
-    pub tables: &'a BTreeMap<Table, DataFrame>,
-    /// The indicators of every review year, with the periods they were
-    /// computed for (the previous year comes from the same extract).
-    pub indicators: &'a Indicators,
-    /// The canonical `communities` table.
-    pub communities: &'a DataFrame,
-    /// Working age and the other indicator rules, for detectors that apply
-    /// an indicator's definition to a single person.
-    pub indicator_rules: &'a IndicatorRules,
-    /// The re-inspection thresholds, for the tests around them.
-    pub reinspection: &'a ReinspectionRules,
-    /// What several detectors read, computed by the first that asks.
-    shared: Shared,
-}
-
-/// Frames several detectors read, computed once per run rather than once per
-/// detector: the persons behind `reemployed_in_period` and
-/// `hardship_employed` of each review year (`counted`).
-#[derive(Default)]
-struct Shared {
-    reemployment: Mutex<BTreeMap<i32, DataFrame>>,
-    hardship: Mutex<BTreeMap<i32, DataFrame>>,
-    starts: Mutex<BTreeMap<i32, DataFrame>>,
-}
-
-/// The frame of `year` in `memo`, computed by `make` the first time.
-fn remembered(
-    memo: &Mutex<BTreeMap<i32, DataFrame>>,
-    year: i32,
-    make: impl FnOnce() -> Result<DataFrame>,
-) -> Result<LazyFrame> {
-    let mut memo = memo.lock().expect("no detector panicked");
-    if let Some(df) = memo.get(&year) {
-        return Ok(df.clone().lazy());
-    }
-    let df = make()?;
-    memo.insert(year, df.clone());
-    Ok(df.lazy())
-}
-
-impl<'a> Inputs<'a> {
-    pub fn new(
-        tables: &'a BTreeMap<Table, DataFrame>,
-        indicators: &'a Indicators,
-        communities: &'a DataFrame,
-        indicator_rules: &'a IndicatorRules,
-        reinspection: &'a ReinspectionRules,
-    ) -> Self {
-        Inputs {
-            tables,
-            indicators,
-            communities,
-            indicator_rules,
-            reinspection,
-            shared: Shared::default(),
-        }
-    }
-
-    /// A required table, lazily.
-    pub fn table(&self, t: Table) -> Result<LazyFrame> {
-        self.tables
-            .get(&t)
-            .map(|df| df.clone().lazy())
-            .ok_or_else(|| Error::contract(format!("required table {t} is missing")))
-    }
-
-    /// An optional table, lazily; None when the extract lacks it.
-    pub fn optional(&self, t: Table) -> Option<LazyFrame> {
-        self.tables.get(&t).map(|df| df.clone().lazy())
-    }
-
-    /// The review periods, oldest first.
-    pub fn periods(&self) -> &[Period] {
-        &self.indicators.periods
-    }
-
-    /// `counted::reemployment_counts` of P, computed once.
-    pub fn reemployment_counts(&self, p: &Period) -> Result<LazyFrame> {
-        remembered(&self.shared.reemployment, p.year, || {
-            Ok(counted::reemployment_counts(
-                self.table(Table::Unemployment)?,
-                self.table(Table::Employment)?,
-                p,
-            )
-            .collect()?)
-        })
-    }
-
-    /// `counted::counted_starts` of P, computed once.
-    pub fn counted_starts(&self, p: &Period) -> Result<LazyFrame> {
-        remembered(&self.shared.starts, p.year, || {
-            Ok(counted::counted_starts(self, p)?.collect()?)
-        })
-    }
-
-    /// `counted::hardship_counts` of P, computed once.
-    pub fn hardship_counts(&self, p: &Period) -> Result<LazyFrame> {
-        remembered(&self.shared.hardship, p.year, || {
-            Ok(counted::hardship_counts(
-                self.table(Table::Hardship)?,
-                self.table(Table::Employment)?,
-                p,
-            )
-            .collect()?)
-        })
-    }
 }
 
 /// Runs every enabled detector and returns the findings in their stable

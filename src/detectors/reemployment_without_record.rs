@@ -9,10 +9,10 @@
 //! and at least `min_share` of all of them, are unmatched.
 
 use polars::prelude::*;
-use serde::{Deserialize, Serialize};
 
-use super::lookup::{counties, floats, ints, string_lists, strings};
-use super::registry::{Invalid, ranges};
+use super::lookup::counties;
+use crate::frame::{floats, ints, string_lists, strings};
+use crate::config::ranges::rules_struct;
 use super::{Evidence, Finding, Inputs, Severity};
 use crate::contract::Table;
 use crate::error::Result;
@@ -27,27 +27,16 @@ pub const LABEL: &str = "就业注销无就业记录";
 /// The rule in one sentence, for the report's legend.
 pub const RULE: &str = "以“就业”原因注销的失业登记中，较多找不到从登记到注销后不久开始的就业登记";
 
-/// The keys of `[detectors.reemployment_without_record]` besides `enabled` (docs/rules.md);
-/// their defaults are in `pipelines/rules/default.toml`.
-#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
-#[serde(deny_unknown_fields)]
-pub struct Params {
-    /// At least this many unmatched registrations...
-    pub min_count: i64,
-    /// ...and this share of those ended with reason 就业.
-    pub min_share: f64,
-    /// A start up to this many days after ended_on (from registered_on) matches.
-    pub match_days: i64,
-}
-
-impl Params {
-    /// The ranges serde cannot check: (key, value, expected) of the first
-    /// key out of range.
-    pub fn check(&self) -> Result<(), Invalid> {
-        ranges::count("min_count", self.min_count)?;
-        ranges::fraction("min_share", self.min_share)?;
-        ranges::count("match_days", self.match_days)?;
-        Ok(())
+rules_struct! {
+    /// The keys of `[detectors.reemployment_without_record]` besides `enabled` (docs/rules.md);
+    /// their defaults are in `pipelines/rules/default.toml`.
+    pub struct Params {
+        /// At least this many unmatched registrations...
+        min_count: i64 => count,
+        /// ...and this share of those ended with reason 就业.
+        min_share: f64 => fraction,
+        /// A start up to this many days after ended_on (from registered_on) matches.
+        match_days: i64 => count,
     }
 }
 

@@ -1,7 +1,7 @@
 //! The one list of detectors and what each unit brings to it. A detector is
 //! one file that holds its id, its Chinese label and rule, its parameters
-//! (`Params`: serde, unknown keys refused, with `check` for the ranges serde
-//! cannot see) and its `detect`. The list in `detectors/mod.rs` names the
+//! (`Params`, declared with `config::ranges::rules_struct!`: serde, unknown
+//! keys refused, each key's range beside it) and its `detect`. The list in `detectors/mod.rs` names the
 //! files once; from it come the module declarations, the run order, the
 //! parameter checks of the rules and the labels the report prints.
 //!
@@ -13,13 +13,15 @@
 
 use serde::de::DeserializeOwned;
 
+use crate::config::ranges::Ranged;
+
 use super::{Finding, Inputs};
 use crate::config::rules::{DetectorRules, DetectorSection};
 use crate::error::{Error, Result};
 
 /// A parameter that is not valid: (key, value, expected), the key written
-/// in full (`detectors.<id>.<key>`) once the registry has seen it.
-pub type Invalid = (String, String, String);
+/// in full (`detectors.<id>.<key>`).
+pub use crate::config::ranges::Invalid;
 
 /// One detector as the list holds it.
 pub struct Detector {
@@ -82,9 +84,12 @@ fn wrong_type(id: &str, section: &DetectorSection) -> Option<Invalid> {
     })
 }
 
-/// Writes a detector's own key in full.
-pub fn qualified(id: &str, (key, value, expected): Invalid) -> Invalid {
-    (format!("detectors.{id}.{key}"), value, expected)
+/// Reads and range-checks a section as the detector's `Params`.
+pub fn checked<P: DeserializeOwned + Ranged>(
+    id: &str,
+    section: &DetectorSection,
+) -> std::result::Result<(), Invalid> {
+    params::<P>(id, section)?.check_under(&format!("detectors.{id}."))
 }
 
 /// A section's parameters, or the rules' error naming the key.
@@ -130,56 +135,6 @@ pub fn check(rules: &DetectorRules) -> std::result::Result<(), Invalid> {
 /// The detector of `id`.
 pub fn find(id: &str) -> Option<&'static Detector> {
     super::ALL.iter().find(|d| d.id == id)
-}
-
-/// Range checks the parameters' `check` functions share. Each returns the
-/// bare key; the registry writes it in full.
-pub mod ranges {
-    use super::Invalid;
-
-    fn bad(key: &str, value: impl ToString, expected: &str) -> Result<(), Invalid> {
-        Err((key.to_string(), value.to_string(), expected.to_string()))
-    }
-
-    /// A whole number of 0 or more.
-    pub fn count(key: &str, v: i64) -> Result<(), Invalid> {
-        if v < 0 {
-            return bad(key, v, "a whole number of 0 or more");
-        }
-        Ok(())
-    }
-
-    /// A whole number of days, 1 or more.
-    pub fn days(key: &str, v: i64) -> Result<(), Invalid> {
-        if v < 1 {
-            return bad(key, v, "a whole number of days, 1 or more");
-        }
-        Ok(())
-    }
-
-    /// A fraction between 0 and 1.
-    pub fn fraction(key: &str, v: f64) -> Result<(), Invalid> {
-        if !(0.0..=1.0).contains(&v) {
-            return bad(key, v, "a fraction between 0 and 1");
-        }
-        Ok(())
-    }
-
-    /// A finite number of 0 or more.
-    pub fn non_negative(key: &str, v: f64) -> Result<(), Invalid> {
-        if !(v >= 0.0 && v.is_finite()) {
-            return bad(key, v, "a number of 0 or more");
-        }
-        Ok(())
-    }
-
-    /// A significance level strictly between 0 and 1.
-    pub fn alpha(key: &str, v: f64) -> Result<(), Invalid> {
-        if !(v > 0.0 && v < 1.0) {
-            return bad(key, v, "a significance level between 0 and 1 (exclusive)");
-        }
-        Ok(())
-    }
 }
 
 #[cfg(test)]

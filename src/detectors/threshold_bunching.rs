@@ -21,10 +21,9 @@
 //! not an accusation.
 
 use polars::prelude::*;
-use serde::{Deserialize, Serialize};
 
-use super::lookup::{ints, string_lists, strings};
-use super::registry::{Invalid, ranges};
+use crate::frame::{ints, string_lists, strings};
+use crate::config::ranges::rules_struct;
 use super::significance::{binomial_upper_tail, format_p};
 use super::{Evidence, Finding, Inputs, Level, Severity};
 use crate::config::rules::ReinspectionRules;
@@ -39,27 +38,16 @@ pub const LABEL: &str = "比率扎堆于合格线";
 /// The rule in one sentence, for the report's legend.
 pub const RULE: &str = "区县内刚好达到合格线的社区明显多于刚好低于合格线的社区";
 
-/// The keys of `[detectors.threshold_bunching]` besides `enabled` (docs/rules.md);
-/// their defaults are in `pipelines/rules/default.toml`.
-#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
-#[serde(deny_unknown_fields)]
-pub struct Params {
-    /// Band width h around a threshold t.
-    pub bandwidth: f64,
-    /// Significance level of the county-level exact binomial test.
-    pub alpha: f64,
-    /// The test runs only with this many communities in [t − h, t + h).
-    pub min_count: i64,
-}
-
-impl Params {
-    /// The ranges serde cannot check: (key, value, expected) of the first
-    /// key out of range.
-    pub fn check(&self) -> Result<(), Invalid> {
-        ranges::non_negative("bandwidth", self.bandwidth)?;
-        ranges::alpha("alpha", self.alpha)?;
-        ranges::count("min_count", self.min_count)?;
-        Ok(())
+rules_struct! {
+    /// The keys of `[detectors.threshold_bunching]` besides `enabled` (docs/rules.md);
+    /// their defaults are in `pipelines/rules/default.toml`.
+    pub struct Params {
+        /// Band width h around a threshold t.
+        bandwidth: f64 => non_negative,
+        /// Significance level of the county-level exact binomial test.
+        alpha: f64 => alpha,
+        /// The test runs only with this many communities in [t − h, t + h).
+        min_count: i64 => count,
     }
 }
 

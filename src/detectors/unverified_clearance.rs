@@ -7,10 +7,10 @@
 //! unverified households.
 
 use polars::prelude::*;
-use serde::{Deserialize, Serialize};
 
-use super::lookup::{counties, dates, strings};
-use super::registry::{Invalid, ranges};
+use super::lookup::counties;
+use crate::frame::{dates, strings};
+use crate::config::ranges::rules_struct;
 use super::{Evidence, Finding, Inputs, KeyValue, Severity};
 use crate::contract::Table;
 use crate::error::Result;
@@ -25,21 +25,12 @@ pub const LABEL: &str = "零就业家庭清零无据";
 /// The rule in one sentence, for the report's legend.
 pub const RULE: &str = "零就业家庭标记为已清零，但没有家庭成员的就业登记能证明";
 
-/// The keys of `[detectors.unverified_clearance]` besides `enabled` (docs/rules.md);
-/// their defaults are in `pipelines/rules/default.toml`.
-#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
-#[serde(deny_unknown_fields)]
-pub struct Params {
-    /// A member's job starting up to this many days after cleared_on verifies it.
-    pub grace_days: i64,
-}
-
-impl Params {
-    /// The ranges serde cannot check: (key, value, expected) of the first
-    /// key out of range.
-    pub fn check(&self) -> Result<(), Invalid> {
-        ranges::count("grace_days", self.grace_days)?;
-        Ok(())
+rules_struct! {
+    /// The keys of `[detectors.unverified_clearance]` besides `enabled` (docs/rules.md);
+    /// their defaults are in `pipelines/rules/default.toml`.
+    pub struct Params {
+        /// A member's job starting up to this many days after cleared_on verifies it.
+        grace_days: i64 => count,
     }
 }
 
@@ -140,7 +131,7 @@ pub fn detect(inputs: &Inputs, params: &Params) -> Result<Vec<Finding>> {
         let households = strings(&df, "household_id")?;
         let identified = dates(&df, "identified_on")?;
         let cleared_on = dates(&df, "cleared_on")?;
-        let totals = super::lookup::ints(&df, "cleared_households")?;
+        let totals = crate::frame::ints(&df, "cleared_households")?;
         // Rows come sorted by community: one finding per run of equal codes
         // (text and evidence), which an expression cannot build.
         let mut i = 0;

@@ -6,7 +6,6 @@
 //! the spot-check sample. `gather` builds one JSON document (`--json`);
 //! `text` renders it for a terminal with Chinese and English labels.
 
-pub mod labels;
 pub mod text;
 
 use std::path::Path;
@@ -16,6 +15,7 @@ use serde_json::{Map, Value, json};
 
 use crate::error::{Error, Result};
 use crate::indicators::INDICATORS;
+use crate::labels;
 use crate::publish::manifest::Manifest;
 use crate::publish::published_run::{PublishedRun, latest_dir};
 use crate::publish::run_folder::LATEST;
@@ -255,7 +255,7 @@ fn indicator_list(ind: &Map<String, Value>) -> Vec<Value> {
         .map(|name| {
             let mut v = json!({
                 "name": name,
-                "label_zh": labels::zh(name),
+                "label_zh": labels::indicator(name),
                 "value": ind.get(*name).cloned().unwrap_or(Value::Null),
             });
             if let Some((_, num, den)) = RATES.iter().find(|(r, _, _)| r == name) {
@@ -316,7 +316,7 @@ fn score(rating: &Map<String, Value>, manifest: &Manifest) -> Value {
         .map(|c| {
             json!({
                 "name": c,
-                "label_zh": labels::zh(c.trim_start_matches("score_")),
+                "label_zh": labels::indicator(c.trim_start_matches("score_")),
                 "points": get(rating, c),
                 "weight": weight.get(*c).cloned().unwrap_or(Value::Null),
             })

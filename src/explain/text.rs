@@ -5,8 +5,7 @@ use std::fmt::Write;
 
 use serde_json::Value;
 
-use super::labels::zh;
-use crate::publish::report::labels;
+use crate::labels;
 
 fn show(v: &Value) -> String {
     match v {
@@ -86,7 +85,13 @@ fn indicators(s: &mut String, doc: &Value) {
         } else {
             show(&i["value"])
         };
-        let _ = writeln!(s, "  {} {:<30} {}", pad(zh(name), 22), name, value);
+        let _ = writeln!(
+            s,
+            "  {} {:<30} {}",
+            pad(labels::indicator(name), 22),
+            name,
+            value
+        );
     }
 }
 
@@ -104,7 +109,7 @@ fn reinspection(s: &mut String, v: &Value) {
         );
         for r in v["failing_rules"].as_array().into_iter().flatten() {
             let r = r.as_str().unwrap_or("");
-            let _ = writeln!(s, "  未达标 failing: {} {}", zh(r), r);
+            let _ = writeln!(s, "  未达标 failing: {} {}", labels::rule(r), r);
         }
         if let Some(k) = v["margin_persons"].as_i64() {
             let rules: Vec<String> = v["margin_rules"]
@@ -112,7 +117,7 @@ fn reinspection(s: &mut String, v: &Value) {
                 .into_iter()
                 .flatten()
                 .filter_map(Value::as_str)
-                .map(|r| format!("{} {r}", zh(r)))
+                .map(|r| format!("{} {r}", labels::margin_rule(r)))
                 .collect();
             let _ = writeln!(
                 s,

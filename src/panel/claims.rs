@@ -6,10 +6,10 @@ use std::collections::BTreeMap;
 
 use polars::prelude::*;
 
-use super::columns::{floats, strs};
 use super::communities::Community;
 use crate::detectors::tolerance;
 use crate::error::Result;
+use crate::frame::{floats, strings};
 
 /// One application's claimed rates beside the registry's.
 #[derive(Debug, Clone, Default, serde::Serialize)]
@@ -34,7 +34,7 @@ pub struct Excess {
 /// community order (one application per community and year at most is
 /// expected; every row is shown).
 pub fn claims(apps: &DataFrame, by_code: &BTreeMap<String, Community>) -> Result<Vec<Claim>> {
-    let code = strs(apps, "community_code")?;
+    let code = strings(apps, "community_code")?;
     let reemployment = floats(apps, "claimed_reemployment_rate")?;
     let hardship = floats(apps, "claimed_hardship_employment_rate")?;
     let mut rows: Vec<Claim> = (0..apps.height())

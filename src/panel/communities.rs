@@ -4,8 +4,8 @@
 use polars::prelude::*;
 
 use super::Frames;
-use super::columns::{bools, floats, ints, of_year, strs};
 use crate::error::Result;
+use crate::frame::{bools, floats, ints, of_year, strings};
 
 /// One community in the review year: identity, recognition, indicators,
 /// verdict, score and risk.
@@ -131,21 +131,21 @@ fn joined(frames: &Frames, year: i32) -> Result<DataFrame> {
 /// because it is one line per field of `Community` (over forty): kept as one
 /// list so that it can be read against the published columns in one place.
 fn rows(df: &DataFrame) -> Result<Vec<Community>> {
-    let code = strs(df, "community_code")?;
-    let name = strs(df, "community_name")?;
-    let county = strs(df, "county")?;
-    let street = strs(df, "street")?;
+    let code = strings(df, "community_code")?;
+    let name = strings(df, "community_name")?;
+    let county = strings(df, "county")?;
+    let street = strings(df, "street")?;
     let provincial_year = ints(df, "provincial_year")?;
     let star_year = ints(df, "provincial_star_year")?;
     let national = bools(df, "national")?;
-    let contact_name = strs(df, "contact_name")?;
-    let contact_phone = strs(df, "contact_phone")?;
+    let contact_name = strings(df, "contact_name")?;
+    let contact_phone = strings(df, "contact_phone")?;
     let under = bools(df, "under_reinspection")?;
-    let verdict = strs(df, "verdict")?;
-    let failing = strs(df, "failing_rules")?;
-    let detail = strs(df, "failing_detail")?;
+    let verdict = strings(df, "verdict")?;
+    let failing = strings(df, "failing_rules")?;
+    let detail = strings(df, "failing_detail")?;
     let margin_persons = ints(df, "margin_persons")?;
-    let margin_rule = strs(df, "margin_rule")?;
+    let margin_rule = strings(df, "margin_rule")?;
     let i = |n: &str| ints(df, n);
     let f = |n: &str| floats(df, n);
     let (lf, emp, ru, rur) = (
@@ -180,11 +180,11 @@ fn rows(df: &DataFrame) -> Result<Vec<Community>> {
     let score = f("score")?;
     let city_level = bools(df, "city_level")?;
     let stars = i("stars")?;
-    let level = strs(df, "level")?;
+    let level = strings(df, "level")?;
     let vetoed = bools(df, "level_vetoed")?;
     let risk_score = i("risk_score")?;
     let verify = bools(df, "needs_verification")?;
-    let flags = strs(df, "flags")?;
+    let flags = strings(df, "flags")?;
     let text = |v: &Option<String>| v.clone().unwrap_or_default();
     Ok((0..df.height())
         .map(|k| Community {

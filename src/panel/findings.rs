@@ -6,9 +6,9 @@ use std::collections::HashMap;
 
 use polars::prelude::*;
 
-use super::columns::{floats, ints, strs};
 use crate::detectors::Finding;
 use crate::error::Result;
+use crate::frame::{floats, ints, strings};
 use crate::privacy::Pseudonymizer;
 
 /// The published columns, in order (`year` goes into the partition path).
@@ -160,7 +160,7 @@ fn report_order(rows: &mut [PublishedFinding]) {
 /// The findings of a published findings frame (a previous run's), in
 /// report order.
 pub fn read(df: &DataFrame) -> Result<Vec<PublishedFinding>> {
-    let s = |n: &str| strs(df, n);
+    let s = |n: &str| strings(df, n);
     let (detector, severity, level, code, name, county, street, explanation) = (
         s("detector")?,
         s("severity")?,

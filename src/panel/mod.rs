@@ -14,7 +14,6 @@
 //! detectors' year-on-year comparison and for the Parquet readers).
 
 pub mod claims;
-pub mod columns;
 pub mod communities;
 pub mod findings;
 pub mod rejects;
@@ -35,12 +34,12 @@ pub use spot_checks::SpotCheck;
 
 use crate::detectors::Finding;
 use crate::error::Result;
+use crate::frame::of_year;
 use crate::indicators::Indicators;
 use crate::indicators::period::Period;
 use crate::ingest::Reject;
 use crate::privacy::Pseudonymizer;
 use crate::ratings::Ratings;
-use columns::of_year;
 
 /// What the panel view is made from: the stages' results.
 pub struct PanelInputs<'a> {

@@ -2,8 +2,8 @@
 
 use polars::prelude::*;
 
-use super::columns::{bools, floats, ints, strs};
 use crate::error::Result;
+use crate::frame::{bools, floats, ints, strings};
 
 /// One shortlisted application.
 #[derive(Debug, Clone, Default, serde::Serialize)]
@@ -31,7 +31,7 @@ pub fn candidates(df: &DataFrame) -> Result<Vec<Candidate>> {
         .lazy()
         .sort(["rank_overall"], SortMultipleOptions::default())
         .collect()?;
-    let s = |n: &str| strs(&df, n);
+    let s = |n: &str| strings(&df, n);
     let i = |n: &str| ints(&df, n);
     let (code, name, county, street, applied) = (
         s("community_code")?,

@@ -2,8 +2,8 @@
 
 use polars::prelude::*;
 
-use super::columns::{floats, ints, strs};
 use crate::error::Result;
+use crate::frame::{floats, ints, strings};
 
 /// One community drawn for the spot check.
 #[derive(Debug, Clone, Default, serde::Serialize)]
@@ -25,7 +25,7 @@ pub fn spot_checks(df: &DataFrame) -> Result<Vec<SpotCheck>> {
         .lazy()
         .sort(["county", "community_code"], SortMultipleOptions::default())
         .collect()?;
-    let s = |n: &str| strs(&df, n);
+    let s = |n: &str| strings(&df, n);
     let (code, name, county, street, verdict) = (
         s("community_code")?,
         s("community_name")?,

@@ -1,4 +1,4 @@
-//! Stage 4, everything that writes: the Parquet datasets, the rejects, the
+//! Stage 4b (after the panel view, 4a), everything that writes: the Parquet datasets, the rejects, the
 //! manifest, the panel's documents (report, charts, forms), and the run
 //! folder that `latest` points at. No other stage touches the output folder.
 

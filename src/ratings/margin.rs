@@ -19,6 +19,7 @@ use super::verdict::{
     self, MIN_ASSISTANCE_COVERAGE, MIN_HARDSHIP_EMPLOYMENT_RATE, MIN_REEMPLOYMENT_RATE,
 };
 use crate::config::rules::ReinspectionRules;
+use crate::frame::ints;
 
 pub const MARGIN_PERSONS: &str = "margin_persons";
 pub const MARGIN_RULE: &str = "margin_rule";
@@ -114,8 +115,8 @@ pub fn margin_columns(frame: &DataFrame, rules: &ReinspectionRules) -> PolarsRes
         .map(|(id, num, den)| {
             Ok((
                 *id,
-                verdict::ints(frame, num)?,
-                verdict::ints(frame, den)?,
+                ints(frame, num)?,
+                ints(frame, den)?,
                 threshold(rules, id),
             ))
         })
@@ -127,7 +128,7 @@ pub fn margin_columns(frame: &DataFrame, rules: &ReinspectionRules) -> PolarsRes
             smallest(
                 counts
                     .iter()
-                    .map(|(id, num, den, t)| (*id, num.get(i), den.get(i), *t)),
+                    .map(|(id, num, den, t)| (*id, num[i], den[i], *t)),
             )
         } else {
             None

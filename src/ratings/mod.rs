@@ -1,7 +1,7 @@
-//! Stage 3, after the detectors: verdicts, scores and stars, the shortlist,
-//! the spot-check draw, the publicity dates and the cross assessment
-//! (docs/rules.md): indicators and risk scores → decisions. Every threshold
-//! comes from `Rules`; nothing here writes files.
+//! Stage 3b (stage 3 with the detectors, after them: the score reads their
+//! risk scores). Verdicts, scores and stars, the shortlist, the spot-check draw, the
+//! publicity dates and the cross assessment (docs/rules.md): indicators →
+//! decisions. Every threshold comes from `Rules`; nothing here writes files.
 //!
 //! One concept a file: `verdict` (复查), `margin` (差几人), `score` (市级/星级), `shortlist`
 //! (推荐名单), `spot_check` (随机抽查), `calendar` (公示) and

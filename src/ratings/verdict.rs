@@ -12,6 +12,7 @@ use polars::prelude::*;
 
 use crate::config::rules::ReinspectionRules;
 use crate::contract::Table;
+use crate::frame::{bools, floats, ints};
 
 pub const VERDICT: &str = "verdict";
 pub const FAILING_RULES: &str = "failing_rules";
@@ -225,18 +226,14 @@ pub fn verdict_columns(
     rules: &ReinspectionRules,
     missing: &[Table],
 ) -> PolarsResult<Vec<Column>> {
-    let under = frame.column("under_reinspection")?.bool()?.clone();
+    let under = bools(frame, "under_reinspection")?;
     let overdue = ints(frame, "zero_households_overdue")?;
     let reemployment = floats(frame, "reemployment_rate")?;
     let hardship = floats(frame, "hardship_employment_rate")?;
     let unemployment = floats(frame, "registered_unemployment_rate")?;
     let coverage = floats(frame, "assistance_coverage")?;
     let targets = ints(frame, "assistance_targets")?;
-    let platform = frame
-        .column("platform_ok")?
-        .cast(&DataType::Boolean)?
-        .bool()?
-        .clone();
+    let platform = bools(frame, "platform_ok")?;
 
     let n = frame.height();
     let (mut verdicts, mut failing, mut detail, mut incomplete, mut not_applicable) = (
@@ -247,7 +244,7 @@ pub fn verdict_columns(
         Vec::with_capacity(n),
     );
     for i in 0..n {
-        if under.get(i) != Some(true) {
+        if under[i] != Some(true) {
             verdicts.push(None);
             failing.push(None);
             detail.push(None);
@@ -256,13 +253,13 @@ pub fn verdict_columns(
             continue;
         }
         let reading = Reading {
-            zero_households_overdue: overdue.get(i),
-            reemployment_rate: reemployment.get(i),
-            hardship_employment_rate: hardship.get(i),
-            registered_unemployment_rate: unemployment.get(i),
-            assistance_coverage: coverage.get(i),
-            assistance_targets: targets.get(i),
-            platform_ok: platform.get(i),
+            zero_households_overdue: overdue[i],
+            reemployment_rate: reemployment[i],
+            hardship_employment_rate: hardship[i],
+            registered_unemployment_rate: unemployment[i],
+            assistance_coverage: coverage[i],
+            assistance_targets: targets[i],
+            platform_ok: platform[i],
         };
         let j = judge(&reading, rules, missing);
         verdicts.push(Some(j.verdict.as_str()));
@@ -280,14 +277,6 @@ pub fn verdict_columns(
         Column::new(INCOMPLETE_RULES.into(), incomplete),
         Column::new(NOT_APPLICABLE_RULES.into(), not_applicable),
     ])
-}
-
-pub(crate) fn floats(frame: &DataFrame, name: &str) -> PolarsResult<Float64Chunked> {
-    Ok(frame.column(name)?.cast(&DataType::Float64)?.f64()?.clone())
-}
-
-pub(crate) fn ints(frame: &DataFrame, name: &str) -> PolarsResult<Int64Chunked> {
-    Ok(frame.column(name)?.cast(&DataType::Int64)?.i64()?.clone())
 }
 
 #[cfg(test)]

@@ -12,8 +12,8 @@ use rust_xlsxwriter::{Format, FormatAlign, Workbook};
 
 use super::cells::{self, failed};
 use crate::error::Result;
+use crate::labels;
 use crate::panel::{Candidate, Community};
-use crate::publish::report::labels;
 
 pub fn title(city: &str) -> String {
     format!("{city}市级(星级)充分就业社区推荐表")

@@ -9,6 +9,7 @@ use rust_xlsxwriter::Workbook;
 
 use super::cells::{self, failed};
 use crate::error::Result;
+use crate::labels;
 use crate::panel::Community;
 
 pub const TITLE: &str = "省级充分就业社区复查情况登记表";
@@ -28,16 +29,6 @@ pub const COLUMNS: [&str; 9] = [
 
 /// The row of the column headers (0-based); the rows above it stay in view.
 pub const HEADER_ROW: u32 = 4;
-
-/// 是 / 否 for the register's pass column; a verdict that could not be
-/// reached says so rather than guessing.
-pub fn passed(verdict: Option<&str>) -> &'static str {
-    match verdict {
-        Some("pass") => "是",
-        Some("fail") => "否",
-        _ => "待定(数据不全)",
-    }
-}
 
 fn year(v: Option<i64>) -> String {
     v.map(|y| y.to_string()).unwrap_or_default()
@@ -94,7 +85,7 @@ pub fn workbook(unit: &str, rows: &[&Community], date: NaiveDate) -> Result<Work
             },
             &centred,
         )?;
-        cells::text(ws, r, 7, passed(c.verdict.as_deref()), &centred)?;
+        cells::text(ws, r, 7, labels::passed(c.verdict.as_deref()), &centred)?;
         let contact = [c.contact_name.as_deref(), c.contact_phone.as_deref()]
             .into_iter()
             .flatten()

@@ -6,8 +6,8 @@ use rust_xlsxwriter::Workbook;
 
 use super::cells::{self, failed};
 use crate::error::Result;
+use crate::labels;
 use crate::panel::Candidate;
-use crate::publish::report::labels;
 
 pub const COLUMNS: [&str; 15] = [
     "总排名",

@@ -7,8 +7,8 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use polars::prelude::*;
 
-use super::labels;
 use crate::error::Result;
+use crate::labels;
 use crate::panel::{self, Panel};
 use crate::publish::published_run::PublishedRun;
 
@@ -64,12 +64,12 @@ struct Standing {
 }
 
 fn standings(df: &DataFrame) -> Result<BTreeMap<String, Standing>> {
-    let code = panel::columns::strs(df, "community_code")?;
-    let name = panel::columns::strs(df, "community_name")?;
-    let county = panel::columns::strs(df, "county")?;
-    let verdict = panel::columns::strs(df, "verdict")?;
-    let level = panel::columns::strs(df, "level")?;
-    let stars = panel::columns::ints(df, "stars")?;
+    let code = crate::frame::strings(df, "community_code")?;
+    let name = crate::frame::strings(df, "community_name")?;
+    let county = crate::frame::strings(df, "county")?;
+    let verdict = crate::frame::strings(df, "verdict")?;
+    let level = crate::frame::strings(df, "level")?;
+    let stars = crate::frame::ints(df, "stars")?;
     Ok((0..df.height())
         .filter_map(|k| {
             Some((
@@ -114,7 +114,7 @@ fn finding_keys(findings: &[panel::PublishedFinding]) -> BTreeMap<FindingKey, Fi
 
 fn rejects_by_table(df: &DataFrame) -> Result<BTreeMap<String, i64>> {
     let mut by: BTreeMap<String, i64> = BTreeMap::new();
-    for t in panel::columns::strs(df, "table")? {
+    for t in crate::frame::strings(df, "table")? {
         *by.entry(t.unwrap_or_default()).or_default() += 1;
     }
     Ok(by)
@@ -145,7 +145,7 @@ pub fn compare(
         None => changes.year_missing = true,
         Some(then) => {
             let before = standings(&then)?;
-            let after = standings(&panel::columns::of_year(ratings_now, year)?)?;
+            let after = standings(&crate::frame::of_year(ratings_now, year)?)?;
             for (code, now) in &after {
                 let push = |changes: &mut Changes, what: &str, b: String, a: String| {
                     changes.communities.push(CommunityChange {

@@ -8,7 +8,6 @@
 
 pub mod changes;
 pub mod input;
-pub mod labels;
 pub mod view;
 
 use std::collections::BTreeMap;
@@ -18,7 +17,8 @@ use polars::prelude::DataFrame;
 use serde::Serialize;
 
 use crate::error::{Error, Result};
-use crate::panel::{self, Panel};
+use crate::labels;
+use crate::panel::Panel;
 use crate::publish::charts::Chart;
 use crate::publish::manifest::Manifest;
 
@@ -36,10 +36,10 @@ pub struct RejectRow {
 }
 
 fn reject_rows(rejects: &DataFrame) -> Result<Vec<RejectRow>> {
-    let table = panel::columns::strs(rejects, "table")?;
-    let file = panel::columns::strs(rejects, "file")?;
-    let reason = panel::columns::strs(rejects, "reason")?;
-    let line = panel::columns::ints(rejects, "line")?;
+    let table = crate::frame::strings(rejects, "table")?;
+    let file = crate::frame::strings(rejects, "file")?;
+    let reason = crate::frame::strings(rejects, "reason")?;
+    let line = crate::frame::ints(rejects, "line")?;
     let mut by: BTreeMap<(String, String, String), Vec<i64>> = BTreeMap::new();
     for k in 0..rejects.height() {
         by.entry((
@@ -291,7 +291,7 @@ mod tests {
             "the hand-made frame has the findings table's schema"
         );
         let mut r = review(vec![community(7, "新华区")]);
-        r.findings = panel::findings::read(&frame).unwrap();
+        r.findings = crate::panel::findings::read(&frame).unwrap();
         let html = render_review(&r);
         let section =
             &html[html.find("id=\"findings\"").unwrap()..html.find("id=\"spot-checks\"").unwrap()];
@@ -315,7 +315,7 @@ mod tests {
     fn an_empty_findings_frame_says_there_are_none() {
         let frame = DataFrame::empty_with_schema(&input::findings_schema());
         let mut r = review(vec![community(1, "新华区")]);
-        r.findings = panel::findings::read(&frame).unwrap();
+        r.findings = crate::panel::findings::read(&frame).unwrap();
         let html = render_review(&r);
         assert!(html.contains("本年度没有疑点发现"));
     }
@@ -397,7 +397,7 @@ mod tests {
     #[test]
     fn the_severity_legend_comes_before_the_findings() {
         let mut r = review(vec![community(7, "新华区")]);
-        r.findings = panel::findings::read(&findings_frame()).unwrap();
+        r.findings = crate::panel::findings::read(&findings_frame()).unwrap();
         let html = render_review(&r);
         let section =
             &html[html.find("id=\"findings\"").unwrap()..html.find("id=\"spot-checks\"").unwrap()];

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use super::labels;
+use crate::labels;
 use crate::panel::{Candidate, Community, Panel, PublishedFinding, SpotCheck};
 
 /// Up to this many communities in the run, the per-county tables open

@@ -1,7 +1,12 @@
-//! The Chinese words the panel reads for the run's English ids: verdicts,
-//! levels, rules, detectors, severities, tables, reject reasons. An id
-//! without a label is shown as it is, never dropped.
+//! The Chinese words the panel reads for the run's English ids, one label
+//! per word, used by the report, the forms and `explain`: verdicts, levels,
+//! reinspection rules, detectors (their labels stay in each detector's file
+//! and are read through `detectors::ALL`), severities, tables, reject
+//! reasons, indicators and score components; and how a number reads on the
+//! panel (a null as a dash). An id without a label is shown as it is, never
+//! dropped.
 
+/// A verdict of the re-inspection (复查).
 pub fn verdict(v: Option<&str>) -> &'static str {
     match v {
         Some("pass") => "合格",
@@ -12,6 +17,18 @@ pub fn verdict(v: Option<&str>) -> &'static str {
     }
 }
 
+/// A verdict as the answer 是 / 否 to "passed the re-inspection?" (the
+/// register's pass column); a verdict that could not be reached says so
+/// rather than guessing.
+pub fn passed(verdict: Option<&str>) -> &'static str {
+    match verdict {
+        Some("pass") => "是",
+        Some("fail") => "否",
+        _ => "待定(数据不全)",
+    }
+}
+
+/// A finding's severity.
 pub fn severity(s: &str) -> &'static str {
     match s {
         "high" => "高",
@@ -66,6 +83,7 @@ pub fn reject_reason(reason: &str) -> String {
     }
 }
 
+/// A community's city level, with its stars.
 pub fn level(level: Option<&str>, stars: i64) -> String {
     match level {
         Some("星级") => format!("星级({})", "★".repeat(stars.max(0) as usize)),
@@ -74,6 +92,7 @@ pub fn level(level: Option<&str>, stars: i64) -> String {
     }
 }
 
+/// A re-inspection rule a community fails.
 pub fn rule(id: &str) -> String {
     match id {
         "zero_household_veto" => "零就业家庭未按期清零(一票否决)".into(),
@@ -91,6 +110,36 @@ pub fn detector(id: &str) -> String {
     crate::detectors::registry::find(id).map_or_else(|| id.to_string(), |d| d.label.to_string())
 }
 
+/// An indicator or score component, as the bureau's forms word it.
+pub fn indicator(name: &str) -> &str {
+    match name {
+        "labor_force" => "劳动力人数",
+        "employed" => "就业人数",
+        "registered_unemployed" => "登记失业人数",
+        "registered_unemployment_rate" => "登记失业率",
+        "unemployed_in_period" => "期内登记失业人数",
+        "reemployed_in_period" => "期内实现就业人数",
+        "reemployment_rate" => "登记失业人员就业率",
+        "hardship_persons" => "就业困难人员数",
+        "hardship_employed" => "就业困难人员已就业数",
+        "hardship_employment_rate" => "就业困难人员就业率",
+        "zero_households" => "零就业家庭数",
+        "zero_households_open" => "未清零零就业家庭数",
+        "zero_households_overdue" => "超期未清零家庭数",
+        "zero_households_max_days" => "最长清零天数",
+        "new_jobs" => "新增就业人数",
+        "long_term_unemployed" => "长期失业人数",
+        "assistance_targets" => "就业援助对象数",
+        "assisted" => "已援助人数",
+        "assistance_coverage" => "就业援助覆盖率",
+        "services_delivered" => "服务人次",
+        "platform_ok" => "基层平台达标",
+        "new_jobs_per_100_labor_force" => "每百名劳动力新增就业",
+        other => other,
+    }
+}
+
+/// A table of the extract.
 pub fn table(name: &str) -> String {
     match name {
         "communities" => "社区名录".into(),
@@ -131,6 +180,17 @@ pub fn number(v: Option<f64>, decimals: usize) -> String {
 mod tests {
     use super::*;
     use crate::ingest::RejectReason;
+
+    #[test]
+    fn every_indicator_and_component_has_a_chinese_label() {
+        for name in crate::indicators::INDICATORS {
+            assert_ne!(indicator(name), name, "{name}");
+        }
+        for c in crate::ratings::score::COMPONENTS {
+            let name = c.trim_start_matches("score_");
+            assert_ne!(indicator(name), name, "{name}");
+        }
+    }
 
     #[test]
     fn every_reject_reason_of_ingest_reads_in_chinese_and_an_unknown_one_as_it_is() {
