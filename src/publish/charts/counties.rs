@@ -90,7 +90,7 @@ pub fn pass_rate(review: &Panel) -> Result<Chart> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::publish::review::Community;
+    use crate::panel::{Community, Panel};
 
     /// The x and width of each bar drawn in the bar colour.
     fn bars(svg: &str) -> Vec<(i32, i32)> {
@@ -116,10 +116,10 @@ mod tests {
             verdict: Some(verdict.into()),
             ..Community::default()
         };
-        let review = Review {
+        let review = Panel {
             year: 2021,
             communities: vec![c("1", "pass"), c("2", "fail")],
-            ..Review::default()
+            ..Panel::default()
         };
         let svg = pass_rate(&review).unwrap().svg;
         assert!(svg.contains("1/2") && svg.contains("新华区"));
