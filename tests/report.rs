@@ -600,6 +600,8 @@ fn five_thousand_communities_load_in_the_browser_without_strain() {
         pseudonym_key_id: String::new(),
         future_dates: vec![],
         publicity: None,
+        run_date: String::new(),
+        calendar: None,
         assignments: vec![],
         unassigned_counties: vec![],
         timings_ms: vec![],

@@ -2,6 +2,7 @@
 
 use std::path::PathBuf;
 
+use chrono::NaiveDate;
 use fullemp::Result;
 use fullemp::config::AsOf;
 
@@ -35,6 +36,15 @@ pub struct Args {
     /// Run even when inputs, pipeline and program are unchanged since the last run.
     #[arg(long)]
     pub force: bool,
+
+    /// The day the report is made (YYYY-MM-DD), for the review timeline's
+    /// states (default: today in Asia/Shanghai). Not the cut-off: see --as-of.
+    #[arg(long, value_name = "DATE", value_parser = parse_day)]
+    pub run_date: Option<NaiveDate>,
+}
+
+pub fn parse_day(s: &str) -> std::result::Result<NaiveDate, String> {
+    fullemp::config::dates::parse_date(s).ok_or_else(|| format!("`{s}` is not a date (YYYY-MM-DD)"))
 }
 
 pub fn parse_as_of(s: &str) -> std::result::Result<AsOf, String> {
@@ -45,7 +55,13 @@ pub fn execute(args: Args) -> Result<()> {
     let pipeline =
         super::validate::load_pipeline(&args.pipeline, args.input, args.out, args.as_of)?;
     // Progress (on a terminal) comes from the stage spans, through the log writer.
-    let outcome = fullemp::run::run(&pipeline, &fullemp::run::Options { force: args.force })?;
+    let options = fullemp::run::Options {
+        force: args.force,
+        run_date: args
+            .run_date
+            .unwrap_or_else(fullemp::indicators::period::today),
+    };
+    let outcome = fullemp::run::run(&pipeline, &options)?;
     println!("{outcome}");
     Ok(())
 }
