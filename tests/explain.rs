@@ -121,7 +121,10 @@ fn the_terminal_form_is_labelled_in_chinese_and_english_on_stdout_only() {
     ] {
         assert!(text.contains(label), "{label} missing:\n{text}");
     }
-    assert!(!text.contains("0.2857") && !text.contains("0.7000"), "{text}");
+    assert!(
+        !text.contains("0.2857") && !text.contains("0.7000"),
+        "{text}"
+    );
 }
 
 /// The review calendar of the 2021 notice, with the Spring Festival.
