@@ -62,6 +62,7 @@ pub fn margin_rule(id: &str) -> String {
         "min_reemployment_rate" => "登记失业人员就业率".into(),
         "min_hardship_employment_rate" => "就业困难人员就业率".into(),
         "min_assistance_coverage" => "就业援助覆盖率".into(),
+        "max_registered_unemployment_rate" => "登记失业率".into(),
         other => other.to_string(),
     }
 }
@@ -79,6 +80,96 @@ pub fn reject_reason(reason: &str) -> String {
         "fewer fields than the header" => "字段数少于表头".into(),
         "file ends inside a quoted field" => "文件在引号内结束(引号未闭合)".into(),
         "identifier saved as a number" => "证件号码或编码被存成数字(Excel 只保留 15 位)".into(),
+        other => other.to_string(),
+    }
+}
+
+/// A failing rule as the panel reads it, from one item of the ratings'
+/// `failing_detail` ("min_reemployment_rate 0.5294 vs 0.7000"):
+/// "登记失业人员就业率 52.9%,低于 70%". The value takes as many decimals as
+/// it needs to read on the failing side of the threshold. The report and
+/// `explain` both write failing rules with this one function.
+pub fn failing_rule(item: &str) -> String {
+    let mut parts = item.split_whitespace();
+    let (Some(id), Some(value), Some("vs"), Some(threshold)) =
+        (parts.next(), parts.next(), parts.next(), parts.next())
+    else {
+        return item.to_string();
+    };
+    let rate = |v: &str| v.parse::<f64>().ok().filter(|x| x.is_finite());
+    match (id, rate(value), rate(threshold)) {
+        ("zero_household_veto", Some(n), _) => {
+            format!("零就业家庭 {n} 户超期未清零(一票否决)")
+        }
+        ("require_platform", _, _) => "基层服务平台未达标".into(),
+        ("max_registered_unemployment_rate", Some(v), Some(t)) => {
+            format!(
+                "登记失业率 {},高于 {}",
+                rate_beside(v, t, true),
+                threshold_percent(t)
+            )
+        }
+        (id, Some(v), Some(t)) if id.starts_with("min_") => format!(
+            "{} {},低于 {}",
+            margin_rule(id),
+            rate_beside(v, t, false),
+            threshold_percent(t)
+        ),
+        _ => format!("{}({item})", rule(id)),
+    }
+}
+
+/// A threshold as a percentage without trailing zeros: 0.7 → "70%", 0.045 → "4.5%".
+fn threshold_percent(t: f64) -> String {
+    let text = format!("{:.2}", t * 100.0);
+    format!("{}%", text.trim_end_matches('0').trim_end_matches('.'))
+}
+
+/// A failing rate with one decimal, or more when one decimal would round it
+/// onto the threshold (0.69996 against 70% reads 69.996%, not 70.0%).
+fn rate_beside(v: f64, t: f64, above: bool) -> String {
+    for decimals in 1..=4 {
+        let shown: f64 = format!("{:.decimals$}", v * 100.0)
+            .parse()
+            .unwrap_or(v * 100.0);
+        let clear = if above {
+            shown > t * 100.0
+        } else {
+            shown < t * 100.0
+        };
+        if clear {
+            return format!("{shown:.decimals$}%");
+        }
+    }
+    format!("{:.4}%", v * 100.0)
+}
+
+/// A stage's state in words, with the timeline row's CSS class.
+pub fn stage_state(state: crate::ratings::calendar::State) -> (String, &'static str) {
+    use crate::ratings::calendar::State;
+    match state {
+        State::Done => ("已过".into(), "done"),
+        State::Overdue(0) => ("已逾期".into(), "overdue"),
+        State::Overdue(n) => (format!("逾期 {n} 个工作日"), "overdue"),
+        State::DueToday => ("今日截止".into(), "today"),
+        State::DueIn(0) => ("截止前最后一个工作日".into(), "today"),
+        State::DueIn(n) => (format!("还有 {n} 个工作日"), "due"),
+        State::StartsIn(n) => (format!("未开始,还有 {n} 个工作日开始"), "due"),
+        State::Running(0) => ("进行中,今日为最后一个工作日".into(), "running"),
+        State::Running(n) => (format!("进行中,今日后还有 {n} 个工作日"), "running"),
+    }
+}
+
+/// Why an application is off the shortlist, in words; an empty
+/// recommendation cell reads as waiting (待定).
+pub fn set_aside_reason(reason: &str) -> String {
+    match reason {
+        "unknown_community" => "社区不在社区名录中".into(),
+        "no_indicators_for_year" => "该年度无指标".into(),
+        "street_not_recommending" => "街道不推荐".into(),
+        "county_not_recommending" => "县区不推荐".into(),
+        "street_not_decided" => "待定(街道尚未作出推荐决定)".into(),
+        "county_not_decided" => "待定(县区尚未作出推荐决定)".into(),
         other => other.to_string(),
     }
 }
@@ -189,6 +280,55 @@ mod tests {
         for c in crate::ratings::score::COMPONENTS {
             let name = c.trim_start_matches("score_");
             assert_ne!(indicator(name), name, "{name}");
+        }
+    }
+
+    #[test]
+    fn failing_rules_read_as_the_panel_says_them() {
+        assert_eq!(
+            failing_rule("min_reemployment_rate 0.5294 vs 0.7000"),
+            "登记失业人员就业率 52.9%,低于 70%"
+        );
+        assert_eq!(
+            failing_rule("max_registered_unemployment_rate 0.0523 vs 0.0400"),
+            "登记失业率 5.2%,高于 4%"
+        );
+        assert_eq!(
+            failing_rule("min_hardship_employment_rate 0.6999 vs 0.7000"),
+            "就业困难人员就业率 69.99%,低于 70%",
+            "one decimal would read 70.0%, as if it were at the threshold"
+        );
+        assert_eq!(
+            failing_rule("min_assistance_coverage 0.8000 vs 0.9500"),
+            "就业援助覆盖率 80.0%,低于 95%"
+        );
+        assert_eq!(
+            failing_rule("zero_household_veto 2 vs 0"),
+            "零就业家庭 2 户超期未清零(一票否决)"
+        );
+        assert_eq!(
+            failing_rule("require_platform false vs true"),
+            "基层服务平台未达标"
+        );
+        assert_eq!(failing_rule("a rule added later"), "a rule added later");
+    }
+
+    #[test]
+    fn every_failing_rule_of_the_verdict_has_its_words() {
+        use crate::ratings::verdict::*;
+        for id in [
+            MIN_REEMPLOYMENT_RATE,
+            MIN_HARDSHIP_EMPLOYMENT_RATE,
+            MAX_REGISTERED_UNEMPLOYMENT_RATE,
+            MIN_ASSISTANCE_COVERAGE,
+        ] {
+            let (v, t) = if id.starts_with("max_") {
+                ("0.0900", "0.0400")
+            } else {
+                ("0.1000", "0.5000")
+            };
+            let words = failing_rule(&format!("{id} {v} vs {t}"));
+            assert!(!words.contains(id) && !words.contains(v), "{words}");
         }
     }
 

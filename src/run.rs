@@ -21,12 +21,15 @@ use crate::publish::run_folder::{self, Staging};
 use crate::ratings::Ratings;
 use crate::{detectors, fault, fingerprint, indicators, ingest, panel, privacy, publish, ratings};
 
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct Options {
     /// Run even when inputs, pipeline, rules and program are unchanged.
     pub force: bool,
     /// The pseudonym key's environment, as the command line read it.
     pub key: privacy::KeyEnvironment,
+    /// The day the documents are made (Asia/Shanghai), given by the caller so
+    /// that a test can pin it: the report's timeline states are as of it.
+    pub run_date: chrono::NaiveDate,
 }
 
 /// What a run did.
@@ -153,7 +156,7 @@ pub fn run(pipeline: &Pipeline, options: &Options) -> Result<Outcome> {
         panel: &panel,
         pseudonyms: &pseudonyms,
     };
-    let run_dir = publish_stage(&written, &mut clock)?;
+    let run_dir = publish_stage(&written, options.run_date, &mut clock)?;
     prune(pipeline)?;
     Ok(Outcome::Published(Published {
         run_dir,
@@ -269,7 +272,11 @@ struct Written<'a> {
 /// The tables, the manifest and the documents into a staging folder that
 /// removes itself unless committed; then the inputs checked again, the
 /// manifest written, and the folder committed. Returns the run folder.
-fn publish_stage(w: &Written, clock: &mut Clock) -> Result<std::path::PathBuf> {
+fn publish_stage(
+    w: &Written,
+    run_date: chrono::NaiveDate,
+    clock: &mut Clock,
+) -> Result<std::path::PathBuf> {
     let pipeline = w.pipeline;
     let publish_span = stage!("publish");
     run_folder::clean_stale_staging(&pipeline.output_dir)?;
@@ -291,6 +298,7 @@ fn publish_stage(w: &Written, clock: &mut Clock) -> Result<std::path::PathBuf> {
         ratings: w.ratings,
         pseudonyms: w.pseudonyms,
         run_id: &staging.run_id,
+        run_date,
         fingerprint: &fingerprint::of_extract(pipeline, w.pseudonyms, w.extract),
         timings_ms: &clock.timings,
         outputs,

@@ -115,8 +115,9 @@ impl Extract {
         jobs: &str,
         zero: &str,
     ) -> &mut Self {
-        self.applications
-            .push(format!("{c},2021,市级,{rate},{hardship},{jobs},{zero}"));
+        self.applications.push(format!(
+            "{c},2021,市级,{rate},{hardship},{jobs},{zero},是,是"
+        ));
         self
     }
 
@@ -165,7 +166,7 @@ impl Extract {
         if !self.applications.is_empty() {
             table(
                 "applications.csv",
-                "community_code,year,applied_level,claimed_reemployment_rate,claimed_hardship_employment_rate,claimed_new_jobs,claimed_zero_households",
+                "community_code,year,applied_level,claimed_reemployment_rate,claimed_hardship_employment_rate,claimed_new_jobs,claimed_zero_households,street_recommends,county_recommends",
                 &self.applications,
             );
         }

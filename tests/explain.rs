@@ -109,9 +109,135 @@ fn the_terminal_form_is_labelled_in_chinese_and_english_on_stdout_only() {
         "评分 Score",
         "推荐名单 Shortlist",
         "随机抽查 Spot check",
+        // 2 of 7 against 0.70, as the panel reads a failing rule.
+        "未达标 failing: 登记失业人员就业率 28.6%,低于 70% (min_reemployment_rate)",
     ] {
         assert!(text.contains(label), "{label} missing:\n{text}");
     }
+    assert!(
+        !text.contains("0.2857") && !text.contains("0.7000"),
+        "{text}"
+    );
+}
+
+/// The review calendar of the 2021 notice, with the Spring Festival.
+const CALENDAR: &str = "[review]\n\
+    register_due = 2022-01-07\n\
+    list_due = 2022-01-14\n\
+    publicity_start = 2022-01-28\n\
+    holidays = [2022-01-31, 2022-02-01, 2022-02-02, 2022-02-03, 2022-02-04, 2022-02-05, 2022-02-06]\n\
+    adjusted_workdays = [2022-01-29, 2022-01-30]\n\
+    confirmation_due = 2022-02-11\n";
+
+/// The fixture with C1's county decision left empty, run with the calendar
+/// on a pinned day.
+fn published_waiting(run_date: &str) -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let extract = dir.path().join("extract");
+    std::fs::create_dir(&extract).unwrap();
+    support::fixture(&extract, true);
+    support::write(
+        &extract,
+        "applications.csv",
+        &format!(
+            "community_code,year,applied_level,claimed_reemployment_rate,claimed_new_jobs,street_recommends,county_recommends\n\
+             {},2021,星级,85%,3,是,\n{},2021,市级,0.9,2,是,否\n",
+            support::C1,
+            support::C2
+        ),
+    );
+    let out = dir.path().join("out");
+    let p = support::pipeline_file(dir.path(), &extract, &out, CALENDAR);
+    let o = fullemp(&[
+        "run",
+        "--pipeline",
+        p.to_str().unwrap(),
+        "--run-date",
+        run_date,
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    (dir, out)
+}
+
+#[test]
+fn the_timeline_is_told_as_of_the_run_date_and_explain_prints_the_reports_lines() {
+    // Mon 17 Jan 2022: the register (7 Jan) is past with nothing owed; the
+    // list (Fri 14 Jan) is one working day late, C1 still waiting on 新华区.
+    let (_dir, out) = published_waiting("2022-01-17");
+    let report = std::fs::read_to_string(out.join("latest/report.html")).unwrap();
+    let timeline =
+        &report[report.find("id=\"timeline\"").unwrap()..report.find("id=\"summary\"").unwrap()];
+    for cell in [
+        "<td class=\"nw\">复查登记表报送</td><td class=\"nw\">2022-01-07</td><td class=\"nw state\">已过</td>",
+        "<td class=\"nw\">推荐名单报送</td><td class=\"nw\">2022-01-14</td><td class=\"nw state\">逾期 1 个工作日</td><td>新华区:1 个申报待推荐(待定)</td>",
+        // 28, 29, 30 Jan (the last two worked), then 7, 8 Feb.
+        "<td class=\"nw\">2022-01-28 至 2022-02-08</td><td class=\"nw state\">未开始,还有 9 个工作日开始</td>",
+        "<td class=\"nw\">发文确认</td><td class=\"nw\">2022-02-11</td><td class=\"nw state\">还有 16 个工作日</td>",
+    ] {
+        assert!(timeline.contains(cell), "{cell} not in:\n{timeline}");
+    }
+    // The cut-off (2021-12-31) is not what decides: the run date is printed.
+    assert!(timeline.contains("<b>2022-01-17</b>"), "{timeline}");
+    // C1 waits (待定), off the shortlist, listed in the shortlist section.
+    let shortlist =
+        &report[report.find("id=\"shortlist\"").unwrap()..report.find("id=\"findings\"").unwrap()];
+    let waiting = &shortlist[shortlist.find("待定:").expect("a waiting table")..];
+    assert!(
+        waiting.contains("光明社区") && waiting.contains("<td>县区</td>"),
+        "{waiting}"
+    );
+
+    let o = explain(&out, &["--json", "--run-date", "2022-01-17"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let doc: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(doc["shortlist"], serde_json::json!([]));
+    assert_eq!(doc["set_aside"][0]["reason"], "county_not_decided");
+    let t = &doc["timeline"];
+    assert_eq!(t["county"], "新华区");
+    assert_eq!(t["stages"][1]["state"], "逾期 1 个工作日");
+    assert_eq!(t["application"], "待定(县区尚未作出推荐决定)");
+    let lines: Vec<&str> = t["lines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l.as_str().unwrap())
+        .collect();
+    assert_eq!(
+        lines[..2],
+        [
+            "复查登记表报送 2022-01-07 已过",
+            "推荐名单报送 2022-01-14 逾期 1 个工作日(新华区:1 个申报待推荐(待定))",
+        ]
+    );
+    let text = String::from_utf8(explain(&out, &["--run-date", "2022-01-17"]).stdout).unwrap();
+    for line in &lines {
+        assert!(
+            text.contains(&format!("  {line}\n")),
+            "{line} missing:\n{text}"
+        );
+    }
+    assert!(
+        text.contains("本社区申报 this application: 待定(县区尚未作出推荐决定)"),
+        "{text}"
+    );
+
+    // Told on a later day, explain counts from that day: 14 Feb is past the
+    // holiday, the list now late 17–21, 24–28, 29, 30 Jan, 7–11 and 14 Feb.
+    let o = explain(&out, &["--json", "--run-date", "2022-02-14"]);
+    let doc: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(doc["timeline"]["stages"][1]["state"], "逾期 18 个工作日");
+    assert_eq!(doc["timeline"]["stages"][2]["stage"], "公示");
+    assert_eq!(doc["timeline"]["stages"][2]["state"], "已过");
+}
+
+#[test]
+fn without_a_calendar_explain_says_so() {
+    let (_dir, out) = published();
+    let o = explain(&out, &["--json"]);
+    let doc: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert!(doc["timeline"].is_null());
+    let text = String::from_utf8(explain(&out, &[]).stdout).unwrap();
+    assert!(text.contains("sets no review calendar"), "{text}");
 }
 
 #[test]

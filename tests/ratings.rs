@@ -870,7 +870,7 @@ fn shortlist_case() -> Case {
         ("xh04", 2021, "星级", Some(true), Some(true)),
         ("wd01", 2021, "星级", Some(true), Some(true)),
         ("wd02", 2021, "市级", Some(false), Some(true)),
-        ("wd03", 2021, "市级", None, None),
+        ("wd03", 2021, "市级", Some(true), Some(true)),
         ("zz99", 2021, "市级", Some(true), Some(true)),
         ("xh01", 2019, "市级", Some(true), Some(true)),
     ]));
@@ -968,7 +968,6 @@ fn the_applied_level_is_reached_or_not() {
 fn applications_off_the_list_are_set_aside_with_their_reason() {
     let out = shortlist_case().rate();
     let s = &out.shortlist;
-    // A null recommendation counts as recommending: wd03 is a candidate.
     assert!(has(s, "wd03"));
     assert!(!has(s, "wd02") && !has(s, "zz99"));
     assert_eq!(
@@ -998,8 +997,37 @@ fn applications_off_the_list_are_set_aside_with_their_reason() {
     assert_eq!(int(a, "xh01", "year"), Some(2019));
 }
 
+/// "An empty street_recommends or county_recommends cell is not decided":
+/// the application waits (待定), set aside with whose decision is missing,
+/// and never reaches the shortlist, however well it scores.
 #[test]
-fn a_missing_recommendation_column_counts_as_recommending() {
+fn an_empty_recommendation_cell_is_no_decision_and_never_shortlisted() {
+    let mut case = shortlist_case();
+    case.applications = Some(applications(&[
+        ("xh01", 2021, "星级", Some(true), None),
+        ("xh02", 2021, "星级", None, None),
+        ("xh03", 2021, "市级", None, Some(true)),
+        ("xh04", 2021, "星级", Some(false), None),
+        ("wd01", 2021, "星级", Some(true), Some(true)),
+    ]));
+    let out = case.rate();
+    assert_eq!(strings(&out.shortlist, "community_code"), ["wd01"]);
+    let a = &out.set_aside;
+    let reason = |code| text(a, code, "reason");
+    assert_eq!(reason("xh01").as_deref(), Some("county_not_decided"));
+    assert_eq!(reason("xh02").as_deref(), Some("street_not_decided"));
+    assert_eq!(reason("xh03").as_deref(), Some("street_not_decided"));
+    assert_eq!(
+        reason("xh04").as_deref(),
+        Some("street_not_recommending"),
+        "a street's no is a decision: nothing waits on the county"
+    );
+    // The cells stay as given (null) in the published table.
+    assert_eq!(flag(a, "xh01", "county_recommends"), None);
+}
+
+#[test]
+fn a_missing_recommendation_column_leaves_every_application_undecided() {
     let mut case = shortlist_case();
     let apps = case
         .applications
@@ -1008,12 +1036,12 @@ fn a_missing_recommendation_column_counts_as_recommending() {
         .drop_many(["street_recommends", "county_recommends"]);
     case.applications = Some(apps);
     let out = case.rate();
-    assert!(has(&out.shortlist, "wd02"));
+    assert_eq!(out.shortlist.height(), 0);
     assert_eq!(
-        out.set_aside.height(),
-        2,
-        "only the unknown community and the unrated year"
+        text(&out.set_aside, "wd02", "reason").as_deref(),
+        Some("street_not_decided")
     );
+    assert_eq!(out.set_aside.height(), 9, "nothing dropped silently");
 }
 
 #[test]
@@ -1158,7 +1186,7 @@ fn publicity_across_the_spring_festival_with_adjusted_workdays() {
             .chain((1..=6).map(|day| d(2022, 2, day)))
             .collect(),
         adjusted_workdays: vec![d(2022, 1, 29), d(2022, 1, 30)],
-        assessment_groups: vec![],
+        ..Review::default()
     };
     // Fri 28 Jan: working day 1 (the start counts).
     // Sat 29, Sun 30 Jan: worked weekend days (调休): days 2 and 3.

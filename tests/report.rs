@@ -13,7 +13,8 @@ use calamine::{Data, Reader, Xlsx, open_workbook};
 
 mod support;
 
-const SECTIONS: [&str; 9] = [
+const SECTIONS: [&str; 10] = [
+    "评审日程",
     "一、概况",
     "二、分区县情况",
     "三、复查结果",
@@ -199,6 +200,72 @@ fn the_sample_report_reads_offline_in_a_browser_and_prints_on_a4() {
         seen.pages
     );
     assert!(seen.load_ms < 20_000, "load took {} ms", seen.load_ms);
+}
+
+/// The 2021 review as the bureau runs it (pipelines/annual-review-2021.toml),
+/// the report made on Mon 10 Jan 2022: it opens with the notice's calendar,
+/// each stage's state counted in working days from that day, not from the
+/// cut-off; and the failing rules read as the panel says them.
+#[test]
+fn the_annual_report_opens_with_the_2021_review_calendar_as_of_its_run_date() {
+    let out = tempfile::tempdir().unwrap();
+    run_ok(&[
+        "run",
+        "--pipeline",
+        "pipelines/annual-review-2021.toml",
+        "--out",
+        out.path().to_str().unwrap(),
+        "--run-date",
+        "2022-01-10",
+    ]);
+    let report = out.path().join("latest/report.html");
+    let html = std::fs::read_to_string(&report).unwrap();
+    let (timeline, summary) = (
+        html.find("id=\"timeline\"").unwrap(),
+        html.find("id=\"summary\"").unwrap(),
+    );
+    assert!(timeline < summary, "the timeline opens the report");
+    let rows = table_rows(&html[timeline..summary]);
+    let stages: Vec<[&str; 3]> = vec![
+        ["复查登记表报送", "2022-01-07", "已过"],
+        ["推荐名单报送", "2022-01-14", "还有 4 个工作日"],
+        [
+            "市级交叉考核",
+            "2022-01-17 至 2022-01-26",
+            "未开始,还有 5 个工作日开始",
+        ],
+        // 28, 29, 30 Jan (a worked weekend), then 7, 8 Feb after the holiday.
+        [
+            "公示",
+            "2022-01-28 至 2022-02-08",
+            "未开始,还有 14 个工作日开始",
+        ],
+        ["发文确认", "2022-02-11", "还有 21 个工作日"],
+    ];
+    assert_eq!(rows.len(), 1 + stages.len(), "a header and one row a stage");
+    for (row, [stage, date, state]) in rows[1..].iter().zip(&stages) {
+        let cells = format!(
+            "<td class=\"nw\">{stage}</td><td class=\"nw\">{date}</td><td class=\"nw state\">{state}</td>"
+        );
+        assert!(row.contains(&cells), "{cells} not in {row}");
+    }
+
+    // Failing rules in words: "登记失业人员就业率 52.9%,低于 70%".
+    let results =
+        &html[html.find("id=\"results\"").unwrap()..html.find("id=\"shortlist\"").unwrap()];
+    assert!(results.contains(",低于 70%"), "no failing rate in words");
+    assert!(!results.contains("实际 0.") && !results.contains(",阈值 0."));
+
+    let Some(seen) = open_in_browser(&report) else {
+        return;
+    };
+    assert!(seen.text.contains("评审日程"));
+    for [stage, date, state] in &stages {
+        assert!(
+            seen.text.contains(&format!("{stage}\t{date}\t{state}")),
+            "{stage} {date} {state} not on screen"
+        );
+    }
 }
 
 /// The rows of a section of the report's HTML, one `<tr …>…</tr>` each.
@@ -779,6 +846,8 @@ fn five_thousand_communities_load_in_the_browser_without_strain() {
         pseudonym_key_id: String::new(),
         future_dates: vec![],
         publicity: None,
+        run_date: String::new(),
+        calendar: None,
         assignments: vec![],
         unassigned_counties: vec![],
         timings_ms: vec![],

@@ -36,6 +36,11 @@ pub struct Args {
     /// One JSON document on stdout, for scripts.
     #[arg(long)]
     pub json: bool,
+
+    /// The day the review timeline's states are told for (YYYY-MM-DD;
+    /// default: today in Asia/Shanghai).
+    #[arg(long, value_name = "DATE", value_parser = super::run::parse_day)]
+    pub run_date: Option<chrono::NaiveDate>,
 }
 
 pub fn execute(args: Args) -> Result<()> {
@@ -43,7 +48,10 @@ pub fn execute(args: Args) -> Result<()> {
         Some(o) => o,
         None => super::load_pipeline(&args.pipeline, None, None, None)?.output_dir,
     };
-    let doc = fullemp::explain::gather(&out, args.community_code.trim(), args.year)?;
+    let day = args
+        .run_date
+        .unwrap_or_else(fullemp::indicators::period::today);
+    let doc = fullemp::explain::gather(&out, args.community_code.trim(), args.year, day)?;
     if args.json {
         println!(
             "{}",

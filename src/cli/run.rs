@@ -2,6 +2,7 @@
 
 use std::path::PathBuf;
 
+use chrono::NaiveDate;
 use fullemp::Result;
 use fullemp::config::AsOf;
 use fullemp::privacy::{KEY_ENV, KeyEnvironment};
@@ -36,6 +37,15 @@ pub struct Args {
     /// Run even when inputs, pipeline and program are unchanged since the last run.
     #[arg(long)]
     pub force: bool,
+
+    /// The day the report is made (YYYY-MM-DD), for the review timeline's
+    /// states (default: today in Asia/Shanghai). Not the cut-off: see --as-of.
+    #[arg(long, value_name = "DATE", value_parser = parse_day)]
+    pub run_date: Option<NaiveDate>,
+}
+
+pub fn parse_day(s: &str) -> std::result::Result<NaiveDate, String> {
+    fullemp::config::dates::parse_date(s).ok_or_else(|| format!("`{s}` is not a date (YYYY-MM-DD)"))
 }
 
 pub fn parse_as_of(s: &str) -> std::result::Result<AsOf, String> {
@@ -51,6 +61,9 @@ pub fn execute(args: Args) -> Result<()> {
     let options = fullemp::run::Options {
         force: args.force,
         key: key_environment(),
+        run_date: args
+            .run_date
+            .unwrap_or_else(fullemp::indicators::period::today),
     };
     // Progress (on a terminal) comes from the stage spans, through the log writer.
     let outcome = fullemp::run::run(&pipeline, &options)?;

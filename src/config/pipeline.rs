@@ -127,6 +127,57 @@ pub struct Review {
     pub adjusted_workdays: Vec<NaiveDate>,
     #[serde(default)]
     pub assessment_groups: Vec<AssessmentGroup>,
+    /// Due date of the signed re-inspection register (附件1), printed on it.
+    #[serde(default, deserialize_with = "de_opt_date")]
+    pub register_due: Option<NaiveDate>,
+    /// Due date of the recommendation lists (推荐名单), printed on them.
+    #[serde(default, deserialize_with = "de_opt_date")]
+    pub list_due: Option<NaiveDate>,
+    /// First and last day of the city's cross assessment (市级交叉考核); the
+    /// last day alone makes it a due date.
+    #[serde(default, deserialize_with = "de_opt_date")]
+    pub cross_assessment_start: Option<NaiveDate>,
+    #[serde(default, deserialize_with = "de_opt_date")]
+    pub cross_assessment_end: Option<NaiveDate>,
+    /// Due date of the bureau's confirming document (发文确认), after the
+    /// publicity period has ended.
+    #[serde(default, deserialize_with = "de_opt_date")]
+    pub confirmation_due: Option<NaiveDate>,
+}
+
+impl Review {
+    /// The calendar's dates in the order the stages run, by key; a date
+    /// before an earlier stage's is an error naming both keys.
+    fn check_order(&self) -> std::result::Result<(), String> {
+        if self.cross_assessment_start.is_some() && self.cross_assessment_end.is_none() {
+            return Err(
+                "key `review.cross_assessment_start`: needs `review.cross_assessment_end` (the last day of the cross assessment)"
+                    .into(),
+            );
+        }
+        let dates = [
+            ("register_due", self.register_due),
+            ("list_due", self.list_due),
+            ("cross_assessment_start", self.cross_assessment_start),
+            ("cross_assessment_end", self.cross_assessment_end),
+            ("publicity_start", self.publicity_start),
+            ("confirmation_due", self.confirmation_due),
+        ];
+        let mut before: Option<(&str, NaiveDate)> = None;
+        for (key, date) in dates {
+            let Some(date) = date else { continue };
+            if let Some((earlier, when)) = before
+                && date < when
+            {
+                return Err(format!(
+                    "key `review.{key}`: {date} is before `review.{earlier}` ({when}); the stages run in the order {}",
+                    dates.map(|(k, _)| k).join(", ")
+                ));
+            }
+            before = Some((key, date));
+        }
+        Ok(())
+    }
 }
 
 #[derive(Debug, Deserialize)]
@@ -304,6 +355,7 @@ impl Pipeline {
 
         let rules_file = file.rules_file.as_deref().map(resolve);
         let rules = load_rules(path, rules_file.as_deref(), file.rules.as_ref())?;
+        file.review.check_order().map_err(bad)?;
         for group in &file.review.assessment_groups {
             if group.name.trim().is_empty() {
                 return Err(bad(
@@ -575,6 +627,75 @@ mod tests {
     }
 
     #[test]
+    fn a_misspelt_calendar_key_is_refused_by_name() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = write(
+            dir.path(),
+            "p.toml",
+            "input_dir = \"in\"\noutput_dir = \"out\"\n[review]\nregister_deu = 2022-01-07\n",
+        );
+        let e = Pipeline::load(&p).unwrap_err();
+        let msg = e.to_string();
+        assert!(
+            msg.contains("register_deu") && msg.contains("register_due"),
+            "{msg}"
+        );
+        assert_eq!(e.exit_code(), 2);
+    }
+
+    #[test]
+    fn calendar_dates_out_of_order_are_refused_naming_both_keys() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = write(
+            dir.path(),
+            "p.toml",
+            "input_dir = \"in\"\noutput_dir = \"out\"\n[review]\n\
+             register_due = 2022-01-07\nlist_due = 2022-01-05\n",
+        );
+        let e = Pipeline::load(&p).unwrap_err();
+        let msg = e.to_string();
+        assert!(
+            msg.contains(
+                "key `review.list_due`: 2022-01-05 is before `review.register_due` (2022-01-07)"
+            ),
+            "{msg}"
+        );
+        assert_eq!(e.exit_code(), 2);
+
+        // A later stage before an earlier one, with stages between left out.
+        let p = write(
+            dir.path(),
+            "q.toml",
+            "input_dir = \"in\"\noutput_dir = \"out\"\n[review]\n\
+             list_due = 2022-01-14\npublicity_start = 2022-01-28\nconfirmation_due = 2022-01-20\n",
+        );
+        let msg = Pipeline::load(&p).unwrap_err().to_string();
+        assert!(
+            msg.contains("review.confirmation_due") && msg.contains("review.publicity_start"),
+            "{msg}"
+        );
+
+        let p = write(
+            dir.path(),
+            "r.toml",
+            "input_dir = \"in\"\noutput_dir = \"out\"\n[review]\ncross_assessment_start = 2022-01-17\n",
+        );
+        let msg = Pipeline::load(&p).unwrap_err().to_string();
+        assert!(msg.contains("review.cross_assessment_end"), "{msg}");
+
+        let p = write(
+            dir.path(),
+            "s.toml",
+            "input_dir = \"in\"\noutput_dir = \"out\"\n[review]\nlist_due = \"next friday\"\n",
+        );
+        let msg = Pipeline::load(&p).unwrap_err().to_string();
+        assert!(
+            msg.contains("list_due") && msg.contains("next friday"),
+            "{msg}"
+        );
+    }
+
+    #[test]
     fn the_shipped_pipelines_load() {
         let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("pipelines");
         for name in ["nightly.toml", "annual-review-2021.toml"] {
@@ -587,6 +708,20 @@ mod tests {
             AsOf::Date(NaiveDate::from_ymd_opt(2021, 12, 31).unwrap())
         );
         assert!(annual.review.publicity_start.is_some());
+        // The notice's own dates.
+        assert_eq!(
+            (annual.review.register_due, annual.review.list_due),
+            (
+                NaiveDate::from_ymd_opt(2022, 1, 7),
+                NaiveDate::from_ymd_opt(2022, 1, 14)
+            )
+        );
+        let nightly = Pipeline::load(&root.join("nightly.toml")).unwrap();
+        assert_eq!(
+            nightly.review,
+            Review::default(),
+            "the calendar is optional"
+        );
         assert!(!annual.review.assessment_groups.is_empty());
     }
 }

@@ -3,12 +3,17 @@
 //! with their numerators and denominators, the re-inspection verdict with its
 //! failing rules or, for a pass, its margin (差几人), the score by component, level and stars, the findings with
 //! their evidence, and where the community stands on the shortlist and in
-//! the spot-check sample. `gather` builds one JSON document (`--json`);
+//! the spot-check sample, and the review's timeline for its county (each
+//! stage's state on the day `explain` runs, as the report words it).
+//! `gather` builds one JSON document (`--json`);
 //! `text` renders it for a terminal with Chinese and English labels.
 
 pub mod text;
 
+use std::collections::BTreeMap;
 use std::path::Path;
+
+use chrono::NaiveDate;
 
 use polars::prelude::*;
 use serde_json::{Map, Value, json};
@@ -18,8 +23,11 @@ use crate::indicators::INDICATORS;
 use crate::labels;
 use crate::publish::manifest::Manifest;
 use crate::publish::published_run::{PublishedRun, latest_dir};
+use crate::labels as report_labels;
+use crate::publish::report::timeline::{self as report_timeline, Calendar, Owed};
 use crate::publish::run_folder::LATEST;
 use crate::ratings::score::COMPONENTS;
+use crate::ratings::shortlist::{COUNTY_UNDECIDED, STREET_UNDECIDED};
 
 /// The rates and the counts they are made of: (rate, numerator, denominator terms).
 pub const RATES: [(&str, &str, &[&str]); 4] = [
@@ -152,8 +160,9 @@ fn table_rows(run: &PublishedRun, table: &str, code: &str, year: i64) -> Result<
 }
 
 /// Everything the run published about one community in one year (the latest
-/// year of the run unless `year` is given).
-pub fn gather(output_dir: &Path, code: &str, year: Option<i32>) -> Result<Value> {
+/// year of the run unless `year` is given), with the review's timeline as
+/// of `day` (the day `explain` runs, Asia/Shanghai).
+pub fn gather(output_dir: &Path, code: &str, year: Option<i32>, day: NaiveDate) -> Result<Value> {
     let run = latest_run(output_dir)?;
     let indicators = run
         .table("indicators")?
@@ -171,6 +180,13 @@ pub fn gather(output_dir: &Path, code: &str, year: Option<i32>) -> Result<Value>
     let set_aside = table_rows(&run, "shortlist_set_aside", code, year)?;
     let spot = table_rows(&run, "spot_checks", code, year)?;
     let county = ind.get("county").cloned().unwrap_or(Value::Null);
+    let timeline = timeline(
+        &run,
+        county.as_str().unwrap_or(""),
+        year,
+        day,
+        set_aside.as_deref().unwrap_or_default(),
+    )?;
     Ok(json!({
         "run": {
             "folder": run.dir.display().to_string(),
@@ -199,6 +215,67 @@ pub fn gather(output_dir: &Path, code: &str, year: Option<i32>) -> Result<Value>
         "shortlist": objects(shortlist),
         "set_aside": objects(set_aside),
         "spot_check": objects(spot),
+        "timeline": timeline,
+    }))
+}
+
+/// The review's timeline for the community's county on `day`, as the report
+/// words it: each stage with its date, its state and what the county still
+/// owes, the lines `explain` prints, and where the community's own
+/// application stands. Null when the run had no calendar.
+fn timeline(
+    run: &PublishedRun,
+    county: &str,
+    year: i64,
+    day: NaiveDate,
+    own_set_aside: &[Map<String, Value>],
+) -> Result<Value> {
+    let Some(calendar) = Calendar::of(&run.manifest) else {
+        return Ok(Value::Null);
+    };
+    let in_county = |df: DataFrame| -> Result<DataFrame> {
+        Ok(df
+            .lazy()
+            .filter(
+                col("year")
+                    .eq(lit(year))
+                    .and(col("county").eq(lit(county.to_string()))),
+            )
+            .collect()?)
+    };
+    let mut owed = Owed::default();
+    if let Some(ratings) = run.table("ratings")? {
+        let r = in_county(ratings)?;
+        let under = r.column("under_reinspection")?.bool()?;
+        let verdict = r.column("verdict")?.str()?;
+        owed.undecided_verdicts = (0..r.height())
+            .filter(|&k| {
+                under.get(k) == Some(true) && !matches!(verdict.get(k), Some("pass" | "fail"))
+            })
+            .count();
+    }
+    if let Some(aside) = run.table("shortlist_set_aside")? {
+        let a = in_county(aside)?;
+        owed.undecided_applications = a
+            .column("reason")?
+            .str()?
+            .iter()
+            .filter(|r| matches!(*r, Some(STREET_UNDECIDED | COUNTY_UNDECIDED)))
+            .count();
+    }
+    let owed = BTreeMap::from([(county.to_string(), owed)]);
+    let rows = report_timeline::rows(&calendar, day, &owed);
+    let application = own_set_aside
+        .iter()
+        .filter_map(|a| a.get("reason").and_then(Value::as_str))
+        .find(|r| matches!(*r, STREET_UNDECIDED | COUNTY_UNDECIDED))
+        .map(report_labels::set_aside_reason);
+    Ok(json!({
+        "day": day.to_string(),
+        "county": county,
+        "lines": rows.iter().map(report_timeline::line).collect::<Vec<_>>(),
+        "stages": rows,
+        "application": application,
     }))
 }
 
@@ -302,6 +379,16 @@ fn verdict(rating: &Map<String, Value>) -> Value {
         "verdict": get(rating, "verdict"),
         "failing_rules": split(rating, "failing_rules"),
         "failing_detail": get(rating, "failing_detail"),
+        "failing_in_words": rating
+            .get("failing_detail")
+            .and_then(Value::as_str)
+            .map(|d| {
+                d.split("; ")
+                    .filter(|s| !s.is_empty())
+                    .map(report_labels::failing_rule)
+                    .collect::<Vec<_>>()
+            })
+            .unwrap_or_default(),
         "incomplete_rules": split(rating, "incomplete_rules"),
         "not_applicable_rules": split(rating, "not_applicable_rules"),
         "margin_persons": get(rating, "margin_persons"),

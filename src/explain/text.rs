@@ -46,7 +46,31 @@ pub fn render(doc: &Value) -> String {
     findings(&mut s, &doc["risk"], &doc["findings"]);
     shortlist(&mut s, doc);
     spot_check(&mut s, &doc["spot_check"]);
+    timeline(&mut s, &doc["timeline"]);
     s
+}
+
+/// The review's stages for the community's county, the report's words.
+fn timeline(s: &mut String, t: &Value) {
+    if t.is_null() {
+        let _ = writeln!(
+            s,
+            "\n评审日程 Review timeline\n  (the pipeline of this run sets no review calendar)"
+        );
+        return;
+    }
+    let _ = writeln!(
+        s,
+        "\n评审日程 Review timeline ({} 截至 {}, working days)",
+        show(&t["county"]),
+        show(&t["day"])
+    );
+    for line in t["lines"].as_array().into_iter().flatten() {
+        let _ = writeln!(s, "  {}", line.as_str().unwrap_or(""));
+    }
+    if let Some(a) = t["application"].as_str() {
+        let _ = writeln!(s, "  本社区申报 this application: {a}");
+    }
 }
 
 /// The community, the year and the run.
@@ -107,9 +131,20 @@ fn reinspection(s: &mut String, v: &Value) {
             verdict,
             show(&v["provincial_year"])
         );
-        for r in v["failing_rules"].as_array().into_iter().flatten() {
+        let words = v["failing_in_words"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default();
+        for (k, r) in v["failing_rules"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .enumerate()
+        {
             let r = r.as_str().unwrap_or("");
-            let _ = writeln!(s, "  未达标 failing: {} {}", labels::rule(r), r);
+            let fallback = labels::rule(r);
+            let said = words.get(k).and_then(Value::as_str).unwrap_or(&fallback);
+            let _ = writeln!(s, "  未达标 failing: {said} ({r})");
         }
         if let Some(k) = v["margin_persons"].as_i64() {
             let rules: Vec<String> = v["margin_rules"]
@@ -125,9 +160,6 @@ fn reinspection(s: &mut String, v: &Value) {
                 if k == 1 { "" } else { "s" },
                 rules.join(" or ")
             );
-        }
-        if v["failing_detail"].as_str().is_some_and(|d| !d.is_empty()) {
-            let _ = writeln!(s, "  明细 detail: {}", show(&v["failing_detail"]));
         }
         for (key, label) in [
             ("incomplete_rules", "缺表未判 not judged (table missing)"),
@@ -246,8 +278,9 @@ fn shortlist(s: &mut String, doc: &Value) {
     for a in &aside {
         let _ = writeln!(
             s,
-            "  未列入 set aside: applied {}, reason {}",
+            "  未列入 set aside: applied {}, {} (reason {})",
             show(&a["applied_level"]),
+            labels::set_aside_reason(a["reason"].as_str().unwrap_or("")),
             show(&a["reason"])
         );
     }

@@ -29,7 +29,7 @@ use polars::prelude::*;
 pub use claims::{Claim, Excess};
 pub use communities::Community;
 pub use findings::PublishedFinding;
-pub use shortlist::Candidate;
+pub use shortlist::{Candidate, Waiting};
 pub use spot_checks::SpotCheck;
 
 use crate::detectors::Finding;
@@ -80,6 +80,9 @@ pub struct Panel {
     pub communities: Vec<Community>,
     /// None when the extract has no applications table.
     pub shortlist: Option<Vec<Candidate>>,
+    /// Applications with an empty street or county recommendation cell:
+    /// waiting (待定), off the shortlist.
+    pub waiting: Vec<Waiting>,
     /// The year's findings, by detector, severity (high first), county, community.
     pub findings: Vec<PublishedFinding>,
     pub spot_checks: Vec<SpotCheck>,
@@ -161,6 +164,7 @@ fn review(inputs: &PanelInputs, period: Period, all: &[PublishedFinding]) -> Res
         )?)?),
         None => None,
     };
+    let waiting = shortlist::waiting(&of_year(&inputs.ratings.set_aside, year)?)?;
     let claims = match inputs.applications {
         Some(apps) => Some(claims::claims(
             &of_year(apps, year)?,
@@ -177,6 +181,7 @@ fn review(inputs: &PanelInputs, period: Period, all: &[PublishedFinding]) -> Res
         period: Some(period),
         communities,
         shortlist,
+        waiting,
         findings: findings::of_year(all, year),
         spot_checks: spot_checks::spot_checks(&of_year(&inputs.ratings.spot_checks, year)?)?,
         claims,

@@ -73,3 +73,49 @@ pub fn candidates(df: &DataFrame) -> Result<Vec<Candidate>> {
         })
         .collect())
 }
+
+/// An application whose street or county has not decided yet (an empty
+/// recommendation cell): waiting (待定), never on the shortlist.
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct Waiting {
+    pub code: String,
+    pub name: String,
+    pub county: String,
+    pub street: String,
+    pub applied_level: String,
+    /// Whose decision is missing: `street` (and so the county's too) or `county`.
+    pub waiting_for: String,
+}
+
+/// The waiting applications among the set-aside ones, by county, street, code.
+pub fn waiting(set_aside: &DataFrame) -> Result<Vec<Waiting>> {
+    use crate::ratings::shortlist::{COUNTY_UNDECIDED, STREET_UNDECIDED};
+    let (code, name, county, street, applied, reason) = (
+        strs(set_aside, "community_code")?,
+        strs(set_aside, "community_name")?,
+        strs(set_aside, "county")?,
+        strs(set_aside, "street")?,
+        strs(set_aside, "applied_level")?,
+        strs(set_aside, "reason")?,
+    );
+    let text = |v: &Option<String>| v.clone().unwrap_or_default();
+    let mut out: Vec<Waiting> = (0..set_aside.height())
+        .filter_map(|k| {
+            let waiting_for = match reason[k].as_deref() {
+                Some(STREET_UNDECIDED) => "street",
+                Some(COUNTY_UNDECIDED) => "county",
+                _ => return None,
+            };
+            Some(Waiting {
+                code: text(&code[k]),
+                name: text(&name[k]),
+                county: text(&county[k]),
+                street: text(&street[k]),
+                applied_level: text(&applied[k]),
+                waiting_for: waiting_for.into(),
+            })
+        })
+        .collect();
+    out.sort_by(|a, b| (&a.county, &a.street, &a.code).cmp(&(&b.county, &b.street, &b.code)));
+    Ok(out)
+}

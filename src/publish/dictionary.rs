@@ -187,7 +187,7 @@ pub const RATINGS: TableDoc = TableDoc {
         c(
             "failing_detail",
             "String",
-            "each failing rule as \"rule value vs threshold\", joined by `; `",
+            "each failing rule as \"rule value vs threshold\", joined by `; ` (the report and `explain` write each in words: \"登记失业人员就业率 52.9%,低于 70%\")",
         ),
         c(
             "incomplete_rules",
@@ -305,12 +305,12 @@ pub const SHORTLIST: TableDoc = TableDoc {
         c(
             "street_recommends",
             "Boolean",
-            "the street recommends, as given (null: not stated, counted as recommending)",
+            "the street recommends, as given (always true here: an empty cell is no decision and keeps the application off the list)",
         ),
         c(
             "county_recommends",
             "Boolean",
-            "the county recommends, as given (null: not stated, counted as recommending)",
+            "the county recommends, as given (always true here, as for the street)",
         ),
         c(
             "score",
@@ -376,17 +376,17 @@ pub const SHORTLIST_SET_ASIDE: TableDoc = TableDoc {
         c(
             "street_recommends",
             "Boolean",
-            "the street recommends, as given",
+            "the street recommends, as given (null: not decided yet)",
         ),
         c(
             "county_recommends",
             "Boolean",
-            "the county recommends, as given",
+            "the county recommends, as given (null: not decided yet)",
         ),
         c(
             "reason",
             "String",
-            "why it is not a candidate: unknown_community, no_indicators_for_year, street_not_recommending or county_not_recommending",
+            "why it is not a candidate: unknown_community, no_indicators_for_year, street_not_recommending, county_not_recommending, or, waiting for a decision (待定: an empty cell), street_not_decided or county_not_decided",
         ),
     ],
 };

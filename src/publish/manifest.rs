@@ -44,6 +44,11 @@ pub struct Manifest {
     /// day, left out when finding the extract's date.
     pub future_dates: Vec<FutureDatesRef>,
     pub publicity: Option<PublicityRef>,
+    /// The day the run's documents were made, Asia/Shanghai: the report's
+    /// timeline states (done, due in N, overdue by N) are as of this day.
+    pub run_date: String,
+    /// The review's stages and working-day calendar; None without one.
+    pub calendar: Option<CalendarRef>,
     pub assignments: Vec<AssignmentRef>,
     /// Counties with candidates that no assessment group may assess.
     pub unassigned_counties: Vec<UnassignedRef>,
@@ -125,6 +130,25 @@ pub struct PublicityRef {
     pub working_days: i64,
 }
 
+/// The review calendar as the pipeline gave it, with the publicity period
+/// computed: enough to tell a stage's state on any day.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct CalendarRef {
+    pub stages: Vec<StageRef>,
+    pub holidays: Vec<String>,
+    pub adjusted_workdays: Vec<String>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct StageRef {
+    pub key: String,
+    pub label: String,
+    pub start: Option<String>,
+    pub due: String,
+}
+
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(default)]
 pub struct AssignmentRef {
@@ -161,6 +185,8 @@ pub struct Sources<'a> {
     pub ratings: &'a Ratings,
     pub pseudonyms: &'a Pseudonymizer,
     pub run_id: &'a str,
+    /// The day the documents are made (Asia/Shanghai).
+    pub run_date: chrono::NaiveDate,
     pub fingerprint: &'a str,
     pub timings_ms: &'a [(String, u128)],
     pub outputs: Vec<OutputRef>,
@@ -219,10 +245,30 @@ pub fn assemble(s: Sources) -> Result<Manifest> {
             end: p.end.to_string(),
             working_days: p.working_days,
         }),
+        run_date: s.run_date.to_string(),
+        calendar: calendar(pipeline, rated),
         assignments: assignments(rated),
         unassigned_counties: unassigned(rated),
         timings_ms: s.timings_ms.to_vec(),
         outputs: s.outputs,
+    })
+}
+
+fn calendar(pipeline: &Pipeline, rated: &Ratings) -> Option<CalendarRef> {
+    let days = |d: &[chrono::NaiveDate]| d.iter().map(ToString::to_string).collect();
+    (!rated.stages.is_empty()).then(|| CalendarRef {
+        stages: rated
+            .stages
+            .iter()
+            .map(|s| StageRef {
+                key: s.key.to_string(),
+                label: s.label.to_string(),
+                start: s.start.map(|d| d.to_string()),
+                due: s.due.to_string(),
+            })
+            .collect(),
+        holidays: days(&pipeline.review.holidays),
+        adjusted_workdays: days(&pipeline.review.adjusted_workdays),
     })
 }
 

@@ -73,6 +73,8 @@ pub struct Ratings {
     /// One row per sampled community and year.
     pub spot_checks: DataFrame,
     pub publicity: Option<Publicity>,
+    /// The review's stages the pipeline dates, in order (empty without a calendar).
+    pub stages: Vec<calendar::Stage>,
     pub assignments: Vec<Assignment>,
     /// Counties with candidates that no assessment group may assess.
     pub unassigned: Vec<Unassigned>,
@@ -101,12 +103,14 @@ pub fn rate(inputs: &RatingInputs) -> Result<Ratings> {
         .sort(["year", "community_code"], SortMultipleOptions::default())
         .collect()?;
     let publicity = calendar::publicity(inputs.review, &rules.publicity)?;
+    let stages = calendar::stages(inputs.review, publicity.as_ref())?;
     let plan = cross_assessment::assign_groups(&shortlist, &inputs.review.assessment_groups)?;
     Ok(Ratings {
         ratings,
         shortlist,
         spot_checks,
         publicity,
+        stages,
         assignments: plan.assignments,
         unassigned: plan.unassigned,
         set_aside,

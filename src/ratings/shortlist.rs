@@ -1,5 +1,5 @@
 //! The shortlist (推荐名单, 择优, docs/rules.md): the applications that their street
-//! and county recommend, each with its score, stars, whether it reaches the
+//! and county recommend (an empty cell is no recommendation yet), each with its score, stars, whether it reaches the
 //! level it applied for, its risk and flags, ranked overall and within its
 //! county, and the optional per-county quota.
 //!
@@ -12,15 +12,27 @@ use super::score::{CITY, CITY_LEVEL, LEVEL, LEVEL_VETOED, SCORE, STAR, STARS};
 use crate::config::rules::ShortlistRules;
 use crate::error::Result;
 
-/// Why an application is not a candidate, in the order they are checked.
+/// Why an application is not a candidate, in the order they are checked
+/// (the two undecided reasons last, below).
 pub const UNKNOWN_COMMUNITY: &str = "unknown_community";
 pub const NOT_RATED: &str = "no_indicators_for_year";
 pub const STREET_DECLINED: &str = "street_not_recommending";
 pub const COUNTY_DECLINED: &str = "county_not_recommending";
 
-/// A recommendation not stated (null, or the column absent) counts as given.
-fn recommends(column: &str) -> Expr {
-    col(column).fill_null(lit(true))
+/// An empty recommendation cell (or the column absent) is no decision yet
+/// (待定): the application waits, off the shortlist, until its street and
+/// county have said yes or no.
+pub const STREET_UNDECIDED: &str = "street_not_decided";
+pub const COUNTY_UNDECIDED: &str = "county_not_decided";
+
+/// The street or county said no.
+fn declined(column: &str) -> Expr {
+    col(column).eq(lit(false))
+}
+
+/// The street or county has not decided.
+fn undecided(column: &str) -> Expr {
+    col(column).is_null()
 }
 
 /// The application with every column ratings read, typed; optional columns
@@ -50,10 +62,14 @@ fn set_aside_reason() -> Expr {
         .then(lit(UNKNOWN_COMMUNITY))
         .when(col("_rated").is_null())
         .then(lit(NOT_RATED))
-        .when(recommends("street_recommends").not())
+        .when(declined("street_recommends"))
         .then(lit(STREET_DECLINED))
-        .when(recommends("county_recommends").not())
+        .when(declined("county_recommends"))
         .then(lit(COUNTY_DECLINED))
+        .when(undecided("street_recommends"))
+        .then(lit(STREET_UNDECIDED))
+        .when(undecided("county_recommends"))
+        .then(lit(COUNTY_UNDECIDED))
         .otherwise(lit(NULL).cast(DataType::String))
         .alias("reason")
 }
@@ -97,7 +113,18 @@ pub fn shortlist(
     rules: &ShortlistRules,
 ) -> Result<(DataFrame, DataFrame)> {
     let apps = match applications {
-        Some(a) => applications_frame(a),
+        Some(a) => {
+            for column in ["street_recommends", "county_recommends"] {
+                if a.height() > 0 && a.column(column).is_err() {
+                    tracing::warn!(
+                        column,
+                        applications = a.height(),
+                        "the applications table has no such column: no application is decided, none is shortlisted"
+                    );
+                }
+            }
+            applications_frame(a)
+        }
         None => applications_frame(&empty_applications()?),
     };
     let known = communities.clone().lazy().select([
@@ -223,6 +250,12 @@ fn report_set_aside(set_aside: &DataFrame) -> Result<()> {
                 applications = rows.len(),
                 examples,
                 "applications for a year without indicators in this run: kept off the shortlist"
+            ),
+            STREET_UNDECIDED | COUNTY_UNDECIDED => tracing::info!(
+                applications = rows.len(),
+                reason,
+                examples,
+                "applications without a recommendation decision yet (empty cell): waiting, kept off the shortlist"
             ),
             _ => tracing::info!(
                 applications = rows.len(),

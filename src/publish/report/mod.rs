@@ -8,6 +8,7 @@
 
 pub mod changes;
 pub mod input;
+pub mod timeline;
 pub mod view;
 
 use std::collections::BTreeMap;
@@ -97,6 +98,10 @@ pub fn render(cx: &Context) -> Result<String> {
             }
         })
         .collect();
+    let run_date = crate::config::dates::parse_date(&m.run_date);
+    let timeline = timeline::Calendar::of(m)
+        .zip(run_date)
+        .map(|(c, day)| timeline::rows(&c, day, &timeline::owed(review)));
     let period = review
         .period
         .map(|p| (p.start.to_string(), p.cutoff.to_string()));
@@ -118,6 +123,9 @@ pub fn render(cx: &Context) -> Result<String> {
         counties => view::counties(review),
         results => view::results(review),
         shortlist => view::shortlist(review),
+        waiting => view::waiting(review),
+        run_date => run_date.map(|d| d.to_string()),
+        timeline => timeline,
         publicity => m.publicity.as_ref().map(|p| context! { start => p.start, end => p.end, days => p.working_days }),
         assignments => m.assignments.iter().filter(|a| a.year == review.year).map(|a| context! { county => a.county, group => a.group, candidates => a.candidates }).collect::<Vec<_>>(),
         unassigned => m.unassigned_counties.iter().filter(|u| u.year == review.year).map(|u| context! { county => u.county, candidates => u.candidates, reason => u.reason }).collect::<Vec<_>>(),
@@ -184,6 +192,8 @@ mod tests {
             pseudonym_key_id: String::new(),
             future_dates: vec![],
             publicity: None,
+            run_date: String::new(),
+            calendar: None,
             assignments: vec![],
             unassigned_counties: vec![],
             timings_ms: vec![],

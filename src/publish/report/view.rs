@@ -203,25 +203,12 @@ pub struct Result {
     pub risk: i64,
 }
 
-/// "rule value vs threshold" items of `failing_detail`, in words.
+/// The items of `failing_detail`, in words.
 fn failing_in_words(c: &Community) -> Vec<String> {
     c.failing_detail
         .split("; ")
         .filter(|s| !s.is_empty())
-        .map(|item| {
-            let mut parts = item.splitn(2, ' ');
-            let id = parts.next().unwrap_or_default();
-            let rest = parts.next().unwrap_or_default();
-            if id == "require_platform" {
-                // A flag, not a number: "false vs true" reads as 否 against 是.
-                return format!("{}(实际 否,应为 是)", labels::rule(id));
-            }
-            format!(
-                "{}(实际 {})",
-                labels::rule(id),
-                rest.replace(" vs ", ",阈值 ")
-            )
-        })
+        .map(labels::failing_rule)
         .collect()
 }
 
@@ -361,6 +348,37 @@ pub fn shortlist(review: &Panel) -> Option<Shortlist> {
         rows: list.iter().map(shortlist_row).collect(),
         open: list.len() <= OPEN_UP_TO,
     })
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct WaitingRow {
+    pub code: String,
+    pub name: String,
+    pub county: String,
+    pub street: String,
+    pub applied: String,
+    /// Whose decision is missing, in words.
+    pub waiting_for: String,
+}
+
+/// Applications waiting for a street or county decision (待定).
+pub fn waiting(review: &Panel) -> Vec<WaitingRow> {
+    review
+        .waiting
+        .iter()
+        .map(|w| WaitingRow {
+            code: w.code.clone(),
+            name: w.name.clone(),
+            county: w.county.clone(),
+            street: w.street.clone(),
+            applied: w.applied_level.clone(),
+            waiting_for: if w.waiting_for == "street" {
+                "街道(及县区)".into()
+            } else {
+                "县区".into()
+            },
+        })
+        .collect()
 }
 
 #[derive(Debug, Clone, Serialize)]
