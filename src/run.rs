@@ -303,6 +303,7 @@ fn publish_stage(w: &Written, clock: &mut Clock) -> Result<std::path::PathBuf> {
                 rejects: &w.tables.rejects,
                 manifest: &manifest,
                 rules: &pipeline.rules,
+                review: &pipeline.review,
                 city_name: &pipeline.city_name,
                 previous_run: previous_run.as_ref(),
             },

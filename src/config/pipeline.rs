@@ -127,6 +127,26 @@ pub struct Review {
     pub adjusted_workdays: Vec<NaiveDate>,
     #[serde(default)]
     pub assessment_groups: Vec<AssessmentGroup>,
+    /// Due date of the signed re-inspection register (附件1), printed on it.
+    #[serde(default, deserialize_with = "de_opt_date")]
+    pub register_due: Option<NaiveDate>,
+    /// Due date of the recommendation lists (推荐名单), printed on them.
+    #[serde(default, deserialize_with = "de_opt_date")]
+    pub list_due: Option<NaiveDate>,
+    /// The reporting unit (填报单位) of a county whose bureau is not named
+    /// "{county}人力资源和社会保障局": county name → unit name.
+    #[serde(default)]
+    pub units: BTreeMap<String, String>,
+}
+
+impl Review {
+    /// The reporting unit printed on a county's forms.
+    pub fn unit(&self, county: &str) -> String {
+        self.units
+            .get(county)
+            .cloned()
+            .unwrap_or_else(|| format!("{county}人力资源和社会保障局"))
+    }
 }
 
 #[derive(Debug, Deserialize)]
