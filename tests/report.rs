@@ -357,7 +357,16 @@ fn the_forms_read_back_with_calamine_and_match_the_parquet_tables() {
     assert_eq!(text_at(&range, 1, 0), "分管领导:");
     assert_eq!(text_at(&range, 2, 0), "省级充分就业社区复查情况登记表");
     assert_eq!(text_at(&range, 3, 0), "就业部门负责人:");
-    assert!(text_at(&range, 3, 6).starts_with("填表时间:2021年12月31日"));
+    // 填表时间 is the day the run made the form (its manifest's date in
+    // Asia/Shanghai), not the cut-off.
+    let manifest: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(run.join("manifest.json")).unwrap()).unwrap();
+    let made = &manifest["created_at"].as_str().unwrap()[..10];
+    let made = chrono::NaiveDate::parse_from_str(made, "%Y-%m-%d").unwrap();
+    assert_eq!(
+        text_at(&range, 3, 6),
+        made.format("填表时间:%Y年%-m月%-d日").to_string()
+    );
     let header: Vec<String> = (0..9).map(|c| text_at(&range, 4, c)).collect();
     assert_eq!(
         header,
@@ -421,9 +430,34 @@ fn the_forms_read_back_with_calamine_and_match_the_parquet_tables() {
     // form per candidate.
     let shortlisted = parquet_rows(&run.join("shortlist/year=2021/part-0.parquet"));
     assert!(shortlisted > 0, "the sample's review year has candidates");
-    let (list, _) = sheet(&forms.join("推荐名单.xlsx"), "推荐名单");
-    assert_eq!(text_at(&list, 2, 0), "总排名");
-    assert_eq!(list.end().unwrap().0 - 2, shortlisted as u32);
+    let (list, _) = sheet(&forms.join("推荐名单-全市.xlsx"), "推荐名单");
+    assert!(text_at(&list, 0, 0).starts_with("填报单位(盖章):"));
+    assert_eq!(text_at(&list, 4, 0), "总排名");
+    assert_eq!(list.end().unwrap().0 - 4, shortlisted as u32);
+    // Each county's list holds its own candidates, ranked within it.
+    let mut per_county = 0;
+    for e in std::fs::read_dir(&forms).unwrap() {
+        let file = e.unwrap().file_name().to_string_lossy().into_owned();
+        let Some(county) = file
+            .strip_prefix("推荐名单-")
+            .and_then(|f| f.strip_suffix(".xlsx"))
+            .filter(|c| *c != "全市")
+        else {
+            continue;
+        };
+        let (l, _) = sheet(&forms.join(&file), "推荐名单");
+        assert_eq!(
+            text_at(&l, 0, 0),
+            format!("填报单位(盖章):{county}人力资源和社会保障局")
+        );
+        let n = l.end().unwrap().0 - 4;
+        for r in 5..5 + n {
+            assert_eq!(text_at(&l, r, 2), county);
+            assert_eq!(l.get_value((r, 1)), Some(&Data::Float(f64::from(r - 4))));
+        }
+        per_county += n as usize;
+    }
+    assert_eq!(per_county, shortlisted);
     let wb: Xlsx<_> = open_workbook(forms.join("推荐表.xlsx")).unwrap();
     assert_eq!(wb.sheet_names().len(), shortlisted);
     let first = wb.sheet_names()[0].clone();
@@ -445,6 +479,10 @@ fn the_forms_read_back_with_calamine_and_match_the_parquet_tables() {
     );
     assert_eq!(text_at(&form, 2, 2), "联系方式");
     assert!(text_at(&form, 4, 1).contains("登记失业人员"));
+    // No internal score on a form the street, county and city sign.
+    for internal in ["风险分", "得分", "可达到"] {
+        assert!(!text_at(&form, 4, 1).contains(internal), "{internal}");
+    }
     assert!(text_at(&form, 5, 1).contains("(公章)") && text_at(&form, 5, 1).contains("年"));
 
     for e in std::fs::read_dir(&forms).unwrap() {
@@ -498,8 +536,8 @@ fn names_built_to_inject_stay_literal_text_everywhere_and_forms_are_byte_stable(
     let (register, _) = sheet(&forms.join("复查情况登记表-全市.xlsx"), "复查情况登记表");
     let names: Vec<String> = (5..7).map(|r| text_at(&register, r, 3)).collect();
     assert_eq!(names, [FORMULA, SCRIPT]);
-    let (list, _) = sheet(&forms.join("推荐名单.xlsx"), "推荐名单");
-    let listed: Vec<String> = (3..5).map(|r| text_at(&list, r, 4)).collect();
+    let (list, _) = sheet(&forms.join("推荐名单-全市.xlsx"), "推荐名单");
+    let listed: Vec<String> = (5..7).map(|r| text_at(&list, r, 4)).collect();
     assert!(listed.contains(&FORMULA.to_string()) && listed.contains(&SCRIPT.to_string()));
     let (form, _) = sheet(&forms.join("推荐表.xlsx"), support::C1);
     assert!(text_at(&form, 1, 1).contains(FORMULA));

@@ -71,14 +71,20 @@ pub fn decimal() -> Format {
 /// The page footer: "第 1 页 共 3 页", centred.
 const FOOTER: &str = "&C第 &P 页 共 &N 页";
 
-/// A4 landscape, one page wide and as many pages long as it takes, rows
-/// `0..=repeat_to` (the header block, the title and the column headers)
-/// printed again at the top of every page, page numbers in the footer.
-/// Gridlines stay off: the borders are the lines.
-pub fn landscape(ws: &mut Worksheet, repeat_to: u32) -> Result<()> {
+/// A table of up to this many rows prints on one page, so that one
+/// signature and one seal cover it.
+pub const ONE_PAGE_ROWS: usize = 40;
+
+/// A4 landscape, one page wide; one page long for up to `ONE_PAGE_ROWS`
+/// table rows, else as many pages as it takes with rows `0..=repeat_to`
+/// (the header block, the title and the column headers) printed again at
+/// the top of every page; page numbers in the footer. Gridlines stay off:
+/// the borders are the lines.
+pub fn landscape(ws: &mut Worksheet, repeat_to: u32, rows: usize) -> Result<()> {
     ws.set_paper_size(A4);
     ws.set_landscape();
-    ws.set_print_fit_to_pages(1, 0);
+    ws.set_margins(0.4, 0.4, 0.5, 0.6, 0.3, 0.3);
+    ws.set_print_fit_to_pages(1, if rows <= ONE_PAGE_ROWS { 1 } else { 0 });
     ws.set_print_center_horizontally(true);
     ws.set_repeat_rows(0, repeat_to).map_err(failed)?;
     ws.set_footer(FOOTER);

@@ -82,7 +82,7 @@ pub fn workbook(head: &Heading, rows: &[&Community], cutoff: NaiveDate) -> Resul
     let mut wb = cells::workbook(TITLE, cutoff)?;
     let ws = wb.add_worksheet();
     ws.set_name("复查情况登记表").map_err(failed)?;
-    cells::landscape(ws, HEADER_ROW)?;
+    cells::landscape(ws, HEADER_ROW, rows.len())?;
     cells::widths(ws, &WIDTHS)?;
     ws.merge_range(2, 0, 2, 8, TITLE, &cells::title())
         .map_err(failed)?;
@@ -132,7 +132,7 @@ pub fn workbook(head: &Heading, rows: &[&Community], cutoff: NaiveDate) -> Resul
             .zip(&WIDTHS[1..])
             .map(|((t, _), w)| (t.as_str(), *w))
             .collect();
-        ws.set_row_height(r, cells::row_height(&fit, 20.0))
+        ws.set_row_height(r, cells::row_height(&fit, 18.0))
             .map_err(failed)?;
     }
     Ok(wb)

@@ -54,7 +54,7 @@ pub fn workbook(
     let mut wb = cells::workbook(title, cutoff)?;
     let ws = wb.add_worksheet();
     ws.set_name("推荐名单").map_err(failed)?;
-    cells::landscape(ws, HEADER_ROW)?;
+    cells::landscape(ws, HEADER_ROW, rows.len())?;
     cells::widths(ws, &WIDTHS)?;
     ws.merge_range(2, 0, 2, 14, title, &cells::title())
         .map_err(failed)?;
@@ -133,7 +133,7 @@ pub fn workbook(
             .iter()
             .map(|(col, t, _)| (t.as_str(), WIDTHS[*col as usize]))
             .collect();
-        ws.set_row_height(r, cells::row_height(&fit, 20.0))
+        ws.set_row_height(r, cells::row_height(&fit, 18.0))
             .map_err(failed)?;
     }
     Ok(wb)
