@@ -1158,7 +1158,7 @@ fn publicity_across_the_spring_festival_with_adjusted_workdays() {
             .chain((1..=6).map(|day| d(2022, 2, day)))
             .collect(),
         adjusted_workdays: vec![d(2022, 1, 29), d(2022, 1, 30)],
-        assessment_groups: vec![],
+        ..Review::default()
     };
     // Fri 28 Jan: working day 1 (the start counts).
     // Sat 29, Sun 30 Jan: worked weekend days (调休): days 2 and 3.

@@ -187,3 +187,22 @@ pub fn safe_name(s: &str) -> String {
         trimmed.to_string()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_cjk_character_takes_two_columns_and_long_text_wraps() {
+        assert_eq!(display_width("卫东区 12"), 9);
+        // 24 columns wide: 23 usable, 11 CJK characters a line.
+        assert_eq!(wrapped_lines("团结社区", 24.0), 1);
+        assert_eq!(wrapped_lines(&"社".repeat(12), 24.0), 2);
+        assert_eq!(wrapped_lines("(公章)\n年 月 日", 24.0), 2);
+        assert_eq!(row_height(&[("短", 10.0)], 18.0), 19.0);
+        assert_eq!(
+            row_height(&[("短", 10.0), (&"长".repeat(12), 10.0)], 18.0),
+            3.0 * LINE_PT + 4.0
+        );
+    }
+}
