@@ -315,6 +315,7 @@ fn publish_stage(
                 rejects: &w.tables.rejects,
                 manifest: &manifest,
                 rules: &pipeline.rules,
+                review: &pipeline.review,
                 city_name: &pipeline.city_name,
                 previous_run: previous_run.as_ref(),
             },

@@ -143,9 +143,21 @@ pub struct Review {
     /// publicity period has ended.
     #[serde(default, deserialize_with = "de_opt_date")]
     pub confirmation_due: Option<NaiveDate>,
+    /// The reporting unit (填报单位) of a county whose bureau is not named
+    /// "{county}人力资源和社会保障局": county name → unit name.
+    #[serde(default)]
+    pub units: BTreeMap<String, String>,
 }
 
 impl Review {
+    /// The reporting unit printed on a county's forms.
+    pub fn unit(&self, county: &str) -> String {
+        self.units
+            .get(county)
+            .cloned()
+            .unwrap_or_else(|| format!("{county}人力资源和社会保障局"))
+    }
+
     /// The calendar's dates in the order the stages run, by key; a date
     /// before an earlier stage's is an error naming both keys.
     fn check_order(&self) -> std::result::Result<(), String> {

@@ -112,6 +112,19 @@ pub fn write_manifest(dir: &Path, manifest: &manifest::Manifest) -> Result<()> {
     Ok(())
 }
 
+/// The day a run's documents are made: the date of the manifest's
+/// `created_at`, which is Asia/Shanghai time.
+fn made_on(created_at: &str) -> Result<chrono::NaiveDate> {
+    created_at
+        .get(..10)
+        .and_then(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
+        .ok_or_else(|| {
+            crate::error::Error::Internal(anyhow::anyhow!(
+                "the manifest's created_at is not a date: {created_at}"
+            ))
+        })
+}
+
 /// Writes the panel's documents into the run folder: `report.html`,
 /// `charts/*.svg` and `forms/*.xlsx`, all from the run's own frames. Returns
 /// what was written (`rows` is 0 for a document), with each file's sha256.
@@ -135,7 +148,15 @@ pub fn write_documents(dir: &Path, inputs: &report::input::ReportInputs) -> Resu
     })?;
     std::fs::write(dir.join("report.html"), html)?;
     written.push("report.html".into());
-    written.extend(forms::write(dir, review, inputs.city_name)?);
+    written.extend(forms::write(
+        dir,
+        review,
+        &forms::Settings {
+            city: inputs.city_name,
+            made_on: made_on(&inputs.manifest.created_at)?,
+            review: inputs.review,
+        },
+    )?);
     written
         .into_iter()
         .map(|path| {

@@ -68,20 +68,84 @@ pub fn decimal() -> Format {
     cell().set_num_format("0.0")
 }
 
-/// A4 landscape, one page wide, gridlines off (the borders are the lines).
-pub fn landscape(ws: &mut Worksheet) {
+/// The page footer: "第 1 页 共 3 页", centred.
+const FOOTER: &str = "&C第 &P 页 共 &N 页";
+
+/// A table of up to this many rows prints on one page, so that one
+/// signature and one seal cover it.
+pub const ONE_PAGE_ROWS: usize = 40;
+
+/// A4 landscape, one page wide; one page long for up to `ONE_PAGE_ROWS`
+/// table rows, else as many pages as it takes with rows `0..=repeat_to`
+/// (the header block, the title and the column headers) printed again at
+/// the top of every page; page numbers in the footer. Gridlines stay off:
+/// the borders are the lines.
+pub fn landscape(ws: &mut Worksheet, repeat_to: u32, rows: usize) -> Result<()> {
     ws.set_paper_size(A4);
     ws.set_landscape();
-    ws.set_print_fit_to_pages(1, 0);
+    ws.set_margins(0.4, 0.4, 0.5, 0.6, 0.3, 0.3);
+    ws.set_print_fit_to_pages(1, if rows <= ONE_PAGE_ROWS { 1 } else { 0 });
     ws.set_print_center_horizontally(true);
+    ws.set_repeat_rows(0, repeat_to).map_err(failed)?;
+    ws.set_footer(FOOTER);
+    Ok(())
 }
 
-/// A4 portrait on one page.
+/// A4 portrait on one page, page numbers in the footer.
 pub fn portrait(ws: &mut Worksheet) {
     ws.set_paper_size(A4);
     ws.set_portrait();
     ws.set_print_fit_to_pages(1, 1);
     ws.set_print_center_horizontally(true);
+    ws.set_footer(FOOTER);
+}
+
+/// Points a line of 11-point text takes, leading included.
+pub const LINE_PT: f64 = 15.0;
+
+/// How wide `s` is in column-width units: a CJK (full-width) character
+/// takes two, as it does on screen and on paper.
+pub fn display_width(s: &str) -> usize {
+    s.chars().map(|c| if wide(c) { 2 } else { 1 }).sum()
+}
+
+fn wide(c: char) -> bool {
+    matches!(c as u32,
+        0x1100..=0x115F
+        | 0x2E80..=0x303E
+        | 0x3041..=0x33FF
+        | 0x3400..=0x4DBF
+        | 0x4E00..=0x9FFF
+        | 0xA000..=0xA4CF
+        | 0xAC00..=0xD7A3
+        | 0xF900..=0xFAFF
+        | 0xFE30..=0xFE4F
+        | 0xFF00..=0xFF60
+        | 0xFFE0..=0xFFE6
+        | 0x20000..=0x3FFFD)
+        // Box-drawing ticks and circled marks print full width in CJK fonts.
+        || matches!(c, '☑' | '□' | '●' | '○')
+}
+
+/// The lines `text` wraps to in a column `width` characters wide: each
+/// hard line break starts a line, and a line longer than the column wraps.
+/// A character's worth of the width is kept for the cell's padding.
+pub fn wrapped_lines(text: &str, width: f64) -> usize {
+    let per_line = (width - 1.0).floor().max(2.0) as usize;
+    text.split('\n')
+        .map(|line| display_width(line).div_ceil(per_line).max(1))
+        .sum()
+}
+
+/// The height in points a row needs so that its longest wrapped cell fits:
+/// `cells` are (text, column width in characters); never below `min`.
+pub fn row_height(cells: &[(&str, f64)], min: f64) -> f64 {
+    let lines = cells
+        .iter()
+        .map(|(t, w)| wrapped_lines(t, *w))
+        .max()
+        .unwrap_or(1);
+    (lines as f64 * LINE_PT + 4.0).max(min)
 }
 
 /// Column widths in characters.
@@ -121,5 +185,24 @@ pub fn safe_name(s: &str) -> String {
         "_".into()
     } else {
         trimmed.to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_cjk_character_takes_two_columns_and_long_text_wraps() {
+        assert_eq!(display_width("卫东区 12"), 9);
+        // 24 columns wide: 23 usable, 11 CJK characters a line.
+        assert_eq!(wrapped_lines("团结社区", 24.0), 1);
+        assert_eq!(wrapped_lines(&"社".repeat(12), 24.0), 2);
+        assert_eq!(wrapped_lines("(公章)\n年 月 日", 24.0), 2);
+        assert_eq!(row_height(&[("短", 10.0)], 18.0), 19.0);
+        assert_eq!(
+            row_height(&[("短", 10.0), (&"长".repeat(12), 10.0)], 18.0),
+            3.0 * LINE_PT + 4.0
+        );
     }
 }

@@ -1,6 +1,7 @@
 //! The official forms under `forms/`, written with rust_xlsxwriter: the
-//! re-inspection register per county and for the whole city, the shortlist,
-//! and the recommendation forms. Same inputs, same bytes.
+//! re-inspection register and the shortlist per county and for the whole
+//! city, and the recommendation forms. Same inputs, same bytes. Every form
+//! is set up to print on A4 (docs/outputs.md).
 
 pub mod cells;
 pub mod recommendation;
@@ -12,16 +13,46 @@ use std::path::Path;
 use chrono::NaiveDate;
 use rust_xlsxwriter::Workbook;
 
+use crate::config::Review;
 use crate::error::Result;
 use crate::panel::{Community, Panel};
 
 pub const CITY_REGISTER: &str = "forms/复查情况登记表-全市.xlsx";
-pub const SHORTLIST: &str = "forms/推荐名单.xlsx";
+pub const CITY_SHORTLIST: &str = "forms/推荐名单-全市.xlsx";
 pub const RECOMMENDATIONS: &str = "forms/推荐表.xlsx";
 
 /// The register file of one county.
 pub fn county_register(county: &str) -> String {
     format!("forms/复查情况登记表-{}.xlsx", cells::safe_name(county))
+}
+
+/// The shortlist file of one county.
+pub fn county_shortlist(county: &str) -> String {
+    format!("forms/推荐名单-{}.xlsx", cells::safe_name(county))
+}
+
+/// What the forms print besides the panel's figures: the city, who signs
+/// each county's forms, the day the forms are made (填表时间) and the
+/// notice's due dates.
+pub struct Settings<'a> {
+    pub city: &'a str,
+    /// The run's date in Asia/Shanghai.
+    pub made_on: NaiveDate,
+    pub review: &'a Review,
+}
+
+impl Settings<'_> {
+    fn city_unit(&self) -> String {
+        format!("{}人力资源和社会保障局", self.city)
+    }
+}
+
+/// The header block the register and the lists share: the reporting unit
+/// (盖章), the signatories, the day the form was made and its due date.
+pub struct Heading {
+    pub unit: String,
+    pub made_on: NaiveDate,
+    pub due: Option<NaiveDate>,
 }
 
 fn save(dir: &Path, rel: &str, wb: &mut Workbook) -> Result<String> {
@@ -34,26 +65,50 @@ fn save(dir: &Path, rel: &str, wb: &mut Workbook) -> Result<String> {
     Ok(rel.to_string())
 }
 
-/// Writes every form; returns the relative paths written. Forms are dated
-/// with the review year's cut-off date. Without an applications table the
-/// shortlist and recommendation forms are not written (the report says why).
-pub fn write(dir: &Path, review: &Panel, city: &str) -> Result<Vec<String>> {
+/// Files per county, two county names that clean up to the same file name
+/// kept apart.
+struct Names(std::collections::BTreeSet<String>);
+
+impl Names {
+    fn take(&mut self, county: &str, file: fn(&str) -> String) -> String {
+        let mut rel = file(county);
+        let mut k = 2;
+        while !self.0.insert(rel.clone()) {
+            rel = file(&format!("{county}-{k}"));
+            k += 1;
+        }
+        rel
+    }
+}
+
+/// Writes every form; returns the relative paths written. The workbooks'
+/// own creation date is the review year's cut-off (same inputs, same
+/// bytes); 填表时间 is `settings.made_on`. Without an applications table the
+/// shortlists and recommendation forms are not written (the report says
+/// why).
+pub fn write(dir: &Path, review: &Panel, settings: &Settings) -> Result<Vec<String>> {
     let date = review
         .cutoff()
         .unwrap_or(NaiveDate::from_ymd_opt(review.year.max(1), 12, 31).unwrap_or_default());
+    let heading = |unit: String, due: Option<NaiveDate>| Heading {
+        unit,
+        made_on: settings.made_on,
+        due,
+    };
+    let register_due = settings.review.register_due;
+    let list_due = settings.review.list_due;
     let under: Vec<&Community> = review
         .communities
         .iter()
         .filter(|c| c.under_reinspection)
         .collect();
     let mut written = Vec::new();
-    let city_unit = format!("{city}人力资源和社会保障局");
     written.push(save(
         dir,
         CITY_REGISTER,
-        &mut register::workbook(&city_unit, &under, date)?,
+        &mut register::workbook(&heading(settings.city_unit(), register_due), &under, date)?,
     )?);
-    let mut names = std::collections::BTreeSet::new();
+    let mut names = Names(Default::default());
     for county in review.counties() {
         let rows: Vec<&Community> = under
             .iter()
@@ -63,31 +118,48 @@ pub fn write(dir: &Path, review: &Panel, city: &str) -> Result<Vec<String>> {
         if rows.is_empty() {
             continue;
         }
-        let mut rel = county_register(&county);
-        // Two county names that clean up to the same file name keep apart.
-        let mut k = 2;
-        while !names.insert(rel.clone()) {
-            rel = county_register(&format!("{county}-{k}"));
-            k += 1;
-        }
-        let unit = format!("{county}人力资源和社会保障局");
+        let rel = names.take(&county, county_register);
+        let head = heading(settings.review.unit(&county), register_due);
         written.push(save(
             dir,
             &rel,
-            &mut register::workbook(&unit, &rows, date)?,
+            &mut register::workbook(&head, &rows, date)?,
         )?);
     }
     if let Some(list) = &review.shortlist {
+        let title = shortlist::title(settings.city, review.year);
         written.push(save(
             dir,
-            SHORTLIST,
-            &mut shortlist::workbook(city, review.year, list, date)?,
+            CITY_SHORTLIST,
+            &mut shortlist::workbook(&title, &heading(settings.city_unit(), list_due), list, date)?,
         )?);
+        let mut counties: Vec<&str> = list.iter().map(|c| c.county.as_str()).collect();
+        counties.sort_unstable();
+        counties.dedup();
+        for county in counties {
+            let rows: Vec<_> = list
+                .iter()
+                .filter(|c| c.county == county)
+                .cloned()
+                .collect();
+            let rel = names.take(county, county_shortlist);
+            let head = heading(settings.review.unit(county), list_due);
+            written.push(save(
+                dir,
+                &rel,
+                &mut shortlist::workbook(&format!("{title}({county})"), &head, &rows, date)?,
+            )?);
+        }
         let by_code = review.by_code();
         written.push(save(
             dir,
             RECOMMENDATIONS,
-            &mut recommendation::workbook(city, list, |code| by_code.get(code).copied(), date)?,
+            &mut recommendation::workbook(
+                settings.city,
+                list,
+                |code| by_code.get(code).copied(),
+                date,
+            )?,
         )?);
     }
     Ok(written)

@@ -19,11 +19,16 @@ pub fn title(city: &str) -> String {
     format!("{city}市级(星级)充分就业社区推荐表")
 }
 
+/// Column widths in characters: label, value, label, value.
+const WIDTHS: [f64; 4] = [18.0, 30.0, 14.0, 30.0];
+
 /// The three opinion boxes, top to bottom.
 pub const OPINIONS: [&str; 3] = ["街道(乡镇)意见", "县(市、区)推荐意见", "市人社局意见"];
 
-/// The community's situation in a few sentences, from its indicators.
-pub fn situation(c: &Community, candidate: &Candidate, cutoff: NaiveDate) -> String {
+/// The community's situation in a few sentences, from its indicators. No
+/// score, level or risk: the system's own judgement belongs in the report
+/// and the lists, not on a form the street, county and city sign.
+pub fn situation(c: &Community, cutoff: NaiveDate) -> String {
     let n = labels::count;
     let p = labels::percent;
     let platform = match c.platform_ok {
@@ -36,7 +41,7 @@ pub fn situation(c: &Community, candidate: &Candidate, cutoff: NaiveDate) -> Str
 本年度登记失业人员 {u} 人,实现就业 {r} 人,就业率 {rr};就业困难人员 {h} 人,已就业 {he} 人,就业率 {her}。\
 零就业家庭 {z} 户,截止日未清零 {zo} 户,逾期未清零 {zd} 户。新增就业 {nj} 人。\
 就业援助对象 {at} 人,已提供服务 {asd} 人,覆盖率 {ac}。{platform}。\
-按评定办法计算得分 {score},{level};风险分 {risk}。(以上数据由系统根据台账自动生成。)",
+(以上数据由系统根据台账自动生成。)",
         date = cells::date_text(cutoff),
         lf = n(c.labor_force),
         emp = n(c.employed),
@@ -55,12 +60,6 @@ pub fn situation(c: &Community, candidate: &Candidate, cutoff: NaiveDate) -> Str
         at = n(c.assistance_targets),
         asd = n(c.assisted),
         ac = p(c.assistance_coverage),
-        score = labels::number(candidate.score, 1),
-        level = match candidate.level.as_deref() {
-            None => "未达到市级".to_string(),
-            l => format!("可达到{}", labels::level(l, candidate.stars)),
-        },
-        risk = candidate.risk_score,
     )
 }
 
@@ -112,24 +111,22 @@ pub fn workbook<'a>(
         ws.set_name(sheet_name(&c.code, &mut taken))
             .map_err(failed)?;
         cells::portrait(ws);
-        cells::widths(ws, &[18.0, 30.0, 14.0, 30.0])?;
+        cells::widths(ws, &WIDTHS)?;
         ws.merge_range(0, 0, 0, 3, &title, &cells::title())
             .map_err(failed)?;
         ws.set_row_height(0, 36).map_err(failed)?;
         cells::text(ws, 1, 0, "社区名称", &label)?;
-        ws.merge_range(
+        let name = format!(
+            "县(市、区):{}    街道(乡、镇):{}    社区:{}",
+            community.county, community.street, community.name
+        );
+        ws.merge_range(1, 1, 1, 3, &name, &merged(&cell))
+            .map_err(failed)?;
+        ws.set_row_height(
             1,
-            1,
-            1,
-            3,
-            &format!(
-                "县(市、区):{}    街道(乡、镇):{}    社区:{}",
-                community.county, community.street, community.name
-            ),
-            &merged(&cell),
+            cells::row_height(&[(&name, WIDTHS[1..].iter().sum())], 30.0),
         )
         .map_err(failed)?;
-        ws.set_row_height(1, 30).map_err(failed)?;
         cells::text(ws, 2, 0, "社区联系人", &label)?;
         cells::text(
             ws,
@@ -152,9 +149,14 @@ pub fn workbook<'a>(
             .map_err(failed)?;
         ws.set_row_height(3, 30).map_err(failed)?;
         cells::text(ws, 4, 0, "社区基本情况,创建工作情况", &label)?;
-        ws.merge_range(4, 1, 4, 3, &situation(community, c, cutoff), &merged(&tall))
+        let text = situation(community, cutoff);
+        ws.merge_range(4, 1, 4, 3, &text, &merged(&tall))
             .map_err(failed)?;
-        ws.set_row_height(4, 220).map_err(failed)?;
+        ws.set_row_height(
+            4,
+            cells::row_height(&[(&text, WIDTHS[1..].iter().sum())], 220.0),
+        )
+        .map_err(failed)?;
         for (k, opinion) in OPINIONS.iter().enumerate() {
             let r = 5 + k as u32;
             cells::text(ws, r, 0, opinion, &label)?;

@@ -1,12 +1,13 @@
 //! The re-inspection register (省级充分就业社区复查情况登记表), laid out as the
 //! notice's attachment 1: the reporting unit and leader above the title, the
 //! department head, preparer and date below it, then one row a community
-//! under re-inspection. Signature fields stay blank; the date is filled with
-//! the cut-off date.
+//! under re-inspection. Signature fields stay blank; 填表时间 is the day the
+//! form was made, and the due date stands beside the unit.
 
 use chrono::NaiveDate;
-use rust_xlsxwriter::Workbook;
+use rust_xlsxwriter::{Workbook, Worksheet};
 
+use super::Heading;
 use super::cells::{self, failed};
 use crate::error::Result;
 use crate::labels;
@@ -34,64 +35,96 @@ fn year(v: Option<i64>) -> String {
     v.map(|y| y.to_string()).unwrap_or_default()
 }
 
-/// One register: `unit` is the reporting unit printed at the top (the
-/// county's or the city's bureau), `rows` the communities in order.
-pub fn workbook(unit: &str, rows: &[&Community], date: NaiveDate) -> Result<Workbook> {
-    let mut wb = cells::workbook(TITLE, date)?;
-    let ws = wb.add_worksheet();
-    ws.set_name("复查情况登记表").map_err(failed)?;
-    cells::landscape(ws);
-    cells::widths(ws, &[6.0, 12.0, 16.0, 24.0, 14.0, 16.0, 12.0, 10.0, 24.0])?;
+/// Column widths in characters, in the order of `COLUMNS`.
+pub const WIDTHS: [f64; 9] = [6.0, 12.0, 16.0, 24.0, 14.0, 16.0, 12.0, 10.0, 24.0];
+
+/// The header block above the table (rows 0, 1 and 3; the title is row 2),
+/// shared with the shortlists: unit and due date, leader, then the
+/// department head, preparer and the day the form was made.
+pub fn heading(ws: &mut Worksheet, head: &Heading, cols: [u16; 3]) -> Result<()> {
     let plain = cells::plain();
-    cells::text(ws, 0, 0, &format!("填报单位(盖章):{unit}"), &plain)?;
+    cells::text(ws, 0, 0, &format!("填报单位(盖章):{}", head.unit), &plain)?;
+    if let Some(due) = head.due {
+        cells::text(
+            ws,
+            0,
+            cols[2],
+            &format!("报送期限:{}前", cells::date_text(due)),
+            &plain,
+        )?;
+    }
     cells::text(ws, 1, 0, "分管领导:", &plain)?;
-    ws.merge_range(2, 0, 2, 8, TITLE, &cells::title())
-        .map_err(failed)?;
-    ws.set_row_height(2, 30).map_err(failed)?;
     cells::text(ws, 3, 0, "就业部门负责人:", &plain)?;
-    cells::text(ws, 3, 3, "填表人:", &plain)?;
+    cells::text(ws, 3, cols[1], "填表人:", &plain)?;
     cells::text(
         ws,
         3,
-        6,
-        &format!("填表时间:{}", cells::date_text(date)),
+        cols[2],
+        &format!("填表时间:{}", cells::date_text(head.made_on)),
         &plain,
     )?;
+    Ok(())
+}
+
+/// One register: `head` names the reporting unit printed at the top (the
+/// county's or the city's bureau), `rows` are the communities in order;
+/// `cutoff` dates the workbook itself.
+pub fn workbook(head: &Heading, rows: &[&Community], cutoff: NaiveDate) -> Result<Workbook> {
+    let mut wb = cells::workbook(TITLE, cutoff)?;
+    let ws = wb.add_worksheet();
+    ws.set_name("复查情况登记表").map_err(failed)?;
+    cells::landscape(ws, HEADER_ROW, rows.len())?;
+    cells::widths(ws, &WIDTHS)?;
+    ws.merge_range(2, 0, 2, 8, TITLE, &cells::title())
+        .map_err(failed)?;
+    ws.set_row_height(2, 30).map_err(failed)?;
+    heading(ws, head, [0, 3, 6])?;
     let header = cells::header();
     for (c, name) in COLUMNS.iter().enumerate() {
         cells::text(ws, HEADER_ROW, c as u16, name, &header)?;
     }
-    ws.set_row_height(HEADER_ROW, 45).map_err(failed)?;
+    let fit: Vec<(&str, f64)> = COLUMNS.iter().copied().zip(WIDTHS).collect();
+    ws.set_row_height(HEADER_ROW, cells::row_height(&fit, 30.0))
+        .map_err(failed)?;
     ws.set_freeze_panes(HEADER_ROW + 1, 0).map_err(failed)?;
-    ws.set_repeat_rows(HEADER_ROW, HEADER_ROW).map_err(failed)?;
     let (cell, centred) = (cells::cell(), cells::centred());
     for (k, c) in rows.iter().enumerate() {
         let r = HEADER_ROW + 1 + k as u32;
-        ws.write_number_with_format(r, 0, (k + 1) as f64, &centred)
-            .map_err(failed)?;
-        cells::text(ws, r, 1, &c.county, &cell)?;
-        cells::text(ws, r, 2, &c.street, &cell)?;
-        cells::text(ws, r, 3, &c.name, &cell)?;
-        cells::text(ws, r, 4, &year(c.provincial_year), &centred)?;
-        cells::text(ws, r, 5, &year(c.provincial_star_year), &centred)?;
-        cells::text(
-            ws,
-            r,
-            6,
-            if c.national == Some(true) {
-                "是"
-            } else {
-                "否"
-            },
-            &centred,
-        )?;
-        cells::text(ws, r, 7, labels::passed(c.verdict.as_deref()), &centred)?;
         let contact = [c.contact_name.as_deref(), c.contact_phone.as_deref()]
             .into_iter()
             .flatten()
             .collect::<Vec<_>>()
             .join(" ");
-        cells::text(ws, r, 8, &contact, &cell)?;
+        let texts: [(String, &rust_xlsxwriter::Format); 8] = [
+            (c.county.clone(), &cell),
+            (c.street.clone(), &cell),
+            (c.name.clone(), &cell),
+            (year(c.provincial_year), &centred),
+            (year(c.provincial_star_year), &centred),
+            (
+                if c.national == Some(true) {
+                    "是"
+                } else {
+                    "否"
+                }
+                .into(),
+                &centred,
+            ),
+            (labels::passed(c.verdict.as_deref()).into(), &centred),
+            (contact, &cell),
+        ];
+        ws.write_number_with_format(r, 0, (k + 1) as f64, &centred)
+            .map_err(failed)?;
+        for (j, (t, f)) in texts.iter().enumerate() {
+            cells::text(ws, r, j as u16 + 1, t, f)?;
+        }
+        let fit: Vec<(&str, f64)> = texts
+            .iter()
+            .zip(&WIDTHS[1..])
+            .map(|((t, _), w)| (t.as_str(), *w))
+            .collect();
+        ws.set_row_height(r, cells::row_height(&fit, 18.0))
+            .map_err(failed)?;
     }
     Ok(wb)
 }

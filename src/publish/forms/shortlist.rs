@@ -1,10 +1,12 @@
 //! The shortlist (推荐名单) as a workbook: one row a candidate in rank order,
-//! with its score, level, risk and flags, for the panel to annotate.
+//! with its score, level, risk and flags, for the panel to annotate; one for
+//! the city and one per county, each under the register's header block.
 
 use chrono::NaiveDate;
-use rust_xlsxwriter::Workbook;
+use rust_xlsxwriter::{Format, Workbook};
 
 use super::cells::{self, failed};
+use super::{Heading, register};
 use crate::error::Result;
 use crate::labels;
 use crate::panel::Candidate;
@@ -27,37 +29,52 @@ pub const COLUMNS: [&str; 15] = [
     "备注",
 ];
 
-pub const HEADER_ROW: u32 = 2;
+/// Column widths in characters, in the order of `COLUMNS`.
+pub const WIDTHS: [f64; 15] = [
+    7.0, 8.0, 11.0, 14.0, 20.0, 15.0, 9.0, 7.0, 12.0, 9.0, 7.0, 8.0, 24.0, 9.0, 16.0,
+];
 
-pub fn workbook(city: &str, year: i32, rows: &[Candidate], date: NaiveDate) -> Result<Workbook> {
-    let title = format!("{city}市级(星级)充分就业社区推荐名单({year}年度)");
-    let mut wb = cells::workbook(&title, date)?;
+/// The row of the column headers (0-based): the header block and the title
+/// above it repeat on every printed page.
+pub const HEADER_ROW: u32 = 4;
+
+pub fn title(city: &str, year: i32) -> String {
+    format!("{city}市级(星级)充分就业社区推荐名单({year}年度)")
+}
+
+/// One list: the city's or one county's candidates under `title`, signed by
+/// the unit in `head`; `cutoff` is the data's cut-off, printed, and dates
+/// the workbook itself.
+pub fn workbook(
+    title: &str,
+    head: &Heading,
+    rows: &[Candidate],
+    cutoff: NaiveDate,
+) -> Result<Workbook> {
+    let mut wb = cells::workbook(title, cutoff)?;
     let ws = wb.add_worksheet();
     ws.set_name("推荐名单").map_err(failed)?;
-    cells::landscape(ws);
-    cells::widths(
-        ws,
-        &[
-            7.0, 8.0, 11.0, 14.0, 20.0, 15.0, 9.0, 7.0, 12.0, 9.0, 7.0, 8.0, 24.0, 9.0, 16.0,
-        ],
-    )?;
-    ws.merge_range(0, 0, 0, 14, &title, &cells::title())
+    cells::landscape(ws, HEADER_ROW, rows.len())?;
+    cells::widths(ws, &WIDTHS)?;
+    ws.merge_range(2, 0, 2, 14, title, &cells::title())
         .map_err(failed)?;
-    ws.set_row_height(0, 30).map_err(failed)?;
+    ws.set_row_height(2, 30).map_err(failed)?;
+    register::heading(ws, head, [0, 4, 11])?;
     cells::text(
         ws,
         1,
-        0,
-        &format!("截止日期:{}", cells::date_text(date)),
+        11,
+        &format!("数据截止日期:{}", cells::date_text(cutoff)),
         &cells::plain(),
     )?;
     let header = cells::header();
     for (c, name) in COLUMNS.iter().enumerate() {
         cells::text(ws, HEADER_ROW, c as u16, name, &header)?;
     }
-    ws.set_row_height(HEADER_ROW, 32).map_err(failed)?;
+    let fit: Vec<(&str, f64)> = COLUMNS.iter().copied().zip(WIDTHS).collect();
+    ws.set_row_height(HEADER_ROW, cells::row_height(&fit, 30.0))
+        .map_err(failed)?;
     ws.set_freeze_panes(HEADER_ROW + 1, 0).map_err(failed)?;
-    ws.set_repeat_rows(HEADER_ROW, HEADER_ROW).map_err(failed)?;
     let (cell, centred, decimal) = (cells::cell(), cells::centred(), cells::decimal());
     for (k, c) in rows.iter().enumerate() {
         let r = HEADER_ROW + 1 + k as u32;
@@ -68,11 +85,6 @@ pub fn workbook(city: &str, year: i32, rows: &[Candidate], date: NaiveDate) -> R
         };
         num(ws, 0, c.rank_overall as f64)?;
         num(ws, 1, c.rank_in_county as f64)?;
-        cells::text(ws, r, 2, &c.county, &cell)?;
-        cells::text(ws, r, 3, &c.street, &cell)?;
-        cells::text(ws, r, 4, &c.name, &cell)?;
-        cells::text(ws, r, 5, &c.code, &cell)?;
-        cells::text(ws, r, 6, &c.applied_level, &centred)?;
         match c.score {
             Some(s) => {
                 ws.write_number_with_format(r, 7, s, &decimal)
@@ -80,40 +92,49 @@ pub fn workbook(city: &str, year: i32, rows: &[Candidate], date: NaiveDate) -> R
             }
             None => cells::text(ws, r, 7, "", &cell)?,
         }
-        cells::text(
-            ws,
-            r,
-            8,
-            &labels::level(c.level.as_deref(), c.stars),
-            &centred,
-        )?;
-        cells::text(ws, r, 9, labels::yes_no(c.applied_level_reached), &centred)?;
         num(ws, 10, c.risk_score as f64)?;
-        cells::text(
-            ws,
-            r,
-            11,
-            if c.needs_verification {
-                "需核实"
-            } else {
-                ""
-            },
-            &centred,
-        )?;
         let flags: Vec<String> = c
             .flags
             .split(';')
             .filter(|s| !s.is_empty())
             .map(labels::detector)
             .collect();
-        cells::text(ws, r, 12, &flags.join("、"), &cell)?;
         let recommended = match c.recommended {
             Some(true) => "是",
             Some(false) => "否",
             None => "",
         };
-        cells::text(ws, r, 13, recommended, &centred)?;
+        let texts: [(u16, String, &Format); 10] = [
+            (2, c.county.clone(), &cell),
+            (3, c.street.clone(), &cell),
+            (4, c.name.clone(), &cell),
+            (5, c.code.clone(), &cell),
+            (6, c.applied_level.clone(), &centred),
+            (8, labels::level(c.level.as_deref(), c.stars), &centred),
+            (9, labels::yes_no(c.applied_level_reached).into(), &centred),
+            (
+                11,
+                if c.needs_verification {
+                    "需核实"
+                } else {
+                    ""
+                }
+                .into(),
+                &centred,
+            ),
+            (12, flags.join("、"), &cell),
+            (13, recommended.into(), &centred),
+        ];
+        for (col, t, f) in &texts {
+            cells::text(ws, r, *col, t, f)?;
+        }
         cells::text(ws, r, 14, "", &cell)?;
+        let fit: Vec<(&str, f64)> = texts
+            .iter()
+            .map(|(col, t, _)| (t.as_str(), WIDTHS[*col as usize]))
+            .collect();
+        ws.set_row_height(r, cells::row_height(&fit, 18.0))
+            .map_err(failed)?;
     }
     Ok(wb)
 }

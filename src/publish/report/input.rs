@@ -4,7 +4,7 @@
 
 use polars::prelude::*;
 
-use crate::config::Rules;
+use crate::config::{Review, Rules};
 use crate::panel::Panel;
 use crate::publish::manifest::Manifest;
 use crate::publish::published_run::PublishedRun;
@@ -20,6 +20,8 @@ pub struct ReportInputs<'a> {
     /// The run's manifest as it will be written (outputs still to come).
     pub manifest: &'a Manifest,
     pub rules: &'a Rules,
+    /// The review's settings: due dates and reporting units for the forms.
+    pub review: &'a Review,
     /// The city's name, for titles.
     pub city_name: &'a str,
     /// The previous complete run in the same output folder (what `latest`
