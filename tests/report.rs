@@ -265,6 +265,8 @@ fn the_annual_report_opens_with_the_2021_review_calendar_as_of_its_run_date() {
             seen.text.contains(&format!("{stage}\t{date}\t{state}")),
             "{stage} {date} {state} not on screen"
         );
+    }
+}
 
 /// `report` printed by headless Chromium as a person would (Print → Save as
 /// PDF, no browser header or footer) into `pdf`; false (test skipped) when

@@ -45,7 +45,8 @@ pub struct Args {
 }
 
 pub fn parse_day(s: &str) -> std::result::Result<NaiveDate, String> {
-    fullemp::config::dates::parse_date(s).ok_or_else(|| format!("`{s}` is not a date (YYYY-MM-DD)"))
+    fullemp::contract::dates::parse_date(s)
+        .ok_or_else(|| format!("`{s}` is not a date (YYYY-MM-DD)"))
 }
 
 pub fn parse_as_of(s: &str) -> std::result::Result<AsOf, String> {

@@ -91,12 +91,12 @@ pub struct Waiting {
 pub fn waiting(set_aside: &DataFrame) -> Result<Vec<Waiting>> {
     use crate::ratings::shortlist::{COUNTY_UNDECIDED, STREET_UNDECIDED};
     let (code, name, county, street, applied, reason) = (
-        strs(set_aside, "community_code")?,
-        strs(set_aside, "community_name")?,
-        strs(set_aside, "county")?,
-        strs(set_aside, "street")?,
-        strs(set_aside, "applied_level")?,
-        strs(set_aside, "reason")?,
+        strings(set_aside, "community_code")?,
+        strings(set_aside, "community_name")?,
+        strings(set_aside, "county")?,
+        strings(set_aside, "street")?,
+        strings(set_aside, "applied_level")?,
+        strings(set_aside, "reason")?,
     );
     let text = |v: &Option<String>| v.clone().unwrap_or_default();
     let mut out: Vec<Waiting> = (0..set_aside.height())

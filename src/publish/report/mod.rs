@@ -98,7 +98,7 @@ pub fn render(cx: &Context) -> Result<String> {
             }
         })
         .collect();
-    let run_date = crate::config::dates::parse_date(&m.run_date);
+    let run_date = crate::contract::dates::parse_date(&m.run_date);
     let timeline = timeline::Calendar::of(m)
         .zip(run_date)
         .map(|(c, day)| timeline::rows(&c, day, &timeline::owed(review)));

@@ -18,7 +18,7 @@ use serde::Serialize;
 
 use super::labels;
 use crate::config::Review;
-use crate::config::dates::parse_date;
+use crate::contract::dates::parse_date;
 use crate::panel::Panel;
 use crate::publish::manifest::Manifest;
 use crate::ratings::calendar::{self, LIST, REGISTER, Stage};
