@@ -17,17 +17,15 @@
 
 use std::collections::VecDeque;
 use std::io::{Cursor, Read};
-use std::path::Path;
 
 use ::csv::{ByteRecord, ReaderBuilder};
 
 use super::decode::{Gb18030Text, NotText, Utf8Text, utf8_failure};
 use super::footers;
 use super::headers::{HeadRow, Mapping, SEARCHED_ROWS, find_header, map_headers};
-use super::raw::{BadShape, Failure, Opened, RawChunk, RawColumn, Sink};
+use super::raw::{BadShape, Failure, Opened, RawChunk, RawColumn, Sink, TableFile};
 use super::rejects::RejectReason;
 use super::text_column::TextBuilder;
-use crate::config::TableInput;
 use crate::config::pipeline::{Delimiter, Encoding};
 use crate::contract::TableSpec;
 use crate::contract::identity::mask_identities_in;
@@ -46,22 +44,17 @@ enum Decoding {
 
 /// Reads a CSV table into `sink`. A file that detection reads as UTF-8 and
 /// turns out not to be is read again, as GB18030, into a restarted sink.
-pub fn read(
-    path: &Path,
-    input: &TableInput,
-    spec: &TableSpec,
-    sink: &mut dyn Sink,
-) -> Result<Opened, Failure> {
-    let first = match input.encoding {
+pub fn read(file: TableFile<'_>, sink: &mut dyn Sink) -> Result<Opened, Failure> {
+    let first = match file.input.encoding {
         Encoding::Gb18030 => Decoding::Gb18030(Encoding::Gb18030),
         Encoding::Utf8 | Encoding::Auto => Decoding::Utf8,
     };
-    match read_as(path, input, spec, first, sink) {
-        Err(Failure::NotUtf8(at)) => match utf8_failure(input.encoding, at) {
+    match read_as(file, first, sink) {
+        Err(Failure::NotUtf8(at)) => match utf8_failure(file.input.encoding, at) {
             Some(message) => Err(Failure::Unreadable(message)),
             None => {
                 sink.restart();
-                read_as(path, input, spec, Decoding::Gb18030(Encoding::Auto), sink)
+                read_as(file, Decoding::Gb18030(Encoding::Auto), sink)
             }
         },
         other => other,
@@ -84,20 +77,18 @@ impl<R: Read> Read for Decoded<R> {
 }
 
 fn read_as(
-    path: &Path,
-    input: &TableInput,
-    spec: &TableSpec,
+    file: TableFile<'_>,
     decoding: Decoding,
     sink: &mut dyn Sink,
 ) -> Result<Opened, Failure> {
-    let mut source = Hashing::open(path)
+    let mut source = Hashing::open(file.path)
         .map_err(|e| Failure::Unreadable(format!("cannot read the file: {e}")))?;
     let parsed = {
         let decoded = match decoding {
             Decoding::Utf8 => Decoded::Utf8(Utf8Text::new(&mut source)),
             Decoding::Gb18030(setting) => Decoded::Gb18030(Gb18030Text::new(&mut source, setting)),
         };
-        parse(path, input, spec, decoded, sink)
+        parse(file, decoded, sink)
     };
     // An empty file says so before anything else.
     if source.all_blank() {
@@ -228,12 +219,11 @@ impl Cells for ByteRecord {
 }
 
 fn parse<R: Read>(
-    path: &Path,
-    input: &TableInput,
-    spec: &TableSpec,
+    file: TableFile<'_>,
     mut decoded: Decoded<R>,
     sink: &mut dyn Sink,
 ) -> Result<Parsed, Failure> {
+    let TableFile { path, input, spec } = file;
     let prefix = first_lines(&mut decoded)?;
     let sep = separator(input.delimiter, &prefix);
     let watched = QuoteWatch::new(Cursor::new(prefix).chain(decoded), sep);

@@ -28,7 +28,7 @@ use crate::config::Pipeline;
 use crate::config::pipeline::Format;
 use crate::contract::{Table, TableSpec, tables};
 use crate::error::{Error, Result};
-use raw::{Failure, Opened};
+use raw::{Failure, Opened, TableFile};
 pub use rejects::{Reject, RejectReason};
 use typing::{TableTyping, Typed};
 
@@ -102,10 +102,15 @@ fn read_table(
     let name = file_name(path);
     let input = pipeline.input(spec.table);
     let mut typing = TableTyping::new(spec, &name);
+    let file = TableFile {
+        path,
+        input: &input,
+        spec,
+    };
     let opened = match format {
-        Format::Csv => csv::read(path, &input, spec, &mut typing),
-        Format::Xlsx => xlsx::read(path, &input, spec, &mut typing),
-        Format::Parquet => parquet::read(path, &input, spec, &mut typing),
+        Format::Csv => csv::read(file, &mut typing),
+        Format::Xlsx => xlsx::read(file, &mut typing),
+        Format::Parquet => parquet::read(file, &mut typing),
     };
     match opened {
         Ok(opened) => Ok(Ok((opened, typing.finish()?))),

@@ -4,27 +4,17 @@
 //! hashed as read.
 
 use std::io::Cursor;
-use std::path::Path;
 
 use polars::prelude::*;
 
 use super::csv::CHUNK_ROWS;
 use super::headers::map_headers;
-use super::raw::{Failure, Opened, RawChunk, RawColumn, Sink};
+use super::raw::{Failure, Opened, RawChunk, RawColumn, Sink, TableFile};
 use super::text_column::tight_column;
 use super::typing::as_text;
-use crate::config::TableInput;
-use crate::contract::TableSpec;
-use crate::digest::Hashing;
 
-pub fn read(
-    path: &Path,
-    input: &TableInput,
-    spec: &TableSpec,
-    sink: &mut dyn Sink,
-) -> Result<Opened, Failure> {
-    let (bytes, seen) = Hashing::read_all(path)
-        .map_err(|e| Failure::Unreadable(format!("cannot open the file: {e}")))?;
+pub fn read(file: TableFile<'_>, sink: &mut dyn Sink) -> Result<Opened, Failure> {
+    let (bytes, seen) = file.read_all("the file")?;
     let df = ParquetReader::new(Cursor::new(bytes))
         .finish()
         .map_err(|e| Failure::Unreadable(format!("not a readable Parquet file: {e}")))?;
@@ -44,7 +34,8 @@ pub fn read(
             })?;
         }
     }
-    let mapping = map_headers(spec, &headers, &input.columns).map_err(Failure::Columns)?;
+    let mapping =
+        map_headers(file.spec, &headers, &file.input.columns).map_err(Failure::Columns)?;
     let mut start = 0;
     loop {
         let len = CHUNK_ROWS.min(df.height() - start);

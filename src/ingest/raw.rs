@@ -3,10 +3,14 @@
 //! contract's order), each row's line in its file, and the rows whose shape
 //! in the file is already wrong.
 
+use std::path::Path;
+
 use polars::prelude::*;
 
 use super::rejects::RejectReason;
-use crate::digest::Seen;
+use crate::config::TableInput;
+use crate::contract::TableSpec;
+use crate::digest::{Hashing, Seen};
 
 /// One cell as an Excel sheet holds it: text, or a number (a date serial in a
 /// date column), a boolean or a date, which typing interprets by the
@@ -60,6 +64,25 @@ pub trait Sink {
     /// Forgets every chunk taken: the file is read again from the start (a
     /// CSV that turned out not to be UTF-8).
     fn restart(&mut self);
+}
+
+/// One table's file to read: where it is, how the pipeline says to read it,
+/// and the contract its columns are mapped to. Every format's reader takes
+/// it with the sink its rows go to.
+#[derive(Clone, Copy)]
+pub struct TableFile<'a> {
+    pub path: &'a Path,
+    pub input: &'a TableInput,
+    pub spec: &'a TableSpec,
+}
+
+impl TableFile<'_> {
+    /// The whole file's bytes, hashed as read; `what` names the file in the
+    /// message when it cannot be opened ("the file", "the workbook").
+    pub fn read_all(&self, what: &str) -> Result<(Vec<u8>, Seen), Failure> {
+        Hashing::read_all(self.path)
+            .map_err(|e| Failure::Unreadable(format!("cannot open {what}: {e}")))
+    }
 }
 
 /// A file read to its end.

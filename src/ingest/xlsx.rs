@@ -10,27 +10,18 @@
 
 use std::collections::HashMap;
 use std::io::Cursor;
-use std::path::Path;
 
 use calamine::{Data, Range, Reader, Sheets};
 use chrono::NaiveDate;
 
 use super::footers;
 use super::headers::{HeadRow, SEARCHED_ROWS, find_header, map_headers};
-use super::raw::{Cell, Failure, Opened, RawChunk, RawColumn, Sink};
-use crate::config::TableInput;
-use crate::contract::TableSpec;
+use super::raw::{Cell, Failure, Opened, RawChunk, RawColumn, Sink, TableFile};
 use crate::contract::identity::mask_identities_in;
-use crate::digest::Hashing;
 
-pub fn read(
-    path: &Path,
-    input: &TableInput,
-    spec: &TableSpec,
-    sink: &mut dyn Sink,
-) -> Result<Opened, Failure> {
-    let (bytes, seen) = Hashing::read_all(path)
-        .map_err(|e| Failure::Unreadable(format!("cannot open the workbook: {e}")))?;
+pub fn read(file: TableFile<'_>, sink: &mut dyn Sink) -> Result<Opened, Failure> {
+    let TableFile { path, input, spec } = file;
+    let (bytes, seen) = file.read_all("the workbook")?;
     let mut book = calamine::open_workbook_auto_from_rs(Cursor::new(bytes))
         .map_err(|e| Failure::Unreadable(format!("cannot open the workbook: {e}")))?;
     let names = book.sheet_names();

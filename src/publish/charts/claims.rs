@@ -66,23 +66,21 @@ fn draw(
     named: &[Excess],
 ) -> Result<String> {
     style::svg(|root| {
-        let mut chart = ChartBuilder::on(&root)
-            .caption(title, style::title())
-            .margin(12)
-            .x_label_area_size(48)
-            .y_label_area_size(56)
-            .build_cartesian_2d(0f64..1.0f64, 0f64..1.05f64)
-            .map_err(failed)?;
-        chart
-            .configure_mesh()
-            .x_desc("台账计算的比率(%)")
-            .y_desc("社区自报的比率(%)")
-            .x_label_formatter(&style::percent)
-            .y_label_formatter(&style::percent)
-            .label_style(style::label())
-            .axis_desc_style(style::axis())
-            .draw()
-            .map_err(failed)?;
+        let mut chart = style::chart(
+            &root,
+            title,
+            style::LABEL_AREAS,
+            0f64..1.0f64,
+            0f64..1.05f64,
+        )?;
+        style::draw_mesh(
+            chart
+                .configure_mesh()
+                .x_desc("台账计算的比率(%)")
+                .y_desc("社区自报的比率(%)")
+                .x_label_formatter(&style::percent)
+                .y_label_formatter(&style::percent),
+        )?;
         chart
             .draw_series(LineSeries::new(
                 [(0.0, 0.0), (1.0, 1.0)],

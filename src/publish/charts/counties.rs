@@ -38,25 +38,23 @@ pub fn pass_rate(review: &Panel) -> Result<Chart> {
     } else {
         let names: Vec<String> = rows.iter().map(|r| r.0.clone()).collect();
         style::svg(|root| {
-            let mut chart = ChartBuilder::on(&root)
-                .caption(&title, style::title())
-                .margin(12)
-                .x_label_area_size(48)
-                .y_label_area_size(56)
-                .build_cartesian_2d(style::slot_axis(names.len()), 0f64..110f64)
-                .map_err(failed)?;
+            let mut chart = style::chart(
+                &root,
+                &title,
+                style::LABEL_AREAS,
+                style::slot_axis(names.len()),
+                0f64..110f64,
+            )?;
             let label = |v: &f64| names.get(style::slot(*v)).cloned().unwrap_or_default();
-            chart
-                .configure_mesh()
-                .disable_x_mesh()
-                .x_desc("区县")
-                .y_desc("复查合格率(%)")
-                .x_label_formatter(&label)
-                .y_label_formatter(&|v| format!("{v:.0}%"))
-                .label_style(style::label())
-                .axis_desc_style(style::axis())
-                .draw()
-                .map_err(failed)?;
+            style::draw_mesh(
+                chart
+                    .configure_mesh()
+                    .disable_x_mesh()
+                    .x_desc("区县")
+                    .y_desc("复查合格率(%)")
+                    .x_label_formatter(&label)
+                    .y_label_formatter(&|v| format!("{v:.0}%")),
+            )?;
             chart
                 .draw_series(rows.iter().enumerate().map(|(i, (_, passed, under))| {
                     let pct = *passed as f64 * 100.0 / *under as f64;

@@ -111,24 +111,22 @@ fn distribution(review: &Panel, r: &Rated) -> Result<Chart> {
             let ymax = (*counts.iter().max().unwrap_or(&1) as f64 * 1.15).max(1.0);
             let width = top / bins as f64;
             style::svg(|root| {
-                let mut chart = ChartBuilder::on(&root)
-                    .caption(&title, style::title())
-                    .margin(12)
-                    .x_label_area_size(48)
-                    .y_label_area_size(56)
-                    .build_cartesian_2d(0f64..top, style::count_axis(ymax))
-                    .map_err(failed)?;
-                chart
-                    .configure_mesh()
-                    .disable_x_mesh()
-                    .x_desc(format!("{}(%)", r.title))
-                    .y_desc("社区数(个)")
-                    .x_label_formatter(&style::percent)
-                    .y_label_formatter(&|v| format!("{v:.0}"))
-                    .label_style(style::label())
-                    .axis_desc_style(style::axis())
-                    .draw()
-                    .map_err(failed)?;
+                let mut chart = style::chart(
+                    &root,
+                    &title,
+                    style::LABEL_AREAS,
+                    0f64..top,
+                    style::count_axis(ymax),
+                )?;
+                style::draw_mesh(
+                    chart
+                        .configure_mesh()
+                        .disable_x_mesh()
+                        .x_desc(format!("{}(%)", r.title))
+                        .y_desc("社区数(个)")
+                        .x_label_formatter(&style::percent)
+                        .y_label_formatter(&|v| format!("{v:.0}")),
+                )?;
                 chart
                     .draw_series(counts.iter().enumerate().filter(|(_, n)| **n > 0).map(
                         |(k, n)| {

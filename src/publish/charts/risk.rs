@@ -46,29 +46,27 @@ pub fn risk_scores(review: &Panel, rules: &RiskRules) -> Result<Chart> {
         let xmax = shown[0].risk_score as f64 * 1.1 + 1.0;
         let n = shown.len();
         style::svg(|root| {
-            let mut chart = ChartBuilder::on(&root)
-                .caption(&title, style::title())
-                .margin(12)
-                .x_label_area_size(44)
-                .y_label_area_size(230)
-                .build_cartesian_2d(style::count_axis(xmax), style::slot_axis(n))
-                .map_err(failed)?;
+            let mut chart = style::chart(
+                &root,
+                &title,
+                (44, 230),
+                style::count_axis(xmax),
+                style::slot_axis(n),
+            )?;
             // The highest score at the top: row i is drawn in slot n - 1 - i.
             let label = |v: &f64| match n.checked_sub(style::slot(*v) + 1) {
                 Some(i) => names[i].clone(),
                 None => String::new(),
             };
-            chart
-                .configure_mesh()
-                .disable_y_mesh()
-                .x_desc("风险分(分)")
-                .y_desc("社区(区县)")
-                .y_label_formatter(&label)
-                .x_label_formatter(&|v| format!("{v:.0}"))
-                .label_style(style::label())
-                .axis_desc_style(style::axis())
-                .draw()
-                .map_err(failed)?;
+            style::draw_mesh(
+                chart
+                    .configure_mesh()
+                    .disable_y_mesh()
+                    .x_desc("风险分(分)")
+                    .y_desc("社区(区县)")
+                    .y_label_formatter(&label)
+                    .x_label_formatter(&|v| format!("{v:.0}")),
+            )?;
             chart
                 .draw_series(shown.iter().enumerate().map(|(i, c)| {
                     let row = (n - 1 - i) as f64;

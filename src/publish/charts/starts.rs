@@ -28,30 +28,28 @@ pub fn weekly_starts(review: &Panel, window_days: i64) -> Result<Chart> {
     let ymax = (*weeks.iter().max().unwrap_or(&1) as f64 * 1.15).max(1.0);
     let n = weeks.len() as f64;
     let svg = style::svg(|root| {
-        let mut chart = ChartBuilder::on(&root)
-            .caption(&title, style::title())
-            .margin(12)
-            .x_label_area_size(48)
-            .y_label_area_size(56)
-            .build_cartesian_2d(style::count_axis(n), style::count_axis(ymax))
-            .map_err(failed)?;
+        let mut chart = style::chart(
+            &root,
+            &title,
+            style::LABEL_AREAS,
+            style::count_axis(n),
+            style::count_axis(ymax),
+        )?;
         chart
             .draw_series([Rectangle::new(
                 [(window_start, 0.0), (cut_week, ymax)],
                 SHADE.filled(),
             )])
             .map_err(failed)?;
-        chart
-            .configure_mesh()
-            .disable_x_mesh()
-            .x_desc("周次(自 1 月 1 日起,第 n 周)")
-            .y_desc("就业记录数(条)")
-            .x_label_formatter(&|v| format!("{:.0}", v + 1.0))
-            .y_label_formatter(&|v| format!("{v:.0}"))
-            .label_style(style::label())
-            .axis_desc_style(style::axis())
-            .draw()
-            .map_err(failed)?;
+        style::draw_mesh(
+            chart
+                .configure_mesh()
+                .disable_x_mesh()
+                .x_desc("周次(自 1 月 1 日起,第 n 周)")
+                .y_desc("就业记录数(条)")
+                .x_label_formatter(&|v| format!("{:.0}", v + 1.0))
+                .y_label_formatter(&|v| format!("{v:.0}")),
+        )?;
         chart
             .draw_series(weeks.iter().enumerate().map(|(k, c)| {
                 let x = k as f64;

@@ -3,7 +3,10 @@
 //! Linux browsers find, so no font library is linked and Chinese renders
 //! wherever the report is opened.
 
-use plotters::coord::ranged1d::{BoldPoints, DefaultFormatting, KeyPointHint, LightPoints, Ranged};
+use plotters::chart::MeshStyle;
+use plotters::coord::ranged1d::{
+    AsRangedCoord, BoldPoints, DefaultFormatting, KeyPointHint, LightPoints, Ranged, ValueFormatter,
+};
 use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
 
@@ -56,6 +59,44 @@ pub fn svg(
         root.present().map_err(failed)?;
     }
     Ok(out)
+}
+
+/// Room for the axis labels and descriptions of the usual chart: below the
+/// x axis, left of the y axis.
+pub const LABEL_AREAS: (u32, u32) = (48, 56);
+
+/// A chart drawn into an SVG string, over the axes `X` and `Y`.
+pub type SvgChart<'a, 'b, X, Y> = ChartContext<'a, SVGBackend<'b>, Cartesian2d<X, Y>>;
+
+/// A chart of the standard look on `root`: its title above, a margin of 12,
+/// label areas of `(below, left)` pixels, the axes `x` and `y`.
+pub fn chart<'a, 'b, X: AsRangedCoord, Y: AsRangedCoord>(
+    root: &'a DrawingArea<SVGBackend<'b>, plotters::coord::Shift>,
+    title_text: &str,
+    (below, left): (u32, u32),
+    x: X,
+    y: Y,
+) -> Result<SvgChart<'a, 'b, X::CoordDescType, Y::CoordDescType>> {
+    ChartBuilder::on(root)
+        .caption(title_text, title())
+        .margin(12)
+        .x_label_area_size(below)
+        .y_label_area_size(left)
+        .build_cartesian_2d(x, y)
+        .map_err(failed)
+}
+
+/// Draws a chart's mesh, as the chart configured it, with the standard label
+/// and axis description fonts.
+pub fn draw_mesh<X, Y>(mesh: &mut MeshStyle<'_, '_, X, Y, SVGBackend<'_>>) -> Result<()>
+where
+    X: Ranged + ValueFormatter<<X as Ranged>::ValueType>,
+    Y: Ranged + ValueFormatter<<Y as Ranged>::ValueType>,
+{
+    mesh.label_style(label())
+        .axis_desc_style(axis())
+        .draw()
+        .map_err(failed)
 }
 
 /// A chart with nothing to draw: its title and one line saying why.
