@@ -139,7 +139,7 @@ fn published_waiting(run_date: &str) -> (tempfile::TempDir, PathBuf) {
     support::write(
         &extract,
         "applications.csv",
-        &format!(
+        format!(
             "community_code,year,applied_level,claimed_reemployment_rate,claimed_new_jobs,street_recommends,county_recommends\n\
              {},2021,星级,85%,3,是,\n{},2021,市级,0.9,2,是,否\n",
             support::C1,
