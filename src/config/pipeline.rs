@@ -728,12 +728,17 @@ mod tests {
                 NaiveDate::from_ymd_opt(2022, 1, 14)
             )
         );
+        // The nightly job follows the review under way: the same calendar.
         let nightly = Pipeline::load(&root.join("nightly.toml")).unwrap();
         assert_eq!(
-            nightly.review,
-            Review::default(),
-            "the calendar is optional"
+            (nightly.review.register_due, nightly.review.confirmation_due),
+            (annual.review.register_due, annual.review.confirmation_due)
         );
+        // The calendar is optional: a pipeline without `[review]` has none.
+        let dir = tempfile::tempdir().unwrap();
+        let bare = dir.path().join("bare.toml");
+        std::fs::write(&bare, "input_dir = \"in\"\noutput_dir = \"out\"\n").unwrap();
+        assert_eq!(Pipeline::load(&bare).unwrap().review, Review::default());
         assert!(!annual.review.assessment_groups.is_empty());
     }
 }
