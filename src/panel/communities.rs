@@ -199,22 +199,10 @@ fn rows(df: &DataFrame) -> Result<Vec<Community>> {
             contact_phone: contact_phone[k].clone(),
             under_reinspection: under[k].unwrap_or(false),
             verdict: verdict[k].clone(),
-            failing_rules: failing[k]
-                .as_deref()
-                .unwrap_or("")
-                .split(';')
-                .filter(|s| !s.is_empty())
-                .map(str::to_string)
-                .collect(),
+            failing_rules: rule_list(&failing[k]),
             failing_detail: text(&detail[k]),
             margin_persons: margin_persons[k],
-            margin_rules: margin_rule[k]
-                .as_deref()
-                .unwrap_or("")
-                .split(';')
-                .filter(|s| !s.is_empty())
-                .map(str::to_string)
-                .collect(),
+            margin_rules: rule_list(&margin_rule[k]),
             labor_force: lf[k],
             employed: emp[k],
             registered_unemployed: ru[k],
@@ -244,4 +232,16 @@ fn rows(df: &DataFrame) -> Result<Vec<Community>> {
             flags: text(&flags[k]),
         })
         .collect())
+}
+
+/// A `;`-joined list of rule ids as the ratings table writes it (empty or
+/// null: none).
+fn rule_list(joined: &Option<String>) -> Vec<String> {
+    joined
+        .as_deref()
+        .unwrap_or("")
+        .split(';')
+        .filter(|s| !s.is_empty())
+        .map(str::to_string)
+        .collect()
 }
