@@ -10,6 +10,7 @@
 
 use std::path::{Path, PathBuf};
 
+use chrono::NaiveDate;
 use sha2::{Digest, Sha256};
 
 use crate::config::Pipeline;
@@ -25,7 +26,11 @@ type Digests = Vec<(Table, PathBuf, String)>;
 /// Whether the inputs as they are now give the latest complete run's
 /// fingerprint. False when there is no latest run or an input cannot be found
 /// (ingest then reports why).
-pub fn unchanged(pipeline: &Pipeline, pseudonyms: &Pseudonymizer) -> Result<bool> {
+pub fn unchanged(
+    pipeline: &Pipeline,
+    pseudonyms: &Pseudonymizer,
+    run_date: NaiveDate,
+) -> Result<bool> {
     let Some(latest) = latest(&pipeline.output_dir) else {
         return Ok(false);
     };
@@ -37,21 +42,31 @@ pub fn unchanged(pipeline: &Pipeline, pseudonyms: &Pseudonymizer) -> Result<bool
     for ((table, (path, _)), digest) in found.iter().zip(crate::digest::sha256_files(&paths)) {
         digests.push((*table, path.clone(), digest?.1));
     }
-    Ok(of(pipeline, pseudonyms, &digests) == latest)
+    Ok(of(pipeline, pseudonyms, run_date, &digests) == latest)
 }
 
 /// The fingerprint of a run over the extract as ingest read it.
-pub fn of_extract(pipeline: &Pipeline, pseudonyms: &Pseudonymizer, extract: &Extract) -> String {
+pub fn of_extract(
+    pipeline: &Pipeline,
+    pseudonyms: &Pseudonymizer,
+    run_date: NaiveDate,
+    extract: &Extract,
+) -> String {
     let mut digests: Digests = extract
         .inputs
         .iter()
         .map(|i| (i.table, i.path.clone(), i.sha256.clone()))
         .collect();
     digests.sort_by_key(|d| d.0);
-    of(pipeline, pseudonyms, &digests)
+    of(pipeline, pseudonyms, run_date, &digests)
 }
 
-fn of(pipeline: &Pipeline, pseudonyms: &Pseudonymizer, digests: &Digests) -> String {
+fn of(
+    pipeline: &Pipeline,
+    pseudonyms: &Pseudonymizer,
+    run_date: NaiveDate,
+    digests: &Digests,
+) -> String {
     let mut h = Sha256::new();
     let mut add = |s: &str| {
         h.update(s.as_bytes());
@@ -67,6 +82,11 @@ fn of(pipeline: &Pipeline, pseudonyms: &Pseudonymizer, digests: &Digests) -> Str
     add(&pseudonyms.key_id());
     if pipeline.as_of == crate::config::AsOf::Today {
         add(&crate::indicators::period::today().to_string());
+    }
+    // The report's timeline counts each stage's state from the run date: with
+    // a calendar, a new day is a new result even on unchanged inputs.
+    if pipeline.review.has_calendar() {
+        add(&run_date.to_string());
     }
     for (table, path, sha256) in digests {
         add(table.name());

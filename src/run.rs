@@ -115,7 +115,7 @@ pub fn run(pipeline: &Pipeline, options: &Options) -> Result<Outcome> {
     let _lock = publish::lock::acquire(&pipeline.output_dir)?;
     fault::point("locked");
     let pseudonyms = pseudonymizer(pipeline, &options.key)?;
-    if !options.force && fingerprint::unchanged(pipeline, &pseudonyms)? {
+    if !options.force && fingerprint::unchanged(pipeline, &pseudonyms, options.run_date)? {
         let latest = pipeline.output_dir.join(run_folder::LATEST);
         tracing::info!(latest = %latest.display(), "nothing changed since the latest run; nothing to do");
         return Ok(Outcome::Unchanged { latest });
@@ -299,7 +299,7 @@ fn publish_stage(
         pseudonyms: w.pseudonyms,
         run_id: &staging.run_id,
         run_date,
-        fingerprint: &fingerprint::of_extract(pipeline, w.pseudonyms, w.extract),
+        fingerprint: &fingerprint::of_extract(pipeline, w.pseudonyms, run_date, w.extract),
         timings_ms: &clock.timings,
         outputs,
     })?;

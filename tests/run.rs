@@ -243,6 +243,32 @@ fn unchanged_inputs_exit_0_writing_nothing_and_a_held_lock_exits_4() {
     );
 }
 
+/// With a review calendar the report's states move with the day: a new run
+/// date publishes a new run on unchanged inputs, the same day does not.
+#[test]
+fn with_a_calendar_a_new_run_date_publishes_on_unchanged_inputs() {
+    let dir = tempfile::tempdir().unwrap();
+    let extract = dir.path().join("extract");
+    std::fs::create_dir(&extract).unwrap();
+    support::fixture(&extract, false);
+    let out = dir.path().join("out");
+    let p = support::pipeline_file(
+        dir.path(),
+        &extract,
+        &out,
+        "[review]\nregister_due = 2022-01-07\nlist_due = 2022-01-14\n",
+    );
+    let run = |day: &str| fullemp(&["run", "--pipeline", p.to_str().unwrap(), "--run-date", day]);
+    assert!(run("2022-01-06").status.success());
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    let same = run("2022-01-06");
+    assert!(String::from_utf8_lossy(&same.stdout).contains("nothing to do"));
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    assert!(run("2022-01-10").status.success());
+    assert_eq!(std::fs::read_dir(out.join("runs")).unwrap().count(), 2);
+    assert_eq!(manifest(&out)["run_date"], "2022-01-10");
+}
+
 fn manifest(out: &Path) -> serde_json::Value {
     serde_json::from_str(&std::fs::read_to_string(out.join("latest/manifest.json")).unwrap())
         .unwrap()

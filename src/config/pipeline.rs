@@ -150,6 +150,21 @@ pub struct Review {
 }
 
 impl Review {
+    /// Whether any stage of the review has a date (the report then opens
+    /// with the timeline, counted from the run date).
+    pub fn has_calendar(&self) -> bool {
+        [
+            self.register_due,
+            self.list_due,
+            self.cross_assessment_start,
+            self.cross_assessment_end,
+            self.publicity_start,
+            self.confirmation_due,
+        ]
+        .iter()
+        .any(Option::is_some)
+    }
+
     /// The reporting unit printed on a county's forms.
     pub fn unit(&self, county: &str) -> String {
         self.units

@@ -112,17 +112,15 @@ pub fn write_manifest(dir: &Path, manifest: &manifest::Manifest) -> Result<()> {
     Ok(())
 }
 
-/// The day a run's documents are made: the date of the manifest's
-/// `created_at`, which is Asia/Shanghai time.
-fn made_on(created_at: &str) -> Result<chrono::NaiveDate> {
-    created_at
-        .get(..10)
-        .and_then(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
-        .ok_or_else(|| {
-            crate::error::Error::Internal(anyhow::anyhow!(
-                "the manifest's created_at is not a date: {created_at}"
-            ))
-        })
+/// The day a run's documents are made: the manifest's `run_date`
+/// (Asia/Shanghai, or the date the command line pinned), which the report's
+/// timeline counts from too.
+fn made_on(run_date: &str) -> Result<chrono::NaiveDate> {
+    crate::contract::dates::parse_date(run_date).ok_or_else(|| {
+        crate::error::Error::Internal(anyhow::anyhow!(
+            "the manifest's run_date is not a date: {run_date}"
+        ))
+    })
 }
 
 /// Writes the panel's documents into the run folder: `report.html`,
@@ -153,7 +151,7 @@ pub fn write_documents(dir: &Path, inputs: &report::input::ReportInputs) -> Resu
         review,
         &forms::Settings {
             city: inputs.city_name,
-            made_on: made_on(&inputs.manifest.created_at)?,
+            made_on: made_on(&inputs.manifest.run_date)?,
             review: inputs.review,
         },
     )?);

@@ -91,13 +91,14 @@ pub fn landscape(ws: &mut Worksheet, repeat_to: u32, rows: usize) -> Result<()> 
     Ok(())
 }
 
-/// A4 portrait on one page, page numbers in the footer.
+/// A4 portrait on one page. No page number: each sheet is a form of its
+/// own, signed by its own street and county, and a workbook printed whole
+/// would number the pages across all the communities' forms.
 pub fn portrait(ws: &mut Worksheet) {
     ws.set_paper_size(A4);
     ws.set_portrait();
     ws.set_print_fit_to_pages(1, 1);
     ws.set_print_center_horizontally(true);
-    ws.set_footer(FOOTER);
 }
 
 /// Points a line of 11-point text takes, leading included.
