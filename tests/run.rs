@@ -269,6 +269,27 @@ fn with_a_calendar_a_new_run_date_publishes_on_unchanged_inputs() {
     assert_eq!(manifest(&out)["run_date"], "2022-01-10");
 }
 
+/// A confirmation dated inside the computed publicity period is refused when
+/// the pipeline is loaded, naming the key, before any input is read (the
+/// extract folder here does not even exist), by `validate` and `run` alike.
+#[test]
+fn a_confirmation_inside_the_publicity_period_is_refused_before_reading() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = support::pipeline_file(
+        dir.path(),
+        &dir.path().join("no-such-extract"),
+        &dir.path().join("out"),
+        "[review]\npublicity_start = 2022-01-28\nconfirmation_due = 2022-02-01\n\
+         holidays = [2022-01-31, 2022-02-01, 2022-02-02, 2022-02-03, 2022-02-04]\n",
+    );
+    for command in ["validate", "run"] {
+        let out = fullemp(&[command, "--pipeline", p.to_str().unwrap()]);
+        assert_eq!(out.status.code(), Some(2), "{command}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains("review.confirmation_due"), "{command}: {err}");
+    }
+}
+
 fn manifest(out: &Path) -> serde_json::Value {
     serde_json::from_str(&std::fs::read_to_string(out.join("latest/manifest.json")).unwrap())
         .unwrap()

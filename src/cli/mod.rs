@@ -85,6 +85,11 @@ pub fn load_pipeline(
             message: format!("key `{key}`: {value} is not valid (expected {expected})"),
         }
     })?;
+    // The calendar's computed checks (the publicity end against the
+    // confirmation date, a day both holiday and worked) before any input is
+    // read, as `validate` does too; the ratings stage computes the same again.
+    let publicity = fullemp::ratings::calendar::publicity(&p.review, &p.rules.publicity)?;
+    fullemp::ratings::calendar::stages(&p.review, publicity.as_ref())?;
     if let Some(i) = input {
         p.input_dir = i;
     }
