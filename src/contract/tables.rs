@@ -1,4 +1,5 @@
-//! The nine tables of the extract.
+//! The eleven tables of the extract: nine from the registry, and the panel's
+//! own records of its decisions and verifications (`review_records`).
 
 use std::fmt;
 
@@ -96,6 +97,8 @@ pub enum Table {
     Services,
     Platform,
     Applications,
+    Decisions,
+    Verifications,
 }
 
 pub struct TableSpec {
@@ -115,6 +118,7 @@ pub const EMPLOYMENT_TYPES: &[&str] = &["单位就业", "灵活就业", "自主�
 pub const SERVICE_TYPES: &[&str] = &["职业指导", "职业介绍", "职业培训", "政策咨询", "就业援助"];
 pub const APPLIED_LEVELS: &[&str] = &["市级", "星级"];
 
+use super::review_records;
 use Kind::*;
 
 pub const COMMUNITIES: TableSpec = TableSpec {
@@ -309,8 +313,53 @@ pub const APPLICATIONS: TableSpec = TableSpec {
     ordered: &[],
 };
 
-/// All tables in the order ingest reads them and reports list them.
-pub const ALL: [&TableSpec; 9] = [
+pub const DECISIONS: TableSpec = TableSpec {
+    table: Table::Decisions,
+    name: "decisions",
+    chinese: "评审记录",
+    optional: true,
+    columns: &[
+        code(col("community_code", Str, true, "社区代码")),
+        col("year", Int, true, "年度"),
+        one_of(
+            col("stage", Str, true, "评审环节"),
+            review_records::STAGE_NAMES,
+        ),
+        one_of(
+            col("decision", Str, true, "评审结论"),
+            review_records::DECISION_VALUES,
+        ),
+        col("opinion", Str, false, "意见"),
+        col("decided_on", Date, true, "决定日期"),
+        col("decided_by", Str, false, "决定单位"),
+    ],
+    key: &["community_code", "year", "stage"],
+    ordered: &[],
+};
+
+pub const VERIFICATIONS: TableSpec = TableSpec {
+    table: Table::Verifications,
+    name: "verifications",
+    chinese: "核实记录",
+    optional: true,
+    columns: &[
+        code(col("community_code", Str, true, "社区代码")),
+        col("year", Int, true, "年度"),
+        col("detector", Str, true, "核实事项"),
+        one_of(
+            col("result", Str, true, "核实结果"),
+            review_records::VERIFICATION_RESULTS,
+        ),
+        col("checked_on", Date, true, "核实日期"),
+        col("checked_by", Str, false, "核实人"),
+        col("note", Str, false, "备注"),
+    ],
+    key: &["community_code", "year", "detector"],
+    ordered: &[],
+};
+
+/// The registry's tables: what an extract holds and the generator writes.
+pub const REGISTRY: [&TableSpec; 9] = [
     &COMMUNITIES,
     &PERSONS,
     &UNEMPLOYMENT,
@@ -320,6 +369,21 @@ pub const ALL: [&TableSpec; 9] = [
     &SERVICES,
     &PLATFORM,
     &APPLICATIONS,
+];
+
+/// All tables in the order ingest reads them and reports list them.
+pub const ALL: [&TableSpec; 11] = [
+    &COMMUNITIES,
+    &PERSONS,
+    &UNEMPLOYMENT,
+    &EMPLOYMENT,
+    &HARDSHIP,
+    &ZERO_HOUSEHOLDS,
+    &SERVICES,
+    &PLATFORM,
+    &APPLICATIONS,
+    &DECISIONS,
+    &VERIFICATIONS,
 ];
 
 impl Table {

@@ -316,7 +316,7 @@ struct Writers {
 
 impl Writers {
     fn writer(&mut self, table: Table) -> &mut TableWriter {
-        let k = tables::ALL
+        let k = tables::REGISTRY
             .iter()
             .position(|s| s.table == table)
             .expect("every table");
@@ -373,7 +373,7 @@ pub fn generate(options: &Options) -> Result<Summary> {
     remove_other_formats(&options.out, &layout_of)?;
 
     let mut writers = Writers {
-        tables: tables::ALL
+        tables: tables::REGISTRY
             .iter()
             .map(|spec| TableWriter::create(&options.out, spec, layout_of(spec), ctx.cal.extract))
             .collect::<Result<_>>()?,
@@ -412,7 +412,7 @@ pub fn generate(options: &Options) -> Result<Summary> {
             .unwrap_or_default()
             .to_string();
         let n = w.finish()?;
-        let table = tables::ALL
+        let table = tables::REGISTRY
             .iter()
             .find(|s| s.name == name)
             .expect("a table")
@@ -451,7 +451,7 @@ fn remove_other_formats(
     dir: &Path,
     layout_of: &dyn Fn(&'static TableSpec) -> Layout,
 ) -> Result<()> {
-    for spec in tables::ALL {
+    for spec in tables::REGISTRY {
         let keep = layout_of(spec).format.extension();
         for ext in ["csv", "parquet", "xlsx"] {
             let p = dir.join(format!("{}.{ext}", spec.name));

@@ -38,6 +38,7 @@ pub fn layout(table: Table) -> Layout {
             l.booleans = BoolStyle::ShiFou;
             l.rates = RateStyle::Percent;
         }
+        Table::Decisions | Table::Verifications => {}
     }
     l
 }
@@ -259,7 +260,7 @@ pub fn readme(options: &Options, ctx: &Context, summary: &Summary) -> String {
         s,
         "\n## Files\n\n| file | rows | layout |\n| --- | ---: | --- |"
     );
-    for spec in crate::contract::tables::ALL {
+    for spec in crate::contract::tables::REGISTRY {
         let l = layout(spec.table);
         let rows = summary.rows.get(spec.name).copied().unwrap_or(0);
         let _ = writeln!(
