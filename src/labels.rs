@@ -102,6 +102,7 @@ pub fn failing_rule(item: &str) -> String {
             format!("零就业家庭 {n} 户超期未清零(一票否决)")
         }
         ("require_platform", _, _) => "基层服务平台未达标".into(),
+        ("falsification_confirmed", _, _) => FALSIFICATION_CONFIRMED.into(),
         ("max_registered_unemployment_rate", Some(v), Some(t)) => {
             format!(
                 "登记失业率 {},高于 {}",
@@ -170,6 +171,7 @@ pub fn set_aside_reason(reason: &str) -> String {
         "county_not_recommending" => "县区不推荐".into(),
         "street_not_decided" => "待定(街道尚未作出推荐决定)".into(),
         "county_not_decided" => "待定(县区尚未作出推荐决定)".into(),
+        "falsification_confirmed" => format!("{FALSIFICATION_CONFIRMED},本年度不得列入推荐名单"),
         other => other.to_string(),
     }
 }
@@ -192,7 +194,42 @@ pub fn rule(id: &str) -> String {
         "max_registered_unemployment_rate" => "登记失业率过高".into(),
         "min_assistance_coverage" => "就业援助覆盖率不足".into(),
         "require_platform" => "服务平台不达标".into(),
+        "falsification_confirmed" => FALSIFICATION_CONFIRMED.into(),
         other => other.to_string(),
+    }
+}
+
+/// The failing reason of a falsification the panel confirmed, as the notice
+/// words it.
+pub const FALSIFICATION_CONFIRMED: &str = "查实弄虚作假";
+
+/// What a verified finding shows: 已核实不属实 / 已核实属实.
+pub fn verification(result: &str) -> String {
+    match result {
+        crate::contract::review_records::DISMISSED => "已核实不属实".into(),
+        crate::contract::review_records::CONFIRMED => "已核实属实".into(),
+        other => other.to_string(),
+    }
+}
+
+/// The item a check is about: a detector's name, or 随机抽查 for a
+/// spot-check visit.
+pub fn checked_item(detector: &str) -> String {
+    if detector == crate::contract::review_records::SPOT_CHECK {
+        "随机抽查(申报数据核实)".into()
+    } else {
+        self::detector(detector)
+    }
+}
+
+/// Who checked and when: "张三 2021年11月2日核实" (either part may be missing).
+pub fn checked_by_on(by: Option<&str>, on: Option<chrono::NaiveDate>) -> String {
+    let on = on.map(|d| format!("{}核实", d.format("%Y年%-m月%-d日")));
+    match (by.filter(|b| !b.trim().is_empty()), on) {
+        (Some(b), Some(o)) => format!("{b} {o}"),
+        (Some(b), None) => format!("{b}核实"),
+        (None, Some(o)) => o,
+        (None, None) => "已核实".into(),
     }
 }
 
@@ -311,6 +348,10 @@ mod tests {
             "基层服务平台未达标"
         );
         assert_eq!(failing_rule("a rule added later"), "a rule added later");
+        assert_eq!(
+            failing_rule("falsification_confirmed 1 vs 0"),
+            "查实弄虚作假"
+        );
     }
 
     #[test]

@@ -129,9 +129,14 @@ pub fn run(pipeline: &Pipeline, options: &Options) -> Result<Outcome> {
     // 2. indicators: one row per community and review year.
     let ind = indicators_stage(pipeline, &extract, &mut clock)?;
     // 3a. detectors: findings and risk scores.
-    let (findings, risk) = detectors_stage(pipeline, &extract, &ind, communities, &mut clock)?;
+    // The panel's checks of the findings: the dismissed ones leave the risk
+    // score, the confirmed ones act on the ratings (docs/ratings.md).
+    let verified = detectors::verified::Verified::read(extract.table(Table::Verifications))?;
+    let (findings, risk) =
+        detectors_stage(pipeline, &extract, &ind, communities, &verified, &mut clock)?;
+    let confirmed = verified.confirmed_frame(&pipeline.rules.verifications)?;
     // 3b. ratings: verdicts, scores, shortlist, spot checks, calendar, groups.
-    let rated = ratings_stage(pipeline, &extract, &ind, &risk, &mut clock)?;
+    let rated = ratings_stage(pipeline, &extract, &ind, &risk, &confirmed, &mut clock)?;
     // 4a. panel view: the findings and rejects tables, the review year's rows.
     let (tables, panel) = panel::build(&panel::PanelInputs {
         indicators: &ind,
@@ -144,6 +149,9 @@ pub fn run(pipeline: &Pipeline, options: &Options) -> Result<Outcome> {
         rejects: &extract.rejects,
         pseudonyms: &pseudonyms,
         claim_tolerance_pp: claim_tolerance_pp(pipeline)?,
+        verified: &verified,
+        verification_rules: &pipeline.rules.verifications,
+        decisions: extract.table(Table::Decisions),
     })?;
     // 4b. publish: tables, manifest, documents into a staging folder, then
     // committed: renamed into runs/ and `latest` switched.
@@ -210,6 +218,7 @@ fn detectors_stage(
     extract: &Extract,
     ind: &Indicators,
     communities: &DataFrame,
+    verified: &detectors::verified::Verified,
     clock: &mut Clock,
 ) -> Result<(Vec<detectors::Finding>, DataFrame)> {
     let out = {
@@ -224,7 +233,9 @@ fn detectors_stage(
             ),
             &pipeline.rules.detectors,
         )?;
-        let risk = detectors::risk_scores(&findings, &pipeline.rules.risk)?;
+        // A finding the panel checked and dismissed stays published but no
+        // longer counts.
+        let risk = detectors::risk_scores(&verified.counted(&findings), &pipeline.rules.risk)?;
         (findings, risk)
     };
     clock.lap("detectors");
@@ -237,6 +248,7 @@ fn ratings_stage(
     extract: &Extract,
     ind: &Indicators,
     risk: &DataFrame,
+    confirmed: &DataFrame,
     clock: &mut Clock,
 ) -> Result<Ratings> {
     let rated = {
@@ -248,6 +260,7 @@ fn ratings_stage(
                 .ok_or_else(|| Error::contract("no communities table"))?,
             applications: extract.table(Table::Applications),
             risk,
+            confirmed,
             missing_tables: &extract.missing_optional,
             rules: &pipeline.rules,
             review: &pipeline.review,

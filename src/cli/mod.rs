@@ -75,16 +75,19 @@ pub fn load_pipeline(
     let mut p = Pipeline::load(path)?;
     // The rules stage keeps the detectors' sections as TOML; each detector
     // reads and checks its own, here, before any input is read.
-    fullemp::detectors::registry::check(&p.rules.detectors).map_err(|(key, value, expected)| {
-        let file = match (&p.rules_source.file, p.rules_source.inline) {
-            (Some(f), false) => f.clone(),
-            _ => path.to_path_buf(),
-        };
-        Error::Pipeline {
-            file,
-            message: format!("key `{key}`: {value} is not valid (expected {expected})"),
-        }
-    })?;
+    // `[verifications] confirm_from` names detectors too: checked here with them.
+    fullemp::detectors::registry::check(&p.rules.detectors)
+        .and_then(|()| fullemp::detectors::verified::check(&p.rules.verifications))
+        .map_err(|(key, value, expected)| {
+            let file = match (&p.rules_source.file, p.rules_source.inline) {
+                (Some(f), false) => f.clone(),
+                _ => path.to_path_buf(),
+            };
+            Error::Pipeline {
+                file,
+                message: format!("key `{key}`: {value} is not valid (expected {expected})"),
+            }
+        })?;
     // The calendar's computed checks (the publicity end against the
     // confirmation date, a day both holiday and worked) before any input is
     // read, as `validate` does too; the ratings stage computes the same again.

@@ -134,3 +134,18 @@ pub fn alpha(key: &str, v: &f64) -> Result<(), Invalid> {
     }
     Ok(())
 }
+
+/// A list of one or more names, none empty or repeated.
+pub fn names(key: &str, v: &[String]) -> Result<(), Invalid> {
+    if v.is_empty() {
+        return bad(key, "[]", "a list of one or more names");
+    }
+    if let Some(n) = v.iter().find(|n| n.trim().is_empty()) {
+        return bad(key, format!("{n:?}"), "names that are not empty");
+    }
+    let mut seen = std::collections::BTreeSet::new();
+    if let Some(n) = v.iter().find(|n| !seen.insert(n.as_str())) {
+        return bad(key, format!("{n:?}"), "each name once");
+    }
+    Ok(())
+}

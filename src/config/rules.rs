@@ -21,6 +21,7 @@ rules_struct! {
         spot_check: SpotCheckRules => nested,
         publicity: PublicityRules => nested,
         risk: RiskRules => nested,
+        verifications: VerificationRules => nested,
         /// Checked by the detectors themselves (`detectors::registry::check`).
         detectors: DetectorRules => any,
     }
@@ -156,6 +157,16 @@ rules_struct! {
         medium: i64 => any,
         low: i64 => any,
         cap: i64 => any,
+    }
+}
+
+rules_struct! {
+    /// `[verifications]`: which checks of the panel count as a confirmed
+    /// falsification. `confirm_from` lists detector ids (and `抽查` for the
+    /// spot-check visits), or `all`; the names are checked against the
+    /// detectors when the pipeline is loaded (`detectors::verified::check`).
+    pub struct VerificationRules {
+        confirm_from: Vec<String> => names,
     }
 }
 

@@ -21,6 +21,7 @@ pub mod registry;
 pub mod risk;
 pub mod significance;
 pub mod tolerance;
+pub mod verified;
 
 pub use finding::{Evidence, Finding, KeyValue, Level, PersonId, Severity};
 pub use inputs::Inputs;

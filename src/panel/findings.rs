@@ -6,13 +6,16 @@ use std::collections::HashMap;
 
 use polars::prelude::*;
 
+use chrono::NaiveDate;
+
 use crate::detectors::Finding;
+use crate::detectors::verified::Verified;
 use crate::error::Result;
-use crate::frame::{floats, ints, strings};
+use crate::frame::{dates, floats, ints, strings};
 use crate::privacy::Pseudonymizer;
 
 /// The published columns, in order (`year` goes into the partition path).
-pub const COLUMNS: [&str; 13] = [
+pub const COLUMNS: [&str; 16] = [
     "detector",
     "severity",
     "level",
@@ -26,6 +29,9 @@ pub const COLUMNS: [&str; 13] = [
     "threshold",
     "p_value",
     "evidence",
+    "verification",
+    "verified_on",
+    "verified_by",
 ];
 
 /// One finding as published: ids as text, the community named, persons as
@@ -45,6 +51,45 @@ pub struct PublishedFinding {
     pub threshold: Option<f64>,
     pub p_value: Option<f64>,
     pub evidence: Vec<String>,
+    /// The panel's check of the finding (`属实` / `不属实`), None when not
+    /// checked; a finding checked 不属实 is dismissed and no longer counts in
+    /// the risk score (docs/ratings.md).
+    pub verification: Option<String>,
+    #[serde(serialize_with = "date_text")]
+    pub verified_on: Option<NaiveDate>,
+    pub verified_by: Option<String>,
+}
+
+fn date_text<S: serde::Serializer>(d: &Option<NaiveDate>, s: S) -> Result<S::Ok, S::Error> {
+    serde::Serialize::serialize(&d.map(|d| d.to_string()), s)
+}
+
+impl PublishedFinding {
+    /// Checked by the panel and found 不属实.
+    pub fn dismissed(&self) -> bool {
+        self.verification.as_deref() == Some(crate::contract::review_records::DISMISSED)
+    }
+}
+
+/// The panel's checks written onto the findings they are about (by
+/// community, year and detector; county-level findings are never checked).
+pub fn with_verifications(rows: &mut [PublishedFinding], verified: &Verified) {
+    for f in rows.iter_mut() {
+        let Some(code) = &f.community_code else {
+            continue;
+        };
+        if let Some(c) = verified
+            .checks
+            .get(&(code.clone(), f.year, f.detector.clone()))
+        {
+            f.verification = Some(c.result.clone());
+            f.verified_on = c.checked_on;
+            f.verified_by = c
+                .checked_by
+                .as_deref()
+                .map(crate::contract::identity::mask_identities_in);
+        }
+    }
 }
 
 /// The findings in the order given (`detect_all` already sorted them), with
@@ -82,6 +127,7 @@ pub fn published(
                 threshold: f.threshold,
                 p_value: f.p_value,
                 evidence: f.evidence.iter().map(|e| e.render(pseudonyms)).collect(),
+                ..Default::default()
             }
         })
         .collect())
@@ -120,7 +166,21 @@ pub fn frame(rows: &[PublishedFinding]) -> Result<DataFrame> {
         Column::new("threshold".into(), number(|f| f.threshold)),
         Column::new("p_value".into(), number(|f| f.p_value)),
         evidence.into_column(),
+        Column::new("verification".into(), text(&|f| f.verification.clone())),
+        Column::new(
+            "verified_on".into(),
+            rows.iter()
+                .map(|f| f.verified_on.map(days_since_epoch))
+                .collect::<Vec<Option<i32>>>(),
+        )
+        .cast(&DataType::Date)?,
+        Column::new("verified_by".into(), text(&|f| f.verified_by.clone())),
     ])?)
+}
+
+fn days_since_epoch(d: NaiveDate) -> i32 {
+    let epoch = NaiveDate::from_ymd_opt(1970, 1, 1).expect("epoch");
+    (d - epoch).num_days() as i32
 }
 
 /// The findings table straight from the detectors' findings.
@@ -207,6 +267,11 @@ pub fn read(df: &DataFrame) -> Result<Vec<PublishedFinding>> {
     };
     let text = |v: &Option<String>| v.clone().unwrap_or_default();
     let years = ints(df, "year")?;
+    let (verification, verified_on, verified_by) = (
+        s("verification")?,
+        dates(df, "verified_on")?,
+        s("verified_by")?,
+    );
     let mut rows: Vec<PublishedFinding> = (0..df.height())
         .map(|k| PublishedFinding {
             detector: text(&detector[k]),
@@ -222,6 +287,9 @@ pub fn read(df: &DataFrame) -> Result<Vec<PublishedFinding>> {
             threshold: threshold[k],
             p_value: p[k],
             evidence: evidence[k].clone(),
+            verification: verification[k].clone(),
+            verified_on: verified_on[k],
+            verified_by: verified_by[k].clone(),
         })
         .collect();
     report_order(&mut rows);

@@ -15,10 +15,13 @@
 
 pub mod claims;
 pub mod communities;
+pub mod disqualification;
 pub mod findings;
 pub mod rejects;
+pub mod review_sheet;
 pub mod shortlist;
 pub mod spot_checks;
+pub mod verification_sheet;
 pub mod weekly_starts;
 
 use std::collections::BTreeMap;
@@ -60,6 +63,11 @@ pub struct PanelInputs<'a> {
     pub pseudonyms: &'a Pseudonymizer,
     /// The claimed-vs-registry detector's tolerance, percentage points.
     pub claim_tolerance_pp: f64,
+    /// The panel's checks of the findings (the `verifications` table).
+    pub verified: &'a crate::detectors::verified::Verified,
+    pub verification_rules: &'a crate::config::rules::VerificationRules,
+    /// The canonical `decisions` table, None when the input has none.
+    pub decisions: Option<&'a DataFrame>,
 }
 
 /// The tables `publish` writes as they are, built here once.
@@ -93,6 +101,14 @@ pub struct Panel {
     /// Employment records starting in each week of the year (week 0 begins
     /// on 1 January); None without an employment table.
     pub weekly_starts: Option<Vec<i64>>,
+    /// The provincial communities proposed for disqualification (提请取消资格名单).
+    pub disqualified: Vec<disqualification::Disqualified>,
+    /// The working sheet 评审记录: one row per application (every year of the
+    /// run, and every application with a recorded decision).
+    pub review_sheet: Vec<review_sheet::ApplicationRow>,
+    /// The working sheet 核实记录: the findings and spot checks to check, and
+    /// the checks recorded (every year of the run).
+    pub verification_sheet: Vec<verification_sheet::VerificationRow>,
 }
 
 impl Panel {
@@ -132,16 +148,18 @@ pub fn review_year(periods: &[Period]) -> Option<&Period> {
 
 /// The panel view: the published tables and the review year.
 pub fn build(inputs: &PanelInputs) -> Result<(PanelTables, Panel)> {
-    let findings =
+    let mut findings =
         findings::published(inputs.findings, &inputs.indicators.frame, inputs.pseudonyms)?;
+    findings::with_verifications(&mut findings, inputs.verified);
     let tables = PanelTables {
         findings: findings::frame(&findings)?,
         rejects: rejects::rejects_frame(inputs.rejects, inputs.pseudonyms)?,
     };
-    let panel = match review_year(&inputs.indicators.periods) {
+    let mut panel = match review_year(&inputs.indicators.periods) {
         Some(period) => review(inputs, *period, &findings)?,
         None => Panel::default(),
     };
+    working_sheets(inputs, &findings, &mut panel)?;
     Ok((tables, panel))
 }
 
@@ -190,7 +208,53 @@ fn review(inputs: &PanelInputs, period: Period, all: &[PublishedFinding]) -> Res
             .employment
             .map(|e| weekly_starts::weekly_starts(e, year))
             .transpose()?,
+        ..Panel::default()
     })
+}
+
+/// The panel's working sheets and the disqualification list.
+fn working_sheets(
+    inputs: &PanelInputs,
+    findings: &[PublishedFinding],
+    panel: &mut Panel,
+) -> Result<()> {
+    let years: Vec<i32> = inputs.indicators.periods.iter().map(|p| p.year).collect();
+    panel.disqualified = disqualification::rows(
+        &panel.communities,
+        panel.year,
+        inputs.verified,
+        inputs.verification_rules,
+    );
+    panel.review_sheet = review_sheet::rows(
+        inputs.applications,
+        inputs.decisions,
+        inputs.communities,
+        &years,
+    )?;
+    let spot = &inputs.ratings.spot_checks;
+    let (code, name, county, year) = (
+        crate::frame::strings(spot, "community_code")?,
+        crate::frame::strings(spot, "community_name")?,
+        crate::frame::strings(spot, "county")?,
+        crate::frame::ints(spot, "year")?,
+    );
+    let spot_checks: Vec<(String, String, String, i32)> = (0..spot.height())
+        .filter_map(|k| {
+            Some((
+                code[k].clone()?,
+                name[k].clone().unwrap_or_default(),
+                county[k].clone().unwrap_or_default(),
+                year[k]? as i32,
+            ))
+        })
+        .collect();
+    panel.verification_sheet = verification_sheet::rows(
+        findings,
+        &spot_checks,
+        inputs.verified,
+        &review_sheet::places(inputs.communities)?,
+    );
+    Ok(())
 }
 
 fn by_code(communities: &[Community]) -> BTreeMap<String, Community> {

@@ -40,6 +40,10 @@ pub struct RatingInputs<'a> {
     /// year, risk_score, high_findings, medium_findings, low_findings,
     /// needs_verification, flags. Communities absent from it have risk 0.
     pub risk: &'a DataFrame,
+    /// Confirmed falsifications per community and year, from
+    /// `detectors::verified::Verified::confirmed_frame`: community_code,
+    /// year, confirmed_findings. May be empty or without columns.
+    pub confirmed: &'a DataFrame,
     /// Optional tables missing from the extract (services, platform, applications).
     pub missing_tables: &'a [Table],
     pub rules: &'a Rules,
@@ -134,7 +138,16 @@ fn rating_frame(inputs: &RatingInputs) -> Result<DataFrame> {
             [col("community_code")],
             JoinArgs::new(JoinType::Left),
         )
-        .with_columns([verdict::under_reinspection().alias("under_reinspection")])
+        .join(
+            confirmed_frame(inputs.confirmed)?,
+            [col("community_code"), col("year")],
+            [col("community_code"), col("year")],
+            JoinArgs::new(JoinType::Left),
+        )
+        .with_columns([
+            verdict::under_reinspection().alias("under_reinspection"),
+            col(verdict::CONFIRMED_FINDINGS).fill_null(lit("")),
+        ])
         .sort(["year", "community_code"], SortMultipleOptions::default())
         .collect()?;
     if base.height() != inputs.indicators.height() {
@@ -164,6 +177,7 @@ fn rating_frame(inputs: &RatingInputs) -> Result<DataFrame> {
         col(verdict::NOT_APPLICABLE_RULES),
         col(margin::MARGIN_PERSONS),
         col(margin::MARGIN_RULE),
+        col(verdict::CONFIRMED_FINDINGS),
     ]);
     let scored = with_verdicts
         .lazy()
@@ -219,6 +233,24 @@ fn risk_frame(risk: &DataFrame) -> Result<LazyFrame> {
         col("risk_score").cast(DataType::Int64),
         col("needs_verification").cast(DataType::Boolean),
         col("flags").cast(DataType::String),
+    ]))
+}
+
+/// The confirmed falsifications reduced to what ratings read, typed; a
+/// frame without columns reads as "none confirmed".
+fn confirmed_frame(confirmed: &DataFrame) -> Result<LazyFrame> {
+    if confirmed.width() == 0 {
+        let empty = DataFrame::new_infer_height(vec![
+            Column::new("community_code".into(), Vec::<String>::new()),
+            Column::new("year".into(), Vec::<i64>::new()),
+            Column::new(verdict::CONFIRMED_FINDINGS.into(), Vec::<String>::new()),
+        ])?;
+        return Ok(empty.lazy());
+    }
+    Ok(confirmed.clone().lazy().select([
+        col("community_code").cast(DataType::String),
+        col("year").cast(DataType::Int64),
+        col(verdict::CONFIRMED_FINDINGS).cast(DataType::String),
     ]))
 }
 

@@ -18,6 +18,9 @@ pub const UNKNOWN_COMMUNITY: &str = "unknown_community";
 pub const NOT_RATED: &str = "no_indicators_for_year";
 pub const STREET_DECLINED: &str = "street_not_recommending";
 pub const COUNTY_DECLINED: &str = "county_not_recommending";
+/// The panel confirmed a falsification of the community that year
+/// (`[verifications]`): not eligible, whatever its street and county say.
+pub const FALSIFICATION_CONFIRMED: &str = "falsification_confirmed";
 
 /// An empty recommendation cell (or the column absent) is no decision yet
 /// (待定): the application waits, off the shortlist, until its street and
@@ -62,6 +65,8 @@ fn set_aside_reason() -> Expr {
         .then(lit(UNKNOWN_COMMUNITY))
         .when(col("_rated").is_null())
         .then(lit(NOT_RATED))
+        .when(col("confirmed_findings").neq(lit("")))
+        .then(lit(FALSIFICATION_CONFIRMED))
         .when(declined("street_recommends"))
         .then(lit(STREET_DECLINED))
         .when(declined("county_recommends"))
@@ -142,6 +147,7 @@ pub fn shortlist(
         col(STARS),
         col(LEVEL),
         col(LEVEL_VETOED),
+        col("confirmed_findings"),
         lit(true).alias("_rated"),
     ]);
     let joined = apps

@@ -12,13 +12,17 @@ use polars::prelude::*;
 
 use crate::config::rules::ReinspectionRules;
 use crate::contract::Table;
-use crate::frame::{bools, floats, ints};
+use crate::frame::{bools, floats, ints, strings};
 
 pub const VERDICT: &str = "verdict";
 pub const FAILING_RULES: &str = "failing_rules";
 pub const FAILING_DETAIL: &str = "failing_detail";
 pub const INCOMPLETE_RULES: &str = "incomplete_rules";
 pub const NOT_APPLICABLE_RULES: &str = "not_applicable_rules";
+/// The confirmed falsifications of the community and year (detector ids, or
+/// `抽查`, joined by `;`; empty for none): the panel's checks, not a rule's
+/// threshold (docs/ratings.md).
+pub const CONFIRMED_FINDINGS: &str = "confirmed_findings";
 
 /// Rule ids, named after the rules key that sets each one, so a reader finds
 /// the threshold in the rules file under the same name.
@@ -28,6 +32,9 @@ pub const MIN_HARDSHIP_EMPLOYMENT_RATE: &str = "min_hardship_employment_rate";
 pub const MAX_REGISTERED_UNEMPLOYMENT_RATE: &str = "max_registered_unemployment_rate";
 pub const MIN_ASSISTANCE_COVERAGE: &str = "min_assistance_coverage";
 pub const REQUIRE_PLATFORM: &str = "require_platform";
+/// Falsification confirmed by the panel (查实弄虚作假): always in force, it
+/// fails the community whatever its figures.
+pub const FALSIFICATION_CONFIRMED: &str = "falsification_confirmed";
 
 /// "Under re-inspection in year Y": recognised as provincial in Y or before.
 /// A community recognised after Y was not yet provincial in Y.
@@ -80,6 +87,8 @@ pub struct Reading {
     pub assistance_coverage: Option<f64>,
     pub assistance_targets: Option<i64>,
     pub platform_ok: Option<bool>,
+    /// How many falsifications the panel confirmed for the community and year.
+    pub confirmed_falsifications: usize,
 }
 
 /// The verdict with the outcome of every rule in force, in the order of the
@@ -171,6 +180,17 @@ pub fn judge(r: &Reading, rules: &ReinspectionRules, missing: &[Table]) -> Judge
         };
         outcomes.push((REQUIRE_PLATFORM, unless_blocked(platform_missing, platform)));
     }
+    outcomes.push((
+        FALSIFICATION_CONFIRMED,
+        if r.confirmed_falsifications > 0 {
+            Outcome::Fails {
+                value: r.confirmed_falsifications.to_string(),
+                threshold: "0".into(),
+            }
+        } else {
+            Outcome::Holds
+        },
+    ));
 
     let verdict = if outcomes
         .iter()
@@ -234,6 +254,7 @@ pub fn verdict_columns(
     let coverage = floats(frame, "assistance_coverage")?;
     let targets = ints(frame, "assistance_targets")?;
     let platform = bools(frame, "platform_ok")?;
+    let confirmed = strings(frame, CONFIRMED_FINDINGS)?;
 
     let n = frame.height();
     let (mut verdicts, mut failing, mut detail, mut incomplete, mut not_applicable) = (
@@ -260,6 +281,9 @@ pub fn verdict_columns(
             assistance_coverage: coverage[i],
             assistance_targets: targets[i],
             platform_ok: platform[i],
+            confirmed_falsifications: confirmed[i]
+                .as_deref()
+                .map_or(0, |s| s.split(';').filter(|x| !x.is_empty()).count()),
         };
         let j = judge(&reading, rules, missing);
         verdicts.push(Some(j.verdict.as_str()));
@@ -297,6 +321,7 @@ mod tests {
             assistance_coverage: Some(0.99),
             assistance_targets: Some(10),
             platform_ok: Some(true),
+            confirmed_falsifications: 0,
         }
     }
 
@@ -305,7 +330,11 @@ mod tests {
         let j = judge(&clean(), &rules(), &[]);
         assert_eq!(j.verdict, Verdict::Pass);
         assert!(j.failing().is_empty());
-        assert_eq!(j.outcomes.len(), 6, "veto, four rates, platform");
+        assert_eq!(
+            j.outcomes.len(),
+            7,
+            "veto, four rates, platform, confirmed falsification"
+        );
     }
 
     #[test]
@@ -358,6 +387,18 @@ mod tests {
         };
         let j = judge(&r, &off, &[]);
         assert_eq!(j.verdict, Verdict::Pass);
-        assert_eq!(j.outcomes.len(), 4);
+        assert_eq!(j.outcomes.len(), 5);
+    }
+
+    #[test]
+    fn a_confirmed_falsification_fails_a_community_whose_figures_pass() {
+        let r = Reading {
+            confirmed_falsifications: 2,
+            ..clean()
+        };
+        let j = judge(&r, &rules(), &[]);
+        assert_eq!(j.verdict, Verdict::Fail);
+        assert_eq!(j.failing(), vec![FALSIFICATION_CONFIRMED]);
+        assert_eq!(j.failing_detail(), "falsification_confirmed 2 vs 0");
     }
 }

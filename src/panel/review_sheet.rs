@@ -1,0 +1,194 @@
+//! The rows of the working sheet 评审记录 (`contract::review_records`): one
+//! row per application, with each stage's decision already recorded in the
+//! `decisions` table, for the bureau to print, fill in and drop back into
+//! the input folder (docs/operations.md).
+//!
+//! Which applications: every application of a year the run reviews, and
+//! every other one that already has a recorded decision, so a sheet that
+//! replaces the previous one never drops a decision the bureau recorded.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use chrono::NaiveDate;
+use polars::prelude::*;
+
+use crate::contract::identity::mask_identities_in;
+use crate::contract::review_records::{STAGES, stage};
+use crate::error::Result;
+use crate::frame::{dates, ints, strings};
+
+/// One stage's recorded decision.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Recorded {
+    pub decision: String,
+    pub opinion: Option<String>,
+    pub decided_on: Option<NaiveDate>,
+    pub decided_by: Option<String>,
+}
+
+/// One application's row.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ApplicationRow {
+    pub code: String,
+    pub name: String,
+    pub county: String,
+    pub street: String,
+    pub year: i32,
+    pub applied_level: String,
+    pub submitted_on: Option<NaiveDate>,
+    /// One entry per stage of `STAGES`, None where nothing is recorded.
+    pub stages: Vec<Option<Recorded>>,
+}
+
+type Key = (String, i32);
+
+/// The sheet's rows in county, street, code, year order.
+pub fn rows(
+    applications: Option<&DataFrame>,
+    decisions: Option<&DataFrame>,
+    communities: &DataFrame,
+    years: &[i32],
+) -> Result<Vec<ApplicationRow>> {
+    let mut apps: BTreeMap<Key, (String, Option<NaiveDate>)> = BTreeMap::new();
+    if let Some(a) = applications {
+        let (code, year, level, on) = (
+            strings(a, "community_code")?,
+            ints(a, "year")?,
+            strings(a, "applied_level")?,
+            dates(a, "submitted_on")?,
+        );
+        for k in 0..a.height() {
+            if let (Some(c), Some(y)) = (code[k].clone(), year[k]) {
+                apps.insert((c, y as i32), (level[k].clone().unwrap_or_default(), on[k]));
+            }
+        }
+    }
+    let recorded = recorded(decisions)?;
+    let wanted: BTreeSet<Key> = apps
+        .keys()
+        .filter(|(_, y)| years.contains(y))
+        .chain(recorded.keys())
+        .cloned()
+        .collect();
+    let places = places(communities)?;
+    let mut out: Vec<ApplicationRow> = wanted
+        .into_iter()
+        .map(|key| {
+            let (level, submitted) = apps.get(&key).cloned().unwrap_or_default();
+            let (name, county, street) = places.get(&key.0).cloned().unwrap_or_default();
+            let stages = recorded
+                .get(&key)
+                .cloned()
+                .unwrap_or_else(|| vec![None; STAGES.len()]);
+            ApplicationRow {
+                code: key.0,
+                name,
+                county,
+                street,
+                year: key.1,
+                applied_level: level,
+                submitted_on: submitted,
+                stages,
+            }
+        })
+        .collect();
+    out.sort_by(|a, b| {
+        (&a.county, &a.street, &a.code, a.year).cmp(&(&b.county, &b.street, &b.code, b.year))
+    });
+    Ok(out)
+}
+
+/// The decisions by application, one slot per stage.
+fn recorded(decisions: Option<&DataFrame>) -> Result<BTreeMap<Key, Vec<Option<Recorded>>>> {
+    let mut out: BTreeMap<Key, Vec<Option<Recorded>>> = BTreeMap::new();
+    let Some(d) = decisions else {
+        return Ok(out);
+    };
+    let (code, year, st, decision, opinion, on, by) = (
+        strings(d, "community_code")?,
+        ints(d, "year")?,
+        strings(d, "stage")?,
+        strings(d, "decision")?,
+        strings(d, "opinion")?,
+        dates(d, "decided_on")?,
+        strings(d, "decided_by")?,
+    );
+    for k in 0..d.height() {
+        let (Some(c), Some(y), Some(s), Some(dec)) = (
+            code[k].clone(),
+            year[k],
+            st[k].as_deref(),
+            decision[k].clone(),
+        ) else {
+            continue;
+        };
+        let Some((i, _)) = stage(s) else { continue };
+        out.entry((c, y as i32))
+            .or_insert_with(|| vec![None; STAGES.len()])[i] = Some(Recorded {
+            decision: dec,
+            // Free text the bureau typed: an identity number in it is masked.
+            opinion: opinion[k].as_deref().map(mask_identities_in),
+            decided_on: on[k],
+            decided_by: by[k].as_deref().map(mask_identities_in),
+        });
+    }
+    Ok(out)
+}
+
+/// Name, county and street by community code.
+pub(crate) fn places(
+    communities: &DataFrame,
+) -> Result<BTreeMap<String, (String, String, String)>> {
+    let (code, name, county, street) = (
+        strings(communities, "community_code")?,
+        strings(communities, "community_name")?,
+        strings(communities, "county")?,
+        strings(communities, "street")?,
+    );
+    let text = |v: &Option<String>| v.clone().unwrap_or_default();
+    Ok((0..communities.height())
+        .filter_map(|k| {
+            Some((
+                code[k].clone()?,
+                (text(&name[k]), text(&county[k]), text(&street[k])),
+            ))
+        })
+        .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn applications_of_the_run_and_every_recorded_decision() {
+        let communities = df!(
+            "community_code" => ["A", "B"],
+            "community_name" => ["甲社区", "乙社区"],
+            "county" => ["新华区", "卫东区"],
+            "street" => ["一街道", "二街道"],
+        )
+        .unwrap();
+        let apps = df!(
+            "community_code" => ["A", "B", "B"],
+            "year" => [2021i64, 2021, 2019],
+            "applied_level" => ["市级", "星级", "市级"],
+        )
+        .unwrap();
+        let decisions = df!(
+            "community_code" => ["A", "A"],
+            "year" => [2021i64, 2020],
+            "stage" => ["县级初选", "街道审核"],
+            "decision" => ["推荐", "同意"],
+        )
+        .unwrap();
+        let r = rows(Some(&apps), Some(&decisions), &communities, &[2021]).unwrap();
+        let keys: Vec<(&str, i32)> = r.iter().map(|a| (a.code.as_str(), a.year)).collect();
+        // B 2019 is neither reviewed nor decided; A 2020 has a decision.
+        assert_eq!(keys, vec![("B", 2021), ("A", 2020), ("A", 2021)]);
+        let a = &r[2];
+        assert_eq!(a.stages[1].as_ref().unwrap().decision, "推荐");
+        assert!(a.stages[0].is_none());
+        assert_eq!(a.applied_level, "市级");
+    }
+}
