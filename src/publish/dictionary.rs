@@ -210,6 +210,11 @@ pub const RATINGS: TableDoc = TableDoc {
             "the rule (rules key) whose margin is margin_persons; `;` list in rule order on a tie; null with margin_persons",
         ),
         c(
+            "confirmed_findings",
+            "String",
+            "`;` list of the falsifications the panel confirmed for the community and year (verifications: detector ids checked 属实, 抽查 for a spot-check visit found 不属实, as `[verifications] confirm_from` allows); empty for none. Any one fails the verdict (falsification_confirmed) and keeps the community off the shortlist",
+        ),
+        c(
             "score",
             "Float64",
             "city-level score out of 100, the sum of the six score_ components",
@@ -386,7 +391,7 @@ pub const SHORTLIST_SET_ASIDE: TableDoc = TableDoc {
         c(
             "reason",
             "String",
-            "why it is not a candidate: unknown_community, no_indicators_for_year, street_not_recommending, county_not_recommending, or, waiting for a decision (待定: an empty cell), street_not_decided or county_not_decided",
+            "why it is not a candidate: unknown_community, no_indicators_for_year, falsification_confirmed (the panel confirmed a falsification that year), street_not_recommending, county_not_recommending, or, waiting for a decision (待定: an empty cell), street_not_decided or county_not_decided",
         ),
     ],
 };
@@ -490,6 +495,21 @@ pub const FINDINGS: TableDoc = TableDoc {
             "evidence",
             "List(String)",
             "the records to pull, one string each; persons only as person_key, never an identity number",
+        ),
+        c(
+            "verification",
+            "String",
+            "the panel's check of the finding (verifications, by community, year and detector): 属实 (confirmed) or 不属实 (dismissed: no longer counted in the risk score); null when not checked",
+        ),
+        c(
+            "verified_on",
+            "Date",
+            "the day of the check; null when not checked",
+        ),
+        c(
+            "verified_by",
+            "String",
+            "who checked it, as recorded (an identity number in it masked); null when not checked",
         ),
     ],
 };

@@ -164,6 +164,88 @@ pub fn text(ws: &mut Worksheet, row: u32, col: u16, value: &str, format: &Format
     Ok(())
 }
 
+/// A date cell's format in the working sheets: a real date, shown yyyy-mm-dd.
+pub fn date_cell() -> Format {
+    cell().set_num_format("yyyy-mm-dd")
+}
+
+/// `d` as Excel's date.
+pub fn excel_date(d: NaiveDate) -> Result<ExcelDateTime> {
+    ExcelDateTime::from_ymd(d.year() as u16, d.month() as u8, d.day() as u8).map_err(failed)
+}
+
+/// A date cell, or an empty cell with the date format when there is no date
+/// (so a date typed into it shows as yyyy-mm-dd).
+pub fn date_or_blank(
+    ws: &mut Worksheet,
+    row: u32,
+    col: u16,
+    value: Option<NaiveDate>,
+    format: &Format,
+) -> Result<()> {
+    match value {
+        Some(d) => ws
+            .write_date_with_format(row, col, excel_date(d)?, format)
+            .map_err(failed)?,
+        None => ws.write_blank(row, col, format).map_err(failed)?,
+    };
+    Ok(())
+}
+
+/// Text, or an empty bordered cell.
+pub fn text_or_blank(
+    ws: &mut Worksheet,
+    row: u32,
+    col: u16,
+    value: Option<&str>,
+    format: &Format,
+) -> Result<()> {
+    match value.filter(|v| !v.is_empty()) {
+        Some(v) => text(ws, row, col, v, format),
+        None => {
+            ws.write_blank(row, col, format).map_err(failed)?;
+            Ok(())
+        }
+    }
+}
+
+/// A dropdown of `values` over the cells `rows` × `col`, refusing anything
+/// else (a blank stays allowed: an open decision).
+pub fn dropdown(ws: &mut Worksheet, rows: (u32, u32), col: u16, values: &[&str]) -> Result<()> {
+    if rows.1 < rows.0 {
+        return Ok(());
+    }
+    let v = rust_xlsxwriter::DataValidation::new()
+        .allow_list_strings(values)
+        .map_err(failed)?
+        .set_error_title("请从下拉列表中选择")
+        .map_err(failed)?
+        .set_error_message(format!("可选:{}", values.join("、")))
+        .map_err(failed)?;
+    ws.add_data_validation(rows.0, col, rows.1, col, &v)
+        .map_err(failed)?;
+    Ok(())
+}
+
+/// A date validation over the cells `rows` × `col`: a date between
+/// 2000-01-01 and 2099-12-31 (a blank stays allowed).
+pub fn date_validation(ws: &mut Worksheet, rows: (u32, u32), col: u16) -> Result<()> {
+    if rows.1 < rows.0 {
+        return Ok(());
+    }
+    let from = ExcelDateTime::from_ymd(2000, 1, 1).map_err(failed)?;
+    let to = ExcelDateTime::from_ymd(2099, 12, 31).map_err(failed)?;
+    let v = rust_xlsxwriter::DataValidation::new()
+        .allow_date(rust_xlsxwriter::DataValidationRule::Between(from, to))
+        .set_error_title("请填写日期")
+        .map_err(failed)?
+        .set_error_message("请填写日期,如 2021-11-02")
+        .map_err(failed)?;
+    ws.add_data_validation(rows.0, col, rows.1, col, &v)
+        .map_err(failed)?;
+    Ok(())
+}
+
 /// A date as the forms write it: 2021年12月31日.
 pub fn date_text(d: NaiveDate) -> String {
     d.format("%Y年%-m月%-d日").to_string()

@@ -4,9 +4,12 @@
 //! is set up to print on A4 (docs/outputs.md).
 
 pub mod cells;
+pub mod disqualification;
 pub mod recommendation;
 pub mod register;
+pub mod review_sheet;
 pub mod shortlist;
+pub mod verification_sheet;
 
 use std::path::Path;
 
@@ -20,6 +23,16 @@ use crate::panel::{Community, Panel};
 pub const CITY_REGISTER: &str = "forms/复查情况登记表-全市.xlsx";
 pub const CITY_SHORTLIST: &str = "forms/推荐名单-全市.xlsx";
 pub const RECOMMENDATIONS: &str = "forms/推荐表.xlsx";
+pub const DISQUALIFICATION: &str = "forms/提请取消资格名单.xlsx";
+/// The working sheets the bureau fills in and drops back into the input
+/// folder (docs/operations.md): the city's 评审记录, one per county, and 核实记录.
+pub const CITY_REVIEW_SHEET: &str = "forms/评审记录-全市.xlsx";
+pub const VERIFICATION_SHEET: &str = "forms/核实记录.xlsx";
+
+/// The working sheet 评审记录 of one county.
+pub fn county_review_sheet(county: &str) -> String {
+    format!("forms/评审记录-{}.xlsx", cells::safe_name(county))
+}
 
 /// The register file of one county.
 pub fn county_register(county: &str) -> String {
@@ -162,5 +175,74 @@ pub fn write(dir: &Path, review: &Panel, settings: &Settings) -> Result<Vec<Stri
             )?,
         )?);
     }
+    written.extend(panel_records(dir, review, settings, date, &mut names)?);
+    Ok(written)
+}
+
+/// The disqualification list and the working sheets (评审记录 for the city
+/// and each county with applications, 核实记录), written every run.
+fn panel_records(
+    dir: &Path,
+    review: &Panel,
+    settings: &Settings,
+    date: NaiveDate,
+    names: &mut Names,
+) -> Result<Vec<String>> {
+    let heading = |unit: String| Heading {
+        unit,
+        made_on: settings.made_on,
+        due: None,
+    };
+    let mut written = vec![save(
+        dir,
+        DISQUALIFICATION,
+        &mut disqualification::workbook(
+            &heading(settings.city_unit()),
+            &review.disqualified,
+            date,
+        )?,
+    )?];
+    let all: Vec<_> = review.review_sheet.iter().collect();
+    written.push(save(
+        dir,
+        CITY_REVIEW_SHEET,
+        &mut review_sheet::workbook(
+            &review_sheet::title("全市"),
+            &heading(settings.city_unit()),
+            &all,
+            date,
+        )?,
+    )?);
+    let mut counties: Vec<&str> = all
+        .iter()
+        .map(|a| a.county.as_str())
+        .filter(|c| !c.is_empty())
+        .collect();
+    counties.sort_unstable();
+    counties.dedup();
+    for county in counties {
+        let rows: Vec<_> = all.iter().copied().filter(|a| a.county == county).collect();
+        let rel = names.take(county, county_review_sheet);
+        written.push(save(
+            dir,
+            &rel,
+            &mut review_sheet::workbook(
+                &review_sheet::title(county),
+                &heading(settings.review.unit(county)),
+                &rows,
+                date,
+            )?,
+        )?);
+    }
+    written.push(save(
+        dir,
+        VERIFICATION_SHEET,
+        &mut verification_sheet::workbook(
+            &verification_sheet::title(settings.city),
+            &heading(settings.city_unit()),
+            &review.verification_sheet,
+            date,
+        )?,
+    )?);
     Ok(written)
 }

@@ -395,6 +395,10 @@ pub struct FindingRow {
     pub p_value: String,
     pub evidence_shown: Vec<String>,
     pub evidence_more: Vec<String>,
+    /// The panel's check: "已核实不属实(市局核查组 2021年11月2日核实)", or empty.
+    pub verification: String,
+    /// Checked and found 不属实: shown struck through, no longer counted.
+    pub dismissed: bool,
 }
 
 fn measured(v: Option<f64>) -> String {
@@ -423,6 +427,18 @@ fn finding_row(f: &PublishedFinding) -> FindingRow {
         p_value: f.p_value.map_or_else(|| "—".into(), |p| format!("{p:.2e}")),
         evidence_shown: f.evidence[..shown].to_vec(),
         evidence_more: f.evidence[shown..].to_vec(),
+        verification: f
+            .verification
+            .as_deref()
+            .map(|v| {
+                format!(
+                    "{}({})",
+                    labels::verification(v),
+                    labels::checked_by_on(f.verified_by.as_deref(), f.verified_on)
+                )
+            })
+            .unwrap_or_default(),
+        dismissed: f.dismissed(),
     }
 }
 

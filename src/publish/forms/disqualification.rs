@@ -1,0 +1,94 @@
+//! The disqualification list (提请取消省级充分就业社区资格名单), for the city
+//! to send to the province: the provincial communities that fail the
+//! re-inspection or had a falsification confirmed, each with its reasons,
+//! under the register's header block.
+
+use chrono::NaiveDate;
+use rust_xlsxwriter::Workbook;
+
+use super::Heading;
+use super::cells::{self, failed};
+use super::register;
+use crate::error::Result;
+use crate::panel::disqualification::Disqualified;
+
+pub const TITLE: &str = "提请取消省级充分就业社区资格名单";
+
+pub const COLUMNS: [&str; 8] = [
+    "序号",
+    "所在区县",
+    "所在街道",
+    "社区名称",
+    "社区代码",
+    "认定为省级充分就业社区年份",
+    "复查不合格情况",
+    "查实弄虚作假情况",
+];
+
+pub const HEADER_ROW: u32 = 4;
+
+const WIDTHS: [f64; 8] = [6.0, 12.0, 14.0, 18.0, 16.0, 12.0, 36.0, 36.0];
+
+/// What the list says when no community is proposed.
+pub const NONE: &str = "本年度没有复查不合格或查实弄虚作假的省级充分就业社区。";
+
+pub fn workbook(head: &Heading, rows: &[Disqualified], date: NaiveDate) -> Result<Workbook> {
+    let mut wb = cells::workbook(TITLE, date)?;
+    let ws = wb.add_worksheet();
+    ws.set_name("提请取消资格名单").map_err(failed)?;
+    cells::landscape(ws, HEADER_ROW, rows.len())?;
+    cells::widths(ws, &WIDTHS)?;
+    ws.merge_range(2, 0, 2, 7, TITLE, &cells::title())
+        .map_err(failed)?;
+    ws.set_row_height(2, 30).map_err(failed)?;
+    register::heading(ws, head, [0, 3, 6])?;
+    let header = cells::header();
+    for (c, name) in COLUMNS.iter().enumerate() {
+        cells::text(ws, HEADER_ROW, c as u16, name, &header)?;
+    }
+    let fit: Vec<(&str, f64)> = COLUMNS.iter().copied().zip(WIDTHS).collect();
+    ws.set_row_height(HEADER_ROW, cells::row_height(&fit, 30.0))
+        .map_err(failed)?;
+    ws.set_freeze_panes(HEADER_ROW + 1, 0).map_err(failed)?;
+    let (cell, centred) = (cells::cell(), cells::centred());
+    if rows.is_empty() {
+        ws.merge_range(HEADER_ROW + 1, 0, HEADER_ROW + 1, 7, NONE, &cell)
+            .map_err(failed)?;
+        return Ok(wb);
+    }
+    for (k, d) in rows.iter().enumerate() {
+        let r = HEADER_ROW + 1 + k as u32;
+        let failing = d.failing.join("\n");
+        let confirmed = d.confirmed.join("\n");
+        let year = d.provincial_year.map(|y| y.to_string()).unwrap_or_default();
+        ws.write_number_with_format(r, 0, (k + 1) as f64, &centred)
+            .map_err(failed)?;
+        let texts: [(&str, &rust_xlsxwriter::Format); 7] = [
+            (&d.county, &cell),
+            (&d.street, &cell),
+            (&d.name, &cell),
+            (&d.code, &cell),
+            (&year, &centred),
+            (if failing.is_empty() { "—" } else { &failing }, &cell),
+            (
+                if confirmed.is_empty() {
+                    "—"
+                } else {
+                    &confirmed
+                },
+                &cell,
+            ),
+        ];
+        for (j, (t, f)) in texts.iter().enumerate() {
+            cells::text(ws, r, j as u16 + 1, t, f)?;
+        }
+        let fit: Vec<(&str, f64)> = texts
+            .iter()
+            .zip(&WIDTHS[1..])
+            .map(|((t, _), w)| (*t, *w))
+            .collect();
+        ws.set_row_height(r, cells::row_height(&fit, 18.0))
+            .map_err(failed)?;
+    }
+    Ok(wb)
+}

@@ -1,0 +1,125 @@
+//! The working sheet 评审记录, laid out exactly as
+//! `contract::review_records` fixes it (the next run reads it back as
+//! `decisions`): the register's header block and a title, then a two-row
+//! header: `申报信息` over the application's fields and each stage's name
+//! over its four fields, merged across its group; the field names below;
+//! one row per application. Recorded decisions are filled in; every
+//! 结论 cell has a dropdown of its stage's values and every 日期 cell a date
+//! validation, dates being real date cells shown yyyy-mm-dd.
+
+use chrono::NaiveDate;
+use rust_xlsxwriter::Workbook;
+
+use super::Heading;
+use super::cells::{self, failed};
+use super::register;
+use crate::contract::review_records::{
+    APPLICATION_FIELDS, APPLICATION_GROUP, DECISIONS_SHEET, STAGE_FIELDS, STAGES,
+};
+use crate::error::Result;
+use crate::panel::review_sheet::ApplicationRow;
+
+/// The row of the upper (group) header; the field names are on the next row.
+pub const GROUP_ROW: u32 = 4;
+pub const FIELD_ROW: u32 = GROUP_ROW + 1;
+
+/// Column widths of the application's fields, then of one stage's fields.
+const APPLICATION_WIDTHS: [f64; 7] = [16.0, 18.0, 10.0, 14.0, 6.0, 8.0, 12.0];
+const STAGE_WIDTHS: [f64; 4] = [10.0, 24.0, 12.0, 14.0];
+
+/// The sheet's title: 充分就业社区评审记录(新华区).
+pub fn title(scope: &str) -> String {
+    format!("充分就业社区{DECISIONS_SHEET}({scope})")
+}
+
+/// The workbook of `rows`.
+pub fn workbook(
+    title: &str,
+    head: &Heading,
+    rows: &[&ApplicationRow],
+    date: NaiveDate,
+) -> Result<Workbook> {
+    let mut wb = cells::workbook(title, date)?;
+    let ws = wb.add_worksheet();
+    ws.set_name(DECISIONS_SHEET).map_err(failed)?;
+    let width = APPLICATION_FIELDS.len() + STAGE_FIELDS.len() * STAGES.len();
+    let last_col = (width - 1) as u16;
+    cells::landscape(ws, FIELD_ROW, rows.len())?;
+    let mut widths: Vec<f64> = APPLICATION_WIDTHS.to_vec();
+    for _ in &STAGES {
+        widths.extend(STAGE_WIDTHS);
+    }
+    cells::widths(ws, &widths)?;
+    ws.merge_range(2, 0, 2, last_col, title, &cells::title())
+        .map_err(failed)?;
+    ws.set_row_height(2, 30).map_err(failed)?;
+    register::heading(ws, head, [0, 3, 7])?;
+
+    let header = cells::header();
+    let app_cols = APPLICATION_FIELDS.len() as u16;
+    ws.merge_range(
+        GROUP_ROW,
+        0,
+        GROUP_ROW,
+        app_cols - 1,
+        APPLICATION_GROUP,
+        &header,
+    )
+    .map_err(failed)?;
+    for (c, name) in APPLICATION_FIELDS.iter().enumerate() {
+        cells::text(ws, FIELD_ROW, c as u16, name, &header)?;
+    }
+    for (s, stage) in STAGES.iter().enumerate() {
+        let first = app_cols + (s * STAGE_FIELDS.len()) as u16;
+        let last = first + STAGE_FIELDS.len() as u16 - 1;
+        ws.merge_range(GROUP_ROW, first, GROUP_ROW, last, stage.name, &header)
+            .map_err(failed)?;
+        for (j, name) in STAGE_FIELDS.iter().enumerate() {
+            cells::text(ws, FIELD_ROW, first + j as u16, name, &header)?;
+        }
+    }
+    ws.set_row_height(GROUP_ROW, 20).map_err(failed)?;
+    ws.set_row_height(FIELD_ROW, 20).map_err(failed)?;
+    ws.set_freeze_panes(FIELD_ROW + 1, 2).map_err(failed)?;
+
+    let (cell, centred, date_fmt) = (cells::cell(), cells::centred(), cells::date_cell());
+    for (k, a) in rows.iter().enumerate() {
+        let r = FIELD_ROW + 1 + k as u32;
+        cells::text(ws, r, 0, &a.code, &cell)?;
+        cells::text_or_blank(ws, r, 1, Some(&a.name), &cell)?;
+        cells::text_or_blank(ws, r, 2, Some(&a.county), &cell)?;
+        cells::text_or_blank(ws, r, 3, Some(&a.street), &cell)?;
+        ws.write_number_with_format(r, 4, a.year as f64, &centred)
+            .map_err(failed)?;
+        cells::text_or_blank(ws, r, 5, Some(&a.applied_level), &centred)?;
+        cells::date_or_blank(ws, r, 6, a.submitted_on, &date_fmt)?;
+        let mut fit: Vec<(&str, f64)> = vec![(a.name.as_str(), APPLICATION_WIDTHS[1])];
+        for (s, recorded) in a.stages.iter().enumerate() {
+            let first = app_cols + (s * STAGE_FIELDS.len()) as u16;
+            let r_ = recorded.as_ref();
+            cells::text_or_blank(ws, r, first, r_.map(|d| d.decision.as_str()), &centred)?;
+            let opinion = r_.and_then(|d| d.opinion.as_deref());
+            cells::text_or_blank(ws, r, first + 1, opinion, &cell)?;
+            cells::date_or_blank(ws, r, first + 2, r_.and_then(|d| d.decided_on), &date_fmt)?;
+            cells::text_or_blank(
+                ws,
+                r,
+                first + 3,
+                r_.and_then(|d| d.decided_by.as_deref()),
+                &cell,
+            )?;
+            if let Some(o) = opinion {
+                fit.push((o, STAGE_WIDTHS[1]));
+            }
+        }
+        ws.set_row_height(r, cells::row_height(&fit, 18.0))
+            .map_err(failed)?;
+    }
+    let data = (FIELD_ROW + 1, FIELD_ROW + rows.len() as u32);
+    for (s, stage) in STAGES.iter().enumerate() {
+        let first = app_cols + (s * STAGE_FIELDS.len()) as u16;
+        cells::dropdown(ws, data, first, stage.values)?;
+        cells::date_validation(ws, data, first + 2)?;
+    }
+    Ok(wb)
+}
