@@ -151,6 +151,20 @@ fn a_dismissed_finding_no_longer_counts_in_the_risk_score() {
         report.contains("已核实不属实(市局核查组 2022年1月10日核实)"),
         "the report marks the dismissed finding"
     );
+    let o = fullemp(&[
+        "explain",
+        C1,
+        "--out",
+        out.to_str().unwrap(),
+        "--year",
+        "2021",
+    ]);
+    assert!(o.status.success());
+    let text = String::from_utf8(o.stdout).unwrap();
+    assert!(
+        text.contains("已核实不属实 verification 不属实: 市局核查组 2022-01-10"),
+        "{text}"
+    );
 }
 
 /// Under rules C1 passes its 2021 re-inspection and is shortlisted. The

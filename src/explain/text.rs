@@ -249,6 +249,20 @@ fn findings(s: &mut String, r: &Value, findings: &Value) {
                     show(&f["p_value"])
                 );
                 let _ = writeln!(s, "      evidence: {}", show(&f["evidence"]));
+                if let Some(v) = f["verification"].as_str() {
+                    let _ = writeln!(
+                        s,
+                        "      {} verification {v}: {} {}{}",
+                        labels::verification(v),
+                        show(&f["verified_by"]),
+                        show(&f["verified_on"]),
+                        if v == crate::contract::review_records::DISMISSED {
+                            " (不再计入风险分 no longer counted in the risk score)"
+                        } else {
+                            ""
+                        }
+                    );
+                }
             }
         }
         other => {
