@@ -16,7 +16,8 @@ run, raw_ids, twice_key = sys.argv[1], sys.argv[2].split(","), sys.argv[3]
 C1, C2 = "410402001001", "410402001002"
 
 COLUMNS = ["detector", "severity", "level", "community_code", "community_name", "county",
-           "street", "year", "explanation", "value", "threshold", "p_value", "evidence"]
+           "street", "year", "explanation", "value", "threshold", "p_value", "evidence",
+           "verification", "verified_on", "verified_by"]
 
 # One file per review year, even without rows; `year` lives in the path.
 for year in (2020, 2021):
@@ -33,6 +34,10 @@ for c in ["value", "threshold", "p_value"]:
 ev = schema.field("evidence").type
 assert pa.types.is_list(ev) or pa.types.is_large_list(ev), ev
 assert ev.value_type in STRING, ev
+# The panel's check of each finding: none recorded in this extract.
+for c in ["verification", "verified_by"]:
+    assert schema.field(c).type in STRING, (c, schema.field(c).type)
+assert schema.field("verified_on").type == pa.date32(), schema.field("verified_on").type
 
 rows = table.to_pylist()
 got = [(r["year"], r["detector"], r["community_code"], r["severity"]) for r in rows]
