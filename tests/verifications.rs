@@ -247,7 +247,8 @@ fn a_confirmed_falsification_fails_the_reinspection_and_leaves_the_shortlist() {
     let text = String::from_utf8(o.stdout).unwrap();
     assert!(text.contains("查实弄虚作假"), "{text}");
     let report = std::fs::read_to_string(out.join("latest/report.html")).unwrap();
-    assert!(report.contains("查实弄虚作假"));
+    assert!(report.contains("查实弄虚作假,本年度不列入推荐名单(1 个)"));
+    assert!(report.contains("查实弄虚作假:自报数据与台账不符(市局核查组 2022年1月10日核实)"));
 }
 
 /// `[verifications] confirm_from` restricts what confirms: a confirmed

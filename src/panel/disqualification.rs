@@ -8,7 +8,7 @@
 use super::Community;
 use crate::config::rules::VerificationRules;
 use crate::contract::identity::mask_identities_in;
-use crate::detectors::verified::Verified;
+use crate::detectors::verified::{Check, Verified};
 use crate::labels;
 use crate::ratings::verdict::FALSIFICATION_CONFIRMED;
 
@@ -50,25 +50,77 @@ pub fn rows(
                 .filter(|item| !item.is_empty() && !item.starts_with(FALSIFICATION_CONFIRMED))
                 .map(labels::failing_rule)
                 .collect(),
-            confirmed: confirmed
-                .iter()
-                .filter(|k| k.community_code == c.code && k.year == year)
-                .map(|k| {
-                    let mut line = format!(
-                        "{}:{}({})",
-                        labels::FALSIFICATION_CONFIRMED,
-                        labels::checked_item(&k.detector),
-                        mask_identities_in(&labels::checked_by_on(
-                            k.checked_by.as_deref(),
-                            k.checked_on
-                        ))
-                    );
-                    if let Some(n) = k.note.as_deref().filter(|n| !n.trim().is_empty()) {
-                        line.push_str(&format!(";{}", mask_identities_in(n)));
-                    }
-                    line
-                })
-                .collect(),
+            confirmed: confirmed_lines(&confirmed, &c.code, year),
+        })
+        .collect()
+}
+
+/// An application kept off the shortlist because the panel confirmed a
+/// falsification of its community that year.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Falsified {
+    pub code: String,
+    pub name: String,
+    pub county: String,
+    pub street: String,
+    pub applied_level: String,
+    /// As `Disqualified::confirmed`.
+    pub confirmed: Vec<String>,
+}
+
+/// The review year's applications set aside with `falsification_confirmed`
+/// (`set_aside` of that year), with what was confirmed.
+pub fn falsified(
+    set_aside: &polars::prelude::DataFrame,
+    year: i32,
+    verified: &Verified,
+    rules: &VerificationRules,
+) -> crate::error::Result<Vec<Falsified>> {
+    use crate::frame::strings;
+    use crate::ratings::shortlist::FALSIFICATION_CONFIRMED as REASON;
+    let confirmed = verified.confirmed(rules);
+    let (code, name, county, street, applied, reason) = (
+        strings(set_aside, "community_code")?,
+        strings(set_aside, "community_name")?,
+        strings(set_aside, "county")?,
+        strings(set_aside, "street")?,
+        strings(set_aside, "applied_level")?,
+        strings(set_aside, "reason")?,
+    );
+    let text = |v: &Option<String>| v.clone().unwrap_or_default();
+    Ok((0..set_aside.height())
+        .filter(|&k| reason[k].as_deref() == Some(REASON))
+        .map(|k| Falsified {
+            code: text(&code[k]),
+            name: text(&name[k]),
+            county: text(&county[k]),
+            street: text(&street[k]),
+            applied_level: text(&applied[k]),
+            confirmed: confirmed_lines(&confirmed, &text(&code[k]), year),
+        })
+        .collect())
+}
+
+/// "查实弄虚作假:<item>(<who> <when>核实)[;<note>]" for each confirmed
+/// falsification of `code` in `year`.
+fn confirmed_lines(confirmed: &[&Check], code: &str, year: i32) -> Vec<String> {
+    confirmed
+        .iter()
+        .filter(|k| k.community_code == code && k.year == year)
+        .map(|k| {
+            let mut line = format!(
+                "{}:{}({})",
+                labels::FALSIFICATION_CONFIRMED,
+                labels::checked_item(&k.detector),
+                mask_identities_in(&labels::checked_by_on(
+                    k.checked_by.as_deref(),
+                    k.checked_on
+                ))
+            );
+            if let Some(n) = k.note.as_deref().filter(|n| !n.trim().is_empty()) {
+                line.push_str(&format!(";{}", mask_identities_in(n)));
+            }
+            line
         })
         .collect()
 }

@@ -101,6 +101,9 @@ pub struct Panel {
     /// Employment records starting in each week of the year (week 0 begins
     /// on 1 January); None without an employment table.
     pub weekly_starts: Option<Vec<i64>>,
+    /// The review year's applications kept off the shortlist for a confirmed
+    /// falsification.
+    pub falsified: Vec<disqualification::Falsified>,
     /// The provincial communities proposed for disqualification (提请取消资格名单).
     pub disqualified: Vec<disqualification::Disqualified>,
     /// The working sheet 评审记录: one row per application (every year of the
@@ -225,6 +228,12 @@ fn working_sheets(
         inputs.verified,
         inputs.verification_rules,
     );
+    panel.falsified = disqualification::falsified(
+        &crate::frame::of_year(&inputs.ratings.set_aside, panel.year)?,
+        panel.year,
+        inputs.verified,
+        inputs.verification_rules,
+    )?;
     panel.review_sheet = review_sheet::rows(
         inputs.applications,
         inputs.decisions,

@@ -381,6 +381,34 @@ pub fn waiting(review: &Panel) -> Vec<WaitingRow> {
         .collect()
 }
 
+/// An application kept off the shortlist for a confirmed falsification.
+#[derive(Debug, Clone, Serialize)]
+pub struct FalsifiedRow {
+    pub code: String,
+    pub name: String,
+    pub county: String,
+    pub street: String,
+    pub applied: String,
+    pub confirmed: Vec<String>,
+}
+
+/// The review year's applications kept off the shortlist because the panel
+/// confirmed a falsification.
+pub fn falsified(review: &Panel) -> Vec<FalsifiedRow> {
+    review
+        .falsified
+        .iter()
+        .map(|f| FalsifiedRow {
+            code: f.code.clone(),
+            name: f.name.clone(),
+            county: f.county.clone(),
+            street: f.street.clone(),
+            applied: f.applied_level.clone(),
+            confirmed: f.confirmed.clone(),
+        })
+        .collect()
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct FindingRow {
     pub severity: String,
