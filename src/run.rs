@@ -179,7 +179,7 @@ fn pseudonymizer(pipeline: &Pipeline, key: &privacy::KeyEnvironment) -> Result<P
 fn ingest_stage(pipeline: &Pipeline, clock: &mut Clock) -> Result<Extract> {
     let extract = {
         let _s = stage!("ingest");
-        ingest::ingest(pipeline)?
+        ingest::ingest(pipeline, &detectors::ids())?
     };
     clock.lap("ingest");
     fault::point("ingested");
