@@ -131,7 +131,14 @@ pub fn run(pipeline: &Pipeline, options: &Options) -> Result<Outcome> {
     // 3a. detectors: findings and risk scores.
     let (findings, risk) = detectors_stage(pipeline, &extract, &ind, communities, &mut clock)?;
     // 3b. ratings: verdicts, scores, shortlist, spot checks, calendar, groups.
-    let rated = ratings_stage(pipeline, &extract, &ind, &risk, &mut clock)?;
+    let rated = ratings_stage(
+        pipeline,
+        &extract,
+        &ind,
+        &risk,
+        options.run_date,
+        &mut clock,
+    )?;
     // 4a. panel view: the findings and rejects tables, the review year's rows.
     let (tables, panel) = panel::build(&panel::PanelInputs {
         indicators: &ind,
@@ -179,7 +186,17 @@ fn pseudonymizer(pipeline: &Pipeline, key: &privacy::KeyEnvironment) -> Result<P
 fn ingest_stage(pipeline: &Pipeline, clock: &mut Clock) -> Result<Extract> {
     let extract = {
         let _s = stage!("ingest");
-        ingest::ingest(pipeline, &detectors::ids())?
+        let mut extract = ingest::ingest(pipeline, &detectors::ids())?;
+        // A recorded 街道审核 or 县级初选 decision is the authority over the
+        // application's own street_recommends / county_recommends cell.
+        if let Some(apps) = extract.table(Table::Applications) {
+            let apps = ratings::status::with_recorded_recommendations(
+                apps,
+                extract.table(Table::Decisions),
+            )?;
+            extract.tables.insert(Table::Applications, apps);
+        }
+        extract
     };
     clock.lap("ingest");
     fault::point("ingested");
@@ -237,6 +254,7 @@ fn ratings_stage(
     extract: &Extract,
     ind: &Indicators,
     risk: &DataFrame,
+    run_date: chrono::NaiveDate,
     clock: &mut Clock,
 ) -> Result<Ratings> {
     let rated = {
@@ -251,6 +269,8 @@ fn ratings_stage(
             missing_tables: &extract.missing_optional,
             rules: &pipeline.rules,
             review: &pipeline.review,
+            decisions: extract.table(Table::Decisions),
+            run_date,
         })?
     };
     clock.lap("ratings");
