@@ -305,7 +305,7 @@ fn read_with(pipeline: &Pipeline, detectors: Option<&[&str]>) -> Result<Extract>
         }
     }
     for (table, parts) in records {
-        let (merged, repeats) = review_checks::merge(table.spec(), parts)?;
+        let (merged, repeats) = review_checks::merge(table.spec(), parts, &wide)?;
         extract.rejects.extend(repeats);
         let against = review_checks::Against {
             communities: extract.table(Table::Communities),

@@ -38,7 +38,11 @@ pub struct Part {
 
 /// The rows of every file as one frame (with `source_file`), identical
 /// repeats dropped, and the rejects of repeats with other values.
-pub fn merge(spec: &TableSpec, parts: Vec<Part>) -> Result<(DataFrame, Vec<Reject>)> {
+pub fn merge(
+    spec: &TableSpec,
+    parts: Vec<Part>,
+    wide: &HashSet<String>,
+) -> Result<(DataFrame, Vec<Reject>)> {
     let mut frames = parts.into_iter().map(|p| {
         let n = p.frame.height();
         let mut f = p.frame;
@@ -93,11 +97,16 @@ pub fn merge(spec: &TableSpec, parts: Vec<Part>) -> Result<(DataFrame, Vec<Rejec
                     .zip(&key)
                     .map(|(_, v)| v.trim_matches('"').to_string())
                     .collect();
+                let key_column = spec.key.join("+");
+                let column = match spec.key.iter().position(|k| *k == "stage") {
+                    Some(s) if wide.contains(&file) => sheet_column(&shown[s], &key_column),
+                    _ => key_column,
+                };
                 rejects.push(Reject::new(
                     spec.table,
                     &file,
                     lines[row].unwrap_or_default() as u64,
-                    &spec.key.join("+"),
+                    &column,
                     Some(&shown.join("+")),
                     false,
                     RejectReason::DuplicateKey,

@@ -305,12 +305,12 @@ pub const SHORTLIST: TableDoc = TableDoc {
         c(
             "street_recommends",
             "Boolean",
-            "the street recommends, as given (always true here: an empty cell is no decision and keeps the application off the list)",
+            "the street recommends, as given or as a recorded 街道审核 decision sets it (always true here: an empty cell is no decision and keeps the application off the list)",
         ),
         c(
             "county_recommends",
             "Boolean",
-            "the county recommends, as given (always true here, as for the street)",
+            "the county recommends, as given or as a recorded 县级初选 decision sets it (always true here, as for the street)",
         ),
         c(
             "score",
@@ -376,12 +376,12 @@ pub const SHORTLIST_SET_ASIDE: TableDoc = TableDoc {
         c(
             "street_recommends",
             "Boolean",
-            "the street recommends, as given (null: not decided yet)",
+            "the street recommends, as given or as a recorded 街道审核 decision sets it (null: not decided yet)",
         ),
         c(
             "county_recommends",
             "Boolean",
-            "the county recommends, as given (null: not decided yet)",
+            "the county recommends, as given or as a recorded 县级初选 decision sets it (null: not decided yet)",
         ),
         c(
             "reason",
