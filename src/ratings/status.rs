@@ -97,6 +97,9 @@ struct Decided {
 
 type Key = (String, i64);
 
+/// A community's name, county and street.
+type Place = (Option<String>, Option<String>, Option<String>);
+
 fn decisions_by_application(df: Option<&DataFrame>) -> Result<HashMap<Key, [Option<Decided>; 6]>> {
     let mut out: HashMap<Key, [Option<Decided>; 6]> = HashMap::new();
     let Some(df) = df else { return Ok(out) };
@@ -180,7 +183,7 @@ pub fn status(inputs: &StatusInputs) -> Result<DataFrame> {
         return empty();
     };
     let decided = decisions_by_application(inputs.decisions)?;
-    let roster: HashMap<String, (Option<String>, Option<String>, Option<String>)> = {
+    let roster: HashMap<String, Place> = {
         let c = inputs.communities;
         let code = frame::strings(c, "community_code")?;
         let name = frame::strings(c, "community_name")?;
