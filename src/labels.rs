@@ -248,6 +248,8 @@ pub fn table(name: &str) -> String {
         "services" => "就业服务记录".into(),
         "platform" => "服务平台".into(),
         "applications" => "申报表".into(),
+        "decisions" => "评审记录".into(),
+        "verifications" => "核实记录".into(),
         other => other.to_string(),
     }
 }
