@@ -402,4 +402,35 @@ mod tests {
         let midway = [Some("同意"), Some("推荐"), Some("合格"), None, None, None];
         assert_eq!(standing(&midway).next, Some(3));
     }
+
+    #[test]
+    fn a_recorded_street_or_county_decision_overrides_the_cells() {
+        let apps = DataFrame::new_infer_height(vec![
+            Column::new("community_code".into(), ["A", "B", "C"]),
+            Column::new("year".into(), [2021i64, 2021, 2021]),
+            Column::new("street_recommends".into(), [Some(true), None, Some(false)]),
+            Column::new("county_recommends".into(), [Some(true), None, None]),
+        ])
+        .unwrap();
+        let decisions = DataFrame::new_infer_height(vec![
+            Column::new("community_code".into(), ["A", "A", "B"]),
+            Column::new("year".into(), [2021i64, 2021, 2021]),
+            Column::new("stage".into(), ["街道审核", "县级初选", "街道审核"]),
+            Column::new("decision".into(), ["同意", "不推荐", "同意"]),
+        ])
+        .unwrap();
+        let out = with_recorded_recommendations(&apps, Some(&decisions)).unwrap();
+        // A: the county's 不推荐 overrides its cell; B: the street's 同意 fills
+        // an empty cell; C: nothing recorded, its cells as they were.
+        assert_eq!(
+            frame::bools(&out, "street_recommends").unwrap(),
+            vec![Some(true), Some(true), Some(false)]
+        );
+        assert_eq!(
+            frame::bools(&out, "county_recommends").unwrap(),
+            vec![Some(false), None, None]
+        );
+        let same = with_recorded_recommendations(&apps, None).unwrap();
+        assert!(same.equals_missing(&apps));
+    }
 }
