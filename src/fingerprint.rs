@@ -37,10 +37,14 @@ pub fn unchanged(
     let Ok(found) = ingest::discover::discover_quietly(pipeline) else {
         return Ok(false);
     };
-    let paths: Vec<&Path> = found.values().map(|(path, _)| path.as_path()).collect();
+    let files: Vec<(Table, &Path)> = found
+        .iter()
+        .flat_map(|(table, files)| files.iter().map(|f| (*table, f.path.as_path())))
+        .collect();
+    let paths: Vec<&Path> = files.iter().map(|(_, p)| *p).collect();
     let mut digests = Digests::new();
-    for ((table, (path, _)), digest) in found.iter().zip(crate::digest::sha256_files(&paths)) {
-        digests.push((*table, path.clone(), digest?.1));
+    for ((table, path), digest) in files.iter().zip(crate::digest::sha256_files(&paths)) {
+        digests.push((*table, path.to_path_buf(), digest?.1));
     }
     Ok(of(pipeline, pseudonyms, run_date, &digests) == latest)
 }

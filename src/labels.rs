@@ -80,6 +80,12 @@ pub fn reject_reason(reason: &str) -> String {
         "fewer fields than the header" => "字段数少于表头".into(),
         "file ends inside a quoted field" => "文件在引号内结束(引号未闭合)".into(),
         "identifier saved as a number" => "证件号码或编码被存成数字(Excel 只保留 15 位)".into(),
+        "community not in the communities table" => "社区不在社区名册中".into(),
+        "no application for the community and year" => "该社区该年度没有申报".into(),
+        "decision not allowed at its stage" => "结论不是该评审环节可选的值".into(),
+        "decided before the application was submitted" => "决定日期早于申报日期".into(),
+        "an earlier stage missing or not passed" => "前一评审环节缺失或未通过".into(),
+        "not a detector or spot check" => "核实事项既不是疑点类型也不是抽查".into(),
         other => other.to_string(),
     }
 }
@@ -279,6 +285,8 @@ pub fn table(name: &str) -> String {
         "services" => "就业服务记录".into(),
         "platform" => "服务平台".into(),
         "applications" => "申报表".into(),
+        "decisions" => "评审记录".into(),
+        "verifications" => "核实记录".into(),
         other => other.to_string(),
     }
 }

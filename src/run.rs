@@ -136,7 +136,15 @@ pub fn run(pipeline: &Pipeline, options: &Options) -> Result<Outcome> {
         detectors_stage(pipeline, &extract, &ind, communities, &verified, &mut clock)?;
     let confirmed = verified.confirmed_frame(&pipeline.rules.verifications)?;
     // 3b. ratings: verdicts, scores, shortlist, spot checks, calendar, groups.
-    let rated = ratings_stage(pipeline, &extract, &ind, &risk, &confirmed, &mut clock)?;
+    let rated = ratings_stage(
+        pipeline,
+        &extract,
+        &ind,
+        &risk,
+        &confirmed,
+        options.run_date,
+        &mut clock,
+    )?;
     // 4a. panel view: the findings and rejects tables, the review year's rows.
     let (tables, panel) = panel::build(&panel::PanelInputs {
         indicators: &ind,
@@ -187,7 +195,17 @@ fn pseudonymizer(pipeline: &Pipeline, key: &privacy::KeyEnvironment) -> Result<P
 fn ingest_stage(pipeline: &Pipeline, clock: &mut Clock) -> Result<Extract> {
     let extract = {
         let _s = stage!("ingest");
-        ingest::ingest(pipeline)?
+        let mut extract = ingest::ingest(pipeline, &detectors::ids())?;
+        // A recorded 街道审核 or 县级初选 decision is the authority over the
+        // application's own street_recommends / county_recommends cell.
+        if let Some(apps) = extract.table(Table::Applications) {
+            let apps = ratings::status::with_recorded_recommendations(
+                apps,
+                extract.table(Table::Decisions),
+            )?;
+            extract.tables.insert(Table::Applications, apps);
+        }
+        extract
     };
     clock.lap("ingest");
     fault::point("ingested");
@@ -249,6 +267,7 @@ fn ratings_stage(
     ind: &Indicators,
     risk: &DataFrame,
     confirmed: &DataFrame,
+    run_date: chrono::NaiveDate,
     clock: &mut Clock,
 ) -> Result<Ratings> {
     let rated = {
@@ -264,6 +283,8 @@ fn ratings_stage(
             missing_tables: &extract.missing_optional,
             rules: &pipeline.rules,
             review: &pipeline.review,
+            decisions: extract.table(Table::Decisions),
+            run_date,
         })?
     };
     clock.lap("ratings");

@@ -184,7 +184,7 @@ fn read(extract: &Extract, as_of: &str) -> Read {
     let dir = tempfile::tempdir().unwrap();
     extract.write(dir.path());
     let pipeline = Pipeline::new(dir.path(), dir.path().join("out"));
-    let ex = fullemp::ingest::ingest(&pipeline).unwrap();
+    let ex = fullemp::ingest::ingest(&pipeline, &fullemp::detectors::ids()).unwrap();
     assert!(
         ex.rejects.is_empty(),
         "the fixture is clean: {:?}",

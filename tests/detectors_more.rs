@@ -112,7 +112,7 @@ impl Extract {
         F: Fn(&Inputs, &Rules) -> fullemp::Result<Vec<Finding>>,
     {
         let pipeline = Pipeline::new(self.dir.path(), self.dir.path().join("out"));
-        let extract = fullemp::ingest::ingest(&pipeline).unwrap();
+        let extract = fullemp::ingest::ingest(&pipeline, &fullemp::detectors::ids()).unwrap();
         assert!(
             extract.rejects.is_empty(),
             "clean fixture: {:?}",

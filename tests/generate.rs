@@ -84,8 +84,8 @@ fn the_same_arguments_give_the_same_bytes_in_every_format() {
         let (fa, fb) = (files(a.path()), files(b.path()));
         assert_eq!(
             fa.len(),
-            if sample { 11 } else { 10 },
-            "nine tables, ground truth (and the README)"
+            if sample { 13 } else { 10 },
+            "nine tables, ground truth (and the README, decisions and verifications)"
         );
         assert_eq!(fa.keys().collect::<Vec<_>>(), fb.keys().collect::<Vec<_>>());
         for (name, bytes) in &fa {
@@ -475,13 +475,13 @@ fn the_data_contract_rejects_nothing_in_any_format_header_or_encoding() {
         run(&o);
         let out = tempfile::tempdir().unwrap();
         let pipeline = Pipeline::new(dir.path(), out.path());
-        let outcome = fullemp::ingest::validate(&pipeline).unwrap();
+        let outcome = fullemp::ingest::validate(&pipeline, &fullemp::detectors::ids()).unwrap();
         assert!(
             outcome.verdict.is_ok(),
             "{format:?} {headers:?} {encoding:?}:\n{}",
             outcome.report
         );
-        let extract = fullemp::ingest::ingest(&pipeline).unwrap();
+        let extract = fullemp::ingest::ingest(&pipeline, &fullemp::detectors::ids()).unwrap();
         assert!(
             extract.rejects.is_empty(),
             "{format:?} {headers:?} {encoding:?}: {:?}",
@@ -499,7 +499,11 @@ fn the_sample_rejects_exactly_its_planted_rows() {
     let summary = run(&o);
     assert_eq!(summary.planted.len(), 7);
     let out = tempfile::tempdir().unwrap();
-    let extract = fullemp::ingest::ingest(&Pipeline::new(dir.path(), out.path())).unwrap();
+    let extract = fullemp::ingest::ingest(
+        &Pipeline::new(dir.path(), out.path()),
+        &fullemp::detectors::ids(),
+    )
+    .unwrap();
     let got: BTreeSet<(String, u64)> = extract
         .rejects
         .iter()

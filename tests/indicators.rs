@@ -18,7 +18,7 @@ fn compute(with_optional: bool, as_of: &str, years: &[i32]) -> Indicators {
     let dir = tempfile::tempdir().unwrap();
     fixture(dir.path(), with_optional);
     let pipeline = Pipeline::new(dir.path(), dir.path().join("out"));
-    let extract = fullemp::ingest::ingest(&pipeline).unwrap();
+    let extract = fullemp::ingest::ingest(&pipeline, &fullemp::detectors::ids()).unwrap();
     assert!(
         extract.rejects.is_empty(),
         "the fixture is clean: {:?}",

@@ -1029,10 +1029,19 @@ fn missing_optional_is_listed_and_missing_required_exits_3() {
 #[test]
 fn ingest_returns_a_contract_error() {
     let dir = minimal_extract();
-    assert!(fullemp::ingest::ingest(&Pipeline::new(dir.path(), dir.path().join("out"))).is_ok());
+    assert!(
+        fullemp::ingest::ingest(
+            &Pipeline::new(dir.path(), dir.path().join("out")),
+            &fullemp::detectors::ids()
+        )
+        .is_ok()
+    );
     remove_table(dir.path(), "communities");
-    let e =
-        fullemp::ingest::ingest(&Pipeline::new(dir.path(), dir.path().join("out"))).unwrap_err();
+    let e = fullemp::ingest::ingest(
+        &Pipeline::new(dir.path(), dir.path().join("out")),
+        &fullemp::detectors::ids(),
+    )
+    .unwrap_err();
     assert_eq!(e.exit_code(), 3);
     assert!(
         e.to_string()

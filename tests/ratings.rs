@@ -189,6 +189,8 @@ impl Case {
             missing_tables: &self.missing,
             rules: &self.rules,
             review: &self.review,
+            decisions: None,
+            run_date: chrono::NaiveDate::from_ymd_opt(2022, 1, 10).unwrap(),
         })
     }
 

@@ -1002,6 +1002,7 @@ fn five_thousand_communities_load_in_the_browser_without_strain() {
             ..Changes::default()
         },
         city_name: "平顶山市",
+        status: &polars::prelude::DataFrame::empty(),
     })
     .unwrap();
     let dir = tempfile::tempdir().unwrap();

@@ -27,7 +27,7 @@ pub struct Args {
 
 pub fn execute(args: Args) -> Result<()> {
     let pipeline = super::load_pipeline(&args.pipeline, args.input, None, None)?;
-    let outcome = fullemp::ingest::validate(&pipeline)?;
+    let outcome = fullemp::ingest::validate(&pipeline, &fullemp::detectors::ids())?;
     print!("{}", outcome.report);
     match outcome.verdict {
         Ok(()) => Ok(()),

@@ -63,6 +63,12 @@ detectors! {
     digit_heaping,
 }
 
+/// Every detector's id: what a `verifications` row may name besides 抽查
+/// (ingest is handed them, knowing no detector itself).
+pub fn ids() -> Vec<&'static str> {
+    ALL.iter().map(|d| d.id).collect()
+}
+
 /// Runs every enabled detector and returns the findings in their stable
 /// published order (`Finding::stable_cmp`). The detectors run two at a time
 /// (one at a time on one core): much of a plan runs on one core, so two

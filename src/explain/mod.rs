@@ -179,6 +179,7 @@ pub fn gather(output_dir: &Path, code: &str, year: Option<i32>, day: NaiveDate) 
     let shortlist = table_rows(&run, "shortlist", code, year)?;
     let set_aside = table_rows(&run, "shortlist_set_aside", code, year)?;
     let spot = table_rows(&run, "spot_checks", code, year)?;
+    let status = table_rows(&run, "status", code, year)?;
     let county = ind.get("county").cloned().unwrap_or(Value::Null);
     let timeline = timeline(
         &run,
@@ -215,6 +216,7 @@ pub fn gather(output_dir: &Path, code: &str, year: Option<i32>, day: NaiveDate) 
         "shortlist": objects(shortlist),
         "set_aside": objects(set_aside),
         "spot_check": objects(spot),
+        "status": objects(status),
         "timeline": timeline,
     }))
 }

@@ -45,6 +45,7 @@ pub fn render(doc: &Value) -> String {
     score(&mut s, &doc["score"], &doc["level"]);
     findings(&mut s, &doc["risk"], &doc["findings"]);
     shortlist(&mut s, doc);
+    status(&mut s, &doc["status"]);
     spot_check(&mut s, &doc["spot_check"]);
     timeline(&mut s, &doc["timeline"]);
     s
@@ -297,6 +298,69 @@ fn shortlist(s: &mut String, doc: &Value) {
             labels::set_aside_reason(a["reason"].as_str().unwrap_or("")),
             show(&a["reason"])
         );
+    }
+}
+
+/// Where the application stands in the review (the run's `status`).
+fn status(s: &mut String, status: &Value) {
+    let _ = writeln!(s, "\n评审进度 Review status");
+    let rows = status.as_array().cloned().unwrap_or_default();
+    if rows.is_empty() {
+        let _ = writeln!(s, "  未申报 no application this year");
+    }
+    let text = |v: &Value| v.as_str().map(str::to_string);
+    for r in &rows {
+        let _ = writeln!(
+            s,
+            "  {}:已到环节 {} (state {}, stage {})",
+            show(&r["state_label"]),
+            show(&r["stage_reached_label"]),
+            show(&r["state"]),
+            show(&r["stage_reached"])
+        );
+        if let Some(d) = text(&r["decision"]) {
+            let _ = writeln!(
+                s,
+                "  结论 decision {d},{} {}{}",
+                show(&r["decided_on"]),
+                text(&r["decided_by"]).unwrap_or_default(),
+                text(&r["opinion"]).map_or(String::new(), |o| format!(";意见:{o}"))
+            );
+        }
+        if let Some(next) = text(&r["next_stage_label"]) {
+            let due = text(&r["due_on"]);
+            let overdue = r["overdue"].as_bool() == Some(true);
+            let _ = writeln!(
+                s,
+                "  下一环节 next {next}{}{}",
+                due.map_or("(评审日程未设期限 no due date)".to_string(), |d| format!(
+                    ",期限 due {d}"
+                )),
+                if overdue {
+                    format!(
+                        ",已逾期 overdue by {} working days",
+                        show(&r["overdue_working_days"])
+                    )
+                } else {
+                    String::new()
+                }
+            );
+        }
+        let stages: Vec<String> = crate::contract::review_records::STAGES
+            .iter()
+            .filter_map(|st| {
+                text(&r[format!("{}_decision", st.id).as_str()]).map(|d| {
+                    format!(
+                        "{} {d} {}",
+                        st.name,
+                        show(&r[format!("{}_on", st.id).as_str()])
+                    )
+                })
+            })
+            .collect();
+        if !stages.is_empty() {
+            let _ = writeln!(s, "  各环节 stages: {}", stages.join(";"));
+        }
     }
 }
 

@@ -380,8 +380,20 @@ pub fn generate(options: &Options) -> Result<Summary> {
     };
     let mut latest: Option<NaiveDateTime> = None;
     let mut planted = vec![];
+    let mut story = vec![];
     for i in 0..ctx.geo.sites.len() {
         let batch = ctx.community(i);
+        if options.sample {
+            for a in batch.applications.iter().filter(|a| a.year == options.year) {
+                if let Some(c) = batch.communities.iter().find(|c| c.code == a.community) {
+                    story.push(sample::StoryApplication {
+                        application: a.clone(),
+                        street: c.street.clone(),
+                        county: c.county.clone(),
+                    });
+                }
+            }
+        }
         if let Some(t) = batch.employment.iter().filter_map(|j| j.recorded_at).max() {
             latest = latest.max(Some(t));
         }
@@ -423,6 +435,26 @@ pub fn generate(options: &Options) -> Result<Summary> {
     let truth_path = options.out.join("ground_truth.csv");
     write_truth(&truth_path, &truth)?;
     files.push(truth_path);
+    if options.sample {
+        // The panel's records: a review in progress (sample::review_records).
+        let (decisions, verifications) = sample::review_records(&story, &truth, options.year);
+        for (spec, records) in [
+            (&tables::DECISIONS, decisions),
+            (&tables::VERIFICATIONS, verifications),
+        ] {
+            let mut w = TableWriter::create(
+                &options.out,
+                spec,
+                sample::record_layout(spec.table),
+                ctx.cal.extract,
+            )?;
+            for r in &records {
+                w.write(r)?;
+            }
+            files.push(w.path().to_path_buf());
+            rows.insert(spec.name, w.finish()?);
+        }
+    }
     let confounders = ctx.confounder_lines();
     if options.confounder_share > 0.0 {
         let path = options.out.join("confounders.csv");

@@ -271,6 +271,20 @@ pub fn readme(options: &Options, ctx: &Context, summary: &Summary) -> String {
             describe(spec, &l)
         );
     }
+    for spec in [
+        &crate::contract::tables::DECISIONS,
+        &crate::contract::tables::VERIFICATIONS,
+    ] {
+        let l = record_layout(spec.table);
+        let rows = summary.rows.get(spec.name).copied().unwrap_or(0);
+        let _ = writeln!(
+            s,
+            "| `{}.{}` | {rows} | {}; the panel's own records (see below) |",
+            spec.name,
+            l.format.extension(),
+            describe(spec, &l)
+        );
+    }
     let _ = writeln!(
         s,
         "| `ground_truth.csv` | {} | not a table: the injected patterns (`community_code,pattern,county`; community_code empty for county-level patterns) |",
@@ -306,5 +320,208 @@ pub fn readme(options: &Options, ctx: &Context, summary: &Summary) -> String {
         let _ = writeln!(s, "| `{}` | {who} | {} |", t.pattern, t.county);
     }
     let _ = writeln!(s, "\nHow each pattern is injected: `docs/generator.md`.");
+    let _ = writeln!(
+        s,
+        "\n## The review in progress\n\n`decisions.csv` and `verifications.csv` are the panel's records of the {y} review \
+         as a bureau would keep them (`docs/data-contract.md`), dated in January and February {next}: some applications \
+         go through to 认定, some stop at 街道审核 or 县级初选 with the opinion that stopped them, the \
+         `cutoff_window_dressing` community fails the city's assessment, and the others wait at a stage (or have \
+         nothing recorded yet). The `claimed_vs_registry` finding is checked and confirmed (属实) and the \
+         `bulk_backfill` finding checked and dismissed (不属实). The run's `status` table and the report's 评审进度 \
+         show where each application stands.",
+        y = options.year,
+        next = options.year + 1
+    );
     s
+}
+
+/// One application of the review year, with what the sample's review story
+/// needs of its community.
+#[derive(Debug, Clone)]
+pub struct StoryApplication {
+    pub application: super::model::Application,
+    pub street: String,
+    pub county: String,
+}
+
+/// The sample's review in progress: the `decisions` and `verifications`
+/// rows (cells in the contract's order), from the review year's
+/// applications and the injected patterns.
+///
+/// - The community of the `claimed_vs_registry` pattern: its street does not
+///   agree (不同意), and the finding is checked and confirmed (属实).
+/// - The community of the `bulk_backfill` pattern: its (medium) finding is
+///   checked and dismissed (不属实); its application goes on.
+/// - The community of the `cutoff_window_dressing` pattern: stopped at the
+///   city's assessment (不合格).
+/// - An application the street or county declined in its own cells: stopped
+///   there, with an opinion.
+/// - The others, in code order, in turn: confirmed (认定), awaiting the
+///   city's assessment, confirmed, awaiting the site visit, awaiting the
+///   confirming document, nothing recorded yet.
+pub fn review_records(
+    apps: &[StoryApplication],
+    truth: &[super::Truth],
+    year: i32,
+) -> (Vec<Vec<Value>>, Vec<Vec<Value>>) {
+    use crate::contract::review_records::{CONFIRMED, DISMISSED};
+    let day = |m: u32, d: u32| chrono::NaiveDate::from_ymd_opt(year + 1, m, d).expect("a date");
+    let pattern = |p: &str| {
+        truth
+            .iter()
+            .find(|t| t.pattern == p)
+            .map(|t| t.community_code.clone())
+            .unwrap_or_default()
+    };
+    let confirmed = pattern("claimed_vs_registry");
+    let dismissed = pattern("bulk_backfill");
+    let dressed = pattern("cutoff_window_dressing");
+    let mut sorted: Vec<&StoryApplication> =
+        apps.iter().filter(|a| a.application.year == year).collect();
+    sorted.sort_by(|a, b| a.application.community.cmp(&b.application.community));
+    let mut decisions = Vec::new();
+    let mut turn = 0;
+    for a in sorted {
+        let app = &a.application;
+        let street_unit = format!("{}办事处", a.street);
+        let county_unit = format!("{}人力资源和社会保障局", a.county);
+        let city_unit = "市人力资源和社会保障局".to_string();
+        let street_on = app.submitted.map_or(day(1, 10), |s| {
+            (s + chrono::Duration::days(1)).max(day(1, 10))
+        });
+        let county_on = street_on + chrono::Duration::days(2);
+        // (stage, decision, opinion, date, unit), in order.
+        let mut steps: Vec<(&str, &str, &str, chrono::NaiveDate, String)> = vec![];
+        let agreed = (
+            "街道审核",
+            "同意",
+            "同意推荐申报。",
+            street_on,
+            street_unit.clone(),
+        );
+        let recommended = (
+            "县级初选",
+            "推荐",
+            "经初选,同意推荐。",
+            county_on,
+            county_unit.clone(),
+        );
+        let visited = (
+            "实地考察",
+            "合格",
+            "台账资料齐全,与实地情况相符。",
+            day(1, 19),
+            county_unit.clone(),
+        );
+        let assessed = (
+            "市级考核",
+            "合格",
+            "考核合格。",
+            day(1, 25),
+            "市级交叉考核组".to_string(),
+        );
+        let published = (
+            "公示",
+            "无异议",
+            "公示期内未收到异议。",
+            day(2, 8),
+            city_unit.clone(),
+        );
+        let named = ("发文确认", "认定", "", day(2, 11), city_unit.clone());
+        if app.community == confirmed {
+            steps.push((
+                "街道审核",
+                "不同意",
+                "自报登记失业人员就业率与台账不符,退回社区核实。",
+                street_on,
+                street_unit,
+            ));
+        } else if app.community == dressed {
+            steps.extend([agreed, recommended, visited]);
+            steps.push((
+                "市级考核",
+                "不合格",
+                "年底前集中录入的就业登记无法提供用工证明,考核不合格。",
+                day(1, 25),
+                "市级交叉考核组".to_string(),
+            ));
+        } else if app.street_recommends == Some(false) {
+            steps.push((
+                "街道审核",
+                "不同意",
+                "台账资料不完整,暂不同意申报。",
+                street_on,
+                street_unit,
+            ));
+        } else if app.county_recommends == Some(false) {
+            steps.push(agreed);
+            steps.push((
+                "县级初选",
+                "不推荐",
+                "经初选,主要指标未达到申报条件,本年度不予推荐。",
+                county_on,
+                county_unit,
+            ));
+        } else {
+            let all = [agreed, recommended, visited, assessed, published, named];
+            let upto = match turn % 6 {
+                0 | 2 => 6,
+                1 => 3,
+                3 => 2,
+                4 => 5,
+                _ => 0,
+            };
+            turn += 1;
+            steps.extend(all.into_iter().take(upto));
+        }
+        for (stage, decision, opinion, on, by) in steps {
+            decisions.push(vec![
+                Value::Text(app.community.clone()),
+                Value::Int(i64::from(year)),
+                Value::Text(stage.to_string()),
+                Value::Text(decision.to_string()),
+                if opinion.is_empty() {
+                    Value::Null
+                } else {
+                    Value::Text(opinion.to_string())
+                },
+                Value::Date(on),
+                Value::Text(by),
+            ]);
+        }
+    }
+    let mut verifications = Vec::new();
+    if !confirmed.is_empty() {
+        verifications.push(vec![
+            Value::Text(confirmed),
+            Value::Int(i64::from(year)),
+            Value::Word("claimed_vs_registry"),
+            Value::Word(CONFIRMED),
+            Value::Date(day(1, 20)),
+            Value::Word("市人社局核查组"),
+            Value::Word("抽查自报的登记失业人员 10 人,6 人无就业登记或社保缴费记录。"),
+        ]);
+    }
+    if !dismissed.is_empty() {
+        verifications.push(vec![
+            Value::Text(dismissed),
+            Value::Int(i64::from(year)),
+            Value::Word("bulk_backfill"),
+            Value::Word(DISMISSED),
+            Value::Date(day(1, 21)),
+            Value::Word("市人社局核查组"),
+            Value::Word("系统迁移后集中补录,纸质登记原件齐全,日期相符。"),
+        ]);
+    }
+    (decisions, verifications)
+}
+
+/// How the sample writes the panel's records: `decisions.csv` with Chinese
+/// headers (as a bureau keeps them), `verifications.csv` with canonical ones.
+pub fn record_layout(table: Table) -> Layout {
+    let headers = match table {
+        Table::Decisions => Headers::Chinese,
+        _ => Headers::Canonical,
+    };
+    Layout::plain(FileFormat::Csv, headers, TextEncoding::Utf8)
 }

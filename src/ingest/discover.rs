@@ -1,6 +1,10 @@
 //! Finding the tables in an extract folder: a table is the file whose stem is
-//! its name (`persons.csv`, `persons.xlsx`, `persons.parquet`). Other files are
-//! left alone, with a log line.
+//! its name (`persons.csv`, `persons.xlsx`, `persons.parquet`). The panel's
+//! working sheets are found too: a file whose stem starts with `评审记录` is
+//! `decisions` in the sheet's wide layout, one whose stem starts with
+//! `核实记录` is `verifications`; several of them may stand beside the
+//! table's own file, and all are read. Other files are left alone, with a
+//! log line.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -8,6 +12,42 @@ use std::path::{Path, PathBuf};
 use crate::config::Pipeline;
 use crate::config::pipeline::Format;
 use crate::contract::Table;
+use crate::contract::review_records::{DECISIONS_SHEET, VERIFICATIONS_SHEET};
+
+/// How a file lays its table out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Layout {
+    /// The table's own file: one record a row under a header of its columns.
+    Table,
+    /// A 评审记录 working sheet: one application a row, a column group a stage.
+    DecisionSheet,
+    /// A 核实记录 working sheet: the contract's columns among descriptive
+    /// ones; rows awaiting a result are skipped.
+    VerificationSheet,
+}
+
+/// One file of a table.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Found {
+    pub path: PathBuf,
+    pub format: Format,
+    pub layout: Layout,
+}
+
+/// The files of each table found: the table's own file first, then its
+/// working sheets by name.
+pub type Files = BTreeMap<Table, Vec<Found>>;
+
+/// The working sheet a file is, by its stem, if any.
+fn sheet_of(stem: &str, format: Format) -> Option<(Table, Layout)> {
+    if stem.starts_with(DECISIONS_SHEET) && format == Format::Xlsx {
+        Some((Table::Decisions, Layout::DecisionSheet))
+    } else if stem.starts_with(VERIFICATIONS_SHEET) && format != Format::Parquet {
+        Some((Table::Verifications, Layout::VerificationSheet))
+    } else {
+        None
+    }
+}
 
 pub fn format_of(path: &Path) -> Option<Format> {
     let ext = path.extension()?.to_str()?.to_ascii_lowercase();
@@ -21,7 +61,7 @@ pub fn format_of(path: &Path) -> Option<Format> {
 
 /// The file of each table found, or a message per table that is ambiguous.
 /// Files passed over are logged.
-pub fn discover(pipeline: &Pipeline) -> Result<BTreeMap<Table, (PathBuf, Format)>, Vec<String>> {
+pub fn discover(pipeline: &Pipeline) -> Result<Files, Vec<String>> {
     locate(
         pipeline,
         &mut |path, why| tracing::info!(file = %path.display(), "{why}; ignored"),
@@ -29,16 +69,14 @@ pub fn discover(pipeline: &Pipeline) -> Result<BTreeMap<Table, (PathBuf, Format)
 }
 
 /// As `discover`, without the log lines (for a look before the real read).
-pub fn discover_quietly(
-    pipeline: &Pipeline,
-) -> Result<BTreeMap<Table, (PathBuf, Format)>, Vec<String>> {
+pub fn discover_quietly(pipeline: &Pipeline) -> Result<Files, Vec<String>> {
     locate(pipeline, &mut |_, _| {})
 }
 
 fn locate(
     pipeline: &Pipeline,
     passed_over: &mut dyn FnMut(&std::path::Path, String),
-) -> Result<BTreeMap<Table, (PathBuf, Format)>, Vec<String>> {
+) -> Result<Files, Vec<String>> {
     let dir = &pipeline.input_dir;
     let entries = match std::fs::read_dir(dir) {
         Ok(e) => e,
@@ -55,20 +93,30 @@ fn locate(
         .collect();
     paths.sort();
     let mut candidates: BTreeMap<Table, Vec<(PathBuf, Format)>> = BTreeMap::new();
+    let mut sheets: BTreeMap<Table, Vec<Found>> = BTreeMap::new();
     for path in paths {
         let stem = path
             .file_stem()
             .and_then(|s| s.to_str())
             .unwrap_or_default()
             .to_ascii_lowercase();
-        match (Table::from_name(&stem), format_of(&path)) {
+        let format = format_of(&path);
+        match (Table::from_name(&stem), format) {
             (Some(table), Some(format)) => {
                 candidates.entry(table).or_default().push((path, format))
+            }
+            (None, Some(format)) if sheet_of(&stem, format).is_some() => {
+                let (table, layout) = sheet_of(&stem, format).expect("a sheet");
+                sheets.entry(table).or_default().push(Found {
+                    path,
+                    format,
+                    layout,
+                });
             }
             _ => passed_over(&path, "not a table of the data contract".to_string()),
         }
     }
-    let mut found = BTreeMap::new();
+    let mut found: Files = BTreeMap::new();
     let mut problems = Vec::new();
     for (table, files) in candidates {
         let wanted = pipeline.input(table).format;
@@ -81,7 +129,11 @@ fn locate(
                 for (p, _) in files.iter().filter(|(p, _)| *p != one.0) {
                     passed_over(p, format!("another file of table {table} (input.{table}.format)"));
                 }
-                found.insert(table, (*one).clone());
+                found.entry(table).or_default().push(Found {
+                    path: one.0.clone(),
+                    format: one.1,
+                    layout: Layout::Table,
+                });
             }
             [] => problems.push(format!(
                 "table {table}: no file of the format set in input.{table}.format (found {})",
@@ -92,6 +144,9 @@ fn locate(
                 names(&files)
             )),
         }
+    }
+    for (table, files) in sheets {
+        found.entry(table).or_default().extend(files);
     }
     if problems.is_empty() {
         Ok(found)

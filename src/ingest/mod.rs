@@ -13,21 +13,24 @@ pub mod parquet;
 pub mod raw;
 pub mod rejects;
 pub mod report;
+pub mod review_checks;
+pub mod review_sheets;
 pub mod text_column;
 pub mod typing;
 pub mod values;
 pub mod xlsx;
 
-use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
 use polars::prelude::DataFrame;
 
-use crate::config::Pipeline;
 use crate::config::pipeline::Format;
+use crate::config::{Pipeline, TableInput};
 use crate::contract::{Table, TableSpec, tables};
 use crate::error::{Error, Result};
+use discover::{Found, Layout};
 use raw::{Failure, Opened, TableFile};
 pub use rejects::{Reject, RejectReason};
 use typing::{TableTyping, Typed};
@@ -92,28 +95,52 @@ fn file_name(path: &Path) -> String {
         .to_string()
 }
 
-/// Reads and types one table's file.
-fn read_table(
-    pipeline: &Pipeline,
-    spec: &'static TableSpec,
-    path: &Path,
-    format: Format,
-) -> Result<TableRead> {
+/// The panel's own records (`decisions`, `verifications`): without a file,
+/// nothing has been recorded yet, which leaves no figure incomplete.
+pub fn is_record(table: Table) -> bool {
+    matches!(table, Table::Decisions | Table::Verifications)
+}
+
+/// Reads and types one table's file, in its layout.
+fn read_table(pipeline: &Pipeline, spec: &'static TableSpec, found: &Found) -> Result<TableRead> {
+    let path = found.path.as_path();
     let name = file_name(path);
-    let input = pipeline.input(spec.table);
+    let input = match found.layout {
+        Layout::Table => pipeline.input(spec.table),
+        // A working sheet is read as the run wrote it, whatever the
+        // pipeline says of the table's own file.
+        Layout::DecisionSheet | Layout::VerificationSheet => TableInput::default(),
+    };
     let mut typing = TableTyping::new(spec, &name);
     let file = TableFile {
         path,
         input: &input,
         spec,
     };
-    let opened = match format {
-        Format::Csv => csv::read(file, &mut typing),
-        Format::Xlsx => xlsx::read(file, &mut typing),
-        Format::Parquet => parquet::read(file, &mut typing),
+    let opened = match found.layout {
+        Layout::DecisionSheet => review_sheets::read_decision_sheet(path, &name)?,
+        Layout::Table => read_format(file, found.format, &mut typing)
+            .and_then(|o| Ok((o, typing.finish().map_err(Error::from)?))),
+        Layout::VerificationSheet => {
+            let watched = ["result", "checked_on", "checked_by", "note"]
+                .iter()
+                .filter_map(|c| spec.columns.iter().position(|s| s.name == *c))
+                .collect();
+            let mut open = review_sheets::OpenItems {
+                inner: &mut typing,
+                watched,
+                skipped: 0,
+            };
+            let read = read_format(file, found.format, &mut open);
+            let skipped = open.skipped;
+            if skipped > 0 {
+                tracing::info!(file = %name, rows = skipped, "rows awaiting a check (no result, date, checker or note); skipped");
+            }
+            read.and_then(|o| Ok((o, typing.finish().map_err(Error::from)?)))
+        }
     };
     match opened {
-        Ok(opened) => Ok(Ok((opened, typing.finish()?))),
+        Ok(read) => Ok(Ok(read)),
         Err(Failure::Unreadable(m)) => Ok(Err(format!("{name}: unreadable file: {m}"))),
         Err(Failure::NotUtf8(at)) => Ok(Err(format!(
             "{name}: unreadable file: not valid UTF-8 at byte {at}"
@@ -123,42 +150,75 @@ fn read_table(
     }
 }
 
-/// The tables found, read and typed concurrently, one table a core, the
+fn read_format(
+    file: TableFile<'_>,
+    format: Format,
+    sink: &mut dyn raw::Sink,
+) -> std::result::Result<Opened, Failure> {
+    match format {
+        Format::Csv => csv::read(file, sink),
+        Format::Xlsx => xlsx::read(file, sink),
+        Format::Parquet => parquet::read(file, sink),
+    }
+}
+
+/// The files found, read and typed concurrently, one file a core, the
 /// largest files first. Each table streams in bounded chunks, so the tables
-/// read at once hold their typed frames and one chunk of text each.
+/// read at once hold their typed frames and one chunk of text each. The
+/// reads come back per table, in the order of its files.
 fn read_tables(
     pipeline: &Pipeline,
-    found: &BTreeMap<Table, (PathBuf, Format)>,
-) -> Result<BTreeMap<Table, TableRead>> {
-    let mut jobs: Vec<(&'static TableSpec, &PathBuf, Format, u64)> = tables::ALL
+    found: &discover::Files,
+) -> Result<BTreeMap<Table, Vec<TableRead>>> {
+    let mut jobs: Vec<(&'static TableSpec, &Found, usize, u64)> = tables::ALL
         .iter()
-        .filter_map(|spec| {
-            found.get(&spec.table).map(|(path, format)| {
-                let size = std::fs::metadata(path).map_or(0, |m| m.len());
-                (*spec, path, *format, size)
-            })
+        .flat_map(|spec| {
+            found
+                .get(&spec.table)
+                .into_iter()
+                .flatten()
+                .enumerate()
+                .map(|(k, f)| {
+                    let size = std::fs::metadata(&f.path).map_or(0, |m| m.len());
+                    (*spec, f, k, size)
+                })
         })
         .collect();
     jobs.sort_by_key(|j| std::cmp::Reverse(j.3));
-    let reads = crate::parallel::map_in_order(
-        &jobs,
-        crate::parallel::cores(),
-        |(spec, path, format, _)| {
-            let read = read_table(pipeline, spec, path, *format);
+    let reads =
+        crate::parallel::map_in_order(&jobs, crate::parallel::cores(), |(spec, found, _, _)| {
+            let read = read_table(pipeline, spec, found);
             // The table's text and working columns are freed now.
             crate::memory::give_back();
             read
-        },
-    );
-    jobs.iter()
-        .zip(reads)
-        .map(|((spec, ..), r)| r.map(|r| (spec.table, r)))
-        .collect()
+        });
+    let mut out: BTreeMap<Table, Vec<(usize, TableRead)>> = BTreeMap::new();
+    for ((spec, _, k, _), read) in jobs.iter().zip(reads) {
+        out.entry(spec.table).or_default().push((*k, read?));
+    }
+    Ok(out
+        .into_iter()
+        .map(|(t, mut reads)| {
+            reads.sort_by_key(|(k, _)| *k);
+            (t, reads.into_iter().map(|(_, r)| r).collect())
+        })
+        .collect())
 }
 
-/// Reads every table of the extract. Never fails on bad input: breaches are
-/// collected in the result for `verdict` and the report.
+/// Reads every table of the extract, without checking the detectors that
+/// `verifications` names (`read_checked` does). Never fails on bad input:
+/// breaches are collected in the result for `verdict` and the report.
 pub fn read_extract(pipeline: &Pipeline) -> Result<Extract> {
+    read_with(pipeline, None)
+}
+
+/// Reads every table of the extract, `verifications` checked against the
+/// detectors' ids, which the caller passes (ingest knows no detector).
+pub fn read_checked(pipeline: &Pipeline, detectors: &[&str]) -> Result<Extract> {
+    read_with(pipeline, Some(detectors))
+}
+
+fn read_with(pipeline: &Pipeline, detectors: Option<&[&str]>) -> Result<Extract> {
     let mut extract = Extract::default();
     let found = match discover::discover(pipeline) {
         Ok(f) => f,
@@ -168,9 +228,15 @@ pub fn read_extract(pipeline: &Pipeline) -> Result<Extract> {
         }
     };
     let mut read = read_tables(pipeline, &found)?;
+    // The panel's records, per file, put together once every table is read.
+    let mut records: BTreeMap<Table, Vec<review_checks::Part>> = BTreeMap::new();
+    let mut wide: HashSet<String> = HashSet::new();
     for spec in tables::ALL {
-        let Some((path, _)) = found.get(&spec.table) else {
-            if spec.optional {
+        let Some(files) = found.get(&spec.table) else {
+            if is_record(spec.table) {
+                // No decision or check recorded yet: nothing is incomplete.
+                tracing::debug!(table = spec.name, "no file: nothing recorded yet");
+            } else if spec.optional {
                 tracing::info!(
                     table = spec.name,
                     "optional table missing: its indicators are not computed"
@@ -187,51 +253,74 @@ pub fn read_extract(pipeline: &Pipeline) -> Result<Extract> {
             }
             continue;
         };
-        let name = file_name(path);
-        let (opened, typed) = match read.remove(&spec.table) {
-            Some(Ok(r)) => r,
-            Some(Err(problem)) => {
-                extract.problems.push(problem);
-                continue;
+        let reads = read.remove(&spec.table).unwrap_or_default();
+        for (file, table_read) in files.iter().zip(reads) {
+            let path = &file.path;
+            let name = file_name(path);
+            let (opened, typed) = match table_read {
+                Ok(r) => r,
+                Err(problem) => {
+                    extract.problems.push(problem);
+                    continue;
+                }
+            };
+            if !opened.unused.is_empty() {
+                tracing::info!(file = %name, columns = %opened.unused.join(", "), "columns outside the contract; ignored");
             }
-            None => continue,
-        };
-        if !opened.unused.is_empty() {
-            tracing::info!(file = %name, columns = %opened.unused.join(", "), "columns outside the contract; ignored");
+            let rejected = typed.rejects.len();
+            tracing::info!(
+                table = spec.name, file = %name, read_as = %opened.read_as, rows = typed.rows_read, rejected,
+                "table read"
+            );
+            extract.inputs.push(InputFile {
+                table: spec.table,
+                path: path.clone(),
+                size: opened.seen.size,
+                mtime: opened.seen.mtime,
+                sha256: opened.seen.sha256,
+                read_as: opened.read_as,
+                rows_read: typed.rows_read,
+                rows_rejected: rejected,
+            });
+            tracing::debug!(
+                table = spec.name,
+                bytes = typed.frame.estimated_size(),
+                "typed frame held"
+            );
+            extract.rejects.extend(typed.rejects);
+            if is_record(spec.table) {
+                if file.layout == Layout::DecisionSheet {
+                    wide.insert(name.clone());
+                }
+                records
+                    .entry(spec.table)
+                    .or_default()
+                    .push(review_checks::Part {
+                        file: name,
+                        frame: typed.frame,
+                    });
+            } else {
+                extract.tables.insert(spec.table, typed.frame);
+            }
         }
-        let rejected = typed.rejects.len();
-        tracing::info!(
-            table = spec.name, file = %name, read_as = %opened.read_as, rows = typed.rows_read, rejected,
-            "table read"
-        );
-        if typed.rows_read > 0
-            && rejected as f64 > pipeline.max_reject_ratio * typed.rows_read as f64
-        {
-            extract.over_ratio.push(format!(
-                "{name}: {rejected} of {} rows rejected ({:.2} %), above max_reject_ratio {}",
-                typed.rows_read,
-                100.0 * rejected as f64 / typed.rows_read as f64,
-                pipeline.max_reject_ratio
-            ));
-        }
-        extract.inputs.push(InputFile {
-            table: spec.table,
-            path: path.clone(),
-            size: opened.seen.size,
-            mtime: opened.seen.mtime,
-            sha256: opened.seen.sha256,
-            read_as: opened.read_as,
-            rows_read: typed.rows_read,
-            rows_rejected: rejected,
-        });
-        tracing::debug!(
-            table = spec.name,
-            bytes = typed.frame.estimated_size(),
-            "typed frame held"
-        );
-        extract.rejects.extend(typed.rejects);
-        extract.tables.insert(spec.table, typed.frame);
     }
+    for (table, parts) in records {
+        let (merged, repeats) = review_checks::merge(table.spec(), parts, &wide)?;
+        extract.rejects.extend(repeats);
+        let against = review_checks::Against {
+            communities: extract.table(Table::Communities),
+            applications: extract.table(Table::Applications),
+            detectors,
+            wide: &wide,
+        };
+        let (kept, rejects) = match table {
+            Table::Decisions => review_checks::check_decisions(merged, &against)?,
+            _ => review_checks::check_verifications(merged, &against)?,
+        };
+        extract.rejects.extend(rejects);
+        extract.tables.insert(table, kept);
+    }
+    tally(&mut extract, pipeline.max_reject_ratio);
     let codes = referenced_unknown_communities(&extract);
     if !codes.is_empty() {
         tracing::warn!(
@@ -242,9 +331,49 @@ pub fn read_extract(pipeline: &Pipeline) -> Result<Extract> {
     Ok(extract)
 }
 
-/// The extract, or exit 3 when it breaks the contract.
-pub fn ingest(pipeline: &Pipeline) -> Result<Extract> {
-    let extract = read_extract(pipeline)?;
+/// Each file's rejected rows, those of the checks after reading included,
+/// and the files whose rejected share exceeds `max_reject_ratio`.
+fn tally(extract: &mut Extract, max_reject_ratio: f64) {
+    let mut by_file: BTreeMap<(Table, &str), usize> = BTreeMap::new();
+    for r in &extract.rejects {
+        *by_file.entry((r.table, r.file.as_str())).or_default() += 1;
+    }
+    for input in &mut extract.inputs {
+        let name = file_name(&input.path);
+        let rejected = by_file
+            .get(&(input.table, name.as_str()))
+            .copied()
+            .unwrap_or_default();
+        input.rows_rejected = rejected;
+        if input.rows_read > 0 && rejected as f64 > max_reject_ratio * input.rows_read as f64 {
+            extract.over_ratio.push(format!(
+                "{name}: {rejected} of {} rows rejected ({:.2} %), above max_reject_ratio {}",
+                input.rows_read,
+                100.0 * rejected as f64 / input.rows_read as f64,
+                max_reject_ratio
+            ));
+        }
+    }
+    // The rejects in table order, each table's in the order of its files.
+    let order: HashMap<String, usize> = extract
+        .inputs
+        .iter()
+        .enumerate()
+        .map(|(k, i)| (file_name(&i.path), k))
+        .collect();
+    extract.rejects.sort_by_key(|r| {
+        (
+            r.table,
+            order.get(&r.file).copied().unwrap_or(usize::MAX),
+            r.line,
+        )
+    });
+}
+
+/// The extract, or exit 3 when it breaks the contract; `verifications` is
+/// checked against the detectors' ids the caller passes.
+pub fn ingest(pipeline: &Pipeline, detectors: &[&str]) -> Result<Extract> {
+    let extract = read_checked(pipeline, detectors)?;
     extract.verdict()?;
     Ok(extract)
 }
@@ -256,8 +385,8 @@ pub struct ValidateOutcome {
 
 /// The data contract alone: the report `fullemp validate` prints, and whether
 /// the extract can be used.
-pub fn validate(pipeline: &Pipeline) -> Result<ValidateOutcome> {
-    let extract = read_extract(pipeline)?;
+pub fn validate(pipeline: &Pipeline, detectors: &[&str]) -> Result<ValidateOutcome> {
+    let extract = read_checked(pipeline, detectors)?;
     let report = report::render(pipeline, &extract);
     Ok(ValidateOutcome {
         report,

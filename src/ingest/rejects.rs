@@ -16,11 +16,19 @@ pub enum RejectReason {
     FewerFields,
     UnclosedQuote,
     NumberIdentifier,
+    /// The panel's records (`decisions`, `verifications`) checked against the
+    /// other tables after reading (`review_checks`).
+    UnknownCommunity,
+    NoApplication,
+    OutsideStage,
+    BeforeSubmission,
+    StageOutOfOrder,
+    UnknownDetector,
 }
 
 impl RejectReason {
     /// Every reason, in the order above.
-    pub const ALL: [RejectReason; 9] = [
+    pub const ALL: [RejectReason; 15] = [
         RejectReason::RequiredEmpty,
         RejectReason::Unparseable,
         RejectReason::NotAllowed,
@@ -30,6 +38,12 @@ impl RejectReason {
         RejectReason::FewerFields,
         RejectReason::UnclosedQuote,
         RejectReason::NumberIdentifier,
+        RejectReason::UnknownCommunity,
+        RejectReason::NoApplication,
+        RejectReason::OutsideStage,
+        RejectReason::BeforeSubmission,
+        RejectReason::StageOutOfOrder,
+        RejectReason::UnknownDetector,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -43,6 +57,12 @@ impl RejectReason {
             RejectReason::FewerFields => "fewer fields than the header",
             RejectReason::UnclosedQuote => "file ends inside a quoted field",
             RejectReason::NumberIdentifier => "identifier saved as a number",
+            RejectReason::UnknownCommunity => "community not in the communities table",
+            RejectReason::NoApplication => "no application for the community and year",
+            RejectReason::OutsideStage => "decision not allowed at its stage",
+            RejectReason::BeforeSubmission => "decided before the application was submitted",
+            RejectReason::StageOutOfOrder => "an earlier stage missing or not passed",
+            RejectReason::UnknownDetector => "not a detector or spot check",
         }
     }
 }

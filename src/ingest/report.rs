@@ -22,15 +22,23 @@ pub fn render(pipeline: &Pipeline, extract: &Extract) -> String {
         "table", "file", "rows", "rejected"
     );
     for spec in tables::ALL {
-        let input = extract.inputs.iter().find(|i| i.table == spec.table);
-        match input {
-            Some(i) => {
-                let name = i.path.file_name().unwrap_or_default().to_string_lossy();
-                let _ = writeln!(
-                    out,
-                    "{:<16} {:<22} {:>9} {:>9}  {}",
-                    spec.name, name, i.rows_read, i.rows_rejected, i.read_as
-                );
+        let files: Vec<_> = extract
+            .inputs
+            .iter()
+            .filter(|i| i.table == spec.table)
+            .collect();
+        match files.first() {
+            Some(_) => {
+                // Several files for the panel's records: one line each.
+                for (k, i) in files.iter().enumerate() {
+                    let name = i.path.file_name().unwrap_or_default().to_string_lossy();
+                    let table = if k == 0 { spec.name } else { "" };
+                    let _ = writeln!(
+                        out,
+                        "{:<16} {:<22} {:>9} {:>9}  {}",
+                        table, name, i.rows_read, i.rows_rejected, i.read_as
+                    );
+                }
                 let mut by_reason: BTreeMap<RejectReason, usize> = BTreeMap::new();
                 for r in extract.rejects.iter().filter(|r| r.table == spec.table) {
                     *by_reason.entry(r.reason).or_default() += 1;
@@ -38,6 +46,9 @@ pub fn render(pipeline: &Pipeline, extract: &Extract) -> String {
                 for (reason, n) in by_reason {
                     let _ = writeln!(out, "{:<16}   {n:>6} × {}", "", reason.as_str());
                 }
+            }
+            None if super::is_record(spec.table) => {
+                let _ = writeln!(out, "{:<16} (none: nothing recorded yet)", spec.name);
             }
             None if extract.missing_optional.contains(&spec.table) => {
                 let _ = writeln!(

@@ -137,9 +137,9 @@ pub fn read(file: TableFile<'_>, sink: &mut dyn Sink) -> Result<Opened, Failure>
 
 /// The merged ranges of a sheet, as (first row, first column, last row,
 /// last column), sheet coordinates from 0.
-type Region = ((u32, u32), (u32, u32));
+pub(super) type Region = ((u32, u32), (u32, u32));
 
-fn merged_regions<RS>(book: &mut Sheets<RS>, sheet: &str) -> Result<Vec<Region>, String>
+pub(super) fn merged_regions<RS>(book: &mut Sheets<RS>, sheet: &str) -> Result<Vec<Region>, String>
 where
     RS: std::io::Read + std::io::Seek,
 {
@@ -157,16 +157,16 @@ where
 }
 
 /// A sheet's cells with merged ranges filled in.
-struct Grid<'a> {
+pub(super) struct Grid<'a> {
     range: &'a Range<Data>,
-    width: usize,
+    pub(super) width: usize,
     /// Cells a merge covers, other than its top-left one (range
     /// coordinates) → the top-left cell.
     covered: HashMap<(usize, usize), (usize, usize)>,
 }
 
 impl<'a> Grid<'a> {
-    fn new(range: &'a Range<Data>, merged: &[Region]) -> Grid<'a> {
+    pub(super) fn new(range: &'a Range<Data>, merged: &[Region]) -> Grid<'a> {
         let (height, width) = range.get_size();
         let (r0, c0) = range.start().unwrap_or((0, 0));
         let mut covered = HashMap::new();
@@ -194,12 +194,12 @@ impl<'a> Grid<'a> {
     }
 
     /// The cell as the sheet holds it.
-    fn raw(&self, row: usize, col: usize) -> &'a Data {
+    pub(super) fn raw(&self, row: usize, col: usize) -> &'a Data {
         self.range.get((row, col)).unwrap_or(&Data::Empty)
     }
 
     /// The cell, or the value of the merge covering it.
-    fn value(&self, row: usize, col: usize) -> &'a Data {
+    pub(super) fn value(&self, row: usize, col: usize) -> &'a Data {
         match self.raw(row, col) {
             Data::Empty if self.covered.is_empty() => &Data::Empty,
             Data::Empty => match self.covered.get(&(row, col)) {
@@ -211,7 +211,7 @@ impl<'a> Grid<'a> {
     }
 }
 
-fn text_of(c: &Data) -> String {
+pub(super) fn text_of(c: &Data) -> String {
     match c {
         Data::String(s) | Data::DateTimeIso(s) | Data::DurationIso(s) => s.clone(),
         Data::Int(i) => i.to_string(),
@@ -223,7 +223,7 @@ fn text_of(c: &Data) -> String {
     }
 }
 
-fn cell(c: &Data) -> Cell {
+pub(super) fn cell(c: &Data) -> Cell {
     match c {
         Data::Empty => Cell::Empty,
         Data::String(s) | Data::DateTimeIso(s) | Data::DurationIso(s) => {

@@ -310,12 +310,12 @@ pub const SHORTLIST: TableDoc = TableDoc {
         c(
             "street_recommends",
             "Boolean",
-            "the street recommends, as given (always true here: an empty cell is no decision and keeps the application off the list)",
+            "the street recommends, as given or as a recorded 街道审核 decision sets it (always true here: an empty cell is no decision and keeps the application off the list)",
         ),
         c(
             "county_recommends",
             "Boolean",
-            "the county recommends, as given (always true here, as for the street)",
+            "the county recommends, as given or as a recorded 县级初选 decision sets it (always true here, as for the street)",
         ),
         c(
             "score",
@@ -381,12 +381,12 @@ pub const SHORTLIST_SET_ASIDE: TableDoc = TableDoc {
         c(
             "street_recommends",
             "Boolean",
-            "the street recommends, as given (null: not decided yet)",
+            "the street recommends, as given or as a recorded 街道审核 decision sets it (null: not decided yet)",
         ),
         c(
             "county_recommends",
             "Boolean",
-            "the county recommends, as given (null: not decided yet)",
+            "the county recommends, as given or as a recorded 县级初选 decision sets it (null: not decided yet)",
         ),
         c(
             "reason",
@@ -548,13 +548,124 @@ pub const REJECTS: TableDoc = TableDoc {
     ],
 };
 
+pub const STATUS: TableDoc = TableDoc {
+    name: "status",
+    columns: &[
+        CODE,
+        NAME,
+        COUNTY,
+        STREET,
+        YEAR,
+        c("applied_level", "String", "level applied for: 市级 or 星级"),
+        c("submitted_on", "Date", "date of the application"),
+        c(
+            "stage_reached",
+            "String",
+            "the last stage decided: submitted (nothing decided yet), street_review, county_selection, site_visit, city_assessment, publicity or confirmation",
+        ),
+        c(
+            "stage_reached_label",
+            "String",
+            "the same in Chinese: 申报, 街道审核, 县级初选, 实地考察, 市级考核, 公示 or 发文确认",
+        ),
+        c(
+            "state",
+            "String",
+            "in_progress (going on to the next stage), stopped (the last decision did not pass) or confirmed (认定)",
+        ),
+        c(
+            "state_label",
+            "String",
+            "the same in Chinese: 进行中, 已终止 or 已认定",
+        ),
+        c(
+            "decision",
+            "String",
+            "the decision of the stage reached (the one that stopped a stopped application); null when nothing is decided",
+        ),
+        c("opinion", "String", "its opinion text (意见), as recorded"),
+        c("decided_on", "Date", "its date"),
+        c("decided_by", "String", "the unit that decided it"),
+        c(
+            "next_stage",
+            "String",
+            "the stage an application in progress waits for (stage id); null when stopped or confirmed",
+        ),
+        c("next_stage_label", "String", "the same in Chinese"),
+        c(
+            "due_on",
+            "Date",
+            "the next stage's due date from the review calendar (street and county: list_due; site visit and city assessment: cross_assessment_end; publicity: its last day; confirmation: confirmation_due); null for an earlier year or a stage the calendar does not date",
+        ),
+        c(
+            "overdue",
+            "Boolean",
+            "the run date is after due_on with the next stage still undecided",
+        ),
+        c(
+            "overdue_working_days",
+            "Int64",
+            "working days from due_on to the run date when overdue; null otherwise",
+        ),
+        c(
+            "street_review_decision",
+            "String",
+            "the 街道审核 decision recorded; null when none",
+        ),
+        c("street_review_opinion", "String", "its opinion text"),
+        c("street_review_on", "Date", "its date"),
+        c("street_review_by", "String", "the unit that decided it"),
+        c(
+            "county_selection_decision",
+            "String",
+            "the 县级初选 decision recorded; null when none",
+        ),
+        c("county_selection_opinion", "String", "its opinion text"),
+        c("county_selection_on", "Date", "its date"),
+        c("county_selection_by", "String", "the unit that decided it"),
+        c(
+            "site_visit_decision",
+            "String",
+            "the 实地考察 decision recorded; null when none",
+        ),
+        c("site_visit_opinion", "String", "its opinion text"),
+        c("site_visit_on", "Date", "its date"),
+        c("site_visit_by", "String", "the unit that decided it"),
+        c(
+            "city_assessment_decision",
+            "String",
+            "the 市级考核 decision recorded; null when none",
+        ),
+        c("city_assessment_opinion", "String", "its opinion text"),
+        c("city_assessment_on", "Date", "its date"),
+        c("city_assessment_by", "String", "the unit that decided it"),
+        c(
+            "publicity_decision",
+            "String",
+            "the 公示 decision recorded; null when none",
+        ),
+        c("publicity_opinion", "String", "its opinion text"),
+        c("publicity_on", "Date", "its date"),
+        c("publicity_by", "String", "the unit that decided it"),
+        c(
+            "confirmation_decision",
+            "String",
+            "the 发文确认 decision recorded; null when none",
+        ),
+        c("confirmation_opinion", "String", "its opinion text"),
+        c("confirmation_on", "Date", "its date"),
+        c("confirmation_by", "String", "the unit that decided it"),
+    ],
+};
+
 /// Every published table.
-pub const TABLES: [TableDoc; 7] = [
+pub const TABLES: [TableDoc; 8] = [
     INDICATORS,
     RATINGS,
     SHORTLIST,
     SHORTLIST_SET_ASIDE,
     SPOT_CHECKS,
+    STATUS,
     FINDINGS,
     REJECTS,
 ];

@@ -83,6 +83,12 @@ pub fn write_tables(dir: &Path, tables: &Tables) -> Result<Vec<OutputRef>> {
         "spot_checks",
         &years,
     )?);
+    written.extend(parquet::write_by_year(
+        &tables.ratings.status,
+        dir,
+        "status",
+        &years,
+    )?);
     written.push(parquet::write_single(
         &tables.panel.rejects,
         dir,
@@ -143,6 +149,7 @@ pub fn write_documents(dir: &Path, inputs: &report::input::ReportInputs) -> Resu
         rejects: inputs.rejects,
         changes: &changes,
         city_name: inputs.city_name,
+        status: &inputs.ratings.status,
     })?;
     std::fs::write(dir.join("report.html"), html)?;
     written.push("report.html".into());
@@ -153,6 +160,7 @@ pub fn write_documents(dir: &Path, inputs: &report::input::ReportInputs) -> Resu
             city: inputs.city_name,
             made_on: made_on(&inputs.manifest.run_date)?,
             review: inputs.review,
+            status: &inputs.ratings.status,
         },
     )?);
     written

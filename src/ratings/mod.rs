@@ -14,6 +14,7 @@ pub mod margin;
 pub mod score;
 pub mod shortlist;
 pub mod spot_check;
+pub mod status;
 pub mod verdict;
 
 use chrono::NaiveDate;
@@ -22,6 +23,7 @@ use polars::prelude::*;
 use crate::config::{Review, Rules};
 use crate::contract::Table;
 use crate::error::Result;
+use crate::frame;
 
 pub use calendar::{is_working_day, publicity};
 pub use cross_assessment::{Unassigned, assign_groups};
@@ -48,6 +50,10 @@ pub struct RatingInputs<'a> {
     pub missing_tables: &'a [Table],
     pub rules: &'a Rules,
     pub review: &'a Review,
+    /// The panel's recorded decisions (`decisions`); None: nothing recorded.
+    pub decisions: Option<&'a DataFrame>,
+    /// The day the documents are made: whether a stage is overdue.
+    pub run_date: NaiveDate,
 }
 
 /// The publicity period (公示).
@@ -86,6 +92,9 @@ pub struct Ratings {
     /// unknown community, no indicators for its year, or not recommended.
     /// Nothing leaves the shortlist without a row here.
     pub set_aside: DataFrame,
+    /// One row per application of the review years: where it stands
+    /// (`status`).
+    pub status: DataFrame,
 }
 
 /// Rates every community and year.
@@ -109,6 +118,22 @@ pub fn rate(inputs: &RatingInputs) -> Result<Ratings> {
     let publicity = calendar::publicity(inputs.review, &rules.publicity)?;
     let stages = calendar::stages(inputs.review, publicity.as_ref())?;
     let plan = cross_assessment::assign_groups(&shortlist, &inputs.review.assessment_groups)?;
+    let mut years: Vec<i32> = frame::ints(inputs.indicators, "year")?
+        .into_iter()
+        .flatten()
+        .map(|y| y as i32)
+        .collect();
+    years.sort_unstable();
+    years.dedup();
+    let status = status::status(&status::StatusInputs {
+        applications: inputs.applications,
+        decisions: inputs.decisions,
+        communities: inputs.communities,
+        years: &years,
+        review: inputs.review,
+        publicity: publicity.as_ref(),
+        run_date: inputs.run_date,
+    })?;
     Ok(Ratings {
         ratings,
         shortlist,
@@ -118,6 +143,7 @@ pub fn rate(inputs: &RatingInputs) -> Result<Ratings> {
         assignments: plan.assignments,
         unassigned: plan.unassigned,
         set_aside,
+        status,
     })
 }
 

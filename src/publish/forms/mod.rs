@@ -52,6 +52,9 @@ pub struct Settings<'a> {
     /// The run's date in Asia/Shanghai.
     pub made_on: NaiveDate,
     pub review: &'a Review,
+    /// The ratings' `status` frame: the recorded opinions of the street and
+    /// the county for the 推荐表's boxes.
+    pub status: &'a polars::prelude::DataFrame,
 }
 
 impl Settings<'_> {
@@ -164,6 +167,7 @@ pub fn write(dir: &Path, review: &Panel, settings: &Settings) -> Result<Vec<Stri
             )?);
         }
         let by_code = review.by_code();
+        let opinions = recommendation::recorded_opinions(settings.status, review.year)?;
         written.push(save(
             dir,
             RECOMMENDATIONS,
@@ -171,6 +175,7 @@ pub fn write(dir: &Path, review: &Panel, settings: &Settings) -> Result<Vec<Stri
                 settings.city,
                 list,
                 |code| by_code.get(code).copied(),
+                |code| opinions.get(code),
                 date,
             )?,
         )?);

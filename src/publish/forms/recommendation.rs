@@ -4,8 +4,12 @@
 //! opinion boxes (street, county, city bureau), left blank for the
 //! signatories but for the seal and date lines. One sheet per shortlisted
 //! community, in rank order, named by its code.
+//!
+//! A street or county decision recorded in `decisions` (街道审核, 县级初选)
+//! fills its box: the decision and its opinion, the deciding unit above the
+//! seal, and the decision's date. A box without one stays blank.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 
 use chrono::NaiveDate;
 use rust_xlsxwriter::{Format, FormatAlign, Workbook};
@@ -21,6 +25,69 @@ pub fn title(city: &str) -> String {
 
 /// Column widths in characters: label, value, label, value.
 const WIDTHS: [f64; 4] = [18.0, 30.0, 14.0, 30.0];
+
+/// A recorded decision of the street or county, for its box.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Recorded {
+    pub decision: String,
+    pub opinion: Option<String>,
+    pub on: Option<NaiveDate>,
+    pub by: Option<String>,
+}
+
+/// The street's and county's recorded decisions per community in `year`,
+/// from the ratings' `status` frame.
+pub fn recorded_opinions(
+    status: &polars::prelude::DataFrame,
+    year: i32,
+) -> Result<HashMap<String, [Option<Recorded>; 2]>> {
+    use crate::contract::review_records::STAGES;
+    use crate::ratings::status::stage_columns;
+    let df = crate::frame::of_year(status, year)?;
+    let codes = crate::frame::strings(&df, "community_code")?;
+    let mut boxes: Vec<[Option<Recorded>; 2]> = vec![[None, None]; df.height()];
+    for (k, stage) in STAGES.iter().take(2).enumerate() {
+        let [decision, opinion, on, by] = stage_columns(stage.id);
+        let decision = crate::frame::strings(&df, &decision)?;
+        let opinion = crate::frame::strings(&df, &opinion)?;
+        let on = crate::frame::dates(&df, &on)?;
+        let by = crate::frame::strings(&df, &by)?;
+        for (i, b) in boxes.iter_mut().enumerate() {
+            b[k] = decision[i].clone().map(|d| Recorded {
+                decision: d,
+                opinion: opinion[i].clone(),
+                on: on[i],
+                by: by[i].clone(),
+            });
+        }
+    }
+    Ok(codes
+        .into_iter()
+        .zip(boxes)
+        .filter_map(|(c, b)| Some((c?, b)))
+        .collect())
+}
+
+/// An opinion box's text: blank lines for the signatory, or the recorded
+/// decision with its opinion, unit and date.
+pub fn box_text(recorded: Option<&Recorded>) -> String {
+    match recorded {
+        None => "(公章)\n年    月    日  ".to_string(),
+        Some(r) => {
+            let opinion = r
+                .opinion
+                .as_deref()
+                .filter(|o| !o.trim().is_empty())
+                .map_or(String::new(), |o| format!("\n{o}"));
+            let date = r.on.map_or("年    月    日".to_string(), cells::date_text);
+            format!(
+                "{}{opinion}\n\n{}(公章)\n{date}  ",
+                r.decision,
+                r.by.as_deref().unwrap_or("")
+            )
+        }
+    }
+}
 
 /// The three opinion boxes, top to bottom.
 pub const OPINIONS: [&str; 3] = ["街道(乡镇)意见", "县(市、区)推荐意见", "市人社局意见"];
@@ -91,6 +158,7 @@ pub fn workbook<'a>(
     city: &str,
     candidates: &[Candidate],
     find: impl Fn(&str) -> Option<&'a Community>,
+    recorded: impl Fn(&str) -> Option<&'a [Option<Recorded>; 2]>,
     cutoff: NaiveDate,
 ) -> Result<Workbook> {
     let title = title(city);
@@ -157,10 +225,12 @@ pub fn workbook<'a>(
             cells::row_height(&[(&text, WIDTHS[1..].iter().sum())], 220.0),
         )
         .map_err(failed)?;
+        let boxes = recorded(&c.code);
         for (k, opinion) in OPINIONS.iter().enumerate() {
             let r = 5 + k as u32;
             cells::text(ws, r, 0, opinion, &label)?;
-            ws.merge_range(r, 1, r, 3, "(公章)\n年    月    日  ", &merged(&seal))
+            let text = box_text(boxes.and_then(|b| b.get(k)).and_then(Option::as_ref));
+            ws.merge_range(r, 1, r, 3, &text, &merged(&seal))
                 .map_err(failed)?;
             ws.set_row_height(r, 110).map_err(failed)?;
         }

@@ -8,6 +8,7 @@
 
 pub mod changes;
 pub mod input;
+pub mod status;
 pub mod timeline;
 pub mod view;
 
@@ -77,6 +78,8 @@ pub struct Context<'a> {
     pub rejects: &'a DataFrame,
     pub changes: &'a changes::Changes,
     pub city_name: &'a str,
+    /// The ratings' `status` frame: where each application stands.
+    pub status: &'a DataFrame,
 }
 
 /// Renders the report.
@@ -125,6 +128,7 @@ pub fn render(cx: &Context) -> Result<String> {
         shortlist => view::shortlist(review),
         waiting => view::waiting(review),
         falsified => view::falsified(review),
+        status => status::view(cx.status, review.year)?,
         run_date => run_date.map(|d| d.to_string()),
         timeline => timeline,
         publicity => m.publicity.as_ref().map(|p| context! { start => p.start, end => p.end, days => p.working_days }),
@@ -250,6 +254,7 @@ mod tests {
                 ..changes::Changes::default()
             },
             city_name: "平顶山市",
+            status: &DataFrame::empty(),
         })
         .unwrap()
     }
@@ -381,6 +386,7 @@ mod tests {
             rejects: &DataFrame::empty(),
             changes: &changes::Changes::default(),
             city_name: "平顶山市",
+            status: &DataFrame::empty(),
         })
         .unwrap();
         assert!(html.contains("新华区(3 个候选,所有考核组都来自本区县)"));

@@ -1,0 +1,392 @@
+//! The panel's records (`decisions`, `verifications`) put together and
+//! checked against the rest of the extract, after every table is read.
+//!
+//! Several files may hold one of these tables: its own file and the working
+//! sheets dropped back (each county's 评审记录 and the city's, which repeats
+//! the counties' rows). They are read as one table: a row repeating another
+//! file's key with the same values counts once; with other values it is
+//! rejected as a duplicate key naming the row kept (the first in file order:
+//! the table's own file, then the sheets by name).
+//!
+//! Then each row meets the checks no single file can make: its community is
+//! in `communities`; a decision has an application for its community and year
+//! (when `applications` is present), a value of its own stage, a date not
+//! before the application's `submitted_on`, and every earlier stage decided
+//! and passed; a verification names a detector or 抽查.
+
+use std::collections::{HashMap, HashSet};
+
+use chrono::NaiveDate;
+use polars::prelude::*;
+
+use super::rejects::{Reject, RejectReason};
+use super::review_sheets::sheet_column;
+use crate::contract::added_columns::SOURCE_LINE;
+use crate::contract::review_records::{SPOT_CHECK, STAGES, stage};
+use crate::contract::{Table, TableSpec};
+use crate::error::Result;
+use crate::frame;
+
+/// The column naming each row's file while the files are put together.
+const SOURCE_FILE: &str = "source_file";
+
+/// One file's rows of a table, typed.
+pub struct Part {
+    pub file: String,
+    pub frame: DataFrame,
+}
+
+/// The rows of every file as one frame (with `source_file`), identical
+/// repeats dropped, and the rejects of repeats with other values.
+pub fn merge(
+    spec: &TableSpec,
+    parts: Vec<Part>,
+    wide: &HashSet<String>,
+) -> Result<(DataFrame, Vec<Reject>)> {
+    let mut frames = parts.into_iter().map(|p| {
+        let n = p.frame.height();
+        let mut f = p.frame;
+        f.with_column(Column::new(SOURCE_FILE.into(), vec![p.file; n]))?;
+        Ok::<_, crate::Error>(f)
+    });
+    let Some(first) = frames.next() else {
+        return Err(crate::Error::Internal(anyhow::anyhow!(
+            "no file to merge for {}",
+            spec.name
+        )));
+    };
+    let mut all = first?;
+    for f in frames {
+        all.vstack_mut_owned(f?)?;
+    }
+    all.rechunk_mut();
+    let text = |name: &str| -> Result<Vec<String>> {
+        let s = all.column(name)?.as_materialized_series().clone();
+        Ok((0..s.len())
+            .map(|i| s.get(i).map(|v| v.to_string()).unwrap_or_default())
+            .collect())
+    };
+    let keys: Vec<Vec<String>> = spec.key.iter().map(|k| text(k)).collect::<Result<_>>()?;
+    let values: Vec<Vec<String>> = spec
+        .columns
+        .iter()
+        .map(|c| text(c.name))
+        .collect::<Result<_>>()?;
+    let files = frame::strings(&all, SOURCE_FILE)?;
+    let lines = frame::ints(&all, SOURCE_LINE)?;
+    let mut first_of: HashMap<Vec<&str>, usize> = HashMap::new();
+    let mut keep = vec![true; all.height()];
+    let mut rejects = Vec::new();
+    let mut repeats = 0;
+    for row in 0..all.height() {
+        let key: Vec<&str> = keys.iter().map(|k| k[row].as_str()).collect();
+        match first_of.get(&key) {
+            None => {
+                first_of.insert(key, row);
+            }
+            Some(&kept) => {
+                keep[row] = false;
+                if values.iter().all(|v| v[row] == v[kept]) {
+                    repeats += 1;
+                    continue;
+                }
+                let file = files[row].clone().unwrap_or_default();
+                let shown: Vec<String> = spec
+                    .key
+                    .iter()
+                    .zip(&key)
+                    .map(|(_, v)| v.trim_matches('"').to_string())
+                    .collect();
+                let key_column = spec.key.join("+");
+                let column = match spec.key.iter().position(|k| *k == "stage") {
+                    Some(s) if wide.contains(&file) => sheet_column(&shown[s], &key_column),
+                    _ => key_column,
+                };
+                rejects.push(Reject::new(
+                    spec.table,
+                    &file,
+                    lines[row].unwrap_or_default() as u64,
+                    &column,
+                    Some(&shown.join("+")),
+                    false,
+                    RejectReason::DuplicateKey,
+                    format!(
+                        "the same key as {} line {} with other values, which is kept",
+                        files[kept].clone().unwrap_or_default(),
+                        lines[kept].unwrap_or_default()
+                    ),
+                    None,
+                ));
+            }
+        }
+    }
+    if repeats > 0 {
+        tracing::info!(
+            table = spec.name,
+            rows = repeats,
+            "rows repeated in another file with the same values; counted once"
+        );
+    }
+    let mask = BooleanChunked::from_slice(PlSmallStr::EMPTY, &keep);
+    Ok((all.filter(&mask)?, rejects))
+}
+
+/// The other tables the panel's records are checked against.
+pub struct Against<'a> {
+    pub communities: Option<&'a DataFrame>,
+    pub applications: Option<&'a DataFrame>,
+    /// The detectors' ids; None: the detector is not checked.
+    pub detectors: Option<&'a [&'a str]>,
+    /// Files in the 评审记录 layout: their rejects name the sheet's columns.
+    pub wide: &'a HashSet<String>,
+}
+
+/// One row's reject under a cross-table check.
+struct Row<'a> {
+    table: Table,
+    file: &'a str,
+    line: u64,
+    wide_stage: Option<&'a str>,
+}
+
+impl Row<'_> {
+    fn reject(&self, column: &str, value: &str, reason: RejectReason, detail: String) -> Reject {
+        let column = match self.wide_stage {
+            Some(s) => sheet_column(s, column),
+            None => column.to_string(),
+        };
+        Reject::new(
+            self.table,
+            self.file,
+            self.line,
+            &column,
+            Some(value),
+            false,
+            reason,
+            detail,
+            None,
+        )
+    }
+}
+
+fn codes(df: Option<&DataFrame>) -> Result<Option<HashSet<String>>> {
+    let Some(df) = df else { return Ok(None) };
+    Ok(Some(
+        frame::strings(df, "community_code")?
+            .into_iter()
+            .flatten()
+            .collect(),
+    ))
+}
+
+/// (community, year) → the application's `submitted_on`.
+type Submitted = HashMap<(String, i64), Option<NaiveDate>>;
+
+fn applications(df: Option<&DataFrame>) -> Result<Option<Submitted>> {
+    let Some(df) = df else { return Ok(None) };
+    let codes = frame::strings(df, "community_code")?;
+    let years = frame::ints(df, "year")?;
+    let dates = frame::dates(df, "submitted_on")?;
+    Ok(Some(
+        codes
+            .into_iter()
+            .zip(years)
+            .zip(dates)
+            .filter_map(|((c, y), d)| Some(((c?, y?), d)))
+            .collect(),
+    ))
+}
+
+/// The `decisions` rows that pass the cross-table checks (without
+/// `source_file`), and the rejects of the others.
+pub fn check_decisions(all: DataFrame, against: &Against) -> Result<(DataFrame, Vec<Reject>)> {
+    let known = codes(against.communities)?;
+    let apps = applications(against.applications)?;
+    let code = frame::strings(&all, "community_code")?;
+    let year = frame::ints(&all, "year")?;
+    let stage_name = frame::strings(&all, "stage")?;
+    let decision = frame::strings(&all, "decision")?;
+    let decided_on = frame::dates(&all, "decided_on")?;
+    let files = frame::strings(&all, SOURCE_FILE)?;
+    let lines = frame::ints(&all, SOURCE_LINE)?;
+    let mut keep = vec![true; all.height()];
+    let mut rejects = Vec::new();
+    let row_of = |i: usize| {
+        let file = files[i].as_deref().unwrap_or_default();
+        Row {
+            table: Table::Decisions,
+            file,
+            line: lines[i].unwrap_or_default() as u64,
+            wide_stage: against
+                .wide
+                .contains(file)
+                .then(|| stage_name[i].as_deref().unwrap_or_default()),
+        }
+    };
+    // Row by row: community, application, the stage's values, the date.
+    for i in 0..all.height() {
+        let (Some(c), Some(y), Some(s), Some(d)) = (
+            code[i].as_deref(),
+            year[i],
+            stage_name[i].as_deref(),
+            decision[i].as_deref(),
+        ) else {
+            continue;
+        };
+        let row = row_of(i);
+        let problem = if known.as_ref().is_some_and(|k| !k.contains(c)) {
+            Some(row.reject(
+                "community_code",
+                c,
+                RejectReason::UnknownCommunity,
+                String::new(),
+            ))
+        } else if apps
+            .as_ref()
+            .is_some_and(|a| !a.contains_key(&(c.to_string(), y)))
+        {
+            Some(row.reject(
+                "community_code+year+stage",
+                &format!("{c}+{y}+{s}"),
+                RejectReason::NoApplication,
+                format!("applications has no row for {c} in {y}"),
+            ))
+        } else if let Some((_, st)) = stage(s).filter(|(_, st)| !st.allows(d)) {
+            Some(row.reject(
+                "decision",
+                d,
+                RejectReason::OutsideStage,
+                format!("{} records {}", st.name, st.values.join("/")),
+            ))
+        } else {
+            let submitted = apps
+                .as_ref()
+                .and_then(|a| a.get(&(c.to_string(), y)).copied().flatten());
+            match (decided_on[i], submitted) {
+                (Some(on), Some(sub)) if on < sub => Some(row.reject(
+                    "decided_on",
+                    &on.to_string(),
+                    RejectReason::BeforeSubmission,
+                    format!("submitted_on is {sub}"),
+                )),
+                _ => None,
+            }
+        };
+        if let Some(r) = problem {
+            keep[i] = false;
+            rejects.push(r);
+        }
+    }
+    // Stage order, per application: a stage needs the one before it decided
+    // and passed; the later row goes (and with it every stage after).
+    let mut by_application: HashMap<(String, i64), Vec<(usize, usize)>> = HashMap::new();
+    for i in (0..all.height()).filter(|&i| keep[i]) {
+        if let (Some(c), Some(y), Some((s, _))) = (
+            code[i].clone(),
+            year[i],
+            stage_name[i].as_deref().and_then(stage),
+        ) {
+            by_application.entry((c, y)).or_default().push((s, i));
+        }
+    }
+    let mut applications: Vec<_> = by_application.into_iter().collect();
+    applications.sort();
+    for (_, mut rows) in applications {
+        rows.sort();
+        let mut passed_up_to: Option<usize> = None;
+        let mut last: Option<(usize, usize)> = None;
+        for (s, i) in rows {
+            let ok = s == 0 || passed_up_to == Some(s - 1);
+            if ok {
+                let passes = decision[i]
+                    .as_deref()
+                    .is_some_and(|d| STAGES[s].passed_by(d));
+                if passes {
+                    passed_up_to = Some(s);
+                }
+                last = Some((s, i));
+                continue;
+            }
+            let before = STAGES[s - 1].name;
+            let detail = match last {
+                Some((ls, li)) if ls == s - 1 => format!(
+                    "{before} decided {}",
+                    decision[li].as_deref().unwrap_or_default()
+                ),
+                _ => format!("no accepted {before} decision"),
+            };
+            keep[i] = false;
+            rejects.push(row_of(i).reject(
+                "stage",
+                STAGES[s].name,
+                RejectReason::StageOutOfOrder,
+                detail,
+            ));
+        }
+    }
+    finish(all, keep, rejects)
+}
+
+/// The `verifications` rows that pass the cross-table checks (without
+/// `source_file`), and the rejects of the others.
+pub fn check_verifications(all: DataFrame, against: &Against) -> Result<(DataFrame, Vec<Reject>)> {
+    let known = codes(against.communities)?;
+    let code = frame::strings(&all, "community_code")?;
+    let detector = frame::strings(&all, "detector")?;
+    let files = frame::strings(&all, SOURCE_FILE)?;
+    let lines = frame::ints(&all, SOURCE_LINE)?;
+    let mut keep = vec![true; all.height()];
+    let mut rejects = Vec::new();
+    for i in 0..all.height() {
+        let row = Row {
+            table: Table::Verifications,
+            file: files[i].as_deref().unwrap_or_default(),
+            line: lines[i].unwrap_or_default() as u64,
+            wide_stage: None,
+        };
+        let c = code[i].as_deref().unwrap_or_default();
+        let d = detector[i].as_deref().unwrap_or_default();
+        let problem = if known.as_ref().is_some_and(|k| !k.contains(c)) {
+            Some(row.reject(
+                "community_code",
+                c,
+                RejectReason::UnknownCommunity,
+                String::new(),
+            ))
+        } else if let Some(ids) = against
+            .detectors
+            .filter(|ids| d != SPOT_CHECK && !ids.contains(&d))
+        {
+            let _ = ids;
+            Some(row.reject(
+                "detector",
+                d,
+                RejectReason::UnknownDetector,
+                format!("a detector id or {SPOT_CHECK}"),
+            ))
+        } else {
+            None
+        };
+        if let Some(r) = problem {
+            keep[i] = false;
+            rejects.push(r);
+        }
+    }
+    finish(all, keep, rejects)
+}
+
+fn finish(
+    mut all: DataFrame,
+    keep: Vec<bool>,
+    rejects: Vec<Reject>,
+) -> Result<(DataFrame, Vec<Reject>)> {
+    if keep.iter().any(|k| !k) {
+        let mask = BooleanChunked::from_slice(PlSmallStr::EMPTY, &keep);
+        all = all.filter(&mask)?;
+    }
+    let mut all = all.drop(SOURCE_FILE)?;
+    // source_line last, as readers of the typed frames expect.
+    let line = all.drop_in_place(SOURCE_LINE)?;
+    all.with_column(line)?;
+    Ok((all, rejects))
+}

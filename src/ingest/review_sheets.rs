@@ -1,0 +1,363 @@
+//! The panel's working sheets read back (`contract::review_records`).
+//!
+//! A 评审记录 sheet is `decisions` in its wide layout: title rows, then a
+//! two-row header whose upper row names the groups (申报信息 over the
+//! application's columns, each stage's name over 结论/意见/日期/决定单位) and
+//! whose lower row names the fields, then one row per application. Each row
+//! is unpivoted into one `decisions` row per stage whose group holds
+//! anything; an empty group is a stage not decided yet. The rows go through
+//! the same typing and checks as any table, a stage at a time, with the sheet
+//! row as their line and the group's column (`县级初选·结论`) in their rejects.
+//!
+//! A 核实记录 sheet is `verifications` under an ordinary header; the rows whose
+//! result, date, checker and note are all empty are findings still awaiting a
+//! check: they are skipped and counted (`OpenItems`), not rejected.
+
+use std::io::Cursor;
+
+use calamine::{Data, Reader};
+use polars::prelude::*;
+
+use super::footers;
+use super::headers::SEARCHED_ROWS;
+use super::raw::{Cell, Failure, Opened, RawChunk, RawColumn, Sink};
+use super::typing::{TableTyping, Typed};
+use super::xlsx::{Grid, cell, merged_regions, text_of};
+use crate::contract::review_records::{
+    APPLICATION_FIELDS, APPLICATION_GROUP, STAGE_FIELDS, STAGES, stage,
+};
+use crate::contract::tables::DECISIONS;
+use crate::digest::Hashing;
+use crate::error::Result;
+
+/// The `decisions` columns a stage group's fields fill, in `STAGE_FIELDS` order.
+const STAGE_COLUMNS: [&str; 4] = ["decision", "opinion", "decided_on", "decided_by"];
+
+/// The name a reject of a sheet row gives its column: the sheet's own header
+/// (`社区代码`, `县级初选·结论`) rather than the contract's name.
+pub fn sheet_column(stage_name: &str, column: &str) -> String {
+    if let Some(k) = STAGE_COLUMNS.iter().position(|c| *c == column) {
+        return format!("{stage_name}·{}", STAGE_FIELDS[k]);
+    }
+    match column {
+        "community_code" => APPLICATION_FIELDS[0].to_string(),
+        "year" => APPLICATION_FIELDS[4].to_string(),
+        "stage" => stage_name.to_string(),
+        "community_code+year+stage" => {
+            format!(
+                "{}+{}+{stage_name}",
+                APPLICATION_FIELDS[0], APPLICATION_FIELDS[4]
+            )
+        }
+        other => other.to_string(),
+    }
+}
+
+/// Where the columns of a 评审记录 sheet stand.
+struct WideHeader {
+    /// Sheet rows (range coordinates) of the upper and lower header rows.
+    lower: usize,
+    code: usize,
+    year: usize,
+    /// Per stage, the column of each of `STAGE_FIELDS` (None: the group lacks it).
+    stages: [[Option<usize>; 4]; 6],
+    unused: Vec<String>,
+}
+
+fn wide_header(grid: &Grid<'_>, filled: &[usize]) -> std::result::Result<WideHeader, String> {
+    let text = |r: usize, c: usize| text_of(grid.value(r, c)).trim().to_string();
+    let upper = filled
+        .iter()
+        .take(SEARCHED_ROWS)
+        .copied()
+        .find(|&r| (0..grid.width).any(|c| text(r, c) == APPLICATION_GROUP))
+        .ok_or_else(|| {
+            format!(
+                "no two-row header with \"{APPLICATION_GROUP}\" over the application's columns in the first {SEARCHED_ROWS} rows"
+            )
+        })?;
+    let lower = upper + 1;
+    let mut group = String::new();
+    let mut code = None;
+    let mut year = None;
+    let mut stages = [[None; 4]; 6];
+    let mut unused = Vec::new();
+    for c in 0..grid.width {
+        let u = text(upper, c);
+        if !u.is_empty() {
+            group = u;
+        }
+        let field = text(lower, c);
+        if field.is_empty() {
+            continue;
+        }
+        if group == APPLICATION_GROUP {
+            if field == APPLICATION_FIELDS[0] {
+                code = Some(c);
+            } else if field == APPLICATION_FIELDS[4] {
+                year = Some(c);
+            }
+            // The other application fields describe the row and are not read.
+        } else if let (Some((s, _)), Some(k)) =
+            (stage(&group), STAGE_FIELDS.iter().position(|f| *f == field))
+        {
+            if stages[s][k].is_some() {
+                return Err(format!("column {group}·{field} stands twice"));
+            }
+            stages[s][k] = Some(c);
+        } else {
+            unused.push(format!("{group}·{field}"));
+        }
+    }
+    let missing = |what: &str| format!("required column {APPLICATION_GROUP}·{what} missing");
+    let code = code.ok_or_else(|| missing(APPLICATION_FIELDS[0]))?;
+    let year = year.ok_or_else(|| missing(APPLICATION_FIELDS[4]))?;
+    for (s, cols) in stages.iter().enumerate() {
+        if cols.iter().any(Option::is_some) && cols[0].is_none() {
+            return Err(format!(
+                "required column {}·{} missing",
+                STAGES[s].name, STAGE_FIELDS[0]
+            ));
+        }
+    }
+    Ok(WideHeader {
+        lower,
+        code,
+        year,
+        stages,
+        unused,
+    })
+}
+
+/// Reads a 评审记录 sheet (its first sheet) as `decisions` rows, typed.
+pub fn read_decision_sheet(path: &std::path::Path, name: &str) -> Result<ReadSheet> {
+    let (bytes, seen) = match Hashing::read_all(path) {
+        Ok(r) => r,
+        Err(e) => {
+            return Ok(Err(Failure::Unreadable(format!(
+                "cannot open the workbook: {e}"
+            ))));
+        }
+    };
+    let mut book = match calamine::open_workbook_auto_from_rs(Cursor::new(bytes)) {
+        Ok(b) => b,
+        Err(e) => {
+            return Ok(Err(Failure::Unreadable(format!(
+                "cannot open the workbook: {e}"
+            ))));
+        }
+    };
+    let Some(sheet) = book.sheet_names().first().cloned() else {
+        return Ok(Err(Failure::Unreadable("the workbook has no sheet".into())));
+    };
+    let range = match book.worksheet_range(&sheet) {
+        Ok(r) => r,
+        Err(e) => {
+            return Ok(Err(Failure::Unreadable(format!(
+                "cannot read sheet \"{sheet}\": {e}"
+            ))));
+        }
+    };
+    let merged = match merged_regions(&mut book, &sheet) {
+        Ok(m) => m,
+        Err(e) => {
+            return Ok(Err(Failure::Unreadable(format!(
+                "cannot read sheet \"{sheet}\": {e}"
+            ))));
+        }
+    };
+    let grid = Grid::new(&range, &merged);
+    let first_row = range.start().map_or(0, |(r, _)| u64::from(r));
+    let line = |i: usize| first_row + i as u64 + 1;
+    let filled: Vec<usize> = range
+        .rows()
+        .enumerate()
+        .filter(|(_, r)| r.iter().any(|c| *c != Data::Empty))
+        .map(|(i, _)| i)
+        .collect();
+    let header = match wide_header(&grid, &filled) {
+        Ok(h) => h,
+        Err(m) => return Ok(Err(Failure::Columns(m))),
+    };
+    let mut rows: Vec<usize> = filled
+        .iter()
+        .copied()
+        .filter(|&r| r > header.lower)
+        .collect();
+    let text = |r: usize, c: usize| text_of(grid.raw(r, c)).trim().to_string();
+    while let Some(&last) = rows.last() {
+        let texts: Vec<String> = (0..grid.width).map(|c| text(last, c)).collect();
+        let footer = footers::is_footer(texts.iter().map(String::as_str), || {
+            !texts[header.code].is_empty() && !texts[header.year].is_empty()
+        });
+        if !footer {
+            break;
+        }
+        rows.pop();
+    }
+    let mut typed: Vec<Typed> = Vec::new();
+    for (s, cols) in header.stages.iter().enumerate() {
+        let stage_name = STAGES[s].name;
+        let decided: Vec<usize> = rows
+            .iter()
+            .copied()
+            .filter(|&r| cols.iter().flatten().any(|&c| !text(r, c).is_empty()))
+            .collect();
+        if decided.is_empty() {
+            continue;
+        }
+        let cells = |c: Option<usize>| {
+            c.map(|c| RawColumn::Cells(decided.iter().map(|&r| cell(grid.value(r, c))).collect()))
+        };
+        let mut columns: Vec<Option<RawColumn>> = Vec::with_capacity(DECISIONS.columns.len());
+        for column in DECISIONS.columns {
+            columns.push(match column.name {
+                "community_code" => cells(Some(header.code)),
+                "year" => cells(Some(header.year)),
+                "stage" => Some(RawColumn::Cells(vec![
+                    Cell::Text(stage_name.to_string());
+                    decided.len()
+                ])),
+                other => {
+                    let k = STAGE_COLUMNS
+                        .iter()
+                        .position(|c| *c == other)
+                        .expect("every other decisions column is a stage field");
+                    cells(cols[k])
+                }
+            });
+        }
+        let mut typing = TableTyping::new(&DECISIONS, name);
+        typing.take(RawChunk {
+            columns,
+            lines: decided.iter().map(|&r| line(r)).collect(),
+            shapes: Vec::new(),
+        })?;
+        let mut t = typing.finish()?;
+        for r in &mut t.rejects {
+            r.column = sheet_column(stage_name, &r.column);
+        }
+        typed.push(t);
+    }
+    let mut all = match typed.pop() {
+        Some(t) => t,
+        None => TableTyping::new(&DECISIONS, name).finish()?,
+    };
+    for t in typed {
+        all.frame.vstack_mut_owned(t.frame)?;
+        all.rows_read += t.rows_read;
+        all.rejects.extend(t.rejects);
+    }
+    all.frame.rechunk_mut();
+    all.frame = all
+        .frame
+        .sort(["source_line"], SortMultipleOptions::default())?;
+    all.rejects.sort_by_key(|r| r.line);
+    let opened = Opened {
+        read_as: format!(
+            "XLSX, sheet \"{sheet}\", working sheet (header at row {}, one row per application and stage)",
+            line(header.lower)
+        ),
+        seen,
+        unused: header.unused,
+    };
+    Ok(Ok((opened, all)))
+}
+
+/// A working sheet read and typed, or why it gave no table.
+pub type ReadSheet = std::result::Result<(Opened, Typed), Failure>;
+
+/// A sink that passes on only the rows holding something in one of the
+/// `watched` columns (a 核实记录 row with a result, date, checker or note):
+/// the others await a check and are counted in `skipped`. Misshapen rows
+/// are passed on, to be rejected.
+pub struct OpenItems<'a> {
+    pub inner: &'a mut dyn Sink,
+    pub watched: Vec<usize>,
+    pub skipped: usize,
+}
+
+fn filled_at(column: Option<&RawColumn>, row: usize) -> bool {
+    match column {
+        None => false,
+        Some(RawColumn::Text(ca)) => ca.get(row).is_some_and(|v| !v.trim().is_empty()),
+        Some(RawColumn::Cells(cells)) => match &cells[row] {
+            Cell::Empty => false,
+            Cell::Text(t) => !t.trim().is_empty(),
+            _ => true,
+        },
+        Some(RawColumn::Native(s)) => s.get(row).is_ok_and(|v| match v {
+            AnyValue::Null => false,
+            AnyValue::String(t) => !t.trim().is_empty(),
+            AnyValue::StringOwned(t) => !t.trim().is_empty(),
+            _ => true,
+        }),
+    }
+}
+
+fn keep_rows(column: RawColumn, keep: &[bool]) -> PolarsResult<RawColumn> {
+    let mask = BooleanChunked::from_slice(PlSmallStr::EMPTY, keep);
+    Ok(match column {
+        RawColumn::Text(ca) => RawColumn::Text(ca.filter(&mask)?),
+        RawColumn::Native(s) => RawColumn::Native(s.filter(&mask)?),
+        RawColumn::Cells(cells) => RawColumn::Cells(
+            cells
+                .into_iter()
+                .zip(keep)
+                .filter(|(_, k)| **k)
+                .map(|(c, _)| c)
+                .collect(),
+        ),
+    })
+}
+
+impl Sink for OpenItems<'_> {
+    fn take(&mut self, chunk: RawChunk) -> Result<()> {
+        let n = chunk.lines.len();
+        let keep: Vec<bool> = (0..n)
+            .map(|row| {
+                chunk.shapes.iter().any(|(r, _)| *r == row)
+                    || self
+                        .watched
+                        .iter()
+                        .any(|&i| filled_at(chunk.columns[i].as_ref(), row))
+            })
+            .collect();
+        let kept = keep.iter().filter(|k| **k).count();
+        self.skipped += n - kept;
+        if kept == n {
+            return self.inner.take(chunk);
+        }
+        let mut at = vec![usize::MAX; n];
+        let mut next = 0;
+        for (row, k) in keep.iter().enumerate() {
+            if *k {
+                at[row] = next;
+                next += 1;
+            }
+        }
+        let columns = chunk
+            .columns
+            .into_iter()
+            .map(|c| c.map(|c| keep_rows(c, &keep)).transpose())
+            .collect::<PolarsResult<Vec<_>>>()?;
+        let lines = chunk
+            .lines
+            .iter()
+            .zip(&keep)
+            .filter(|(_, k)| **k)
+            .map(|(l, _)| *l)
+            .collect();
+        let shapes = chunk.shapes.into_iter().map(|(r, s)| (at[r], s)).collect();
+        self.inner.take(RawChunk {
+            columns,
+            lines,
+            shapes,
+        })
+    }
+
+    fn restart(&mut self) {
+        self.skipped = 0;
+        self.inner.restart();
+    }
+}

@@ -1,0 +1,839 @@
+//! The panel's records read back (docs/data-contract.md, "The panel's
+//! records"): `decisions` and `verifications` from their own files and from
+//! the working sheets (评审记录 unpivoted per stage, 核实记录 with the rows
+//! awaiting a check skipped), put together across files, and each bad row
+//! rejected with its reason; then the status derived from them, against a
+//! hand-worked fixture and end to end on the bundled sample.
+//!
+//! The sheet tests need python3 with openpyxl and LibreOffice (`soffice`),
+//! as `tests/ingest_shapes.rs` does.
+
+mod support;
+
+use std::path::Path;
+use std::process::Command;
+
+use chrono::NaiveDate;
+use fullemp::config::{Pipeline, Review};
+use fullemp::contract::Table;
+use fullemp::ingest::{Extract, Reject, RejectReason, read_checked};
+use fullemp::ratings::Publicity;
+use fullemp::ratings::status::{StatusInputs, status};
+use polars::prelude::*;
+use support::*;
+
+const C2: &str = "410402001002";
+const C3: &str = "410402001003";
+const C4: &str = "410402001004";
+
+fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, day).unwrap()
+}
+
+/// The minimal extract with four communities and their 2021 applications
+/// (C1 submitted 2022-01-05, the others without a date).
+fn extract() -> tempfile::TempDir {
+    let dir = minimal_extract();
+    replace(
+        dir.path(),
+        "communities.csv",
+        format!(
+            "community_code,community_name,county,street\n\
+             {COMMUNITY},新华社区,新华区,中兴路街道\n{C2},和平社区,新华区,中兴路街道\n\
+             {C3},东风社区,新华区,西市场街道\n{C4},建设社区,新华区,西市场街道\n"
+        )
+        .as_bytes(),
+    );
+    write(
+        dir.path(),
+        "applications.csv",
+        format!(
+            "community_code,year,applied_level,submitted_on\n\
+             {COMMUNITY},2021,市级,2022-01-05\n{C2},2021,市级,\n{C3},2021,星级,\n{C4},2021,市级,\n"
+        ),
+    );
+    dir
+}
+
+fn read(dir: &Path) -> Extract {
+    read_checked(
+        &Pipeline::new(dir, dir.join("out")),
+        &fullemp::detectors::ids(),
+    )
+    .expect("read_checked never fails on bad input")
+}
+
+fn rejects_of(e: &Extract, t: Table) -> Vec<&Reject> {
+    e.rejects.iter().filter(|r| r.table == t).collect()
+}
+
+const DECISIONS: &str = "community_code,year,stage,decision,opinion,decided_on,decided_by\n";
+
+/// decisions.csv with a good street decision for C1 (line 2) and `bad` on
+/// line 3: exactly one reject, of that line, returned.
+fn one_bad_decision(bad: &str) -> Reject {
+    let dir = extract();
+    write(
+        dir.path(),
+        "decisions.csv",
+        format!(
+            "{DECISIONS}{COMMUNITY},2021,街道审核,同意,同意,2022-01-10,中兴路街道办事处\n{bad}\n"
+        ),
+    );
+    let e = read(dir.path());
+    let rejects = rejects_of(&e, Table::Decisions);
+    assert_eq!(rejects.len(), 1, "{rejects:?}");
+    let r = rejects[0].clone();
+    assert_eq!((r.file.as_str(), r.line), ("decisions.csv", 3), "{r:?}");
+    assert_eq!(e.table(Table::Decisions).unwrap().height(), 1);
+    // One of two rows rejected: above max_reject_ratio, the run stops.
+    assert!(
+        e.over_ratio
+            .iter()
+            .any(|m| m.starts_with("decisions.csv: 1 of 2")),
+        "{:?}",
+        e.over_ratio
+    );
+    let input = e
+        .inputs
+        .iter()
+        .find(|i| i.table == Table::Decisions)
+        .unwrap();
+    assert_eq!(input.rows_rejected, 1);
+    r
+}
+
+#[test]
+fn a_decision_for_a_community_not_in_the_roster_is_rejected() {
+    let r = one_bad_decision("410499999999,2021,街道审核,同意,,2022-01-10,");
+    assert_eq!(r.reason, RejectReason::UnknownCommunity);
+    assert_eq!(r.column, "community_code");
+    assert_eq!(r.value.as_deref(), Some("410499999999"));
+}
+
+#[test]
+fn a_decision_without_an_application_for_its_year_is_rejected() {
+    let r = one_bad_decision(&format!("{COMMUNITY},2020,街道审核,同意,,2021-01-10,"));
+    assert_eq!(r.reason, RejectReason::NoApplication);
+    assert!(r.detail.contains("2020"), "{r:?}");
+}
+
+#[test]
+fn a_decision_outside_its_stage_values_is_rejected() {
+    let r = one_bad_decision(&format!("{C2},2021,街道审核,合格,,2022-01-10,"));
+    assert_eq!(r.reason, RejectReason::OutsideStage);
+    assert_eq!(r.column, "decision");
+    assert_eq!(r.value.as_deref(), Some("合格"));
+    assert!(r.detail.contains("同意/不同意"), "{r:?}");
+}
+
+#[test]
+fn a_decision_dated_before_the_application_is_rejected() {
+    // C1 was submitted on 2022-01-05; its county decision is dated earlier.
+    let r = one_bad_decision(&format!("{COMMUNITY},2021,县级初选,推荐,,2022-01-04,"));
+    assert_eq!(r.reason, RejectReason::BeforeSubmission);
+    assert_eq!(r.column, "decided_on");
+    assert!(r.detail.contains("2022-01-05"), "{r:?}");
+}
+
+#[test]
+fn a_later_stage_without_the_earlier_one_is_rejected() {
+    let r = one_bad_decision(&format!("{C2},2021,县级初选,推荐,,2022-01-12,"));
+    assert_eq!(r.reason, RejectReason::StageOutOfOrder);
+    assert_eq!(r.column, "stage");
+    assert!(r.detail.contains("no accepted 街道审核"), "{r:?}");
+}
+
+#[test]
+fn a_later_stage_after_a_negative_one_is_rejected() {
+    let dir = extract();
+    write(
+        dir.path(),
+        "decisions.csv",
+        format!(
+            "{DECISIONS}{C2},2021,街道审核,不同意,资料不全,2022-01-10,\n{C2},2021,县级初选,推荐,,2022-01-12,\n"
+        ),
+    );
+    let e = read(dir.path());
+    let rejects = rejects_of(&e, Table::Decisions);
+    assert_eq!(rejects.len(), 1, "{rejects:?}");
+    assert_eq!(rejects[0].reason, RejectReason::StageOutOfOrder);
+    assert_eq!(rejects[0].line, 3);
+    assert!(rejects[0].detail.contains("街道审核 decided 不同意"));
+}
+
+#[test]
+fn a_decision_with_a_value_of_no_stage_is_rejected_by_the_contract() {
+    let r = one_bad_decision(&format!("{C2},2021,街道审核,通过,,2022-01-10,"));
+    assert_eq!(r.reason, RejectReason::NotAllowed);
+}
+
+const VERIFICATIONS: &str = "community_code,year,detector,result,checked_on,checked_by,note\n";
+
+fn one_bad_verification(bad: &str) -> Reject {
+    let dir = extract();
+    write(
+        dir.path(),
+        "verifications.csv",
+        format!(
+            "{VERIFICATIONS}{COMMUNITY},2021,claimed_vs_registry,属实,2022-01-20,核查组,\n{C2},2021,抽查,不属实,2022-01-21,,\n{bad}\n"
+        ),
+    );
+    let e = read(dir.path());
+    let rejects = rejects_of(&e, Table::Verifications);
+    assert_eq!(rejects.len(), 1, "{rejects:?}");
+    assert_eq!(e.table(Table::Verifications).unwrap().height(), 2);
+    rejects[0].clone()
+}
+
+#[test]
+fn a_verification_of_an_unknown_community_is_rejected() {
+    let r = one_bad_verification("410499999999,2021,bulk_backfill,属实,2022-01-20,,");
+    assert_eq!(r.reason, RejectReason::UnknownCommunity);
+    assert_eq!(r.line, 4);
+}
+
+#[test]
+fn a_verification_of_an_unknown_detector_is_rejected() {
+    let r = one_bad_verification(&format!("{C3},2021,made_up_check,属实,2022-01-20,,"));
+    assert_eq!(r.reason, RejectReason::UnknownDetector);
+    assert_eq!(r.column, "detector");
+    assert_eq!(r.value.as_deref(), Some("made_up_check"));
+}
+
+#[test]
+fn the_same_row_in_two_files_counts_once_and_a_different_one_is_a_duplicate_key() {
+    let dir = extract();
+    write(
+        dir.path(),
+        "verifications.csv",
+        format!(
+            "{VERIFICATIONS}{COMMUNITY},2021,claimed_vs_registry,属实,2022-01-20,核查组,\n{C2},2021,bulk_backfill,不属实,2022-01-21,核查组,\n"
+        ),
+    );
+    // The working sheet, as CSV, repeats both: the first as it is (its date
+    // spelt otherwise), the second with another result.
+    write(
+        dir.path(),
+        "核实记录-全市.csv",
+        "社区代码,社区名称,年度,核实事项,核实结果,核实日期,核实人,备注\n\
+         410402001001,新华社区,2021,claimed_vs_registry,属实,2022/1/20,核查组,\n\
+         410402001002,和平社区,2021,bulk_backfill,属实,2022-01-21,核查组,\n\
+         410402001003,东风社区,2021,bulk_backfill,,,,\n",
+    );
+    let e = read(dir.path());
+    let v = e.table(Table::Verifications).unwrap();
+    assert_eq!(v.height(), 2, "{v}");
+    let rejects = rejects_of(&e, Table::Verifications);
+    assert_eq!(rejects.len(), 1, "{rejects:?}");
+    let r = rejects[0];
+    assert_eq!(r.reason, RejectReason::DuplicateKey);
+    assert_eq!((r.file.as_str(), r.line), ("核实记录-全市.csv", 3));
+    assert!(
+        r.detail.contains("verifications.csv line 3"),
+        "the reject names the row kept: {r:?}"
+    );
+    // The open item (row 4: nothing filled in) is neither read nor rejected.
+    let sheet = e
+        .inputs
+        .iter()
+        .find(|i| i.path.ends_with("核实记录-全市.csv"))
+        .unwrap();
+    assert_eq!((sheet.rows_read, sheet.rows_rejected), (2, 1));
+}
+
+#[test]
+fn without_the_records_nothing_is_missing_and_nothing_is_read() {
+    let dir = extract();
+    let e = read(dir.path());
+    assert!(e.table(Table::Decisions).is_none());
+    assert!(!e.missing_optional.contains(&Table::Decisions));
+    assert!(!e.missing_optional.contains(&Table::Verifications));
+    assert!(e.rejects.is_empty(), "{:?}", e.rejects);
+}
+
+// ---- the working sheets, as openpyxl writes them and LibreOffice saves them
+
+fn date(s: &str) -> serde_json::Value {
+    serde_json::json!({ "date": s })
+}
+
+fn sheets_request() -> serde_json::Value {
+    let upper = serde_json::json!([
+        ["申报信息", 7],
+        ["街道审核", 4],
+        ["县级初选", 4],
+        ["实地考察", 4],
+        ["市级考核", 4],
+        ["公示", 4],
+        ["发文确认", 4]
+    ]);
+    let mut lower: Vec<&str> = vec![
+        "社区代码",
+        "社区名称",
+        "所在区县",
+        "所在街道",
+        "年度",
+        "申报类型",
+        "申报日期",
+    ];
+    for _ in 0..6 {
+        lower.extend(["结论", "意见", "日期", "决定单位"]);
+    }
+    let app = |code: &str, name: &str| {
+        let mut r = vec![
+            serde_json::json!(code),
+            serde_json::json!(name),
+            serde_json::json!("新华区"),
+            serde_json::json!("中兴路街道"),
+            serde_json::json!(2021),
+            serde_json::json!("市级"),
+            date("2022-01-05"),
+        ];
+        r.extend(std::iter::repeat_n(serde_json::Value::Null, 24));
+        r
+    };
+    let mut a = app(COMMUNITY, "新华社区");
+    a[7..11].clone_from_slice(&[
+        "同意".into(),
+        "同意推荐。".into(),
+        date("2022-01-10"),
+        "中兴路街道办事处".into(),
+    ]);
+    a[11..15].clone_from_slice(&[
+        "推荐".into(),
+        serde_json::Value::Null,
+        "2022/01/12".into(),
+        "新华区人社局".into(),
+    ]);
+    let mut b = app(C2, "和平社区");
+    b[7..11].clone_from_slice(&[
+        "不同意".into(),
+        "资料不全".into(),
+        date("2022-01-11"),
+        "中兴路街道办事处".into(),
+    ]);
+    let mut c = app(C3, "东风社区");
+    c[7..10].clone_from_slice(&["同意".into(), serde_json::Value::Null, date("2022-01-10")]);
+    // 县级初选 with an opinion but no 结论: a reject, not a decision.
+    c[12] = "待复核".into();
+    let nothing = app(C4, "建设社区");
+    let headers = serde_json::json!([
+        "社区代码",
+        "社区名称",
+        "所在区县",
+        "年度",
+        "核实事项",
+        "事项名称",
+        "严重程度",
+        "疑点说明",
+        "核实结果",
+        "核实日期",
+        "核实人",
+        "备注"
+    ]);
+    serde_json::json!({
+        "decisions": {
+            "评审记录-新华区.xlsx": {
+                "title": "2021年度充分就业社区评审记录(新华区)",
+                "upper": upper, "lower": lower, "rows": [a, b, c, nothing]
+            }
+        },
+        "verifications": {
+            "核实记录.xlsx": {
+                "title": "疑点核实记录",
+                "headers": headers,
+                "rows": [
+                    [COMMUNITY, "新华社区", "新华区", 2021, "claimed_vs_registry", "自报与台账不符", "高",
+                     "自报就业率高于台账", "属实", date("2022-01-20"), "核查组", "6 人无就业记录"],
+                    [C2, "和平社区", "新华区", 2021, "bulk_backfill", "集中补录", "中",
+                     "年底集中录入", null, null, null, null],
+                    [C3, "东风社区", "新华区", 2021, "抽查", "随机抽查", "", "", "不属实", "2022-01-22", "核查组", null]
+                ]
+            }
+        }
+    })
+}
+
+/// The sheets of the request, in `<out>/openpyxl` and `<out>/libreoffice`.
+fn make_sheets(request: &serde_json::Value) -> tempfile::TempDir {
+    let work = tempfile::tempdir().unwrap();
+    let path = work.path().join("request.json");
+    std::fs::write(&path, request.to_string()).unwrap();
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/shapes/make_review_sheets.py");
+    let run = Command::new("python3")
+        .arg(&script)
+        .arg(&path)
+        .arg(work.path().join("sheets"))
+        .output()
+        .expect("python3 runs (scripts/test puts the test environment first on PATH)");
+    assert!(
+        run.status.success(),
+        "make_review_sheets.py failed (needs openpyxl and LibreOffice's soffice):\n{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    work
+}
+
+fn decision_rows(e: &Extract) -> Vec<(String, String, String, Option<String>, NaiveDate, i64)> {
+    let df = e.table(Table::Decisions).expect("decisions read");
+    let s = |c: &str| fullemp::frame::strings(df, c).unwrap();
+    let (code, stage, decision, opinion) =
+        (s("community_code"), s("stage"), s("decision"), s("opinion"));
+    let on = fullemp::frame::dates(df, "decided_on").unwrap();
+    let line = fullemp::frame::ints(df, "source_line").unwrap();
+    let mut rows: Vec<_> = (0..df.height())
+        .map(|i| {
+            (
+                code[i].clone().unwrap(),
+                stage[i].clone().unwrap(),
+                decision[i].clone().unwrap(),
+                opinion[i].clone(),
+                on[i].unwrap(),
+                line[i].unwrap(),
+            )
+        })
+        .collect();
+    rows.sort();
+    rows
+}
+
+#[test]
+fn the_working_sheets_read_back_as_written_and_as_libreoffice_saves_them() {
+    let sheets = make_sheets(&sheets_request());
+    for writer in ["openpyxl", "libreoffice"] {
+        let dir = extract();
+        for name in ["评审记录-新华区.xlsx", "核实记录.xlsx"] {
+            std::fs::copy(
+                sheets.path().join("sheets").join(writer).join(name),
+                dir.path().join(name),
+            )
+            .unwrap_or_else(|e| panic!("{writer}/{name}: {e}"));
+        }
+        let e = read(dir.path());
+        // Rows 5..8 of the sheet: C1 street and county, C2 street, C3 street
+        // (its county group has an opinion without 结论), C4 nothing.
+        assert_eq!(
+            decision_rows(&e),
+            vec![
+                (
+                    COMMUNITY.into(),
+                    "县级初选".into(),
+                    "推荐".into(),
+                    None,
+                    d(2022, 1, 12),
+                    5
+                ),
+                (
+                    COMMUNITY.into(),
+                    "街道审核".into(),
+                    "同意".into(),
+                    Some("同意推荐。".into()),
+                    d(2022, 1, 10),
+                    5
+                ),
+                (
+                    C2.into(),
+                    "街道审核".into(),
+                    "不同意".into(),
+                    Some("资料不全".into()),
+                    d(2022, 1, 11),
+                    6
+                ),
+                (
+                    C3.into(),
+                    "街道审核".into(),
+                    "同意".into(),
+                    None,
+                    d(2022, 1, 10),
+                    7
+                ),
+            ],
+            "{writer}"
+        );
+        let rejects = rejects_of(&e, Table::Decisions);
+        assert_eq!(rejects.len(), 1, "{writer}: {rejects:?}");
+        let r = rejects[0];
+        assert_eq!(
+            (r.file.as_str(), r.line, r.column.as_str(), r.reason),
+            (
+                "评审记录-新华区.xlsx",
+                7,
+                "县级初选·结论",
+                RejectReason::RequiredEmpty
+            ),
+            "{writer}"
+        );
+        // 核实记录: the filled row and the 抽查 row; the open item skipped.
+        let v = e.table(Table::Verifications).expect("verifications read");
+        assert_eq!(v.height(), 2, "{writer}: {v}");
+        let detectors = fullemp::frame::strings(v, "detector").unwrap();
+        assert_eq!(
+            detectors,
+            vec![Some("claimed_vs_registry".into()), Some("抽查".into())]
+        );
+        let checked = fullemp::frame::dates(v, "checked_on").unwrap();
+        assert_eq!(checked, vec![Some(d(2022, 1, 20)), Some(d(2022, 1, 22))]);
+        assert!(rejects_of(&e, Table::Verifications).is_empty(), "{writer}");
+    }
+}
+
+#[test]
+fn the_city_sheet_repeating_the_county_sheet_counts_once() {
+    let mut request = sheets_request();
+    let county = request["decisions"]["评审记录-新华区.xlsx"].clone();
+    let mut city = county.clone();
+    city["title"] = "2021年度充分就业社区评审记录(全市)".into();
+    // The city's copy adds C1's site visit and changes C2's opinion.
+    city["rows"][0][15] = "合格".into();
+    city["rows"][0][17] = date("2022-01-19");
+    city["rows"][1][8] = "资料不全,退回".into();
+    request["decisions"]["评审记录-全市.xlsx"] = city;
+    let sheets = make_sheets(&request);
+    let dir = extract();
+    for name in ["评审记录-新华区.xlsx", "评审记录-全市.xlsx"] {
+        std::fs::copy(
+            sheets.path().join("sheets/libreoffice").join(name),
+            dir.path().join(name),
+        )
+        .unwrap();
+    }
+    // And the table's own file repeats C1's street decision as recorded.
+    write(
+        dir.path(),
+        "decisions.csv",
+        format!(
+            "{DECISIONS}{COMMUNITY},2021,街道审核,同意,同意推荐。,2022-01-10,中兴路街道办事处\n"
+        ),
+    );
+    let e = read(dir.path());
+    let rows = decision_rows(&e);
+    assert_eq!(rows.len(), 5, "{rows:?}");
+    assert!(
+        rows.iter()
+            .any(|r| r.0 == COMMUNITY && r.1 == "实地考察" && r.2 == "合格")
+    );
+    let mut rejects: Vec<_> = rejects_of(&e, Table::Decisions)
+        .into_iter()
+        .map(|r| (r.file.clone(), r.line, r.column.clone(), r.reason))
+        .collect();
+    rejects.sort();
+    assert_eq!(
+        rejects,
+        vec![
+            (
+                "评审记录-全市.xlsx".to_string(),
+                7,
+                "县级初选·结论".to_string(),
+                RejectReason::RequiredEmpty
+            ),
+            (
+                "评审记录-新华区.xlsx".to_string(),
+                6,
+                "社区代码+年度+街道审核".to_string(),
+                RejectReason::DuplicateKey
+            ),
+            (
+                "评审记录-新华区.xlsx".to_string(),
+                7,
+                "县级初选·结论".to_string(),
+                RejectReason::RequiredEmpty
+            ),
+        ]
+    );
+    let dup = e
+        .rejects
+        .iter()
+        .find(|r| r.reason == RejectReason::DuplicateKey)
+        .unwrap();
+    // The sheets are read in name order (全市 before 新华区): the first
+    // row of a key is kept, and the other names it.
+    assert!(dup.detail.contains("评审记录-全市.xlsx line 6"), "{dup:?}");
+}
+
+// ---- status, against a hand-worked fixture
+
+fn frame_of(columns: Vec<Column>) -> DataFrame {
+    DataFrame::new_infer_height(columns).unwrap()
+}
+
+#[test]
+fn status_follows_the_decisions_and_the_calendar() {
+    // 2022 calendar: list due Fri 14 Jan, cross assessment until Wed 26 Jan,
+    // publicity 28 Jan – 8 Feb (the Spring Festival off, 29–30 Jan worked),
+    // confirmation due Fri 11 Feb. The run is on Thu 27 Jan.
+    let review = Review {
+        list_due: Some(d(2022, 1, 14)),
+        cross_assessment_end: Some(d(2022, 1, 26)),
+        publicity_start: Some(d(2022, 1, 28)),
+        confirmation_due: Some(d(2022, 2, 11)),
+        holidays: (0..7)
+            .map(|k| d(2022, 1, 31) + chrono::Days::new(k))
+            .collect(),
+        adjusted_workdays: vec![d(2022, 1, 29), d(2022, 1, 30)],
+        ..Review::default()
+    };
+    let publicity = Publicity {
+        start: d(2022, 1, 28),
+        end: d(2022, 2, 8),
+        working_days: 5,
+    };
+    let codes = ["A", "B", "C", "D", "E", "F"];
+    let communities = frame_of(vec![
+        Column::new("community_code".into(), codes.to_vec()),
+        Column::new(
+            "community_name".into(),
+            ["甲", "乙", "丙", "丁", "戊", "己"].to_vec(),
+        ),
+        Column::new("county".into(), vec!["新华区"; 6]),
+        Column::new("street".into(), vec!["中兴路街道"; 6]),
+    ]);
+    let applications = frame_of(vec![
+        Column::new("community_code".into(), codes.to_vec()),
+        Column::new("year".into(), vec![2021i64, 2021, 2021, 2021, 2021, 2020]),
+        Column::new("applied_level".into(), vec!["市级"; 6]),
+    ]);
+    let rows: Vec<(&str, &str, &str, &str, NaiveDate)> = vec![
+        ("B", "街道审核", "同意", "", d(2022, 1, 10)),
+        ("B", "县级初选", "推荐", "", d(2022, 1, 12)),
+        ("C", "街道审核", "不同意", "资料不全", d(2022, 1, 11)),
+        ("D", "街道审核", "同意", "", d(2022, 1, 10)),
+        ("D", "县级初选", "推荐", "", d(2022, 1, 12)),
+        ("D", "实地考察", "合格", "", d(2022, 1, 19)),
+        ("D", "市级考核", "合格", "", d(2022, 1, 25)),
+        ("D", "公示", "无异议", "", d(2022, 2, 8)),
+        ("D", "发文确认", "认定", "", d(2022, 2, 11)),
+        ("E", "街道审核", "同意", "", d(2022, 1, 10)),
+        ("E", "县级初选", "推荐", "", d(2022, 1, 12)),
+        ("E", "实地考察", "合格", "", d(2022, 1, 19)),
+        ("E", "市级考核", "合格", "", d(2022, 1, 25)),
+        ("E", "公示", "无异议", "", d(2022, 2, 8)),
+    ];
+    let decisions = frame_of(vec![
+        Column::new(
+            "community_code".into(),
+            rows.iter().map(|r| r.0).collect::<Vec<_>>(),
+        ),
+        Column::new("year".into(), vec![2021i64; rows.len()]),
+        Column::new("stage".into(), rows.iter().map(|r| r.1).collect::<Vec<_>>()),
+        Column::new(
+            "decision".into(),
+            rows.iter().map(|r| r.2).collect::<Vec<_>>(),
+        ),
+        Column::new(
+            "opinion".into(),
+            rows.iter()
+                .map(|r| (!r.3.is_empty()).then_some(r.3))
+                .collect::<Vec<_>>(),
+        ),
+        Column::new(
+            "decided_on".into(),
+            rows.iter().map(|r| r.4).collect::<Vec<_>>(),
+        ),
+        Column::new("decided_by".into(), vec![None::<&str>; rows.len()]),
+    ]);
+    let st = status(&StatusInputs {
+        applications: Some(&applications),
+        decisions: Some(&decisions),
+        communities: &communities,
+        years: &[2020, 2021],
+        review: &review,
+        publicity: Some(&publicity),
+        run_date: d(2022, 1, 27),
+    })
+    .unwrap();
+    let s = |c: &str| fullemp::frame::strings(&st, c).unwrap();
+    let code = s("community_code");
+    let at = |k: &str| code.iter().position(|c| c.as_deref() == Some(k)).unwrap();
+    let reached = s("stage_reached");
+    let state = s("state");
+    let next = s("next_stage");
+    let decision = s("decision");
+    let opinion = s("opinion");
+    let due = fullemp::frame::dates(&st, "due_on").unwrap();
+    let overdue = fullemp::frame::bools(&st, "overdue").unwrap();
+    let days = fullemp::frame::ints(&st, "overdue_working_days").unwrap();
+    let row = |k: &str| {
+        let i = at(k);
+        (
+            reached[i].clone().unwrap(),
+            state[i].clone().unwrap(),
+            next[i].clone(),
+            due[i],
+            overdue[i].unwrap(),
+            days[i],
+        )
+    };
+    let s_ = |v: &str| v.to_string();
+    // A: nothing decided; the street was due by list_due, 14 Jan: overdue
+    // by 17–21 and 24–27 Jan, 9 working days.
+    assert_eq!(
+        row("A"),
+        (
+            s_("submitted"),
+            s_("in_progress"),
+            Some(s_("street_review")),
+            Some(d(2022, 1, 14)),
+            true,
+            Some(9)
+        )
+    );
+    // B: the county recommended; the site visit was due with the cross
+    // assessment's last day, Wed 26 Jan: 1 working day late.
+    assert_eq!(
+        row("B"),
+        (
+            s_("county_selection"),
+            s_("in_progress"),
+            Some(s_("site_visit")),
+            Some(d(2022, 1, 26)),
+            true,
+            Some(1)
+        )
+    );
+    // C: stopped by its street, with the opinion.
+    assert_eq!(
+        row("C"),
+        (s_("street_review"), s_("stopped"), None, None, false, None)
+    );
+    assert_eq!(
+        (decision[at("C")].as_deref(), opinion[at("C")].as_deref()),
+        (Some("不同意"), Some("资料不全"))
+    );
+    assert_eq!(
+        row("D"),
+        (s_("confirmation"), s_("confirmed"), None, None, false, None)
+    );
+    // E: published without objection; confirmation due 11 Feb, not yet.
+    assert_eq!(
+        row("E"),
+        (
+            s_("publicity"),
+            s_("in_progress"),
+            Some(s_("confirmation")),
+            Some(d(2022, 2, 11)),
+            false,
+            None
+        )
+    );
+    // F: 2020, an earlier year than the calendar's: no due date.
+    assert_eq!(
+        row("F"),
+        (
+            s_("submitted"),
+            s_("in_progress"),
+            Some(s_("street_review")),
+            None,
+            false,
+            None
+        )
+    );
+    let per_stage = fullemp::frame::dates(&st, "city_assessment_on").unwrap();
+    assert_eq!(per_stage[at("D")], Some(d(2022, 1, 25)));
+    assert_eq!(st.height(), 6);
+}
+
+// ---- end to end on the bundled sample
+
+#[test]
+fn the_sample_run_publishes_status_shows_it_per_county_and_in_the_forms() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join("sample_data");
+    let pipeline = pipeline(
+        &dir.path().join("p.toml"),
+        &sample,
+        &out,
+        "as_of = \"extract\"\nyears = [2020, 2021]\n[review]\nlist_due = 2022-01-14\n\
+         cross_assessment_start = 2022-01-17\ncross_assessment_end = 2022-01-26\n\
+         publicity_start = 2022-01-28\nconfirmation_due = 2022-02-11\n\
+         holidays = [2022-01-31, 2022-02-01, 2022-02-02, 2022-02-03, 2022-02-04, 2022-02-05, 2022-02-06]\n\
+         adjusted_workdays = [2022-01-29, 2022-01-30]\n",
+    );
+    let run = command()
+        .args(["run", "--pipeline"])
+        .arg(&pipeline)
+        .args(["--run-date", "2022-01-27"])
+        .output()
+        .unwrap();
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let latest = out.join("latest");
+    // The report's count table: 新华区's ten 2021 applications by the stage
+    // reached (申报 1, 县级初选 1, 实地考察 1, 公示 1, 发文确认 2), 4 stopped,
+    // 2 confirmed, 3 overdue (one at 申报, two awaiting the city's stages).
+    let html = std::fs::read_to_string(latest.join("report.html")).unwrap();
+    let want = "<tr><td class=\"nw\">新华区</td><td class=\"n\">1</td><td class=\"n\">0</td>\
+                <td class=\"n\">1</td><td class=\"n\">1</td><td class=\"n\">0</td><td class=\"n\">1</td>\
+                <td class=\"n\">2</td><td class=\"n\">4</td><td class=\"n\">2</td><td class=\"n\">3</td>\
+                <td class=\"n\">10</td></tr>";
+    assert!(html.contains(want), "the report lacks 新华区's counts");
+    assert!(html.contains("自报登记失业人员就业率与台账不符,退回社区核实。"));
+    // status read back by pyarrow; no identity-number-shaped string in it.
+    let py = Command::new("python3")
+        .arg("-c")
+        .arg(
+            r#"
+import re, sys
+import pyarrow.dataset as ds
+rows = ds.dataset(sys.argv[1] + "/status", format="parquet", partitioning="hive").to_table().to_pylist()
+mine = [r for r in rows if r["year"] == 2021]
+assert len(mine) == 19, len(mine)
+r = next(r for r in mine if r["community_code"] == "410403001002")
+assert (r["stage_reached"], r["state"], r["decision"]) == ("street_review", "stopped", "不同意"), r
+assert r["opinion"].startswith("自报登记失业人员就业率"), r
+r = next(r for r in mine if r["community_code"] == "410402002002")
+assert (r["next_stage"], str(r["due_on"]), r["overdue"], r["overdue_working_days"]) == ("street_review", "2022-01-14", True, 9), r
+for r in rows:
+    for v in r.values():
+        assert not (isinstance(v, str) and re.search(r"\d{17}[\dXx]", v)), v
+print("ok")
+"#,
+        )
+        .arg(&latest)
+        .output()
+        .unwrap();
+    assert!(
+        py.status.success(),
+        "{}\n{}",
+        String::from_utf8_lossy(&py.stdout),
+        String::from_utf8_lossy(&py.stderr)
+    );
+    // explain prints the community's status lines.
+    let explain = command()
+        .args(["explain", "410403001002", "--out"])
+        .arg(&out)
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&explain.stdout);
+    assert!(text.contains("评审进度"), "{text}");
+    assert!(text.contains("已终止:已到环节 街道审核"), "{text}");
+    // The 推荐表 of a candidate carries its street's recorded opinion.
+    let py = Command::new("python3")
+        .arg("-c")
+        .arg(
+            r#"
+import sys, glob, openpyxl
+path = glob.glob(sys.argv[1] + "/forms/*推荐表*.xlsx")[0]
+wb = openpyxl.load_workbook(path)
+ws = wb["410402001001"]
+street, county = ws["B6"].value, ws["B7"].value
+assert street.startswith("同意\n同意推荐申报。") and "滨河路街道办事处(公章)" in street and "2022年1月10日" in street, street
+assert county.startswith("推荐\n经初选,同意推荐。") and "2022年1月12日" in county, county
+assert ws["B8"].value.startswith("(公章)"), ws["B8"].value
+print("ok")
+"#,
+        )
+        .arg(&latest)
+        .output()
+        .unwrap();
+    assert!(
+        py.status.success(),
+        "{}\n{}",
+        String::from_utf8_lossy(&py.stdout),
+        String::from_utf8_lossy(&py.stderr)
+    );
+}
