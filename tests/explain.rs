@@ -319,10 +319,14 @@ fn findings_come_with_their_evidence() {
         .expect("the run publishes findings");
     let codes = findings.column("community_code").unwrap().str().unwrap();
     let years = findings.column("year").unwrap().i64().unwrap();
+    // A finding the panel has not dismissed (the sample dismisses one), so
+    // that it counts in the risk score.
+    let verified = findings.column("verification").unwrap().str().unwrap();
     let (code, year) = codes
         .iter()
         .zip(years.iter())
-        .find_map(|(c, y)| Some((c?.to_string(), y?)))
+        .zip(verified.iter())
+        .find_map(|((c, y), v)| (v != Some("不属实")).then_some((c?.to_string(), y?)))
         .expect("a community-level finding in the sample");
     let expected = codes
         .iter()

@@ -393,6 +393,13 @@ impl Table {
             .expect("every table has a spec")
     }
 
+    /// The panel's own records (`decisions`, `verifications`), kept by hand
+    /// beside the registry: a bad row is rejected and listed, but never stops
+    /// the run, since `max_reject_ratio` guards against a broken registry export.
+    pub fn is_panel_record(self) -> bool {
+        matches!(self, Table::Decisions | Table::Verifications)
+    }
+
     pub fn name(self) -> &'static str {
         self.spec().name
     }

@@ -345,6 +345,17 @@ fn tally(extract: &mut Extract, max_reject_ratio: f64) {
             .copied()
             .unwrap_or_default();
         input.rows_rejected = rejected;
+        if input.table.is_panel_record() {
+            if rejected > 0 {
+                tracing::warn!(
+                    file = %name,
+                    rejected,
+                    rows = input.rows_read,
+                    "rows of the panel's records rejected (listed in rejects.parquet; the run goes on)"
+                );
+            }
+            continue;
+        }
         if input.rows_read > 0 && rejected as f64 > max_reject_ratio * input.rows_read as f64 {
             extract.over_ratio.push(format!(
                 "{name}: {rejected} of {} rows rejected ({:.2} %), above max_reject_ratio {}",

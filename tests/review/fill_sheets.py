@@ -6,6 +6,9 @@
         passing decision (its first allowed value), an opinion, the date (a
         real date cell) and a unit. Prints `community_code year stage`.
 
+    fill_sheets.py show IN.xlsx CODE YEAR STAGE
+        Prints the 结论 a 评审记录 sheet holds for one application's stage.
+
     fill_sheets.py verifications IN.xlsx OUT.xlsx YYYY-MM-DD
         In a 核实记录 sheet, gives the first finding awaiting a result the
         result 不属实, with date, checker and note. Prints
@@ -51,7 +54,7 @@ def text(v):
     return "" if v is None else str(v).strip()
 
 
-def decisions(ws, day):
+def columns(ws):
     fields = header_row(ws, "社区代码")
     groups = fields - 1
     # The upper row labels each group at its first column (merged across it).
@@ -65,6 +68,22 @@ def decisions(ws, day):
     col_of = {}
     for col in range(1, ws.max_column + 1):
         col_of[(group_at[col], text(ws.cell(fields, col).value))] = col
+    return fields, col_of
+
+
+def show(ws, code, year, stage):
+    fields, col_of = columns(ws)
+    for r in range(fields + 1, ws.max_row + 1):
+        if (
+            text(ws.cell(r, col_of[("申报信息", "社区代码")]).value) == code
+            and text(ws.cell(r, col_of[("申报信息", "年度")]).value) == year
+        ):
+            return text(ws.cell(r, col_of[(stage, "结论")]).value)
+    raise SystemExit(f"no row for {code} {year}")
+
+
+def decisions(ws, day):
+    fields, col_of = columns(ws)
     code_col = col_of[("申报信息", "社区代码")]
     year_col = col_of[("申报信息", "年度")]
     for r in range(fields + 1, ws.max_row + 1):
@@ -110,6 +129,10 @@ def verifications(ws, day):
 
 
 def main():
+    if sys.argv[1] == "show":
+        ws = openpyxl.load_workbook(sys.argv[2]).worksheets[0]
+        print(show(ws, *sys.argv[3:6]))
+        return
     kind, src, dst, day = sys.argv[1:5]
     day = datetime.datetime.strptime(day, "%Y-%m-%d")
     wb = openpyxl.load_workbook(src)
