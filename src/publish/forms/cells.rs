@@ -91,6 +91,30 @@ pub fn landscape(ws: &mut Worksheet, repeat_to: u32, rows: usize) -> Result<()> 
     Ok(())
 }
 
+/// A4 landscape for a sheet too wide for one page at a readable size:
+/// printed at `scale` per cent, a new page at each column of `breaks`, the
+/// columns `0..keep` and the rows `0..=repeat_to` printed again on every
+/// page, the pages of one band of rows in order across before the next
+/// band; page numbers in the footer.
+pub fn landscape_across(
+    ws: &mut Worksheet,
+    repeat_to: u32,
+    keep: u16,
+    scale: u16,
+    breaks: &[u32],
+) -> Result<()> {
+    ws.set_paper_size(A4);
+    ws.set_landscape();
+    ws.set_margins(0.4, 0.4, 0.5, 0.6, 0.3, 0.3);
+    ws.set_print_scale(scale);
+    ws.set_page_order(false);
+    ws.set_repeat_rows(0, repeat_to).map_err(failed)?;
+    ws.set_repeat_columns(0, keep - 1).map_err(failed)?;
+    ws.set_vertical_page_breaks(breaks).map_err(failed)?;
+    ws.set_footer(FOOTER);
+    Ok(())
+}
+
 /// A4 portrait on one page. No page number: each sheet is a form of its
 /// own, signed by its own street and county, and a workbook printed whole
 /// would number the pages across all the communities' forms.

@@ -27,6 +27,13 @@ pub const FIELD_ROW: u32 = GROUP_ROW + 1;
 const APPLICATION_WIDTHS: [f64; 7] = [16.0, 18.0, 10.0, 14.0, 6.0, 8.0, 12.0];
 const STAGE_WIDTHS: [f64; 4] = [10.0, 24.0, 12.0, 14.0];
 
+/// The stage each printed page starts with (the first page starts with the
+/// application's fields), the columns printed again on every page (code and
+/// name), and the print scale that fits the widest page (the first) on A4.
+const STAGE_PAGES: [u16; 4] = [0, 1, 3, 5];
+const KEPT_COLUMNS: u16 = 2;
+const PRINT_SCALE: u16 = 64;
+
 /// The sheet's title: 充分就业社区评审记录(新华区).
 pub fn title(scope: &str) -> String {
     format!("充分就业社区{DECISIONS_SHEET}({scope})")
@@ -42,21 +49,29 @@ pub fn workbook(
     let mut wb = cells::workbook(title, date)?;
     let ws = wb.add_worksheet();
     ws.set_name(DECISIONS_SHEET).map_err(failed)?;
-    let width = APPLICATION_FIELDS.len() + STAGE_FIELDS.len() * STAGES.len();
-    let last_col = (width - 1) as u16;
-    cells::landscape(ws, FIELD_ROW, rows.len())?;
+    // Six stages do not fit one A4 width at a size one can write beside:
+    // the first page prints the application's fields and the street's
+    // stage, the next two stages a page, the last its own; every page
+    // repeats the community's code and name.
+    let app_cols = APPLICATION_FIELDS.len() as u16;
+    let stage_cols = STAGE_FIELDS.len() as u16;
+    let page_starts: Vec<u32> = STAGE_PAGES[1..]
+        .iter()
+        .map(|&s| u32::from(app_cols + s * stage_cols))
+        .collect();
+    cells::landscape_across(ws, FIELD_ROW, KEPT_COLUMNS, PRINT_SCALE, &page_starts)?;
+    let first_page_last_col = (page_starts[0] - 1) as u16;
     let mut widths: Vec<f64> = APPLICATION_WIDTHS.to_vec();
     for _ in &STAGES {
         widths.extend(STAGE_WIDTHS);
     }
     cells::widths(ws, &widths)?;
-    ws.merge_range(2, 0, 2, last_col, title, &cells::title())
+    ws.merge_range(2, 0, 2, first_page_last_col, title, &cells::title())
         .map_err(failed)?;
     ws.set_row_height(2, 30).map_err(failed)?;
     register::heading(ws, head, [0, 3, 7])?;
 
     let header = cells::header();
-    let app_cols = APPLICATION_FIELDS.len() as u16;
     ws.merge_range(
         GROUP_ROW,
         0,
