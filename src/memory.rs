@@ -11,3 +11,28 @@ pub fn give_back() {
         libc::malloc_trim(0);
     }
 }
+
+/// A line of `/proc/self/status` in bytes (Linux); None elsewhere.
+fn status_bytes(field: &str) -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with(field))?;
+    let kb: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb * 1024)
+}
+
+/// The process's peak resident memory since it started or since the last
+/// `reset_peak`, in bytes (Linux: `VmHWM`); None elsewhere.
+pub fn peak_resident() -> Option<u64> {
+    status_bytes("VmHWM:")
+}
+
+/// The process's resident memory now, in bytes (Linux: `VmRSS`).
+pub fn resident() -> Option<u64> {
+    status_bytes("VmRSS:")
+}
+
+/// Starts a new peak for `peak_resident` (Linux: `clear_refs` 5), so that
+/// each stage's peak can be read on its own. Does nothing where it cannot.
+pub fn reset_peak() {
+    let _ = std::fs::write("/proc/self/clear_refs", "5");
+}

@@ -92,11 +92,14 @@ impl Clock {
         }
     }
     fn lap(&mut self, stage: &str) {
+        // The stage's own peak, read before its freed memory goes back.
+        let peak_mib = crate::memory::peak_resident().map_or(0, |b| b >> 20);
         // What the stage freed goes back to the system before the next one.
         crate::memory::give_back();
+        crate::memory::reset_peak();
         let now = Instant::now();
         let ms = (now - self.last).as_millis();
-        tracing::info!(stage, ms = ms as u64, "stage done");
+        tracing::info!(stage, ms = ms as u64, peak_mib, "stage done");
         self.timings.push((stage.to_string(), ms));
         self.last = now;
     }
@@ -182,6 +185,16 @@ fn ingest_stage(pipeline: &Pipeline, clock: &mut Clock) -> Result<Extract> {
         ingest::ingest(pipeline)?
     };
     clock.lap("ingest");
+    // What the typed frames hold, for the scaling figures (docs/scaling.md).
+    let bytes: usize = extract.tables.values().map(|df| df.estimated_size()).sum();
+    let persons = extract.table(Table::Persons).map_or(0, |df| df.height());
+    tracing::info!(
+        frames_mib = bytes >> 20,
+        resident_mib = crate::memory::resident().map_or(0, |b| b >> 20),
+        persons,
+        bytes_per_person = bytes / persons.max(1),
+        "typed frames held"
+    );
     fault::point("ingested");
     Ok(extract)
 }
