@@ -237,11 +237,21 @@ impl TableTyping {
             good.replace(name, numbers.into_column())?;
             good.with_column(valid.with_name(PERSON_ID_VALID.into()).into_column())?;
         }
+        if spec.column("employer_code").is_some() {
+            let codes = good.column("employer_code")?.str()?;
+            let valid: BooleanChunked = codes.iter().map(|v| v.map(gb32100_valid)).collect();
+            good.with_column(valid.with_name(EMPLOYER_CODE_VALID.into()).into_column())?;
+        }
         for c in spec.columns {
-            if let Some(values) = held::closed_set(spec.table, c) {
-                let held = good.column(c.name)?.cast(&held::enum_type(values)?)?;
-                good.replace(c.name, held)?;
-            }
+            let held = if let Some(values) = held::closed_set(spec.table, c) {
+                held::enum_type(values)?
+            } else if held::repeating(spec.table, c) {
+                held::categorical_type()
+            } else {
+                continue;
+            };
+            let column = good.column(c.name)?.cast(&held)?;
+            good.replace(c.name, column)?;
         }
         self.parts.push(good);
         Ok(())
@@ -331,11 +341,17 @@ impl TableTyping {
                 duplicates += 1;
             }
         }
+        // The contract's columns, the identifier checks, and source_line
+        // last, as readers of the frame expect.
         let columns: Vec<Expr> = spec
             .columns
             .iter()
             .map(|c| col(c.name))
             .chain(self.identity().map(|_| col(PERSON_ID_VALID)))
+            .chain(
+                spec.column("employer_code")
+                    .map(|_| col(EMPLOYER_CODE_VALID)),
+            )
             .chain([col(SOURCE_LINE)])
             .collect();
         let kept = match duplicates {
@@ -348,7 +364,6 @@ impl TableTyping {
         let mut frame = kept.select(columns).collect()?;
         // One column at a time, so that only one column is held twice.
         frame.rechunk_mut();
-        let frame = marked(spec, frame)?;
         let mut rejects = self.rejects;
         rejects.sort_by_key(|r| r.line);
         Ok(Typed {
@@ -480,18 +495,4 @@ fn dtype_of(kind: Kind) -> DataType {
         Kind::Date => DataType::Date,
         Kind::Datetime => DataType::Datetime(TimeUnit::Milliseconds, None),
     }
-}
-
-/// The identifier checks, as marks beside the kept rows (`person_id_valid`
-/// is marked chunk by chunk, before the identifiers are encoded).
-fn marked(spec: &TableSpec, mut frame: DataFrame) -> PolarsResult<DataFrame> {
-    if spec.column("employer_code").is_some() {
-        let codes = frame.column("employer_code")?.str()?;
-        let valid: BooleanChunked = codes.iter().map(|v| v.map(gb32100_valid)).collect();
-        frame.with_column(valid.with_name(EMPLOYER_CODE_VALID.into()).into_column())?;
-    }
-    // source_line last, as readers of the frame expect.
-    let line = frame.drop_in_place(SOURCE_LINE)?;
-    frame.with_column(line)?;
-    Ok(frame)
 }
