@@ -82,6 +82,7 @@ impl std::fmt::Display for Published {
 struct Clock {
     timings: Vec<(String, u128)>,
     last: Instant,
+    peak: crate::memory::PeakWatch,
 }
 
 impl Clock {
@@ -89,14 +90,15 @@ impl Clock {
         Clock {
             timings: Vec::new(),
             last: Instant::now(),
+            peak: crate::memory::PeakWatch::start(),
         }
     }
     fn lap(&mut self, stage: &str) {
         // The stage's own peak, read before its freed memory goes back.
-        let peak_mib = crate::memory::peak_resident().map_or(0, |b| b >> 20);
+        let peak_mib = self.peak.take() >> 20;
         // What the stage freed goes back to the system before the next one.
         crate::memory::give_back();
-        crate::memory::reset_peak();
+        self.peak.take();
         let now = Instant::now();
         let ms = (now - self.last).as_millis();
         tracing::info!(stage, ms = ms as u64, peak_mib, "stage done");

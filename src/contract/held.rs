@@ -36,11 +36,16 @@ pub fn closed_set(table: Table, column: &Column) -> Option<&'static [&'static st
 
 /// Whether a text column of `table` is held as a polars `Categorical`: the
 /// employer's name and credit code, which repeat on many employment records
-/// (at 2 M records, about 130,000 codes and 1,300 names), four bytes a cell
-/// where the text takes 34 or more. Their one reader, `employer_concentration`,
-/// turns them back into text for the few records it looks at.
+/// (at 2 M records, about 130,000 codes and 1,300 names), and the ledger's
+/// household, shared by its members; four bytes a cell where the text takes
+/// 34 or more. Their readers (`employer_concentration`,
+/// `unverified_clearance`) turn them back into text for the few rows they
+/// look at.
 pub fn repeating(table: Table, column: &Column) -> bool {
-    table == Table::Employment && matches!(column.name, "employer_name" | "employer_code")
+    matches!(
+        (table, column.name),
+        (Table::Employment, "employer_name" | "employer_code") | (Table::Persons, "household_id")
+    )
 }
 
 /// The `Categorical` type of `repeating` columns (polars' global categories).
@@ -85,7 +90,7 @@ mod tests {
     }
 
     #[test]
-    fn the_employer_columns_repeat() {
+    fn the_employer_and_household_columns_repeat() {
         let held: Vec<(&str, &str)> = tables::ALL
             .iter()
             .flat_map(|spec| {
@@ -98,6 +103,7 @@ mod tests {
         assert_eq!(
             held,
             vec![
+                ("persons", "household_id"),
                 ("employment", "employer_name"),
                 ("employment", "employer_code")
             ]
