@@ -238,15 +238,26 @@ fn ledger_sides(pairs: LazyFrame, activity: LazyFrame, p: &Period) -> LazyFrame 
 
 /// The rows of persons who may have more than one: only they can pair with
 /// another community, and they are few, so the self-joins below stay small.
-/// Rows are grouped by `person_number`, the identifier's exact number.
+/// Rows are found by `person_number`, the identifier's exact number: one
+/// pass over the numbers with a set finds the persons seen twice, and a
+/// semi-join on those few keeps their rows (a window or a group-by over
+/// every person held about 100 bytes a row at once).
 fn in_several_rows(frame: LazyFrame) -> Result<LazyFrame> {
-    let number = person_number();
-    Ok(frame.filter(
-        number
-            .clone()
-            .is_null()
-            .or(len().over([number])?.gt(lit(1))),
-    ))
+    let numbers = frame
+        .clone()
+        .select([person_number().alias("number")])
+        .collect()?;
+    let numbers = numbers.column("number")?.u64()?;
+    let mut seen = PlHashSet::with_capacity(numbers.len());
+    let mut several = PlHashSet::new();
+    for n in numbers.iter().flatten() {
+        if !seen.insert(n) {
+            several.insert(n);
+        }
+    }
+    drop(seen);
+    let several = df!("number" => several.into_iter().collect::<Vec<u64>>())?;
+    Ok(frame.semi_join(several.lazy(), person_number(), col("number")))
 }
 
 /// The value of `column` on the community's earliest claim on the person.
