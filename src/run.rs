@@ -82,6 +82,7 @@ impl std::fmt::Display for Published {
 struct Clock {
     timings: Vec<(String, u128)>,
     last: Instant,
+    peak: crate::memory::PeakWatch,
 }
 
 impl Clock {
@@ -89,14 +90,18 @@ impl Clock {
         Clock {
             timings: Vec::new(),
             last: Instant::now(),
+            peak: crate::memory::PeakWatch::start(),
         }
     }
     fn lap(&mut self, stage: &str) {
+        // The stage's own peak, read before its freed memory goes back.
+        let peak_mib = self.peak.take() >> 20;
         // What the stage freed goes back to the system before the next one.
         crate::memory::give_back();
+        self.peak.take();
         let now = Instant::now();
         let ms = (now - self.last).as_millis();
-        tracing::info!(stage, ms = ms as u64, "stage done");
+        tracing::info!(stage, ms = ms as u64, peak_mib, "stage done");
         self.timings.push((stage.to_string(), ms));
         self.last = now;
     }
@@ -192,6 +197,19 @@ fn pseudonymizer(pipeline: &Pipeline, key: &privacy::KeyEnvironment) -> Result<P
     )
 }
 
+/// The bytes a frame holds: polars' estimate, plus the 16-byte view of
+/// every text cell, which the estimate leaves out (it counts a text column's
+/// characters only).
+fn held_bytes(df: &DataFrame) -> usize {
+    let views: usize = df
+        .columns()
+        .iter()
+        .filter(|c| c.dtype() == &polars::prelude::DataType::String)
+        .map(|c| 16 * c.len())
+        .sum();
+    df.estimated_size() + views
+}
+
 fn ingest_stage(pipeline: &Pipeline, clock: &mut Clock) -> Result<Extract> {
     let extract = {
         let _s = stage!("ingest");
@@ -208,6 +226,16 @@ fn ingest_stage(pipeline: &Pipeline, clock: &mut Clock) -> Result<Extract> {
         extract
     };
     clock.lap("ingest");
+    // What the typed frames hold, for the scaling figures (docs/scaling.md).
+    let bytes: usize = extract.tables.values().map(held_bytes).sum();
+    let persons = extract.table(Table::Persons).map_or(0, |df| df.height());
+    tracing::info!(
+        frames_mib = bytes >> 20,
+        resident_mib = crate::memory::resident().map_or(0, |b| b >> 20),
+        persons,
+        bytes_per_person = bytes / persons.max(1),
+        "typed frames held"
+    );
     fault::point("ingested");
     Ok(extract)
 }

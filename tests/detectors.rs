@@ -1365,3 +1365,126 @@ fn claimed_hardship_rate_above_the_registry_names_the_persons_without_a_job() {
             .is_empty()
     );
 }
+
+// ---------------------------------------------------------------- identifier classes
+
+/// The typed frames hold `person_id` as a number (`contract::person_number`):
+/// well-formed identifiers by their digits and check character, anything
+/// else through a side dictionary of texts. One identifier of each class,
+/// read through the real ingest; every join (registration to job, job to
+/// ledger, ledger to ledger) and every distinct count must see exactly the
+/// identities the texts give, and the evidence names each by the pseudonym
+/// of its text.
+///
+/// C1, all born 1980-01-01, in the ledger from 2015, registered unemployed
+/// on 2021-01-05 (U{n}) and, where said, back at work (E{n}):
+/// - P1 valid, re-employed;
+/// - P2 valid ending in X, written `x` in C1's ledger and its job and `X` in
+///   the registration and in C2's ledger (entered 2021-03-01): one person,
+///   re-employed in C1 (job from 2021-05-01, inside C2's stay, so
+///   `duplicate_person` pairs C1 and C2 on them);
+/// - P3 a wrong check character, re-employed;
+/// - P4 P3's first 17 digits only (wrong length), registered, no job: its
+///   digits are P3's, but it is another identifier, so not re-employed;
+/// - P5 a letter among the digits, re-employed;
+/// - P6 valid, written in full-width digits in the ledger and the job and in
+///   ASCII in the registration: one person, re-employed.
+///
+/// C2: P2's second stay, and P7 = P3 with a digit more (19 characters) with
+/// a job of 2021 (new employment in C2): P7 is not P3, so no one is in two
+/// ledgers but P2.
+///
+/// Worked by hand, C1 in 2021: labour force 6 (P1–P6), unemployed in the
+/// period 6, re-employed 5 (all but P4), new jobs 5 (the same five);
+/// `invalid_identity` counts P3 and P5 in C1 (re-employed, bad
+/// identifiers; P4 is not counted) and P7 in C2 (counted in new jobs);
+/// `duplicate_person` names P2 alone.
+#[test]
+fn every_identifier_class_keeps_its_exact_identity_through_every_join() {
+    let full_width = |s: &str| -> String {
+        s.chars()
+            .map(|c| char::from_u32(c as u32 + 0xFEE0).unwrap())
+            .collect()
+    };
+    let p1 = id(1, "19800101");
+    let p2 = (2..200)
+        .map(|n| id(n, "19800101"))
+        .find(|i| i.ends_with('X'))
+        .expect("an identifier ending in X");
+    let p2_lower = p2.to_lowercase();
+    let p3_valid = id(3, "19800101");
+    let p3 = format!(
+        "{}{}",
+        &p3_valid[..17],
+        if p3_valid.ends_with('0') { '1' } else { '0' }
+    );
+    let p4 = p3[..17].to_string();
+    let p5 = format!("{}O{}", &id(5, "19800101")[..10], &id(5, "19800101")[11..]);
+    let p6 = id(6, "19800101");
+    let p7 = format!("{p3}7");
+    let mut e = Extract::new();
+    let ledger = |e: &mut Extract, pid: &str, n: u32| {
+        e.person(
+            pid,
+            C1,
+            &format!("H{n}"),
+            "男",
+            "1980-01-01",
+            "2015-01-01",
+            "",
+            "",
+        );
+    };
+    ledger(&mut e, &p1, 1);
+    e.reemployed(1, &p1, C1, "2021-03-01");
+    ledger(&mut e, &p2_lower, 2);
+    e.registration("U2", &p2, C1, "2021-01-05", "", "")
+        .job("E2", &p2_lower, C1, "2021-05-01", "");
+    e.person(&p2, C2, "H20", "男", "1980-01-01", "2021-03-01", "", "");
+    ledger(&mut e, &p3, 3);
+    e.reemployed(3, &p3, C1, "2021-03-01");
+    ledger(&mut e, &p4, 4);
+    e.registration("U4", &p4, C1, "2021-01-05", "", "");
+    ledger(&mut e, &p5, 5);
+    e.reemployed(5, &p5, C1, "2021-03-01");
+    ledger(&mut e, &full_width(&p6), 6);
+    e.registration("U6", &p6, C1, "2021-01-05", "", "").job(
+        "E6",
+        &full_width(&p6),
+        C1,
+        "2021-03-01",
+        "",
+    );
+    e.person(&p7, C2, "H7", "男", "1980-01-01", "2015-01-01", "", "");
+    e.job("E7", &p7, C2, "2021-03-01", "");
+    let r = read(&e, "2021-12-31");
+    assert_eq!(indicator(&r, C1, "labor_force"), Some(6));
+    assert_eq!(indicator(&r, C1, "unemployed_in_period"), Some(6));
+    assert_eq!(indicator(&r, C1, "reemployed_in_period"), Some(5));
+    assert_eq!(indicator(&r, C1, "new_jobs"), Some(5));
+    assert_eq!(indicator(&r, C2, "labor_force"), Some(2));
+    assert_eq!(indicator(&r, C2, "new_jobs"), Some(1));
+
+    let f = r.detect(&only("invalid_identity"));
+    let bad = |code: &str| -> Vec<String> {
+        let mut ev: Vec<String> = of(&f, code).iter().flat_map(|x| rendered(x)).collect();
+        ev.sort();
+        ev
+    };
+    let named = |pid: &str| format!("person_key={}: 身份号码不符合 GB 11643 校验规则", key(pid));
+    let mut want = vec![named(&p3), named(&p5)];
+    want.sort();
+    assert_eq!(bad(C1), want, "{f:?}");
+    assert_eq!(bad(C2), vec![named(&p7)], "{f:?}");
+
+    let f = r.detect(&only("duplicate_person"));
+    assert_eq!(f.len(), 2, "{f:?}");
+    for finding in &f {
+        for line in rendered(finding) {
+            assert!(
+                line.contains(&key(&p2)),
+                "only P2 is in two ledgers: {line}"
+            );
+        }
+    }
+}

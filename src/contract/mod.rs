@@ -7,7 +7,9 @@
 
 pub mod added_columns;
 pub mod dates;
+pub mod held;
 pub mod identity;
+pub mod person_number;
 pub mod review_records;
 pub mod tables;
 

@@ -23,6 +23,7 @@ use polars::prelude::*;
 use super::lookup::counties;
 use crate::frame::{dates, floats, ints, strings};
 use crate::config::ranges::rules_struct;
+use super::narrow::{PERSON_TEXT, person_text};
 use super::tolerance;
 use super::{Evidence, Finding, Inputs, KeyValue, PersonId, Severity};
 use crate::contract::Table;
@@ -218,13 +219,14 @@ fn contradicting_records(
             keys(),
             JoinArgs::new(JoinType::Anti),
         )
+        .with_column(person_text())
         .sort(
-            ["community_code", "person_id", "designated_on"],
+            ["community_code", PERSON_TEXT, "designated_on"],
             SortMultipleOptions::default(),
         )
         .collect()?;
         let codes = strings(&not_employed, "community_code")?;
-        let persons = strings(&not_employed, "person_id")?;
+        let persons = strings(&not_employed, PERSON_TEXT)?;
         let designated = dates(&not_employed, "designated_on")?;
         for ((c, person), d) in codes.into_iter().zip(persons).zip(designated) {
             let (Some(c), Some(person), Some(d)) = (c, person, d) else {

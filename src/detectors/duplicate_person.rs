@@ -31,7 +31,7 @@ use polars::prelude::*;
 use super::counted::{HARDSHIP_EMPLOYED, counted_persons};
 use super::lookup::counties;
 use crate::frame::{bools, dates, strings};
-use super::narrow::person_number;
+use super::narrow::{PERSON_TEXT, person_number, person_text};
 use crate::config::ranges::rules_struct;
 use super::{Evidence, Finding, Inputs, KeyValue, PersonId, Severity};
 use crate::contract::Table;
@@ -238,17 +238,26 @@ fn ledger_sides(pairs: LazyFrame, activity: LazyFrame, p: &Period) -> LazyFrame 
 
 /// The rows of persons who may have more than one: only they can pair with
 /// another community, and they are few, so the self-joins below stay small.
-/// Rows are grouped by `person_number` (cheap to group; identifiers it
-/// cannot read are all kept), so a few single-row persons may stay; the
-/// joins after it compare the identifiers themselves.
+/// Rows are found by `person_number`, the identifier's exact number: one
+/// pass over the numbers with a set finds the persons seen twice, and a
+/// semi-join on those few keeps their rows (a window or a group-by over
+/// every person held about 100 bytes a row at once).
 fn in_several_rows(frame: LazyFrame) -> Result<LazyFrame> {
-    let number = person_number();
-    Ok(frame.filter(
-        number
-            .clone()
-            .is_null()
-            .or(len().over([number])?.gt(lit(1))),
-    ))
+    let numbers = frame
+        .clone()
+        .select([person_number().alias("number")])
+        .collect()?;
+    let numbers = numbers.column("number")?.u64()?;
+    let mut seen = PlHashSet::with_capacity(numbers.len());
+    let mut several = PlHashSet::new();
+    for n in numbers.iter().flatten() {
+        if !seen.insert(n) {
+            several.insert(n);
+        }
+    }
+    drop(seen);
+    let several = df!("number" => several.into_iter().collect::<Vec<u64>>())?;
+    Ok(frame.semi_join(several.lazy(), person_number(), col("number")))
 }
 
 /// The value of `column` on the community's earliest claim on the person.
@@ -339,12 +348,14 @@ pub fn detect(inputs: &Inputs, _params: &Params) -> Result<Vec<Finding>> {
         .lazy();
     let mut findings = Vec::new();
     for p in inputs.periods() {
+        // Ordered by the identifiers' texts, which the evidence shows.
         let sort = |lf: LazyFrame| {
-            lf.sort(
+            lf.with_column(person_text())
+                .sort(
                     [
                         "community_code",
                         "severity",
-                        "person_id",
+                        PERSON_TEXT,
                         "other_code",
                         "claim_on",
                         "other_claim_on",
@@ -366,7 +377,7 @@ pub fn detect(inputs: &Inputs, _params: &Params) -> Result<Vec<Finding>> {
         // severity: Rust, since an expression cannot build findings.
         for (df, kind) in [(&ledger, "ledger"), (&counts, "count")] {
             let codes = strings(df, "community_code")?;
-            let persons = strings(df, "person_id")?;
+            let persons = strings(df, PERSON_TEXT)?;
             let severity = strings(df, "severity")?;
             let others = strings(df, "other_code")?;
             let claim = dates(df, "claim_on")?;

@@ -52,10 +52,12 @@ fn counted_with_employer(inputs: &Inputs, p: &Period) -> Result<LazyFrame> {
         .reemployment_counts(p)?
         .select([col("community_code"), col("record_id")]);
     // A counted start lies in P: the records starting in P are enough.
+    // The employer columns are held as categories (`contract::held`): text
+    // again here, for the records of P only.
     let employers = employment.filter(within("started_on", p)).select([
         col("record_id"),
-        col("employer_name"),
-        col("employer_code"),
+        col("employer_name").cast(DataType::String),
+        col("employer_code").cast(DataType::String),
         col(EMPLOYER_CODE_VALID)
             .eq(lit(false))
             .fill_null(lit(false))

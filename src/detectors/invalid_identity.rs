@@ -24,7 +24,8 @@ use polars::prelude::*;
 
 use super::lookup::counties;
 use crate::frame::{dates, ints, strings};
-use super::narrow::{person_number_or_unread, unread_identifier};
+use super::narrow::{PERSON_TEXT, person_number, person_text};
+use crate::contract::person_number as numbers;
 use crate::config::ranges::rules_struct;
 use super::{Evidence, Finding, Inputs, KeyValue, PersonId, Severity};
 use crate::config::rules::IndicatorRules;
@@ -193,16 +194,7 @@ fn invalid_ids(inputs: &Inputs) -> Result<LazyFrame> {
 /// The birth date written in characters 7–14 of the identifier; null when
 /// they are not a date.
 fn identifier_birth_date() -> Expr {
-    col("person_id")
-        .str()
-        .slice(lit(6i64), lit(8u64))
-        .str()
-        .to_date(StrptimeOptions {
-            format: Some("%Y%m%d".into()),
-            strict: false,
-            exact: true,
-            cache: false,
-        })
+    numbers::birth_date_of(col("person_id"))
 }
 
 /// Persons with a ledger row whose birth date differs from their identifier's.
@@ -277,8 +269,8 @@ struct Suspects {
     deaths: LazyFrame,
     /// The ledger and employment rows of every kind of suspect.
     rows: SuspectRows,
-    /// Every ledger row's identifier number and unread identifier
-    /// (`narrow`), birth date and gender.
+    /// Every ledger row's identifier number (`narrow`), birth date and
+    /// gender.
     ledger_numbers: LazyFrame,
 }
 
@@ -303,8 +295,7 @@ impl Suspects {
             deaths,
             ledger_numbers: persons
                 .select([
-                    person_number_or_unread().alias("number"),
-                    unread_identifier().alias("unread"),
+                    person_number().alias("number"),
                     col("birth_date"),
                     col("gender"),
                 ])
@@ -370,10 +361,9 @@ fn problems(
         ]);
 
     // Outside working age at the counting event, by the earliest ledger
-    // row. The ledger rows joined by identifier number (`narrow`: a cheap
-    // key, which may pair a few rows of different persons) first narrow the
-    // events to persons some row puts outside; the earliest row of the
-    // person then decides, over those few.
+    // row. The ledger rows joined by identifier number (`narrow`) first
+    // narrow the events to persons some row puts outside; the earliest row
+    // of the person then decides, over those few.
     let events = counting_events(inputs, p)?.collect()?;
     let earliest = dates(&events, "event_on")?.into_iter().flatten().min();
     let events = events.lazy();
@@ -382,8 +372,7 @@ fn problems(
         .clone()
         .select([
             col("person_id"),
-            person_number_or_unread().alias("number"),
-            unread_identifier().alias("unread"),
+            person_number().alias("number"),
             col("event_on"),
         ])
         .join(
@@ -391,8 +380,8 @@ fn problems(
                 .ledger_numbers
                 .clone()
                 .filter(possibly_outside(earliest, p.cutoff, rules)),
-            [col("number"), col("unread")],
-            [col("number"), col("unread")],
+            [col("number")],
+            [col("number")],
             JoinArgs::new(JoinType::Inner),
         )
         .filter(working_age_on(age.clone(), rules).not())
@@ -419,8 +408,9 @@ fn problems(
         ],
         UnionArgs::default(),
     )?
+    .with_column(person_text())
     .sort(
-        ["community_code", "kind", "event_on", "event", "event_id", "person_id"],
+        ["community_code", "kind", "event_on", "event", "event_id", PERSON_TEXT],
         SortMultipleOptions::default().with_nulls_last(true),
     ))
 }
@@ -480,7 +470,7 @@ pub fn detect(inputs: &Inputs, _params: &Params) -> Result<Vec<Finding>> {
     for p in inputs.periods() {
         let df = problems(inputs, p, inputs.indicator_rules, &suspects)?.collect()?;
         let codes = strings(&df, "community_code")?;
-        let persons = strings(&df, "person_id")?;
+        let persons = strings(&df, PERSON_TEXT)?;
         let kinds = strings(&df, "kind")?;
         let events = strings(&df, "event")?;
         let event_ids = strings(&df, "event_id")?;

@@ -12,7 +12,7 @@ use super::lookup::counties;
 use crate::frame::{dates, strings};
 use crate::config::ranges::rules_struct;
 use super::{Evidence, Finding, Inputs, KeyValue, Severity};
-use crate::contract::Table;
+use crate::contract::{Table, held};
 use crate::error::Result;
 use crate::indicators::Period;
 use crate::indicators::period::{days_between, within};
@@ -57,14 +57,18 @@ fn verified(
     grace_days: i64,
 ) -> LazyFrame {
     // Only the cleared households' members matter: narrowed before the
-    // ledger's (household, person) pairs are made distinct.
+    // ledger's (household, person) pairs are made distinct. The ledger holds
+    // households as categories (`contract::held`): compared as such, then
+    // text again for the few members.
+    let category = || col("household_id").cast(held::categorical_type());
     let members = persons
-        .select([col("household_id"), col("person_id")])
+        .select([category(), col("person_id")])
         .semi_join(
-            cleared.clone().select([col("household_id")]),
+            cleared.clone().select([category()]),
             col("household_id"),
             col("household_id"),
         )
+        .select([col("household_id").cast(DataType::String), col("person_id")])
         .unique(None, UniqueKeepStrategy::Any);
     let latest_start =
         days_between(col("cleared_on"), col("started_on")).lt_eq(lit(grace_days as i32));

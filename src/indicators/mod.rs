@@ -324,7 +324,15 @@ pub fn compute_periods(
             );
         per_year.push(plan);
     }
-    let all = concat(per_year, UnionArgs::default())?;
+    // One year after the other: each year's joins are parallel already, and
+    // two years' at once would hold both years' working sets.
+    let all = concat(
+        per_year,
+        UnionArgs {
+            parallel: false,
+            ..UnionArgs::default()
+        },
+    )?;
     all.sort(["year", "community_code"], SortMultipleOptions::default())
         .collect()
 }

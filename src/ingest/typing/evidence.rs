@@ -25,6 +25,30 @@ pub fn as_read(raw: Option<&RawColumn>, rows: usize) -> Series {
     }
 }
 
+/// A whole series as `value_at` reads each of its rows.
+pub fn texts(s: &Series) -> PolarsResult<StringChunked> {
+    let as_text = match s.dtype() {
+        DataType::String => s.clone(),
+        DataType::Datetime(_, _) => s
+            .cast(&DataType::Datetime(TimeUnit::Milliseconds, None))?
+            .cast(&DataType::String)?,
+        _ => s.cast(&DataType::String)?,
+    };
+    let ca = as_text.str()?;
+    let trimmed = |v: &str| {
+        let t = v.trim();
+        t.len() == v.len() && !t.is_empty()
+    };
+    if ca.iter().flatten().all(trimmed) {
+        return Ok(ca.clone());
+    }
+    Ok(ca.apply(|v| {
+        v.map(str::trim)
+            .filter(|t| !t.is_empty())
+            .map(std::borrow::Cow::Borrowed)
+    }))
+}
+
 /// The value of one row of a series `as_read` gives, as text; None when empty.
 /// Parquet values read as they did as text: dates `YYYY-MM-DD`, datetimes
 /// to the millisecond.

@@ -11,12 +11,16 @@
 //!
 //! Identifiers are kept when their check character fails: `person_id_valid`
 //! (GB 11643) and `employer_code_valid` (GB 32100) mark them for the detectors.
+//! `person_id` leaves typing as a number (`contract::person_number`), each
+//! chunk's identifiers encoded once typed, so no table holds their text.
 
 mod cells;
 mod evidence;
 mod native;
 mod rows;
 mod text;
+
+use std::collections::HashMap;
 
 use chrono::NaiveDate;
 use polars::prelude::*;
@@ -27,6 +31,7 @@ use crate::contract::added_columns::SOURCE_LINE;
 use crate::contract::added_columns::{EMPLOYER_CODE_VALID, PERSON_ID_VALID};
 use crate::contract::identity::{gb11643_valid, gb32100_valid, mask};
 use crate::contract::{Kind, TableSpec};
+use crate::contract::{held, person_number};
 
 /// One contract column typed: its values, and where a cell cannot be used.
 pub struct Parsed {
@@ -50,9 +55,13 @@ pub struct Typed {
 pub struct TableTyping {
     spec: &'static TableSpec,
     file: String,
-    /// Rows that passed every check but the key, typed, with the key and
-    /// identity columns as read.
+    /// Rows that passed every check but the key, typed.
     parts: Vec<DataFrame>,
+    /// By line, the key and identity cells of kept rows whose text as read
+    /// differs from their typed value's (a lower-case `x`, full-width digits,
+    /// a date written otherwise): what a duplicate-key reject shows. Every
+    /// other row shows its typed values, which are the text as read.
+    as_read: HashMap<i64, Vec<(usize, Option<String>)>>,
     rows_read: usize,
     rejects: Vec<Reject>,
 }
@@ -64,6 +73,7 @@ impl TableTyping {
             spec,
             file: file.to_string(),
             parts: Vec::new(),
+            as_read: HashMap::new(),
             rows_read: 0,
             rejects: Vec::new(),
         }
@@ -205,6 +215,7 @@ impl TableTyping {
                 self.rejects.push(reject);
             }
         }
+        self.remember_as_read(&typed, &problems)?;
         let mut keep: Vec<Expr> = spec
             .columns
             .iter()
@@ -212,18 +223,86 @@ impl TableTyping {
             .map(|(i, c)| col(rows::value(i)).alias(c.name))
             .collect();
         keep.push(col(SOURCE_LINE));
-        keep.extend(
-            self.kept_as_read()
-                .into_iter()
-                .map(|i| col(rows::as_read(i))),
-        );
-        let good = typed
+        let mut good = typed
             .lazy()
             .filter(col(rows::PROBLEM).is_null())
             .select(keep)
             .collect()?;
+        if let Some(i) = self.identity() {
+            let name = spec.columns[i].name;
+            let ids = good.column(name)?.str()?.clone();
+            let valid: BooleanChunked = ids.iter().map(|v| v.map(gb11643_valid)).collect();
+            let numbers = person_number::encode_column(&ids);
+            drop(ids);
+            good.replace(name, numbers.into_column())?;
+            good.with_column(valid.with_name(PERSON_ID_VALID.into()).into_column())?;
+        }
+        if spec.column("employer_code").is_some() {
+            let codes = good.column("employer_code")?.str()?;
+            let valid: BooleanChunked = codes.iter().map(|v| v.map(gb32100_valid)).collect();
+            good.with_column(valid.with_name(EMPLOYER_CODE_VALID.into()).into_column())?;
+        }
+        for c in spec.columns {
+            let held = if let Some(values) = held::closed_set(spec.table, c) {
+                held::enum_type(values)?
+            } else if held::repeating(spec.table, c) {
+                held::categorical_type()
+            } else {
+                continue;
+            };
+            let column = good.column(c.name)?.cast(&held)?;
+            good.replace(c.name, column)?;
+        }
         self.parts.push(good);
         Ok(())
+    }
+
+    /// Notes the key and identity cells of the chunk's good rows whose text
+    /// as read is not their typed value's text.
+    fn remember_as_read(&mut self, typed: &DataFrame, problems: &Int32Chunked) -> PolarsResult<()> {
+        let lines = typed.column(SOURCE_LINE)?.i64()?.clone();
+        for i in self.kept_as_read() {
+            let read = evidence::texts(typed.column(&rows::as_read(i))?.as_materialized_series())?;
+            let value = evidence::texts(typed.column(&rows::value(i))?.as_materialized_series())?;
+            for (row, ((r, v), problem)) in read
+                .iter()
+                .zip(value.iter())
+                .zip(problems.iter())
+                .enumerate()
+            {
+                if problem.is_none() && r != v {
+                    let line = lines.get(row).expect("a line per row");
+                    self.as_read
+                        .entry(line)
+                        .or_default()
+                        .push((i, r.map(str::to_string)));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// The i-th column's cell of a kept row as read.
+    fn cell_as_read(
+        &self,
+        all: &DataFrame,
+        row: usize,
+        line: u64,
+        i: usize,
+    ) -> PolarsResult<Option<String>> {
+        if let Some((_, read)) = self
+            .as_read
+            .get(&(line as i64))
+            .and_then(|cells| cells.iter().find(|(c, _)| *c == i))
+        {
+            return Ok(read.clone());
+        }
+        let column = self.spec.columns[i];
+        let typed = all.column(column.name)?.as_materialized_series();
+        if column.identity {
+            return Ok(typed.u64()?.get(row).map(person_number::decode));
+        }
+        evidence::value_at(typed, row)
     }
 
     /// The key check over the whole table, then the frame and the rejects
@@ -238,10 +317,18 @@ impl TableTyping {
         for p in parts {
             all.vstack_mut_owned(p)?;
         }
-        let all = all
-            .lazy()
-            .with_column(rows::first_line_of_key(spec, SOURCE_LINE)?.alias(rows::FIRST_LINE))
-            .collect()?;
+        // One hash pass says whether any key repeats (nearly never); only
+        // then is each row's first line of its key worked out.
+        let repeats = all.select(spec.key.iter().copied())?.is_duplicated()?.any();
+        let all = if repeats {
+            all.lazy()
+                .with_column(rows::first_line_of_key(spec, SOURCE_LINE)?.alias(rows::FIRST_LINE))
+                .collect()?
+        } else {
+            let firsts = all.column(SOURCE_LINE)?.clone();
+            all.with_column(firsts.with_name(rows::FIRST_LINE.into()))?;
+            all
+        };
         let lines = all.column(SOURCE_LINE)?.i64()?.clone();
         let firsts = all.column(rows::FIRST_LINE)?.i64()?.clone();
         let mut duplicates = 0;
@@ -254,10 +341,17 @@ impl TableTyping {
                 duplicates += 1;
             }
         }
+        // The contract's columns, the identifier checks, and source_line
+        // last, as readers of the frame expect.
         let columns: Vec<Expr> = spec
             .columns
             .iter()
             .map(|c| col(c.name))
+            .chain(self.identity().map(|_| col(PERSON_ID_VALID)))
+            .chain(
+                spec.column("employer_code")
+                    .map(|_| col(EMPLOYER_CODE_VALID)),
+            )
             .chain([col(SOURCE_LINE)])
             .collect();
         let kept = match duplicates {
@@ -270,7 +364,6 @@ impl TableTyping {
         let mut frame = kept.select(columns).collect()?;
         // One column at a time, so that only one column is held twice.
         frame.rechunk_mut();
-        let frame = marked(spec, frame)?;
         let mut rejects = self.rejects;
         rejects.sort_by_key(|r| r.line);
         Ok(Typed {
@@ -298,8 +391,7 @@ impl TableTyping {
                 .iter()
                 .position(|c| c.name == *k)
                 .expect("key column");
-            let read = all.column(&rows::as_read(i))?.as_materialized_series();
-            let t = evidence::value_at(read, row)?.unwrap_or_default();
+            let t = self.cell_as_read(all, row, line, i)?.unwrap_or_default();
             shown.push(if spec.columns[i].identity {
                 mask(&t)
             } else {
@@ -307,9 +399,7 @@ impl TableTyping {
             });
         }
         let person = match self.identity() {
-            Some(i) => {
-                evidence::value_at(all.column(&rows::as_read(i))?.as_materialized_series(), row)?
-            }
+            Some(i) => self.cell_as_read(all, row, line, i)?,
             None => None,
         };
         Ok(self.reject(
@@ -405,22 +495,4 @@ fn dtype_of(kind: Kind) -> DataType {
         Kind::Date => DataType::Date,
         Kind::Datetime => DataType::Datetime(TimeUnit::Milliseconds, None),
     }
-}
-
-/// The identifier checks, as marks beside the kept rows.
-fn marked(spec: &TableSpec, mut frame: DataFrame) -> PolarsResult<DataFrame> {
-    if let Some(c) = spec.columns.iter().find(|c| c.identity) {
-        let ids = frame.column(c.name)?.str()?;
-        let valid: BooleanChunked = ids.iter().map(|v| v.map(gb11643_valid)).collect();
-        frame.with_column(valid.with_name(PERSON_ID_VALID.into()).into_column())?;
-    }
-    if spec.column("employer_code").is_some() {
-        let codes = frame.column("employer_code")?.str()?;
-        let valid: BooleanChunked = codes.iter().map(|v| v.map(gb32100_valid)).collect();
-        frame.with_column(valid.with_name(EMPLOYER_CODE_VALID.into()).into_column())?;
-    }
-    // source_line last, as readers of the frame expect.
-    let line = frame.drop_in_place(SOURCE_LINE)?;
-    frame.with_column(line)?;
-    Ok(frame)
 }

@@ -1,0 +1,132 @@
+//! How the typed frames hold the closed sets of the tables that grow with
+//! the persons: as polars `Enum` columns (one byte a cell, where text takes
+//! sixteen), with exactly the contract's values as categories. Only the
+//! ledger and event tables, which only indicators and detectors read; every
+//! other table keeps its text. A comparison with a text literal reads as it
+//! did (`col("gender").eq(lit("男"))`), and a value read out of a frame
+//! (`frame::strings`) is its text.
+
+use polars::prelude::*;
+
+use super::{Column, Kind, Table};
+
+/// The genders ingest normalises every spelling to.
+pub const GENDERS: &[&str] = &["男", "女"];
+
+/// The categories a column of `table` is held with, when it is held as an
+/// `Enum`: its allowed values (the genders for `Kind::Gender`).
+pub fn closed_set(table: Table, column: &Column) -> Option<&'static [&'static str]> {
+    let grows = matches!(
+        table,
+        Table::Persons
+            | Table::Unemployment
+            | Table::Employment
+            | Table::Hardship
+            | Table::Services
+    );
+    if !grows || column.code {
+        return None;
+    }
+    match column.kind {
+        Kind::Gender => Some(GENDERS),
+        Kind::Str if !column.allowed.is_empty() => Some(column.allowed),
+        _ => None,
+    }
+}
+
+/// Whether a text column of `table` is held as a polars `Categorical`: the
+/// employer's name and credit code, which repeat on many employment records
+/// (at 2 M records, about 130,000 codes and 1,300 names), and the ledger's
+/// household, shared by its members; four bytes a cell where the text takes
+/// 34 or more. Their readers (`employer_concentration`,
+/// `unverified_clearance`) turn them back into text for the few rows they
+/// look at.
+pub fn repeating(table: Table, column: &Column) -> bool {
+    matches!(
+        (table, column.name),
+        (Table::Employment, "employer_name" | "employer_code") | (Table::Persons, "household_id")
+    )
+}
+
+/// The `Categorical` type of `repeating` columns (polars' global categories).
+pub fn categorical_type() -> DataType {
+    DataType::from_categories(Categories::global())
+}
+
+/// The `Enum` type of a closed set (one per set of values: polars keeps a
+/// set's categories once, so every chunk and table gets the same type).
+pub fn enum_type(values: &[&str]) -> PolarsResult<DataType> {
+    Ok(DataType::from_frozen_categories(FrozenCategories::new(
+        values.iter().copied(),
+    )?))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::contract::tables;
+
+    #[test]
+    fn closed_sets_of_the_growing_tables_only() {
+        let held: Vec<(&str, &str)> = tables::ALL
+            .iter()
+            .flat_map(|spec| {
+                spec.columns
+                    .iter()
+                    .filter(|c| closed_set(spec.table, c).is_some())
+                    .map(|c| (spec.name, c.name))
+            })
+            .collect();
+        assert_eq!(
+            held,
+            vec![
+                ("persons", "gender"),
+                ("persons", "left_reason"),
+                ("unemployment", "end_reason"),
+                ("employment", "employment_type"),
+                ("services", "service_type"),
+            ]
+        );
+    }
+
+    #[test]
+    fn the_employer_and_household_columns_repeat() {
+        let held: Vec<(&str, &str)> = tables::ALL
+            .iter()
+            .flat_map(|spec| {
+                spec.columns
+                    .iter()
+                    .filter(|c| repeating(spec.table, c))
+                    .map(|c| (spec.name, c.name))
+            })
+            .collect();
+        assert_eq!(
+            held,
+            vec![
+                ("persons", "household_id"),
+                ("employment", "employer_name"),
+                ("employment", "employer_code")
+            ]
+        );
+    }
+
+    #[test]
+    fn text_literals_compare_with_an_enum_column() {
+        let values = Series::new("gender".into(), [Some("男"), Some("女"), None])
+            .cast(&enum_type(GENDERS).unwrap())
+            .unwrap();
+        let df = DataFrame::new(3, vec![values.into_column()]).unwrap();
+        let out = df
+            .lazy()
+            .select([
+                col("gender").eq(lit("男")).alias("male"),
+                col("gender").cast(DataType::String).alias("text"),
+            ])
+            .collect()
+            .unwrap();
+        let male: Vec<Option<bool>> = out.column("male").unwrap().bool().unwrap().iter().collect();
+        assert_eq!(male, vec![Some(true), Some(false), None]);
+        let text: Vec<Option<&str>> = out.column("text").unwrap().str().unwrap().iter().collect();
+        assert_eq!(text, vec![Some("男"), Some("女"), None]);
+    }
+}
