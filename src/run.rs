@@ -210,6 +210,31 @@ fn held_bytes(df: &DataFrame) -> usize {
     df.estimated_size() + views
 }
 
+/// A `[review.units]` key naming no county of the roster would never print
+/// (a misspelt county keeps the default unit on its forms): said once.
+fn warn_unknown_units(pipeline: &Pipeline, extract: &Extract) -> Result<()> {
+    let units = &pipeline.review.units;
+    let Some(communities) = extract.table(Table::Communities) else {
+        return Ok(());
+    };
+    if units.is_empty() {
+        return Ok(());
+    }
+    let counties: std::collections::BTreeSet<&str> = communities
+        .column("county")?
+        .str()?
+        .iter()
+        .flatten()
+        .collect();
+    for key in units.keys().filter(|k| !counties.contains(k.as_str())) {
+        tracing::warn!(
+            key = %format!("review.units.{key}"),
+            "names no county of the communities table; no form prints this unit"
+        );
+    }
+    Ok(())
+}
+
 fn ingest_stage(pipeline: &Pipeline, clock: &mut Clock) -> Result<Extract> {
     let extract = {
         let _s = stage!("ingest");
@@ -223,6 +248,7 @@ fn ingest_stage(pipeline: &Pipeline, clock: &mut Clock) -> Result<Extract> {
             )?;
             extract.tables.insert(Table::Applications, apps);
         }
+        warn_unknown_units(pipeline, &extract)?;
         extract
     };
     clock.lap("ingest");

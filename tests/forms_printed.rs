@@ -397,7 +397,8 @@ fn a_longer_register_repeats_its_title_and_headers_on_every_page() {
 }
 
 /// The sample's review (the 2021 pipeline's due dates, one county's unit
-/// renamed) run once, every form printed.
+/// renamed, one unit keyed by a county that does not exist) run once, every
+/// form printed.
 #[test]
 fn every_form_of_the_sample_prints_on_a4_with_every_cell_on_the_page() {
     if !tools_present() {
@@ -411,7 +412,7 @@ fn every_form_of_the_sample_prints_on_a4_with_every_cell_on_the_page() {
         &sample,
         &out,
         "city_name = \"平顶山市\"\n[review]\nregister_due = 2022-01-07\nlist_due = 2022-01-14\n\
-         [review.units]\n\"卫东区\" = \"卫东区人力资源管理局\"\n",
+         [review.units]\n\"卫东区\" = \"卫东区人力资源管理局\"\n\"新华县\" = \"新华县人社局\"\n",
     );
     let run = Command::new(env!("CARGO_BIN_EXE_fullemp"))
         .args(["run", "--pipeline", p.to_str().unwrap()])
@@ -424,6 +425,14 @@ fn every_form_of_the_sample_prints_on_a4_with_every_cell_on_the_page() {
         run.status.success(),
         "{}",
         String::from_utf8_lossy(&run.stderr)
+    );
+    // A unit keyed by a county the roster does not have (新华区 misspelt)
+    // is said, not silently left unused.
+    let log = String::from_utf8_lossy(&run.stderr);
+    assert!(
+        log.lines()
+            .any(|l| l.contains("WARN") && l.contains("review.units.新华县")),
+        "{log}"
     );
     let latest = std::fs::canonicalize(out.join("latest")).unwrap();
     let made = "填表时间:2022年1月5日".to_string();
