@@ -831,3 +831,45 @@ print("ok")
         String::from_utf8_lossy(&py.stderr)
     );
 }
+
+#[test]
+fn an_identity_number_typed_into_an_opinion_or_a_note_is_masked_when_read() {
+    let dir = extract();
+    let person = id(7, "19800101");
+    write(
+        dir.path(),
+        "decisions.csv",
+        format!(
+            "{DECISIONS}{COMMUNITY},2021,街道审核,同意,经核实居民 {person} 已就业,2022-01-10,经办人{person}\n"
+        ),
+    );
+    write(
+        dir.path(),
+        "verifications.csv",
+        format!(
+            "community_code,year,detector,result,checked_on,checked_by,note\n\
+             {COMMUNITY},2021,duplicate_person,不属实,2022-01-20,核查组,{person} 为迁入人员\n"
+        ),
+    );
+    let e = read(dir.path());
+    assert!(e.rejects.is_empty(), "{:?}", e.rejects);
+    let masked = format!("{}********{}", &person[..6], &person[14..]);
+    for (table, columns) in [
+        (Table::Decisions, &["opinion", "decided_by"][..]),
+        (Table::Verifications, &["note"][..]),
+    ] {
+        let df = e.table(table).unwrap();
+        for c in columns {
+            let v = df
+                .column(c)
+                .unwrap()
+                .str()
+                .unwrap()
+                .get(0)
+                .unwrap()
+                .to_string();
+            assert!(!v.contains(&person), "{table} {c}: {v}");
+            assert!(v.contains(&masked), "{table} {c}: {v}");
+        }
+    }
+}

@@ -93,6 +93,10 @@ pub const DECISION_VALUES: &[&str] = &[
     "不予认定",
 ];
 
+/// The free-text columns of the two tables. An identity number typed into
+/// one is masked when the table is read, so no output repeats it.
+pub const FREE_TEXT: &[&str] = &["opinion", "decided_by", "checked_by", "note"];
+
 /// The `result` column's values: confirmed, dismissed.
 pub const CONFIRMED: &str = "属实";
 pub const DISMISSED: &str = "不属实";

@@ -385,8 +385,27 @@ fn finish(
         all = all.filter(&mask)?;
     }
     let mut all = all.drop(SOURCE_FILE)?;
+    mask_free_text(&mut all)?;
     // source_line last, as readers of the typed frames expect.
     let line = all.drop_in_place(SOURCE_LINE)?;
     all.with_column(line)?;
     Ok((all, rejects))
+}
+
+/// Identity numbers typed into the free-text columns (an opinion, a unit, a
+/// note) masked once here, so the status, the report, the forms and the
+/// working sheets never print one.
+fn mask_free_text(df: &mut DataFrame) -> Result<()> {
+    for name in crate::contract::review_records::FREE_TEXT {
+        let Ok(column) = df.column(name) else {
+            continue;
+        };
+        let masked: StringChunked = column
+            .str()?
+            .iter()
+            .map(|v| v.map(crate::contract::identity::mask_identities_in))
+            .collect();
+        df.with_column(masked.with_name((*name).into()).into_column())?;
+    }
+    Ok(())
 }

@@ -7,7 +7,6 @@
 
 use super::Community;
 use crate::config::rules::VerificationRules;
-use crate::contract::identity::mask_identities_in;
 use crate::detectors::verified::{Check, Verified};
 use crate::labels;
 use crate::ratings::verdict::FALSIFICATION_CONFIRMED;
@@ -112,13 +111,10 @@ fn confirmed_lines(confirmed: &[&Check], code: &str, year: i32) -> Vec<String> {
                 "{}:{}({})",
                 labels::FALSIFICATION_CONFIRMED,
                 labels::checked_item(&k.detector),
-                mask_identities_in(&labels::checked_by_on(
-                    k.checked_by.as_deref(),
-                    k.checked_on
-                ))
+                labels::checked_by_on(k.checked_by.as_deref(), k.checked_on)
             );
             if let Some(n) = k.note.as_deref().filter(|n| !n.trim().is_empty()) {
-                line.push_str(&format!(";{}", mask_identities_in(n)));
+                line.push_str(&format!(";{n}"));
             }
             line
         })

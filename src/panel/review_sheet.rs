@@ -12,7 +12,6 @@ use std::collections::{BTreeMap, BTreeSet};
 use chrono::NaiveDate;
 use polars::prelude::*;
 
-use crate::contract::identity::mask_identities_in;
 use crate::contract::review_records::{STAGES, stage};
 use crate::error::Result;
 use crate::frame::{dates, ints, strings};
@@ -126,10 +125,10 @@ fn recorded(decisions: Option<&DataFrame>) -> Result<BTreeMap<Key, Vec<Option<Re
         out.entry((c, y as i32))
             .or_insert_with(|| vec![None; STAGES.len()])[i] = Some(Recorded {
             decision: dec,
-            // Free text the bureau typed: an identity number in it is masked.
-            opinion: opinion[k].as_deref().map(mask_identities_in),
+            // Free text the bureau typed: masked when read (ingest::review_checks).
+            opinion: opinion[k].clone(),
             decided_on: on[k],
-            decided_by: by[k].as_deref().map(mask_identities_in),
+            decided_by: by[k].clone(),
         });
     }
     Ok(out)

@@ -10,7 +10,6 @@ use std::collections::BTreeMap;
 use chrono::NaiveDate;
 
 use super::findings::{PublishedFinding, severity_rank};
-use crate::contract::identity::mask_identities_in;
 use crate::contract::review_records::SPOT_CHECK;
 use crate::detectors::verified::Verified;
 use crate::labels;
@@ -114,8 +113,9 @@ pub fn rows(
         row.result = Some(c.result.clone());
         row.checked_on = c.checked_on;
         // Free text the bureau typed: an identity number in it is masked.
-        row.checked_by = c.checked_by.as_deref().map(mask_identities_in);
-        row.note = c.note.as_deref().map(mask_identities_in);
+        // Free text masked when read (ingest::review_checks).
+        row.checked_by = c.checked_by.clone();
+        row.note = c.note.clone();
     }
     let mut rows: Vec<VerificationRow> = out.into_values().collect();
     rows.sort_by(|a, b| {
