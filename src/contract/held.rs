@@ -10,21 +10,26 @@ use polars::prelude::*;
 
 use super::{Column, Kind, Table};
 
-/// The genders ingest normalises every spelling to.
-pub const GENDERS: &[&str] = &["男", "女"];
-
-/// The categories a column of `table` is held with, when it is held as an
-/// `Enum`: its allowed values (the genders for `Kind::Gender`).
-pub fn closed_set(table: Table, column: &Column) -> Option<&'static [&'static str]> {
-    let grows = matches!(
+/// The tables that grow with the persons: the ledger and the event tables.
+pub fn grows(table: Table) -> bool {
+    matches!(
         table,
         Table::Persons
             | Table::Unemployment
             | Table::Employment
             | Table::Hardship
             | Table::Services
-    );
-    if !grows || column.code {
+            | Table::ZeroHouseholds
+    )
+}
+
+/// The genders ingest normalises every spelling to.
+pub const GENDERS: &[&str] = &["男", "女"];
+
+/// The categories a column of `table` is held with, when it is held as an
+/// `Enum`: its allowed values (the genders for `Kind::Gender`).
+pub fn closed_set(table: Table, column: &Column) -> Option<&'static [&'static str]> {
+    if !grows(table) || column.code {
         return None;
     }
     match column.kind {
@@ -40,12 +45,31 @@ pub fn closed_set(table: Table, column: &Column) -> Option<&'static [&'static st
 /// household, shared by its members; four bytes a cell where the text takes
 /// 34 or more. Their readers (`employer_concentration`,
 /// `unverified_clearance`) turn them back into text for the few rows they
-/// look at.
+/// look at. And `community_code` in every table that grows with the
+/// persons: a few thousand codes on millions of rows, four bytes a cell
+/// where the text takes sixteen; those tables' readers see it as text
+/// (`readable`).
 pub fn repeating(table: Table, column: &Column) -> bool {
     matches!(
         (table, column.name),
         (Table::Employment, "employer_name" | "employer_code") | (Table::Persons, "household_id")
-    )
+    ) || (grows(table) && column.name == COMMUNITY_CODE)
+}
+
+const COMMUNITY_CODE: &str = "community_code";
+
+/// A typed table as the indicators, the detectors and the panel read it:
+/// `community_code` as text again, where the frame holds it as a category.
+/// Lazily, so a query that filters first turns only its rows back into
+/// text, and one that never reads the code turns none.
+pub fn readable(df: &DataFrame) -> LazyFrame {
+    let lf = df.clone().lazy();
+    match df.schema().get(COMMUNITY_CODE) {
+        Some(DataType::Categorical(..)) => {
+            lf.with_column(col(COMMUNITY_CODE).cast(DataType::String))
+        }
+        _ => lf,
+    }
 }
 
 /// The `Categorical` type of `repeating` columns (polars' global categories).
@@ -103,10 +127,53 @@ mod tests {
         assert_eq!(
             held,
             vec![
+                ("persons", "community_code"),
                 ("persons", "household_id"),
+                ("unemployment", "community_code"),
+                ("employment", "community_code"),
                 ("employment", "employer_name"),
-                ("employment", "employer_code")
+                ("employment", "employer_code"),
+                ("hardship", "community_code"),
+                ("zero_households", "community_code"),
+                ("services", "community_code"),
             ]
+        );
+    }
+
+    #[test]
+    fn readers_see_the_community_code_as_text() {
+        let codes = Series::new(
+            "community_code".into(),
+            [Some("410402001002"), Some("410402001001"), None],
+        );
+        let held = codes.cast(&categorical_type()).unwrap();
+        let df = DataFrame::new(3, vec![held.into_column()]).unwrap();
+        let read = readable(&df)
+            .sort(["community_code"], SortMultipleOptions::default())
+            .collect()
+            .unwrap();
+        assert_eq!(
+            read.column("community_code").unwrap().dtype(),
+            &DataType::String
+        );
+        let text: Vec<Option<&str>> = read
+            .column("community_code")
+            .unwrap()
+            .str()
+            .unwrap()
+            .iter()
+            .collect();
+        assert_eq!(text, vec![None, Some("410402001001"), Some("410402001002")]);
+        // A frame that holds the code as text is read as it is.
+        let plain = DataFrame::new(
+            1,
+            vec![polars::prelude::Column::new("community_code".into(), ["x"])],
+        )
+        .unwrap();
+        let read = readable(&plain).collect().unwrap();
+        assert_eq!(
+            read.column("community_code").unwrap().dtype(),
+            &DataType::String
         );
     }
 

@@ -9,7 +9,7 @@ use std::sync::Mutex;
 use polars::prelude::*;
 
 use crate::config::rules::{IndicatorRules, ReinspectionRules};
-use crate::contract::Table;
+use crate::contract::{Table, held};
 use crate::error::{Error, Result};
 use crate::indicators::{Indicators, Period};
 
@@ -79,13 +79,13 @@ impl<'a> Inputs<'a> {
     pub fn table(&self, t: Table) -> Result<LazyFrame> {
         self.tables
             .get(&t)
-            .map(|df| df.clone().lazy())
+            .map(held::readable)
             .ok_or_else(|| Error::contract(format!("required table {t} is missing")))
     }
 
     /// An optional table, lazily; None when the extract lacks it.
     pub fn optional(&self, t: Table) -> Option<LazyFrame> {
-        self.tables.get(&t).map(|df| df.clone().lazy())
+        self.tables.get(&t).map(held::readable)
     }
 
     /// The review periods, oldest first.

@@ -21,7 +21,7 @@ use polars::prelude::*;
 
 use crate::config::AsOf;
 use crate::config::rules::IndicatorRules;
-use crate::contract::Table;
+use crate::contract::{Table, held};
 use crate::error::Result;
 pub use period::Period;
 
@@ -238,10 +238,10 @@ pub fn compute_periods(
     let get = |t: Table| -> PolarsResult<LazyFrame> {
         tables
             .get(&t)
-            .map(|df| df.clone().lazy())
+            .map(held::readable)
             .ok_or_else(|| polars_err!(ComputeError: "required table {} is missing", t))
     };
-    let optional = |t: Table| tables.get(&t).map(|df| df.clone().lazy());
+    let optional = |t: Table| tables.get(&t).map(held::readable);
     let mut per_year = Vec::with_capacity(periods.len());
     for p in periods {
         let (persons, unemployment, employment) = (
@@ -322,10 +322,12 @@ pub fn compute_periods(
                     .map(|c| col(*c))
                     .collect::<Vec<_>>(),
             );
-        per_year.push(plan);
+        // One year after the other: each year's joins are parallel already,
+        // and two years' at once would hold both years' working sets. What a
+        // year's joins freed goes back to the system before the next.
+        per_year.push(plan.collect()?.lazy());
+        crate::memory::give_back();
     }
-    // One year after the other: each year's joins are parallel already, and
-    // two years' at once would hold both years' working sets.
     let all = concat(
         per_year,
         UnionArgs {

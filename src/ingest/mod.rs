@@ -422,7 +422,11 @@ fn referenced_unknown_communities(extract: &Extract) -> BTreeSet<String> {
         if *table == Table::Communities {
             continue;
         }
-        if let Ok(codes) = df.column("community_code").and_then(|c| c.str().cloned()) {
+        if let Ok(codes) = df
+            .column("community_code")
+            .and_then(|c| c.cast(&polars::prelude::DataType::String))
+            .and_then(|c| c.str().cloned())
+        {
             for code in codes.iter().flatten() {
                 if !known.contains(code) {
                     unknown.insert(code.to_string());

@@ -317,9 +317,11 @@ impl TableTyping {
         for p in parts {
             all.vstack_mut_owned(p)?;
         }
-        // One hash pass says whether any key repeats (nearly never); only
-        // then is each row's first line of its key worked out.
-        let repeats = all.select(spec.key.iter().copied())?.is_duplicated()?.any();
+        // The keys' hashes say whether any key may repeat (nearly never);
+        // only then does an exact pass say whether one does, and work out
+        // each row's first line of its key.
+        let repeats = key_may_repeat(&all, spec.key)?
+            && all.select(spec.key.iter().copied())?.is_duplicated()?.any();
         let all = if repeats {
             all.lazy()
                 .with_column(rows::first_line_of_key(spec, SOURCE_LINE)?.alias(rows::FIRST_LINE))
@@ -342,7 +344,12 @@ impl TableTyping {
             }
         }
         // The contract's columns, the identifier checks, and source_line
-        // last, as readers of the frame expect.
+        // last, as readers of the frame expect; in the tables that grow
+        // with the persons, as a 32-bit number (no file has 4 billion lines).
+        let line = match held::grows(spec.table) {
+            true => col(SOURCE_LINE).cast(DataType::UInt32),
+            false => col(SOURCE_LINE),
+        };
         let columns: Vec<Expr> = spec
             .columns
             .iter()
@@ -352,7 +359,7 @@ impl TableTyping {
                 spec.column("employer_code")
                     .map(|_| col(EMPLOYER_CODE_VALID)),
             )
-            .chain([col(SOURCE_LINE)])
+            .chain([line])
             .collect();
         let kept = match duplicates {
             // No copy of the table when no row goes.
@@ -422,6 +429,24 @@ impl Sink for TableTyping {
     fn restart(&mut self) {
         *self = TableTyping::new(self.spec, &self.file);
     }
+}
+
+/// Whether two rows may share a key: each row's key hashed into one number,
+/// the numbers sorted. Distinct hashes are distinct keys, so only a shared
+/// hash (a repeated key, or very rarely two keys with one hash) calls for
+/// the exact check. Cheaper than grouping the rows by their key, which
+/// builds a group per row when every key is unique.
+fn key_may_repeat(all: &DataFrame, key: &[&str]) -> PolarsResult<bool> {
+    let state = PlSeedableRandomStateQuality::seed_from_u64(0);
+    let mut hashes = Vec::with_capacity(all.height());
+    let (first, rest) = key.split_first().expect("every table has a key");
+    all.column(first)?.vec_hash(state.clone(), &mut hashes)?;
+    for k in rest {
+        all.column(k)?
+            .vec_hash_combine(state.clone(), &mut hashes)?;
+    }
+    hashes.sort_unstable();
+    Ok(hashes.windows(2).any(|w| w[0] == w[1]))
 }
 
 fn empty_chunk(spec: &TableSpec) -> RawChunk {
@@ -494,5 +519,36 @@ fn dtype_of(kind: Kind) -> DataType {
         Kind::Bool => DataType::Boolean,
         Kind::Date => DataType::Date,
         Kind::Datetime => DataType::Datetime(TimeUnit::Milliseconds, None),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn frame(ids: &[u64], codes: &[&str]) -> DataFrame {
+        DataFrame::new(
+            ids.len(),
+            vec![
+                Column::new("person_id".into(), ids),
+                Series::new("community_code".into(), codes)
+                    .cast(&held::categorical_type())
+                    .unwrap()
+                    .into_column(),
+            ],
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn distinct_keys_need_no_exact_check_and_a_repeated_one_does() {
+        let df = frame(&[1, 2, 3, 1], &["A", "A", "B", "B"]);
+        assert!(!key_may_repeat(&df, &["person_id", "community_code"]).unwrap());
+        assert!(key_may_repeat(&df, &["person_id"]).unwrap());
+        assert!(key_may_repeat(&df, &["community_code"]).unwrap());
+        let df = frame(&[1, 2, 3, 1], &["A", "A", "B", "A"]);
+        assert!(key_may_repeat(&df, &["person_id", "community_code"]).unwrap());
+        let empty = frame(&[], &[]);
+        assert!(!key_may_repeat(&empty, &["person_id"]).unwrap());
     }
 }
