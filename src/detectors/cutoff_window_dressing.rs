@@ -115,9 +115,10 @@ fn window_counts(
 
 /// A column of the window starts as text, in the order of their record ids.
 fn window_list(column: &str) -> Expr {
+    // Filtered before the dates become text: only the window's few.
     col(column)
-        .cast(DataType::String)
         .filter(col("in_window"))
+        .cast(DataType::String)
         .sort_by(
             [col("record_id").filter(col("in_window"))],
             SortMultipleOptions::default(),

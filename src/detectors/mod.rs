@@ -98,6 +98,9 @@ pub fn detect_all(inputs: &Inputs, rules: &DetectorRules) -> Result<Vec<Finding>
 fn timed(name: &str, detect: impl Fn() -> Result<Vec<Finding>>) -> Result<Vec<Finding>> {
     let started = std::time::Instant::now();
     let findings = detect()?;
+    // What the detector's joins freed goes back to the system before the
+    // next detector starts.
+    crate::memory::give_back();
     tracing::debug!(
         detector = name,
         findings = findings.len(),
