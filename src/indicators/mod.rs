@@ -21,7 +21,7 @@ use polars::prelude::*;
 
 use crate::config::AsOf;
 use crate::config::rules::IndicatorRules;
-use crate::contract::{Table, held};
+use crate::contract::Table;
 use crate::error::Result;
 pub use period::Period;
 
@@ -238,10 +238,10 @@ pub fn compute_periods(
     let get = |t: Table| -> PolarsResult<LazyFrame> {
         tables
             .get(&t)
-            .map(held::readable)
+            .map(|df| df.clone().lazy())
             .ok_or_else(|| polars_err!(ComputeError: "required table {} is missing", t))
     };
-    let optional = |t: Table| tables.get(&t).map(held::readable);
+    let optional = |t: Table| tables.get(&t).map(|df| df.clone().lazy());
     let mut per_year = Vec::with_capacity(periods.len());
     for p in periods {
         let (persons, unemployment, employment) = (
@@ -265,9 +265,13 @@ pub fn compute_periods(
                 col("street"),
             ])
             .with_column(lit(p.year as i64).cast(DataType::Int64).alias("year"));
+        // The parts count per community on the code as the frames hold it
+        // (a category in the tables that grow with the persons: four bytes
+        // a row to group and join on); their few rows meet the roster as
+        // text.
         let join = |plan: LazyFrame, part: LazyFrame| {
             plan.join(
-                part,
+                part.with_column(col("community_code").cast(DataType::String)),
                 [col("community_code")],
                 [col("community_code")],
                 JoinArgs::new(JoinType::Left),
