@@ -58,17 +58,31 @@ pub fn repeating(table: Table, column: &Column) -> bool {
 
 const COMMUNITY_CODE: &str = "community_code";
 
-/// A typed table as the indicators, the detectors and the panel read it:
-/// `community_code` as text again, where the frame holds it as a category.
-/// Lazily, so a query that filters first turns only its rows back into
-/// text, and one that never reads the code turns none.
+/// The record identifiers held as numbers where their column allows it
+/// (`record_number`): one per row of an event table.
+pub const NUMBERED: [(Table, &str); 3] = [
+    (Table::Employment, "record_id"),
+    (Table::Unemployment, "registration_id"),
+    (Table::Services, "service_id"),
+];
+
+/// A typed table as the detectors read it: `community_code` as text again,
+/// where the frame holds it as a category. Lazily, so a query that filters
+/// first turns only its rows back into text, and one that never reads the
+/// code turns none. (Record identifiers stay numbers, which join and sort
+/// as their texts do; the detectors turn the few they show into text with
+/// `record_number::texts`.)
 pub fn readable(df: &DataFrame) -> LazyFrame {
+    let schema = df.schema();
+    let mut texts = Vec::new();
+    if let Some(DataType::Categorical(..)) = schema.get(COMMUNITY_CODE) {
+        texts.push(col(COMMUNITY_CODE).cast(DataType::String));
+    }
     let lf = df.clone().lazy();
-    match df.schema().get(COMMUNITY_CODE) {
-        Some(DataType::Categorical(..)) => {
-            lf.with_column(col(COMMUNITY_CODE).cast(DataType::String))
-        }
-        _ => lf,
+    if texts.is_empty() {
+        lf
+    } else {
+        lf.with_columns(texts)
     }
 }
 

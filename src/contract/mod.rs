@@ -10,6 +10,7 @@ pub mod dates;
 pub mod held;
 pub mod identity;
 pub mod person_number;
+pub mod record_number;
 pub mod review_records;
 pub mod tables;
 

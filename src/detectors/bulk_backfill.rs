@@ -122,7 +122,7 @@ pub fn detect(inputs: &Inputs, params: &Params) -> Result<Vec<Finding>> {
     };
     let df = backdated(inputs.table(Table::Employment)?, params).collect()?;
     let codes = strings(&df, "community_code")?;
-    let ids = strings(&df, "record_id")?;
+    let ids = crate::contract::record_number::texts(&df, "record_id")?;
     let ms: Vec<i64> = df
         .column("recorded_ms")?
         .i64()?

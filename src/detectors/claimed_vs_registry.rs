@@ -195,7 +195,7 @@ fn contradicting_records(
         )
         .collect()?;
         let codes = strings(&not_reemployed, "community_code")?;
-        let ids = strings(&not_reemployed, "registration_id")?;
+        let ids = crate::contract::record_number::texts(&not_reemployed, "registration_id")?;
         for (c, r) in codes.into_iter().zip(ids) {
             let (Some(c), Some(r)) = (c, r) else { continue };
             out.entry((p.year, c, Figure::Reemployment))

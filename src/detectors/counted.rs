@@ -7,7 +7,7 @@
 use polars::prelude::*;
 
 use super::inputs::{Inputs, remembered};
-use crate::contract::{Table, held};
+use crate::contract::{Table, held, record_number};
 use crate::error::Result;
 use crate::indicators::period::{Period, covers, later_of, overlaps, within};
 use crate::indicators::unemployment::reemployment_starts;
@@ -73,7 +73,7 @@ pub fn reemployment_counts(
         )
         .with_columns([
             col("registered_on").alias("claim_on"),
-            col("registration_id").alias("claim_id"),
+            record_number::as_text(col("registration_id")).alias("claim_id"),
             later_of("registered_on", p.start).alias("earliest_possible"),
             source(REEMPLOYED),
         ]),

@@ -21,7 +21,7 @@ use crate::frame::{int_lists, ints, string_lists, strings};
 use crate::config::ranges::rules_struct;
 use super::significance::{binomial_upper_tail, format_p};
 use super::{Evidence, Finding, Inputs, Severity};
-use crate::contract::Table;
+use crate::contract::{Table, record_number};
 use crate::error::Result;
 use crate::indicators::Period;
 use crate::indicators::period::{date, days_between, within};
@@ -169,7 +169,7 @@ pub fn detect(inputs: &Inputs, params: &Params) -> Result<Vec<Finding>> {
             ints(&df, "short")?,
         );
         let days_open = int_lists(&df, "days_open")?;
-        let records = string_lists(&df, "window_records")?;
+        let records = record_number::text_lists(&df, "window_records")?;
         let started = string_lists(&df, "window_started_on")?;
         let ended = string_lists(&df, "window_ended_on")?;
         let first = window_start(p, params);

@@ -34,7 +34,7 @@ use crate::frame::{bools, dates, strings};
 use super::narrow::{PERSON_TEXT, person_number, person_text};
 use crate::config::ranges::rules_struct;
 use super::{Evidence, Finding, Inputs, KeyValue, PersonId, Severity};
-use crate::contract::Table;
+use crate::contract::{Table, record_number};
 use crate::error::Result;
 use crate::indicators::Period;
 use crate::indicators::period::date;
@@ -114,7 +114,7 @@ fn activity(inputs: &Inputs, persons: &LazyFrame) -> Result<LazyFrame> {
             col("person_id"),
             col("community_code"),
             lit(table).alias("activity"),
-            id.cast(DataType::String).alias("activity_id"),
+            record_number::as_text(id).alias("activity_id"),
             col(from).alias("from"),
             to.cast(DataType::Date).alias("to"),
         ])

@@ -18,7 +18,7 @@ use super::lookup::counties;
 use crate::frame::{floats, ints, string_lists, strings};
 use crate::config::ranges::rules_struct;
 use super::{Evidence, Finding, Inputs, Severity};
-use crate::contract::Table;
+use crate::contract::{Table, record_number};
 use crate::error::Result;
 use crate::indicators::Period;
 use crate::indicators::period::within;
@@ -162,7 +162,7 @@ pub fn detect(inputs: &Inputs, params: &Params) -> Result<Vec<Finding>> {
             ints(&df, "at_employer")?,
             floats(&df, "share")?,
         );
-        let recs = string_lists(&df, "records")?;
+        let recs = record_number::text_lists(&df, "records")?;
         for i in 0..df.height() {
             let Some(code) = &codes[i] else { continue };
             let (n, k, share) = (
@@ -196,7 +196,7 @@ pub fn detect(inputs: &Inputs, params: &Params) -> Result<Vec<Finding>> {
         let codes = strings(&df, "community_code")?;
         let failing = ints(&df, "failing")?;
         let bad = string_lists(&df, "codes")?;
-        let recs = string_lists(&df, "records")?;
+        let recs = record_number::text_lists(&df, "records")?;
         for i in 0..df.height() {
             let Some(code) = &codes[i] else { continue };
             let k = failing[i].unwrap_or_default();

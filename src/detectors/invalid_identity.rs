@@ -26,6 +26,7 @@ use super::lookup::counties;
 use crate::frame::{dates, ints, strings};
 use super::narrow::{PERSON_TEXT, person_number, person_text};
 use crate::contract::person_number as numbers;
+use crate::contract::record_number;
 use crate::config::ranges::rules_struct;
 use super::{Evidence, Finding, Inputs, KeyValue, PersonId, Severity};
 use crate::config::rules::IndicatorRules;
@@ -355,7 +356,7 @@ fn problems(
         .filter(col("died_on").lt(col("started_on")))
         .with_columns([
             lit("employment").alias("event"),
-            col("record_id").alias("event_id"),
+            record_number::as_text(col("record_id")).alias("event_id"),
             col("started_on").alias("event_on"),
             none_int().alias("age"),
         ]);

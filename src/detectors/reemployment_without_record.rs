@@ -14,7 +14,7 @@ use super::lookup::counties;
 use crate::frame::{floats, ints, string_lists, strings};
 use crate::config::ranges::rules_struct;
 use super::{Evidence, Finding, Inputs, Severity};
-use crate::contract::Table;
+use crate::contract::{Table, record_number};
 use crate::error::Result;
 use crate::indicators::Period;
 use crate::indicators::period::{date, days_between, within};
@@ -153,7 +153,7 @@ pub fn detect(inputs: &Inputs, params: &Params) -> Result<Vec<Finding>> {
         let codes = strings(&df, "community_code")?;
         let (total, unmatched) = (ints(&df, "closed")?, ints(&df, "unmatched")?);
         let share = floats(&df, "unmatched_share")?;
-        let ids = string_lists(&df, "unmatched_ids")?;
+        let ids = record_number::text_lists(&df, "unmatched_ids")?;
         let ended = string_lists(&df, "unmatched_ended_on")?;
         // Rows selected above become findings (text and evidence): Rust, not an expression.
         for i in 0..df.height() {

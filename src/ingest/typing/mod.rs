@@ -31,7 +31,7 @@ use crate::contract::added_columns::SOURCE_LINE;
 use crate::contract::added_columns::{EMPLOYER_CODE_VALID, PERSON_ID_VALID};
 use crate::contract::identity::{gb11643_valid, gb32100_valid, mask};
 use crate::contract::{Kind, TableSpec};
-use crate::contract::{held, person_number};
+use crate::contract::{held, person_number, record_number};
 
 /// One contract column typed: its values, and where a cell cannot be used.
 pub struct Parsed {
@@ -371,6 +371,17 @@ impl TableTyping {
         let mut frame = kept.select(columns).collect()?;
         // One column at a time, so that only one column is held twice.
         frame.rechunk_mut();
+        // The record identifiers as numbers where the whole column allows
+        // it exactly (after the key check, whose rejects quote the text).
+        for (table, name) in held::NUMBERED {
+            if table != spec.table {
+                continue;
+            }
+            let numbers = record_number::encode_column(frame.column(name)?.str()?);
+            if let Some(numbers) = numbers {
+                frame.replace(name, numbers.into_column())?;
+            }
+        }
         let mut rejects = self.rejects;
         rejects.sort_by_key(|r| r.line);
         Ok(Typed {
