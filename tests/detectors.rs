@@ -485,6 +485,11 @@ fn clearance_without_a_member_job_covering_it_fires() {
 /// Ten registrations of C1 ended 就业 on 2021-06-30; the first `unmatched`
 /// have no employment record, the others one starting `gap` days later.
 fn closed_as_employed(unmatched: u32, gap: i64) -> Vec<Finding> {
+    closed_as_employed_named(unmatched, gap, |i| format!("R{i}"))
+}
+
+/// As `closed_as_employed`, registration i named `name(i)`.
+fn closed_as_employed_named(unmatched: u32, gap: i64, name: fn(u32) -> String) -> Vec<Finding> {
     let mut e = Extract::new();
     let ended = chrono::NaiveDate::from_ymd_opt(2021, 6, 30).unwrap();
     for i in 0..10u32 {
@@ -499,14 +504,7 @@ fn closed_as_employed(unmatched: u32, gap: i64) -> Vec<Finding> {
             "",
             "",
         );
-        e.registration(
-            &format!("R{i}"),
-            &pid,
-            C1,
-            "2021-01-05",
-            "2021-06-30",
-            "就业",
-        );
+        e.registration(&name(i), &pid, C1, "2021-01-05", "2021-06-30", "就业");
         if i >= unmatched {
             let start = ended + chrono::Duration::days(gap);
             e.job(&format!("E{i}"), &pid, C2, &start.to_string(), "");
@@ -529,6 +527,33 @@ fn three_of_ten_registrations_ended_as_employed_without_record_fire() {
             "unemployment.registration_id=R2: 2021-06-30 以就业注销，从登记到注销后 30 天内无该人员的就业登记"
         ]
     );
+}
+
+/// Registration identifiers of one prefix and width are held as numbers,
+/// any other column as text (`contract::record_number`): the evidence quotes
+/// them as written either way, leading zeros included, in text order.
+#[test]
+fn record_identifiers_read_as_written_held_as_numbers_or_as_text() {
+    let as_numbers = closed_as_employed_named(3, 0, |i| format!("R{:03}", 2 - i as i32 + 7));
+    let as_text = closed_as_employed_named(3, 0, |i| match i {
+        9 => "R-9".to_string(),
+        _ => format!("R{:03}", 2 - i as i32 + 7),
+    });
+    for f in [as_numbers, as_text] {
+        assert_eq!(f.len(), 1, "{f:?}");
+        let ids: Vec<String> = rendered(&f[0])
+            .iter()
+            .map(|r| r.split(':').next().unwrap().to_string())
+            .collect();
+        assert_eq!(
+            ids,
+            vec![
+                "unemployment.registration_id=R007",
+                "unemployment.registration_id=R008",
+                "unemployment.registration_id=R009"
+            ]
+        );
+    }
 }
 
 #[test]
