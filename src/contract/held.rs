@@ -1,10 +1,12 @@
-//! How the typed frames hold the closed sets of the tables that grow with
-//! the persons: as polars `Enum` columns (one byte a cell, where text takes
-//! sixteen), with exactly the contract's values as categories. Only the
-//! ledger and event tables, which only indicators and detectors read; every
-//! other table keeps its text. A comparison with a text literal reads as it
-//! did (`col("gender").eq(lit("男"))`), and a value read out of a frame
-//! (`frame::strings`) is its text.
+//! How the typed frames hold the columns of the tables that grow with the
+//! persons (the ledger and the event tables, which only indicators and
+//! detectors read; every other table keeps its text): the closed sets as
+//! polars `Enum` columns (one byte a cell, where text takes sixteen), with
+//! exactly the contract's values as categories; the codes that repeat
+//! (community, employer, household) as categories; the record identifiers
+//! as numbers where their column allows it (`record_number`). A comparison
+//! with a text literal reads as it did (`col("gender").eq(lit("男"))`), and
+//! a value read out of a frame (`frame::strings`) is its text.
 
 use polars::prelude::*;
 
