@@ -75,16 +75,12 @@ pub const NUMBERED: [(Table, &str); 3] = [
 /// as their texts do; the detectors turn the few they show into text with
 /// `record_number::texts`.)
 pub fn readable(df: &DataFrame) -> LazyFrame {
-    let schema = df.schema();
-    let mut texts = Vec::new();
-    if let Some(DataType::Categorical(..)) = schema.get(COMMUNITY_CODE) {
-        texts.push(col(COMMUNITY_CODE).cast(DataType::String));
-    }
     let lf = df.clone().lazy();
-    if texts.is_empty() {
-        lf
-    } else {
-        lf.with_columns(texts)
+    match df.schema().get(COMMUNITY_CODE) {
+        Some(DataType::Categorical(..)) => {
+            lf.with_column(col(COMMUNITY_CODE).cast(DataType::String))
+        }
+        _ => lf,
     }
 }
 
