@@ -480,6 +480,39 @@ fn clearance_without_a_member_job_covering_it_fires() {
     assert_eq!(clearance("2021-01-01", "2021-05-31").len(), 1);
 }
 
+/// The household joins the ledger to `zero_households` exactly however the
+/// two columns are held: both as numbers (one shape, digits around a
+/// letter) or, when `zero_households` brings another shape, both as text
+/// again (`contract::held::share_holding`).
+#[test]
+fn households_join_the_ledger_held_as_numbers_or_as_text() {
+    for stray in [None, Some("X-9")] {
+        let mut e = Extract::new();
+        let (a, b) = (id(1, "19800101"), id(2, "19800101"));
+        let (ha, hb) = (format!("{C1}H00001"), format!("{C1}H00002"));
+        e.person(&a, C1, &ha, "男", "1980-01-01", "2015-01-01", "", "");
+        e.person(&b, C1, &hb, "男", "1980-01-01", "2015-01-01", "", "");
+        // A's job covers the clearing of A's household; B has none.
+        e.job("E1", &a, C1, "2021-01-01", "");
+        e.zero(&ha, C1, "2021-05-10", "2021-06-01");
+        e.zero(&hb, C1, "2021-05-10", "2021-06-01");
+        if let Some(h) = stray {
+            e.zero(h, C1, "2021-05-10", "2021-06-01");
+        }
+        let f = read(&e, "2021-12-31").detect(&only("unverified_clearance"));
+        assert_eq!(f.len(), 1, "{f:?}");
+        let households: Vec<String> = rendered(&f[0])
+            .iter()
+            .map(|r| r.split(", ").next().unwrap().to_string())
+            .collect();
+        let mut want = vec![format!("zero_households(household_id={hb}")];
+        if let Some(h) = stray {
+            want.push(format!("zero_households(household_id={h}"));
+        }
+        assert_eq!(households, want, "stray {stray:?}");
+    }
+}
+
 // ---------------------------------------------------------------- reemployment_without_record
 
 /// Ten registrations of C1 ended 就业 on 2021-06-30; the first `unmatched`

@@ -10,7 +10,7 @@ use std::path::Path;
 use fullemp::config::Pipeline;
 use fullemp::config::TableInput;
 use fullemp::config::pipeline::{Delimiter, Encoding, Format};
-use fullemp::contract::{Table, person_number};
+use fullemp::contract::{Table, person_number, record_number};
 use fullemp::ingest::{Extract, RejectReason, read_extract};
 use polars::prelude::*;
 use rust_xlsxwriter::{ExcelDateTime, Format as XlsxFormat, Workbook};
@@ -39,11 +39,17 @@ fn frame(e: &Extract, t: Table) -> &DataFrame {
 }
 
 /// A column as text (dates `YYYY-MM-DD`, booleans `true`/`false`; the
-/// person identifiers' numbers as their texts).
+/// person, record and household identifiers' numbers as their texts).
 fn strings(df: &DataFrame, col: &str) -> Vec<Option<String>> {
     let column = df.column(col).unwrap_or_else(|_| panic!("column {col}"));
     if col == "person_id" {
         return person_number::decode_column(column.u64().expect("person_id as numbers"))
+            .iter()
+            .map(|v| v.map(str::to_string))
+            .collect();
+    }
+    if column.dtype() == &DataType::UInt64 {
+        return record_number::decode_column(column.u64().unwrap())
             .iter()
             .map(|v| v.map(str::to_string))
             .collect();

@@ -3,8 +3,8 @@
 //! detectors read; every other table keeps its text): the closed sets as
 //! polars `Enum` columns (one byte a cell, where text takes sixteen), with
 //! exactly the contract's values as categories; the codes that repeat
-//! (community, employer, household) as categories; the record identifiers
-//! as numbers where their column allows it (`record_number`). A comparison
+//! (community, employer) as categories; the record and household
+//! identifiers as numbers where their column allows it (`record_number`). A comparison
 //! with a text literal reads as it did (`col("gender").eq(lit("男"))`), and
 //! a value read out of a frame (`frame::strings`) is its text.
 
@@ -43,30 +43,68 @@ pub fn closed_set(table: Table, column: &Column) -> Option<&'static [&'static st
 
 /// Whether a text column of `table` is held as a polars `Categorical`: the
 /// employer's name and credit code, which repeat on many employment records
-/// (at 2 M records, about 130,000 codes and 1,300 names), and the ledger's
-/// household, shared by its members; four bytes a cell where the text takes
-/// 34 or more. Their readers (`employer_concentration`,
-/// `unverified_clearance`) turn them back into text for the few rows they
-/// look at. And `community_code` in every table that grows with the
+/// (at 2 M records, about 130,000 codes and 1,300 names); four bytes a cell
+/// where the text takes 34 or more. Their reader (`employer_concentration`)
+/// turns them back into text for the few rows it looks at. And `community_code` in every table that grows with the
 /// persons: a few thousand codes on millions of rows, four bytes a cell
 /// where the text takes sixteen; those tables' readers see it as text
 /// (`readable`).
 pub fn repeating(table: Table, column: &Column) -> bool {
     matches!(
         (table, column.name),
-        (Table::Employment, "employer_name" | "employer_code") | (Table::Persons, "household_id")
+        (Table::Employment, "employer_name" | "employer_code")
     ) || (grows(table) && column.name == COMMUNITY_CODE)
 }
 
 const COMMUNITY_CODE: &str = "community_code";
 
-/// The record identifiers held as numbers where their column allows it
-/// (`record_number`): one per row of an event table.
-pub const NUMBERED: [(Table, &str); 3] = [
-    (Table::Employment, "record_id"),
-    (Table::Unemployment, "registration_id"),
-    (Table::Services, "service_id"),
-];
+/// Whether `column` of `table` is held as numbers where its column allows
+/// it (`record_number`): the record identifiers, one per row of an event
+/// table, and the ledger's household, shared by its members (at 20 M
+/// persons, about 7 million households: as categories, each would cost its
+/// text and polars' entry for it, about 80 bytes, besides four bytes a
+/// row). `zero_households` names the same households, so it is numbered
+/// alike, and the two join as long as both columns are numbers
+/// (`share_holding`).
+pub fn numbered(table: Table, column: &str) -> bool {
+    matches!(
+        (table, column),
+        (Table::Employment, "record_id")
+            | (Table::Unemployment, "registration_id")
+            | (Table::Services, "service_id")
+            | (Table::Persons | Table::ZeroHouseholds, "household_id")
+    )
+}
+
+/// Columns of two tables that readers join, so held alike.
+const SHARED: [(Table, Table, &str); 1] = [(Table::Persons, Table::ZeroHouseholds, "household_id")];
+
+/// The columns `SHARED` names held alike: where one table's column is
+/// numbers and the other's text (another shape crept into one of them),
+/// the numbers become text again.
+pub fn share_holding(
+    tables: &mut std::collections::BTreeMap<Table, DataFrame>,
+) -> PolarsResult<()> {
+    for (a, b, name) in SHARED {
+        let dtype = |t: Table, tables: &std::collections::BTreeMap<Table, DataFrame>| {
+            tables.get(&t).and_then(|df| df.schema().get(name).cloned())
+        };
+        let (Some(da), Some(db)) = (dtype(a, tables), dtype(b, tables)) else {
+            continue;
+        };
+        if da == db {
+            continue;
+        }
+        for t in [a, b] {
+            let df = tables.get_mut(&t).expect("present");
+            if df.schema().get(name) == Some(&DataType::UInt64) {
+                let texts = super::record_number::decode_column(df.column(name)?.u64()?);
+                df.replace(name, texts.into_column())?;
+            }
+        }
+    }
+    Ok(())
+}
 
 /// A typed table as the detectors read it: `community_code` as text again,
 /// where the frame holds it as a category. Lazily, so a query that filters
@@ -126,7 +164,7 @@ mod tests {
     }
 
     #[test]
-    fn the_employer_and_household_columns_repeat() {
+    fn the_employer_and_community_columns_repeat() {
         let held: Vec<(&str, &str)> = tables::ALL
             .iter()
             .flat_map(|spec| {
@@ -140,7 +178,6 @@ mod tests {
             held,
             vec![
                 ("persons", "community_code"),
-                ("persons", "household_id"),
                 ("unemployment", "community_code"),
                 ("employment", "community_code"),
                 ("employment", "employer_name"),

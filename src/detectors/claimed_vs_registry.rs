@@ -26,7 +26,7 @@ use crate::config::ranges::rules_struct;
 use super::narrow::{PERSON_TEXT, person_text};
 use super::tolerance;
 use super::{Evidence, Finding, Inputs, KeyValue, PersonId, Severity};
-use crate::contract::Table;
+use crate::contract::{Table, record_number};
 use crate::error::Result;
 use crate::indicators::period::overlaps;
 use crate::indicators::unemployment::registrations_in_period;
@@ -259,7 +259,7 @@ fn contradicting_records(
         )
         .collect()?;
         let codes = strings(&open, "community_code")?;
-        let households = strings(&open, "household_id")?;
+        let households = record_number::texts(&open, "household_id")?;
         let identified = dates(&open, "identified_on")?;
         for ((c, h), d) in codes.into_iter().zip(households).zip(identified) {
             let (Some(c), Some(h), Some(d)) = (c, h, d) else {

@@ -12,7 +12,7 @@ use super::lookup::counties;
 use crate::frame::{dates, strings};
 use crate::config::ranges::rules_struct;
 use super::{Evidence, Finding, Inputs, KeyValue, Severity};
-use crate::contract::{Table, held};
+use crate::contract::{Table, record_number};
 use crate::error::Result;
 use crate::indicators::Period;
 use crate::indicators::period::{days_between, within};
@@ -57,18 +57,16 @@ fn verified(
     grace_days: i64,
 ) -> LazyFrame {
     // Only the cleared households' members matter: narrowed before the
-    // ledger's (household, person) pairs are made distinct. The ledger holds
-    // households as categories (`contract::held`): compared as such, then
-    // text again for the few members.
-    let category = || col("household_id").cast(held::categorical_type());
+    // ledger's (household, person) pairs are made distinct. Both tables hold
+    // the household alike (`contract::held::share_holding`), as numbers or
+    // as text, and are compared so.
     let members = persons
-        .select([category(), col("person_id")])
+        .select([col("household_id"), col("person_id")])
         .semi_join(
-            cleared.clone().select([category()]),
+            cleared.clone().select([col("household_id")]),
             col("household_id"),
             col("household_id"),
         )
-        .select([col("household_id").cast(DataType::String), col("person_id")])
         .unique(None, UniqueKeepStrategy::Any);
     let latest_start =
         days_between(col("cleared_on"), col("started_on")).lt_eq(lit(grace_days as i32));
@@ -132,7 +130,7 @@ pub fn detect(inputs: &Inputs, params: &Params) -> Result<Vec<Finding>> {
             )
             .collect()?;
         let codes = strings(&df, "community_code")?;
-        let households = strings(&df, "household_id")?;
+        let households = record_number::texts(&df, "household_id")?;
         let identified = dates(&df, "identified_on")?;
         let cleared_on = dates(&df, "cleared_on")?;
         let totals = crate::frame::ints(&df, "cleared_households")?;

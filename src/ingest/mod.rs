@@ -304,6 +304,7 @@ fn read_with(pipeline: &Pipeline, detectors: Option<&[&str]>) -> Result<Extract>
             }
         }
     }
+    crate::contract::held::share_holding(&mut extract.tables)?;
     for (table, parts) in records {
         let (merged, repeats) = review_checks::merge(table.spec(), parts, &wide)?;
         extract.rejects.extend(repeats);

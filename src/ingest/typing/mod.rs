@@ -30,8 +30,9 @@ use super::rejects::{Reject, RejectReason};
 use crate::contract::added_columns::SOURCE_LINE;
 use crate::contract::added_columns::{EMPLOYER_CODE_VALID, PERSON_ID_VALID};
 use crate::contract::identity::{gb11643_valid, gb32100_valid, mask};
+use crate::contract::record_number::{self, Numbering};
 use crate::contract::{Kind, TableSpec};
-use crate::contract::{held, person_number, record_number};
+use crate::contract::{held, person_number};
 
 /// One contract column typed: its values, and where a cell cannot be used.
 pub struct Parsed {
@@ -62,8 +63,21 @@ pub struct TableTyping {
     /// a date written otherwise): what a duplicate-key reject shows. Every
     /// other row shows its typed values, which are the text as read.
     as_read: HashMap<i64, Vec<(usize, Option<String>)>>,
+    /// How each identifier column `held::numbered` names is held so far.
+    numbering: Vec<(&'static str, Numbered)>,
     rows_read: usize,
     rejects: Vec<Reject>,
+}
+
+/// Whether an identifier column is held as numbers (`record_number`),
+/// decided on its first identifier and kept for every later chunk until one
+/// does not fit; then the whole column is text again.
+#[derive(Debug, Clone)]
+enum Numbered {
+    /// No identifier seen yet.
+    Undecided,
+    As(Numbering),
+    Text,
 }
 
 impl TableTyping {
@@ -74,6 +88,12 @@ impl TableTyping {
             file: file.to_string(),
             parts: Vec::new(),
             as_read: HashMap::new(),
+            numbering: spec
+                .columns
+                .iter()
+                .filter(|c| held::numbered(spec.table, c.name))
+                .map(|c| (c.name, Numbered::Undecided))
+                .collect(),
             rows_read: 0,
             rejects: Vec::new(),
         }
@@ -242,6 +262,7 @@ impl TableTyping {
             let valid: BooleanChunked = codes.iter().map(|v| v.map(gb32100_valid)).collect();
             good.with_column(valid.with_name(EMPLOYER_CODE_VALID.into()).into_column())?;
         }
+        self.number(&mut good)?;
         for c in spec.columns {
             let held = if let Some(values) = held::closed_set(spec.table, c) {
                 held::enum_type(values)?
@@ -257,13 +278,77 @@ impl TableTyping {
         Ok(())
     }
 
+    /// The chunk's identifier columns as numbers, while every identifier so
+    /// far has the shape of the first (the key check and its rejects work
+    /// on the numbers, which are exactly the texts). A chunk that brings
+    /// another shape turns the column of every earlier chunk back into text.
+    fn number(&mut self, good: &mut DataFrame) -> PolarsResult<()> {
+        for k in 0..self.numbering.len() {
+            let (name, state) = self.numbering[k].clone();
+            let ids = good.column(name)?.str()?.clone();
+            let state = match state {
+                Numbered::Undecided => match Numbering::of_first(&ids) {
+                    Some(numbering) => {
+                        // Earlier chunks hold no identifier: nulls as numbers.
+                        for part in &mut self.parts {
+                            let empty = numbering
+                                .encode(part.column(name)?.str()?)
+                                .expect("a column of nulls");
+                            part.replace(name, empty.into_column())?;
+                        }
+                        Numbered::As(numbering)
+                    }
+                    None if ids.null_count() == ids.len() => Numbered::Undecided,
+                    None => Numbered::Text,
+                },
+                other => other,
+            };
+            let state = match state {
+                Numbered::As(numbering) => match numbering.encode(&ids) {
+                    Some(numbers) => {
+                        good.replace(name, numbers.into_column())?;
+                        Numbered::As(numbering)
+                    }
+                    None => {
+                        for part in &mut self.parts {
+                            let texts = record_number::decode_column(part.column(name)?.u64()?);
+                            part.replace(name, texts.into_column())?;
+                        }
+                        Numbered::Text
+                    }
+                },
+                other => other,
+            };
+            self.numbering[k].1 = state;
+        }
+        Ok(())
+    }
+
     /// Notes the key and identity cells of the chunk's good rows whose text
     /// as read is not their typed value's text.
     fn remember_as_read(&mut self, typed: &DataFrame, problems: &Int32Chunked) -> PolarsResult<()> {
         let lines = typed.column(SOURCE_LINE)?.i64()?.clone();
         for i in self.kept_as_read() {
             let read = evidence::texts(typed.column(&rows::as_read(i))?.as_materialized_series())?;
-            let value = evidence::texts(typed.column(&rows::value(i))?.as_materialized_series())?;
+            let typed_value = typed.column(&rows::value(i))?;
+            if typed_value.dtype() == &DataType::Date
+                && typed.column(&rows::as_read(i))?.dtype() == &DataType::String
+            {
+                // A date read from text: its text is the cell as read exactly
+                // when the cell is written `YYYY-MM-DD` (any other spelling
+                // of a date differs), so no date is written out to compare.
+                for (row, (r, problem)) in read.iter().zip(problems.iter()).enumerate() {
+                    if problem.is_none() && r.is_some_and(|r| !iso_date_shaped(r)) {
+                        let line = lines.get(row).expect("a line per row");
+                        self.as_read
+                            .entry(line)
+                            .or_default()
+                            .push((i, r.map(str::to_string)));
+                    }
+                }
+                continue;
+            }
+            let value = evidence::texts(typed_value.as_materialized_series())?;
             for (row, ((r, v), problem)) in read
                 .iter()
                 .zip(value.iter())
@@ -302,6 +387,12 @@ impl TableTyping {
         if column.identity {
             return Ok(typed.u64()?.get(row).map(person_number::decode));
         }
+        if typed.dtype() == &DataType::UInt64 && held::numbered(self.spec.table, column.name) {
+            let one = typed.u64()?.slice(row as i64, 1);
+            return Ok(record_number::decode_column(&one)
+                .get(0)
+                .map(str::to_string));
+        }
         evidence::value_at(typed, row)
     }
 
@@ -322,66 +413,30 @@ impl TableTyping {
         // each row's first line of its key.
         let repeats = key_may_repeat(&all, spec.key)?
             && all.select(spec.key.iter().copied())?.is_duplicated()?.any();
-        let all = if repeats {
-            all.lazy()
-                .with_column(rows::first_line_of_key(spec, SOURCE_LINE)?.alias(rows::FIRST_LINE))
-                .collect()?
-        } else {
-            let firsts = all.column(SOURCE_LINE)?.clone();
-            all.with_column(firsts.with_name(rows::FIRST_LINE.into()))?;
-            all
+        let all = match repeats {
+            true => self.drop_repeats(all)?,
+            false => all,
         };
-        let lines = all.column(SOURCE_LINE)?.i64()?.clone();
-        let firsts = all.column(rows::FIRST_LINE)?.i64()?.clone();
-        let mut duplicates = 0;
-        for (row, (line, first)) in lines.iter().zip(firsts.iter()).enumerate() {
-            if let (Some(line), Some(first)) = (line, first)
-                && line != first
-            {
-                let reject = self.duplicate(&all, row, line as u64, first)?;
-                self.rejects.push(reject);
-                duplicates += 1;
-            }
-        }
         // The contract's columns, the identifier checks, and source_line
         // last, as readers of the frame expect; in the tables that grow
-        // with the persons, as a 32-bit number (no file has 4 billion lines).
-        let line = match held::grows(spec.table) {
-            true => col(SOURCE_LINE).cast(DataType::UInt32),
-            false => col(SOURCE_LINE),
-        };
-        let columns: Vec<Expr> = spec
+        // with the persons, as a 32-bit number (no file has 4 billion
+        // lines). Eagerly: a selection of whole columns copies none.
+        let names: Vec<&str> = spec
             .columns
             .iter()
-            .map(|c| col(c.name))
-            .chain(self.identity().map(|_| col(PERSON_ID_VALID)))
-            .chain(
-                spec.column("employer_code")
-                    .map(|_| col(EMPLOYER_CODE_VALID)),
-            )
-            .chain([line])
+            .map(|c| c.name)
+            .chain(self.identity().map(|_| PERSON_ID_VALID))
+            .chain(spec.column("employer_code").map(|_| EMPLOYER_CODE_VALID))
+            .chain([SOURCE_LINE])
             .collect();
-        let kept = match duplicates {
-            // No copy of the table when no row goes.
-            0 => all.lazy(),
-            _ => all
-                .lazy()
-                .filter(col(SOURCE_LINE).eq(col(rows::FIRST_LINE))),
-        };
-        let mut frame = kept.select(columns).collect()?;
+        let mut frame = all.select(names)?;
+        drop(all);
+        if held::grows(spec.table) {
+            let line = frame.column(SOURCE_LINE)?.cast(&DataType::UInt32)?;
+            frame.replace(SOURCE_LINE, line)?;
+        }
         // One column at a time, so that only one column is held twice.
         frame.rechunk_mut();
-        // The record identifiers as numbers where the whole column allows
-        // it exactly (after the key check, whose rejects quote the text).
-        for (table, name) in held::NUMBERED {
-            if table != spec.table {
-                continue;
-            }
-            let numbers = record_number::encode_column(frame.column(name)?.str()?);
-            if let Some(numbers) = numbers {
-                frame.replace(name, numbers.into_column())?;
-            }
-        }
         let mut rejects = self.rejects;
         rejects.sort_by_key(|r| r.line);
         Ok(Typed {
@@ -389,6 +444,29 @@ impl TableTyping {
             rows_read: self.rows_read,
             rejects,
         })
+    }
+
+    /// The rows whose key an earlier row has, each a reject naming the line
+    /// kept; the table without them.
+    fn drop_repeats(&mut self, all: DataFrame) -> PolarsResult<DataFrame> {
+        let spec = self.spec;
+        let all = all
+            .lazy()
+            .with_column(rows::first_line_of_key(spec, SOURCE_LINE)?.alias(rows::FIRST_LINE))
+            .collect()?;
+        let lines = all.column(SOURCE_LINE)?.i64()?.clone();
+        let firsts = all.column(rows::FIRST_LINE)?.i64()?.clone();
+        for (row, (line, first)) in lines.iter().zip(firsts.iter()).enumerate() {
+            if let (Some(line), Some(first)) = (line, first)
+                && line != first
+            {
+                let reject = self.duplicate(&all, row, line as u64, first)?;
+                self.rejects.push(reject);
+            }
+        }
+        all.lazy()
+            .filter(col(SOURCE_LINE).eq(col(rows::FIRST_LINE)))
+            .collect()
     }
 
     /// A row with the key of an earlier one: each part of the key shown as
@@ -440,6 +518,19 @@ impl Sink for TableTyping {
     fn restart(&mut self) {
         *self = TableTyping::new(self.spec, &self.file);
     }
+}
+
+/// Whether a text is written as `YYYY-MM-DD` (ASCII digits and hyphens).
+fn iso_date_shaped(text: &str) -> bool {
+    let b = text.as_bytes();
+    b.len() == 10
+        && b.iter().enumerate().all(|(k, c)| {
+            if k == 4 || k == 7 {
+                *c == b'-'
+            } else {
+                c.is_ascii_digit()
+            }
+        })
 }
 
 /// Whether two rows may share a key: each row's key hashed into one number,
