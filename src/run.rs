@@ -295,7 +295,22 @@ fn detectors_stage(
 ) -> Result<(Vec<detectors::Finding>, DataFrame)> {
     let out = {
         let _s = stage!("detectors");
-        let findings = detectors::detect_all(
+        // Each running detector holds working frames the size of the
+        // employment table: on a large ledger, one at a time keeps the peak
+        // about that much lower, for a few seconds more.
+        let persons = extract.table(Table::Persons).map_or(0, |df| df.height());
+        let workers = match persons > pipeline.one_detector_at_a_time_above {
+            true => 1,
+            false => crate::parallel::cores().min(2),
+        };
+        if workers == 1 {
+            tracing::info!(
+                persons,
+                above = pipeline.one_detector_at_a_time_above,
+                "large ledger: the detectors run one at a time (one_detector_at_a_time_above)"
+            );
+        }
+        let findings = detectors::detect_all_with(
             &detectors::Inputs::new(
                 &extract.tables,
                 ind,
@@ -304,6 +319,7 @@ fn detectors_stage(
                 &pipeline.rules.reinspection,
             ),
             &pipeline.rules.detectors,
+            workers,
         )?;
         // A finding the panel checked and dismissed stays published but no
         // longer counts.

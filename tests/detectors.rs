@@ -1306,8 +1306,9 @@ fn counted_in_hardship_employed_by_two_communities_names_both_designations() {
 }
 
 /// `fullemp generate` writes an extract with each falsification pattern
-/// injected into known communities (`ground_truth.csv`). Run twice: the
-/// findings are byte-identical, every community injected with one of these
+/// injected into known communities (`ground_truth.csv`). Run twice, the
+/// detectors two at a time, then one at a time: the findings are
+/// byte-identical, every community injected with one of these
 /// six patterns gets a high or medium finding of that detector, and no clean
 /// community gets a high finding.
 #[test]
@@ -1333,18 +1334,36 @@ fn generated_extract_patterns_found_clean_communities_spared_and_runs_identical(
         "--seed",
         "2",
     ]);
+    // The second run has the detectors one at a time (as on a ledger above
+    // `one_detector_at_a_time_above`), the first two at a time.
+    let one_at_a_time = dir.path().join("one-at-a-time.toml");
+    std::fs::write(
+        &one_at_a_time,
+        format!(
+            "input_dir = {e:?}\noutput_dir = {o:?}\nas_of = 2021-12-31\none_detector_at_a_time_above = 0\n"
+        ),
+    )
+    .unwrap();
     let mut runs = Vec::new();
-    for _ in 0..2 {
-        fullemp(&[
-            "run",
-            "--input",
-            e,
-            "--out",
-            o,
-            "--as-of",
-            "2021-12-31",
-            "--force",
-        ]);
+    for k in 0..2 {
+        match k {
+            0 => fullemp(&[
+                "run",
+                "--input",
+                e,
+                "--out",
+                o,
+                "--as-of",
+                "2021-12-31",
+                "--force",
+            ]),
+            _ => fullemp(&[
+                "run",
+                "--pipeline",
+                one_at_a_time.to_str().unwrap(),
+                "--force",
+            ]),
+        }
         runs.push(std::fs::canonicalize(out.join("latest")).unwrap());
         // Run ids have a resolution of one second.
         std::thread::sleep(std::time::Duration::from_millis(1100));

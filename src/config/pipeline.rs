@@ -220,6 +220,8 @@ struct PipelineFile {
     keep_runs: usize,
     #[serde(default = "default_max_reject_ratio")]
     max_reject_ratio: f64,
+    #[serde(default = "default_one_detector_at_a_time_above")]
+    one_detector_at_a_time_above: usize,
     #[serde(default)]
     pii_key_file: Option<PathBuf>,
     #[serde(default = "default_city_name")]
@@ -241,6 +243,11 @@ fn default_keep_runs() -> usize {
 }
 fn default_max_reject_ratio() -> f64 {
     0.01
+}
+/// Ledger persons above which the detectors run one at a time: each holds
+/// working frames of the size of the employment table (docs/scaling.md).
+fn default_one_detector_at_a_time_above() -> usize {
+    5_000_000
 }
 fn default_city_name() -> String {
     "本市".to_string()
@@ -268,6 +275,9 @@ pub struct Pipeline {
     pub years: Option<Vec<i32>>,
     pub keep_runs: usize,
     pub max_reject_ratio: f64,
+    /// Above this many persons in the ledger the detectors run one at a
+    /// time, below it two at a time.
+    pub one_detector_at_a_time_above: usize,
     pub pii_key_file: Option<PathBuf>,
     pub city_name: String,
     pub inputs: BTreeMap<Table, TableInput>,
@@ -289,6 +299,7 @@ impl Pipeline {
             years: None,
             keep_runs: default_keep_runs(),
             max_reject_ratio: default_max_reject_ratio(),
+            one_detector_at_a_time_above: default_one_detector_at_a_time_above(),
             pii_key_file: None,
             city_name: default_city_name(),
             inputs: BTreeMap::new(),
@@ -399,6 +410,7 @@ impl Pipeline {
             years: file.years,
             keep_runs: file.keep_runs,
             max_reject_ratio: file.max_reject_ratio,
+            one_detector_at_a_time_above: file.one_detector_at_a_time_above,
             pii_key_file: file.pii_key_file.as_deref().map(resolve),
             city_name: file.city_name,
             inputs,

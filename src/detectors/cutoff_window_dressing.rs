@@ -156,7 +156,7 @@ pub fn detect(inputs: &Inputs, params: &Params) -> Result<Vec<Finding>> {
     for p in inputs.periods() {
         let reaches_past = end.is_some_and(|e| e > p.cutoff);
         let df = window_counts(
-            inputs.counted_starts(p)?,
+            super::counted::counted_starts(inputs, p)?,
             inputs.table(Table::Employment)?,
             p,
             params,

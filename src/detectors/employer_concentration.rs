@@ -52,12 +52,12 @@ fn counted_with_employer(inputs: &Inputs, p: &Period) -> Result<LazyFrame> {
         .reemployment_counts(p)?
         .select([col("community_code"), col("record_id")]);
     // A counted start lies in P: the records starting in P are enough.
-    // The employer columns are held as categories (`contract::held`): text
-    // again here, for the records of P only.
+    // The employer columns are held as categories (`contract::held`),
+    // joined as such and text again for the counted records only.
     let employers = employment.filter(within("started_on", p)).select([
         col("record_id"),
-        col("employer_name").cast(DataType::String),
-        col("employer_code").cast(DataType::String),
+        col("employer_name"),
+        col("employer_code"),
         col(EMPLOYER_CODE_VALID)
             .eq(lit(false))
             .fill_null(lit(false))
@@ -70,6 +70,10 @@ fn counted_with_employer(inputs: &Inputs, p: &Period) -> Result<LazyFrame> {
             [col("record_id")],
             JoinArgs::new(JoinType::Left),
         )
+        .with_columns([
+            col("employer_name").cast(DataType::String),
+            col("employer_code").cast(DataType::String),
+        ])
         .with_column(coalesce(&[col("employer_code"), col("employer_name")]).alias("employer")))
 }
 

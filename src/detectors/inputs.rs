@@ -39,7 +39,6 @@ pub struct Inputs<'a> {
 pub(super) struct Shared {
     pub(super) reemployment: Mutex<BTreeMap<i32, DataFrame>>,
     pub(super) hardship: Mutex<BTreeMap<i32, DataFrame>>,
-    pub(super) starts: Mutex<BTreeMap<i32, DataFrame>>,
 }
 
 /// The frame of `year` in `memo`, computed by `make` the first time.
@@ -80,6 +79,16 @@ impl<'a> Inputs<'a> {
         self.tables
             .get(&t)
             .map(held::readable)
+            .ok_or_else(|| Error::contract(format!("required table {t} is missing")))
+    }
+
+    /// A required table as the typed frames hold it (`contract::held`: the
+    /// community code a category), lazily: for frames several detectors
+    /// share, held compact themselves (`counted`).
+    pub(super) fn held(&self, t: Table) -> Result<LazyFrame> {
+        self.tables
+            .get(&t)
+            .map(|df| df.clone().lazy())
             .ok_or_else(|| Error::contract(format!("required table {t} is missing")))
     }
 

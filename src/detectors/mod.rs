@@ -73,19 +73,40 @@ pub fn ids() -> Vec<&'static str> {
 /// published order (`Finding::stable_cmp`). The detectors run two at a time
 /// (one at a time on one core): much of a plan runs on one core, so two
 /// plans side by side keep two cores busy. Their findings are put together
-/// in the order of `ALL`, whichever finishes first.
+/// in the order of `ALL`, whichever finishes first; so one or two at a
+/// time give the same findings.
 pub fn detect_all(inputs: &Inputs, rules: &DetectorRules) -> Result<Vec<Finding>> {
-    let runs: Vec<(&registry::Detector, &DetectorSection)> = ALL
+    detect_all_with(inputs, rules, crate::parallel::cores().min(2))
+}
+
+/// `detect_all` with `workers` detectors running at a time (1 or 2; more
+/// would not help: polars spreads each plan over every core already, and
+/// each running detector holds its own working frames).
+pub fn detect_all_with(
+    inputs: &Inputs,
+    rules: &DetectorRules,
+    workers: usize,
+) -> Result<Vec<Finding>> {
+    let mut runs: Vec<(&registry::Detector, &DetectorSection)> = ALL
         .iter()
         .filter_map(|d| Some((d, rules.section(d.id)?)))
         .filter(|(_, section)| section.enabled)
         .collect();
-    // Two at a time, even on more cores: polars spreads each plan over every
-    // core already, and each running detector holds its own working frames.
-    let workers = crate::parallel::cores().min(2);
+    // The readers of the counted frames first; once the last of them is
+    // done the memo lets the frames go (a reader missing from the list
+    // would only compute them again).
+    let reads = |d: &registry::Detector| counted::READERS.contains(&d.id);
+    runs.sort_by_key(|(d, _)| !reads(d));
+    let readers_left =
+        std::sync::atomic::AtomicUsize::new(runs.iter().filter(|(d, _)| reads(d)).count());
     let mut findings = Vec::new();
     for found in crate::parallel::map_in_order(&runs, workers, |(d, section)| {
-        timed(d.id, || (d.run)(inputs, section))
+        let found = timed(d.id, || (d.run)(inputs, section));
+        if reads(d) && readers_left.fetch_sub(1, std::sync::atomic::Ordering::SeqCst) == 1 {
+            inputs.forget_counted();
+            crate::memory::give_back();
+        }
+        found
     }) {
         findings.extend(found?);
     }
