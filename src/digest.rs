@@ -50,12 +50,47 @@ pub fn sha256_file_fresh(path: &Path) -> std::io::Result<(u64, String)> {
 }
 
 /// What a reader saw of a file: its size and sha256 over the bytes read, and
-/// the modification time when it was opened.
+/// the modification time and `Stamp` when it was opened.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Seen {
     pub size: u64,
     pub sha256: String,
     pub mtime: Option<SystemTime>,
+    pub stamp: Option<Stamp>,
+}
+
+/// What only a write to a file moves (Unix): its device and inode (a file
+/// put in its place is another inode) and its change time, which the kernel
+/// moves on every write, truncation or change of the modification time, and
+/// which no program can set back. A file whose stamp, size and
+/// modification time are as when it was read holds the bytes it held.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Stamp {
+    device: u64,
+    inode: u64,
+    changed: i64,
+    changed_ns: i64,
+}
+
+impl Stamp {
+    /// The stamp of a file's metadata; None where the system keeps none.
+    pub fn of(meta: &std::fs::Metadata) -> Option<Stamp> {
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::MetadataExt;
+            Some(Stamp {
+                device: meta.dev(),
+                inode: meta.ino(),
+                changed: meta.ctime(),
+                changed_ns: meta.ctime_nsec(),
+            })
+        }
+        #[cfg(not(unix))]
+        {
+            let _ = meta;
+            None
+        }
+    }
 }
 
 /// A reader that hashes and counts every byte it passes on, and notes whether
@@ -66,6 +101,7 @@ pub struct Hashing<R> {
     size: u64,
     all_blank: bool,
     mtime: Option<SystemTime>,
+    stamp: Option<Stamp>,
 }
 
 impl<R: Read> Hashing<R> {
@@ -76,6 +112,7 @@ impl<R: Read> Hashing<R> {
             size: 0,
             all_blank: true,
             mtime: None,
+            stamp: None,
         }
     }
 
@@ -89,6 +126,7 @@ impl<R: Read> Hashing<R> {
             size: self.size,
             sha256: hex::encode(self.hasher.finalize()),
             mtime: self.mtime,
+            stamp: self.stamp,
         }
     }
 }
@@ -97,9 +135,10 @@ impl Hashing<std::fs::File> {
     /// Opens a file, noting its modification time at opening.
     pub fn open(path: &Path) -> std::io::Result<Hashing<std::fs::File>> {
         let file = std::fs::File::open(path)?;
-        let mtime = file.metadata().ok().and_then(|m| m.modified().ok());
+        let meta = file.metadata().ok();
         let mut h = Hashing::new(file);
-        h.mtime = mtime;
+        h.mtime = meta.as_ref().and_then(|m| m.modified().ok());
+        h.stamp = meta.as_ref().and_then(Stamp::of);
         Ok(h)
     }
 

@@ -45,6 +45,8 @@ pub struct InputFile {
     pub size: u64,
     /// Modification time when the file was opened for reading.
     pub mtime: Option<SystemTime>,
+    /// What only a write moves, when the file was opened (`digest::Stamp`).
+    pub stamp: Option<crate::digest::Stamp>,
     pub sha256: String,
     pub read_as: String,
     pub rows_read: usize,
@@ -277,6 +279,7 @@ fn read_with(pipeline: &Pipeline, detectors: Option<&[&str]>) -> Result<Extract>
                 path: path.clone(),
                 size: opened.seen.size,
                 mtime: opened.seen.mtime,
+                stamp: opened.seen.stamp,
                 sha256: opened.seen.sha256,
                 read_as: opened.read_as,
                 rows_read: typed.rows_read,
