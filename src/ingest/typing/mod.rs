@@ -348,6 +348,24 @@ impl TableTyping {
                 }
                 continue;
             }
+            let read_column = typed.column(&rows::as_read(i))?;
+            if read_column.dtype() == typed_value.dtype()
+                && typed_value.dtype() != &DataType::String
+            {
+                // A native value (a Parquet date): typed as it was read, so
+                // a row differs only where the two values do.
+                let same = read_column
+                    .as_materialized_series()
+                    .equal_missing(typed_value.as_materialized_series())?;
+                for (row, (same, problem)) in same.iter().zip(problems.iter()).enumerate() {
+                    if problem.is_none() && same == Some(false) {
+                        let line = lines.get(row).expect("a line per row");
+                        let text = evidence::value_at(read_column.as_materialized_series(), row)?;
+                        self.as_read.entry(line).or_default().push((i, text));
+                    }
+                }
+                continue;
+            }
             let value = evidence::texts(typed_value.as_materialized_series())?;
             for (row, ((r, v), problem)) in read
                 .iter()
