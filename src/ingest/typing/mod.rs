@@ -660,6 +660,97 @@ mod tests {
         .unwrap()
     }
 
+    /// A chunk of `zero_households` rows: (household, identified_on), all in
+    /// one community, from line `first`.
+    fn households(rows: &[(&str, &str)], first: u64) -> RawChunk {
+        let text = |values: Vec<Option<&str>>| {
+            Some(RawColumn::Text(StringChunked::from_iter_options(
+                PlSmallStr::EMPTY,
+                values.into_iter(),
+            )))
+        };
+        RawChunk {
+            columns: vec![
+                text(rows.iter().map(|(h, _)| Some(*h)).collect()),
+                text(rows.iter().map(|_| Some("410402001001")).collect()),
+                text(rows.iter().map(|(_, d)| Some(*d)).collect()),
+                text(rows.iter().map(|_| None).collect()),
+            ],
+            lines: (first..first + rows.len() as u64).collect(),
+            shapes: Vec::new(),
+        }
+    }
+
+    fn typed(chunks: Vec<RawChunk>) -> Typed {
+        let mut typing = TableTyping::new(&crate::contract::tables::ZERO_HOUSEHOLDS, "z.csv");
+        for c in chunks {
+            typing.type_chunk(c).unwrap();
+        }
+        typing.finish().unwrap()
+    }
+
+    fn household_texts(t: &Typed) -> Vec<String> {
+        let c = t.frame.column("household_id").unwrap();
+        let texts = match c.dtype() {
+            DataType::UInt64 => record_number::decode_column(c.u64().unwrap()),
+            _ => c.str().unwrap().clone(),
+        };
+        texts.iter().map(|v| v.unwrap().to_string()).collect()
+    }
+
+    #[test]
+    fn identifiers_numbered_chunk_by_chunk_or_all_text_again() {
+        let first = [
+            ("410402001001H00001", "2021-01-05"),
+            ("410402001001H00002", "2021-01-06"),
+        ];
+        // One shape in both chunks: numbers, the texts exact.
+        let t = typed(vec![
+            households(&first, 2),
+            households(&[("410402001001H00003", "2021-02-01")], 4),
+        ]);
+        assert_eq!(
+            t.frame.column("household_id").unwrap().dtype(),
+            &DataType::UInt64
+        );
+        assert_eq!(
+            household_texts(&t),
+            [
+                "410402001001H00001",
+                "410402001001H00002",
+                "410402001001H00003"
+            ]
+        );
+        // The second chunk brings another shape: the first chunk's numbers
+        // are text again, the whole column text, nothing changed.
+        let t = typed(vec![
+            households(&first, 2),
+            households(&[("X-9", "2021-02-01")], 4),
+        ]);
+        assert_eq!(
+            t.frame.column("household_id").unwrap().dtype(),
+            &DataType::String
+        );
+        assert_eq!(
+            household_texts(&t),
+            ["410402001001H00001", "410402001001H00002", "X-9"]
+        );
+        // A repeated key found across chunks quotes the household as written.
+        let t = typed(vec![
+            households(&first, 2),
+            households(&[("410402001001H00002", "2021-01-06")], 4),
+        ]);
+        assert_eq!(t.rejects.len(), 1);
+        assert_eq!(
+            t.rejects[0].value.as_deref(),
+            Some("410402001001H00002+410402001001+2021-01-06")
+        );
+        assert_eq!(
+            household_texts(&t),
+            ["410402001001H00001", "410402001001H00002"]
+        );
+    }
+
     #[test]
     fn distinct_keys_need_no_exact_check_and_a_repeated_one_does() {
         let df = frame(&[1, 2, 3, 1], &["A", "A", "B", "B"]);
