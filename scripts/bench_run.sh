@@ -6,8 +6,10 @@
 # frames' bytes per person after ingest (both from the run's log, which
 # logs them at info level). At 2 M persons it also runs
 # DuckDB over the same files (scripts/bench_duckdb.sql: the labour-force and
-# re-employment indicators) and prints the ratio, then the Parquet input and
-# the GB18030 file with Chinese headers. Figures go to docs/benchmarks.md.
+# re-employment indicators) and prints the ratio, then the same query after
+# ingest's checks done in DuckDB as well (scripts/bench_duckdb_checked.py),
+# then the Parquet input and the GB18030 file with Chinese headers. Figures
+# go to docs/benchmarks.md.
 #
 #   scripts/bench_run.sh [MILLIONS...]     (default: 1 2 5 10 20)
 #   scripts/bench_run.sh 50                (the 50 M size: not in the default
@@ -129,6 +131,17 @@ import sys
 core, dq, wall, dw = map(float, sys.argv[1:])
 print(f"ratio fullemp ingest+indicators / duckdb query = {core:.2f} / {dq:.2f} = {core / dq:.2f} (target <= 1)")
 print(f"ratio fullemp whole run / duckdb process = {wall:.2f} / {dw:.2f} = {wall / dw:.2f} (target <= 2)")
+PY
+    # The same query after ingest's work done in DuckDB too (hashes, every
+    # cell typed, required cells, closed sets, date order, GB 11643, keys).
+    python3 "$root/scripts/bench_duckdb_checked.py" "$work/2M" --years 2020,2021 --as-of 2021-12-31 \
+      > "$work/duckdb-checked.out"
+    cat "$work/duckdb-checked.out"
+    dchecked=$(awk '/^duckdb_checked_wall_s/ {print $2}' "$work/duckdb-checked.out")
+    python3 - "$csv_core" "$dchecked" <<'PY'
+import sys
+core, dc = map(float, sys.argv[1:])
+print(f"ratio fullemp ingest+indicators / duckdb checking as ingest does = {core:.2f} / {dc:.2f} = {core / dc:.2f}")
 PY
     generate 2M-parquet 2 --format parquet
     run 2M-parquet
