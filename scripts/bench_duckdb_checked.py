@@ -29,16 +29,15 @@ Prints the wall time of the checks and of the whole script, and the counts
 found (all zero on a generated extract, which is valid).
 Needs the `duckdb` package (tests/requirements.txt)."""
 
-import argparse
 import concurrent.futures
-import datetime as dt
 import hashlib
 import os
-import resource
 import sys
 import time
 
 import duckdb
+
+import bench_duckdb
 
 # table -> (columns with their DuckDB type, required columns, key, date order
 # pairs). Text columns are VARCHAR; the closed sets are checked apart.
@@ -178,26 +177,13 @@ def checks(con, folder):
 
 
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("extract")
-    ap.add_argument("--years", default="2020,2021")
-    ap.add_argument("--as-of", default="2021-12-31")
+    ap = bench_duckdb.arguments()
     ap.add_argument("--no-identity-check", action="store_true")
     args = ap.parse_args()
     global SKIP_IDENTITY
     SKIP_IDENTITY = args.no_identity_check
-    as_of = dt.date.fromisoformat(args.as_of)
-    periods = []
-    for y in sorted(int(y) for y in args.years.split(",")):
-        cutoff = as_of if y == as_of.year else dt.date(y, 12, 31)
-        periods.append(f"({y}, DATE '{y}-01-01', DATE '{cutoff}')")
-    here = os.path.dirname(os.path.abspath(__file__))
-    with open(os.path.join(here, "bench_duckdb.sql"), encoding="utf-8") as f:
-        sql = f.read()
     # The indicators read the typed, checked tables.
-    for table in ("persons", "unemployment", "employment", "communities"):
-        sql = sql.replace("{" + table + "}", f"{table}_checked")
-    sql = sql.replace("{periods}", ", ".join(periods))
+    sql = bench_duckdb.query(args, lambda table: f"{table}_checked")
     start = time.perf_counter()
     files = [os.path.join(args.extract, f"{t}.csv") for t in TABLES]
     with concurrent.futures.ThreadPoolExecutor(2) as pool:
@@ -208,22 +194,11 @@ def main():
         con.execute(f"ALTER TABLE {table} RENAME TO {table}_checked")
     checked = time.perf_counter() - start
     con.execute(sql)
-    totals = con.execute(
-        "SELECT year, sum(labor_force), sum(employed), sum(registered_unemployed), "
-        "sum(unemployed_in_period), sum(reemployed_in_period), count(*) "
-        "FROM indicators GROUP BY year ORDER BY year"
-    ).fetchall()
-    wall = time.perf_counter() - start
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
     print(f"duckdb_checked {duckdb.__version__} files_hashed={len(digests)}")
     print(f"duckdb_checked_checks_s {checked:.2f}")
-    print(f"duckdb_checked_wall_s {wall:.2f}")
-    print(f"duckdb_checked_peak_MiB {peak}")
     print("duckdb_checked_found " + " ".join(
         f"{k.replace(' ', '_')}={v}" for k, v in found.items() if v))
-    for year, lf, emp, reg, u, r, n in totals:
-        print(f"duckdb_checked_totals year={year} communities={n} labor_force={lf} employed={emp} "
-              f"registered_unemployed={reg} unemployed_in_period={u} reemployed_in_period={r}")
+    bench_duckdb.report("duckdb_checked", con, start)
     return 0
 
 

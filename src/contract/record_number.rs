@@ -205,6 +205,17 @@ pub fn text_lists(df: &DataFrame, name: &str) -> PolarsResult<Vec<Vec<String>>> 
 mod tests {
     use super::*;
 
+    /// The identifiers (nulls left out) in the order of their numbers.
+    fn in_number_order<'a>(numbers: &UInt64Chunked, ids: &[Option<&'a str>]) -> Vec<&'a str> {
+        let mut by_number: Vec<(u64, &str)> = numbers
+            .iter()
+            .zip(ids)
+            .filter_map(|(n, id)| Some((n?, (*id)?)))
+            .collect();
+        by_number.sort();
+        by_number.into_iter().map(|(_, t)| t).collect()
+    }
+
     fn column(ids: &[Option<&str>]) -> StringChunked {
         StringChunked::from_iter_options("record_id".into(), ids.iter().copied())
     }
@@ -224,18 +235,9 @@ mod tests {
             .collect();
         let want: Vec<Option<String>> = ids.iter().map(|v| v.map(str::to_string)).collect();
         assert_eq!(back, want);
-        let mut by_number: Vec<(u64, &str)> = numbers
-            .iter()
-            .zip(ids)
-            .filter_map(|(n, id)| Some((n?, id?)))
-            .collect();
-        by_number.sort();
         let mut by_text: Vec<&str> = ids.iter().flatten().copied().collect();
         by_text.sort();
-        assert_eq!(
-            by_number.iter().map(|(_, t)| *t).collect::<Vec<_>>(),
-            by_text
-        );
+        assert_eq!(in_number_order(&numbers, &ids), by_text);
     }
 
     #[test]
@@ -265,14 +267,8 @@ mod tests {
         let texts = decode_column(&numbers);
         let back: Vec<Option<&str>> = texts.iter().collect();
         assert_eq!(back, ids.to_vec());
-        let mut by_number: Vec<(u64, &str)> = numbers
-            .iter()
-            .zip(ids)
-            .filter_map(|(n, id)| Some((n?, id?)))
-            .collect();
-        by_number.sort();
         assert_eq!(
-            by_number.iter().map(|(_, t)| *t).collect::<Vec<_>>(),
+            in_number_order(&numbers, &ids),
             vec![
                 "410402001001H00458",
                 "410402001002H00191",
