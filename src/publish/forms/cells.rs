@@ -181,6 +181,51 @@ pub fn widths(ws: &mut Worksheet, widths: &[f64]) -> Result<()> {
     Ok(())
 }
 
+/// The frame of a list form: the sheet named, printed landscape with the
+/// rows down to the header row repeated on every page, the columns'
+/// widths, and the title across all of them on row 2 (rows 0, 1 and 3 hold
+/// the header block, `register::heading`).
+pub fn list_sheet(
+    ws: &mut Worksheet,
+    name: &str,
+    title: &str,
+    header_row: u32,
+    rows: usize,
+    column_widths: &[f64],
+) -> Result<()> {
+    ws.set_name(name).map_err(failed)?;
+    landscape(ws, header_row, rows)?;
+    widths(ws, column_widths)?;
+    let last = (column_widths.len() - 1) as u16;
+    ws.merge_range(2, 0, 2, last, title, &self::title())
+        .map_err(failed)?;
+    ws.set_row_height(2, 30).map_err(failed)?;
+    Ok(())
+}
+
+/// The table's header row: the column names, the row `height` points high,
+/// the rows above it frozen.
+pub fn header_row(ws: &mut Worksheet, row: u32, columns: &[&str], height: f64) -> Result<()> {
+    let format = header();
+    for (c, name) in columns.iter().enumerate() {
+        text(ws, row, c as u16, name, &format)?;
+    }
+    ws.set_row_height(row, height).map_err(failed)?;
+    ws.set_freeze_panes(row + 1, 0).map_err(failed)?;
+    Ok(())
+}
+
+/// The height a header row of `columns` at `column_widths` needs (30
+/// points at least).
+pub fn header_height(columns: &[&str], column_widths: &[f64]) -> f64 {
+    let fit: Vec<(&str, f64)> = columns
+        .iter()
+        .copied()
+        .zip(column_widths.iter().copied())
+        .collect();
+    row_height(&fit, 30.0)
+}
+
 /// Writes text as a string cell, never as a formula.
 pub fn text(ws: &mut Worksheet, row: u32, col: u16, value: &str, format: &Format) -> Result<()> {
     ws.write_string_with_format(row, col, value, format)

@@ -35,21 +35,17 @@ pub const NONE: &str = "本年度没有复查不合格或查实弄虚作假的�
 pub fn workbook(head: &Heading, rows: &[Disqualified], date: NaiveDate) -> Result<Workbook> {
     let mut wb = cells::workbook(TITLE, date)?;
     let ws = wb.add_worksheet();
-    ws.set_name("提请取消资格名单").map_err(failed)?;
-    cells::landscape(ws, HEADER_ROW, rows.len())?;
-    cells::widths(ws, &WIDTHS)?;
-    ws.merge_range(2, 0, 2, 7, TITLE, &cells::title())
-        .map_err(failed)?;
-    ws.set_row_height(2, 30).map_err(failed)?;
+    cells::list_sheet(
+        ws,
+        "提请取消资格名单",
+        TITLE,
+        HEADER_ROW,
+        rows.len(),
+        &WIDTHS,
+    )?;
     register::heading(ws, head, [0, 3, 6])?;
-    let header = cells::header();
-    for (c, name) in COLUMNS.iter().enumerate() {
-        cells::text(ws, HEADER_ROW, c as u16, name, &header)?;
-    }
-    let fit: Vec<(&str, f64)> = COLUMNS.iter().copied().zip(WIDTHS).collect();
-    ws.set_row_height(HEADER_ROW, cells::row_height(&fit, 30.0))
-        .map_err(failed)?;
-    ws.set_freeze_panes(HEADER_ROW + 1, 0).map_err(failed)?;
+    let height = cells::header_height(&COLUMNS, &WIDTHS);
+    cells::header_row(ws, HEADER_ROW, &COLUMNS, height)?;
     let (cell, centred) = (cells::cell(), cells::centred());
     if rows.is_empty() {
         ws.merge_range(HEADER_ROW + 1, 0, HEADER_ROW + 1, 7, NONE, &cell)

@@ -72,21 +72,10 @@ pub fn heading(ws: &mut Worksheet, head: &Heading, cols: [u16; 3]) -> Result<()>
 pub fn workbook(head: &Heading, rows: &[&Community], cutoff: NaiveDate) -> Result<Workbook> {
     let mut wb = cells::workbook(TITLE, cutoff)?;
     let ws = wb.add_worksheet();
-    ws.set_name("复查情况登记表").map_err(failed)?;
-    cells::landscape(ws, HEADER_ROW, rows.len())?;
-    cells::widths(ws, &WIDTHS)?;
-    ws.merge_range(2, 0, 2, 8, TITLE, &cells::title())
-        .map_err(failed)?;
-    ws.set_row_height(2, 30).map_err(failed)?;
+    cells::list_sheet(ws, "复查情况登记表", TITLE, HEADER_ROW, rows.len(), &WIDTHS)?;
     heading(ws, head, [0, 3, 6])?;
-    let header = cells::header();
-    for (c, name) in COLUMNS.iter().enumerate() {
-        cells::text(ws, HEADER_ROW, c as u16, name, &header)?;
-    }
-    let fit: Vec<(&str, f64)> = COLUMNS.iter().copied().zip(WIDTHS).collect();
-    ws.set_row_height(HEADER_ROW, cells::row_height(&fit, 30.0))
-        .map_err(failed)?;
-    ws.set_freeze_panes(HEADER_ROW + 1, 0).map_err(failed)?;
+    let height = cells::header_height(&COLUMNS, &WIDTHS);
+    cells::header_row(ws, HEADER_ROW, &COLUMNS, height)?;
     let (cell, centred) = (cells::cell(), cells::centred());
     for (k, c) in rows.iter().enumerate() {
         let r = HEADER_ROW + 1 + k as u32;

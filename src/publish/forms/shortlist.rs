@@ -53,12 +53,7 @@ pub fn workbook(
 ) -> Result<Workbook> {
     let mut wb = cells::workbook(title, cutoff)?;
     let ws = wb.add_worksheet();
-    ws.set_name("推荐名单").map_err(failed)?;
-    cells::landscape(ws, HEADER_ROW, rows.len())?;
-    cells::widths(ws, &WIDTHS)?;
-    ws.merge_range(2, 0, 2, 14, title, &cells::title())
-        .map_err(failed)?;
-    ws.set_row_height(2, 30).map_err(failed)?;
+    cells::list_sheet(ws, "推荐名单", title, HEADER_ROW, rows.len(), &WIDTHS)?;
     register::heading(ws, head, [0, 4, 11])?;
     cells::text(
         ws,
@@ -67,14 +62,8 @@ pub fn workbook(
         &format!("数据截止日期:{}", cells::date_text(cutoff)),
         &cells::plain(),
     )?;
-    let header = cells::header();
-    for (c, name) in COLUMNS.iter().enumerate() {
-        cells::text(ws, HEADER_ROW, c as u16, name, &header)?;
-    }
-    let fit: Vec<(&str, f64)> = COLUMNS.iter().copied().zip(WIDTHS).collect();
-    ws.set_row_height(HEADER_ROW, cells::row_height(&fit, 30.0))
-        .map_err(failed)?;
-    ws.set_freeze_panes(HEADER_ROW + 1, 0).map_err(failed)?;
+    let height = cells::header_height(&COLUMNS, &WIDTHS);
+    cells::header_row(ws, HEADER_ROW, &COLUMNS, height)?;
     let (cell, centred, decimal) = (cells::cell(), cells::centred(), cells::decimal());
     for (k, c) in rows.iter().enumerate() {
         let r = HEADER_ROW + 1 + k as u32;

@@ -44,20 +44,16 @@ pub fn workbook(
 ) -> Result<Workbook> {
     let mut wb = cells::workbook(title, date)?;
     let ws = wb.add_worksheet();
-    ws.set_name(VERIFICATIONS_SHEET).map_err(failed)?;
-    let last_col = (VERIFICATION_SHEET_COLUMNS.len() - 1) as u16;
-    cells::landscape(ws, HEADER_ROW, rows.len())?;
-    cells::widths(ws, &WIDTHS)?;
-    ws.merge_range(2, 0, 2, last_col, title, &cells::title())
-        .map_err(failed)?;
-    ws.set_row_height(2, 30).map_err(failed)?;
+    cells::list_sheet(
+        ws,
+        VERIFICATIONS_SHEET,
+        title,
+        HEADER_ROW,
+        rows.len(),
+        &WIDTHS,
+    )?;
     register::heading(ws, head, [0, 4, 8])?;
-    let header = cells::header();
-    for (c, name) in VERIFICATION_SHEET_COLUMNS.iter().enumerate() {
-        cells::text(ws, HEADER_ROW, c as u16, name, &header)?;
-    }
-    ws.set_row_height(HEADER_ROW, 20).map_err(failed)?;
-    ws.set_freeze_panes(HEADER_ROW + 1, 0).map_err(failed)?;
+    cells::header_row(ws, HEADER_ROW, VERIFICATION_SHEET_COLUMNS, 20.0)?;
     let (cell, centred, date_fmt) = (cells::cell(), cells::centred(), cells::date_cell());
     let (result_col, date_col) = (column("核实结果"), column("核实日期"));
     for (k, v) in rows.iter().enumerate() {
