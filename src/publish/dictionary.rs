@@ -548,114 +548,98 @@ pub const REJECTS: TableDoc = TableDoc {
     ],
 };
 
+/// A table's columns: `$lead`, then the four the status table has for each
+/// review stage (`contract::review_records::STAGES`, whose ids and names
+/// these must be: a test checks), named `<stage id>_decision`, `_opinion`,
+/// `_on` and `_by`.
+macro_rules! with_stage_columns {
+    ([$($lead:expr),* $(,)?], [$(($stage:literal, $label:literal)),* $(,)?]) => {
+        &[
+            $($lead,)*
+            $(
+                c(
+                    concat!($stage, "_decision"),
+                    "String",
+                    concat!("the ", $label, " decision recorded; null when none"),
+                ),
+                c(concat!($stage, "_opinion"), "String", "its opinion text"),
+                c(concat!($stage, "_on"), "Date", "its date"),
+                c(concat!($stage, "_by"), "String", "the unit that decided it"),
+            )*
+        ]
+    };
+}
+
 pub const STATUS: TableDoc = TableDoc {
     name: "status",
-    columns: &[
-        CODE,
-        NAME,
-        COUNTY,
-        STREET,
-        YEAR,
-        c("applied_level", "String", "level applied for: 市级 or 星级"),
-        c("submitted_on", "Date", "date of the application"),
-        c(
-            "stage_reached",
-            "String",
-            "the last stage decided: submitted (nothing decided yet), street_review, county_selection, site_visit, city_assessment, publicity or confirmation",
-        ),
-        c(
-            "stage_reached_label",
-            "String",
-            "the same in Chinese: 申报, 街道审核, 县级初选, 实地考察, 市级考核, 公示 or 发文确认",
-        ),
-        c(
-            "state",
-            "String",
-            "in_progress (going on to the next stage), stopped (the last decision did not pass) or confirmed (认定)",
-        ),
-        c(
-            "state_label",
-            "String",
-            "the same in Chinese: 进行中, 已终止 or 已认定",
-        ),
-        c(
-            "decision",
-            "String",
-            "the decision of the stage reached (the one that stopped a stopped application); null when nothing is decided",
-        ),
-        c("opinion", "String", "its opinion text (意见), as recorded"),
-        c("decided_on", "Date", "its date"),
-        c("decided_by", "String", "the unit that decided it"),
-        c(
-            "next_stage",
-            "String",
-            "the stage an application in progress waits for (stage id); null when stopped or confirmed",
-        ),
-        c("next_stage_label", "String", "the same in Chinese"),
-        c(
-            "due_on",
-            "Date",
-            "the next stage's due date from the review calendar (street and county: list_due; site visit and city assessment: cross_assessment_end; publicity: its last day; confirmation: confirmation_due); null for an earlier year or a stage the calendar does not date",
-        ),
-        c(
-            "overdue",
-            "Boolean",
-            "the run date is after due_on with the next stage still undecided",
-        ),
-        c(
-            "overdue_working_days",
-            "Int64",
-            "working days from due_on to the run date when overdue; null otherwise",
-        ),
-        c(
-            "street_review_decision",
-            "String",
-            "the 街道审核 decision recorded; null when none",
-        ),
-        c("street_review_opinion", "String", "its opinion text"),
-        c("street_review_on", "Date", "its date"),
-        c("street_review_by", "String", "the unit that decided it"),
-        c(
-            "county_selection_decision",
-            "String",
-            "the 县级初选 decision recorded; null when none",
-        ),
-        c("county_selection_opinion", "String", "its opinion text"),
-        c("county_selection_on", "Date", "its date"),
-        c("county_selection_by", "String", "the unit that decided it"),
-        c(
-            "site_visit_decision",
-            "String",
-            "the 实地考察 decision recorded; null when none",
-        ),
-        c("site_visit_opinion", "String", "its opinion text"),
-        c("site_visit_on", "Date", "its date"),
-        c("site_visit_by", "String", "the unit that decided it"),
-        c(
-            "city_assessment_decision",
-            "String",
-            "the 市级考核 decision recorded; null when none",
-        ),
-        c("city_assessment_opinion", "String", "its opinion text"),
-        c("city_assessment_on", "Date", "its date"),
-        c("city_assessment_by", "String", "the unit that decided it"),
-        c(
-            "publicity_decision",
-            "String",
-            "the 公示 decision recorded; null when none",
-        ),
-        c("publicity_opinion", "String", "its opinion text"),
-        c("publicity_on", "Date", "its date"),
-        c("publicity_by", "String", "the unit that decided it"),
-        c(
-            "confirmation_decision",
-            "String",
-            "the 发文确认 decision recorded; null when none",
-        ),
-        c("confirmation_opinion", "String", "its opinion text"),
-        c("confirmation_on", "Date", "its date"),
-        c("confirmation_by", "String", "the unit that decided it"),
-    ],
+    columns: with_stage_columns!(
+        [
+            CODE,
+            NAME,
+            COUNTY,
+            STREET,
+            YEAR,
+            c("applied_level", "String", "level applied for: 市级 or 星级"),
+            c("submitted_on", "Date", "date of the application"),
+            c(
+                "stage_reached",
+                "String",
+                "the last stage decided: submitted (nothing decided yet), street_review, county_selection, site_visit, city_assessment, publicity or confirmation",
+            ),
+            c(
+                "stage_reached_label",
+                "String",
+                "the same in Chinese: 申报, 街道审核, 县级初选, 实地考察, 市级考核, 公示 or 发文确认",
+            ),
+            c(
+                "state",
+                "String",
+                "in_progress (going on to the next stage), stopped (the last decision did not pass) or confirmed (认定)",
+            ),
+            c(
+                "state_label",
+                "String",
+                "the same in Chinese: 进行中, 已终止 or 已认定",
+            ),
+            c(
+                "decision",
+                "String",
+                "the decision of the stage reached (the one that stopped a stopped application); null when nothing is decided",
+            ),
+            c("opinion", "String", "its opinion text (意见), as recorded"),
+            c("decided_on", "Date", "its date"),
+            c("decided_by", "String", "the unit that decided it"),
+            c(
+                "next_stage",
+                "String",
+                "the stage an application in progress waits for (stage id); null when stopped or confirmed",
+            ),
+            c("next_stage_label", "String", "the same in Chinese"),
+            c(
+                "due_on",
+                "Date",
+                "the next stage's due date from the review calendar (street and county: list_due; site visit and city assessment: cross_assessment_end; publicity: its last day; confirmation: confirmation_due); null for an earlier year or a stage the calendar does not date",
+            ),
+            c(
+                "overdue",
+                "Boolean",
+                "the run date is after due_on with the next stage still undecided",
+            ),
+            c(
+                "overdue_working_days",
+                "Int64",
+                "working days from due_on to the run date when overdue; null otherwise",
+            ),
+        ],
+        [
+            ("street_review", "街道审核"),
+            ("county_selection", "县级初选"),
+            ("site_visit", "实地考察"),
+            ("city_assessment", "市级考核"),
+            ("publicity", "公示"),
+            ("confirmation", "发文确认"),
+        ]
+    ),
 };
 
 /// Every published table.
@@ -707,6 +691,26 @@ mod tests {
                 docs.contains(&want),
                 "docs/outputs.md lacks the dictionary of `{}` as the code has it; paste:\n\n{want}",
                 t.name
+            );
+        }
+    }
+
+    #[test]
+    fn the_status_table_has_four_columns_for_each_review_stage_in_order() {
+        use crate::contract::review_records::STAGES;
+        let names: Vec<&str> = STATUS.columns.iter().map(|c| c.name).collect();
+        let tail = &names[names.len() - 4 * STAGES.len()..];
+        let want: Vec<String> = STAGES
+            .iter()
+            .flat_map(|s| ["decision", "opinion", "on", "by"].map(|k| format!("{}_{k}", s.id)))
+            .collect();
+        assert_eq!(tail, want.iter().map(String::as_str).collect::<Vec<_>>());
+        for (k, stage) in STAGES.iter().enumerate() {
+            let decision = &STATUS.columns[names.len() - 4 * STAGES.len() + 4 * k];
+            assert!(
+                decision.meaning.contains(stage.name),
+                "{}",
+                decision.meaning
             );
         }
     }
