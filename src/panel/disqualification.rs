@@ -75,27 +75,18 @@ pub fn falsified(
     verified: &Verified,
     rules: &VerificationRules,
 ) -> crate::error::Result<Vec<Falsified>> {
-    use crate::frame::strings;
     use crate::ratings::shortlist::FALSIFICATION_CONFIRMED as REASON;
     let confirmed = verified.confirmed(rules);
-    let (code, name, county, street, applied, reason) = (
-        strings(set_aside, "community_code")?,
-        strings(set_aside, "community_name")?,
-        strings(set_aside, "county")?,
-        strings(set_aside, "street")?,
-        strings(set_aside, "applied_level")?,
-        strings(set_aside, "reason")?,
-    );
-    let text = |v: &Option<String>| v.clone().unwrap_or_default();
-    Ok((0..set_aside.height())
-        .filter(|&k| reason[k].as_deref() == Some(REASON))
-        .map(|k| Falsified {
-            code: text(&code[k]),
-            name: text(&name[k]),
-            county: text(&county[k]),
-            street: text(&street[k]),
-            applied_level: text(&applied[k]),
-            confirmed: confirmed_lines(&confirmed, &text(&code[k]), year),
+    Ok(super::shortlist::set_aside_rows(set_aside)?
+        .into_iter()
+        .filter(|r| r.reason.as_deref() == Some(REASON))
+        .map(|r| Falsified {
+            confirmed: confirmed_lines(&confirmed, &r.code, year),
+            code: r.code,
+            name: r.name,
+            county: r.county,
+            street: r.street,
+            applied_level: r.applied_level,
         })
         .collect())
 }

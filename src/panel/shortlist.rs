@@ -87,9 +87,19 @@ pub struct Waiting {
     pub waiting_for: String,
 }
 
-/// The waiting applications among the set-aside ones, by county, street, code.
-pub fn waiting(set_aside: &DataFrame) -> Result<Vec<Waiting>> {
-    use crate::ratings::shortlist::{COUNTY_UNDECIDED, STREET_UNDECIDED};
+/// One application the shortlist set aside, as the panel's lists name it.
+pub struct SetAside {
+    pub code: String,
+    pub name: String,
+    pub county: String,
+    pub street: String,
+    pub applied_level: String,
+    /// Why it was set aside (`ratings::shortlist`'s reasons).
+    pub reason: Option<String>,
+}
+
+/// The rows of a set-aside frame, in its order.
+pub fn set_aside_rows(set_aside: &DataFrame) -> Result<Vec<SetAside>> {
     let (code, name, county, street, applied, reason) = (
         strings(set_aside, "community_code")?,
         strings(set_aside, "community_name")?,
@@ -99,19 +109,35 @@ pub fn waiting(set_aside: &DataFrame) -> Result<Vec<Waiting>> {
         strings(set_aside, "reason")?,
     );
     let text = |v: &Option<String>| v.clone().unwrap_or_default();
-    let mut out: Vec<Waiting> = (0..set_aside.height())
-        .filter_map(|k| {
-            let waiting_for = match reason[k].as_deref() {
+    Ok((0..set_aside.height())
+        .map(|k| SetAside {
+            code: text(&code[k]),
+            name: text(&name[k]),
+            county: text(&county[k]),
+            street: text(&street[k]),
+            applied_level: text(&applied[k]),
+            reason: reason[k].clone(),
+        })
+        .collect())
+}
+
+/// The waiting applications among the set-aside ones, by county, street, code.
+pub fn waiting(set_aside: &DataFrame) -> Result<Vec<Waiting>> {
+    use crate::ratings::shortlist::{COUNTY_UNDECIDED, STREET_UNDECIDED};
+    let mut out: Vec<Waiting> = set_aside_rows(set_aside)?
+        .into_iter()
+        .filter_map(|r| {
+            let waiting_for = match r.reason.as_deref() {
                 Some(STREET_UNDECIDED) => "street",
                 Some(COUNTY_UNDECIDED) => "county",
                 _ => return None,
             };
             Some(Waiting {
-                code: text(&code[k]),
-                name: text(&name[k]),
-                county: text(&county[k]),
-                street: text(&street[k]),
-                applied_level: text(&applied[k]),
+                code: r.code,
+                name: r.name,
+                county: r.county,
+                street: r.street,
+                applied_level: r.applied_level,
                 waiting_for: waiting_for.into(),
             })
         })
