@@ -69,32 +69,31 @@ fn rejects_of(e: &Extract, t: Table) -> Vec<&Reject> {
 
 const DECISIONS: &str = "community_code,year,stage,decision,opinion,decided_on,decided_by\n";
 
-/// decisions.csv with a good street decision for C1 (line 2) and `bad` on
-/// line 3: exactly one reject, of that line, returned.
-fn one_bad_decision(bad: &str) -> Reject {
+/// `file` of `table` holding `good` (its header and `kept` good rows) then
+/// `bad`: exactly one reject, of the bad row's line, returned; the good rows
+/// kept, and the run not stopped (the panel's records never stop it).
+fn one_bad_row(table: Table, file: &str, good: String, kept: usize, bad: &str) -> Reject {
     let dir = extract();
-    write(
-        dir.path(),
-        "decisions.csv",
-        format!(
-            "{DECISIONS}{COMMUNITY},2021,街道审核,同意,同意,2022-01-10,中兴路街道办事处\n{bad}\n"
-        ),
-    );
+    write(dir.path(), file, format!("{good}{bad}\n"));
     let e = read(dir.path());
-    let rejects = rejects_of(&e, Table::Decisions);
+    let rejects = rejects_of(&e, table);
     assert_eq!(rejects.len(), 1, "{rejects:?}");
     let r = rejects[0].clone();
-    assert_eq!((r.file.as_str(), r.line), ("decisions.csv", 3), "{r:?}");
-    assert_eq!(e.table(Table::Decisions).unwrap().height(), 1);
-    // One of two rows rejected, yet the panel's records never stop the run.
+    assert_eq!((r.file.as_str(), r.line), (file, kept as u64 + 2), "{r:?}");
+    assert_eq!(e.table(table).unwrap().height(), kept);
+    // One row rejected, yet the panel's records never stop the run.
     assert!(e.over_ratio.is_empty(), "{:?}", e.over_ratio);
-    let input = e
-        .inputs
-        .iter()
-        .find(|i| i.table == Table::Decisions)
-        .unwrap();
+    let input = e.inputs.iter().find(|i| i.table == table).unwrap();
     assert_eq!(input.rows_rejected, 1);
     r
+}
+
+/// decisions.csv with a good street decision for C1 (line 2) and `bad` on
+/// line 3.
+fn one_bad_decision(bad: &str) -> Reject {
+    let good =
+        format!("{DECISIONS}{COMMUNITY},2021,街道审核,同意,同意,2022-01-10,中兴路街道办事处\n");
+    one_bad_row(Table::Decisions, "decisions.csv", good, 1, bad)
 }
 
 #[test]
@@ -164,20 +163,13 @@ fn a_decision_with_a_value_of_no_stage_is_rejected_by_the_contract() {
 
 const VERIFICATIONS: &str = "community_code,year,detector,result,checked_on,checked_by,note\n";
 
+/// verifications.csv with two good checks (lines 2 and 3) and `bad` on
+/// line 4.
 fn one_bad_verification(bad: &str) -> Reject {
-    let dir = extract();
-    write(
-        dir.path(),
-        "verifications.csv",
-        format!(
-            "{VERIFICATIONS}{COMMUNITY},2021,claimed_vs_registry,属实,2022-01-20,核查组,\n{C2},2021,抽查,不属实,2022-01-21,,\n{bad}\n"
-        ),
+    let good = format!(
+        "{VERIFICATIONS}{COMMUNITY},2021,claimed_vs_registry,属实,2022-01-20,核查组,\n{C2},2021,抽查,不属实,2022-01-21,,\n"
     );
-    let e = read(dir.path());
-    let rejects = rejects_of(&e, Table::Verifications);
-    assert_eq!(rejects.len(), 1, "{rejects:?}");
-    assert_eq!(e.table(Table::Verifications).unwrap().height(), 2);
-    rejects[0].clone()
+    one_bad_row(Table::Verifications, "verifications.csv", good, 2, bad)
 }
 
 #[test]
