@@ -87,6 +87,20 @@ fn of(rows: &[serde_json::Value], code: &str, year: i64) -> Vec<serde_json::Valu
 /// finds it 不属实: 5 points remain, the flag goes, and the finding is
 /// published as dismissed with who checked it and when. The spot-check
 /// weight 1 + risk reads the same risk. 2020's finding is untouched.
+/// What `fullemp explain` prints of C1's 2021 in the run under `out`.
+fn explain_c1_2021(out: &std::path::Path) -> String {
+    let o = fullemp(&[
+        "explain",
+        C1,
+        "--out",
+        out.to_str().unwrap(),
+        "--year",
+        "2021",
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    String::from_utf8(o.stdout).unwrap()
+}
+
 #[test]
 fn a_dismissed_finding_no_longer_counts_in_the_risk_score() {
     let (_dir, extract, out, p) = setup("");
@@ -151,16 +165,7 @@ fn a_dismissed_finding_no_longer_counts_in_the_risk_score() {
         report.contains("已核实不属实(市局核查组 2022年1月10日核实)"),
         "the report marks the dismissed finding"
     );
-    let o = fullemp(&[
-        "explain",
-        C1,
-        "--out",
-        out.to_str().unwrap(),
-        "--year",
-        "2021",
-    ]);
-    assert!(o.status.success());
-    let text = String::from_utf8(o.stdout).unwrap();
+    let text = explain_c1_2021(&out);
     assert!(
         text.contains("已核实不属实 verification 不属实: 市局核查组 2022-01-10"),
         "{text}"
@@ -235,16 +240,7 @@ fn a_confirmed_falsification_fails_the_reinspection_and_leaves_the_shortlist() {
          查实弄虚作假:同一人重复计算(新华区人社局 2022年1月11日核实)"
     );
 
-    let o = fullemp(&[
-        "explain",
-        C1,
-        "--out",
-        out.to_str().unwrap(),
-        "--year",
-        "2021",
-    ]);
-    assert!(o.status.success());
-    let text = String::from_utf8(o.stdout).unwrap();
+    let text = explain_c1_2021(&out);
     assert!(text.contains("查实弄虚作假"), "{text}");
     let report = std::fs::read_to_string(out.join("latest/report.html")).unwrap();
     assert!(report.contains("查实弄虚作假,本年度不列入推荐名单(1 个)"));
