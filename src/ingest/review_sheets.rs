@@ -15,14 +15,14 @@
 
 use std::io::Cursor;
 
-use calamine::{Data, Reader};
+use calamine::Reader;
 use polars::prelude::*;
 
 use super::footers;
 use super::headers::SEARCHED_ROWS;
 use super::raw::{Cell, Failure, Opened, RawChunk, RawColumn, Sink};
 use super::typing::{TableTyping, Typed};
-use super::xlsx::{Grid, cell, merged_regions, text_of};
+use super::xlsx::{Grid, cell, filled_rows, merged_regions, text_of};
 use crate::contract::review_records::{
     APPLICATION_FIELDS, APPLICATION_GROUP, STAGE_FIELDS, STAGES, stage,
 };
@@ -167,14 +167,7 @@ pub fn read_decision_sheet(path: &std::path::Path, name: &str) -> Result<ReadShe
         }
     };
     let grid = Grid::new(&range, &merged);
-    let first_row = range.start().map_or(0, |(r, _)| u64::from(r));
-    let line = |i: usize| first_row + i as u64 + 1;
-    let filled: Vec<usize> = range
-        .rows()
-        .enumerate()
-        .filter(|(_, r)| r.iter().any(|c| *c != Data::Empty))
-        .map(|(i, _)| i)
-        .collect();
+    let (filled, line) = filled_rows(&range);
     let header = match wide_header(&grid, &filled) {
         Ok(h) => h,
         Err(m) => return Ok(Err(Failure::Columns(m))),

@@ -44,16 +44,7 @@ pub fn read(file: TableFile<'_>, sink: &mut dyn Sink) -> Result<Opened, Failure>
     let merged = merged_regions(&mut book, &sheet)
         .map_err(|e| Failure::Unreadable(format!("cannot read sheet \"{sheet}\": {e}")))?;
     let grid = Grid::new(&range, &merged);
-    let first_row = range.start().map_or(0, |(r, _)| u64::from(r));
-    // Rows that hold anything, as the sheet has them (merged values not
-    // filled in: a row only a merge reaches into is still empty).
-    let filled: Vec<usize> = range
-        .rows()
-        .enumerate()
-        .filter(|(_, r)| r.iter().any(|c| *c != Data::Empty))
-        .map(|(i, _)| i)
-        .collect();
-    let line = |i: usize| first_row + i as u64 + 1;
+    let (filled, line) = filled_rows(&range);
     let searched = match input.header_row {
         Some(n) => filled.iter().take_while(|&&i| line(i) <= n).count(),
         None => SEARCHED_ROWS,
@@ -209,6 +200,21 @@ impl<'a> Grid<'a> {
             v => v,
         }
     }
+}
+
+/// The rows of a sheet's used range that hold anything (their index in the
+/// range), as the sheet has them: merged values are not filled in, so a row
+/// only a merge reaches into is still empty. And each row's sheet line
+/// (1-based).
+pub(super) fn filled_rows(range: &Range<Data>) -> (Vec<usize>, impl Fn(usize) -> u64 + use<>) {
+    let first_row = range.start().map_or(0, |(r, _)| u64::from(r));
+    let filled = range
+        .rows()
+        .enumerate()
+        .filter(|(_, r)| r.iter().any(|c| *c != Data::Empty))
+        .map(|(i, _)| i)
+        .collect();
+    (filled, move |i: usize| first_row + i as u64 + 1)
 }
 
 pub(super) fn text_of(c: &Data) -> String {
