@@ -38,6 +38,8 @@ const CODE: ColumnDoc = c(
 const NAME: ColumnDoc = c("community_name", "String", "community name (社区名称)");
 const COUNTY: ColumnDoc = c("county", "String", "county or district (区县)");
 const STREET: ColumnDoc = c("street", "String", "street office or township (街道)");
+const APPLIED_LEVEL: ColumnDoc = c("applied_level", "String", "level applied for: 市级 or 星级");
+const SUBMITTED_ON: ColumnDoc = c("submitted_on", "Date", "date of the application");
 const YEAR: ColumnDoc = c(
     "year",
     "Int64 (partition)",
@@ -305,8 +307,8 @@ pub const SHORTLIST: TableDoc = TableDoc {
         COUNTY,
         STREET,
         YEAR,
-        c("applied_level", "String", "level applied for: 市级 or 星级"),
-        c("submitted_on", "Date", "date of the application"),
+        APPLIED_LEVEL,
+        SUBMITTED_ON,
         c(
             "street_recommends",
             "Boolean",
@@ -377,7 +379,7 @@ pub const SHORTLIST_SET_ASIDE: TableDoc = TableDoc {
             "String",
             "level applied for, as in the application",
         ),
-        c("submitted_on", "Date", "date of the application"),
+        SUBMITTED_ON,
         c(
             "street_recommends",
             "Boolean",
@@ -579,8 +581,8 @@ pub const STATUS: TableDoc = TableDoc {
             COUNTY,
             STREET,
             YEAR,
-            c("applied_level", "String", "level applied for: 市级 or 星级"),
-            c("submitted_on", "Date", "date of the application"),
+            APPLIED_LEVEL,
+            SUBMITTED_ON,
             c(
                 "stage_reached",
                 "String",
