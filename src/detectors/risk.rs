@@ -72,10 +72,12 @@ pub fn risk_scores(findings: &[Finding], rules: &RiskRules) -> PolarsResult<Data
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
-    fn finding(code: Option<&str>, sev: Severity, det: &'static str) -> Finding {
+    /// A 2021 finding of `det` in 新华区, of community `code` (a county-level
+    /// finding without one), with nothing but its severity.
+    pub(crate) fn finding(code: Option<&str>, sev: Severity, det: &'static str) -> Finding {
         Finding {
             detector: det,
             severity: sev,

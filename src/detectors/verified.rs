@@ -188,7 +188,7 @@ pub fn check(rules: &VerificationRules) -> std::result::Result<(), crate::config
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::detectors::{Level, Severity};
+    use crate::detectors::Severity;
 
     fn check_of(detector: &str, result: &str) -> Check {
         Check {
@@ -226,18 +226,8 @@ mod tests {
 
     #[test]
     fn a_dismissal_removes_only_its_own_finding_from_the_count() {
-        let finding = |det: &'static str| Finding {
-            detector: det,
-            severity: Severity::High,
-            level: Level::Community,
-            community_code: Some("410402001001".into()),
-            county: "新华区".into(),
-            year: 2021,
-            explanation: String::new(),
-            value: None,
-            threshold: None,
-            p_value: None,
-            evidence: vec![],
+        let finding = |det: &'static str| {
+            crate::detectors::risk::tests::finding(Some("410402001001"), Severity::High, det)
         };
         let c = check_of("duplicate_person", DISMISSED);
         let v = Verified {
