@@ -36,6 +36,15 @@ rules_struct! {
         clearance_days: i64 => count,
         long_term_days: i64 => count,
         min_staff: i64 => count,
+        /// A job backs a figure durably when it lasts at least this many
+        /// days, or is still open at the extract's end (docs/indicators.md,
+        /// "Evidence quality").
+        durable_job_days: i64 => days,
+        /// A service is crowded when at least `service_crowd_persons` of
+        /// the community's persons were served within this many days of it.
+        service_crowd_days: i64 => days,
+        /// See `service_crowd_days`.
+        service_crowd_persons: i64 => count,
     }
     cross = working_ages;
 }
