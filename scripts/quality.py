@@ -58,7 +58,9 @@ COUNTY_PATTERNS = {"digit_heaping", "threshold_bunching"}
 # at any severity. The overall recall stays strict: high or medium only.
 LOW_ONLY = {"implausible_change"}
 RECALL_BAR = 0.90
-FALSE_HIGH_BAR = 0.01
+# Overall recall (high or medium, every community-level pattern together).
+OVERALL_RECALL_BAR = 0.95
+FALSE_HIGH_BAR = 0.005
 FALSE_STRONG_BAR = 0.05
 SEVERITY_RANK = {"none": 0, "low": 1, "medium": 2, "high": 3}
 # A confounder allowed no finding may still draw the low findings that clean
@@ -77,6 +79,34 @@ ALLOWED = {
     "quarterly_keying": "medium",
     "small_community": "none",
     "death_after_reemployment": "none",
+    "public_welfare_posts": "medium",
+    "seasonal_work": "medium",
+    "job_fair": "medium",
+    "year_end_cleanup": "medium",
+    "prompt_placement": "none",
+    "designation_review": "medium",
+    "temp_job_clearance": "none",
+}
+# The cell of the threat model (docs/threat-model.md) each community-level
+# pattern of the generator fills: the rated figure it moves, and how.
+CELLS = {
+    "claimed_vs_registry": "claims: figure claimed above the registry",
+    "cutoff_window_dressing": "reemployment_rate: start moved across the cut-off",
+    "short_jobs": "reemployment_rate: numerator inflated",
+    "brief_registrations": "reemployment_rate: numerator and denominator padded",
+    "bulk_backfill": "reemployment_rate: records made after the fact",
+    "reemployment_without_record": "reemployment_rate: closings without a record",
+    "employer_concentration": "reemployment_rate: paper employer",
+    "invalid_identity": "reemployment_rate: persons who cannot be counted",
+    "duplicate_person": "reemployment_rate: persons of another community",
+    "implausible_change": "reemployment_rate: year-on-year jump",
+    "hardship_cover": "hardship_employment_rate: numerator inflated",
+    "revoked_designations": "hardship_employment_rate: denominator deflated",
+    "closed_before_cutoff": "registered_unemployment_rate: numerator deflated",
+    "service_burst": "assistance_coverage: records made after the fact",
+    "unverified_clearance": "zero-household veto: clearance without a job",
+    "thin_clearance": "zero-household veto: clearance backed by a passing job",
+    "padded_new_jobs": "new_jobs: numerator inflated",
 }
 
 
@@ -329,13 +359,21 @@ def report(title, t):
         print(f"{pattern:<30}{n:>9}{pct(r):>9}{pct(share(a, n)):>9}{pct(share(o, n)):>14}{mark}{note}")
         if mark:
             misses.append(f"{title}: recall of {pattern} {pct(r).strip()} below {RECALL_BAR:.0%}")
+    cells = {}
+    for pattern in t.injected:
+        cell = CELLS.get(pattern, f"(no cell) {pattern}")
+        n, b = cells.get(cell, (0, 0))
+        cells[cell] = (n + t.injected[pattern], b + t.found_bar.get(pattern, 0))
+    print(f"\n{'threat-model cell':<62}{'injected':>9}{'recall':>9}")
+    for cell in sorted(cells):
+        n, b = cells[cell]
+        print(f"{cell:<62}{n:>9}{pct(share(b, n)):>9}")
     overall = share(found_bar, total)
     strict = share(found, total)
     print(f"{'all community-level patterns':<30}{total:>9}{pct(overall):>9}{pct(strict):>9}"
           f"   (recall as per pattern; H/M any: high or medium only)")
-    for name, value in (("overall recall", overall), ("overall high-or-medium recall", strict)):
-        if value is None or value < RECALL_BAR:
-            misses.append(f"{title}: {name} {pct(value).strip()} below {RECALL_BAR:.0%}")
+    if overall is None or overall < OVERALL_RECALL_BAR:
+        misses.append(f"{title}: overall recall {pct(overall).strip()} below {OVERALL_RECALL_BAR:.0%}")
 
     base = share(t.plain_low, t.plain)
     print(f"\nclean communities without a confounder: {t.plain}, of which {t.plain_low} with a low "
@@ -367,9 +405,9 @@ def report(title, t):
 
     fh = share(t.clean_high, t.clean)
     print(f"\nclean communities with a high finding: {t.clean_high} of {t.clean} = {pct(fh).strip()}"
-          f" (bar <= {FALSE_HIGH_BAR:.0%})")
+          f" (bar <= {FALSE_HIGH_BAR:.1%})")
     if fh is None or fh > FALSE_HIGH_BAR:
-        misses.append(f"{title}: clean with a high finding {pct(fh).strip()} above {FALSE_HIGH_BAR:.0%}")
+        misses.append(f"{title}: clean with a high finding {pct(fh).strip()} above {FALSE_HIGH_BAR:.1%}")
     fs = share(t.clean_strong, t.clean_strong_base)
     print(f"clean communities with a high or medium finding (leaving out confounders allowed a "
           f"medium): {t.clean_strong} of {t.clean_strong_base} = {pct(fs).strip()} "
@@ -414,9 +452,9 @@ def main(argv):
         for m in misses:
             print(f"  {m}")
         return 1
-    print("\nthe bar holds: recall >= 90 % for every community-level pattern and overall; clean "
-          "communities with a high finding <= 1 %, with a high or medium one <= 5 %; no confounder "
-          "above its allowed severity")
+    print("\nthe bar holds: recall >= 90 % for every community-level pattern and >= 95 % overall; "
+          "clean communities with a high finding <= 0.5 %, with a high or medium one <= 5 %; no "
+          "honest practice above its acceptable level")
     return 0
 
 

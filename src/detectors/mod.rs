@@ -19,6 +19,7 @@ pub mod lookup;
 pub mod narrow;
 pub mod registry;
 pub mod risk;
+pub mod signals;
 pub mod significance;
 pub mod tolerance;
 pub mod verified;
@@ -59,6 +60,9 @@ detectors! {
     duplicate_person,
     employer_concentration,
     bulk_backfill,
+    short_lived_jobs,
+    brief_registrations,
+    closed_without_work,
     implausible_change,
     digit_heaping,
 }

@@ -6,6 +6,7 @@
 
 #![allow(dead_code)]
 
+pub mod detect;
 mod minimal;
 mod worked;
 

@@ -1,0 +1,299 @@
+//! `brief_registrations` (medium; high when corroborated): the re-employment
+//! a community counts rests on registrations that were open only days before
+//! the job began. Registering a person and closing the registration on a job
+//! a day later adds one to both R and U, and so lifts R / U: a registry can
+//! be padded this way without a single false job.
+//!
+//! For each person counted in `reemployed_in_period` (`counted`), the days
+//! from the registration behind the count (`registered_on`) to the counted
+//! start. The community fires when at least `min_count` of its counted
+//! persons started work fewer than `brief_days` days after registering, and
+//! that many is beyond chance: an exact one-sided binomial test against
+//! `base_share`, the share of such quick placements an honest registry
+//! shows, gives p < `alpha`.
+//!
+//! Alone that is medium: a job introduction on the day of registering does
+//! place people within the week. It is high when a second signal holds for
+//! at least `corroborating_share` of the brief ones: they were employed on
+//! the day they registered as jobless (another employment record covers
+//! `registered_on`: one record contradicts the other), or they have no
+//! contact history (no service of theirs on record at all, no earlier
+//! registration): a registration made up leaves nobody who was served.
+
+use std::collections::BTreeMap;
+
+use polars::prelude::*;
+
+use super::lookup::counties;
+use super::significance::{binomial_upper_tail, format_p};
+use super::signals::holds;
+use super::{Evidence, Finding, Inputs, Severity};
+use crate::config::ranges::rules_struct;
+use crate::contract::{Table, record_number};
+use crate::error::Result;
+use crate::frame::{bools, dates, ints, strings};
+use crate::indicators::Period;
+use crate::indicators::period::days_between;
+
+pub const ID: &str = "brief_registrations";
+
+/// The detector's name as the panel reads it.
+pub const LABEL: &str = "失业登记旋登旋销";
+
+/// The rule in one sentence, for the report's legend.
+pub const RULE: &str = "计入登记失业人员就业率的人员中，较多人登记失业后几天内即就业，登记几乎从未真正存续";
+
+rules_struct! {
+    /// The keys of `[detectors.brief_registrations]` besides `enabled` (docs/rules.md);
+    /// their defaults are in `pipelines/rules/default.toml`.
+    pub struct Params {
+        /// A start fewer than this many days after registering is brief.
+        brief_days: i64 => days,
+        /// At least this many brief ones...
+        min_count: i64 => count,
+        /// ...more than chance allows against this honest share of them...
+        base_share: f64 => fraction,
+        /// ...at this significance level (exact one-sided binomial test).
+        alpha: f64 => alpha,
+        /// A second signal corroborates when it holds for this share of them.
+        corroborating_share: f64 => fraction,
+    }
+}
+
+/// The counted re-employed persons of communities that fire, the brief ones
+/// marked: community_code, person_id, claim_id, claim_on, record_id,
+/// started_on, days, brief, counted, brief_count.
+fn firing(inputs: &Inputs, p: &Period, params: &Params) -> Result<LazyFrame> {
+    let counted = inputs
+        .reemployment_counts(p)?
+        .with_column(days_between(col("claim_on"), col("started_on")).alias("days"))
+        .with_column(
+            col("days")
+                .lt(lit(params.brief_days.clamp(0, i64::from(i32::MAX)) as i32))
+                .alias("brief"),
+        );
+    let communities = counted
+        .clone()
+        .group_by([col("community_code")])
+        .agg([
+            len().cast(DataType::Int64).alias("counted"),
+            col("brief").sum().cast(DataType::Int64).alias("brief_count"),
+        ])
+        .filter(col("brief_count").gt_eq(lit(params.min_count)));
+    Ok(counted
+        .filter(col("brief"))
+        .join(
+            communities,
+            [col("community_code")],
+            [col("community_code")],
+            JoinArgs::new(JoinType::Inner),
+        )
+        .select([
+            col("community_code"),
+            col("person_id"),
+            col("claim_id"),
+            col("claim_on"),
+            col("record_id"),
+            col("started_on"),
+            col("days"),
+            col("counted"),
+            col("brief_count"),
+        ]))
+}
+
+/// The brief persons with their two signals: `employed_at_registration` and
+/// `contact` (any service of the person on record, or an earlier
+/// registration).
+fn with_signals(inputs: &Inputs, brief: LazyFrame) -> Result<LazyFrame> {
+    let keys = [col("community_code"), col("person_id"), col("claim_id")];
+    let employed = brief
+        .clone()
+        .select([
+            col("community_code"),
+            col("person_id"),
+            col("claim_id"),
+            col("claim_on"),
+            col("record_id").alias("counted_record"),
+        ])
+        .join(
+            inputs.table(Table::Employment)?.select([
+                col("person_id"),
+                col("record_id"),
+                col("started_on"),
+                col("ended_on"),
+            ]),
+            [col("person_id")],
+            [col("person_id")],
+            JoinArgs::new(JoinType::Inner),
+        )
+        .filter(
+            col("record_id").neq(col("counted_record")).and(
+                col("started_on").lt_eq(col("claim_on")).and(
+                    col("ended_on")
+                        .is_null()
+                        .or(col("ended_on").gt_eq(col("claim_on"))),
+                ),
+            ),
+        )
+        .select(keys.clone())
+        .unique(None, UniqueKeepStrategy::Any)
+        .with_column(lit(true).alias("employed_at_registration"));
+    let earlier_registration = brief
+        .clone()
+        .select([
+            col("community_code"),
+            col("person_id"),
+            col("claim_id"),
+            col("claim_on"),
+        ])
+        .join(
+            inputs
+                .table(Table::Unemployment)?
+                .select([col("person_id"), col("registered_on")]),
+            [col("person_id")],
+            [col("person_id")],
+            JoinArgs::new(JoinType::Inner),
+        )
+        .filter(col("registered_on").lt(col("claim_on")))
+        .select(keys.clone());
+    let mut contacts = vec![earlier_registration];
+    if let Some(services) = inputs.optional(Table::Services) {
+        contacts.push(
+            brief
+                .clone()
+                .select([col("community_code"), col("person_id"), col("claim_id")])
+                .join(
+                    services.select([col("person_id")]),
+                    [col("person_id")],
+                    [col("person_id")],
+                    JoinArgs::new(JoinType::Inner),
+                )
+                .select(keys.clone()),
+        );
+    }
+    let contact = concat(contacts, UnionArgs::default())?
+        .unique(None, UniqueKeepStrategy::Any)
+        .with_column(lit(true).alias("contact"));
+    let left = JoinArgs::new(JoinType::Left);
+    Ok(brief
+        .join(employed, keys.clone(), keys.clone(), left.clone())
+        .join(contact, keys.clone(), keys, left)
+        .with_columns([
+            col("employed_at_registration").fill_null(lit(false)),
+            col("contact").fill_null(lit(false)),
+        ])
+        .sort(
+            ["community_code", "claim_on", "claim_id"],
+            SortMultipleOptions::default(),
+        ))
+}
+
+#[derive(Default)]
+struct Brief {
+    counted: i64,
+    employed: usize,
+    no_contact: usize,
+    evidence: Vec<Evidence>,
+}
+
+pub fn detect(inputs: &Inputs, params: &Params) -> Result<Vec<Finding>> {
+    let county = counties(inputs.communities)?;
+    let mut findings = Vec::new();
+    for p in inputs.periods() {
+        let df = with_signals(inputs, firing(inputs, p, params)?)?.collect()?;
+        let codes = strings(&df, "community_code")?;
+        let claims = strings(&df, "claim_id")?;
+        let records = record_number::texts(&df, "record_id")?;
+        let (claim_on, started) = (dates(&df, "claim_on")?, dates(&df, "started_on")?);
+        let counted = ints(&df, "counted")?;
+        let employed = bools(&df, "employed_at_registration")?;
+        let contact = bools(&df, "contact")?;
+        let mut by_community: BTreeMap<String, Brief> = BTreeMap::new();
+        for i in 0..df.height() {
+            let Some(code) = &codes[i] else { continue };
+            let b = by_community.entry(code.clone()).or_default();
+            b.counted = counted[i].unwrap_or_default();
+            let was_employed = employed[i].unwrap_or(false);
+            let no_contact = !contact[i].unwrap_or(true);
+            b.employed += usize::from(was_employed);
+            b.no_contact += usize::from(no_contact);
+            let (Some(on), Some(start)) = (claim_on[i], started[i]) else {
+                continue;
+            };
+            let mut note = format!(
+                "{on} 登记失业，{start} 即就业（就业登记 {}）",
+                records[i].clone().unwrap_or_default()
+            );
+            if was_employed {
+                note.push_str("，登记当日另有在职记录");
+            }
+            if no_contact {
+                note.push_str("，无任何服务记录或更早的登记");
+            }
+            b.evidence.push(
+                Evidence::record(
+                    "unemployment",
+                    "registration_id",
+                    claims[i].clone().unwrap_or_default(),
+                )
+                .with_note(note),
+            );
+        }
+        for (code, b) in by_community {
+            let p_value =
+                binomial_upper_tail(b.evidence.len() as u64, b.counted as u64, params.base_share);
+            if p_value < params.alpha {
+                findings.push(finding(&code, b, p_value, p, params, &county));
+            }
+        }
+    }
+    Ok(findings)
+}
+
+fn finding(
+    code: &str,
+    b: Brief,
+    p_value: f64,
+    p: &Period,
+    params: &Params,
+    county: &std::collections::HashMap<String, String>,
+) -> Finding {
+    let k = b.evidence.len();
+    let mut signals = Vec::new();
+    if holds(b.employed, k, params.corroborating_share) {
+        signals.push(format!("{k} 人中 {} 人登记失业当日另有在职记录", b.employed));
+    }
+    if holds(b.no_contact, k, params.corroborating_share) {
+        signals.push(format!(
+            "{k} 人中 {} 人无任何服务记录或更早的登记",
+            b.no_contact
+        ));
+    }
+    let severity = if signals.is_empty() {
+        Severity::Medium
+    } else {
+        Severity::High
+    };
+    let corroboration = if signals.is_empty() {
+        "仅登记时长异常，建议核查".to_string()
+    } else {
+        format!("佐证：{}", signals.join("；"))
+    };
+    let share = k as f64 / b.counted.max(1) as f64;
+    Finding {
+        explanation: format!(
+            "{} 年计入登记失业人员就业率的 {} 人中有 {k} 人（{:.0}%）登记失业后不足 {} 天即就业，正常情况约 {:.0}%，二项检验 p = {}；{corroboration}",
+            p.year,
+            b.counted,
+            share * 100.0,
+            params.brief_days,
+            params.base_share * 100.0,
+            format_p(p_value),
+        ),
+        value: Some(share),
+        threshold: Some(params.base_share),
+        p_value: Some(p_value),
+        evidence: b.evidence,
+        ..Finding::community(ID, severity, code, county, p.year)
+    }
+}

@@ -1,0 +1,366 @@
+//! `closed_without_work` (medium; high when corroborated): registrations
+//! closed in the last weeks before the cut-off A, without a job, by persons
+//! who still live in the community. Each one closed is one fewer
+//! `registered_unemployed` at A, and so a lower registered unemployment rate.
+//!
+//! A registration of the community ended in the last `window_days` up to A
+//! with a reason other than 就业 is *unexplained* when no employment record
+//! of the person (any community) covers its `ended_on` or starts within
+//! `match_days` after it, the person still has a ledger stay in the community
+//! active `match_days` after the closing (did not move out or die), and the
+//! person is under retirement age on the window's first day.
+//!
+//! Unexplained closings alone are no finding: a clerk who closes, before the
+//! year ends, the registrations of persons out of touch for months is
+//! keeping the register, and closings for other reasons bunch at the year's
+//! end in honest registries too. A closing is *corroborated* when the person
+//! registered again in the community within `reopen_days` after A (closed
+//! for the count, reopened after it), or its reason is one the ledger
+//! contradicts (迁出, 死亡 or 退休 for a person still there, alive and under
+//! retirement age). The community fires when at least `min_count` closings
+//! are corroborated and the unexplained ones make at least `min_share` of
+//! its registrations open on some day of the window: high when the
+//! corroborated ones are at least `corroborating_share` of the unexplained,
+//! medium otherwise.
+
+use std::collections::BTreeMap;
+
+use chrono::Duration;
+use polars::prelude::*;
+
+use super::lookup::counties;
+use super::signals::holds;
+use super::{Evidence, Finding, Inputs, Severity};
+use crate::config::ranges::rules_struct;
+use crate::contract::{Table, record_number};
+use crate::error::Result;
+use crate::frame::{bools, dates, ints, strings};
+use crate::indicators::Period;
+use crate::indicators::period::{born_by, date, days_between};
+
+pub const ID: &str = "closed_without_work";
+
+/// The detector's name as the panel reads it.
+pub const LABEL: &str = "截止日前无业注销失业登记";
+
+/// The rule in one sentence, for the report's legend.
+pub const RULE: &str = "截止日前不久注销的失业登记中，较多人既未就业、也未迁出或退休，仍在本社区居住";
+
+rules_struct! {
+    /// The keys of `[detectors.closed_without_work]` besides `enabled` (docs/rules.md);
+    /// their defaults are in `pipelines/rules/default.toml`.
+    pub struct Params {
+        /// The window: the last this many days up to and including A.
+        window_days: i64 => days,
+        /// A job covering the closing or starting this many days after it explains it.
+        match_days: i64 => count,
+        /// At least this many corroborated closings...
+        min_count: i64 => count,
+        /// ...and this share of the registrations open in the window.
+        min_share: f64 => fraction,
+        /// Registered again within this many days after A: reopened.
+        reopen_days: i64 => count,
+        /// High when the corroborated closings are this share of the unexplained.
+        corroborating_share: f64 => fraction,
+    }
+}
+
+/// The reason that closes a registration as employed.
+const EMPLOYED: &str = "就业";
+/// Reasons that the ledger can contradict.
+const LEDGER_REASONS: [&str; 3] = ["迁出", "死亡", "退休"];
+
+fn days(n: i64) -> Duration {
+    Duration::days(n.clamp(0, 36_500))
+}
+
+/// The window's registrations of P: `open_in_window` per community, and the
+/// closings in it with a reason other than 就业.
+fn closings(unemployment: LazyFrame, p: &Period, params: &Params) -> (LazyFrame, LazyFrame) {
+    let first = p.cutoff - days(params.window_days - 1);
+    let open = unemployment
+        .clone()
+        .filter(
+            col("registered_on").lt_eq(date(p.cutoff)).and(
+                col("ended_on")
+                    .is_null()
+                    .or(col("ended_on").gt_eq(date(first))),
+            ),
+        )
+        .group_by([col("community_code")])
+        .agg([len().cast(DataType::Int64).alias("open_in_window")]);
+    let closed = unemployment
+        .filter(
+            col("ended_on")
+                .gt_eq(date(first))
+                .and(col("ended_on").lt_eq(date(p.cutoff)))
+                .and(
+                    col("end_reason")
+                        .cast(DataType::String)
+                        .neq(lit(EMPLOYED))
+                        .fill_null(lit(true)),
+                ),
+        )
+        .select([
+            col("registration_id"),
+            col("person_id"),
+            col("community_code"),
+            col("registered_on"),
+            col("ended_on"),
+            col("end_reason").cast(DataType::String),
+        ]);
+    (open, closed)
+}
+
+/// Registration ids of `closed` matched by `other` (a frame with person_id
+/// and the columns `keep` reads).
+fn matched(closed: &LazyFrame, other: LazyFrame, keep: Expr, name: &str) -> LazyFrame {
+    closed
+        .clone()
+        .select([
+            col("registration_id"),
+            col("person_id"),
+            col("community_code"),
+            col("ended_on"),
+        ])
+        .join(
+            other,
+            [col("person_id")],
+            [col("person_id")],
+            JoinArgs::new(JoinType::Inner),
+        )
+        .filter(keep)
+        .select([col("registration_id")])
+        .unique(None, UniqueKeepStrategy::Any)
+        .with_column(lit(true).alias(name))
+}
+
+/// The unexplained closings of communities that fire, with `reopened`.
+fn firing(inputs: &Inputs, p: &Period, params: &Params) -> Result<LazyFrame> {
+    let unemployment = inputs.table(Table::Unemployment)?;
+    let (open, closed) = closings(unemployment.clone(), p, params);
+    let match_days = params.match_days.clamp(0, i64::from(i32::MAX)) as i32;
+    let job = matched(
+        &closed,
+        inputs.table(Table::Employment)?.select([
+            col("person_id"),
+            col("started_on").alias("job_start"),
+            col("ended_on").alias("job_end"),
+        ]),
+        days_between(col("ended_on"), col("job_start"))
+            .lt_eq(lit(match_days))
+            .and(
+                col("job_end")
+                    .is_null()
+                    .or(col("job_end").gt_eq(col("ended_on"))),
+            ),
+        "job",
+    );
+    // Still there: a stay in the same community active match_days after the
+    // closing.
+    let persons = inputs.table(Table::Persons)?;
+    let stays = persons.clone().select([
+        col("person_id"),
+        col("community_code").alias("stay_community"),
+        col("entered_on"),
+        col("left_on"),
+    ]);
+    let still_there = matched(
+        &closed,
+        stays,
+        col("stay_community")
+            .eq(col("community_code"))
+            .and(col("entered_on").lt_eq(col("ended_on")))
+            .and(
+                col("left_on")
+                    .is_null()
+                    .or(days_between(col("ended_on"), col("left_on")).gt(lit(match_days))),
+            ),
+        "still_there",
+    );
+    // Under retirement age on the window's first day (by gender): a person
+    // who retires within the window's weeks is explained either way.
+    let rules = inputs.indicator_rules;
+    let first = p.cutoff - days(params.window_days - 1);
+    let young = matched(
+        &closed,
+        persons.select([col("person_id"), col("gender"), col("birth_date")]),
+        when(col("gender").cast(DataType::String).eq(lit("女")))
+            .then(col("birth_date").gt(date(born_by(first, rules.retirement_age_female))))
+            .otherwise(col("birth_date").gt(date(born_by(first, rules.retirement_age_male)))),
+        "working_age",
+    );
+    let reopened = matched(
+        &closed,
+        unemployment.select([
+            col("person_id"),
+            col("community_code").alias("again_community"),
+            col("registered_on").alias("again_on"),
+        ]),
+        col("again_community")
+            .eq(col("community_code"))
+            .and(col("again_on").gt(col("ended_on")))
+            .and(col("again_on").lt_eq(date(p.cutoff + days(params.reopen_days)))),
+        "reopened",
+    );
+    let left = JoinArgs::new(JoinType::Left);
+    let id = [col("registration_id")];
+    let unexplained = closed
+        .join(job, id.clone(), id.clone(), left.clone())
+        .join(still_there, id.clone(), id.clone(), left.clone())
+        .join(young, id.clone(), id.clone(), left.clone())
+        .join(reopened, id.clone(), id, left)
+        .filter(
+            col("job")
+                .is_null()
+                .and(col("still_there").fill_null(lit(false)))
+                .and(col("working_age").fill_null(lit(false))),
+        )
+        .with_column(col("reopened").fill_null(lit(false)));
+    let contradicted = LEDGER_REASONS
+        .iter()
+        .fold(lit(false), |any, r| any.or(col("end_reason").eq(lit(*r))))
+        .fill_null(lit(false));
+    let unexplained = unexplained.with_column(
+        col("reopened")
+            .or(contradicted)
+            .alias("corroborated"),
+    );
+    let communities = unexplained
+        .clone()
+        .group_by([col("community_code")])
+        .agg([
+            len().cast(DataType::Int64).alias("unexplained"),
+            col("corroborated")
+                .sum()
+                .cast(DataType::Int64)
+                .alias("corroborated_count"),
+        ])
+        .join(
+            open,
+            [col("community_code")],
+            [col("community_code")],
+            JoinArgs::new(JoinType::Inner),
+        )
+        .filter(
+            col("corroborated_count").gt_eq(lit(params.min_count)).and(
+                (col("unexplained").cast(DataType::Float64)
+                    / col("open_in_window").cast(DataType::Float64))
+                .gt_eq(lit(params.min_share)),
+            ),
+        )
+        .select([col("community_code"), col("open_in_window")]);
+    Ok(unexplained
+        .join(
+            communities,
+            [col("community_code")],
+            [col("community_code")],
+            JoinArgs::new(JoinType::Inner),
+        )
+        .sort(
+            ["community_code", "ended_on", "registration_id"],
+            SortMultipleOptions::default(),
+        ))
+}
+
+#[derive(Default)]
+struct Closed {
+    open: i64,
+    reopened: usize,
+    contradicted: usize,
+    corroborated: usize,
+    evidence: Vec<Evidence>,
+}
+
+pub fn detect(inputs: &Inputs, params: &Params) -> Result<Vec<Finding>> {
+    let county = counties(inputs.communities)?;
+    let mut findings = Vec::new();
+    for p in inputs.periods() {
+        let df = firing(inputs, p, params)?.collect()?;
+        let codes = strings(&df, "community_code")?;
+        let ids = record_number::texts(&df, "registration_id")?;
+        let ended = dates(&df, "ended_on")?;
+        let reasons = strings(&df, "end_reason")?;
+        let reopened = bools(&df, "reopened")?;
+        let open = ints(&df, "open_in_window")?;
+        let mut by_community: BTreeMap<String, Closed> = BTreeMap::new();
+        for i in 0..df.height() {
+            let Some(code) = &codes[i] else { continue };
+            let c = by_community.entry(code.clone()).or_default();
+            c.open = open[i].unwrap_or_default();
+            let again = reopened[i].unwrap_or(false);
+            let reason = reasons[i].clone().unwrap_or_default();
+            let contradicted = LEDGER_REASONS.contains(&reason.as_str());
+            c.reopened += usize::from(again);
+            c.contradicted += usize::from(contradicted);
+            c.corroborated += usize::from(again || contradicted);
+            let mut note = format!(
+                "{} 以“{}”注销，无就业记录，仍在本社区台账",
+                ended[i].map(|d| d.to_string()).unwrap_or_default(),
+                if reason.is_empty() { "未填" } else { &reason }
+            );
+            if again {
+                note.push_str(&format!("，截止日后 {} 天内重新登记", params.reopen_days));
+            }
+            if contradicted {
+                note.push_str("，注销原因与台账矛盾");
+            }
+            c.evidence.push(
+                Evidence::record(
+                    "unemployment",
+                    "registration_id",
+                    ids[i].clone().unwrap_or_default(),
+                )
+                .with_note(note),
+            );
+        }
+        for (code, c) in by_community {
+            findings.push(finding(&code, c, p, params, &county));
+        }
+    }
+    Ok(findings)
+}
+
+fn finding(
+    code: &str,
+    c: Closed,
+    p: &Period,
+    params: &Params,
+    county: &std::collections::HashMap<String, String>,
+) -> Finding {
+    let k = c.evidence.len();
+    let mut signals = Vec::new();
+    if c.reopened > 0 {
+        signals.push(format!(
+            "{} 人在截止日后 {} 天内重新登记失业",
+            c.reopened, params.reopen_days
+        ));
+    }
+    if c.contradicted > 0 {
+        signals.push(format!(
+            "{} 条的注销原因（迁出、死亡或退休）与台账矛盾",
+            c.contradicted
+        ));
+    }
+    let severity = if holds(c.corroborated, k, params.corroborating_share) {
+        Severity::High
+    } else {
+        Severity::Medium
+    };
+    let corroboration = format!("佐证：其中{}", signals.join("，"));
+    let share = k as f64 / c.open.max(1) as f64;
+    Finding {
+        explanation: format!(
+            "截止日 {} 前 {} 天内注销的失业登记中有 {k} 条既无就业记录、也未迁出或退休（占窗口内在册登记 {} 条的 {:.0}%）；{corroboration}",
+            p.cutoff,
+            params.window_days,
+            c.open,
+            share * 100.0,
+        ),
+        value: Some(share),
+        threshold: Some(params.min_share),
+        p_value: None,
+        evidence: c.evidence,
+        ..Finding::community(ID, severity, code, county, p.year)
+    }
+}

@@ -1,0 +1,265 @@
+//! `short_lived_jobs` (medium; high when corroborated): the persons a
+//! community counts as employed rest on jobs that lasted only days.
+//!
+//! The counted persons are those behind `reemployed_in_period` and
+//! `hardship_employed` (`counted`) and behind `new_jobs` (a record of the
+//! community starting in P). A counted person is *thinly backed* when none of
+//! their employment records (any community) from the start that made them
+//! counted up to A lasts (`signals::durable`: at least `durable_job_days` of
+//! `[indicators]`, or still open at the extract's end). A seasonal worker
+//! who moved on to a lasting job is backed; one whose only job ended after
+//! a week is not. The community fires when at least `min_count` of its
+//! counted persons, and at least `min_share` of them, are thinly backed.
+//!
+//! Thin evidence alone is medium (seasonal and temporary work is real). It
+//! is high when a second signal holds for at least `corroborating_share` of
+//! the thinly backed persons: their short jobs were keyed more than
+//! `late_keying_days` after they ended (written up after the fact), or lie at
+//! employers whose code fails GB 32100 or who employ no one else in the
+//! extract.
+
+use std::collections::BTreeMap;
+
+use polars::prelude::*;
+
+use super::lookup::counties;
+use super::signals::{durable, extract_end, holds, keyed_late, record_facts};
+use super::{Evidence, Finding, Inputs, Severity};
+use crate::config::ranges::rules_struct;
+use crate::contract::{Table, record_number};
+use crate::error::Result;
+use crate::frame::{bools, dates, strings};
+use crate::indicators::Period;
+use crate::indicators::period::{date, within};
+
+pub const ID: &str = "short_lived_jobs";
+
+/// The detector's name as the panel reads it.
+pub const LABEL: &str = "计入就业的工作短暂即止";
+
+/// The rule in one sentence, for the report's legend.
+pub const RULE: &str = "计入就业率或新增就业的人员中，较多人的就业只持续了几天，此后再无持续的工作";
+
+rules_struct! {
+    /// The keys of `[detectors.short_lived_jobs]` besides `enabled` (docs/rules.md);
+    /// their defaults are in `pipelines/rules/default.toml`.
+    pub struct Params {
+        /// At least this many thinly backed persons...
+        min_count: i64 => count,
+        /// ...and this share of the community's counted persons.
+        min_share: f64 => fraction,
+        /// A second signal corroborates when it holds for this share of them.
+        corroborating_share: f64 => fraction,
+        /// Keyed more than this many days after the job ended: after the fact.
+        late_keying_days: i64 => count,
+    }
+}
+
+/// (community_code, person_id, from): each person the community counts, and
+/// the earliest start that made them counted.
+fn counted_from(inputs: &Inputs, p: &Period) -> Result<LazyFrame> {
+    let counted = super::counted::counted_persons(inputs, p)?.select([
+        col("community_code"),
+        col("person_id"),
+        col("started_on"),
+    ]);
+    let new_jobs = inputs
+        .table(Table::Employment)?
+        .filter(within("started_on", p))
+        .select([col("community_code"), col("person_id"), col("started_on")]);
+    Ok(concat([counted, new_jobs], UnionArgs::default())?
+        .group_by([col("community_code"), col("person_id")])
+        .agg([col("started_on").min().alias("from")]))
+}
+
+/// The records that can back each counted person (from `from` to A), with
+/// `durable`, `late` and `shell` per record.
+fn backing(inputs: &Inputs, p: &Period, params: &Params) -> Result<LazyFrame> {
+    let end = extract_end(inputs)?;
+    let durable_days = inputs.indicator_rules.durable_job_days;
+    Ok(counted_from(inputs, p)?
+        .join(
+            record_facts(inputs)?,
+            [col("person_id")],
+            [col("person_id")],
+            JoinArgs::new(JoinType::Inner),
+        )
+        .filter(
+            col("started_on")
+                .gt_eq(col("from"))
+                .and(col("started_on").lt_eq(date(p.cutoff))),
+        )
+        .with_columns([
+            durable(durable_days, end).alias("durable"),
+            keyed_late(params.late_keying_days).alias("late"),
+        ]))
+}
+
+/// The thinly backed persons' records in communities that fire:
+/// community_code, person_id, record_id, started_on, ended_on, late, shell,
+/// and the community's `counted` and `thin` persons.
+fn firing(backing: LazyFrame, params: &Params) -> LazyFrame {
+    let persons = backing
+        .clone()
+        .group_by([col("community_code"), col("person_id")])
+        .agg([col("durable").any(true).alias("backed")]);
+    let communities = persons
+        .clone()
+        .group_by([col("community_code")])
+        .agg([
+            len().cast(DataType::Int64).alias("counted"),
+            col("backed").not().sum().cast(DataType::Int64).alias("thin"),
+        ])
+        .filter(
+            col("thin").gt_eq(lit(params.min_count)).and(
+                (col("thin").cast(DataType::Float64) / col("counted").cast(DataType::Float64))
+                    .gt_eq(lit(params.min_share)),
+            ),
+        );
+    let thin = persons
+        .filter(col("backed").not())
+        .join(
+            communities,
+            [col("community_code")],
+            [col("community_code")],
+            JoinArgs::new(JoinType::Inner),
+        )
+        .select([
+            col("community_code"),
+            col("person_id"),
+            col("counted"),
+            col("thin"),
+        ]);
+    backing
+        .join(
+            thin,
+            [col("community_code"), col("person_id")],
+            [col("community_code"), col("person_id")],
+            JoinArgs::new(JoinType::Inner),
+        )
+        .select([
+            col("community_code"),
+            col("person_id"),
+            col("record_id"),
+            col("started_on"),
+            col("ended_on"),
+            col("late"),
+            col("shell"),
+            col("counted"),
+            col("thin"),
+        ])
+        .sort(
+            ["community_code", "person_id", "started_on", "record_id"],
+            SortMultipleOptions::default(),
+        )
+}
+
+/// One community's thinly backed records, as the finding needs them.
+#[derive(Default)]
+struct Thin {
+    counted: i64,
+    /// Per person: (late, shell) over their short records.
+    persons: BTreeMap<String, (bool, bool)>,
+    evidence: Vec<Evidence>,
+    days: Vec<i64>,
+}
+
+pub fn detect(inputs: &Inputs, params: &Params) -> Result<Vec<Finding>> {
+    let county = counties(inputs.communities)?;
+    let mut findings = Vec::new();
+    for p in inputs.periods() {
+        let df = firing(backing(inputs, p, params)?, params).collect()?;
+        let codes = strings(&df, "community_code")?;
+        let persons = strings(&df, "person_id")?;
+        let records = record_number::texts(&df, "record_id")?;
+        let (started, ended) = (dates(&df, "started_on")?, dates(&df, "ended_on")?);
+        let (late, shell) = (bools(&df, "late")?, bools(&df, "shell")?);
+        let counted = crate::frame::ints(&df, "counted")?;
+        let mut by_community: BTreeMap<String, Thin> = BTreeMap::new();
+        for i in 0..df.height() {
+            let (Some(code), Some(person)) = (&codes[i], &persons[i]) else {
+                continue;
+            };
+            let thin = by_community.entry(code.clone()).or_default();
+            thin.counted = counted[i].unwrap_or_default();
+            let flags = thin.persons.entry(person.clone()).or_default();
+            let (l, s) = (late[i].unwrap_or(false), shell[i].unwrap_or(false));
+            flags.0 |= l;
+            flags.1 |= s;
+            let (Some(start), Some(end)) = (started[i], ended[i]) else {
+                continue;
+            };
+            let days = (end - start).num_days() + 1;
+            thin.days.push(days);
+            let mut note = format!("{start} 至 {end}，仅 {days} 天");
+            if l {
+                note.push_str(&format!("，终止 {} 天后才录入", params.late_keying_days));
+            }
+            if s {
+                note.push_str("，用人单位代码校验失败或别无他人受雇");
+            }
+            thin.evidence.push(
+                Evidence::record("employment", "record_id", records[i].clone().unwrap_or_default())
+                    .with_note(note),
+            );
+        }
+        for (code, thin) in by_community {
+            let durable_days = inputs.indicator_rules.durable_job_days;
+            findings.push(finding(code, thin, p, params, durable_days, &county));
+        }
+    }
+    Ok(findings)
+}
+
+fn finding(
+    code: String,
+    thin: Thin,
+    p: &Period,
+    params: &Params,
+    durable_days: i64,
+    county: &std::collections::HashMap<String, String>,
+) -> Finding {
+    let k = thin.persons.len();
+    let late = thin.persons.values().filter(|f| f.0).count();
+    let shell = thin.persons.values().filter(|f| f.1).count();
+    let mut signals = Vec::new();
+    if holds(late, k, params.corroborating_share) {
+        signals.push(format!(
+            "{k} 人中 {late} 人的短期就业在终止 {} 天以后才录入",
+            params.late_keying_days
+        ));
+    }
+    if holds(shell, k, params.corroborating_share) {
+        signals.push(format!(
+            "{k} 人中 {shell} 人的短期就业单位代码校验失败或别无他人受雇"
+        ));
+    }
+    let severity = if signals.is_empty() {
+        Severity::Medium
+    } else {
+        Severity::High
+    };
+    let corroboration = if signals.is_empty() {
+        "仅证据单薄，建议核查这些人员的实际就业".to_string()
+    } else {
+        format!("佐证：{}", signals.join("；"))
+    };
+    let mut days = thin.days.clone();
+    days.sort_unstable();
+    let median = days.get(days.len() / 2).copied().unwrap_or_default();
+    let share = k as f64 / thin.counted.max(1) as f64;
+    Finding {
+        explanation: format!(
+            "{} 年计入就业的 {} 人中有 {k} 人（{:.0}%）的就业记录均不满 {} 天（中位 {median} 天），此后到截止日再无持续的工作；{corroboration}",
+            p.year,
+            thin.counted,
+            share * 100.0,
+            durable_days,
+        ),
+        value: Some(share),
+        threshold: Some(params.min_share),
+        p_value: None,
+        evidence: thin.evidence,
+        ..Finding::community(ID, severity, &code, county, p.year)
+    }
+}

@@ -1,0 +1,130 @@
+//! What the thin-evidence detectors share: whether a job lasts (the
+//! `durable_job_days` of `[indicators]`, read by the evidence figures too),
+//! and the second signals that can corroborate a thin or statistical
+//! pattern (docs/detectors.md, "Severity follows corroboration"): records
+//! keyed long after the fact, and employers that fail their code check or
+//! employ no one else in the extract.
+
+use chrono::NaiveDate;
+use polars::prelude::*;
+
+use super::Inputs;
+use crate::contract::Table;
+use crate::contract::added_columns::EMPLOYER_CODE_VALID;
+use crate::error::Result;
+use crate::indicators::period::{date, days_between};
+
+/// The latest date the extract holds (recorded or event), dates after today
+/// left out as slips; None when empty. A job still open then, or ended after
+/// it, cannot be judged short.
+pub fn extract_end(inputs: &Inputs) -> Result<Option<NaiveDate>> {
+    let (recorded, event) =
+        crate::indicators::extract_dates(inputs.tables, crate::indicators::period::today())?;
+    Ok(recorded.max(event))
+}
+
+/// An employment record lasts: still open, ended after the extract's end, or
+/// ended at least `durable_days` days after it started (both days counted).
+pub fn durable(durable_days: i64, end: Option<NaiveDate>) -> Expr {
+    let long = (days_between(col("started_on"), col("ended_on")) + lit(1i32))
+        .gt_eq(lit(durable_days.clamp(0, i64::from(i32::MAX)) as i32));
+    let open = col("ended_on").is_null();
+    match end {
+        Some(e) => open.or(col("ended_on").gt(date(e))).or(long),
+        None => open.or(long),
+    }
+}
+
+/// The employer of a record as text: its credit code, else its name; null
+/// for flexible work.
+fn employer() -> Expr {
+    coalesce(&[
+        col("employer_code").cast(DataType::String),
+        col("employer_name").cast(DataType::String),
+    ])
+    .alias("employer")
+}
+
+/// Per employment record: `record_id`, `person_id`, `started_on`,
+/// `ended_on`, `keyed_on` (the date of `recorded_at`, null without it), and
+/// `shell`: its employer's code fails GB 32100, or the employer employs no
+/// other person anywhere in the extract.
+pub fn record_facts(inputs: &Inputs) -> Result<LazyFrame> {
+    let employment = inputs.table(Table::Employment)?;
+    let schema = employment.clone().collect_schema()?;
+    let keyed = if schema.get("recorded_at").is_some() {
+        col("recorded_at").cast(DataType::Date)
+    } else {
+        lit(NULL).cast(DataType::Date)
+    };
+    let fails = if schema.get(EMPLOYER_CODE_VALID).is_some() {
+        col(EMPLOYER_CODE_VALID)
+            .eq(lit(false))
+            .fill_null(lit(false))
+    } else {
+        lit(false)
+    };
+    let records = employment.select([
+        col("record_id"),
+        col("person_id"),
+        col("started_on"),
+        col("ended_on"),
+        keyed.alias("keyed_on"),
+        employer(),
+        fails.alias("code_fails"),
+    ]);
+    let staff = records
+        .clone()
+        .filter(col("employer").is_not_null())
+        .group_by([col("employer")])
+        .agg([col("person_id").n_unique().alias("staff")]);
+    Ok(records
+        .join(
+            staff,
+            [col("employer")],
+            [col("employer")],
+            JoinArgs::new(JoinType::Left),
+        )
+        .with_column(
+            col("code_fails")
+                .or(col("staff").eq(lit(1u32)).fill_null(lit(false)))
+                .alias("shell"),
+        )
+        .select([
+            col("record_id"),
+            col("person_id"),
+            col("started_on"),
+            col("ended_on"),
+            col("keyed_on"),
+            col("employer"),
+            col("shell"),
+        ]))
+}
+
+/// Keyed more than `late_days` after the record ended (or, open, after it
+/// started): a record written up after the fact.
+pub fn keyed_late(late_days: i64) -> Expr {
+    let reference = coalesce(&[col("ended_on"), col("started_on")]);
+    days_between(reference, col("keyed_on"))
+        .gt(lit(late_days.clamp(0, i64::from(i32::MAX)) as i32))
+        .fill_null(lit(false))
+}
+
+/// At least `share` of `of` (and at least one): the bar a second signal
+/// must reach among a finding's records.
+pub fn holds(count: usize, of: usize, share: f64) -> bool {
+    count > 0 && of > 0 && count as f64 >= share * of as f64
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_signal_holds_for_at_least_its_share_and_never_on_nothing() {
+        assert!(holds(2, 4, 0.5));
+        assert!(!holds(1, 4, 0.5));
+        assert!(!holds(0, 0, 0.5));
+        assert!(holds(1, 1, 0.5));
+    }
+}
