@@ -82,8 +82,14 @@ impl Extract {
         ended: &str,
         recorded: &str,
     ) -> &mut Self {
+        // The street office hires onto public-welfare posts.
+        let kind = if employer.0.ends_with("办事处") {
+            "公益性岗位"
+        } else {
+            "单位就业"
+        };
         self.employment.push(format!(
-            "{rid},{pid},{c},{},{},单位就业,{started},{ended},{recorded}",
+            "{rid},{pid},{c},{},{},{kind},{started},{ended},{recorded}",
             employer.0, employer.1
         ));
         self
