@@ -643,3 +643,27 @@ fn stays_and_claims_of_the_same_day_are_medium_for_both() {
         of(&f, C1)[0].explanation
     );
 }
+
+/// The same reading for a person in two ledgers whom neither community
+/// counts (no job): stays begun the same day, each community's earliest
+/// registration decides; the later (C2's) is high.
+#[test]
+fn same_day_ledger_stays_without_a_count_are_decided_by_the_earliest_registrations() {
+    let pid = id(2, "19800101");
+    let mut e = Extract::default();
+    e.resident(&pid, C1, "H1", "2015-01-01")
+        .resident(&pid, C2, "H9", "2015-01-01")
+        .registration("U1", &pid, C1, "2021-01-05")
+        .registration("U2", &pid, C2, "2021-02-10");
+    let f = e.detect("duplicate_person");
+    assert_eq!(f.len(), 2, "{f:?}");
+    assert_eq!(of(&f, C2)[0].severity, Severity::High);
+    assert_eq!(of(&f, C1)[0].severity, Severity::Low);
+    assert!(
+        rendered(of(&f, C2)[0])[0].ends_with(&format!(
+            "同一人同时在社区 {C1} 的台账中（2015-01-01 登记），本社区 2015-01-01 登记；本社区最早的失业登记或困难认定：2021-02-10，对方：2021-01-05"
+        )),
+        "{:?}",
+        rendered(of(&f, C2)[0])
+    );
+}
