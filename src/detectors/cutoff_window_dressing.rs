@@ -75,8 +75,8 @@ fn window_start(p: &Period, params: &Params) -> NaiveDate {
     p.cutoff - Duration::days(params.window_days - 1)
 }
 
-/// The counted starts with what their employment record says:
-/// `days_open` (from the earliest possible start to A, both included),
+/// The counted starts (community_code, person_id, record_id, started_on)
+/// with what their employment record says: `days_open` (from the earliest possible start to A, both included),
 /// `in_window`, `ended_on`, `ended_soon` (within `after_days` after A),
 /// `keyed_on` (the day `recorded_at` falls on, where it is after A),
 /// `employer_code` and `employer_name` (as held) and `code_fails` (a code
@@ -120,7 +120,16 @@ fn with_records(
             [col("record_id")],
             JoinArgs::new(JoinType::Left),
         )
-        .with_columns([
+        .select([
+            col("community_code"),
+            col("person_id"),
+            col("record_id"),
+            col("started_on"),
+            col("ended_on"),
+            col("keyed_on"),
+            col("employer_code"),
+            col("employer_name"),
+            col("code_fails"),
             days_open.alias("days_open"),
             in_window.alias("in_window"),
             ended_soon.alias("ended_soon"),
