@@ -4,25 +4,30 @@
 //!   `hardship_employed` of two communities in the same year. The claim date
 //!   is the `registered_on` or `designated_on` behind the count
 //!   (`counted`), the earliest where a community counts the person both ways.
-//!   High for the community whose claim began later, low for the other (both
-//!   must reconcile, but the earlier is the likely victim); equal dates: high
-//!   for both.
 //! - Ledger: the person's stays in two communities' ledgers overlap (stays
 //!   are [entered_on, left_on), as "active at" reads them) on some day of P.
-//!   The claim date is the stay's `entered_on`. What the earlier community
-//!   did after the later stay began tells a person active in two places from
-//!   a mover whose old stay was never closed:
-//!   - the earlier community still shows the person active on a day of the
-//!     later stay, up to A (one of its employment records covers such a day,
-//!     or one of its registrations, designations or services is dated on
-//!     one): high for the later community, low for the earlier, as for
-//!     counts;
-//!   - it shows nothing: a mover with a stale stay, one low finding for the
-//!     earlier community ("close the old stay"), nothing for the later one;
-//!   - equal entry dates: no move to speak of, high for both.
+//!   What the community whose stay began earlier did after the later stay
+//!   began tells a person active in two places from a mover whose old stay
+//!   was never closed: it still shows the person active on a day of the
+//!   later stay, up to A (one of its employment records covers such a day,
+//!   or one of its registrations, designations or services is dated on
+//!   one), or it shows nothing: a mover with a stale stay, one low finding
+//!   for the earlier community ("close the old stay"), nothing for the later.
+//!
+//! Residence decides who is the likely copier, since the claim dates are
+//! written by the copier itself (a copier may date its registration before
+//! the victim's): high for the community whose ledger stay holding the
+//! person began later, or that has no stay covering its claim (for a count,
+//! the stay active on the claim date); low for the community where the
+//! person has lived longer (the likely victim: both must reconcile). Only
+//! when both stays began the same day does the claim decide: the earliest
+//! registration or designation (behind the count; for ledger pairs, the
+//! earliest each community holds up to A), later high, earlier low; equal
+//! again, or missing on a side, medium for both.
 //!
 //! One finding per community, year and severity lists the persons and the
-//! records behind both claims.
+//! records behind both claims; its explanation says which reading decided
+//! for how many persons.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -30,7 +35,7 @@ use polars::prelude::*;
 
 use super::counted::{HARDSHIP_EMPLOYED, counted_persons};
 use super::lookup::counties;
-use crate::frame::{bools, dates, strings};
+use crate::frame::{dates, strings};
 use super::narrow::{PERSON_TEXT, person_number, person_text};
 use crate::config::ranges::rules_struct;
 use super::{Evidence, Finding, Inputs, KeyValue, PersonId, Severity};
@@ -45,7 +50,7 @@ pub const ID: &str = "duplicate_person";
 pub const LABEL: &str = "同一人重复计算";
 
 /// The rule in one sentence, for the report's legend.
-pub const RULE: &str = "同一人同年被两个社区计入就业人数，或迁入新社区后原社区仍有其活动记录";
+pub const RULE: &str = "同一人同年被两个社区计入就业人数，或迁入新社区后原社区仍有其活动记录；按台账居住先后判断，台账登记在后或台账中没有该人的社区为高，居住更久的社区为低";
 
 rules_struct! {
     /// No keys besides `enabled`.
@@ -154,10 +159,138 @@ fn activity(inputs: &Inputs, persons: &LazyFrame) -> Result<LazyFrame> {
     Ok(concat(parts, UnionArgs::default())?)
 }
 
-/// The ledger pairs of `ledger_overlaps`, each side with its `severity`
-/// (null: no finding for this side), `stale` (the earlier community shows
-/// nothing after the later stay began) and the earliest such activity of the
-/// earlier community (activity, activity_id, activity_on).
+/// Which reading of a pair decided a side's severity. Residence first (the
+/// ledger stays, which the claiming community does not date alone), the
+/// claims only between stays begun the same day.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+enum Reading {
+    /// This community's stay holding the person began later than the other's.
+    LaterStay,
+    /// This community has no ledger stay covering its claim.
+    NoStay,
+    /// Stays begun the same day; this community's claim is the later.
+    SameDayLaterClaim,
+    /// Stays begun the same day, claims equal or missing: nothing decides.
+    Undecided,
+    /// This community's stay began earlier: the person has lived here longer.
+    EarlierStay,
+    /// This community's stay covers its claim; the other's has none.
+    OtherNoStay,
+    /// Stays begun the same day; this community's claim is the earlier.
+    SameDayEarlierClaim,
+    /// The earlier community of a mover, showing nothing after the move.
+    Stale,
+}
+
+impl Reading {
+    const ALL: [Reading; 8] = [
+        Reading::LaterStay,
+        Reading::NoStay,
+        Reading::SameDayLaterClaim,
+        Reading::Undecided,
+        Reading::EarlierStay,
+        Reading::OtherNoStay,
+        Reading::SameDayEarlierClaim,
+        Reading::Stale,
+    ];
+
+    fn id(self) -> &'static str {
+        match self {
+            Reading::LaterStay => "later_stay",
+            Reading::NoStay => "no_stay",
+            Reading::SameDayLaterClaim => "same_day_later_claim",
+            Reading::Undecided => "undecided",
+            Reading::EarlierStay => "earlier_stay",
+            Reading::OtherNoStay => "other_no_stay",
+            Reading::SameDayEarlierClaim => "same_day_earlier_claim",
+            Reading::Stale => "stale",
+        }
+    }
+
+    fn from_id(id: &str) -> Option<Reading> {
+        Reading::ALL.into_iter().find(|r| r.id() == id)
+    }
+
+    fn severity(self) -> Severity {
+        match self {
+            Reading::LaterStay | Reading::NoStay | Reading::SameDayLaterClaim => Severity::High,
+            Reading::Undecided => Severity::Medium,
+            Reading::EarlierStay
+            | Reading::OtherNoStay
+            | Reading::SameDayEarlierClaim
+            | Reading::Stale => Severity::Low,
+        }
+    }
+
+    /// What decided, for "{n} 人…" in the explanation; `others` names the
+    /// other communities.
+    fn phrase(self, others: &str) -> String {
+        match self {
+            Reading::LaterStay => format!("在本社区台账的登记晚于社区 {others}"),
+            Reading::NoStay => format!(
+                "在本社区失业登记或困难认定之日并不在本社区台账中（社区 {others} 也计入其就业）"
+            ),
+            Reading::SameDayLaterClaim => format!(
+                "与社区 {others} 的台账同日登记，本社区的失业登记或困难认定在后"
+            ),
+            Reading::Undecided => format!(
+                "与社区 {others} 的台账同日登记，失业登记或困难认定也同日（或双方均无），无法判断哪一方重复计入"
+            ),
+            Reading::EarlierStay => format!(
+                "在本社区台账的登记早于社区 {others}，在本社区居住更久，可能是被对方重复计入"
+            ),
+            Reading::OtherNoStay => format!(
+                "在社区 {others} 失业登记或困难认定之日不在其台账中，而在本社区台账中，可能是被对方重复计入"
+            ),
+            Reading::SameDayEarlierClaim => format!(
+                "与社区 {others} 的台账同日登记，本社区的失业登记或困难认定在先，可能是被对方重复计入"
+            ),
+            Reading::Stale => CLOSE.to_string(),
+        }
+    }
+}
+
+/// The words for a mover's old community.
+const CLOSE: &str = "迁入其他社区后本社区再无其记录，旧台账未注销，请注销旧台账";
+
+/// The `reading` column: the id of the first reading whose condition holds
+/// (null when none does: no finding for this side).
+fn decide(cases: Vec<(Expr, Reading)>) -> Expr {
+    let id = |r: Reading| lit(r.id());
+    let mut cases = cases.into_iter();
+    let mut first = || cases.next().expect("at least two cases");
+    let ((c0, r0), (c1, r1)) = (first(), first());
+    let mut chain = when(c0).then(id(r0)).when(c1).then(id(r1));
+    for (cond, reading) in cases {
+        chain = chain.when(cond).then(id(reading));
+    }
+    chain
+        .otherwise(lit(NULL).cast(DataType::String))
+        .alias("reading")
+}
+
+/// Between stays begun the same day, the claims decide (`claim`,
+/// `other_claim`: each side's registration or designation date, null where
+/// it has none): the later high, the earlier low; equal or missing,
+/// nothing decides.
+fn by_claims(claim: &str, other: &str) -> Vec<(Expr, Reading)> {
+    let both = col(claim).is_not_null().and(col(other).is_not_null());
+    vec![
+        (
+            both.clone().and(col(claim).gt(col(other))),
+            Reading::SameDayLaterClaim,
+        ),
+        (both.and(col(claim).lt(col(other))), Reading::SameDayEarlierClaim),
+        (lit(true), Reading::Undecided),
+    ]
+}
+
+/// The ledger pairs of `ledger_overlaps`, each side with its `reading`
+/// (null: no finding for this side; `stale` where the earlier community
+/// shows nothing after the later stay began), the earliest activity (after the later stay began) of the
+/// earlier community (activity, activity_id, activity_on), and each side's
+/// earliest registration or designation up to A (first_claim,
+/// other_first_claim), which decides between stays begun the same day.
 fn ledger_sides(pairs: LazyFrame, activity: LazyFrame, p: &Period) -> LazyFrame {
     let this_earlier = col("claim_on").lt(col("other_claim_on"));
     // The earlier community, and the later stay's days [later_from, later_to).
@@ -182,6 +315,18 @@ fn ledger_sides(pairs: LazyFrame, activity: LazyFrame, p: &Period) -> LazyFrame 
         later_from.alias("later_from"),
         later_to.alias("later_to"),
     ]);
+    // Each community's earliest registration or designation of the person
+    // up to A.
+    let claims = activity
+        .clone()
+        .filter(
+            col("activity")
+                .eq(lit("unemployment"))
+                .or(col("activity").eq(lit("hardship")))
+                .and(col("from").lt_eq(date(p.cutoff))),
+        )
+        .group_by([col("person_id"), col("community_code")])
+        .agg([col("from").min().alias("first_claim")]);
     // A day of the later stay up to A: from later_from to the day before
     // later_to, and not after A.
     let last_day = col("later_to").is_null().or(col("from").lt(col("later_to")));
@@ -213,13 +358,16 @@ fn ledger_sides(pairs: LazyFrame, activity: LazyFrame, p: &Period) -> LazyFrame 
             col("from").min().alias("activity_on"),
         ]);
     let stale = col("activity").is_null();
-    let severity = when(col("claim_on").eq(col("other_claim_on")))
-        .then(lit("high"))
-        .when(col("claim_on").lt(col("other_claim_on")))
-        .then(lit("low"))
-        .when(stale.clone())
-        .then(lit(NULL).cast(DataType::String))
-        .otherwise(lit("high"));
+    let same_day = col("claim_on").eq(col("other_claim_on"));
+    let mut cases = by_claims("first_claim", "other_first_claim")
+        .into_iter()
+        .map(|(cond, r)| (same_day.clone().and(cond), r))
+        .collect::<Vec<_>>();
+    cases.extend([
+        (this_earlier.clone().and(stale.clone()), Reading::Stale),
+        (this_earlier, Reading::EarlierStay),
+        (stale.clone().not(), Reading::LaterStay),
+    ]);
     pairs
         .join(
             active,
@@ -227,14 +375,26 @@ fn ledger_sides(pairs: LazyFrame, activity: LazyFrame, p: &Period) -> LazyFrame 
             keys.map(col),
             JoinArgs::new(JoinType::Left),
         )
-        .with_columns([
-            severity.alias("severity"),
-            stale
-                .and(col("claim_on").neq(col("other_claim_on")))
-                .alias("stale"),
-        ])
-        .filter(col("severity").is_not_null())
+        .join(
+            claims.clone(),
+            [col("person_id"), col("community_code")],
+            [col("person_id"), col("community_code")],
+            JoinArgs::new(JoinType::Left),
+        )
+        .join(
+            claims.select([
+                col("person_id"),
+                col("community_code").alias("other_code"),
+                col("first_claim").alias("other_first_claim"),
+            ]),
+            [col("person_id"), col("other_code")],
+            [col("person_id"), col("other_code")],
+            JoinArgs::new(JoinType::Left),
+        )
+        .with_column(decide(cases))
+        .filter(col("reading").is_not_null())
 }
+
 
 /// The rows of persons who may have more than one: only they can pair with
 /// another community, and they are few, so the self-joins below stay small.
@@ -273,8 +433,11 @@ fn earliest(column: &str) -> Expr {
 
 /// Pairs of communities counting the same person in P: person_id,
 /// community_code/claim_on/claim_id/source (the registration or designation
-/// behind this community's count), other_code/other_claim_on.
-fn count_overlaps(counted: LazyFrame) -> Result<LazyFrame> {
+/// behind this community's count)/resident_from (the entry of its ledger
+/// stay active on claim_on, the earliest if several; null for none),
+/// other_code/other_claim_on/other_resident_from, and the `reading` that
+/// decides this side.
+fn count_overlaps(counted: LazyFrame, ledger: LazyFrame) -> Result<LazyFrame> {
     let per = in_several_rows(counted)?
         .group_by([col("community_code"), col("person_id")])
         .agg([
@@ -282,11 +445,47 @@ fn count_overlaps(counted: LazyFrame) -> Result<LazyFrame> {
             earliest("claim_id"),
             earliest("source"),
         ]);
+    let keys = [col("community_code"), col("person_id")];
+    let resident = per
+        .clone()
+        .select([col("community_code"), col("person_id"), col("claim_on")])
+        .join(
+            ledger
+                .semi_join(per.clone(), col("person_id"), col("person_id"))
+                .select([
+                    col("community_code"),
+                    col("person_id"),
+                    col("entered_on"),
+                    col("left_on"),
+                ]),
+            keys.clone(),
+            keys.clone(),
+            JoinArgs::new(JoinType::Inner),
+        )
+        .filter(
+            col("entered_on").lt_eq(col("claim_on")).and(
+                col("left_on")
+                    .is_null()
+                    .or(col("left_on").gt(col("claim_on"))),
+            ),
+        )
+        .group_by(keys.clone())
+        .agg([col("entered_on").min().alias("resident_from")]);
+    let per = per.join(resident, keys.clone(), keys, JoinArgs::new(JoinType::Left));
     let other = per.clone().select([
         col("person_id"),
         col("community_code").alias("other_code"),
         col("claim_on").alias("other_claim_on"),
+        col("resident_from").alias("other_resident_from"),
     ]);
+    let (here, there) = (col("resident_from"), col("other_resident_from"));
+    let mut cases = vec![
+        (here.clone().is_null(), Reading::NoStay),
+        (there.clone().is_null(), Reading::OtherNoStay),
+        (here.clone().gt(there.clone()), Reading::LaterStay),
+        (here.lt(there), Reading::EarlierStay),
+    ];
+    cases.extend(by_claims("claim_on", "other_claim_on"));
     Ok(per
         .join(
             other,
@@ -301,27 +500,43 @@ fn count_overlaps(counted: LazyFrame) -> Result<LazyFrame> {
             col("claim_on"),
             col("claim_id"),
             col("source"),
+            col("resident_from"),
             col("other_code"),
             col("other_claim_on"),
+            col("other_resident_from"),
+            decide(cases),
         ]))
 }
 
-/// Severity of a community's side: high unless its claim began strictly earlier.
-fn side_severity() -> Expr {
-    when(col("claim_on").lt(col("other_claim_on")))
-        .then(lit("low"))
-        .otherwise(lit("high"))
-        .alias("severity")
-}
-
+/// The persons of one community and severity, and the evidence behind them.
+#[derive(Default)]
 struct Side {
-    persons: BTreeSet<String>,
-    /// Of them, movers whose stay here was never closed...
-    stale: BTreeSet<String>,
-    /// ...and those claimed twice (a person may be both, with two others).
-    twice: BTreeSet<String>,
+    /// Each person once, with the reading that decided (the first met: the
+    /// counts come before the ledger).
+    persons: BTreeMap<String, Reading>,
+    /// Per reading, the other communities involved.
+    others: BTreeMap<Reading, BTreeSet<String>>,
     evidence: Vec<Evidence>,
 }
+
+/// The residence behind a count, for the evidence note.
+fn residence_text(
+    here: Option<chrono::NaiveDate>,
+    there: Option<chrono::NaiveDate>,
+    claim: &str,
+    other_claim: &str,
+) -> String {
+    let side = |from: Option<chrono::NaiveDate>, whose: &str, on: &str| match from {
+        Some(d) => format!("{whose}台账自 {d} 起有其登记"),
+        None => format!("{whose}台账在 {on} 没有其登记"),
+    };
+    format!(
+        "{}，{}",
+        side(here, "本社区", claim),
+        side(there, "对方", other_claim)
+    )
+}
+
 
 /// A community's activity as the panel reads it, for the evidence note: an
 /// employment record covering a day of the later stay (named with its start,
@@ -354,7 +569,7 @@ pub fn detect(inputs: &Inputs, _params: &Params) -> Result<Vec<Finding>> {
                 .sort(
                     [
                         "community_code",
-                        "severity",
+                        "reading",
                         PERSON_TEXT,
                         "other_code",
                         "claim_on",
@@ -370,38 +585,53 @@ pub fn detect(inputs: &Inputs, _params: &Params) -> Result<Vec<Finding>> {
             acts.clone(),
             p,
         ))?;
-        let counts = sort(count_overlaps(counted_persons(inputs, p)?)?.with_column(side_severity()))?;
+        let counts = sort(count_overlaps(
+            counted_persons(inputs, p)?,
+            inputs.table(Table::Persons)?,
+        )?)?;
         // (community, severity) → the persons and the evidence on that side.
-        let mut sides: BTreeMap<(String, String), Side> = BTreeMap::new();
+        let mut sides: BTreeMap<(String, Severity), Side> = BTreeMap::new();
         // The pairs selected above become evidence grouped by community and
-        // severity: Rust, since an expression cannot build findings.
-        for (df, kind) in [(&ledger, "ledger"), (&counts, "count")] {
+        // severity: Rust, since an expression cannot build findings. The
+        // counts first, so that a person's reading is the count's where
+        // both routes find them.
+        for (df, kind) in [(&counts, "count"), (&ledger, "ledger")] {
             let codes = strings(df, "community_code")?;
             let persons = strings(df, PERSON_TEXT)?;
-            let severity = strings(df, "severity")?;
+            let readings = strings(df, "reading")?;
             let others = strings(df, "other_code")?;
             let claim = dates(df, "claim_on")?;
             let other_claim = dates(df, "other_claim_on")?;
             let none = || vec![None; df.height()];
-            let (claim_ids, sources) = if kind == "ledger" {
-                (none(), none())
+            let no_dates = || vec![None; df.height()];
+            let (claim_ids, sources, here, there) = if kind == "ledger" {
+                (none(), none(), no_dates(), no_dates())
             } else {
-                (strings(df, "claim_id")?, strings(df, "source")?)
-            };
-            let (stale, acts, act_ids, act_on) = if kind == "ledger" {
                 (
-                    bools(df, "stale")?,
+                    strings(df, "claim_id")?,
+                    strings(df, "source")?,
+                    dates(df, "resident_from")?,
+                    dates(df, "other_resident_from")?,
+                )
+            };
+            let (acts, act_ids, act_on, first, other_first) = if kind == "ledger" {
+                (
                     strings(df, "activity")?,
                     strings(df, "activity_id")?,
                     dates(df, "activity_on")?,
+                    dates(df, "first_claim")?,
+                    dates(df, "other_first_claim")?,
                 )
             } else {
-                (vec![None; df.height()], none(), none(), vec![None; df.height()])
+                (none(), none(), no_dates(), no_dates(), no_dates())
             };
             for i in 0..df.height() {
-                let (Some(code), Some(person), Some(sev), Some(other)) =
-                    (&codes[i], &persons[i], &severity[i], &others[i])
-                else {
+                let (Some(code), Some(person), Some(reading), Some(other)) = (
+                    &codes[i],
+                    &persons[i],
+                    readings[i].as_deref().and_then(Reading::from_id),
+                    &others[i],
+                ) else {
                     continue;
                 };
                 let (c, o) = (
@@ -409,22 +639,21 @@ pub fn detect(inputs: &Inputs, _params: &Params) -> Result<Vec<Finding>> {
                     other_claim[i].map(|d| d.to_string()).unwrap_or_default(),
                 );
                 let side = sides
-                    .entry((code.clone(), sev.clone()))
-                    .or_insert_with(|| Side {
-                        persons: BTreeSet::new(),
-                        stale: BTreeSet::new(),
-                        twice: BTreeSet::new(),
-                        evidence: Vec::new(),
-                    });
-                side.persons.insert(person.clone());
-                let is_stale = stale[i] == Some(true);
-                if is_stale {
-                    side.stale.insert(person.clone());
-                } else {
-                    side.twice.insert(person.clone());
-                }
+                    .entry((code.clone(), reading.severity()))
+                    .or_default();
+                side.persons.entry(person.clone()).or_insert(reading);
+                side.others
+                    .entry(reading)
+                    .or_default()
+                    .insert(other.clone());
                 let id = || KeyValue::Person(PersonId::new(person.clone()));
                 side.evidence.push(if kind == "ledger" {
+                    let both = format!(
+                        "同一人同时在社区 {other} 的台账中（{o} 登记），本社区 {c} 登记"
+                    );
+                    let claims = |d: Option<chrono::NaiveDate>| {
+                        d.map_or("无".to_string(), |d| d.to_string())
+                    };
                     Evidence::record_key(
                         "persons",
                         vec![
@@ -433,7 +662,7 @@ pub fn detect(inputs: &Inputs, _params: &Params) -> Result<Vec<Finding>> {
                             ("entered_on", KeyValue::Text(c.clone())),
                         ],
                     )
-                    .with_note(if is_stale {
+                    .with_note(if reading == Reading::Stale {
                         format!(
                             "已于 {o} 登记进入社区 {other} 的台账，本社区 {c} 登记的旧台账未注销，此后本社区无该人员的任何记录"
                         )
@@ -441,15 +670,22 @@ pub fn detect(inputs: &Inputs, _params: &Params) -> Result<Vec<Finding>> {
                         (&acts[i], &act_ids[i], act_on[i])
                     {
                         format!(
-                            "同一人同时在社区 {other} 的台账中（{o} 登记），本社区 {c} 登记；后登记的台账开始后，先登记的社区仍有其{}",
+                            "{both}；后登记的台账开始后，先登记的社区仍有其{}",
                             activity_text(a, a_id, a_on)
                         )
+                    } else if c == o {
+                        format!(
+                            "{both}；本社区最早的失业登记或困难认定：{}，对方：{}",
+                            claims(first[i]),
+                            claims(other_first[i])
+                        )
                     } else {
-                        format!("同一人同时在社区 {other} 的台账中（{o} 登记），本社区 {c} 登记")
+                        both
                     })
                 } else {
                     let note = format!(
-                        "同一人也被社区 {other} 计入就业人数（对方的失业登记或困难认定始于 {o}，本社区始于 {c}）"
+                        "同一人也被社区 {other} 计入就业人数（对方的失业登记或困难认定始于 {o}，本社区始于 {c}）；{}",
+                        residence_text(here[i], there[i], &c, &o)
                     );
                     let claim_id = claim_ids[i].clone().unwrap_or_default();
                     if sources[i].as_deref() == Some(HARDSHIP_EMPLOYED) {
@@ -469,34 +705,9 @@ pub fn detect(inputs: &Inputs, _params: &Params) -> Result<Vec<Finding>> {
                 });
             }
         }
-        for ((code, sev), side) in sides {
-            let (severity, reading) = if sev == "high" {
-                (Severity::High, "本社区对其登记或认定在后（或同日）")
-            } else {
-                (
-                    Severity::Low,
-                    "本社区对其登记或认定在先，可能是被对方重复计入",
-                )
-            };
-            let n = side.persons.len();
-            let stale = side.stale.difference(&side.twice).count();
-            let close = "迁入其他社区后本社区再无其记录，旧台账未注销，请注销旧台账";
-            let explanation = if stale == n {
-                format!("{} 年有 {n} 人{close}", p.year)
-            } else {
-                let both = format!(
-                    "{} 年有 {} 人同时出现在本社区和其他社区的台账中或同时被两个社区计入就业人数，{reading}，两个社区都需核对",
-                    p.year,
-                    n - stale
-                );
-                if stale == 0 {
-                    both
-                } else {
-                    format!("{both}；另有 {stale} 人{close}")
-                }
-            };
+        for ((code, severity), side) in sides {
             findings.push(Finding {
-                explanation,
+                explanation: explanation(p.year, &side),
                 value: Some(side.persons.len() as f64),
                 threshold: Some(0.0),
                 p_value: None,
@@ -506,4 +717,80 @@ pub fn detect(inputs: &Inputs, _params: &Params) -> Result<Vec<Finding>> {
         }
     }
     Ok(findings)
+}
+
+/// One line for the panel: how many persons, and for how many of them each
+/// reading decided, naming the other communities.
+fn explanation(year: i32, side: &Side) -> String {
+    let mut per: BTreeMap<Reading, usize> = BTreeMap::new();
+    for reading in side.persons.values() {
+        *per.entry(*reading).or_default() += 1;
+    }
+    let stale = per.remove(&Reading::Stale).unwrap_or(0);
+    let n = side.persons.len();
+    if stale == n {
+        return format!("{year} 年有 {n} 人{CLOSE}");
+    }
+    let parts: Vec<String> = per
+        .iter()
+        .map(|(reading, m)| {
+            let others: Vec<&str> = side
+                .others
+                .get(reading)
+                .map(|o| o.iter().map(String::as_str).collect())
+                .unwrap_or_default();
+            format!("{m} 人{}", reading.phrase(&others.join("、")))
+        })
+        .collect();
+    let both = format!(
+        "{year} 年有 {} 人同时出现在本社区和其他社区的台账中或同时被两个社区计入就业人数，按居住判断：{}，两个社区都需核对",
+        n - stale,
+        parts.join("；")
+    );
+    if stale == 0 {
+        both
+    } else {
+        format!("{both}；另有 {stale} 人{CLOSE}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_reading_has_its_own_id_and_a_high_reading_faces_a_low_or_medium_one() {
+        for r in Reading::ALL {
+            assert_eq!(Reading::from_id(r.id()), Some(r));
+        }
+        // The pair's two sides, as the cases of `count_overlaps` mirror them.
+        for (a, b) in [
+            (Reading::LaterStay, Reading::EarlierStay),
+            (Reading::NoStay, Reading::OtherNoStay),
+            (Reading::SameDayLaterClaim, Reading::SameDayEarlierClaim),
+        ] {
+            assert_eq!((a.severity(), b.severity()), (Severity::High, Severity::Low));
+        }
+        assert_eq!(Reading::Undecided.severity(), Severity::Medium);
+    }
+
+    #[test]
+    fn the_explanation_counts_the_persons_of_each_reading() {
+        let mut side = Side::default();
+        for (person, reading, other) in [
+            ("a", Reading::LaterStay, "410402001002"),
+            ("b", Reading::LaterStay, "410402001003"),
+            ("c", Reading::NoStay, "410402001002"),
+        ] {
+            side.persons.insert(person.to_string(), reading);
+            side.others
+                .entry(reading)
+                .or_default()
+                .insert(other.to_string());
+        }
+        assert_eq!(
+            explanation(2021, &side),
+            "2021 年有 3 人同时出现在本社区和其他社区的台账中或同时被两个社区计入就业人数，按居住判断：2 人在本社区台账的登记晚于社区 410402001002、410402001003；1 人在本社区失业登记或困难认定之日并不在本社区台账中（社区 410402001002 也计入其就业），两个社区都需核对"
+        );
+    }
 }
