@@ -28,9 +28,11 @@ generator's review year's 31 December); this script reads the published
 * the same figures over all seeds together.
 
 Exit 0 when the bar holds on each seed and over all seeds together: recall
->= 90 % for every community-level pattern and overall (both ways), clean communities
-with a high finding <= 1 %, with a high or medium one <= 5 %, no confounder
-above its allowed severity. Exit 1 below the bar, 2 on a usage or tool error.
+>= 90 % for every community-level pattern and >= 95 % overall, clean communities
+with a high finding <= 0.5 %, with a high or medium one <= 5 % (leaving out the
+honest practice allowed a medium), no honest practice above its acceptable
+level. Recall is also printed per cell of the threat model
+(docs/threat-model.md), with what fired on each pattern's communities. Exit 1 below the bar, 2 on a usage or tool error.
 
     python3 scripts/quality.py --fullemp target/release/fullemp --seeds 1,2,3
 
@@ -226,6 +228,7 @@ class Tally:
         self.plain = 0           # clean communities without any confounder
         self.plain_low = 0       # of those, with a low finding (and no worse)
         self.conf_hits = {}      # confounder -> {(severity, detector): communities}
+        self.pattern_hits = {}   # pattern -> {(severity, detector): communities}, review year
         self.det_flagged = {}    # detector -> communities it flags high or medium
         self.det_true = {}       # detector -> of those, falsified
 
@@ -234,10 +237,12 @@ class Tally:
             mine, theirs = getattr(self, name), getattr(other, name)
             for k, v in theirs.items():
                 mine[k] = mine.get(k, 0) + v
-        for c, hits in other.conf_hits.items():
-            mine = self.conf_hits.setdefault(c, {})
-            for k, v in hits.items():
-                mine[k] = mine.get(k, 0) + v
+        for table, theirs in ((self.conf_hits, other.conf_hits),
+                              (self.pattern_hits, other.pattern_hits)):
+            for c, hits in theirs.items():
+                mine = table.setdefault(c, {})
+                for k, v in hits.items():
+                    mine[k] = mine.get(k, 0) + v
         self.clean += other.clean
         self.plain += other.plain
         self.plain_low += other.plain_low
@@ -259,6 +264,7 @@ def score(truth, confounders, communities, findings, year):
         carried.setdefault(r["community_code"], set()).add(r["confounder"])
     strong_this_year = {}
     any_this_year = {}
+    pairs_this_year = {}
     # Either review year: (severity, detector) pairs of each community.
     either_year = {}
     for f in findings:
@@ -268,6 +274,7 @@ def score(truth, confounders, communities, findings, year):
         either_year.setdefault(code, set()).add((f["severity"], f["detector"]))
         if f["year"] == year:
             any_this_year.setdefault(code, set()).add(f["detector"])
+            pairs_this_year.setdefault(code, set()).add((f["severity"], f["detector"]))
             if f["severity"] in ("high", "medium"):
                 strong_this_year.setdefault(code, set()).add(f["detector"])
     for code, pattern in community_truth.items():
@@ -278,6 +285,9 @@ def score(truth, confounders, communities, findings, year):
         bump(t.found_own, pattern, 1 if own else 0)
         found = bool(strong) or (pattern in LOW_ONLY and own)
         bump(t.found_bar, pattern, 1 if found else 0)
+        hits = t.pattern_hits.setdefault(pattern, {})
+        for pair in pairs_this_year.get(code, set()):
+            bump(hits, pair)
     for code in communities:
         if code in community_truth:
             continue
@@ -359,6 +369,12 @@ def report(title, t):
         print(f"{pattern:<30}{n:>9}{pct(r):>9}{pct(share(a, n)):>9}{pct(share(o, n)):>14}{mark}{note}")
         if mark:
             misses.append(f"{title}: recall of {pattern} {pct(r).strip()} below {RECALL_BAR:.0%}")
+    print("what fired on the falsified communities (review year; communities per severity and detector):")
+    for pattern in sorted(t.injected):
+        hits = t.pattern_hits.get(pattern, {})
+        detail = ", ".join(f"{d} {s} {n}" for (s, d), n in sorted(hits.items(), key=lambda kv: (
+            -SEVERITY_RANK[kv[0][0]], kv[0][1])))
+        print(f"  {pattern:<28} {detail or '-'}")
     cells = {}
     for pattern in t.injected:
         cell = CELLS.get(pattern, f"(no cell) {pattern}")
