@@ -437,7 +437,7 @@ fn the_ratings_parquet_carries_the_shares_and_the_report_shows_them() {
     let html = std::fs::read_to_string(run.join("report.html")).unwrap();
     let results =
         &html[html.find("id=\"results\"").unwrap()..html.find("id=\"shortlist\"").unwrap()];
-    let headings = results.matches("<th class=\"n\">有据</th>").count();
+    let headings = results.matches("<th class=\"n share\">有据</th>").count();
     assert!(headings >= 5 && headings.is_multiple_of(5), "{headings}");
     let row = results
         .split("<tr")
@@ -446,9 +446,9 @@ fn the_ratings_parquet_carries_the_shares_and_the_report_shows_them() {
     for cells in [
         // reemployment 28.6%, 100%; hardship 66.7%, 100%; unemployment 50.0%, 75%;
         // coverage 66.7%, 100%; overdue 2, 0% thin.
-        "<td class=\"n\">28.6%</td><td class=\"n\">100%</td>",
-        "<td class=\"n\">66.7%</td><td class=\"n\">100%</td><td class=\"n\">50.0%</td><td class=\"n\">75%</td>",
-        "<td class=\"n\">2</td><td class=\"n sev-medium\">0%</td>",
+        "<td class=\"n\">28.6%</td><td class=\"n share\">100%</td>",
+        "<td class=\"n\">66.7%</td><td class=\"n share\">100%</td><td class=\"n\">50.0%</td><td class=\"n share\">75%</td>",
+        "<td class=\"n\">2</td><td class=\"n share sev-medium\">0%</td>",
     ] {
         assert!(row.contains(cells), "{cells} not in {row}");
     }

@@ -485,9 +485,9 @@ fn the_sample_report_prints_each_evidence_share_beside_its_figure() {
             let v = s.get(k);
             let class = if v.is_some_and(|v| v < 0.5) {
                 thin += 1;
-                "n sev-medium"
+                "n share sev-medium"
             } else {
-                "n"
+                "n share"
             };
             let want = format!("<td class=\"{class}\">{}</td>", share_text(v));
             let found = row[at..]

@@ -431,12 +431,12 @@ mod tests {
         let results =
             &html[html.find("id=\"results\"").unwrap()..html.find("id=\"shortlist\"").unwrap()];
         assert!(results.contains(
-            "<th class=\"n\">登记失业人员就业率</th><th class=\"n\">有据</th><th class=\"n\">就业困难人员就业率</th><th class=\"n\">有据</th>"
+            "<th class=\"n\">登记失业人员就业率</th><th class=\"n share\">有据</th><th class=\"n\">就业困难人员就业率</th><th class=\"n share\">有据</th>"
         ));
         // 0.85 is not thin; 0.25 is below thin_evidence_below (0.5); a
         // figure without a share shows a dash.
         assert!(results.contains(
-            "<td class=\"n\">80.0%</td><td class=\"n\">85%</td><td class=\"n\">90.0%</td><td class=\"n sev-medium\">25%</td><td class=\"n\">—</td><td class=\"n\">—</td>"
+            "<td class=\"n\">80.0%</td><td class=\"n share\">85%</td><td class=\"n\">90.0%</td><td class=\"n share sev-medium\">25%</td><td class=\"n\">—</td><td class=\"n share\">—</td>"
         ));
         assert!(results.contains("低于 50% 的以橙色标出"));
     }

@@ -233,9 +233,9 @@ impl Share {
         Share {
             text: labels::share(v),
             class: if v.is_some_and(|v| v < thin_below) {
-                "n sev-medium"
+                "n share sev-medium"
             } else {
-                "n"
+                "n share"
             },
         }
     }
