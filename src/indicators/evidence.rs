@@ -276,41 +276,52 @@ pub fn new_jobs(employment: LazyFrame, persons: LazyFrame, p: &Period, s: &Setti
     shares(rows, "person_id", "new_jobs_evidence")
 }
 
-/// The services with whether each is `crowded`: at least
-/// `service_crowd_persons` distinct persons (itself included) served by the
-/// same community within `service_crowd_days` days of it (a difference in
-/// `delivered_on` smaller than that). Only services that can matter to P
-/// are looked at.
-pub fn crowded_services(
+/// Days a service's crowd reaches on either side: delivered less than
+/// `service_crowd_days` apart.
+fn crowd_reach(rules: &IndicatorRules) -> i32 {
+    (rules.service_crowd_days - 1).clamp(0, 366) as i32
+}
+
+/// Each row of `marked` (services: community_code, person_id, delivered_on)
+/// with whether it is `crowded`: at least `service_crowd_persons` distinct
+/// persons, itself included, served by the same community (any row of
+/// `services`) on a day less than `service_crowd_days` from its
+/// `delivered_on`. `services` must hold every service within that reach of
+/// the marked ones (more does no harm).
+pub fn with_crowded(
+    marked: LazyFrame,
     services: LazyFrame,
-    p: &Period,
     rules: &IndicatorRules,
 ) -> PolarsResult<LazyFrame> {
-    let reach = (rules.service_crowd_days - 1).clamp(0, 366) as i32;
+    let reach = crowd_reach(rules);
     let day = || col("delivered_on").cast(DataType::Int32);
-    let first = date(p.start).cast(DataType::Int32) - lit(reach);
-    let last = date(p.cutoff).cast(DataType::Int32) + lit(reach);
-    let near_p = services.filter(day().gt_eq(first).and(day().lt_eq(last)));
-    let visits = near_p
-        .clone()
-        .select([col("community_code"), col("person_id"), day().alias("day")])
-        .unique(None, UniqueKeepStrategy::Any);
     let offsets = df!("offset" => (-reach..=reach).collect::<Vec<i32>>())?.lazy();
-    // Each visit seen from every day within reach of it: grouped by that
-    // day, the persons served near it.
-    let near = visits
+    // The days the marked services fall on, each with the days within reach
+    // of it; every service on one of those days is near that day.
+    let near_days = marked
+        .clone()
+        .select([col("community_code"), day().alias("day")])
+        .unique(None, UniqueKeepStrategy::Any)
         .cross_join(offsets, None)
         .select([
             col("community_code"),
-            col("person_id"),
-            (col("day") + col("offset")).alias("day"),
-        ])
+            col("day"),
+            (col("day") + col("offset")).alias("near"),
+        ]);
+    let near = services
+        .select([col("community_code"), col("person_id"), day().alias("near")])
+        .join(
+            near_days,
+            [col("community_code"), col("near")],
+            [col("community_code"), col("near")],
+            JoinArgs::new(JoinType::Inner),
+        )
         .group_by([col("community_code"), col("day")])
         .agg([col("person_id")
             .n_unique()
             .cast(DataType::Int64)
             .alias("persons_near")]);
-    Ok(near_p
+    Ok(marked
         .with_column(day().alias("day"))
         .join(
             near,
@@ -335,13 +346,23 @@ pub fn assistance(
     rules: &IndicatorRules,
 ) -> PolarsResult<LazyFrame> {
     let h = hardship_persons(hardship, p);
-    let served = crowded_services(services, p, rules)?
+    let theirs = services
+        .clone()
         .filter(within("delivered_on", p))
         .semi_join(
             h.clone().select([col("person_id")]),
             col("person_id"),
             col("person_id"),
         )
+        .select([col("community_code"), col("person_id"), col("delivered_on")]);
+    // Every service that can be near one of theirs: P widened by the reach.
+    let reach = chrono::Duration::days(crowd_reach(rules).into());
+    let around = services.filter(
+        col("delivered_on")
+            .gt_eq(date(p.start - reach))
+            .and(col("delivered_on").lt_eq(date(p.cutoff + reach))),
+    );
+    let served = with_crowded(theirs, around, rules)?
         .group_by([col("person_id")])
         .agg([col("crowded").not().any(false).alias("backed")]);
     Ok(shares(
@@ -414,19 +435,27 @@ pub fn closed_registrations(
     let retired = col("end_reason")
         .eq(lit(RETIRED))
         .and(age_on(col("ended_on")).gt_eq(retirement_age(rules)));
-    let by_ledger = closed
+    let by_reason = closed.clone().filter(ledger_reason);
+    let by_ledger = by_reason
         .clone()
-        .filter(ledger_reason)
         .join(
-            persons.select([
-                col("person_id"),
-                col("community_code")
-                    .cast(DataType::String)
-                    .alias("stay_community"),
-                col("left_on"),
-                col("birth_date"),
-                col("gender"),
-            ]),
+            // Only the ledger rows of those persons: narrowed before the
+            // codes become text.
+            persons
+                .semi_join(
+                    by_reason.select([col("person_id")]),
+                    col("person_id"),
+                    col("person_id"),
+                )
+                .select([
+                    col("person_id"),
+                    col("community_code")
+                        .cast(DataType::String)
+                        .alias("stay_community"),
+                    col("left_on"),
+                    col("birth_date"),
+                    col("gender"),
+                ]),
             [col("person_id")],
             [col("person_id")],
             JoinArgs::new(JoinType::Inner),
@@ -530,6 +559,8 @@ pub fn compute(
             .map(col)
             .collect();
         per_year.push(plan.select(columns).collect()?.lazy());
+        // What a year's joins freed goes back to the system before the next.
+        crate::memory::give_back();
     }
     concat(
         per_year,
