@@ -304,6 +304,15 @@ pub fn percent(v: Option<f64>) -> String {
     v.map_or_else(|| "—".into(), |v| format!("{:.1}%", v * 100.0))
 }
 
+/// An evidence share as a whole percentage ("85%"); a null share as a dash.
+pub fn share(v: Option<f64>) -> String {
+    v.map_or_else(|| "—".into(), |v| format!("{:.0}%", v * 100.0))
+}
+
+/// The heading of an evidence share: the part of a figure that durable
+/// records back (有据).
+pub const EVIDENCE: &str = "有据";
+
 pub fn count(v: Option<i64>) -> String {
     v.map_or_else(|| "—".into(), |v| v.to_string())
 }

@@ -131,8 +131,9 @@ pub fn run(pipeline: &Pipeline, options: &Options) -> Result<Outcome> {
     let communities = extract
         .table(Table::Communities)
         .ok_or_else(|| Error::contract("no communities table"))?;
-    // 2. indicators: one row per community and review year.
-    let ind = indicators_stage(pipeline, &extract, &mut clock)?;
+    // 2. indicators: one row per community and review year, and the
+    // evidence shares beside the rated figures.
+    let (ind, evidence) = indicators_stage(pipeline, &extract, &mut clock)?;
     // 3a. detectors: findings and risk scores.
     // The panel's checks of the findings: the dismissed ones leave the risk
     // score, the confirmed ones act on the ratings (docs/ratings.md).
@@ -144,7 +145,10 @@ pub fn run(pipeline: &Pipeline, options: &Options) -> Result<Outcome> {
     let rated = ratings_stage(
         pipeline,
         &extract,
-        &ind,
+        &Figures {
+            indicators: &ind,
+            evidence: &evidence,
+        },
         &risk,
         &confirmed,
         options.run_date,
@@ -266,23 +270,41 @@ fn ingest_stage(pipeline: &Pipeline, clock: &mut Clock) -> Result<Extract> {
     Ok(extract)
 }
 
+/// The indicators, and the evidence share of each rated figure
+/// (`indicators::evidence`): community_code, year and one column a figure.
 fn indicators_stage(
     pipeline: &Pipeline,
     extract: &Extract,
     clock: &mut Clock,
-) -> Result<Indicators> {
-    let ind = {
+) -> Result<(Indicators, DataFrame)> {
+    let out = {
         let _s = stage!("indicators");
-        indicators::compute(
+        let ind = indicators::compute(
             &extract.tables,
             &pipeline.rules.indicators,
             pipeline.as_of,
             pipeline.years.as_deref(),
-        )?
+        )?;
+        let evidence = indicators::evidence::compute(
+            &extract.tables,
+            &ind.periods,
+            &pipeline.rules.indicators,
+            clearance_grace_days(pipeline)?,
+        )?;
+        (ind, evidence)
     };
     clock.lap("indicators");
     fault::point("indicators");
-    Ok(ind)
+    Ok(out)
+}
+
+/// The days after `cleared_on` within which a member's job backs a
+/// clearance: the `unverified_clearance` detector's `grace_days`, so that
+/// the evidence share and the detector read a clearance alike.
+fn clearance_grace_days(pipeline: &Pipeline) -> Result<i64> {
+    use crate::detectors::unverified_clearance::{ID, Params};
+    let params: Params = detectors::registry::read(&pipeline.rules.detectors, ID)?;
+    Ok(params.grace_days)
 }
 
 fn detectors_stage(
@@ -331,10 +353,17 @@ fn detectors_stage(
     Ok(out)
 }
 
+/// Stage 2's results as the ratings read them.
+struct Figures<'a> {
+    indicators: &'a Indicators,
+    /// The evidence share of each rated figure (`indicators::evidence`).
+    evidence: &'a DataFrame,
+}
+
 fn ratings_stage(
     pipeline: &Pipeline,
     extract: &Extract,
-    ind: &Indicators,
+    figures: &Figures,
     risk: &DataFrame,
     confirmed: &DataFrame,
     run_date: chrono::NaiveDate,
@@ -343,7 +372,8 @@ fn ratings_stage(
     let rated = {
         let _s = stage!("ratings");
         ratings::rate(&ratings::RatingInputs {
-            indicators: &ind.frame,
+            indicators: &figures.indicators.frame,
+            evidence: Some(figures.evidence),
             communities: extract
                 .table(Table::Communities)
                 .ok_or_else(|| Error::contract("no communities table"))?,

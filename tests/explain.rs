@@ -373,3 +373,42 @@ fn findings_come_with_their_evidence() {
     let text = String::from_utf8(o.stdout).unwrap();
     assert!(text.contains("evidence:"), "{text}");
 }
+
+/// Each rated figure with its evidence share, as the ratings published it:
+/// C1's 2021 by hand in tests/evidence.rs (closings 3 of 4 backed; the two
+/// households cleared in P have no member on the ledger, 0, thin).
+#[test]
+fn each_rated_figure_is_printed_with_its_evidence_share() {
+    let (_dir, out) = published();
+    let o = explain(&out, &["--json"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let doc: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let u = indicator(&doc, "registered_unemployment_rate");
+    assert_eq!(
+        u["evidence_column"],
+        "registered_unemployment_rate_evidence"
+    );
+    assert_eq!(
+        (u["evidence"].as_f64(), &u["thin"]),
+        (Some(0.75), &false.into())
+    );
+    let z = indicator(&doc, "zero_households");
+    assert_eq!(
+        (z["evidence"].as_f64(), &z["thin"]),
+        (Some(0.0), &true.into())
+    );
+    assert_eq!(indicator(&doc, "reemployment_rate")["evidence"], 1.0);
+    assert_eq!(indicator(&doc, "new_jobs")["evidence"], 1.0);
+    // An indicator that is not a rated figure has no share.
+    assert!(indicator(&doc, "labor_force").get("evidence").is_none());
+
+    let o = explain(&out, &[]);
+    let text = String::from_utf8(o.stdout).unwrap();
+    for line in [
+        "= 2 / 7  (reemployed_in_period / unemployed_in_period)  有据 evidence 100%",
+        "有据 evidence 75%",
+        "有据 evidence 0% 单薄 thin",
+    ] {
+        assert!(text.contains(line), "{line} missing:\n{text}");
+    }
+}

@@ -182,6 +182,7 @@ impl Case {
     fn try_rate(&self) -> fullemp::Result<Ratings> {
         rate(&RatingInputs {
             indicators: &self.indicators,
+            evidence: None,
             communities: &self.communities,
             applications: self.applications.as_ref(),
             risk: &self.risk,

@@ -441,6 +441,68 @@ fn the_sample_report_shows_each_margin_beside_its_pass_and_reads_severities_firs
     assert!(seen.text.contains(&shown[0]), "{} not on screen", shown[0]);
 }
 
+/// An evidence share as the report prints it: a whole percentage, a dash
+/// for null.
+fn share_text(v: Option<f64>) -> String {
+    v.map_or_else(|| "—".into(), |v| format!("{:.0}%", v * 100.0))
+}
+
+#[test]
+fn the_sample_report_prints_each_evidence_share_beside_its_figure() {
+    let run = sample_run();
+    let html = std::fs::read_to_string(run.join("report.html")).unwrap();
+    let ratings = read_parquet(&run.join("ratings/year=2021/part-0.parquet"));
+    let codes = ratings.column("community_code").unwrap().str().unwrap();
+    let under = ratings
+        .column("under_reinspection")
+        .unwrap()
+        .bool()
+        .unwrap();
+    let share = |name: &str| ratings.column(name).unwrap().f64().unwrap().clone();
+    let columns = [
+        "reemployment_rate_evidence",
+        "hardship_employment_rate_evidence",
+        "registered_unemployment_rate_evidence",
+        "assistance_coverage_evidence",
+        "zero_households_evidence",
+    ];
+    let shares: Vec<_> = columns.iter().map(|c| share(c)).collect();
+    let results =
+        &html[html.find("id=\"results\"").unwrap()..html.find("id=\"shortlist\"").unwrap()];
+    let rows = table_rows(results);
+    let mut thin = 0;
+    for k in 0..ratings.height() {
+        if under.get(k) != Some(true) {
+            continue;
+        }
+        let code = codes.get(k).unwrap();
+        let cell = format!("<td class=\"nw\">{code}</td>");
+        let row = rows.iter().find(|r| r.contains(&cell)).unwrap();
+        // The five shares, in the order of their figures, one cell each
+        // after the figure's own cell; below 0.5 in the warning colour.
+        let mut at = 0;
+        for s in &shares {
+            let v = s.get(k);
+            let class = if v.is_some_and(|v| v < 0.5) {
+                thin += 1;
+                "n share sev-medium"
+            } else {
+                "n share"
+            };
+            let want = format!("<td class=\"{class}\">{}</td>", share_text(v));
+            let found = row[at..]
+                .find(&want)
+                .unwrap_or_else(|| panic!("{code}: {want} not in {row}"));
+            at += found + want.len();
+        }
+    }
+    assert!(
+        rows.iter().any(|r| r.contains("有据")),
+        "the results tables have the heading"
+    );
+    eprintln!("{thin} thin shares in the sample's results");
+}
+
 #[test]
 fn the_charts_are_svg_files_with_chinese_labels_and_a_cjk_font_list() {
     let run = sample_run();

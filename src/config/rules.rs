@@ -45,8 +45,27 @@ rules_struct! {
         service_crowd_days: i64 => days,
         /// See `service_crowd_days`.
         service_crowd_persons: i64 => count,
+        /// A registration's closing is backed by a job of the person
+        /// starting up to this many days after `ended_on`, or by a ledger
+        /// stay ending within this many days of it (docs/indicators.md,
+        /// "Evidence quality").
+        closing_match_days: i64 => count,
+        /// An evidence share below this is shown as thin in the report and
+        /// `explain`.
+        thin_evidence_below: f64 => fraction,
     }
     cross = working_ages;
+}
+
+impl IndicatorRules {
+    /// The `[indicators]` of a run's effective rules (the manifest's
+    /// `rules.effective`, TOML); the defaults when they do not read (a run
+    /// published before a key existed).
+    pub fn of_effective(effective: &str) -> IndicatorRules {
+        toml::from_str::<Rules>(effective)
+            .map(|r| r.indicators)
+            .unwrap_or_else(|_| Rules::default().indicators)
+    }
 }
 
 /// Both retirement ages lie above the minimum working age (itself 0 or more).

@@ -1,6 +1,7 @@
 //! `fullemp explain`: one community of the latest published run, read back
 //! from its Parquet tables and manifest (never recomputed): the indicators
-//! with their numerators and denominators, the re-inspection verdict with its
+//! with their numerators and denominators and, for a rated figure, the
+//! share of it that durable records back, the re-inspection verdict with its
 //! failing rules or, for a pass, its margin (差几人), the score by component, level and stars, the findings with
 //! their evidence, and where the community stands on the shortlist and in
 //! the spot-check sample, and the review's timeline for its county (each
@@ -18,8 +19,9 @@ use chrono::NaiveDate;
 use polars::prelude::*;
 use serde_json::{Map, Value, json};
 
+use crate::config::rules::IndicatorRules;
 use crate::error::{Error, Result};
-use crate::indicators::INDICATORS;
+use crate::indicators::{INDICATORS, evidence};
 use crate::labels;
 use crate::labels as report_labels;
 use crate::publish::manifest::Manifest;
@@ -203,7 +205,7 @@ pub fn gather(output_dir: &Path, code: &str, year: Option<i32>, day: NaiveDate) 
         },
         "year": year,
         "years_in_run": years,
-        "indicators": indicator_list(&ind),
+        "indicators": indicator_list(&ind, &rating, &run.manifest),
         "verdict": verdict(&rating),
         "score": score(&rating, &run.manifest),
         "level": level(&rating),
@@ -326,9 +328,16 @@ fn chosen_year(years: &[i64], asked: Option<i32>) -> Result<i64> {
     }
 }
 
-/// Every indicator with its Chinese label, and for a rate its numerator,
-/// denominator and formula.
-fn indicator_list(ind: &Map<String, Value>) -> Vec<Value> {
+/// Every indicator with its Chinese label, for a rate its numerator,
+/// denominator and formula, and for a rated figure its evidence share from
+/// the ratings row (`evidence`, null when its numerator is 0; `thin` when
+/// below the run's `thin_evidence_below`).
+fn indicator_list(
+    ind: &Map<String, Value>,
+    rating: &Map<String, Value>,
+    manifest: &Manifest,
+) -> Vec<Value> {
+    let thin_below = IndicatorRules::of_effective(&manifest.rules.effective).thin_evidence_below;
     INDICATORS
         .iter()
         .map(|name| {
@@ -350,6 +359,12 @@ fn indicator_list(ind: &Map<String, Value>) -> Vec<Value> {
                     den.join(" + ")
                 };
                 v["formula"] = json!(format!("{num} / {den_text}"));
+            }
+            if let Some(column) = evidence::column_of(name) {
+                let share = get(rating, column);
+                v["evidence_column"] = json!(column);
+                v["thin"] = json!(share.as_f64().is_some_and(|x| x < thin_below));
+                v["evidence"] = share;
             }
             v
         })

@@ -112,12 +112,28 @@ fn indicators(s: &mut String, doc: &Value) {
         };
         let _ = writeln!(
             s,
-            "  {} {:<30} {}",
+            "  {} {:<30} {}{}",
             pad(labels::indicator(name), 22),
             name,
-            value
+            value,
+            evidence(i)
         );
     }
+}
+
+/// A rated figure's evidence share, after its value: "  有据 evidence 85%",
+/// marked when thin; nothing for a figure without one.
+fn evidence(i: &Value) -> String {
+    if i.get("evidence_column").is_none() {
+        return String::new();
+    }
+    let share = labels::share(i["evidence"].as_f64());
+    let thin = if i["thin"] == Value::Bool(true) {
+        " 单薄 thin"
+    } else {
+        ""
+    };
+    format!("  {} evidence {share}{thin}", labels::EVIDENCE)
 }
 
 /// The verdict with its failing rules, or for a pass its margin.

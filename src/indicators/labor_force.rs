@@ -17,15 +17,19 @@ pub fn working_age_at(p: &Period, rules: &IndicatorRules) -> Expr {
     aged(rules.min_working_age).and(retired.not())
 }
 
+/// The retirement age R of the row's `gender`, in whole years.
+pub fn retirement_age(rules: &IndicatorRules) -> Expr {
+    when(col("gender").eq(lit("男")))
+        .then(lit(rules.retirement_age_male as i32))
+        .otherwise(lit(rules.retirement_age_female as i32))
+}
+
 /// Working age for an age expression (`age_at`, `age_on`): `min_working_age
 /// <= age < R`, R by `gender`.
 pub fn working_age_on(age: Expr, rules: &IndicatorRules) -> Expr {
-    let retirement = when(col("gender").eq(lit("男")))
-        .then(lit(rules.retirement_age_male as i32))
-        .otherwise(lit(rules.retirement_age_female as i32));
     age.clone()
         .gt_eq(lit(rules.min_working_age as i32))
-        .and(age.lt(retirement))
+        .and(age.lt(retirement_age(rules)))
 }
 
 /// (community_code, person_id) of the labour force at A: one row per ledger

@@ -5,6 +5,7 @@
 //! and are 0 when nobody qualifies; a rate whose denominator is 0 is null; an
 //! indicator built on a missing optional table is null.
 
+pub mod evidence;
 pub mod hardship;
 pub mod jobs;
 pub mod labor_force;
@@ -186,6 +187,15 @@ pub fn extract_dates(
         latest = latest.max(max_date(tc)?);
     }
     Ok((recorded, latest))
+}
+
+/// The extract's end: the latest date it holds, recorded or event, dates
+/// after today (Asia/Shanghai) left out as slips; None for an extract without
+/// dates. A job still running at the extract's end is as long as the extract
+/// can show.
+pub fn extract_end(tables: &BTreeMap<Table, DataFrame>) -> PolarsResult<Option<NaiveDate>> {
+    let (recorded, event) = extract_dates(tables, period::today())?;
+    Ok(recorded.max(event))
 }
 
 /// The date columns of `extract_dates` that hold dates after `today`.

@@ -44,6 +44,33 @@ pub fn reemployment_starts(
         )
 }
 
+/// One row per person counted in a community's `reemployed_in_period`: of
+/// `reemployment_starts`, the earliest qualifying start, ties broken by the
+/// earliest `registered_on`, then `record_id`, then `registration_id`. The
+/// record that made the person counted.
+pub fn first_reemployment_starts(
+    unemployment: LazyFrame,
+    employment: LazyFrame,
+    p: &Period,
+) -> LazyFrame {
+    reemployment_starts(unemployment, employment, p)
+        .sort(
+            [
+                "community_code",
+                "person_id",
+                "started_on",
+                "registered_on",
+                "record_id",
+                "registration_id",
+            ],
+            SortMultipleOptions::default(),
+        )
+        .unique_stable(
+            Some(cols(["community_code", "person_id"])),
+            UniqueKeepStrategy::First,
+        )
+}
+
 /// community_code, registered_unemployed, unemployed_in_period,
 /// reemployed_in_period, long_term_unemployed.
 pub fn unemployment(

@@ -1,11 +1,15 @@
 //! The review year's communities as rows: identity, recognition,
-//! indicators, verdict, score and risk, one `Community` each.
+//! indicators, verdict, score, risk and evidence quality, one `Community`
+//! each.
+
+use std::collections::BTreeMap;
 
 use polars::prelude::*;
 
 use super::Frames;
 use crate::error::Result;
 use crate::frame::{bools, floats, ints, of_year, strings};
+use crate::indicators::evidence::FIGURES;
 
 /// One community in the review year: identity, recognition, indicators,
 /// verdict, score and risk.
@@ -56,6 +60,16 @@ pub struct Community {
     pub risk_score: i64,
     pub needs_verification: bool,
     pub flags: String,
+    /// The evidence share of each rated figure that has one
+    /// (`indicators::evidence::FIGURES`), by figure; a null share is absent.
+    pub evidence: BTreeMap<&'static str, f64>,
+}
+
+impl Community {
+    /// The evidence share of `figure` (an indicator name), if known.
+    pub fn evidence_of(&self, figure: &str) -> Option<f64> {
+        self.evidence.get(figure).copied()
+    }
 }
 
 /// The communities of `year`, ordered by county, street, code.
@@ -185,6 +199,10 @@ fn rows(df: &DataFrame) -> Result<Vec<Community>> {
     let risk_score = i("risk_score")?;
     let verify = bools(df, "needs_verification")?;
     let flags = strings(df, "flags")?;
+    let evidence: Vec<(&'static str, Vec<Option<f64>>)> = FIGURES
+        .iter()
+        .map(|fig| Ok((fig.figure, f(fig.column)?)))
+        .collect::<PolarsResult<_>>()?;
     let text = |v: &Option<String>| v.clone().unwrap_or_default();
     Ok((0..df.height())
         .map(|k| Community {
@@ -230,6 +248,10 @@ fn rows(df: &DataFrame) -> Result<Vec<Community>> {
             risk_score: risk_score[k].unwrap_or(0),
             needs_verification: verify[k].unwrap_or(false),
             flags: text(&flags[k]),
+            evidence: evidence
+                .iter()
+                .filter_map(|(figure, shares)| Some((*figure, shares[k]?)))
+                .collect(),
         })
         .collect())
 }

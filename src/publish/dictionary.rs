@@ -282,6 +282,36 @@ pub const RATINGS: TableDoc = TableDoc {
             "星级 (at least one star), 市级 (city level, no star), or null",
         ),
         c(
+            "registered_unemployment_rate_evidence",
+            "Float64",
+            "evidence quality of registered_unemployment_rate: of the community's registrations closed in [S, A], the share whose closing a job from registered_on to closing_match_days after ended_on backs, or for 迁出/死亡/退休 the ledger (a stay in the community ending within closing_match_days, or retirement age reached); null when none closed",
+        ),
+        c(
+            "reemployment_rate_evidence",
+            "Float64",
+            "evidence quality of reemployment_rate: of reemployed_in_period, the share whose counting record (earliest qualifying start) is durable (lasts durable_job_days or runs past the extract's end); null when reemployed_in_period is 0",
+        ),
+        c(
+            "hardship_employment_rate_evidence",
+            "Float64",
+            "evidence quality of hardship_employment_rate: of hardship_employed, the share employed at A by a durable record; null when hardship_employed is 0",
+        ),
+        c(
+            "zero_households_evidence",
+            "Float64",
+            "evidence quality of the zero-household veto: of the households cleared in [S, A], the share whose clearance a member's durable job backs (covering cleared_on or starting within unverified_clearance's grace_days after it); null when none cleared",
+        ),
+        c(
+            "new_jobs_evidence",
+            "Float64",
+            "evidence quality of new_jobs: of those persons, the share with a durable record among the records that counted them; null when new_jobs is 0",
+        ),
+        c(
+            "assistance_coverage_evidence",
+            "Float64",
+            "evidence quality of assistance_coverage: of assisted, the share with a service in [S, A] that is not crowded (fewer than service_crowd_persons served by the same community within service_crowd_days); null when assisted is 0 or without the services table",
+        ),
+        c(
             "risk_score",
             "Int64",
             "risk score of the community and year: 5 per high, 3 per medium, 1 per low community-level finding, capped at 20 (0 when none)",
@@ -715,6 +745,22 @@ mod tests {
                 decision.meaning
             );
         }
+    }
+
+    #[test]
+    fn the_ratings_describe_every_evidence_share_in_order() {
+        use crate::indicators::evidence::FIGURES;
+        let names: Vec<&str> = RATINGS.columns.iter().map(|c| c.name).collect();
+        let at = |n: &str| names.iter().position(|c| *c == n);
+        let found: Vec<Option<usize>> = FIGURES.iter().map(|f| at(f.column)).collect();
+        assert!(found.iter().all(Option::is_some), "{found:?}");
+        assert!(found.windows(2).all(|w| w[0] < w[1]), "{found:?}");
+        assert!(
+            INDICATORS
+                .columns
+                .iter()
+                .all(|c| !c.name.ends_with("_evidence"))
+        );
     }
 
     #[test]

@@ -24,6 +24,7 @@ use crate::config::{Review, Rules};
 use crate::contract::Table;
 use crate::error::Result;
 use crate::frame;
+use crate::indicators::evidence::FIGURES as EVIDENCE;
 
 pub use calendar::{is_working_day, publicity};
 pub use cross_assessment::{Unassigned, assign_groups};
@@ -34,6 +35,10 @@ pub struct RatingInputs<'a> {
     /// The indicators of every community and year (docs/indicators.md columns,
     /// with community_code, community_name, county, street, year first).
     pub indicators: &'a DataFrame,
+    /// The evidence shares of every community and year
+    /// (`indicators::evidence::compute`: community_code, year and one column
+    /// a figure); None: published as nulls.
+    pub evidence: Option<&'a DataFrame>,
     /// The canonical `communities` table (provincial_year, stars, ...).
     pub communities: &'a DataFrame,
     /// The canonical `applications` table; None when the optional table is missing.
@@ -170,6 +175,12 @@ fn rating_frame(inputs: &RatingInputs) -> Result<DataFrame> {
             [col("community_code"), col("year")],
             JoinArgs::new(JoinType::Left),
         )
+        .join(
+            evidence_frame(inputs.evidence)?,
+            [col("community_code"), col("year")],
+            [col("community_code"), col("year")],
+            JoinArgs::new(JoinType::Left),
+        )
         .with_columns([
             verdict::under_reinspection().alias("under_reinspection"),
             col(verdict::CONFIRMED_FINDINGS).fill_null(lit("")),
@@ -223,6 +234,9 @@ fn rating_frame(inputs: &RatingInputs) -> Result<DataFrame> {
         col(score::STARS),
         col(score::LEVEL),
     ]);
+    // Beside the figures the verdict and the score read: how much of each
+    // numerator durable records back.
+    columns.extend(EVIDENCE.iter().map(|f| col(f.column)));
     Ok(scored.select(columns).collect()?)
 }
 
@@ -278,6 +292,39 @@ fn confirmed_frame(confirmed: &DataFrame) -> Result<LazyFrame> {
         col("year").cast(DataType::Int64),
         col(verdict::CONFIRMED_FINDINGS).cast(DataType::String),
     ]))
+}
+
+/// The evidence shares reduced to what ratings read, typed; None reads as
+/// "no share known": every share null.
+fn evidence_frame(evidence: Option<&DataFrame>) -> Result<LazyFrame> {
+    let shares = || {
+        EVIDENCE
+            .iter()
+            .map(|f| col(f.column).cast(DataType::Float64))
+    };
+    match evidence {
+        Some(df) if df.width() > 0 => Ok(df.clone().lazy().select(
+            [
+                col("community_code").cast(DataType::String),
+                col("year").cast(DataType::Int64),
+            ]
+            .into_iter()
+            .chain(shares())
+            .collect::<Vec<_>>(),
+        )),
+        _ => {
+            let mut columns = vec![
+                Column::new("community_code".into(), Vec::<String>::new()),
+                Column::new("year".into(), Vec::<i64>::new()),
+            ];
+            columns.extend(
+                EVIDENCE
+                    .iter()
+                    .map(|f| Column::new(f.column.into(), Vec::<f64>::new())),
+            );
+            Ok(DataFrame::new_infer_height(columns)?.lazy())
+        }
+    }
 }
 
 /// Joins risk onto `frame` by community and year; communities without a risk

@@ -18,6 +18,7 @@ use minijinja::{Environment, Value, context};
 use polars::prelude::DataFrame;
 use serde::Serialize;
 
+use crate::config::rules::IndicatorRules;
 use crate::error::{Error, Result};
 use crate::labels;
 use crate::panel::Panel;
@@ -108,6 +109,7 @@ pub fn render(cx: &Context) -> Result<String> {
     let period = review
         .period
         .map(|p| (p.start.to_string(), p.cutoff.to_string()));
+    let evidence_rules = IndicatorRules::of_effective(&m.rules.effective);
     let ctx = context! {
         city => cx.city_name,
         year => review.year,
@@ -124,7 +126,11 @@ pub fn render(cx: &Context) -> Result<String> {
         rejects => reject_rows(cx.rejects)?,
         summary => view::summary(review),
         counties => view::counties(review),
-        results => view::results(review),
+        results => view::results(review, evidence_rules.thin_evidence_below),
+        durable_job_days => evidence_rules.durable_job_days,
+        service_crowd_days => evidence_rules.service_crowd_days,
+        service_crowd_persons => evidence_rules.service_crowd_persons,
+        thin_evidence => labels::share(Some(evidence_rules.thin_evidence_below)),
         shortlist => view::shortlist(review),
         waiting => view::waiting(review),
         falsified => view::falsified(review),
@@ -409,6 +415,30 @@ mod tests {
         ));
         assert!(results.contains("<td class=\"v nw\">不合格</td><td class=\"margin\">—</td>"));
         assert_eq!(results.matches("人不达标</span>").count(), 1);
+    }
+
+    #[test]
+    fn each_rated_figure_has_its_evidence_share_beside_it_and_a_thin_one_is_marked() {
+        let mut c = community(1, "新华区");
+        c.hardship_employment_rate = Some(0.9);
+        c.evidence = [
+            ("reemployment_rate", 0.85),
+            ("hardship_employment_rate", 0.25),
+        ]
+        .into_iter()
+        .collect();
+        let html = render_review(&review(vec![c]));
+        let results =
+            &html[html.find("id=\"results\"").unwrap()..html.find("id=\"shortlist\"").unwrap()];
+        assert!(results.contains(
+            "<th class=\"n\">登记失业人员就业率</th><th class=\"n share\">有据</th><th class=\"n\">就业困难人员就业率</th><th class=\"n share\">有据</th>"
+        ));
+        // 0.85 is not thin; 0.25 is below thin_evidence_below (0.5); a
+        // figure without a share shows a dash.
+        assert!(results.contains(
+            "<td class=\"n\">80.0%</td><td class=\"n share\">85%</td><td class=\"n\">90.0%</td><td class=\"n share sev-medium\">25%</td><td class=\"n\">—</td><td class=\"n share\">—</td>"
+        ));
+        assert!(results.contains("低于 50% 的以橙色标出"));
     }
 
     #[test]

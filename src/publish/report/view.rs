@@ -189,6 +189,12 @@ pub struct Result {
     pub unemployment: String,
     pub coverage: String,
     pub overdue: String,
+    /// Beside each rated figure, the share of it that durable records back.
+    pub reemployment_evidence: Share,
+    pub hardship_evidence: Share,
+    pub unemployment_evidence: Share,
+    pub coverage_evidence: Share,
+    pub overdue_evidence: Share,
     pub platform: String,
     pub verdict: String,
     /// `pass`, `fail`, `incomplete`: the row's CSS class.
@@ -212,8 +218,37 @@ fn failing_in_words(c: &Community) -> Vec<String> {
         .collect()
 }
 
-fn result(c: &Community) -> Result {
+/// An evidence share as the report prints it: "85%", in a cell marked as a
+/// warning when the share is thin (below `thin_evidence_below`).
+#[derive(Debug, Clone, Serialize)]
+pub struct Share {
+    pub text: String,
+    /// The cell's CSS classes.
+    pub class: &'static str,
+}
+
+impl Share {
+    fn of(c: &Community, figure: &str, thin_below: f64) -> Share {
+        let v = c.evidence_of(figure);
+        Share {
+            text: labels::share(v),
+            class: if v.is_some_and(|v| v < thin_below) {
+                "n share sev-medium"
+            } else {
+                "n share"
+            },
+        }
+    }
+}
+
+fn result(c: &Community, thin_below: f64) -> Result {
+    let share = |figure: &str| Share::of(c, figure, thin_below);
     Result {
+        reemployment_evidence: share("reemployment_rate"),
+        hardship_evidence: share("hardship_employment_rate"),
+        unemployment_evidence: share("registered_unemployment_rate"),
+        coverage_evidence: share("assistance_coverage"),
+        overdue_evidence: share("zero_households"),
         code: c.code.clone(),
         name: c.name.clone(),
         county: c.county.clone(),
@@ -254,7 +289,9 @@ pub struct Results {
     pub by_county: Vec<Group<Result>>,
 }
 
-pub fn results(review: &Panel) -> Results {
+/// The re-inspection results; an evidence share below `thin_below` is
+/// marked thin.
+pub fn results(review: &Panel, thin_below: f64) -> Results {
     let under: Vec<&Community> = review
         .communities
         .iter()
@@ -263,14 +300,16 @@ pub fn results(review: &Panel) -> Results {
     let open = review.communities.len() <= OPEN_UP_TO;
     let mut by: BTreeMap<String, Vec<Result>> = BTreeMap::new();
     for c in &under {
-        by.entry(c.county.clone()).or_default().push(result(c));
+        by.entry(c.county.clone())
+            .or_default()
+            .push(result(c, thin_below));
     }
     Results {
         under: under.len(),
         failing: under
             .iter()
             .filter(|c| c.verdict.as_deref() != Some("pass"))
-            .map(|c| result(c))
+            .map(|c| result(c, thin_below))
             .collect(),
         by_county: by
             .into_iter()
