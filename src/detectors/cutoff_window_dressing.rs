@@ -322,13 +322,6 @@ pub fn expected_share(days_open: &[i64], window_days: i64) -> f64 {
     sum / days_open.len() as f64
 }
 
-/// The latest date the extract holds (recorded or event), dates after today
-/// left out as slips; None when empty.
-fn extract_end(inputs: &Inputs) -> Result<Option<NaiveDate>> {
-    let (recorded, event) =
-        crate::indicators::extract_dates(inputs.tables, crate::indicators::period::today())?;
-    Ok(recorded.max(event))
-}
 
 /// One community's window in counts: `n` counted starts, `k` of them in the
 /// window, p0 and the binomial tail, and the window's second signals.
@@ -492,7 +485,7 @@ impl Window {
 
 pub fn detect(inputs: &Inputs, params: &Params) -> Result<Vec<Finding>> {
     let county = counties(inputs.communities)?;
-    let end = extract_end(inputs)?;
+    let end = super::signals::extract_end(inputs)?;
     let mut findings = Vec::new();
     for p in inputs.periods() {
         let reaches_past = end.is_some_and(|e| e > p.cutoff);

@@ -12,28 +12,17 @@ use super::Inputs;
 use crate::contract::Table;
 use crate::contract::added_columns::EMPLOYER_CODE_VALID;
 use crate::error::Result;
-use crate::indicators::period::{date, days_between};
+use crate::indicators::period::days_between;
 
-/// The latest date the extract holds (recorded or event), dates after today
-/// left out as slips; None when empty. A job still open then, or ended after
-/// it, cannot be judged short.
+/// The latest date the extract holds (`indicators::extract_end`): a job
+/// still open then, or ended after it, cannot be judged short.
 pub fn extract_end(inputs: &Inputs) -> Result<Option<NaiveDate>> {
-    let (recorded, event) =
-        crate::indicators::extract_dates(inputs.tables, crate::indicators::period::today())?;
-    Ok(recorded.max(event))
+    Ok(crate::indicators::extract_end(inputs.tables)?)
 }
 
-/// An employment record lasts: still open, ended after the extract's end, or
-/// ended at least `durable_days` days after it started (both days counted).
-pub fn durable(durable_days: i64, end: Option<NaiveDate>) -> Expr {
-    let long = (days_between(col("started_on"), col("ended_on")) + lit(1i32))
-        .gt_eq(lit(durable_days.clamp(0, i64::from(i32::MAX)) as i32));
-    let open = col("ended_on").is_null();
-    match end {
-        Some(e) => open.or(col("ended_on").gt(date(e))).or(long),
-        None => open.or(long),
-    }
-}
+/// An employment record lasts (`durable_job_days`): the evidence figures'
+/// own definition, so that a detector and the figure beside it agree.
+pub use crate::indicators::evidence::durable;
 
 /// The employer of a record as text: its credit code, else its name; null
 /// for flexible work.
