@@ -16,7 +16,7 @@
 use chrono::{Duration, NaiveDate};
 use polars::prelude::*;
 
-use super::lookup::counties;
+use super::lookup::{counties, extract_end};
 use crate::frame::{int_lists, ints, string_lists, strings};
 use crate::config::ranges::rules_struct;
 use super::significance::{binomial_upper_tail, format_p};
@@ -139,14 +139,6 @@ pub fn expected_share(days_open: &[i64], window_days: i64) -> f64 {
         .map(|&d| (window_days as f64 / d.max(1) as f64).min(1.0))
         .sum();
     sum / days_open.len() as f64
-}
-
-/// The latest date the extract holds (recorded or event), dates after today
-/// left out as slips; None when empty.
-fn extract_end(inputs: &Inputs) -> Result<Option<NaiveDate>> {
-    let (recorded, event) =
-        crate::indicators::extract_dates(inputs.tables, crate::indicators::period::today())?;
-    Ok(recorded.max(event))
 }
 
 pub fn detect(inputs: &Inputs, params: &Params) -> Result<Vec<Finding>> {

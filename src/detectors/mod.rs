@@ -59,6 +59,9 @@ detectors! {
     duplicate_person,
     employer_concentration,
     bulk_backfill,
+    service_burst,
+    thin_clearance,
+    revoked_without_work,
     implausible_change,
     digit_heaping,
 }
