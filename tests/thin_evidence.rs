@@ -180,8 +180,16 @@ fn burst_run(e: &Extract) -> Vec<Finding> {
 
 /// H of C1: persons 1–8, designated 2020-06-01. Persons 1–6 served at one
 /// sitting, on 2021-11-03 (1–3) and 2021-11-04 (4–6); person 7 on
-/// 2021-08-20 and person 8 on 2021-09-20, each alone.
+/// 2021-08-20 and person 8 on 2021-09-20, each alone. Person 7 was served
+/// on 2019-06-01 too: the extract's services reach back over two years.
 fn burst() -> Extract {
+    let mut e = burst_without_history();
+    e.service("S0", 7, C1, "2019-06-01");
+    e
+}
+
+/// `burst` with no service before 2021-08-20 in the extract.
+fn burst_without_history() -> Extract {
     let mut e = Extract::default();
     for n in 1..=8 {
         e.resident(n, C1, &format!("H{n}"))
@@ -258,6 +266,34 @@ fn the_same_batch_of_persons_known_from_earlier_services_is_medium() {
     }
     let f = burst_run(&e);
     assert_eq!(f[0].severity, Severity::Medium, "{f:?}");
+    // An extract whose services begin on 2021-08-20, 75 days before the
+    // batch (fewer than history_days, 365), cannot show an earlier service:
+    // nobody counts as without contact history.
+    let f = burst_run(&burst_without_history());
+    assert_eq!(f.len(), 1, "{f:?}");
+    assert_eq!(f[0].severity, Severity::Medium);
+}
+
+#[test]
+fn a_busy_community_serving_a_hardship_person_every_day_has_no_batch() {
+    // 200 persons of C1's H, person k served alone on day k of 2021: every
+    // service has 4 others within 2 days (5 persons, 3 at the ends of the
+    // run), crowded by the count alone; but the community's own pace puts
+    // 200 × 5 / 365 = 2.7 persons in a window, and a batch needs
+    // pace_factor (3) times that, 8.2.
+    let mut e = Extract::default();
+    let s = chrono::NaiveDate::from_ymd_opt(2021, 1, 1).unwrap();
+    for n in 1..=200 {
+        e.resident(n, C1, &format!("H{n}"))
+            .hardship(n, C1, "2020-06-01", "")
+            .service(
+                &format!("S{n}"),
+                n,
+                C1,
+                &(s + chrono::Duration::days(n as i64 - 1)).to_string(),
+            );
+    }
+    assert!(burst_run(&e).is_empty());
 }
 
 #[test]

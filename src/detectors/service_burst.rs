@@ -28,10 +28,10 @@ use super::{Evidence, Finding, Inputs, PersonId, Severity};
 use crate::config::ranges::rules_struct;
 use crate::contract::{Table, record_number};
 use crate::error::Result;
-use crate::frame::{bools, dates, ints, strings};
+use crate::frame::{bools, dates, floats, ints, strings};
 use crate::indicators::Period;
 use crate::indicators::hardship::hardship_persons;
-use crate::indicators::period::{date, later_of, within};
+use crate::indicators::period::{date, days_between, later_of, within};
 
 pub const ID: &str = "service_burst";
 
@@ -49,8 +49,14 @@ rules_struct! {
         min_count: i64 => count,
         /// ...and this share of the assisted.
         min_share: f64 => fraction,
+        /// A batch must also hold this many times the persons the community's
+        /// own pace of service would put in the window (0: the count alone).
+        pace_factor: f64 => non_negative,
         /// High when at least this share of the thinly assisted have no contact history.
         uncontacted_share: f64 => fraction,
+        /// No earlier service counts as no contact history only where the
+        /// extract's services reach back this many days before the first one of P.
+        history_days: i64 => count,
     }
 }
 
@@ -92,9 +98,48 @@ fn nearby_persons(services: LazyFrame, crowd_days: i64) -> Result<LazyFrame> {
             .alias("nearby")]))
 }
 
-/// Each service of `services_of_h` with `nearby` and `crowded`.
-fn with_crowding(services: LazyFrame, crowd_days: i64, crowd_persons: i64) -> Result<LazyFrame> {
-    let nearby = nearby_persons(services.clone(), crowd_days)?;
+/// How crowding is judged: the `[indicators]` keys, the detector's
+/// `pace_factor`, and the days of P.
+struct Crowding {
+    days: i64,
+    persons: i64,
+    pace_factor: f64,
+    period_days: i64,
+}
+
+impl Crowding {
+    fn of(inputs: &Inputs, params: &Params, p: &Period) -> Crowding {
+        Crowding {
+            days: inputs.indicator_rules.service_crowd_days,
+            persons: inputs.indicator_rules.service_crowd_persons,
+            pace_factor: params.pace_factor,
+            period_days: (p.cutoff - p.start).num_days() + 1,
+        }
+    }
+
+    /// The days a window spans: fewer than `days` either side, the day itself.
+    fn window(&self) -> i64 {
+        2 * (self.days.clamp(1, 366) - 1) + 1
+    }
+}
+
+/// Each service of `services_of_h` with `nearby`, `needed` and `crowded`.
+/// A service is crowded when `nearby` reaches `service_crowd_persons` and
+/// `pace_factor` times the persons the community's own pace would put in
+/// its window (its served person-days in P spread evenly over P): in a
+/// community that serves several hardship persons a day, three within two
+/// days is its ordinary pace, not a batch.
+fn with_crowding(services: LazyFrame, c: &Crowding) -> Result<LazyFrame> {
+    let nearby = nearby_persons(services.clone(), c.days)?;
+    let pace = services
+        .clone()
+        .select([col("community_code"), col("person_id"), col("day")])
+        .unique(None, UniqueKeepStrategy::Any)
+        .group_by([col("community_code")])
+        .agg([(len().cast(DataType::Float64)
+            * lit(c.pace_factor * c.window() as f64 / c.period_days.max(1) as f64))
+        .alias("paced")]);
+    let floor = lit(c.persons as f64);
     Ok(services
         .join(
             nearby,
@@ -102,10 +147,23 @@ fn with_crowding(services: LazyFrame, crowd_days: i64, crowd_persons: i64) -> Re
             [col("community_code"), col("day")],
             JoinArgs::new(JoinType::Left),
         )
+        .join(
+            pace,
+            [col("community_code")],
+            [col("community_code")],
+            JoinArgs::new(JoinType::Left),
+        )
+        .with_columns([
+            col("nearby").fill_null(lit(1i64)),
+            when(col("paced").gt(floor.clone()))
+                .then(col("paced"))
+                .otherwise(floor)
+                .alias("needed"),
+        ])
         .with_column(
             col("nearby")
-                .fill_null(lit(1i64))
-                .gt_eq(lit(crowd_persons))
+                .cast(DataType::Float64)
+                .gt_eq(col("needed"))
                 .alias("crowded"),
         ))
 }
@@ -113,12 +171,18 @@ fn with_crowding(services: LazyFrame, crowd_days: i64, crowd_persons: i64) -> Re
 /// Per community and assisted person: `thin` (every service crowded),
 /// `first_served` (the first service of P) and `contacted` (a service of
 /// the person before `first_served`, any community and year, or a
-/// registration open on a day of P).
+/// registration open on a day of P). Where the extract's services begin
+/// (`services_from`) fewer than `history_days` before `first_served`, the
+/// extract cannot show an earlier service, and the person counts as
+/// contacted: an extract that starts with the review year must not make
+/// every person look new.
 fn assisted_persons(
     crowding: LazyFrame,
     services: LazyFrame,
     unemployment: LazyFrame,
     p: &Period,
+    services_from: Option<NaiveDate>,
+    history_days: i64,
 ) -> LazyFrame {
     let persons = crowding
         .group_by([col("community_code"), col("person_id")])
@@ -168,6 +232,7 @@ fn assisted_persons(
                 .lt(col("first_served"))
                 .fill_null(lit(false))
                 .or(col("registered").fill_null(lit(false)))
+                .or(history_unknown(services_from, history_days))
                 .alias("contacted"),
         )
         .select([
@@ -176,6 +241,16 @@ fn assisted_persons(
             col("thin"),
             col("contacted"),
         ])
+}
+
+/// Whether the extract's services begin too late to show `history_days` of
+/// history before `first_served`.
+fn history_unknown(services_from: Option<NaiveDate>, history_days: i64) -> Expr {
+    match services_from {
+        Some(from) => days_between(date(from), col("first_served"))
+            .lt(lit(history_days.clamp(0, 1 << 30) as i32)),
+        None => lit(true),
+    }
 }
 
 /// Per community reaching both thresholds: `assisted`, `thin`,
@@ -241,12 +316,21 @@ pub fn detect(inputs: &Inputs, params: &Params) -> Result<Vec<Finding>> {
     };
     let rules = inputs.indicator_rules;
     let county = counties(inputs.communities)?;
+    let services_from = dates(
+        &services
+            .clone()
+            .select([col("delivered_on").min()])
+            .collect()?,
+        "delivered_on",
+    )?
+    .into_iter()
+    .flatten()
+    .next();
     let mut findings = Vec::new();
     for p in inputs.periods() {
         let crowding = with_crowding(
             services_of_h(inputs.table(Table::Hardship)?, services.clone(), p),
-            rules.service_crowd_days,
-            rules.service_crowd_persons,
+            &Crowding::of(inputs, params, p),
         )?
         .collect()?;
         let persons = assisted_persons(
@@ -254,6 +338,8 @@ pub fn detect(inputs: &Inputs, params: &Params) -> Result<Vec<Finding>> {
             services.clone(),
             inputs.table(Table::Unemployment)?,
             p,
+            services_from,
+            params.history_days,
         )
         .collect()?;
         let fired = firing(persons.clone().lazy(), params).collect()?;
@@ -289,10 +375,17 @@ pub fn detect(inputs: &Inputs, params: &Params) -> Result<Vec<Finding>> {
         let sids = record_number::texts(&rows, "service_id")?;
         let (on, nearby) = (dates(&rows, "delivered_on")?, ints(&rows, "nearby")?);
         let contacted = bools(&rows, "contacted")?;
+        let needed = floats(&rows, "needed")?;
+        // The persons a window needed to be a batch, per community (the
+        // same on each of its rows), as a whole number.
+        let mut batch_size: BTreeMap<String, i64> = BTreeMap::new();
         for i in 0..rows.height() {
             let (Some(c), Some(pid), Some(d)) = (&codes[i], &ids[i], on[i]) else {
                 continue;
             };
+            batch_size
+                .entry(c.clone())
+                .or_insert(needed[i].unwrap_or_default().ceil() as i64);
             thin.entry(c.clone())
                 .or_default()
                 .entry(pid.clone())
@@ -321,23 +414,31 @@ pub fn detect(inputs: &Inputs, params: &Params) -> Result<Vec<Finding>> {
                 uncontacted[i].unwrap_or_default(),
             );
             let persons = thin.remove(code).unwrap_or_default();
+            let batch = batch_size
+                .get(code)
+                .copied()
+                .unwrap_or(rules.service_crowd_persons);
             findings.push(finding(
-                code, p, params, rules.service_crowd_days, rules.service_crowd_persons,
-                (n, k, u), persons, &county,
+                code,
+                p,
+                params,
+                (rules.service_crowd_days, batch),
+                (n, k, u),
+                persons,
+                &county,
             ));
         }
     }
     Ok(findings)
 }
 
-/// The finding of one community: `counts` are (assisted, thin, uncontacted).
-#[allow(clippy::too_many_arguments)]
+/// The finding of one community: the window's days either side and the
+/// persons it needed, then (assisted, thin, uncontacted).
 fn finding(
     code: &str,
     p: &Period,
     params: &Params,
-    crowd_days: i64,
-    crowd_persons: i64,
+    (crowd_days, crowd_persons): (i64, i64),
     (n, k, u): (i64, i64, i64),
     persons: BTreeMap<String, Thin>,
     county: &std::collections::HashMap<String, String>,
@@ -427,6 +528,17 @@ mod tests {
         assert_eq!((n, text.as_str()), (2, "2021-11-03 至 2021-11-04、2021-11-07"));
     }
 
+    /// The default window (3 days) and batch (3 persons) over a year of 365
+    /// days, with a pace factor.
+    fn crowding(pace_factor: f64) -> Crowding {
+        Crowding {
+            days: 3,
+            persons: 3,
+            pace_factor,
+            period_days: 365,
+        }
+    }
+
     #[test]
     fn a_service_is_crowded_when_three_persons_were_served_within_two_days_of_it() {
         // C1: A on 1 March, B on 3 March, C on 5 March, D on 20 March.
@@ -442,7 +554,7 @@ mod tests {
         .unwrap()
         .lazy()
         .with_column(col("delivered_on").cast(DataType::Int32).alias("day"));
-        let df = with_crowding(services, 3, 3)
+        let df = with_crowding(services, &crowding(0.0))
             .unwrap()
             .sort(["service_id"], SortMultipleOptions::default())
             .collect()
@@ -453,5 +565,32 @@ mod tests {
             ints(&df, "nearby").unwrap(),
             vec![Some(2), Some(3), Some(2), Some(1)]
         );
+    }
+
+    #[test]
+    fn a_community_serving_someone_every_day_has_no_batch_of_five() {
+        // 200 persons, person k served on day k of the year: every window of
+        // 5 days holds 5 persons (3 at the ends), crowded by the count alone.
+        // The pace, 200 person-days in 365, puts 200 × 5 / 365 = 2.74 persons
+        // in a window; 3 times that is 8.2, which no window reaches.
+        let services = |n: i32| {
+            df!(
+                "community_code" => vec!["C1"; n as usize],
+                "person_id" => (0..n).map(|k| format!("P{k}")).collect::<Vec<_>>(),
+                "service_id" => (0..n).map(|k| format!("S{k}")).collect::<Vec<_>>(),
+                "day" => (0..n).map(|k| 18_628 + k).collect::<Vec<i32>>(),
+            )
+            .unwrap()
+            .lazy()
+        };
+        let crowded = |factor: f64| {
+            let df = with_crowding(services(200), &crowding(factor))
+                .unwrap()
+                .collect()
+                .unwrap();
+            bools(&df, "crowded").unwrap().into_iter().flatten().filter(|c| *c).count()
+        };
+        assert_eq!(crowded(0.0), 200);
+        assert_eq!(crowded(3.0), 0);
     }
 }

@@ -102,8 +102,8 @@ fn backing_jobs(
                     col("started_on"),
                     col("ended_on"),
                     col("recorded_at"),
-                    col("employer_code").cast(DataType::String),
-                    col("employer_name").cast(DataType::String),
+                    col("employer_code"),
+                    col("employer_name"),
                     col(EMPLOYER_CODE_VALID)
                         .eq(lit(false))
                         .fill_null(lit(false))
@@ -122,33 +122,48 @@ fn backing_jobs(
         )
 }
 
-/// The employer as the detectors name it: its code, else its name.
+/// The employer as the detectors name it: its code, else its name, as text.
 fn employer() -> Expr {
-    coalesce(&[col("employer_code"), col("employer_name")])
+    coalesce(&[
+        col("employer_code").cast(DataType::String),
+        col("employer_name").cast(DataType::String),
+    ])
 }
 
-/// Per employer of the backing jobs (`employer`): `employs`, the distinct
-/// persons with a record there anywhere in the extract.
-fn employer_sizes(employment: LazyFrame, backing: LazyFrame) -> LazyFrame {
-    let named = backing
-        .select([employer().alias("employer")])
-        .filter(col("employer").is_not_null())
-        .unique(None, UniqueKeepStrategy::Any);
-    employment
-        .select([
-            col("person_id"),
-            coalesce(&[
-                col("employer_code").cast(DataType::String),
-                col("employer_name").cast(DataType::String),
-            ])
-            .alias("employer"),
-        ])
-        .semi_join(named, col("employer"), col("employer"))
-        .group_by([col("employer")])
-        .agg([col("person_id")
-            .n_unique()
-            .cast(DataType::Int64)
-            .alias("employs")])
+/// Per employer of the backing jobs (`employer`, as text): `employs`, the
+/// distinct persons with a record there anywhere in the extract. The
+/// employment table is narrowed to those employers while its columns are
+/// still categories (`contract::held`); only the counts become text.
+fn employer_sizes(employment: LazyFrame, backing: LazyFrame) -> Result<LazyFrame> {
+    let coded = col("employer_code").is_not_null();
+    let named = col("employer_code")
+        .is_null()
+        .and(col("employer_name").is_not_null());
+    let count = |column: &str, keep: Expr| {
+        employment
+            .clone()
+            .filter(keep.clone())
+            .select([col("person_id"), col(column)])
+            .semi_join(
+                backing
+                    .clone()
+                    .filter(keep)
+                    .select([col(column)])
+                    .unique(None, UniqueKeepStrategy::Any),
+                col(column),
+                col(column),
+            )
+            .group_by([col(column)])
+            .agg([col("person_id")
+                .n_unique()
+                .cast(DataType::Int64)
+                .alias("employs")])
+            .select([col(column).cast(DataType::String).alias("employer"), col("employs")])
+    };
+    Ok(concat(
+        [count("employer_code", coded), count("employer_name", named)],
+        UnionArgs::default(),
+    )?)
 }
 
 /// The backing jobs with `days` (their length), `durable`, and the signals
@@ -240,7 +255,7 @@ pub fn detect(inputs: &Inputs, params: &Params) -> Result<Vec<Finding>> {
             params.grace_days,
         )
         .collect()?;
-        let sizes = employer_sizes(inputs.table(Table::Employment)?, backing.clone().lazy());
+        let sizes = employer_sizes(inputs.table(Table::Employment)?, backing.clone().lazy())?;
         let jobs = judged(
             backing.lazy(),
             sizes,
