@@ -277,9 +277,9 @@ fn firing(persons: LazyFrame, params: &Params) -> LazyFrame {
 }
 
 /// The dates as the batches they form: runs of dates fewer than
-/// `crowd_days` apart, each written "first 至 last" (or the one day), joined
-/// by 、.
-pub fn batches(days: &[NaiveDate], crowd_days: i64) -> (usize, String) {
+/// `crowd_days` apart, each written "first 至 last" (or the one day), the
+/// first `shown` of them joined by 、; and how many there are.
+pub fn batches(days: &[NaiveDate], crowd_days: i64, shown: usize) -> (usize, String) {
     let mut sorted = days.to_vec();
     sorted.sort_unstable();
     sorted.dedup();
@@ -292,6 +292,7 @@ pub fn batches(days: &[NaiveDate], crowd_days: i64) -> (usize, String) {
     }
     let text = runs
         .iter()
+        .take(shown)
         .map(|(a, b)| {
             if a == b {
                 a.to_string()
@@ -448,11 +449,12 @@ fn finding(
         .values()
         .flat_map(|t| t.services.iter().map(|s| s.1))
         .collect();
-    let (count, spans) = batches(&days, crowd_days);
-    let spans = if count > 1 {
-        format!("{spans} 共 {count} 批")
-    } else {
-        spans
+    // A line for the panel: the first three batches, then how many in all.
+    let (count, spans) = batches(&days, crowd_days, 3);
+    let spans = match count {
+        0 | 1 => spans,
+        2 | 3 => format!("{spans} 共 {count} 批"),
+        _ => format!("{spans} 等 {count} 批"),
     };
     let signal = if corroborated {
         format!("；其中 {u} 人此前从无服务记录、期内也无失业登记，没有任何接触史")
@@ -524,8 +526,11 @@ mod tests {
     fn dates_fewer_than_crowd_days_apart_form_one_batch() {
         // 3 and 4 November one batch (1 day apart); 7 November is 3 days
         // after the 4th, not fewer than 3: a second batch.
-        let (n, text) = batches(&[d(11, 4), d(11, 3), d(11, 7), d(11, 3)], 3);
+        let days = [d(11, 4), d(11, 3), d(11, 7), d(11, 3)];
+        let (n, text) = batches(&days, 3, 3);
         assert_eq!((n, text.as_str()), (2, "2021-11-03 至 2021-11-04、2021-11-07"));
+        // Only the first shown.
+        assert_eq!(batches(&days, 3, 1), (2, "2021-11-03 至 2021-11-04".to_string()));
     }
 
     /// The default window (3 days) and batch (3 persons) over a year of 365
