@@ -6,8 +6,10 @@
 //! assisted when served in P in any community. A service is *crowded* when at
 //! least `service_crowd_persons` distinct persons of the same H (the person
 //! itself included) were served fewer than `service_crowd_days` days from it
-//! (`[indicators]`, the keys the figure's evidence quality reads). An assisted
-//! person whose every service of P is crowded is *thinly assisted*. The
+//! (`[indicators]`, the keys the figure's evidence quality reads), and at
+//! least `pace_factor` times the persons the community's own pace of service
+//! puts in such a window (a busy community's ordinary day is no batch). An
+//! assisted person whose every service of P is crowded is *thinly assisted*. The
 //! community fires when at least `min_count` of its assisted persons, and at
 //! least `min_share` of them, are thinly assisted.
 //!
@@ -16,7 +18,9 @@
 //! The finding is high when at least `uncontacted_share` of the thinly
 //! assisted have no contact history: no service of theirs (any community,
 //! any year) dated before their first service of P, and no unemployment
-//! registration of theirs open on any day of P. Otherwise it is medium.
+//! registration of theirs open on any day of P, "no earlier service" judged
+//! only where the extract's services reach `history_days` back. Otherwise it
+//! is medium.
 
 use std::collections::BTreeMap;
 
