@@ -63,6 +63,9 @@ detectors! {
     short_lived_jobs,
     brief_registrations,
     closed_without_work,
+    service_burst,
+    thin_clearance,
+    revoked_without_work,
     implausible_change,
     digit_heaping,
 }
