@@ -229,10 +229,16 @@ impl Context {
                 });
                 if let Some(v) = victim {
                     let theirs = self.honest(v);
+                    // Every other copier, in community order, dates its claim first.
+                    let earlier = self.assignment.community[..i]
+                        .iter()
+                        .filter(|&&p| p == Some(Pattern::DuplicatePerson))
+                        .count();
                     patterns::duplicate_person::inject(
                         &mut b,
                         &theirs.members,
                         &theirs.batch,
+                        earlier % 2 == 1,
                         &mut rng,
                     );
                 }

@@ -29,15 +29,16 @@ pub fn inject(b: &mut Builder, rng: &mut Rng) {
         .collect();
     invited.sort();
     invited.dedup();
+    rng.shuffle(&mut invited);
+    // 40–70 % of them come, and a fair has three visitors at least.
     let share = rng.uniform(0.4, 0.7);
+    let came = ((share * invited.len() as f64).round() as usize).max(3);
     let kind = if rng.chance(0.5) {
         "职业介绍"
     } else {
         "职业培训"
     };
-    for p in invited {
-        if rng.chance(share) {
-            b.add_service(&p, kind, day);
-        }
+    for p in invited.into_iter().take(came) {
+        b.add_service(&p, kind, day);
     }
 }

@@ -3,7 +3,7 @@
 //! own (their stay here begins later and overlaps the other), registers them
 //! as unemployed and re-employs them, so that they count here too.
 //!
-//! In about half the cases the copier takes persons the neighbour itself
+//! In every other copier community the copier takes persons the neighbour itself
 //! registered as unemployed in the review year and re-employed, and dates
 //! its own registration of them on or before the neighbour's: the job the
 //! neighbour recorded counts for both, and the claims alone cannot tell who
@@ -20,9 +20,17 @@ use crate::generate::rng::Rng;
 const BORROWED: usize = 6;
 
 /// `victim` is the neighbour's honest ledger and `victim_rows` its honest
-/// rows, as its own batch writes them.
-pub fn inject(b: &mut Builder, victim: &[Member], victim_rows: &Batch, rng: &mut Rng) {
-    if rng.chance(0.5) && copy_registered(b, victim, victim_rows, rng) {
+/// rows, as its own batch writes them. `first_claim`: this copier dates its
+/// claim before the neighbour's (every other copier, in the order of the
+/// communities, so about half of them).
+pub fn inject(
+    b: &mut Builder,
+    victim: &[Member],
+    victim_rows: &Batch,
+    first_claim: bool,
+    rng: &mut Rng,
+) {
+    if first_claim && copy_registered(b, victim, victim_rows, rng) {
         return;
     }
     let cal = *b.cal;
