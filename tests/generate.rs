@@ -919,17 +919,21 @@ fn confounders_are_written_as_honest_practice_and_leave_other_communities_alone(
                 })
             })
     });
-    // Designation review: revoked in the year, the person moved out (迁出).
+    // Designation review: revoked in the year, the person moved out (迁出)
+    // or of retirement age on the day.
     most("designation_review", &|code| {
         hardship
             .iter()
             .filter(|d| d["community_code"] == code)
             .filter(|d| date(&d["revoked_on"]).is_some_and(|r| (start..=cutoff).contains(&r)))
             .any(|d| {
+                let revoked = date(&d["revoked_on"]).unwrap();
                 persons.iter().any(|p| {
+                    let retire = if p["gender"] == "男" { 60 } else { 55 };
                     p["person_id"] == d["person_id"]
                         && p["community_code"] == code
-                        && p["left_reason"] == "迁出"
+                        && (p["left_reason"] == "迁出"
+                            || age(date(&p["birth_date"]).unwrap(), revoked) >= retire)
                 })
             })
     });

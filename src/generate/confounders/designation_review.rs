@@ -1,12 +1,17 @@
-//! The yearly review of designations (`designation_review`): 1–3 hardship
-//! persons without work moved out during the year; their ledger stay closes
-//! with `迁出` and the office revokes the designation within days of the
-//! move, at different times of the year. A designation ended without a job,
-//! with the reason in the ledger; medium at most. (Hardship persons who reach
-//! retirement age in the year would be the other documented reason; the
-//! honest histories designate nobody that close to retirement.)
+//! The yearly review of designations (`designation_review`): 1–3
+//! designations end during the year without a job, each for a reason the
+//! ledger documents, at different times of the year. A hardship person
+//! without work moves out: the ledger stay closes with `迁出` and the office
+//! revokes the designation within days of the move. Or, when the community
+//! has a resident reaching retirement age in the year, a `4050人员` designated
+//! years ago (who kept working until retirement and was served in the
+//! year) is revoked within days of retiring. Medium at most.
 
 use chrono::Duration;
+
+use crate::generate::calendar::add_years;
+use crate::generate::model::Designation;
+use crate::generate::persons::Role;
 
 use crate::generate::histories::{Builder, Knobs};
 use crate::generate::registry::employed_at;
@@ -32,7 +37,10 @@ pub fn inject(b: &mut Builder, rng: &mut Rng) {
         })
         .collect();
     rng.shuffle(&mut candidates);
-    let n = rng.int(1, 3) as usize;
+    let mut n = rng.int(1, 3) as usize;
+    if rng.chance(0.5) && retired(b, rng) {
+        n -= 1;
+    }
     for k in candidates.into_iter().take(n) {
         let person = b.batch.hardship[k].person.clone();
         // A service in the year before the move, so the person was assisted.
@@ -72,4 +80,48 @@ pub fn inject(b: &mut Builder, rng: &mut Rng) {
             .services
             .retain(|s| s.person != person || s.delivered < moved);
     }
+}
+
+/// A resident retiring in the review year (their job ended the day before),
+/// designated years ago, served this year, revoked 0–10 days after
+/// retiring. False when nobody retires in the year.
+fn retired(b: &mut Builder, rng: &mut Rng) -> bool {
+    let cal = *b.cal;
+    let code = b.site.code.clone();
+    let designated: Vec<&str> = b.batch.hardship.iter().map(|h| h.person.as_str()).collect();
+    let mut retiring: Vec<usize> = (0..b.members.len())
+        .filter(|&i| {
+            let m = &b.members[i];
+            m.role == Role::Inactive
+                && m.row.capacity
+                && m.moved_from.is_none()
+                && m.row.entered < cal.prev_start - Duration::days(3 * 365)
+                && m.retires >= cal.start + Duration::days(40)
+                && m.retires <= cal.from_cutoff(-20)
+                && !designated.contains(&m.row.id.as_str())
+        })
+        .collect();
+    if retiring.is_empty() {
+        return false;
+    }
+    rng.shuffle(&mut retiring);
+    let m = &b.members[retiring[0]];
+    let (person, retires) = (m.row.id.clone(), m.retires);
+    let early = (cal.prev_start - Duration::days(3 * 365)).max(add_years(m.row.birth, 50));
+    let on = rng.date(early, cal.prev_start - Duration::days(30));
+    b.batch.hardship.push(Designation {
+        person: person.clone(),
+        community: code,
+        category: "4050人员",
+        designated: on,
+        revoked: Some(retires + Duration::days(rng.int(0, 10))),
+    });
+    for (lo, hi) in [
+        (cal.prev_start, cal.prev_cutoff),
+        (cal.start, retires - Duration::days(1)),
+    ] {
+        let day = rng.date(lo, hi);
+        b.add_service(&person, "就业援助", day);
+    }
+    true
 }
