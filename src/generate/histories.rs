@@ -68,6 +68,9 @@ pub struct Knobs {
     pub cleared_zero_at_least: usize,
     /// Every hardship designation made before the previous year.
     pub early_designations: bool,
+    /// As many registrations still open at the cut-off as
+    /// `unemployment_rate` asks, with more registrations if need be.
+    pub keep_open: bool,
 }
 
 impl Knobs {
@@ -111,6 +114,7 @@ impl Knobs {
             quiet: false,
             cleared_zero_at_least: 0,
             early_designations: false,
+            keep_open: false,
         }
     }
 }
@@ -448,7 +452,16 @@ impl<'a> Builder<'a> {
                 r_year += 1;
             }
         }
-        let o_year = open_target(&mut self.rng).min(u_year - r_year);
+        let o_want = open_target(&mut self.rng);
+        // Enough registrations still open at A for the target, at the same
+        // re-employment rate or better.
+        let (u_year, r_year) = if k.keep_open && u_year - r_year < o_want {
+            let u = u_year.max((o_want as f64 / (1.0 - k.reemployment)).ceil() as usize);
+            (u, u - o_want)
+        } else {
+            (u_year, r_year)
+        };
+        let o_year = o_want.min(u_year - r_year);
         let new_year = u_year - o_prev;
         let after = if k.tiny {
             0

@@ -21,7 +21,7 @@ use crate::generate::rng::Rng;
 pub fn prepare(knobs: &mut Knobs, rng: &mut Rng) {
     super::otherwise_passing(knobs, rng);
     knobs.unemployed_share = rng.uniform(0.12, 0.16);
-    knobs.reemployment = rng.uniform(0.45, 0.60);
+    knobs.reemployment = rng.uniform(0.42, 0.56);
 }
 
 /// The rate shown: above the 0.70 threshold.

@@ -14,9 +14,10 @@ use crate::generate::rng::Rng;
 
 pub fn prepare(knobs: &mut Knobs, rng: &mut Rng) {
     super::otherwise_passing(knobs, rng);
-    knobs.unemployment_rate = rng.uniform(0.045, 0.06);
-    knobs.unemployed_share = rng.uniform(0.26, 0.32);
-    knobs.reemployment = rng.uniform(0.74, 0.82);
+    knobs.unemployment_rate = rng.uniform(0.05, 0.07);
+    knobs.unemployed_share = rng.uniform(0.3, 0.34);
+    knobs.reemployment = rng.uniform(0.8, 0.86);
+    knobs.keep_open = true;
 }
 
 pub fn inject(b: &mut Builder, rng: &mut Rng) {
@@ -32,7 +33,7 @@ pub fn inject(b: &mut Builder, rng: &mut Rng) {
         .filter(|&k| {
             let r = &b.batch.unemployment[k];
             r.community == code
-                && r.registered < a - Duration::days(46)
+                && r.registered < a - Duration::days(1)
                 && r.ended.is_none_or(|e| e > a)
         })
         .collect();
@@ -44,7 +45,8 @@ pub fn inject(b: &mut Builder, rng: &mut Rng) {
         let (person, still_looking) = {
             let r = &mut b.batch.unemployment[k];
             let still_looking = r.ended.is_none();
-            r.ended = Some(rng.date(a - Duration::days(45), a - Duration::days(1)));
+            let lo = (r.registered + Duration::days(1)).max(a - Duration::days(45));
+            r.ended = Some(rng.date(lo, a - Duration::days(1)));
             r.reason = Some("其他");
             (r.person.clone(), still_looking)
         };
