@@ -623,6 +623,13 @@ fn confounders_are_written_as_honest_practice_and_leave_other_communities_alone(
         "quarterly_keying",
         "small_community",
         "death_after_reemployment",
+        "public_welfare_posts",
+        "seasonal_work",
+        "job_fair",
+        "year_end_cleanup",
+        "prompt_placement",
+        "designation_review",
+        "temp_job_clearance",
     ]
     .into();
     assert_eq!(
@@ -820,4 +827,518 @@ fn confounders_are_written_as_honest_practice_and_leave_other_communities_alone(
             });
         assert!(died, "{code}: nobody died after re-employment");
     }
+
+    // The later confounders, each in most of its communities (a small
+    // community may lack the persons a practice needs).
+    let hardship = read(dir, "hardship");
+    let services = read(dir, "services");
+    let zeros = read(dir, "zero_households");
+    let days = |from: NaiveDate, to: NaiveDate| (to - from).num_days();
+    let most = |name: &str, found: &dyn Fn(&str) -> bool| {
+        let n = by[name].iter().filter(|c| found(c)).count();
+        assert!(
+            2 * n >= by[name].len() && n >= 1,
+            "{name}: {n} of {}",
+            by[name].len()
+        );
+    };
+    let job_dates =
+        |j: &BTreeMap<String, String>| (date(&j["started_on"]).unwrap(), date(&j["ended_on"]));
+    // Public-welfare posts: lasting posts at the street office in the last
+    // five weeks, for persons registered months before and served earlier.
+    most("public_welfare_posts", &|code| {
+        jobs.iter()
+            .filter(|j| j["community_code"] == code && j["employment_type"] == "公益性岗位")
+            .filter(|j| {
+                let (st, en) = job_dates(j);
+                en.is_none() && (3..=35).contains(&days(st, cutoff))
+            })
+            .any(|j| {
+                let st = date(&j["started_on"]).unwrap();
+                regs.iter().any(|r| {
+                    r["person_id"] == j["person_id"]
+                        && r["end_reason"] == "就业"
+                        && days(date(&r["registered_on"]).unwrap(), st) >= 90
+                }) && services.iter().any(|v| {
+                    v["person_id"] == j["person_id"] && date(&v["delivered_on"]).unwrap() < st
+                })
+            })
+    });
+    // Seasonal work: a job of 15–45 days of a person whose registration it closed.
+    most("seasonal_work", &|code| {
+        jobs.iter()
+            .filter(|j| j["community_code"] == code)
+            .any(|j| {
+                let (st, en) = job_dates(j);
+                en.is_some_and(|e| (14..=44).contains(&days(st, e)))
+                    && regs.iter().any(|r| {
+                        r["person_id"] == j["person_id"]
+                            && r["end_reason"] == "就业"
+                            && date(&r["ended_on"]).is_some_and(|e| (0..=5).contains(&days(st, e)))
+                    })
+            })
+    });
+    // Job fair: one day with services to three or more persons, of one kind.
+    most("job_fair", &|code| {
+        let mut per: BTreeMap<(String, String), BTreeSet<String>> = BTreeMap::new();
+        for v in services.iter().filter(|v| v["community_code"] == code) {
+            per.entry((v["delivered_on"].clone(), v["service_type"].clone()))
+                .or_default()
+                .insert(v["person_id"].clone());
+        }
+        per.values().any(|p| p.len() >= 3)
+    });
+    // Year-end clean-up: registrations closed with 其他 in December, never
+    // registered again.
+    most("year_end_cleanup", &|code| {
+        regs.iter()
+            .filter(|r| r["community_code"] == code && r["end_reason"] == "其他")
+            .filter(|r| date(&r["ended_on"]).is_some_and(|e| e.month() == 12 && e.year() == 2021))
+            .any(|r| {
+                !regs
+                    .iter()
+                    .any(|o| o["person_id"] == r["person_id"] && o["registered_on"] > r["ended_on"])
+            })
+    });
+    // Prompt placement: a job introduction on the day of registering and a
+    // lasting job within the week.
+    most("prompt_placement", &|code| {
+        regs.iter()
+            .filter(|r| r["community_code"] == code)
+            .any(|r| {
+                let on = date(&r["registered_on"]).unwrap();
+                services.iter().any(|v| {
+                    v["person_id"] == r["person_id"]
+                        && v["service_type"] == "职业介绍"
+                        && date(&v["delivered_on"]) == Some(on)
+                }) && jobs.iter().any(|j| {
+                    let (st, en) = job_dates(j);
+                    j["person_id"] == r["person_id"]
+                        && (1..=7).contains(&days(on, st))
+                        && en.is_none()
+                })
+            })
+    });
+    // Designation review: revoked in the year, the person moved out (迁出)
+    // or of retirement age on the day.
+    most("designation_review", &|code| {
+        hardship
+            .iter()
+            .filter(|d| d["community_code"] == code)
+            .filter(|d| date(&d["revoked_on"]).is_some_and(|r| (start..=cutoff).contains(&r)))
+            .any(|d| {
+                let revoked = date(&d["revoked_on"]).unwrap();
+                persons.iter().any(|p| {
+                    let retire = if p["gender"] == "男" { 60 } else { 55 };
+                    p["person_id"] == d["person_id"]
+                        && p["community_code"] == code
+                        && (p["left_reason"] == "迁出"
+                            || age(date(&p["birth_date"]).unwrap(), revoked) >= retire)
+                })
+            })
+    });
+    // Temporary job clearance: a household identified twice.
+    most("temp_job_clearance", &|code| {
+        let mut n: BTreeMap<&str, usize> = BTreeMap::new();
+        for z in zeros.iter().filter(|z| z["community_code"] == code) {
+            *n.entry(z["household_id"].as_str()).or_default() += 1;
+        }
+        n.values().any(|&k| k >= 2)
+    });
+}
+
+// ------------------------------------------------- the threat model's patterns
+
+/// The patterns that fake one rated figure each (docs/generator.md).
+const FIGURE_PATTERNS: [&str; 8] = [
+    "short_jobs",
+    "brief_registrations",
+    "revoked_designations",
+    "hardship_cover",
+    "service_burst",
+    "thin_clearance",
+    "closed_before_cutoff",
+    "padded_new_jobs",
+];
+
+/// A community's verdict and score as the rules' defaults read them
+/// (re-inspection: veto, re-employment ≥ 0.70, hardship ≥ 0.90, registered
+/// unemployment ≤ 0.04, coverage ≥ 0.95, platform; score: the six components
+/// and the bands 60 / 70 / 78 / 85 / 90 / 95), off the community's own rows.
+#[derive(Debug)]
+struct Outcome {
+    recognised: bool,
+    failing: Vec<&'static str>,
+    /// 0 for no level (veto or under 60), 1 for city level, 2 + stars − 1 above.
+    band: u8,
+    score: f64,
+}
+
+fn outcome(batch: &generate::model::Batch, code: &str, year: i32) -> Outcome {
+    use generate::registry::{figures, hardship_persons, labour, registered_open};
+    let (s, a) = (
+        NaiveDate::from_ymd_opt(year, 1, 1).unwrap(),
+        NaiveDate::from_ymd_opt(year, 12, 31).unwrap(),
+    );
+    let f = figures(batch, code, s, a);
+    let (force, employed) = labour(batch, code, a);
+    let open = registered_open(batch, code, a);
+    let h = hardship_persons(batch, code, s, a);
+    let assisted = h
+        .keys()
+        .filter(|p| {
+            batch
+                .services
+                .iter()
+                .any(|v| &v.person == *p && (s..=a).contains(&v.delivered))
+        })
+        .count();
+    let overdue = batch
+        .zero_households
+        .iter()
+        .filter(|z| z.community == code && z.identified <= a && z.cleared.is_none_or(|c| c >= s))
+        .filter(|z| (z.cleared.filter(|&c| c <= a).unwrap_or(a) - z.identified).num_days() > 30)
+        .count();
+    let platform = batch
+        .platform
+        .iter()
+        .find(|p| p.community == code && p.year == year)
+        .is_some_and(|p| p.window && p.staff >= 1 && p.info_system);
+    let ratio = |n: usize, d: usize| (d > 0).then(|| n as f64 / d as f64);
+    let (re, hr) = (f.reemployment_rate(), f.hardship_rate());
+    let ur = ratio(open, employed + open);
+    let cov = ratio(assisted, h.len());
+    let mut failing = vec![];
+    if overdue > 0 {
+        failing.push("veto");
+    }
+    for (name, rate, ok) in [
+        ("reemployment_rate", re, re.is_none_or(|r| r >= 0.70)),
+        ("hardship_employment_rate", hr, hr.is_none_or(|r| r >= 0.90)),
+        (
+            "registered_unemployment_rate",
+            ur,
+            ur.is_none_or(|r| r <= 0.04),
+        ),
+        ("assistance_coverage", cov, cov.is_none_or(|r| r >= 0.95)),
+    ] {
+        let _ = rate;
+        if !ok {
+            failing.push(name);
+        }
+    }
+    if !platform {
+        failing.push("platform_ok");
+    }
+    let part = |v: Option<f64>, zero: f64, full: f64, weight: f64| {
+        v.map_or(weight, |v| {
+            (weight * (v - zero) / (full - zero)).clamp(0.0, weight)
+        })
+    };
+    let per_100 = ratio(f.new_jobs * 100, force);
+    let score = part(re, 0.5, 0.95, 25.0)
+        + part(hr, 0.6, 1.0, 25.0)
+        + part(ur, 0.06, 0.02, 15.0)
+        + part(cov, 0.5, 1.0, 10.0)
+        + part(per_100, 0.0, 5.0, 10.0)
+        + if platform { 15.0 } else { 0.0 };
+    let band = if overdue > 0 {
+        0
+    } else {
+        [60.0, 70.0, 78.0, 85.0, 90.0, 95.0]
+            .iter()
+            .filter(|&&t| score >= t - 1e-9)
+            .count() as u8
+    };
+    let c = batch.communities.iter().find(|c| c.code == code).unwrap();
+    Outcome {
+        recognised: c.provincial_year.is_some_and(|y| y <= year),
+        failing,
+        band,
+        score,
+    }
+}
+
+#[test]
+fn each_figure_pattern_changes_the_outcome_it_fakes() {
+    // 1,000 communities, a fifth falsified: every pattern is dealt. Three
+    // seeds: every faked community, none spared.
+    let mut seen: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut wrong = vec![];
+    for seed in 1..=3 {
+        let mut o = options(Path::new("/nonexistent"), 1000, 100);
+        o.fraud_share = 0.2;
+        o.seed = seed;
+        let ctx = generate::Context::new(&o).unwrap();
+        for (i, p) in ctx.assignment.community.iter().enumerate() {
+            let Some(p) = p else { continue };
+            if !FIGURE_PATTERNS.contains(&p.id()) {
+                continue;
+            }
+            let code = ctx.geo.sites[i].code.clone();
+            let before = outcome(&ctx.honest(i).batch, &code, o.year);
+            let after = outcome(&ctx.community(i), &code, o.year);
+            *seen.entry(p.id()).or_default() += 1;
+            let what = format!("seed {seed} {code} {}: {before:?} -> {after:?}", p.id());
+            if p.id() == "padded_new_jobs" {
+                // Nothing new in the year before; the padding moves the
+                // score across a band.
+                if after.band <= before.band || after.score <= before.score {
+                    wrong.push(what);
+                }
+                continue;
+            }
+            // Re-inspected, failing on the faked figure (a short_jobs
+            // community may also fail on its open registrations, which the
+            // faking closes), passing after.
+            let rule = match p.id() {
+                "short_jobs" | "brief_registrations" => "reemployment_rate",
+                "revoked_designations" | "hardship_cover" => "hardship_employment_rate",
+                "service_burst" => "assistance_coverage",
+                "thin_clearance" => "veto",
+                _ => "registered_unemployment_rate",
+            };
+            if !before.recognised || !before.failing.contains(&rule) || !after.failing.is_empty() {
+                wrong.push(what);
+            }
+        }
+    }
+    assert!(
+        wrong.is_empty(),
+        "{} outcomes unchanged:\n{}",
+        wrong.len(),
+        wrong.join("\n")
+    );
+    assert_eq!(
+        seen.keys().copied().collect::<BTreeSet<_>>(),
+        FIGURE_PATTERNS.into_iter().collect::<BTreeSet<_>>()
+    );
+    assert!(seen.values().all(|&n| n >= 30), "{seen:?}");
+}
+
+#[test]
+fn the_figure_patterns_leave_their_traces_in_the_written_rows() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut o = options(dir.path(), 1000, 100);
+    o.fraud_share = 0.2;
+    run(&o);
+    let by = truth(dir.path());
+    for p in FIGURE_PATTERNS {
+        assert!(
+            by.get(p).is_some_and(|c| c.len() >= 10),
+            "{p} in the ground truth"
+        );
+    }
+    let (s, a) = (
+        NaiveDate::from_ymd_opt(2021, 1, 1).unwrap(),
+        NaiveDate::from_ymd_opt(2021, 12, 31).unwrap(),
+    );
+    let days = |from: NaiveDate, to: NaiveDate| (to - from).num_days();
+    let persons = read(dir.path(), "persons");
+    let jobs = read(dir.path(), "employment");
+    let regs = read(dir.path(), "unemployment");
+    let hardship = read(dir.path(), "hardship");
+    let services = read(dir.path(), "services");
+    let zeros = read(dir.path(), "zero_households");
+    let jobs_of = |p: &str| -> Vec<(NaiveDate, Option<NaiveDate>)> {
+        jobs.iter()
+            .filter(|j| j["person_id"] == p)
+            .map(|j| (date(&j["started_on"]).unwrap(), date(&j["ended_on"])))
+            .collect()
+    };
+    let in_community = |rows: &'_ Rows, code: &str| -> Rows {
+        rows.iter()
+            .filter(|r| r["community_code"] == code)
+            .cloned()
+            .collect()
+    };
+
+    // short_jobs: registrations closed as 就业 at the start of a job of 2–20
+    // days, the starts spread over the year (some months before the cut-off).
+    for code in &by["short_jobs"] {
+        let starts: Vec<NaiveDate> = in_community(&regs, code)
+            .iter()
+            .filter(|r| r["end_reason"] == "就业")
+            .flat_map(|r| {
+                let ended = date(&r["ended_on"]).unwrap();
+                jobs_of(&r["person_id"])
+                    .into_iter()
+                    .filter_map(move |(st, en)| {
+                        let short = en.is_some_and(|e| (1..=19).contains(&days(st, e)));
+                        (short && (0..=3).contains(&days(st, ended))).then_some(st)
+                    })
+            })
+            .collect();
+        assert!(starts.len() >= 3, "{code}: {} short jobs", starts.len());
+        assert!(
+            starts.iter().all(|&st| days(st, a) >= 30),
+            "{code}: short jobs not crowded before the cut-off"
+        );
+    }
+
+    // brief_registrations: registered 0–3 days before a lasting job began,
+    // closed as 就业 on its first day.
+    for code in &by["brief_registrations"] {
+        let brief = in_community(&regs, code)
+            .iter()
+            .filter(|r| r["end_reason"] == "就业")
+            .filter(|r| {
+                let (on, ended) = (
+                    date(&r["registered_on"]).unwrap(),
+                    date(&r["ended_on"]).unwrap(),
+                );
+                (0..=3).contains(&days(on, ended))
+                    && jobs_of(&r["person_id"])
+                        .iter()
+                        .any(|&(st, en)| st == ended && en.is_none())
+            })
+            .count();
+        assert!(brief >= 2, "{code}: {brief} brief registrations");
+    }
+
+    // revoked_designations: revoked in the 60 days before S, the person still
+    // in the ledger, no job started after and none on the cut-off.
+    for code in &by["revoked_designations"] {
+        let revoked = in_community(&hardship, code)
+            .iter()
+            .filter(|d| date(&d["revoked_on"]).is_some_and(|r| (1..=60).contains(&days(r, s))))
+            .filter(|d| {
+                let p = &d["person_id"];
+                let r = date(&d["revoked_on"]).unwrap();
+                persons
+                    .iter()
+                    .any(|x| &x["person_id"] == p && x["left_on"].is_empty())
+                    && jobs_of(p)
+                        .iter()
+                        .all(|&(st, en)| st < r && en.is_some_and(|e| e < a))
+            })
+            .count();
+        assert!(
+            revoked >= 1,
+            "{code}: {revoked} designations ended without a job"
+        );
+    }
+
+    // hardship_cover: hardship persons' jobs starting in the second half of
+    // the year and ending 1–20 days after the cut-off.
+    for code in &by["hardship_cover"] {
+        let covering = in_community(&hardship, code)
+            .iter()
+            .filter(|d| {
+                jobs_of(&d["person_id"]).iter().any(|&(st, en)| {
+                    st >= s + chrono::Duration::days(181)
+                        && st <= a
+                        && en.is_some_and(|e| (1..=20).contains(&days(a, e)))
+                })
+            })
+            .count();
+        assert!(covering >= 1, "{code}: {covering} jobs around the cut-off");
+    }
+
+    // service_burst: three or more hardship persons served within two days.
+    for code in &by["service_burst"] {
+        let h: BTreeSet<String> = in_community(&hardship, code)
+            .iter()
+            .map(|d| d["person_id"].clone())
+            .collect();
+        let mut on: Vec<(NaiveDate, String)> = in_community(&services, code)
+            .iter()
+            .filter(|v| h.contains(&v["person_id"]))
+            .map(|v| (date(&v["delivered_on"]).unwrap(), v["person_id"].clone()))
+            .filter(|(d, _)| (s..=a).contains(d))
+            .collect();
+        on.sort();
+        let crowded = on
+            .iter()
+            .map(|(d, _)| {
+                on.iter()
+                    .filter(|(e, _)| (0..=1).contains(&days(*d, *e)))
+                    .map(|(_, p)| p)
+                    .collect::<BTreeSet<_>>()
+                    .len()
+            })
+            .max()
+            .unwrap_or(0);
+        assert!(
+            crowded >= 3,
+            "{code}: at most {crowded} persons within two days"
+        );
+    }
+
+    // thin_clearance: cleared 10–25 days after identification by a member's
+    // job covering the clearing day and ending 2–14 days after it.
+    for code in &by["thin_clearance"] {
+        let thin = in_community(&zeros, code)
+            .iter()
+            .filter(|z| {
+                let (on, cleared) = (date(&z["identified_on"]).unwrap(), date(&z["cleared_on"]));
+                let Some(c) = cleared else { return false };
+                (10..=25).contains(&days(on, c))
+                    && persons
+                        .iter()
+                        .filter(|p| p["household_id"] == z["household_id"])
+                        .any(|p| {
+                            jobs_of(&p["person_id"]).iter().any(|&(st, en)| {
+                                st <= c && en.is_some_and(|e| (2..=14).contains(&days(c, e)))
+                            })
+                        })
+            })
+            .count();
+        assert!(thin >= 1, "{code}: no thin clearance");
+    }
+
+    // closed_before_cutoff: closings with 其他 in the 45 days before A, and
+    // somewhere a person registering again after A.
+    let mut reopened = 0;
+    for code in &by["closed_before_cutoff"] {
+        let rows = in_community(&regs, code);
+        let closed: Vec<&BTreeMap<String, String>> = rows
+            .iter()
+            .filter(|r| r["end_reason"] == "其他")
+            .filter(|r| date(&r["ended_on"]).is_some_and(|e| (1..=45).contains(&days(e, a))))
+            .collect();
+        assert!(!closed.is_empty(), "{code}: no closing before A");
+        reopened += closed
+            .iter()
+            .filter(|c| {
+                rows.iter().any(|r| {
+                    r["person_id"] == c["person_id"]
+                        && date(&r["registered_on"]).is_some_and(|d| d > a)
+                })
+            })
+            .count();
+    }
+    assert!(reopened >= 3, "{reopened} registered again after A");
+
+    // padded_new_jobs: nobody registered, and new jobs in the year of 3–20 days.
+    for code in &by["padded_new_jobs"] {
+        assert!(
+            in_community(&regs, code).is_empty(),
+            "{code}: registrations"
+        );
+        let short = in_community(&jobs, code)
+            .iter()
+            .filter(|j| {
+                let st = date(&j["started_on"]).unwrap();
+                (s..=a).contains(&st)
+                    && date(&j["ended_on"]).is_some_and(|e| (2..=19).contains(&days(st, e)))
+            })
+            .count();
+        assert!(short >= 2, "{code}: {short} padded jobs");
+    }
+
+    // duplicate_person: in some copier communities the copier's registration
+    // of a copied person is dated on or before the neighbour's own.
+    let mut early = 0;
+    for code in &by["duplicate_person"] {
+        for r in in_community(&regs, code) {
+            early += usize::from(regs.iter().any(|o| {
+                o["person_id"] == r["person_id"]
+                    && &o["community_code"] != code
+                    && date(&o["registered_on"]) >= date(&r["registered_on"])
+                    && date(&o["registered_on"]).is_some_and(|d| d >= s)
+            }));
+        }
+    }
+    assert!(early >= 3, "{early} copied registrations dated first");
 }

@@ -53,6 +53,24 @@ pub struct Knobs {
     /// confounder): at least this many, and every mover's old stay left
     /// open; 0 for the ordinary community, whose movers' old stays are closed.
     pub stale_movers: usize,
+    /// Recognised at provincial level before the review year, so that the
+    /// re-inspection judges it (a pattern must change that verdict).
+    pub recognised: bool,
+    /// Share of the review year's hardship persons that nobody served in the
+    /// year (0: every one served, but for the one `service_gap` leaves out).
+    pub unserved_share: f64,
+    /// No new employment in the review year: nobody registered, no job
+    /// changes, no first jobs, no hardship person starting work, no zero
+    /// household cleared in the year (a settled community, all of whose
+    /// working persons keep the jobs they had).
+    pub quiet: bool,
+    /// Zero households cleared in time: at least this many episodes.
+    pub cleared_zero_at_least: usize,
+    /// Every hardship designation made before the previous year.
+    pub early_designations: bool,
+    /// As many registrations still open at the cut-off as
+    /// `unemployment_rate` asks, with more registrations if need be.
+    pub keep_open: bool,
 }
 
 impl Knobs {
@@ -91,6 +109,12 @@ impl Knobs {
             platform_ok: !(failing && rng.chance(0.35)),
             tiny: profile == Profile::Tiny,
             stale_movers: 0,
+            recognised: false,
+            unserved_share: 0.0,
+            quiet: false,
+            cleared_zero_at_least: 0,
+            early_designations: false,
+            keep_open: false,
         }
     }
 }
@@ -154,10 +178,10 @@ impl<'a> Builder<'a> {
         self.zero_households(knobs);
         self.registrations(knobs);
         self.hardship(knobs);
-        self.everyone_else(moved_from.map(|m| m.1), knobs.stale_movers > 0);
+        self.everyone_else(moved_from.map(|m| m.1), knobs.stale_movers > 0, knobs.quiet);
         self.services(knobs);
         self.platform(knobs);
-        self.community_row();
+        self.community_row(knobs.recognised);
         self.batch.persons = self
             .members
             .iter()
@@ -330,15 +354,42 @@ impl<'a> Builder<'a> {
         ended: Option<NaiveDate>,
         reason: Option<&'static str>,
     ) {
+        let person = self.members[i].row.id.clone();
+        self.add_registration(&person, registered, ended, reason);
+    }
+
+    /// Adds a registration of `person` in this community; returns its index.
+    pub fn add_registration(
+        &mut self,
+        person: &str,
+        registered: NaiveDate,
+        ended: Option<NaiveDate>,
+        reason: Option<&'static str>,
+    ) -> usize {
         self.registration_serial += 1;
         self.batch.unemployment.push(Registration {
             id: format!("U{}{:05}", self.site.code, self.registration_serial),
-            person: self.members[i].row.id.clone(),
+            person: person.to_string(),
             community: self.site.code.clone(),
             registered,
             ended,
             reason,
         });
+        self.batch.unemployment.len() - 1
+    }
+
+    /// One of the county's employers, the large ones the likelier, as an
+    /// ordinary employer job names it: (name, credit code).
+    pub fn county_employer(&mut self) -> (String, String) {
+        let (name, code) = self.employer("单位就业");
+        (name.expect("a name"), code.expect("a code"))
+    }
+
+    /// `recorded_at` of a record keyed in within `days` of `day`, in office hours.
+    pub fn keyed_within(&mut self, day: NaiveDate, days: i64) -> NaiveDateTime {
+        let day = (day + Duration::days(self.rng.int(0, days))).min(self.cal.extract);
+        let seconds = self.rng.int(8 * 3600 + 1800, 17 * 3600 + 1799);
+        day.and_hms_opt(0, 0, 0).expect("midnight") + Duration::seconds(seconds)
     }
 
     /// Registered unemployment over the two years. The previous year's
@@ -387,7 +438,7 @@ impl<'a> Builder<'a> {
             };
             // Every community of some size has somebody still registered.
             (
-                if !k.tiny && r == u && self.rng.chance(0.6) {
+                if !k.tiny && !k.quiet && r == u && self.rng.chance(0.6) {
                     u + 1
                 } else {
                     u
@@ -401,7 +452,16 @@ impl<'a> Builder<'a> {
                 r_year += 1;
             }
         }
-        let o_year = open_target(&mut self.rng).min(u_year - r_year);
+        let o_want = open_target(&mut self.rng);
+        // Enough registrations still open at A for the target, at the same
+        // re-employment rate or better.
+        let (u_year, r_year) = if k.keep_open && u_year - r_year < o_want {
+            let u = u_year.max((o_want as f64 / (1.0 - k.reemployment)).ceil() as usize);
+            (u, u - o_want)
+        } else {
+            (u_year, r_year)
+        };
+        let o_year = o_want.min(u_year - r_year);
         let new_year = u_year - o_prev;
         let after = if k.tiny {
             0
@@ -567,7 +627,7 @@ impl<'a> Builder<'a> {
                         cal.prev_cutoff - Duration::days(10),
                     )),
                 )
-            } else if self.rng.chance(0.75) {
+            } else if k.early_designations || self.rng.chance(0.75) {
                 (
                     self.rng.date(early, cal.prev_start - Duration::days(30)),
                     None,
@@ -614,6 +674,9 @@ impl<'a> Builder<'a> {
         for (n, d) in ds.iter().enumerate() {
             if d.revoked.is_some() {
                 now[n] = before[n];
+            } else if k.quiet && d.designated <= cal.prev_cutoff {
+                // Nobody's situation changes between the two cut-offs.
+                before[n] = now[n];
             }
         }
 
@@ -630,7 +693,7 @@ impl<'a> Builder<'a> {
             let (s, a) = (cal.start, cal.cutoff);
             match (before[n], now[n]) {
                 (true, true) => {
-                    if self.rng.chance(0.75) {
+                    if k.quiet || self.rng.chance(0.75) {
                         let end = self.open_end(i);
                         self.long_job(i, None, end, true);
                     } else {
@@ -715,6 +778,11 @@ impl<'a> Builder<'a> {
         if !k.tiny {
             let jitter = self.rng.uniform(0.6, 1.4);
             let n = self.rng.round(self.site.persons as f64 / 150.0 * jitter);
+            let n = if k.quiet {
+                0
+            } else {
+                n.max(k.cleared_zero_at_least)
+            };
             episodes.extend(std::iter::repeat_n(Episode::Cleared, n));
         }
         if k.open_zero {
@@ -815,7 +883,8 @@ impl<'a> Builder<'a> {
     /// idle, and those retiring within the two years.
     /// Movers whose old stay was left open (`stale`) took a job here when
     /// they moved: the old community shows nothing of them after the move.
-    fn everyone_else(&mut self, moved_from: Option<&str>, stale: bool) {
+    /// In a `quiet` community nobody starts work in the review year.
+    fn everyone_else(&mut self, moved_from: Option<&str>, stale: bool, quiet: bool) {
         let cal = *self.cal;
         for i in 0..self.members.len() {
             if self.members[i].role != Role::Free {
@@ -843,9 +912,10 @@ impl<'a> Builder<'a> {
                 continue;
             }
             if age_at(birth, cal.start) < 19 {
-                if self.rng.chance(0.35) {
-                    let lo = add_years(birth, 16).max(cal.prev_start);
-                    let start = self.rng.seasonal_date(lo, cal.cutoff);
+                let lo = add_years(birth, 16).max(cal.prev_start);
+                let hi = if quiet { cal.prev_cutoff } else { cal.cutoff };
+                if self.rng.chance(0.35) && lo <= hi {
+                    let start = self.rng.seasonal_date(lo, hi);
                     self.new_job(i, start, false);
                     self.members[i].role = Role::Stable;
                 } else {
@@ -873,6 +943,7 @@ impl<'a> Builder<'a> {
             }
             match self.rng.weighted(&[0.86, 0.07, 0.07]) {
                 0 => self.long_job(i, origin, end, false),
+                2 if quiet => self.long_job(i, origin, end, false),
                 change => {
                     let (lo, hi) = if change == 1 {
                         (cal.prev_start, cal.prev_cutoff)
@@ -925,6 +996,17 @@ impl<'a> Builder<'a> {
             .map(|d| (d.person.clone(), d.designated, d.revoked))
             .collect();
         let mut gap = k.service_gap;
+        // Persons left unserved in the review year beyond `service_gap`'s one:
+        // the first of the year's designations (their order is random).
+        let mut unserved = if k.unserved_share > 0.0 {
+            let in_year = designations
+                .iter()
+                .filter(|d| d.1 <= cal.cutoff && d.2.is_none())
+                .count();
+            ((k.unserved_share * in_year as f64).ceil() as usize).max(3)
+        } else {
+            0
+        };
         for (person, designated, revoked) in designations {
             for (lo, hi) in [(cal.prev_start, cal.prev_cutoff), (cal.start, cal.cutoff)] {
                 let hi = revoked.map_or(hi, |r| r.min(hi));
@@ -934,6 +1016,10 @@ impl<'a> Builder<'a> {
                 }
                 if gap && hi == cal.cutoff && revoked.is_none() {
                     gap = false;
+                    continue;
+                }
+                if unserved > 0 && hi == cal.cutoff && revoked.is_none() {
+                    unserved -= 1;
                     continue;
                 }
                 for _ in 0..self.rng.int(1, 3) {
@@ -982,12 +1068,11 @@ impl<'a> Builder<'a> {
         }
     }
 
-    fn community_row(&mut self) {
+    fn community_row(&mut self, recognised: bool) {
         let y = self.cal.year;
         let rng = &mut self.rng;
-        let provincial = rng
-            .chance(0.65)
-            .then(|| rng.int(2008, i64::from(y) - 2) as i32);
+        let provincial =
+            (rng.chance(0.65) || recognised).then(|| rng.int(2008, i64::from(y) - 2) as i32);
         let star_year = provincial
             .filter(|_| rng.chance(0.35))
             .map(|p| rng.int(i64::from(p) + 1, i64::from(y) - 1) as i32);

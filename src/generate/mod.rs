@@ -228,10 +228,35 @@ impl Context {
                     !self.assignment.is_honest(n) || self.geo.sites[n].profile == Profile::Tiny
                 });
                 if let Some(v) = victim {
-                    let members = self.honest(v).members;
-                    patterns::duplicate_person::inject(&mut b, &members, &mut rng);
+                    let theirs = self.honest(v);
+                    // Every other copier, in community order, dates its claim first.
+                    let earlier = self.assignment.community[..i]
+                        .iter()
+                        .filter(|&&p| p == Some(Pattern::DuplicatePerson))
+                        .count();
+                    patterns::duplicate_person::inject(
+                        &mut b,
+                        &theirs.members,
+                        &theirs.batch,
+                        earlier % 2 == 1,
+                        &mut rng,
+                    );
                 }
             }
+            Some(Pattern::ShortJobs) => patterns::short_jobs::inject(&mut b, &mut rng),
+            Some(Pattern::BriefRegistrations) => {
+                patterns::brief_registrations::inject(&mut b, &mut rng)
+            }
+            Some(Pattern::RevokedDesignations) => {
+                patterns::revoked_designations::inject(&mut b, &mut rng)
+            }
+            Some(Pattern::HardshipCover) => patterns::hardship_cover::inject(&mut b, &mut rng),
+            Some(Pattern::ServiceBurst) => patterns::service_burst::inject(&mut b, &mut rng),
+            Some(Pattern::ThinClearance) => patterns::thin_clearance::inject(&mut b, &mut rng),
+            Some(Pattern::ClosedBeforeCutoff) => {
+                patterns::closed_before_cutoff::inject(&mut b, &mut rng)
+            }
+            Some(Pattern::PaddedNewJobs) => patterns::padded_new_jobs::inject(&mut b, &mut rng),
             _ => {}
         }
         if let Some(c) = self.confounders[i] {

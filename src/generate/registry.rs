@@ -140,3 +140,85 @@ pub fn figures(batch: &Batch, community: &str, start: NaiveDate, cutoff: NaiveDa
         zero_open,
     }
 }
+
+/// `labor_force` and `employed` of `community` at `cutoff`: persons with a
+/// ledger row there active at the cut-off, of working age then and able to
+/// work, and of those the ones with a job (any community) covering it.
+pub fn labour(batch: &Batch, community: &str, cutoff: NaiveDate) -> (usize, usize) {
+    let jobs = jobs_by_person(batch);
+    let force: BTreeSet<&str> = batch
+        .persons
+        .iter()
+        .filter(|p| p.community == community && p.capacity)
+        .filter(|p| p.entered <= cutoff && p.left.is_none_or(|l| l > cutoff))
+        .filter(|p| {
+            let age = age_at(p.birth, cutoff);
+            age >= MIN_WORKING_AGE && age < retirement_age(p.male)
+        })
+        .map(|p| p.id.as_str())
+        .collect();
+    let employed = force
+        .iter()
+        .filter(|p| {
+            jobs.get(*p)
+                .is_some_and(|ks| ks.iter().any(|&k| covers(&batch.employment[k], cutoff)))
+        })
+        .count();
+    (force.len(), employed)
+}
+
+/// Persons with a registration of `community` open at `d`.
+pub fn registered_open(batch: &Batch, community: &str, d: NaiveDate) -> usize {
+    batch
+        .unemployment
+        .iter()
+        .filter(|r| r.community == community && r.registered <= d && r.ended.is_none_or(|e| e > d))
+        .map(|r| r.person.as_str())
+        .collect::<BTreeSet<_>>()
+        .len()
+}
+
+/// Whether any job of `person` (any community) covers `d`.
+pub fn employed_at(batch: &Batch, person: &str, d: NaiveDate) -> bool {
+    batch
+        .employment
+        .iter()
+        .any(|j| j.person == person && covers(j, d))
+}
+
+/// The persons of `community`'s hardship designations that overlap
+/// [start, cutoff] (H), each with the index of one such designation.
+pub fn hardship_persons(
+    batch: &Batch,
+    community: &str,
+    start: NaiveDate,
+    cutoff: NaiveDate,
+) -> BTreeMap<String, usize> {
+    let mut out = BTreeMap::new();
+    for (k, h) in batch.hardship.iter().enumerate() {
+        if h.community == community
+            && h.designated <= cutoff
+            && h.revoked.is_none_or(|r| r >= start)
+        {
+            out.entry(h.person.clone()).or_insert(k);
+        }
+    }
+    out
+}
+
+/// The persons of `community`'s registrations that overlap [start, cutoff] (U).
+pub fn unemployed_persons(
+    batch: &Batch,
+    community: &str,
+    start: NaiveDate,
+    cutoff: NaiveDate,
+) -> BTreeSet<String> {
+    batch
+        .unemployment
+        .iter()
+        .filter(|r| {
+            r.community == community && r.registered <= cutoff && r.ended.is_none_or(|e| e >= start)
+        })
+        .map(|r| r.person.clone())
+        .collect()
+}

@@ -4,7 +4,10 @@
 //! mover's old stay, an employer taking retirees back on, a slow clerk, a
 //! real employer hiring many of one community's jobless, a quarter's paper
 //! forms keyed at one sitting, a small community whose rates move in large
-//! steps, a re-employed person who died later in the year. None of them is
+//! steps, a re-employed person who died later in the year, public-welfare
+//! posts filled before the year closes, seasonal work, a job fair, a
+//! year-end clean-up of the register, prompt placements, the yearly review
+//! of designations, a zero household cleared by a temporary job. None of them is
 //! the negation of a detector's rule; the quality command
 //! (`scripts/quality.py`) measures which findings they draw.
 //!
@@ -22,12 +25,19 @@ use super::patterns::Assignment;
 use super::rng::{Rng, Stream};
 
 pub mod death_after_reemployment;
+pub mod designation_review;
+pub mod job_fair;
 pub mod local_large_hire;
+pub mod prompt_placement;
+pub mod public_welfare_posts;
 pub mod quarterly_keying;
 pub mod rehired_retiree;
+pub mod seasonal_work;
 pub mod slow_closing;
 pub mod small_community;
 pub mod stale_stay;
+pub mod temp_job_clearance;
+pub mod year_end_cleanup;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Confounder {
@@ -38,10 +48,17 @@ pub enum Confounder {
     QuarterlyKeying,
     SmallCommunity,
     DeathAfterReemployment,
+    PublicWelfarePosts,
+    SeasonalWork,
+    JobFair,
+    YearEndCleanup,
+    PromptPlacement,
+    DesignationReview,
+    TempJobClearance,
 }
 
 /// The order in which confounders are dealt to the chosen clean communities.
-const DEAL: [Confounder; 7] = [
+const DEAL: [Confounder; 14] = [
     Confounder::StaleStay,
     Confounder::RehiredRetiree,
     Confounder::SlowClosing,
@@ -49,6 +66,13 @@ const DEAL: [Confounder; 7] = [
     Confounder::QuarterlyKeying,
     Confounder::SmallCommunity,
     Confounder::DeathAfterReemployment,
+    Confounder::PublicWelfarePosts,
+    Confounder::SeasonalWork,
+    Confounder::JobFair,
+    Confounder::YearEndCleanup,
+    Confounder::PromptPlacement,
+    Confounder::DesignationReview,
+    Confounder::TempJobClearance,
 ];
 
 /// The name in `confounders.csv` of the community a stale-stay mover came
@@ -66,6 +90,13 @@ impl Confounder {
             Confounder::QuarterlyKeying => "quarterly_keying",
             Confounder::SmallCommunity => "small_community",
             Confounder::DeathAfterReemployment => "death_after_reemployment",
+            Confounder::PublicWelfarePosts => "public_welfare_posts",
+            Confounder::SeasonalWork => "seasonal_work",
+            Confounder::JobFair => "job_fair",
+            Confounder::YearEndCleanup => "year_end_cleanup",
+            Confounder::PromptPlacement => "prompt_placement",
+            Confounder::DesignationReview => "designation_review",
+            Confounder::TempJobClearance => "temp_job_clearance",
         }
     }
 
@@ -74,6 +105,10 @@ impl Confounder {
         match self {
             Confounder::StaleStay => stale_stay::prepare(knobs, rng),
             Confounder::SmallCommunity => small_community::prepare(knobs, rng),
+            Confounder::PublicWelfarePosts => public_welfare_posts::prepare(knobs, rng),
+            Confounder::YearEndCleanup => year_end_cleanup::prepare(knobs, rng),
+            Confounder::DesignationReview => designation_review::prepare(knobs, rng),
+            Confounder::TempJobClearance => temp_job_clearance::prepare(knobs, rng),
             _ => {}
         }
     }
@@ -86,6 +121,13 @@ impl Confounder {
             Confounder::LocalLargeHire => local_large_hire::inject(b, rng),
             Confounder::QuarterlyKeying => quarterly_keying::inject(b, rng),
             Confounder::DeathAfterReemployment => death_after_reemployment::inject(b, rng),
+            Confounder::PublicWelfarePosts => public_welfare_posts::inject(b, rng),
+            Confounder::SeasonalWork => seasonal_work::inject(b, rng),
+            Confounder::JobFair => job_fair::inject(b, rng),
+            Confounder::YearEndCleanup => year_end_cleanup::inject(b, rng),
+            Confounder::PromptPlacement => prompt_placement::inject(b, rng),
+            Confounder::DesignationReview => designation_review::inject(b, rng),
+            Confounder::TempJobClearance => temp_job_clearance::inject(b, rng),
             Confounder::StaleStay | Confounder::SmallCommunity => {}
         }
     }

@@ -2,19 +2,37 @@
 //! community copies persons from a neighbouring community's ledger into its
 //! own (their stay here begins later and overlaps the other), registers them
 //! as unemployed and re-employs them, so that they count here too.
+//!
+//! In every other copier community the copier takes persons the neighbour itself
+//! registered as unemployed in the review year and re-employed, and dates
+//! its own registration of them on or before the neighbour's: the job the
+//! neighbour recorded counts for both, and the claims alone cannot tell who
+//! copied whom. Only residence does: the copier's ledger stay began later.
 
 use chrono::Duration;
 
 use crate::generate::histories::Builder;
-use crate::generate::model::{Person, Registration};
+use crate::generate::model::{Batch, Person, Registration};
 use crate::generate::persons::{Member, Role};
 use crate::generate::rng::Rng;
 
 /// Persons borrowed: enough to matter, few enough to go unnoticed by eye.
 const BORROWED: usize = 6;
 
-/// `victim` is the neighbour's honest ledger as its own batch writes it.
-pub fn inject(b: &mut Builder, victim: &[Member], rng: &mut Rng) {
+/// `victim` is the neighbour's honest ledger and `victim_rows` its honest
+/// rows, as its own batch writes them. `first_claim`: this copier dates its
+/// claim before the neighbour's (every other copier, in the order of the
+/// communities, so about half of them).
+pub fn inject(
+    b: &mut Builder,
+    victim: &[Member],
+    victim_rows: &Batch,
+    first_claim: bool,
+    rng: &mut Rng,
+) {
+    if first_claim && copy_registered(b, victim, victim_rows, rng) {
+        return;
+    }
     let cal = *b.cal;
     let code = b.site.code.clone();
     let mut pool: Vec<&Member> = victim
@@ -54,4 +72,71 @@ pub fn inject(b: &mut Builder, victim: &[Member], rng: &mut Rng) {
             reason: Some("就业"),
         });
     }
+}
+
+/// Persons the neighbour registered in the review year and re-employed: the
+/// copier's registration of each is dated 0–20 days before the neighbour's
+/// (on the same day as often as not) and closed as `就业` when the
+/// neighbour's job began. Returns false, writing nothing, when the neighbour
+/// has fewer than three such persons.
+fn copy_registered(b: &mut Builder, victim: &[Member], victim_rows: &Batch, rng: &mut Rng) -> bool {
+    let cal = *b.cal;
+    let code = b.site.code.clone();
+    let mut pool: Vec<(&Member, &Registration, chrono::NaiveDate)> = victim_rows
+        .unemployment
+        .iter()
+        .filter(|r| {
+            r.reason == Some("就业")
+                && r.registered >= cal.start + Duration::days(20)
+                && r.registered <= cal.from_cutoff(-30)
+        })
+        .filter_map(|r| {
+            let m = victim.iter().find(|m| m.row.id == r.person)?;
+            let settled = m.row.left.is_none()
+                && m.moved_from.is_none()
+                && m.row.entered < cal.prev_start
+                && m.working_age_at(cal.extract);
+            // The neighbour's job that re-employed the person.
+            let start = victim_rows
+                .employment
+                .iter()
+                .filter(|j| j.person == r.person && j.started >= r.registered)
+                .map(|j| j.started)
+                .min()?;
+            (settled && start <= cal.cutoff).then_some((m, r, start))
+        })
+        .collect();
+    if pool.len() < 3 {
+        return false;
+    }
+    rng.shuffle(&mut pool);
+    for (n, (m, theirs, start)) in pool.into_iter().take(BORROWED).enumerate() {
+        let entered = rng.date(
+            cal.prev_start + Duration::days(30),
+            cal.start - Duration::days(30),
+        );
+        b.batch.persons.push(Person {
+            community: code.clone(),
+            household: format!("{code}B{:05}", n + 1),
+            entered,
+            left: None,
+            left_reason: None,
+            wants_work: Some(true),
+            ..m.row.clone()
+        });
+        let registered = if rng.chance(0.5) {
+            theirs.registered
+        } else {
+            theirs.registered - Duration::days(rng.int(1, 20))
+        };
+        b.batch.unemployment.push(Registration {
+            id: format!("U{code}D{:04}", n + 1),
+            person: m.row.id.clone(),
+            community: code.clone(),
+            registered,
+            ended: Some(start + Duration::days(rng.int(0, 3))),
+            reason: Some("就业"),
+        });
+    }
+    true
 }

@@ -12,15 +12,23 @@ use super::geography::{Geography, Profile};
 use super::histories::Knobs;
 use super::rng::{Rng, Stream};
 
+pub mod brief_registrations;
 pub mod bulk_backfill;
 pub mod claimed_vs_registry;
+pub mod closed_before_cutoff;
 pub mod cutoff_window_dressing;
 pub mod digit_heaping;
 pub mod duplicate_person;
 pub mod employer_concentration;
+pub mod hardship_cover;
 pub mod implausible_change;
 pub mod invalid_identity;
+pub mod padded_new_jobs;
 pub mod reemployment_without_record;
+pub mod revoked_designations;
+pub mod service_burst;
+pub mod short_jobs;
+pub mod thin_clearance;
 pub mod threshold_bunching;
 pub mod unverified_clearance;
 
@@ -37,10 +45,18 @@ pub enum Pattern {
     BulkBackfill,
     ImplausibleChange,
     DigitHeaping,
+    ShortJobs,
+    BriefRegistrations,
+    RevokedDesignations,
+    HardshipCover,
+    ServiceBurst,
+    ThinClearance,
+    ClosedBeforeCutoff,
+    PaddedNewJobs,
 }
 
 impl Pattern {
-    pub const ALL: [Pattern; 11] = [
+    pub const ALL: [Pattern; 19] = [
         Pattern::ClaimedVsRegistry,
         Pattern::CutoffWindowDressing,
         Pattern::ThresholdBunching,
@@ -52,10 +68,19 @@ impl Pattern {
         Pattern::BulkBackfill,
         Pattern::ImplausibleChange,
         Pattern::DigitHeaping,
+        Pattern::ShortJobs,
+        Pattern::BriefRegistrations,
+        Pattern::RevokedDesignations,
+        Pattern::HardshipCover,
+        Pattern::ServiceBurst,
+        Pattern::ThinClearance,
+        Pattern::ClosedBeforeCutoff,
+        Pattern::PaddedNewJobs,
     ];
 
-    /// The detector id of docs/detectors.md, which is also the pattern's name in
-    /// `ground_truth.csv`.
+    /// The pattern's name in `ground_truth.csv`: for the first eleven, the id
+    /// of the detector of docs/detectors.md built to find them; for the later
+    /// ones, the trick itself (docs/generator.md).
     pub fn id(self) -> &'static str {
         match self {
             Pattern::ClaimedVsRegistry => "claimed_vs_registry",
@@ -69,6 +94,14 @@ impl Pattern {
             Pattern::BulkBackfill => "bulk_backfill",
             Pattern::ImplausibleChange => "implausible_change",
             Pattern::DigitHeaping => "digit_heaping",
+            Pattern::ShortJobs => "short_jobs",
+            Pattern::BriefRegistrations => "brief_registrations",
+            Pattern::RevokedDesignations => "revoked_designations",
+            Pattern::HardshipCover => "hardship_cover",
+            Pattern::ServiceBurst => "service_burst",
+            Pattern::ThinClearance => "thin_clearance",
+            Pattern::ClosedBeforeCutoff => "closed_before_cutoff",
+            Pattern::PaddedNewJobs => "padded_new_jobs",
         }
     }
 
@@ -90,15 +123,40 @@ impl Pattern {
                 knobs.reemployment = knobs.reemployment.max(0.75)
             }
             Pattern::ThresholdBunching | Pattern::DigitHeaping => {}
+            Pattern::ShortJobs => short_jobs::prepare(knobs, rng),
+            Pattern::BriefRegistrations => brief_registrations::prepare(knobs, rng),
+            Pattern::RevokedDesignations => revoked_designations::prepare(knobs, rng),
+            Pattern::HardshipCover => hardship_cover::prepare(knobs, rng),
+            Pattern::ServiceBurst => service_burst::prepare(knobs, rng),
+            Pattern::ThinClearance => thin_clearance::prepare(knobs, rng),
+            Pattern::ClosedBeforeCutoff => closed_before_cutoff::prepare(knobs, rng),
+            Pattern::PaddedNewJobs => padded_new_jobs::prepare(knobs, rng),
         }
     }
+}
+
+/// Knobs of a recognised community that passes its re-inspection on every
+/// rule but the one its pattern fakes: the pattern's own `prepare` then
+/// sets that figure below its threshold, so that the faking turns the
+/// verdict from fail to pass.
+pub fn otherwise_passing(knobs: &mut Knobs, rng: &mut Rng) {
+    knobs.recognised = true;
+    knobs.reemployment = rng.uniform(0.8, 0.95);
+    knobs.unemployment_rate = rng.uniform(0.01, 0.022);
+    knobs.hardship = 1.0;
+    knobs.overdue_zero = false;
+    knobs.unverified_zero = 0;
+    knobs.service_gap = false;
+    knobs.platform_ok = true;
 }
 
 /// The order in which community-level patterns are dealt to the chosen
 /// communities. `implausible_change` comes up half as often as the others:
 /// its detector reports low severity only, and the quality bar of docs/detectors.md counts
-/// high and medium findings.
-const DEAL: [Pattern; 17] = [
+/// high and medium findings. The eight later patterns follow the first
+/// seventeen deals, so that an extract of up to seventeen falsified
+/// communities (the default one and the bundled sample) is dealt as before.
+const DEAL: [Pattern; 33] = [
     Pattern::CutoffWindowDressing,
     Pattern::UnverifiedClearance,
     Pattern::ClaimedVsRegistry,
@@ -116,9 +174,27 @@ const DEAL: [Pattern; 17] = [
     Pattern::EmployerConcentration,
     Pattern::BulkBackfill,
     Pattern::ReemploymentWithoutRecord,
+    Pattern::ShortJobs,
+    Pattern::BriefRegistrations,
+    Pattern::RevokedDesignations,
+    Pattern::HardshipCover,
+    Pattern::ServiceBurst,
+    Pattern::ThinClearance,
+    Pattern::ClosedBeforeCutoff,
+    Pattern::PaddedNewJobs,
+    Pattern::ShortJobs,
+    Pattern::BriefRegistrations,
+    Pattern::RevokedDesignations,
+    Pattern::HardshipCover,
+    Pattern::ServiceBurst,
+    Pattern::ThinClearance,
+    Pattern::ClosedBeforeCutoff,
+    Pattern::PaddedNewJobs,
 ];
 
-/// Community-level patterns: one community at least for each.
+/// Community-level patterns of the first deals: one community at least for
+/// each whenever the share is above 0. The later eight need an extract of
+/// more than seventeen falsified communities (docs/generator.md).
 pub const COMMUNITY_PATTERNS: usize = 9;
 
 #[derive(Debug, Clone, Default)]
