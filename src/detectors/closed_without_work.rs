@@ -6,7 +6,7 @@
 //! A registration of the community ended in the last `window_days` up to A
 //! with a reason other than 就业 is *unexplained* when no employment record
 //! of the person (any community) covers its `ended_on` or starts within
-//! `match_days` after it, the person still has a ledger stay in the community
+//! `match_days` after it and by A, the person still has a ledger stay in the community
 //! active `match_days` after the closing (did not move out or die), and the
 //! person is under retirement age on the window's first day.
 //!
@@ -15,7 +15,9 @@
 //! keeping the register, and closings for other reasons bunch at the year's
 //! end in honest registries too. A closing is *corroborated* when the person
 //! registered again in the community within `reopen_days` after A (closed
-//! for the count, reopened after it), or its reason is one the ledger
+//! for the count, reopened after it), or found work only after A, within
+//! `reopen_days` (still looking at A: the registration should have been
+//! open then), or its reason is one the ledger
 //! contradicts (迁出, 死亡 or 退休 for a person still there, alive and under
 //! retirement age). The community fires when at least `min_count` closings
 //! are corroborated and the unexplained ones make at least `min_share` of
@@ -140,21 +142,35 @@ fn firing(inputs: &Inputs, p: &Period, params: &Params) -> Result<LazyFrame> {
     let unemployment = inputs.table(Table::Unemployment)?;
     let (open, closed) = closings(unemployment.clone(), p, params);
     let match_days = params.match_days.clamp(0, i64::from(i32::MAX)) as i32;
+    let jobs = inputs.table(Table::Employment)?.select([
+        col("person_id"),
+        col("started_on").alias("job_start"),
+        col("ended_on").alias("job_end"),
+    ]);
+    // A job by A that covers the closing or starts soon after it explains
+    // it (closed for work, the reason miscoded). A job found only after A
+    // does not: the person was still looking at A, and the registration
+    // should have been open then.
     let job = matched(
         &closed,
-        inputs.table(Table::Employment)?.select([
-            col("person_id"),
-            col("started_on").alias("job_start"),
-            col("ended_on").alias("job_end"),
-        ]),
+        jobs.clone(),
         days_between(col("ended_on"), col("job_start"))
             .lt_eq(lit(match_days))
+            .and(col("job_start").lt_eq(date(p.cutoff)))
             .and(
                 col("job_end")
                     .is_null()
                     .or(col("job_end").gt_eq(col("ended_on"))),
             ),
         "job",
+    );
+    let after = matched(
+        &closed,
+        jobs,
+        col("job_start")
+            .gt(date(p.cutoff))
+            .and(col("job_start").lt_eq(date(p.cutoff + days(params.reopen_days)))),
+        "work_after",
     );
     // Still there: a stay in the same community active match_days after the
     // closing.
@@ -209,20 +225,25 @@ fn firing(inputs: &Inputs, p: &Period, params: &Params) -> Result<LazyFrame> {
         .join(job, id.clone(), id.clone(), left.clone())
         .join(still_there, id.clone(), id.clone(), left.clone())
         .join(young, id.clone(), id.clone(), left.clone())
-        .join(reopened, id.clone(), id, left)
+        .join(reopened, id.clone(), id.clone(), left.clone())
+        .join(after, id.clone(), id, left)
         .filter(
             col("job")
                 .is_null()
                 .and(col("still_there").fill_null(lit(false)))
                 .and(col("working_age").fill_null(lit(false))),
         )
-        .with_column(col("reopened").fill_null(lit(false)));
+        .with_columns([
+            col("reopened").fill_null(lit(false)),
+            col("work_after").fill_null(lit(false)),
+        ]);
     let contradicted = LEDGER_REASONS
         .iter()
         .fold(lit(false), |any, r| any.or(col("end_reason").eq(lit(*r))))
         .fill_null(lit(false));
     let unexplained = unexplained.with_column(
         col("reopened")
+            .or(col("work_after"))
             .or(contradicted)
             .alias("corroborated"),
     );
@@ -267,6 +288,7 @@ fn firing(inputs: &Inputs, p: &Period, params: &Params) -> Result<LazyFrame> {
 struct Closed {
     open: i64,
     reopened: usize,
+    work_after: usize,
     contradicted: usize,
     corroborated: usize,
     evidence: Vec<Evidence>,
@@ -282,6 +304,7 @@ pub fn detect(inputs: &Inputs, params: &Params) -> Result<Vec<Finding>> {
         let ended = dates(&df, "ended_on")?;
         let reasons = strings(&df, "end_reason")?;
         let reopened = bools(&df, "reopened")?;
+        let work_after = bools(&df, "work_after")?;
         let open = ints(&df, "open_in_window")?;
         let mut by_community: BTreeMap<String, Closed> = BTreeMap::new();
         for i in 0..df.height() {
@@ -291,9 +314,11 @@ pub fn detect(inputs: &Inputs, params: &Params) -> Result<Vec<Finding>> {
             let again = reopened[i].unwrap_or(false);
             let reason = reasons[i].clone().unwrap_or_default();
             let contradicted = LEDGER_REASONS.contains(&reason.as_str());
+            let later = work_after[i].unwrap_or(false);
             c.reopened += usize::from(again);
+            c.work_after += usize::from(later);
             c.contradicted += usize::from(contradicted);
-            c.corroborated += usize::from(again || contradicted);
+            c.corroborated += usize::from(again || later || contradicted);
             let mut note = format!(
                 "{} 以“{}”注销，无就业记录，仍在本社区台账",
                 ended[i].map(|d| d.to_string()).unwrap_or_default(),
@@ -301,6 +326,9 @@ pub fn detect(inputs: &Inputs, params: &Params) -> Result<Vec<Finding>> {
             );
             if again {
                 note.push_str(&format!("，截止日后 {} 天内重新登记", params.reopen_days));
+            }
+            if later {
+                note.push_str(&format!("，截止日后 {} 天内才就业", params.reopen_days));
             }
             if contradicted {
                 note.push_str("，注销原因与台账矛盾");
@@ -334,6 +362,12 @@ fn finding(
         signals.push(format!(
             "{} 人在截止日后 {} 天内重新登记失业",
             c.reopened, params.reopen_days
+        ));
+    }
+    if c.work_after > 0 {
+        signals.push(format!(
+            "{} 人截止日后 {} 天内才就业，截止日时仍在求职",
+            c.work_after, params.reopen_days
         ));
     }
     if c.contradicted > 0 {

@@ -15,12 +15,14 @@ use crate::indicators::unemployment::reemployment_starts;
 /// The detectors that read the counted frames of this module. They run
 /// before the others, and the memo lets the frames go once they are done
 /// (`detect_all_with`).
-pub const READERS: [&str; 5] = [
+pub const READERS: [&str; 7] = [
     super::claimed_vs_registry::ID,
     super::cutoff_window_dressing::ID,
     super::invalid_identity::ID,
     super::duplicate_person::ID,
     super::employer_concentration::ID,
+    super::short_lived_jobs::ID,
+    super::ends_after_cutoff::ID,
 ];
 
 /// The source of a count, as the `source` column names it.

@@ -61,6 +61,7 @@ detectors! {
     employer_concentration,
     bulk_backfill,
     short_lived_jobs,
+    ends_after_cutoff,
     brief_registrations,
     closed_without_work,
     service_burst,

@@ -7,7 +7,9 @@
 //! community's designations with `revoked_on` in [S − `lookback_days`, S):
 //! none of them overlaps P, so none is in Y's H. A revocation is
 //! *unexplained* when its person had no employment record (any community)
-//! covering `revoked_on` or starting at most `grace_days` after it, still
+//! starting within `grace_days` of `revoked_on` (a new job, before or after
+//! it) nor one covering A (work at A, where the person would have counted
+//! for the figure anyway), still
 //! lived in the community (a ledger stay there active at `revoked_on` that
 //! did not end within `grace_days` after it: not moved out, not deceased),
 //! and was of working age at `revoked_on` (`[indicators]`, gender and birth
@@ -33,7 +35,7 @@ use crate::error::Result;
 use crate::frame::{bools, dates, ints, strings};
 use crate::indicators::Period;
 use crate::indicators::labor_force::working_age_on;
-use crate::indicators::period::{age_on, date, days_between};
+use crate::indicators::period::{age_on, covers, date, days_between};
 
 pub const ID: &str = "revoked_without_work";
 
@@ -110,9 +112,10 @@ fn matching(revoked: &LazyFrame, other: LazyFrame, on: &[&str], keep: Expr) -> L
 fn judged(
     revoked: LazyFrame,
     inputs: &Inputs,
-    rules: &IndicatorRules,
+    p: &Period,
     grace_days: i64,
 ) -> Result<LazyFrame> {
+    let rules: &IndicatorRules = inputs.indicator_rules;
     let grace = lit(grace_days.clamp(0, 1 << 30) as i32);
     let persons = revoked.clone().select([col("person_id")]);
     let narrowed = |t: Table, columns: Vec<Expr>| -> Result<LazyFrame> {
@@ -128,13 +131,14 @@ fn judged(
             vec![col("person_id"), col("started_on"), col("ended_on")],
         )?,
         &["person_id"],
+        // A new job around the revocation explains it; so does work at A,
+        // where the person would have counted for the figure anyway. A job
+        // held since long before, ended before A, explains nothing: the
+        // designation was kept through it.
         days_between(col("revoked_on"), col("started_on"))
+            .abs()
             .lt_eq(grace.clone())
-            .and(
-                col("ended_on")
-                    .is_null()
-                    .or(col("ended_on").gt_eq(col("revoked_on"))),
-            ),
+            .or(covers(p.cutoff)),
     );
     let stayed = matching(
         &revoked,
@@ -245,7 +249,7 @@ pub fn detect(inputs: &Inputs, params: &Params) -> Result<Vec<Finding>> {
         let all = judged(
             revoked(inputs.table(Table::Hardship)?, p, params.lookback_days),
             inputs,
-            inputs.indicator_rules,
+            p,
             params.grace_days,
         )?
         .collect()?;

@@ -2,7 +2,7 @@
 //! community whose registered unemployment rate is above the 0.04 of the
 //! re-inspection closes enough registrations in the last 45 days before the
 //! cut-off, with reason `其他` and no job, to show 0.035 or less. The persons
-//! stay in the ledger; about half of those still looking register again
+//! stay in the ledger; four in five of those still looking register again
 //! 5–40 days after the cut-off. The trace: closings without a job just
 //! before the cut-off, re-opened after it.
 
@@ -50,7 +50,7 @@ pub fn inject(b: &mut Builder, rng: &mut Rng) {
             r.reason = Some("其他");
             (r.person.clone(), still_looking)
         };
-        if still_looking && rng.chance(0.5) {
+        if still_looking && rng.chance(0.8) {
             let again = a + Duration::days(rng.int(5, 40));
             b.add_registration(&person, again, None, None);
         }
