@@ -68,7 +68,9 @@ SEVERITY_RANK = {"none": 0, "low": 1, "medium": 2, "high": 3}
 # A confounder allowed no finding may still draw the low findings that clean
 # communities without any confounder draw by chance (a year-on-year change of
 # a small rate, say); more than chance fails: a one-sided exact binomial test
-# of its share of communities with a low finding against that baseline share.
+# of its share of communities with a low finding against that baseline share,
+# at CHANCE_ALPHA divided by the number of such confounders tested together
+# (Bonferroni: with seven of them, one would pass 0.01 by chance now and then).
 CHANCE_ALPHA = 0.01
 # The most severe finding each honest confounder may draw (the table of honest
 # practice in docs/detectors.md); "none" is read as "none beyond chance".
@@ -396,6 +398,7 @@ def report(title, t):
           f"finding only = {pct(base).strip()} (the chance baseline)")
     print(f"{'confounder (allowed)':<36}{'clean':>6}{'high':>6}{'medium':>8}{'low':>6}{'above':>7}"
           f"{'low p':>8}  detectors")
+    tested = sum(1 for c in t.conf_n if ALLOWED[c] == "none") or 1
     for c in sorted(t.conf_n):
         hits = t.conf_hits.get(c, {})
         by_sev = {s: 0 for s in ("high", "medium", "low")}
@@ -409,7 +412,7 @@ def report(title, t):
         if ALLOWED[c] == "none" and base is not None:
             p = binomial_tail(t.conf_low.get(c, 0), t.conf_n[c], base)
             p_low = f"{p:.3f}"
-            if p < CHANCE_ALPHA:
+            if p < CHANCE_ALPHA / tested:
                 misses.append(f"{title}: {c} communities draw low findings beyond chance "
                               f"({t.conf_low.get(c, 0)} of {t.conf_n[c]}, p = {p:.4f})")
         print(f"{label:<36}{t.conf_n[c]:>6}{by_sev['high']:>6}{by_sev['medium']:>8}{by_sev['low']:>6}"

@@ -207,7 +207,7 @@ fn burst_without_history() -> Extract {
 #[test]
 fn assisted_persons_served_only_in_one_batch_with_no_contact_history_are_high() {
     // 6 of the 8 assisted have every service crowded (6 persons within a
-    // day): 6 ≥ 3 and 75 % ≥ 50 %. None of the 6 was served before or
+    // day): 6 ≥ 3 and 75 % ≥ 25 %. None of the 6 was served before or
     // registered in 2021: 6 of 6 without contact history ≥ 50 %.
     let f = burst_run(&burst());
     assert_eq!(f.len(), 1, "{f:?}");
@@ -215,7 +215,7 @@ fn assisted_persons_served_only_in_one_batch_with_no_contact_history_are_high() 
     assert_eq!(f[0].community_code.as_deref(), Some(C1));
     assert_eq!(f[0].year, 2021);
     assert_eq!(f[0].value, Some(0.75));
-    assert_eq!(f[0].threshold, Some(0.5));
+    assert_eq!(f[0].threshold, Some(0.25));
     assert!(
         f[0].explanation.contains(
             "援助覆盖的 8 名就业困难人员中 6 人（75%）的服务记录全部集中在 2021-11-03 至 2021-11-04"
@@ -280,7 +280,7 @@ fn a_busy_community_serving_a_hardship_person_every_day_has_no_batch() {
     // service has 4 others within 2 days (5 persons, 3 at the ends of the
     // run), crowded by the count alone; but the community's own pace puts
     // 200 × 5 / 365 = 2.7 persons in a window, and a batch needs
-    // pace_factor (3) times that, 8.2.
+    // service_crowd_pace (3) times that, 8.2.
     let mut e = Extract::default();
     let s = chrono::NaiveDate::from_ymd_opt(2021, 1, 1).unwrap();
     for n in 1..=200 {

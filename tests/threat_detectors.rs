@@ -1,6 +1,6 @@
-//! Hand-worked fixtures for three detectors of the threat model
-//! (docs/threat-model.md): `short_lived_jobs`, `brief_registrations` and
-//! `closed_without_work`. For each: the pattern alone lands at medium, the
+//! Hand-worked fixtures for four detectors of the threat model
+//! (docs/threat-model.md): `short_lived_jobs`, `brief_registrations`,
+//! `closed_without_work` and `ends_after_cutoff`. For each: the pattern alone lands at medium, the
 //! same pattern with its corroborating signal at high, and the honest
 //! practice that looks like it draws nothing. Default rules; cut-off A =
 //! 2021-12-31, review years 2020 and 2021.
@@ -10,7 +10,8 @@ mod support;
 use fullemp::config::Rules;
 use fullemp::detectors::registry::read;
 use fullemp::detectors::{
-    Finding, Inputs, Severity, brief_registrations, closed_without_work, short_lived_jobs,
+    Finding, Inputs, Severity, brief_registrations, closed_without_work, ends_after_cutoff,
+    short_lived_jobs,
 };
 use support::detect::{C1, DetectorExtract};
 use support::{credit_code, id};
@@ -274,4 +275,107 @@ fn a_closing_by_a_person_who_really_moved_out_is_explained() {
     // Two closings: person 1 moved out two days later (explained); person
     // 2's alone is below min_count.
     assert!(closed_run(&closings(2, "迁出", true, false)).is_empty());
+}
+
+#[test]
+fn a_december_closing_by_a_person_who_found_work_only_after_the_cutoff_is_corroborated() {
+    // Three closings; persons 1 and 2 start work in January, after A.
+    let (mut ledger, mut regs, mut jobs) = (vec![], vec![], vec![]);
+    let code = employer();
+    for k in 1..=8u32 {
+        let p = person(k);
+        ledger.push(format!("{p},{C1},H{k:03},男,1985-03-01,是,2015-01-01,,"));
+        if k <= 3 {
+            regs.push(format!("U{k:03},{p},{C1},2021-03-01,2021-12-10,其他"));
+        } else {
+            regs.push(format!("U{k:03},{p},{C1},2021-03-01,,"));
+        }
+        if k <= 2 {
+            jobs.push(format!(
+                "E{k:03},{p},{C1},远航物流公司,{code},单位就业,2022-01-1{k},,2022-01-1{k} 10:00:00"
+            ));
+        }
+    }
+    let found = closed_run(&DetectorExtract::new(&[
+        ("persons", ledger),
+        ("unemployment", regs),
+        ("employment", jobs),
+    ]));
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0].severity, Severity::High);
+    assert!(
+        found[0].explanation.contains("2 人截止日后 60 天内才就业"),
+        "{}",
+        found[0].explanation
+    );
+}
+
+// ---------------------------------------------------------------- ends_after_cutoff
+
+fn ends_run(e: &DetectorExtract) -> Vec<Finding> {
+    only_2021(e.detect(|i: &Inputs, r: &Rules| {
+        ends_after_cutoff::detect(i, &read(&r.detectors, ends_after_cutoff::ID)?)
+    }))
+}
+
+/// Six hardship persons of C1 (designated 2019-01-01), all employed at A:
+/// persons 1–3 since 2019 in lasting jobs; persons 4..4+ending in jobs of
+/// 2021-08-01 to 2022-01-05, keyed `keyed`; the rest of 4–6 in lasting
+/// jobs. A later record (2022-02-10) makes the extract reach past A.
+fn ending(ending: u32, keyed: &str) -> DetectorExtract {
+    let code = employer();
+    let (mut designations, mut jobs) = (vec![], vec![]);
+    for k in 1..=6u32 {
+        let p = person(k);
+        designations.push(format!("{p},{C1},4050人员,2019-01-01,"));
+        if (4..4 + ending).contains(&k) {
+            jobs.push(format!(
+                "E{k:03},{p},{C1},远航物流公司,{code},单位就业,2021-08-01,2022-01-05,{keyed}"
+            ));
+        } else {
+            jobs.push(format!(
+                "E{k:03},{p},{C1},远航物流公司,{code},单位就业,2019-06-01,,2019-06-02 10:00:00"
+            ));
+        }
+    }
+    let later = person(9);
+    jobs.push(format!(
+        "E009,{later},{C1},远航物流公司,{code},单位就业,2022-02-10,,2022-02-10 10:00:00"
+    ));
+    DetectorExtract::new(&[("hardship", designations), ("employment", jobs)])
+}
+
+#[test]
+fn three_of_six_hardship_jobs_ending_five_days_after_the_cutoff_are_medium() {
+    let found = ends_run(&ending(3, "2021-08-02 09:00:00"));
+    assert_eq!(found.len(), 1, "{found:?}");
+    let f = &found[0];
+    assert_eq!(f.severity, Severity::Medium);
+    assert_eq!(f.value, Some(0.5));
+    assert_eq!(f.evidence.len(), 3);
+    assert!(f.p_value.is_some_and(|p| p < 0.001), "{:?}", f.p_value);
+    assert!(
+        f.explanation.contains("仅终止时点异常"),
+        "{}",
+        f.explanation
+    );
+}
+
+#[test]
+fn the_same_jobs_keyed_months_after_they_began_are_high() {
+    let found = ends_run(&ending(3, "2021-12-20 09:00:00"));
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0].severity, Severity::High);
+    assert!(
+        found[0]
+            .explanation
+            .contains("3 人中 3 人的就业在开始 30 天以后才录入"),
+        "{}",
+        found[0].explanation
+    );
+}
+
+#[test]
+fn one_job_ending_after_the_cutoff_is_ordinary_turnover() {
+    assert!(ends_run(&ending(1, "2021-08-02 09:00:00")).is_empty());
 }

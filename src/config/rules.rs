@@ -45,6 +45,10 @@ rules_struct! {
         service_crowd_days: i64 => days,
         /// See `service_crowd_days`.
         service_crowd_persons: i64 => count,
+        /// A crowd must also hold this many times the persons the
+        /// community's own pace of service puts in such a window (0: the
+        /// count alone).
+        service_crowd_pace: f64 => non_negative,
         /// A registration's closing is backed by a job of the person
         /// starting up to this many days after `ended_on`, or by a ledger
         /// stay ending within this many days of it (docs/indicators.md,

@@ -7,7 +7,7 @@
 //! least `service_crowd_persons` distinct persons of the same H (the person
 //! itself included) were served fewer than `service_crowd_days` days from it
 //! (`[indicators]`, the keys the figure's evidence quality reads), and at
-//! least `pace_factor` times the persons the community's own pace of service
+//! least `service_crowd_pace` times the persons the community's own pace of service
 //! puts in such a window (a busy community's ordinary day is no batch). An
 //! assisted person whose every service of P is crowded is *thinly assisted*. The
 //! community fires when at least `min_count` of its assisted persons, and at
@@ -53,9 +53,6 @@ rules_struct! {
         min_count: i64 => count,
         /// ...and this share of the assisted.
         min_share: f64 => fraction,
-        /// A batch must also hold this many times the persons the community's
-        /// own pace of service would put in the window (0: the count alone).
-        pace_factor: f64 => non_negative,
         /// High when at least this share of the thinly assisted have no contact history.
         uncontacted_share: f64 => fraction,
         /// No earlier service counts as no contact history only where the
@@ -102,8 +99,8 @@ fn nearby_persons(services: LazyFrame, crowd_days: i64) -> Result<LazyFrame> {
             .alias("nearby")]))
 }
 
-/// How crowding is judged: the `[indicators]` keys, the detector's
-/// `pace_factor`, and the days of P.
+/// How crowding is judged: the `[indicators]` keys (`service_crowd_days`,
+/// `service_crowd_persons`, `service_crowd_pace`) and the days of P.
 struct Crowding {
     days: i64,
     persons: i64,
@@ -112,11 +109,11 @@ struct Crowding {
 }
 
 impl Crowding {
-    fn of(inputs: &Inputs, params: &Params, p: &Period) -> Crowding {
+    fn of(inputs: &Inputs, p: &Period) -> Crowding {
         Crowding {
             days: inputs.indicator_rules.service_crowd_days,
             persons: inputs.indicator_rules.service_crowd_persons,
-            pace_factor: params.pace_factor,
+            pace_factor: inputs.indicator_rules.service_crowd_pace,
             period_days: (p.cutoff - p.start).num_days() + 1,
         }
     }
@@ -335,7 +332,7 @@ pub fn detect(inputs: &Inputs, params: &Params) -> Result<Vec<Finding>> {
     for p in inputs.periods() {
         let crowding = with_crowding(
             services_of_h(inputs.table(Table::Hardship)?, services.clone(), p),
-            &Crowding::of(inputs, params, p),
+            &Crowding::of(inputs, p),
         )?
         .collect()?;
         let persons = assisted_persons(

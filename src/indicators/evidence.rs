@@ -286,11 +286,14 @@ fn crowd_reach(rules: &IndicatorRules) -> i32 {
 /// with whether it is `crowded`: at least `service_crowd_persons` distinct
 /// persons, itself included, served by the same community (any row of
 /// `services`) on a day less than `service_crowd_days` from its
-/// `delivered_on`. `services` must hold every service within that reach of
-/// the marked ones (more does no harm).
+/// `delivered_on`, and at least `service_crowd_pace` times the persons the
+/// community's own pace (its served person-days in `services` over
+/// `span_days`, the days `services` was taken from) puts in such a window.
+/// `services` must hold every service within that reach of the marked ones.
 pub fn with_crowded(
     marked: LazyFrame,
     services: LazyFrame,
+    span_days: i64,
     rules: &IndicatorRules,
 ) -> PolarsResult<LazyFrame> {
     let reach = crowd_reach(rules);
@@ -309,6 +312,7 @@ pub fn with_crowded(
             (col("day") + col("offset")).alias("near"),
         ]);
     let near = services
+        .clone()
         .select([col("community_code"), col("person_id"), day().alias("near")])
         .join(
             near_days,
@@ -321,6 +325,15 @@ pub fn with_crowded(
             .n_unique()
             .cast(DataType::Int64)
             .alias("persons_near")]);
+    // The community's own pace: its served person-days spread evenly over
+    // `span_days`, times the window and `service_crowd_pace`.
+    let per_day = f64::from(2 * reach + 1) * rules.service_crowd_pace / span_days.max(1) as f64;
+    let pace = services
+        .select([col("community_code"), col("person_id"), day().alias("day")])
+        .unique(None, UniqueKeepStrategy::Any)
+        .group_by([col("community_code")])
+        .agg([(len().cast(DataType::Float64) * lit(per_day)).alias("paced")]);
+    let floor = lit(rules.service_crowd_persons as f64);
     Ok(marked
         .with_column(day().alias("day"))
         .join(
@@ -329,10 +342,21 @@ pub fn with_crowded(
             [col("community_code"), col("day")],
             JoinArgs::new(JoinType::Left),
         )
+        .join(
+            pace,
+            [col("community_code")],
+            [col("community_code")],
+            JoinArgs::new(JoinType::Left),
+        )
         .with_column(
             col("persons_near")
                 .fill_null(lit(1i64))
-                .gt_eq(lit(rules.service_crowd_persons))
+                .cast(DataType::Float64)
+                .gt_eq(
+                    when(col("paced").gt(floor.clone()))
+                        .then(col("paced"))
+                        .otherwise(floor),
+                )
                 .alias("crowded"),
         ))
 }
@@ -362,7 +386,8 @@ pub fn assistance(
             .gt_eq(date(p.start - reach))
             .and(col("delivered_on").lt_eq(date(p.cutoff + reach))),
     );
-    let served = with_crowded(theirs, around, rules)?
+    let span_days = (p.cutoff - p.start).num_days() + 1 + 2 * i64::from(crowd_reach(rules));
+    let served = with_crowded(theirs, around, span_days, rules)?
         .group_by([col("person_id")])
         .agg([col("crowded").not().any(false).alias("backed")]);
     Ok(shares(

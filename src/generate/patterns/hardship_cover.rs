@@ -15,7 +15,7 @@ use crate::generate::rng::Rng;
 pub fn prepare(knobs: &mut Knobs, rng: &mut Rng) {
     super::otherwise_passing(knobs, rng);
     knobs.hardship = rng.uniform(0.5, 0.7);
-    knobs.hardship_share = rng.uniform(0.09, 0.12);
+    knobs.hardship_share = rng.uniform(0.12, 0.16);
 }
 
 pub fn inject(b: &mut Builder, rng: &mut Rng) {
