@@ -104,7 +104,7 @@ CELLS = {
     "invalid_identity": "reemployment_rate: persons who cannot be counted",
     "duplicate_person": "reemployment_rate: persons of another community",
     "implausible_change": "reemployment_rate: year-on-year jump",
-    "hardship_cover": "hardship_employment_rate: numerator inflated",
+    "hardship_cover": "hardship_employment_rate: job kept over the cut-off",
     "revoked_designations": "hardship_employment_rate: denominator deflated",
     "closed_before_cutoff": "registered_unemployment_rate: numerator deflated",
     "service_burst": "assistance_coverage: records made after the fact",
