@@ -770,7 +770,7 @@ fn the_quality_check_meets_the_bar_on_a_small_generated_extract() {
     let out = Command::new("python3")
         .arg(root.join("scripts/quality.py"))
         .args(["--fullemp", env!("CARGO_BIN_EXE_fullemp")])
-        .args(["--seeds", "3,4", "--communities", "600"])
+        .args(["--seeds", "3,4", "--communities", "1000"])
         .arg("--work")
         .arg(work.path())
         .output()
@@ -806,7 +806,17 @@ fn the_quality_check_meets_the_bar_on_a_small_generated_extract() {
         "invalid_identity",
         "reemployment_without_record",
         "unverified_clearance",
+        "short_jobs",
+        "brief_registrations",
+        "revoked_designations",
+        "hardship_cover",
+        "service_burst",
+        "thin_clearance",
+        "closed_before_cutoff",
+        "padded_new_jobs",
     ] {
         assert!(stdout.contains(pattern), "{pattern} measured:\n{stdout}");
     }
+    // Recall per cell of the threat model is printed.
+    assert!(stdout.contains("threat-model cell"), "{stdout}");
 }

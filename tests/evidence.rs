@@ -244,18 +244,18 @@ fn assistance_evidence_leaves_out_services_written_up_in_a_batch() {
             .map(|k| format!("{},{C1},4050人员,2021-01-01,", p[k]))
             .collect(),
         services: Some(vec![
-            // C1 serves P1, P2 and P3 on three consecutive days: each of
-            // these services has 3 persons within less than 3 days of it.
+            // C1 serves P1 and P2 on one day, P3 the next: each of these
+            // services has 3 persons less than 2 days from it.
             format!("S1,{},{C1},就业援助,2021-03-01", p[0]),
-            format!("S2,{},{C1},就业援助,2021-03-02", p[1]),
-            format!("S3,{},{C1},就业援助,2021-03-03", p[2]),
+            format!("S2,{},{C1},就业援助,2021-03-01", p[1]),
+            format!("S3,{},{C1},就业援助,2021-03-02", p[2]),
             // P3 is also served alone in June: not crowded.
             format!("S4,{},{C1},职业指导,2021-06-01", p[2]),
-            // C2 serves P4 on 09-01, Q1 on 09-03 (2 days: near) and Q2 on
-            // 09-04 (3 days: not near): 2 persons, not crowded.
+            // C2 serves P4 on 09-01, Q1 on 09-02 (1 day: near) and Q2 on
+            // 09-03 (2 days: not near): 2 persons, not crowded.
             format!("S5,{},{C2},职业介绍,2021-09-01", p[3]),
-            format!("S6,{q1},{C2},职业介绍,2021-09-03"),
-            format!("S7,{q2},{C2},职业介绍,2021-09-04"),
+            format!("S6,{q1},{C2},职业介绍,2021-09-02"),
+            format!("S7,{q2},{C2},职业介绍,2021-09-03"),
         ]),
         ..Extract::default()
     };

@@ -207,7 +207,7 @@ fn burst_without_history() -> Extract {
 #[test]
 fn assisted_persons_served_only_in_one_batch_with_no_contact_history_are_high() {
     // 6 of the 8 assisted have every service crowded (6 persons within a
-    // day): 6 ≥ 3 and 75 % ≥ 25 %. None of the 6 was served before or
+    // day): 6 ≥ 3 and 75 % ≥ 30 %. None of the 6 was served before or
     // registered in 2021: 6 of 6 without contact history ≥ 50 %.
     let f = burst_run(&burst());
     assert_eq!(f.len(), 1, "{f:?}");
@@ -215,7 +215,7 @@ fn assisted_persons_served_only_in_one_batch_with_no_contact_history_are_high() 
     assert_eq!(f[0].community_code.as_deref(), Some(C1));
     assert_eq!(f[0].year, 2021);
     assert_eq!(f[0].value, Some(0.75));
-    assert_eq!(f[0].threshold, Some(0.25));
+    assert_eq!(f[0].threshold, Some(0.3));
     assert!(
         f[0].explanation.contains(
             "援助覆盖的 8 名就业困难人员中 6 人（75%）的服务记录全部集中在 2021-11-03 至 2021-11-04"
@@ -227,7 +227,7 @@ fn assisted_persons_served_only_in_one_batch_with_no_contact_history_are_high() 
     // Six persons, each with one service record.
     assert_eq!(ev.len(), 12, "{ev:?}");
     assert!(
-        ev.contains(&"services.service_id=S1: 2021-11-03 服务，前后 2 天内同批共 6 人".to_string())
+        ev.contains(&"services.service_id=S1: 2021-11-03 服务，前后 1 天内同批共 6 人".to_string())
     );
     assert_eq!(
         ev.iter().filter(|e| e.starts_with("person_key=")).count(),

@@ -17,9 +17,10 @@
 //! registered again in the community within `reopen_days` after A (closed
 //! for the count, reopened after it), or found work only after A, within
 //! `reopen_days` (still looking at A: the registration should have been
-//! open then), or its reason is one the ledger
-//! contradicts (迁出, 死亡 or 退休 for a person still there, alive and under
-//! retirement age). The community fires when at least `min_count` closings
+//! open then), or its reason is 退休 for a person under retirement age (the
+//! birth date contradicts it; 迁出 or 死亡 against a stay still open is
+//! not, since clerks often leave the stay of a person who moved or died
+//! open). The community fires when at least `min_count` closings
 //! are corroborated and the unexplained ones make at least `min_share` of
 //! its registrations open on some day of the window: high when the
 //! corroborated ones are at least `corroborating_share` of the unexplained,
@@ -69,8 +70,11 @@ rules_struct! {
 
 /// The reason that closes a registration as employed.
 const EMPLOYED: &str = "就业";
-/// Reasons that the ledger can contradict.
-const LEDGER_REASONS: [&str; 3] = ["迁出", "死亡", "退休"];
+/// The reason the ledger's birth date can contradict (退休 for a person
+/// under retirement age). 迁出 and 死亡 against a stay still open are not
+/// contradictions: a clerk who never closes the stay of a person who moved
+/// or died is the commonest honest irregularity of a ledger.
+const LEDGER_REASONS: [&str; 1] = ["退休"];
 
 fn days(n: i64) -> Duration {
     Duration::days(n.clamp(0, 36_500))
@@ -331,7 +335,7 @@ pub fn detect(inputs: &Inputs, params: &Params) -> Result<Vec<Finding>> {
                 note.push_str(&format!("，截止日后 {} 天内才就业", params.reopen_days));
             }
             if contradicted {
-                note.push_str("，注销原因与台账矛盾");
+                note.push_str("，以退休注销而未到退休年龄");
             }
             c.evidence.push(
                 Evidence::record(
@@ -372,7 +376,7 @@ fn finding(
     }
     if c.contradicted > 0 {
         signals.push(format!(
-            "{} 条的注销原因（迁出、死亡或退休）与台账矛盾",
+            "{} 条以“退休”注销而本人未到退休年龄",
             c.contradicted
         ));
     }

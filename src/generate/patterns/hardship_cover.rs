@@ -31,7 +31,11 @@ pub fn inject(b: &mut Builder, rng: &mut Rng) {
     let employed = h.len() - without.len();
     let wanted = (rng.uniform(0.9, 1.0) * h.len() as f64).ceil() as usize;
     let second_half = cal.start + Duration::days(181);
-    for person in without.into_iter().take(wanted.saturating_sub(employed)) {
+    // Two at least: one job ending after A no test can tell from turnover.
+    for person in without
+        .into_iter()
+        .take(wanted.saturating_sub(employed).max(2))
+    {
         // After any job the person had earlier in the year.
         let free = b
             .batch

@@ -48,7 +48,8 @@ pub fn inject(b: &mut Builder, rng: &mut Rng) {
     // The rate shown: employed / (H − revoked) at or above the target.
     let target = rng.uniform(0.9, 1.0);
     let keep = (employed as f64 / target).floor() as usize;
-    let revoked = h.len().saturating_sub(keep.max(employed));
+    // Two at least: one revocation alone no test can tell from a review.
+    let revoked = h.len().saturating_sub(keep.max(employed)).max(2);
     for k in candidates.into_iter().take(revoked) {
         let on = rng.date(
             cal.start - Duration::days(60),
