@@ -7,52 +7,16 @@
 
 use std::collections::BTreeMap;
 
-use fullemp::config::{AsOf, Pipeline, Rules};
-use fullemp::contract::Table;
+use fullemp::config::Rules;
 use fullemp::detectors::registry::read;
 use fullemp::detectors::{
     Finding, Inputs, Severity, revoked_without_work, service_burst, thin_clearance,
 };
-use fullemp::indicators;
 use fullemp::privacy::Pseudonymizer;
 
 mod support;
+use support::detect::{C1, DetectorExtract};
 use support::{credit_code, id};
-
-const C1: &str = "410402001001";
-const C2: &str = "410402001002";
-
-/// Each table's header; a table the test gives no rows is header-only.
-const HEADERS: [(&str, &str); 7] = [
-    (
-        "persons",
-        "person_id,community_code,household_id,gender,birth_date,labor_capacity,entered_on,left_on,left_reason",
-    ),
-    (
-        "unemployment",
-        "registration_id,person_id,community_code,registered_on,ended_on,end_reason",
-    ),
-    (
-        "employment",
-        "record_id,person_id,community_code,employer_name,employer_code,employment_type,started_on,ended_on,recorded_at",
-    ),
-    (
-        "hardship",
-        "person_id,community_code,category,designated_on,revoked_on",
-    ),
-    (
-        "zero_households",
-        "household_id,community_code,identified_on,cleared_on",
-    ),
-    (
-        "services",
-        "service_id,person_id,community_code,service_type,delivered_on",
-    ),
-    (
-        "communities",
-        "community_code,community_name,county,street,provincial_year",
-    ),
-];
 
 /// An extract written row by row.
 #[derive(Default)]
@@ -108,48 +72,15 @@ impl Extract {
         )
     }
 
-    /// Reads the extract through the real ingest and runs `detect` on it.
+    /// Reads the extract through the real ingest and runs `detect` on it,
+    /// review year 2021.
     fn detect<F>(&self, detect: F) -> Vec<Finding>
     where
         F: Fn(&Inputs, &Rules) -> fullemp::Result<Vec<Finding>>,
     {
-        let dir = tempfile::tempdir().unwrap();
-        for (table, header) in HEADERS {
-            let mut text = format!("{header}\n");
-            if table == "communities" {
-                text.push_str(&format!(
-                    "{C1},光明社区,新华区,中兴路街道,2015\n{C2},和平社区,新华区,中兴路街道,2015\n"
-                ));
-            }
-            for row in self.rows.get(table).into_iter().flatten() {
-                text.push_str(row);
-                text.push('\n');
-            }
-            std::fs::write(dir.path().join(format!("{table}.csv")), text).unwrap();
-        }
-        let pipeline = Pipeline::new(dir.path(), dir.path().join("out"));
-        let extract = fullemp::ingest::ingest(&pipeline, &fullemp::detectors::ids()).unwrap();
-        assert!(
-            extract.rejects.is_empty(),
-            "clean fixture: {:?}",
-            extract.rejects
-        );
-        let rules = Rules::default();
-        let ind = indicators::compute(
-            &extract.tables,
-            &rules.indicators,
-            AsOf::parse("2021-12-31").unwrap(),
-            Some(&[2021]),
-        )
-        .unwrap();
-        let inputs = Inputs::new(
-            &extract.tables,
-            &ind,
-            &extract.tables[&Table::Communities],
-            &rules.indicators,
-            &rules.reinspection,
-        );
-        detect(&inputs, &rules).unwrap()
+        let tables: Vec<(&str, Vec<String>)> =
+            self.rows.iter().map(|(t, r)| (*t, r.clone())).collect();
+        DetectorExtract::new(&tables).detect_years(&[2021], detect)
     }
 }
 

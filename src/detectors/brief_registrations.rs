@@ -26,8 +26,8 @@ use polars::prelude::*;
 
 use super::lookup::counties;
 use super::significance::{binomial_upper_tail, format_p};
-use super::signals::holds;
-use super::{Evidence, Finding, Inputs, Severity};
+use super::signals::{corroborated, holds};
+use super::{Evidence, Finding, Inputs};
 use crate::config::ranges::rules_struct;
 use crate::contract::{Table, record_number};
 use crate::error::Result;
@@ -269,16 +269,7 @@ fn finding(
             b.no_contact
         ));
     }
-    let severity = if signals.is_empty() {
-        Severity::Medium
-    } else {
-        Severity::High
-    };
-    let corroboration = if signals.is_empty() {
-        "仅登记时长异常，建议核查".to_string()
-    } else {
-        format!("佐证：{}", signals.join("；"))
-    };
+    let (severity, corroboration) = corroborated(signals, "仅登记时长异常，建议核查");
     let share = k as f64 / b.counted.max(1) as f64;
     Finding {
         explanation: format!(

@@ -24,8 +24,8 @@ use polars::prelude::*;
 
 use super::lookup::counties;
 use super::significance::{binomial_upper_tail, format_p};
-use super::signals::{extract_end, holds, record_facts};
-use super::{Evidence, Finding, Inputs, Severity};
+use super::signals::{corroborated, extract_end, holds, record_facts};
+use super::{Evidence, Finding, Inputs};
 use crate::config::ranges::rules_struct;
 use crate::contract::record_number;
 use crate::error::Result;
@@ -223,16 +223,7 @@ fn finding(
             "{k} 人中 {shell} 人的用人单位代码校验失败或别无他人受雇"
         ));
     }
-    let severity = if signals.is_empty() {
-        Severity::Medium
-    } else {
-        Severity::High
-    };
-    let corroboration = if signals.is_empty() {
-        "仅终止时点异常，建议核查这些人员截止日前后的实际就业".to_string()
-    } else {
-        format!("佐证：{}", signals.join("；"))
-    };
+    let (severity, corroboration) = corroborated(signals, "仅终止时点异常，建议核查这些人员截止日前后的实际就业");
     let share = k as f64 / e.counted.max(1) as f64;
     Finding {
         explanation: format!(

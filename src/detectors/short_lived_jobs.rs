@@ -23,8 +23,8 @@ use std::collections::BTreeMap;
 use polars::prelude::*;
 
 use super::lookup::counties;
-use super::signals::{durable, extract_end, holds, keyed_late, record_facts};
-use super::{Evidence, Finding, Inputs, Severity};
+use super::signals::{corroborated, durable, extract_end, holds, keyed_late, record_facts};
+use super::{Evidence, Finding, Inputs};
 use crate::config::ranges::rules_struct;
 use crate::contract::{Table, record_number};
 use crate::error::Result;
@@ -234,16 +234,7 @@ fn finding(
             "{k} 人中 {shell} 人的短期就业单位代码校验失败或别无他人受雇"
         ));
     }
-    let severity = if signals.is_empty() {
-        Severity::Medium
-    } else {
-        Severity::High
-    };
-    let corroboration = if signals.is_empty() {
-        "仅证据单薄，建议核查这些人员的实际就业".to_string()
-    } else {
-        format!("佐证：{}", signals.join("；"))
-    };
+    let (severity, corroboration) = corroborated(signals, "仅证据单薄，建议核查这些人员的实际就业");
     let mut days = thin.days.clone();
     days.sort_unstable();
     let median = days.get(days.len() / 2).copied().unwrap_or_default();

@@ -8,7 +8,7 @@
 use chrono::NaiveDate;
 use polars::prelude::*;
 
-use super::Inputs;
+use super::{Inputs, Severity};
 use crate::contract::Table;
 use crate::contract::added_columns::EMPLOYER_CODE_VALID;
 use crate::error::Result;
@@ -97,6 +97,17 @@ pub fn keyed_late(late_days: i64) -> Expr {
     days_between(reference, col("keyed_on"))
         .gt(lit(late_days.clamp(0, i64::from(i32::MAX)) as i32))
         .fill_null(lit(false))
+}
+
+/// A finding's severity and the words that say why (docs/detectors.md,
+/// "Severity follows corroboration"): high when a second signal holds,
+/// naming each; medium otherwise, saying that the pattern stands alone.
+pub fn corroborated(signals: Vec<String>, alone: &str) -> (Severity, String) {
+    if signals.is_empty() {
+        (Severity::Medium, alone.to_string())
+    } else {
+        (Severity::High, format!("佐证：{}", signals.join("；")))
+    }
 }
 
 /// At least `share` of `of` (and at least one): the bar a second signal

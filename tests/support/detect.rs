@@ -83,8 +83,17 @@ impl DetectorExtract {
     }
 
     /// Ingests the extract (no row may be rejected) and runs `detect` on
-    /// the detectors' inputs under the default rules.
+    /// the detectors' inputs under the default rules, review years 2020 and
+    /// 2021.
     pub fn detect<F>(&self, detect: F) -> Vec<Finding>
+    where
+        F: Fn(&Inputs, &Rules) -> fullemp::Result<Vec<Finding>>,
+    {
+        self.detect_years(&[2020, 2021], detect)
+    }
+
+    /// `detect` for the given review years.
+    pub fn detect_years<F>(&self, years: &[i32], detect: F) -> Vec<Finding>
     where
         F: Fn(&Inputs, &Rules) -> fullemp::Result<Vec<Finding>>,
     {
@@ -100,7 +109,7 @@ impl DetectorExtract {
             &extract.tables,
             &rules.indicators,
             AsOf::parse("2021-12-31").unwrap(),
-            Some(&[2020, 2021]),
+            Some(years),
         )
         .unwrap();
         let communities = extract.table(Table::Communities).unwrap();
