@@ -32,8 +32,8 @@ use chrono::Duration;
 use polars::prelude::*;
 
 use super::lookup::counties;
-use super::signals::holds;
-use super::{Evidence, Finding, Inputs, Severity};
+use super::signals::{holds, severity};
+use super::{Evidence, Finding, Inputs};
 use crate::config::ranges::rules_struct;
 use crate::contract::{Table, record_number};
 use crate::error::Result;
@@ -380,11 +380,7 @@ fn finding(
             c.contradicted
         ));
     }
-    let severity = if holds(c.corroborated, k, params.corroborating_share) {
-        Severity::High
-    } else {
-        Severity::Medium
-    };
+    let severity = severity(holds(c.corroborated, k, params.corroborating_share));
     let corroboration = format!("佐证：其中{}", signals.join("，"));
     let share = k as f64 / c.open.max(1) as f64;
     Finding {

@@ -27,7 +27,7 @@ use super::significance::{binomial_upper_tail, format_p};
 use super::signals::{corroborated, extract_end, holds, record_facts};
 use super::{Evidence, Finding, Inputs};
 use crate::config::ranges::rules_struct;
-use crate::contract::record_number;
+use crate::contract::{Table, record_number};
 use crate::error::Result;
 use crate::frame::{bools, dates, ints, strings};
 use crate::indicators::Period;
@@ -73,14 +73,35 @@ fn covering(inputs: &Inputs, p: &Period, params: &Params) -> Result<LazyFrame> {
         .group_by([col("community_code")])
         .agg([len().cast(DataType::Int64).alias("counted")]);
     let soon = date(p.cutoff + Duration::days(params.after_days.clamp(1, 36_500)));
+    // The counted persons' records covering A: few, narrowed before the
+    // facts of each are looked up.
+    let records = counted
+        .join(
+            inputs
+                .table(Table::Employment)?
+                .filter(covers(p.cutoff))
+                .select([col("person_id"), col("record_id")]),
+            [col("person_id")],
+            [col("person_id")],
+            JoinArgs::new(JoinType::Inner),
+        )
+        .collect()?
+        .lazy();
+    let facts = record_facts(inputs, records.clone())?;
     let late = days_between(col("started_on"), col("keyed_on"))
         .gt(lit(params.late_keying_days.clamp(0, i64::from(i32::MAX)) as i32))
         .fill_null(lit(false));
-    Ok(counted
+    Ok(records
         .join(
-            record_facts(inputs)?.filter(covers(p.cutoff)),
-            [col("person_id")],
-            [col("person_id")],
+            facts.select([
+                col("record_id"),
+                col("started_on"),
+                col("ended_on"),
+                col("keyed_on"),
+                col("shell"),
+            ]),
+            [col("record_id")],
+            [col("record_id")],
             JoinArgs::new(JoinType::Inner),
         )
         .with_columns([

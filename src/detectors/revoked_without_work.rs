@@ -27,7 +27,7 @@ use chrono::{Duration, NaiveDate};
 use polars::prelude::*;
 
 use super::lookup::counties;
-use super::{Evidence, Finding, Inputs, KeyValue, PersonId, Severity};
+use super::{Evidence, Finding, Inputs, KeyValue, PersonId};
 use crate::config::rules::IndicatorRules;
 use crate::config::ranges::rules_struct;
 use crate::contract::Table;
@@ -338,11 +338,7 @@ pub fn detect(inputs: &Inputs, params: &Params) -> Result<Vec<Finding>> {
                 evidence,
                 ..Finding::community(
                     ID,
-                    if corroborated {
-                        Severity::High
-                    } else {
-                        Severity::Medium
-                    },
+                    super::signals::severity(corroborated),
                     code,
                     &county,
                     p.year,

@@ -28,7 +28,7 @@ use chrono::NaiveDate;
 use polars::prelude::*;
 
 use super::lookup::counties;
-use super::{Evidence, Finding, Inputs, PersonId, Severity};
+use super::{Evidence, Finding, Inputs, PersonId};
 use crate::config::ranges::rules_struct;
 use crate::contract::{Table, record_number};
 use crate::error::Result;
@@ -503,11 +503,7 @@ fn finding(
         evidence,
         ..Finding::community(
             ID,
-            if corroborated {
-                Severity::High
-            } else {
-                Severity::Medium
-            },
+            super::signals::severity(corroborated),
             code,
             county,
             p.year,

@@ -55,31 +55,126 @@ rules_struct! {
     }
 }
 
-/// (community_code, person_id, from): each person the community counts, and
-/// the earliest start that made them counted.
-fn counted_from(inputs: &Inputs, p: &Period) -> Result<LazyFrame> {
-    let counted = super::counted::counted_persons(inputs, p)?.select([
+/// (community_code, person_id, record_id, started_on): each record that
+/// makes the community count a person.
+fn counting_records(inputs: &Inputs, p: &Period) -> Result<LazyFrame> {
+    let columns = [
         col("community_code"),
         col("person_id"),
+        col("record_id"),
         col("started_on"),
-    ]);
+    ];
+    let counted = super::counted::counted_persons(inputs, p)?.select(columns.clone());
     let new_jobs = inputs
         .table(Table::Employment)?
         .filter(within("started_on", p))
-        .select([col("community_code"), col("person_id"), col("started_on")]);
-    Ok(concat([counted, new_jobs], UnionArgs::default())?
-        .group_by([col("community_code"), col("person_id")])
-        .agg([col("started_on").min().alias("from")]))
+        .select(columns);
+    Ok(concat([counted, new_jobs], UnionArgs::default())?)
 }
 
-/// The records that can back each counted person (from `from` to A), with
-/// `durable`, `late` and `shell` per record.
-fn backing(inputs: &Inputs, p: &Period, params: &Params) -> Result<LazyFrame> {
+/// The thinly backed persons of communities that fire, with `from` (their
+/// earliest counting start) and the community's `counted` and `thin`
+/// persons. Narrowed before anything is joined whole: only a person whose
+/// counting records are all short can be thin, and few are; of those, one
+/// lasting record from `from` to A backs the person.
+fn thin_persons(inputs: &Inputs, p: &Period, params: &Params) -> Result<LazyFrame> {
     let end = extract_end(inputs)?;
     let durable_days = inputs.indicator_rules.durable_job_days;
-    Ok(counted_from(inputs, p)?
+    let employment = inputs.table(Table::Employment)?;
+    let person = [col("community_code"), col("person_id")];
+    let counting = counting_records(inputs, p)?;
+    let totals = counting
+        .clone()
+        .group_by([col("community_code")])
+        .agg([col("person_id")
+            .n_unique()
+            .cast(DataType::Int64)
+            .alias("counted")]);
+    let lasting = employment
+        .clone()
+        .filter(durable(durable_days, end))
+        .select([col("record_id")]);
+    // Persons with a lasting counting record are backed.
+    let backed_by_count = counting
+        .clone()
+        .semi_join(lasting, col("record_id"), col("record_id"))
+        .select(person.clone())
+        .unique(None, UniqueKeepStrategy::Any);
+    let candidates = counting
         .join(
-            record_facts(inputs)?,
+            backed_by_count,
+            person.clone(),
+            person.clone(),
+            JoinArgs::new(JoinType::Anti),
+        )
+        .group_by(person.clone())
+        .agg([col("started_on").min().alias("from")])
+        .collect()?
+        .lazy();
+    // Of the candidates, those with another lasting record from `from` to A.
+    let backed = candidates
+        .clone()
+        .join(
+            employment
+                .filter(
+                    durable(durable_days, end).and(col("started_on").lt_eq(date(p.cutoff))),
+                )
+                .select([col("person_id"), col("started_on")])
+                .semi_join(
+                    candidates.clone().select([col("person_id")]),
+                    col("person_id"),
+                    col("person_id"),
+                ),
+            [col("person_id")],
+            [col("person_id")],
+            JoinArgs::new(JoinType::Inner),
+        )
+        .filter(col("started_on").gt_eq(col("from")))
+        .select(person.clone())
+        .unique(None, UniqueKeepStrategy::Any);
+    let thin = candidates.join(
+        backed,
+        person.clone(),
+        person,
+        JoinArgs::new(JoinType::Anti),
+    );
+    let communities = thin
+        .clone()
+        .group_by([col("community_code")])
+        .agg([len().cast(DataType::Int64).alias("thin")])
+        .join(
+            totals,
+            [col("community_code")],
+            [col("community_code")],
+            JoinArgs::new(JoinType::Inner),
+        )
+        .filter(
+            col("thin").gt_eq(lit(params.min_count)).and(
+                (col("thin").cast(DataType::Float64) / col("counted").cast(DataType::Float64))
+                    .gt_eq(lit(params.min_share)),
+            ),
+        );
+    Ok(thin.join(
+        communities,
+        [col("community_code")],
+        [col("community_code")],
+        JoinArgs::new(JoinType::Inner),
+    ))
+}
+
+/// The thinly backed persons' records from `from` to A in communities that
+/// fire: community_code, person_id, record_id, started_on, ended_on, late,
+/// shell, and the community's `counted` and `thin` persons.
+fn firing(inputs: &Inputs, p: &Period, params: &Params) -> Result<LazyFrame> {
+    let thin = thin_persons(inputs, p, params)?.collect()?.lazy();
+    let records = thin
+        .clone()
+        .join(
+            inputs.table(Table::Employment)?.select([
+                col("person_id"),
+                col("record_id"),
+                col("started_on"),
+            ]),
             [col("person_id")],
             [col("person_id")],
             JoinArgs::new(JoinType::Inner),
@@ -89,54 +184,27 @@ fn backing(inputs: &Inputs, p: &Period, params: &Params) -> Result<LazyFrame> {
                 .gt_eq(col("from"))
                 .and(col("started_on").lt_eq(date(p.cutoff))),
         )
-        .with_columns([
-            durable(durable_days, end).alias("durable"),
-            keyed_late(params.late_keying_days).alias("late"),
-        ]))
-}
-
-/// The thinly backed persons' records in communities that fire:
-/// community_code, person_id, record_id, started_on, ended_on, late, shell,
-/// and the community's `counted` and `thin` persons.
-fn firing(backing: LazyFrame, params: &Params) -> LazyFrame {
-    let persons = backing
-        .clone()
-        .group_by([col("community_code"), col("person_id")])
-        .agg([col("durable").any(true).alias("backed")]);
-    let communities = persons
-        .clone()
-        .group_by([col("community_code")])
-        .agg([
-            len().cast(DataType::Int64).alias("counted"),
-            col("backed").not().sum().cast(DataType::Int64).alias("thin"),
-        ])
-        .filter(
-            col("thin").gt_eq(lit(params.min_count)).and(
-                (col("thin").cast(DataType::Float64) / col("counted").cast(DataType::Float64))
-                    .gt_eq(lit(params.min_share)),
-            ),
-        );
-    let thin = persons
-        .filter(col("backed").not())
+        .select([col("community_code"), col("person_id"), col("record_id")]);
+    let facts = record_facts(inputs, records.clone())?;
+    Ok(records
         .join(
-            communities,
-            [col("community_code")],
-            [col("community_code")],
+            facts,
+            [col("record_id")],
+            [col("record_id")],
             JoinArgs::new(JoinType::Inner),
         )
-        .select([
-            col("community_code"),
-            col("person_id"),
-            col("counted"),
-            col("thin"),
-        ]);
-    backing
         .join(
-            thin,
+            thin.select([
+                col("community_code"),
+                col("person_id"),
+                col("counted"),
+                col("thin"),
+            ]),
             [col("community_code"), col("person_id")],
             [col("community_code"), col("person_id")],
             JoinArgs::new(JoinType::Inner),
         )
+        .with_column(keyed_late(params.late_keying_days).alias("late"))
         .select([
             col("community_code"),
             col("person_id"),
@@ -151,7 +219,7 @@ fn firing(backing: LazyFrame, params: &Params) -> LazyFrame {
         .sort(
             ["community_code", "person_id", "started_on", "record_id"],
             SortMultipleOptions::default(),
-        )
+        ))
 }
 
 /// One community's thinly backed records, as the finding needs them.
@@ -168,7 +236,7 @@ pub fn detect(inputs: &Inputs, params: &Params) -> Result<Vec<Finding>> {
     let county = counties(inputs.communities)?;
     let mut findings = Vec::new();
     for p in inputs.periods() {
-        let df = firing(backing(inputs, p, params)?, params).collect()?;
+        let df = firing(inputs, p, params)?.collect()?;
         let codes = strings(&df, "community_code")?;
         let persons = strings(&df, "person_id")?;
         let records = record_number::texts(&df, "record_id")?;

@@ -24,21 +24,14 @@ pub fn extract_end(inputs: &Inputs) -> Result<Option<NaiveDate>> {
 /// own definition, so that a detector and the figure beside it agree.
 pub use crate::indicators::evidence::durable;
 
-/// The employer of a record as text: its credit code, else its name; null
-/// for flexible work.
-fn employer() -> Expr {
-    coalesce(&[
-        col("employer_code").cast(DataType::String),
-        col("employer_name").cast(DataType::String),
-    ])
-    .alias("employer")
-}
-
-/// Per employment record: `record_id`, `person_id`, `started_on`,
-/// `ended_on`, `keyed_on` (the date of `recorded_at`, null without it), and
-/// `shell`: its employer's code fails GB 32100, or the employer employs no
-/// other person anywhere in the extract.
-pub fn record_facts(inputs: &Inputs) -> Result<LazyFrame> {
+/// Per employment record of `records` (a frame with `record_id`; the few a
+/// finding names, never the whole table): `record_id`, `person_id`,
+/// `started_on`, `ended_on`, `keyed_on` (the date of `recorded_at`, null
+/// without it), and `shell`: its employer's code fails GB 32100, or the
+/// employer (its code, else its name) employs no other person anywhere in
+/// the extract. Employers are counted only for those records, on the
+/// columns as held (categories), and turned into text for none.
+pub fn record_facts(inputs: &Inputs, records: LazyFrame) -> Result<LazyFrame> {
     let employment = inputs.table(Table::Employment)?;
     let schema = employment.clone().collect_schema()?;
     let keyed = if schema.get("recorded_at").is_some() {
@@ -53,30 +46,62 @@ pub fn record_facts(inputs: &Inputs) -> Result<LazyFrame> {
     } else {
         lit(false)
     };
-    let records = employment.select([
-        col("record_id"),
-        col("person_id"),
-        col("started_on"),
-        col("ended_on"),
-        keyed.alias("keyed_on"),
-        employer(),
-        fails.alias("code_fails"),
-    ]);
-    let staff = records
+    let wanted = employment
         .clone()
-        .filter(col("employer").is_not_null())
-        .group_by([col("employer")])
-        .agg([col("person_id").n_unique().alias("staff")]);
-    Ok(records
+        .semi_join(
+            records.select([col("record_id")]),
+            col("record_id"),
+            col("record_id"),
+        )
+        .select([
+            col("record_id"),
+            col("person_id"),
+            col("started_on"),
+            col("ended_on"),
+            keyed.alias("keyed_on"),
+            col("employer_code"),
+            col("employer_name"),
+            fails.alias("code_fails"),
+        ]);
+    // Persons per employer: by code where the record has one, else by name.
+    let staff = |key: &str, rows: Expr, name: &str| {
+        employment
+            .clone()
+            .filter(rows.clone())
+            .semi_join(
+                wanted.clone().filter(rows).select([col(key)]),
+                col(key),
+                col(key),
+            )
+            .group_by([col(key)])
+            .agg([col("person_id").n_unique().alias(name)])
+    };
+    let coded = col("employer_code").is_not_null();
+    let named = col("employer_code")
+        .is_null()
+        .and(col("employer_name").is_not_null());
+    let left = JoinArgs::new(JoinType::Left);
+    Ok(wanted
+        .clone()
         .join(
-            staff,
-            [col("employer")],
-            [col("employer")],
-            JoinArgs::new(JoinType::Left),
+            staff("employer_code", coded, "code_staff"),
+            [col("employer_code")],
+            [col("employer_code")],
+            left.clone(),
+        )
+        .join(
+            staff("employer_name", named, "name_staff"),
+            [col("employer_name")],
+            [col("employer_name")],
+            left,
         )
         .with_column(
             col("code_fails")
-                .or(col("staff").eq(lit(1u32)).fill_null(lit(false)))
+                .or(when(col("employer_code").is_not_null())
+                    .then(col("code_staff"))
+                    .otherwise(col("name_staff"))
+                    .eq(lit(1u32))
+                    .fill_null(lit(false)))
                 .alias("shell"),
         )
         .select([
@@ -85,7 +110,6 @@ pub fn record_facts(inputs: &Inputs) -> Result<LazyFrame> {
             col("started_on"),
             col("ended_on"),
             col("keyed_on"),
-            col("employer"),
             col("shell"),
         ]))
 }
@@ -97,6 +121,16 @@ pub fn keyed_late(late_days: i64) -> Expr {
     days_between(reference, col("keyed_on"))
         .gt(lit(late_days.clamp(0, i64::from(i32::MAX)) as i32))
         .fill_null(lit(false))
+}
+
+/// High when a second signal corroborates the pattern, medium when it
+/// stands alone.
+pub fn severity(corroborated: bool) -> Severity {
+    if corroborated {
+        Severity::High
+    } else {
+        Severity::Medium
+    }
 }
 
 /// A finding's severity and the words that say why (docs/detectors.md,

@@ -26,7 +26,7 @@ use polars::prelude::*;
 
 use super::lookup::counties;
 use super::signals::extract_end;
-use super::{Evidence, Finding, Inputs, KeyValue, Severity};
+use super::{Evidence, Finding, Inputs, KeyValue};
 use crate::config::ranges::rules_struct;
 use crate::contract::added_columns::EMPLOYER_CODE_VALID;
 use crate::contract::{Table, record_number};
@@ -422,11 +422,7 @@ fn finding(
         evidence,
         ..Finding::community(
             ID,
-            if corroborated {
-                Severity::High
-            } else {
-                Severity::Medium
-            },
+            super::signals::severity(corroborated),
             code,
             county,
             p.year,
