@@ -544,28 +544,56 @@ pub fn compute(
             get(Table::Employment)?,
         );
         let (hardship, zero) = (get(Table::Hardship)?, get(Table::ZeroHouseholds)?);
-        let mut parts = vec![
-            closed_registrations(
-                unemployment.clone(),
-                employment.clone(),
-                persons.clone(),
-                p,
-                rules,
+        // Each figure's plan runs alone and leaves one row per community:
+        // six plans side by side held every join of the six at once.
+        let mut parts: Vec<(&str, LazyFrame)> = vec![
+            (
+                "closings",
+                closed_registrations(
+                    unemployment.clone(),
+                    employment.clone(),
+                    persons.clone(),
+                    p,
+                    rules,
+                ),
             ),
-            reemployment(unemployment, employment.clone(), p, &s),
-            hardship_employment(hardship.clone(), employment.clone(), p, &s),
-            zero_households(zero, persons.clone(), employment.clone(), p, &s),
-            new_jobs(employment, persons, p, &s),
+            (
+                "reemployment",
+                reemployment(unemployment, employment.clone(), p, &s),
+            ),
+            (
+                "hardship",
+                hardship_employment(hardship.clone(), employment.clone(), p, &s),
+            ),
+            (
+                "zero_households",
+                zero_households(zero, persons.clone(), employment.clone(), p, &s),
+            ),
+            ("new_jobs", new_jobs(employment, persons, p, &s)),
         ];
         if let Some(services) = tables.get(&Table::Services) {
-            parts.push(assistance(hardship, services.clone().lazy(), p, rules)?);
+            parts.push((
+                "assistance",
+                assistance(hardship, services.clone().lazy(), p, rules)?,
+            ));
         }
         let mut plan = get(Table::Communities)?
             .select([col("community_code")])
             .with_column(lit(p.year as i64).cast(DataType::Int64).alias("year"));
-        for part in parts {
+        for (name, part) in parts {
+            let started = std::time::Instant::now();
+            let part = part
+                .with_column(col("community_code").cast(DataType::String))
+                .collect()?;
+            crate::memory::give_back();
+            tracing::debug!(
+                figure = name,
+                year = p.year,
+                ms = started.elapsed().as_millis() as u64,
+                "evidence figure done"
+            );
             plan = plan.join(
-                part.with_column(col("community_code").cast(DataType::String)),
+                part.lazy(),
                 [col("community_code")],
                 [col("community_code")],
                 JoinArgs::new(JoinType::Left),
