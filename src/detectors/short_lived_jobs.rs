@@ -90,17 +90,35 @@ fn thin_persons(inputs: &Inputs, p: &Period, params: &Params) -> Result<LazyFram
             .n_unique()
             .cast(DataType::Int64)
             .alias("counted")]);
-    let lasting = employment
+    // The short records are few: every join below builds on them or on
+    // the persons they name, never on the whole table.
+    let short = employment
         .clone()
-        .filter(durable(durable_days, end))
-        .select([col("record_id")]);
+        .filter(durable(durable_days, end).not())
+        .select([col("record_id")])
+        .collect()?
+        .lazy();
+    let short_counting = counting
+        .clone()
+        .semi_join(short.clone(), col("record_id"), col("record_id"))
+        .collect()?
+        .lazy();
     // Persons with a lasting counting record are backed.
     let backed_by_count = counting
-        .clone()
-        .semi_join(lasting, col("record_id"), col("record_id"))
+        .semi_join(
+            short_counting.clone().select([col("person_id")]),
+            col("person_id"),
+            col("person_id"),
+        )
+        .join(
+            short,
+            [col("record_id")],
+            [col("record_id")],
+            JoinArgs::new(JoinType::Anti),
+        )
         .select(person.clone())
         .unique(None, UniqueKeepStrategy::Any);
-    let candidates = counting
+    let candidates = short_counting
         .join(
             backed_by_count,
             person.clone(),

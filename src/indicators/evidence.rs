@@ -381,11 +381,21 @@ pub fn assistance(
         .select([col("community_code"), col("person_id"), col("delivered_on")]);
     // Every service that can be near one of theirs: P widened by the reach.
     let reach = chrono::Duration::days(crowd_reach(rules).into());
-    let around = services.filter(
-        col("delivered_on")
-            .gt_eq(date(p.start - reach))
-            .and(col("delivered_on").lt_eq(date(p.cutoff + reach))),
-    );
+    // The crowd is counted among the services to hardship persons, as
+    // `service_burst` counts it: the registrants' job-search help of a busy
+    // office is no batch of assistance, and leaving it out keeps the join
+    // to a tenth of the services.
+    let around = services
+        .filter(
+            col("delivered_on")
+                .gt_eq(date(p.start - reach))
+                .and(col("delivered_on").lt_eq(date(p.cutoff + reach))),
+        )
+        .semi_join(
+            h.clone().select([col("person_id")]),
+            col("person_id"),
+            col("person_id"),
+        );
     let span_days = (p.cutoff - p.start).num_days() + 1 + 2 * i64::from(crowd_reach(rules));
     let served = with_crowded(theirs, around, span_days, rules)?
         .group_by([col("person_id")])
