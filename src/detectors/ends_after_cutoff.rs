@@ -73,49 +73,53 @@ fn covering(inputs: &Inputs, p: &Period, params: &Params) -> Result<LazyFrame> {
         .group_by([col("community_code")])
         .agg([len().cast(DataType::Int64).alias("counted")]);
     let soon = date(p.cutoff + Duration::days(params.after_days.clamp(1, 36_500)));
-    // The counted persons' records covering A: few, narrowed before the
-    // facts of each are looked up.
-    let records = counted
+    Ok(counted
         .join(
             inputs
                 .table(Table::Employment)?
                 .filter(covers(p.cutoff))
-                .select([col("person_id"), col("record_id")]),
+                .select([
+                    col("person_id"),
+                    col("record_id"),
+                    col("started_on"),
+                    col("ended_on"),
+                ]),
             [col("person_id")],
             [col("person_id")],
             JoinArgs::new(JoinType::Inner),
         )
-        .collect()?
-        .lazy();
-    let facts = record_facts(inputs, records.clone())?;
-    let late = days_between(col("started_on"), col("keyed_on"))
-        .gt(lit(params.late_keying_days.clamp(0, i64::from(i32::MAX)) as i32))
-        .fill_null(lit(false));
-    Ok(records
-        .join(
-            facts.select([
-                col("record_id"),
-                col("started_on"),
-                col("ended_on"),
-                col("keyed_on"),
-                col("shell"),
-            ]),
-            [col("record_id")],
-            [col("record_id")],
-            JoinArgs::new(JoinType::Inner),
-        )
-        .with_columns([
+        .with_column(
             col("ended_on")
                 .is_not_null()
                 .and(col("ended_on").lt_eq(soon))
                 .alias("ends_soon"),
-            late.alias("late"),
-        ])
+        )
         .join(
             totals,
             [col("community_code")],
             [col("community_code")],
             JoinArgs::new(JoinType::Inner),
+        ))
+}
+
+/// The ending records with their second signals (`late`, `shell`), looked
+/// up for those few records only.
+fn with_signals(inputs: &Inputs, ending: LazyFrame, params: &Params) -> Result<LazyFrame> {
+    let facts = record_facts(inputs, ending.clone().select([col("record_id")]))?;
+    let late = days_between(col("started_on"), col("keyed_on"))
+        .gt(lit(params.late_keying_days.clamp(0, i64::from(i32::MAX)) as i32))
+        .fill_null(lit(false));
+    Ok(ending
+        .join(
+            facts.select([col("record_id"), col("keyed_on"), col("shell")]),
+            [col("record_id")],
+            [col("record_id")],
+            JoinArgs::new(JoinType::Left),
+        )
+        .with_columns([late.alias("late"), col("shell").fill_null(lit(false))])
+        .sort(
+            ["community_code", "person_id", "started_on", "record_id"],
+            SortMultipleOptions::default(),
         ))
 }
 
@@ -170,7 +174,8 @@ pub fn detect(inputs: &Inputs, params: &Params) -> Result<Vec<Finding>> {
         if end.is_none_or(|e| e < horizon) {
             continue;
         }
-        let df = ending(covering(inputs, p, params)?, params).collect()?;
+        let ending = ending(covering(inputs, p, params)?, params).collect()?;
+        let df = with_signals(inputs, ending.lazy(), params)?.collect()?;
         let codes = strings(&df, "community_code")?;
         let persons = strings(&df, "person_id")?;
         let records = record_number::texts(&df, "record_id")?;
