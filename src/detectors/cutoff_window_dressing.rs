@@ -483,6 +483,43 @@ impl Window {
     }
 }
 
+/// The communities whose window the timing test (crowding or the short
+/// share) flags, as one `community_code` column: what fires at all, whatever
+/// the second signals then say of its severity.
+fn timing_fires(records: &DataFrame, reaches_past: bool, params: &Params) -> Result<DataFrame> {
+    let none = records.clone().lazy().filter(lit(false)).select([
+        col("community_code"),
+        col("person_id"),
+        col("record_id"),
+        lit(false).alias("alone"),
+        lit(false).alias("bare"),
+    ]);
+    let df = window_counts(records.clone().lazy(), none, params).collect()?;
+    let codes = strings(&df, "community_code")?;
+    let (n, k, short) = (ints(&df, "starts")?, ints(&df, "in_window_count")?, ints(&df, "short")?);
+    let days_open = int_lists(&df, "days_open")?;
+    let fires: Vec<String> = (0..df.height())
+        .filter_map(|i| {
+            let (n, k) = (n[i].unwrap_or_default(), k[i].unwrap_or_default());
+            let p0 = expected_share(&days_open[i], params.window_days);
+            let w = Window {
+                n,
+                k,
+                p0,
+                p_value: binomial_upper_tail(k as u64, n as u64, p0),
+                reaches_past,
+                short: short[i].unwrap_or_default(),
+                keyed: 0,
+                shell: 0,
+                persons: 0,
+                bare_persons: 0,
+            };
+            w.severity(params).and(codes[i].clone())
+        })
+        .collect();
+    Ok(df!("community_code" => fires)?)
+}
+
 pub fn detect(inputs: &Inputs, params: &Params) -> Result<Vec<Finding>> {
     let county = counties(inputs.communities)?;
     let end = super::signals::extract_end(inputs)?;
@@ -496,6 +533,17 @@ pub fn detect(inputs: &Inputs, params: &Params) -> Result<Vec<Finding>> {
             params,
         )
         .collect()?;
+        // The timing test alone decides which communities fire; the second
+        // signals are looked up only for their window starts.
+        let fires = timing_fires(&records, reaches_past, params)?;
+        let records = records
+            .lazy()
+            .semi_join(
+                fires.lazy(),
+                col("community_code"),
+                col("community_code"),
+            )
+            .collect()?;
         let signals = window_signals(records.clone().lazy().filter(col("in_window")), inputs)?;
         let df = window_counts(records.lazy(), signals, params).collect()?;
         let codes = strings(&df, "community_code")?;
