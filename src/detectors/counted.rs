@@ -10,7 +10,7 @@ use super::inputs::{Inputs, remembered};
 use crate::contract::{Table, held, record_number};
 use crate::error::Result;
 use crate::indicators::period::{Period, covers, later_of, overlaps, within};
-use crate::indicators::unemployment::reemployment_starts;
+use crate::indicators::unemployment::first_reemployment_starts;
 
 /// The detectors that read the counted frames of this module. They run
 /// before the others, and the memo lets the frames go once they are done
@@ -117,20 +117,8 @@ pub fn reemployment_counts(
     employment: LazyFrame,
     p: &Period,
 ) -> LazyFrame {
-    let starts = reemployment_starts(unemployment, employment, p);
     select_held(
-        first_per_person(
-            starts,
-            &[
-                "community_code",
-                "person_id",
-                "started_on",
-                "registered_on",
-                "record_id",
-                "registration_id",
-            ],
-        )
-        .with_columns([
+        first_reemployment_starts(unemployment, employment, p).with_columns([
             col("registered_on").alias("claim_on"),
             col("registration_id").alias("claim_number"),
             later_of("registered_on", p.start).alias("earliest_possible"),

@@ -33,6 +33,7 @@ use crate::contract::{Table, record_number};
 use crate::error::Result;
 use crate::frame::{bools, dates, ints, strings};
 use crate::indicators::Period;
+use crate::indicators::evidence::clearance_backing;
 use crate::indicators::period::{days_between, within};
 
 pub const ID: &str = "thin_clearance";
@@ -57,10 +58,10 @@ rules_struct! {
     }
 }
 
-/// The backing jobs of the households cleared in P: the household's key,
+/// The backing jobs of the households cleared in P
+/// (`indicators::evidence::clearance_backing`): the household's key,
 /// cleared_on, the member's person_id and record (record_id, started_on,
-/// ended_on, recorded_at, employer_code, employer_name as text,
-/// code_fails).
+/// ended_on, recorded_at, employer_code, employer_name, code_fails).
 fn backing_jobs(
     zero: LazyFrame,
     persons: LazyFrame,
@@ -68,59 +69,20 @@ fn backing_jobs(
     p: &Period,
     grace_days: i64,
 ) -> LazyFrame {
-    let cleared = zero
-        .filter(col("cleared_on").is_not_null().and(within("cleared_on", p)))
-        .select([
-            col("household_id"),
-            col("community_code"),
-            col("identified_on"),
-            col("cleared_on"),
-        ]);
-    // Both tables hold the household alike (`contract::held::share_holding`).
-    let members = persons
-        .select([col("household_id"), col("person_id")])
-        .semi_join(
-            cleared.clone().select([col("household_id")]),
-            col("household_id"),
-            col("household_id"),
-        )
-        .unique(None, UniqueKeepStrategy::Any);
-    let starts_in_time =
-        days_between(col("cleared_on"), col("started_on")).lt_eq(lit(grace_days.clamp(0, 1 << 30) as i32));
-    cleared
-        .join(
-            members.clone(),
-            [col("household_id")],
-            [col("household_id")],
-            JoinArgs::new(JoinType::Inner),
-        )
-        .join(
-            employment
-                .semi_join(members, col("person_id"), col("person_id"))
-                .select([
-                    col("person_id"),
-                    col("record_id"),
-                    col("started_on"),
-                    col("ended_on"),
-                    col("recorded_at"),
-                    col("employer_code"),
-                    col("employer_name"),
-                    col(EMPLOYER_CODE_VALID)
-                        .eq(lit(false))
-                        .fill_null(lit(false))
-                        .alias("code_fails"),
-                ]),
-            [col("person_id")],
-            [col("person_id")],
-            JoinArgs::new(JoinType::Inner),
-        )
-        .filter(
-            starts_in_time.and(
-                col("ended_on")
-                    .is_null()
-                    .or(col("ended_on").gt_eq(col("cleared_on"))),
-            ),
-        )
+    let records = employment.select([
+        col("person_id"),
+        col("record_id"),
+        col("started_on"),
+        col("ended_on"),
+        col("recorded_at"),
+        col("employer_code"),
+        col("employer_name"),
+        col(EMPLOYER_CODE_VALID)
+            .eq(lit(false))
+            .fill_null(lit(false))
+            .alias("code_fails"),
+    ]);
+    clearance_backing(zero, persons, records, p, grace_days)
 }
 
 /// The employer as the detectors name it: its code, else its name, as text.

@@ -188,24 +188,22 @@ pub fn hardship_employment(
     )
 }
 
-/// Of the community's zero-employment households cleared in P, those whose
-/// clearance a member's durable job backs: a record of a person sharing the
-/// `household_id` in the ledger, starting no later than
-/// `clearance_grace_days` after `cleared_on` and not ended before it.
-pub fn zero_households(
+/// The jobs that back each clearance of P (the one definition the evidence
+/// figure and the `unverified_clearance` family of detectors share): the
+/// cleared household's key (`household_id`, `community_code`,
+/// `identified_on`) and `cleared_on`, with each record of `records` (any
+/// columns, `person_id`, `started_on` and `ended_on` among them) of a person
+/// sharing its `household_id` in the ledger that starts no later than
+/// `grace_days` after `cleared_on` and has not ended before it.
+pub fn clearance_backing(
     zero: LazyFrame,
     persons: LazyFrame,
-    employment: LazyFrame,
+    records: LazyFrame,
     p: &Period,
-    s: &Settings,
+    grace_days: i64,
 ) -> LazyFrame {
-    let cleared = zero
-        .filter(col("cleared_on").is_not_null().and(within("cleared_on", p)))
-        .select([
-            col("community_code"),
-            col("household_id"),
-            col("cleared_on"),
-        ]);
+    let cleared = cleared_in(zero, p);
+    // Both tables hold the household alike (`contract::held::share_holding`).
     let members = persons
         .select([col("household_id"), col("person_id")])
         .semi_join(
@@ -214,50 +212,68 @@ pub fn zero_households(
             col("household_id"),
         )
         .unique(None, UniqueKeepStrategy::Any);
-    let jobs = records(employment, s)
-        .filter(col("durable"))
-        .select([col("person_id"), col("started_on"), col("ended_on")])
-        .semi_join(
-            members.clone().select([col("person_id")]),
-            col("person_id"),
-            col("person_id"),
-        );
-    let grace = s.clearance_grace_days.clamp(0, i64::from(i32::MAX)) as i32;
-    let backs = days_between(col("cleared_on"), col("started_on"))
-        .lt_eq(lit(grace))
-        .and(
-            col("ended_on")
-                .is_null()
-                .or(col("ended_on").gt_eq(col("cleared_on"))),
-        );
-    let backed = cleared
-        .clone()
+    let grace = grace_days.clamp(0, i64::from(i32::MAX)) as i32;
+    cleared
         .join(
-            members,
+            members.clone(),
             [col("household_id")],
             [col("household_id")],
             JoinArgs::new(JoinType::Inner),
         )
         .join(
-            jobs,
+            records.semi_join(members, col("person_id"), col("person_id")),
             [col("person_id")],
             [col("person_id")],
             JoinArgs::new(JoinType::Inner),
         )
-        .filter(backs)
+        .filter(
+            days_between(col("cleared_on"), col("started_on"))
+                .lt_eq(lit(grace))
+                .and(
+                    col("ended_on")
+                        .is_null()
+                        .or(col("ended_on").gt_eq(col("cleared_on"))),
+                ),
+        )
+}
+
+/// The zero-employment households cleared in P, by their key.
+fn cleared_in(zero: LazyFrame, p: &Period) -> LazyFrame {
+    zero.filter(col("cleared_on").is_not_null().and(within("cleared_on", p)))
+        .select([
+            col("household_id"),
+            col("community_code"),
+            col("identified_on"),
+            col("cleared_on"),
+        ])
+}
+
+/// Of the community's zero-employment households cleared in P, those whose
+/// clearance a member's durable job backs (`clearance_backing`, the grace
+/// of `[detectors.unverified_clearance] grace_days`).
+pub fn zero_households(
+    zero: LazyFrame,
+    persons: LazyFrame,
+    employment: LazyFrame,
+    p: &Period,
+    s: &Settings,
+) -> LazyFrame {
+    let durable = records(employment, s).filter(col("durable")).select([
+        col("person_id"),
+        col("started_on"),
+        col("ended_on"),
+    ]);
+    let key = [col("community_code"), col("household_id")];
+    let backed = clearance_backing(zero.clone(), persons, durable, p, s.clearance_grace_days)
         .select([
             col("community_code"),
             col("household_id"),
             lit(true).alias("backed"),
         ])
         .unique(None, UniqueKeepStrategy::Any);
-    let rows = cleared
-        .join(
-            backed,
-            [col("community_code"), col("household_id")],
-            [col("community_code"), col("household_id")],
-            JoinArgs::new(JoinType::Left),
-        )
+    let rows = cleared_in(zero, p)
+        .select(key.clone())
+        .join(backed, key.clone(), key, JoinArgs::new(JoinType::Left))
         .with_column(col("backed").fill_null(lit(false)));
     shares(rows, "household_id", "zero_households_evidence")
 }
