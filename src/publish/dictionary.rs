@@ -309,7 +309,7 @@ pub const RATINGS: TableDoc = TableDoc {
         c(
             "assistance_coverage_evidence",
             "Float64",
-            "evidence quality of assistance_coverage: of assisted, the share with a service in [S, A] that is not crowded (fewer than service_crowd_persons served by the same community within service_crowd_days); null when assisted is 0 or without the services table",
+            "evidence quality of assistance_coverage: of assisted, the share with a service in [S, A] that is not crowded (a crowd: at least service_crowd_persons hardship persons served by the same community less than service_crowd_days apart, and service_crowd_pace times the community's own pace); null when assisted is 0 or without the services table",
         ),
         c(
             "risk_score",
