@@ -169,6 +169,8 @@ pub fn run(pipeline: &Pipeline, options: &Options) -> Result<Outcome> {
         verified: &verified,
         verification_rules: &pipeline.rules.verifications,
         decisions: extract.table(Table::Decisions),
+        objections: extract.table(Table::Objections),
+        stages: &pipeline.rules.review.stages,
     })?;
     // 4b. publish: tables, manifest, documents into a staging folder, then
     // committed: renamed into runs/ and `latest` switched.
@@ -249,6 +251,7 @@ fn ingest_stage(pipeline: &Pipeline, clock: &mut Clock) -> Result<Extract> {
             let apps = ratings::status::with_recorded_recommendations(
                 apps,
                 extract.table(Table::Decisions),
+                &pipeline.rules.review.stages,
             )?;
             extract.tables.insert(Table::Applications, apps);
         }
@@ -384,6 +387,7 @@ fn ratings_stage(
             rules: &pipeline.rules,
             review: &pipeline.review,
             decisions: extract.table(Table::Decisions),
+            objections: extract.table(Table::Objections),
             run_date,
         })?
     };
@@ -421,6 +425,7 @@ fn publish_stage(
             indicators: w.indicators,
             ratings: w.ratings,
             panel: w.tables,
+            stages: &pipeline.rules.review.stages,
         },
     )?;
     fault::point("tables-written");

@@ -5,6 +5,8 @@ pub mod dates;
 pub mod pipeline;
 pub mod ranges;
 pub mod rules;
+pub mod stages;
 
 pub use pipeline::{AsOf, AssessmentGroup, Pipeline, Review, TableInput};
 pub use rules::Rules;
+pub use stages::{Stage, Stages};

@@ -12,6 +12,8 @@
 /// full (`reinspection.min_reemployment_rate`, `detectors.<id>.<key>`).
 pub type Invalid = (String, String, String);
 
+pub use super::stages::stage_list;
+
 /// A section of the rules whose keys are range-checked.
 pub trait Ranged {
     /// Checks every key; `prefix` is the section's path (`"score."`), so

@@ -22,8 +22,16 @@ rules_struct! {
         publicity: PublicityRules => nested,
         risk: RiskRules => nested,
         verifications: VerificationRules => nested,
+        review: ReviewRules => nested,
         /// Checked by the detectors themselves (`detectors::registry::check`).
         detectors: DetectorRules => any,
+    }
+}
+
+rules_struct! {
+    /// `[review]`: the review's stages in order (`config::stages`).
+    pub struct ReviewRules {
+        stages: super::stages::Stages => stage_list,
     }
 }
 

@@ -99,6 +99,7 @@ pub enum Table {
     Applications,
     Decisions,
     Verifications,
+    Objections,
 }
 
 pub struct TableSpec {
@@ -321,14 +322,10 @@ pub const DECISIONS: TableSpec = TableSpec {
     columns: &[
         code(col("community_code", Str, true, "社区代码")),
         col("year", Int, true, "年度"),
-        one_of(
-            col("stage", Str, true, "评审环节"),
-            review_records::STAGE_NAMES,
-        ),
-        one_of(
-            col("decision", Str, true, "评审结论"),
-            review_records::DECISION_VALUES,
-        ),
+        // Checked against the rules' stage list after reading
+        // (`ingest::review_checks`): the stages are data, not the contract's.
+        col("stage", Str, true, "评审环节"),
+        col("decision", Str, true, "评审结论"),
         col("opinion", Str, false, "意见"),
         col("decided_on", Date, true, "决定日期"),
         col("decided_by", Str, false, "决定单位"),
@@ -358,6 +355,27 @@ pub const VERIFICATIONS: TableSpec = TableSpec {
     ordered: &[],
 };
 
+pub const OBJECTIONS: TableSpec = TableSpec {
+    table: Table::Objections,
+    name: "objections",
+    chinese: "异议登记",
+    optional: true,
+    columns: &[
+        code(col("community_code", Str, true, "社区代码")),
+        col("year", Int, true, "年度"),
+        col("received_on", Date, true, "受理日期"),
+        col("content", Str, true, "异议内容"),
+        col("checked_by", Str, false, "核查单位"),
+        one_of(
+            col("resolution", Str, false, "处理结果"),
+            review_records::OBJECTION_RESOLUTIONS,
+        ),
+        col("resolved_on", Date, false, "处理日期"),
+    ],
+    key: &["community_code", "year", "received_on", "content"],
+    ordered: &[],
+};
+
 /// The registry's tables: what an extract holds and the generator writes.
 pub const REGISTRY: [&TableSpec; 9] = [
     &COMMUNITIES,
@@ -372,7 +390,7 @@ pub const REGISTRY: [&TableSpec; 9] = [
 ];
 
 /// All tables in the order ingest reads them and reports list them.
-pub const ALL: [&TableSpec; 11] = [
+pub const ALL: [&TableSpec; 12] = [
     &COMMUNITIES,
     &PERSONS,
     &UNEMPLOYMENT,
@@ -384,6 +402,7 @@ pub const ALL: [&TableSpec; 11] = [
     &APPLICATIONS,
     &DECISIONS,
     &VERIFICATIONS,
+    &OBJECTIONS,
 ];
 
 impl Table {
@@ -393,11 +412,14 @@ impl Table {
             .expect("every table has a spec")
     }
 
-    /// The panel's own records (`decisions`, `verifications`), kept by hand
+    /// The panel's own records (`decisions`, `verifications`, `objections`), kept by hand
     /// beside the registry: a bad row is rejected and listed, but never stops
     /// the run, since `max_reject_ratio` guards against a broken registry export.
     pub fn is_panel_record(self) -> bool {
-        matches!(self, Table::Decisions | Table::Verifications)
+        matches!(
+            self,
+            Table::Decisions | Table::Verifications | Table::Objections
+        )
     }
 
     pub fn name(self) -> &'static str {

@@ -219,8 +219,23 @@ pub fn gather(output_dir: &Path, code: &str, year: Option<i32>, day: NaiveDate) 
         "set_aside": objects(set_aside),
         "spot_check": objects(spot),
         "status": objects(status),
+        "stages": stage_list(&run.manifest),
         "timeline": timeline,
     }))
+}
+
+/// The run's review stages in order (id, name), from its effective rules;
+/// the notice's when they do not read (a run made before stages were rules).
+fn stage_list(manifest: &crate::publish::manifest::Manifest) -> Value {
+    let stages = toml::from_str::<crate::config::Rules>(&manifest.rules.effective)
+        .map(|r| r.review.stages)
+        .unwrap_or_else(|_| crate::config::Stages::notice());
+    Value::Array(
+        stages
+            .iter()
+            .map(|s| json!({"id": s.id, "name": s.name}))
+            .collect(),
+    )
 }
 
 /// The review's timeline for the community's county on `day`, as the report

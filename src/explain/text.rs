@@ -45,7 +45,7 @@ pub fn render(doc: &Value) -> String {
     score(&mut s, &doc["score"], &doc["level"]);
     findings(&mut s, &doc["risk"], &doc["findings"]);
     shortlist(&mut s, doc);
-    status(&mut s, &doc["status"]);
+    status(&mut s, &doc["status"], &doc["stages"]);
     spot_check(&mut s, &doc["spot_check"]);
     timeline(&mut s, &doc["timeline"]);
     s
@@ -318,7 +318,7 @@ fn shortlist(s: &mut String, doc: &Value) {
 }
 
 /// Where the application stands in the review (the run's `status`).
-fn status(s: &mut String, status: &Value) {
+fn status(s: &mut String, status: &Value, stages: &Value) {
     let _ = writeln!(s, "\n评审进度 Review status");
     let rows = status.as_array().cloned().unwrap_or_default();
     if rows.is_empty() {
@@ -343,6 +343,14 @@ fn status(s: &mut String, status: &Value) {
                 text(&r["opinion"]).map_or(String::new(), |o| format!(";意见:{o}"))
             );
         }
+        if let Some(o) = text(&r["objection"]) {
+            let _ = writeln!(
+                s,
+                "  异议 objection {o}(登记 {} 件,未处理 {} 件 registered, unresolved)",
+                show(&r["objections"]),
+                show(&r["objections_open"])
+            );
+        }
         if let Some(next) = text(&r["next_stage_label"]) {
             let due = text(&r["due_on"]);
             let overdue = r["overdue"].as_bool() == Some(true);
@@ -362,16 +370,14 @@ fn status(s: &mut String, status: &Value) {
                 }
             );
         }
-        let stages: Vec<String> = crate::contract::review_records::STAGES
-            .iter()
+        let stages: Vec<String> = stages
+            .as_array()
+            .into_iter()
+            .flatten()
             .filter_map(|st| {
-                text(&r[format!("{}_decision", st.id).as_str()]).map(|d| {
-                    format!(
-                        "{} {d} {}",
-                        st.name,
-                        show(&r[format!("{}_on", st.id).as_str()])
-                    )
-                })
+                let (id, name) = (st["id"].as_str()?, st["name"].as_str()?);
+                text(&r[format!("{id}_decision").as_str()])
+                    .map(|d| format!("{name} {d} {}", show(&r[format!("{id}_on").as_str()])))
             })
             .collect();
         if !stages.is_empty() {

@@ -462,10 +462,11 @@ pub fn generate(options: &Options) -> Result<Summary> {
     files.push(truth_path);
     if options.sample {
         // The panel's records: a review in progress (sample::review_records).
-        let (decisions, verifications) = sample::review_records(&story, &truth, options.year);
+        let records = sample::review_records(&story, &truth, options.year);
         for (spec, records) in [
-            (&tables::DECISIONS, decisions),
-            (&tables::VERIFICATIONS, verifications),
+            (&tables::DECISIONS, records.decisions),
+            (&tables::VERIFICATIONS, records.verifications),
+            (&tables::OBJECTIONS, records.objections),
         ] {
             let mut w = TableWriter::create(
                 &options.out,

@@ -38,7 +38,7 @@ pub fn layout(table: Table) -> Layout {
             l.booleans = BoolStyle::ShiFou;
             l.rates = RateStyle::Percent;
         }
-        Table::Decisions | Table::Verifications => {}
+        Table::Decisions | Table::Verifications | Table::Objections => {}
     }
     l
 }
@@ -274,6 +274,7 @@ pub fn readme(options: &Options, ctx: &Context, summary: &Summary) -> String {
     for spec in [
         &crate::contract::tables::DECISIONS,
         &crate::contract::tables::VERIFICATIONS,
+        &crate::contract::tables::OBJECTIONS,
     ] {
         let l = record_layout(spec.table);
         let rows = summary.rows.get(spec.name).copied().unwrap_or(0);
@@ -323,10 +324,11 @@ pub fn readme(options: &Options, ctx: &Context, summary: &Summary) -> String {
     let _ = writeln!(
         s,
         "\n## The review in progress\n\n`decisions.csv` and `verifications.csv` are the panel's records of the {y} review \
-         as a bureau would keep them (`docs/data-contract.md`), dated in January and February {next}: some applications \
-         go through to 认定, some stop at 街道审核 or 县级初选 with the opinion that stopped them, the \
-         `cutoff_window_dressing` community fails the city's assessment, and the others wait at a stage (or have \
-         nothing recorded yet). The `claimed_vs_registry` finding is checked and confirmed (属实) and the \
+         as a bureau would keep them (`docs/data-contract.md`), dated in January and February {next}, in the notice's order (街道审核, 县级实地考察, 县级初选, \
+         市级交叉考核, 公示, 发文确认): some applications go through to 认定, some stop at 街道审核 or 县级初选 with \
+         the opinion that stopped them, the `cutoff_window_dressing` community fails the city's cross assessment, one \
+         objection in publicity is not upheld (异议不成立, then 认定) and one is upheld (异议成立, stopped; both in \
+         `objections.csv`, the objection register), and the others wait at a stage (or have nothing recorded yet). The `claimed_vs_registry` finding is checked and confirmed (属实) and the \
          `bulk_backfill` finding checked and dismissed (不属实). The run's `status` table and the report's 评审进度 \
          show where each application stands.",
         y = options.year,
@@ -344,27 +346,39 @@ pub struct StoryApplication {
     pub county: String,
 }
 
-/// The sample's review in progress: the `decisions` and `verifications`
-/// rows (cells in the contract's order), from the review year's
-/// applications and the injected patterns.
+/// The panel's records of the sample's review, each a list of rows (cells in
+/// the contract's order).
+pub struct ReviewRecords {
+    pub decisions: Vec<Vec<Value>>,
+    pub verifications: Vec<Vec<Value>>,
+    pub objections: Vec<Vec<Value>>,
+}
+
+/// The sample's review in progress, in the notice's order (街道审核 →
+/// 县级实地考察 → 县级初选 → 市级交叉考核 → 公示 → 发文确认), from the review
+/// year's applications and the injected patterns.
 ///
 /// - The community of the `claimed_vs_registry` pattern: its street does not
 ///   agree (不同意), and the finding is checked and confirmed (属实).
 /// - The community of the `bulk_backfill` pattern: its (medium) finding is
 ///   checked and dismissed (不属实); its application goes on.
 /// - The community of the `cutoff_window_dressing` pattern: stopped at the
-///   city's assessment (不合格).
+///   city's cross assessment (不合格).
 /// - An application the street or county declined in its own cells: stopped
-///   there, with an opinion.
-/// - The others, in code order, in turn: confirmed (认定), awaiting the
-///   city's assessment, confirmed, awaiting the site visit, awaiting the
-///   confirming document, nothing recorded yet.
+///   there, with an opinion (the county after its site visit).
+/// - The others, in code order, in turn: confirmed (认定); awaiting the
+///   city's cross assessment; an objection in publicity, not upheld
+///   (异议不成立), then confirmed; awaiting the county's selection; awaiting
+///   the confirming document; an objection upheld (异议成立), stopped;
+///   nothing recorded yet (one objection of each kind in all).
 pub fn review_records(
     apps: &[StoryApplication],
     truth: &[super::Truth],
     year: i32,
-) -> (Vec<Vec<Value>>, Vec<Vec<Value>>) {
-    use crate::contract::review_records::{CONFIRMED, DISMISSED};
+) -> ReviewRecords {
+    use crate::contract::review_records::{
+        CONFIRMED, DISMISSED, OBJECTION_DISMISSED, OBJECTION_UPHELD,
+    };
     let day = |m: u32, d: u32| chrono::NaiveDate::from_ymd_opt(year + 1, m, d).expect("a date");
     let pattern = |p: &str| {
         truth
@@ -380,18 +394,22 @@ pub fn review_records(
         apps.iter().filter(|a| a.application.year == year).collect();
     sorted.sort_by(|a, b| a.application.community.cmp(&b.application.community));
     let mut decisions = Vec::new();
+    let mut objections = Vec::new();
     let mut turn = 0;
+    let city_unit = "市人力资源和社会保障局".to_string();
+    let checker = "市人社局就业促进科";
     for a in sorted {
         let app = &a.application;
         let street_unit = format!("{}办事处", a.street);
         let county_unit = format!("{}人力资源和社会保障局", a.county);
-        let city_unit = "市人力资源和社会保障局".to_string();
         let street_on = app.submitted.map_or(day(1, 10), |s| {
             (s + chrono::Duration::days(1)).max(day(1, 10))
         });
+        let visit_on = street_on + chrono::Duration::days(1);
         let county_on = street_on + chrono::Duration::days(2);
         // (stage, decision, opinion, date, unit), in order.
-        let mut steps: Vec<(&str, &str, &str, chrono::NaiveDate, String)> = vec![];
+        type Step<'a> = (&'a str, &'a str, &'a str, chrono::NaiveDate, String);
+        let mut steps: Vec<Step> = vec![];
         let agreed = (
             "街道审核",
             "同意",
@@ -399,22 +417,22 @@ pub fn review_records(
             street_on,
             street_unit.clone(),
         );
+        let visited = (
+            "县级实地考察",
+            "合格",
+            "台账资料齐全,与实地情况相符。",
+            visit_on,
+            county_unit.clone(),
+        );
         let recommended = (
             "县级初选",
             "推荐",
-            "经初选,同意推荐。",
+            "经实地考察和初选,同意推荐。",
             county_on,
             county_unit.clone(),
         );
-        let visited = (
-            "实地考察",
-            "合格",
-            "台账资料齐全,与实地情况相符。",
-            day(1, 19),
-            county_unit.clone(),
-        );
         let assessed = (
-            "市级考核",
+            "市级交叉考核",
             "合格",
             "考核合格。",
             day(1, 25),
@@ -427,7 +445,24 @@ pub fn review_records(
             day(2, 8),
             city_unit.clone(),
         );
-        let named = ("发文确认", "认定", "", day(2, 11), city_unit.clone());
+        let named = (
+            "发文确认",
+            "认定",
+            "同意认定。",
+            day(2, 11),
+            city_unit.clone(),
+        );
+        let mut objection = |content: &str, resolution: &str| {
+            objections.push(vec![
+                Value::Text(app.community.clone()),
+                Value::Int(i64::from(year)),
+                Value::Date(day(1, 30)),
+                Value::Text(content.to_string()),
+                Value::Word(checker),
+                Value::Text(resolution.to_string()),
+                Value::Date(day(2, 7)),
+            ]);
+        };
         if app.community == confirmed {
             steps.push((
                 "街道审核",
@@ -437,9 +472,9 @@ pub fn review_records(
                 street_unit,
             ));
         } else if app.community == dressed {
-            steps.extend([agreed, recommended, visited]);
+            steps.extend([agreed, visited, recommended]);
             steps.push((
-                "市级考核",
+                "市级交叉考核",
                 "不合格",
                 "年底前集中录入的就业登记无法提供用工证明,考核不合格。",
                 day(1, 25),
@@ -454,25 +489,58 @@ pub fn review_records(
                 street_unit,
             ));
         } else if app.county_recommends == Some(false) {
-            steps.push(agreed);
+            steps.extend([agreed, visited]);
             steps.push((
                 "县级初选",
                 "不推荐",
-                "经初选,主要指标未达到申报条件,本年度不予推荐。",
+                "经实地考察和初选,主要指标未达到申报条件,本年度不予推荐。",
                 county_on,
                 county_unit,
             ));
         } else {
-            let all = [agreed, recommended, visited, assessed, published, named];
-            let upto = match turn % 6 {
-                0 | 2 => 6,
-                1 => 3,
-                3 => 2,
-                4 => 5,
-                _ => 0,
+            let all = [agreed, visited, recommended, assessed, published, named];
+            // One objection of each kind: later rounds confirm instead.
+            let kind = match turn % 7 {
+                2 | 5 if turn >= 7 => 0,
+                k => k,
             };
+            match kind {
+                0 => steps.extend(all),
+                1 => steps.extend(all.into_iter().take(3)),
+                2 => {
+                    objection(
+                        "来电反映该社区新增就业人员中有人未实际上岗。",
+                        OBJECTION_DISMISSED,
+                    );
+                    let mut all = all.to_vec();
+                    all[4] = (
+                        "公示",
+                        OBJECTION_DISMISSED,
+                        "经核查,所反映人员已在用人单位实际就业,异议不成立。",
+                        day(2, 8),
+                        city_unit.clone(),
+                    );
+                    steps.extend(all);
+                }
+                3 => steps.extend(all.into_iter().take(2)),
+                4 => steps.extend(all.into_iter().take(5)),
+                5 => {
+                    objection(
+                        "来信反映该社区多名登记失业人员的就业登记系年底集中补录,实际未就业。",
+                        OBJECTION_UPHELD,
+                    );
+                    steps.extend(all.into_iter().take(4));
+                    steps.push((
+                        "公示",
+                        OBJECTION_UPHELD,
+                        "经核查,反映情况属实,异议成立,终止认定。",
+                        day(2, 8),
+                        city_unit.clone(),
+                    ));
+                }
+                _ => {}
+            }
             turn += 1;
-            steps.extend(all.into_iter().take(upto));
         }
         for (stage, decision, opinion, on, by) in steps {
             decisions.push(vec![
@@ -513,14 +581,19 @@ pub fn review_records(
             Value::Word("系统迁移后集中补录,纸质登记原件齐全,日期相符。"),
         ]);
     }
-    (decisions, verifications)
+    ReviewRecords {
+        decisions,
+        verifications,
+        objections,
+    }
 }
 
-/// How the sample writes the panel's records: `decisions.csv` with Chinese
-/// headers (as a bureau keeps them), `verifications.csv` with canonical ones.
+/// How the sample writes the panel's records: `decisions.csv` and
+/// `objections.csv` with Chinese headers (as a bureau keeps them),
+/// `verifications.csv` with canonical ones.
 pub fn record_layout(table: Table) -> Layout {
     let headers = match table {
-        Table::Decisions => Headers::Chinese,
+        Table::Decisions | Table::Objections => Headers::Chinese,
         _ => Headers::Canonical,
     };
     Layout::plain(FileFormat::Csv, headers, TextEncoding::Utf8)

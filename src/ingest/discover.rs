@@ -2,7 +2,8 @@
 //! its name (`persons.csv`, `persons.xlsx`, `persons.parquet`). The panel's
 //! working sheets are found too: a file whose stem starts with `评审记录` is
 //! `decisions` in the sheet's wide layout, one whose stem starts with
-//! `核实记录` is `verifications`; several of them may stand beside the
+//! `核实记录` is `verifications`, one starting with `异议登记` is
+//! `objections`; several of them may stand beside the
 //! table's own file, and all are read. Other files are left alone, with a
 //! log line.
 
@@ -12,7 +13,7 @@ use std::path::{Path, PathBuf};
 use crate::config::Pipeline;
 use crate::config::pipeline::Format;
 use crate::contract::Table;
-use crate::contract::review_records::{DECISIONS_SHEET, VERIFICATIONS_SHEET};
+use crate::contract::review_records::{DECISIONS_SHEET, OBJECTIONS_SHEET, VERIFICATIONS_SHEET};
 
 /// How a file lays its table out.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -21,9 +22,9 @@ pub enum Layout {
     Table,
     /// A 评审记录 working sheet: one application a row, a column group a stage.
     DecisionSheet,
-    /// A 核实记录 working sheet: the contract's columns among descriptive
-    /// ones; rows awaiting a result are skipped.
-    VerificationSheet,
+    /// A 核实记录 or 异议登记 working sheet: the contract's columns among
+    /// descriptive ones; rows awaiting an entry are skipped.
+    ListSheet,
 }
 
 /// One file of a table.
@@ -43,7 +44,9 @@ fn sheet_of(stem: &str, format: Format) -> Option<(Table, Layout)> {
     if stem.starts_with(DECISIONS_SHEET) && format == Format::Xlsx {
         Some((Table::Decisions, Layout::DecisionSheet))
     } else if stem.starts_with(VERIFICATIONS_SHEET) && format != Format::Parquet {
-        Some((Table::Verifications, Layout::VerificationSheet))
+        Some((Table::Verifications, Layout::ListSheet))
+    } else if stem.starts_with(OBJECTIONS_SHEET) && format != Format::Parquet {
+        Some((Table::Objections, Layout::ListSheet))
     } else {
         None
     }

@@ -100,7 +100,7 @@ fn file_name(path: &Path) -> String {
 /// The panel's own records (`decisions`, `verifications`): without a file,
 /// nothing has been recorded yet, which leaves no figure incomplete.
 pub fn is_record(table: Table) -> bool {
-    matches!(table, Table::Decisions | Table::Verifications)
+    table.is_panel_record()
 }
 
 /// Reads and types one table's file, in its layout.
@@ -111,7 +111,7 @@ fn read_table(pipeline: &Pipeline, spec: &'static TableSpec, found: &Found) -> R
         Layout::Table => pipeline.input(spec.table),
         // A working sheet is read as the run wrote it, whatever the
         // pipeline says of the table's own file.
-        Layout::DecisionSheet | Layout::VerificationSheet => TableInput::default(),
+        Layout::DecisionSheet | Layout::ListSheet => TableInput::default(),
     };
     let mut typing = TableTyping::new(spec, &name);
     let file = TableFile {
@@ -120,11 +120,13 @@ fn read_table(pipeline: &Pipeline, spec: &'static TableSpec, found: &Found) -> R
         spec,
     };
     let opened = match found.layout {
-        Layout::DecisionSheet => review_sheets::read_decision_sheet(path, &name)?,
+        Layout::DecisionSheet => {
+            review_sheets::read_decision_sheet(path, &name, &pipeline.rules.review.stages)?
+        }
         Layout::Table => read_format(file, found.format, &mut typing)
             .and_then(|o| Ok((o, typing.finish().map_err(Error::from)?))),
-        Layout::VerificationSheet => {
-            let watched = ["result", "checked_on", "checked_by", "note"]
+        Layout::ListSheet => {
+            let watched = crate::contract::review_records::entered_columns(spec.table)
                 .iter()
                 .filter_map(|c| spec.columns.iter().position(|s| s.name == *c))
                 .collect();
@@ -136,7 +138,7 @@ fn read_table(pipeline: &Pipeline, spec: &'static TableSpec, found: &Found) -> R
             let read = read_format(file, found.format, &mut open);
             let skipped = open.skipped;
             if skipped > 0 {
-                tracing::info!(file = %name, rows = skipped, "rows awaiting a check (no result, date, checker or note); skipped");
+                tracing::info!(file = %name, rows = skipped, "rows awaiting an entry (the sheet's columns to fill are empty); skipped");
             }
             read.and_then(|o| Ok((o, typing.finish().map_err(Error::from)?)))
         }
@@ -295,19 +297,27 @@ fn read_with(pipeline: &Pipeline, detectors: Option<&[&str]>) -> Result<Extract>
                 if file.layout == Layout::DecisionSheet {
                     wide.insert(name.clone());
                 }
+                let frame = match spec.table {
+                    Table::Decisions => review_checks::normalise_decisions(
+                        typed.frame,
+                        &name,
+                        &pipeline.rules.review.stages,
+                    )?,
+                    _ => typed.frame,
+                };
                 records
                     .entry(spec.table)
                     .or_default()
-                    .push(review_checks::Part {
-                        file: name,
-                        frame: typed.frame,
-                    });
+                    .push(review_checks::Part { file: name, frame });
             } else {
                 extract.tables.insert(spec.table, typed.frame);
             }
         }
     }
     crate::contract::held::share_holding(&mut extract.tables)?;
+    // The objection register first: the decisions are checked against it.
+    let mut records: Vec<_> = records.into_iter().collect();
+    records.sort_by_key(|(t, _)| *t != Table::Objections);
     for (table, parts) in records {
         let (merged, repeats) = review_checks::merge(table.spec(), parts, &wide)?;
         extract.rejects.extend(repeats);
@@ -316,9 +326,12 @@ fn read_with(pipeline: &Pipeline, detectors: Option<&[&str]>) -> Result<Extract>
             applications: extract.table(Table::Applications),
             detectors,
             wide: &wide,
+            stages: &pipeline.rules.review.stages,
+            objections: extract.table(Table::Objections),
         };
         let (kept, rejects) = match table {
             Table::Decisions => review_checks::check_decisions(merged, &against)?,
+            Table::Objections => review_checks::check_objections(merged, &against)?,
             _ => review_checks::check_verifications(merged, &against)?,
         };
         extract.rejects.extend(rejects);

@@ -24,11 +24,12 @@ pub enum RejectReason {
     BeforeSubmission,
     StageOutOfOrder,
     UnknownDetector,
+    ObjectionOpen,
 }
 
 impl RejectReason {
     /// Every reason, in the order above.
-    pub const ALL: [RejectReason; 15] = [
+    pub const ALL: [RejectReason; 16] = [
         RejectReason::RequiredEmpty,
         RejectReason::Unparseable,
         RejectReason::NotAllowed,
@@ -44,6 +45,7 @@ impl RejectReason {
         RejectReason::BeforeSubmission,
         RejectReason::StageOutOfOrder,
         RejectReason::UnknownDetector,
+        RejectReason::ObjectionOpen,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -63,6 +65,7 @@ impl RejectReason {
             RejectReason::BeforeSubmission => "decided before the application was submitted",
             RejectReason::StageOutOfOrder => "an earlier stage missing or not passed",
             RejectReason::UnknownDetector => "not a detector or spot check",
+            RejectReason::ObjectionOpen => "an objection unresolved or upheld",
         }
     }
 }

@@ -12,7 +12,11 @@
 //! in `communities`; a decision has an application for its community and year
 //! (when `applications` is present), a value of its own stage, a date not
 //! before the application's `submitted_on`, and every earlier stage decided
-//! and passed; a verification names a detector or 抽查.
+//! and passed (publicity as the objection register makes it); a
+//! verification names a detector or 抽查; an objection belongs to an
+//! application. The stages are the rules' list (`config::stages`); a file
+//! written with an older stage name or outcome is read as today's first
+//! (`normalise_decisions`).
 
 use std::collections::{HashMap, HashSet};
 
@@ -21,8 +25,10 @@ use polars::prelude::*;
 
 use super::rejects::{Reject, RejectReason};
 use super::review_sheets::sheet_column;
+use crate::config::Stages;
 use crate::contract::added_columns::SOURCE_LINE;
-use crate::contract::review_records::{SPOT_CHECK, STAGES, stage};
+use crate::contract::objections;
+use crate::contract::review_records::SPOT_CHECK;
 use crate::contract::{Table, TableSpec};
 use crate::error::Result;
 use crate::frame;
@@ -139,6 +145,10 @@ pub struct Against<'a> {
     pub detectors: Option<&'a [&'a str]>,
     /// Files in the 评审记录 layout: their rejects name the sheet's columns.
     pub wide: &'a HashSet<String>,
+    /// The review's stages, in order (the rules' `[[review.stages]]`).
+    pub stages: &'a Stages,
+    /// The objection register as kept (checked before the decisions).
+    pub objections: Option<&'a DataFrame>,
 }
 
 /// One row's reject under a cross-table check.
@@ -197,11 +207,66 @@ fn applications(df: Option<&DataFrame>) -> Result<Option<Submitted>> {
     ))
 }
 
+/// A file's `decisions` rows with the spellings of older sheets read as
+/// today's: a stage's former name (实地考察) as its name, a former outcome
+/// (异议已处理) as the outcome it stands for, with a warning naming the file.
+pub fn normalise_decisions(mut frame: DataFrame, file: &str, stages: &Stages) -> Result<DataFrame> {
+    let stage = frame::strings(&frame, "stage")?;
+    let decision = frame::strings(&frame, "decision")?;
+    let mut renamed: HashMap<(String, String), usize> = HashMap::new();
+    let mut reread: HashMap<(String, String, String), usize> = HashMap::new();
+    let (mut new_stage, mut new_decision) = (stage.clone(), decision.clone());
+    for i in 0..frame.height() {
+        let Some((_, st)) = stage[i].as_deref().and_then(|n| stages.find(n)) else {
+            continue;
+        };
+        if let Some(old) = stage[i].as_deref().filter(|n| *n != st.name) {
+            *renamed
+                .entry((old.to_string(), st.name.clone()))
+                .or_default() += 1;
+            new_stage[i] = Some(st.name.clone());
+        }
+        if let Some((old, new)) = decision[i]
+            .as_deref()
+            .and_then(|d| st.former_outcomes.get_key_value(d))
+        {
+            *reread
+                .entry((st.name.clone(), old.clone(), new.clone()))
+                .or_default() += 1;
+            new_decision[i] = Some(new.clone());
+        }
+    }
+    let mut renamed: Vec<_> = renamed.into_iter().collect();
+    renamed.sort();
+    for ((old, new), rows) in renamed {
+        tracing::info!(
+            file,
+            rows,
+            "stage {old} read as {new}, its name in the current stage list"
+        );
+    }
+    let mut reread: Vec<_> = reread.into_iter().collect();
+    reread.sort();
+    for ((st, old, new), rows) in reread {
+        tracing::warn!(
+            file,
+            rows,
+            "{st} {old} read as {new}: record how each objection was resolved \
+             (异议成立 or 异议不成立) in the objection register (异议登记) and as the {st} outcome"
+        );
+    }
+    frame.with_column(Column::new("stage".into(), new_stage))?;
+    frame.with_column(Column::new("decision".into(), new_decision))?;
+    Ok(frame)
+}
+
 /// The `decisions` rows that pass the cross-table checks (without
 /// `source_file`), and the rejects of the others.
 pub fn check_decisions(all: DataFrame, against: &Against) -> Result<(DataFrame, Vec<Reject>)> {
+    let stages = against.stages;
     let known = codes(against.communities)?;
     let apps = applications(against.applications)?;
+    let register = objections::register(against.objections)?;
     let code = frame::strings(&all, "community_code")?;
     let year = frame::ints(&all, "year")?;
     let stage_name = frame::strings(&all, "stage")?;
@@ -223,7 +288,7 @@ pub fn check_decisions(all: DataFrame, against: &Against) -> Result<(DataFrame, 
                 .then(|| stage_name[i].as_deref().unwrap_or_default()),
         }
     };
-    // Row by row: community, application, the stage's values, the date.
+    // Row by row: community, application, the stage, its values, the date.
     for i in 0..all.height() {
         let (Some(c), Some(y), Some(s), Some(d)) = (
             code[i].as_deref(),
@@ -251,12 +316,19 @@ pub fn check_decisions(all: DataFrame, against: &Against) -> Result<(DataFrame, 
                 RejectReason::NoApplication,
                 format!("applications has no row for {c} in {y}"),
             ))
-        } else if let Some((_, st)) = stage(s).filter(|(_, st)| !st.allows(d)) {
+        } else if stages.find(s).is_none() {
+            Some(row.reject(
+                "stage",
+                s,
+                RejectReason::NotAllowed,
+                format!("the stages are {}", stages.order_text()),
+            ))
+        } else if let Some((_, st)) = stages.find(s).filter(|(_, st)| !st.allows(d)) {
             Some(row.reject(
                 "decision",
                 d,
                 RejectReason::OutsideStage,
-                format!("{} records {}", st.name, st.values.join("/")),
+                format!("{} records {}", st.name, st.outcomes.join("/")),
             ))
         } else {
             let submitted = apps
@@ -278,50 +350,128 @@ pub fn check_decisions(all: DataFrame, against: &Against) -> Result<(DataFrame, 
         }
     }
     // Stage order, per application: a stage needs the one before it decided
-    // and passed; the later row goes (and with it every stage after).
+    // and passed; the later row goes (and with it every stage after). The
+    // stage after publicity also needs publicity's outcome as the objection
+    // register makes it (`contract::objections`) to pass.
     let mut by_application: HashMap<(String, i64), Vec<(usize, usize)>> = HashMap::new();
     for i in (0..all.height()).filter(|&i| keep[i]) {
         if let (Some(c), Some(y), Some((s, _))) = (
             code[i].clone(),
             year[i],
-            stage_name[i].as_deref().and_then(stage),
+            stage_name[i].as_deref().and_then(|n| stages.find(n)),
         ) {
             by_application.entry((c, y)).or_default().push((s, i));
         }
     }
     let mut applications: Vec<_> = by_application.into_iter().collect();
     applications.sort();
-    for (_, mut rows) in applications {
+    for (key, mut rows) in applications {
         rows.sort();
+        let registered = register.get(&key).map_or(&[][..], Vec::as_slice);
         let mut passed_up_to: Option<usize> = None;
         let mut last: Option<(usize, usize)> = None;
         for (s, i) in rows {
             let ok = s == 0 || passed_up_to == Some(s - 1);
             if ok {
-                let passes = decision[i]
-                    .as_deref()
-                    .is_some_and(|d| STAGES[s].passed_by(d));
-                if passes {
+                let recorded = decision[i].as_deref();
+                let outcome = if stages[s].objections {
+                    objections::effective(recorded, registered).0
+                } else {
+                    recorded.map(str::to_string)
+                };
+                if outcome.is_some_and(|d| stages[s].passed_by(&d)) {
                     passed_up_to = Some(s);
                 }
                 last = Some((s, i));
                 continue;
             }
-            let before = STAGES[s - 1].name;
-            let detail = match last {
-                Some((ls, li)) if ls == s - 1 => format!(
-                    "{before} decided {}",
-                    decision[li].as_deref().unwrap_or_default()
+            let before = &stages[s - 1];
+            let (reason, detail) = match last {
+                Some((ls, li)) if ls == s - 1 && before.objections => {
+                    let recorded = decision[li].as_deref();
+                    let (outcome, by) = objections::effective(recorded, registered);
+                    let outcome = outcome.unwrap_or_default();
+                    let named =
+                        by.map_or(String::new(), |o| format!(", objection {}", o.describe()));
+                    (
+                        RejectReason::ObjectionOpen,
+                        format!("{} stands at {outcome}{named}", before.name),
+                    )
+                }
+                Some((ls, li)) if ls == s - 1 => (
+                    RejectReason::StageOutOfOrder,
+                    format!(
+                        "{} decided {}",
+                        before.name,
+                        decision[li].as_deref().unwrap_or_default()
+                    ),
                 ),
-                _ => format!("no accepted {before} decision"),
+                _ => (
+                    RejectReason::StageOutOfOrder,
+                    format!("no accepted {} decision", before.name),
+                ),
             };
             keep[i] = false;
-            rejects.push(row_of(i).reject(
-                "stage",
-                STAGES[s].name,
-                RejectReason::StageOutOfOrder,
-                detail,
-            ));
+            rejects.push(row_of(i).reject("stage", &stages[s].name, reason, detail));
+        }
+    }
+    finish(all, keep, rejects)
+}
+
+/// The `objections` rows that pass the cross-table checks (without
+/// `source_file`), and the rejects of the others: the community is known, the
+/// application exists, a resolution date is not before the objection's.
+pub fn check_objections(all: DataFrame, against: &Against) -> Result<(DataFrame, Vec<Reject>)> {
+    let known = codes(against.communities)?;
+    let apps = applications(against.applications)?;
+    let code = frame::strings(&all, "community_code")?;
+    let year = frame::ints(&all, "year")?;
+    let received = frame::dates(&all, "received_on")?;
+    let resolved = frame::dates(&all, "resolved_on")?;
+    let files = frame::strings(&all, SOURCE_FILE)?;
+    let lines = frame::ints(&all, SOURCE_LINE)?;
+    let mut keep = vec![true; all.height()];
+    let mut rejects = Vec::new();
+    for i in 0..all.height() {
+        let row = Row {
+            table: Table::Objections,
+            file: files[i].as_deref().unwrap_or_default(),
+            line: lines[i].unwrap_or_default() as u64,
+            wide_stage: None,
+        };
+        let c = code[i].as_deref().unwrap_or_default();
+        let y = year[i].unwrap_or_default();
+        let problem = if known.as_ref().is_some_and(|k| !k.contains(c)) {
+            Some(row.reject(
+                "community_code",
+                c,
+                RejectReason::UnknownCommunity,
+                String::new(),
+            ))
+        } else if apps
+            .as_ref()
+            .is_some_and(|a| !a.contains_key(&(c.to_string(), y)))
+        {
+            Some(row.reject(
+                "community_code+year",
+                &format!("{c}+{y}"),
+                RejectReason::NoApplication,
+                format!("applications has no row for {c} in {y}"),
+            ))
+        } else {
+            match (received[i], resolved[i]) {
+                (Some(r), Some(d)) if d < r => Some(row.reject(
+                    "resolved_on",
+                    &d.to_string(),
+                    RejectReason::EndBeforeStart,
+                    format!("received_on is {r}"),
+                )),
+                _ => None,
+            }
+        };
+        if let Some(r) = problem {
+            keep[i] = false;
+            rejects.push(r);
         }
     }
     finish(all, keep, rejects)

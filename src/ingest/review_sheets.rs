@@ -23,9 +23,8 @@ use super::headers::SEARCHED_ROWS;
 use super::raw::{Cell, Failure, Opened, RawChunk, RawColumn, Sink};
 use super::typing::{TableTyping, Typed};
 use super::xlsx::{Grid, cell, filled_rows, merged_regions, text_of};
-use crate::contract::review_records::{
-    APPLICATION_FIELDS, APPLICATION_GROUP, STAGE_FIELDS, STAGES, stage,
-};
+use crate::config::Stages;
+use crate::contract::review_records::{APPLICATION_FIELDS, APPLICATION_GROUP, STAGE_FIELDS};
 use crate::contract::tables::DECISIONS;
 use crate::digest::Hashing;
 use crate::error::Result;
@@ -59,12 +58,19 @@ struct WideHeader {
     lower: usize,
     code: usize,
     year: usize,
-    /// Per stage, the column of each of `STAGE_FIELDS` (None: the group lacks it).
-    stages: [[Option<usize>; 4]; 6],
+    /// Per stage of the list, the column of each of `STAGE_FIELDS` (None:
+    /// the group lacks it).
+    stages: Vec<[Option<usize>; 4]>,
+    /// The stage groups as the sheet orders them, as headed there.
+    order: Vec<String>,
     unused: Vec<String>,
 }
 
-fn wide_header(grid: &Grid<'_>, filled: &[usize]) -> std::result::Result<WideHeader, String> {
+fn wide_header(
+    grid: &Grid<'_>,
+    filled: &[usize],
+    list: &Stages,
+) -> std::result::Result<WideHeader, String> {
     let text = |r: usize, c: usize| text_of(grid.value(r, c)).trim().to_string();
     let upper = filled
         .iter()
@@ -80,7 +86,8 @@ fn wide_header(grid: &Grid<'_>, filled: &[usize]) -> std::result::Result<WideHea
     let mut group = String::new();
     let mut code = None;
     let mut year = None;
-    let mut stages = [[None; 4]; 6];
+    let mut stages = vec![[None; 4]; list.len()];
+    let mut order: Vec<String> = Vec::new();
     let mut unused = Vec::new();
     for c in 0..grid.width {
         let u = text(upper, c);
@@ -98,13 +105,17 @@ fn wide_header(grid: &Grid<'_>, filled: &[usize]) -> std::result::Result<WideHea
                 year = Some(c);
             }
             // The other application fields describe the row and are not read.
-        } else if let (Some((s, _)), Some(k)) =
-            (stage(&group), STAGE_FIELDS.iter().position(|f| *f == field))
-        {
+        } else if let (Some((s, _)), Some(k)) = (
+            list.find(&group),
+            STAGE_FIELDS.iter().position(|f| *f == field),
+        ) {
             if stages[s][k].is_some() {
                 return Err(format!("column {group}·{field} stands twice"));
             }
             stages[s][k] = Some(c);
+            if order.last() != Some(&group) {
+                order.push(group.clone());
+            }
         } else {
             unused.push(format!("{group}·{field}"));
         }
@@ -116,7 +127,7 @@ fn wide_header(grid: &Grid<'_>, filled: &[usize]) -> std::result::Result<WideHea
         if cols.iter().any(Option::is_some) && cols[0].is_none() {
             return Err(format!(
                 "required column {}·{} missing",
-                STAGES[s].name, STAGE_FIELDS[0]
+                list[s].name, STAGE_FIELDS[0]
             ));
         }
     }
@@ -125,12 +136,13 @@ fn wide_header(grid: &Grid<'_>, filled: &[usize]) -> std::result::Result<WideHea
         code,
         year,
         stages,
+        order,
         unused,
     })
 }
 
 /// Reads a 评审记录 sheet (its first sheet) as `decisions` rows, typed.
-pub fn read_decision_sheet(path: &std::path::Path, name: &str) -> Result<ReadSheet> {
+pub fn read_decision_sheet(path: &std::path::Path, name: &str, list: &Stages) -> Result<ReadSheet> {
     let (bytes, seen) = match Hashing::read_all(path) {
         Ok(r) => r,
         Err(e) => {
@@ -168,7 +180,7 @@ pub fn read_decision_sheet(path: &std::path::Path, name: &str) -> Result<ReadShe
     };
     let grid = Grid::new(&range, &merged);
     let (filled, line) = filled_rows(&range);
-    let header = match wide_header(&grid, &filled) {
+    let header = match wide_header(&grid, &filled, list) {
         Ok(h) => h,
         Err(m) => return Ok(Err(Failure::Columns(m))),
     };
@@ -190,7 +202,7 @@ pub fn read_decision_sheet(path: &std::path::Path, name: &str) -> Result<ReadShe
     }
     let mut typed: Vec<Typed> = Vec::new();
     for (s, cols) in header.stages.iter().enumerate() {
-        let stage_name = STAGES[s].name;
+        let stage_name = list[s].name.as_str();
         let decided: Vec<usize> = rows
             .iter()
             .copied()
@@ -248,13 +260,40 @@ pub fn read_decision_sheet(path: &std::path::Path, name: &str) -> Result<ReadShe
     all.rejects.sort_by_key(|r| r.line);
     let opened = Opened {
         read_as: format!(
-            "XLSX, sheet \"{sheet}\", working sheet (header at row {}, one row per application and stage)",
-            line(header.lower)
+            "XLSX, sheet \"{sheet}\", working sheet (header at row {}, one row per application and stage; {})",
+            line(header.lower),
+            sheet_order(&header.order, list)
         ),
         seen,
         unused: header.unused,
     };
     Ok(Ok((opened, all)))
+}
+
+/// Which stage order the sheet carries, said in the read-as line: the
+/// current list's, or the sheet's own (an older sheet, read by header), with
+/// the former names it uses.
+fn sheet_order(order: &[String], list: &Stages) -> String {
+    let current: Vec<&str> = list
+        .iter()
+        .filter(|s| order.iter().any(|o| s.is_named(o)))
+        .map(|s| s.name.as_str())
+        .collect();
+    if order.iter().map(String::as_str).eq(current.iter().copied()) {
+        return format!("stages in the current order: {}", list.order_text());
+    }
+    let shown: Vec<String> = order
+        .iter()
+        .map(|o| match list.find(o) {
+            Some((_, s)) if s.name != *o => format!("{o} (now {})", s.name),
+            _ => o.clone(),
+        })
+        .collect();
+    format!(
+        "stages in an older order: {}; read by header into the current order {}",
+        shown.join(" → "),
+        list.order_text()
+    )
 }
 
 /// A working sheet read and typed, or why it gave no table.

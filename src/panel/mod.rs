@@ -17,6 +17,7 @@ pub mod claims;
 pub mod communities;
 pub mod disqualification;
 pub mod findings;
+pub mod objection_sheet;
 pub mod rejects;
 pub mod review_sheet;
 pub mod shortlist;
@@ -68,6 +69,10 @@ pub struct PanelInputs<'a> {
     pub verification_rules: &'a crate::config::rules::VerificationRules,
     /// The canonical `decisions` table, None when the input has none.
     pub decisions: Option<&'a DataFrame>,
+    /// The objection register (`objections`), None when the input has none.
+    pub objections: Option<&'a DataFrame>,
+    /// The review's stages, in order (the rules' `[[review.stages]]`).
+    pub stages: &'a crate::config::Stages,
 }
 
 /// The tables `publish` writes as they are, built here once.
@@ -112,6 +117,12 @@ pub struct Panel {
     /// The working sheet 核实记录: the findings and spot checks to check, and
     /// the checks recorded (every year of the run).
     pub verification_sheet: Vec<verification_sheet::VerificationRow>,
+    /// The working sheet 异议登记: every objection registered, and a blank
+    /// row per application of the review year in publicity.
+    pub objection_sheet: Vec<objection_sheet::ObjectionRow>,
+    /// The review's stages, in order: the sheets' column groups, the
+    /// recommendation form's boxes.
+    pub stages: crate::config::Stages,
 }
 
 impl Panel {
@@ -234,11 +245,21 @@ fn working_sheets(
         inputs.verified,
         inputs.verification_rules,
     )?;
+    panel.stages = inputs.stages.clone();
     panel.review_sheet = review_sheet::rows(
         inputs.applications,
         inputs.decisions,
         inputs.communities,
         &years,
+        inputs.stages,
+    )?;
+    let places = review_sheet::places(inputs.communities)?;
+    panel.objection_sheet = objection_sheet::rows(
+        &inputs.ratings.status,
+        inputs.objections,
+        &places,
+        panel.year,
+        inputs.stages,
     )?;
     let spot = &inputs.ratings.spot_checks;
     let (code, name, county, year) = (
@@ -257,12 +278,8 @@ fn working_sheets(
             ))
         })
         .collect();
-    panel.verification_sheet = verification_sheet::rows(
-        findings,
-        &spot_checks,
-        inputs.verified,
-        &review_sheet::places(inputs.communities)?,
-    );
+    panel.verification_sheet =
+        verification_sheet::rows(findings, &spot_checks, inputs.verified, &places);
     Ok(())
 }
 

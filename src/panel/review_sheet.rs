@@ -12,7 +12,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use chrono::NaiveDate;
 use polars::prelude::*;
 
-use crate::contract::review_records::{STAGES, stage};
+use crate::config::Stages;
 use crate::error::Result;
 use crate::frame::{dates, ints, strings};
 
@@ -35,8 +35,33 @@ pub struct ApplicationRow {
     pub year: i32,
     pub applied_level: String,
     pub submitted_on: Option<NaiveDate>,
-    /// One entry per stage of `STAGES`, None where nothing is recorded.
+    /// One entry per stage of the rules' list, None where nothing is recorded.
     pub stages: Vec<Option<Recorded>>,
+}
+
+/// One opinion box of the recommendation form (推荐表) and the decision
+/// that fills it, if recorded.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct OpinionBox {
+    pub label: String,
+    pub recorded: Option<Recorded>,
+}
+
+impl ApplicationRow {
+    /// The recommendation form's opinion boxes, in the stages' order: each
+    /// stage that names a `form_box`, with its recorded decision.
+    pub fn opinion_boxes(&self, stages: &Stages) -> Vec<OpinionBox> {
+        stages
+            .iter()
+            .zip(&self.stages)
+            .filter_map(|(s, r)| {
+                Some(OpinionBox {
+                    label: s.form_box.clone()?,
+                    recorded: r.clone(),
+                })
+            })
+            .collect()
+    }
 }
 
 type Key = (String, i32);
@@ -47,6 +72,7 @@ pub fn rows(
     decisions: Option<&DataFrame>,
     communities: &DataFrame,
     years: &[i32],
+    stages: &Stages,
 ) -> Result<Vec<ApplicationRow>> {
     let mut apps: BTreeMap<Key, (String, Option<NaiveDate>)> = BTreeMap::new();
     if let Some(a) = applications {
@@ -62,7 +88,7 @@ pub fn rows(
             }
         }
     }
-    let recorded = recorded(decisions)?;
+    let recorded = recorded(decisions, stages)?;
     let wanted: BTreeSet<Key> = apps
         .keys()
         .filter(|(_, y)| years.contains(y))
@@ -78,7 +104,7 @@ pub fn rows(
             let stages = recorded
                 .get(&key)
                 .cloned()
-                .unwrap_or_else(|| vec![None; STAGES.len()]);
+                .unwrap_or_else(|| vec![None; stages.len()]);
             ApplicationRow {
                 code: key.0,
                 name,
@@ -98,7 +124,10 @@ pub fn rows(
 }
 
 /// The decisions by application, one slot per stage.
-fn recorded(decisions: Option<&DataFrame>) -> Result<BTreeMap<Key, Vec<Option<Recorded>>>> {
+fn recorded(
+    decisions: Option<&DataFrame>,
+    stages: &Stages,
+) -> Result<BTreeMap<Key, Vec<Option<Recorded>>>> {
     let mut out: BTreeMap<Key, Vec<Option<Recorded>>> = BTreeMap::new();
     let Some(d) = decisions else {
         return Ok(out);
@@ -121,9 +150,11 @@ fn recorded(decisions: Option<&DataFrame>) -> Result<BTreeMap<Key, Vec<Option<Re
         ) else {
             continue;
         };
-        let Some((i, _)) = stage(s) else { continue };
+        let Some((i, _)) = stages.find(s) else {
+            continue;
+        };
         out.entry((c, y as i32))
-            .or_insert_with(|| vec![None; STAGES.len()])[i] = Some(Recorded {
+            .or_insert_with(|| vec![None; stages.len()])[i] = Some(Recorded {
             decision: dec,
             // Free text the bureau typed: masked when read (ingest::review_checks).
             opinion: opinion[k].clone(),
@@ -181,13 +212,29 @@ mod tests {
             "decision" => ["推荐", "同意"],
         )
         .unwrap();
-        let r = rows(Some(&apps), Some(&decisions), &communities, &[2021]).unwrap();
+        let stages = Stages::notice();
+        let r = rows(
+            Some(&apps),
+            Some(&decisions),
+            &communities,
+            &[2021],
+            &stages,
+        )
+        .unwrap();
         let keys: Vec<(&str, i32)> = r.iter().map(|a| (a.code.as_str(), a.year)).collect();
         // B 2019 is neither reviewed nor decided; A 2020 has a decision.
         assert_eq!(keys, vec![("B", 2021), ("A", 2020), ("A", 2021)]);
         let a = &r[2];
-        assert_eq!(a.stages[1].as_ref().unwrap().decision, "推荐");
+        assert_eq!(a.stages[2].as_ref().unwrap().decision, "推荐");
         assert!(a.stages[0].is_none());
+        let boxes = a.opinion_boxes(&stages);
+        let labels: Vec<&str> = boxes.iter().map(|b| b.label.as_str()).collect();
+        assert_eq!(
+            labels,
+            ["街道(乡镇)意见", "县(市、区)推荐意见", "市人社局意见"]
+        );
+        assert_eq!(boxes[1].recorded.as_ref().unwrap().decision, "推荐");
+        assert!(boxes[0].recorded.is_none() && boxes[2].recorded.is_none());
         assert_eq!(a.applied_level, "市级");
     }
 }

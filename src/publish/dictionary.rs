@@ -3,9 +3,15 @@
 //! field metadata (`description`), and `docs/outputs.md` shows the same
 //! tables (a test renders them from here and compares).
 //!
+//! The `status` table has four columns for each review stage, following
+//! the rules' stage list (`stage_columns`), so its entries are made from the
+//! list the run read.
+//!
 //! The definitions behind the indicator lines are in `docs/indicators.md`,
 //! those behind the ratings lines in `docs/rules.md`, the findings in
 //! `docs/detectors.md`.
+
+use crate::config::Stages;
 
 /// One published column.
 #[derive(Debug, Clone, Copy)]
@@ -580,99 +586,149 @@ pub const REJECTS: TableDoc = TableDoc {
     ],
 };
 
-/// A table's columns: `$lead`, then the four the status table has for each
-/// review stage (`contract::review_records::STAGES`, whose ids and names
-/// these must be: a test checks), named `<stage id>_decision`, `_opinion`,
-/// `_on` and `_by`.
-macro_rules! with_stage_columns {
-    ([$($lead:expr),* $(,)?], [$(($stage:literal, $label:literal)),* $(,)?]) => {
-        &[
-            $($lead,)*
-            $(
-                c(
-                    concat!($stage, "_decision"),
-                    "String",
-                    concat!("the ", $label, " decision recorded; null when none"),
-                ),
-                c(concat!($stage, "_opinion"), "String", "its opinion text"),
-                c(concat!($stage, "_on"), "Date", "its date"),
-                c(concat!($stage, "_by"), "String", "the unit that decided it"),
-            )*
-        ]
-    };
-}
-
+/// The `status` table's columns before the stages' own: four for each
+/// stage of the rules' list follow (`stage_columns`).
 pub const STATUS: TableDoc = TableDoc {
     name: "status",
-    columns: with_stage_columns!(
-        [
-            CODE,
-            NAME,
-            COUNTY,
-            STREET,
-            YEAR,
-            APPLIED_LEVEL,
-            SUBMITTED_ON,
-            c(
-                "stage_reached",
-                "String",
-                "the last stage decided: submitted (nothing decided yet), street_review, county_selection, site_visit, city_assessment, publicity or confirmation",
-            ),
-            c(
-                "stage_reached_label",
-                "String",
-                "the same in Chinese: 申报, 街道审核, 县级初选, 实地考察, 市级考核, 公示 or 发文确认",
-            ),
-            c(
-                "state",
-                "String",
-                "in_progress (going on to the next stage), stopped (the last decision did not pass) or confirmed (认定)",
-            ),
-            c(
-                "state_label",
-                "String",
-                "the same in Chinese: 进行中, 已终止 or 已认定",
-            ),
-            c(
-                "decision",
-                "String",
-                "the decision of the stage reached (the one that stopped a stopped application); null when nothing is decided",
-            ),
-            c("opinion", "String", "its opinion text (意见), as recorded"),
-            c("decided_on", "Date", "its date"),
-            c("decided_by", "String", "the unit that decided it"),
-            c(
-                "next_stage",
-                "String",
-                "the stage an application in progress waits for (stage id); null when stopped or confirmed",
-            ),
-            c("next_stage_label", "String", "the same in Chinese"),
-            c(
-                "due_on",
-                "Date",
-                "the next stage's due date from the review calendar (street and county: list_due; site visit and city assessment: cross_assessment_end; publicity: its last day; confirmation: confirmation_due); null for an earlier year or a stage the calendar does not date",
-            ),
-            c(
-                "overdue",
-                "Boolean",
-                "the run date is after due_on with the next stage still undecided",
-            ),
-            c(
-                "overdue_working_days",
-                "Int64",
-                "working days from due_on to the run date when overdue; null otherwise",
-            ),
-        ],
-        [
-            ("street_review", "街道审核"),
-            ("county_selection", "县级初选"),
-            ("site_visit", "实地考察"),
-            ("city_assessment", "市级考核"),
-            ("publicity", "公示"),
-            ("confirmation", "发文确认"),
-        ]
-    ),
+    columns: &[
+        CODE,
+        NAME,
+        COUNTY,
+        STREET,
+        YEAR,
+        APPLIED_LEVEL,
+        SUBMITTED_ON,
+        c(
+            "stage_reached",
+            "String",
+            "the last stage decided: submitted (nothing decided yet) or a stage id of the rules' [[review.stages]] (by default street_review, site_visit, county_selection, city_assessment, publicity, confirmation)",
+        ),
+        c(
+            "stage_reached_label",
+            "String",
+            "the same in Chinese: 申报 or the stage's name (街道审核, 县级实地考察, 县级初选, 市级交叉考核, 公示, 发文确认)",
+        ),
+        c(
+            "state",
+            "String",
+            "in_progress (going on to the next stage), waiting (the stage reached recorded an outcome that keeps it open: 公示 有异议, an objection not yet resolved), stopped (the last decision did not pass; an objection upheld) or confirmed (认定)",
+        ),
+        c(
+            "state_label",
+            "String",
+            "the same in Chinese: 进行中, 待处理, 已终止 or 已认定",
+        ),
+        c(
+            "decision",
+            "String",
+            "the decision of the stage reached (the one that stopped a stopped application; for 公示 the outcome the objection register makes it); null when nothing is decided",
+        ),
+        c("opinion", "String", "its opinion text (意见), as recorded"),
+        c("decided_on", "Date", "its date"),
+        c("decided_by", "String", "the unit that decided it"),
+        c(
+            "next_stage",
+            "String",
+            "the stage an application in progress waits for, or the stage a waiting one waits at (stage id); null when stopped or confirmed",
+        ),
+        c("next_stage_label", "String", "the same in Chinese"),
+        c(
+            "due_on",
+            "Date",
+            "the next stage's due date: the calendar date its due key names (by default street review, county site visit and county selection: list_due; city cross assessment: cross_assessment_end; publicity: its last day; confirmation: confirmation_due); null for an earlier year or a stage the calendar does not date",
+        ),
+        c(
+            "overdue",
+            "Boolean",
+            "the run date is after due_on with the next stage still undecided",
+        ),
+        c(
+            "overdue_working_days",
+            "Int64",
+            "working days from due_on to the run date when overdue; null otherwise",
+        ),
+        c(
+            "objections",
+            "Int64",
+            "objections registered for the application in the objection register (异议登记)",
+        ),
+        c(
+            "objections_open",
+            "Int64",
+            "of them, those not yet resolved (no 处理结果)",
+        ),
+        c(
+            "objection",
+            "String",
+            "the objection that decides publicity (the one upheld, else the first unresolved): received date and its text, cut to 40 characters; null when none",
+        ),
+    ],
 };
+
+/// One column as a table lists it, the stage columns included.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Described {
+    pub name: String,
+    pub dtype: String,
+    pub meaning: String,
+}
+
+impl From<&ColumnDoc> for Described {
+    fn from(c: &ColumnDoc) -> Described {
+        Described {
+            name: c.name.to_string(),
+            dtype: c.dtype.to_string(),
+            meaning: c.meaning.to_string(),
+        }
+    }
+}
+
+/// The four columns `status` has for each review stage of the list, in the
+/// list's order: `<stage id>_decision`, `_opinion`, `_on`, `_by`.
+pub fn stage_columns(stages: &Stages) -> Vec<Described> {
+    let d = |name: String, dtype: &str, meaning: String| Described {
+        name,
+        dtype: dtype.to_string(),
+        meaning,
+    };
+    stages
+        .iter()
+        .flat_map(|s| {
+            [
+                d(
+                    format!("{}_decision", s.id),
+                    "String",
+                    format!(
+                        "the {} decision recorded ({}; decided by {}); null when none",
+                        s.name,
+                        s.outcomes.join(", "),
+                        s.unit
+                    ),
+                ),
+                d(
+                    format!("{}_opinion", s.id),
+                    "String",
+                    "its opinion text".into(),
+                ),
+                d(format!("{}_on", s.id), "Date", "its date".into()),
+                d(
+                    format!("{}_by", s.id),
+                    "String",
+                    "the unit that decided it".into(),
+                ),
+            ]
+        })
+        .collect()
+}
+
+/// A table's columns, in order; `status` with the stages' columns of `stages`.
+pub fn columns(t: &TableDoc, stages: &Stages) -> Vec<Described> {
+    let mut out: Vec<Described> = t.columns.iter().map(Described::from).collect();
+    if t.name == STATUS.name {
+        out.extend(stage_columns(stages));
+    }
+    out
+}
 
 /// Every published table.
 pub const TABLES: [TableDoc; 8] = [
@@ -691,19 +747,19 @@ pub fn table(name: &str) -> Option<&'static TableDoc> {
     TABLES.iter().find(|t| t.name == name)
 }
 
-/// The one-line meaning of a published column.
-pub fn describe(table_name: &str, column: &str) -> Option<&'static str> {
-    table(table_name)?
-        .columns
-        .iter()
+/// The one-line meaning of a published column (the stages' columns of
+/// `status` from `stages`).
+pub fn describe(table_name: &str, column: &str, stages: &Stages) -> Option<String> {
+    columns(table(table_name)?, stages)
+        .into_iter()
         .find(|c| c.name == column)
         .map(|c| c.meaning)
 }
 
 /// A table's columns as the Markdown table of `docs/outputs.md`.
-pub fn markdown(t: &TableDoc) -> String {
+pub fn markdown(t: &TableDoc, stages: &Stages) -> String {
     let mut s = String::from("| column | type | meaning |\n| --- | --- | --- |\n");
-    for c in t.columns {
+    for c in columns(t, stages) {
         s.push_str(&format!("| `{}` | {} | {} |\n", c.name, c.dtype, c.meaning));
     }
     s
@@ -718,7 +774,7 @@ mod tests {
         let docs = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/outputs.md"))
             .unwrap();
         for t in TABLES {
-            let want = markdown(&t);
+            let want = markdown(&t, &Stages::notice());
             assert!(
                 docs.contains(&want),
                 "docs/outputs.md lacks the dictionary of `{}` as the code has it; paste:\n\n{want}",
@@ -728,23 +784,33 @@ mod tests {
     }
 
     #[test]
-    fn the_status_table_has_four_columns_for_each_review_stage_in_order() {
-        use crate::contract::review_records::STAGES;
-        let names: Vec<&str> = STATUS.columns.iter().map(|c| c.name).collect();
-        let tail = &names[names.len() - 4 * STAGES.len()..];
-        let want: Vec<String> = STAGES
+    fn the_status_table_follows_the_stage_list() {
+        let mut stages = Stages::notice();
+        // A stage moved and one added: the columns follow the list alone.
+        let visit = stages.0.remove(1);
+        stages.0.insert(2, visit);
+        let mut extra = stages.0[0].clone();
+        extra.id = "district_hearing".into();
+        extra.name = "区级听证".into();
+        extra.sets = None;
+        extra.form_box = None;
+        stages.0.insert(3, extra);
+        let names: Vec<String> = columns(&STATUS, &stages)
+            .into_iter()
+            .map(|c| c.name)
+            .collect();
+        let tail = &names[names.len() - 4 * stages.len()..];
+        let want: Vec<String> = stages
             .iter()
             .flat_map(|s| ["decision", "opinion", "on", "by"].map(|k| format!("{}_{k}", s.id)))
             .collect();
-        assert_eq!(tail, want.iter().map(String::as_str).collect::<Vec<_>>());
-        for (k, stage) in STAGES.iter().enumerate() {
-            let decision = &STATUS.columns[names.len() - 4 * STAGES.len() + 4 * k];
-            assert!(
-                decision.meaning.contains(stage.name),
-                "{}",
-                decision.meaning
-            );
-        }
+        assert_eq!(tail, want.as_slice());
+        assert!(
+            describe("status", "district_hearing_decision", &stages)
+                .unwrap()
+                .contains("区级听证")
+        );
+        assert!(describe("status", "district_hearing_decision", &Stages::notice()).is_none());
     }
 
     #[test]

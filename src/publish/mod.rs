@@ -27,6 +27,8 @@ pub struct Tables<'a> {
     pub ratings: &'a Ratings,
     /// The findings and rejects tables, built by the panel step.
     pub panel: &'a PanelTables,
+    /// The review's stages: the `status` table's stage columns.
+    pub stages: &'a crate::config::Stages,
 }
 
 /// Writes every table into the run folder; returns what was written, with
@@ -39,24 +41,28 @@ pub fn write_tables(dir: &Path, tables: &Tables) -> Result<Vec<OutputRef>> {
         dir,
         "indicators",
         &years,
+        tables.stages,
     )?);
     written.extend(parquet::write_by_year(
         &tables.ratings.ratings,
         dir,
         "ratings",
         &years,
+        tables.stages,
     )?);
     written.extend(parquet::write_by_year(
         &tables.ratings.shortlist,
         dir,
         "shortlist",
         &years,
+        tables.stages,
     )?);
     written.extend(parquet::write_by_year(
         &tables.panel.findings,
         dir,
         "findings",
         &years,
+        tables.stages,
     )?);
     // Set-aside applications may be of years the run does not review: every
     // year they hold gets its partition, so none is lost.
@@ -76,23 +82,27 @@ pub fn write_tables(dir: &Path, tables: &Tables) -> Result<Vec<OutputRef>> {
         dir,
         "shortlist_set_aside",
         &aside_years,
+        tables.stages,
     )?);
     written.extend(parquet::write_by_year(
         &tables.ratings.spot_checks,
         dir,
         "spot_checks",
         &years,
+        tables.stages,
     )?);
     written.extend(parquet::write_by_year(
         &tables.ratings.status,
         dir,
         "status",
         &years,
+        tables.stages,
     )?);
     written.push(parquet::write_single(
         &tables.panel.rejects,
         dir,
         "rejects",
+        tables.stages,
     )?);
     written
         .into_iter()
@@ -160,7 +170,6 @@ pub fn write_documents(dir: &Path, inputs: &report::input::ReportInputs) -> Resu
             city: inputs.city_name,
             made_on: made_on(&inputs.manifest.run_date)?,
             review: inputs.review,
-            status: &inputs.ratings.status,
         },
     )?);
     written

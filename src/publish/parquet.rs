@@ -14,6 +14,7 @@ use std::path::{Path, PathBuf};
 use polars::prelude::*;
 
 use super::dictionary;
+use crate::config::Stages;
 use crate::error::{Error, Result};
 
 /// One file written, for the manifest.
@@ -33,7 +34,7 @@ pub fn write_error(path: &Path, e: impl std::fmt::Display) -> Error {
 /// Writes one frame of `table` to one Parquet file (zstd), durably. The file
 /// is encoded in memory first, so that a failing write (a full disk) reports
 /// the operating system's own words rather than an encoder's.
-pub fn write_file(df: &DataFrame, table: &str, path: &Path) -> Result<()> {
+pub fn write_file(df: &DataFrame, table: &str, path: &Path, stages: &Stages) -> Result<()> {
     if let Some(dir) = path.parent() {
         std::fs::create_dir_all(dir).map_err(|e| write_error(dir, e))?;
     }
@@ -42,7 +43,7 @@ pub fn write_file(df: &DataFrame, table: &str, path: &Path) -> Result<()> {
     ParquetWriter::new(&mut bytes)
         .with_compression(ParquetCompression::Zstd(None))
         .with_statistics(StatisticsOptions::full())
-        .with_key_value_metadata(Some(described_arrow_schema(&df, table)))
+        .with_key_value_metadata(Some(described_arrow_schema(&df, table, stages)))
         .finish(&mut df)
         .map_err(|e| write_error(path, e))?;
     let mut file = std::fs::File::create(path).map_err(|e| write_error(path, e))?;
@@ -63,10 +64,10 @@ pub fn write_file(df: &DataFrame, table: &str, path: &Path) -> Result<()> {
 /// polars would otherwise embed view types that older pyarrow, R arrow and
 /// Spark's Arrow path cannot read; the Parquet columns themselves are the
 /// same either way.
-fn described_arrow_schema(df: &DataFrame, table: &str) -> KeyValueMetadata {
+fn described_arrow_schema(df: &DataFrame, table: &str, stages: &Stages) -> KeyValueMetadata {
     let mut schema = df.schema().to_arrow(CompatLevel::oldest());
     for field in schema.iter_values_mut() {
-        if let Some(text) = dictionary::describe(table, field.name.as_str()) {
+        if let Some(text) = dictionary::describe(table, field.name.as_str(), stages) {
             let mut meta = field.metadata.as_deref().cloned().unwrap_or_default();
             meta.insert("description".into(), text.into());
             field.metadata = Some(std::sync::Arc::new(meta));
@@ -84,6 +85,7 @@ pub fn write_by_year(
     run: &Path,
     table: &str,
     years: &[i32],
+    stages: &Stages,
 ) -> Result<Vec<Written>> {
     let mut written = Vec::new();
     for &year in years {
@@ -94,7 +96,7 @@ pub fn write_by_year(
             .collect()?
             .drop("year")?;
         let rel = format!("{table}/year={year}/part-0.parquet");
-        write_file(&part, table, &run.join(&rel))?;
+        write_file(&part, table, &run.join(&rel), stages)?;
         written.push(Written {
             path: rel,
             rows: part.height(),
@@ -104,9 +106,9 @@ pub fn write_by_year(
 }
 
 /// Writes an unpartitioned table `run/<name>.parquet`.
-pub fn write_single(df: &DataFrame, run: &Path, name: &str) -> Result<Written> {
+pub fn write_single(df: &DataFrame, run: &Path, name: &str, stages: &Stages) -> Result<Written> {
     let rel = format!("{name}.parquet");
-    write_file(df, name, &run.join(PathBuf::from(&rel)))?;
+    write_file(df, name, &run.join(PathBuf::from(&rel)), stages)?;
     Ok(Written {
         path: rel,
         rows: df.height(),

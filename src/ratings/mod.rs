@@ -57,6 +57,8 @@ pub struct RatingInputs<'a> {
     pub review: &'a Review,
     /// The panel's recorded decisions (`decisions`); None: nothing recorded.
     pub decisions: Option<&'a DataFrame>,
+    /// The objection register (`objections`); None: nothing registered.
+    pub objections: Option<&'a DataFrame>,
     /// The day the documents are made: whether a stage is overdue.
     pub run_date: NaiveDate,
 }
@@ -138,6 +140,8 @@ pub fn rate(inputs: &RatingInputs) -> Result<Ratings> {
         review: inputs.review,
         publicity: publicity.as_ref(),
         run_date: inputs.run_date,
+        stages: &rules.review.stages,
+        objections: inputs.objections,
     })?;
     Ok(Ratings {
         ratings,

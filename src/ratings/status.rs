@@ -1,23 +1,27 @@
 //! Where each application stands (评审进度), from the panel's recorded
-//! decisions: the stage it has reached (申报 → 街道审核 → 县级初选 → 实地考察 →
-//! 市级考核 → 公示 → 发文确认), whether it goes on, stopped at a stage (the
-//! decision that stopped it, with its opinion) or is confirmed (认定), and
-//! for one going on, the next stage with its due date from the review
-//! calendar and whether that date has passed on the run date.
+//! decisions and the rules' stage list (`config::stages`, the notice's order:
+//! 申报 → 街道审核 → 县级实地考察 → 县级初选 → 市级交叉考核 → 公示 → 发文确认):
+//! the stage it has reached, whether it goes on, waits at a stage (公示 with
+//! an objection not yet resolved), stopped at a stage (the decision that
+//! stopped it, with its opinion) or is confirmed (认定), and for one going on,
+//! the next stage with its due date from the review calendar and whether
+//! that date has passed on the run date.
 //!
-//! The calendar dates the review year's stages (docs/ratings.md):
-//! 街道审核 and 县级初选 are due by `list_due` (the county's recommendation
-//! list needs both); 实地考察 and 市级考核 by `cross_assessment_end` (the site
-//! visits are part of the city's cross assessment); 公示 by the end of the
-//! publicity period; 发文确认 by `confirmation_due`. `register_due` concerns
-//! the re-inspection register of provincial communities, not applications.
+//! Each stage names the calendar date it is due by (`due`: `list_due` for
+//! the street's review, the county's site visit and its selection,
+//! `cross_assessment_end`, the publicity period's end, `confirmation_due`).
 //! Only the latest review year has these dates; an earlier year's open
 //! application has no due date and is never overdue.
 //!
-//! Also the one rule on the street's and county's recommendations: a decision
-//! recorded for 街道审核 or 县级初选 is the authority over the application's
-//! own `street_recommends` / `county_recommends` cell, which stays as it is
-//! while no decision is recorded (`with_recorded_recommendations`).
+//! Publicity's outcome is the one the objection register makes it
+//! (`contract::objections`): an upheld objection stops the application, an
+//! unresolved one keeps it waiting at publicity.
+//!
+//! Also the one rule on the street's and county's recommendations: a
+//! decision recorded for the stage that `sets` an application cell is the
+//! authority over that cell (`street_recommends`, `county_recommends`),
+//! which stays as it is while no decision is recorded
+//! (`with_recorded_recommendations`).
 
 use std::collections::HashMap;
 
@@ -26,8 +30,8 @@ use polars::prelude::*;
 
 use super::Publicity;
 use super::calendar::working_days_after;
-use crate::config::Review;
-use crate::contract::review_records::{STAGES, Stage};
+use crate::config::{Review, Stage, Stages};
+use crate::contract::objections::{self, Objection};
 use crate::error::Result;
 use crate::frame;
 
@@ -37,12 +41,14 @@ pub const SUBMITTED_LABEL: &str = "申报";
 
 /// The states an application may be in.
 pub const IN_PROGRESS: &str = "in_progress";
+pub const WAITING: &str = "waiting";
 pub const STOPPED: &str = "stopped";
 pub const CONFIRMED: &str = "confirmed";
 
 pub fn state_label(state: &str) -> &'static str {
     match state {
         IN_PROGRESS => "进行中",
+        WAITING => "待处理",
         STOPPED => "已终止",
         CONFIRMED => "已认定",
         _ => "",
@@ -50,24 +56,26 @@ pub fn state_label(state: &str) -> &'static str {
 }
 
 /// A stage's label by its id (`submitted` included).
-pub fn stage_label(id: &str) -> &'static str {
+pub fn stage_label<'a>(stages: &'a Stages, id: &str) -> &'a str {
     if id == SUBMITTED {
         return SUBMITTED_LABEL;
     }
-    STAGES.iter().find(|s| s.id == id).map_or("", |s| s.name)
+    stages.by_id(id).map_or("", |(_, s)| s.name.as_str())
 }
 
-/// The stage's due date under the calendar (see the module's notes).
+/// The stage's due date under the calendar: the date its `due` key names.
 pub fn due_date(
     stage: &Stage,
     review: &Review,
     publicity: Option<&Publicity>,
 ) -> Option<NaiveDate> {
-    match stage.id {
-        "street_review" | "county_selection" => review.list_due,
-        "site_visit" | "city_assessment" => review.cross_assessment_end,
-        "publicity" => publicity.map(|p| p.end),
-        "confirmation" => review.confirmation_due,
+    match stage.due.as_deref()? {
+        "register_due" => review.register_due,
+        "list_due" => review.list_due,
+        "cross_assessment_end" => review.cross_assessment_end,
+        "publicity_start" => review.publicity_start,
+        "publicity_end" => publicity.map(|p| p.end),
+        "confirmation_due" => review.confirmation_due,
         _ => None,
     }
 }
@@ -84,6 +92,9 @@ pub struct StatusInputs<'a> {
     pub review: &'a Review,
     pub publicity: Option<&'a Publicity>,
     pub run_date: NaiveDate,
+    pub stages: &'a Stages,
+    /// The objection register (`objections`; None: nothing registered).
+    pub objections: Option<&'a DataFrame>,
 }
 
 /// One recorded decision.
@@ -100,8 +111,12 @@ type Key = (String, i64);
 /// A community's name, county and street.
 type Place = (Option<String>, Option<String>, Option<String>);
 
-fn decisions_by_application(df: Option<&DataFrame>) -> Result<HashMap<Key, [Option<Decided>; 6]>> {
-    let mut out: HashMap<Key, [Option<Decided>; 6]> = HashMap::new();
+/// The decisions by application, one slot per stage of the list.
+fn decisions_by_application(
+    df: Option<&DataFrame>,
+    stages: &Stages,
+) -> Result<HashMap<Key, Vec<Option<Decided>>>> {
+    let mut out: HashMap<Key, Vec<Option<Decided>>> = HashMap::new();
     let Some(df) = df else { return Ok(out) };
     let code = frame::strings(df, "community_code")?;
     let year = frame::ints(df, "year")?;
@@ -119,10 +134,11 @@ fn decisions_by_application(df: Option<&DataFrame>) -> Result<HashMap<Key, [Opti
         ) else {
             continue;
         };
-        let Some(k) = STAGES.iter().position(|st| st.name == s) else {
+        let Some((k, _)) = stages.find(s) else {
             continue;
         };
-        out.entry((c, y)).or_default()[k] = Some(Decided {
+        out.entry((c, y))
+            .or_insert_with(|| vec![None; stages.len()])[k] = Some(Decided {
             decision: d,
             opinion: opinion[i].clone(),
             on: on[i],
@@ -135,17 +151,20 @@ fn decisions_by_application(df: Option<&DataFrame>) -> Result<HashMap<Key, [Opti
 /// One application's standing.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Standing {
-    /// Index in `STAGES` of the last stage decided; None: only submitted.
+    /// Index in the stage list of the last stage decided; None: only submitted.
     pub reached: Option<usize>,
     pub state: &'static str,
-    /// The next stage, for an application going on.
+    /// The next stage, for an application going on; the same stage for one
+    /// waiting at it.
     pub next: Option<usize>,
 }
 
-/// The standing from the decisions recorded, stage by stage (ingest has
+/// The standing from the outcomes recorded, stage by stage (ingest has
 /// checked that each follows a passed one).
-pub fn standing(decided: &[Option<impl AsRef<str>>; 6]) -> Standing {
-    let reached = (0..STAGES.len()).rev().find(|&k| decided[k].is_some());
+pub fn standing(stages: &Stages, outcomes: &[Option<impl AsRef<str>>]) -> Standing {
+    let reached = (0..stages.len())
+        .rev()
+        .find(|&k| outcomes.get(k).is_some_and(Option::is_some));
     let Some(k) = reached else {
         return Standing {
             reached: None,
@@ -153,26 +172,62 @@ pub fn standing(decided: &[Option<impl AsRef<str>>; 6]) -> Standing {
             next: Some(0),
         };
     };
-    let d = decided[k].as_ref().map(|d| d.as_ref()).unwrap_or_default();
-    if !STAGES[k].passed_by(d) {
-        Standing {
-            reached,
-            state: STOPPED,
-            next: None,
-        }
-    } else if k + 1 == STAGES.len() {
-        Standing {
-            reached,
-            state: CONFIRMED,
-            next: None,
-        }
+    let d = outcomes[k].as_ref().map(|d| d.as_ref()).unwrap_or_default();
+    let (state, next) = if stages[k].waits_on(d) {
+        (WAITING, Some(k))
+    } else if !stages[k].passed_by(d) {
+        (STOPPED, None)
+    } else if k + 1 == stages.len() {
+        (CONFIRMED, None)
     } else {
-        Standing {
-            reached,
-            state: IN_PROGRESS,
-            next: Some(k + 1),
+        (IN_PROGRESS, Some(k + 1))
+    };
+    Standing {
+        reached,
+        state,
+        next,
+    }
+}
+
+/// An application's decisions with publicity's as the register makes it:
+/// the outcome that counts, and the objection behind it, if any.
+fn with_objections(
+    stages: &Stages,
+    mut decided: Vec<Option<Decided>>,
+    registered: &[Objection],
+) -> (Vec<Option<Decided>>, Option<Objection>) {
+    let Some((k, _)) = stages.objection_stage() else {
+        return (decided, None);
+    };
+    let recorded = decided[k].as_ref().map(|d| d.decision.as_str());
+    let (outcome, by) = objections::effective(recorded, registered);
+    let by = by.cloned();
+    match outcome {
+        None => decided[k] = None,
+        Some(o) => {
+            let slot = decided[k].get_or_insert_with(|| Decided {
+                decision: o.clone(),
+                opinion: None,
+                on: by.as_ref().and_then(|b| b.resolved_on),
+                by: by.as_ref().and_then(|b| b.checked_by.clone()),
+            });
+            slot.decision = o;
+            if slot.opinion.is_none() {
+                slot.opinion = by.as_ref().map(Objection::describe);
+            }
         }
     }
+    // A decision recorded after a publicity that does not pass (ingest
+    // refuses it; the register may have changed since) counts no more.
+    if decided[k]
+        .as_ref()
+        .is_none_or(|d| !stages[k].passed_by(&d.decision))
+    {
+        for later in decided.iter_mut().skip(k + 1) {
+            *later = None;
+        }
+    }
+    (decided, by)
 }
 
 /// One row per application of the review years: identity, the standing,
@@ -180,9 +235,11 @@ pub fn standing(decided: &[Option<impl AsRef<str>>; 6]) -> Standing {
 /// each stage's decision and date.
 pub fn status(inputs: &StatusInputs) -> Result<DataFrame> {
     let Some(apps) = inputs.applications else {
-        return empty();
+        return empty(inputs.stages);
     };
-    let decided = decisions_by_application(inputs.decisions)?;
+    let stages = inputs.stages;
+    let decided = decisions_by_application(inputs.decisions, stages)?;
+    let register = objections::register(inputs.objections)?;
     let roster: HashMap<String, Place> = {
         let c = inputs.communities;
         let code = frame::strings(c, "community_code")?;
@@ -208,19 +265,26 @@ pub fn status(inputs: &StatusInputs) -> Result<DataFrame> {
         .collect();
     rows.sort_by(|&a, &b| (year[a], &code[a]).cmp(&(year[b], &code[b])));
 
-    let mut b = Builder::default();
+    let mut b = Builder::new(stages.len());
     for i in rows {
         let (c, y) = (code[i].clone().expect("kept"), year[i].expect("kept"));
-        let stages = decided.get(&(c.clone(), y)).cloned().unwrap_or_default();
-        let words: [Option<&str>; 6] =
-            std::array::from_fn(|k| stages[k].as_ref().map(|d| d.decision.as_str()));
-        let st = standing(&words);
+        let recorded = decided
+            .get(&(c.clone(), y))
+            .cloned()
+            .unwrap_or_else(|| vec![None; stages.len()]);
+        let registered = register.get(&(c.clone(), y)).map_or(&[][..], Vec::as_slice);
+        let (steps, objection) = with_objections(stages, recorded, registered);
+        let words: Vec<Option<&str>> = steps
+            .iter()
+            .map(|d| d.as_ref().map(|d| d.decision.as_str()))
+            .collect();
+        let st = standing(stages, &words);
         let (name, county, street) = roster.get(&c).cloned().unwrap_or_default();
-        let last = st.reached.and_then(|k| stages[k].clone());
+        let last = st.reached.and_then(|k| steps[k].clone());
         let due = st
             .next
             .filter(|_| Some(y) == calendar_year)
-            .and_then(|k| due_date(&STAGES[k], inputs.review, inputs.publicity));
+            .and_then(|k| due_date(&stages[k], inputs.review, inputs.publicity));
         let overdue = due.is_some_and(|d| inputs.run_date > d);
         b.code.push(c);
         b.name.push(name);
@@ -229,9 +293,10 @@ pub fn status(inputs: &StatusInputs) -> Result<DataFrame> {
         b.year.push(y);
         b.level.push(level[i].clone());
         b.submitted.push(submitted[i]);
-        let reached = st.reached.map_or(SUBMITTED, |k| STAGES[k].id);
+        let reached = st.reached.map_or(SUBMITTED, |k| stages[k].id.as_str());
         b.reached.push(reached.to_string());
-        b.reached_label.push(stage_label(reached).to_string());
+        b.reached_label
+            .push(stage_label(stages, reached).to_string());
         b.state.push(st.state.to_string());
         b.state_label.push(state_label(st.state).to_string());
         b.decision.push(last.as_ref().map(|d| d.decision.clone()));
@@ -239,16 +304,20 @@ pub fn status(inputs: &StatusInputs) -> Result<DataFrame> {
             .push(last.as_ref().and_then(|d| d.opinion.clone()));
         b.decided_on.push(last.as_ref().and_then(|d| d.on));
         b.decided_by.push(last.as_ref().and_then(|d| d.by.clone()));
-        b.next.push(st.next.map(|k| STAGES[k].id.to_string()));
-        b.next_label
-            .push(st.next.map(|k| STAGES[k].name.to_string()));
+        b.next.push(st.next.map(|k| stages[k].id.clone()));
+        b.next_label.push(st.next.map(|k| stages[k].name.clone()));
         b.due.push(due);
         b.overdue.push(overdue);
         b.overdue_days.push(
             due.filter(|_| overdue)
                 .map(|d| working_days_after(d, inputs.run_date, inputs.review)),
         );
-        for (k, d) in stages.iter().enumerate() {
+        b.objections.push(registered.len() as i64);
+        b.objections_open
+            .push(registered.iter().filter(|o| o.open()).count() as i64);
+        b.objection
+            .push(objection.as_ref().map(Objection::describe));
+        for (k, d) in steps.iter().enumerate() {
             let p = &mut b.per_stage[k];
             p.0.push(d.as_ref().map(|d| d.decision.clone()));
             p.1.push(d.as_ref().and_then(|d| d.opinion.clone()));
@@ -256,7 +325,7 @@ pub fn status(inputs: &StatusInputs) -> Result<DataFrame> {
             p.3.push(d.as_ref().and_then(|d| d.by.clone()));
         }
     }
-    b.frame()
+    b.frame(stages)
 }
 
 #[derive(Default)]
@@ -281,7 +350,10 @@ struct Builder {
     due: Vec<Option<NaiveDate>>,
     overdue: Vec<bool>,
     overdue_days: Vec<Option<i64>>,
-    per_stage: [PerStage; 6],
+    objections: Vec<i64>,
+    objections_open: Vec<i64>,
+    objection: Vec<Option<String>>,
+    per_stage: Vec<PerStage>,
 }
 
 /// One stage's columns: decision, opinion, date, unit.
@@ -303,7 +375,14 @@ pub fn stage_columns(id: &str) -> [String; 4] {
 }
 
 impl Builder {
-    fn frame(self) -> Result<DataFrame> {
+    fn new(stages: usize) -> Builder {
+        Builder {
+            per_stage: (0..stages).map(|_| PerStage::default()).collect(),
+            ..Builder::default()
+        }
+    }
+
+    fn frame(self, stages: &Stages) -> Result<DataFrame> {
         let n = self.code.len();
         let mut columns = vec![
             Column::new("community_code".into(), self.code),
@@ -326,9 +405,12 @@ impl Builder {
             date_column("due_on", self.due)?,
             Column::new("overdue".into(), self.overdue),
             Column::new("overdue_working_days".into(), self.overdue_days),
+            Column::new("objections".into(), self.objections),
+            Column::new("objections_open".into(), self.objections_open),
+            Column::new("objection".into(), self.objection),
         ];
-        for (stage, p) in STAGES.iter().zip(self.per_stage) {
-            let [decision, opinion, on, by] = stage_columns(stage.id);
+        for (stage, p) in stages.iter().zip(self.per_stage) {
+            let [decision, opinion, on, by] = stage_columns(&stage.id);
             columns.push(Column::new(decision.into(), p.0));
             columns.push(Column::new(opinion.into(), p.1));
             columns.push(date_column(&on, p.2)?);
@@ -338,8 +420,8 @@ impl Builder {
     }
 }
 
-fn empty() -> Result<DataFrame> {
-    Builder::default().frame()
+fn empty(stages: &Stages) -> Result<DataFrame> {
+    Builder::new(stages.len()).frame(stages)
 }
 
 /// The applications with `street_recommends` and `county_recommends` as the
@@ -349,22 +431,26 @@ fn empty() -> Result<DataFrame> {
 pub fn with_recorded_recommendations(
     applications: &DataFrame,
     decisions: Option<&DataFrame>,
+    stages: &Stages,
 ) -> Result<DataFrame> {
     let Some(decisions) = decisions.filter(|d| d.height() > 0) else {
         return Ok(applications.clone());
     };
-    let decided = decisions_by_application(Some(decisions))?;
+    let decided = decisions_by_application(Some(decisions), stages)?;
     let code = frame::strings(applications, "community_code")?;
     let year = frame::ints(applications, "year")?;
     let mut out = applications.clone();
-    for (column, k) in [("street_recommends", 0usize), ("county_recommends", 1usize)] {
+    for column in crate::config::stages::APPLICATION_CELLS {
+        let Some((k, stage)) = stages.setting(column) else {
+            continue;
+        };
         let mut values = frame::bools(applications, column)?;
         for (i, v) in values.iter_mut().enumerate() {
             let (Some(c), Some(y)) = (code[i].clone(), year[i]) else {
                 continue;
             };
             if let Some(d) = decided.get(&(c, y)).and_then(|s| s[k].as_ref()) {
-                *v = Some(STAGES[k].passed_by(&d.decision));
+                *v = Some(stage.passed_by(&d.decision));
             }
         }
         out.with_column(Column::new(column.into(), values))?;
@@ -378,29 +464,50 @@ mod tests {
 
     #[test]
     fn the_standing_follows_the_last_decision() {
+        let stages = Stages::notice();
         let none: [Option<&str>; 6] = [None; 6];
         assert_eq!(
-            standing(&none),
+            standing(&stages, &none),
             Standing {
                 reached: None,
                 state: IN_PROGRESS,
                 next: Some(0)
             }
         );
-        let stopped = [Some("同意"), Some("不推荐"), None, None, None, None];
-        assert_eq!(standing(&stopped).state, STOPPED);
-        assert_eq!(standing(&stopped).reached, Some(1));
+        // The county's visit comes before its selection.
+        let stopped = [Some("同意"), Some("合格"), Some("不推荐"), None, None, None];
+        assert_eq!(standing(&stages, &stopped).state, STOPPED);
+        assert_eq!(standing(&stages, &stopped).reached, Some(2));
         let done = [
             Some("同意"),
+            Some("合格"),
             Some("推荐"),
             Some("合格"),
-            Some("合格"),
-            Some("异议已处理"),
+            Some("异议不成立"),
             Some("认定"),
         ];
-        assert_eq!(standing(&done).state, CONFIRMED);
-        let midway = [Some("同意"), Some("推荐"), Some("合格"), None, None, None];
-        assert_eq!(standing(&midway).next, Some(3));
+        assert_eq!(standing(&stages, &done).state, CONFIRMED);
+        let midway = [Some("同意"), Some("合格"), Some("推荐"), None, None, None];
+        assert_eq!(standing(&stages, &midway).next, Some(3));
+        let objected = [
+            Some("同意"),
+            Some("合格"),
+            Some("推荐"),
+            Some("合格"),
+            Some("有异议"),
+            None,
+        ];
+        let st = standing(&stages, &objected);
+        assert_eq!((st.state, st.next), (WAITING, Some(4)));
+        let upheld = [
+            Some("同意"),
+            Some("合格"),
+            Some("推荐"),
+            Some("合格"),
+            Some("异议成立"),
+            None,
+        ];
+        assert_eq!(standing(&stages, &upheld).state, STOPPED);
     }
 
     #[test]
@@ -419,7 +526,8 @@ mod tests {
             Column::new("decision".into(), ["同意", "不推荐", "同意"]),
         ])
         .unwrap();
-        let out = with_recorded_recommendations(&apps, Some(&decisions)).unwrap();
+        let out =
+            with_recorded_recommendations(&apps, Some(&decisions), &Stages::notice()).unwrap();
         // A: the county's 不推荐 overrides its cell; B: the street's 同意 fills
         // an empty cell; C: nothing recorded, its cells as they were.
         assert_eq!(
@@ -430,7 +538,7 @@ mod tests {
             frame::bools(&out, "county_recommends").unwrap(),
             vec![Some(false), None, None]
         );
-        let same = with_recorded_recommendations(&apps, None).unwrap();
+        let same = with_recorded_recommendations(&apps, None, &Stages::notice()).unwrap();
         assert!(same.equals_missing(&apps));
     }
 }

@@ -5,6 +5,7 @@
 
 pub mod cells;
 pub mod disqualification;
+pub mod objection_sheet;
 pub mod recommendation;
 pub mod register;
 pub mod review_sheet;
@@ -28,6 +29,7 @@ pub const DISQUALIFICATION: &str = "forms/提请取消资格名单.xlsx";
 /// folder (docs/operations.md): the city's 评审记录, one per county, and 核实记录.
 pub const CITY_REVIEW_SHEET: &str = "forms/评审记录-全市.xlsx";
 pub const VERIFICATION_SHEET: &str = "forms/核实记录.xlsx";
+pub const OBJECTION_SHEET: &str = "forms/异议登记.xlsx";
 
 /// The working sheet 评审记录 of one county.
 pub fn county_review_sheet(county: &str) -> String {
@@ -52,9 +54,6 @@ pub struct Settings<'a> {
     /// The run's date in Asia/Shanghai.
     pub made_on: NaiveDate,
     pub review: &'a Review,
-    /// The ratings' `status` frame: the recorded opinions of the street and
-    /// the county for the 推荐表's boxes.
-    pub status: &'a polars::prelude::DataFrame,
 }
 
 impl Settings<'_> {
@@ -166,16 +165,27 @@ pub fn write(dir: &Path, review: &Panel, settings: &Settings) -> Result<Vec<Stri
                 &mut shortlist::workbook(&format!("{title}({county})"), &head, &rows, date)?,
             )?);
         }
+    }
+    if review.shortlist.is_some() {
+        // One form per application of the review year, from 申报 on.
         let by_code = review.by_code();
-        let opinions = recommendation::recorded_opinions(settings.status, review.year)?;
+        let forms: Vec<recommendation::Form> = review
+            .review_sheet
+            .iter()
+            .filter(|a| a.year == review.year)
+            .map(|a| recommendation::Form {
+                code: &a.code,
+                applied_level: &a.applied_level,
+                boxes: a.opinion_boxes(&review.stages),
+            })
+            .collect();
         written.push(save(
             dir,
             RECOMMENDATIONS,
             &mut recommendation::workbook(
                 settings.city,
-                list,
+                &forms,
                 |code| by_code.get(code).copied(),
-                |code| opinions.get(code),
                 date,
             )?,
         )?);
@@ -215,6 +225,7 @@ fn panel_records(
             &review_sheet::title("全市"),
             &heading(settings.city_unit()),
             &all,
+            &review.stages,
             date,
         )?,
     )?);
@@ -235,6 +246,7 @@ fn panel_records(
                 &review_sheet::title(county),
                 &heading(settings.review.unit(county)),
                 &rows,
+                &review.stages,
                 date,
             )?,
         )?);
@@ -246,6 +258,16 @@ fn panel_records(
             &verification_sheet::title(settings.city),
             &heading(settings.city_unit()),
             &review.verification_sheet,
+            date,
+        )?,
+    )?);
+    written.push(save(
+        dir,
+        OBJECTION_SHEET,
+        &mut objection_sheet::workbook(
+            &objection_sheet::title(settings.city),
+            &heading(settings.city_unit()),
+            &review.objection_sheet,
             date,
         )?,
     )?);

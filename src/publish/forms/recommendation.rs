@@ -1,15 +1,18 @@
 //! The recommendation form (推荐表), laid out as the notice's attachment 3:
-//! community, contact, type applied for, a tall box on the community's
-//! situation (filled with its figures in a few sentences), then the three
-//! opinion boxes (street, county, city bureau), left blank for the
-//! signatories but for the seal and date lines. One sheet per shortlisted
-//! community, in rank order, named by its code.
+//! community (written "__县(市、区) __街道(乡、镇) __社区"), contact, type
+//! applied for, a tall box on the community's situation (filled with its
+//! figures in a few sentences), then the opinion boxes (街道(乡镇)意见,
+//! 县(市、区)推荐意见, 市人社局意见: each stage of the rules' list that names a
+//! `form_box`). The form exists from the application on: one sheet per
+//! application of the review year, named by its code, in county, street,
+//! code order.
 //!
-//! A street or county decision recorded in `decisions` (街道审核, 县级初选)
-//! fills its box: the decision and its opinion, the deciding unit above the
-//! seal, and the decision's date. A box without one stays blank.
+//! A box fills as its stage decides: the recorded decision and its opinion,
+//! the deciding unit above the seal, and the decision's date; the city's box
+//! from 发文确认. A box whose stage has not decided keeps its blank seal and
+//! date lines, so a blank form is still a form to print and sign.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
 
 use chrono::NaiveDate;
 use rust_xlsxwriter::{Format, FormatAlign, Workbook};
@@ -17,7 +20,8 @@ use rust_xlsxwriter::{Format, FormatAlign, Workbook};
 use super::cells::{self, failed};
 use crate::error::Result;
 use crate::labels;
-use crate::panel::{Candidate, Community};
+use crate::panel::Community;
+use crate::panel::review_sheet::{OpinionBox, Recorded};
 
 pub fn title(city: &str) -> String {
     format!("{city}市级(星级)充分就业社区推荐表")
@@ -26,46 +30,21 @@ pub fn title(city: &str) -> String {
 /// Column widths in characters: label, value, label, value.
 const WIDTHS: [f64; 4] = [18.0, 30.0, 14.0, 30.0];
 
-/// A recorded decision of the street or county, for its box.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Recorded {
-    pub decision: String,
-    pub opinion: Option<String>,
-    pub on: Option<NaiveDate>,
-    pub by: Option<String>,
+/// The least height of an opinion box, in points: room to sign and seal.
+const BOX_MIN_PT: f64 = 110.0;
+
+/// 社区名称 as the attachment writes it: each blank filled, the name's own
+/// trailing 社区 not repeated before the printed one.
+pub fn community_line(county: &str, street: &str, name: &str) -> String {
+    let name = name.strip_suffix("社区").unwrap_or(name);
+    format!("{county} 县(市、区)  {street} 街道(乡、镇)  {name} 社区")
 }
 
-/// The street's and county's recorded decisions per community in `year`,
-/// from the ratings' `status` frame.
-pub fn recorded_opinions(
-    status: &polars::prelude::DataFrame,
-    year: i32,
-) -> Result<HashMap<String, [Option<Recorded>; 2]>> {
-    use crate::contract::review_records::STAGES;
-    use crate::ratings::status::stage_columns;
-    let df = crate::frame::of_year(status, year)?;
-    let codes = crate::frame::strings(&df, "community_code")?;
-    let mut boxes: Vec<[Option<Recorded>; 2]> = vec![[None, None]; df.height()];
-    for (k, stage) in STAGES.iter().take(2).enumerate() {
-        let [decision, opinion, on, by] = stage_columns(stage.id);
-        let decision = crate::frame::strings(&df, &decision)?;
-        let opinion = crate::frame::strings(&df, &opinion)?;
-        let on = crate::frame::dates(&df, &on)?;
-        let by = crate::frame::strings(&df, &by)?;
-        for (i, b) in boxes.iter_mut().enumerate() {
-            b[k] = decision[i].clone().map(|d| Recorded {
-                decision: d,
-                opinion: opinion[i].clone(),
-                on: on[i],
-                by: by[i].clone(),
-            });
-        }
-    }
-    Ok(codes
-        .into_iter()
-        .zip(boxes)
-        .filter_map(|(c, b)| Some((c?, b)))
-        .collect())
+/// One form: the application and its opinion boxes.
+pub struct Form<'a> {
+    pub code: &'a str,
+    pub applied_level: &'a str,
+    pub boxes: Vec<OpinionBox>,
 }
 
 /// An opinion box's text: blank lines for the signatory, or the recorded
@@ -79,18 +58,17 @@ pub fn box_text(recorded: Option<&Recorded>) -> String {
                 .as_deref()
                 .filter(|o| !o.trim().is_empty())
                 .map_or(String::new(), |o| format!("\n{o}"));
-            let date = r.on.map_or("年    月    日".to_string(), cells::date_text);
+            let date = r
+                .decided_on
+                .map_or("年    月    日".to_string(), cells::date_text);
             format!(
-                "{}{opinion}\n\n{}(公章)\n{date}  ",
+                "{}{opinion}\n{}(公章)\n{date}  ",
                 r.decision,
-                r.by.as_deref().unwrap_or("")
+                r.decided_by.as_deref().unwrap_or("")
             )
         }
     }
 }
-
-/// The three opinion boxes, top to bottom.
-pub const OPINIONS: [&str; 3] = ["街道(乡镇)意见", "县(市、区)推荐意见", "市人社局意见"];
 
 /// The community's situation in a few sentences, from its indicators. No
 /// score, level or risk: the system's own judgement belongs in the report
@@ -152,13 +130,12 @@ fn sheet_name(code: &str, taken: &mut BTreeSet<String>) -> String {
     name
 }
 
-/// One workbook, one sheet per candidate; `find` gives each candidate's
-/// community row.
+/// One workbook, one sheet per application; `find` gives each form's
+/// community row (a form whose community is not in the roster is skipped).
 pub fn workbook<'a>(
     city: &str,
-    candidates: &[Candidate],
+    forms: &[Form],
     find: impl Fn(&str) -> Option<&'a Community>,
-    recorded: impl Fn(&str) -> Option<&'a [Option<Recorded>; 2]>,
     cutoff: NaiveDate,
 ) -> Result<Workbook> {
     let title = title(city);
@@ -171,12 +148,15 @@ pub fn workbook<'a>(
         .set_align(FormatAlign::Right)
         .set_align(FormatAlign::Bottom);
     let merged = |fmt: &Format| fmt.clone();
-    for c in candidates {
-        let Some(community) = find(&c.code) else {
+    let value_width: f64 = WIDTHS[1..].iter().sum();
+    let mut written = 0;
+    for form in forms {
+        let Some(community) = find(form.code) else {
             continue;
         };
+        written += 1;
         let ws = wb.add_worksheet();
-        ws.set_name(sheet_name(&c.code, &mut taken))
+        ws.set_name(sheet_name(form.code, &mut taken))
             .map_err(failed)?;
         cells::portrait(ws);
         cells::widths(ws, &WIDTHS)?;
@@ -184,17 +164,11 @@ pub fn workbook<'a>(
             .map_err(failed)?;
         ws.set_row_height(0, 36).map_err(failed)?;
         cells::text(ws, 1, 0, "社区名称", &label)?;
-        let name = format!(
-            "县(市、区):{}    街道(乡、镇):{}    社区:{}",
-            community.county, community.street, community.name
-        );
+        let name = community_line(&community.county, &community.street, &community.name);
         ws.merge_range(1, 1, 1, 3, &name, &merged(&cell))
             .map_err(failed)?;
-        ws.set_row_height(
-            1,
-            cells::row_height(&[(&name, WIDTHS[1..].iter().sum())], 30.0),
-        )
-        .map_err(failed)?;
+        ws.set_row_height(1, cells::row_height(&[(&name, value_width)], 30.0))
+            .map_err(failed)?;
         cells::text(ws, 2, 0, "社区联系人", &label)?;
         cells::text(
             ws,
@@ -213,32 +187,36 @@ pub fn workbook<'a>(
         )?;
         ws.set_row_height(2, 30).map_err(failed)?;
         cells::text(ws, 3, 0, "申报类型", &label)?;
-        ws.merge_range(3, 1, 3, 3, &applied_boxes(&c.applied_level), &merged(&cell))
-            .map_err(failed)?;
+        ws.merge_range(
+            3,
+            1,
+            3,
+            3,
+            &applied_boxes(form.applied_level),
+            &merged(&cell),
+        )
+        .map_err(failed)?;
         ws.set_row_height(3, 30).map_err(failed)?;
         cells::text(ws, 4, 0, "社区基本情况,创建工作情况", &label)?;
         let text = situation(community, cutoff);
         ws.merge_range(4, 1, 4, 3, &text, &merged(&tall))
             .map_err(failed)?;
-        ws.set_row_height(
-            4,
-            cells::row_height(&[(&text, WIDTHS[1..].iter().sum())], 220.0),
-        )
-        .map_err(failed)?;
-        let boxes = recorded(&c.code);
-        for (k, opinion) in OPINIONS.iter().enumerate() {
+        ws.set_row_height(4, cells::row_height(&[(&text, value_width)], 220.0))
+            .map_err(failed)?;
+        for (k, b) in form.boxes.iter().enumerate() {
             let r = 5 + k as u32;
-            cells::text(ws, r, 0, opinion, &label)?;
-            let text = box_text(boxes.and_then(|b| b.get(k)).and_then(Option::as_ref));
+            cells::text(ws, r, 0, &b.label, &label)?;
+            let text = box_text(b.recorded.as_ref());
             ws.merge_range(r, 1, r, 3, &text, &merged(&seal))
                 .map_err(failed)?;
-            ws.set_row_height(r, 110).map_err(failed)?;
+            ws.set_row_height(r, cells::row_height(&[(&text, value_width)], BOX_MIN_PT))
+                .map_err(failed)?;
         }
     }
-    if candidates.is_empty() {
+    if written == 0 {
         let ws = wb.add_worksheet();
         ws.set_name("推荐表").map_err(failed)?;
-        cells::text(ws, 0, 0, "本年度没有推荐名单上的社区。", &cells::plain())?;
+        cells::text(ws, 0, 0, "本年度没有申报的社区。", &cells::plain())?;
     }
     Ok(wb)
 }

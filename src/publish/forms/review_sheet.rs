@@ -13,8 +13,9 @@ use rust_xlsxwriter::Workbook;
 use super::Heading;
 use super::cells::{self, failed};
 use super::register;
+use crate::config::Stages;
 use crate::contract::review_records::{
-    APPLICATION_FIELDS, APPLICATION_GROUP, DECISIONS_SHEET, STAGE_FIELDS, STAGES,
+    APPLICATION_FIELDS, APPLICATION_GROUP, DECISIONS_SHEET, STAGE_FIELDS,
 };
 use crate::error::Result;
 use crate::panel::review_sheet::ApplicationRow;
@@ -27,11 +28,11 @@ pub const FIELD_ROW: u32 = GROUP_ROW + 1;
 const APPLICATION_WIDTHS: [f64; 7] = [16.0, 18.0, 10.0, 14.0, 6.0, 8.0, 12.0];
 const STAGE_WIDTHS: [f64; 4] = [10.0, 24.0, 12.0, 14.0];
 
-/// The stage each printed page starts with (the first page starts with the
-/// application's fields), the columns printed again on every page (code and
-/// name), and the print scale that fits the widest page (the first) on A4.
-const STAGE_PAGES: [u16; 4] = [0, 1, 3, 5];
+/// The columns printed again on every page (code and name), and the print
+/// scale that fits the widest page (the first) on A4. The first page holds
+/// the application's fields and the first stage, each later page two stages.
 const KEPT_COLUMNS: u16 = 2;
+const STAGES_A_PAGE: usize = 2;
 const PRINT_SCALE: u16 = 64;
 
 /// The sheet's title: 充分就业社区评审记录(新华区).
@@ -44,25 +45,29 @@ pub fn workbook(
     title: &str,
     head: &Heading,
     rows: &[&ApplicationRow],
+    stages: &Stages,
     date: NaiveDate,
 ) -> Result<Workbook> {
     let mut wb = cells::workbook(title, date)?;
     let ws = wb.add_worksheet();
     ws.set_name(DECISIONS_SHEET).map_err(failed)?;
-    // Six stages do not fit one A4 width at a size one can write beside:
-    // the first page prints the application's fields and the street's
-    // stage, the next two stages a page, the last its own; every page
-    // repeats the community's code and name.
+    // The stages do not fit one A4 width at a size one can write beside:
+    // the first page prints the application's fields and the first stage,
+    // the next ones two stages a page; every page repeats the community's
+    // code and name.
     let app_cols = APPLICATION_FIELDS.len() as u16;
     let stage_cols = STAGE_FIELDS.len() as u16;
-    let page_starts: Vec<u32> = STAGE_PAGES[1..]
-        .iter()
-        .map(|&s| u32::from(app_cols + s * stage_cols))
+    let mut page_starts: Vec<u32> = (1..stages.len())
+        .step_by(STAGES_A_PAGE)
+        .map(|s| u32::from(app_cols + s as u16 * stage_cols))
         .collect();
+    if page_starts.is_empty() {
+        page_starts.push(u32::from(app_cols + stage_cols));
+    }
     cells::landscape_across(ws, FIELD_ROW, KEPT_COLUMNS, PRINT_SCALE, &page_starts)?;
     let first_page_last_col = (page_starts[0] - 1) as u16;
     let mut widths: Vec<f64> = APPLICATION_WIDTHS.to_vec();
-    for _ in &STAGES {
+    for _ in stages.iter() {
         widths.extend(STAGE_WIDTHS);
     }
     cells::widths(ws, &widths)?;
@@ -84,10 +89,10 @@ pub fn workbook(
     for (c, name) in APPLICATION_FIELDS.iter().enumerate() {
         cells::text(ws, FIELD_ROW, c as u16, name, &header)?;
     }
-    for (s, stage) in STAGES.iter().enumerate() {
+    for (s, stage) in stages.iter().enumerate() {
         let first = app_cols + (s * STAGE_FIELDS.len()) as u16;
         let last = first + STAGE_FIELDS.len() as u16 - 1;
-        ws.merge_range(GROUP_ROW, first, GROUP_ROW, last, stage.name, &header)
+        ws.merge_range(GROUP_ROW, first, GROUP_ROW, last, &stage.name, &header)
             .map_err(failed)?;
         for (j, name) in STAGE_FIELDS.iter().enumerate() {
             cells::text(ws, FIELD_ROW, first + j as u16, name, &header)?;
@@ -131,9 +136,10 @@ pub fn workbook(
             .map_err(failed)?;
     }
     let data = (FIELD_ROW + 1, FIELD_ROW + rows.len() as u32);
-    for (s, stage) in STAGES.iter().enumerate() {
+    for (s, stage) in stages.iter().enumerate() {
         let first = app_cols + (s * STAGE_FIELDS.len()) as u16;
-        cells::dropdown(ws, data, first, stage.values)?;
+        let outcomes: Vec<&str> = stage.outcomes.iter().map(String::as_str).collect();
+        cells::dropdown(ws, data, first, &outcomes)?;
         cells::date_validation(ws, data, first + 2)?;
     }
     Ok(wb)

@@ -234,6 +234,7 @@ mod tests {
     use super::*;
     use std::path::Path;
 
+    use crate::config::Stages;
     use crate::panel::{Panel, PublishedFinding as Finding};
     use crate::publish::parquet::write_file;
 
@@ -296,6 +297,7 @@ mod tests {
             ]),
             "ratings",
             &dir.join("ratings/year=2021/part-0.parquet"),
+            &Stages::notice(),
         )
         .unwrap();
         let findings = DataFrame::new_infer_height(vec![
@@ -311,12 +313,14 @@ mod tests {
             &findings,
             "findings",
             &dir.join("findings/year=2021/part-0.parquet"),
+            &Stages::notice(),
         )
         .unwrap();
         write_file(
             &rejects(&["persons", "persons", "employment"]),
             "rejects",
             &dir.join("rejects.parquet"),
+            &Stages::notice(),
         )
         .unwrap();
     }

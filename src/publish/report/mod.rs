@@ -134,7 +134,7 @@ pub fn render(cx: &Context) -> Result<String> {
         shortlist => view::shortlist(review),
         waiting => view::waiting(review),
         falsified => view::falsified(review),
-        status => status::view(cx.status, review.year)?,
+        status => status::view(cx.status, review.year, &review.stages)?,
         run_date => run_date.map(|d| d.to_string()),
         timeline => timeline,
         publicity => m.publicity.as_ref().map(|p| context! { start => p.start, end => p.end, days => p.working_days }),

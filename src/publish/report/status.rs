@@ -9,15 +9,15 @@ use std::collections::BTreeMap;
 use polars::prelude::DataFrame;
 use serde::Serialize;
 
-use crate::contract::review_records::STAGES;
+use crate::config::Stages;
 use crate::error::Result;
 use crate::frame;
 use crate::ratings::status::{CONFIRMED, STOPPED, SUBMITTED_LABEL};
 
 /// The columns of the count table: 申报 (nothing decided) and each stage.
-pub fn stage_headers() -> Vec<&'static str> {
-    std::iter::once(SUBMITTED_LABEL)
-        .chain(STAGES.iter().map(|s| s.name))
+pub fn stage_headers(stages: &Stages) -> Vec<String> {
+    std::iter::once(SUBMITTED_LABEL.to_string())
+        .chain(stages.iter().map(|s| s.name.clone()))
         .collect()
 }
 
@@ -45,6 +45,8 @@ pub struct Line {
     pub next: String,
     pub due: String,
     pub overdue_days: String,
+    /// The objection that stopped the application or keeps it waiting.
+    pub objection: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -56,14 +58,14 @@ pub struct CountyStatus {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct StatusView {
-    pub headers: Vec<&'static str>,
+    pub headers: Vec<String>,
     pub counties: Vec<CountyStatus>,
     pub total: CountyCounts,
     pub decided_any: bool,
 }
 
 /// The view of `year`'s applications; None when there is no application.
-pub fn view(status: &DataFrame, year: i32) -> Result<Option<StatusView>> {
+pub fn view(status: &DataFrame, year: i32, stages: &Stages) -> Result<Option<StatusView>> {
     let df = frame::of_year(status, year)?;
     if df.height() == 0 {
         return Ok(None);
@@ -83,7 +85,8 @@ pub fn view(status: &DataFrame, year: i32) -> Result<Option<StatusView>> {
     let due = frame::dates(&df, "due_on")?;
     let overdue = frame::bools(&df, "overdue")?;
     let days = frame::ints(&df, "overdue_working_days")?;
-    let headers = stage_headers();
+    let headers = stage_headers(stages);
+    let objection = s("objection")?;
     let mut by: BTreeMap<String, CountyStatus> = BTreeMap::new();
     let mut total = CountyCounts {
         county: "合计".into(),
@@ -115,6 +118,7 @@ pub fn view(status: &DataFrame, year: i32) -> Result<Option<StatusView>> {
             next: text(&next[i]),
             due: due[i].map(|d| d.to_string()).unwrap_or_default(),
             overdue_days: days[i].map(|d| d.to_string()).unwrap_or_default(),
+            objection: text(&objection[i]),
         };
         if reached[i].as_deref() != Some("submitted") {
             decided_any = true;
@@ -129,7 +133,7 @@ pub fn view(status: &DataFrame, year: i32) -> Result<Option<StatusView>> {
                     }
                     let k = headers
                         .iter()
-                        .position(|h| Some(*h) == reached_label[i].as_deref())
+                        .position(|h| Some(h.as_str()) == reached_label[i].as_deref())
                         .unwrap_or(0);
                     counts.at_stage[k] += 1;
                 }
