@@ -171,6 +171,7 @@ pub fn run(pipeline: &Pipeline, options: &Options) -> Result<Outcome> {
         decisions: extract.table(Table::Decisions),
         objections: extract.table(Table::Objections),
         stages: &pipeline.rules.review.stages,
+        groups: &pipeline.review.assessment_groups,
     })?;
     // 4b. publish: tables, manifest, documents into a staging folder, then
     // committed: renamed into runs/ and `latest` switched.

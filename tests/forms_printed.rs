@@ -492,9 +492,9 @@ fn every_form_of_the_sample_prints_on_a4_with_every_cell_on_the_page() {
                 for p in 1..=4 {
                     let page = squeeze(&pdftotext_page(pdf, p));
                     assert!(page.contains("社区代码社区名称"), "{name} page {p}");
-                    let stages = fullemp::contract::review_records::STAGE_NAMES
+                    let stages = fullemp::config::Stages::notice()
                         .iter()
-                        .filter(|s| page.contains(*s))
+                        .filter(|s| page.contains(s.name.as_str()))
                         .count();
                     assert_eq!(
                         stages,

@@ -1213,8 +1213,46 @@ fn publicity_across_the_spring_festival_with_adjusted_workdays() {
 fn group(name: &str, home: Option<&str>) -> AssessmentGroup {
     AssessmentGroup {
         name: name.into(),
-        home_county: home.map(str::to_string),
+        members: vec![
+            fullemp::config::GroupMember {
+                name: "张三".into(),
+                unit: "市财政局".into(),
+                county: None,
+            },
+            fullemp::config::GroupMember {
+                name: "李四".into(),
+                unit: home.map_or("驻平高校".into(), |h| format!("{h}人社局")),
+                county: home.map(str::to_string),
+            },
+        ],
+        home_county: None,
     }
+}
+
+/// A group whose members come from two counties assesses neither.
+#[test]
+fn a_group_never_assesses_a_county_one_of_its_members_comes_from() {
+    let mut mixed = group("一组", Some("新华区"));
+    mixed.members.push(fullemp::config::GroupMember {
+        name: "王五".into(),
+        unit: "卫东区人社局".into(),
+        county: Some("卫东区".into()),
+    });
+    let groups = [mixed, group("二组", Some("湛河区"))];
+    let candidates = [("新华区", 1), ("卫东区", 1), ("湛河区", 1)]
+        .map(|(c, n)| (c.to_string(), n))
+        .into();
+    let plan = fullemp::ratings::cross_assessment::assign_year(2021, &candidates, &groups);
+    let got: Vec<(&str, &str)> = plan
+        .assignments
+        .iter()
+        .map(|x| (x.county.as_str(), x.group.as_str()))
+        .collect();
+    assert_eq!(
+        got,
+        [("卫东区", "二组"), ("新华区", "二组"), ("湛河区", "一组")]
+    );
+    assert!(plan.unassigned.is_empty());
 }
 
 #[test]

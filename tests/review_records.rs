@@ -134,7 +134,43 @@ fn a_later_stage_without_the_earlier_one_is_rejected() {
     let r = one_bad_decision(&format!("{C2},2021,县级初选,推荐,,2022-01-12,"));
     assert_eq!(r.reason, RejectReason::StageOutOfOrder);
     assert_eq!(r.column, "stage");
-    assert!(r.detail.contains("no accepted 街道审核"), "{r:?}");
+    assert!(r.detail.contains("no accepted 县级实地考察"), "{r:?}");
+}
+
+/// The county selects after its site visit (the notice's order): a selection
+/// whose community the county has not visited is rejected, naming the visit.
+#[test]
+fn a_county_selection_before_its_site_visit_is_rejected() {
+    let dir = extract();
+    write(
+        dir.path(),
+        "decisions.csv",
+        format!(
+            "{DECISIONS}{C2},2021,街道审核,同意,,2022-01-10,\n{C2},2021,县级初选,推荐,,2022-01-12,\n\
+             {C2},2021,县级实地考察,合格,,2022-01-13,\n"
+        ),
+    );
+    let e = read(dir.path());
+    let rejects = rejects_of(&e, Table::Decisions);
+    assert_eq!(rejects.len(), 0, "by header, in any row order: {rejects:?}");
+    // The visit recorded under its former name is the same stage.
+    write(
+        dir.path(),
+        "decisions.csv",
+        format!(
+            "{DECISIONS}{C2},2021,街道审核,同意,,2022-01-10,\n{C2},2021,实地考察,不合格,,2022-01-11,\n\
+             {C2},2021,县级初选,推荐,,2022-01-12,\n"
+        ),
+    );
+    let e = read(dir.path());
+    let rejects = rejects_of(&e, Table::Decisions);
+    assert_eq!(rejects.len(), 1, "{rejects:?}");
+    assert_eq!(rejects[0].line, 4);
+    assert!(
+        rejects[0].detail.contains("县级实地考察 decided 不合格"),
+        "{:?}",
+        rejects[0]
+    );
 }
 
 #[test]
@@ -144,7 +180,7 @@ fn a_later_stage_after_a_negative_one_is_rejected() {
         dir.path(),
         "decisions.csv",
         format!(
-            "{DECISIONS}{C2},2021,街道审核,不同意,资料不全,2022-01-10,\n{C2},2021,县级初选,推荐,,2022-01-12,\n"
+            "{DECISIONS}{C2},2021,街道审核,不同意,资料不全,2022-01-10,\n{C2},2021,县级实地考察,合格,,2022-01-12,\n"
         ),
     );
     let e = read(dir.path());
@@ -156,9 +192,23 @@ fn a_later_stage_after_a_negative_one_is_rejected() {
 }
 
 #[test]
-fn a_decision_with_a_value_of_no_stage_is_rejected_by_the_contract() {
+fn a_decision_with_a_value_of_no_stage_is_rejected() {
     let r = one_bad_decision(&format!("{C2},2021,街道审核,通过,,2022-01-10,"));
-    assert_eq!(r.reason, RejectReason::NotAllowed);
+    assert_eq!(r.reason, RejectReason::OutsideStage);
+}
+
+#[test]
+fn a_decision_of_a_stage_not_in_the_list_is_rejected_naming_the_stages() {
+    let r = one_bad_decision(&format!("{C2},2021,市级评审,合格,,2022-01-20,"));
+    assert_eq!(
+        (r.reason, r.column.as_str()),
+        (RejectReason::NotAllowed, "stage")
+    );
+    assert!(
+        r.detail
+            .contains("街道审核 → 县级实地考察 → 县级初选 → 市级交叉考核 → 公示 → 发文确认"),
+        "{r:?}"
+    );
 }
 
 const VERIFICATIONS: &str = "community_code,year,detector,result,checked_on,checked_by,note\n";
@@ -292,6 +342,14 @@ fn sheets_request() -> serde_json::Value {
         "2022/01/12".into(),
         "新华区人社局".into(),
     ]);
+    // The sheet is in the old column order (县级初选 before 实地考察, read by
+    // header): C1's visit is in the 实地考察 group, to the right.
+    a[15..19].clone_from_slice(&[
+        "合格".into(),
+        serde_json::Value::Null,
+        date("2022-01-11"),
+        "新华区人社局".into(),
+    ]);
     let mut b = app(C2, "和平社区");
     b[7..11].clone_from_slice(&[
         "不同意".into(),
@@ -397,8 +455,9 @@ fn the_working_sheets_read_back_as_written_and_as_libreoffice_saves_them() {
             .unwrap_or_else(|e| panic!("{writer}/{name}: {e}"));
         }
         let e = read(dir.path());
-        // Rows 5..8 of the sheet: C1 street and county, C2 street, C3 street
-        // (its county group has an opinion without 结论), C4 nothing.
+        // Rows 5..8 of the sheet: C1 street, visit and county, C2 street,
+        // C3 street (its county group has an opinion without 结论), C4
+        // nothing. The old 实地考察 group is read as 县级实地考察.
         assert_eq!(
             decision_rows(&e),
             vec![
@@ -408,6 +467,14 @@ fn the_working_sheets_read_back_as_written_and_as_libreoffice_saves_them() {
                     "推荐".into(),
                     None,
                     d(2022, 1, 12),
+                    5
+                ),
+                (
+                    COMMUNITY.into(),
+                    "县级实地考察".into(),
+                    "合格".into(),
+                    None,
+                    d(2022, 1, 11),
                     5
                 ),
                 (
@@ -436,6 +503,16 @@ fn the_working_sheets_read_back_as_written_and_as_libreoffice_saves_them() {
                 ),
             ],
             "{writer}"
+        );
+        let sheet = e
+            .inputs
+            .iter()
+            .find(|i| i.table == Table::Decisions)
+            .unwrap();
+        assert!(
+            sheet.read_as.contains("stages in an older order: 街道审核 → 县级初选 → 实地考察 (now 县级实地考察) → 市级考核 (now 市级交叉考核)"),
+            "{writer}: {}",
+            sheet.read_as
         );
         let rejects = rejects_of(&e, Table::Decisions);
         assert_eq!(rejects.len(), 1, "{writer}: {rejects:?}");
@@ -470,9 +547,9 @@ fn the_city_sheet_repeating_the_county_sheet_counts_once() {
     let county = request["decisions"]["评审记录-新华区.xlsx"].clone();
     let mut city = county.clone();
     city["title"] = "2021年度充分就业社区评审记录(全市)".into();
-    // The city's copy adds C1's site visit and changes C2's opinion.
-    city["rows"][0][15] = "合格".into();
-    city["rows"][0][17] = date("2022-01-19");
+    // The city's copy adds C1's cross assessment and changes C2's opinion.
+    city["rows"][0][19] = "合格".into();
+    city["rows"][0][21] = date("2022-01-25");
     city["rows"][1][8] = "资料不全,退回".into();
     request["decisions"]["评审记录-全市.xlsx"] = city;
     let sheets = make_sheets(&request);
@@ -494,10 +571,10 @@ fn the_city_sheet_repeating_the_county_sheet_counts_once() {
     );
     let e = read(dir.path());
     let rows = decision_rows(&e);
-    assert_eq!(rows.len(), 5, "{rows:?}");
+    assert_eq!(rows.len(), 6, "{rows:?}");
     assert!(
         rows.iter()
-            .any(|r| r.0 == COMMUNITY && r.1 == "实地考察" && r.2 == "合格")
+            .any(|r| r.0 == COMMUNITY && r.1 == "市级交叉考核" && r.2 == "合格")
     );
     let mut rejects: Vec<_> = rejects_of(&e, Table::Decisions)
         .into_iter()
@@ -581,6 +658,7 @@ fn status_follows_the_decisions_and_the_calendar() {
     ]);
     let rows: Vec<(&str, &str, &str, &str, NaiveDate)> = vec![
         ("B", "街道审核", "同意", "", d(2022, 1, 10)),
+        ("B", "县级实地考察", "合格", "", d(2022, 1, 11)),
         ("B", "县级初选", "推荐", "", d(2022, 1, 12)),
         ("C", "街道审核", "不同意", "资料不全", d(2022, 1, 11)),
         ("D", "街道审核", "同意", "", d(2022, 1, 10)),
@@ -626,6 +704,8 @@ fn status_follows_the_decisions_and_the_calendar() {
         review: &review,
         publicity: Some(&publicity),
         run_date: d(2022, 1, 27),
+        stages: &fullemp::config::Stages::notice(),
+        objections: None,
     })
     .unwrap();
     let s = |c: &str| fullemp::frame::strings(&st, c).unwrap();
@@ -664,14 +744,14 @@ fn status_follows_the_decisions_and_the_calendar() {
             Some(9)
         )
     );
-    // B: the county recommended; the site visit was due with the cross
-    // assessment's last day, Wed 26 Jan: 1 working day late.
+    // B: the county recommended after its site visit; the city's cross
+    // assessment was due by its last day, Wed 26 Jan: 1 working day late.
     assert_eq!(
         row("B"),
         (
             s_("county_selection"),
             s_("in_progress"),
-            Some(s_("site_visit")),
+            Some(s_("city_assessment")),
             Some(d(2022, 1, 26)),
             true,
             Some(1)
@@ -749,15 +829,21 @@ fn the_sample_run_publishes_status_shows_it_per_county_and_in_the_forms() {
     );
     let latest = out.join("latest");
     // The report's count table: 新华区's ten 2021 applications by the stage
-    // reached (申报 1, 县级初选 1, 实地考察 1, 公示 1, 发文确认 2), 4 stopped,
-    // 2 confirmed, 3 overdue (one at 申报, two awaiting the city's stages).
+    // reached, in the notice's order (申报 0, 街道审核 0, 县级实地考察 1,
+    // 县级初选 1, 市级交叉考核 0, 公示 1, 发文确认 2), 5 stopped (three by the
+    // county, one by the cross assessment, one by an upheld objection), 2
+    // confirmed, 2 overdue (the county's selection due by list_due, the
+    // cross assessment by its last day).
     let html = std::fs::read_to_string(latest.join("report.html")).unwrap();
-    let want = "<tr><td class=\"nw\">新华区</td><td class=\"n\">1</td><td class=\"n\">0</td>\
+    let want = "<tr><td class=\"nw\">新华区</td><td class=\"n\">0</td><td class=\"n\">0</td>\
                 <td class=\"n\">1</td><td class=\"n\">1</td><td class=\"n\">0</td><td class=\"n\">1</td>\
-                <td class=\"n\">2</td><td class=\"n\">4</td><td class=\"n\">2</td><td class=\"n\">3</td>\
+                <td class=\"n\">2</td><td class=\"n\">5</td><td class=\"n\">2</td><td class=\"n\">2</td>\
                 <td class=\"n\">10</td></tr>";
     assert!(html.contains(want), "the report lacks 新华区's counts");
     assert!(html.contains("自报登记失业人员就业率与台账不符,退回社区核实。"));
+    // The upheld objection stops its application, with the objection named.
+    assert!(html.contains("经核查,反映情况属实,异议成立,终止认定。"));
+    assert!(html.contains("来信反映该社区多名登记失业人员的就业登记系年底集中补录"));
     // status read back by pyarrow; no identity-number-shaped string in it.
     let py = Command::new("python3")
         .arg("-c")
@@ -771,8 +857,13 @@ assert len(mine) == 19, len(mine)
 r = next(r for r in mine if r["community_code"] == "410403001002")
 assert (r["stage_reached"], r["state"], r["decision"]) == ("street_review", "stopped", "不同意"), r
 assert r["opinion"].startswith("自报登记失业人员就业率"), r
-r = next(r for r in mine if r["community_code"] == "410402002002")
+r = next(r for r in mine if r["community_code"] == "410403001001")
 assert (r["next_stage"], str(r["due_on"]), r["overdue"], r["overdue_working_days"]) == ("street_review", "2022-01-14", True, 9), r
+r = next(r for r in mine if r["community_code"] == "410402002002")
+assert (r["stage_reached"], r["state"], r["decision"], r["objections"], r["objections_open"]) == ("publicity", "stopped", "异议成立", 1, 0), r
+assert "年底集中补录" in r["objection"], r
+r = next(r for r in mine if r["community_code"] == "410402001004")
+assert (r["state"], r["publicity_decision"], r["objections"]) == ("confirmed", "异议不成立", 1), r
 for r in rows:
     for v in r.values():
         assert not (isinstance(v, str) and re.search(r"\d{17}[\dXx]", v)), v
@@ -797,7 +888,18 @@ print("ok")
     let text = String::from_utf8_lossy(&explain.stdout);
     assert!(text.contains("评审进度"), "{text}");
     assert!(text.contains("已终止:已到环节 街道审核"), "{text}");
-    // The 推荐表 of a candidate carries its street's recorded opinion.
+    // explain names the upheld objection.
+    let explain = command()
+        .args(["explain", "410402002002", "--out"])
+        .arg(&out)
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&explain.stdout);
+    assert!(text.contains("已终止:已到环节 公示"), "{text}");
+    assert!(text.contains("异议 objection 受理于 2022-01-30"), "{text}");
+    // One 推荐表 per application of the review year, each box filled from
+    // its stage: the street's, the county's (after its visit), the city's
+    // from 发文确认.
     let py = Command::new("python3")
         .arg("-c")
         .arg(
@@ -805,11 +907,16 @@ print("ok")
 import sys, glob, openpyxl
 path = glob.glob(sys.argv[1] + "/forms/*推荐表*.xlsx")[0]
 wb = openpyxl.load_workbook(path)
+assert len(wb.sheetnames) == 19, wb.sheetnames
 ws = wb["410402001001"]
-street, county = ws["B6"].value, ws["B7"].value
+assert ws["A6"].value == "街道(乡镇)意见" and ws["A8"].value == "市人社局意见", ws["A8"].value
+assert ws["B2"].value.startswith("新华区 县(市、区)  滨河路街道 街道(乡、镇)"), ws["B2"].value
+street, county, city = ws["B6"].value, ws["B7"].value, ws["B8"].value
 assert street.startswith("同意\n同意推荐申报。") and "滨河路街道办事处(公章)" in street and "2022年1月10日" in street, street
-assert county.startswith("推荐\n经初选,同意推荐。") and "2022年1月12日" in county, county
-assert ws["B8"].value.startswith("(公章)"), ws["B8"].value
+assert county.startswith("推荐\n经实地考察和初选,同意推荐。") and "2022年1月12日" in county, county
+assert city.startswith("认定\n同意认定。") and "2022年2月11日" in city, city
+ws = wb["410403001001"]
+assert all(ws[c].value.startswith("(公章)") for c in ["B6", "B7", "B8"]), "a blank form to print and sign"
 print("ok")
 "#,
         )

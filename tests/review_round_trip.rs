@@ -252,3 +252,191 @@ fn the_filled_working_sheets_resaved_by_libreoffice_move_the_review_on() {
         "{code} {year} {stage}: the next sheet shows {recorded:?}"
     );
 }
+
+/// One night of the clerk's work: `steps` applied to the latest run's
+/// working sheets (each `fill_sheets.py` arguments after the command,
+/// `sheet` the file it edits), resaved by LibreOffice into the input folder.
+fn clerk(out: &Path, input: &Path, work: &Path, night: &str, steps: &[(&str, &str, Vec<&str>)]) {
+    let fill = root().join("tests/review/fill_sheets.py");
+    let forms = out.join("latest/forms");
+    let filled = work.join(format!("filled-{night}"));
+    let saved = work.join(format!("saved-{night}"));
+    std::fs::create_dir_all(&filled).unwrap();
+    std::fs::create_dir_all(&saved).unwrap();
+    let mut touched: Vec<&str> = Vec::new();
+    for (command, sheet, args) in steps {
+        // Each step edits the clerk's copy, starting from the run's own.
+        let copy = filled.join(sheet);
+        if !touched.contains(sheet) {
+            std::fs::copy(forms.join(sheet), &copy).unwrap();
+            touched.push(sheet);
+        }
+        let mut all = vec![
+            fill.to_str().unwrap(),
+            command,
+            copy.to_str().unwrap(),
+            copy.to_str().unwrap(),
+        ];
+        all.extend(args.iter().copied());
+        python(&all);
+    }
+    for sheet in touched {
+        let back = resave(&filled.join(sheet), &saved);
+        std::fs::copy(&back, input.join(sheet)).unwrap();
+    }
+}
+
+/// Publicity with objections, through the sheets: two applications reach
+/// publicity; objections against both are registered in 异议登记 and 有异议
+/// recorded in 评审记录 (both wait, and a confirmation recorded meanwhile is
+/// refused naming the objection); then one objection is not upheld (异议不成立,
+/// and the application is confirmed), the other upheld (异议成立: stopped,
+/// the objection in its status).
+#[test]
+fn objections_registered_through_the_sheets_hold_then_release_or_stop_the_application() {
+    if !soffice_present() {
+        return;
+    }
+    let input = sample_copy();
+    // Two confirmed applications of the sample taken back to the end of
+    // the cross assessment: their publicity and confirmation not recorded.
+    let (a, b) = ("410403002003", "410411002006");
+    let decisions = input.path().join("decisions.csv");
+    let kept: String = std::fs::read_to_string(&decisions)
+        .unwrap()
+        .lines()
+        .filter(|l| {
+            !((l.starts_with(a) || l.starts_with(b))
+                && (l.contains(",公示,") || l.contains(",发文确认,")))
+        })
+        .map(|l| format!("{l}\n"))
+        .collect();
+    std::fs::write(&decisions, kept).unwrap();
+    let work = tempfile::tempdir().unwrap();
+    let out = work.path().join("out");
+    let pipeline = nightly(work.path(), input.path(), &out);
+    let state = |code: &str| published(&out, "status", code, "2021", "True", "state");
+    let sheet = "评审记录-全市.xlsx";
+    let register = "异议登记.xlsx";
+
+    // Night 1: both wait for publicity; the register has a blank row for each.
+    run(&pipeline);
+    for code in [a, b] {
+        assert_eq!(
+            published(&out, "status", code, "2021", "True", "next_stage"),
+            "publicity"
+        );
+    }
+    let rejects_before: i64 = rejects(&out).parse().unwrap();
+
+    // Objections against both; 有异议 recorded; A's confirmation keyed too early.
+    let (said_a, said_b) = (
+        "来电反映部分新增就业人员未实际上岗。",
+        "来信反映登记失业人员就业登记系集中补录。",
+    );
+    clerk(
+        &out,
+        input.path(),
+        work.path(),
+        "1",
+        &[
+            (
+                "objection",
+                register,
+                vec![a, "2021", "2022-01-30", said_a, "", ""],
+            ),
+            (
+                "objection",
+                register,
+                vec![b, "2021", "2022-01-30", said_b, "", ""],
+            ),
+            (
+                "record",
+                sheet,
+                vec![a, "2021", "公示", "有异议", "2022-02-08"],
+            ),
+            (
+                "record",
+                sheet,
+                vec![b, "2021", "公示", "有异议", "2022-02-08"],
+            ),
+            (
+                "record",
+                sheet,
+                vec![a, "2021", "发文确认", "认定", "2022-02-09"],
+            ),
+        ],
+    );
+    run(&pipeline);
+    for code in [a, b] {
+        assert_eq!(state(code), "waiting", "{code} waits at publicity");
+        assert_eq!(
+            published(&out, "status", code, "2021", "True", "objections_open"),
+            "1"
+        );
+    }
+    let refused = python(&[
+        "-c",
+        &format!(
+            "import pyarrow.parquet as pq\n\
+             rows = pq.read_table({:?}).to_pylist()\n\
+             r = [r for r in rows if r['reason'] == 'an objection unresolved or upheld']\n\
+             assert len(r) == 1, rows\n\
+             print(r[0]['column'], r[0]['value'], r[0]['detail'])",
+            out.join("latest/rejects.parquet").display().to_string()
+        ),
+    ]);
+    assert!(refused.starts_with("发文确认 发文确认"), "{refused}");
+    assert!(
+        refused.contains("公示 stands at 有异议") && refused.contains(said_a),
+        "{refused}"
+    );
+    assert_eq!(rejects(&out).parse::<i64>().unwrap(), rejects_before + 1);
+
+    // A's objection not upheld, B's upheld; the outcomes recorded.
+    clerk(
+        &out,
+        input.path(),
+        work.path(),
+        "2",
+        &[
+            (
+                "objection",
+                register,
+                vec![a, "2021", "2022-01-30", said_a, "异议不成立", "2022-02-09"],
+            ),
+            (
+                "objection",
+                register,
+                vec![b, "2021", "2022-01-30", said_b, "异议成立", "2022-02-09"],
+            ),
+            (
+                "record",
+                sheet,
+                vec![a, "2021", "公示", "异议不成立", "2022-02-09"],
+            ),
+            (
+                "record",
+                sheet,
+                vec![b, "2021", "公示", "异议成立", "2022-02-09"],
+            ),
+        ],
+    );
+    run(&pipeline);
+    assert_eq!(
+        state(a),
+        "confirmed",
+        "A's confirmation, refused while the objection was open, now counts"
+    );
+    assert_eq!(
+        published(&out, "status", a, "2021", "True", "publicity_decision"),
+        "异议不成立"
+    );
+    assert_eq!(state(b), "stopped");
+    assert_eq!(
+        published(&out, "status", b, "2021", "True", "decision"),
+        "异议成立"
+    );
+    assert!(published(&out, "status", b, "2021", "True", "objection").contains(said_b));
+    assert_eq!(rejects(&out).parse::<i64>().unwrap(), rejects_before);
+}

@@ -9,8 +9,9 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 mod support;
+use fullemp::config::Stages;
 use fullemp::contract::review_records::{
-    APPLICATION_FIELDS, APPLICATION_GROUP, STAGE_FIELDS, STAGES, VERIFICATION_SHEET_COLUMNS,
+    APPLICATION_FIELDS, APPLICATION_GROUP, STAGE_FIELDS, VERIFICATION_SHEET_COLUMNS,
 };
 use support::*;
 
@@ -318,6 +319,7 @@ fn the_working_sheets_have_the_contract_layout_the_records_and_the_dropdowns() {
         format!(
             "community_code,year,stage,decision,opinion,decided_on,decided_by\n\
              {C1},2021,街道审核,同意,同意推荐,2022-01-05,中兴路街道办事处\n\
+             {C1},2021,县级实地考察,合格,,2022-01-07,新华区人社局\n\
              {C1},2021,县级初选,推荐,,2022-01-08,新华区人社局\n"
         ),
     );
@@ -369,9 +371,10 @@ print(json.dumps(out, ensure_ascii=False))
     let mut want_lower: Vec<&str> = APPLICATION_FIELDS.to_vec();
     let mut want_upper: Vec<Option<&str>> = vec![Some(APPLICATION_GROUP)];
     want_upper.extend(std::iter::repeat_n(None, APPLICATION_FIELDS.len() - 1));
-    for s in &STAGES {
+    let stages = Stages::notice();
+    for s in stages.iter() {
         want_lower.extend(STAGE_FIELDS);
-        want_upper.push(Some(s.name));
+        want_upper.push(Some(s.name.as_str()));
         want_upper.extend([None, None, None]);
     }
     assert_eq!(
@@ -412,9 +415,10 @@ print(json.dumps(out, ensure_ascii=False))
     );
     assert_eq!(c1[9], "2022-01-05 00:00:00", "a real date cell");
     assert_eq!(c1[10], "中兴路街道办事处");
-    assert_eq!((c1[11].as_str(), c1[12].as_str()), (Some("推荐"), None));
+    assert_eq!((c1[11].as_str(), c1[12].as_str()), (Some("合格"), None));
+    assert_eq!((c1[15].as_str(), c1[16].as_str()), (Some("推荐"), None));
     assert!(
-        c1[15..].iter().all(|v| v.is_null()),
+        c1[19..].iter().all(|v| v.is_null()),
         "later stages open: {c1:?}"
     );
     let c2 = rows[7].as_array().unwrap();
@@ -447,10 +451,10 @@ print(json.dumps(out, ensure_ascii=False))
         vec![
             ("AB7:AB8", "\"认定,不予认定\""),
             ("H7:H8", "\"同意,不同意\""),
-            ("L7:L8", "\"推荐,不推荐\""),
-            ("P7:P8", "\"合格,不合格\""),
+            ("L7:L8", "\"合格,不合格\""),
+            ("P7:P8", "\"推荐,不推荐\""),
             ("T7:T8", "\"合格,不合格\""),
-            ("X7:X8", "\"无异议,有异议,异议已处理\""),
+            ("X7:X8", "\"无异议,有异议,异议不成立,异议成立\""),
         ]
     );
     let date_ranges: Vec<&str> = v

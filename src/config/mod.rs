@@ -7,6 +7,6 @@ pub mod ranges;
 pub mod rules;
 pub mod stages;
 
-pub use pipeline::{AsOf, AssessmentGroup, Pipeline, Review, TableInput};
+pub use pipeline::{AsOf, AssessmentGroup, GroupMember, Pipeline, Review, TableInput};
 pub use rules::Rules;
 pub use stages::{Stage, Stages};

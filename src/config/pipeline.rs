@@ -103,13 +103,54 @@ pub enum Delimiter {
     Tab,
 }
 
-/// One assessment group of the cross assessment (交叉考核).
-#[derive(Debug, Clone, Deserialize, PartialEq)]
+/// One member of an assessment group: who, from which body (市财政局, 市审计局,
+/// a university, a county's HR bureau), and the county the member comes
+/// from, if any.
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct GroupMember {
+    pub name: String,
+    pub unit: String,
+    #[serde(default)]
+    pub county: Option<String>,
+}
+
+/// One assessment group of the cross assessment (交叉考核): its members,
+/// whose counties it never assesses.
+#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct AssessmentGroup {
     pub name: String,
-    /// The county the group comes from; it never assesses that county.
+    #[serde(default)]
+    pub members: Vec<GroupMember>,
+    /// A county the group comes from besides its members' (older pipeline
+    /// files name a group's one county this way).
+    #[serde(default)]
     pub home_county: Option<String>,
+}
+
+impl AssessmentGroup {
+    /// The counties the group comes from: its members' and `home_county`,
+    /// each once, in order.
+    pub fn home_counties(&self) -> Vec<&str> {
+        let mut out: Vec<&str> = Vec::new();
+        let all = self
+            .members
+            .iter()
+            .filter_map(|m| m.county.as_deref())
+            .chain(self.home_county.as_deref());
+        for c in all {
+            if !out.contains(&c) {
+                out.push(c);
+            }
+        }
+        out
+    }
+
+    /// Whether the group may assess `county`: none of it comes from there.
+    pub fn may_assess(&self, county: &str) -> bool {
+        !self.home_counties().contains(&county)
+    }
 }
 
 /// The annual review's calendar and panel.
@@ -143,6 +184,10 @@ pub struct Review {
     /// publicity period has ended.
     #[serde(default, deserialize_with = "de_opt_date")]
     pub confirmation_due: Option<NaiveDate>,
+    /// Where objections to the publicity list go (printed on 公示名单), e.g.
+    /// "市人力资源和社会保障局就业促进科(电话 0375-0000000)".
+    #[serde(default)]
+    pub objections_to: Option<String>,
     /// The reporting unit (填报单位) of a county whose bureau is not named
     /// "{county}人力资源和社会保障局": county name → unit name.
     #[serde(default)]
@@ -399,6 +444,16 @@ impl Pipeline {
                 return Err(bad(
                     "key `review.assessment_groups.name`: an empty name".into()
                 ));
+            }
+            if let Some(m) = group
+                .members
+                .iter()
+                .find(|m| m.name.trim().is_empty() || m.unit.trim().is_empty())
+            {
+                return Err(bad(format!(
+                    "key `review.assessment_groups.members` of group {}: a member without a name or unit ({m:?})",
+                    group.name
+                )));
             }
         }
         Ok(Pipeline {

@@ -19,6 +19,7 @@ pub mod disqualification;
 pub mod findings;
 pub mod objection_sheet;
 pub mod rejects;
+pub mod review_lists;
 pub mod review_sheet;
 pub mod shortlist;
 pub mod spot_checks;
@@ -73,6 +74,8 @@ pub struct PanelInputs<'a> {
     pub objections: Option<&'a DataFrame>,
     /// The review's stages, in order (the rules' `[[review.stages]]`).
     pub stages: &'a crate::config::Stages,
+    /// The cross assessment's groups as configured, with their members.
+    pub groups: &'a [crate::config::AssessmentGroup],
 }
 
 /// The tables `publish` writes as they are, built here once.
@@ -123,6 +126,14 @@ pub struct Panel {
     /// The review's stages, in order: the sheets' column groups, the
     /// recommendation form's boxes.
     pub stages: crate::config::Stages,
+    /// The review year's applications proposed for recognition (公示名单).
+    pub publicity_list: Vec<review_lists::Listed>,
+    /// The review year's confirmed applications (认定名单), by level.
+    pub confirmation_list: Vec<review_lists::Listed>,
+    /// The assessment groups with their members and assignment (交叉考核分组表).
+    pub assessment_groups: Vec<review_lists::GroupRow>,
+    /// The publicity period, when the calendar dates it.
+    pub publicity: Option<crate::ratings::Publicity>,
 }
 
 impl Panel {
@@ -246,6 +257,21 @@ fn working_sheets(
         inputs.verification_rules,
     )?;
     panel.stages = inputs.stages.clone();
+    let (proposed, confirmed) = review_lists::lists(
+        &inputs.ratings.status,
+        panel.year,
+        inputs.stages,
+        &panel.by_code(),
+    )?;
+    panel.publicity_list = proposed;
+    panel.confirmation_list = confirmed;
+    panel.assessment_groups = review_lists::groups(
+        inputs.groups,
+        &inputs.ratings.assignments,
+        panel.shortlist.as_deref().unwrap_or_default(),
+        panel.year,
+    );
+    panel.publicity = inputs.ratings.publicity.clone();
     panel.review_sheet = review_sheet::rows(
         inputs.applications,
         inputs.decisions,

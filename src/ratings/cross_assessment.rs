@@ -1,15 +1,17 @@
 //! The cross assessment (交叉考核, docs/rules.md): each county's shortlisted
-//! candidates go, all together, to one assessment group that does not come
-//! from that county, keeping the groups' loads even.
+//! candidates go, all together, to one assessment group none of whose
+//! members comes from that county, keeping the groups' loads even.
 //!
 //! Greedy largest-first: counties by candidates (most first, then by name),
 //! each to the eligible group carrying the fewest candidates so far (ties to
 //! the group listed first). Every order is fixed, so the same shortlist and
 //! groups give the same assignment.
 //!
-//! A county that no group may assess (every group comes from it) is not a
-//! reason to publish nothing: it is returned as `Unassigned`, which the run
-//! logs and writes in the manifest, and the other counties are assigned.
+//! A county that no group may assess (every group has a member from it) is
+//! an error the run states, naming the county (logged at error level,
+//! written in the manifest and the report): the other counties are still
+//! assigned and the run still publishes, so one county's missing group
+//! does not take the night's figures from the others.
 
 use std::collections::BTreeMap;
 
@@ -49,14 +51,15 @@ pub fn assign_year(
         let best = groups
             .iter()
             .enumerate()
-            .filter(|(_, g)| g.home_county.as_deref() != Some(county.as_str()))
+            .filter(|(_, g)| g.may_assess(county))
             .min_by_key(|(i, _)| (load[*i], *i));
         let Some((i, group)) = best else {
             let reason = format!(
                 "no assessment group may assess county {county}: every group listed in \
-                 review.assessment_groups comes from {county}; add a group from elsewhere"
+                 review.assessment_groups has a member from {county}; add a group none of \
+                 whose members comes from {county}"
             );
-            tracing::warn!(year, county = %county, candidates = n, "cross assessment: {reason}");
+            tracing::error!(year, county = %county, candidates = n, "cross assessment: {reason}");
             out.unassigned.push(Unassigned {
                 year,
                 county: county.clone(),

@@ -3,11 +3,19 @@
     fill_sheets.py decisions IN.xlsx OUT.xlsx YYYY-MM-DD
         In a 评审记录 sheet, finds the first application whose recorded stages
         all passed and whose next stage is open, and records that stage's
-        passing decision (its first allowed value), an opinion, the date (a
+        passing decision (the first value of its dropdown; the stages in the
+        sheet's own order), an opinion, the date (a
         real date cell) and a unit. Prints `community_code year stage`.
 
     fill_sheets.py show IN.xlsx CODE YEAR STAGE
         Prints the 结论 a 评审记录 sheet holds for one application's stage.
+
+    fill_sheets.py record IN.xlsx OUT.xlsx CODE YEAR STAGE OUTCOME YYYY-MM-DD
+        In a 评审记录 sheet, records OUTCOME for one application's STAGE.
+
+    fill_sheets.py objection IN.xlsx OUT.xlsx CODE YEAR RECEIVED TEXT RESOLUTION RESOLVED
+        In a 异议登记 sheet, registers an objection (or records the resolution
+        of the one with the same TEXT); RESOLUTION and RESOLVED may be "".
 
     fill_sheets.py verifications IN.xlsx OUT.xlsx YYYY-MM-DD
         In a 核实记录 sheet, gives the first finding awaiting a result the
@@ -23,23 +31,9 @@ import sys
 
 import openpyxl
 
-PASSING = {
-    "街道审核": "同意",
-    "县级初选": "推荐",
-    "实地考察": "合格",
-    "市级考核": "合格",
-    "公示": "无异议",
-    "发文确认": "认定",
-}
-STAGES = list(PASSING)
-PASSES = {
-    "街道审核": {"同意"},
-    "县级初选": {"推荐"},
-    "实地考察": {"合格"},
-    "市级考核": {"合格"},
-    "公示": {"无异议", "异议已处理"},
-    "发文确认": {"认定"},
-}
+# Outcomes that let an application go on besides each stage's first
+# dropdown value (the stage's own passing outcome comes first in the list).
+ALSO_PASSING = {"异议不成立"}
 
 
 def header_row(ws, first_label):
@@ -52,6 +46,23 @@ def header_row(ws, first_label):
 
 def text(v):
     return "" if v is None else str(v).strip()
+
+
+def stages(ws):
+    """The stage groups in the sheet's order, each with its dropdown's values."""
+    fields, col_of = columns(ws)
+    options = {}
+    for dv in ws.data_validations.dataValidation:
+        if dv.type != "list" or not dv.formula1:
+            continue
+        values = dv.formula1.strip('"').split(",")
+        for rng in dv.sqref.ranges:
+            options[rng.min_col] = values
+    out = []
+    for (group, field), col in sorted(col_of.items(), key=lambda kv: kv[1]):
+        if group and group != "申报信息" and field == "结论":
+            out.append((group, options.get(col, [])))
+    return out
 
 
 def columns(ws):
@@ -86,17 +97,18 @@ def decisions(ws, day):
     fields, col_of = columns(ws)
     code_col = col_of[("申报信息", "社区代码")]
     year_col = col_of[("申报信息", "年度")]
+    order = stages(ws)
     for r in range(fields + 1, ws.max_row + 1):
         code = text(ws.cell(r, code_col).value)
         if not code:
             continue
-        for stage in STAGES:
+        for stage, values in order:
             decided = text(ws.cell(r, col_of[(stage, "结论")]).value)
-            if decided and decided in PASSES[stage]:
+            if decided and (decided == values[0] or decided in ALSO_PASSING):
                 continue
             if decided:
-                break  # stopped here: nothing further can be decided
-            ws.cell(r, col_of[(stage, "结论")]).value = PASSING[stage]
+                break  # stopped or waiting here: nothing further can be decided
+            ws.cell(r, col_of[(stage, "结论")]).value = values[0]
             ws.cell(r, col_of[(stage, "意见")]).value = "材料齐全,同意"
             c = ws.cell(r, col_of[(stage, "日期")])
             c.value = day
@@ -128,10 +140,79 @@ def verifications(ws, day):
     raise SystemExit("no finding awaiting a result")
 
 
+def record(ws, code, year, stage, outcome, day):
+    """Records `outcome` for one application's stage."""
+    fields, col_of = columns(ws)
+    for r in range(fields + 1, ws.max_row + 1):
+        if (
+            text(ws.cell(r, col_of[("申报信息", "社区代码")]).value) == code
+            and text(ws.cell(r, col_of[("申报信息", "年度")]).value) == year
+        ):
+            ws.cell(r, col_of[(stage, "结论")]).value = outcome
+            ws.cell(r, col_of[(stage, "意见")]).value = f"{stage}:{outcome}"
+            c = ws.cell(r, col_of[(stage, "日期")])
+            c.value = day
+            c.number_format = "yyyy-mm-dd"
+            ws.cell(r, col_of[(stage, "决定单位")]).value = "市人力资源和社会保障局"
+            return
+    raise SystemExit(f"no row for {code} {year}")
+
+
+def objection(ws, code, year, received, content, resolution, resolved):
+    """Registers an objection in a 异议登记 sheet: the application's blank
+    row if it has one, else the row with the same text (its resolution
+    recorded), else a new row below the last."""
+    fields = header_row(ws, "社区代码")
+    col_of = {text(ws.cell(fields, c).value): c for c in range(1, ws.max_column + 1)}
+    target = None
+    for r in range(fields + 1, ws.max_row + 1):
+        if text(ws.cell(r, col_of["社区代码"]).value) != code:
+            continue
+        if text(ws.cell(r, col_of["年度"]).value) != year:
+            continue
+        said = text(ws.cell(r, col_of["异议内容"]).value)
+        if said in ("", content):
+            target = r
+            break
+    if target is None:
+        target = ws.max_row + 1
+        ws.cell(target, col_of["社区代码"]).value = code
+        ws.cell(target, col_of["年度"]).value = int(year)
+    def day_cell(name, value):
+        c = ws.cell(target, col_of[name])
+        c.value = value
+        c.number_format = "yyyy-mm-dd"
+    day_cell("受理日期", received)
+    ws.cell(target, col_of["异议内容"]).value = content
+    ws.cell(target, col_of["核查单位"]).value = "市人社局就业促进科"
+    if resolution:
+        ws.cell(target, col_of["处理结果"]).value = resolution
+        day_cell("处理日期", resolved)
+
+
+def day_of(s):
+    return datetime.datetime.strptime(s, "%Y-%m-%d")
+
+
 def main():
     if sys.argv[1] == "show":
         ws = openpyxl.load_workbook(sys.argv[2]).worksheets[0]
         print(show(ws, *sys.argv[3:6]))
+        return
+    if sys.argv[1] in ("record", "objection"):
+        kind, src, dst = sys.argv[1:4]
+        wb = openpyxl.load_workbook(src)
+        ws = wb.worksheets[0]
+        if kind == "record":
+            code, year, stage, outcome, day = sys.argv[4:9]
+            record(ws, code, year, stage, outcome, day_of(day))
+        else:
+            code, year, received, content, resolution, resolved = sys.argv[4:10]
+            objection(
+                ws, code, year, day_of(received), content, resolution,
+                day_of(resolved) if resolved else None,
+            )
+        wb.save(dst)
         return
     kind, src, dst, day = sys.argv[1:5]
     day = datetime.datetime.strptime(day, "%Y-%m-%d")

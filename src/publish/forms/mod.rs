@@ -3,9 +3,11 @@
 //! city, and the recommendation forms. Same inputs, same bytes. Every form
 //! is set up to print on A4 (docs/outputs.md).
 
+pub mod assessment_groups;
 pub mod cells;
 pub mod disqualification;
 pub mod objection_sheet;
+pub mod published_lists;
 pub mod recommendation;
 pub mod register;
 pub mod review_sheet;
@@ -25,6 +27,9 @@ pub const CITY_REGISTER: &str = "forms/复查情况登记表-全市.xlsx";
 pub const CITY_SHORTLIST: &str = "forms/推荐名单-全市.xlsx";
 pub const RECOMMENDATIONS: &str = "forms/推荐表.xlsx";
 pub const DISQUALIFICATION: &str = "forms/提请取消资格名单.xlsx";
+pub const PUBLICITY_LIST: &str = "forms/公示名单.xlsx";
+pub const CONFIRMATION_LIST: &str = "forms/认定名单.xlsx";
+pub const ASSESSMENT_GROUPS: &str = "forms/交叉考核分组表.xlsx";
 /// The working sheets the bureau fills in and drops back into the input
 /// folder (docs/operations.md): the city's 评审记录, one per county, and 核实记录.
 pub const CITY_REVIEW_SHEET: &str = "forms/评审记录-全市.xlsx";
@@ -190,8 +195,64 @@ pub fn write(dir: &Path, review: &Panel, settings: &Settings) -> Result<Vec<Stri
             )?,
         )?);
     }
+    written.extend(review_lists(dir, review, settings, date)?);
     written.extend(panel_records(dir, review, settings, date, &mut names)?);
     Ok(written)
+}
+
+/// The lists the bureau publishes in the review: 公示名单, 认定名单 and
+/// 交叉考核分组表, each signed by the city's bureau, written every run.
+fn review_lists(
+    dir: &Path,
+    review: &Panel,
+    settings: &Settings,
+    date: NaiveDate,
+) -> Result<Vec<String>> {
+    let head = Heading {
+        unit: settings.city_unit(),
+        made_on: settings.made_on,
+        due: None,
+    };
+    let period = review
+        .publicity
+        .as_ref()
+        .map(|p| published_lists::Publicity {
+            start: p.start,
+            end: p.end,
+            working_days: p.working_days,
+        });
+    let publicity = published_lists::publicity_title(settings.city, review.year);
+    let confirmation = published_lists::confirmation_title(settings.city, review.year);
+    let groups = assessment_groups::title(settings.city, review.year);
+    Ok(vec![
+        save(
+            dir,
+            PUBLICITY_LIST,
+            &mut published_lists::publicity_workbook(
+                &publicity,
+                &head,
+                &review.publicity_list,
+                period.as_ref(),
+                settings.review.objections_to.as_deref(),
+                date,
+            )?,
+        )?,
+        save(
+            dir,
+            CONFIRMATION_LIST,
+            &mut published_lists::confirmation_workbook(
+                &confirmation,
+                &head,
+                &review.confirmation_list,
+                date,
+            )?,
+        )?,
+        save(
+            dir,
+            ASSESSMENT_GROUPS,
+            &mut assessment_groups::workbook(&groups, &head, &review.assessment_groups, date)?,
+        )?,
+    ])
 }
 
 /// The disqualification list and the working sheets (评审记录 for the city
