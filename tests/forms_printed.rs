@@ -220,11 +220,19 @@ fn drawn_from(words: &[Word], w: &Word, line_x0: f64, rest: &str) -> bool {
     })
 }
 
-/// Every cell's text is on the printed pages, a wrapped cell's lines one
-/// below the other within its column.
+/// Every cell's text is on the printed pages, a wrapped line's pieces one
+/// below the other within its column. Each of a cell's own lines (its hard
+/// line breaks) is looked for by itself: how far apart two of them print,
+/// a blank line between them included, is the font's line spacing, which
+/// differs between the CJK fonts a desktop may have (WenQuanYi, Noto CJK).
 fn assert_every_cell_printed(xlsx: &Path, pdf: &Path) {
     let words = words(pdf);
-    for t in cell_texts(xlsx) {
+    let lines: Vec<String> = cell_texts(xlsx)
+        .iter()
+        .flat_map(|t| t.split('\n').map(str::to_string).collect::<Vec<_>>())
+        .filter(|l| !l.trim().is_empty())
+        .collect();
+    for t in lines {
         let t = squeeze(&t);
         // A whole number in a "0.0" cell prints with its decimal.
         let decimal = format!("{t}.0");
@@ -412,7 +420,12 @@ fn every_form_of_the_sample_prints_on_a4_with_every_cell_on_the_page() {
         &sample,
         &out,
         "city_name = \"平顶山市\"\n[review]\nregister_due = 2022-01-07\nlist_due = 2022-01-14\n\
-         [review.units]\n\"卫东区\" = \"卫东区人力资源管理局\"\n\"新华县\" = \"新华县人社局\"\n",
+         publicity_start = 2022-01-28\nobjections_to = \"市人力资源和社会保障局就业促进科\"\n\
+         [review.units]\n\"卫东区\" = \"卫东区人力资源管理局\"\n\"新华县\" = \"新华县人社局\"\n\
+         [[review.assessment_groups]]\nname = \"第一考核组\"\nmembers = [{ name = \"张建国\", unit = \"市财政局\" }, \
+         { name = \"王磊\", unit = \"新华区人力资源和社会保障局\", county = \"新华区\" }]\n\
+         [[review.assessment_groups]]\nname = \"第二考核组\"\nmembers = [{ name = \"李红\", unit = \"市审计局\" }, \
+         { name = \"陈静\", unit = \"卫东区人力资源和社会保障局\", county = \"卫东区\" }]\n",
     );
     let run = Command::new(env!("CARGO_BIN_EXE_fullemp"))
         .args(["run", "--pipeline", p.to_str().unwrap()])
@@ -456,6 +469,10 @@ fn every_form_of_the_sample_prints_on_a4_with_every_cell_on_the_page() {
         "评审记录-全市.xlsx",
         "评审记录-新华区.xlsx",
         "核实记录.xlsx",
+        "异议登记.xlsx",
+        "公示名单.xlsx",
+        "认定名单.xlsx",
+        "交叉考核分组表.xlsx",
     ] {
         assert!(names.contains(&form.to_string()), "{form}");
     }
@@ -468,6 +485,7 @@ fn every_form_of_the_sample_prints_on_a4_with_every_cell_on_the_page() {
         if name == "推荐表.xlsx" {
             let wb: Xlsx<_> = open_workbook(xlsx).unwrap();
             let forms = wb.sheet_names().len();
+            assert_eq!(forms, 19, "one form per application of the review year");
             assert_eq!(assert_a4(pdf, false), forms, "one portrait page a form");
             assert!(text.contains("社区基本情况"));
             for internal in ["风险分", "得分", "可达到"] {
@@ -482,7 +500,9 @@ fn every_form_of_the_sample_prints_on_a4_with_every_cell_on_the_page() {
         } else {
             // The working sheets and the disqualification list carry no due
             // date; a working sheet of more than 40 rows runs to more pages.
-            let working = name.starts_with("评审记录") || name.starts_with("核实记录");
+            let working = name.starts_with("评审记录")
+                || name.starts_with("核实记录")
+                || name.starts_with("异议登记");
             let pages = assert_a4(pdf, true);
             if name.starts_with("评审记录") {
                 // Four pages across (the application and 街道审核, two
@@ -506,6 +526,21 @@ fn every_form_of_the_sample_prints_on_a4_with_every_cell_on_the_page() {
                 assert!(pages >= 1);
             } else {
                 assert_eq!(pages, 1, "{name} on one landscape page");
+            }
+            if name == "公示名单.xlsx" {
+                for want in [
+                    "公示时间:2022年1月28日至2022年2月3日(5个工作日)",
+                    "向市人力资源和社会保障局就业促进科反映",
+                    "平顶山市人力资源和社会保障局(盖章)",
+                ] {
+                    assert!(text.contains(want), "{name}: {want}");
+                }
+            }
+            if name == "交叉考核分组表.xlsx" {
+                for want in ["第一考核组", "张建国", "市财政局", "王磊", "第二考核组"]
+                {
+                    assert!(text.contains(want), "{name}: {want}");
+                }
             }
             assert!(text.contains(&squeeze(&made)), "{name}: {made}");
             assert!(!text.contains("填表时间:2021年12月31日") || made.contains("2021年12月31日"));

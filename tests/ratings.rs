@@ -191,6 +191,7 @@ impl Case {
             rules: &self.rules,
             review: &self.review,
             decisions: None,
+            objections: None,
             run_date: chrono::NaiveDate::from_ymd_opt(2022, 1, 10).unwrap(),
         })
     }

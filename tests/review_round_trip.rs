@@ -393,13 +393,19 @@ fn objections_registered_through_the_sheets_hold_then_release_or_stop_the_applic
     );
     assert_eq!(rejects(&out).parse::<i64>().unwrap(), rejects_before + 1);
 
-    // A's objection not upheld, B's upheld; the outcomes recorded.
+    // A's objection not upheld, B's upheld; the outcomes recorded, and A's
+    // confirmation typed again (a refused entry is not written back).
     clerk(
         &out,
         input.path(),
         work.path(),
         "2",
         &[
+            (
+                "record",
+                sheet,
+                vec![a, "2021", "发文确认", "认定", "2022-02-10"],
+            ),
             (
                 "objection",
                 register,
@@ -426,7 +432,7 @@ fn objections_registered_through_the_sheets_hold_then_release_or_stop_the_applic
     assert_eq!(
         state(a),
         "confirmed",
-        "A's confirmation, refused while the objection was open, now counts"
+        "A's objection not upheld: its confirmation counts"
     );
     assert_eq!(
         published(&out, "status", a, "2021", "True", "publicity_decision"),
