@@ -82,11 +82,11 @@ mod tests {
     use super::*;
     use crate::frame::bools;
 
-    /// (code, year, provincial_year, provincial_star_year, national) → in scope?
-    fn scope(
-        rows: &[(&str, i64, Option<i64>, Option<i64>, bool)],
-        revoked: &[Revocation],
-    ) -> Vec<bool> {
+    /// (code, year, provincial_year, provincial_star_year, national)
+    type Row<'a> = (&'a str, i64, Option<i64>, Option<i64>, bool);
+
+    /// Whether each row is in scope.
+    fn scope(rows: &[Row], revoked: &[Revocation]) -> Vec<bool> {
         let df = DataFrame::new_infer_height(vec![
             Column::new(
                 "community_code".into(),
