@@ -110,6 +110,9 @@ pub fn failing_rule(item: &str) -> String {
         ("zero_household_veto", Some(n), _) => {
             format!("零就业家庭 {n} 户超期未清零(一票否决)")
         }
+        ("require_platform", _, _) if value == crate::ratings::verdict::NO_PLATFORM_RECORD => {
+            NO_PLATFORM_RECORD.into()
+        }
         ("require_platform", _, _) => "基层服务平台未达标".into(),
         ("falsification_confirmed", _, _) => FALSIFICATION_CONFIRMED.into(),
         ("max_registered_unemployment_rate", Some(v), Some(t)) => {
@@ -207,6 +210,10 @@ pub fn rule(id: &str) -> String {
         other => other.to_string(),
     }
 }
+
+/// A community with no platform record for the year (the platform rule
+/// failed for want of a record, and the score's platform points).
+pub const NO_PLATFORM_RECORD: &str = "无平台建设记录";
 
 /// The failing reason of a falsification the panel confirmed, as the notice
 /// words it.
@@ -366,6 +373,10 @@ mod tests {
         assert_eq!(
             failing_rule("require_platform false vs true"),
             "基层服务平台未达标"
+        );
+        assert_eq!(
+            failing_rule("require_platform no_record vs true"),
+            "无平台建设记录"
         );
         assert_eq!(failing_rule("a rule added later"), "a rule added later");
         assert_eq!(

@@ -1052,7 +1052,10 @@ fn outcome(batch: &generate::model::Batch, code: &str, year: i32) -> Outcome {
     };
     let c = batch.communities.iter().find(|c| c.code == code).unwrap();
     Outcome {
-        recognised: c.provincial_year.is_some_and(|y| y <= year),
+        recognised: [c.provincial_year, c.provincial_star_year]
+            .into_iter()
+            .any(|y| y.is_some_and(|y| y <= year))
+            || c.national == Some(true),
         failing,
         band,
         score,
@@ -1114,6 +1117,45 @@ fn each_figure_pattern_changes_the_outcome_it_fakes() {
         FIGURE_PATTERNS.into_iter().collect::<BTreeSet<_>>()
     );
     assert!(seen.values().all(|&n| n >= 30), "{seen:?}");
+}
+
+#[test]
+fn some_rosters_name_only_a_national_or_star_recognition_and_some_platform_checks_are_missing() {
+    // docs/generator.md: about 3% of the provincially recognised
+    // communities keep only the national mark, 3% only a star year; about
+    // 4% of the honest communities have no platform row for the review
+    // year, and no falsified one.
+    let o = options(Path::new("/nonexistent"), 1000, 20);
+    let ctx = generate::Context::new(&o).unwrap();
+    let (mut national_only, mut star_only, mut no_platform) = (0, 0, 0);
+    for i in 0..ctx.geo.sites.len() {
+        let b = ctx.community(i);
+        let c = &b.communities[0];
+        if c.provincial_year.is_none()
+            && c.provincial_star_year.is_none()
+            && c.national == Some(true)
+        {
+            national_only += 1;
+        }
+        if c.provincial_year.is_none() && c.provincial_star_year.is_some() {
+            assert!(c.provincial_stars.is_some(), "{}", c.code);
+            star_only += 1;
+        }
+        let years: Vec<i32> = b.platform.iter().map(|p| p.year).collect();
+        if !years.contains(&o.year) {
+            assert!(ctx.assignment.is_honest(i), "{} falsified", c.code);
+            assert!(years.contains(&(o.year - 1)), "only the review year's row");
+            no_platform += 1;
+        }
+    }
+    // 1,000 communities, about 650 provincial: 3% is about 20 of them.
+    for (what, n, lo, hi) in [
+        ("national only", national_only, 8, 35),
+        ("star year only", star_only, 8, 35),
+        ("no platform row", no_platform, 15, 60),
+    ] {
+        assert!((lo..=hi).contains(&n), "{what}: {n}");
+    }
 }
 
 #[test]

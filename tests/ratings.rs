@@ -86,6 +86,15 @@ fn indicators(rows: &[Ind]) -> DataFrame {
 
 /// The communities table: (code, county, provincial_year).
 fn communities(rows: &[(&str, &str, Option<i64>)]) -> DataFrame {
+    let full: Vec<Recognition> = rows.iter().map(|r| (r.0, r.1, r.2, None, false)).collect();
+    roster(&full)
+}
+
+/// (code, county, provincial_year, provincial_star_year, national)
+type Recognition<'a> = (&'a str, &'a str, Option<i64>, Option<i64>, bool);
+
+/// The communities table with every recognition the roster can carry.
+fn roster(rows: &[Recognition]) -> DataFrame {
     let n = rows.len();
     df!(
         "community_code" => rows.iter().map(|r| r.0.to_string()).collect::<Vec<_>>(),
@@ -93,11 +102,11 @@ fn communities(rows: &[(&str, &str, Option<i64>)]) -> DataFrame {
         "county" => rows.iter().map(|r| r.1.to_string()).collect::<Vec<_>>(),
         "street" => rows.iter().map(|r| format!("{}街道", r.1)).collect::<Vec<_>>(),
         "provincial_year" => rows.iter().map(|r| r.2).collect::<Vec<_>>(),
-        "provincial_star_year" => vec![None::<i64>; n],
+        "provincial_star_year" => rows.iter().map(|r| r.3).collect::<Vec<_>>(),
         "provincial_stars" => vec![None::<i64>; n],
         "city_year" => vec![None::<i64>; n],
         "city_stars" => vec![None::<i64>; n],
-        "national" => vec![false; n],
+        "national" => rows.iter().map(|r| r.4).collect::<Vec<_>>(),
         "contact_name" => vec!["张三"; n],
         "contact_phone" => vec!["0375-1234567"; n],
     )
@@ -356,25 +365,86 @@ fn every_failing_rule_is_listed_in_the_order_of_the_spec() {
 
 #[test]
 fn a_null_indicator_leaves_its_rule_not_applicable() {
-    // Nobody registered unemployed, nobody in hardship, no platform row:
-    // the rules on those rates neither pass nor fail.
+    // Nobody registered unemployed, nobody in hardship: the rules on those
+    // rates neither pass nor fail.
     let rows = [Ind {
         reemployment_rate: None,
         hardship_employment_rate: None,
         assistance_coverage: None,
         assistance_targets: 0,
-        platform_ok: None,
         ..ind("quiet", "新华区")
     }];
     let r = Case::new(&rows).rate().ratings;
     assert_eq!(text(&r, "quiet", "verdict").as_deref(), Some("pass"));
     assert_eq!(
         text(&r, "quiet", "not_applicable_rules").as_deref(),
-        Some(
-            "min_reemployment_rate;min_hardship_employment_rate;min_assistance_coverage;require_platform"
-        )
+        Some("min_reemployment_rate;min_hardship_employment_rate;min_assistance_coverage")
     );
     assert_eq!(text(&r, "quiet", "incomplete_rules").as_deref(), Some(""));
+}
+
+#[test]
+fn no_platform_record_fails_the_platform_rule_and_earns_no_platform_points() {
+    // "a community with no platform record for the year fails it as
+    // 无平台建设记录" and "scores 0 on platform_ok, whatever
+    // null_scores_full says". Both communities earn every other point.
+    let rows = [
+        Ind {
+            platform_ok: None,
+            ..ind("bare", "新华区")
+        },
+        Ind {
+            platform_ok: None,
+            ..ind("town", "新华区")
+        },
+    ];
+    let mut case = Case::new(&rows);
+    case.communities = communities(&[("bare", "新华区", Some(2015)), ("town", "新华区", None)]);
+    let r = case.rate().ratings;
+    assert_eq!(text(&r, "bare", "verdict").as_deref(), Some("fail"));
+    assert_eq!(
+        text(&r, "bare", "failing_rules").as_deref(),
+        Some("require_platform")
+    );
+    assert_eq!(
+        text(&r, "bare", "failing_detail").as_deref(),
+        Some("require_platform no_record vs true")
+    );
+    assert_eq!(
+        fullemp::labels::failing_rule("require_platform no_record vs true"),
+        "无平台建设记录"
+    );
+    assert_eq!(
+        text(&r, "bare", "not_applicable_rules").as_deref(),
+        Some("")
+    );
+    for code in ["bare", "town"] {
+        // 100 − 15: the platform's weight is lost, null_scores_full = true
+        // notwithstanding; no point came from null_scores_full.
+        assert_eq!(float(&r, code, "score_platform_ok"), Some(0.0), "{code}");
+        assert_eq!(float(&r, code, "score"), Some(85.0), "{code}");
+        assert_eq!(text(&r, code, "null_components").as_deref(), Some(""));
+        assert_eq!(int(&r, code, "stars"), Some(3), "85 reaches ★★★");
+    }
+    assert_eq!(text(&r, "town", "verdict"), None, "not re-inspected");
+
+    // missing_platform = "not_applicable": the reading before the key.
+    case.rules.reinspection.missing_platform =
+        fullemp::config::rules::MissingPlatform::NotApplicable;
+    let r = case.rate().ratings;
+    assert_eq!(text(&r, "bare", "verdict").as_deref(), Some("pass"));
+    assert_eq!(
+        text(&r, "bare", "not_applicable_rules").as_deref(),
+        Some("require_platform")
+    );
+    assert_eq!(float(&r, "bare", "score"), Some(100.0));
+    assert_eq!(
+        text(&r, "bare", "null_components").as_deref(),
+        Some("score_platform_ok")
+    );
+    case.rules.score.null_scores_full = false;
+    let r = case.rate().ratings;
+    assert_eq!(float(&r, "bare", "score"), Some(85.0), "null earns nothing");
 }
 
 #[test]
@@ -406,6 +476,67 @@ fn a_missing_table_makes_the_verdict_incomplete_but_a_definite_failure_stays_a_f
         text(&r, "lost", "failing_rules").as_deref(),
         Some("min_reemployment_rate")
     );
+    // Without the table the platform is not "no record": its points follow
+    // null_scores_full (true), as for any component of a missing table.
+    assert_eq!(float(&r, "open", "score_platform_ok"), Some(15.0));
+    assert_eq!(float(&r, "open", "score"), Some(100.0));
+    assert_eq!(
+        text(&r, "open", "null_components").as_deref(),
+        Some("score_assistance_coverage;score_platform_ok")
+    );
+}
+
+#[test]
+fn every_community_recognised_by_the_year_in_any_of_three_ways_is_under_reinspection() {
+    // "every community with a provincial_year, a provincial_star_year or a
+    // national recognition before or in the review year" (2021); the
+    // roster gives no year for national, so national is in scope every year.
+    let recognitions: [Recognition; 8] = [
+        ("prov", "新华区", Some(2015), None, false),
+        ("star", "新华区", None, Some(2019), false), // star year only
+        ("star_late", "新华区", None, Some(2022), false),
+        ("both", "新华区", Some(2022), Some(2020), false), // star year counts
+        ("nat", "新华区", None, None, true),               // national, no year
+        ("nat_late", "新华区", Some(2023), None, true),    // national whatever its years
+        ("late", "新华区", Some(2022), None, false),
+        ("city", "新华区", None, None, false),
+    ];
+    let rows: Vec<Ind> = recognitions
+        .iter()
+        .map(|r| Ind {
+            // The national community has no platform row for the year.
+            platform_ok: if r.0 == "nat" { None } else { Some(true) },
+            ..ind(r.0, r.1)
+        })
+        .collect();
+    let mut case = Case::new(&rows);
+    case.communities = roster(&recognitions);
+    let r = case.rate().ratings;
+    for (code, under) in [
+        ("prov", true),
+        ("star", true),
+        ("star_late", false),
+        ("both", true),
+        ("nat", true),
+        ("nat_late", true),
+        ("late", false),
+        ("city", false),
+    ] {
+        assert_eq!(flag(&r, code, "under_reinspection"), Some(under), "{code}");
+        assert_eq!(text(&r, code, "verdict").is_some(), under, "{code}");
+    }
+    // Re-inspected, and failed for want of a platform record.
+    assert_eq!(text(&r, "nat", "verdict").as_deref(), Some("fail"));
+    assert_eq!(
+        text(&r, "nat", "failing_detail").as_deref(),
+        Some("require_platform no_record vs true")
+    );
+    assert_eq!(text(&r, "star", "verdict").as_deref(), Some("pass"));
+    // The roster's recognitions are published as it gives them.
+    assert_eq!(int(&r, "star", "provincial_year"), None);
+    assert_eq!(int(&r, "star", "provincial_star_year"), Some(2019));
+    assert_eq!(flag(&r, "nat", "national"), Some(true));
+    assert_eq!(flag(&r, "prov", "national"), Some(false));
 }
 
 #[test]
@@ -511,7 +642,6 @@ fn null_components_earn_their_weight_only_when_the_rule_says_so() {
     let rows = [Ind {
         hardship_employment_rate: None,
         labor_force: 0, // new jobs per 100 labour force is null
-        platform_ok: None,
         ..ind("empty", "新华区")
     }];
     let mut case = Case::new(&rows);
@@ -524,7 +654,7 @@ fn null_components_earn_their_weight_only_when_the_rule_says_so() {
     assert_eq!(float(&r, "empty", "new_jobs_per_100_labor_force"), None);
     assert_eq!(
         text(&r, "empty", "null_components").as_deref(),
-        Some("score_hardship_employment_rate;score_new_jobs_per_100_labor_force;score_platform_ok")
+        Some("score_hardship_employment_rate;score_new_jobs_per_100_labor_force")
     );
     case.rules.score.null_scores_full = false;
     let r = case.rate().ratings;
@@ -532,11 +662,7 @@ fn null_components_earn_their_weight_only_when_the_rule_says_so() {
         float(&r, "empty", "score_hardship_employment_rate"),
         Some(0.0)
     );
-    assert_eq!(
-        float(&r, "empty", "score"),
-        Some(50.0),
-        "100 − 25 − 10 − 15"
-    );
+    assert_eq!(float(&r, "empty", "score"), Some(65.0), "100 − 25 − 10");
 }
 
 #[test]

@@ -123,6 +123,38 @@ fn the_readme_main_command_publishes_a_run() {
     }
     let report = std::fs::read_to_string(run.join("report.html")).unwrap();
     assert!(report.contains("统计期间 2021-01-01 至 2021-12-31"));
+    // The README's gaps of real extracts are re-inspected all the same: the
+    // community with no platform row fails as 无平台建设记录.
+    assert!(report.contains("无平台建设记录"));
+    for (code, verdict) in [
+        ("410402001006", Some("fail")),
+        ("410403002001", None),
+        ("410403001003", None),
+    ] {
+        let out = fullemp(&[
+            "explain",
+            code,
+            "--json",
+            "--out",
+            dir.path().to_str().unwrap(),
+        ]);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(v["verdict"]["under_reinspection"], true, "{code}");
+        if let Some(verdict) = verdict {
+            assert_eq!(v["verdict"]["verdict"], verdict, "{code}");
+            assert_eq!(
+                v["verdict"]["failing_in_words"],
+                serde_json::json!(["无平台建设记录"]),
+                "{code}: fails on that alone"
+            );
+            assert_eq!(v["score"]["no_platform_record"], true, "{code}");
+        }
+    }
     for p in manifest["periods"].as_array().unwrap() {
         let year = p["year"].as_i64().unwrap();
         assert!(

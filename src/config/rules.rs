@@ -110,7 +110,23 @@ rules_struct! {
         max_registered_unemployment_rate: f64 => fraction,
         min_assistance_coverage: f64 => fraction,
         require_platform: bool => any,
+        /// How a community with no platform record for the year reads
+        /// when the platform table came (docs/ratings.md).
+        missing_platform: MissingPlatform => any,
     }
+}
+
+/// `[reinspection] missing_platform`: what a platform table with no row
+/// for the community and year says, for the rule and the score alike.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MissingPlatform {
+    /// No record is not a platform: the rule fails (无平台建设记录) and
+    /// the score's platform component earns nothing.
+    Fail,
+    /// The old reading: the rule is not applicable and the component
+    /// follows `score.null_scores_full`.
+    NotApplicable,
 }
 
 rules_struct! {

@@ -207,7 +207,7 @@ pub fn gather(output_dir: &Path, code: &str, year: Option<i32>, day: NaiveDate) 
         "years_in_run": years,
         "indicators": indicator_list(&ind, &rating, &run.manifest),
         "verdict": verdict(&rating),
-        "score": score(&rating, &run.manifest),
+        "score": score(&rating, &ind, &run.manifest),
         "level": level(&rating),
         "risk": {
             "risk_score": risk_of(&rating, &shortlist, &spot, "risk_score"),
@@ -408,6 +408,8 @@ fn verdict(rating: &Map<String, Value>) -> Value {
     json!({
         "under_reinspection": get(rating, "under_reinspection"),
         "provincial_year": get(rating, "provincial_year"),
+        "provincial_star_year": get(rating, "provincial_star_year"),
+        "national": get(rating, "national"),
         "verdict": get(rating, "verdict"),
         "failing_rules": split(rating, "failing_rules"),
         "failing_detail": get(rating, "failing_detail"),
@@ -428,7 +430,18 @@ fn verdict(rating: &Map<String, Value>) -> Value {
     })
 }
 
-fn score(rating: &Map<String, Value>, manifest: &Manifest) -> Value {
+/// The platform table came but holds no row for the community and year:
+/// the indicator is null although the table is there (无平台建设记录).
+fn no_platform_record(ind: &Map<String, Value>, manifest: &Manifest) -> bool {
+    get(ind, "platform_ok").is_null()
+        && !ind.is_empty()
+        && !manifest
+            .missing_optional_tables
+            .iter()
+            .any(|t| t == "platform")
+}
+
+fn score(rating: &Map<String, Value>, ind: &Map<String, Value>, manifest: &Manifest) -> Value {
     let weight = weights(manifest);
     let components: Vec<Value> = COMPONENTS
         .iter()
@@ -445,6 +458,7 @@ fn score(rating: &Map<String, Value>, manifest: &Manifest) -> Value {
         "score": get(rating, "score"),
         "components": components,
         "null_components": split(rating, "null_components"),
+        "no_platform_record": no_platform_record(ind, manifest),
     })
 }
 

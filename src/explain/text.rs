@@ -136,6 +136,26 @@ fn evidence(i: &Value) -> String {
     format!("  {} evidence {share}{thin}", labels::EVIDENCE)
 }
 
+/// What brings the community under re-inspection, as the roster says it:
+/// "provincial 2015, provincial star 2018, national".
+fn recognition(v: &Value) -> String {
+    let mut parts = vec![];
+    if let Some(y) = v["provincial_year"].as_i64() {
+        parts.push(format!("省级 provincial {y}"));
+    }
+    if let Some(y) = v["provincial_star_year"].as_i64() {
+        parts.push(format!("省级星级 provincial star {y}"));
+    }
+    if v["national"] == Value::Bool(true) {
+        parts.push("国家级 national".to_string());
+    }
+    if parts.is_empty() {
+        "—".into()
+    } else {
+        parts.join(", ")
+    }
+}
+
 /// The verdict with its failing rules, or for a pass its margin.
 fn reinspection(s: &mut String, v: &Value) {
     let _ = writeln!(s, "\n复查 Re-inspection");
@@ -143,10 +163,10 @@ fn reinspection(s: &mut String, v: &Value) {
         let verdict = v["verdict"].as_str().unwrap_or("");
         let _ = writeln!(
             s,
-            "  结论 verdict: {} {} (provincial since {})",
+            "  结论 verdict: {} {} (recognised: {})",
             labels::verdict(Some(verdict)),
             verdict,
-            show(&v["provincial_year"])
+            recognition(v)
         );
         let words = v["failing_in_words"]
             .as_array()
@@ -206,6 +226,21 @@ fn score(s: &mut String, sc: &Value, l: &Value) {
             name,
             show(&comp["points"]),
             show(&comp["weight"])
+        );
+    }
+    if sc["no_platform_record"] == Value::Bool(true) {
+        let platform = crate::ratings::score::SCORE_PLATFORM;
+        let points = sc["components"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .find(|c| c["name"] == platform)
+            .map_or(Value::Null, |c| c["points"].clone());
+        let _ = writeln!(
+            s,
+            "  {} no platform record for the year: {platform} {} points",
+            labels::NO_PLATFORM_RECORD,
+            show(&points)
         );
     }
     if sc["null_components"]

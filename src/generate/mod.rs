@@ -15,6 +15,7 @@ use chrono::NaiveDateTime;
 pub mod calendar;
 pub mod claims;
 pub mod confounders;
+pub mod gaps;
 pub mod geography;
 pub mod histories;
 pub mod ids;
@@ -274,6 +275,15 @@ impl Context {
         let mut claims_rng = Rng::new(self.options.seed, i as u64, Stream::Claims);
         let code = self.geo.sites[i].code.clone();
         claims::file(&mut b.batch, &code, &self.cal, filing, &mut claims_rng);
+        let mut gaps_rng = Rng::new(self.options.seed, i as u64, Stream::Gaps);
+        let gaps = if self.options.sample {
+            sample::gaps(i)
+        } else {
+            gaps::draw(&b.batch, self.assignment.is_honest(i), &mut gaps_rng)
+        };
+        for gap in gaps {
+            gaps::open(&mut b.batch, gap, self.cal.year, &mut gaps_rng);
+        }
         b.batch
     }
 

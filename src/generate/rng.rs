@@ -16,6 +16,7 @@ pub enum Stream {
     Claims = 4,
     Knobs = 5,
     Confounder = 6,
+    Gaps = 7,
 }
 
 pub struct Rng(ChaCha8Rng);

@@ -6,6 +6,7 @@
 
 use std::fmt::Write as _;
 
+use super::gaps::Gap;
 use super::model::{Batch, Row, Value};
 use super::writers::{BoolStyle, DateStyle, FileFormat, Headers, Layout, RateStyle, TextEncoding};
 use super::{Context, Options, Summary};
@@ -41,6 +42,20 @@ pub fn layout(table: Table) -> Layout {
         Table::Decisions | Table::Verifications | Table::Objections => {}
     }
     l
+}
+
+/// The gaps of real extracts the sample shows, one of each (`gaps`): an
+/// honest community without its platform row for the review year, one
+/// whose roster row names only its national recognition, one only its star
+/// year. In place of the generator's chance draws, which 30 communities
+/// might miss.
+pub fn gaps(i: usize) -> Vec<Gap> {
+    match i {
+        5 => vec![Gap::NoPlatformRecord],
+        12 => vec![Gap::StarYearOnly],
+        13 => vec![Gap::NationalOnly],
+        _ => vec![],
+    }
 }
 
 /// A row written on purpose to be rejected.
@@ -321,6 +336,22 @@ pub fn readme(options: &Options, ctx: &Context, summary: &Summary) -> String {
         let _ = writeln!(s, "| `{}` | {who} | {} |", t.pattern, t.county);
     }
     let _ = writeln!(s, "\nHow each pattern is injected: `docs/generator.md`.");
+    let shown: Vec<String> = (0..ctx.geo.sites.len())
+        .flat_map(|i| gaps(i).into_iter().map(move |g| (i, g)))
+        .map(|(i, g)| {
+            let what = match g {
+                Gap::NoPlatformRecord => "no platform row for the review year (无平台建设记录)",
+                Gap::NationalOnly => "roster row marked national, with no provincial or star year",
+                Gap::StarYearOnly => "roster row with a star year and no provincial year",
+            };
+            format!("`{}`: {what}", ctx.geo.sites[i].code)
+        })
+        .collect();
+    let _ = writeln!(
+        s,
+        "\n## Gaps of real extracts\n\nEach is re-inspected all the same (`docs/rules.md`): {}.",
+        shown.join("; ")
+    );
     let _ = writeln!(
         s,
         "\n## The review in progress\n\n`decisions.csv` and `verifications.csv` are the panel's records of the {y} review \

@@ -102,16 +102,23 @@ fn joined(frames: &Frames, year: i32) -> Result<DataFrame> {
         [col("community_code")],
         JoinArgs::new(JoinType::Left),
     );
+    // The recognition columns the ratings do not carry already (a run
+    // published before they did).
+    let roster: Vec<&str> = [
+        "provincial_star_year",
+        "national",
+        "contact_name",
+        "contact_phone",
+    ]
+    .into_iter()
+    .filter(|n| ratings.schema().get(n).is_none())
+    .collect();
     joined = joined.join(
         pick(
             frames.communities,
-            &[
-                "community_code",
-                "provincial_star_year",
-                "national",
-                "contact_name",
-                "contact_phone",
-            ],
+            &std::iter::once("community_code")
+                .chain(roster)
+                .collect::<Vec<_>>(),
         )?,
         [col("community_code")],
         [col("community_code")],

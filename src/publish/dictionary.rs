@@ -175,12 +175,22 @@ pub const RATINGS: TableDoc = TableDoc {
         c(
             "provincial_year",
             "Int64",
-            "year the community was recognised as a provincial full-employment community; null if never",
+            "year the community was recognised as a provincial full-employment community, as the communities table says; null if it says none",
+        ),
+        c(
+            "provincial_star_year",
+            "Int64",
+            "year the community was recognised as a provincial star community, as the communities table says; null if it says none",
+        ),
+        c(
+            "national",
+            "Boolean",
+            "the communities table marks the community as also national (国家级); it gives no year",
         ),
         c(
             "under_reinspection",
             "Boolean",
-            "provincial_year is set and not after the review year (复查)",
+            "in scope of the re-inspection (复查) in the review year: provincial_year or provincial_star_year not after it, or national (in scope every year)",
         ),
         c(
             "verdict",
@@ -255,7 +265,7 @@ pub const RATINGS: TableDoc = TableDoc {
         c(
             "score_platform_ok",
             "Float64",
-            "points earned by platform_ok: full weight when true, 0 when false",
+            "points earned by platform_ok: full weight when true, 0 when false; with no platform record for the year 0 (missing_platform = \"fail\"), or as null_scores_full says (missing_platform = \"not_applicable\" or the platform table missing)",
         ),
         c(
             "new_jobs_per_100_labor_force",
@@ -265,7 +275,7 @@ pub const RATINGS: TableDoc = TableDoc {
         c(
             "null_components",
             "String",
-            "`;` list of score components whose indicator was null (scored by null_scores_full)",
+            "`;` list of score components whose indicator was null and which null_scores_full scored; score_platform_ok with no platform record is not among them under missing_platform = \"fail\" (it earns 0)",
         ),
         c(
             "level_vetoed",

@@ -3,7 +3,7 @@
 //! publicity dates and the cross assessment (docs/rules.md): indicators →
 //! decisions. Every threshold comes from `Rules`; nothing here writes files.
 //!
-//! One concept a file: `verdict` (复查), `margin` (差几人), `score` (市级/星级), `shortlist`
+//! One concept a file: `scope` (复查范围), `verdict` (复查), `margin` (差几人), `score` (市级/星级), `shortlist`
 //! (推荐名单), `spot_check` (随机抽查), `calendar` (公示) and
 //! `cross_assessment` (交叉考核). The design notes for every point where the
 //! definitions leave room are in `docs/ratings.md`.
@@ -11,6 +11,7 @@
 pub mod calendar;
 pub mod cross_assessment;
 pub mod margin;
+pub mod scope;
 pub mod score;
 pub mod shortlist;
 pub mod spot_check;
@@ -159,20 +160,20 @@ pub fn rate(inputs: &RatingInputs) -> Result<Ratings> {
 /// The `ratings` table: identity, the re-inspection verdict and the city-level
 /// score, one row per row of the indicators frame.
 fn rating_frame(inputs: &RatingInputs) -> Result<DataFrame> {
-    let provincial = inputs.communities.clone().lazy().select([
+    let recognition = inputs.communities.clone().lazy().select([
         col("community_code"),
         col("provincial_year").cast(DataType::Int64),
+        col("provincial_star_year").cast(DataType::Int64),
+        col("national").cast(DataType::Boolean),
     ]);
-    let base = inputs
-        .indicators
-        .clone()
-        .lazy()
-        .join(
-            provincial,
-            [col("community_code")],
-            [col("community_code")],
-            JoinArgs::new(JoinType::Left),
-        )
+    let recognised = inputs.indicators.clone().lazy().join(
+        recognition,
+        [col("community_code")],
+        [col("community_code")],
+        JoinArgs::new(JoinType::Left),
+    );
+    // No province-approved disqualification is read yet: none is revoked.
+    let base = scope::with_scope(recognised, &[])?
         .join(
             confirmed_frame(inputs.confirmed)?,
             [col("community_code"), col("year")],
@@ -185,10 +186,7 @@ fn rating_frame(inputs: &RatingInputs) -> Result<DataFrame> {
             [col("community_code"), col("year")],
             JoinArgs::new(JoinType::Left),
         )
-        .with_columns([
-            verdict::under_reinspection().alias("under_reinspection"),
-            col(verdict::CONFIRMED_FINDINGS).fill_null(lit("")),
-        ])
+        .with_columns([col(verdict::CONFIRMED_FINDINGS).fill_null(lit(""))])
         .sort(["year", "community_code"], SortMultipleOptions::default())
         .collect()?;
     if base.height() != inputs.indicators.height() {
@@ -201,7 +199,12 @@ fn rating_frame(inputs: &RatingInputs) -> Result<DataFrame> {
 
     let verdicts =
         verdict::verdict_columns(&base, &inputs.rules.reinspection, inputs.missing_tables)?;
-    let null_components = score::null_components(&base)?;
+    // One key reads a missing platform record for the rule and the score.
+    let platform = score::Platform::reading(
+        !inputs.missing_tables.contains(&Table::Platform),
+        inputs.rules.reinspection.missing_platform,
+    );
+    let null_components = score::null_components(&base, platform)?;
     let with_verdicts = base.hstack(&verdicts)?;
     let margins = margin::margin_columns(&with_verdicts, &inputs.rules.reinspection)?;
     let with_verdicts = with_verdicts.hstack(&margins)?.hstack(&[null_components])?;
@@ -210,7 +213,9 @@ fn rating_frame(inputs: &RatingInputs) -> Result<DataFrame> {
     let mut columns = identity_columns();
     columns.extend([
         col("provincial_year"),
-        col("under_reinspection"),
+        col("provincial_star_year"),
+        col("national"),
+        col(scope::UNDER_REINSPECTION),
         col(verdict::VERDICT),
         col(verdict::FAILING_RULES),
         col(verdict::FAILING_DETAIL),
@@ -222,7 +227,7 @@ fn rating_frame(inputs: &RatingInputs) -> Result<DataFrame> {
     ]);
     let scored = with_verdicts
         .lazy()
-        .with_columns(score::component_columns(s))
+        .with_columns(score::component_columns(s, platform))
         .with_columns([score::total()])
         .with_columns([score::level_vetoed(s)])
         .with_columns([score::city_level(s)])

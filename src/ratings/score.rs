@@ -4,7 +4,7 @@
 
 use polars::prelude::*;
 
-use crate::config::rules::{RateComponent, ScoreRules};
+use crate::config::rules::{MissingPlatform, RateComponent, ScoreRules};
 
 pub const SCORE: &str = "score";
 pub const NULL_COMPONENTS: &str = "null_components";
@@ -74,17 +74,45 @@ pub fn new_jobs_per_100_labor_force() -> Expr {
         .otherwise(lit(NULL).cast(DataType::Float64))
 }
 
-/// Points for the platform: the weight when it is in order, nothing when not.
-pub fn platform_points(weight: f64, null_scores_full: bool) -> Expr {
+/// How the platform component reads a null `platform_ok`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Platform {
+    /// The platform table came without a row for the community and year,
+    /// and `missing_platform = "fail"`: no record earns nothing.
+    NoRecordEarnsNothing,
+    /// `missing_platform = "not_applicable"`, or the whole table is
+    /// missing: a null follows `null_scores_full` like any component.
+    NullByRule,
+}
+
+impl Platform {
+    /// The reading for a run: whether the platform table came, and the
+    /// re-inspection's `missing_platform` (one key for rule and score).
+    pub fn reading(table_came: bool, missing: MissingPlatform) -> Platform {
+        if table_came && missing == MissingPlatform::Fail {
+            Platform::NoRecordEarnsNothing
+        } else {
+            Platform::NullByRule
+        }
+    }
+}
+
+/// Points for the platform: the weight when it is in order, nothing when
+/// not; a null as `reading` says.
+pub fn platform_points(weight: f64, null_scores_full: bool, reading: Platform) -> Expr {
+    let null = match reading {
+        Platform::NoRecordEarnsNothing => 0.0,
+        Platform::NullByRule => null_points(weight, null_scores_full),
+    };
     when(col("platform_ok").is_null())
-        .then(lit(null_points(weight, null_scores_full)))
+        .then(lit(null))
         .when(col("platform_ok"))
         .then(lit(weight))
         .otherwise(lit(0.0))
 }
 
 /// `new_jobs_per_100_labor_force` and the six component columns.
-pub fn component_columns(s: &ScoreRules) -> Vec<Expr> {
+pub fn component_columns(s: &ScoreRules, platform: Platform) -> Vec<Expr> {
     let full = s.null_scores_full;
     vec![
         new_jobs_per_100_labor_force().alias("new_jobs_per_100_labor_force"),
@@ -108,7 +136,7 @@ pub fn component_columns(s: &ScoreRules) -> Vec<Expr> {
             full,
         )
         .alias(SCORE_NEW_JOBS),
-        platform_points(s.platform_ok.weight, full).alias(SCORE_PLATFORM),
+        platform_points(s.platform_ok.weight, full, platform).alias(SCORE_PLATFORM),
     ]
 }
 
@@ -172,17 +200,23 @@ pub fn level() -> Expr {
         .alias(LEVEL)
 }
 
-/// The components whose indicator was null (scored by `null_scores_full`),
-/// `;`-joined, so a reader sees which points came from the rule rather than
-/// from the data.
-pub fn null_components(frame: &DataFrame) -> PolarsResult<Column> {
+/// The components whose indicator was null and which `null_scores_full`
+/// therefore scored, `;`-joined, so a reader sees which points came from
+/// that rule rather than from the data. A platform with no record under
+/// `Platform::NoRecordEarnsNothing` is not among them: it earned nothing
+/// because there is no record, whatever `null_scores_full` says.
+pub fn null_components(frame: &DataFrame, platform: Platform) -> PolarsResult<Column> {
     let per100 = frame
         .clone()
         .lazy()
         .select([new_jobs_per_100_labor_force().alias("new_jobs_per_100_labor_force")])
         .collect()?;
     let mut nulls: Vec<Vec<bool>> = Vec::new();
-    for (indicator, _) in READS {
+    for (indicator, component) in READS {
+        if component == SCORE_PLATFORM && platform == Platform::NoRecordEarnsNothing {
+            nulls.push(vec![false; frame.height()]);
+            continue;
+        }
         let column = if indicator == "new_jobs_per_100_labor_force" {
             per100.column(indicator)?
         } else {

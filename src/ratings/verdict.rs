@@ -1,7 +1,9 @@
-//! The re-inspection verdict (复查, docs/rules.md): for each provincial community
-//! under re-inspection, every rule of the table either holds, fails (with its
-//! value and threshold), is not applicable (null indicator), or cannot be
-//! judged because the optional table it needs is missing.
+//! The re-inspection verdict (复查, docs/rules.md): for each community under
+//! re-inspection (`scope`), every rule of the table either holds, fails (with
+//! its value and threshold), is not applicable (null indicator), or cannot be
+//! judged because the optional table it needs is missing. A platform table
+//! without the community's row fails the platform rule as "no record"
+//! (无平台建设记录) unless `missing_platform` says not applicable.
 //!
 //! The rules are evaluated row by row in plain Rust rather than as polars
 //! expressions: each row needs its failing rules spelled out as text, and the
@@ -10,7 +12,7 @@
 
 use polars::prelude::*;
 
-use crate::config::rules::ReinspectionRules;
+use crate::config::rules::{MissingPlatform, ReinspectionRules};
 use crate::contract::Table;
 use crate::frame::{bools, floats, ints, strings};
 
@@ -36,13 +38,9 @@ pub const REQUIRE_PLATFORM: &str = "require_platform";
 /// fails the community whatever its figures.
 pub const FALSIFICATION_CONFIRMED: &str = "falsification_confirmed";
 
-/// "Under re-inspection in year Y": recognised as provincial in Y or before.
-/// A community recognised after Y was not yet provincial in Y.
-pub fn under_reinspection() -> Expr {
-    col("provincial_year")
-        .is_not_null()
-        .and(col("provincial_year").lt_eq(col("year")))
-}
+/// The value `failing_detail` gives a platform rule failed for want of a
+/// record: "require_platform no_record vs true" (labels: 无平台建设记录).
+pub const NO_PLATFORM_RECORD: &str = "no_record";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Verdict {
@@ -69,8 +67,9 @@ pub enum Outcome {
         value: String,
         threshold: String,
     },
-    /// The indicator is null for a reason in the data (a zero denominator, no
-    /// platform row): the rule neither passes nor fails.
+    /// The indicator is null for a reason in the data (a zero denominator; no
+    /// platform row under `missing_platform = "not_applicable"`): the rule
+    /// neither passes nor fails.
     NotApplicable,
     /// The indicator is null because the optional table it is built on is
     /// missing from the extract: the rule could not be judged.
@@ -171,7 +170,15 @@ pub fn judge(r: &Reading, rules: &ReinspectionRules, missing: &[Table]) -> Judge
     ));
     if rules.require_platform {
         let platform = match r.platform_ok {
-            None => Outcome::NotApplicable,
+            // With the table missing nothing is known: not judged below.
+            None if platform_missing => Outcome::NotApplicable,
+            None => match rules.missing_platform {
+                MissingPlatform::Fail => Outcome::Fails {
+                    value: NO_PLATFORM_RECORD.into(),
+                    threshold: "true".into(),
+                },
+                MissingPlatform::NotApplicable => Outcome::NotApplicable,
+            },
             Some(true) => Outcome::Holds,
             Some(false) => Outcome::Fails {
                 value: "false".into(),
@@ -388,6 +395,42 @@ mod tests {
         let j = judge(&r, &off, &[]);
         assert_eq!(j.verdict, Verdict::Pass);
         assert_eq!(j.outcomes.len(), 5);
+    }
+
+    #[test]
+    fn no_platform_record_fails_the_platform_rule_unless_read_as_not_applicable() {
+        let r = Reading {
+            platform_ok: None,
+            ..clean()
+        };
+        let j = judge(&r, &rules(), &[]);
+        assert_eq!(j.verdict, Verdict::Fail);
+        assert_eq!(j.failing(), vec![REQUIRE_PLATFORM]);
+        assert_eq!(j.failing_detail(), "require_platform no_record vs true");
+
+        let mut old = rules();
+        old.missing_platform = MissingPlatform::NotApplicable;
+        let j = judge(&r, &old, &[]);
+        assert_eq!(j.verdict, Verdict::Pass);
+        assert_eq!(
+            j.ids(|o| *o == Outcome::NotApplicable),
+            vec![REQUIRE_PLATFORM]
+        );
+    }
+
+    #[test]
+    fn a_missing_platform_table_leaves_the_rule_unjudged_under_either_reading() {
+        let r = Reading {
+            platform_ok: None,
+            ..clean()
+        };
+        for missing in [MissingPlatform::Fail, MissingPlatform::NotApplicable] {
+            let mut rules = rules();
+            rules.missing_platform = missing;
+            let j = judge(&r, &rules, &[Table::Platform]);
+            assert_eq!(j.verdict, Verdict::Incomplete, "{missing:?}");
+            assert_eq!(j.ids(|o| *o == Outcome::NotJudged), vec![REQUIRE_PLATFORM]);
+        }
     }
 
     #[test]

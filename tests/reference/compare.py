@@ -1,5 +1,7 @@
 """Compares fullemp's published `indicators/` dataset cell by cell with the
-reference implementation (tests/reference/indicators.py).
+reference implementation (tests/reference/indicators.py), and the published
+`ratings/` beside it with the reference ratings (tests/reference/ratings.py)
+on the reference indicators.
 
     python3 tests/reference/compare.py --input EXTRACT --as-of 2021-12-31 \
         --years 2020,2021 --published OUT/latest/indicators [--explain]
@@ -24,6 +26,7 @@ import pyarrow.dataset as ds
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import indicators as ref  # noqa: E402
+import ratings as rref  # noqa: E402
 
 KEY = ["community_code", "year"]
 TEXT = ["community_name", "county", "street"]
@@ -56,6 +59,49 @@ def same(col: str, a, b) -> bool:
     if col in BOOLS:
         return bool(a) == bool(b)
     return str(a) == str(b)
+
+
+def same_rating(col: str, a, b) -> bool:
+    na, nb = is_null(a), is_null(b)
+    if na or nb:
+        return na and nb
+    if col.startswith("score"):
+        return abs(float(a) - float(b)) <= 1e-9
+    if col == "stars":
+        return int(a) == int(b)
+    if col == "under_reinspection":
+        return bool(a) == bool(b)
+    return str(a) == str(b)
+
+
+def compare_ratings(tables, indicators: pd.DataFrame, path: str, max_print: int) -> list:
+    """The published ratings against the reference ratings; a list of problems."""
+    if not os.path.isdir(path):
+        return []
+    want = rref.compute(tables, indicators)
+    got = read_published(path)
+    j = want.merge(got, on=KEY, how="inner", suffixes=("_ref", "_pub"))
+    problems = []
+    if len(j) != len(want):
+        problems.append(f"ratings rows: reference {len(want)}, joined {len(j)}")
+    for col in rref.COLUMNS:
+        for code, year, x, y in zip(j.community_code, j.year, j[f"{col}_ref"], j[f"{col}_pub"]):
+            if not same_rating(col, x, y):
+                problems.append(f"RATING MISMATCH {col} community={code} year={year}: "
+                                f"reference={x} published={y}")
+    under = want[want.under_reinspection]
+    roster = tables["communities"].set_index("community_code")
+    no_provincial = under.community_code.map(lambda c: is_null(roster.loc[c].provincial_year))
+    no_record = under.failing_rules.fillna("").str.contains("require_platform") & \
+        indicators.set_index(KEY).loc[list(zip(under.community_code, under.year)),
+                                     "platform_ok"].isna().to_numpy()
+    print(f"  ratings: {len(j)} rows, {len(rref.COLUMNS)} columns compared, "
+          f"mismatching: {len(problems)}")
+    print(f"  ratings: under re-inspection without a provincial_year: {int(no_provincial.sum())}; "
+          f"failing for no platform record: {int(no_record.sum())}")
+    for p in problems[:max_print]:
+        print("  " + p)
+    return problems
 
 
 def main(argv=None) -> int:
@@ -142,6 +188,9 @@ def main(argv=None) -> int:
                 problems.append(f"rejected rows in {table}: reference {n}, published "
                                 f"{pub_rej.get(table, 0)}")
                 print("  " + problems[-1])
+
+    problems += compare_ratings(tables, want, os.path.join(
+        os.path.dirname(os.path.normpath(a.published)), "ratings"), a.max_print)
 
     ok = not cells and not problems
     print("  RESULT: " + ("agree" if ok else "DISAGREE"))
