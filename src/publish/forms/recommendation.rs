@@ -79,7 +79,7 @@ pub fn situation(c: &Community, cutoff: NaiveDate) -> String {
     let platform = match c.platform_ok {
         Some(true) => "服务平台(窗口、人员、信息系统)达标",
         Some(false) => "服务平台(窗口、人员、信息系统)未达标",
-        None => "无服务平台记录",
+        None => "无平台建设记录",
     };
     format!(
         "截至{date},社区劳动力 {lf} 人,其中就业 {emp} 人;登记失业人员 {ru} 人,登记失业率 {rur}。\
