@@ -88,6 +88,7 @@ pub fn reject_reason(reason: &str) -> String {
         "decided before the application was submitted" => "决定日期早于申报日期".into(),
         "an earlier stage missing or not passed" => "前一评审环节缺失或未通过".into(),
         "an objection unresolved or upheld" => "公示异议未处理或异议成立".into(),
+        "county not in the communities table" => "区县不在社区名册中".into(),
         "not a detector or spot check" => "核实事项既不是疑点类型也不是抽查".into(),
         other => other.to_string(),
     }

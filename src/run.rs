@@ -171,7 +171,9 @@ pub fn run(pipeline: &Pipeline, options: &Options) -> Result<Outcome> {
         decisions: extract.table(Table::Decisions),
         objections: extract.table(Table::Objections),
         stages: &pipeline.rules.review.stages,
-        groups: &pipeline.review.assessment_groups,
+        review: &pipeline.review,
+        approvals: extract.table(Table::Approvals),
+        filings: extract.table(Table::Filings),
     })?;
     // 4b. publish: tables, manifest, documents into a staging folder, then
     // committed: renamed into runs/ and `latest` switched.
@@ -389,6 +391,7 @@ fn ratings_stage(
             review: &pipeline.review,
             decisions: extract.table(Table::Decisions),
             objections: extract.table(Table::Objections),
+            approvals: extract.table(Table::Approvals),
             run_date,
         })?
     };

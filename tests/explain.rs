@@ -169,7 +169,7 @@ fn the_timeline_is_told_as_of_the_run_date_and_explain_prints_the_reports_lines(
         &report[report.find("id=\"timeline\"").unwrap()..report.find("id=\"summary\"").unwrap()];
     for cell in [
         "<td class=\"nw\">复查登记表报送</td><td class=\"nw\">2022-01-07</td><td class=\"nw state\">已过</td>",
-        "<td class=\"nw\">推荐名单报送</td><td class=\"nw\">2022-01-14</td><td class=\"nw state\">逾期 1 个工作日</td><td>新华区:1 个申报待推荐(待定)</td>",
+        "<td class=\"nw\">推荐名单报送</td><td class=\"nw\">2022-01-14</td><td class=\"nw state\">逾期 1 个工作日</td><td>新华区:1 个申报待推荐(待定)(推断:未录报送登记)</td>",
         // 28, 29, 30 Jan (the last two worked), then 7, 8 Feb.
         "<td class=\"nw\">2022-01-28 至 2022-02-08</td><td class=\"nw state\">未开始,还有 9 个工作日开始</td>",
         "<td class=\"nw\">发文确认</td><td class=\"nw\">2022-02-11</td><td class=\"nw state\">还有 16 个工作日</td>",
@@ -206,7 +206,7 @@ fn the_timeline_is_told_as_of_the_run_date_and_explain_prints_the_reports_lines(
         lines[..2],
         [
             "复查登记表报送 2022-01-07 已过",
-            "推荐名单报送 2022-01-14 逾期 1 个工作日(新华区:1 个申报待推荐(待定))",
+            "推荐名单报送 2022-01-14 逾期 1 个工作日(新华区:1 个申报待推荐(待定)(推断:未录报送登记))",
         ]
     );
     let text = String::from_utf8(explain(&out, &["--run-date", "2022-01-17"]).stdout).unwrap();

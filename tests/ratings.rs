@@ -201,6 +201,7 @@ impl Case {
             review: &self.review,
             decisions: None,
             objections: None,
+            approvals: None,
             run_date: chrono::NaiveDate::from_ymd_opt(2022, 1, 10).unwrap(),
         })
     }

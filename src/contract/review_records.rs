@@ -9,7 +9,14 @@
 
 /// The free-text columns of the two tables. An identity number typed into
 /// one is masked when the table is read, so no output repeats it.
-pub const FREE_TEXT: &[&str] = &["opinion", "decided_by", "checked_by", "note", "content"];
+pub const FREE_TEXT: &[&str] = &[
+    "opinion",
+    "decided_by",
+    "checked_by",
+    "note",
+    "content",
+    "document_no",
+];
 
 /// The columns of a list sheet (核实记录, 异议登记) the bureau fills in: a row
 /// with all of them empty still awaits its entry and is skipped, not rejected.
@@ -42,6 +49,44 @@ pub const SPOT_CHECK: &str = "抽查";
 pub const DECISIONS_SHEET: &str = "评审记录";
 pub const VERIFICATIONS_SHEET: &str = "核实记录";
 pub const OBJECTIONS_SHEET: &str = "异议登记";
+pub const APPROVALS_SHEET: &str = "取消资格审批";
+pub const FILINGS_SHEET: &str = "报送登记";
+
+/// The province's answers to a proposed disqualification (省厅审批).
+pub const APPROVED: &str = "同意取消";
+pub const NOT_APPROVED: &str = "不同意取消";
+pub const APPROVAL_ANSWERS: &[&str] = &[APPROVED, NOT_APPROVED];
+
+/// The documents a county files with the bureau: the signed re-inspection
+/// register and the recommended list.
+pub const REGISTER_FILED: &str = "复查情况登记表";
+pub const LIST_FILED: &str = "推荐名单";
+pub const FILED_DOCUMENTS: &[&str] = &[REGISTER_FILED, LIST_FILED];
+
+/// 取消资格审批: one header row, one row per community proposed for
+/// disqualification; 提请原因 describes the row and is not read.
+pub const APPROVAL_SHEET_COLUMNS: &[&str] = &[
+    "社区代码",
+    "社区名称",
+    "所在区县",
+    "年度",
+    "提请原因",
+    "审批结果",
+    "审批日期",
+    "文号",
+    "备注",
+];
+
+/// 报送登记: one header row, one row per county and document; 报送期限 is
+/// printed for the clerk and not read.
+pub const FILING_SHEET_COLUMNS: &[&str] = &[
+    "所在区县",
+    "年度",
+    "报送材料",
+    "报送期限",
+    "收到日期",
+    "备注",
+];
 
 /// The objection register's resolutions: upheld (the application stops),
 /// not upheld. An empty resolution is an objection still being checked.
@@ -111,6 +156,18 @@ mod tests {
                 "{}",
                 c.chinese
             );
+        }
+    }
+
+    #[test]
+    fn the_approval_and_filing_sheets_carry_the_contract_headers() {
+        for (spec, sheet) in [
+            (&crate::contract::tables::APPROVALS, APPROVAL_SHEET_COLUMNS),
+            (&crate::contract::tables::FILINGS, FILING_SHEET_COLUMNS),
+        ] {
+            for c in spec.columns {
+                assert!(sheet.contains(&c.chinese), "{}", c.chinese);
+            }
         }
     }
 

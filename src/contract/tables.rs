@@ -100,6 +100,8 @@ pub enum Table {
     Decisions,
     Verifications,
     Objections,
+    Approvals,
+    Filings,
 }
 
 pub struct TableSpec {
@@ -376,6 +378,45 @@ pub const OBJECTIONS: TableSpec = TableSpec {
     ordered: &[],
 };
 
+pub const APPROVALS: TableSpec = TableSpec {
+    table: Table::Approvals,
+    name: "approvals",
+    chinese: "取消资格审批",
+    optional: true,
+    columns: &[
+        code(col("community_code", Str, true, "社区代码")),
+        col("year", Int, true, "年度"),
+        one_of(
+            col("answer", Str, true, "审批结果"),
+            review_records::APPROVAL_ANSWERS,
+        ),
+        col("answered_on", Date, true, "审批日期"),
+        col("document_no", Str, false, "文号"),
+        col("note", Str, false, "备注"),
+    ],
+    key: &["community_code", "year"],
+    ordered: &[],
+};
+
+pub const FILINGS: TableSpec = TableSpec {
+    table: Table::Filings,
+    name: "filings",
+    chinese: "报送登记",
+    optional: true,
+    columns: &[
+        col("county", Str, true, "所在区县"),
+        col("year", Int, true, "年度"),
+        one_of(
+            col("document", Str, true, "报送材料"),
+            review_records::FILED_DOCUMENTS,
+        ),
+        col("received_on", Date, true, "收到日期"),
+        col("note", Str, false, "备注"),
+    ],
+    key: &["county", "year", "document"],
+    ordered: &[],
+};
+
 /// The registry's tables: what an extract holds and the generator writes.
 pub const REGISTRY: [&TableSpec; 9] = [
     &COMMUNITIES,
@@ -390,7 +431,7 @@ pub const REGISTRY: [&TableSpec; 9] = [
 ];
 
 /// All tables in the order ingest reads them and reports list them.
-pub const ALL: [&TableSpec; 12] = [
+pub const ALL: [&TableSpec; 14] = [
     &COMMUNITIES,
     &PERSONS,
     &UNEMPLOYMENT,
@@ -403,6 +444,8 @@ pub const ALL: [&TableSpec; 12] = [
     &DECISIONS,
     &VERIFICATIONS,
     &OBJECTIONS,
+    &APPROVALS,
+    &FILINGS,
 ];
 
 impl Table {
@@ -418,7 +461,11 @@ impl Table {
     pub fn is_panel_record(self) -> bool {
         matches!(
             self,
-            Table::Decisions | Table::Verifications | Table::Objections
+            Table::Decisions
+                | Table::Verifications
+                | Table::Objections
+                | Table::Approvals
+                | Table::Filings
         )
     }
 

@@ -410,6 +410,7 @@ fn verdict(rating: &Map<String, Value>) -> Value {
         "provincial_year": get(rating, "provincial_year"),
         "provincial_star_year": get(rating, "provincial_star_year"),
         "national": get(rating, "national"),
+        "qualification_revoked_on": get(rating, "qualification_revoked_on"),
         "verdict": get(rating, "verdict"),
         "failing_rules": split(rating, "failing_rules"),
         "failing_detail": get(rating, "failing_detail"),

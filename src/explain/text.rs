@@ -159,6 +159,13 @@ fn recognition(v: &Value) -> String {
 /// The verdict with its failing rules, or for a pass its margin.
 fn reinspection(s: &mut String, v: &Value) {
     let _ = writeln!(s, "\n复查 Re-inspection");
+    if let Some(on) = v["qualification_revoked_on"].as_str() {
+        let _ = writeln!(
+            s,
+            "  资格 qualification: 省厅已于 {on} 同意取消资格,自该日起不再复查 \
+             (revoked by the province on {on}; not re-inspected for a year ending after it)"
+        );
+    }
     if v["under_reinspection"] == Value::Bool(true) {
         let verdict = v["verdict"].as_str().unwrap_or("");
         let _ = writeln!(

@@ -39,7 +39,11 @@ pub fn layout(table: Table) -> Layout {
             l.booleans = BoolStyle::ShiFou;
             l.rates = RateStyle::Percent;
         }
-        Table::Decisions | Table::Verifications | Table::Objections => {}
+        Table::Decisions
+        | Table::Verifications
+        | Table::Objections
+        | Table::Approvals
+        | Table::Filings => {}
     }
     l
 }

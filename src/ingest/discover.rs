@@ -3,7 +3,8 @@
 //! working sheets are found too: a file whose stem starts with `评审记录` is
 //! `decisions` in the sheet's wide layout, one whose stem starts with
 //! `核实记录` is `verifications`, one starting with `异议登记` is
-//! `objections`; several of them may stand beside the
+//! `objections`, `取消资格审批` is `approvals` and `报送登记` is `filings`;
+//! several of them may stand beside the
 //! table's own file, and all are read. Other files are left alone, with a
 //! log line.
 
@@ -13,7 +14,9 @@ use std::path::{Path, PathBuf};
 use crate::config::Pipeline;
 use crate::config::pipeline::Format;
 use crate::contract::Table;
-use crate::contract::review_records::{DECISIONS_SHEET, OBJECTIONS_SHEET, VERIFICATIONS_SHEET};
+use crate::contract::review_records::{
+    APPROVALS_SHEET, DECISIONS_SHEET, FILINGS_SHEET, OBJECTIONS_SHEET, VERIFICATIONS_SHEET,
+};
 
 /// How a file lays its table out.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -47,6 +50,10 @@ fn sheet_of(stem: &str, format: Format) -> Option<(Table, Layout)> {
         Some((Table::Verifications, Layout::ListSheet))
     } else if stem.starts_with(OBJECTIONS_SHEET) && format != Format::Parquet {
         Some((Table::Objections, Layout::ListSheet))
+    } else if stem.starts_with(APPROVALS_SHEET) && format != Format::Parquet {
+        Some((Table::Approvals, Layout::ListSheet))
+    } else if stem.starts_with(FILINGS_SHEET) && format != Format::Parquet {
+        Some((Table::Filings, Layout::ListSheet))
     } else {
         None
     }

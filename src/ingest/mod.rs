@@ -332,6 +332,8 @@ fn read_with(pipeline: &Pipeline, detectors: Option<&[&str]>) -> Result<Extract>
         let (kept, rejects) = match table {
             Table::Decisions => review_checks::check_decisions(merged, &against)?,
             Table::Objections => review_checks::check_objections(merged, &against)?,
+            Table::Approvals => review_checks::check_approvals(merged, &against)?,
+            Table::Filings => review_checks::check_filings(merged, &against)?,
             _ => review_checks::check_verifications(merged, &against)?,
         };
         extract.rejects.extend(rejects);

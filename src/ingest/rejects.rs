@@ -25,11 +25,12 @@ pub enum RejectReason {
     StageOutOfOrder,
     UnknownDetector,
     ObjectionOpen,
+    UnknownCounty,
 }
 
 impl RejectReason {
     /// Every reason, in the order above.
-    pub const ALL: [RejectReason; 16] = [
+    pub const ALL: [RejectReason; 17] = [
         RejectReason::RequiredEmpty,
         RejectReason::Unparseable,
         RejectReason::NotAllowed,
@@ -46,6 +47,7 @@ impl RejectReason {
         RejectReason::StageOutOfOrder,
         RejectReason::UnknownDetector,
         RejectReason::ObjectionOpen,
+        RejectReason::UnknownCounty,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -66,6 +68,7 @@ impl RejectReason {
             RejectReason::StageOutOfOrder => "an earlier stage missing or not passed",
             RejectReason::UnknownDetector => "not a detector or spot check",
             RejectReason::ObjectionOpen => "an objection unresolved or upheld",
+            RejectReason::UnknownCounty => "county not in the communities table",
         }
     }
 }

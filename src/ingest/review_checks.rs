@@ -477,6 +477,68 @@ pub fn check_objections(all: DataFrame, against: &Against) -> Result<(DataFrame,
     finish(all, keep, rejects)
 }
 
+/// The `approvals` rows that pass the cross-table checks (the community is
+/// in the roster), and the rejects of the others.
+pub fn check_approvals(all: DataFrame, against: &Against) -> Result<(DataFrame, Vec<Reject>)> {
+    let known = codes(against.communities)?;
+    let code = frame::strings(&all, "community_code")?;
+    let files = frame::strings(&all, SOURCE_FILE)?;
+    let lines = frame::ints(&all, SOURCE_LINE)?;
+    let mut keep = vec![true; all.height()];
+    let mut rejects = Vec::new();
+    for i in 0..all.height() {
+        let c = code[i].as_deref().unwrap_or_default();
+        if known.as_ref().is_some_and(|k| !k.contains(c)) {
+            keep[i] = false;
+            rejects.push(
+                Row {
+                    table: Table::Approvals,
+                    file: files[i].as_deref().unwrap_or_default(),
+                    line: lines[i].unwrap_or_default() as u64,
+                    wide_stage: None,
+                }
+                .reject(
+                    "community_code",
+                    c,
+                    RejectReason::UnknownCommunity,
+                    String::new(),
+                ),
+            );
+        }
+    }
+    finish(all, keep, rejects)
+}
+
+/// The `filings` rows that pass the cross-table checks (the county is one
+/// of the roster's), and the rejects of the others.
+pub fn check_filings(all: DataFrame, against: &Against) -> Result<(DataFrame, Vec<Reject>)> {
+    let counties: Option<HashSet<String>> = match against.communities {
+        Some(c) => Some(frame::strings(c, "county")?.into_iter().flatten().collect()),
+        None => None,
+    };
+    let county = frame::strings(&all, "county")?;
+    let files = frame::strings(&all, SOURCE_FILE)?;
+    let lines = frame::ints(&all, SOURCE_LINE)?;
+    let mut keep = vec![true; all.height()];
+    let mut rejects = Vec::new();
+    for i in 0..all.height() {
+        let c = county[i].as_deref().unwrap_or_default();
+        if counties.as_ref().is_some_and(|k| !k.contains(c)) {
+            keep[i] = false;
+            rejects.push(
+                Row {
+                    table: Table::Filings,
+                    file: files[i].as_deref().unwrap_or_default(),
+                    line: lines[i].unwrap_or_default() as u64,
+                    wide_stage: None,
+                }
+                .reject("county", c, RejectReason::UnknownCounty, String::new()),
+            );
+        }
+    }
+    finish(all, keep, rejects)
+}
+
 /// The `verifications` rows that pass the cross-table checks (without
 /// `source_file`), and the rejects of the others.
 pub fn check_verifications(all: DataFrame, against: &Against) -> Result<(DataFrame, Vec<Reject>)> {

@@ -25,6 +25,8 @@ pub struct Community {
     pub contact_name: Option<String>,
     pub contact_phone: Option<String>,
     pub under_reinspection: bool,
+    /// The day the province approved its disqualification, if recorded.
+    pub revoked_on: Option<chrono::NaiveDate>,
     /// `pass`, `fail`, `incomplete`; None when not under re-inspection.
     pub verdict: Option<String>,
     pub failing_rules: Vec<String>,
@@ -162,6 +164,7 @@ fn rows(df: &DataFrame) -> Result<Vec<Community>> {
     let contact_name = strings(df, "contact_name")?;
     let contact_phone = strings(df, "contact_phone")?;
     let under = bools(df, "under_reinspection")?;
+    let revoked_on = crate::frame::dates(df, "qualification_revoked_on")?;
     let verdict = strings(df, "verdict")?;
     let failing = strings(df, "failing_rules")?;
     let detail = strings(df, "failing_detail")?;
@@ -223,6 +226,7 @@ fn rows(df: &DataFrame) -> Result<Vec<Community>> {
             contact_name: contact_name[k].clone(),
             contact_phone: contact_phone[k].clone(),
             under_reinspection: under[k].unwrap_or(false),
+            revoked_on: revoked_on[k],
             verdict: verdict[k].clone(),
             failing_rules: rule_list(&failing[k]),
             failing_detail: text(&detail[k]),

@@ -23,6 +23,9 @@ pub struct Disqualified {
     pub failing: Vec<String>,
     /// The confirmed falsifications: "查实弄虚作假:<item>(<who> <when>核实)".
     pub confirmed: Vec<String>,
+    /// Where the proposal stands at the province, in words (待省厅审批, or
+    /// the answer recorded with its date and document number).
+    pub province: String,
 }
 
 /// The review year's communities that fail re-inspection, in the order of
@@ -50,6 +53,7 @@ pub fn rows(
                 .map(labels::failing_rule)
                 .collect(),
             confirmed: confirmed_lines(&confirmed, &c.code, year),
+            province: super::province::words(None),
         })
         .collect()
 }

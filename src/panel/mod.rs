@@ -16,8 +16,10 @@
 pub mod claims;
 pub mod communities;
 pub mod disqualification;
+pub mod filings;
 pub mod findings;
 pub mod objection_sheet;
+pub mod province;
 pub mod rejects;
 pub mod review_lists;
 pub mod review_sheet;
@@ -74,8 +76,12 @@ pub struct PanelInputs<'a> {
     pub objections: Option<&'a DataFrame>,
     /// The review's stages, in order (the rules' `[[review.stages]]`).
     pub stages: &'a crate::config::Stages,
-    /// The cross assessment's groups as configured, with their members.
-    pub groups: &'a [crate::config::AssessmentGroup],
+    /// The review calendar and its groups (the pipeline's `[review]`).
+    pub review: &'a crate::config::Review,
+    /// The province's answers to proposed disqualifications (`approvals`).
+    pub approvals: Option<&'a DataFrame>,
+    /// The bureau's receipts of the counties' filings (`filings`).
+    pub filings: Option<&'a DataFrame>,
 }
 
 /// The tables `publish` writes as they are, built here once.
@@ -134,6 +140,14 @@ pub struct Panel {
     pub assessment_groups: Vec<review_lists::GroupRow>,
     /// The publicity period, when the calendar dates it.
     pub publicity: Option<crate::ratings::Publicity>,
+    /// The working sheet 取消资格审批: the review year's proposals and every
+    /// answer recorded.
+    pub approval_sheet: Vec<province::ApprovalRow>,
+    /// The working sheet 报送登记: each county's register and list.
+    pub filing_sheet: Vec<filings::FilingRow>,
+    /// The receipts recorded; None when the extract has no `filings` table
+    /// (the timeline then infers what is outstanding, and says so).
+    pub receipts: Option<filings::Receipts>,
 }
 
 impl Panel {
@@ -250,6 +264,10 @@ fn working_sheets(
         inputs.verified,
         inputs.verification_rules,
     );
+    let answers = province::answers(inputs.approvals)?;
+    for d in &mut panel.disqualified {
+        d.province = province::words(answers.get(&(d.code.clone(), panel.year)));
+    }
     panel.falsified = disqualification::falsified(
         &crate::frame::of_year(&inputs.ratings.set_aside, panel.year)?,
         panel.year,
@@ -266,7 +284,7 @@ fn working_sheets(
     panel.publicity_list = proposed;
     panel.confirmation_list = confirmed;
     panel.assessment_groups = review_lists::groups(
-        inputs.groups,
+        &inputs.review.assessment_groups,
         &inputs.ratings.assignments,
         panel.shortlist.as_deref().unwrap_or_default(),
         panel.year,
@@ -280,6 +298,13 @@ fn working_sheets(
         inputs.stages,
     )?;
     let places = review_sheet::places(inputs.communities)?;
+    panel.approval_sheet = province::sheet_rows(&panel.disqualified, panel.year, &answers, &places);
+    let receipts = filings::receipts(inputs.filings)?;
+    let mut counties: Vec<String> = places.values().map(|p| p.1.clone()).collect();
+    counties.sort();
+    counties.dedup();
+    panel.filing_sheet = filings::sheet_rows(&counties, panel.year, inputs.review, &receipts);
+    panel.receipts = inputs.filings.map(|_| receipts);
     panel.objection_sheet = objection_sheet::rows(
         &inputs.ratings.status,
         inputs.objections,

@@ -190,7 +190,12 @@ pub const RATINGS: TableDoc = TableDoc {
         c(
             "under_reinspection",
             "Boolean",
-            "in scope of the re-inspection (复查) in the review year: provincial_year or provincial_star_year not after it, or national (in scope every year)",
+            "in scope of the re-inspection (复查) in the review year: provincial_year or provincial_star_year not after it, or national (in scope every year), and its qualification not revoked before the year",
+        ),
+        c(
+            "qualification_revoked_on",
+            "Date",
+            "the day the province approved the community's disqualification (取消资格审批 同意取消, as the bureau recorded it); the community leaves the re-inspection from the review year after; null when none is recorded",
         ),
         c(
             "verdict",

@@ -60,6 +60,8 @@ pub struct RatingInputs<'a> {
     pub decisions: Option<&'a DataFrame>,
     /// The objection register (`objections`); None: nothing registered.
     pub objections: Option<&'a DataFrame>,
+    /// The province's answers to proposed disqualifications (`approvals`).
+    pub approvals: Option<&'a DataFrame>,
     /// The day the documents are made: whether a stage is overdue.
     pub run_date: NaiveDate,
 }
@@ -172,8 +174,8 @@ fn rating_frame(inputs: &RatingInputs) -> Result<DataFrame> {
         [col("community_code")],
         JoinArgs::new(JoinType::Left),
     );
-    // No province-approved disqualification is read yet: none is revoked.
-    let base = scope::with_scope(recognised, &[])?
+    let revoked = scope::revocations(inputs.approvals)?;
+    let base = scope::with_scope(recognised, &revoked)?
         .join(
             confirmed_frame(inputs.confirmed)?,
             [col("community_code"), col("year")],
@@ -216,6 +218,7 @@ fn rating_frame(inputs: &RatingInputs) -> Result<DataFrame> {
         col("provincial_star_year"),
         col("national"),
         col(scope::UNDER_REINSPECTION),
+        col(scope::REVOKED_ON),
         col(verdict::VERDICT),
         col(verdict::FAILING_RULES),
         col(verdict::FAILING_DETAIL),

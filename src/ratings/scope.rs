@@ -7,16 +7,18 @@
 //! The roster gives no year for a national recognition, so a national
 //! community is in scope every year, whatever its other years say.
 //!
-//! Revocations (省厅审批的取消资格) are not read from any table yet: the run
-//! passes none. They come in here, and only here, as a list.
+//! Revocations (省厅审批的取消资格) come in here, and only here, as a list:
+//! the province's approvals the bureau recorded (`approvals`, answer
+//! 同意取消, `revocations`).
 
 use chrono::{Datelike, NaiveDate};
 use polars::prelude::*;
 
 use crate::error::Result;
 
-/// The column the scope adds.
+/// The columns the scope adds.
 pub const UNDER_REINSPECTION: &str = "under_reinspection";
+pub const REVOKED_ON: &str = "qualification_revoked_on";
 
 /// A province-approved disqualification: the community's qualification is
 /// revoked from `revoked_on`.
@@ -37,9 +39,33 @@ pub fn recognised() -> Expr {
 
 /// `frame` (community_code, year, provincial_year, provincial_star_year,
 /// national) with `under_reinspection`: recognised by the year and not
-/// revoked before it. A revocation dated in the review year itself leaves
-/// that year in scope (the spec: revoked *before* the review year); a
-/// community revoked twice counts from its first revocation.
+/// revoked by its end, and `qualification_revoked_on`. A review year's
+/// re-inspection takes place after the year has ended (January of the
+/// next), so a qualification the province revoked at any time up to 31
+/// December of the year is gone by then: the year is out of scope. The year
+/// whose re-inspection proposed the disqualification ends before the
+/// province answers, so it keeps its verdict. A community revoked twice
+/// counts from its first revocation.
+/// The revocations the province approved, from the `approvals` table
+/// (answer 同意取消), each dated by the approval.
+pub fn revocations(approvals: Option<&DataFrame>) -> Result<Vec<Revocation>> {
+    let Some(df) = approvals else {
+        return Ok(Vec::new());
+    };
+    let code = crate::frame::strings(df, "community_code")?;
+    let answer = crate::frame::strings(df, "answer")?;
+    let on = crate::frame::dates(df, "answered_on")?;
+    Ok((0..df.height())
+        .filter(|&i| answer[i].as_deref() == Some(crate::contract::review_records::APPROVED))
+        .filter_map(|i| {
+            Some(Revocation {
+                community_code: code[i].clone()?,
+                revoked_on: on[i]?,
+            })
+        })
+        .collect())
+}
+
 pub fn with_scope(frame: LazyFrame, revoked: &[Revocation]) -> Result<LazyFrame> {
     let mut first: std::collections::BTreeMap<&str, NaiveDate> = Default::default();
     for r in revoked {
@@ -60,10 +86,15 @@ pub fn with_scope(frame: LazyFrame, revoked: &[Revocation]) -> Result<LazyFrame>
                 .map(|d| i64::from(d.year()))
                 .collect::<Vec<_>>(),
         ),
+        Column::new(
+            REVOKED_ON.into(),
+            first.values().copied().collect::<Vec<_>>(),
+        )
+        .cast(&DataType::Date)?,
     ])?;
     let revoked_before = col("_revoked_year")
         .is_not_null()
-        .and(col("_revoked_year").lt(col("year")));
+        .and(col("_revoked_year").lt_eq(col("year")));
     Ok(frame
         .join(
             revocations.lazy(),
@@ -149,15 +180,16 @@ mod tests {
                     ("b", 2022, None, None, true),
                     ("c", 2022, Some(2015), None, false),
                 ],
-                // a: revoked in 2021 (re-inspected for 2021, not 2022);
-                // b: the earlier of two revocations counts.
+                // a: revoked in March 2021 (after the 2020 review proposed
+                // it): out for 2021 and 2022; b: the earlier of two
+                // revocations counts (31 Dec 2021: out for 2022).
                 &[
                     on("a", 2021, 3, 1),
                     on("b", 2022, 6, 1),
                     on("b", 2021, 12, 31)
                 ],
             ),
-            [true, false, false, true]
+            [false, false, false, true]
         );
     }
 }

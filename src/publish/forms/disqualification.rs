@@ -1,7 +1,8 @@
 //! The disqualification list (提请取消省级充分就业社区资格名单), for the city
 //! to send to the province: the provincial communities that fail the
-//! re-inspection or had a falsification confirmed, each with its reasons,
-//! under the register's header block.
+//! re-inspection or had a falsification confirmed, each with its reasons
+//! and where the proposal stands at the province (待省厅审批, or the answer
+//! recorded in 取消资格审批), under the register's header block.
 
 use chrono::NaiveDate;
 use rust_xlsxwriter::Workbook;
@@ -14,7 +15,7 @@ use crate::panel::disqualification::Disqualified;
 
 pub const TITLE: &str = "提请取消省级充分就业社区资格名单";
 
-pub const COLUMNS: [&str; 8] = [
+pub const COLUMNS: [&str; 9] = [
     "序号",
     "所在区县",
     "所在街道",
@@ -23,11 +24,12 @@ pub const COLUMNS: [&str; 8] = [
     "认定为省级充分就业社区年份",
     "复查不合格情况",
     "查实弄虚作假情况",
+    "省厅审批",
 ];
 
 pub const HEADER_ROW: u32 = 4;
 
-const WIDTHS: [f64; 8] = [6.0, 12.0, 14.0, 18.0, 16.0, 12.0, 36.0, 36.0];
+const WIDTHS: [f64; 9] = [6.0, 12.0, 14.0, 18.0, 16.0, 12.0, 32.0, 32.0, 22.0];
 
 /// What the list says when no community is proposed.
 pub const NONE: &str = "本年度没有复查不合格或查实弄虚作假的省级充分就业社区。";
@@ -48,7 +50,7 @@ pub fn workbook(head: &Heading, rows: &[Disqualified], date: NaiveDate) -> Resul
     cells::header_row(ws, HEADER_ROW, &COLUMNS, height)?;
     let (cell, centred) = (cells::cell(), cells::centred());
     if rows.is_empty() {
-        ws.merge_range(HEADER_ROW + 1, 0, HEADER_ROW + 1, 7, NONE, &cell)
+        ws.merge_range(HEADER_ROW + 1, 0, HEADER_ROW + 1, 8, NONE, &cell)
             .map_err(failed)?;
         return Ok(wb);
     }
@@ -59,7 +61,7 @@ pub fn workbook(head: &Heading, rows: &[Disqualified], date: NaiveDate) -> Resul
         let year = d.provincial_year.map(|y| y.to_string()).unwrap_or_default();
         ws.write_number_with_format(r, 0, (k + 1) as f64, &centred)
             .map_err(failed)?;
-        let texts: [(&str, &rust_xlsxwriter::Format); 7] = [
+        let texts: [(&str, &rust_xlsxwriter::Format); 8] = [
             (&d.county, &cell),
             (&d.street, &cell),
             (&d.name, &cell),
@@ -74,6 +76,7 @@ pub fn workbook(head: &Heading, rows: &[Disqualified], date: NaiveDate) -> Resul
                 },
                 &cell,
             ),
+            (&d.province, &cell),
         ];
         for (j, (t, f)) in texts.iter().enumerate() {
             cells::text(ws, r, j as u16 + 1, t, f)?;

@@ -3,9 +3,11 @@
 //! city, and the recommendation forms. Same inputs, same bytes. Every form
 //! is set up to print on A4 (docs/outputs.md).
 
+pub mod approval_sheet;
 pub mod assessment_groups;
 pub mod cells;
 pub mod disqualification;
+pub mod filing_sheet;
 pub mod objection_sheet;
 pub mod published_lists;
 pub mod recommendation;
@@ -35,6 +37,8 @@ pub const ASSESSMENT_GROUPS: &str = "forms/交叉考核分组表.xlsx";
 pub const CITY_REVIEW_SHEET: &str = "forms/评审记录-全市.xlsx";
 pub const VERIFICATION_SHEET: &str = "forms/核实记录.xlsx";
 pub const OBJECTION_SHEET: &str = "forms/异议登记.xlsx";
+pub const APPROVAL_SHEET: &str = "forms/取消资格审批.xlsx";
+pub const FILING_SHEET: &str = "forms/报送登记.xlsx";
 
 /// The working sheet 评审记录 of one county.
 pub fn county_review_sheet(county: &str) -> String {
@@ -329,6 +333,26 @@ fn panel_records(
             &objection_sheet::title(settings.city),
             &heading(settings.city_unit()),
             &review.objection_sheet,
+            date,
+        )?,
+    )?);
+    written.push(save(
+        dir,
+        APPROVAL_SHEET,
+        &mut approval_sheet::workbook(
+            &approval_sheet::title(settings.city),
+            &heading(settings.city_unit()),
+            &review.approval_sheet,
+            date,
+        )?,
+    )?);
+    written.push(save(
+        dir,
+        FILING_SHEET,
+        &mut filing_sheet::workbook(
+            &filing_sheet::title(settings.city),
+            &heading(settings.city_unit()),
+            &review.filing_sheet,
             date,
         )?,
     )?);

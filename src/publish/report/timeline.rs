@@ -4,12 +4,16 @@
 //! calendar come from the run's manifest, so a report and a later `explain`
 //! count the same way (`ratings::calendar`).
 //!
-//! What "still owes" means, since the program cannot see a form being filed:
-//! for the register (复查登记表), the county's communities under
-//! re-inspection whose verdict is not decided (数据不全); for the
-//! recommendation list (推荐名单), its applications without a county decision
-//! (an empty `county_recommends` cell, or the street's still empty). The
-//! later stages are the city's own and owe nothing per county.
+//! What "still owes" means: where the bureau records what it received
+//! (`filings`, the working sheet 报送登记), a county owes the register
+//! (复查登记表) or the list (推荐名单) until its receipt is recorded, and a
+//! receipt after the due date is late by so many working days. Without any
+//! receipt recorded the program cannot see a form being filed and infers,
+//! saying so: for the register, the county's communities under
+//! re-inspection whose verdict is not decided (数据不全); for the list, its
+//! applications without a county decision (an empty `county_recommends`
+//! cell, or the street's still empty). The later stages are the city's own
+//! and owe nothing per county.
 
 use std::collections::BTreeMap;
 
@@ -30,6 +34,12 @@ pub struct Owed {
     pub undecided_verdicts: usize,
     /// Applications without a county decision (待定).
     pub undecided_applications: usize,
+    /// Whether the bureau records receipts (a `filings` table was read);
+    /// without, what is owed is inferred from the data.
+    pub receipts_recorded: bool,
+    /// The day the county's register and list came in, if recorded.
+    pub register_received: Option<NaiveDate>,
+    pub list_received: Option<NaiveDate>,
 }
 
 /// One line of the timeline.
@@ -84,6 +94,20 @@ impl Calendar {
 /// What each county owes, from the review year's rows.
 pub fn owed(panel: &Panel) -> BTreeMap<String, Owed> {
     let mut by: BTreeMap<String, Owed> = BTreeMap::new();
+    if let Some(receipts) = &panel.receipts {
+        use crate::contract::review_records::{LIST_FILED, REGISTER_FILED};
+        for c in &panel.communities {
+            let o = by.entry(c.county.clone()).or_default();
+            o.receipts_recorded = true;
+            let got = |doc: &str| {
+                receipts
+                    .get(&(c.county.clone(), panel.year, doc.to_string()))
+                    .and_then(|r| r.0)
+            };
+            o.register_received = got(REGISTER_FILED);
+            o.list_received = got(LIST_FILED);
+        }
+    }
     for c in &panel.communities {
         if c.under_reinspection && !matches!(c.verdict.as_deref(), Some("pass" | "fail")) {
             by.entry(c.county.clone()).or_default().undecided_verdicts += 1;
@@ -97,18 +121,38 @@ pub fn owed(panel: &Panel) -> BTreeMap<String, Owed> {
     by
 }
 
-/// The count a county owes for a stage, and its words.
-fn owed_for(key: &str, o: &Owed) -> (usize, String) {
-    match key {
+/// The count a county owes for a stage, and its words (empty: nothing to say).
+fn owed_for(stage: &Stage, o: &Owed, review: &Review) -> (usize, String) {
+    let (received, what, inferred) = match stage.key.as_str() {
         REGISTER => (
-            o.undecided_verdicts,
-            format!("{} 个复查社区结论未定(数据不全)", o.undecided_verdicts),
+            o.register_received,
+            "登记表",
+            (
+                o.undecided_verdicts,
+                format!("{} 个复查社区结论未定(数据不全)", o.undecided_verdicts),
+            ),
         ),
         LIST => (
-            o.undecided_applications,
-            format!("{} 个申报待推荐(待定)", o.undecided_applications),
+            o.list_received,
+            "推荐名单",
+            (
+                o.undecided_applications,
+                format!("{} 个申报待推荐(待定)", o.undecided_applications),
+            ),
         ),
-        _ => (0, String::new()),
+        _ => return (0, String::new()),
+    };
+    match received {
+        Some(day) if day > stage.due => (
+            0,
+            format!(
+                "{what}已于 {day} 收到,逾期 {} 个工作日",
+                calendar::working_days_after(stage.due, day, review)
+            ),
+        ),
+        Some(day) => (0, format!("{what}已于 {day} 收到")),
+        None if o.receipts_recorded => (1, format!("未收到{what}")),
+        None => (inferred.0, format!("{}(推断:未录报送登记)", inferred.1)),
     }
 }
 
@@ -121,9 +165,9 @@ pub fn rows(calendar: &Calendar, day: NaiveDate, owed: &BTreeMap<String, Owed>) 
             let mut total = 0;
             let mut owed_words = Vec::new();
             for (county, o) in owed {
-                let (n, words) = owed_for(&stage.key, o);
-                if n > 0 {
-                    total += n;
+                let (n, words) = owed_for(stage, o, &calendar.review);
+                total += n;
+                if n > 0 || (o.receipts_recorded && !words.is_empty()) {
                     owed_words.push(format!("{county}:{words}"));
                 }
             }
@@ -238,9 +282,15 @@ mod tests {
         // 10–14, 17–21, 24–28 Jan, 29, 30 Jan (worked), 7 Feb = 18.
         assert_eq!(r[0].state, "逾期 18 个工作日");
         assert_eq!(r[0].class, "overdue");
-        assert_eq!(r[0].owed, ["新华区:1 个复查社区结论未定(数据不全)"]);
+        assert_eq!(
+            r[0].owed,
+            ["新华区:1 个复查社区结论未定(数据不全)(推断:未录报送登记)"]
+        );
         assert_eq!(r[1].state, "逾期 13 个工作日");
-        assert_eq!(r[1].owed, ["卫东区:1 个申报待推荐(待定)"]);
+        assert_eq!(
+            r[1].owed,
+            ["卫东区:1 个申报待推荐(待定)(推断:未录报送登记)"]
+        );
         // The cross assessment is over and owes nothing per county.
         assert_eq!((r[2].state.as_str(), r[2].class.as_str()), ("已过", "done"));
         // Publicity 28 Jan – 8 Feb: under way, 8 Feb left after today.
@@ -274,7 +324,50 @@ mod tests {
         );
         assert_eq!(
             line(&r[1]),
-            "推荐名单报送 2022-01-14 今日截止(卫东区:1 个申报待推荐(待定))"
+            "推荐名单报送 2022-01-14 今日截止(卫东区:1 个申报待推荐(待定)(推断:未录报送登记))"
         );
+    }
+
+    /// With receipts recorded, what a county owes is read from them: a
+    /// register received after its due date is late by the working days
+    /// between (the Spring Festival's holidays not counted), a list not yet
+    /// received is owed, whatever the data would suggest.
+    #[test]
+    fn receipts_decide_what_is_filed_and_how_late() {
+        use crate::contract::review_records::{LIST_FILED, REGISTER_FILED};
+        let mut p = panel();
+        p.year = 2021;
+        let mut receipts = crate::panel::filings::Receipts::new();
+        // 新华区's register came in Wed 9 Feb: 10–14, 17–21, 24–28 Jan,
+        // 29, 30 Jan (worked), 7, 8, 9 Feb = 20 working days after Fri 7 Jan.
+        receipts.insert(
+            ("新华区".into(), 2021, REGISTER_FILED.into()),
+            (Some(d(2022, 2, 9)), None),
+        );
+        // 卫东区's register on time; its list not received.
+        receipts.insert(
+            ("卫东区".into(), 2021, REGISTER_FILED.into()),
+            (Some(d(2022, 1, 6)), None),
+        );
+        receipts.insert(
+            ("卫东区".into(), 2021, "其他".into()),
+            (Some(d(2022, 1, 6)), None),
+        );
+        p.receipts = Some(receipts);
+        let r = rows(&review_2021(), d(2022, 2, 10), &owed(&p));
+        assert_eq!(
+            r[0].owed,
+            [
+                "卫东区:登记表已于 2022-01-06 收到",
+                "新华区:登记表已于 2022-02-09 收到,逾期 20 个工作日"
+            ]
+        );
+        assert_eq!((r[0].state.as_str(), r[0].class.as_str()), ("已过", "done"));
+        assert_eq!(
+            r[1].owed,
+            ["卫东区:未收到推荐名单", "新华区:未收到推荐名单"]
+        );
+        assert_eq!(r[1].class, "overdue");
+        let _ = LIST_FILED;
     }
 }

@@ -287,10 +287,22 @@ pub struct Results {
     pub under: usize,
     pub failing: Vec<Result>,
     pub by_county: Vec<Group<Result>>,
+    /// Communities whose qualification the province revoked, no longer
+    /// re-inspected this year.
+    pub revoked: Vec<Revoked>,
 }
 
 /// The re-inspection results; an evidence share below `thin_below` is
 /// marked thin.
+/// A community the province disqualified, as the results section names it.
+#[derive(Debug, Clone, Serialize)]
+pub struct Revoked {
+    pub code: String,
+    pub name: String,
+    pub county: String,
+    pub on: String,
+}
+
 pub fn results(review: &Panel, thin_below: f64) -> Results {
     let under: Vec<&Community> = review
         .communities
@@ -317,6 +329,19 @@ pub fn results(review: &Panel, thin_below: f64) -> Results {
                 title: format!("{county}({} 个复查社区)", rows.len()),
                 open,
                 rows,
+            })
+            .collect(),
+        revoked: review
+            .communities
+            .iter()
+            .filter(|c| !c.under_reinspection)
+            .filter_map(|c| {
+                Some(Revoked {
+                    code: c.code.clone(),
+                    name: c.name.clone(),
+                    county: c.county.clone(),
+                    on: c.revoked_on?.to_string(),
+                })
             })
             .collect(),
     }

@@ -1,0 +1,58 @@
+//! The working sheet 报送登记 (what the bureau received from each county),
+//! laid out as `contract::review_records` fixes it (the next run reads it
+//! back as `filings`): the register's header block and a title, one header
+//! row of `FILING_SHEET_COLUMNS`, one row per county and document (the
+//! signed re-inspection register, the recommended list) with its due date;
+//! 收到日期 a date validation.
+
+use chrono::NaiveDate;
+use rust_xlsxwriter::Workbook;
+
+use super::Heading;
+use super::cells::{self, failed};
+use super::register;
+use crate::contract::review_records::{FILING_SHEET_COLUMNS, FILINGS_SHEET};
+use crate::error::Result;
+use crate::panel::filings::FilingRow;
+
+pub const HEADER_ROW: u32 = 4;
+const WIDTHS: [f64; 6] = [16.0, 8.0, 18.0, 14.0, 14.0, 30.0];
+
+pub fn title(city: &str) -> String {
+    format!("{city}充分就业社区评审材料{FILINGS_SHEET}")
+}
+
+fn column(name: &str) -> u16 {
+    FILING_SHEET_COLUMNS
+        .iter()
+        .position(|c| *c == name)
+        .expect("a column of the contract") as u16
+}
+
+pub fn workbook(
+    title: &str,
+    head: &Heading,
+    rows: &[FilingRow],
+    date: NaiveDate,
+) -> Result<Workbook> {
+    let mut wb = cells::workbook(title, date)?;
+    let ws = wb.add_worksheet();
+    cells::list_sheet(ws, FILINGS_SHEET, title, HEADER_ROW, rows.len(), &WIDTHS)?;
+    register::heading(ws, head, [0, 2, 4])?;
+    cells::header_row(ws, HEADER_ROW, FILING_SHEET_COLUMNS, 20.0)?;
+    let (cell, centred, date_fmt) = (cells::cell(), cells::centred(), cells::date_cell());
+    for (k, row) in rows.iter().enumerate() {
+        let r = HEADER_ROW + 1 + k as u32;
+        cells::text(ws, r, column("所在区县"), &row.county, &cell)?;
+        ws.write_number_with_format(r, column("年度"), f64::from(row.year), &centred)
+            .map_err(failed)?;
+        cells::text(ws, r, column("报送材料"), &row.document, &cell)?;
+        cells::date_or_blank(ws, r, column("报送期限"), row.due, &date_fmt)?;
+        cells::date_or_blank(ws, r, column("收到日期"), row.received_on, &date_fmt)?;
+        cells::text_or_blank(ws, r, column("备注"), row.note.as_deref(), &cell)?;
+        ws.set_row_height(r, 18.0).map_err(failed)?;
+    }
+    let data = (HEADER_ROW + 1, HEADER_ROW + rows.len() as u32);
+    cells::date_validation(ws, data, column("收到日期"))?;
+    Ok(wb)
+}
