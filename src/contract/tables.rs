@@ -81,6 +81,13 @@ const fn defaulting(mut c: Column, value: bool) -> Column {
     c
 }
 
+/// The years a `year` cell may hold: a calendar year as the bureau writes it.
+/// Every year is held in 32 bits downstream; a larger number typed into the
+/// cell (an identity number, a slip of the keyboard) is a reject, never a
+/// year wrapped round to another.
+const YEAR_LO: i64 = 1900;
+const YEAR_HI: i64 = 9999;
+
 const fn within(mut c: Column, lo: i64, hi: i64) -> Column {
     c.range = Some((lo, hi));
     c
@@ -264,7 +271,7 @@ pub const PLATFORM: TableSpec = TableSpec {
     optional: true,
     columns: &[
         code(col("community_code", Str, true, "社区代码")),
-        col("year", Int, true, "年度"),
+        within(col("year", Int, true, "年度"), YEAR_LO, YEAR_HI),
         col("service_window", Bool, true, "是否设立服务窗口"),
         within(col("staff_count", Int, true, "工作人员数"), 0, i64::MAX),
         col("has_info_system", Bool, true, "是否接入信息系统"),
@@ -281,7 +288,7 @@ pub const APPLICATIONS: TableSpec = TableSpec {
     optional: true,
     columns: &[
         code(col("community_code", Str, true, "社区代码")),
-        col("year", Int, true, "年度"),
+        within(col("year", Int, true, "年度"), YEAR_LO, YEAR_HI),
         one_of(col("applied_level", Str, true, "申报类型"), APPLIED_LEVELS),
         col(
             "claimed_reemployment_rate",
@@ -320,7 +327,7 @@ pub const DECISIONS: TableSpec = TableSpec {
     optional: true,
     columns: &[
         code(col("community_code", Str, true, "社区代码")),
-        col("year", Int, true, "年度"),
+        within(col("year", Int, true, "年度"), YEAR_LO, YEAR_HI),
         one_of(
             col("stage", Str, true, "评审环节"),
             review_records::STAGE_NAMES,
@@ -344,7 +351,7 @@ pub const VERIFICATIONS: TableSpec = TableSpec {
     optional: true,
     columns: &[
         code(col("community_code", Str, true, "社区代码")),
-        col("year", Int, true, "年度"),
+        within(col("year", Int, true, "年度"), YEAR_LO, YEAR_HI),
         col("detector", Str, true, "核实事项"),
         one_of(
             col("result", Str, true, "核实结果"),

@@ -113,6 +113,9 @@ fn read_as(
         read_as: format!("CSV, {encoding}, {sep}-separated{place}"),
         seen: source.finish(),
         unused: parsed.unused,
+        notes: parsed.notes,
+        warnings: parsed.warnings,
+        sheets: Vec::new(),
     })
 }
 
@@ -122,6 +125,8 @@ struct Parsed {
     unused: Vec<String>,
     /// Where the header stands when it is not the first line.
     place: Option<String>,
+    notes: Vec<String>,
+    warnings: Vec<String>,
 }
 
 /// A failure of the decoded stream or the CSV reader.
@@ -234,7 +239,8 @@ fn parse<R: Read>(
         .buffer_capacity(1 << 20)
         .from_reader(watched);
     let mut record = ByteRecord::new();
-    let (head, rows) = read_head(&mut reader, input.header_row)?;
+    let bound = input.max_row_lines();
+    let (head, rows) = read_head(&mut reader, input.header_row, bound)?;
     if rows.is_empty() {
         return Err(Failure::Unreadable(
             "the file is empty: no header row".to_string(),
@@ -253,26 +259,45 @@ fn parse<R: Read>(
             return Err(Failure::Columns(message));
         }
     };
+    let shown = super::shown_name(path);
+    let mut notes = Vec::new();
     if let Some((n, first)) = header.skipped(&rows) {
-        tracing::info!(file = %path.display(), rows = n, first = %first, "rows above the header skipped");
+        tracing::info!(file = %shown, rows = n, first = %first, "rows above the header skipped");
+        notes.push(format!(
+            "{n} rows above the header skipped (the first: \"{first}\")"
+        ));
+    }
+    for w in &mapping.near_misses {
+        tracing::warn!(file = %shown, "{w}");
     }
     let mut layout = Layout::new(spec, &header.names, &mapping);
     // The records read ahead after the header are the first rows.
     let at = head
         .iter()
-        .position(|(i, _)| *i == Some(header.at))
+        .position(|(i, _, _)| *i == Some(header.at))
         .expect("the header is a row read ahead");
-    let mut ahead: VecDeque<ByteRecord> = head.into_iter().skip(at + 1).map(|(_, r)| r).collect();
+    let mut ahead: VecDeque<(ByteRecord, u64)> = head
+        .into_iter()
+        .skip(at + 1)
+        .map(|(_, r, span)| (r, span))
+        .collect();
     let mut chunk = layout.chunk();
     let mut last = ByteRecord::new();
     let mut last_is_row = false;
     let mut blank = 0usize;
+    let mut rules = 0usize;
+    let mut seen_record = false;
     // Footer-like rows, held until a record follows them (then they are rows)
     // or the file ends (then they are skipped).
     let mut held: Vec<ByteRecord> = Vec::new();
+    // Rows held as footers, with the lines each runs over.
+    let mut held_spans: Vec<u64> = Vec::new();
     loop {
-        match ahead.pop_front() {
-            Some(r) => record = r,
+        let span = match ahead.pop_front() {
+            Some((r, span)) => {
+                record = r;
+                span
+            }
             None => {
                 if !reader
                     .read_byte_record(&mut record)
@@ -280,27 +305,41 @@ fn parse<R: Read>(
                 {
                     break;
                 }
+                row_span(&record, reader.position().line(), bound)?
             }
-        }
+        };
         if record.cells().all(|f| field(f).is_empty()) {
             blank += 1;
             last_is_row = false;
             continue;
         }
+        if !seen_record && footers::is_rule(record.cells().map(field)) {
+            rules += 1;
+            continue;
+        }
         if layout.footer(&record) {
             held.push(record.clone());
+            held_spans.push(span);
             last_is_row = false;
             continue;
         }
-        for r in held.drain(..) {
-            add(&mut chunk, &layout, &r, sink)?;
+        seen_record = true;
+        for (r, span) in held.drain(..).zip(held_spans.drain(..)) {
+            add(&mut chunk, &layout, &r, span, sink)?;
         }
-        add(&mut chunk, &layout, &record, sink)?;
+        add(&mut chunk, &layout, &record, span, sink)?;
         std::mem::swap(&mut record, &mut last);
         last_is_row = true;
     }
     if blank > 0 {
-        tracing::info!(file = %path.display(), rows = blank, "rows with every cell empty skipped");
+        tracing::info!(file = %shown, rows = blank, "rows with every cell empty skipped");
+        notes.push(format!("{blank} rows with every cell empty skipped"));
+    }
+    if rules > 0 {
+        tracing::info!(file = %shown, rows = rules, "rows of dashes or equals signs under the header skipped");
+        notes.push(format!(
+            "{rules} rows of dashes or equals signs under the header skipped"
+        ));
     }
     if let Some(first) = held.first() {
         let text = first
@@ -308,10 +347,15 @@ fn parse<R: Read>(
             .map(field)
             .find(|c| !c.is_empty())
             .unwrap_or_default();
+        let text = mask_identities_in(text);
         tracing::info!(
-            file = %path.display(), rows = held.len(), first = %mask_identities_in(text),
+            file = %shown, rows = held.len(), first = %text,
             "rows after the data skipped: totals, notes or signatures"
         );
+        notes.push(format!(
+            "{} rows after the data skipped: totals, notes or signatures (the first: \"{text}\")",
+            held.len()
+        ));
     }
     let watched = reader.get_ref();
     if last_is_row && watched.inside_quotes() {
@@ -328,6 +372,8 @@ fn parse<R: Read>(
         had_bom,
         unused: layout.unused,
         place: header.place(&rows, "line"),
+        notes,
+        warnings: mapping.near_misses,
     })
 }
 
@@ -335,11 +381,12 @@ fn parse<R: Read>(
 /// hold anything, its index among `rows`; and those rows as text. Reads
 /// `SEARCHED_ROWS` rows that hold anything, or with `header_row` set, up to
 /// that line.
-type Head = (Vec<(Option<usize>, ByteRecord)>, Vec<HeadRow>);
+type Head = (Vec<(Option<usize>, ByteRecord, u64)>, Vec<HeadRow>);
 
 fn read_head<R: Read>(
     reader: &mut ::csv::Reader<R>,
     header_row: Option<u64>,
+    bound: u64,
 ) -> Result<Head, Failure> {
     let mut head = Vec::new();
     let mut rows: Vec<HeadRow> = Vec::new();
@@ -362,6 +409,7 @@ fn read_head<R: Read>(
         {
             break;
         }
+        let span = row_span(&record, reader.position().line(), bound)?;
         let index = match record.cells().all(|f| field(f).is_empty()) {
             true => None,
             false => {
@@ -372,9 +420,30 @@ fn read_head<R: Read>(
                 Some(rows.len() - 1)
             }
         };
-        head.push((index, record));
+        head.push((index, record, span));
     }
     Ok((head, rows))
+}
+
+/// The lines of the file a record runs over (1 for a row on one line), the
+/// reader being at `next_line` after it; or, past `bound`, the stray quote
+/// that made it: an error at the line where the quoted value opens. Without
+/// the bound, a quote left open would swallow every row up to the next
+/// quote, or to the end of the file, into one value of one row.
+fn row_span(record: &ByteRecord, next_line: u64, bound: u64) -> Result<u64, Failure> {
+    let start = record.position().map_or(next_line, |p| p.line());
+    let span = next_line.saturating_sub(start).max(1);
+    if span <= bound {
+        return Ok(span);
+    }
+    // Every value before the first one holding a line break is on the row's
+    // first line: the quoted value opens there.
+    Err(Failure::Shape(format!(
+        "line {start}: a quoted value opens here and runs over {span} lines of the file \
+         (a row may run over at most {bound}, max_row_lines): a quote `\"` left open, \
+         which would swallow the rows after it; close the quote or remove it (a quote \
+         inside a value is written twice, `\"\"`, in a quoted value), and export again"
+    )))
 }
 
 /// Adds a row to the chunk, handing a full chunk to the sink first.
@@ -382,11 +451,15 @@ fn add(
     chunk: &mut TextChunk,
     layout: &Layout,
     record: &ByteRecord,
+    span: u64,
     sink: &mut dyn Sink,
 ) -> Result<(), Failure> {
     if chunk.lines.len() == CHUNK_ROWS {
         let full = std::mem::replace(chunk, layout.chunk());
         sink.take(full.finish())?;
+    }
+    if span > 1 {
+        chunk.spans.push((chunk.lines.len(), span));
     }
     chunk.push(layout, record);
     Ok(())
@@ -440,13 +513,15 @@ impl Layout {
         }
     }
 
-    /// Whether a record reads as a total, a note or a signature line.
+    /// Whether a record reads as a total, a note or a signature line, or a
+    /// rule drawn above them.
     fn footer(&self, record: &ByteRecord) -> bool {
-        footers::is_footer(record.cells().map(field), || {
-            self.required
-                .iter()
-                .all(|&p| record.cell(p).is_some_and(|c| !field(c).is_empty()))
-        })
+        footers::is_rule(record.cells().map(field))
+            || footers::is_footer(record.cells().map(field), || {
+                self.required
+                    .iter()
+                    .all(|&p| record.cell(p).is_some_and(|c| !field(c).is_empty()))
+            })
     }
 
     fn chunk(&self) -> TextChunk {
@@ -458,6 +533,7 @@ impl Layout {
                 .collect(),
             lines: Vec::with_capacity(CHUNK_ROWS),
             shapes: Vec::new(),
+            spans: Vec::new(),
         }
     }
 
@@ -508,6 +584,7 @@ struct TextChunk {
     builders: Vec<Option<TextBuilder>>,
     lines: Vec<u64>,
     shapes: Vec<(usize, BadShape)>,
+    spans: Vec<(usize, u64)>,
 }
 
 impl TextChunk {
@@ -559,6 +636,7 @@ impl TextChunk {
                 .collect(),
             lines: self.lines,
             shapes: self.shapes,
+            spans: self.spans,
         }
     }
 }

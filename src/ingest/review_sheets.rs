@@ -62,10 +62,19 @@ struct WideHeader {
     /// Per stage, the column of each of `STAGE_FIELDS` (None: the group lacks it).
     stages: [[Option<usize>; 4]; 6],
     unused: Vec<String>,
+    /// Groups laid out as a stage (a 结论 column under them) whose name is
+    /// no stage the program knows: their decisions are not read.
+    unknown_stages: Vec<String>,
 }
 
 fn wide_header(grid: &Grid<'_>, filled: &[usize]) -> std::result::Result<WideHeader, String> {
-    let text = |r: usize, c: usize| text_of(grid.value(r, c)).trim().to_string();
+    // White space inside a header cell (Alt+Enter, spaces) does not count.
+    let text = |r: usize, c: usize| -> String {
+        text_of(grid.value(r, c))
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect()
+    };
     let upper = filled
         .iter()
         .take(SEARCHED_ROWS)
@@ -82,6 +91,7 @@ fn wide_header(grid: &Grid<'_>, filled: &[usize]) -> std::result::Result<WideHea
     let mut year = None;
     let mut stages = [[None; 4]; 6];
     let mut unused = Vec::new();
+    let mut unknown_stages: Vec<String> = Vec::new();
     for c in 0..grid.width {
         let u = text(upper, c);
         if !u.is_empty() {
@@ -106,7 +116,15 @@ fn wide_header(grid: &Grid<'_>, filled: &[usize]) -> std::result::Result<WideHea
             }
             stages[s][k] = Some(c);
         } else {
-            unused.push(format!("{group}·{field}"));
+            if stage(&group).is_none()
+                && field == STAGE_FIELDS[0]
+                && !unknown_stages.contains(&group)
+            {
+                unknown_stages.push(group.clone());
+            }
+            unused.push(crate::contract::identity::mask_identities_in(&format!(
+                "{group}·{field}"
+            )));
         }
     }
     let missing = |what: &str| format!("required column {APPLICATION_GROUP}·{what} missing");
@@ -126,6 +144,7 @@ fn wide_header(grid: &Grid<'_>, filled: &[usize]) -> std::result::Result<WideHea
         year,
         stages,
         unused,
+        unknown_stages,
     })
 }
 
@@ -225,6 +244,7 @@ pub fn read_decision_sheet(path: &std::path::Path, name: &str) -> Result<ReadShe
             columns,
             lines: decided.iter().map(|&r| line(r)).collect(),
             shapes: Vec::new(),
+            spans: Vec::new(),
         })?;
         let mut t = typing.finish()?;
         for r in &mut t.rejects {
@@ -240,19 +260,39 @@ pub fn read_decision_sheet(path: &std::path::Path, name: &str) -> Result<ReadShe
         all.frame.vstack_mut_owned(t.frame)?;
         all.rows_read += t.rows_read;
         all.rejects.extend(t.rejects);
+        all.folded.extend(t.folded);
     }
     all.frame.rechunk_mut();
     all.frame = all
         .frame
         .sort(["source_line"], SortMultipleOptions::default())?;
     all.rejects.sort_by_key(|r| r.line);
+    let known: Vec<&str> = STAGES.iter().map(|s| s.name).collect();
+    let warnings: Vec<String> = header
+        .unknown_stages
+        .iter()
+        .map(|g| {
+            let g = crate::contract::identity::mask_identities_in(g);
+            let w = format!(
+                "the columns under \"{g}\" are not read: it is no stage of the review ({}), \
+                 so the decisions in them do not count; give the group its stage's name",
+                known.join(", ")
+            );
+            tracing::warn!(file = %name, "{w}");
+            w
+        })
+        .collect();
     let opened = Opened {
         read_as: format!(
-            "XLSX, sheet \"{sheet}\", working sheet (header at row {}, one row per application and stage)",
+            "XLSX, sheet \"{}\", working sheet (header at row {}, one row per application and stage)",
+            crate::contract::identity::mask_identities_in(&sheet),
             line(header.lower)
         ),
         seen,
         unused: header.unused,
+        notes: Vec::new(),
+        warnings,
+        sheets: Vec::new(),
     };
     Ok(Ok((opened, all)))
 }
@@ -342,10 +382,17 @@ impl Sink for OpenItems<'_> {
             .map(|(l, _)| *l)
             .collect();
         let shapes = chunk.shapes.into_iter().map(|(r, s)| (at[r], s)).collect();
+        let spans = chunk
+            .spans
+            .into_iter()
+            .filter(|(r, _)| keep[*r])
+            .map(|(r, n)| (at[r], n))
+            .collect();
         self.inner.take(RawChunk {
             columns,
             lines,
             shapes,
+            spans,
         })
     }
 
