@@ -816,3 +816,45 @@ fn a_stray_quote_never_hides_rows_in_one_reject() {
         "one reject of six lines in 100 rows is over 1 %"
     );
 }
+
+/// "A hand-written CSV with bare quotes inside names": a value that opens
+/// with a quote closing before its end would lose its quotes in reading; it
+/// is a reject quoting the value as the file holds it, never a changed name.
+/// A quote inside an unquoted value is text, and a bare separator's reject
+/// shows the row.
+#[test]
+fn bare_quotes_and_separators_from_hand_written_csv_are_shown_never_changed() {
+    let text = format!(
+        "record_id,person_id,community_code,employer_name,employment_type,started_on\n\
+         E001,{p},{COMMUNITY},\"老王\"饭店,单位就业,2021-06-01\n\
+         E002,{p},{COMMUNITY},张\"三\"商店,单位就业,2021-06-02\n\
+         E003,{p},{COMMUNITY},\"\"\"好\"\"超市\",单位就业,2021-06-03\n\
+         E004,{p},{COMMUNITY},李,四餐馆,单位就业,2021-06-04\n",
+        p = PERSON
+    );
+    let dir = clean_extract();
+    replace(dir.path(), "employment.csv", text.as_bytes());
+    let (_keep, p) = temp_pipeline(dir.path(), "max_reject_ratio = 1.0\n");
+    let e = read_extract(&Pipeline::load(&p).unwrap()).unwrap();
+    let got: Vec<String> = e.rejects.iter().map(|r| r.describe()).collect();
+    assert_eq!(got.len(), 2, "{got:?}");
+    assert!(
+        got[0].starts_with("employment.csv line 2, column employer_name, value \"\"老王\"饭店\": unparseable value (a quote inside the value is not written twice"),
+        "{got:?}"
+    );
+    assert!(
+        got[1].starts_with(
+            "employment.csv line 5, value \"2021-06-04\": more fields than the header"
+        ) && got[1].contains("the row: E004,"),
+        "{got:?}"
+    );
+    let names = e
+        .table(Table::Employment)
+        .unwrap()
+        .column("employer_name")
+        .unwrap()
+        .cast(&DataType::String)
+        .unwrap();
+    let names: Vec<Option<&str>> = names.str().unwrap().iter().collect();
+    assert_eq!(names, vec![Some("张\"三\"商店"), Some("\"好\"超市")]);
+}

@@ -276,7 +276,7 @@ fn parse<R: Read>(
         .iter()
         .position(|(i, _, _)| *i == Some(header.at))
         .expect("the header is a row read ahead");
-    let mut ahead: VecDeque<(ByteRecord, u64)> = head
+    let mut ahead: VecDeque<(ByteRecord, Extent)> = head
         .into_iter()
         .skip(at + 1)
         .map(|(_, r, span)| (r, span))
@@ -290,8 +290,8 @@ fn parse<R: Read>(
     // Footer-like rows, held until a record follows them (then they are rows)
     // or the file ends (then they are skipped).
     let mut held: Vec<ByteRecord> = Vec::new();
-    // Rows held as footers, with the lines each runs over.
-    let mut held_spans: Vec<u64> = Vec::new();
+    // Rows held as footers, with where each stands.
+    let mut held_spans: Vec<Extent> = Vec::new();
     loop {
         let span = match ahead.pop_front() {
             Some((r, span)) => {
@@ -305,7 +305,7 @@ fn parse<R: Read>(
                 {
                     break;
                 }
-                row_span(&record, reader.position().line(), bound)?
+                row_extent(&record, reader.position(), bound)?
             }
         };
         if record.cells().all(|f| field(f).is_empty()) {
@@ -324,10 +324,11 @@ fn parse<R: Read>(
             continue;
         }
         seen_record = true;
+        let watch = reader.get_ref();
         for (r, span) in held.drain(..).zip(held_spans.drain(..)) {
-            add(&mut chunk, &layout, &r, span, sink)?;
+            add(&mut chunk, &layout, &r, span, watch, sink)?;
         }
-        add(&mut chunk, &layout, &record, span, sink)?;
+        add(&mut chunk, &layout, &record, span, watch, sink)?;
         std::mem::swap(&mut record, &mut last);
         last_is_row = true;
     }
@@ -381,7 +382,7 @@ fn parse<R: Read>(
 /// hold anything, its index among `rows`; and those rows as text. Reads
 /// `SEARCHED_ROWS` rows that hold anything, or with `header_row` set, up to
 /// that line.
-type Head = (Vec<(Option<usize>, ByteRecord, u64)>, Vec<HeadRow>);
+type Head = (Vec<(Option<usize>, ByteRecord, Extent)>, Vec<HeadRow>);
 
 fn read_head<R: Read>(
     reader: &mut ::csv::Reader<R>,
@@ -409,7 +410,7 @@ fn read_head<R: Read>(
         {
             break;
         }
-        let span = row_span(&record, reader.position().line(), bound)?;
+        let span = row_extent(&record, reader.position(), bound)?;
         let index = match record.cells().all(|f| field(f).is_empty()) {
             true => None,
             false => {
@@ -425,16 +426,30 @@ fn read_head<R: Read>(
     Ok((head, rows))
 }
 
+/// Where a record stands: the lines of the file it runs over, and its
+/// range in the decoded stream.
+#[derive(Clone, Copy)]
+struct Extent {
+    lines: u64,
+    start: u64,
+    end: u64,
+}
+
 /// The lines of the file a record runs over (1 for a row on one line), the
 /// reader being at `next_line` after it; or, past `bound`, the stray quote
 /// that made it: an error at the line where the quoted value opens. Without
 /// the bound, a quote left open would swallow every row up to the next
 /// quote, or to the end of the file, into one value of one row.
-fn row_span(record: &ByteRecord, next_line: u64, bound: u64) -> Result<u64, Failure> {
+fn row_extent(record: &ByteRecord, after: &::csv::Position, bound: u64) -> Result<Extent, Failure> {
+    let next_line = after.line();
     let start = record.position().map_or(next_line, |p| p.line());
     let span = next_line.saturating_sub(start).max(1);
     if span <= bound {
-        return Ok(span);
+        return Ok(Extent {
+            lines: span,
+            start: record.position().map_or(after.byte(), |p| p.byte()),
+            end: after.byte(),
+        });
     }
     // Every value before the first one holding a line break is on the row's
     // first line: the quoted value opens there.
@@ -447,21 +462,27 @@ fn row_span(record: &ByteRecord, next_line: u64, bound: u64) -> Result<u64, Fail
 }
 
 /// Adds a row to the chunk, handing a full chunk to the sink first.
-fn add(
+fn add<R: Read>(
     chunk: &mut TextChunk,
     layout: &Layout,
     record: &ByteRecord,
-    span: u64,
+    at: Extent,
+    watch: &QuoteWatch<R>,
     sink: &mut dyn Sink,
 ) -> Result<(), Failure> {
     if chunk.lines.len() == CHUNK_ROWS {
         let full = std::mem::replace(chunk, layout.chunk());
         sink.take(full.finish())?;
     }
-    if span > 1 {
-        chunk.spans.push((chunk.lines.len(), span));
+    if at.lines > 1 {
+        chunk.spans.push((chunk.lines.len(), at.lines));
     }
     chunk.push(layout, record);
+    if !watch.bare.is_empty()
+        && let Some(q) = watch.bare_in(at.start, at.end)
+    {
+        chunk.bare_quote(layout, record, q);
+    }
     Ok(())
 }
 
@@ -574,8 +595,24 @@ impl Layout {
             column: String::new(),
             identity: false,
             value: Some(extra.to_string()),
-            detail: format!("{} fields, the header has {}", record.len(), self.headers),
+            detail: format!(
+                "{} fields, the header has {}: a separator inside a value that is not quoted \
+                 moves the values after it one column on; quote that value; the row: {}",
+                record.len(),
+                self.headers,
+                row_text(record)
+            ),
         })
+    }
+}
+
+/// A row's cells as the clerk would look for them in the file, cut at 120
+/// characters (masked where the reject is made).
+fn row_text(record: &ByteRecord) -> String {
+    let text = record.cells().map(field).collect::<Vec<_>>().join(",");
+    match text.char_indices().nth(120) {
+        Some((cut, _)) => format!("{}…", &text[..cut]),
+        None => text,
     }
 }
 
@@ -609,6 +646,39 @@ impl TextChunk {
         if let Some(shape) = layout.shape(record) {
             self.shapes.push((row, shape));
         }
+    }
+
+    /// The last row holds a value whose quotes reading would drop: a
+    /// reject (unless its shape already is one) quoting the value as the
+    /// file holds it.
+    fn bare_quote(&mut self, layout: &Layout, record: &ByteRecord, q: &BareQuote) {
+        let row = self.lines.len() - 1;
+        if self.shapes.last().is_some_and(|(r, _)| *r == row) {
+            return;
+        }
+        let raw = String::from_utf8_lossy(&q.raw).trim().to_string();
+        // The value as read: the raw text without its quotes.
+        let unquoted = raw
+            .replace("\"\"", "\u{0}")
+            .replace('"', "")
+            .replace('\u{0}', "\"");
+        let position = record.cells().position(|c| field(c) == unquoted.trim());
+        let (column, identity) = position
+            .and_then(|p| layout.names.get(p).cloned())
+            .unwrap_or_default();
+        self.shapes.push((
+            row,
+            BadShape {
+                reason: RejectReason::Unparseable,
+                column,
+                identity,
+                value: Some(raw).filter(|v| !v.is_empty()),
+                detail: "a quote inside the value is not written twice, so reading it would drop \
+                         its quotes: quote the whole value and write each quote in it twice \
+                         (\"\"), or export with a program that writes CSV so"
+                    .into(),
+            },
+        ));
     }
 
     /// The last row was cut by the end of the file inside a quoted field.
@@ -658,6 +728,22 @@ struct QuoteWatch<R> {
     /// A quote inside a quoted field ended the last block: the next byte says
     /// whether it was doubled.
     pending: bool,
+    /// Bytes passed on before the current block.
+    pos: u64,
+    /// Where the open quoted field's quote stands in the current block.
+    opened: Option<usize>,
+    /// Quoted fields whose closing quote another character follows, in
+    /// stream order: their quotes would be lost in reading.
+    bare: Vec<BareQuote>,
+}
+
+/// A value that starts with a quote closing before the value ends
+/// (`"老王"饭店`, from a writer that does not double its quotes).
+struct BareQuote {
+    /// Stream offset of the closing quote.
+    at: u64,
+    /// The value as the file holds it (as much of it as the block held).
+    raw: Vec<u8>,
 }
 
 impl<R: Read> QuoteWatch<R> {
@@ -668,7 +754,16 @@ impl<R: Read> QuoteWatch<R> {
             quoted: false,
             field_start: true,
             pending: false,
+            pos: 0,
+            opened: None,
+            bare: Vec::new(),
         }
+    }
+
+    /// The bare quote within the stream range of a record, if any.
+    fn bare_in(&self, start: u64, end: u64) -> Option<&BareQuote> {
+        let at = self.bare.partition_point(|q| q.at < start);
+        self.bare.get(at).filter(|q| q.at < end)
     }
 
     fn inside_quotes(&self) -> bool {
@@ -680,12 +775,24 @@ impl<R: Read> QuoteWatch<R> {
     }
 
     fn follow(&mut self, b: &[u8]) {
+        self.opened = None;
+        self.walk(b);
+        self.pos += b.len() as u64;
+    }
+
+    fn walk(&mut self, b: &[u8]) {
         let mut i = 0;
         if self.pending && !b.is_empty() {
             self.pending = false;
             if b[0] == b'"' {
                 i = 1;
             } else {
+                if !self.boundary(b[0]) {
+                    self.bare.push(BareQuote {
+                        at: self.pos,
+                        raw: Vec::new(),
+                    });
+                }
                 self.quoted = false;
                 self.field_start = false;
             }
@@ -701,7 +808,18 @@ impl<R: Read> QuoteWatch<R> {
             if self.quoted {
                 match b.get(k + 1) {
                     Some(b'"') => i = k + 2,
-                    Some(_) => {
+                    Some(&c) => {
+                        if !self.boundary(c) {
+                            let from = self.opened.unwrap_or(0);
+                            let to = b[k..]
+                                .iter()
+                                .position(|&c| self.boundary(c))
+                                .map_or(b.len(), |e| k + e);
+                            self.bare.push(BareQuote {
+                                at: self.pos + k as u64,
+                                raw: b[from..to].to_vec(),
+                            });
+                        }
                         self.quoted = false;
                         self.field_start = false;
                         i = k + 1;
@@ -718,6 +836,9 @@ impl<R: Read> QuoteWatch<R> {
                     self.field_start
                 };
                 self.quoted = starts;
+                if starts {
+                    self.opened = Some(k);
+                }
                 self.field_start = false;
                 i = k + 1;
             }
