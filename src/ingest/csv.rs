@@ -537,6 +537,15 @@ impl Layout {
     /// Whether a record reads as a total, a note or a signature line, or a
     /// rule drawn above them.
     fn footer(&self, record: &ByteRecord) -> bool {
+        // A record's first cell nearly always starts with a letter or a
+        // digit: neither a rule nor a footer word.
+        if record
+            .cell(0)
+            .and_then(|c| c.as_bytes().first())
+            .is_some_and(u8::is_ascii_alphanumeric)
+        {
+            return false;
+        }
         footers::is_rule(record.cells().map(field))
             || footers::is_footer(record.cells().map(field), || {
                 self.required

@@ -97,10 +97,10 @@ pub fn format_of(path: &Path) -> Option<Format> {
 /// The file of each table found, or a message per table that is ambiguous.
 /// Files passed over are logged.
 pub fn discover(pipeline: &Pipeline) -> Result<Files, Vec<String>> {
-    locate(
-        pipeline,
-        &mut |path, why| tracing::info!(file = %path.display(), "{why}; ignored"),
-    )
+    locate(pipeline, &mut |path, why| {
+        let file = crate::contract::identity::mask_identities_in(&path.display().to_string());
+        tracing::info!(%file, "{why}; ignored");
+    })
 }
 
 /// As `discover`, without the log lines (for a look before the real read).

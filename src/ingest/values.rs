@@ -249,9 +249,11 @@ pub fn fold_code(s: &str) -> Cow<'_, str> {
     }
 }
 
-/// Whether `fold_code` changes a value.
+/// Whether `fold_code` changes a value. Plain ASCII without a leading
+/// apostrophe, nearly every value, is answered without a call.
+#[inline]
 pub fn needs_code_fold(s: &str) -> bool {
-    matches!(fold_code(s), Cow::Owned(_))
+    (s.as_bytes().first() == Some(&b'\'') || !s.is_ascii()) && matches!(fold_code(s), Cow::Owned(_))
 }
 
 /// A date typed as the eight digits `20210305` into a cell Excel keeps as a
