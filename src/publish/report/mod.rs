@@ -202,6 +202,7 @@ mod tests {
             as_of: "2021-12-31".into(),
             periods: vec![],
             inputs: vec![],
+            input_warnings: vec![],
             missing_optional_tables: vec!["applications".into()],
             rows_rejected: 0,
             pseudonym_key: "env".into(),
