@@ -226,28 +226,32 @@ pub fn invisible(c: char) -> bool {
 /// dropped, then full-width forms folded (`fold`). Plain ASCII without an
 /// apostrophe or a space, nearly every value, is returned as it is.
 pub fn fold_code(s: &str) -> Cow<'_, str> {
-    if s.is_ascii() && !s.starts_with('\'') {
+    if s.is_ascii() && !s.starts_with(LEADING_MARKS) {
         return Cow::Borrowed(s);
     }
-    // Non-ASCII white space inside (a no-break or ideographic space) goes;
-    // an ASCII space inside is the file's own and stays.
-    let gone = |c: char| invisible(c) || (c.is_whitespace() && !c.is_ascii());
+    // Non-ASCII white space inside (a no-break or ideographic space) goes
+    // before NFKC would make it an ASCII space; an ASCII space inside is the
+    // file's own and stays.
     let kept: String = s
-        .trim_start_matches(|c: char| c == '\'' || c.is_whitespace() || invisible(c))
         .chars()
-        .filter(|c| !gone(*c))
+        .filter(|&c| !invisible(c) && !(c.is_whitespace() && !c.is_ascii()))
         .collect();
-    let out = match fold(&kept) {
-        Cow::Borrowed(_) => kept,
-        Cow::Owned(f) => f,
-    };
-    let out = out.trim();
+    // Then full-width forms, so that a full-width apostrophe (`＇`) is one.
+    let folded = fold(&kept);
+    let out = folded
+        .trim_start_matches(|c: char| LEADING_MARKS.contains(&c) || c.is_whitespace())
+        .trim();
     if out == s {
         Cow::Borrowed(s)
     } else {
         Cow::Owned(out.to_string())
     }
 }
+
+/// Marks typed before an identifier to keep Excel from reading it as a
+/// number: the apostrophe, and the quotation marks a Chinese input method
+/// types for it (`‘`, `’`), and a backquote.
+const LEADING_MARKS: &[char] = &['\'', '‘', '’', '`'];
 
 /// Whether `fold_code` changes a value. Plain ASCII without a leading
 /// apostrophe, nearly every value, is answered without a call.
@@ -566,6 +570,60 @@ mod tests {
         assert_eq!(
             parse(&t("ＡＢＣ"), &col(&EMPLOYMENT, "employer_name")),
             Ok(Value::Str("ＡＢＣ".into()))
+        );
+    }
+
+    #[test]
+    fn identifiers_lose_invisible_characters_and_a_leading_apostrophe() {
+        let id = "410402198005010011";
+        for spoiled in [
+            format!("'{id}"),
+            format!("‘{id}"),
+            format!("＇{id}"),
+            format!("\u{FEFF}{id}"),
+            format!("{}\u{200B}{}", &id[..6], &id[6..]),
+            format!("{}\u{00A0}{}\u{3000}", &id[..3], &id[3..]),
+            format!("{id}\u{2060}"),
+        ] {
+            assert_eq!(fold_code(&spoiled), id, "{spoiled:?}");
+            assert!(needs_code_fold(&spoiled), "{spoiled:?}");
+        }
+        assert!(matches!(fold_code(id), Cow::Borrowed(_)));
+        assert!(!needs_code_fold(id));
+        // An ASCII space inside is the file's own; an apostrophe inside too.
+        assert_eq!(fold_code("H 001"), "H 001");
+        assert_eq!(fold_code("O'1"), "O'1");
+        assert_eq!(
+            parse(&t(&format!("'{id}")), &col(&PERSONS, "person_id")),
+            Ok(Value::Str(id.into()))
+        );
+    }
+
+    #[test]
+    fn ticks_and_crosses_and_eight_digit_numbers() {
+        let c = col(&PERSONS, "labor_capacity");
+        for (s, b) in [
+            ("√", true),
+            ("✓", true),
+            ("✔", true),
+            ("×", false),
+            ("✗", false),
+        ] {
+            assert_eq!(parse(&t(s), &c), Ok(Value::Bool(b)), "{s}");
+        }
+        let date = col(&PERSONS, "birth_date");
+        assert_eq!(
+            parse(&Cell::Number(20210305.0), &date),
+            Ok(Value::Date(d(2021, 3, 5)))
+        );
+        assert_eq!(
+            parse(&Cell::Number(20211331.0), &date).unwrap_err().reason,
+            RejectReason::Unparseable
+        );
+        // Serials keep their meaning: no serial has eight digits.
+        assert_eq!(
+            parse(&Cell::Number(44561.0), &date),
+            Ok(Value::Date(d(2021, 12, 31)))
         );
     }
 
