@@ -234,7 +234,7 @@ pub fn fold_code(s: &str) -> Cow<'_, str> {
     // file's own and stays.
     let kept: String = s
         .chars()
-        .filter(|&c| !invisible(c) && !(c.is_whitespace() && !c.is_ascii()))
+        .filter(|&c| !invisible(c) && (c.is_ascii() || !c.is_whitespace()))
         .collect();
     // Then full-width forms, so that a full-width apostrophe (`＇`) is one.
     let folded = fold(&kept);
