@@ -169,11 +169,13 @@ pub fn read_decision_sheet(path: &std::path::Path, name: &str) -> Result<ReadShe
     let Some(sheet) = book.sheet_names().first().cloned() else {
         return Ok(Err(Failure::Unreadable("the workbook has no sheet".into())));
     };
+    // The sheet's name as messages show it (a clerk may name it after a person).
+    let shown = crate::contract::identity::mask_identities_in(&sheet);
     let range = match book.worksheet_range(&sheet) {
         Ok(r) => r,
         Err(e) => {
             return Ok(Err(Failure::Unreadable(format!(
-                "cannot read sheet \"{sheet}\": {e}"
+                "cannot read sheet \"{shown}\": {e}"
             ))));
         }
     };
@@ -181,7 +183,7 @@ pub fn read_decision_sheet(path: &std::path::Path, name: &str) -> Result<ReadShe
         Ok(m) => m,
         Err(e) => {
             return Ok(Err(Failure::Unreadable(format!(
-                "cannot read sheet \"{sheet}\": {e}"
+                "cannot read sheet \"{shown}\": {e}"
             ))));
         }
     };
@@ -284,8 +286,7 @@ pub fn read_decision_sheet(path: &std::path::Path, name: &str) -> Result<ReadShe
         .collect();
     let opened = Opened {
         read_as: format!(
-            "XLSX, sheet \"{}\", working sheet (header at row {}, one row per application and stage)",
-            crate::contract::identity::mask_identities_in(&sheet),
+            "XLSX, sheet \"{shown}\", working sheet (header at row {}, one row per application and stage)",
             line(header.lower)
         ),
         seen,
