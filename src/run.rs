@@ -63,6 +63,10 @@ pub struct Published {
     pub communities: usize,
     pub years: Vec<i32>,
     pub rows_rejected: usize,
+    /// What ingest did besides reading rows, per file (`Extract::notes`).
+    pub notes: Vec<String>,
+    /// What a clerk must look at (`Extract::warnings`).
+    pub warnings: Vec<String>,
 }
 
 impl std::fmt::Display for Published {
@@ -75,7 +79,14 @@ impl std::fmt::Display for Published {
             self.years,
             self.communities,
             self.rows_rejected
-        )
+        )?;
+        for n in &self.notes {
+            write!(f, "\n  {n}")?;
+        }
+        for w in &self.warnings {
+            write!(f, "\n  warning: {w}")?;
+        }
+        Ok(())
     }
 }
 
@@ -194,6 +205,8 @@ pub fn run(pipeline: &Pipeline, options: &Options) -> Result<Outcome> {
         communities: communities.height(),
         years: ind.periods.iter().map(|p| p.year).collect(),
         rows_rejected: extract.rejects.len(),
+        notes: extract.notes(),
+        warnings: extract.warnings.clone(),
     }))
 }
 

@@ -384,6 +384,20 @@ fn xlsx_first_sheet_with_a_date_cell_and_a_serial_number() {
     assert_eq!(input.read_as, "XLSX, sheet \"Sheet1\"");
 }
 
+/// persons.xlsx with a notes sheet before the ledger.
+fn wb_ledger(dir: &std::path::Path) {
+    let mut wb = Workbook::new();
+    let notes = wb.add_worksheet();
+    notes.set_name("说明").unwrap();
+    notes
+        .write_string(0, 0, "本表为劳动力资源台账导出")
+        .unwrap();
+    let ledger = wb.add_worksheet();
+    ledger.set_name("台账").unwrap();
+    persons_sheet(ledger);
+    wb.save(dir.join("persons.xlsx")).unwrap();
+}
+
 #[test]
 fn xlsx_named_sheet() {
     let dir = minimal_extract();
@@ -406,14 +420,35 @@ fn xlsx_named_sheet() {
     let e = read_clean(&with_input(dir.path(), Table::Persons, sheet("台账")));
     check_xlsx_persons(&e);
 
-    // Without the setting the first sheet is read: its header is not the ledger's.
+    // Without the setting every sheet holding the header is read: the notes
+    // sheet is skipped and said to be, the ledger read.
+    let e = read_clean(&Pipeline::new(dir.path(), dir.path().join("out")));
+    check_xlsx_persons(&e);
+    assert!(
+        e.notes().iter().any(
+            |n| n.starts_with("persons.xlsx: sheet \"说明\" skipped: required columns missing")
+        ),
+        "{:?}",
+        e.notes()
+    );
+    // With no sheet holding it, the error names every sheet and the setting.
+    let mut wb = Workbook::new();
+    for name in ["说明", "汇总"] {
+        let ws = wb.add_worksheet();
+        ws.set_name(name).unwrap();
+        ws.write_string(0, 0, "本表为劳动力资源台账导出").unwrap();
+    }
+    wb.save(dir.path().join("persons.xlsx")).unwrap();
     let e = read(dir.path());
     assert_eq!(e.problems.len(), 1, "{:?}", e.problems);
     assert!(
-        e.problems[0].starts_with("persons.xlsx: required columns missing: `person_id`"),
+        e.problems[0].starts_with("persons.xlsx: no sheet holds the table's header: sheet \"说明\": required columns missing: `person_id`")
+            && e.problems[0].contains("sheet \"汇总\": required columns missing")
+            && e.problems[0].ends_with("set `sheet` under [input.persons] to the sheet to read"),
         "{}",
         e.problems[0]
     );
+    wb_ledger(dir.path());
     // A sheet that is not there: the sheets found are named.
     let e = read_with(&with_input(dir.path(), Table::Persons, sheet("人员")));
     assert_eq!(
@@ -747,7 +782,11 @@ fn row_shapes_blank_rows_and_trailing_separators() {
         got,
         vec![
             format!(
-                "persons.csv line 5, value \"{}\": more fields than the header (9 fields, the header has 8)",
+                "persons.csv line 5, value \"{}\": more fields than the header (9 fields, the header has 8: \
+                 a separator inside a value that is not quoted moves the values after it one column on; \
+                 quote that value; the row: {},{COMMUNITY},H3,男,1980-01-01,是,2020-01-01,,{})",
+                mask(&id(4)),
+                mask(&id(3)),
                 mask(&id(4))
             ),
             "persons.csv line 6, column birth_date, value \"1980-01-01\": fewer fields than the header (5 fields, the header has 7)".to_string(),

@@ -1046,6 +1046,7 @@ fn five_thousand_communities_load_in_the_browser_without_strain() {
         as_of: "2021-12-31".into(),
         periods: vec![],
         inputs: vec![],
+        input_warnings: vec![],
         missing_optional_tables: vec![],
         rows_rejected: 0,
         pseudonym_key: String::new(),

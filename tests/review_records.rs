@@ -972,3 +972,212 @@ fn an_identity_number_typed_into_an_opinion_or_a_note_is_masked_when_read() {
         }
     }
 }
+
+// ---- the panel's records, every bad row a reject (issue 32)
+
+#[test]
+fn an_opinion_longer_than_an_excel_cell_is_a_reject() {
+    let long = "意".repeat(40_000);
+    let r = one_bad_decision(&format!(
+        "{COMMUNITY},2021,县级初选,推荐,{long},2022-01-12,新华区人社局"
+    ));
+    assert_eq!(
+        (r.column.as_str(), r.reason),
+        ("opinion", RejectReason::NotAllowed)
+    );
+    assert!(
+        r.detail.contains("40000 characters") && r.detail.contains("32767"),
+        "{r:?}"
+    );
+}
+
+#[test]
+fn a_verification_dated_before_1900_is_a_reject() {
+    let r = one_bad_verification(&format!("{C3},2021,抽查,属实,1899-12-31,核查组,"));
+    assert_eq!(
+        (r.column.as_str(), r.reason),
+        ("checked_on", RejectReason::NotAllowed)
+    );
+    assert!(r.detail.contains("1900-01-01 to 9999-12-31"), "{r:?}");
+}
+
+#[test]
+fn a_year_past_32_bits_is_a_reject_never_another_year() {
+    // 4294969317 is 2021 + 2^32: held in 32 bits it would read as 2021.
+    let r = one_bad_verification(&format!("{C3},4294969317,抽查,属实,2022-01-20,核查组,"));
+    assert_eq!(
+        (r.column.as_str(), r.reason),
+        ("year", RejectReason::NotAllowed)
+    );
+    assert_eq!(r.detail, "allowed: 1900–9999");
+}
+
+#[test]
+fn an_identity_number_typed_into_the_year_is_masked_wherever_the_reject_says_it() {
+    let raw = id(7, "19800101").replace('X', "1");
+    let digits: String = raw.chars().filter(char::is_ascii_digit).collect();
+    let r = one_bad_decision(&format!(
+        "{COMMUNITY},{digits},县级初选,推荐,{raw},2022-01-12,{raw}"
+    ));
+    let said = format!("{} {:?}", r.describe(), r);
+    assert!(!said.contains(&digits), "{said}");
+    assert_eq!(r.column, "year");
+}
+
+/// The bad rows of the panel's records, in the working sheets too, and text
+/// from the files in names: the night's run publishes (exit 0), the rows
+/// are rejects, no identity number reaches the manifest, the report or the
+/// log, and the sheets the run does not read back are warnings in the
+/// run's summary, validate's and the report.
+#[test]
+fn bad_panel_records_never_fail_the_night_and_unread_sheets_are_warnings() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in");
+    std::fs::create_dir(&input).unwrap();
+    let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join("sample_data");
+    for f in std::fs::read_dir(&sample).unwrap() {
+        let f = f.unwrap().path();
+        std::fs::copy(&f, input.join(f.file_name().unwrap())).unwrap();
+    }
+    let mut decisions = std::fs::read_to_string(input.join("decisions.csv")).unwrap();
+    decisions += &format!(
+        "{C2},2021,公示,无异议,{},2022-02-10,市人社局\n",
+        "长".repeat(33_000)
+    );
+    std::fs::write(input.join("decisions.csv"), decisions).unwrap();
+    let mut checks = std::fs::read_to_string(input.join("verifications.csv")).unwrap();
+    checks += "410402001001,2021,抽查,属实,1899-12-31,核查组,\n";
+    std::fs::write(input.join("verifications.csv"), checks).unwrap();
+    // A person's number in a working sheet's file name.
+    let person = id(9, "19800101");
+    write(
+        &input,
+        &format!("核实记录-{person}.csv"),
+        "社区代码,年度,核实事项,核实结果,核实日期,核实人,备注\n",
+    );
+    // The decisions' sheet saved as CSV, and a stage group renamed.
+    write(&input, "评审记录-新华区.csv", "社区代码,年度\n");
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet();
+    let rows: [[&str; 10]; 3] = [
+        [
+            "申报信息",
+            "",
+            "街道审核",
+            "",
+            "",
+            "",
+            "市级评审",
+            "",
+            "",
+            "",
+        ],
+        [
+            "社区代码",
+            "年度",
+            "结论",
+            "意见",
+            "日期",
+            "决定单位",
+            "结论",
+            "意见",
+            "日期",
+            "决定单位",
+        ],
+        [
+            COMMUNITY,
+            "2021",
+            "",
+            "",
+            "",
+            "",
+            "合格",
+            "",
+            "2022-01-20",
+            "",
+        ],
+    ];
+    for (r, row) in rows.iter().enumerate() {
+        for (c, v) in row.iter().enumerate() {
+            ws.write_string(r as u32, c as u16, *v).unwrap();
+        }
+    }
+    wb.save(input.join("评审记录-卫东区.xlsx")).unwrap();
+
+    let out = dir.path().join("out");
+    let p = pipeline(&dir.path().join("p.toml"), &input, &out, "");
+    let run = command()
+        .args(["run", "--force", "--pipeline"])
+        .arg(&p)
+        .args(["--run-date", "2022-01-27"])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&run.stdout);
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert!(run.status.success(), "{stdout}\n{stderr}");
+    for said in [&stdout, &stderr] {
+        assert!(
+            said.contains("评审记录-新华区.csv: a working sheet of the panel's decisions (评审记录) in a format the program does not read back"),
+            "{said}"
+        );
+        assert!(
+            said.contains(
+                "the columns under \"市级评审\" are not read: it is no stage of the review"
+            ),
+            "{said}"
+        );
+    }
+    let latest = out.join("latest");
+    let manifest = std::fs::read_to_string(latest.join("manifest.json")).unwrap();
+    let report = std::fs::read_to_string(latest.join("report.html")).unwrap();
+    for (what, text) in [
+        ("manifest", &manifest),
+        ("report", &report),
+        ("log", &stderr.to_string()),
+        ("summary", &stdout.to_string()),
+    ] {
+        assert!(
+            !text.contains(&person),
+            "{what} holds a raw identity number"
+        );
+    }
+    assert!(manifest.contains("市级评审") && report.contains("市级评审"));
+    assert!(report.contains("评审记录-新华区.csv"));
+    // The long opinion and the old date are rejects of the run.
+    let rejects = ParquetReader::new(std::fs::File::open(latest.join("rejects.parquet")).unwrap())
+        .finish()
+        .unwrap();
+    let details: Vec<String> = rejects
+        .column("detail")
+        .unwrap()
+        .cast(&DataType::String)
+        .unwrap()
+        .str()
+        .unwrap()
+        .iter()
+        .map(|d| d.unwrap_or_default().to_string())
+        .collect();
+    assert!(
+        details
+            .iter()
+            .any(|d| d.contains("an Excel cell holds at most 32767")),
+        "{details:?}"
+    );
+    assert!(
+        details
+            .iter()
+            .any(|d| d.contains("outside the dates Excel holds")),
+        "{details:?}"
+    );
+    // validate says the same warnings.
+    let (code, said, _) = validate(&p);
+    assert_eq!(code, 0, "{said}");
+    assert!(
+        said.contains("Warnings (the run goes on; look at each):"),
+        "{said}"
+    );
+    assert!(
+        said.contains("warning: 评审记录-卫东区.xlsx: the columns under \"市级评审\""),
+        "{said}"
+    );
+}

@@ -75,6 +75,22 @@ pub struct TableInput {
     /// Canonical column name → header as it stands in the file.
     #[serde(default)]
     pub columns: BTreeMap<String, String>,
+    /// CSV: the most lines of the file one row may run over (a quoted value
+    /// with line breaks); a row running over more is taken for a stray quote
+    /// and stops the read. `DEFAULT_MAX_ROW_LINES` when absent.
+    pub max_row_lines: Option<u64>,
+}
+
+/// Lines one CSV row may run over by default: a value typed with a few line
+/// breaks (an address, a note) fits many times over; a quote left open
+/// swallows the rows after it, and is caught once it has taken ten.
+pub const DEFAULT_MAX_ROW_LINES: u64 = 10;
+
+impl TableInput {
+    /// The most lines of the file one CSV row may run over.
+    pub fn max_row_lines(&self) -> u64 {
+        self.max_row_lines.unwrap_or(DEFAULT_MAX_ROW_LINES)
+    }
 }
 
 #[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
@@ -416,6 +432,11 @@ impl Pipeline {
                 ))
             })?;
             let spec = table.spec();
+            if input.max_row_lines == Some(0) {
+                return Err(bad(format!(
+                    "key `input.{name}.max_row_lines`: 0 is not a number of lines (a row takes at least 1)"
+                )));
+            }
             if input.header_row == Some(0) {
                 return Err(bad(format!(
                     "key `input.{name}.header_row`: 0 is not a row number (rows count from 1)"

@@ -81,6 +81,13 @@ const fn defaulting(mut c: Column, value: bool) -> Column {
     c
 }
 
+/// The years a `year` cell may hold: a calendar year as the bureau writes it.
+/// Every year is held in 32 bits downstream; a larger number typed into the
+/// cell (an identity number, a slip of the keyboard) is a reject, never a
+/// year wrapped round to another.
+const YEAR_LO: i64 = 1900;
+const YEAR_HI: i64 = 9999;
+
 const fn within(mut c: Column, lo: i64, hi: i64) -> Column {
     c.range = Some((lo, hi));
     c
@@ -134,16 +141,28 @@ pub const COMMUNITIES: TableSpec = TableSpec {
         col("community_name", Str, true, "社区名称"),
         col("county", Str, true, "所在区县"),
         col("street", Str, true, "所在街道"),
-        col("provincial_year", Int, false, "认定为省级充分就业社区年份"),
-        col(
-            "provincial_star_year",
-            Int,
-            false,
-            "认定为省级星级充分就业社区年份",
+        within(
+            col("provincial_year", Int, false, "认定为省级充分就业社区年份"),
+            YEAR_LO,
+            YEAR_HI,
+        ),
+        within(
+            col(
+                "provincial_star_year",
+                Int,
+                false,
+                "认定为省级星级充分就业社区年份",
+            ),
+            YEAR_LO,
+            YEAR_HI,
         ),
         within(col("provincial_stars", Int, false, "省级星级"), 1, 5),
         defaulting(col("national", Bool, false, "是否国家级"), false),
-        col("city_year", Int, false, "认定为市级充分就业社区年份"),
+        within(
+            col("city_year", Int, false, "认定为市级充分就业社区年份"),
+            YEAR_LO,
+            YEAR_HI,
+        ),
         within(col("city_stars", Int, false, "市级星级"), 1, 5),
         col("contact_name", Str, false, "联系人"),
         col("contact_phone", Str, false, "联系电话"),
@@ -267,7 +286,7 @@ pub const PLATFORM: TableSpec = TableSpec {
     optional: true,
     columns: &[
         code(col("community_code", Str, true, "社区代码")),
-        col("year", Int, true, "年度"),
+        within(col("year", Int, true, "年度"), YEAR_LO, YEAR_HI),
         col("service_window", Bool, true, "是否设立服务窗口"),
         within(col("staff_count", Int, true, "工作人员数"), 0, i64::MAX),
         col("has_info_system", Bool, true, "是否接入信息系统"),
@@ -284,7 +303,7 @@ pub const APPLICATIONS: TableSpec = TableSpec {
     optional: true,
     columns: &[
         code(col("community_code", Str, true, "社区代码")),
-        col("year", Int, true, "年度"),
+        within(col("year", Int, true, "年度"), YEAR_LO, YEAR_HI),
         one_of(col("applied_level", Str, true, "申报类型"), APPLIED_LEVELS),
         col(
             "claimed_reemployment_rate",
@@ -323,7 +342,7 @@ pub const DECISIONS: TableSpec = TableSpec {
     optional: true,
     columns: &[
         code(col("community_code", Str, true, "社区代码")),
-        col("year", Int, true, "年度"),
+        within(col("year", Int, true, "年度"), YEAR_LO, YEAR_HI),
         // Checked against the rules' stage list after reading
         // (`ingest::review_checks`): the stages are data, not the contract's.
         col("stage", Str, true, "评审环节"),
@@ -343,7 +362,7 @@ pub const VERIFICATIONS: TableSpec = TableSpec {
     optional: true,
     columns: &[
         code(col("community_code", Str, true, "社区代码")),
-        col("year", Int, true, "年度"),
+        within(col("year", Int, true, "年度"), YEAR_LO, YEAR_HI),
         col("detector", Str, true, "核实事项"),
         one_of(
             col("result", Str, true, "核实结果"),

@@ -94,7 +94,8 @@ impl Verified {
         for k in 0..df.height() {
             let (Some(c), Some(y), Some(d), Some(r)) = (
                 code[k].clone(),
-                year[k],
+                // Ingest keeps years to 1900–9999; one past 32 bits is no year.
+                year[k].and_then(|y| i32::try_from(y).ok()),
                 detector[k].clone(),
                 result[k].clone(),
             ) else {
@@ -102,14 +103,14 @@ impl Verified {
             };
             let check = Check {
                 community_code: c.clone(),
-                year: y as i32,
+                year: y,
                 detector: d.clone(),
                 result: r,
                 checked_on: on[k],
                 checked_by: by[k].clone(),
                 note: note[k].clone(),
             };
-            checks.insert((c, y as i32, d), check);
+            checks.insert((c, y, d), check);
         }
         Ok(Verified { checks })
     }

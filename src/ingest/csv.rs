@@ -113,6 +113,9 @@ fn read_as(
         read_as: format!("CSV, {encoding}, {sep}-separated{place}"),
         seen: source.finish(),
         unused: parsed.unused,
+        notes: parsed.notes,
+        warnings: parsed.warnings,
+        sheets: Vec::new(),
     })
 }
 
@@ -122,6 +125,8 @@ struct Parsed {
     unused: Vec<String>,
     /// Where the header stands when it is not the first line.
     place: Option<String>,
+    notes: Vec<String>,
+    warnings: Vec<String>,
 }
 
 /// A failure of the decoded stream or the CSV reader.
@@ -234,7 +239,8 @@ fn parse<R: Read>(
         .buffer_capacity(1 << 20)
         .from_reader(watched);
     let mut record = ByteRecord::new();
-    let (head, rows) = read_head(&mut reader, input.header_row)?;
+    let bound = input.max_row_lines();
+    let (head, rows) = read_head(&mut reader, input.header_row, bound)?;
     if rows.is_empty() {
         return Err(Failure::Unreadable(
             "the file is empty: no header row".to_string(),
@@ -253,26 +259,45 @@ fn parse<R: Read>(
             return Err(Failure::Columns(message));
         }
     };
+    let shown = super::shown_name(path);
+    let mut notes = Vec::new();
     if let Some((n, first)) = header.skipped(&rows) {
-        tracing::info!(file = %path.display(), rows = n, first = %first, "rows above the header skipped");
+        tracing::info!(file = %shown, rows = n, first = %first, "rows above the header skipped");
+        notes.push(format!(
+            "{n} rows above the header skipped (the first: \"{first}\")"
+        ));
+    }
+    for w in &mapping.near_misses {
+        tracing::warn!(file = %shown, "{w}");
     }
     let mut layout = Layout::new(spec, &header.names, &mapping);
     // The records read ahead after the header are the first rows.
     let at = head
         .iter()
-        .position(|(i, _)| *i == Some(header.at))
+        .position(|(i, _, _)| *i == Some(header.at))
         .expect("the header is a row read ahead");
-    let mut ahead: VecDeque<ByteRecord> = head.into_iter().skip(at + 1).map(|(_, r)| r).collect();
+    let mut ahead: VecDeque<(ByteRecord, Extent)> = head
+        .into_iter()
+        .skip(at + 1)
+        .map(|(_, r, span)| (r, span))
+        .collect();
     let mut chunk = layout.chunk();
     let mut last = ByteRecord::new();
     let mut last_is_row = false;
     let mut blank = 0usize;
+    let mut rules = 0usize;
+    let mut seen_record = false;
     // Footer-like rows, held until a record follows them (then they are rows)
     // or the file ends (then they are skipped).
     let mut held: Vec<ByteRecord> = Vec::new();
+    // Rows held as footers, with where each stands.
+    let mut held_spans: Vec<Extent> = Vec::new();
     loop {
-        match ahead.pop_front() {
-            Some(r) => record = r,
+        let span = match ahead.pop_front() {
+            Some((r, span)) => {
+                record = r;
+                span
+            }
             None => {
                 if !reader
                     .read_byte_record(&mut record)
@@ -280,27 +305,42 @@ fn parse<R: Read>(
                 {
                     break;
                 }
+                row_extent(&record, reader.position(), bound)?
             }
-        }
+        };
         if record.cells().all(|f| field(f).is_empty()) {
             blank += 1;
             last_is_row = false;
             continue;
         }
+        if !seen_record && footers::is_rule(record.cells().map(field)) {
+            rules += 1;
+            continue;
+        }
         if layout.footer(&record) {
             held.push(record.clone());
+            held_spans.push(span);
             last_is_row = false;
             continue;
         }
-        for r in held.drain(..) {
-            add(&mut chunk, &layout, &r, sink)?;
+        seen_record = true;
+        let watch = reader.get_ref();
+        for (r, span) in held.drain(..).zip(held_spans.drain(..)) {
+            add(&mut chunk, &layout, &r, span, watch, sink)?;
         }
-        add(&mut chunk, &layout, &record, sink)?;
+        add(&mut chunk, &layout, &record, span, watch, sink)?;
         std::mem::swap(&mut record, &mut last);
         last_is_row = true;
     }
     if blank > 0 {
-        tracing::info!(file = %path.display(), rows = blank, "rows with every cell empty skipped");
+        tracing::info!(file = %shown, rows = blank, "rows with every cell empty skipped");
+        notes.push(format!("{blank} rows with every cell empty skipped"));
+    }
+    if rules > 0 {
+        tracing::info!(file = %shown, rows = rules, "rows of dashes or equals signs under the header skipped");
+        notes.push(format!(
+            "{rules} rows of dashes or equals signs under the header skipped"
+        ));
     }
     if let Some(first) = held.first() {
         let text = first
@@ -308,10 +348,15 @@ fn parse<R: Read>(
             .map(field)
             .find(|c| !c.is_empty())
             .unwrap_or_default();
+        let text = mask_identities_in(text);
         tracing::info!(
-            file = %path.display(), rows = held.len(), first = %mask_identities_in(text),
+            file = %shown, rows = held.len(), first = %text,
             "rows after the data skipped: totals, notes or signatures"
         );
+        notes.push(format!(
+            "{} rows after the data skipped: totals, notes or signatures (the first: \"{text}\")",
+            held.len()
+        ));
     }
     let watched = reader.get_ref();
     if last_is_row && watched.inside_quotes() {
@@ -328,6 +373,8 @@ fn parse<R: Read>(
         had_bom,
         unused: layout.unused,
         place: header.place(&rows, "line"),
+        notes,
+        warnings: mapping.near_misses,
     })
 }
 
@@ -335,11 +382,12 @@ fn parse<R: Read>(
 /// hold anything, its index among `rows`; and those rows as text. Reads
 /// `SEARCHED_ROWS` rows that hold anything, or with `header_row` set, up to
 /// that line.
-type Head = (Vec<(Option<usize>, ByteRecord)>, Vec<HeadRow>);
+type Head = (Vec<(Option<usize>, ByteRecord, Extent)>, Vec<HeadRow>);
 
 fn read_head<R: Read>(
     reader: &mut ::csv::Reader<R>,
     header_row: Option<u64>,
+    bound: u64,
 ) -> Result<Head, Failure> {
     let mut head = Vec::new();
     let mut rows: Vec<HeadRow> = Vec::new();
@@ -362,6 +410,7 @@ fn read_head<R: Read>(
         {
             break;
         }
+        let span = row_extent(&record, reader.position(), bound)?;
         let index = match record.cells().all(|f| field(f).is_empty()) {
             true => None,
             false => {
@@ -372,23 +421,68 @@ fn read_head<R: Read>(
                 Some(rows.len() - 1)
             }
         };
-        head.push((index, record));
+        head.push((index, record, span));
     }
     Ok((head, rows))
 }
 
+/// Where a record stands: the lines of the file it runs over, and its
+/// range in the decoded stream.
+#[derive(Clone, Copy)]
+struct Extent {
+    lines: u64,
+    start: u64,
+    end: u64,
+}
+
+/// The lines of the file a record runs over (1 for a row on one line), the
+/// reader being at `next_line` after it; or, past `bound`, the stray quote
+/// that made it: an error at the line where the quoted value opens. Without
+/// the bound, a quote left open would swallow every row up to the next
+/// quote, or to the end of the file, into one value of one row.
+fn row_extent(record: &ByteRecord, after: &::csv::Position, bound: u64) -> Result<Extent, Failure> {
+    let next_line = after.line();
+    let start = record.position().map_or(next_line, |p| p.line());
+    let span = next_line.saturating_sub(start).max(1);
+    if span <= bound {
+        return Ok(Extent {
+            lines: span,
+            start: record.position().map_or(after.byte(), |p| p.byte()),
+            end: after.byte(),
+        });
+    }
+    // Every value before the first one holding a line break is on the row's
+    // first line: the quoted value opens there.
+    Err(Failure::Shape(format!(
+        "line {start}: a quoted value opens here and runs over {span} lines of the file \
+         (a row may run over at most {bound}, max_row_lines): a quote `\"` left open, \
+         which would swallow the rows after it; close the quote or remove it (a quote \
+         inside a value is written twice, `\"\"`, in a quoted value), and export again"
+    )))
+}
+
 /// Adds a row to the chunk, handing a full chunk to the sink first.
-fn add(
+fn add<R: Read>(
     chunk: &mut TextChunk,
     layout: &Layout,
     record: &ByteRecord,
+    at: Extent,
+    watch: &QuoteWatch<R>,
     sink: &mut dyn Sink,
 ) -> Result<(), Failure> {
     if chunk.lines.len() == CHUNK_ROWS {
         let full = std::mem::replace(chunk, layout.chunk());
         sink.take(full.finish())?;
     }
+    if at.lines > 1 {
+        chunk.spans.push((chunk.lines.len(), at.lines));
+    }
     chunk.push(layout, record);
+    if !watch.bare.is_empty()
+        && let Some(q) = watch.bare_in(at.start, at.end)
+    {
+        chunk.bare_quote(layout, record, q);
+    }
     Ok(())
 }
 
@@ -440,13 +534,24 @@ impl Layout {
         }
     }
 
-    /// Whether a record reads as a total, a note or a signature line.
+    /// Whether a record reads as a total, a note or a signature line, or a
+    /// rule drawn above them.
     fn footer(&self, record: &ByteRecord) -> bool {
-        footers::is_footer(record.cells().map(field), || {
-            self.required
-                .iter()
-                .all(|&p| record.cell(p).is_some_and(|c| !field(c).is_empty()))
-        })
+        // A record's first cell nearly always starts with a letter or a
+        // digit: neither a rule nor a footer word.
+        if record
+            .cell(0)
+            .and_then(|c| c.as_bytes().first())
+            .is_some_and(u8::is_ascii_alphanumeric)
+        {
+            return false;
+        }
+        footers::is_rule(record.cells().map(field))
+            || footers::is_footer(record.cells().map(field), || {
+                self.required
+                    .iter()
+                    .all(|&p| record.cell(p).is_some_and(|c| !field(c).is_empty()))
+            })
     }
 
     fn chunk(&self) -> TextChunk {
@@ -458,6 +563,7 @@ impl Layout {
                 .collect(),
             lines: Vec::with_capacity(CHUNK_ROWS),
             shapes: Vec::new(),
+            spans: Vec::new(),
         }
     }
 
@@ -498,8 +604,24 @@ impl Layout {
             column: String::new(),
             identity: false,
             value: Some(extra.to_string()),
-            detail: format!("{} fields, the header has {}", record.len(), self.headers),
+            detail: format!(
+                "{} fields, the header has {}: a separator inside a value that is not quoted \
+                 moves the values after it one column on; quote that value; the row: {}",
+                record.len(),
+                self.headers,
+                row_text(record)
+            ),
         })
+    }
+}
+
+/// A row's cells as the clerk would look for them in the file, cut at 120
+/// characters (masked where the reject is made).
+fn row_text(record: &ByteRecord) -> String {
+    let text = record.cells().map(field).collect::<Vec<_>>().join(",");
+    match text.char_indices().nth(120) {
+        Some((cut, _)) => format!("{}…", &text[..cut]),
+        None => text,
     }
 }
 
@@ -508,6 +630,7 @@ struct TextChunk {
     builders: Vec<Option<TextBuilder>>,
     lines: Vec<u64>,
     shapes: Vec<(usize, BadShape)>,
+    spans: Vec<(usize, u64)>,
 }
 
 impl TextChunk {
@@ -532,6 +655,39 @@ impl TextChunk {
         if let Some(shape) = layout.shape(record) {
             self.shapes.push((row, shape));
         }
+    }
+
+    /// The last row holds a value whose quotes reading would drop: a
+    /// reject (unless its shape already is one) quoting the value as the
+    /// file holds it.
+    fn bare_quote(&mut self, layout: &Layout, record: &ByteRecord, q: &BareQuote) {
+        let row = self.lines.len() - 1;
+        if self.shapes.last().is_some_and(|(r, _)| *r == row) {
+            return;
+        }
+        let raw = String::from_utf8_lossy(&q.raw).trim().to_string();
+        // The value as read: the raw text without its quotes.
+        let unquoted = raw
+            .replace("\"\"", "\u{0}")
+            .replace('"', "")
+            .replace('\u{0}', "\"");
+        let position = record.cells().position(|c| field(c) == unquoted.trim());
+        let (column, identity) = position
+            .and_then(|p| layout.names.get(p).cloned())
+            .unwrap_or_default();
+        self.shapes.push((
+            row,
+            BadShape {
+                reason: RejectReason::Unparseable,
+                column,
+                identity,
+                value: Some(raw).filter(|v| !v.is_empty()),
+                detail: "a quote inside the value is not written twice, so reading it would drop \
+                         its quotes: quote the whole value and write each quote in it twice \
+                         (\"\"), or export with a program that writes CSV so"
+                    .into(),
+            },
+        ));
     }
 
     /// The last row was cut by the end of the file inside a quoted field.
@@ -559,6 +715,7 @@ impl TextChunk {
                 .collect(),
             lines: self.lines,
             shapes: self.shapes,
+            spans: self.spans,
         }
     }
 }
@@ -580,6 +737,22 @@ struct QuoteWatch<R> {
     /// A quote inside a quoted field ended the last block: the next byte says
     /// whether it was doubled.
     pending: bool,
+    /// Bytes passed on before the current block.
+    pos: u64,
+    /// Where the open quoted field's quote stands in the current block.
+    opened: Option<usize>,
+    /// Quoted fields whose closing quote another character follows, in
+    /// stream order: their quotes would be lost in reading.
+    bare: Vec<BareQuote>,
+}
+
+/// A value that starts with a quote closing before the value ends
+/// (`"老王"饭店`, from a writer that does not double its quotes).
+struct BareQuote {
+    /// Stream offset of the closing quote.
+    at: u64,
+    /// The value as the file holds it (as much of it as the block held).
+    raw: Vec<u8>,
 }
 
 impl<R: Read> QuoteWatch<R> {
@@ -590,7 +763,16 @@ impl<R: Read> QuoteWatch<R> {
             quoted: false,
             field_start: true,
             pending: false,
+            pos: 0,
+            opened: None,
+            bare: Vec::new(),
         }
+    }
+
+    /// The bare quote within the stream range of a record, if any.
+    fn bare_in(&self, start: u64, end: u64) -> Option<&BareQuote> {
+        let at = self.bare.partition_point(|q| q.at < start);
+        self.bare.get(at).filter(|q| q.at < end)
     }
 
     fn inside_quotes(&self) -> bool {
@@ -602,12 +784,24 @@ impl<R: Read> QuoteWatch<R> {
     }
 
     fn follow(&mut self, b: &[u8]) {
+        self.opened = None;
+        self.walk(b);
+        self.pos += b.len() as u64;
+    }
+
+    fn walk(&mut self, b: &[u8]) {
         let mut i = 0;
         if self.pending && !b.is_empty() {
             self.pending = false;
             if b[0] == b'"' {
                 i = 1;
             } else {
+                if !self.boundary(b[0]) {
+                    self.bare.push(BareQuote {
+                        at: self.pos,
+                        raw: Vec::new(),
+                    });
+                }
                 self.quoted = false;
                 self.field_start = false;
             }
@@ -623,7 +817,18 @@ impl<R: Read> QuoteWatch<R> {
             if self.quoted {
                 match b.get(k + 1) {
                     Some(b'"') => i = k + 2,
-                    Some(_) => {
+                    Some(&c) => {
+                        if !self.boundary(c) {
+                            let from = self.opened.unwrap_or(0);
+                            let to = b[k..]
+                                .iter()
+                                .position(|&c| self.boundary(c))
+                                .map_or(b.len(), |e| k + e);
+                            self.bare.push(BareQuote {
+                                at: self.pos + k as u64,
+                                raw: b[from..to].to_vec(),
+                            });
+                        }
                         self.quoted = false;
                         self.field_start = false;
                         i = k + 1;
@@ -640,6 +845,9 @@ impl<R: Read> QuoteWatch<R> {
                     self.field_start
                 };
                 self.quoted = starts;
+                if starts {
+                    self.opened = Some(k);
+                }
                 self.field_start = false;
                 i = k + 1;
             }

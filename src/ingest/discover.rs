@@ -59,6 +59,41 @@ fn sheet_of(stem: &str, format: Format) -> Option<(Table, Layout)> {
     }
 }
 
+/// Files named as working sheets that are not read as one (a 评审记录 saved
+/// as CSV, either sheet saved as `.ods`): a warning each, since the
+/// decisions or checks they hold do not count.
+pub fn unread_working_sheets(pipeline: &Pipeline) -> Vec<String> {
+    let Ok(entries) = std::fs::read_dir(&pipeline.input_dir) else {
+        return Vec::new();
+    };
+    let mut out: Vec<String> = entries
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.is_file())
+        .filter_map(|path| {
+            let stem = path.file_stem()?.to_str()?.to_string();
+            let which = if stem.starts_with(DECISIONS_SHEET) {
+                "decisions (评审记录)"
+            } else if stem.starts_with(VERIFICATIONS_SHEET) {
+                "checks (核实记录)"
+            } else {
+                return None;
+            };
+            if format_of(&path).is_some_and(|f| sheet_of(&stem, f).is_some()) {
+                return None;
+            }
+            let name = crate::contract::identity::mask_identities_in(
+                &path.file_name()?.to_string_lossy(),
+            );
+            Some(format!(
+                "{name}: a working sheet of the panel's {which} in a format the program does not read back, \
+                 so the rows in it do not count; save it as an Excel workbook (.xlsx) under the same name"
+            ))
+        })
+        .collect();
+    out.sort();
+    out
+}
+
 pub fn format_of(path: &Path) -> Option<Format> {
     let ext = path.extension()?.to_str()?.to_ascii_lowercase();
     match ext.as_str() {
@@ -72,10 +107,10 @@ pub fn format_of(path: &Path) -> Option<Format> {
 /// The file of each table found, or a message per table that is ambiguous.
 /// Files passed over are logged.
 pub fn discover(pipeline: &Pipeline) -> Result<Files, Vec<String>> {
-    locate(
-        pipeline,
-        &mut |path, why| tracing::info!(file = %path.display(), "{why}; ignored"),
-    )
+    locate(pipeline, &mut |path, why| {
+        let file = crate::contract::identity::mask_identities_in(&path.display().to_string());
+        tracing::info!(%file, "{why}; ignored");
+    })
 }
 
 /// As `discover`, without the log lines (for a look before the real read).

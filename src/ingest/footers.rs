@@ -53,9 +53,57 @@ pub fn is_footer<'a>(
     cells.find(|c| !c.is_empty()).is_some_and(footer_word) && !fills_required()
 }
 
+/// A footer, or a rule above the footers: what the readers skip at the end.
+pub fn is_footer_or_rule<'a>(
+    cells: impl Iterator<Item = &'a str> + Clone,
+    fills_required: impl FnOnce() -> bool,
+) -> bool {
+    is_rule(cells.clone()) || is_footer(cells, fills_required)
+}
+
+/// Whether a row is a rule drawn under the header or above the totals: every
+/// non-empty cell made of dashes, equals signs or underscores only (`-----`,
+/// `＝＝＝`, `———`). Such a row holds no record.
+pub fn is_rule<'a>(cells: impl Iterator<Item = &'a str>) -> bool {
+    let mut any = false;
+    for c in cells.filter(|c| !c.is_empty()) {
+        any = true;
+        if !c.chars().all(|ch| {
+            matches!(
+                ch,
+                '-' | '='
+                    | '_'
+                    | '－'
+                    | '＝'
+                    | '＿'
+                    | '—'
+                    | '–'
+                    | '─'
+                    | '━'
+                    | '═'
+                    | ' '
+                    | '\u{3000}'
+            )
+        }) {
+            return false;
+        }
+    }
+    any
+}
+
 #[cfg(test)]
 mod tests {
-    use super::footer_word;
+    use super::{footer_word, is_rule};
+
+    #[test]
+    fn rules_are_rows_of_dashes_or_equals_signs() {
+        assert!(is_rule(["-----", "", "---"].into_iter()));
+        assert!(is_rule(["＝＝＝＝"].into_iter()));
+        assert!(is_rule(["———", "==="].into_iter()));
+        assert!(!is_rule(["", ""].into_iter()));
+        assert!(!is_rule(["---", "410402001001"].into_iter()));
+        assert!(!is_rule(["-3"].into_iter()));
+    }
 
     #[test]
     fn totals_notes_and_signatures_but_not_words_that_go_on() {

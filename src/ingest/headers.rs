@@ -1,6 +1,11 @@
 //! Header mapping: each contract column is found under its canonical name, its
-//! Chinese header, or the header the pipeline maps it to. Headers match after
-//! trimming spaces; ASCII case and full-width brackets do not matter.
+//! Chinese header, or the header the pipeline maps it to. Headers match with
+//! white space anywhere in them left out (a line break typed with Alt+Enter,
+//! a run of spaces, a full-width space) and invisible characters dropped;
+//! ASCII case and full-width brackets do not matter. A header no column
+//! takes whose folded name is close to a contract column's is a warning
+//! (`near_misses`): an optional column under a misspelled header would
+//! otherwise be read as absent.
 //!
 //! The header row is found, not assumed (`find_header`): among the first
 //! `SEARCHED_ROWS` rows that hold anything, the row naming the most contract
@@ -21,13 +26,22 @@ pub struct Mapping {
     pub positions: Vec<Option<usize>>,
     /// Headers no column took, for the log (identity numbers masked).
     pub unused: Vec<String>,
+    /// Warnings: headers no column took whose name is close to a contract
+    /// column the file lacks, naming both.
+    pub near_misses: Vec<String>,
 }
 
-fn normalise(h: &str) -> String {
-    h.trim()
-        .replace('（', "(")
-        .replace('）', ")")
-        .to_ascii_lowercase()
+/// A header as it is compared: white space and invisible characters left
+/// out, full-width brackets half-width, ASCII lower case.
+pub fn normalise(h: &str) -> String {
+    h.chars()
+        .filter(|c| !c.is_whitespace() && !crate::ingest::values::invisible(*c))
+        .map(|c| match c {
+            '（' => '(',
+            '）' => ')',
+            c => c.to_ascii_lowercase(),
+        })
+        .collect()
 }
 
 /// Rows searched for the header: the first that hold anything.
@@ -96,6 +110,25 @@ fn named(spec: &TableSpec, cells: &[String], overrides: &BTreeMap<String, String
                 let (a, b) = (normalise(col.name), normalise(col.chinese));
                 found.iter().any(|f| *f == a || *f == b)
             }
+        })
+        .count()
+}
+
+/// How many of the contract's required columns a row of headers names.
+pub fn required_named(
+    spec: &TableSpec,
+    cells: &[String],
+    overrides: &BTreeMap<String, String>,
+) -> usize {
+    let found: Vec<String> = cells.iter().map(|h| normalise(h)).collect();
+    spec.columns
+        .iter()
+        .filter(|col| col.required)
+        .filter(|col| match overrides.get(col.name) {
+            Some(h) => found.contains(&normalise(h)),
+            None => found
+                .iter()
+                .any(|f| *f == normalise(col.name) || *f == normalise(col.chinese)),
         })
         .count()
 }
@@ -274,17 +307,60 @@ pub fn map_headers(
             }
         ));
     }
-    let unused = (0..headers.len())
-        .filter(|i| !positions.contains(&Some(*i)))
-        .map(|i| shown(&headers[i]))
+    let unused: Vec<usize> = (0..headers.len())
+        .filter(|i| !positions.contains(&Some(*i)) && !headers[*i].trim().is_empty())
         .collect();
-    Ok(Mapping { positions, unused })
+    let near_misses = unused
+        .iter()
+        .filter_map(|&i| {
+            let free = [&headers[i]];
+            spec.columns
+                .iter()
+                .zip(&positions)
+                .filter(|(_, at)| at.is_none())
+                .find(|(col, _)| {
+                    let mut targets = vec![col.name, col.chinese];
+                    if let Some(h) = overrides.get(col.name) {
+                        targets.push(h);
+                    }
+                    closest(&free, &targets).is_some()
+                })
+                .map(|(col, _)| {
+                    format!(
+                        "column \"{}\" is not read: its name is close to `{}` ({}), which the file lacks; \
+                         rename the header, or map it under [input.{}.columns]",
+                        shown(&headers[i]),
+                        col.name,
+                        col.chinese,
+                        spec.name
+                    )
+                })
+        })
+        .collect();
+    let unused = unused.iter().map(|&i| shown(&headers[i])).collect();
+    Ok(Mapping {
+        positions,
+        unused,
+        near_misses,
+    })
 }
 
 /// A header as messages and logs show it. A file without its header row has
 /// its first data row read as headers, identity numbers among them.
+/// Line breaks and tabs inside a header show as `⏎` and a space, so that a
+/// clerk sees why `注销⏎日期` is not `注销日期`.
 fn shown(header: &str) -> String {
-    mask_identities_in(header)
+    let visible: String = header
+        .trim()
+        .chars()
+        .filter(|c| !crate::ingest::values::invisible(*c))
+        .map(|c| match c {
+            '\n' => '⏎',
+            '\r' | '\t' => ' ',
+            c => c,
+        })
+        .collect();
+    mask_identities_in(&visible.replace(" ⏎", "⏎").replace("⏎⏎", "⏎"))
 }
 
 /// The found header most like one of the targets, when it is near enough.

@@ -11,6 +11,7 @@ pub mod footers;
 pub mod headers;
 pub mod parquet;
 pub mod raw;
+pub mod record_limits;
 pub mod rejects;
 pub mod report;
 pub mod review_checks;
@@ -51,6 +52,9 @@ pub struct InputFile {
     pub read_as: String,
     pub rows_read: usize,
     pub rows_rejected: usize,
+    /// What the reader did besides reading rows (sheets read or skipped,
+    /// rows skipped, values folded, columns ignored), one sentence each.
+    pub notes: Vec<String>,
 }
 
 /// The extract, typed: one frame per table found, the rejects, and what went
@@ -66,11 +70,27 @@ pub struct Extract {
     pub problems: Vec<String>,
     /// Tables whose rejected share exceeds `max_reject_ratio`.
     pub over_ratio: Vec<String>,
+    /// What a clerk must look at though the run goes on: a column whose
+    /// header is close to a contract column the file lacks, a working sheet
+    /// not read back, a stage group the program does not know.
+    pub warnings: Vec<String>,
 }
 
 impl Extract {
     pub fn table(&self, t: Table) -> Option<&DataFrame> {
         self.tables.get(&t)
+    }
+
+    /// What the readers did besides reading rows, per file: one line each,
+    /// `file: note`, in the order of the tables.
+    pub fn notes(&self) -> Vec<String> {
+        self.inputs
+            .iter()
+            .flat_map(|i| {
+                let name = shown_name(&i.path);
+                i.notes.iter().map(move |n| format!("{name}: {n}"))
+            })
+            .collect()
     }
 
     /// Whether the run may go on: no file-level problem and no table over its ratio.
@@ -97,6 +117,47 @@ fn file_name(path: &Path) -> String {
         .to_string()
 }
 
+/// A file's name as rejects, logs and reports show it: identity numbers in
+/// it masked (a clerk may name a file after a person).
+pub fn shown_name(path: &Path) -> String {
+    crate::contract::identity::mask_identities_in(&file_name(path))
+}
+
+/// Rejects of a workbook read over several sheets, moved from the lines
+/// typing numbered to their sheet and sheet row.
+fn locate_in_sheets(rejects: &mut [Reject], sheets: &[raw::SheetSpan]) {
+    if sheets.is_empty() {
+        return;
+    }
+    let at = |line: u64| match raw::SheetSpan::locate(sheets, line) {
+        Some((sheet, row)) => format!("sheet \"{sheet}\" row {row}"),
+        None => format!("line {line}"),
+    };
+    for r in rejects {
+        if let Some((sheet, row)) = raw::SheetSpan::locate(sheets, r.line) {
+            r.file = format!("{}, sheet \"{sheet}\"", r.file);
+            r.line = row;
+        }
+        if r.reason == RejectReason::DuplicateKey
+            && let Some(first) = r
+                .detail
+                .strip_prefix("the same key as line ")
+                .and_then(|rest| rest.split(',').next())
+                .and_then(|n| n.parse::<u64>().ok())
+        {
+            r.detail = format!("the same key as {}, which is kept", at(first));
+        }
+    }
+}
+
+/// Whether a reject is of the file named (or of one of its sheets).
+fn of_file(reject_file: &str, name: &str) -> bool {
+    reject_file == name
+        || reject_file
+            .strip_prefix(name)
+            .is_some_and(|rest| rest.starts_with(", sheet \""))
+}
+
 /// The panel's own records (`decisions`, `verifications`): without a file,
 /// nothing has been recorded yet, which leaves no figure incomplete.
 pub fn is_record(table: Table) -> bool {
@@ -106,7 +167,7 @@ pub fn is_record(table: Table) -> bool {
 /// Reads and types one table's file, in its layout.
 fn read_table(pipeline: &Pipeline, spec: &'static TableSpec, found: &Found) -> Result<TableRead> {
     let path = found.path.as_path();
-    let name = file_name(path);
+    let name = shown_name(path);
     let input = match found.layout {
         Layout::Table => pipeline.input(spec.table),
         // A working sheet is read as the run wrote it, whatever the
@@ -123,8 +184,11 @@ fn read_table(pipeline: &Pipeline, spec: &'static TableSpec, found: &Found) -> R
         Layout::DecisionSheet => {
             review_sheets::read_decision_sheet(path, &name, &pipeline.rules.review.stages)?
         }
-        Layout::Table => read_format(file, found.format, &mut typing)
-            .and_then(|o| Ok((o, typing.finish().map_err(Error::from)?))),
+        Layout::Table => read_format(file, found.format, &mut typing).and_then(|o| {
+            let mut typed = typing.finish().map_err(Error::from)?;
+            locate_in_sheets(&mut typed.rejects, &o.sheets);
+            Ok((o, typed))
+        }),
         Layout::ListSheet => {
             let watched = crate::contract::review_records::entered_columns(spec.table)
                 .iter()
@@ -140,7 +204,11 @@ fn read_table(pipeline: &Pipeline, spec: &'static TableSpec, found: &Found) -> R
             if skipped > 0 {
                 tracing::info!(file = %name, rows = skipped, "rows awaiting an entry (the sheet's columns to fill are empty); skipped");
             }
-            read.and_then(|o| Ok((o, typing.finish().map_err(Error::from)?)))
+            read.and_then(|o| {
+                let mut typed = typing.finish().map_err(Error::from)?;
+                locate_in_sheets(&mut typed.rejects, &o.sheets);
+                Ok((o, typed))
+            })
         }
     };
     match opened {
@@ -149,7 +217,7 @@ fn read_table(pipeline: &Pipeline, spec: &'static TableSpec, found: &Found) -> R
         Err(Failure::NotUtf8(at)) => Ok(Err(format!(
             "{name}: unreadable file: not valid UTF-8 at byte {at}"
         ))),
-        Err(Failure::Columns(m)) => Ok(Err(format!("{name}: {m}"))),
+        Err(Failure::Columns(m)) | Err(Failure::Shape(m)) => Ok(Err(format!("{name}: {m}"))),
         Err(Failure::Internal(e)) => Err(e),
     }
 }
@@ -232,6 +300,10 @@ fn read_with(pipeline: &Pipeline, detectors: Option<&[&str]>) -> Result<Extract>
         }
     };
     let mut read = read_tables(pipeline, &found)?;
+    for w in discover::unread_working_sheets(pipeline) {
+        tracing::warn!("{w}");
+        extract.warnings.push(w);
+    }
     // The panel's records, per file, put together once every table is read.
     let mut records: BTreeMap<Table, Vec<review_checks::Part>> = BTreeMap::new();
     let mut wide: HashSet<String> = HashSet::new();
@@ -260,7 +332,7 @@ fn read_with(pipeline: &Pipeline, detectors: Option<&[&str]>) -> Result<Extract>
         let reads = read.remove(&spec.table).unwrap_or_default();
         for (file, table_read) in files.iter().zip(reads) {
             let path = &file.path;
-            let name = file_name(path);
+            let name = shown_name(path);
             let (opened, typed) = match table_read {
                 Ok(r) => r,
                 Err(problem) => {
@@ -268,8 +340,27 @@ fn read_with(pipeline: &Pipeline, detectors: Option<&[&str]>) -> Result<Extract>
                     continue;
                 }
             };
+            let mut notes = opened.notes;
             if !opened.unused.is_empty() {
                 tracing::info!(file = %name, columns = %opened.unused.join(", "), "columns outside the contract; ignored");
+                notes.push(format!(
+                    "columns outside the contract, ignored: {}",
+                    opened.unused.join(", ")
+                ));
+            }
+            let mut folded: BTreeMap<&str, usize> = BTreeMap::new();
+            for (column, n) in &typed.folded {
+                *folded.entry(column).or_default() += n;
+            }
+            for (column, n) in folded {
+                let note = format!(
+                    "{n} values of {column} folded (invisible characters, spaces, a leading apostrophe or full-width forms removed)"
+                );
+                tracing::info!(file = %name, "{note}");
+                notes.push(note);
+            }
+            for w in opened.warnings {
+                extract.warnings.push(format!("{name}: {w}"));
             }
             let rejected = typed.rejects.len();
             tracing::info!(
@@ -286,6 +377,7 @@ fn read_with(pipeline: &Pipeline, detectors: Option<&[&str]>) -> Result<Extract>
                 read_as: opened.read_as,
                 rows_read: typed.rows_read,
                 rows_rejected: rejected,
+                notes,
             });
             tracing::debug!(
                 table = spec.name,
@@ -294,16 +386,19 @@ fn read_with(pipeline: &Pipeline, detectors: Option<&[&str]>) -> Result<Extract>
             );
             extract.rejects.extend(typed.rejects);
             if is_record(spec.table) {
-                if file.layout == Layout::DecisionSheet {
+                let is_wide = file.layout == Layout::DecisionSheet;
+                if is_wide {
                     wide.insert(name.clone());
                 }
+                let (frame, over) = record_limits::check(spec, &name, is_wide, typed.frame)?;
+                extract.rejects.extend(over);
                 let frame = match spec.table {
                     Table::Decisions => review_checks::normalise_decisions(
-                        typed.frame,
+                        frame,
                         &name,
                         &pipeline.rules.review.stages,
                     )?,
-                    _ => typed.frame,
+                    _ => frame,
                 };
                 records
                     .entry(spec.table)
@@ -353,14 +448,23 @@ fn read_with(pipeline: &Pipeline, detectors: Option<&[&str]>) -> Result<Extract>
 /// Each file's rejected rows, those of the checks after reading included,
 /// and the files whose rejected share exceeds `max_reject_ratio`.
 fn tally(extract: &mut Extract, max_reject_ratio: f64) {
-    let mut by_file: BTreeMap<(Table, &str), usize> = BTreeMap::new();
+    // Rejected rows, and the lines of the file they ran over.
+    let mut by_file: BTreeMap<(Table, String), (usize, u64)> = BTreeMap::new();
+    let names: Vec<String> = extract.inputs.iter().map(|i| shown_name(&i.path)).collect();
     for r in &extract.rejects {
-        *by_file.entry((r.table, r.file.as_str())).or_default() += 1;
+        let file = names
+            .iter()
+            .find(|n| of_file(&r.file, n))
+            .cloned()
+            .unwrap_or_else(|| r.file.clone());
+        let e = by_file.entry((r.table, file)).or_default();
+        e.0 += 1;
+        e.1 += r.lines_lost;
     }
-    for input in &mut extract.inputs {
-        let name = file_name(&input.path);
-        let rejected = by_file
-            .get(&(input.table, name.as_str()))
+    for (input, name) in extract.inputs.iter_mut().zip(&names) {
+        let name = name.clone();
+        let (rejected, lost) = by_file
+            .get(&(input.table, name.clone()))
             .copied()
             .unwrap_or_default();
         input.rows_rejected = rejected;
@@ -375,29 +479,41 @@ fn tally(extract: &mut Extract, max_reject_ratio: f64) {
             }
             continue;
         }
-        if input.rows_read > 0 && rejected as f64 > max_reject_ratio * input.rows_read as f64 {
+        // A rejected row that ran over several lines of the file counts
+        // each of them: a quote left open must not hide rows in one reject.
+        let lines = input.rows_read as u64 + lost - rejected as u64;
+        if input.rows_read > 0 && lost as f64 > max_reject_ratio * lines as f64 {
+            let what = if lost > rejected as u64 {
+                format!(
+                    "{rejected} of {} rows rejected, running over {lost} of {lines} lines",
+                    input.rows_read
+                )
+            } else {
+                format!("{rejected} of {} rows rejected", input.rows_read)
+            };
             extract.over_ratio.push(format!(
-                "{name}: {rejected} of {} rows rejected ({:.2} %), above max_reject_ratio {}",
-                input.rows_read,
-                100.0 * rejected as f64 / input.rows_read as f64,
+                "{name}: {what} ({:.2} %), above max_reject_ratio {}",
+                100.0 * lost as f64 / lines as f64,
                 max_reject_ratio
             ));
         }
     }
     // The rejects in table order, each table's in the order of its files.
-    let order: HashMap<String, usize> = extract
-        .inputs
+    let order: HashMap<String, usize> = names
         .iter()
         .enumerate()
-        .map(|(k, i)| (file_name(&i.path), k))
+        .map(|(k, n)| (n.clone(), k))
         .collect();
-    extract.rejects.sort_by_key(|r| {
-        (
-            r.table,
-            order.get(&r.file).copied().unwrap_or(usize::MAX),
-            r.line,
-        )
-    });
+    let order_of = |file: &str| {
+        names
+            .iter()
+            .find(|n| of_file(file, n))
+            .and_then(|n| order.get(n).copied())
+            .unwrap_or(usize::MAX)
+    };
+    extract
+        .rejects
+        .sort_by_cached_key(|r| (r.table, order_of(&r.file), r.file.clone(), r.line));
 }
 
 /// The extract, or exit 3 when it breaks the contract; `verifications` is

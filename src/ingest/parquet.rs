@@ -70,6 +70,7 @@ pub fn read(file: TableFile<'_>, sink: &mut dyn Sink) -> Result<Opened, Failure>
                 columns,
                 lines: (first + 1..=first + len).map(|l| l as u64).collect(),
                 shapes: Vec::new(),
+                spans: Vec::new(),
             })?;
             offset += len;
         }
@@ -79,6 +80,9 @@ pub fn read(file: TableFile<'_>, sink: &mut dyn Sink) -> Result<Opened, Failure>
         read_as: "Parquet".to_string(),
         seen,
         unused: mapping.unused,
+        notes: Vec::new(),
+        warnings: mapping.near_misses,
+        sheets: Vec::new(),
     })
 }
 

@@ -56,6 +56,10 @@ pub struct RawChunk {
     pub lines: Vec<u64>,
     /// Rows (index in the chunk, ascending) whose shape rejects them.
     pub shapes: Vec<(usize, BadShape)>,
+    /// Rows (index in the chunk, ascending) that run over more than one
+    /// line of the file (CSV), with the lines each runs over: a rejected
+    /// one counts them all against `max_reject_ratio`.
+    pub spans: Vec<(usize, u64)>,
 }
 
 /// Where the chunks of one table go: typing.
@@ -94,6 +98,36 @@ pub struct Opened {
     pub seen: Seen,
     /// Headers no contract column took (identity numbers masked).
     pub unused: Vec<String>,
+    /// What the reader did besides reading rows, one sentence each, for the
+    /// summary: sheets read or skipped, rows skipped above the header, as
+    /// rules, as footers or as empty (identity numbers masked).
+    pub notes: Vec<String>,
+    /// What a clerk must look at: a header close to a contract column the
+    /// file lacks (identity numbers masked).
+    pub warnings: Vec<String>,
+    /// A workbook read over several sheets: where each sheet's rows stand
+    /// among the lines typing numbered (empty for one sheet, and for CSV
+    /// and Parquet).
+    pub sheets: Vec<SheetSpan>,
+}
+
+/// One sheet of a workbook read over several: its rows were typed as lines
+/// `offset + sheet row`, up to `last`.
+#[derive(Debug, Clone)]
+pub struct SheetSpan {
+    pub sheet: String,
+    pub offset: u64,
+    pub last: u64,
+}
+
+impl SheetSpan {
+    /// The sheet and sheet row of a line as typed.
+    pub fn locate(spans: &[SheetSpan], line: u64) -> Option<(&str, u64)> {
+        spans
+            .iter()
+            .find(|s| line > s.offset && line <= s.last)
+            .map(|s| (s.sheet.as_str(), line - s.offset))
+    }
 }
 
 /// Why a file gave no table.
@@ -103,6 +137,9 @@ pub enum Failure {
     Unreadable(String),
     /// A required column missing, or a column standing twice.
     Columns(String),
+    /// A row the file's shape makes impossible to tell from the rows after
+    /// it (a quote left open): the message names the line.
+    Shape(String),
     /// Not UTF-8 at this byte: detection goes on to GB18030.
     NotUtf8(u64),
     /// A fault of the program, not of the file.

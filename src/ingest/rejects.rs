@@ -90,6 +90,9 @@ pub struct Reject {
     /// The row's person identifier, raw: only `publish` reads it, to write its
     /// pseudonym. Never printed (see the Debug impl).
     person_id: Option<String>,
+    /// The lines of the file the row ran over (a CSV row with quoted line
+    /// breaks runs over several): what it counts against `max_reject_ratio`.
+    pub lines_lost: u64,
 }
 
 impl std::fmt::Debug for Reject {
@@ -121,15 +124,18 @@ impl Reject {
         person_id: Option<String>,
     ) -> Reject {
         let value = raw_value.map(|v| safe_value(v, identity_column));
+        // The detail and column may quote a cell or a header: masked like
+        // the value, so no text from the file reaches a person unmasked.
         Reject {
             table,
-            file: file.to_string(),
+            file: mask_identities_in(file),
             line,
-            column: column.to_string(),
+            column: mask_identities_in(column),
             value,
             reason,
-            detail: detail.into(),
+            detail: mask_identities_in(&detail.into()),
             person_id,
+            lines_lost: 1,
         }
     }
 

@@ -1,6 +1,8 @@
 //! The text `fullemp validate` prints: per table the file, how it was read,
-//! rows read and rejected with counts by reason, then the rejected rows
-//! (identity numbers masked) and the verdict.
+//! rows read and rejected with counts by reason, and what the reader did
+//! besides (sheets read or skipped, rows skipped, values folded, columns
+//! ignored); then the warnings, the rejected rows (identity numbers masked)
+//! and the verdict.
 
 use std::collections::BTreeMap;
 use std::fmt::Write;
@@ -46,6 +48,12 @@ pub fn render(pipeline: &Pipeline, extract: &Extract) -> String {
                 for (reason, n) in by_reason {
                     let _ = writeln!(out, "{:<16}   {n:>6} × {}", "", reason.as_str());
                 }
+                for i in &files {
+                    let name = super::shown_name(&i.path);
+                    for n in &i.notes {
+                        let _ = writeln!(out, "{:<16}   {name}: {n}", "");
+                    }
+                }
             }
             None if super::is_record(spec.table) => {
                 let _ = writeln!(out, "{:<16} (none: nothing recorded yet)", spec.name);
@@ -60,6 +68,12 @@ pub fn render(pipeline: &Pipeline, extract: &Extract) -> String {
             None => {
                 let _ = writeln!(out, "{:<16} (not read: see below)", spec.name);
             }
+        }
+    }
+    if !extract.warnings.is_empty() {
+        let _ = writeln!(out, "\nWarnings (the run goes on; look at each):");
+        for w in &extract.warnings {
+            let _ = writeln!(out, "  warning: {w}");
         }
     }
     if !extract.rejects.is_empty() {

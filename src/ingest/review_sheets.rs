@@ -64,6 +64,9 @@ struct WideHeader {
     /// The stage groups as the sheet orders them, as headed there.
     order: Vec<String>,
     unused: Vec<String>,
+    /// Groups laid out as a stage (a 结论 column under them) whose name is
+    /// no stage the program knows: their decisions are not read.
+    unknown_stages: Vec<String>,
 }
 
 fn wide_header(
@@ -71,7 +74,13 @@ fn wide_header(
     filled: &[usize],
     list: &Stages,
 ) -> std::result::Result<WideHeader, String> {
-    let text = |r: usize, c: usize| text_of(grid.value(r, c)).trim().to_string();
+    // White space inside a header cell (Alt+Enter, spaces) does not count.
+    let text = |r: usize, c: usize| -> String {
+        text_of(grid.value(r, c))
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect()
+    };
     let upper = filled
         .iter()
         .take(SEARCHED_ROWS)
@@ -89,6 +98,7 @@ fn wide_header(
     let mut stages = vec![[None; 4]; list.len()];
     let mut order: Vec<String> = Vec::new();
     let mut unused = Vec::new();
+    let mut unknown_stages: Vec<String> = Vec::new();
     for c in 0..grid.width {
         let u = text(upper, c);
         if !u.is_empty() {
@@ -117,7 +127,15 @@ fn wide_header(
                 order.push(group.clone());
             }
         } else {
-            unused.push(format!("{group}·{field}"));
+            if list.find(&group).is_none()
+                && field == STAGE_FIELDS[0]
+                && !unknown_stages.contains(&group)
+            {
+                unknown_stages.push(group.clone());
+            }
+            unused.push(crate::contract::identity::mask_identities_in(&format!(
+                "{group}·{field}"
+            )));
         }
     }
     let missing = |what: &str| format!("required column {APPLICATION_GROUP}·{what} missing");
@@ -138,6 +156,7 @@ fn wide_header(
         stages,
         order,
         unused,
+        unknown_stages,
     })
 }
 
@@ -162,11 +181,13 @@ pub fn read_decision_sheet(path: &std::path::Path, name: &str, list: &Stages) ->
     let Some(sheet) = book.sheet_names().first().cloned() else {
         return Ok(Err(Failure::Unreadable("the workbook has no sheet".into())));
     };
+    // The sheet's name as messages show it (a clerk may name it after a person).
+    let shown = crate::contract::identity::mask_identities_in(&sheet);
     let range = match book.worksheet_range(&sheet) {
         Ok(r) => r,
         Err(e) => {
             return Ok(Err(Failure::Unreadable(format!(
-                "cannot read sheet \"{sheet}\": {e}"
+                "cannot read sheet \"{shown}\": {e}"
             ))));
         }
     };
@@ -174,7 +195,7 @@ pub fn read_decision_sheet(path: &std::path::Path, name: &str, list: &Stages) ->
         Ok(m) => m,
         Err(e) => {
             return Ok(Err(Failure::Unreadable(format!(
-                "cannot read sheet \"{sheet}\": {e}"
+                "cannot read sheet \"{shown}\": {e}"
             ))));
         }
     };
@@ -237,6 +258,7 @@ pub fn read_decision_sheet(path: &std::path::Path, name: &str, list: &Stages) ->
             columns,
             lines: decided.iter().map(|&r| line(r)).collect(),
             shapes: Vec::new(),
+            spans: Vec::new(),
         })?;
         let mut t = typing.finish()?;
         for r in &mut t.rejects {
@@ -252,20 +274,39 @@ pub fn read_decision_sheet(path: &std::path::Path, name: &str, list: &Stages) ->
         all.frame.vstack_mut_owned(t.frame)?;
         all.rows_read += t.rows_read;
         all.rejects.extend(t.rejects);
+        all.folded.extend(t.folded);
     }
     all.frame.rechunk_mut();
     all.frame = all
         .frame
         .sort(["source_line"], SortMultipleOptions::default())?;
     all.rejects.sort_by_key(|r| r.line);
+    let known: Vec<&str> = list.names();
+    let warnings: Vec<String> = header
+        .unknown_stages
+        .iter()
+        .map(|g| {
+            let g = crate::contract::identity::mask_identities_in(g);
+            let w = format!(
+                "the columns under \"{g}\" are not read: it is no stage of the review ({}), \
+                 so the decisions in them do not count; give the group its stage's name",
+                known.join(", ")
+            );
+            tracing::warn!(file = %name, "{w}");
+            w
+        })
+        .collect();
     let opened = Opened {
         read_as: format!(
-            "XLSX, sheet \"{sheet}\", working sheet (header at row {}, one row per application and stage; {})",
+            "XLSX, sheet \"{shown}\", working sheet (header at row {}, one row per application and stage; {})",
             line(header.lower),
             sheet_order(&header.order, list)
         ),
         seen,
         unused: header.unused,
+        notes: Vec::new(),
+        warnings,
+        sheets: Vec::new(),
     };
     Ok(Ok((opened, all)))
 }
@@ -381,10 +422,17 @@ impl Sink for OpenItems<'_> {
             .map(|(l, _)| *l)
             .collect();
         let shapes = chunk.shapes.into_iter().map(|(r, s)| (at[r], s)).collect();
+        let spans = chunk
+            .spans
+            .into_iter()
+            .filter(|(r, _)| keep[*r])
+            .map(|(r, n)| (at[r], n))
+            .collect();
         self.inner.take(RawChunk {
             columns,
             lines,
             shapes,
+            spans,
         })
     }
 

@@ -46,6 +46,14 @@ fn problem(reason: RejectReason, detail: impl Into<String>) -> Problem {
 pub fn parse(cell: &Cell, column: &Column) -> Result<Value, Problem> {
     let folded_text;
     let cell = match cell {
+        Cell::Text(s) if column.code => match fold_code(s) {
+            Cow::Borrowed(_) => cell,
+            Cow::Owned(f) if f.is_empty() => &Cell::Empty,
+            Cow::Owned(f) => {
+                folded_text = Cell::Text(f);
+                &folded_text
+            }
+        },
         Cell::Text(s) if folded(column) => match fold(s) {
             Cow::Borrowed(_) => cell,
             Cow::Owned(f) if f.is_empty() => &Cell::Empty,
@@ -151,8 +159,9 @@ fn typed(cell: &Cell, kind: Kind) -> Result<Value, Problem> {
         },
         Kind::Date => match cell {
             Cell::DateTime(dt) => Ok(Value::Date(dt.date())),
-            Cell::Number(f) => excel_serial(*f)
-                .map(|dt| Value::Date(dt.date()))
+            Cell::Number(f) => eight_digit_date(*f)
+                .or_else(|| excel_serial(*f).map(|dt| dt.date()))
+                .map(Value::Date)
                 .ok_or_else(|| bad("a date")),
             Cell::Text(s) => date_of_text(s)
                 .map(Value::Date)
@@ -161,7 +170,9 @@ fn typed(cell: &Cell, kind: Kind) -> Result<Value, Problem> {
         },
         Kind::Datetime => match cell {
             Cell::DateTime(dt) => Ok(Value::Datetime(*dt)),
-            Cell::Number(f) => excel_serial(*f)
+            Cell::Number(f) => eight_digit_date(*f)
+                .map(|d| d.and_time(NaiveTime::MIN))
+                .or_else(|| excel_serial(*f))
                 .map(Value::Datetime)
                 .ok_or_else(|| bad("a date and time")),
             Cell::Text(s) => datetime_of_text(s)
@@ -196,6 +207,69 @@ pub fn fold(s: &str) -> Cow<'_, str> {
         t if t.len() == folded.len() => Cow::Owned(folded),
         t => Cow::Owned(t.to_string()),
     }
+}
+
+/// Characters that take no room on screen, or look like a space, and that
+/// text pasted from a web page or a chat window carries: zero-width spaces
+/// and joiners, the word joiner, direction marks, the soft hyphen and the
+/// byte-order mark. Nothing an identifier or a header is made of.
+pub fn invisible(c: char) -> bool {
+    matches!(
+        c,
+        '\u{200B}'..='\u{200F}' | '\u{2060}'..='\u{2064}' | '\u{FEFF}' | '\u{00AD}' | '\u{202A}'..='\u{202E}'
+    )
+}
+
+/// An identifier or code as it is read: invisible characters and any white
+/// space inside (a no-break space, an ideographic space) removed, a leading
+/// apostrophe (Excel's mark for "keep this as text", typed literally)
+/// dropped, then full-width forms folded (`fold`). Plain ASCII without an
+/// apostrophe or a space, nearly every value, is returned as it is.
+pub fn fold_code(s: &str) -> Cow<'_, str> {
+    if s.is_ascii() && !s.starts_with(LEADING_MARKS) {
+        return Cow::Borrowed(s);
+    }
+    // Non-ASCII white space inside (a no-break or ideographic space) goes
+    // before NFKC would make it an ASCII space; an ASCII space inside is the
+    // file's own and stays.
+    let kept: String = s
+        .chars()
+        .filter(|&c| !invisible(c) && (c.is_ascii() || !c.is_whitespace()))
+        .collect();
+    // Then full-width forms, so that a full-width apostrophe (`＇`) is one.
+    let folded = fold(&kept);
+    let out = folded
+        .trim_start_matches(|c: char| LEADING_MARKS.contains(&c) || c.is_whitespace())
+        .trim();
+    if out == s {
+        Cow::Borrowed(s)
+    } else {
+        Cow::Owned(out.to_string())
+    }
+}
+
+/// Marks typed before an identifier to keep Excel from reading it as a
+/// number: the apostrophe, and the quotation marks a Chinese input method
+/// types for it (`‘`, `’`), and a backquote.
+const LEADING_MARKS: &[char] = &['\'', '‘', '’', '`'];
+
+/// Whether `fold_code` changes a value. Plain ASCII without a leading
+/// apostrophe, nearly every value, is answered without a call.
+#[inline]
+pub fn needs_code_fold(s: &str) -> bool {
+    (s.as_bytes().first() == Some(&b'\'') || !s.is_ascii()) && matches!(fold_code(s), Cow::Owned(_))
+}
+
+/// A date typed as the eight digits `20210305` into a cell Excel keeps as a
+/// number. No Excel serial has eight digits (the last, 9999-12-31, is
+/// 2,958,465), so the two readings never meet.
+pub fn eight_digit_date(f: f64) -> Option<NaiveDate> {
+    let n = integral(f)?;
+    if !(10_000_000..=99_999_999).contains(&n) {
+        return None;
+    }
+    let n = n as u32;
+    NaiveDate::from_ymd_opt((n / 10_000) as i32, n / 100 % 100, n % 100)
 }
 
 /// Whether a text needs `fold` to change it.
@@ -327,9 +401,11 @@ pub fn as_fraction(v: f64, percent: bool) -> f64 {
 pub fn parse_bool(s: &str) -> Option<bool> {
     let s = s.trim();
     let is = |word: &str| s.eq_ignore_ascii_case(word);
-    if is("true") || is("1") || is("y") || s == "是" || s == "有" {
+    // Ticks and crosses: what a form's yes/no column is often marked with.
+    if is("true") || is("1") || is("y") || matches!(s, "是" | "有" | "√" | "✓" | "✔") {
         Some(true)
-    } else if is("false") || is("0") || is("n") || s == "否" || s == "无" {
+    } else if is("false") || is("0") || is("n") || matches!(s, "否" | "无" | "×" | "✗" | "✘" | "╳")
+    {
         Some(false)
     } else {
         None
@@ -494,6 +570,60 @@ mod tests {
         assert_eq!(
             parse(&t("ＡＢＣ"), &col(&EMPLOYMENT, "employer_name")),
             Ok(Value::Str("ＡＢＣ".into()))
+        );
+    }
+
+    #[test]
+    fn identifiers_lose_invisible_characters_and_a_leading_apostrophe() {
+        let id = "410402198005010011";
+        for spoiled in [
+            format!("'{id}"),
+            format!("‘{id}"),
+            format!("＇{id}"),
+            format!("\u{FEFF}{id}"),
+            format!("{}\u{200B}{}", &id[..6], &id[6..]),
+            format!("{}\u{00A0}{}\u{3000}", &id[..3], &id[3..]),
+            format!("{id}\u{2060}"),
+        ] {
+            assert_eq!(fold_code(&spoiled), id, "{spoiled:?}");
+            assert!(needs_code_fold(&spoiled), "{spoiled:?}");
+        }
+        assert!(matches!(fold_code(id), Cow::Borrowed(_)));
+        assert!(!needs_code_fold(id));
+        // An ASCII space inside is the file's own; an apostrophe inside too.
+        assert_eq!(fold_code("H 001"), "H 001");
+        assert_eq!(fold_code("O'1"), "O'1");
+        assert_eq!(
+            parse(&t(&format!("'{id}")), &col(&PERSONS, "person_id")),
+            Ok(Value::Str(id.into()))
+        );
+    }
+
+    #[test]
+    fn ticks_and_crosses_and_eight_digit_numbers() {
+        let c = col(&PERSONS, "labor_capacity");
+        for (s, b) in [
+            ("√", true),
+            ("✓", true),
+            ("✔", true),
+            ("×", false),
+            ("✗", false),
+        ] {
+            assert_eq!(parse(&t(s), &c), Ok(Value::Bool(b)), "{s}");
+        }
+        let date = col(&PERSONS, "birth_date");
+        assert_eq!(
+            parse(&Cell::Number(20210305.0), &date),
+            Ok(Value::Date(d(2021, 3, 5)))
+        );
+        assert_eq!(
+            parse(&Cell::Number(20211331.0), &date).unwrap_err().reason,
+            RejectReason::Unparseable
+        );
+        // Serials keep their meaning: no serial has eight digits.
+        assert_eq!(
+            parse(&Cell::Number(44561.0), &date),
+            Ok(Value::Date(d(2021, 12, 31)))
         );
     }
 

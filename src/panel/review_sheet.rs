@@ -83,8 +83,11 @@ pub fn rows(
             dates(a, "submitted_on")?,
         );
         for k in 0..a.height() {
-            if let (Some(c), Some(y)) = (code[k].clone(), year[k]) {
-                apps.insert((c, y as i32), (level[k].clone().unwrap_or_default(), on[k]));
+            // Ingest keeps years to 1900–9999; one past 32 bits is no year.
+            if let (Some(c), Some(y)) =
+                (code[k].clone(), year[k].and_then(|y| i32::try_from(y).ok()))
+            {
+                apps.insert((c, y), (level[k].clone().unwrap_or_default(), on[k]));
             }
         }
     }
@@ -144,7 +147,7 @@ fn recorded(
     for k in 0..d.height() {
         let (Some(c), Some(y), Some(s), Some(dec)) = (
             code[k].clone(),
-            year[k],
+            year[k].and_then(|y| i32::try_from(y).ok()),
             st[k].as_deref(),
             decision[k].clone(),
         ) else {
@@ -153,7 +156,7 @@ fn recorded(
         let Some((i, _)) = stages.find(s) else {
             continue;
         };
-        out.entry((c, y as i32))
+        out.entry((c, y))
             .or_insert_with(|| vec![None; stages.len()])[i] = Some(Recorded {
             decision: dec,
             // Free text the bureau typed: masked when read (ingest::review_checks).

@@ -34,6 +34,8 @@ pub struct Manifest {
     pub as_of: String,
     pub periods: Vec<PeriodRef>,
     pub inputs: Vec<InputRef>,
+    /// What a clerk must look at in the inputs, though the run went on.
+    pub input_warnings: Vec<String>,
     pub missing_optional_tables: Vec<String>,
     pub rows_rejected: usize,
     /// Where the pseudonym key came from (never the key).
@@ -102,6 +104,9 @@ pub struct InputRef {
     pub read_as: String,
     pub rows_read: usize,
     pub rows_rejected: usize,
+    /// What the reader did besides reading rows (sheets, rows skipped,
+    /// values folded, columns ignored).
+    pub notes: Vec<String>,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -222,6 +227,7 @@ pub fn assemble(s: Sources) -> Result<Manifest> {
             })
             .collect(),
         inputs: inputs(extract),
+        input_warnings: extract.warnings.clone(),
         missing_optional_tables: extract
             .missing_optional
             .iter()
@@ -291,7 +297,8 @@ fn inputs(extract: &Extract) -> Vec<InputRef> {
         .iter()
         .map(|i| InputRef {
             table: i.table.name().to_string(),
-            path: i.path.display().to_string(),
+            // A folder or file named after a person is masked too.
+            path: crate::contract::identity::mask_identities_in(&i.path.display().to_string()),
             size: i.size,
             modified: i.mtime.map(|t| {
                 chrono::DateTime::<chrono::Utc>::from(t)
@@ -302,6 +309,7 @@ fn inputs(extract: &Extract) -> Vec<InputRef> {
             read_as: i.read_as.clone(),
             rows_read: i.rows_read,
             rows_rejected: i.rows_rejected,
+            notes: i.notes.clone(),
         })
         .collect()
 }

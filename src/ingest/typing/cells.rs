@@ -8,7 +8,7 @@ use super::Parsed;
 use super::text::days_since_epoch;
 use crate::contract::{Column as Spec, Kind};
 use crate::ingest::raw::Cell;
-use crate::ingest::values::{Value, parse};
+use crate::ingest::values::{Value, needs_code_fold, parse};
 
 pub fn parse_cells(cells: &[Cell], spec: &Spec) -> Parsed {
     let mut bad = Vec::with_capacity(cells.len());
@@ -29,10 +29,17 @@ pub fn parse_cells(cells: &[Cell], spec: &Spec) -> Parsed {
             }
         })
         .collect();
-    Parsed::new(
+    let mut parsed = Parsed::new(
         series_of(values, spec.kind),
         BooleanChunked::from_slice(PlSmallStr::EMPTY, &bad),
-    )
+    );
+    if spec.code {
+        parsed.folded = cells
+            .iter()
+            .filter(|c| matches!(c, Cell::Text(t) if needs_code_fold(t)))
+            .count();
+    }
+    parsed
 }
 
 fn series_of(values: Vec<Value>, kind: Kind) -> Series {

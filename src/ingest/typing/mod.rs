@@ -38,11 +38,17 @@ use crate::contract::{held, person_number};
 pub struct Parsed {
     pub values: Series,
     pub bad: BooleanChunked,
+    /// Identifiers and codes whose text was folded (`values::fold_code`).
+    pub folded: usize,
 }
 
 impl Parsed {
     fn new(values: Series, bad: BooleanChunked) -> Parsed {
-        Parsed { values, bad }
+        Parsed {
+            values,
+            bad,
+            folded: 0,
+        }
     }
 }
 
@@ -50,6 +56,9 @@ pub struct Typed {
     pub frame: DataFrame,
     pub rows_read: usize,
     pub rejects: Vec<Reject>,
+    /// Per identifier or code column, the values whose text was folded
+    /// (invisible characters, a leading apostrophe, full-width forms).
+    pub folded: Vec<(&'static str, usize)>,
 }
 
 /// The typing of one table, chunk by chunk.
@@ -67,6 +76,8 @@ pub struct TableTyping {
     numbering: Vec<(&'static str, Numbered)>,
     rows_read: usize,
     rejects: Vec<Reject>,
+    /// Per contract column, the values folded so far.
+    folded: Vec<usize>,
 }
 
 /// Whether an identifier column is held as numbers (`record_number`),
@@ -96,6 +107,7 @@ impl TableTyping {
                 .collect(),
             rows_read: 0,
             rejects: Vec::new(),
+            folded: vec![0; spec.columns.len()],
         }
     }
 
@@ -198,11 +210,12 @@ impl TableTyping {
         ))
     }
 
-    fn chunk_frame(&self, chunk: &RawChunk) -> PolarsResult<DataFrame> {
+    fn chunk_frame(&mut self, chunk: &RawChunk) -> PolarsResult<DataFrame> {
         let n = chunk.lines.len();
         let mut columns = Vec::with_capacity(self.spec.columns.len() * 2 + 4);
         for (i, spec) in self.spec.columns.iter().enumerate() {
             let parsed = parse_column(chunk.columns[i].as_ref(), spec, n)?;
+            self.folded[i] += parsed.folded;
             columns.push(parsed.values.with_name(rows::value(i).into()).into_column());
             columns.push(parsed.bad.with_name(rows::bad(i).into()).into_column());
         }
@@ -231,7 +244,10 @@ impl TableTyping {
         let problems = typed.column(rows::PROBLEM)?.i32()?.clone();
         for (row, code) in problems.iter().enumerate() {
             if let Some(code) = code {
-                let reject = self.reject_row(&chunk, &typed, row, code)?;
+                let mut reject = self.reject_row(&chunk, &typed, row, code)?;
+                if let Ok(at) = chunk.spans.binary_search_by_key(&row, |(r, _)| *r) {
+                    reject.lines_lost = chunk.spans[at].1;
+                }
                 self.rejects.push(reject);
             }
         }
@@ -457,10 +473,18 @@ impl TableTyping {
         frame.rechunk_mut();
         let mut rejects = self.rejects;
         rejects.sort_by_key(|r| r.line);
+        let folded = spec
+            .columns
+            .iter()
+            .zip(&self.folded)
+            .filter(|(_, n)| **n > 0)
+            .map(|(c, n)| (c.name, *n))
+            .collect();
         Ok(Typed {
             frame,
             rows_read: self.rows_read,
             rejects,
+            folded,
         })
     }
 
@@ -574,6 +598,7 @@ fn empty_chunk(spec: &TableSpec) -> RawChunk {
         columns: spec.columns.iter().map(|_| None).collect(),
         lines: Vec::new(),
         shapes: Vec::new(),
+        spans: Vec::new(),
     }
 }
 
@@ -678,6 +703,7 @@ mod tests {
             ],
             lines: (first..first + rows.len() as u64).collect(),
             shapes: Vec::new(),
+            spans: Vec::new(),
         }
     }
 

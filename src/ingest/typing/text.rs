@@ -10,8 +10,8 @@ use polars::prelude::*;
 use super::Parsed;
 use crate::contract::{Column as Spec, Kind};
 use crate::ingest::values::{
-    allowed, date_of_text, datetime_of_text, fold, folded, gender_of, in_range, needs_fold,
-    parse_bool, parse_float, parse_int, rate_allowed, rate_of_text, scientific,
+    allowed, date_of_text, datetime_of_text, fold, fold_code, folded, gender_of, in_range,
+    needs_code_fold, parse_bool, parse_float, parse_int, rate_allowed, rate_of_text, scientific,
 };
 
 pub fn parse_text(ca: &StringChunked, spec: &Spec) -> Parsed {
@@ -113,7 +113,8 @@ fn strings(ca: &StringChunked, spec: &Spec) -> Parsed {
     Parsed::new(ca.clone().into_series(), bad)
 }
 
-/// Identifiers and codes: full-width forms folded (`４１０４０２…Ｘ`),
+/// Identifiers and codes: invisible characters, a leading apostrophe and
+/// full-width forms folded (`fold_code`; counted in `Parsed::folded`),
 /// identity numbers upper-cased (`x` → `X`), and a value in scientific
 /// notation (`4.10402E+17`, an identifier Excel rounded) bad. A column that
 /// needs none of it, nearly every one, is kept as it is.
@@ -123,15 +124,19 @@ fn codes(ca: &StringChunked, spec: &Spec) -> Parsed {
     // One look at each value says whether the column needs more.
     let (mut change, mut exponents) = (false, false);
     for s in ca.iter().flatten() {
-        change |= needs_fold(s) || lower(s);
+        change |= needs_code_fold(s) || lower(s);
         exponents |= exponent(s);
         if change && exponents {
             break;
         }
     }
+    let folds = std::cell::Cell::new(0usize);
     let values = if change {
         ca.apply(|v| {
-            let f = fold(v?);
+            let f = fold_code(v?);
+            if matches!(f, Cow::Owned(_)) {
+                folds.set(folds.get() + 1);
+            }
             if f.is_empty() {
                 None
             } else if lower(&f) {
@@ -157,7 +162,9 @@ fn codes(ca: &StringChunked, spec: &Spec) -> Parsed {
     } else {
         BooleanChunked::full(PlSmallStr::EMPTY, false, values.len())
     };
-    Parsed::new(values.into_series(), bad)
+    let mut parsed = Parsed::new(values.into_series(), bad);
+    parsed.folded = folds.get();
+    parsed
 }
 
 /// `男`/`女` for every spelling of a gender.

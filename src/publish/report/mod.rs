@@ -151,6 +151,11 @@ pub fn render(cx: &Context) -> Result<String> {
         rules_sha256 => m.rules.sha256,
         settings => view::settings(&m.rules.effective),
         pipeline => m.pipeline.path,
+        input_warnings => m.input_warnings,
+        input_notes => m.inputs.iter().flat_map(|i| {
+            let name = std::path::Path::new(&i.path).file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
+            i.notes.iter().map(move |n| format!("{name}: {n}"))
+        }).collect::<Vec<_>>(),
         inputs => m.inputs.iter().map(|i| context! {
             table => labels::table(&i.table), path => i.path, read_as => i.read_as,
             rows_read => i.rows_read, rows_rejected => i.rows_rejected, sha256 => i.sha256,
@@ -197,6 +202,7 @@ mod tests {
             as_of: "2021-12-31".into(),
             periods: vec![],
             inputs: vec![],
+            input_warnings: vec![],
             missing_optional_tables: vec!["applications".into()],
             rows_rejected: 0,
             pseudonym_key: "env".into(),
