@@ -1181,3 +1181,46 @@ fn bad_panel_records_never_fail_the_night_and_unread_sheets_are_warnings() {
         "{said}"
     );
 }
+
+#[test]
+fn a_filing_of_a_county_not_in_the_roster_is_rejected() {
+    let good = "county,year,document,received_on,note\n新华区,2021,复查情况登记表,2022-01-06,\n"
+        .to_string();
+    let r = one_bad_row(
+        Table::Filings,
+        "filings.csv",
+        good,
+        1,
+        "新华县,2021,推荐名单,2022-01-13,",
+    );
+    assert_eq!(
+        (r.reason, r.column.as_str()),
+        (RejectReason::UnknownCounty, "county")
+    );
+}
+
+#[test]
+fn an_approval_of_an_unknown_community_or_answer_is_rejected() {
+    let good = format!(
+        "community_code,year,answer,answered_on,document_no\n{COMMUNITY},2021,同意取消,2022-03-01,豫人社函〔2022〕12号\n"
+    );
+    let r = one_bad_row(
+        Table::Approvals,
+        "approvals.csv",
+        good.clone(),
+        1,
+        "410499999999,2021,同意取消,2022-03-01,",
+    );
+    assert_eq!(r.reason, RejectReason::UnknownCommunity);
+    let r = one_bad_row(
+        Table::Approvals,
+        "approvals.csv",
+        good,
+        1,
+        &format!("{C2},2021,同意,2022-03-01,"),
+    );
+    assert_eq!(
+        (r.reason, r.column.as_str()),
+        (RejectReason::NotAllowed, "answer")
+    );
+}

@@ -446,3 +446,130 @@ fn objections_registered_through_the_sheets_hold_then_release_or_stop_the_applic
     assert!(published(&out, "status", b, "2021", "True", "objection").contains(said_b));
     assert_eq!(rejects(&out).parse::<i64>().unwrap(), rejects_before);
 }
+
+/// The province's answer and a county's filing, through the sheets: the
+/// answer recorded in 取消资格审批 shows on the disqualification list; the
+/// community keeps the verdict of the year that proposed it, and a run for
+/// the following review year leaves it out of re-inspection and says why.
+/// The register's receipt in 报送登记 shows in the timeline.
+#[test]
+fn a_province_approval_recorded_in_the_sheet_takes_the_community_out_the_next_year() {
+    if !soffice_present() {
+        return;
+    }
+    let input = sample_copy();
+    let work = tempfile::tempdir().unwrap();
+    let out = work.path().join("out");
+    let pipeline = nightly(work.path(), input.path(), &out);
+
+    run(&pipeline);
+    let proposed = python(&[
+        "-c",
+        &format!(
+            "import openpyxl\n\
+             ws = openpyxl.load_workbook({:?}).worksheets[0]\n\
+             print(ws.cell(6, 1).value, ws.cell(6, 4).value)",
+            out.join("latest/forms/取消资格审批.xlsx")
+                .display()
+                .to_string()
+        ),
+    ]);
+    let [code, year]: [&str; 2] = proposed.split(' ').collect::<Vec<_>>().try_into().unwrap();
+    assert_eq!(year, "2021");
+    assert_eq!(
+        published(&out, "ratings", code, "2021", "True", "verdict"),
+        "fail",
+        "the sheet lists the year's failing communities"
+    );
+    clerk(
+        &out,
+        input.path(),
+        work.path(),
+        "1",
+        &[
+            (
+                "row",
+                "取消资格审批.xlsx",
+                vec![
+                    &format!("社区代码={code};年度=2021"),
+                    "审批结果=同意取消;审批日期=@2022-03-01;文号=豫人社函〔2022〕12号",
+                ],
+            ),
+            (
+                "row",
+                "报送登记.xlsx",
+                vec![
+                    "所在区县=新华区;报送材料=复查情况登记表",
+                    "收到日期=@2022-01-10",
+                ],
+            ),
+        ],
+    );
+
+    // Night 2, the same years: the answer on the list; 2021 keeps its verdict.
+    run(&pipeline);
+    let list = python(&[
+        "-c",
+        &format!(
+            "import openpyxl\n\
+             ws = openpyxl.load_workbook({:?}).worksheets[0]\n\
+             print([r[8] for r in ws.iter_rows(values_only=True) if r[4] == {code:?}][0])",
+            out.join("latest/forms/提请取消资格名单.xlsx")
+                .display()
+                .to_string()
+        ),
+    ]);
+    assert!(
+        list.starts_with("省厅同意取消(2022-03-01,豫人社函〔2022〕12号)"),
+        "{list}"
+    );
+    assert_eq!(
+        published(&out, "ratings", code, "2021", "True", "under_reinspection"),
+        "True"
+    );
+    assert_eq!(
+        published(
+            &out,
+            "ratings",
+            code,
+            "2021",
+            "True",
+            "qualification_revoked_on"
+        ),
+        "2022-03-01"
+    );
+    let html = std::fs::read_to_string(out.join("latest/report.html")).unwrap();
+    assert!(
+        html.contains("新华区:登记表已于 2022-01-10 收到,逾期 1 个工作日"),
+        "the timeline reads the receipt"
+    );
+    assert!(
+        html.contains("未收到登记表"),
+        "the other counties owe theirs"
+    );
+
+    // The following review year: out of scope, and explain says why.
+    let text = std::fs::read_to_string(&pipeline)
+        .unwrap()
+        .replace("years = [2020, 2021]", "years = [2021, 2022]");
+    std::fs::write(&pipeline, text).unwrap();
+    run(&pipeline);
+    assert_eq!(
+        published(&out, "ratings", code, "2022", "True", "under_reinspection"),
+        "False"
+    );
+    assert_eq!(
+        published(&out, "ratings", code, "2021", "True", "under_reinspection"),
+        "True"
+    );
+    let explain = command()
+        .args(["explain", code, "--year", "2022", "--out"])
+        .arg(&out)
+        .output()
+        .unwrap();
+    let said = String::from_utf8_lossy(&explain.stdout);
+    assert!(
+        said.contains("省厅已于 2022-03-01 同意取消资格,自该日起不再复查"),
+        "{said}"
+    );
+}

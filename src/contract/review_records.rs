@@ -31,6 +31,8 @@ pub fn entered_columns(table: crate::contract::Table) -> &'static [&'static str]
             "resolution",
             "resolved_on",
         ],
+        Table::Approvals => &["answer", "answered_on", "document_no", "note"],
+        Table::Filings => &["received_on", "note"],
         _ => &[],
     }
 }
@@ -77,13 +79,13 @@ pub const APPROVAL_SHEET_COLUMNS: &[&str] = &[
     "备注",
 ];
 
-/// 报送登记: one header row, one row per county and document; 报送期限 is
+/// 报送登记: one header row, one row per county and document; 截止日期 is
 /// printed for the clerk and not read.
 pub const FILING_SHEET_COLUMNS: &[&str] = &[
     "所在区县",
     "年度",
     "报送材料",
-    "报送期限",
+    "截止日期",
     "收到日期",
     "备注",
 ];

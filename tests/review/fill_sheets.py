@@ -17,6 +17,10 @@
         In a 异议登记 sheet, registers an objection (or records the resolution
         of the one with the same TEXT); RESOLUTION and RESOLVED may be "".
 
+    fill_sheets.py row IN.xlsx OUT.xlsx "列=值;…" "列=值;列=@YYYY-MM-DD;…"
+        In a list sheet (取消资格审批, 报送登记, …), sets the cells of the row
+        matching the first list; a value starting with @ is a date.
+
     fill_sheets.py verifications IN.xlsx OUT.xlsx YYYY-MM-DD
         In a 核实记录 sheet, gives the first finding awaiting a result the
         result 不属实, with date, checker and note. Prints
@@ -190,6 +194,28 @@ def objection(ws, code, year, received, content, resolution, resolved):
         day_cell("处理日期", resolved)
 
 
+def fill_row(ws, match, values):
+    """In a list sheet (one header row), sets `values` ("列=值;列=@日期")
+    in the row whose cells match `match` ("列=值;…")."""
+    fields = header_row(ws, "社区代码") if any(
+        c.value == "社区代码" for row in ws.iter_rows(min_row=1, max_row=30) for c in row
+    ) else header_row(ws, "所在区县")
+    col_of = {text(ws.cell(fields, c).value): c for c in range(1, ws.max_column + 1)}
+    pairs = lambda spec: [p.split("=", 1) for p in spec.split(";") if p]
+    want = pairs(match)
+    for r in range(fields + 1, ws.max_row + 1):
+        if all(text(ws.cell(r, col_of[k]).value) == v for k, v in want):
+            for k, v in pairs(values):
+                c = ws.cell(r, col_of[k])
+                if v.startswith("@"):
+                    c.value = day_of(v[1:])
+                    c.number_format = "yyyy-mm-dd"
+                else:
+                    c.value = v
+            return
+    raise SystemExit(f"no row matching {match}")
+
+
 def day_of(s):
     return datetime.datetime.strptime(s, "%Y-%m-%d")
 
@@ -198,6 +224,12 @@ def main():
     if sys.argv[1] == "show":
         ws = openpyxl.load_workbook(sys.argv[2]).worksheets[0]
         print(show(ws, *sys.argv[3:6]))
+        return
+    if sys.argv[1] == "row":
+        src, dst, match, values = sys.argv[2:6]
+        wb = openpyxl.load_workbook(src)
+        fill_row(wb.worksheets[0], match, values)
+        wb.save(dst)
         return
     if sys.argv[1] in ("record", "objection"):
         kind, src, dst = sys.argv[1:4]

@@ -47,7 +47,7 @@ pub fn workbook(
         ws.write_number_with_format(r, column("年度"), f64::from(row.year), &centred)
             .map_err(failed)?;
         cells::text(ws, r, column("报送材料"), &row.document, &cell)?;
-        cells::date_or_blank(ws, r, column("报送期限"), row.due, &date_fmt)?;
+        cells::date_or_blank(ws, r, column("截止日期"), row.due, &date_fmt)?;
         cells::date_or_blank(ws, r, column("收到日期"), row.received_on, &date_fmt)?;
         cells::text_or_blank(ws, r, column("备注"), row.note.as_deref(), &cell)?;
         ws.set_row_height(r, 18.0).map_err(failed)?;
