@@ -481,32 +481,13 @@ pub fn check_objections(all: DataFrame, against: &Against) -> Result<(DataFrame,
 /// in the roster), and the rejects of the others.
 pub fn check_approvals(all: DataFrame, against: &Against) -> Result<(DataFrame, Vec<Reject>)> {
     let known = codes(against.communities)?;
-    let code = frame::strings(&all, "community_code")?;
-    let files = frame::strings(&all, SOURCE_FILE)?;
-    let lines = frame::ints(&all, SOURCE_LINE)?;
-    let mut keep = vec![true; all.height()];
-    let mut rejects = Vec::new();
-    for i in 0..all.height() {
-        let c = code[i].as_deref().unwrap_or_default();
-        if known.as_ref().is_some_and(|k| !k.contains(c)) {
-            keep[i] = false;
-            rejects.push(
-                Row {
-                    table: Table::Approvals,
-                    file: files[i].as_deref().unwrap_or_default(),
-                    line: lines[i].unwrap_or_default() as u64,
-                    wide_stage: None,
-                }
-                .reject(
-                    "community_code",
-                    c,
-                    RejectReason::UnknownCommunity,
-                    String::new(),
-                ),
-            );
-        }
-    }
-    finish(all, keep, rejects)
+    keep_known(
+        all,
+        Table::Approvals,
+        "community_code",
+        known,
+        RejectReason::UnknownCommunity,
+    )
 }
 
 /// The `filings` rows that pass the cross-table checks (the county is one
@@ -516,24 +497,40 @@ pub fn check_filings(all: DataFrame, against: &Against) -> Result<(DataFrame, Ve
         Some(c) => Some(frame::strings(c, "county")?.into_iter().flatten().collect()),
         None => None,
     };
-    let county = frame::strings(&all, "county")?;
+    keep_known(
+        all,
+        Table::Filings,
+        "county",
+        counties,
+        RejectReason::UnknownCounty,
+    )
+}
+
+/// The rows whose `column` is among `known` (None: nothing to check
+/// against), and a reject with `reason` for each other.
+fn keep_known(
+    all: DataFrame,
+    table: Table,
+    column: &str,
+    known: Option<HashSet<String>>,
+    reason: RejectReason,
+) -> Result<(DataFrame, Vec<Reject>)> {
+    let value = frame::strings(&all, column)?;
     let files = frame::strings(&all, SOURCE_FILE)?;
     let lines = frame::ints(&all, SOURCE_LINE)?;
     let mut keep = vec![true; all.height()];
     let mut rejects = Vec::new();
     for i in 0..all.height() {
-        let c = county[i].as_deref().unwrap_or_default();
-        if counties.as_ref().is_some_and(|k| !k.contains(c)) {
+        let v = value[i].as_deref().unwrap_or_default();
+        if known.as_ref().is_some_and(|k| !k.contains(v)) {
             keep[i] = false;
-            rejects.push(
-                Row {
-                    table: Table::Filings,
-                    file: files[i].as_deref().unwrap_or_default(),
-                    line: lines[i].unwrap_or_default() as u64,
-                    wide_stage: None,
-                }
-                .reject("county", c, RejectReason::UnknownCounty, String::new()),
-            );
+            let row = Row {
+                table,
+                file: files[i].as_deref().unwrap_or_default(),
+                line: lines[i].unwrap_or_default() as u64,
+                wide_stage: None,
+            };
+            rejects.push(row.reject(column, v, reason, String::new()));
         }
     }
     finish(all, keep, rejects)

@@ -203,6 +203,36 @@ pub fn list_sheet(
     Ok(())
 }
 
+/// The column of `name` among a sheet's `columns` (a name of the contract's
+/// list: a missing one is a programming error).
+pub fn column_of(columns: &[&str], name: &str) -> u16 {
+    columns
+        .iter()
+        .position(|c| *c == name)
+        .unwrap_or_else(|| panic!("{name} is a column of the sheet")) as u16
+}
+
+/// A working list sheet (核实记录, 异议登记, 取消资格审批, 报送登记): a workbook
+/// with one sheet named `sheet`, printed landscape, the register's header
+/// block (`heading_cols`) and `title` above one header row of `columns` at
+/// `header_row`, for `rows` rows.
+pub fn list_form(
+    title: &str,
+    head: &super::Heading,
+    sheet: &str,
+    columns: &[&str],
+    widths: &[f64],
+    (header_row, rows, heading_cols): (u32, usize, [u16; 3]),
+    date: NaiveDate,
+) -> Result<Workbook> {
+    let mut wb = workbook(title, date)?;
+    let ws = wb.add_worksheet();
+    list_sheet(ws, sheet, title, header_row, rows, widths)?;
+    super::register::heading(ws, head, heading_cols)?;
+    self::header_row(ws, header_row, columns, 20.0)?;
+    Ok(wb)
+}
+
 /// The table's header row: the column names, the row `height` points high,
 /// the rows above it frozen.
 pub fn header_row(ws: &mut Worksheet, row: u32, columns: &[&str], height: f64) -> Result<()> {

@@ -10,7 +10,6 @@ use rust_xlsxwriter::Workbook;
 
 use super::Heading;
 use super::cells::{self, failed};
-use super::register;
 use crate::contract::review_records::{FILING_SHEET_COLUMNS, FILINGS_SHEET};
 use crate::error::Result;
 use crate::panel::filings::FilingRow;
@@ -23,10 +22,7 @@ pub fn title(city: &str) -> String {
 }
 
 fn column(name: &str) -> u16 {
-    FILING_SHEET_COLUMNS
-        .iter()
-        .position(|c| *c == name)
-        .expect("a column of the contract") as u16
+    cells::column_of(FILING_SHEET_COLUMNS, name)
 }
 
 pub fn workbook(
@@ -35,11 +31,16 @@ pub fn workbook(
     rows: &[FilingRow],
     date: NaiveDate,
 ) -> Result<Workbook> {
-    let mut wb = cells::workbook(title, date)?;
-    let ws = wb.add_worksheet();
-    cells::list_sheet(ws, FILINGS_SHEET, title, HEADER_ROW, rows.len(), &WIDTHS)?;
-    register::heading(ws, head, [0, 2, 4])?;
-    cells::header_row(ws, HEADER_ROW, FILING_SHEET_COLUMNS, 20.0)?;
+    let mut wb = cells::list_form(
+        title,
+        head,
+        FILINGS_SHEET,
+        FILING_SHEET_COLUMNS,
+        &WIDTHS,
+        (HEADER_ROW, rows.len(), [0, 2, 4]),
+        date,
+    )?;
+    let ws = wb.worksheet_from_index(0).map_err(failed)?;
     let (cell, centred, date_fmt) = (cells::cell(), cells::centred(), cells::date_cell());
     for (k, row) in rows.iter().enumerate() {
         let r = HEADER_ROW + 1 + k as u32;

@@ -11,7 +11,6 @@ use rust_xlsxwriter::Workbook;
 
 use super::Heading;
 use super::cells::{self, failed};
-use super::register;
 use crate::contract::review_records::{
     OBJECTION_RESOLUTIONS, OBJECTION_SHEET_COLUMNS, OBJECTIONS_SHEET,
 };
@@ -32,10 +31,7 @@ pub fn title(city: &str) -> String {
 
 /// The column of a header, by its name in `OBJECTION_SHEET_COLUMNS`.
 fn column(name: &str) -> u16 {
-    OBJECTION_SHEET_COLUMNS
-        .iter()
-        .position(|c| *c == name)
-        .expect("a column of the contract") as u16
+    cells::column_of(OBJECTION_SHEET_COLUMNS, name)
 }
 
 pub fn workbook(
@@ -44,11 +40,16 @@ pub fn workbook(
     rows: &[ObjectionRow],
     date: NaiveDate,
 ) -> Result<Workbook> {
-    let mut wb = cells::workbook(title, date)?;
-    let ws = wb.add_worksheet();
-    cells::list_sheet(ws, OBJECTIONS_SHEET, title, HEADER_ROW, rows.len(), &WIDTHS)?;
-    register::heading(ws, head, [0, 3, 6])?;
-    cells::header_row(ws, HEADER_ROW, OBJECTION_SHEET_COLUMNS, 20.0)?;
+    let mut wb = cells::list_form(
+        title,
+        head,
+        OBJECTIONS_SHEET,
+        OBJECTION_SHEET_COLUMNS,
+        &WIDTHS,
+        (HEADER_ROW, rows.len(), [0, 3, 6]),
+        date,
+    )?;
+    let ws = wb.worksheet_from_index(0).map_err(failed)?;
     let (cell, centred, date_fmt) = (cells::cell(), cells::centred(), cells::date_cell());
     for (k, row) in rows.iter().enumerate() {
         let r = HEADER_ROW + 1 + k as u32;
