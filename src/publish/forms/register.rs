@@ -99,7 +99,7 @@ pub fn workbook(head: &Heading, rows: &[&Community], cutoff: NaiveDate) -> Resul
                 .into(),
                 &centred,
             ),
-            (labels::passed(c.verdict.as_deref()).into(), &centred),
+            (passed(c), &centred),
             (contact, &cell),
         ];
         ws.write_number_with_format(r, 0, (k + 1) as f64, &centred)
@@ -116,4 +116,20 @@ pub fn workbook(head: &Heading, rows: &[&Community], cutoff: NaiveDate) -> Resul
             .map_err(failed)?;
     }
     Ok(wb)
+}
+
+/// 是否复查合格 as the register prints it: 是, 否, or 待定; a community that
+/// fails for want of any platform record says so, as the notice makes the
+/// platform a focus of the re-inspection: 否(无平台建设记录).
+fn passed(c: &Community) -> String {
+    let word = labels::passed(c.verdict.as_deref());
+    let no_record = format!(
+        "require_platform {}",
+        crate::ratings::verdict::NO_PLATFORM_RECORD
+    );
+    if c.verdict.as_deref() == Some("fail") && c.failing_detail.contains(&no_record) {
+        format!("{word}(无平台建设记录)")
+    } else {
+        word.to_string()
+    }
 }
