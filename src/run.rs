@@ -390,6 +390,8 @@ fn ratings_stage(
             decisions: extract.table(Table::Decisions),
             objections: extract.table(Table::Objections),
             run_date,
+            // The bureau's record of receipts is not an input yet.
+            filings: None,
         })?
     };
     clock.lap("ratings");
