@@ -39,7 +39,7 @@ fn review() -> Review {
 /// | code | county / street | decisions (2022 unless said) | outcome |
 /// | A | 新华区 中兴路街道 | 同意 1-10, 合格 1-11, 推荐 1-12, 合格 1-20, 无异议 2-3, 认定 2-10 | confirmed |
 /// | B | 新华区 中兴路街道 | 同意 1-10, 合格 1-18, 推荐 1-18, 不合格 1-25 | stopped at the cross assessment; falsification confirmed |
-/// | C | 新华区 中兴路街道 | 不同意 1-17 (its cell said true) | stopped by its street; falsification confirmed |
+/// | C | 新华区 中兴路街道 | 不同意 1-17 (both its cells said true) | stopped by its street; falsification confirmed |
 /// | D | 新华区 西市场街道 | 同意 1-12, 不合格 1-13 | stopped at the county's site visit |
 /// | E | 卫东区 东安路街道 | 同意 1-14 | going on; falsification confirmed |
 /// | F | 卫东区 东安路街道 | none; street_recommends true | recommended by its cell |
@@ -92,7 +92,10 @@ fn fixture() -> (DataFrame, DataFrame, DataFrame, DataFrame) {
             "street_recommends".into(),
             [None, None, Some(true), None, None, Some(true), None].to_vec(),
         ),
-        Column::new("county_recommends".into(), vec![None::<bool>; 7]),
+        Column::new(
+            "county_recommends".into(),
+            [None, None, Some(true), None, None, None, None].to_vec(),
+        ),
     ]);
     let rows: Vec<(&str, i64, &str, &str, NaiveDate)> = vec![
         ("A", 2021, "街道审核", "同意", d(2022, 1, 10)),
@@ -341,7 +344,8 @@ fn accountability_counts_each_unit_against_the_hand_worked_fixture() {
             "2021 street 卫东区 东安路街道".into(),
             n([2, 2, 0, 0, 0, 0, 0, 0, 1, 0]),
         ),
-        // 新华区: A, B, C, D; recommended A and B; B stopped at the cross
+        // 新华区: A, B, C, D; recommended A and B (C's county cell says
+        // true, but its street stopped it first); B stopped at the cross
         // assessment with a falsification confirmed; B's site visit and
         // selection on 18 Jan, after the 14th: two late decisions.
         (

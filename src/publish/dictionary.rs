@@ -701,7 +701,7 @@ pub const ACCOUNTABILITY: TableDoc = TableDoc {
         c(
             "recommended",
             "Int64",
-            "of them, those the unit recommended: its cell (street_recommends for a street, county_recommends for a county) true as the recorded decisions of the stage that sets it make it; null when no stage sets the cell",
+            "of them, those the unit recommended: its cell (street_recommends for a street, county_recommends for a county) true as the recorded decisions of the stage that sets it make it, and not stopped at an earlier stage; null when no stage sets the cell",
         ),
         c(
             "confirmed",

@@ -13,7 +13,8 @@
 //! 街道审核, `county_recommends`: 县级初选); its own stages are those the
 //! same unit decides (县级人社局: the site visit and the selection). A unit
 //! recommended an application when its cell is true as the recorded
-//! decisions make it (`status::with_recorded_recommendations`). Due dates
+//! decisions make it (`status::with_recorded_recommendations`) and no
+//! earlier stage stopped it before the unit's own (`recommenders`). Due dates
 //! are the calendar's, which only the latest review year has: an earlier
 //! year's late counts are null.
 
@@ -110,7 +111,6 @@ pub struct AccountabilityInputs<'a> {
 /// One unit: its recommending stage and the stages it decides.
 struct Unit {
     level: &'static str,
-    cell: &'static str,
     recommends: Option<usize>,
     own: Vec<usize>,
 }
@@ -125,7 +125,6 @@ fn units(stages: &Stages) -> [Unit; 2] {
         });
         Unit {
             level,
-            cell,
             recommends,
             own,
         }
@@ -163,7 +162,7 @@ pub fn accountability(inputs: &AccountabilityInputs) -> Result<DataFrame> {
         .iter()
         .map(|stage| frame::dates(st, &stage_columns(&stage.id)[2]))
         .collect::<PolarsResult<_>>()?;
-    let cells = recommendation_cells(inputs)?;
+    let recommended = recommenders(st, inputs.applications, inputs.decisions, inputs.stages)?;
     let falsified = confirmed_set(inputs.confirmed)?;
     let calendar_year = inputs.years.iter().max().map(|&y| i64::from(y));
     let stopped = stopped_stages(stages);
@@ -206,7 +205,11 @@ pub fn accountability(inputs: &AccountabilityInputs) -> Result<DataFrame> {
                     .count() as i64;
             }
             let Some(k) = unit.recommends else { continue };
-            if cells.get(&(c.to_string(), y, unit.cell)) != Some(&true) {
+            let by = recommended
+                .get(&(c.to_string(), y))
+                .copied()
+                .unwrap_or_default();
+            if !(if unit.level == STREET { by.0 } else { by.1 }) {
                 continue;
             }
             n.recommended += 1;
@@ -228,13 +231,20 @@ pub fn accountability(inputs: &AccountabilityInputs) -> Result<DataFrame> {
     frame_of(inputs, &units, rows, &receipts, calendar_year)
 }
 
-/// Each application's cells as the recorded decisions make them:
-/// (code, year, cell) → recommended.
-fn recommendation_cells(
-    inputs: &AccountabilityInputs,
-) -> Result<HashMap<(String, i64, &'static str), bool>> {
+/// Which applications their street and their county recommended, by
+/// (code, year) → (street, county): the unit's cell true as the recorded
+/// decisions make it (`status::with_recorded_recommendations`), unless an
+/// earlier stage stopped the application before it reached the unit's
+/// recommending stage (a county cell left true on an application its
+/// street turned down is no recommendation of the county's).
+pub fn recommenders(
+    status: &DataFrame,
+    applications: Option<&DataFrame>,
+    decisions: Option<&DataFrame>,
+    stages: &Stages,
+) -> Result<HashMap<(String, i64), (bool, bool)>> {
     let mut out = HashMap::new();
-    let Some(apps) = inputs.applications else {
+    let Some(apps) = applications else {
         return Ok(out);
     };
     let mut apps = apps.clone();
@@ -247,16 +257,54 @@ fn recommendation_cells(
             ))?;
         }
     }
-    let apps = with_recorded_recommendations(&apps, inputs.decisions, inputs.stages)?;
-    let code = frame::strings(&apps, "community_code")?;
-    let year = frame::ints(&apps, "year")?;
-    for cell in crate::config::stages::APPLICATION_CELLS {
-        let values = frame::bools(&apps, cell)?;
-        for i in 0..apps.height() {
-            if let (Some(c), Some(y), Some(v)) = (code[i].clone(), year[i], values[i]) {
-                out.insert((c, y, cell), v);
-            }
+    let apps = with_recorded_recommendations(&apps, decisions, stages)?;
+    let mut cells: HashMap<(String, i64), (bool, bool)> = HashMap::new();
+    let (code, year) = (
+        frame::strings(&apps, "community_code")?,
+        frame::ints(&apps, "year")?,
+    );
+    let (street, county) = (
+        frame::bools(&apps, "street_recommends")?,
+        frame::bools(&apps, "county_recommends")?,
+    );
+    for i in 0..apps.height() {
+        if let (Some(c), Some(y)) = (code[i].clone(), year[i]) {
+            cells.insert((c, y), (street[i] == Some(true), county[i] == Some(true)));
         }
+    }
+    let s = |c: &str| frame::strings(status, c);
+    let (code, state, reached) = (s("community_code")?, s("state")?, s("stage_reached")?);
+    let year = frame::ints(status, "year")?;
+    let at = |cell: &str| stages.setting(cell).map(|(k, _)| k);
+    let (street_at, county_at) = (at("street_recommends"), at("county_recommends"));
+    for i in 0..status.height() {
+        let (Some(c), Some(y)) = (code[i].clone(), year[i]) else {
+            continue;
+        };
+        let Some(&(street, county)) = cells.get(&(c.clone(), y)) else {
+            continue;
+        };
+        // The stage an application stopped at, if it stopped.
+        let stopped = (state[i].as_deref() == Some(STOPPED))
+            .then(|| {
+                reached[i]
+                    .as_deref()
+                    .and_then(|r| stages.by_id(r))
+                    .map(|(k, _)| k)
+            })
+            .flatten();
+        let reached_unit = |k: Option<usize>| match (k, stopped) {
+            (Some(k), Some(j)) => j >= k,
+            (Some(_), None) => true,
+            (None, _) => false,
+        };
+        out.insert(
+            (c, y),
+            (
+                street && reached_unit(street_at),
+                county && reached_unit(county_at),
+            ),
+        );
     }
     Ok(out)
 }
