@@ -65,15 +65,39 @@ pub struct Falsified {
     pub applied_level: String,
     /// As `Disqualified::confirmed`.
     pub confirmed: Vec<String>,
+    /// The street and the county that recommended the application (its
+    /// cells as the recorded decisions make them), each named when it did.
+    pub recommended_by: Vec<String>,
+}
+
+/// Which of the year's applications their street and their county
+/// recommended: code → (street, county), as accountability counts them
+/// (`ratings::accountability::recommenders`).
+pub fn recommenders(
+    status: &polars::prelude::DataFrame,
+    applications: Option<&polars::prelude::DataFrame>,
+    decisions: Option<&polars::prelude::DataFrame>,
+    stages: &crate::config::Stages,
+    year: i32,
+) -> crate::error::Result<std::collections::HashMap<String, (bool, bool)>> {
+    Ok(
+        crate::ratings::accountability::recommenders(status, applications, decisions, stages)?
+            .into_iter()
+            .filter(|((_, y), _)| *y == i64::from(year))
+            .map(|((code, _), by)| (code, by))
+            .collect(),
+    )
 }
 
 /// The review year's applications set aside with `falsification_confirmed`
-/// (`set_aside` of that year), with what was confirmed.
+/// (`set_aside` of that year), with what was confirmed and the street and
+/// county that recommended them.
 pub fn falsified(
     set_aside: &polars::prelude::DataFrame,
     year: i32,
     verified: &Verified,
     rules: &VerificationRules,
+    recommenders: &std::collections::HashMap<String, (bool, bool)>,
 ) -> crate::error::Result<Vec<Falsified>> {
     use crate::ratings::shortlist::FALSIFICATION_CONFIRMED as REASON;
     let confirmed = verified.confirmed(rules);
@@ -82,6 +106,14 @@ pub fn falsified(
         .filter(|r| r.reason.as_deref() == Some(REASON))
         .map(|r| Falsified {
             confirmed: confirmed_lines(&confirmed, &r.code, year),
+            recommended_by: {
+                let (street, county) = recommenders.get(&r.code).copied().unwrap_or_default();
+                [(street, &r.street), (county, &r.county)]
+                    .into_iter()
+                    .filter(|(by, unit)| *by && !unit.is_empty())
+                    .map(|(_, unit)| unit.clone())
+                    .collect()
+            },
             code: r.code,
             name: r.name,
             county: r.county,

@@ -7,12 +7,14 @@
 //! - the review year as rows (`Panel`): communities, shortlist, findings,
 //!   spot checks, claims beside the registry and the claims beyond the
 //!   detector's tolerance (`claims`), employment starts per week
-//!   (`weekly_starts`).
+//!   (`weekly_starts`), and how each county and street carried out the
+//!   review (`accountability`).
 //!
 //! The documents cover one review year, the latest of the run: a run over
 //! 2020 and 2021 reports on 2021 (the earlier year is there for the
 //! detectors' year-on-year comparison and for the Parquet readers).
 
+pub mod accountability;
 pub mod claims;
 pub mod communities;
 pub mod disqualification;
@@ -134,6 +136,8 @@ pub struct Panel {
     pub assessment_groups: Vec<review_lists::GroupRow>,
     /// The publicity period, when the calendar dates it.
     pub publicity: Option<crate::ratings::Publicity>,
+    /// How each county and street carried out the review year's review.
+    pub accountability: accountability::Accountability,
 }
 
 impl Panel {
@@ -255,7 +259,16 @@ fn working_sheets(
         panel.year,
         inputs.verified,
         inputs.verification_rules,
+        &disqualification::recommenders(
+            &inputs.ratings.status,
+            inputs.applications,
+            inputs.decisions,
+            inputs.stages,
+            panel.year,
+        )?,
     )?;
+    panel.accountability =
+        accountability::rows(&inputs.ratings.accountability, panel.year, inputs.stages)?;
     panel.stages = inputs.stages.clone();
     let (proposed, confirmed) = review_lists::lists(
         &inputs.ratings.status,
