@@ -103,6 +103,9 @@ impl Accountability {
     }
 }
 
+/// One document's columns: the days received and the working days late.
+type Filed = (Vec<Option<NaiveDate>>, Vec<Option<i64>>);
+
 /// The rows of `year` from the `accountability` frame.
 pub fn rows(df: &DataFrame, year: i32, stages: &Stages) -> Result<Accountability> {
     let df = frame::of_year(df, year)?;
@@ -122,7 +125,7 @@ pub fn rows(df: &DataFrame, year: i32, stages: &Stages) -> Result<Accountability
         .clone()
         .map(|j| i(&stopped_column(&stages[j].id)))
         .collect::<polars::prelude::PolarsResult<_>>()?;
-    let filed: Vec<(Vec<Option<NaiveDate>>, Vec<Option<i64>>)> = FILINGS
+    let filed: Vec<Filed> = FILINGS
         .iter()
         .map(|f| {
             Ok((
