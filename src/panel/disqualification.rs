@@ -143,3 +143,49 @@ fn confirmed_lines(confirmed: &[&Check], code: &str, year: i32) -> Vec<String> {
         })
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use polars::prelude::*;
+
+    #[test]
+    fn a_falsified_application_names_the_units_that_recommended_it() {
+        let set_aside = DataFrame::new_infer_height(vec![
+            Column::new("community_code".into(), ["A", "B", "C"]),
+            Column::new("community_name".into(), ["甲", "乙", "丙"]),
+            Column::new("county".into(), ["新华区"; 3]),
+            Column::new("street".into(), ["中兴路街道"; 3]),
+            Column::new("applied_level".into(), ["市级"; 3]),
+            Column::new(
+                "reason".into(),
+                [crate::ratings::shortlist::FALSIFICATION_CONFIRMED; 3],
+            ),
+        ])
+        .unwrap();
+        // A: both recommended; B: only its street; C: neither.
+        let by = [("A", (true, true)), ("B", (true, false))]
+            .into_iter()
+            .map(|(c, b)| (c.to_string(), b))
+            .collect();
+        let rows = falsified(
+            &set_aside,
+            2021,
+            &Verified::default(),
+            &VerificationRules {
+                confirm_from: vec!["all".into()],
+            },
+            &by,
+        )
+        .unwrap();
+        let named: Vec<Vec<String>> = rows.into_iter().map(|r| r.recommended_by).collect();
+        assert_eq!(
+            named,
+            [
+                vec!["中兴路街道".to_string(), "新华区".to_string()],
+                vec!["中兴路街道".to_string()],
+                vec![]
+            ]
+        );
+    }
+}
