@@ -406,6 +406,8 @@ fn ratings_stage(
             objections: extract.table(Table::Objections),
             approvals: extract.table(Table::Approvals),
             run_date,
+            // The bureau's record of the counties' filings (报送登记).
+            filings: extract.table(Table::Filings),
         })?
     };
     clock.lap("ratings");

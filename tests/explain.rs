@@ -109,6 +109,8 @@ fn the_terminal_form_is_labelled_in_chinese_and_english_on_stdout_only() {
         "评分 Score",
         "推荐名单 Shortlist",
         "随机抽查 Spot check",
+        // Its own street and county, street first.
+        "评审工作情况 Accountability of its street and county",
         // 2 of 7 against 0.70, as the panel reads a failing rule.
         "未达标 failing: 登记失业人员就业率 28.6%,低于 70% (min_reemployment_rate)",
     ] {
@@ -411,4 +413,28 @@ fn each_rated_figure_is_printed_with_its_evidence_share() {
     ] {
         assert!(text.contains(line), "{line} missing:\n{text}");
     }
+}
+
+#[test]
+fn the_communitys_own_street_and_county_are_told_street_first() {
+    let (_dir, out) = published();
+    let o = explain(&out, &["--json"]);
+    assert!(o.status.success());
+    let doc: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let rows = doc["accountability"].as_array().unwrap();
+    assert_eq!(rows.len(), 2, "{rows:?}");
+    assert_eq!(rows[0]["level"], "street");
+    assert_eq!(rows[0]["street"], doc["community"]["street"]);
+    assert_eq!(rows[1]["level"], "county");
+    assert_eq!(rows[1]["county"], doc["community"]["county"]);
+    assert_eq!(rows[1]["filed_source"], "not recorded");
+    let text = String::from_utf8(explain(&out, &[]).stdout).unwrap();
+    let street = format!("街道 {}:申报 ", rows[0]["street"].as_str().unwrap());
+    let county = format!("区县 {}:申报 ", rows[1]["county"].as_str().unwrap());
+    let (s, c) = (text.find(&street), text.find(&county));
+    assert!(s.is_some() && c.is_some() && s < c, "{text}");
+    assert!(
+        text.contains("收到日期未记录 filings not recorded"),
+        "{text}"
+    );
 }

@@ -203,6 +203,7 @@ impl Case {
             objections: None,
             approvals: None,
             run_date: chrono::NaiveDate::from_ymd_opt(2022, 1, 10).unwrap(),
+            filings: None,
         })
     }
 

@@ -321,10 +321,11 @@ fn the_sample_report_printed_keeps_each_code_and_place_on_one_line_in_few_pages(
             .to_string()
     };
     let pages: usize = field("Pages:").parse().unwrap();
-    // 17: the legend names eighteen detectors and the results table shows
+    // 18: the legend names eighteen detectors and the results table shows
     // each figure's evidence beside it; with Noto CJK, whose lines stand
-    // taller than WenQuanYi's, the same report takes a page more.
-    assert!(pages <= 17, "the sample prints on {pages} A4 pages");
+    // taller than WenQuanYi's, the same report takes a page more; the
+    // accountability section (its table and chart) one more.
+    assert!(pages <= 18, "the sample prints on {pages} A4 pages");
     let size: Vec<f64> = field("Page size:")
         .split_whitespace()
         .filter_map(|t| t.parse().ok())
@@ -518,6 +519,7 @@ fn the_charts_are_svg_files_with_chinese_labels_and_a_cjk_font_list() {
     assert_eq!(
         names,
         [
+            "applications_by_county.svg",
             "claimed_vs_registry.svg",
             "employment_starts_per_week.svg",
             "pass_rate_by_county.svg",
@@ -1089,4 +1091,57 @@ fn five_thousand_communities_load_in_the_browser_without_strain() {
         "5,000 communities took {} ms to load",
         seen.load_ms
     );
+}
+
+/// The accountability section and the appraisal form show the published
+/// `accountability` table row for row: each county's own row, then its
+/// streets, with the same counts; the chart is in the section, not repeated
+/// among the others.
+#[test]
+fn the_accountability_section_and_form_show_the_published_table() {
+    let run = sample_run();
+    let table = read_parquet(&run.join("accountability/year=2021/part-0.parquet"));
+    let level = fullemp::frame::strings(&table, "level").unwrap();
+    let county = fullemp::frame::strings(&table, "county").unwrap();
+    let street = fullemp::frame::strings(&table, "street").unwrap();
+    let applications = fullemp::frame::ints(&table, "applications").unwrap();
+    let recommended = fullemp::frame::ints(&table, "recommended").unwrap();
+    let counties = level
+        .iter()
+        .filter(|l| l.as_deref() == Some("county"))
+        .count();
+    assert!(counties >= 3 && table.height() > counties, "{table}");
+
+    let html = std::fs::read_to_string(run.join("report.html")).unwrap();
+    let section =
+        &html[html.find("id=\"accountability\"").unwrap()..html.find("id=\"findings\"").unwrap()];
+    assert_eq!(section.matches("<b>区县本级</b>").count(), counties);
+    assert!(section.contains("推荐后终止于市级交叉考核"));
+    assert!(section.contains("<svg") && section.contains("applications_by_county.svg"));
+    let charts = &html[html.find("id=\"charts\"").unwrap()..html.find("id=\"changes\"").unwrap()];
+    assert!(!charts.contains("chart-applications_by_county"));
+    assert!(run.join("charts/applications_by_county.svg").is_file());
+
+    let (range, _) = sheet(&run.join("forms/区县评审工作情况表.xlsx"), "评审工作情况");
+    assert_eq!(
+        text_at(&range, 2, 0),
+        "平顶山市2021年度充分就业社区评审区县工作情况表"
+    );
+    let headers: Vec<String> = (0..4).map(|c| text_at(&range, 5, c)).collect();
+    assert_eq!(headers, ["区县", "街道", "申报数", "推荐数"]);
+    let number = |row: u32, col: u32| match range.get_value((row, col)) {
+        Some(Data::Float(f)) => Some(*f as i64),
+        _ => None,
+    };
+    for k in 0..table.height() {
+        let row = 6 + k as u32;
+        assert_eq!(Some(text_at(&range, row, 0)), county[k]);
+        let place = text_at(&range, row, 1);
+        match level[k].as_deref() {
+            Some("county") => assert_eq!(place, "区县本级"),
+            _ => assert_eq!(Some(place), street[k]),
+        }
+        assert_eq!(number(row, 2), applications[k], "row {k}");
+        assert_eq!(number(row, 3), recommended[k], "row {k}");
+    }
 }

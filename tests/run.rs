@@ -50,6 +50,7 @@ fn publishes_a_complete_run_readable_by_pyarrow_pandas_and_duckdb() {
         "ratings/year=2021/part-0.parquet",
         "shortlist/year=2021/part-0.parquet",
         "spot_checks/year=2021/part-0.parquet",
+        "accountability/year=2021/part-0.parquet",
         "rejects.parquet",
     ] {
         assert!(run.join(rel).is_file(), "{rel} missing");

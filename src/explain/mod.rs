@@ -5,7 +5,9 @@
 //! failing rules or, for a pass, its margin (差几人), the score by component, level and stars, the findings with
 //! their evidence, and where the community stands on the shortlist and in
 //! the spot-check sample, and the review's timeline for its county (each
-//! stage's state on the day `explain` runs, as the report words it).
+//! stage's state on the day `explain` runs, as the report words it), and
+//! how its own street and county carried out the year's review
+//! (`accountability`).
 //! `gather` builds one JSON document (`--json`);
 //! `text` renders it for a terminal with Chinese and English labels.
 
@@ -219,9 +221,41 @@ pub fn gather(output_dir: &Path, code: &str, year: Option<i32>, day: NaiveDate) 
         "set_aside": objects(set_aside),
         "spot_check": objects(spot),
         "status": objects(status),
+        "accountability": accountability(
+            &run,
+            year,
+            county.as_str().unwrap_or(""),
+            ind.get("street").and_then(Value::as_str).unwrap_or(""),
+        )?,
         "stages": stage_list(&run.manifest),
         "timeline": timeline,
     }))
+}
+
+/// How the community's own street and county carried out the year's review
+/// (the run's `accountability`): the street's row, then the county's; null
+/// when the run has no such table (a run made before it was published).
+fn accountability(run: &PublishedRun, year: i64, county: &str, street: &str) -> Result<Value> {
+    let Some(df) = run.table("accountability")? else {
+        return Ok(Value::Null);
+    };
+    let mut rows: Vec<Map<String, Value>> = records(&df)
+        .into_iter()
+        .filter(|r| {
+            r.get("year").and_then(Value::as_i64) == Some(year)
+                && r.get("county").and_then(Value::as_str) == Some(county)
+                && match r.get("level").and_then(Value::as_str) {
+                    Some(crate::ratings::accountability::STREET) => {
+                        r.get("street").and_then(Value::as_str) == Some(street)
+                    }
+                    Some(crate::ratings::accountability::COUNTY) => true,
+                    _ => false,
+                }
+        })
+        .collect();
+    // The street first: the unit nearest the community.
+    rows.sort_by_key(|r| r.get("level").and_then(Value::as_str) != Some("street"));
+    Ok(Value::Array(rows.into_iter().map(Value::Object).collect()))
 }
 
 /// The run's review stages in order (id, name), from its effective rules;

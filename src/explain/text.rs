@@ -46,6 +46,7 @@ pub fn render(doc: &Value) -> String {
     findings(&mut s, &doc["risk"], &doc["findings"]);
     shortlist(&mut s, doc);
     status(&mut s, &doc["status"], &doc["stages"]);
+    accountability(&mut s, &doc["accountability"], &doc["stages"]);
     spot_check(&mut s, &doc["spot_check"]);
     timeline(&mut s, &doc["timeline"]);
     s
@@ -425,6 +426,63 @@ fn status(s: &mut String, status: &Value, stages: &Value) {
         if !stages.is_empty() {
             let _ = writeln!(s, "  各环节 stages: {}", stages.join(";"));
         }
+    }
+}
+
+/// How the community's street and county carried out the review (the
+/// run's `accountability`), one line each.
+fn accountability(s: &mut String, rows: &Value, stages: &Value) {
+    let Some(rows) = rows.as_array() else { return };
+    let _ = writeln!(s, "\n评审工作情况 Accountability of its street and county");
+    let n = |r: &Value, k: &str| r[k].as_i64();
+    for r in rows {
+        let street = r["level"].as_str() == Some("street");
+        let unit = if street {
+            format!("街道 {}", show(&r["street"]))
+        } else {
+            format!("区县 {}", show(&r["county"]))
+        };
+        let stops: Vec<String> = stages
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|st| {
+                let k = n(r, &format!("stopped_at_{}", st["id"].as_str()?))?;
+                (k > 0).then(|| format!("{} {k}", st["name"].as_str().unwrap_or("")))
+            })
+            .collect();
+        let count = |k: &str| n(r, k).map_or("—".to_string(), |v| v.to_string());
+        let mut line = format!(
+            "  {unit}:申报 {},推荐 {},推荐后终止 {},认定 {},查实弄虚作假 {},逾期决定 {}",
+            count("applications"),
+            count("recommended"),
+            if stops.is_empty() {
+                "0".to_string()
+            } else {
+                stops.join("、")
+            },
+            count("confirmed"),
+            count("falsifications_confirmed"),
+            count("late_decisions"),
+        );
+        if !street {
+            if r["filed_source"].as_str() == Some("recorded") {
+                let filed = |on: &str, late: &str| {
+                    r[on]
+                        .as_str()
+                        .map_or("未收到".to_string(), |d| format!("{d} 收到"))
+                        + &n(r, late).map_or(String::new(), |k| format!(",逾期 {k} 个工作日"))
+                };
+                line.push_str(&format!(
+                    ";登记表 {};推荐名单 {}",
+                    filed("register_received_on", "register_days_late"),
+                    filed("list_received_on", "list_days_late")
+                ));
+            } else {
+                line.push_str(";登记表、推荐名单收到日期未记录 filings not recorded");
+            }
+        }
+        let _ = writeln!(s, "{line}");
     }
 }
 

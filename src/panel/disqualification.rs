@@ -69,15 +69,39 @@ pub struct Falsified {
     pub applied_level: String,
     /// As `Disqualified::confirmed`.
     pub confirmed: Vec<String>,
+    /// The street and the county that recommended the application (its
+    /// cells as the recorded decisions make them), each named when it did.
+    pub recommended_by: Vec<String>,
+}
+
+/// Which of the year's applications their street and their county
+/// recommended: code → (street, county), as accountability counts them
+/// (`ratings::accountability::recommenders`).
+pub fn recommenders(
+    status: &polars::prelude::DataFrame,
+    applications: Option<&polars::prelude::DataFrame>,
+    decisions: Option<&polars::prelude::DataFrame>,
+    stages: &crate::config::Stages,
+    year: i32,
+) -> crate::error::Result<std::collections::HashMap<String, (bool, bool)>> {
+    Ok(
+        crate::ratings::accountability::recommenders(status, applications, decisions, stages)?
+            .into_iter()
+            .filter(|((_, y), _)| *y == i64::from(year))
+            .map(|((code, _), by)| (code, by))
+            .collect(),
+    )
 }
 
 /// The review year's applications set aside with `falsification_confirmed`
-/// (`set_aside` of that year), with what was confirmed.
+/// (`set_aside` of that year), with what was confirmed and the street and
+/// county that recommended them.
 pub fn falsified(
     set_aside: &polars::prelude::DataFrame,
     year: i32,
     verified: &Verified,
     rules: &VerificationRules,
+    recommenders: &std::collections::HashMap<String, (bool, bool)>,
 ) -> crate::error::Result<Vec<Falsified>> {
     use crate::ratings::shortlist::FALSIFICATION_CONFIRMED as REASON;
     let confirmed = verified.confirmed(rules);
@@ -86,6 +110,14 @@ pub fn falsified(
         .filter(|r| r.reason.as_deref() == Some(REASON))
         .map(|r| Falsified {
             confirmed: confirmed_lines(&confirmed, &r.code, year),
+            recommended_by: {
+                let (street, county) = recommenders.get(&r.code).copied().unwrap_or_default();
+                [(street, &r.street), (county, &r.county)]
+                    .into_iter()
+                    .filter(|(by, unit)| *by && !unit.is_empty())
+                    .map(|(_, unit)| unit.clone())
+                    .collect()
+            },
             code: r.code,
             name: r.name,
             county: r.county,
@@ -114,4 +146,50 @@ fn confirmed_lines(confirmed: &[&Check], code: &str, year: i32) -> Vec<String> {
             line
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use polars::prelude::*;
+
+    #[test]
+    fn a_falsified_application_names_the_units_that_recommended_it() {
+        let set_aside = DataFrame::new_infer_height(vec![
+            Column::new("community_code".into(), ["A", "B", "C"]),
+            Column::new("community_name".into(), ["甲", "乙", "丙"]),
+            Column::new("county".into(), ["新华区"; 3]),
+            Column::new("street".into(), ["中兴路街道"; 3]),
+            Column::new("applied_level".into(), ["市级"; 3]),
+            Column::new(
+                "reason".into(),
+                [crate::ratings::shortlist::FALSIFICATION_CONFIRMED; 3],
+            ),
+        ])
+        .unwrap();
+        // A: both recommended; B: only its street; C: neither.
+        let by = [("A", (true, true)), ("B", (true, false))]
+            .into_iter()
+            .map(|(c, b)| (c.to_string(), b))
+            .collect();
+        let rows = falsified(
+            &set_aside,
+            2021,
+            &Verified::default(),
+            &VerificationRules {
+                confirm_from: vec!["all".into()],
+            },
+            &by,
+        )
+        .unwrap();
+        let named: Vec<Vec<String>> = rows.into_iter().map(|r| r.recommended_by).collect();
+        assert_eq!(
+            named,
+            [
+                vec!["中兴路街道".to_string(), "新华区".to_string()],
+                vec!["中兴路街道".to_string()],
+                vec![]
+            ]
+        );
+    }
 }

@@ -7,12 +7,14 @@
 //! - the review year as rows (`Panel`): communities, shortlist, findings,
 //!   spot checks, claims beside the registry and the claims beyond the
 //!   detector's tolerance (`claims`), employment starts per week
-//!   (`weekly_starts`).
+//!   (`weekly_starts`), and how each county and street carried out the
+//!   review (`accountability`).
 //!
 //! The documents cover one review year, the latest of the run: a run over
 //! 2020 and 2021 reports on 2021 (the earlier year is there for the
 //! detectors' year-on-year comparison and for the Parquet readers).
 
+pub mod accountability;
 pub mod claims;
 pub mod communities;
 pub mod disqualification;
@@ -148,6 +150,8 @@ pub struct Panel {
     /// The receipts recorded; None when the extract has no `filings` table
     /// (the timeline then infers what is outstanding, and says so).
     pub receipts: Option<filings::Receipts>,
+    /// How each county and street carried out the review year's review.
+    pub accountability: accountability::Accountability,
 }
 
 impl Panel {
@@ -273,7 +277,16 @@ fn working_sheets(
         panel.year,
         inputs.verified,
         inputs.verification_rules,
+        &disqualification::recommenders(
+            &inputs.ratings.status,
+            inputs.applications,
+            inputs.decisions,
+            inputs.stages,
+            panel.year,
+        )?,
     )?;
+    panel.accountability =
+        accountability::rows(&inputs.ratings.accountability, panel.year, inputs.stages)?;
     panel.stages = inputs.stages.clone();
     let (proposed, confirmed) = review_lists::lists(
         &inputs.ratings.status,

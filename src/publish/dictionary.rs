@@ -680,6 +680,92 @@ pub const STATUS: TableDoc = TableDoc {
     ],
 };
 
+/// The `accountability` table's columns; one `stopped_at_<stage id>` for
+/// each stage after the first recommending one follows `recommended`
+/// (`stopped_columns`).
+pub const ACCOUNTABILITY: TableDoc = TableDoc {
+    name: "accountability",
+    columns: &[
+        YEAR,
+        c(
+            "level",
+            "String",
+            "county (a county's row; street null) or street (a street's row)",
+        ),
+        c("county", "String", "county or district (区县)"),
+        c(
+            "street",
+            "String",
+            "street office or township (街道); null on a county's row",
+        ),
+        c(
+            "applications",
+            "Int64",
+            "applications of the unit's communities for the year (申报)",
+        ),
+        c(
+            "recommended",
+            "Int64",
+            "of them, those the unit recommended: its cell (street_recommends for a street, county_recommends for a county) true as the recorded decisions of the stage that sets it make it, and not stopped at an earlier stage; null when no stage sets the cell",
+        ),
+        c(
+            "confirmed",
+            "Int64",
+            "applications of the unit's communities confirmed (认定)",
+        ),
+        c(
+            "falsifications_confirmed",
+            "Int64",
+            "of those the unit recommended, the applications whose community has a falsification the panel confirmed (属实) for the year",
+        ),
+        c(
+            "late_decisions",
+            "Int64",
+            "decisions of the unit's own stages (those its recommending stage's unit decides: the street's review; the county's site visit and selection) dated after the stage's due date; null for an earlier year, whose due dates the calendar does not hold",
+        ),
+        c(
+            "register_received_on",
+            "Date",
+            "county rows: the day the bureau received the county's signed re-inspection register (复查情况登记表), from its record of receipts; null when not received or not recorded",
+        ),
+        c(
+            "register_days_late",
+            "Int64",
+            "county rows: working days (the calendar's holidays and worked weekend days) after register_due it was received, 0 when on time; not yet received: up to the run date; null without the record of receipts, due date or for an earlier year",
+        ),
+        c(
+            "list_received_on",
+            "Date",
+            "county rows: the day the bureau received the county's recommended list (推荐名单); null when not received or not recorded",
+        ),
+        c(
+            "list_days_late",
+            "Int64",
+            "county rows: working days after list_due it was received, counted as register_days_late",
+        ),
+        c(
+            "filed_source",
+            "String",
+            "county rows: recorded (the bureau's record of receipts was read) or not recorded (none given: the filed columns are null); null on a street's row",
+        ),
+    ],
+};
+
+/// The `stopped_at_<stage id>` columns of `accountability`, one for each
+/// stage after the first recommending stage of the list.
+pub fn stopped_columns(stages: &Stages) -> Vec<Described> {
+    crate::ratings::accountability::stopped_stages(stages)
+        .map(|j| Described {
+            name: crate::ratings::accountability::stopped_column(&stages[j].id),
+            dtype: "Int64".into(),
+            meaning: format!(
+                "of those the unit recommended, the applications stopped at {} ({}); null on a county's row for a stage up to its own recommending stage",
+                stages[j].name, stages[j].id
+            ),
+        })
+        .collect()
+}
+
 /// One column as a table lists it, the stage columns included.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Described {
@@ -742,17 +828,25 @@ pub fn columns(t: &TableDoc, stages: &Stages) -> Vec<Described> {
     if t.name == STATUS.name {
         out.extend(stage_columns(stages));
     }
+    if t.name == ACCOUNTABILITY.name {
+        let at = out
+            .iter()
+            .position(|c| c.name == "recommended")
+            .map_or(0, |k| k + 1);
+        out.splice(at..at, stopped_columns(stages));
+    }
     out
 }
 
 /// Every published table.
-pub const TABLES: [TableDoc; 8] = [
+pub const TABLES: [TableDoc; 9] = [
     INDICATORS,
     RATINGS,
     SHORTLIST,
     SHORTLIST_SET_ASIDE,
     SPOT_CHECKS,
     STATUS,
+    ACCOUNTABILITY,
     FINDINGS,
     REJECTS,
 ];

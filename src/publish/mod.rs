@@ -98,6 +98,13 @@ pub fn write_tables(dir: &Path, tables: &Tables) -> Result<Vec<OutputRef>> {
         &years,
         tables.stages,
     )?);
+    written.extend(parquet::write_by_year(
+        &tables.ratings.accountability,
+        dir,
+        "accountability",
+        &years,
+        tables.stages,
+    )?);
     written.push(parquet::write_single(
         &tables.panel.rejects,
         dir,

@@ -5,9 +5,11 @@
 //!
 //! One concept a file: `scope` (复查范围), `verdict` (复查), `margin` (差几人), `score` (市级/星级), `shortlist`
 //! (推荐名单), `spot_check` (随机抽查), `calendar` (公示) and
-//! `cross_assessment` (交叉考核). The design notes for every point where the
+//! `cross_assessment` (交叉考核), `status` (评审进度) and `accountability`
+//! (各区县、街道评审工作情况). The design notes for every point where the
 //! definitions leave room are in `docs/ratings.md`.
 
+pub mod accountability;
 pub mod calendar;
 pub mod cross_assessment;
 pub mod margin;
@@ -64,6 +66,9 @@ pub struct RatingInputs<'a> {
     pub approvals: Option<&'a DataFrame>,
     /// The day the documents are made: whether a stage is overdue.
     pub run_date: NaiveDate,
+    /// The bureau's record of the registers and lists it received
+    /// (`filings`: county, year, document, received_on); None: not recorded.
+    pub filings: Option<&'a DataFrame>,
 }
 
 /// The publicity period (公示).
@@ -105,6 +110,9 @@ pub struct Ratings {
     /// One row per application of the review years: where it stands
     /// (`status`).
     pub status: DataFrame,
+    /// One row per county and per street of each review year: how it
+    /// carried out the review (`accountability`).
+    pub accountability: DataFrame,
 }
 
 /// Rates every community and year.
@@ -146,6 +154,19 @@ pub fn rate(inputs: &RatingInputs) -> Result<Ratings> {
         stages: &rules.review.stages,
         objections: inputs.objections,
     })?;
+    let accountability = accountability::accountability(&accountability::AccountabilityInputs {
+        status: &status,
+        applications: inputs.applications,
+        decisions: inputs.decisions,
+        communities: inputs.communities,
+        confirmed: inputs.confirmed,
+        filings: inputs.filings,
+        years: &years,
+        review: inputs.review,
+        publicity: publicity.as_ref(),
+        run_date: inputs.run_date,
+        stages: &rules.review.stages,
+    })?;
     Ok(Ratings {
         ratings,
         shortlist,
@@ -156,6 +177,7 @@ pub fn rate(inputs: &RatingInputs) -> Result<Ratings> {
         unassigned: plan.unassigned,
         set_aside,
         status,
+        accountability,
     })
 }
 

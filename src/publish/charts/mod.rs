@@ -2,6 +2,7 @@
 //! inline in `report.html` and written as `charts/<name>.svg`. One chart a
 //! file; `style` holds what they share.
 
+pub mod accountability;
 pub mod claims;
 pub mod counties;
 pub mod rates;
@@ -36,6 +37,8 @@ pub fn all(review: &Panel, rules: &Rules) -> Result<Vec<Chart>> {
         read(&rules.detectors, cutoff_window_dressing::ID)?;
     charts.push(starts::weekly_starts(review, cutoff.window_days)?);
     charts.push(risk::risk_scores(review, &rules.risk)?);
+    // Shown in the report's accountability section, not among the others.
+    charts.push(accountability::applications_by_outcome(review)?);
     Ok(charts)
 }
 

@@ -3,6 +3,7 @@
 //! city, and the recommendation forms. Same inputs, same bytes. Every form
 //! is set up to print on A4 (docs/outputs.md).
 
+pub mod accountability;
 pub mod approval_sheet;
 pub mod assessment_groups;
 pub mod cells;
@@ -32,6 +33,8 @@ pub const DISQUALIFICATION: &str = "forms/提请取消资格名单.xlsx";
 pub const PUBLICITY_LIST: &str = "forms/公示名单.xlsx";
 pub const CONFIRMATION_LIST: &str = "forms/认定名单.xlsx";
 pub const ASSESSMENT_GROUPS: &str = "forms/交叉考核分组表.xlsx";
+/// How each county and street carried out the review, for the bureau's appraisal.
+pub const ACCOUNTABILITY: &str = "forms/区县评审工作情况表.xlsx";
 /// The working sheets the bureau fills in and drops back into the input
 /// folder (docs/operations.md): the city's 评审记录, one per county, and 核实记录.
 pub const CITY_REVIEW_SHEET: &str = "forms/评审记录-全市.xlsx";
@@ -205,7 +208,8 @@ pub fn write(dir: &Path, review: &Panel, settings: &Settings) -> Result<Vec<Stri
 }
 
 /// The lists the bureau publishes in the review: 公示名单, 认定名单 and
-/// 交叉考核分组表, each signed by the city's bureau, written every run.
+/// 交叉考核分组表, and its appraisal form 区县评审工作情况表, each signed by
+/// the city's bureau, written every run.
 fn review_lists(
     dir: &Path,
     review: &Panel,
@@ -255,6 +259,16 @@ fn review_lists(
             dir,
             ASSESSMENT_GROUPS,
             &mut assessment_groups::workbook(&groups, &head, &review.assessment_groups, date)?,
+        )?,
+        save(
+            dir,
+            ACCOUNTABILITY,
+            &mut accountability::workbook(
+                &accountability::title(settings.city, review.year),
+                &head,
+                &review.accountability,
+                date,
+            )?,
         )?,
     ])
 }

@@ -6,6 +6,7 @@
 //! auto-escaping is on), and only the SVG charts, which plotters has already
 //! escaped, are inserted as markup.
 
+pub mod accountability;
 pub mod changes;
 pub mod input;
 pub mod status;
@@ -135,6 +136,10 @@ pub fn render(cx: &Context) -> Result<String> {
         waiting => view::waiting(review),
         falsified => view::falsified(review),
         status => status::view(cx.status, review.year, &review.stages)?,
+        accountability => accountability::view(review),
+        accountability_chart => cx.charts.iter().find(|c| c.name == crate::publish::charts::accountability::NAME).map(|c| context! {
+            name => c.name, caption => c.caption, svg => Value::from_safe_string(c.svg.clone()),
+        }),
         run_date => run_date.map(|d| d.to_string()),
         timeline => timeline,
         publicity => m.publicity.as_ref().map(|p| context! { start => p.start, end => p.end, days => p.working_days }),

@@ -454,10 +454,13 @@ pub struct FalsifiedRow {
     pub street: String,
     pub applied: String,
     pub confirmed: Vec<String>,
+    /// The street and county that recommended it, "、"-joined; "—" when neither did.
+    pub recommended_by: String,
 }
 
 /// The review year's applications kept off the shortlist because the panel
-/// confirmed a falsification.
+/// confirmed a falsification, each naming the street and county that
+/// recommended it.
 pub fn falsified(review: &Panel) -> Vec<FalsifiedRow> {
     review
         .falsified
@@ -469,6 +472,11 @@ pub fn falsified(review: &Panel) -> Vec<FalsifiedRow> {
             street: f.street.clone(),
             applied: f.applied_level.clone(),
             confirmed: f.confirmed.clone(),
+            recommended_by: if f.recommended_by.is_empty() {
+                "—".into()
+            } else {
+                f.recommended_by.join("、")
+            },
         })
         .collect()
 }
