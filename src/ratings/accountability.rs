@@ -51,12 +51,12 @@ pub struct Filing {
 /// The documents a county files, in the notice's order.
 pub const FILINGS: [Filing; 2] = [
     Filing {
-        document: "复查情况登记表",
+        document: crate::contract::review_records::REGISTER_FILED,
         due: |r| r.register_due,
         prefix: "register",
     },
     Filing {
-        document: "推荐名单",
+        document: crate::contract::review_records::LIST_FILED,
         due: |r| r.list_due,
         prefix: "list",
     },
