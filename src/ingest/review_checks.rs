@@ -428,20 +428,10 @@ pub fn check_objections(all: DataFrame, against: &Against) -> Result<(DataFrame,
     let year = frame::ints(&all, "year")?;
     let received = frame::dates(&all, "received_on")?;
     let resolved = frame::dates(&all, "resolved_on")?;
-    let files = frame::strings(&all, SOURCE_FILE)?;
-    let lines = frame::ints(&all, SOURCE_LINE)?;
-    let mut keep = vec![true; all.height()];
-    let mut rejects = Vec::new();
-    for i in 0..all.height() {
-        let row = Row {
-            table: Table::Objections,
-            file: files[i].as_deref().unwrap_or_default(),
-            line: lines[i].unwrap_or_default() as u64,
-            wide_stage: None,
-        };
+    keep_rows(all, Table::Objections, |i, row| {
         let c = code[i].as_deref().unwrap_or_default();
         let y = year[i].unwrap_or_default();
-        let problem = if known.as_ref().is_some_and(|k| !k.contains(c)) {
+        if known.as_ref().is_some_and(|k| !k.contains(c)) {
             Some(row.reject(
                 "community_code",
                 c,
@@ -468,13 +458,8 @@ pub fn check_objections(all: DataFrame, against: &Against) -> Result<(DataFrame,
                 )),
                 _ => None,
             }
-        };
-        if let Some(r) = problem {
-            keep[i] = false;
-            rejects.push(r);
         }
-    }
-    finish(all, keep, rejects)
+    })
 }
 
 /// The `approvals` rows that pass the cross-table checks (the community is
@@ -516,21 +501,36 @@ fn keep_known(
     reason: RejectReason,
 ) -> Result<(DataFrame, Vec<Reject>)> {
     let value = frame::strings(&all, column)?;
+    keep_rows(all, table, |i, row| {
+        let v = value[i].as_deref().unwrap_or_default();
+        known
+            .as_ref()
+            .is_some_and(|k| !k.contains(v))
+            .then(|| row.reject(column, v, reason, String::new()))
+    })
+}
+
+/// The rows `check` finds nothing wrong with (it sees each row's index and
+/// its place for a reject), and the rejects it made of the others.
+fn keep_rows(
+    all: DataFrame,
+    table: Table,
+    check: impl Fn(usize, &Row) -> Option<Reject>,
+) -> Result<(DataFrame, Vec<Reject>)> {
     let files = frame::strings(&all, SOURCE_FILE)?;
     let lines = frame::ints(&all, SOURCE_LINE)?;
     let mut keep = vec![true; all.height()];
     let mut rejects = Vec::new();
-    for i in 0..all.height() {
-        let v = value[i].as_deref().unwrap_or_default();
-        if known.as_ref().is_some_and(|k| !k.contains(v)) {
-            keep[i] = false;
-            let row = Row {
-                table,
-                file: files[i].as_deref().unwrap_or_default(),
-                line: lines[i].unwrap_or_default() as u64,
-                wide_stage: None,
-            };
-            rejects.push(row.reject(column, v, reason, String::new()));
+    for (i, kept) in keep.iter_mut().enumerate() {
+        let row = Row {
+            table,
+            file: files[i].as_deref().unwrap_or_default(),
+            line: lines[i].unwrap_or_default() as u64,
+            wide_stage: None,
+        };
+        if let Some(r) = check(i, &row) {
+            *kept = false;
+            rejects.push(r);
         }
     }
     finish(all, keep, rejects)
@@ -542,31 +542,20 @@ pub fn check_verifications(all: DataFrame, against: &Against) -> Result<(DataFra
     let known = codes(against.communities)?;
     let code = frame::strings(&all, "community_code")?;
     let detector = frame::strings(&all, "detector")?;
-    let files = frame::strings(&all, SOURCE_FILE)?;
-    let lines = frame::ints(&all, SOURCE_LINE)?;
-    let mut keep = vec![true; all.height()];
-    let mut rejects = Vec::new();
-    for i in 0..all.height() {
-        let row = Row {
-            table: Table::Verifications,
-            file: files[i].as_deref().unwrap_or_default(),
-            line: lines[i].unwrap_or_default() as u64,
-            wide_stage: None,
-        };
+    keep_rows(all, Table::Verifications, |i, row| {
         let c = code[i].as_deref().unwrap_or_default();
         let d = detector[i].as_deref().unwrap_or_default();
-        let problem = if known.as_ref().is_some_and(|k| !k.contains(c)) {
+        if known.as_ref().is_some_and(|k| !k.contains(c)) {
             Some(row.reject(
                 "community_code",
                 c,
                 RejectReason::UnknownCommunity,
                 String::new(),
             ))
-        } else if let Some(ids) = against
+        } else if against
             .detectors
-            .filter(|ids| d != SPOT_CHECK && !ids.contains(&d))
+            .is_some_and(|ids| d != SPOT_CHECK && !ids.contains(&d))
         {
-            let _ = ids;
             Some(row.reject(
                 "detector",
                 d,
@@ -575,13 +564,8 @@ pub fn check_verifications(all: DataFrame, against: &Against) -> Result<(DataFra
             ))
         } else {
             None
-        };
-        if let Some(r) = problem {
-            keep[i] = false;
-            rejects.push(r);
         }
-    }
-    finish(all, keep, rejects)
+    })
 }
 
 fn finish(
