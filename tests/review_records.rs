@@ -1224,3 +1224,39 @@ fn an_approval_of_an_unknown_community_or_answer_is_rejected() {
         (RejectReason::NotAllowed, "answer")
     );
 }
+
+/// The three newer records range-check their year like the others: a year
+/// typed out of range is a reject, never cast into another year.
+#[test]
+fn a_year_out_of_range_in_an_objection_approval_or_filing_is_rejected() {
+    let objections = format!(
+        "community_code,year,received_on,content\n{COMMUNITY},2021,2022-01-30,来电反映情况\n"
+    );
+    let r = one_bad_row(
+        Table::Objections,
+        "objections.csv",
+        objections,
+        1,
+        &format!("{C2},4294969317,2022-01-30,来信反映情况"),
+    );
+    assert_eq!(r.column, "year", "{r:?}");
+    let approvals =
+        format!("community_code,year,answer,answered_on\n{COMMUNITY},2021,同意取消,2022-03-01\n");
+    let r = one_bad_row(
+        Table::Approvals,
+        "approvals.csv",
+        approvals,
+        1,
+        &format!("{C2},4294969317,不同意取消,2022-03-01"),
+    );
+    assert_eq!(r.column, "year", "{r:?}");
+    let filings = "county,year,document,received_on\n新华区,2021,推荐名单,2022-01-13\n".to_string();
+    let r = one_bad_row(
+        Table::Filings,
+        "filings.csv",
+        filings,
+        1,
+        "新华区,4294969317,复查情况登记表,2022-01-06",
+    );
+    assert_eq!(r.column, "year", "{r:?}");
+}

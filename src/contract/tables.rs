@@ -383,7 +383,7 @@ pub const OBJECTIONS: TableSpec = TableSpec {
     optional: true,
     columns: &[
         code(col("community_code", Str, true, "社区代码")),
-        col("year", Int, true, "年度"),
+        within(col("year", Int, true, "年度"), YEAR_LO, YEAR_HI),
         col("received_on", Date, true, "受理日期"),
         col("content", Str, true, "异议内容"),
         col("checked_by", Str, false, "核查单位"),
@@ -404,7 +404,7 @@ pub const APPROVALS: TableSpec = TableSpec {
     optional: true,
     columns: &[
         code(col("community_code", Str, true, "社区代码")),
-        col("year", Int, true, "年度"),
+        within(col("year", Int, true, "年度"), YEAR_LO, YEAR_HI),
         one_of(
             col("answer", Str, true, "审批结果"),
             review_records::APPROVAL_ANSWERS,
@@ -424,7 +424,7 @@ pub const FILINGS: TableSpec = TableSpec {
     optional: true,
     columns: &[
         col("county", Str, true, "所在区县"),
-        col("year", Int, true, "年度"),
+        within(col("year", Int, true, "年度"), YEAR_LO, YEAR_HI),
         one_of(
             col("document", Str, true, "报送材料"),
             review_records::FILED_DOCUMENTS,
