@@ -647,6 +647,33 @@ pub fn settings(effective_toml: &str) -> Vec<Setting> {
                     walk(&key, v, out);
                 }
             }
+            // A list of tables (the review's stages): a row per entry, its
+            // keys in a line, the empty ones left out.
+            toml::Value::Array(items)
+                if !items.is_empty() && items.iter().all(|i| i.is_table()) =>
+            {
+                for (k, item) in items.iter().enumerate() {
+                    let fields: Vec<String> = item
+                        .as_table()
+                        .into_iter()
+                        .flatten()
+                        .filter(|(_, v)| match v {
+                            toml::Value::Array(a) => !a.is_empty(),
+                            toml::Value::Table(t) => !t.is_empty(),
+                            toml::Value::Boolean(b) => *b,
+                            _ => true,
+                        })
+                        .map(|(f, v)| match v {
+                            toml::Value::String(s) => format!("{f} = {s}"),
+                            other => format!("{f} = {other}"),
+                        })
+                        .collect();
+                    out.push(Setting {
+                        key: format!("{prefix}[{k}]"),
+                        value: fields.join("; "),
+                    });
+                }
+            }
             other => out.push(Setting {
                 key: prefix.to_string(),
                 value: other.to_string(),
@@ -664,4 +691,35 @@ pub fn settings(effective_toml: &str) -> Vec<Setting> {
         }),
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The appendix lists each key once; a list of tables (the review's
+    /// stages) as a row per entry with its non-empty keys, readable.
+    #[test]
+    fn the_settings_list_each_stage_on_a_row_of_its_own() {
+        let rows = settings(
+            "[publicity]\nworking_days = 5\n\
+             [[review.stages]]\nid = \"street_review\"\nname = \"街道审核\"\nouter = []\nobjections = false\n\
+             [[review.stages]]\nid = \"publicity\"\nname = \"公示\"\nobjections = true\n",
+        );
+        let got: Vec<(&str, &str)> = rows
+            .iter()
+            .map(|s| (s.key.as_str(), s.value.as_str()))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("publicity.working_days", "5"),
+                ("review.stages[0]", "id = street_review; name = 街道审核"),
+                (
+                    "review.stages[1]",
+                    "id = publicity; name = 公示; objections = true"
+                ),
+            ]
+        );
+    }
 }
