@@ -20,7 +20,6 @@ pub mod frame;
 pub mod generate;
 pub mod indicators;
 pub mod ingest;
-pub mod labels;
 pub mod memory;
 pub mod panel;
 pub mod parallel;

@@ -166,6 +166,8 @@ pub fn run(pipeline: &Pipeline, options: &Options) -> Result<Outcome> {
         &mut clock,
     )?;
     // 4a. panel view: the findings and rejects tables, the review year's rows.
+    // The run the report compares with: what `latest` points at now.
+    let previous_run = PublishedRun::latest(&pipeline.output_dir)?;
     let (tables, panel) = panel::build(&panel::PanelInputs {
         indicators: &ind,
         ratings: &rated,
@@ -185,6 +187,8 @@ pub fn run(pipeline: &Pipeline, options: &Options) -> Result<Outcome> {
         review: &pipeline.review,
         approvals: extract.table(Table::Approvals),
         filings: extract.table(Table::Filings),
+        rules: &pipeline.rules,
+        previous: previous_run.as_ref().map(|r| r as &dyn panel::changes::PreviousRun),
     })?;
     // 4b. publish: tables, manifest, documents into a staging folder, then
     // committed: renamed into runs/ and `latest` switched.
@@ -464,7 +468,6 @@ fn publish_stage(
     drop(publish_span);
     let documents = {
         let _s = stage!("documents");
-        let previous_run = PublishedRun::latest(&pipeline.output_dir)?;
         publish::write_documents(
             &staging.dir,
             &publish::report::input::ReportInputs {
@@ -475,7 +478,6 @@ fn publish_stage(
                 rules: &pipeline.rules,
                 review: &pipeline.review,
                 city_name: &pipeline.city_name,
-                previous_run: previous_run.as_ref(),
             },
         )?
     };

@@ -413,7 +413,7 @@ fn no_platform_record_fails_the_platform_rule_and_earns_no_platform_points() {
         Some("require_platform no_record vs true")
     );
     assert_eq!(
-        fullemp::labels::failing_rule("require_platform no_record vs true"),
+        fullemp::panel::labels::failing_rule("require_platform no_record vs true"),
         "无平台建设记录"
     );
     assert_eq!(

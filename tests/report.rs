@@ -431,7 +431,7 @@ fn the_sample_report_shows_each_margin_beside_its_pass_and_reads_severities_firs
         .iter()
         .flatten()
     {
-        let zh = fullemp::labels::reject_reason(reason);
+        let zh = fullemp::panel::labels::reject_reason(reason);
         assert!(summary.contains(&format!("<td>{zh}</td>")), "{reason}");
     }
 
@@ -439,7 +439,7 @@ fn the_sample_report_shows_each_margin_beside_its_pass_and_reads_severities_firs
         return;
     };
     for s in ["high", "medium", "low"] {
-        let meaning = fullemp::labels::severity_meaning(s);
+        let meaning = fullemp::panel::labels::severity_meaning(s);
         assert!(seen.text.contains(meaning), "{meaning} not on screen");
     }
     assert!(seen.text.contains(&shown[0]), "{} not on screen", shown[0]);

@@ -24,13 +24,13 @@ use serde_json::{Map, Value, json};
 use crate::config::rules::IndicatorRules;
 use crate::error::{Error, Result};
 use crate::indicators::{INDICATORS, evidence};
-use crate::labels;
-use crate::labels as report_labels;
+use crate::panel::labels;
+use crate::panel::labels as report_labels;
 use crate::publish::manifest::Manifest;
 use crate::publish::published_run::{PublishedRun, latest_dir};
 use crate::publish::report::timeline::{self as report_timeline, Calendar, Owed};
 use crate::publish::run_folder::LATEST;
-use crate::ratings::score::COMPONENTS;
+use crate::ratings::registry::COMPONENTS;
 use crate::ratings::shortlist::{COUNTY_UNDECIDED, STREET_UNDECIDED};
 
 /// The rates and the counts they are made of: (rate, numerator, denominator terms).
@@ -143,11 +143,10 @@ fn weights(manifest: &Manifest) -> Map<String, Value> {
     let rules: Option<toml::Value> = toml::from_str(&manifest.rules.effective).ok();
     let mut out = Map::new();
     for c in COMPONENTS {
-        let key = c.trim_start_matches("score_");
         let w = rules
             .as_ref()
-            .and_then(|r| r.get("score")?.get(key)?.get("weight")?.as_float());
-        out.insert(c.to_string(), json!(w));
+            .and_then(|r| r.get("score")?.get(c.indicator)?.get("weight")?.as_float());
+        out.insert(c.column.to_string(), json!(w));
     }
     out
 }
@@ -482,10 +481,10 @@ fn score(rating: &Map<String, Value>, ind: &Map<String, Value>, manifest: &Manif
         .iter()
         .map(|c| {
             json!({
-                "name": c,
-                "label_zh": labels::indicator(c.trim_start_matches("score_")),
-                "points": get(rating, c),
-                "weight": weight.get(*c).cloned().unwrap_or(Value::Null),
+                "name": c.column,
+                "label_zh": labels::indicator(c.indicator),
+                "points": get(rating, c.column),
+                "weight": weight.get(c.column).cloned().unwrap_or(Value::Null),
             })
         })
         .collect();

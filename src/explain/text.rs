@@ -5,7 +5,7 @@ use std::fmt::Write;
 
 use serde_json::Value;
 
-use crate::labels;
+use crate::panel::labels;
 
 fn show(v: &Value) -> String {
     match v {
@@ -172,7 +172,7 @@ fn reinspection(s: &mut String, v: &Value) {
         let _ = writeln!(
             s,
             "  结论 verdict: {} {} (recognised: {})",
-            labels::verdict(Some(verdict)),
+            labels::verdict(crate::panel::Verdict::parse(verdict)),
             verdict,
             recognition(v)
         );
@@ -237,16 +237,20 @@ fn score(s: &mut String, sc: &Value, l: &Value) {
         );
     }
     if sc["no_platform_record"] == Value::Bool(true) {
-        let platform = crate::ratings::score::SCORE_PLATFORM;
+        // The component that earns its weight for a flag: the platform.
+        let name = crate::ratings::registry::COMPONENTS
+            .iter()
+            .find(|c| matches!(c.earns, crate::ratings::registry::Earns::Flag))
+            .map_or("", |c| c.column);
         let points = sc["components"]
             .as_array()
             .into_iter()
             .flatten()
-            .find(|c| c["name"] == platform)
+            .find(|c| c["name"] == name)
             .map_or(Value::Null, |c| c["points"].clone());
         let _ = writeln!(
             s,
-            "  {} no platform record for the year: {platform} {} points",
+            "  {} no platform record for the year: {name} {} points",
             labels::NO_PLATFORM_RECORD,
             show(&points)
         );

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use polars::prelude::*;
 
-use super::Frames;
+use super::{Frames, Verdict};
 use crate::error::Result;
 use crate::frame::{bools, floats, ints, of_year, strings};
 use crate::indicators::evidence::FIGURES;
@@ -27,8 +27,8 @@ pub struct Community {
     pub under_reinspection: bool,
     /// The day the province approved its disqualification, if recorded.
     pub revoked_on: Option<chrono::NaiveDate>,
-    /// `pass`, `fail`, `incomplete`; None when not under re-inspection.
-    pub verdict: Option<String>,
+    /// None when not under re-inspection.
+    pub verdict: Option<Verdict>,
     pub failing_rules: Vec<String>,
     pub failing_detail: String,
     /// The margin (差几人) of a passing community, and the rule ids it comes from.
@@ -68,6 +68,18 @@ pub struct Community {
 }
 
 impl Community {
+    /// The rate `indicator` of the community, for the rate rules' charts;
+    /// None for a null rate or a name that is not one of its rates.
+    pub fn rate(&self, indicator: &str) -> Option<f64> {
+        match indicator {
+            "reemployment_rate" => self.reemployment_rate,
+            "hardship_employment_rate" => self.hardship_employment_rate,
+            "registered_unemployment_rate" => self.registered_unemployment_rate,
+            "assistance_coverage" => self.assistance_coverage,
+            _ => None,
+        }
+    }
+
     /// The evidence share of `figure` (an indicator name), if known.
     pub fn evidence_of(&self, figure: &str) -> Option<f64> {
         self.evidence.get(figure).copied()
@@ -227,7 +239,7 @@ fn rows(df: &DataFrame) -> Result<Vec<Community>> {
             contact_phone: contact_phone[k].clone(),
             under_reinspection: under[k].unwrap_or(false),
             revoked_on: revoked_on[k],
-            verdict: verdict[k].clone(),
+            verdict: verdict[k].as_deref().and_then(Verdict::parse),
             failing_rules: rule_list(&failing[k]),
             failing_detail: text(&detail[k]),
             margin_persons: margin_persons[k],

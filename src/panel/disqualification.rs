@@ -8,8 +8,8 @@
 use super::Community;
 use crate::config::rules::VerificationRules;
 use crate::detectors::verified::{Check, Verified};
-use crate::labels;
-use crate::ratings::verdict::FALSIFICATION_CONFIRMED;
+use crate::panel::labels;
+use crate::ratings::registry::FALSIFICATION as FALSIFICATION_CONFIRMED;
 
 /// One community proposed for disqualification.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -39,7 +39,7 @@ pub fn rows(
     let confirmed = verified.confirmed(rules);
     communities
         .iter()
-        .filter(|c| c.under_reinspection && c.verdict.as_deref() == Some("fail"))
+        .filter(|c| c.under_reinspection && c.verdict == Some(super::Verdict::Fail))
         .map(|c| Disqualified {
             code: c.code.clone(),
             name: c.name.clone(),
@@ -136,7 +136,7 @@ fn confirmed_lines(confirmed: &[&Check], code: &str, year: i32) -> Vec<String> {
         .map(|k| {
             let mut line = format!(
                 "{}:{}({})",
-                labels::FALSIFICATION_CONFIRMED,
+                labels::falsification_confirmed(),
                 labels::checked_item(&k.detector),
                 labels::checked_by_on(k.checked_by.as_deref(), k.checked_on)
             );

@@ -15,10 +15,12 @@
 //! detectors' year-on-year comparison and for the Parquet readers).
 
 pub mod accountability;
+pub mod changes;
 pub mod claims;
 pub mod communities;
 pub mod disqualification;
 pub mod filings;
+pub mod labels;
 pub mod findings;
 pub mod objection_sheet;
 pub mod province;
@@ -27,6 +29,7 @@ pub mod review_lists;
 pub mod review_sheet;
 pub mod shortlist;
 pub mod spot_checks;
+pub mod thresholds;
 pub mod verification_sheet;
 pub mod weekly_starts;
 
@@ -40,6 +43,7 @@ pub use communities::Community;
 pub use findings::PublishedFinding;
 pub use shortlist::{Candidate, Waiting};
 pub use spot_checks::SpotCheck;
+pub use crate::ratings::verdict::Verdict;
 
 use crate::detectors::Finding;
 use crate::error::Result;
@@ -84,6 +88,11 @@ pub struct PanelInputs<'a> {
     pub approvals: Option<&'a DataFrame>,
     /// The bureau's receipts of the counties' filings (`filings`).
     pub filings: Option<&'a DataFrame>,
+    /// The run's rules, for the thresholds the documents draw.
+    pub rules: &'a crate::config::Rules,
+    /// The previous complete run in the same output folder (what `latest`
+    /// points at before this run is published), if any.
+    pub previous: Option<&'a dyn changes::PreviousRun>,
 }
 
 /// The tables `publish` writes as they are, built here once.
@@ -152,6 +161,10 @@ pub struct Panel {
     pub receipts: Option<filings::Receipts>,
     /// How each county and street carried out the review year's review.
     pub accountability: accountability::Accountability,
+    /// The thresholds the charts draw.
+    pub thresholds: thresholds::Thresholds,
+    /// What changed since the previous complete run.
+    pub changes: changes::Changes,
 }
 
 impl Panel {
@@ -203,6 +216,13 @@ pub fn build(inputs: &PanelInputs) -> Result<(PanelTables, Panel)> {
         None => Panel::default(),
     };
     working_sheets(inputs, &findings, &mut panel)?;
+    panel.thresholds = thresholds::Thresholds::of(inputs.rules)?;
+    panel.changes = changes::compare(
+        inputs.previous,
+        &panel,
+        &inputs.ratings.ratings,
+        &tables.rejects,
+    )?;
     Ok((tables, panel))
 }
 

@@ -82,7 +82,7 @@ pub fn lists(
             name: c.name.clone(),
             county: c.county.clone(),
             street: c.street.clone(),
-            reached: crate::labels::level(c.level.as_deref(), c.stars),
+            reached: crate::panel::labels::level(c.level.as_deref(), c.stars),
             stars: if applied == "星级" { c.stars } else { 0 },
             applied_level: applied,
         };

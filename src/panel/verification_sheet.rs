@@ -12,7 +12,7 @@ use chrono::NaiveDate;
 use super::findings::{PublishedFinding, severity_rank};
 use crate::contract::review_records::SPOT_CHECK;
 use crate::detectors::verified::Verified;
-use crate::labels;
+use crate::panel::labels;
 
 /// One thing to check.
 #[derive(Debug, Clone, Default, PartialEq)]

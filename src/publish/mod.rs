@@ -153,18 +153,12 @@ pub fn write_documents(dir: &Path, inputs: &report::input::ReportInputs) -> Resu
     let review = inputs.panel;
     let charts = charts::all(review, inputs.rules)?;
     let mut written = charts::write(dir, &charts)?;
-    let changes = report::changes::compare(
-        inputs.previous_run,
-        review,
-        &inputs.ratings.ratings,
-        inputs.rejects,
-    )?;
     let html = report::render(&report::Context {
         review,
         charts: &charts,
         manifest: inputs.manifest,
         rejects: inputs.rejects,
-        changes: &changes,
+        changes: &review.changes,
         city_name: inputs.city_name,
         status: &inputs.ratings.status,
     })?;

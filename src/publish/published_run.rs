@@ -101,3 +101,21 @@ fn read_parquet(path: &Path) -> Result<Option<DataFrame>> {
     let file = std::fs::File::open(path)?;
     Ok(Some(ParquetReader::new(file).finish()?))
 }
+
+impl crate::panel::changes::PreviousRun for PublishedRun {
+    fn run_id(&self) -> &str {
+        &self.manifest.run_id
+    }
+
+    fn as_of(&self) -> &str {
+        &self.manifest.as_of
+    }
+
+    fn partition(&self, table: &str, year: i32) -> Result<Option<DataFrame>> {
+        PublishedRun::partition(self, table, year)
+    }
+
+    fn single(&self, table: &str) -> Result<Option<DataFrame>> {
+        PublishedRun::single(self, table)
+    }
+}

@@ -15,39 +15,13 @@
 
 use polars::prelude::*;
 
-use super::verdict::{
-    self, MIN_ASSISTANCE_COVERAGE, MIN_HARDSHIP_EMPLOYMENT_RATE, MIN_REEMPLOYMENT_RATE,
-};
+use super::registry::RULES;
+use super::verdict;
 use crate::config::rules::ReinspectionRules;
 use crate::frame::ints;
 
 pub const MARGIN_PERSONS: &str = "margin_persons";
 pub const MARGIN_RULE: &str = "margin_rule";
-
-/// The rate rules whose numerator counts persons: (rule id, numerator,
-/// denominator), in the order of the rule table.
-pub const PERSON_RULES: [(&str, &str, &str); 3] = [
-    (
-        MIN_REEMPLOYMENT_RATE,
-        "reemployed_in_period",
-        "unemployed_in_period",
-    ),
-    (
-        MIN_HARDSHIP_EMPLOYMENT_RATE,
-        "hardship_employed",
-        "hardship_persons",
-    ),
-    (MIN_ASSISTANCE_COVERAGE, "assisted", "hardship_persons"),
-];
-
-fn threshold(rules: &ReinspectionRules, rule: &str) -> f64 {
-    match rule {
-        MIN_REEMPLOYMENT_RATE => rules.min_reemployment_rate,
-        MIN_HARDSHIP_EMPLOYMENT_RATE => rules.min_hardship_employment_rate,
-        MIN_ASSISTANCE_COVERAGE => rules.min_assistance_coverage,
-        other => unreachable!("{other} is not a rule of PERSON_RULES"),
-    }
-}
 
 /// `t` as an exact decimal fraction p / 10^m: the shortest decimal that
 /// reads back as `t` (Rust prints floats that way, never in exponent form).
@@ -110,16 +84,11 @@ pub fn smallest<'a>(
 /// verdict is `pass` and that have a rule with a margin, null elsewhere.
 pub fn margin_columns(frame: &DataFrame, rules: &ReinspectionRules) -> PolarsResult<Vec<Column>> {
     let verdicts = frame.column(verdict::VERDICT)?.str()?.clone();
-    let counts = PERSON_RULES
+    // The rate rules whose numerator counts persons, in the registry's order.
+    let counts = RULES
         .iter()
-        .map(|(id, num, den)| {
-            Ok((
-                *id,
-                ints(frame, num)?,
-                ints(frame, den)?,
-                threshold(rules, id),
-            ))
-        })
+        .filter_map(|r| Some((r, r.persons?, r.threshold(rules)?)))
+        .map(|(r, p, t)| Ok((r.id, ints(frame, p.numerator)?, ints(frame, p.denominator)?, t)))
         .collect::<PolarsResult<Vec<_>>>()?;
     let n = frame.height();
     let (mut persons, mut named) = (Vec::with_capacity(n), Vec::with_capacity(n));

@@ -13,6 +13,7 @@ pub mod accountability;
 pub mod calendar;
 pub mod cross_assessment;
 pub mod margin;
+pub mod registry;
 pub mod scope;
 pub mod score;
 pub mod shortlist;
@@ -252,6 +253,7 @@ fn rating_frame(inputs: &RatingInputs) -> Result<DataFrame> {
     ]);
     let scored = with_verdicts
         .lazy()
+        .with_columns([score::new_jobs_per_100_labor_force().alias(score::NEW_JOBS_PER_100)])
         .with_columns(score::component_columns(s, platform))
         .with_columns([score::total()])
         .with_columns([score::level_vetoed(s)])
@@ -259,9 +261,9 @@ fn rating_frame(inputs: &RatingInputs) -> Result<DataFrame> {
         .with_columns([score::stars(s)])
         .with_columns([score::level()]);
     columns.push(col(score::SCORE));
-    columns.extend(score::COMPONENTS.iter().map(|c| col(*c)));
+    columns.extend(registry::COMPONENTS.iter().map(|c| col(c.column)));
     columns.extend([
-        col("new_jobs_per_100_labor_force"),
+        col(score::NEW_JOBS_PER_100),
         col(score::NULL_COMPONENTS),
         col(score::LEVEL_VETOED),
         col(score::CITY_LEVEL),

@@ -4,6 +4,7 @@
 
 use polars::prelude::*;
 
+use super::registry::{COMPONENTS, Earns};
 use crate::config::rules::{MissingPlatform, RateComponent, ScoreRules};
 
 pub const SCORE: &str = "score";
@@ -16,33 +17,6 @@ pub const LEVEL: &str = "level";
 /// The level values, spelled like `applications.applied_level`.
 pub const CITY: &str = "市级";
 pub const STAR: &str = "星级";
-
-pub const SCORE_REEMPLOYMENT: &str = "score_reemployment_rate";
-pub const SCORE_HARDSHIP: &str = "score_hardship_employment_rate";
-pub const SCORE_UNEMPLOYMENT: &str = "score_registered_unemployment_rate";
-pub const SCORE_COVERAGE: &str = "score_assistance_coverage";
-pub const SCORE_NEW_JOBS: &str = "score_new_jobs_per_100_labor_force";
-pub const SCORE_PLATFORM: &str = "score_platform_ok";
-
-/// The component columns in the order of the table of `docs/rules.md`.
-pub const COMPONENTS: [&str; 6] = [
-    SCORE_REEMPLOYMENT,
-    SCORE_HARDSHIP,
-    SCORE_UNEMPLOYMENT,
-    SCORE_COVERAGE,
-    SCORE_NEW_JOBS,
-    SCORE_PLATFORM,
-];
-
-/// The indicator each component reads, for `null_components`.
-const READS: [(&str, &str); 6] = [
-    ("reemployment_rate", SCORE_REEMPLOYMENT),
-    ("hardship_employment_rate", SCORE_HARDSHIP),
-    ("registered_unemployment_rate", SCORE_UNEMPLOYMENT),
-    ("assistance_coverage", SCORE_COVERAGE),
-    ("new_jobs_per_100_labor_force", SCORE_NEW_JOBS),
-    ("platform_ok", SCORE_PLATFORM),
-];
 
 /// What a null component earns.
 fn null_points(weight: f64, null_scores_full: bool) -> f64 {
@@ -111,33 +85,25 @@ pub fn platform_points(weight: f64, null_scores_full: bool, reading: Platform) -
         .otherwise(lit(0.0))
 }
 
-/// `new_jobs_per_100_labor_force` and the six component columns.
+/// The name of the derived indicator `new_jobs_per_100_labor_force`, which
+/// the score computes before its components read it.
+pub const NEW_JOBS_PER_100: &str = "new_jobs_per_100_labor_force";
+
+/// The component columns, one per registry entry; they read
+/// `new_jobs_per_100_labor_force`, which `new_jobs_per_100_labor_force()`
+/// adds first.
 pub fn component_columns(s: &ScoreRules, platform: Platform) -> Vec<Expr> {
     let full = s.null_scores_full;
-    vec![
-        new_jobs_per_100_labor_force().alias("new_jobs_per_100_labor_force"),
-        rate_points(col("reemployment_rate"), &s.reemployment_rate, full).alias(SCORE_REEMPLOYMENT),
-        rate_points(
-            col("hardship_employment_rate"),
-            &s.hardship_employment_rate,
-            full,
-        )
-        .alias(SCORE_HARDSHIP),
-        rate_points(
-            col("registered_unemployment_rate"),
-            &s.registered_unemployment_rate,
-            full,
-        )
-        .alias(SCORE_UNEMPLOYMENT),
-        rate_points(col("assistance_coverage"), &s.assistance_coverage, full).alias(SCORE_COVERAGE),
-        rate_points(
-            new_jobs_per_100_labor_force(),
-            &s.new_jobs_per_100_labor_force,
-            full,
-        )
-        .alias(SCORE_NEW_JOBS),
-        platform_points(s.platform_ok.weight, full, platform).alias(SCORE_PLATFORM),
-    ]
+    COMPONENTS
+        .iter()
+        .map(|c| {
+            let points = match c.earns {
+                Earns::Rate(rate) => rate_points(col(c.indicator), rate(s), full),
+                Earns::Flag => platform_points(s.platform_ok.weight, full, platform),
+            };
+            points.alias(c.column)
+        })
+        .collect()
 }
 
 /// The score: the sum of the components, unrounded (statisticians recompute
@@ -146,7 +112,7 @@ pub fn total() -> Expr {
     let sum = COMPONENTS
         .iter()
         .skip(1)
-        .fold(col(COMPONENTS[0]), |acc, c| acc + col(*c));
+        .fold(col(COMPONENTS[0].column), |acc, c| acc + col(c.column));
     sum.alias(SCORE)
 }
 
@@ -209,18 +175,18 @@ pub fn null_components(frame: &DataFrame, platform: Platform) -> PolarsResult<Co
     let per100 = frame
         .clone()
         .lazy()
-        .select([new_jobs_per_100_labor_force().alias("new_jobs_per_100_labor_force")])
+        .select([new_jobs_per_100_labor_force().alias(NEW_JOBS_PER_100)])
         .collect()?;
     let mut nulls: Vec<Vec<bool>> = Vec::new();
-    for (indicator, component) in READS {
-        if component == SCORE_PLATFORM && platform == Platform::NoRecordEarnsNothing {
+    for c in COMPONENTS {
+        if matches!(c.earns, Earns::Flag) && platform == Platform::NoRecordEarnsNothing {
             nulls.push(vec![false; frame.height()]);
             continue;
         }
-        let column = if indicator == "new_jobs_per_100_labor_force" {
-            per100.column(indicator)?
+        let column = if c.indicator == NEW_JOBS_PER_100 {
+            per100.column(c.indicator)?
         } else {
-            frame.column(indicator)?
+            frame.column(c.indicator)?
         };
         let is_null = column.is_null();
         nulls.push(
@@ -231,11 +197,11 @@ pub fn null_components(frame: &DataFrame, platform: Platform) -> PolarsResult<Co
     }
     let values: Vec<String> = (0..frame.height())
         .map(|i| {
-            let ids: Vec<&str> = READS
+            let ids: Vec<&str> = COMPONENTS
                 .iter()
                 .zip(&nulls)
                 .filter(|(_, n)| n[i])
-                .map(|((_, c), _)| *c)
+                .map(|(c, _)| c.column)
                 .collect();
             super::joined(&ids)
         })

@@ -20,7 +20,8 @@ pub const STREET_DECLINED: &str = "street_not_recommending";
 pub const COUNTY_DECLINED: &str = "county_not_recommending";
 /// The panel confirmed a falsification of the community that year
 /// (`[verifications]`): not eligible, whatever its street and county say.
-pub const FALSIFICATION_CONFIRMED: &str = "falsification_confirmed";
+/// The reason is the falsification rule's own id.
+pub const FALSIFICATION_CONFIRMED: &str = super::registry::FALSIFICATION;
 
 /// An empty recommendation cell (or the column absent) is no decision yet
 /// (待定): the application waits, off the shortlist, until its street and

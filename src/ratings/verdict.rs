@@ -12,6 +12,9 @@
 
 use polars::prelude::*;
 
+use std::collections::BTreeMap;
+
+use super::registry::{RULES, Rule, Test};
 use crate::config::rules::{MissingPlatform, ReinspectionRules};
 use crate::contract::Table;
 use crate::frame::{bools, floats, ints, strings};
@@ -26,23 +29,13 @@ pub const NOT_APPLICABLE_RULES: &str = "not_applicable_rules";
 /// threshold (docs/ratings.md).
 pub const CONFIRMED_FINDINGS: &str = "confirmed_findings";
 
-/// Rule ids, named after the rules key that sets each one, so a reader finds
-/// the threshold in the rules file under the same name.
-pub const ZERO_HOUSEHOLD_VETO: &str = "zero_household_veto";
-pub const MIN_REEMPLOYMENT_RATE: &str = "min_reemployment_rate";
-pub const MIN_HARDSHIP_EMPLOYMENT_RATE: &str = "min_hardship_employment_rate";
-pub const MAX_REGISTERED_UNEMPLOYMENT_RATE: &str = "max_registered_unemployment_rate";
-pub const MIN_ASSISTANCE_COVERAGE: &str = "min_assistance_coverage";
-pub const REQUIRE_PLATFORM: &str = "require_platform";
-/// Falsification confirmed by the panel (查实弄虚作假): always in force, it
-/// fails the community whatever its figures.
-pub const FALSIFICATION_CONFIRMED: &str = "falsification_confirmed";
-
 /// The value `failing_detail` gives a platform rule failed for want of a
 /// record: "require_platform no_record vs true" (labels: 无平台建设记录).
 pub const NO_PLATFORM_RECORD: &str = "no_record";
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// A re-inspection verdict, published as `pass`, `fail`, `incomplete`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
 pub enum Verdict {
     Pass,
     Fail,
@@ -50,12 +43,21 @@ pub enum Verdict {
 }
 
 impl Verdict {
+    /// Every verdict, in the order the report counts them.
+    pub const ALL: [Verdict; 3] = [Verdict::Pass, Verdict::Fail, Verdict::Incomplete];
+
     pub fn as_str(self) -> &'static str {
         match self {
             Verdict::Pass => "pass",
             Verdict::Fail => "fail",
             Verdict::Incomplete => "incomplete",
         }
+    }
+
+    /// The verdict a published `verdict` cell holds; None for an empty cell
+    /// or a word that is not a verdict.
+    pub fn parse(text: &str) -> Option<Verdict> {
+        Verdict::ALL.into_iter().find(|v| v.as_str() == text)
     }
 }
 
@@ -76,18 +78,41 @@ pub enum Outcome {
     NotJudged,
 }
 
-/// The indicator values the rules read, for one community and year.
+/// One value a rule reads.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Value {
+    Rate(Option<f64>),
+    Count(Option<i64>),
+    Flag(Option<bool>),
+}
+
+/// The indicator values the rules read, for one community and year, by
+/// indicator name (the registry's `indicator` and `needs.unless_zero`). The
+/// falsification rule reads how many findings the panel confirmed.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct Reading {
-    pub zero_households_overdue: Option<i64>,
-    pub reemployment_rate: Option<f64>,
-    pub hardship_employment_rate: Option<f64>,
-    pub registered_unemployment_rate: Option<f64>,
-    pub assistance_coverage: Option<f64>,
-    pub assistance_targets: Option<i64>,
-    pub platform_ok: Option<bool>,
-    /// How many falsifications the panel confirmed for the community and year.
-    pub confirmed_falsifications: usize,
+pub struct Reading(pub BTreeMap<&'static str, Value>);
+
+impl Reading {
+    fn rate(&self, name: &str) -> Option<f64> {
+        match self.0.get(name) {
+            Some(Value::Rate(v)) => *v,
+            _ => None,
+        }
+    }
+
+    fn count(&self, name: &str) -> Option<i64> {
+        match self.0.get(name) {
+            Some(Value::Count(v)) => *v,
+            _ => None,
+        }
+    }
+
+    fn flag(&self, name: &str) -> Option<bool> {
+        match self.0.get(name) {
+            Some(Value::Flag(v)) => *v,
+            _ => None,
+        }
+    }
 }
 
 /// The verdict with the outcome of every rule in force, in the order of the
@@ -124,54 +149,48 @@ impl Judgement {
     }
 }
 
-/// Judges one community against the re-inspection rules.
+/// Judges one community against the re-inspection rules in force, in the
+/// registry's order.
 pub fn judge(r: &Reading, rules: &ReinspectionRules, missing: &[Table]) -> Judgement {
-    let services_missing = missing.contains(&Table::Services);
-    let platform_missing = missing.contains(&Table::Platform);
-    let mut outcomes = Vec::new();
-    if rules.zero_household_veto {
-        let veto = match r.zero_households_overdue {
+    let outcomes: Vec<(&'static str, Outcome)> = RULES
+        .iter()
+        .filter(|rule| rule.in_force(rules))
+        .map(|rule| (rule.id, outcome(rule, r, rules, missing)))
+        .collect();
+    let verdict = if outcomes
+        .iter()
+        .any(|(_, o)| matches!(o, Outcome::Fails { .. }))
+    {
+        Verdict::Fail
+    } else if outcomes.iter().any(|(_, o)| *o == Outcome::NotJudged) {
+        Verdict::Incomplete
+    } else {
+        Verdict::Pass
+    };
+    Judgement { verdict, outcomes }
+}
+
+/// How one rule comes out for the reading.
+fn outcome(rule: &Rule, r: &Reading, rules: &ReinspectionRules, missing: &[Table]) -> Outcome {
+    // Without the optional table the rule is built on nothing is known,
+    // unless its count is 0: with nobody entitled to assistance the rate is
+    // null whether or not the services table came.
+    let blocked = rule.needs.is_some_and(|n| {
+        missing.contains(&n.table) && n.unless_zero.is_none_or(|c| r.count(c) != Some(0))
+    });
+    let outcome = match rule.test {
+        Test::AtLeast => at_least(r.rate(rule.indicator), rule.threshold(rules).unwrap_or(0.0)),
+        Test::AtMost => at_most(r.rate(rule.indicator), rule.threshold(rules).unwrap_or(1.0)),
+        Test::Zero | Test::NoneConfirmed => match r.count(rule.indicator) {
             None => Outcome::NotApplicable,
             Some(n) if n > 0 => Outcome::Fails {
                 value: n.to_string(),
                 threshold: "0".into(),
             },
             Some(_) => Outcome::Holds,
-        };
-        outcomes.push((ZERO_HOUSEHOLD_VETO, veto));
-    }
-    outcomes.push((
-        MIN_REEMPLOYMENT_RATE,
-        at_least(r.reemployment_rate, rules.min_reemployment_rate),
-    ));
-    outcomes.push((
-        MIN_HARDSHIP_EMPLOYMENT_RATE,
-        at_least(
-            r.hardship_employment_rate,
-            rules.min_hardship_employment_rate,
-        ),
-    ));
-    outcomes.push((
-        MAX_REGISTERED_UNEMPLOYMENT_RATE,
-        at_most(
-            r.registered_unemployment_rate,
-            rules.max_registered_unemployment_rate,
-        ),
-    ));
-    // With nobody entitled to assistance the rate is null whether or not the
-    // services table came: the rule is then simply not applicable.
-    let coverage_blocked = services_missing && r.assistance_targets != Some(0);
-    outcomes.push((
-        MIN_ASSISTANCE_COVERAGE,
-        unless_blocked(
-            coverage_blocked,
-            at_least(r.assistance_coverage, rules.min_assistance_coverage),
-        ),
-    ));
-    if rules.require_platform {
-        let platform = match r.platform_ok {
-            // With the table missing nothing is known: not judged below.
-            None if platform_missing => Outcome::NotApplicable,
+        },
+        Test::True => match r.flag(rule.indicator) {
+            None if blocked => Outcome::NotApplicable,
             None => match rules.missing_platform {
                 MissingPlatform::Fail => Outcome::Fails {
                     value: NO_PLATFORM_RECORD.into(),
@@ -184,32 +203,9 @@ pub fn judge(r: &Reading, rules: &ReinspectionRules, missing: &[Table]) -> Judge
                 value: "false".into(),
                 threshold: "true".into(),
             },
-        };
-        outcomes.push((REQUIRE_PLATFORM, unless_blocked(platform_missing, platform)));
-    }
-    outcomes.push((
-        FALSIFICATION_CONFIRMED,
-        if r.confirmed_falsifications > 0 {
-            Outcome::Fails {
-                value: r.confirmed_falsifications.to_string(),
-                threshold: "0".into(),
-            }
-        } else {
-            Outcome::Holds
         },
-    ));
-
-    let verdict = if outcomes
-        .iter()
-        .any(|(_, o)| matches!(o, Outcome::Fails { .. }))
-    {
-        Verdict::Fail
-    } else if outcomes.iter().any(|(_, o)| *o == Outcome::NotJudged) {
-        Verdict::Incomplete
-    } else {
-        Verdict::Pass
     };
-    Judgement { verdict, outcomes }
+    unless_blocked(blocked, outcome)
 }
 
 fn rate_text(v: f64) -> String {
@@ -246,6 +242,51 @@ fn unless_blocked(blocked: bool, outcome: Outcome) -> Outcome {
     }
 }
 
+/// One column a rule reads, as read from the frame.
+enum Read {
+    Rates(Vec<Option<f64>>),
+    Counts(Vec<Option<i64>>),
+    Flags(Vec<Option<bool>>),
+}
+
+impl Read {
+    fn at(&self, i: usize) -> Value {
+        match self {
+            Read::Rates(v) => Value::Rate(v[i]),
+            Read::Counts(v) => Value::Count(v[i]),
+            Read::Flags(v) => Value::Flag(v[i]),
+        }
+    }
+}
+
+/// The columns the registry's rules read: each rule's indicator (the
+/// confirmed findings counted) and the counts that make a rule not
+/// applicable.
+fn read_columns(frame: &DataFrame) -> PolarsResult<Vec<(&'static str, Read)>> {
+    let mut out = Vec::new();
+    for rule in RULES {
+        let read = match rule.test {
+            Test::AtLeast | Test::AtMost => Read::Rates(floats(frame, rule.indicator)?),
+            Test::Zero => Read::Counts(ints(frame, rule.indicator)?),
+            Test::True => Read::Flags(bools(frame, rule.indicator)?),
+            Test::NoneConfirmed => Read::Counts(
+                strings(frame, rule.indicator)?
+                    .iter()
+                    .map(|s| {
+                        let n = s.as_deref().map_or(0, |s| s.split(';').filter(|x| !x.is_empty()).count());
+                        Some(n as i64)
+                    })
+                    .collect(),
+            ),
+        };
+        out.push((rule.indicator, read));
+        if let Some(count) = rule.needs.and_then(|n| n.unless_zero) {
+            out.push((count, Read::Counts(ints(frame, count)?)));
+        }
+    }
+    Ok(out)
+}
+
 /// The five verdict columns for `frame`, which carries `under_reinspection`
 /// and the indicators. Rows not under re-inspection get nulls throughout.
 pub fn verdict_columns(
@@ -254,15 +295,7 @@ pub fn verdict_columns(
     missing: &[Table],
 ) -> PolarsResult<Vec<Column>> {
     let under = bools(frame, "under_reinspection")?;
-    let overdue = ints(frame, "zero_households_overdue")?;
-    let reemployment = floats(frame, "reemployment_rate")?;
-    let hardship = floats(frame, "hardship_employment_rate")?;
-    let unemployment = floats(frame, "registered_unemployment_rate")?;
-    let coverage = floats(frame, "assistance_coverage")?;
-    let targets = ints(frame, "assistance_targets")?;
-    let platform = bools(frame, "platform_ok")?;
-    let confirmed = strings(frame, CONFIRMED_FINDINGS)?;
-
+    let read = read_columns(frame)?;
     let n = frame.height();
     let (mut verdicts, mut failing, mut detail, mut incomplete, mut not_applicable) = (
         Vec::with_capacity(n),
@@ -271,8 +304,8 @@ pub fn verdict_columns(
         Vec::with_capacity(n),
         Vec::with_capacity(n),
     );
-    for i in 0..n {
-        if under[i] != Some(true) {
+    for (i, under) in under.iter().enumerate() {
+        if *under != Some(true) {
             verdicts.push(None);
             failing.push(None);
             detail.push(None);
@@ -280,18 +313,7 @@ pub fn verdict_columns(
             not_applicable.push(None);
             continue;
         }
-        let reading = Reading {
-            zero_households_overdue: overdue[i],
-            reemployment_rate: reemployment[i],
-            hardship_employment_rate: hardship[i],
-            registered_unemployment_rate: unemployment[i],
-            assistance_coverage: coverage[i],
-            assistance_targets: targets[i],
-            platform_ok: platform[i],
-            confirmed_falsifications: confirmed[i]
-                .as_deref()
-                .map_or(0, |s| s.split(';').filter(|x| !x.is_empty()).count()),
-        };
+        let reading = Reading(read.iter().map(|(name, r)| (*name, r.at(i))).collect());
         let j = judge(&reading, rules, missing);
         verdicts.push(Some(j.verdict.as_str()));
         failing.push(Some(super::joined(&j.failing())));
@@ -320,16 +342,23 @@ mod tests {
     }
 
     fn clean() -> Reading {
-        Reading {
-            zero_households_overdue: Some(0),
-            reemployment_rate: Some(0.8),
-            hardship_employment_rate: Some(0.95),
-            registered_unemployment_rate: Some(0.03),
-            assistance_coverage: Some(0.99),
-            assistance_targets: Some(10),
-            platform_ok: Some(true),
-            confirmed_falsifications: 0,
-        }
+        Reading(BTreeMap::from([
+            ("zero_households_overdue", Value::Count(Some(0))),
+            ("reemployment_rate", Value::Rate(Some(0.8))),
+            ("hardship_employment_rate", Value::Rate(Some(0.95))),
+            ("registered_unemployment_rate", Value::Rate(Some(0.03))),
+            ("assistance_coverage", Value::Rate(Some(0.99))),
+            ("assistance_targets", Value::Count(Some(10))),
+            ("platform_ok", Value::Flag(Some(true))),
+            ("confirmed_findings", Value::Count(Some(0))),
+        ]))
+    }
+
+    /// `clean()` with the values given.
+    fn with(values: &[(&'static str, Value)]) -> Reading {
+        let mut r = clean();
+        r.0.extend(values.iter().copied());
+        r
     }
 
     #[test]
@@ -346,16 +375,12 @@ mod tests {
 
     #[test]
     fn every_failing_rule_is_listed_with_value_and_threshold() {
-        let r = Reading {
-            reemployment_rate: Some(0.65),
-            zero_households_overdue: Some(2),
-            ..clean()
-        };
+        let r = with(&[("reemployment_rate", Value::Rate(Some(0.65))), ("zero_households_overdue", Value::Count(Some(2)))]);
         let j = judge(&r, &rules(), &[]);
         assert_eq!(j.verdict, Verdict::Fail);
         assert_eq!(
             j.failing(),
-            vec![ZERO_HOUSEHOLD_VETO, MIN_REEMPLOYMENT_RATE]
+            vec!["zero_household_veto", "min_reemployment_rate"]
         );
         assert_eq!(
             j.failing_detail(),
@@ -365,17 +390,10 @@ mod tests {
 
     #[test]
     fn a_missing_services_table_makes_coverage_unjudged_unless_nobody_needs_help() {
-        let r = Reading {
-            assistance_coverage: None,
-            ..clean()
-        };
+        let r = with(&[("assistance_coverage", Value::Rate(None))]);
         let j = judge(&r, &rules(), &[Table::Services]);
         assert_eq!(j.verdict, Verdict::Incomplete);
-        let nobody = Reading {
-            assistance_coverage: None,
-            assistance_targets: Some(0),
-            ..clean()
-        };
+        let nobody = with(&[("assistance_coverage", Value::Rate(None)), ("assistance_targets", Value::Count(Some(0)))]);
         assert_eq!(
             judge(&nobody, &rules(), &[Table::Services]).verdict,
             Verdict::Pass
@@ -387,11 +405,7 @@ mod tests {
         let mut off = rules();
         off.zero_household_veto = false;
         off.require_platform = false;
-        let r = Reading {
-            zero_households_overdue: Some(3),
-            platform_ok: Some(false),
-            ..clean()
-        };
+        let r = with(&[("zero_households_overdue", Value::Count(Some(3))), ("platform_ok", Value::Flag(Some(false)))]);
         let j = judge(&r, &off, &[]);
         assert_eq!(j.verdict, Verdict::Pass);
         assert_eq!(j.outcomes.len(), 5);
@@ -399,13 +413,10 @@ mod tests {
 
     #[test]
     fn no_platform_record_fails_the_platform_rule_unless_read_as_not_applicable() {
-        let r = Reading {
-            platform_ok: None,
-            ..clean()
-        };
+        let r = with(&[("platform_ok", Value::Flag(None))]);
         let j = judge(&r, &rules(), &[]);
         assert_eq!(j.verdict, Verdict::Fail);
-        assert_eq!(j.failing(), vec![REQUIRE_PLATFORM]);
+        assert_eq!(j.failing(), vec!["require_platform"]);
         assert_eq!(j.failing_detail(), "require_platform no_record vs true");
 
         let mut old = rules();
@@ -414,34 +425,28 @@ mod tests {
         assert_eq!(j.verdict, Verdict::Pass);
         assert_eq!(
             j.ids(|o| *o == Outcome::NotApplicable),
-            vec![REQUIRE_PLATFORM]
+            vec!["require_platform"]
         );
     }
 
     #[test]
     fn a_missing_platform_table_leaves_the_rule_unjudged_under_either_reading() {
-        let r = Reading {
-            platform_ok: None,
-            ..clean()
-        };
+        let r = with(&[("platform_ok", Value::Flag(None))]);
         for missing in [MissingPlatform::Fail, MissingPlatform::NotApplicable] {
             let mut rules = rules();
             rules.missing_platform = missing;
             let j = judge(&r, &rules, &[Table::Platform]);
             assert_eq!(j.verdict, Verdict::Incomplete, "{missing:?}");
-            assert_eq!(j.ids(|o| *o == Outcome::NotJudged), vec![REQUIRE_PLATFORM]);
+            assert_eq!(j.ids(|o| *o == Outcome::NotJudged), vec!["require_platform"]);
         }
     }
 
     #[test]
     fn a_confirmed_falsification_fails_a_community_whose_figures_pass() {
-        let r = Reading {
-            confirmed_falsifications: 2,
-            ..clean()
-        };
+        let r = with(&[("confirmed_findings", Value::Count(Some(2)))]);
         let j = judge(&r, &rules(), &[]);
         assert_eq!(j.verdict, Verdict::Fail);
-        assert_eq!(j.failing(), vec![FALSIFICATION_CONFIRMED]);
+        assert_eq!(j.failing(), vec!["falsification_confirmed"]);
         assert_eq!(j.failing_detail(), "falsification_confirmed 2 vs 0");
     }
 }

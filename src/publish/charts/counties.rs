@@ -6,7 +6,7 @@ use plotters::prelude::*;
 use super::Chart;
 use super::style::{self, BAR, failed};
 use crate::error::Result;
-use crate::panel::Panel;
+use crate::panel::{Panel, Verdict};
 
 /// (county, passed, under re-inspection) in county order.
 pub fn pass_counts(review: &Panel) -> Vec<(String, usize, usize)> {
@@ -21,7 +21,7 @@ pub fn pass_counts(review: &Panel) -> Vec<(String, usize, usize)> {
                 .collect();
             let passed = under
                 .iter()
-                .filter(|c| c.verdict.as_deref() == Some("pass"))
+                .filter(|c| c.verdict == Some(Verdict::Pass))
                 .count();
             (county, passed, under.len())
         })

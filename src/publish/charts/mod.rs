@@ -11,8 +11,6 @@ pub mod starts;
 pub mod style;
 
 use crate::config::Rules;
-use crate::detectors::registry::read;
-use crate::detectors::{claimed_vs_registry, cutoff_window_dressing};
 use crate::error::Result;
 use crate::panel::Panel;
 
@@ -29,13 +27,11 @@ pub struct Chart {
 
 /// Every chart of the report, in the report's order.
 pub fn all(review: &Panel, rules: &Rules) -> Result<Vec<Chart>> {
-    let mut charts = rates::distributions(review, &rules.reinspection)?;
+    let mut charts = rates::distributions(review)?;
     charts.push(counties::pass_rate(review)?);
-    let claimed: claimed_vs_registry::Params = read(&rules.detectors, claimed_vs_registry::ID)?;
-    charts.push(claims::claimed_vs_registry(review, claimed.tolerance_pp)?);
-    let cutoff: cutoff_window_dressing::Params =
-        read(&rules.detectors, cutoff_window_dressing::ID)?;
-    charts.push(starts::weekly_starts(review, cutoff.window_days)?);
+    let t = &review.thresholds;
+    charts.push(claims::claimed_vs_registry(review, t.claim_tolerance_pp)?);
+    charts.push(starts::weekly_starts(review, t.window_days)?);
     charts.push(risk::risk_scores(review, &rules.risk)?);
     // Shown in the report's accountability section, not among the others.
     charts.push(accountability::applications_by_outcome(review)?);

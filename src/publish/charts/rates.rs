@@ -6,52 +6,9 @@ use plotters::prelude::*;
 
 use super::Chart;
 use super::style::{self, BAR, MARK, failed};
-use crate::config::rules::ReinspectionRules;
 use crate::error::Result;
-use crate::panel::{Community, Panel};
-
-/// One rated rate: its column, Chinese name, threshold, and whether the
-/// threshold is a minimum (≥) or a maximum (≤).
-struct Rated {
-    name: &'static str,
-    title: &'static str,
-    read: fn(&Community) -> Option<f64>,
-    threshold: f64,
-    minimum: bool,
-}
-
-fn rated(rules: &ReinspectionRules) -> Vec<Rated> {
-    vec![
-        Rated {
-            name: "reemployment_rate",
-            title: "登记失业人员就业率",
-            read: |c| c.reemployment_rate,
-            threshold: rules.min_reemployment_rate,
-            minimum: true,
-        },
-        Rated {
-            name: "hardship_employment_rate",
-            title: "就业困难人员就业率",
-            read: |c| c.hardship_employment_rate,
-            threshold: rules.min_hardship_employment_rate,
-            minimum: true,
-        },
-        Rated {
-            name: "registered_unemployment_rate",
-            title: "登记失业率",
-            read: |c| c.registered_unemployment_rate,
-            threshold: rules.max_registered_unemployment_rate,
-            minimum: false,
-        },
-        Rated {
-            name: "assistance_coverage",
-            title: "就业援助覆盖率",
-            read: |c| c.assistance_coverage,
-            threshold: rules.min_assistance_coverage,
-            minimum: true,
-        },
-    ]
-}
+use crate::panel::Panel;
+use crate::panel::thresholds::RateRule;
 
 /// Histogram bins: `bins` equal bins over [0, top], a value equal to `top`
 /// counted in the last bin.
@@ -67,7 +24,7 @@ pub fn histogram(values: &[f64], top: f64, bins: usize) -> Vec<i64> {
 /// The top of the axis: the whole [0, 1] for rates that live near 1; for
 /// the unemployment rate, which lives near 0, three times its threshold
 /// (or the largest value, if larger) so the bars are not squeezed.
-fn axis_top(r: &Rated, values: &[f64]) -> f64 {
+fn axis_top(r: &RateRule, values: &[f64]) -> f64 {
     if r.minimum {
         return 1.0;
     }
@@ -76,15 +33,22 @@ fn axis_top(r: &Rated, values: &[f64]) -> f64 {
     (top * 100.0).ceil() / 100.0
 }
 
-pub fn distributions(review: &Panel, rules: &ReinspectionRules) -> Result<Vec<Chart>> {
-    rated(rules)
-        .into_iter()
-        .map(|r| distribution(review, &r))
+/// One chart per rate rule in force.
+pub fn distributions(review: &Panel) -> Result<Vec<Chart>> {
+    review
+        .thresholds
+        .rates
+        .iter()
+        .map(|r| distribution(review, r))
         .collect()
 }
 
-fn distribution(review: &Panel, r: &Rated) -> Result<Chart> {
-    let values: Vec<f64> = review.communities.iter().filter_map(r.read).collect();
+fn distribution(review: &Panel, r: &RateRule) -> Result<Chart> {
+    let values: Vec<f64> = review
+        .communities
+        .iter()
+        .filter_map(|c| c.rate(r.indicator))
+        .collect();
     let title = format!(
         "{}的分布({}年度,{} 个社区有值)",
         r.title,
@@ -152,7 +116,7 @@ fn distribution(review: &Panel, r: &Rated) -> Result<Chart> {
             })?
         };
     Ok(Chart {
-        name: format!("rate_{}", r.name),
+        name: format!("rate_{}", r.indicator),
         title,
         caption,
         svg,

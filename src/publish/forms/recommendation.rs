@@ -19,7 +19,7 @@ use rust_xlsxwriter::{Format, FormatAlign, Workbook};
 
 use super::cells::{self, failed};
 use crate::error::Result;
-use crate::labels;
+use crate::panel::labels;
 use crate::panel::Community;
 use crate::panel::review_sheet::{OpinionBox, Recorded};
 

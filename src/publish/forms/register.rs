@@ -10,8 +10,8 @@ use rust_xlsxwriter::{Workbook, Worksheet};
 use super::Heading;
 use super::cells::{self, failed};
 use crate::error::Result;
-use crate::labels;
-use crate::panel::Community;
+use crate::panel::labels;
+use crate::panel::{Community, Verdict};
 
 pub const TITLE: &str = "省级充分就业社区复查情况登记表";
 
@@ -122,12 +122,12 @@ pub fn workbook(head: &Heading, rows: &[&Community], cutoff: NaiveDate) -> Resul
 /// fails for want of any platform record says so, as the notice makes the
 /// platform a focus of the re-inspection: 否(无平台建设记录).
 fn passed(c: &Community) -> String {
-    let word = labels::passed(c.verdict.as_deref());
+    let word = labels::passed(c.verdict);
     let no_record = format!(
         "require_platform {}",
         crate::ratings::verdict::NO_PLATFORM_RECORD
     );
-    if c.verdict.as_deref() == Some("fail") && c.failing_detail.contains(&no_record) {
+    if c.verdict == Some(Verdict::Fail) && c.failing_detail.contains(&no_record) {
         format!("{word}(无平台建设记录)")
     } else {
         word.to_string()

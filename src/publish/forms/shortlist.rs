@@ -8,7 +8,7 @@ use rust_xlsxwriter::{Format, Workbook};
 use super::cells::{self, failed};
 use super::{Heading, register};
 use crate::error::Result;
-use crate::labels;
+use crate::panel::labels;
 use crate::panel::Candidate;
 
 pub const COLUMNS: [&str; 15] = [

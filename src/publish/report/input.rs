@@ -7,7 +7,6 @@ use polars::prelude::*;
 use crate::config::{Review, Rules};
 use crate::panel::Panel;
 use crate::publish::manifest::Manifest;
-use crate::publish::published_run::PublishedRun;
 use crate::ratings::Ratings;
 
 /// Everything the documents read.
@@ -24,9 +23,6 @@ pub struct ReportInputs<'a> {
     pub review: &'a Review,
     /// The city's name, for titles.
     pub city_name: &'a str,
-    /// The previous complete run in the same output folder (what `latest`
-    /// points at before this run is published), if any.
-    pub previous_run: Option<&'a PublishedRun>,
 }
 
 /// The findings table's columns and types, in order.

@@ -7,7 +7,6 @@
 //! escaped, are inserted as markup.
 
 pub mod accountability;
-pub mod changes;
 pub mod input;
 pub mod status;
 pub mod timeline;
@@ -21,7 +20,7 @@ use serde::Serialize;
 
 use crate::config::rules::IndicatorRules;
 use crate::error::{Error, Result};
-use crate::labels;
+use crate::panel::labels;
 use crate::panel::Panel;
 use crate::publish::charts::Chart;
 use crate::publish::manifest::Manifest;
@@ -78,7 +77,7 @@ pub struct Context<'a> {
     pub charts: &'a [Chart],
     pub manifest: &'a Manifest,
     pub rejects: &'a DataFrame,
-    pub changes: &'a changes::Changes,
+    pub changes: &'a crate::panel::changes::Changes,
     pub city_name: &'a str,
     /// The ratings' `status` frame: where each application stands.
     pub status: &'a DataFrame,
@@ -266,9 +265,9 @@ mod tests {
             charts: &[],
             manifest: &manifest(),
             rejects: &rejects,
-            changes: &changes::Changes {
+            changes: &crate::panel::changes::Changes {
                 first_run: true,
-                ..changes::Changes::default()
+                ..crate::panel::changes::Changes::default()
             },
             city_name: "平顶山市",
             status: &DataFrame::empty(),
@@ -401,7 +400,7 @@ mod tests {
             charts: &[],
             manifest: &m,
             rejects: &DataFrame::empty(),
-            changes: &changes::Changes::default(),
+            changes: &crate::panel::changes::Changes::default(),
             city_name: "平顶山市",
             status: &DataFrame::empty(),
         })

@@ -23,7 +23,7 @@ use serde::Serialize;
 use super::labels;
 use crate::config::Review;
 use crate::contract::dates::parse_date;
-use crate::panel::Panel;
+use crate::panel::{Panel, Verdict};
 use crate::publish::manifest::Manifest;
 use crate::ratings::calendar::{self, LIST, REGISTER, Stage};
 
@@ -109,7 +109,7 @@ pub fn owed(panel: &Panel) -> BTreeMap<String, Owed> {
         }
     }
     for c in &panel.communities {
-        if c.under_reinspection && !matches!(c.verdict.as_deref(), Some("pass" | "fail")) {
+        if c.under_reinspection && !matches!(c.verdict, Some(Verdict::Pass | Verdict::Fail)) {
             by.entry(c.county.clone()).or_default().undecided_verdicts += 1;
         }
     }

@@ -6,8 +6,8 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use crate::labels;
-use crate::panel::{Candidate, Community, Panel, PublishedFinding, SpotCheck};
+use crate::panel::labels;
+use crate::panel::{Candidate, Community, Panel, PublishedFinding, SpotCheck, Verdict};
 
 /// Up to this many communities in the run, the per-county tables open
 /// expanded; above it they start collapsed, so that a city of thousands of
@@ -43,14 +43,11 @@ pub fn summary(review: &Panel) -> Summary {
         .iter()
         .filter(|c| c.under_reinspection)
         .collect();
-    let verdicts = ["pass", "fail", "incomplete"]
-        .iter()
+    let verdicts = Verdict::ALL
+        .into_iter()
         .map(|v| Count {
             label: labels::verdict(Some(v)).into(),
-            count: under
-                .iter()
-                .filter(|c| c.verdict.as_deref() == Some(*v))
-                .count(),
+            count: under.iter().filter(|c| c.verdict == Some(v)).count(),
         })
         .collect();
     let mut levels = Vec::new();
@@ -144,19 +141,14 @@ pub fn counties(review: &Panel) -> Vec<County> {
                 .filter(|c| c.county == county)
                 .collect();
             let under: Vec<&&Community> = all.iter().filter(|c| c.under_reinspection).collect();
-            let with = |v: &str| {
-                under
-                    .iter()
-                    .filter(|c| c.verdict.as_deref() == Some(v))
-                    .count()
-            };
-            let passed = with("pass");
+            let with = |v: Verdict| under.iter().filter(|c| c.verdict == Some(v)).count();
+            let passed = with(Verdict::Pass);
             County {
                 communities: all.len(),
                 under: under.len(),
                 passed,
-                failed: with("fail"),
-                incomplete: with("incomplete"),
+                failed: with(Verdict::Fail),
+                incomplete: with(Verdict::Incomplete),
                 pass_rate: if under.is_empty() {
                     "—".into()
                 } else {
@@ -259,8 +251,8 @@ fn result(c: &Community, thin_below: f64) -> Result {
         coverage: labels::percent(c.assistance_coverage),
         overdue: labels::count(c.zero_households_overdue),
         platform: labels::yes_no(c.platform_ok).into(),
-        verdict: labels::verdict(c.verdict.as_deref()).into(),
-        verdict_class: c.verdict.clone().unwrap_or_default(),
+        verdict: labels::verdict(c.verdict).into(),
+        verdict_class: c.verdict.map(Verdict::as_str).unwrap_or_default().into(),
         failing: failing_in_words(c),
         margin: c.margin_persons.map(labels::margin).unwrap_or_default(),
         margin_rules: c
@@ -320,7 +312,7 @@ pub fn results(review: &Panel, thin_below: f64) -> Results {
         under: under.len(),
         failing: under
             .iter()
-            .filter(|c| c.verdict.as_deref() != Some("pass"))
+            .filter(|c| c.verdict != Some(Verdict::Pass))
             .map(|c| result(c, thin_below))
             .collect(),
         by_county: by
@@ -618,7 +610,7 @@ pub fn spot_checks(rows: &[SpotCheck]) -> Vec<SpotRow> {
             name: s.name.clone(),
             county: s.county.clone(),
             street: s.street.clone(),
-            verdict: labels::verdict(s.verdict.as_deref()).into(),
+            verdict: labels::verdict(s.verdict).into(),
             risk: s.risk_score,
             probability: format!("{:.4}", s.inclusion_probability),
             sample: format!("{} / {}", s.county_sample_size, s.county_communities),

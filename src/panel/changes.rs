@@ -7,10 +7,20 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use polars::prelude::*;
 
+use super::labels;
+use super::{Panel, Verdict};
 use crate::error::Result;
-use crate::labels;
-use crate::panel::{self, Panel};
-use crate::publish::published_run::PublishedRun;
+
+/// What the comparison reads of the previous complete run (a published run
+/// folder: `publish::published_run`).
+pub trait PreviousRun {
+    fn run_id(&self) -> &str;
+    fn as_of(&self) -> &str;
+    /// One year's partition of a dataset, None when the run has none.
+    fn partition(&self, table: &str, year: i32) -> Result<Option<DataFrame>>;
+    /// A single-file table, None when the run has none.
+    fn single(&self, table: &str) -> Result<Option<DataFrame>>;
+}
 
 #[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct CommunityChange {
@@ -58,7 +68,7 @@ pub struct Changes {
 struct Standing {
     name: String,
     county: String,
-    verdict: Option<String>,
+    verdict: Option<Verdict>,
     level: Option<String>,
     stars: i64,
 }
@@ -77,7 +87,7 @@ fn standings(df: &DataFrame) -> Result<BTreeMap<String, Standing>> {
                 Standing {
                     name: name[k].clone().unwrap_or_default(),
                     county: county[k].clone().unwrap_or_default(),
-                    verdict: verdict[k].clone(),
+                    verdict: verdict[k].as_deref().and_then(Verdict::parse),
                     level: level[k].clone(),
                     stars: stars[k].unwrap_or(0),
                 },
@@ -89,7 +99,7 @@ fn standings(df: &DataFrame) -> Result<BTreeMap<String, Standing>> {
 /// A finding's identity across runs: detector, severity, and its subject.
 type FindingKey = (String, String, String);
 
-fn finding_keys(findings: &[panel::PublishedFinding]) -> BTreeMap<FindingKey, FindingChange> {
+fn finding_keys(findings: &[super::PublishedFinding]) -> BTreeMap<FindingKey, FindingChange> {
     findings
         .iter()
         .map(|f| {
@@ -122,7 +132,7 @@ fn rejects_by_table(df: &DataFrame) -> Result<BTreeMap<String, i64>> {
 
 /// Compares this run's review year with the previous run's.
 pub fn compare(
-    previous: Option<&PublishedRun>,
+    previous: Option<&dyn PreviousRun>,
     review: &Panel,
     ratings_now: &DataFrame,
     rejects_now: &DataFrame,
@@ -136,8 +146,8 @@ pub fn compare(
     };
     let year = review.year;
     let mut changes = Changes {
-        previous_run_id: prev.manifest.run_id.clone(),
-        previous_as_of: prev.manifest.as_of.clone(),
+        previous_run_id: prev.run_id().to_string(),
+        previous_as_of: prev.as_of().to_string(),
         ..Changes::default()
     };
 
@@ -165,8 +175,8 @@ pub fn compare(
                     push(
                         &mut changes,
                         "复查结论",
-                        labels::verdict(was.verdict.as_deref()).into(),
-                        labels::verdict(now.verdict.as_deref()).into(),
+                        labels::verdict(was.verdict).into(),
+                        labels::verdict(now.verdict).into(),
                     );
                 }
                 if was.level != now.level || was.stars != now.stars {
@@ -194,7 +204,7 @@ pub fn compare(
     }
 
     let then_findings = match prev.partition("findings", year)? {
-        Some(df) => panel::findings::read(&df)?,
+        Some(df) => super::findings::read(&df)?,
         None => Vec::new(),
     };
     let (then_keys, now_keys) = (finding_keys(&then_findings), finding_keys(&review.findings));
@@ -237,6 +247,7 @@ mod tests {
     use crate::config::Stages;
     use crate::panel::{Panel, PublishedFinding as Finding};
     use crate::publish::parquet::write_file;
+    use crate::publish::published_run::PublishedRun;
 
     /// code, name, verdict, level, stars
     type RatingRow<'a> = (&'a str, &'a str, Option<&'a str>, Option<&'a str>, i64);
@@ -340,7 +351,7 @@ mod tests {
             ..Panel::default()
         };
         let c = compare(
-            Some(&PublishedRun::open(dir.path()).unwrap()),
+            Some(&PublishedRun::open(dir.path()).unwrap() as &dyn PreviousRun),
             &review,
             &now,
             &rejects(&["persons"]),
@@ -389,7 +400,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         previous(dir.path());
         let other_year = compare(
-            Some(&PublishedRun::open(dir.path()).unwrap()),
+            Some(&PublishedRun::open(dir.path()).unwrap() as &dyn PreviousRun),
             &review,
             &ratings(&[]),
             &rejects(&[]),

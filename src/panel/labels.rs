@@ -6,13 +6,15 @@
 //! panel (a null as a dash). An id without a label is shown as it is, never
 //! dropped.
 
+use crate::ratings::registry::{self, Test, Words};
+use crate::ratings::verdict::Verdict;
+
 /// A verdict of the re-inspection (复查).
-pub fn verdict(v: Option<&str>) -> &'static str {
+pub fn verdict(v: Option<Verdict>) -> &'static str {
     match v {
-        Some("pass") => "合格",
-        Some("fail") => "不合格",
-        Some("incomplete") => "数据不全",
-        Some(_) => "其他",
+        Some(Verdict::Pass) => "合格",
+        Some(Verdict::Fail) => "不合格",
+        Some(Verdict::Incomplete) => "数据不全",
         None => "不在复查范围",
     }
 }
@@ -20,10 +22,10 @@ pub fn verdict(v: Option<&str>) -> &'static str {
 /// A verdict as the answer 是 / 否 to "passed the re-inspection?" (the
 /// register's pass column); a verdict that could not be reached says so
 /// rather than guessing.
-pub fn passed(verdict: Option<&str>) -> &'static str {
+pub fn passed(verdict: Option<Verdict>) -> &'static str {
     match verdict {
-        Some("pass") => "是",
-        Some("fail") => "否",
+        Some(Verdict::Pass) => "是",
+        Some(Verdict::Fail) => "否",
         _ => "待定(数据不全)",
     }
 }
@@ -58,15 +60,10 @@ pub fn margin(persons: i64) -> String {
     format!("差 {persons} 人不达标")
 }
 
-/// The rate a margin rule is about, for "差 N 人不达标(登记失业人员就业率)".
+/// The rate a margin rule is about, for "差 N 人不达标(登记失业人员就业率)":
+/// the name of the indicator the rule reads.
 pub fn margin_rule(id: &str) -> String {
-    match id {
-        "min_reemployment_rate" => "登记失业人员就业率".into(),
-        "min_hardship_employment_rate" => "就业困难人员就业率".into(),
-        "min_assistance_coverage" => "就业援助覆盖率".into(),
-        "max_registered_unemployment_rate" => "登记失业率".into(),
-        other => other.to_string(),
-    }
+    registry::rule(id).map_or_else(|| id.to_string(), |r| indicator(r.indicator).to_string())
 }
 
 /// A reject reason of the rejects table in Chinese; `rejects.parquet` keeps
@@ -106,29 +103,28 @@ pub fn failing_rule(item: &str) -> String {
     else {
         return item.to_string();
     };
+    let Some(r) = registry::rule(id) else {
+        return format!("{}({item})", rule(id));
+    };
     let rate = |v: &str| v.parse::<f64>().ok().filter(|x| x.is_finite());
-    match (id, rate(value), rate(threshold)) {
-        ("zero_household_veto", Some(n), _) => {
-            format!("零就业家庭 {n} 户超期未清零(一票否决)")
-        }
-        ("require_platform", _, _) if value == crate::ratings::verdict::NO_PLATFORM_RECORD => {
+    match (r.test, r.zh, rate(value), rate(threshold)) {
+        (Test::True, _, _, _) if value == crate::ratings::verdict::NO_PLATFORM_RECORD => {
             NO_PLATFORM_RECORD.into()
         }
-        ("require_platform", _, _) => "基层服务平台未达标".into(),
-        ("falsification_confirmed", _, _) => FALSIFICATION_CONFIRMED.into(),
-        ("max_registered_unemployment_rate", Some(v), Some(t)) => {
+        (Test::AtLeast | Test::AtMost, _, Some(v), Some(t)) => {
+            let above = r.test == Test::AtMost;
             format!(
-                "登记失业率 {},高于 {}",
-                rate_beside(v, t, true),
+                "{} {},{} {}",
+                indicator(r.indicator),
+                rate_beside(v, t, above),
+                if above { "高于" } else { "低于" },
                 threshold_percent(t)
             )
         }
-        (id, Some(v), Some(t)) if id.starts_with("min_") => format!(
-            "{} {},低于 {}",
-            margin_rule(id),
-            rate_beside(v, t, false),
-            threshold_percent(t)
-        ),
+        (Test::Zero, Words::Own { failing, .. }, Some(n), _) => {
+            failing.replace("{value}", &n.to_string())
+        }
+        (Test::True | Test::NoneConfirmed, Words::Own { failing, .. }, _, _) => failing.into(),
         _ => format!("{}({item})", rule(id)),
     }
 }
@@ -184,7 +180,9 @@ pub fn set_aside_reason(reason: &str) -> String {
         "county_not_recommending" => "县区不推荐".into(),
         "street_not_decided" => "待定(街道尚未作出推荐决定)".into(),
         "county_not_decided" => "待定(县区尚未作出推荐决定)".into(),
-        "falsification_confirmed" => format!("{FALSIFICATION_CONFIRMED},本年度不得列入推荐名单"),
+        id if id == registry::falsification().id => {
+            format!("{},本年度不得列入推荐名单", falsification_confirmed())
+        }
         other => other.to_string(),
     }
 }
@@ -198,17 +196,12 @@ pub fn level(level: Option<&str>, stars: i64) -> String {
     }
 }
 
-/// A re-inspection rule a community fails.
+/// A re-inspection rule a community fails: the registry's words.
 pub fn rule(id: &str) -> String {
-    match id {
-        "zero_household_veto" => "零就业家庭未按期清零(一票否决)".into(),
-        "min_reemployment_rate" => "登记失业人员就业率不足".into(),
-        "min_hardship_employment_rate" => "就业困难人员就业率不足".into(),
-        "max_registered_unemployment_rate" => "登记失业率过高".into(),
-        "min_assistance_coverage" => "就业援助覆盖率不足".into(),
-        "require_platform" => "服务平台不达标".into(),
-        "falsification_confirmed" => FALSIFICATION_CONFIRMED.into(),
-        other => other.to_string(),
+    match registry::rule(id).map(|r| (r, r.zh)) {
+        Some((r, Words::AfterIndicator(word))) => format!("{}{word}", indicator(r.indicator)),
+        Some((_, Words::Own { name, .. })) => name.into(),
+        None => id.to_string(),
     }
 }
 
@@ -217,8 +210,10 @@ pub fn rule(id: &str) -> String {
 pub const NO_PLATFORM_RECORD: &str = "无平台建设记录";
 
 /// The failing reason of a falsification the panel confirmed, as the notice
-/// words it.
-pub const FALSIFICATION_CONFIRMED: &str = "查实弄虚作假";
+/// words it: the falsification rule's name.
+pub fn falsification_confirmed() -> String {
+    rule(registry::falsification().id)
+}
 
 /// What a verified finding shows: 已核实不属实 / 已核实属实.
 pub fn verification(result: &str) -> String {
@@ -342,9 +337,8 @@ mod tests {
         for name in crate::indicators::INDICATORS {
             assert_ne!(indicator(name), name, "{name}");
         }
-        for c in crate::ratings::score::COMPONENTS {
-            let name = c.trim_start_matches("score_");
-            assert_ne!(indicator(name), name, "{name}");
+        for c in crate::ratings::registry::COMPONENTS {
+            assert_ne!(indicator(c.indicator), c.indicator, "{}", c.indicator);
         }
     }
 
