@@ -13,7 +13,6 @@
 
 pub mod text;
 
-use std::collections::BTreeMap;
 use std::path::Path;
 
 use chrono::NaiveDate;
@@ -28,7 +27,7 @@ use crate::panel::labels;
 use crate::panel::labels as report_labels;
 use crate::publish::manifest::Manifest;
 use crate::publish::published_run::{PublishedRun, latest_dir};
-use crate::publish::report::timeline::{self as report_timeline, Calendar, Owed};
+use crate::panel::timeline::{self as report_timeline, Calendar};
 use crate::publish::run_folder::LATEST;
 use crate::ratings::registry::COMPONENTS;
 use crate::ratings::shortlist::{COUNTY_UNDECIDED, STREET_UNDECIDED};
@@ -282,7 +281,7 @@ fn timeline(
     day: NaiveDate,
     own_set_aside: &[Map<String, Value>],
 ) -> Result<Value> {
-    let Some(calendar) = Calendar::of(&run.manifest) else {
+    let Some(calendar) = calendar_of(&run.manifest) else {
         return Ok(Value::Null);
     };
     let in_county = |df: DataFrame| -> Result<DataFrame> {
@@ -295,27 +294,28 @@ fn timeline(
             )
             .collect()?)
     };
-    let mut owed = Owed::default();
+    let (mut under, mut verdicts, mut waiting) = (Vec::new(), Vec::new(), 0);
     if let Some(ratings) = run.table("ratings")? {
         let r = in_county(ratings)?;
-        let under = r.column("under_reinspection")?.bool()?;
-        let verdict = r.column("verdict")?.str()?;
-        owed.undecided_verdicts = (0..r.height())
-            .filter(|&k| {
-                under.get(k) == Some(true) && !matches!(verdict.get(k), Some("pass" | "fail"))
-            })
-            .count();
+        under = crate::frame::bools(&r, "under_reinspection")?;
+        verdicts = crate::frame::strings(&r, "verdict")?;
     }
     if let Some(aside) = run.table("shortlist_set_aside")? {
-        let a = in_county(aside)?;
-        owed.undecided_applications = a
-            .column("reason")?
-            .str()?
+        waiting = crate::frame::strings(&in_county(aside)?, "reason")?
             .iter()
-            .filter(|r| matches!(*r, Some(STREET_UNDECIDED | COUNTY_UNDECIDED)))
+            .filter(|r| matches!(r.as_deref(), Some(STREET_UNDECIDED | COUNTY_UNDECIDED)))
             .count();
     }
-    let owed = BTreeMap::from([(county.to_string(), owed)]);
+    let owed = report_timeline::count_owed(
+        under.iter().zip(&verdicts).map(|(u, v)| {
+            (
+                county,
+                *u == Some(true),
+                v.as_deref().and_then(crate::panel::Verdict::parse),
+            )
+        }),
+        std::iter::repeat_n(county, waiting),
+    );
     let rows = report_timeline::rows(&calendar, day, &owed);
     let application = own_set_aside
         .iter()
@@ -543,4 +543,32 @@ fn risk_of(rating: &Map<String, Value>, shortlist: &Rows, spot: &Rows, key: &str
         .flatten()
         .find_map(|r| r.get(key).cloned())
         .unwrap_or(Value::Null)
+}
+
+/// The review's calendar as the run recorded it in its manifest; None when
+/// the run had no calendar.
+fn calendar_of(manifest: &Manifest) -> Option<Calendar> {
+    use crate::contract::dates::parse_date;
+    let c = manifest.calendar.as_ref()?;
+    let days = |v: &[String]| v.iter().filter_map(|d| parse_date(d)).collect();
+    let stages = c
+        .stages
+        .iter()
+        .filter_map(|s| {
+            Some(crate::ratings::calendar::Stage {
+                key: s.key.clone(),
+                label: s.label.clone(),
+                start: s.start.as_deref().and_then(parse_date),
+                due: parse_date(&s.due)?,
+            })
+        })
+        .collect();
+    Some(Calendar {
+        stages,
+        review: crate::config::Review {
+            holidays: days(&c.holidays),
+            adjusted_workdays: days(&c.adjusted_workdays),
+            ..crate::config::Review::default()
+        },
+    })
 }

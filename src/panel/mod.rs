@@ -23,6 +23,7 @@ pub mod filings;
 pub mod labels;
 pub mod findings;
 pub mod objection_sheet;
+pub mod progress;
 pub mod province;
 pub mod rejects;
 pub mod review_lists;
@@ -30,6 +31,7 @@ pub mod review_sheet;
 pub mod shortlist;
 pub mod spot_checks;
 pub mod thresholds;
+pub mod timeline;
 pub mod verification_sheet;
 pub mod weekly_starts;
 
@@ -93,6 +95,8 @@ pub struct PanelInputs<'a> {
     /// The previous complete run in the same output folder (what `latest`
     /// points at before this run is published), if any.
     pub previous: Option<&'a dyn changes::PreviousRun>,
+    /// The day the documents are made, for the timeline's states.
+    pub run_date: NaiveDate,
 }
 
 /// The tables `publish` writes as they are, built here once.
@@ -165,6 +169,11 @@ pub struct Panel {
     pub thresholds: thresholds::Thresholds,
     /// What changed since the previous complete run.
     pub changes: changes::Changes,
+    /// Where the review year's applications stand (评审进度); None without
+    /// an application.
+    pub progress: Option<progress::StatusView>,
+    /// The review's timeline on the run's day; None without a calendar.
+    pub timeline: Option<Vec<timeline::Row>>,
 }
 
 impl Panel {
@@ -217,6 +226,14 @@ pub fn build(inputs: &PanelInputs) -> Result<(PanelTables, Panel)> {
     };
     working_sheets(inputs, &findings, &mut panel)?;
     panel.thresholds = thresholds::Thresholds::of(inputs.rules)?;
+    panel.progress = progress::view(&inputs.ratings.status, panel.year, inputs.stages)?;
+    panel.timeline = (!inputs.ratings.stages.is_empty()).then(|| {
+        let calendar = timeline::Calendar {
+            stages: inputs.ratings.stages.clone(),
+            review: inputs.review.clone(),
+        };
+        timeline::rows(&calendar, inputs.run_date, &timeline::owed(&panel))
+    });
     panel.changes = changes::compare(
         inputs.previous,
         &panel,

@@ -158,9 +158,7 @@ pub fn write_documents(dir: &Path, inputs: &report::input::ReportInputs) -> Resu
         charts: &charts,
         manifest: inputs.manifest,
         rejects: inputs.rejects,
-        changes: &review.changes,
         city_name: inputs.city_name,
-        status: &inputs.ratings.status,
     })?;
     std::fs::write(dir.join("report.html"), html)?;
     written.push("report.html".into());

@@ -8,8 +8,6 @@
 
 pub mod accountability;
 pub mod input;
-pub mod status;
-pub mod timeline;
 pub mod view;
 
 use std::collections::BTreeMap;
@@ -77,10 +75,7 @@ pub struct Context<'a> {
     pub charts: &'a [Chart],
     pub manifest: &'a Manifest,
     pub rejects: &'a DataFrame,
-    pub changes: &'a crate::panel::changes::Changes,
     pub city_name: &'a str,
-    /// The ratings' `status` frame: where each application stands.
-    pub status: &'a DataFrame,
 }
 
 /// Renders the report.
@@ -103,9 +98,6 @@ pub fn render(cx: &Context) -> Result<String> {
         })
         .collect();
     let run_date = crate::contract::dates::parse_date(&m.run_date);
-    let timeline = timeline::Calendar::of(m)
-        .zip(run_date)
-        .map(|(c, day)| timeline::rows(&c, day, &timeline::owed(review)));
     let period = review
         .period
         .map(|p| (p.start.to_string(), p.cutoff.to_string()));
@@ -134,13 +126,13 @@ pub fn render(cx: &Context) -> Result<String> {
         shortlist => view::shortlist(review),
         waiting => view::waiting(review),
         falsified => view::falsified(review),
-        status => status::view(cx.status, review.year, &review.stages)?,
+        status => review.progress,
         accountability => accountability::view(review),
         accountability_chart => cx.charts.iter().find(|c| c.name == crate::publish::charts::accountability::NAME).map(|c| context! {
             name => c.name, caption => c.caption, svg => Value::from_safe_string(c.svg.clone()),
         }),
         run_date => run_date.map(|d| d.to_string()),
-        timeline => timeline,
+        timeline => review.timeline,
         publicity => m.publicity.as_ref().map(|p| context! { start => p.start, end => p.end, days => p.working_days }),
         assignments => m.assignments.iter().filter(|a| a.year == review.year).map(|a| context! { county => a.county, group => a.group, candidates => a.candidates }).collect::<Vec<_>>(),
         unassigned => m.unassigned_counties.iter().filter(|u| u.year == review.year).map(|u| context! { county => u.county, candidates => u.candidates, reason => u.reason }).collect::<Vec<_>>(),
@@ -149,7 +141,7 @@ pub fn render(cx: &Context) -> Result<String> {
         findings_total => review.findings.len(),
         spot_checks => view::spot_checks(&review.spot_checks),
         charts => charts,
-        changes => cx.changes,
+        changes => &review.changes,
         rules_file => m.rules.file,
         rules_inline => m.rules.inline,
         rules_sha256 => m.rules.sha256,
@@ -180,7 +172,7 @@ mod tests {
 
     use super::*;
     use crate::indicators::period::Period;
-    use crate::panel::Community;
+    use crate::panel::{Community, Verdict};
     use crate::publish::manifest;
 
     fn manifest() -> Manifest {
@@ -230,7 +222,11 @@ mod tests {
             street: "中兴路街道".into(),
             provincial_year: Some(2015),
             under_reinspection: true,
-            verdict: Some(if i.is_multiple_of(7) { "fail" } else { "pass" }.into()),
+            verdict: Some(if i.is_multiple_of(7) {
+                Verdict::Fail
+            } else {
+                Verdict::Pass
+            }),
             failing_detail: if i.is_multiple_of(7) {
                 "min_reemployment_rate 0.6500 vs 0.7000".into()
             } else {
@@ -254,6 +250,10 @@ mod tests {
                 cutoff: chrono::NaiveDate::from_ymd_opt(2021, 12, 31).unwrap(),
             }),
             communities,
+            changes: crate::panel::changes::Changes {
+                first_run: true,
+                ..crate::panel::changes::Changes::default()
+            },
             ..Panel::default()
         }
     }
@@ -265,12 +265,7 @@ mod tests {
             charts: &[],
             manifest: &manifest(),
             rejects: &rejects,
-            changes: &crate::panel::changes::Changes {
-                first_run: true,
-                ..crate::panel::changes::Changes::default()
-            },
             city_name: "平顶山市",
-            status: &DataFrame::empty(),
         })
         .unwrap()
     }
@@ -400,9 +395,7 @@ mod tests {
             charts: &[],
             manifest: &m,
             rejects: &DataFrame::empty(),
-            changes: &crate::panel::changes::Changes::default(),
             city_name: "平顶山市",
-            status: &DataFrame::empty(),
         })
         .unwrap();
         assert!(html.contains("新华区(3 个候选,所有考核组都来自本区县)"));

@@ -1,8 +1,8 @@
 //! The review's timeline (评审日程) as the report opens with it and `explain`
 //! prints it: each stage, its date, and its state on the day the document is
-//! made, with what each county still owes. The stages and the working-day
-//! calendar come from the run's manifest, so a report and a later `explain`
-//! count the same way (`ratings::calendar`).
+//! made, with what each county still owes. The run builds it from its
+//! calendar; `explain` rebuilds the calendar from the run's manifest, so a
+//! report and a later `explain` count the same way (`ratings::calendar`).
 //!
 //! What "still owes" means: where the bureau records what it received
 //! (`filings`, the working sheet 报送登记), a county owes the register
@@ -21,10 +21,8 @@ use chrono::NaiveDate;
 use serde::Serialize;
 
 use super::labels;
+use super::{Panel, Verdict};
 use crate::config::Review;
-use crate::contract::dates::parse_date;
-use crate::panel::{Panel, Verdict};
-use crate::publish::manifest::Manifest;
 use crate::ratings::calendar::{self, LIST, REGISTER, Stage};
 
 /// What one county still owes.
@@ -57,43 +55,43 @@ pub struct Row {
     pub owed: Vec<String>,
 }
 
-/// The stages, the working-day calendar and the run's day, from a manifest;
-/// None when the run had no calendar.
+/// The review's dated stages and the working-day calendar they count in.
 pub struct Calendar {
     pub stages: Vec<Stage>,
     pub review: Review,
 }
 
-impl Calendar {
-    pub fn of(manifest: &Manifest) -> Option<Calendar> {
-        let c = manifest.calendar.as_ref()?;
-        let days = |v: &[String]| v.iter().filter_map(|d| parse_date(d)).collect();
-        let stages = c
-            .stages
-            .iter()
-            .filter_map(|s| {
-                Some(Stage {
-                    key: s.key.clone(),
-                    label: s.label.clone(),
-                    start: s.start.as_deref().and_then(parse_date),
-                    due: parse_date(&s.due)?,
-                })
-            })
-            .collect();
-        Some(Calendar {
-            stages,
-            review: Review {
-                holidays: days(&c.holidays),
-                adjusted_workdays: days(&c.adjusted_workdays),
-                ..Review::default()
-            },
-        })
+/// What each county owes as the data shows it: its communities under
+/// re-inspection without a decided verdict, given as (county, under
+/// re-inspection, verdict), and its applications waiting for a
+/// recommendation, given by county. The one count the report and `explain`
+/// share.
+pub fn count_owed<'a>(
+    verdicts: impl IntoIterator<Item = (&'a str, bool, Option<Verdict>)>,
+    waiting: impl IntoIterator<Item = &'a str>,
+) -> BTreeMap<String, Owed> {
+    let mut by: BTreeMap<String, Owed> = BTreeMap::new();
+    for (county, under, verdict) in verdicts {
+        if under && !matches!(verdict, Some(Verdict::Pass | Verdict::Fail)) {
+            by.entry(county.to_string()).or_default().undecided_verdicts += 1;
+        }
     }
+    for county in waiting {
+        by.entry(county.to_string()).or_default().undecided_applications += 1;
+    }
+    by
 }
 
-/// What each county owes, from the review year's rows.
+/// What each county owes, from the review year's rows and, where the bureau
+/// records them, its receipts.
 pub fn owed(panel: &Panel) -> BTreeMap<String, Owed> {
-    let mut by: BTreeMap<String, Owed> = BTreeMap::new();
+    let mut by = count_owed(
+        panel
+            .communities
+            .iter()
+            .map(|c| (c.county.as_str(), c.under_reinspection, c.verdict)),
+        panel.waiting.iter().map(|w| w.county.as_str()),
+    );
     if let Some(receipts) = &panel.receipts {
         use crate::contract::review_records::{LIST_FILED, REGISTER_FILED};
         for c in &panel.communities {
@@ -107,16 +105,6 @@ pub fn owed(panel: &Panel) -> BTreeMap<String, Owed> {
             o.register_received = got(REGISTER_FILED);
             o.list_received = got(LIST_FILED);
         }
-    }
-    for c in &panel.communities {
-        if c.under_reinspection && !matches!(c.verdict, Some(Verdict::Pass | Verdict::Fail)) {
-            by.entry(c.county.clone()).or_default().undecided_verdicts += 1;
-        }
-    }
-    for w in &panel.waiting {
-        by.entry(w.county.clone())
-            .or_default()
-            .undecided_applications += 1;
     }
     by
 }
@@ -237,7 +225,7 @@ mod tests {
             code: code.into(),
             county: county.into(),
             under_reinspection: true,
-            verdict: verdict.map(Into::into),
+            verdict: verdict.and_then(Verdict::parse),
             ..Community::default()
         };
         Panel {
@@ -302,7 +290,7 @@ mod tests {
     #[test]
     fn a_passed_due_date_with_nothing_owed_is_done() {
         let mut p = panel();
-        p.communities[0].verdict = Some("pass".into());
+        p.communities[0].verdict = Some(Verdict::Pass);
         p.waiting.clear();
         let r = rows(&review_2021(), d(2022, 1, 10), &owed(&p));
         assert_eq!((r[0].state.as_str(), r[0].class.as_str()), ("已过", "done"));
