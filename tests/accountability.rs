@@ -441,8 +441,8 @@ fn the_stop_columns_follow_the_stage_list() {
     hearing.name = "区级听证".into();
     hearing.former_names.clear();
     stages.0.insert(3, hearing);
-    let names = fullemp::publish::dictionary::columns(
-        fullemp::publish::dictionary::table("accountability").unwrap(),
+    let names = fullemp::panel::dictionary::columns(
+        fullemp::panel::dictionary::table("accountability").unwrap(),
         &stages,
     );
     let stops: Vec<String> = names

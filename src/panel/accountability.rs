@@ -49,6 +49,8 @@ pub struct Accountability {
     pub rows: Vec<UnitRow>,
     /// Whether the bureau's record of receipts was read.
     pub filings_recorded: bool,
+    /// The documents a county files, in the order of `UnitRow::filed`.
+    pub filed_documents: Vec<&'static str>,
 }
 
 /// The outcomes a county's applications are split into on the chart, from
@@ -155,6 +157,7 @@ pub fn rows(df: &DataFrame, year: i32, stages: &Stages) -> Result<Accountability
         stopped_at: at.map(|j| stages[j].name.clone()).collect(),
         rows,
         filings_recorded: source.iter().any(|s| s.as_deref() == Some(RECORDED)),
+        filed_documents: FILINGS.iter().map(|f| f.document).collect(),
     })
 }
 

@@ -31,6 +31,9 @@ pub struct Community {
     pub verdict: Option<Verdict>,
     pub failing_rules: Vec<String>,
     pub failing_detail: String,
+    /// Fails the platform rule for want of any platform record for the year
+    /// (无平台建设记录).
+    pub no_platform_record: bool,
     /// The margin (差几人) of a passing community, and the rule ids it comes from.
     pub margin_persons: Option<i64>,
     pub margin_rules: Vec<String>,
@@ -242,6 +245,7 @@ fn rows(df: &DataFrame) -> Result<Vec<Community>> {
             verdict: verdict[k].as_deref().and_then(Verdict::parse),
             failing_rules: rule_list(&failing[k]),
             failing_detail: text(&detail[k]),
+            no_platform_record: lacks_platform_record(&text(&detail[k])),
             margin_persons: margin_persons[k],
             margin_rules: rule_list(&margin_rule[k]),
             labor_force: lf[k],
@@ -290,3 +294,15 @@ fn rule_list(joined: &Option<String>) -> Vec<String> {
         .map(str::to_string)
         .collect()
 }
+/// Whether a `failing_detail` says the platform rule failed for want of
+/// any record ("require_platform no_record vs true").
+fn lacks_platform_record(detail: &str) -> bool {
+    use crate::ratings::registry::{self, Test};
+    detail.split("; ").any(|item| {
+        let mut words = item.split_whitespace();
+        let rule = words.next().and_then(registry::rule);
+        rule.is_some_and(|r| r.test == Test::True)
+            && words.next() == Some(crate::ratings::verdict::NO_PLATFORM_RECORD)
+    })
+}
+

@@ -17,6 +17,7 @@
 pub mod accountability;
 pub mod changes;
 pub mod claims;
+pub mod dictionary;
 pub mod communities;
 pub mod disqualification;
 pub mod filings;
@@ -99,9 +100,48 @@ pub struct PanelInputs<'a> {
     pub run_date: NaiveDate,
 }
 
+/// One dataset partitioned by year (`<name>/year=YYYY/part-0.parquet`).
+#[derive(Debug, Clone)]
+pub struct Dataset {
+    pub name: &'static str,
+    pub frame: DataFrame,
+    /// Every year the frame holds gets its partition, beside the run's
+    /// years (set-aside applications may be of years the run does not
+    /// review): none is lost.
+    pub own_years: bool,
+}
+
+impl Dataset {
+    fn of(name: &'static str, frame: &DataFrame) -> Dataset {
+        Dataset {
+            name,
+            frame: frame.clone(),
+            own_years: false,
+        }
+    }
+
+    /// The partitions to write: the run's years, and the frame's own where
+    /// `own_years`.
+    pub fn years(&self, run: &[i32]) -> Result<Vec<i32>> {
+        let mut years = run.to_vec();
+        if self.own_years
+            && let Ok(y) = self.frame.column("year").and_then(|c| c.i64().cloned())
+        {
+            years.extend(y.iter().flatten().map(|v| v as i32));
+        }
+        years.sort_unstable();
+        years.dedup();
+        Ok(years)
+    }
+}
+
 /// The tables `publish` writes as they are, built here once.
 #[derive(Debug, Clone, Default)]
 pub struct PanelTables {
+    /// The datasets after `indicators`, in their published order: ratings,
+    /// shortlist, findings, set-aside applications, spot checks, status,
+    /// accountability.
+    pub datasets: Vec<Dataset>,
     /// Every finding of every year (`findings::COLUMNS`).
     pub findings: DataFrame,
     /// Every rejected input row (`rejects.parquet`).
@@ -155,6 +195,12 @@ pub struct Panel {
     pub assessment_groups: Vec<review_lists::GroupRow>,
     /// The publicity period, when the calendar dates it.
     pub publicity: Option<crate::ratings::Publicity>,
+    /// The review's dated stages (empty without a calendar).
+    pub calendar: Vec<crate::ratings::calendar::Stage>,
+    /// Which group assesses each county, every year of the run.
+    pub assignments: Vec<crate::ratings::Assignment>,
+    /// The counties no group could assess, every year of the run.
+    pub unassigned: Vec<crate::ratings::Unassigned>,
     /// The working sheet 取消资格审批: the review year's proposals and every
     /// answer recorded.
     pub approval_sheet: Vec<province::ApprovalRow>,
@@ -216,8 +262,23 @@ pub fn build(inputs: &PanelInputs) -> Result<(PanelTables, Panel)> {
     let mut findings =
         findings::published(inputs.findings, &inputs.indicators.frame, inputs.pseudonyms)?;
     findings::with_verifications(&mut findings, inputs.verified);
+    let findings_frame = findings::frame(&findings)?;
+    let r = inputs.ratings;
+    let datasets = vec![
+        Dataset::of("ratings", &r.ratings),
+        Dataset::of("shortlist", &r.shortlist),
+        Dataset::of("findings", &findings_frame),
+        Dataset {
+            own_years: true,
+            ..Dataset::of("shortlist_set_aside", &r.set_aside)
+        },
+        Dataset::of("spot_checks", &r.spot_checks),
+        Dataset::of("status", &r.status),
+        Dataset::of("accountability", &r.accountability),
+    ];
     let tables = PanelTables {
-        findings: findings::frame(&findings)?,
+        datasets,
+        findings: findings_frame,
         rejects: rejects::rejects_frame(inputs.rejects, inputs.pseudonyms)?,
     };
     let mut panel = match review_year(&inputs.indicators.periods) {
@@ -227,9 +288,9 @@ pub fn build(inputs: &PanelInputs) -> Result<(PanelTables, Panel)> {
     working_sheets(inputs, &findings, &mut panel)?;
     panel.thresholds = thresholds::Thresholds::of(inputs.rules)?;
     panel.progress = progress::view(&inputs.ratings.status, panel.year, inputs.stages)?;
-    panel.timeline = (!inputs.ratings.stages.is_empty()).then(|| {
+    panel.timeline = (!panel.calendar.is_empty()).then(|| {
         let calendar = timeline::Calendar {
-            stages: inputs.ratings.stages.clone(),
+            stages: panel.calendar.clone(),
             review: inputs.review.clone(),
         };
         timeline::rows(&calendar, inputs.run_date, &timeline::owed(&panel))
@@ -340,6 +401,9 @@ fn working_sheets(
         panel.year,
     );
     panel.publicity = inputs.ratings.publicity.clone();
+    panel.calendar = inputs.ratings.stages.clone();
+    panel.assignments = inputs.ratings.assignments.clone();
+    panel.unassigned = inputs.ratings.unassigned.clone();
     panel.review_sheet = review_sheet::rows(
         inputs.applications,
         inputs.decisions,

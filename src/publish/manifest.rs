@@ -12,7 +12,7 @@ use crate::error::Result;
 use crate::indicators::Indicators;
 use crate::ingest::Extract;
 use crate::privacy::Pseudonymizer;
-use crate::ratings::Ratings;
+use crate::panel::Panel;
 
 /// Read back with `Manifest::read`; a field an older run did not write reads
 /// as its default.
@@ -187,7 +187,8 @@ pub struct Sources<'a> {
     pub pipeline: &'a Pipeline,
     pub extract: &'a Extract,
     pub indicators: &'a Indicators,
-    pub ratings: &'a Ratings,
+    /// The panel view: the publicity, the calendar, the groups.
+    pub panel: &'a Panel,
     pub pseudonyms: &'a Pseudonymizer,
     pub run_id: &'a str,
     /// The day the documents are made (Asia/Shanghai).
@@ -199,7 +200,7 @@ pub struct Sources<'a> {
 
 /// The manifest of a run.
 pub fn assemble(s: Sources) -> Result<Manifest> {
-    let (pipeline, extract, ind, rated) = (s.pipeline, s.extract, s.indicators, s.ratings);
+    let (pipeline, extract, ind, rated) = (s.pipeline, s.extract, s.indicators, s.panel);
     Ok(Manifest {
         program: Program {
             name: "fullemp".into(),
@@ -260,11 +261,11 @@ pub fn assemble(s: Sources) -> Result<Manifest> {
     })
 }
 
-fn calendar(pipeline: &Pipeline, rated: &Ratings) -> Option<CalendarRef> {
+fn calendar(pipeline: &Pipeline, rated: &Panel) -> Option<CalendarRef> {
     let days = |d: &[chrono::NaiveDate]| d.iter().map(ToString::to_string).collect();
-    (!rated.stages.is_empty()).then(|| CalendarRef {
+    (!rated.calendar.is_empty()).then(|| CalendarRef {
         stages: rated
-            .stages
+            .calendar
             .iter()
             .map(|s| StageRef {
                 key: s.key.to_string(),
@@ -314,7 +315,7 @@ fn inputs(extract: &Extract) -> Vec<InputRef> {
         .collect()
 }
 
-fn assignments(rated: &Ratings) -> Vec<AssignmentRef> {
+fn assignments(rated: &Panel) -> Vec<AssignmentRef> {
     rated
         .assignments
         .iter()
@@ -327,7 +328,7 @@ fn assignments(rated: &Ratings) -> Vec<AssignmentRef> {
         .collect()
 }
 
-fn unassigned(rated: &Ratings) -> Vec<UnassignedRef> {
+fn unassigned(rated: &Panel) -> Vec<UnassignedRef> {
     rated
         .unassigned
         .iter()

@@ -3,7 +3,6 @@
 //! folder that `latest` points at. No other stage touches the output folder.
 
 pub mod charts;
-pub mod dictionary;
 pub mod forms;
 pub mod lock;
 pub mod manifest;
@@ -18,14 +17,12 @@ use std::path::Path;
 use crate::error::Result;
 use crate::indicators::Indicators;
 use crate::panel::PanelTables;
-use crate::ratings::Ratings;
 use manifest::OutputRef;
 
 /// What one run publishes as tables.
 pub struct Tables<'a> {
     pub indicators: &'a Indicators,
-    pub ratings: &'a Ratings,
-    /// The findings and rejects tables, built by the panel step.
+    /// The ratings' and the panel's tables, in their published order.
     pub panel: &'a PanelTables,
     /// The review's stages: the `status` table's stage columns.
     pub stages: &'a crate::config::Stages,
@@ -35,76 +32,22 @@ pub struct Tables<'a> {
 /// each file's sha256, in a stable order.
 pub fn write_tables(dir: &Path, tables: &Tables) -> Result<Vec<OutputRef>> {
     let years: Vec<i32> = tables.indicators.periods.iter().map(|p| p.year).collect();
-    let mut written = Vec::new();
-    written.extend(parquet::write_by_year(
+    let mut written = parquet::write_by_year(
         &tables.indicators.frame,
         dir,
         "indicators",
         &years,
         tables.stages,
-    )?);
-    written.extend(parquet::write_by_year(
-        &tables.ratings.ratings,
-        dir,
-        "ratings",
-        &years,
-        tables.stages,
-    )?);
-    written.extend(parquet::write_by_year(
-        &tables.ratings.shortlist,
-        dir,
-        "shortlist",
-        &years,
-        tables.stages,
-    )?);
-    written.extend(parquet::write_by_year(
-        &tables.panel.findings,
-        dir,
-        "findings",
-        &years,
-        tables.stages,
-    )?);
-    // Set-aside applications may be of years the run does not review: every
-    // year they hold gets its partition, so none is lost.
-    let mut aside_years = years.clone();
-    if let Ok(y) = tables
-        .ratings
-        .set_aside
-        .column("year")
-        .and_then(|c| c.i64().cloned())
-    {
-        aside_years.extend(y.iter().flatten().map(|v| v as i32));
+    )?;
+    for d in &tables.panel.datasets {
+        written.extend(parquet::write_by_year(
+            &d.frame,
+            dir,
+            d.name,
+            &d.years(&years)?,
+            tables.stages,
+        )?);
     }
-    aside_years.sort_unstable();
-    aside_years.dedup();
-    written.extend(parquet::write_by_year(
-        &tables.ratings.set_aside,
-        dir,
-        "shortlist_set_aside",
-        &aside_years,
-        tables.stages,
-    )?);
-    written.extend(parquet::write_by_year(
-        &tables.ratings.spot_checks,
-        dir,
-        "spot_checks",
-        &years,
-        tables.stages,
-    )?);
-    written.extend(parquet::write_by_year(
-        &tables.ratings.status,
-        dir,
-        "status",
-        &years,
-        tables.stages,
-    )?);
-    written.extend(parquet::write_by_year(
-        &tables.ratings.accountability,
-        dir,
-        "accountability",
-        &years,
-        tables.stages,
-    )?);
     written.push(parquet::write_single(
         &tables.panel.rejects,
         dir,

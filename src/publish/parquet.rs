@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 
 use polars::prelude::*;
 
-use super::dictionary;
+use crate::panel::dictionary;
 use crate::config::Stages;
 use crate::error::{Error, Result};
 

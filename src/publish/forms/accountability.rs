@@ -11,7 +11,6 @@ use super::cells::{self, failed};
 use super::{Heading, register};
 use crate::error::Result;
 use crate::panel::accountability::{Accountability, UnitRow};
-use crate::ratings::accountability::FILINGS;
 
 pub const HEADER_ROW: u32 = 5;
 
@@ -45,9 +44,9 @@ pub fn headers(a: &Accountability) -> Vec<String> {
         .to_vec();
     h.extend(a.stopped_at.iter().map(|s| format!("推荐后终止于{s}")));
     h.extend(["已认定", "查实弄虚作假", "逾期决定"].map(String::from));
-    for f in FILINGS {
-        h.push(format!("{}收到日期", f.document));
-        h.push(format!("{}逾期工作日", f.document));
+    for document in &a.filed_documents {
+        h.push(format!("{document}收到日期"));
+        h.push(format!("{document}逾期工作日"));
     }
     h
 }
@@ -88,12 +87,12 @@ pub fn values(r: &UnitRow, filings_recorded: bool) -> Vec<Value> {
     out
 }
 
-fn widths(n: usize) -> Vec<f64> {
-    let stops = n - 4 - 3 - 2 * FILINGS.len();
+fn widths(n: usize, filed: usize) -> Vec<f64> {
+    let stops = n - 4 - 3 - 2 * filed;
     let mut w = vec![10.0, 12.0, 7.0, 7.0];
     w.extend(std::iter::repeat_n(9.0, stops));
     w.extend([7.0, 8.0, 7.0]);
-    for _ in FILINGS {
+    for _ in 0..filed {
         w.extend([13.0, 9.0]);
     }
     w
@@ -108,7 +107,7 @@ pub fn workbook(
     let mut wb = cells::workbook(title, date)?;
     let ws = wb.add_worksheet();
     let headers = headers(a);
-    let widths = widths(headers.len());
+    let widths = widths(headers.len(), a.filed_documents.len());
     cells::list_sheet(ws, "评审工作情况", title, HEADER_ROW, a.rows.len(), &widths)?;
     register::heading(ws, head, [0, 4, 9])?;
     let note = if a.filings_recorded {

@@ -123,12 +123,8 @@ pub fn workbook(head: &Heading, rows: &[&Community], cutoff: NaiveDate) -> Resul
 /// platform a focus of the re-inspection: 否(无平台建设记录).
 fn passed(c: &Community) -> String {
     let word = labels::passed(c.verdict);
-    let no_record = format!(
-        "require_platform {}",
-        crate::ratings::verdict::NO_PLATFORM_RECORD
-    );
-    if c.verdict == Some(Verdict::Fail) && c.failing_detail.contains(&no_record) {
-        format!("{word}(无平台建设记录)")
+    if c.verdict == Some(Verdict::Fail) && c.no_platform_record {
+        format!("{word}({})", labels::NO_PLATFORM_RECORD)
     } else {
         word.to_string()
     }

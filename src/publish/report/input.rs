@@ -7,13 +7,11 @@ use polars::prelude::*;
 use crate::config::{Review, Rules};
 use crate::panel::Panel;
 use crate::publish::manifest::Manifest;
-use crate::ratings::Ratings;
 
 /// Everything the documents read.
 pub struct ReportInputs<'a> {
     /// The review year as the panel step built it.
     pub panel: &'a Panel,
-    pub ratings: &'a Ratings,
     /// The rejects table as published.
     pub rejects: &'a DataFrame,
     /// The run's manifest as it will be written (outputs still to come).

@@ -93,7 +93,7 @@ pub const INDICATORS: TableDoc = TableDoc {
         c(
             "reemployment_rate",
             "Float64",
-            "R / U (登记失业人员就业率); null when U is 0",
+            "R / U ({zh:reemployment_rate}); null when U is 0",
         ),
         c(
             "hardship_persons",
@@ -104,7 +104,7 @@ pub const INDICATORS: TableDoc = TableDoc {
         c(
             "hardship_employment_rate",
             "Float64",
-            "hardship_employed / H (就业困难人员就业率); null when H is 0",
+            "hardship_employed / H ({zh:hardship_employment_rate}); null when H is 0",
         ),
         c(
             "zero_households",
@@ -210,7 +210,7 @@ pub const RATINGS: TableDoc = TableDoc {
         c(
             "failing_detail",
             "String",
-            "each failing rule as \"rule value vs threshold\", joined by `; ` (the report and `explain` write each in words: \"登记失业人员就业率 52.9%,低于 70%\")",
+            "each failing rule as \"rule value vs threshold\", joined by `; ` (the report and `explain` write each in words: \"{failing:min_reemployment_rate 0.5294 vs 0.7000}\")",
         ),
         c(
             "incomplete_rules",
@@ -779,9 +779,36 @@ impl From<&ColumnDoc> for Described {
         Described {
             name: c.name.to_string(),
             dtype: c.dtype.to_string(),
-            meaning: c.meaning.to_string(),
+            meaning: in_words(c.meaning),
         }
     }
+}
+
+/// A meaning with its labels filled in from the one place each is spelled:
+/// `{zh:<indicator>}` is the indicator's Chinese name, `{failing:<item>}` a
+/// `failing_detail` item as the report words it.
+fn in_words(meaning: &str) -> String {
+    let mut out = String::new();
+    let mut rest = meaning;
+    while let Some(at) = rest.find('{') {
+        let Some(len) = rest[at..].find('}') else {
+            break;
+        };
+        let inner = &rest[at + 1..at + len];
+        let filled = match inner.split_once(':') {
+            Some(("zh", name)) => Some(super::labels::indicator(name).to_string()),
+            Some(("failing", item)) => Some(super::labels::failing_rule(item)),
+            _ => None,
+        };
+        out.push_str(&rest[..at]);
+        match filled {
+            Some(f) => out.push_str(&f),
+            None => out.push_str(&rest[at..=at + len]),
+        }
+        rest = &rest[at + len + 1..];
+    }
+    out.push_str(rest);
+    out
 }
 
 /// The four columns `status` has for each review stage of the list, in the
