@@ -457,7 +457,7 @@ fn accountability(s: &mut String, rows: &Value, stages: &Value) {
             .collect();
         let count = |k: &str| n(r, k).map_or("—".to_string(), |v| v.to_string());
         let mut line = format!(
-            "  {unit}:申报 {},推荐 {},推荐后终止 {},认定 {},查实弄虚作假 {},逾期决定 {}",
+            "  {unit}:申报 {},推荐 {},推荐后终止 {},认定 {},{} {},逾期决定 {}",
             count("applications"),
             count("recommended"),
             if stops.is_empty() {
@@ -466,6 +466,7 @@ fn accountability(s: &mut String, rows: &Value, stages: &Value) {
                 stops.join("、")
             },
             count("confirmed"),
+            labels::falsification_confirmed(),
             count("falsifications_confirmed"),
             count("late_decisions"),
         );

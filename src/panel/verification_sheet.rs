@@ -39,8 +39,12 @@ pub struct VerificationRow {
 type Key = (String, i32, String);
 
 /// What a spot-check row asks of the visit.
-pub const SPOT_CHECK_TASK: &str =
-    "随机抽查:实地核实申报数据;申报数据经核实不属实的,按查实弄虚作假处理";
+pub fn spot_check_task() -> String {
+    format!(
+        "随机抽查:实地核实申报数据;申报数据经核实不属实的,按{}处理",
+        super::labels::falsification_confirmed()
+    )
+}
 
 /// The rows in county, code, year, item order.
 pub fn rows(
@@ -88,7 +92,7 @@ pub fn rows(
                 year: *year,
                 item: SPOT_CHECK.into(),
                 item_label: labels::checked_item(SPOT_CHECK),
-                description: SPOT_CHECK_TASK.into(),
+                description: spot_check_task(),
                 ..Default::default()
             });
     }
@@ -103,7 +107,7 @@ pub fn rows(
                 item: c.detector.clone(),
                 item_label: labels::checked_item(&c.detector),
                 description: if c.detector == SPOT_CHECK {
-                    SPOT_CHECK_TASK.into()
+                    spot_check_task()
                 } else {
                     "本次运行未再发现该疑点;核实结论照旧有效".into()
                 },

@@ -8,17 +8,24 @@ use plotters::prelude::*;
 use super::Chart;
 use super::style::{self, BAR, MARK, SECOND, failed};
 use crate::error::Result;
+use crate::panel::labels;
 use crate::panel::{Claim, Excess, Panel};
 
 /// Points beyond the tolerance that get their community's name beside
 /// them, largest excess first.
 const NAMED: usize = 8;
 
+/// The two rates a claim states beside the registry's.
+const REEMPLOYMENT: &str = "reemployment_rate";
+const HARDSHIP: &str = "hardship_employment_rate";
+
 pub fn claimed_vs_registry(review: &Panel, tolerance_pp: f64) -> Result<Chart> {
     let title = format!("申报自报比率与台账比率对比({}年度)", review.year);
     let tolerance = tolerance_pp / 100.0;
     let caption = format!(
-        "每个点是一份申报:横轴为台账计算的比率,纵轴为社区自报的比率。蓝点为登记失业人员就业率,橙点为就业困难人员就业率;实线为两者相等,虚线为高出 {tolerance_pp} 个百分点的容差线,线以上的点自报偏高,偏高最多的几个标出社区名称。"
+        "每个点是一份申报:横轴为台账计算的比率,纵轴为社区自报的比率。蓝点为{},橙点为{};实线为两者相等,虚线为高出 {tolerance_pp} 个百分点的容差线,线以上的点自报偏高,偏高最多的几个标出社区名称。",
+        labels::indicator(REEMPLOYMENT),
+        labels::indicator(HARDSHIP)
     );
     let Some(claims) = &review.claims else {
         return Ok(Chart {
@@ -102,7 +109,7 @@ fn draw(
                     .map(|p| Circle::new(*p, 4, BAR.filled())),
             )
             .map_err(failed)?
-            .label("登记失业人员就业率")
+            .label(labels::indicator(REEMPLOYMENT))
             .legend(|(x, y)| Circle::new((x, y), 4, BAR.filled()));
         chart
             .draw_series(
@@ -111,7 +118,7 @@ fn draw(
                     .map(|p| TriangleMarker::new(*p, 5, SECOND.filled())),
             )
             .map_err(failed)?
-            .label("就业困难人员就业率")
+            .label(labels::indicator(HARDSHIP))
             .legend(|(x, y)| TriangleMarker::new((x, y), 5, SECOND.filled()));
         chart
             .draw_series(named.iter().map(|e| {

@@ -11,6 +11,7 @@ use super::cells::{self, failed};
 use super::{Heading, register};
 use crate::error::Result;
 use crate::panel::accountability::{Accountability, UnitRow};
+use crate::panel::labels;
 
 pub const HEADER_ROW: u32 = 5;
 
@@ -43,7 +44,7 @@ pub fn headers(a: &Accountability) -> Vec<String> {
         .map(String::from)
         .to_vec();
     h.extend(a.stopped_at.iter().map(|s| format!("推荐后终止于{s}")));
-    h.extend(["已认定", "查实弄虚作假", "逾期决定"].map(String::from));
+    h.extend(["已认定", labels::falsification_confirmed(), "逾期决定"].map(String::from));
     for document in &a.filed_documents {
         h.push(format!("{document}收到日期"));
         h.push(format!("{document}逾期工作日"));
@@ -110,12 +111,16 @@ pub fn workbook(
     let widths = widths(headers.len(), a.filed_documents.len());
     cells::list_sheet(ws, "评审工作情况", title, HEADER_ROW, a.rows.len(), &widths)?;
     register::heading(ws, head, [0, 4, 9])?;
+    let counted = format!(
+        "推荐数、终止数、{}数均为本单位推荐的申报;逾期按工作日计",
+        labels::falsification_confirmed()
+    );
     let note = if a.filings_recorded {
-        "推荐数、终止数、查实弄虚作假数均为本单位推荐的申报;逾期按工作日计(扣除法定节假日,含调休上班日)。"
+        format!("{counted}(扣除法定节假日,含调休上班日)。")
     } else {
-        "推荐数、终止数、查实弄虚作假数均为本单位推荐的申报;逾期按工作日计。市局未记录登记表和推荐名单的收到日期。"
+        format!("{counted}。市局未记录登记表和推荐名单的收到日期。")
     };
-    cells::text(ws, 4, 0, note, &cells::plain())?;
+    cells::text(ws, 4, 0, &note, &cells::plain())?;
     let names: Vec<&str> = headers.iter().map(String::as_str).collect();
     cells::header_row(
         ws,

@@ -12,27 +12,36 @@ use super::cells::{self, failed};
 use super::register;
 use crate::error::Result;
 use crate::panel::disqualification::Disqualified;
+use crate::panel::labels;
 
 pub const TITLE: &str = "提请取消省级充分就业社区资格名单";
 
-pub const COLUMNS: [&str; 9] = [
-    "序号",
-    "所在区县",
-    "所在街道",
-    "社区名称",
-    "社区代码",
-    "认定为省级充分就业社区年份",
-    "复查不合格情况",
-    "查实弄虚作假情况",
-    "省厅审批",
-];
+pub fn columns() -> [String; 9] {
+    [
+        "序号",
+        "所在区县",
+        "所在街道",
+        "社区名称",
+        "社区代码",
+        "认定为省级充分就业社区年份",
+        "复查不合格情况",
+        &format!("{}情况", labels::falsification_confirmed()),
+        "省厅审批",
+    ]
+    .map(String::from)
+}
 
 pub const HEADER_ROW: u32 = 4;
 
 const WIDTHS: [f64; 9] = [6.0, 12.0, 14.0, 18.0, 16.0, 12.0, 32.0, 32.0, 22.0];
 
 /// What the list says when no community is proposed.
-pub const NONE: &str = "本年度没有复查不合格或查实弄虚作假的省级充分就业社区。";
+pub fn none() -> String {
+    format!(
+        "本年度没有复查不合格或{}的省级充分就业社区。",
+        labels::falsification_confirmed()
+    )
+}
 
 pub fn workbook(head: &Heading, rows: &[Disqualified], date: NaiveDate) -> Result<Workbook> {
     let mut wb = cells::workbook(TITLE, date)?;
@@ -46,11 +55,13 @@ pub fn workbook(head: &Heading, rows: &[Disqualified], date: NaiveDate) -> Resul
         &WIDTHS,
     )?;
     register::heading(ws, head, [0, 3, 6])?;
-    let height = cells::header_height(&COLUMNS, &WIDTHS);
-    cells::header_row(ws, HEADER_ROW, &COLUMNS, height)?;
+    let columns = columns();
+    let names: Vec<&str> = columns.iter().map(String::as_str).collect();
+    let height = cells::header_height(&names, &WIDTHS);
+    cells::header_row(ws, HEADER_ROW, &names, height)?;
     let (cell, centred) = (cells::cell(), cells::centred());
     if rows.is_empty() {
-        ws.merge_range(HEADER_ROW + 1, 0, HEADER_ROW + 1, 8, NONE, &cell)
+        ws.merge_range(HEADER_ROW + 1, 0, HEADER_ROW + 1, 8, &none(), &cell)
             .map_err(failed)?;
         return Ok(wb);
     }

@@ -79,10 +79,10 @@ pub fn situation(c: &Community, cutoff: NaiveDate) -> String {
     let platform = match c.platform_ok {
         Some(true) => "服务平台(窗口、人员、信息系统)达标",
         Some(false) => "服务平台(窗口、人员、信息系统)未达标",
-        None => "无平台建设记录",
+        None => labels::NO_PLATFORM_RECORD,
     };
     format!(
-        "截至{date},社区劳动力 {lf} 人,其中就业 {emp} 人;登记失业人员 {ru} 人,登记失业率 {rur}。\
+        "截至{date},社区劳动力 {lf} 人,其中就业 {emp} 人;登记失业人员 {ru} 人,{rur_name} {rur}。\
 本年度登记失业人员 {u} 人,实现就业 {r} 人,就业率 {rr};就业困难人员 {h} 人,已就业 {he} 人,就业率 {her}。\
 零就业家庭 {z} 户,截止日未清零 {zo} 户,逾期未清零 {zd} 户。新增就业 {nj} 人。\
 就业援助对象 {at} 人,已提供服务 {asd} 人,覆盖率 {ac}。{platform}。\
@@ -91,6 +91,7 @@ pub fn situation(c: &Community, cutoff: NaiveDate) -> String {
         lf = n(c.labor_force),
         emp = n(c.employed),
         ru = n(c.registered_unemployed),
+        rur_name = labels::indicator("registered_unemployment_rate"),
         rur = p(c.registered_unemployment_rate),
         u = n(c.unemployed_in_period),
         r = n(c.reemployed_in_period),
