@@ -150,93 +150,95 @@ pub fn compare(
         previous_as_of: prev.as_of().to_string(),
         ..Changes::default()
     };
-
     match prev.partition("ratings", year)? {
         None => changes.year_missing = true,
         Some(then) => {
-            let before = standings(&then)?;
-            let after = standings(&crate::frame::of_year(ratings_now, year)?)?;
-            for (code, now) in &after {
-                let push = |changes: &mut Changes, what: &str, b: String, a: String| {
-                    changes.communities.push(CommunityChange {
-                        code: code.clone(),
-                        name: now.name.clone(),
-                        county: now.county.clone(),
-                        what: what.into(),
-                        before: b,
-                        after: a,
-                    })
-                };
-                let Some(was) = before.get(code) else {
-                    push(&mut changes, "新出现的社区", "—".into(), "—".into());
-                    continue;
-                };
-                if was.verdict != now.verdict {
-                    push(
-                        &mut changes,
-                        "复查结论",
-                        labels::verdict(was.verdict).into(),
-                        labels::verdict(now.verdict).into(),
-                    );
-                }
-                if was.level != now.level || was.stars != now.stars {
-                    push(
-                        &mut changes,
-                        "等级/星级",
-                        labels::level(was.level.as_deref(), was.stars),
-                        labels::level(now.level.as_deref(), now.stars),
-                    );
-                }
-            }
-            for (code, was) in &before {
-                if !after.contains_key(code) {
-                    changes.communities.push(CommunityChange {
-                        code: code.clone(),
-                        name: was.name.clone(),
-                        county: was.county.clone(),
-                        what: "本次不再出现的社区".into(),
-                        before: "—".into(),
-                        after: "—".into(),
-                    });
-                }
-            }
+            changes.communities = community_changes(
+                &standings(&then)?,
+                &standings(&crate::frame::of_year(ratings_now, year)?)?,
+            );
         }
     }
-
     let then_findings = match prev.partition("findings", year)? {
         Some(df) => super::findings::read(&df)?,
         None => Vec::new(),
     };
     let (then_keys, now_keys) = (finding_keys(&then_findings), finding_keys(&review.findings));
-    changes.appeared = now_keys
-        .iter()
-        .filter(|(k, _)| !then_keys.contains_key(*k))
-        .map(|(_, v)| v.clone())
-        .collect();
-    changes.gone = then_keys
-        .iter()
-        .filter(|(k, _)| !now_keys.contains_key(*k))
-        .map(|(_, v)| v.clone())
-        .collect();
-
+    changes.appeared = only_in(&now_keys, &then_keys);
+    changes.gone = only_in(&then_keys, &now_keys);
     let then_rejects = prev.single("rejects")?;
-    let then_by = match &then_rejects {
+    changes.rejects = reject_changes(then_rejects.as_ref(), rejects_now)?;
+    changes.rejects_then = then_rejects.map_or(0, |d| d.height() as i64);
+    changes.rejects_now = rejects_now.height() as i64;
+    Ok(changes)
+}
+
+/// The communities whose verdict, level or stars changed, the new ones,
+/// then those gone.
+fn community_changes(
+    before: &BTreeMap<String, Standing>,
+    after: &BTreeMap<String, Standing>,
+) -> Vec<CommunityChange> {
+    let change = |code: &str, s: &Standing, what: &str, b: String, a: String| CommunityChange {
+        code: code.to_string(),
+        name: s.name.clone(),
+        county: s.county.clone(),
+        what: what.into(),
+        before: b,
+        after: a,
+    };
+    let mut out = Vec::new();
+    for (code, now) in after {
+        let Some(was) = before.get(code) else {
+            out.push(change(code, now, "新出现的社区", "—".into(), "—".into()));
+            continue;
+        };
+        if was.verdict != now.verdict {
+            let (b, a) = (labels::verdict(was.verdict), labels::verdict(now.verdict));
+            out.push(change(code, now, "复查结论", b.into(), a.into()));
+        }
+        if was.level != now.level || was.stars != now.stars {
+            let b = labels::level(was.level.as_deref(), was.stars);
+            let a = labels::level(now.level.as_deref(), now.stars);
+            out.push(change(code, now, "等级/星级", b, a));
+        }
+    }
+    for (code, was) in before {
+        if !after.contains_key(code) {
+            out.push(change(code, was, "本次不再出现的社区", "—".into(), "—".into()));
+        }
+    }
+    out
+}
+
+/// The findings of `these` not among `those`.
+fn only_in(
+    these: &BTreeMap<FindingKey, FindingChange>,
+    those: &BTreeMap<FindingKey, FindingChange>,
+) -> Vec<FindingChange> {
+    these
+        .iter()
+        .filter(|(k, _)| !those.contains_key(*k))
+        .map(|(_, v)| v.clone())
+        .collect()
+}
+
+/// Rejected rows per table, then and now, for every table either run rejected from.
+fn reject_changes(then: Option<&DataFrame>, now: &DataFrame) -> Result<Vec<RejectChange>> {
+    let then_by = match then {
         Some(df) => rejects_by_table(df)?,
         None => BTreeMap::new(),
     };
-    let now_by = rejects_by_table(rejects_now)?;
+    let now_by = rejects_by_table(now)?;
     let tables: BTreeSet<&String> = then_by.keys().chain(now_by.keys()).collect();
-    changes.rejects = tables
+    Ok(tables
         .into_iter()
         .map(|t| RejectChange {
             table: labels::table(t),
             then: then_by.get(t).copied().unwrap_or(0),
             now: now_by.get(t).copied().unwrap_or(0),
         })
-        .collect();
-    changes.rejects_then = then_rejects.map_or(0, |d| d.height() as i64);
-    changes.rejects_now = rejects_now.height() as i64;
-    Ok(changes)
+        .collect())
 }
 
 #[cfg(test)]

@@ -165,119 +165,158 @@ fn joined(frames: &Frames, year: i32) -> Result<DataFrame> {
         .collect()?)
 }
 
-/// One `Community` a row of the joined frame. Longer than most functions
-/// because it is one line per field of `Community` (over forty): kept as one
-/// list so that it can be read against the published columns in one place.
+/// The joined frame's columns a `Community` reads, by type.
+const INTS: [&str; 19] = [
+    "provincial_year",
+    "provincial_star_year",
+    "margin_persons",
+    "labor_force",
+    "employed",
+    "registered_unemployed",
+    "unemployed_in_period",
+    "reemployed_in_period",
+    "hardship_persons",
+    "hardship_employed",
+    "zero_households",
+    "zero_households_open",
+    "zero_households_overdue",
+    "new_jobs",
+    "assistance_targets",
+    "assisted",
+    "services_delivered",
+    "stars",
+    "risk_score",
+];
+const FLOATS: [&str; 5] = [
+    "registered_unemployment_rate",
+    "reemployment_rate",
+    "hardship_employment_rate",
+    "assistance_coverage",
+    "score",
+];
+const BOOLS: [&str; 6] = [
+    "national",
+    "under_reinspection",
+    "platform_ok",
+    "city_level",
+    "level_vetoed",
+    "needs_verification",
+];
+const STRINGS: [&str; 12] = [
+    "community_code",
+    "community_name",
+    "county",
+    "street",
+    "contact_name",
+    "contact_phone",
+    "verdict",
+    "failing_rules",
+    "failing_detail",
+    "margin_rule",
+    "level",
+    "flags",
+];
+
+/// The columns of a frame, read once each by name (a missing column reads
+/// as nulls).
+struct Columns {
+    ints: BTreeMap<&'static str, Vec<Option<i64>>>,
+    floats: BTreeMap<&'static str, Vec<Option<f64>>>,
+    bools: BTreeMap<&'static str, Vec<Option<bool>>>,
+    strings: BTreeMap<&'static str, Vec<Option<String>>>,
+}
+
+impl Columns {
+    fn read(df: &DataFrame) -> Result<Columns> {
+        fn all<T>(
+            names: &[&'static str],
+            read: impl Fn(&str) -> PolarsResult<Vec<T>>,
+        ) -> PolarsResult<BTreeMap<&'static str, Vec<T>>> {
+            names.iter().map(|n| Ok((*n, read(n)?))).collect()
+        }
+        let evidence: Vec<&'static str> = FIGURES.iter().map(|f| f.column).collect();
+        let mut rates = all(&FLOATS, |n| floats(df, n))?;
+        rates.extend(all(&evidence, |n| floats(df, n))?);
+        Ok(Columns {
+            ints: all(&INTS, |n| ints(df, n))?,
+            floats: rates,
+            bools: all(&BOOLS, |n| bools(df, n))?,
+            strings: all(&STRINGS, |n| strings(df, n))?,
+        })
+    }
+
+    fn int(&self, name: &str, k: usize) -> Option<i64> {
+        self.ints[name][k]
+    }
+
+    fn float(&self, name: &str, k: usize) -> Option<f64> {
+        self.floats[name][k]
+    }
+
+    fn flag(&self, name: &str, k: usize) -> Option<bool> {
+        self.bools[name][k]
+    }
+
+    fn text(&self, name: &str, k: usize) -> Option<String> {
+        self.strings[name][k].clone()
+    }
+}
+
+/// One `Community` a row of the joined frame, one line per field, so that
+/// it can be read against the published columns in one place.
 fn rows(df: &DataFrame) -> Result<Vec<Community>> {
-    let code = strings(df, "community_code")?;
-    let name = strings(df, "community_name")?;
-    let county = strings(df, "county")?;
-    let street = strings(df, "street")?;
-    let provincial_year = ints(df, "provincial_year")?;
-    let star_year = ints(df, "provincial_star_year")?;
-    let national = bools(df, "national")?;
-    let contact_name = strings(df, "contact_name")?;
-    let contact_phone = strings(df, "contact_phone")?;
-    let under = bools(df, "under_reinspection")?;
+    let c = Columns::read(df)?;
     let revoked_on = crate::frame::dates(df, "qualification_revoked_on")?;
-    let verdict = strings(df, "verdict")?;
-    let failing = strings(df, "failing_rules")?;
-    let detail = strings(df, "failing_detail")?;
-    let margin_persons = ints(df, "margin_persons")?;
-    let margin_rule = strings(df, "margin_rule")?;
-    let i = |n: &str| ints(df, n);
-    let f = |n: &str| floats(df, n);
-    let (lf, emp, ru, rur) = (
-        i("labor_force")?,
-        i("employed")?,
-        i("registered_unemployed")?,
-        f("registered_unemployment_rate")?,
-    );
-    let (uip, rip, rr) = (
-        i("unemployed_in_period")?,
-        i("reemployed_in_period")?,
-        f("reemployment_rate")?,
-    );
-    let (hp, he, her) = (
-        i("hardship_persons")?,
-        i("hardship_employed")?,
-        f("hardship_employment_rate")?,
-    );
-    let (zh, zho, zhd) = (
-        i("zero_households")?,
-        i("zero_households_open")?,
-        i("zero_households_overdue")?,
-    );
-    let (nj, at, asd, ac, sd) = (
-        i("new_jobs")?,
-        i("assistance_targets")?,
-        i("assisted")?,
-        f("assistance_coverage")?,
-        i("services_delivered")?,
-    );
-    let platform = bools(df, "platform_ok")?;
-    let score = f("score")?;
-    let city_level = bools(df, "city_level")?;
-    let stars = i("stars")?;
-    let level = strings(df, "level")?;
-    let vetoed = bools(df, "level_vetoed")?;
-    let risk_score = i("risk_score")?;
-    let verify = bools(df, "needs_verification")?;
-    let flags = strings(df, "flags")?;
-    let evidence: Vec<(&'static str, Vec<Option<f64>>)> = FIGURES
-        .iter()
-        .map(|fig| Ok((fig.figure, f(fig.column)?)))
-        .collect::<PolarsResult<_>>()?;
-    let text = |v: &Option<String>| v.clone().unwrap_or_default();
+    let text = |n: &str, k: usize| c.text(n, k).unwrap_or_default();
     Ok((0..df.height())
         .map(|k| Community {
-            code: text(&code[k]),
-            name: text(&name[k]),
-            county: text(&county[k]),
-            street: text(&street[k]),
-            provincial_year: provincial_year[k],
-            provincial_star_year: star_year[k],
-            national: national[k],
-            contact_name: contact_name[k].clone(),
-            contact_phone: contact_phone[k].clone(),
-            under_reinspection: under[k].unwrap_or(false),
+            code: text("community_code", k),
+            name: text("community_name", k),
+            county: text("county", k),
+            street: text("street", k),
+            provincial_year: c.int("provincial_year", k),
+            provincial_star_year: c.int("provincial_star_year", k),
+            national: c.flag("national", k),
+            contact_name: c.text("contact_name", k),
+            contact_phone: c.text("contact_phone", k),
+            under_reinspection: c.flag("under_reinspection", k).unwrap_or(false),
             revoked_on: revoked_on[k],
-            verdict: verdict[k].as_deref().and_then(Verdict::parse),
-            failing_rules: rule_list(&failing[k]),
-            failing_detail: text(&detail[k]),
-            no_platform_record: lacks_platform_record(&text(&detail[k])),
-            margin_persons: margin_persons[k],
-            margin_rules: rule_list(&margin_rule[k]),
-            labor_force: lf[k],
-            employed: emp[k],
-            registered_unemployed: ru[k],
-            registered_unemployment_rate: rur[k],
-            unemployed_in_period: uip[k],
-            reemployed_in_period: rip[k],
-            reemployment_rate: rr[k],
-            hardship_persons: hp[k],
-            hardship_employed: he[k],
-            hardship_employment_rate: her[k],
-            zero_households: zh[k],
-            zero_households_open: zho[k],
-            zero_households_overdue: zhd[k],
-            new_jobs: nj[k],
-            assistance_targets: at[k],
-            assisted: asd[k],
-            assistance_coverage: ac[k],
-            services_delivered: sd[k],
-            platform_ok: platform[k],
-            score: score[k],
-            city_level: city_level[k].unwrap_or(false),
-            stars: stars[k].unwrap_or(0),
-            level: level[k].clone(),
-            level_vetoed: vetoed[k].unwrap_or(false),
-            risk_score: risk_score[k].unwrap_or(0),
-            needs_verification: verify[k].unwrap_or(false),
-            flags: text(&flags[k]),
-            evidence: evidence
+            verdict: c.text("verdict", k).as_deref().and_then(Verdict::parse),
+            failing_rules: rule_list(&c.text("failing_rules", k)),
+            failing_detail: text("failing_detail", k),
+            no_platform_record: lacks_platform_record(&text("failing_detail", k)),
+            margin_persons: c.int("margin_persons", k),
+            margin_rules: rule_list(&c.text("margin_rule", k)),
+            labor_force: c.int("labor_force", k),
+            employed: c.int("employed", k),
+            registered_unemployed: c.int("registered_unemployed", k),
+            registered_unemployment_rate: c.float("registered_unemployment_rate", k),
+            unemployed_in_period: c.int("unemployed_in_period", k),
+            reemployed_in_period: c.int("reemployed_in_period", k),
+            reemployment_rate: c.float("reemployment_rate", k),
+            hardship_persons: c.int("hardship_persons", k),
+            hardship_employed: c.int("hardship_employed", k),
+            hardship_employment_rate: c.float("hardship_employment_rate", k),
+            zero_households: c.int("zero_households", k),
+            zero_households_open: c.int("zero_households_open", k),
+            zero_households_overdue: c.int("zero_households_overdue", k),
+            new_jobs: c.int("new_jobs", k),
+            assistance_targets: c.int("assistance_targets", k),
+            assisted: c.int("assisted", k),
+            assistance_coverage: c.float("assistance_coverage", k),
+            services_delivered: c.int("services_delivered", k),
+            platform_ok: c.flag("platform_ok", k),
+            score: c.float("score", k),
+            city_level: c.flag("city_level", k).unwrap_or(false),
+            stars: c.int("stars", k).unwrap_or(0),
+            level: c.text("level", k),
+            level_vetoed: c.flag("level_vetoed", k).unwrap_or(false),
+            risk_score: c.int("risk_score", k).unwrap_or(0),
+            needs_verification: c.flag("needs_verification", k).unwrap_or(false),
+            flags: text("flags", k),
+            evidence: FIGURES
                 .iter()
-                .filter_map(|(figure, shares)| Some((*figure, shares[k]?)))
+                .filter_map(|fig| Some((fig.figure, c.float(fig.column, k)?)))
                 .collect(),
         })
         .collect())

@@ -362,14 +362,9 @@ mod tests {
 
     #[test]
     fn every_failing_rule_of_the_verdict_has_its_words() {
-        use crate::ratings::verdict::*;
-        for id in [
-            MIN_REEMPLOYMENT_RATE,
-            MIN_HARDSHIP_EMPLOYMENT_RATE,
-            MAX_REGISTERED_UNEMPLOYMENT_RATE,
-            MIN_ASSISTANCE_COVERAGE,
-        ] {
-            let (v, t) = if id.starts_with("max_") {
+        for rule in registry::RULES.iter().filter(|r| r.is_rate()) {
+            let id = rule.id;
+            let (v, t) = if rule.test == Test::AtMost {
                 ("0.0900", "0.0400")
             } else {
                 ("0.1000", "0.5000")

@@ -111,7 +111,7 @@ mod tests {
             code: code.into(),
             county: "新华区".into(),
             under_reinspection: true,
-            verdict: Some(verdict.into()),
+            verdict: Verdict::parse(verdict),
             ..Community::default()
         };
         let review = Panel {

@@ -72,6 +72,15 @@ impl Settings<'_> {
     fn city_unit(&self) -> String {
         format!("{}人力资源和社会保障局", self.city)
     }
+
+    /// The header block of the city's form (`county` None) or a county's.
+    fn heading(&self, county: Option<&str>, due: Option<NaiveDate>) -> Heading {
+        Heading {
+            unit: county.map_or_else(|| self.city_unit(), |c| self.review.unit(c)),
+            made_on: self.made_on,
+            due,
+        }
+    }
 }
 
 /// The header block the register and the lists share: the reporting unit
@@ -108,6 +117,45 @@ impl Names {
     }
 }
 
+/// The rows of a form written for the whole city and again for each county
+/// among them: the register, the shortlist and the working sheet 评审记录.
+struct PerCounty<'a, T> {
+    rows: &'a [T],
+    county: fn(&T) -> &str,
+    city_file: &'a str,
+    county_file: fn(&str) -> String,
+}
+
+/// Writes the city's form and one per county (`workbook` is given the rows
+/// and the county, None for the city's).
+fn city_and_counties<T: Clone>(
+    dir: &Path,
+    names: &mut Names,
+    p: PerCounty<T>,
+    mut workbook: impl FnMut(&[T], Option<&str>) -> Result<Workbook>,
+) -> Result<Vec<String>> {
+    let mut written = vec![save(dir, p.city_file, &mut workbook(p.rows, None)?)?];
+    let mut counties: Vec<&str> = p
+        .rows
+        .iter()
+        .map(p.county)
+        .filter(|c| !c.is_empty())
+        .collect();
+    counties.sort_unstable();
+    counties.dedup();
+    for county in counties {
+        let rows: Vec<T> = p
+            .rows
+            .iter()
+            .filter(|r| (p.county)(r) == county)
+            .cloned()
+            .collect();
+        let rel = names.take(county, p.county_file);
+        written.push(save(dir, &rel, &mut workbook(&rows, Some(county))?)?);
+    }
+    Ok(written)
+}
+
 /// Writes every form; returns the relative paths written. The workbooks'
 /// own creation date is the review year's cut-off (same inputs, same
 /// bytes); 填表时间 is `settings.made_on`. Without an applications table the
@@ -117,94 +165,61 @@ pub fn write(dir: &Path, review: &Panel, settings: &Settings) -> Result<Vec<Stri
     let date = review
         .cutoff()
         .unwrap_or(NaiveDate::from_ymd_opt(review.year.max(1), 12, 31).unwrap_or_default());
-    let heading = |unit: String, due: Option<NaiveDate>| Heading {
-        unit,
-        made_on: settings.made_on,
-        due,
-    };
-    let register_due = settings.review.register_due;
-    let list_due = settings.review.list_due;
     let under: Vec<&Community> = review
         .communities
         .iter()
         .filter(|c| c.under_reinspection)
         .collect();
-    let mut written = Vec::new();
-    written.push(save(
-        dir,
-        CITY_REGISTER,
-        &mut register::workbook(&heading(settings.city_unit(), register_due), &under, date)?,
-    )?);
     let mut names = Names(Default::default());
-    for county in review.counties() {
-        let rows: Vec<&Community> = under
-            .iter()
-            .copied()
-            .filter(|c| c.county == county)
-            .collect();
-        if rows.is_empty() {
-            continue;
-        }
-        let rel = names.take(&county, county_register);
-        let head = heading(settings.review.unit(&county), register_due);
-        written.push(save(
-            dir,
-            &rel,
-            &mut register::workbook(&head, &rows, date)?,
-        )?);
-    }
+    let register = PerCounty {
+        rows: &under,
+        county: |c| c.county.as_str(),
+        city_file: CITY_REGISTER,
+        county_file: county_register,
+    };
+    let due = settings.review.register_due;
+    let mut written = city_and_counties(dir, &mut names, register, |rows, county| {
+        register::workbook(&settings.heading(county, due), rows, date)
+    })?;
     if let Some(list) = &review.shortlist {
         let title = shortlist::title(settings.city, review.year);
-        written.push(save(
-            dir,
-            CITY_SHORTLIST,
-            &mut shortlist::workbook(&title, &heading(settings.city_unit(), list_due), list, date)?,
-        )?);
-        let mut counties: Vec<&str> = list.iter().map(|c| c.county.as_str()).collect();
-        counties.sort_unstable();
-        counties.dedup();
-        for county in counties {
-            let rows: Vec<_> = list
-                .iter()
-                .filter(|c| c.county == county)
-                .cloned()
-                .collect();
-            let rel = names.take(county, county_shortlist);
-            let head = heading(settings.review.unit(county), list_due);
-            written.push(save(
-                dir,
-                &rel,
-                &mut shortlist::workbook(&format!("{title}({county})"), &head, &rows, date)?,
-            )?);
-        }
-    }
-    if review.shortlist.is_some() {
-        // One form per application of the review year, from 申报 on.
-        let by_code = review.by_code();
-        let forms: Vec<recommendation::Form> = review
-            .review_sheet
-            .iter()
-            .filter(|a| a.year == review.year)
-            .map(|a| recommendation::Form {
-                code: &a.code,
-                applied_level: &a.applied_level,
-                boxes: a.opinion_boxes(&review.stages),
-            })
-            .collect();
+        let shortlists = PerCounty {
+            rows: list,
+            county: |c| c.county.as_str(),
+            city_file: CITY_SHORTLIST,
+            county_file: county_shortlist,
+        };
+        let due = settings.review.list_due;
+        written.extend(city_and_counties(dir, &mut names, shortlists, |rows, county| {
+            let title = county.map_or(title.clone(), |c| format!("{title}({c})"));
+            shortlist::workbook(&title, &settings.heading(county, due), rows, date)
+        })?);
         written.push(save(
             dir,
             RECOMMENDATIONS,
-            &mut recommendation::workbook(
-                settings.city,
-                &forms,
-                |code| by_code.get(code).copied(),
-                date,
-            )?,
+            &mut recommendations(review, settings.city, date)?,
         )?);
     }
     written.extend(review_lists(dir, review, settings, date)?);
     written.extend(panel_records(dir, review, settings, date, &mut names)?);
     Ok(written)
+}
+
+/// One recommendation form (推荐表) per application of the review year,
+/// from 申报 on.
+fn recommendations(review: &Panel, city: &str, date: NaiveDate) -> Result<Workbook> {
+    let by_code = review.by_code();
+    let forms: Vec<recommendation::Form> = review
+        .review_sheet
+        .iter()
+        .filter(|a| a.year == review.year)
+        .map(|a| recommendation::Form {
+            code: &a.code,
+            applied_level: &a.applied_level,
+            boxes: a.opinion_boxes(&review.stages),
+        })
+        .collect();
+    recommendation::workbook(city, &forms, |code| by_code.get(code).copied(), date)
 }
 
 /// The lists the bureau publishes in the review: 公示名单, 认定名单 and
@@ -274,7 +289,8 @@ fn review_lists(
 }
 
 /// The disqualification list and the working sheets (评审记录 for the city
-/// and each county with applications, 核实记录), written every run.
+/// and each county with applications, 核实记录, 异议登记, 取消资格审批,
+/// 报送登记), written every run.
 fn panel_records(
     dir: &Path,
     review: &Panel,
@@ -282,93 +298,56 @@ fn panel_records(
     date: NaiveDate,
     names: &mut Names,
 ) -> Result<Vec<String>> {
-    let heading = |unit: String| Heading {
-        unit,
-        made_on: settings.made_on,
-        due: None,
-    };
+    let city = settings.heading(None, None);
     let mut written = vec![save(
         dir,
         DISQUALIFICATION,
-        &mut disqualification::workbook(
-            &heading(settings.city_unit()),
-            &review.disqualified,
-            date,
-        )?,
+        &mut disqualification::workbook(&city, &review.disqualified, date)?,
     )?];
     let all: Vec<_> = review.review_sheet.iter().collect();
-    written.push(save(
-        dir,
-        CITY_REVIEW_SHEET,
-        &mut review_sheet::workbook(
-            &review_sheet::title("全市"),
-            &heading(settings.city_unit()),
-            &all,
-            &review.stages,
-            date,
-        )?,
-    )?);
-    let mut counties: Vec<&str> = all
-        .iter()
-        .map(|a| a.county.as_str())
-        .filter(|c| !c.is_empty())
-        .collect();
-    counties.sort_unstable();
-    counties.dedup();
-    for county in counties {
-        let rows: Vec<_> = all.iter().copied().filter(|a| a.county == county).collect();
-        let rel = names.take(county, county_review_sheet);
-        written.push(save(
-            dir,
-            &rel,
-            &mut review_sheet::workbook(
-                &review_sheet::title(county),
-                &heading(settings.review.unit(county)),
-                &rows,
-                &review.stages,
+    let sheets = PerCounty {
+        rows: &all,
+        county: |a| a.county.as_str(),
+        city_file: CITY_REVIEW_SHEET,
+        county_file: county_review_sheet,
+    };
+    written.extend(city_and_counties(dir, names, sheets, |rows, county| {
+        let title = review_sheet::title(county.unwrap_or("全市"));
+        let head = settings.heading(county, None);
+        review_sheet::workbook(&title, &head, rows, &review.stages, date)
+    })?);
+    let c = settings.city;
+    let lists = [
+        (
+            VERIFICATION_SHEET,
+            verification_sheet::workbook(
+                &verification_sheet::title(c),
+                &city,
+                &review.verification_sheet,
                 date,
             )?,
-        )?);
+        ),
+        (
+            OBJECTION_SHEET,
+            objection_sheet::workbook(
+                &objection_sheet::title(c),
+                &city,
+                &review.objection_sheet,
+                date,
+            )?,
+        ),
+        (
+            APPROVAL_SHEET,
+            approval_sheet::workbook(&approval_sheet::title(c), &city, &review.approval_sheet, date)?,
+        ),
+        (
+            FILING_SHEET,
+            filing_sheet::workbook(&filing_sheet::title(c), &city, &review.filing_sheet, date)?,
+        ),
+    ];
+    for (rel, mut wb) in lists {
+        written.push(save(dir, rel, &mut wb)?);
     }
-    written.push(save(
-        dir,
-        VERIFICATION_SHEET,
-        &mut verification_sheet::workbook(
-            &verification_sheet::title(settings.city),
-            &heading(settings.city_unit()),
-            &review.verification_sheet,
-            date,
-        )?,
-    )?);
-    written.push(save(
-        dir,
-        OBJECTION_SHEET,
-        &mut objection_sheet::workbook(
-            &objection_sheet::title(settings.city),
-            &heading(settings.city_unit()),
-            &review.objection_sheet,
-            date,
-        )?,
-    )?);
-    written.push(save(
-        dir,
-        APPROVAL_SHEET,
-        &mut approval_sheet::workbook(
-            &approval_sheet::title(settings.city),
-            &heading(settings.city_unit()),
-            &review.approval_sheet,
-            date,
-        )?,
-    )?);
-    written.push(save(
-        dir,
-        FILING_SHEET,
-        &mut filing_sheet::workbook(
-            &filing_sheet::title(settings.city),
-            &heading(settings.city_unit()),
-            &review.filing_sheet,
-            date,
-        )?,
-    )?);
     Ok(written)
 }
+
