@@ -9,20 +9,25 @@ use chrono::NaiveDate;
 use rust_xlsxwriter::Workbook;
 
 use super::Heading;
-use super::cells::{self, failed};
+use super::list_sheet::{self, Check, Layout};
 use crate::contract::review_records::{FILING_SHEET_COLUMNS, FILINGS_SHEET};
 use crate::error::Result;
 use crate::panel::filings::FilingRow;
 
 pub const HEADER_ROW: u32 = 4;
-const WIDTHS: [f64; 6] = [16.0, 8.0, 18.0, 14.0, 14.0, 30.0];
+
+const LAYOUT: Layout = Layout {
+    sheet: FILINGS_SHEET,
+    columns: FILING_SHEET_COLUMNS,
+    widths: &[16.0, 8.0, 18.0, 14.0, 14.0, 30.0],
+    header_row: HEADER_ROW,
+    heading: [0, 2, 4],
+    spare_rows: 0,
+    checks: &[("收到日期", Check::Date)],
+};
 
 pub fn title(city: &str) -> String {
     format!("{city}充分就业社区评审材料{FILINGS_SHEET}")
-}
-
-fn column(name: &str) -> u16 {
-    cells::column_of(FILING_SHEET_COLUMNS, name)
 }
 
 pub fn workbook(
@@ -31,29 +36,13 @@ pub fn workbook(
     rows: &[FilingRow],
     date: NaiveDate,
 ) -> Result<Workbook> {
-    let mut wb = cells::list_form(
-        title,
-        head,
-        FILINGS_SHEET,
-        FILING_SHEET_COLUMNS,
-        &WIDTHS,
-        (HEADER_ROW, rows.len(), [0, 2, 4]),
-        date,
-    )?;
-    let ws = wb.worksheet_from_index(0).map_err(failed)?;
-    let (cell, centred, date_fmt) = (cells::cell(), cells::centred(), cells::date_cell());
-    for (k, row) in rows.iter().enumerate() {
-        let r = HEADER_ROW + 1 + k as u32;
-        cells::text(ws, r, column("所在区县"), &row.county, &cell)?;
-        ws.write_number_with_format(r, column("年度"), f64::from(row.year), &centred)
-            .map_err(failed)?;
-        cells::text(ws, r, column("报送材料"), &row.document, &cell)?;
-        cells::date_or_blank(ws, r, column("截止日期"), row.due, &date_fmt)?;
-        cells::date_or_blank(ws, r, column("收到日期"), row.received_on, &date_fmt)?;
-        cells::text_or_blank(ws, r, column("备注"), row.note.as_deref(), &cell)?;
-        ws.set_row_height(r, 18.0).map_err(failed)?;
-    }
-    let data = (HEADER_ROW + 1, HEADER_ROW + rows.len() as u32);
-    cells::date_validation(ws, data, column("收到日期"))?;
-    Ok(wb)
+    list_sheet::workbook(title, head, &LAYOUT, rows, date, |r, row| {
+        r.text("所在区县", &row.county)?;
+        r.year("年度", row.year)?;
+        r.text("报送材料", &row.document)?;
+        r.date("截止日期", row.due)?;
+        r.date("收到日期", row.received_on)?;
+        r.text_or_blank("备注", row.note.as_deref())?;
+        r.height(18.0)
+    })
 }

@@ -9,6 +9,7 @@ pub mod assessment_groups;
 pub mod cells;
 pub mod disqualification;
 pub mod filing_sheet;
+pub mod list_sheet;
 pub mod objection_sheet;
 pub mod published_lists;
 pub mod recommendation;
