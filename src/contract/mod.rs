@@ -13,6 +13,7 @@ pub mod objections;
 pub mod person_number;
 pub mod record_number;
 pub mod review_records;
+pub mod roster;
 pub mod tables;
 
 pub use tables::{Column, Kind, Table, TableSpec};

@@ -7,6 +7,15 @@
 // The stages themselves, their outcomes and order, are data: the rules
 // file's `[[review.stages]]` (`config::stages`).
 
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
+use polars::prelude::{DataFrame, PolarsResult};
+
+use crate::config::Stages;
+use crate::error::Result;
+use crate::frame;
+
 /// The free-text columns of the two tables. An identity number typed into
 /// one is masked when the table is read, so no output repeats it.
 pub const FREE_TEXT: &[&str] = &[
@@ -145,6 +154,84 @@ pub const VERIFICATION_SHEET_COLUMNS: &[&str] = &[
     "核实人",
     "备注",
 ];
+
+/// One row of a panel-record table with its key: the community, the year
+/// (ingest keeps years to 1900–9999; one past 32 bits is no year) and the
+/// text of the columns the caller needs present.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Keyed {
+    pub row: usize,
+    pub code: String,
+    pub year: i32,
+    pub text: Vec<String>,
+}
+
+/// The rows of a panel-record frame that have a community code, a year and
+/// every `required` text column filled; the others are skipped (ingest has
+/// rejected them already, with their reason).
+pub fn keyed_rows(df: &DataFrame, required: &[&str]) -> Result<Vec<Keyed>> {
+    let (code, year) = (frame::strings(df, "community_code")?, frame::ints(df, "year")?);
+    let required: Vec<Vec<Option<String>>> = required
+        .iter()
+        .map(|c| frame::strings(df, c))
+        .collect::<PolarsResult<_>>()?;
+    Ok((0..df.height())
+        .filter_map(|row| {
+            Some(Keyed {
+                row,
+                code: code[row].clone()?,
+                year: year[row].and_then(|y| i32::try_from(y).ok())?,
+                text: required
+                    .iter()
+                    .map(|c| c[row].clone())
+                    .collect::<Option<_>>()?,
+            })
+        })
+        .collect())
+}
+
+/// One stage's recorded decision.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Recorded {
+    pub decision: String,
+    /// Free text the bureau typed: masked when read (ingest::review_checks).
+    pub opinion: Option<String>,
+    pub decided_on: Option<NaiveDate>,
+    pub decided_by: Option<String>,
+}
+
+/// An application: a community and a review year.
+pub type Application = (String, i32);
+
+/// The `decisions` table by application, one slot per stage of `stages`;
+/// a row naming no stage of the list is left out.
+pub fn decisions_by_application(
+    decisions: Option<&DataFrame>,
+    stages: &Stages,
+) -> Result<BTreeMap<Application, Vec<Option<Recorded>>>> {
+    let mut out: BTreeMap<Application, Vec<Option<Recorded>>> = BTreeMap::new();
+    let Some(d) = decisions else {
+        return Ok(out);
+    };
+    let (opinion, on, by) = (
+        frame::strings(d, "opinion")?,
+        frame::dates(d, "decided_on")?,
+        frame::strings(d, "decided_by")?,
+    );
+    for k in keyed_rows(d, &["stage", "decision"])? {
+        let Some((i, _)) = stages.find(&k.text[0]) else {
+            continue;
+        };
+        out.entry((k.code, k.year))
+            .or_insert_with(|| vec![None; stages.len()])[i] = Some(Recorded {
+            decision: k.text[1].clone(),
+            opinion: opinion[k.row].clone(),
+            decided_on: on[k.row],
+            decided_by: by[k.row].clone(),
+        });
+    }
+    Ok(out)
+}
 
 #[cfg(test)]
 mod tests {

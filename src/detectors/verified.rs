@@ -23,9 +23,9 @@ use polars::prelude::*;
 
 use super::Finding;
 use crate::config::rules::VerificationRules;
-use crate::contract::review_records::{CONFIRMED, DISMISSED, SPOT_CHECK};
+use crate::contract::review_records::{CONFIRMED, DISMISSED, SPOT_CHECK, keyed_rows};
 use crate::error::Result;
-use crate::frame::{dates, ints, strings};
+use crate::frame::{dates, strings};
 
 /// The `confirm_from` word for every detector and the spot checks.
 pub const ALL: &str = "all";
@@ -82,35 +82,24 @@ impl Verified {
         let Some(df) = frame else {
             return Ok(Verified::default());
         };
-        let (code, detector, result, by, note) = (
-            strings(df, "community_code")?,
-            strings(df, "detector")?,
-            strings(df, "result")?,
+        let (by, note, on) = (
             strings(df, "checked_by")?,
             strings(df, "note")?,
+            dates(df, "checked_on")?,
         );
-        let (year, on) = (ints(df, "year")?, dates(df, "checked_on")?);
         let mut checks = BTreeMap::new();
-        for k in 0..df.height() {
-            let (Some(c), Some(y), Some(d), Some(r)) = (
-                code[k].clone(),
-                // Ingest keeps years to 1900–9999; one past 32 bits is no year.
-                year[k].and_then(|y| i32::try_from(y).ok()),
-                detector[k].clone(),
-                result[k].clone(),
-            ) else {
-                continue;
-            };
+        for k in keyed_rows(df, &["detector", "result"])? {
+            let [detector, result] = [k.text[0].clone(), k.text[1].clone()];
             let check = Check {
-                community_code: c.clone(),
-                year: y,
-                detector: d.clone(),
-                result: r,
-                checked_on: on[k],
-                checked_by: by[k].clone(),
-                note: note[k].clone(),
+                community_code: k.code.clone(),
+                year: k.year,
+                detector: detector.clone(),
+                result,
+                checked_on: on[k.row],
+                checked_by: by[k.row].clone(),
+                note: note[k.row].clone(),
             };
-            checks.insert((c, y, d), check);
+            checks.insert((k.code, k.year, detector), check);
         }
         Ok(Verified { checks })
     }

@@ -411,7 +411,11 @@ fn working_sheets(
         &years,
         inputs.stages,
     )?;
-    let places = review_sheet::places(inputs.communities)?;
+    let places: BTreeMap<String, (String, String, String)> =
+        crate::contract::roster::places(inputs.communities)?
+            .into_iter()
+            .map(|(code, p)| (code, p.texts()))
+            .collect();
     panel.approval_sheet = province::sheet_rows(&panel.disqualified, panel.year, &answers, &places);
     let receipts = filings::receipts(inputs.filings)?;
     let mut counties: Vec<String> = places.values().map(|p| p.1.clone()).collect();

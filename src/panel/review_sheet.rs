@@ -13,17 +13,12 @@ use chrono::NaiveDate;
 use polars::prelude::*;
 
 use crate::config::Stages;
+use crate::contract::review_records::{decisions_by_application, keyed_rows};
+use crate::contract::roster::{Place, places};
 use crate::error::Result;
-use crate::frame::{dates, ints, strings};
+use crate::frame::{dates, strings};
 
-/// One stage's recorded decision.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Recorded {
-    pub decision: String,
-    pub opinion: Option<String>,
-    pub decided_on: Option<NaiveDate>,
-    pub decided_by: Option<String>,
-}
+pub use crate::contract::review_records::Recorded;
 
 /// One application's row.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -76,22 +71,15 @@ pub fn rows(
 ) -> Result<Vec<ApplicationRow>> {
     let mut apps: BTreeMap<Key, (String, Option<NaiveDate>)> = BTreeMap::new();
     if let Some(a) = applications {
-        let (code, year, level, on) = (
-            strings(a, "community_code")?,
-            ints(a, "year")?,
-            strings(a, "applied_level")?,
-            dates(a, "submitted_on")?,
-        );
-        for k in 0..a.height() {
-            // Ingest keeps years to 1900–9999; one past 32 bits is no year.
-            if let (Some(c), Some(y)) =
-                (code[k].clone(), year[k].and_then(|y| i32::try_from(y).ok()))
-            {
-                apps.insert((c, y), (level[k].clone().unwrap_or_default(), on[k]));
-            }
+        let (level, on) = (strings(a, "applied_level")?, dates(a, "submitted_on")?);
+        for k in keyed_rows(a, &[])? {
+            apps.insert(
+                (k.code, k.year),
+                (level[k.row].clone().unwrap_or_default(), on[k.row]),
+            );
         }
     }
-    let recorded = recorded(decisions, stages)?;
+    let recorded = decisions_by_application(decisions, stages)?;
     let wanted: BTreeSet<Key> = apps
         .keys()
         .filter(|(_, y)| years.contains(y))
@@ -103,7 +91,7 @@ pub fn rows(
         .into_iter()
         .map(|key| {
             let (level, submitted) = apps.get(&key).cloned().unwrap_or_default();
-            let (name, county, street) = places.get(&key.0).cloned().unwrap_or_default();
+            let (name, county, street) = places.get(&key.0).map(Place::texts).unwrap_or_default();
             let stages = recorded
                 .get(&key)
                 .cloned()
@@ -124,69 +112,6 @@ pub fn rows(
         (&a.county, &a.street, &a.code, a.year).cmp(&(&b.county, &b.street, &b.code, b.year))
     });
     Ok(out)
-}
-
-/// The decisions by application, one slot per stage.
-fn recorded(
-    decisions: Option<&DataFrame>,
-    stages: &Stages,
-) -> Result<BTreeMap<Key, Vec<Option<Recorded>>>> {
-    let mut out: BTreeMap<Key, Vec<Option<Recorded>>> = BTreeMap::new();
-    let Some(d) = decisions else {
-        return Ok(out);
-    };
-    let (code, year, st, decision, opinion, on, by) = (
-        strings(d, "community_code")?,
-        ints(d, "year")?,
-        strings(d, "stage")?,
-        strings(d, "decision")?,
-        strings(d, "opinion")?,
-        dates(d, "decided_on")?,
-        strings(d, "decided_by")?,
-    );
-    for k in 0..d.height() {
-        let (Some(c), Some(y), Some(s), Some(dec)) = (
-            code[k].clone(),
-            year[k].and_then(|y| i32::try_from(y).ok()),
-            st[k].as_deref(),
-            decision[k].clone(),
-        ) else {
-            continue;
-        };
-        let Some((i, _)) = stages.find(s) else {
-            continue;
-        };
-        out.entry((c, y))
-            .or_insert_with(|| vec![None; stages.len()])[i] = Some(Recorded {
-            decision: dec,
-            // Free text the bureau typed: masked when read (ingest::review_checks).
-            opinion: opinion[k].clone(),
-            decided_on: on[k],
-            decided_by: by[k].clone(),
-        });
-    }
-    Ok(out)
-}
-
-/// Name, county and street by community code.
-pub(crate) fn places(
-    communities: &DataFrame,
-) -> Result<BTreeMap<String, (String, String, String)>> {
-    let (code, name, county, street) = (
-        strings(communities, "community_code")?,
-        strings(communities, "community_name")?,
-        strings(communities, "county")?,
-        strings(communities, "street")?,
-    );
-    let text = |v: &Option<String>| v.clone().unwrap_or_default();
-    Ok((0..communities.height())
-        .filter_map(|k| {
-            Some((
-                code[k].clone()?,
-                (text(&name[k]), text(&county[k]), text(&street[k])),
-            ))
-        })
-        .collect())
 }
 
 #[cfg(test)]

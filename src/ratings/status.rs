@@ -23,8 +23,6 @@
 //! which stays as it is while no decision is recorded
 //! (`with_recorded_recommendations`).
 
-use std::collections::HashMap;
-
 use chrono::NaiveDate;
 use polars::prelude::*;
 
@@ -32,6 +30,8 @@ use super::Publicity;
 use super::calendar::working_days_after;
 use crate::config::{Review, Stage, Stages};
 use crate::contract::objections::{self, Objection};
+use crate::contract::review_records::{Recorded, decisions_by_application};
+use crate::contract::roster::{Place, places};
 use crate::error::Result;
 use crate::frame;
 
@@ -97,57 +97,6 @@ pub struct StatusInputs<'a> {
     pub objections: Option<&'a DataFrame>,
 }
 
-/// One recorded decision.
-#[derive(Debug, Clone)]
-struct Decided {
-    decision: String,
-    opinion: Option<String>,
-    on: Option<NaiveDate>,
-    by: Option<String>,
-}
-
-type Key = (String, i64);
-
-/// A community's name, county and street.
-type Place = (Option<String>, Option<String>, Option<String>);
-
-/// The decisions by application, one slot per stage of the list.
-fn decisions_by_application(
-    df: Option<&DataFrame>,
-    stages: &Stages,
-) -> Result<HashMap<Key, Vec<Option<Decided>>>> {
-    let mut out: HashMap<Key, Vec<Option<Decided>>> = HashMap::new();
-    let Some(df) = df else { return Ok(out) };
-    let code = frame::strings(df, "community_code")?;
-    let year = frame::ints(df, "year")?;
-    let stage = frame::strings(df, "stage")?;
-    let decision = frame::strings(df, "decision")?;
-    let opinion = frame::strings(df, "opinion")?;
-    let on = frame::dates(df, "decided_on")?;
-    let by = frame::strings(df, "decided_by")?;
-    for i in 0..df.height() {
-        let (Some(c), Some(y), Some(s), Some(d)) = (
-            code[i].clone(),
-            year[i],
-            stage[i].as_deref(),
-            decision[i].clone(),
-        ) else {
-            continue;
-        };
-        let Some((k, _)) = stages.find(s) else {
-            continue;
-        };
-        out.entry((c, y))
-            .or_insert_with(|| vec![None; stages.len()])[k] = Some(Decided {
-            decision: d,
-            opinion: opinion[i].clone(),
-            on: on[i],
-            by: by[i].clone(),
-        });
-    }
-    Ok(out)
-}
-
 /// One application's standing.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Standing {
@@ -193,9 +142,9 @@ pub fn standing(stages: &Stages, outcomes: &[Option<impl AsRef<str>>]) -> Standi
 /// the outcome that counts, and the objection behind it, if any.
 fn with_objections(
     stages: &Stages,
-    mut decided: Vec<Option<Decided>>,
+    mut decided: Vec<Option<Recorded>>,
     registered: &[Objection],
-) -> (Vec<Option<Decided>>, Option<Objection>) {
+) -> (Vec<Option<Recorded>>, Option<Objection>) {
     let Some((k, _)) = stages.objection_stage() else {
         return (decided, None);
     };
@@ -205,11 +154,11 @@ fn with_objections(
     match outcome {
         None => decided[k] = None,
         Some(o) => {
-            let slot = decided[k].get_or_insert_with(|| Decided {
+            let slot = decided[k].get_or_insert_with(|| Recorded {
                 decision: o.clone(),
                 opinion: None,
-                on: by.as_ref().and_then(|b| b.resolved_on),
-                by: by.as_ref().and_then(|b| b.checked_by.clone()),
+                decided_on: by.as_ref().and_then(|b| b.resolved_on),
+                decided_by: by.as_ref().and_then(|b| b.checked_by.clone()),
             });
             slot.decision = o;
             if slot.opinion.is_none() {
@@ -240,19 +189,7 @@ pub fn status(inputs: &StatusInputs) -> Result<DataFrame> {
     let stages = inputs.stages;
     let decided = decisions_by_application(inputs.decisions, stages)?;
     let register = objections::register(inputs.objections)?;
-    let roster: HashMap<String, Place> = {
-        let c = inputs.communities;
-        let code = frame::strings(c, "community_code")?;
-        let name = frame::strings(c, "community_name")?;
-        let county = frame::strings(c, "county")?;
-        let street = frame::strings(c, "street")?;
-        code.into_iter()
-            .enumerate()
-            .filter_map(|(i, k)| {
-                Some((k?, (name[i].clone(), county[i].clone(), street[i].clone())))
-            })
-            .collect()
-    };
+    let roster = places(inputs.communities)?;
     let calendar_year = inputs.years.iter().max().copied().map(i64::from);
     let code = frame::strings(apps, "community_code")?;
     let year = frame::ints(apps, "year")?;
@@ -269,7 +206,7 @@ pub fn status(inputs: &StatusInputs) -> Result<DataFrame> {
     for i in rows {
         let (c, y) = (code[i].clone().expect("kept"), year[i].expect("kept"));
         let recorded = decided
-            .get(&(c.clone(), y))
+            .get(&(c.clone(), y as i32))
             .cloned()
             .unwrap_or_else(|| vec![None; stages.len()]);
         let registered = register.get(&(c.clone(), y)).map_or(&[][..], Vec::as_slice);
@@ -279,7 +216,11 @@ pub fn status(inputs: &StatusInputs) -> Result<DataFrame> {
             .map(|d| d.as_ref().map(|d| d.decision.as_str()))
             .collect();
         let st = standing(stages, &words);
-        let (name, county, street) = roster.get(&c).cloned().unwrap_or_default();
+        let Place {
+            name,
+            county,
+            street,
+        } = roster.get(&c).cloned().unwrap_or_default();
         let last = st.reached.and_then(|k| steps[k].clone());
         let due = st
             .next
@@ -302,8 +243,8 @@ pub fn status(inputs: &StatusInputs) -> Result<DataFrame> {
         b.decision.push(last.as_ref().map(|d| d.decision.clone()));
         b.opinion
             .push(last.as_ref().and_then(|d| d.opinion.clone()));
-        b.decided_on.push(last.as_ref().and_then(|d| d.on));
-        b.decided_by.push(last.as_ref().and_then(|d| d.by.clone()));
+        b.decided_on.push(last.as_ref().and_then(|d| d.decided_on));
+        b.decided_by.push(last.as_ref().and_then(|d| d.decided_by.clone()));
         b.next.push(st.next.map(|k| stages[k].id.clone()));
         b.next_label.push(st.next.map(|k| stages[k].name.clone()));
         b.due.push(due);
@@ -321,8 +262,8 @@ pub fn status(inputs: &StatusInputs) -> Result<DataFrame> {
             let p = &mut b.per_stage[k];
             p.0.push(d.as_ref().map(|d| d.decision.clone()));
             p.1.push(d.as_ref().and_then(|d| d.opinion.clone()));
-            p.2.push(d.as_ref().and_then(|d| d.on));
-            p.3.push(d.as_ref().and_then(|d| d.by.clone()));
+            p.2.push(d.as_ref().and_then(|d| d.decided_on));
+            p.3.push(d.as_ref().and_then(|d| d.decided_by.clone()));
         }
     }
     b.frame(stages)
@@ -446,7 +387,8 @@ pub fn with_recorded_recommendations(
         };
         let mut values = frame::bools(applications, column)?;
         for (i, v) in values.iter_mut().enumerate() {
-            let (Some(c), Some(y)) = (code[i].clone(), year[i]) else {
+            let (Some(c), Some(y)) = (code[i].clone(), year[i].and_then(|y| i32::try_from(y).ok()))
+            else {
                 continue;
             };
             if let Some(d) = decided.get(&(c, y)).and_then(|s| s[k].as_ref()) {
