@@ -15,6 +15,7 @@
 pub mod counted;
 pub mod finding;
 pub mod inputs;
+pub mod listing;
 pub mod lookup;
 pub mod narrow;
 pub mod registry;

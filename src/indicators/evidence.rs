@@ -238,7 +238,7 @@ pub fn clearance_backing(
 }
 
 /// The zero-employment households cleared in P, by their key.
-fn cleared_in(zero: LazyFrame, p: &Period) -> LazyFrame {
+pub fn cleared_in(zero: LazyFrame, p: &Period) -> LazyFrame {
     zero.filter(col("cleared_on").is_not_null().and(within("cleared_on", p)))
         .select([
             col("household_id"),
