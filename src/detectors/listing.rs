@@ -23,8 +23,9 @@ pub enum Key {
     Text(&'static str),
     /// A date column, written YYYY-MM-DD.
     Date(&'static str),
-    /// The person, from the identifier's text (`narrow::PERSON_TEXT`).
-    Person,
+    /// The person, from a column of the identifier's text
+    /// (`narrow::PERSON_TEXT`, or `person_id` where it is text).
+    Person(&'static str),
 }
 
 /// The values of one key column, row by row.
@@ -37,7 +38,7 @@ fn values(df: &DataFrame, key: Key) -> Result<Vec<Option<KeyValue>>> {
             .into_iter()
             .map(|d| d.map(KeyValue::from))
             .collect(),
-        Key::Person => strings(df, PERSON_TEXT)?
+        Key::Person(column) => strings(df, column)?
             .into_iter()
             .map(|s| s.map(|s| KeyValue::Person(PersonId::new(s))))
             .collect(),
@@ -111,10 +112,10 @@ pub const HOUSEHOLD: [(&str, Key); 3] = [
     ("identified_on", Key::Date("identified_on")),
 ];
 
-/// The key of a hardship designation record (the frame needs
-/// `narrow::PERSON_TEXT`).
+/// The key of a hardship designation record, the person read from
+/// `narrow::PERSON_TEXT`.
 pub const DESIGNATION: [(&str, Key); 3] = [
-    ("person_id", Key::Person),
+    ("person_id", Key::Person(PERSON_TEXT)),
     ("community_code", Key::Text("community_code")),
     ("designated_on", Key::Date("designated_on")),
 ];

@@ -144,6 +144,55 @@ pub fn corroborated(signals: Vec<String>, alone: &str) -> (Severity, String) {
     }
 }
 
+/// How many rows `flag` holds for, as a whole number (in an aggregation).
+pub fn how_many(flag: Expr) -> Expr {
+    flag.sum().cast(DataType::Int64)
+}
+
+/// A community's `count` column reaches both thresholds: at least
+/// `min_count`, and at least `min_share` of its `total` column.
+pub fn reaches(count: &str, total: &str, min_count: i64, min_share: f64) -> Expr {
+    col(count).gt_eq(lit(min_count)).and(
+        col(count)
+            .cast(DataType::Float64)
+            .gt_eq(col(total).cast(DataType::Float64) * lit(min_share)),
+    )
+}
+
+/// The words of a thin-evidence finding that stands alone.
+const THIN_ALONE: &str = "仅证据单薄，建议核查";
+
+/// Whether `count` of a finding's `of` persons corroborate it (at least
+/// `share` of them, and at least one), and the words that follow the
+/// pattern: `holding` when they do; else `short` with the share it falls
+/// short of, where some do; else that the evidence is thin and alone.
+pub fn share_corroborates(
+    (count, of): (i64, i64),
+    share: f64,
+    holding: impl FnOnce() -> String,
+    short: impl FnOnce() -> String,
+) -> (bool, String) {
+    let corroborated = count > 0 && count as f64 >= share * of as f64;
+    let words = if corroborated {
+        holding()
+    } else if count > 0 {
+        format!("{}，不足 {:.0}%，{THIN_ALONE}", short(), share * 100.0)
+    } else {
+        format!("；{THIN_ALONE}")
+    };
+    (corroborated, words)
+}
+
+/// Whether any of `signals` holds, and the words that follow the pattern:
+/// the signals, or that the evidence is thin and alone.
+pub fn any_corroborates(signals: Vec<String>) -> (bool, String) {
+    if signals.is_empty() {
+        (false, format!("；{THIN_ALONE}"))
+    } else {
+        (true, format!("；其中 {}", signals.join("，")))
+    }
+}
+
 /// At least `share` of `of` (and at least one): the bar a second signal
 /// must reach among a finding's records.
 pub fn holds(count: usize, of: usize, share: f64) -> bool {
