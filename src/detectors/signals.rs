@@ -34,18 +34,7 @@ pub use crate::indicators::evidence::durable;
 pub fn record_facts(inputs: &Inputs, records: LazyFrame) -> Result<LazyFrame> {
     let employment = inputs.table(Table::Employment)?;
     let schema = employment.clone().collect_schema()?;
-    let keyed = if schema.get("recorded_at").is_some() {
-        col("recorded_at").cast(DataType::Date)
-    } else {
-        lit(NULL).cast(DataType::Date)
-    };
-    let fails = if schema.get(EMPLOYER_CODE_VALID).is_some() {
-        col(EMPLOYER_CODE_VALID)
-            .eq(lit(false))
-            .fill_null(lit(false))
-    } else {
-        lit(false)
-    };
+    let (keyed, fails) = keyed_and_fails(&schema);
     let wanted = employment
         .clone()
         .semi_join(
@@ -112,6 +101,25 @@ pub fn record_facts(inputs: &Inputs, records: LazyFrame) -> Result<LazyFrame> {
             col("keyed_on"),
             col("shell"),
         ]))
+}
+
+/// The date a record was keyed (null where the extract has no
+/// `recorded_at`), and whether its employer's code fails its check (false
+/// where the extract does not say).
+fn keyed_and_fails(schema: &Schema) -> (Expr, Expr) {
+    let keyed = if schema.get("recorded_at").is_some() {
+        col("recorded_at").cast(DataType::Date)
+    } else {
+        lit(NULL).cast(DataType::Date)
+    };
+    let fails = if schema.get(EMPLOYER_CODE_VALID).is_some() {
+        col(EMPLOYER_CODE_VALID)
+            .eq(lit(false))
+            .fill_null(lit(false))
+    } else {
+        lit(false)
+    };
+    (keyed, fails)
 }
 
 /// Keyed more than `late_days` after the record ended (or, open, after it

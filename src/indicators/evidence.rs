@@ -511,7 +511,12 @@ fn backed_by_job(closed: LazyFrame, employment: LazyFrame, m: i32) -> LazyFrame 
 /// The closings for a ledger reason that the ledger backs (the person's
 /// stay in the community ending within `m` days of `ended_on`, or, for
 /// 退休, the person at or past retirement age then), by registration_id.
-fn backed_by_ledger(closed: LazyFrame, persons: LazyFrame, m: i32, rules: &IndicatorRules) -> LazyFrame {
+fn backed_by_ledger(
+    closed: LazyFrame,
+    persons: LazyFrame,
+    m: i32,
+    rules: &IndicatorRules,
+) -> LazyFrame {
     let ledger_reason = LEDGER_REASONS
         .iter()
         .fold(lit(false), |any, r| any.or(col("end_reason").eq(lit(*r))));

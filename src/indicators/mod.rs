@@ -302,7 +302,10 @@ fn optional_counts(
     let optional = |t: Table| tables.get(&t).map(|df| df.clone().lazy());
     let plan = match optional(Table::Services) {
         Some(s) => joined(
-            joined(plan, hardship::assisted(required(tables, Table::Hardship)?, s.clone(), p)),
+            joined(
+                plan,
+                hardship::assisted(required(tables, Table::Hardship)?, s.clone(), p),
+            ),
             services::services_delivered(s, p),
         )
         .with_columns([
@@ -329,10 +332,8 @@ fn rates(plan: LazyFrame, with_services: bool) -> LazyFrame {
                 col("employed") + col("registered_unemployed"),
             )
             .alias("registered_unemployment_rate"),
-            ratio("reemployed_in_period", col("unemployed_in_period"))
-                .alias("reemployment_rate"),
-            ratio("hardship_employed", col("hardship_persons"))
-                .alias("hardship_employment_rate"),
+            ratio("reemployed_in_period", col("unemployed_in_period")).alias("reemployment_rate"),
+            ratio("hardship_employed", col("hardship_persons")).alias("hardship_employment_rate"),
             col("hardship_persons").alias("assistance_targets"),
             if with_services {
                 ratio("assisted", col("hardship_persons"))
