@@ -24,8 +24,9 @@ use std::collections::BTreeMap;
 
 use polars::prelude::*;
 
+use super::listing::tally_by_community;
 use super::lookup::counties;
-use super::significance::{binomial_upper_tail, format_p};
+use super::significance::{above_chance, format_p};
 use super::signals::{corroborated, holds};
 use super::{Evidence, Finding, Inputs};
 use crate::config::ranges::rules_struct;
@@ -101,13 +102,11 @@ fn firing(inputs: &Inputs, p: &Period, params: &Params) -> Result<LazyFrame> {
         ]))
 }
 
-/// The brief persons with their two signals: `employed_at_registration` and
-/// `contact` (any service of the person on record, or an earlier
-/// registration).
-fn with_signals(inputs: &Inputs, brief: LazyFrame) -> Result<LazyFrame> {
-    let keys = [col("community_code"), col("person_id"), col("claim_id")];
-    let employed = brief
-        .clone()
+/// The brief persons employed on the day they registered: another record
+/// of theirs (not the counted one) covering `claim_on`, by their keys
+/// (community_code, person_id, claim_id) with `employed_at_registration`.
+fn employed_at_registration(employment: LazyFrame, brief: LazyFrame) -> LazyFrame {
+    brief
         .select([
             col("community_code"),
             col("person_id"),
@@ -116,7 +115,7 @@ fn with_signals(inputs: &Inputs, brief: LazyFrame) -> Result<LazyFrame> {
             col("record_id").alias("counted_record"),
         ])
         .join(
-            inputs.table(Table::Employment)?.select([
+            employment.select([
                 col("person_id"),
                 col("record_id"),
                 col("started_on"),
@@ -135,9 +134,19 @@ fn with_signals(inputs: &Inputs, brief: LazyFrame) -> Result<LazyFrame> {
                 ),
             ),
         )
-        .select(keys.clone())
+        .select(keys())
         .unique(None, UniqueKeepStrategy::Any)
-        .with_column(lit(true).alias("employed_at_registration"));
+        .with_column(lit(true).alias("employed_at_registration"))
+}
+
+/// A brief person's keys: community_code, person_id, claim_id.
+fn keys() -> [Expr; 3] {
+    [col("community_code"), col("person_id"), col("claim_id")]
+}
+
+/// The brief persons with a `contact` before the count: an earlier
+/// registration, or any service of the person on record.
+fn contacted(inputs: &Inputs, brief: LazyFrame) -> Result<LazyFrame> {
     let earlier_registration = brief
         .clone()
         .select([
@@ -155,29 +164,36 @@ fn with_signals(inputs: &Inputs, brief: LazyFrame) -> Result<LazyFrame> {
             JoinArgs::new(JoinType::Inner),
         )
         .filter(col("registered_on").lt(col("claim_on")))
-        .select(keys.clone());
+        .select(keys());
     let mut contacts = vec![earlier_registration];
     if let Some(services) = inputs.optional(Table::Services) {
         contacts.push(
             brief
-                .clone()
-                .select([col("community_code"), col("person_id"), col("claim_id")])
+                .select(keys())
                 .join(
                     services.select([col("person_id")]),
                     [col("person_id")],
                     [col("person_id")],
                     JoinArgs::new(JoinType::Inner),
                 )
-                .select(keys.clone()),
+                .select(keys()),
         );
     }
-    let contact = concat(contacts, UnionArgs::default())?
+    Ok(concat(contacts, UnionArgs::default())?
         .unique(None, UniqueKeepStrategy::Any)
-        .with_column(lit(true).alias("contact"));
+        .with_column(lit(true).alias("contact")))
+}
+
+/// The brief persons with their two signals: `employed_at_registration` and
+/// `contact` (any service of the person on record, or an earlier
+/// registration).
+fn with_signals(inputs: &Inputs, brief: LazyFrame) -> Result<LazyFrame> {
+    let employed = employed_at_registration(inputs.table(Table::Employment)?, brief.clone());
+    let contact = contacted(inputs, brief.clone())?;
     let left = JoinArgs::new(JoinType::Left);
     Ok(brief
-        .join(employed, keys.clone(), keys.clone(), left.clone())
-        .join(contact, keys.clone(), keys, left)
+        .join(employed, keys(), keys(), left.clone())
+        .join(contact, keys(), keys(), left)
         .with_columns([
             col("employed_at_registration").fill_null(lit(false)),
             col("contact").fill_null(lit(false)),
@@ -201,53 +217,46 @@ pub fn detect(inputs: &Inputs, params: &Params) -> Result<Vec<Finding>> {
     let mut findings = Vec::new();
     for p in inputs.periods() {
         let df = with_signals(inputs, firing(inputs, p, params)?)?.collect()?;
-        let codes = strings(&df, "community_code")?;
-        let claims = strings(&df, "claim_id")?;
-        let records = record_number::texts(&df, "record_id")?;
-        let (claim_on, started) = (dates(&df, "claim_on")?, dates(&df, "started_on")?);
-        let counted = ints(&df, "counted")?;
-        let employed = bools(&df, "employed_at_registration")?;
-        let contact = bools(&df, "contact")?;
-        let mut by_community: BTreeMap<String, Brief> = BTreeMap::new();
-        for i in 0..df.height() {
-            let Some(code) = &codes[i] else { continue };
-            let b = by_community.entry(code.clone()).or_default();
-            b.counted = counted[i].unwrap_or_default();
-            let was_employed = employed[i].unwrap_or(false);
-            let no_contact = !contact[i].unwrap_or(true);
-            b.employed += usize::from(was_employed);
-            b.no_contact += usize::from(no_contact);
-            let (Some(on), Some(start)) = (claim_on[i], started[i]) else {
-                continue;
-            };
-            let mut note = format!(
-                "{on} 登记失业，{start} 即就业（就业登记 {}）",
-                records[i].clone().unwrap_or_default()
-            );
-            if was_employed {
-                note.push_str("，登记当日另有在职记录");
-            }
-            if no_contact {
-                note.push_str("，无任何服务记录或更早的登记");
-            }
-            b.evidence.push(
-                Evidence::record(
-                    "unemployment",
-                    "registration_id",
-                    claims[i].clone().unwrap_or_default(),
-                )
-                .with_note(note),
-            );
-        }
-        for (code, b) in by_community {
-            let p_value =
-                binomial_upper_tail(b.evidence.len() as u64, b.counted as u64, params.base_share);
-            if p_value < params.alpha {
-                findings.push(finding(&code, b, p_value, p, params, &county));
-            }
+        let count = |b: &Brief| (b.evidence.len(), b.counted);
+        for (code, b, p_value) in above_chance(tallied(&df)?, count, params.base_share, params.alpha) {
+            findings.push(finding(&code, b, p_value, p, params, &county));
         }
     }
     Ok(findings)
+}
+
+/// Per community, its brief persons counted by signal and listed as
+/// evidence (Rust: an expression cannot build the evidence).
+fn tallied(df: &DataFrame) -> Result<BTreeMap<String, Brief>> {
+    let claims = strings(df, "claim_id")?;
+    let records = record_number::texts(df, "record_id")?;
+    let (claim_on, started) = (dates(df, "claim_on")?, dates(df, "started_on")?);
+    let counted = ints(df, "counted")?;
+    let employed = bools(df, "employed_at_registration")?;
+    let contact = bools(df, "contact")?;
+    tally_by_community(df, |b: &mut Brief, i| {
+        b.counted = counted[i].unwrap_or_default();
+        let was_employed = employed[i].unwrap_or(false);
+        let no_contact = !contact[i].unwrap_or(true);
+        b.employed += usize::from(was_employed);
+        b.no_contact += usize::from(no_contact);
+        let (Some(on), Some(start)) = (claim_on[i], started[i]) else {
+            return;
+        };
+        let mut note = format!(
+            "{on} 登记失业，{start} 即就业（就业登记 {}）",
+            records[i].clone().unwrap_or_default()
+        );
+        if was_employed {
+            note.push_str("，登记当日另有在职记录");
+        }
+        if no_contact {
+            note.push_str("，无任何服务记录或更早的登记");
+        }
+        let claim = claims[i].clone().unwrap_or_default();
+        b.evidence
+            .push(Evidence::record("unemployment", "registration_id", claim).with_note(note));
+    })
 }
 
 fn finding(

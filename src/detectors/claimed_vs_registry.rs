@@ -20,14 +20,16 @@ use std::collections::{HashMap, HashSet};
 
 use polars::prelude::*;
 
+use super::listing::{DESIGNATION, HOUSEHOLD, Key, REGISTRATION, records_by_community};
 use super::lookup::counties;
-use crate::frame::{dates, floats, ints, strings};
+use crate::frame::{floats, ints, strings};
 use crate::config::ranges::rules_struct;
 use super::narrow::{PERSON_TEXT, person_text};
 use super::tolerance;
-use super::{Evidence, Finding, Inputs, KeyValue, PersonId, Severity};
-use crate::contract::{Table, record_number};
+use super::{Evidence, Finding, Inputs, KeyValue, Severity};
+use crate::contract::Table;
 use crate::error::Result;
+use crate::indicators::Period;
 use crate::indicators::period::overlaps;
 use crate::indicators::unemployment::registrations_in_period;
 use crate::indicators::zero_households::households_in_period;
@@ -159,128 +161,248 @@ fn wanted_codes(
     .lazy())
 }
 
+impl Figure {
+    /// The registry's records of P that contradict an inflated claim of
+    /// this figure, in the communities of `codes`, sorted by community: the
+    /// registrations of U whose person the registry does not count as
+    /// re-employed; the designations of H whose person has no job covering
+    /// A; the zero households still open at A.
+    fn contradicting(self, inputs: &Inputs, p: &Period, codes: LazyFrame) -> Result<LazyFrame> {
+        let keys = || [col("community_code"), col("person_id")];
+        let of = |frame: LazyFrame| frame.semi_join(codes, col("community_code"), col("community_code"));
+        let not_counted = |frame: LazyFrame, counted: LazyFrame| {
+            frame.join(counted.select(keys()), keys(), keys(), JoinArgs::new(JoinType::Anti))
+        };
+        Ok(match self {
+            Figure::Reemployment => not_counted(
+                of(registrations_in_period(inputs.table(Table::Unemployment)?, p)),
+                inputs.reemployment_counts(p)?,
+            )
+            .sort(["community_code", "registration_id"], SortMultipleOptions::default()),
+            Figure::Hardship => not_counted(
+                of(inputs
+                    .table(Table::Hardship)?
+                    .filter(overlaps("designated_on", "revoked_on", p))),
+                inputs.hardship_counts(p)?,
+            )
+            .with_column(person_text())
+            .sort(
+                ["community_code", PERSON_TEXT, "designated_on"],
+                SortMultipleOptions::default(),
+            ),
+            Figure::ZeroHouseholds => of(households_in_period(
+                inputs.table(Table::ZeroHouseholds)?,
+                p,
+            ))
+            .filter(col("open_at_cutoff"))
+            .sort(
+                ["community_code", "household_id", "identified_on"],
+                SortMultipleOptions::default(),
+            ),
+        })
+    }
+
+    /// How the contradicting records are listed: their table, key and note.
+    fn listed_as(self) -> (&'static str, &'static [(&'static str, Key)], &'static str) {
+        match self {
+            Figure::Reemployment => ("unemployment", &REGISTRATION, "登记数据中该人员未计入再就业"),
+            Figure::Hardship => ("hardship", &DESIGNATION, "截止日无在职的就业登记"),
+            Figure::ZeroHouseholds => ("zero_households", &HOUSEHOLD, "截止日仍未消除"),
+        }
+    }
+}
+
 /// Per year, community and figure of `wanted` (the failed comparisons): the
-/// registry's records that contradict an inflated claim, for the panel to
-/// pull. The registrations of U whose person the registry does not count as
-/// re-employed; the designations of H whose person has no job covering A;
-/// the zero households still open at A.
+/// registry's records that contradict an inflated claim
+/// (`Figure::contradicting`), for the panel to pull.
 fn contradicting_records(
     inputs: &Inputs,
     wanted: &HashSet<(i32, String, Figure)>,
 ) -> Result<HashMap<(i32, String, Figure), Vec<Evidence>>> {
     let mut out: HashMap<(i32, String, Figure), Vec<Evidence>> = HashMap::new();
-    let keys = || [col("community_code"), col("person_id")];
-    let of = |frame: LazyFrame, year: i32, figure: Figure| -> Result<LazyFrame> {
-        Ok(frame.semi_join(
-            wanted_codes(wanted, year, figure)?,
-            col("community_code"),
-            col("community_code"),
-        ))
-    };
     for p in inputs.periods() {
-        let not_reemployed = of(
-            registrations_in_period(inputs.table(Table::Unemployment)?, p),
-            p.year,
-            Figure::Reemployment,
-        )?
-        .join(
-            inputs.reemployment_counts(p)?.select(keys()),
-            keys(),
-            keys(),
-            JoinArgs::new(JoinType::Anti),
-        )
-        .sort(
-            ["community_code", "registration_id"],
-            SortMultipleOptions::default(),
-        )
-        .collect()?;
-        let codes = strings(&not_reemployed, "community_code")?;
-        let ids = crate::contract::record_number::texts(&not_reemployed, "registration_id")?;
-        for (c, r) in codes.into_iter().zip(ids) {
-            let (Some(c), Some(r)) = (c, r) else { continue };
-            out.entry((p.year, c, Figure::Reemployment))
-                .or_default()
-                .push(
-                    Evidence::record("unemployment", "registration_id", r)
-                        .with_note("登记数据中该人员未计入再就业"),
-                );
-        }
-
-        let not_employed = of(
-            inputs
-                .table(Table::Hardship)?
-                .filter(overlaps("designated_on", "revoked_on", p)),
-            p.year,
-            Figure::Hardship,
-        )?
-        .join(
-            inputs.hardship_counts(p)?.select(keys()),
-            keys(),
-            keys(),
-            JoinArgs::new(JoinType::Anti),
-        )
-        .with_column(person_text())
-        .sort(
-            ["community_code", PERSON_TEXT, "designated_on"],
-            SortMultipleOptions::default(),
-        )
-        .collect()?;
-        let codes = strings(&not_employed, "community_code")?;
-        let persons = strings(&not_employed, PERSON_TEXT)?;
-        let designated = dates(&not_employed, "designated_on")?;
-        for ((c, person), d) in codes.into_iter().zip(persons).zip(designated) {
-            let (Some(c), Some(person), Some(d)) = (c, person, d) else {
-                continue;
-            };
-            out.entry((p.year, c.clone(), Figure::Hardship))
-                .or_default()
-                .push(
-                    Evidence::record_key(
-                        "hardship",
-                        vec![
-                            ("person_id", KeyValue::Person(PersonId::new(person))),
-                            ("community_code", KeyValue::from(c)),
-                            ("designated_on", KeyValue::from(d)),
-                        ],
-                    )
-                    .with_note("截止日无在职的就业登记"),
-                );
-        }
-
-        let open = of(
-            households_in_period(inputs.table(Table::ZeroHouseholds)?, p),
-            p.year,
-            Figure::ZeroHouseholds,
-        )?
-        .filter(col("open_at_cutoff"))
-        .sort(
-            ["community_code", "household_id", "identified_on"],
-            SortMultipleOptions::default(),
-        )
-        .collect()?;
-        let codes = strings(&open, "community_code")?;
-        let households = record_number::texts(&open, "household_id")?;
-        let identified = dates(&open, "identified_on")?;
-        for ((c, h), d) in codes.into_iter().zip(households).zip(identified) {
-            let (Some(c), Some(h), Some(d)) = (c, h, d) else {
-                continue;
-            };
-            out.entry((p.year, c.clone(), Figure::ZeroHouseholds))
-                .or_default()
-                .push(
-                    Evidence::record_key(
-                        "zero_households",
-                        vec![
-                            ("household_id", KeyValue::from(h)),
-                            ("community_code", KeyValue::from(c)),
-                            ("identified_on", KeyValue::from(d)),
-                        ],
-                    )
-                    .with_note("截止日仍未消除"),
-                );
+        for figure in [Figure::Reemployment, Figure::Hardship, Figure::ZeroHouseholds] {
+            let codes = wanted_codes(wanted, p.year, figure)?;
+            let records = figure.contradicting(inputs, p, codes)?.collect()?;
+            let (table, key, note) = figure.listed_as();
+            for (code, evidence) in records_by_community(&records, table, key, |_| note.to_string())? {
+                out.entry((p.year, code, figure)).or_default().extend(evidence);
+            }
         }
     }
     Ok(out)
+}
+
+/// A claimed rate and the registry's figures it is compared with.
+struct Rate {
+    claimed: &'static str,
+    registry: &'static str,
+    numerator: &'static str,
+    denominator: &'static str,
+    /// The rate's name and its persons' group, as the explanation says them.
+    name: &'static str,
+    group: &'static str,
+    figure: Figure,
+}
+
+/// The two rates an application claims.
+const RATES: [Rate; 2] = [
+    Rate {
+        claimed: "claimed_reemployment_rate",
+        registry: "reemployment_rate",
+        numerator: "reemployed_in_period",
+        denominator: "unemployed_in_period",
+        name: "登记失业人员就业率",
+        group: "登记失业人员",
+        figure: Figure::Reemployment,
+    },
+    Rate {
+        claimed: "claimed_hardship_employment_rate",
+        registry: "hardship_employment_rate",
+        numerator: "hardship_employed",
+        denominator: "hardship_persons",
+        name: "就业困难人员就业率",
+        group: "就业困难人员",
+        figure: Figure::Hardship,
+    },
+];
+
+/// A failed comparison: its finding (the application as evidence), and the
+/// figure whose contradicting records are to be added to it, if any.
+type Failed = (Option<Figure>, Finding);
+
+/// The rows of a comparison, in the findings' order.
+fn sorted(frame: LazyFrame) -> Result<DataFrame> {
+    Ok(frame
+        .sort(["year", "community_code"], SortMultipleOptions::default())
+        .collect()?)
+}
+
+/// The finding of one failed comparison, the application as its evidence.
+fn claim_finding(
+    (code, year): (&str, i64),
+    (value, threshold): (f64, f64),
+    explanation: String,
+    county: &HashMap<String, String>,
+) -> Finding {
+    Finding {
+        explanation,
+        value: Some(value),
+        threshold: Some(threshold),
+        p_value: None,
+        evidence: vec![application(code, year)],
+        ..Finding::community(ID, Severity::High, code, county, year as i32)
+    }
+}
+
+/// The comparisons of a claimed rate that fail.
+fn rate_findings(
+    base: LazyFrame,
+    rate: &Rate,
+    params: &Params,
+    county: &HashMap<String, String>,
+) -> Result<Vec<Failed>> {
+    let df = sorted(rate_excess(base, rate.claimed, rate.registry, params.tolerance_pp))?;
+    let (codes, years) = (strings(&df, "community_code")?, ints(&df, "year")?);
+    let (c, r) = (floats(&df, rate.claimed)?, floats(&df, rate.registry)?);
+    let (num, den) = (ints(&df, rate.numerator)?, ints(&df, rate.denominator)?);
+    let excess = floats(&df, "excess_pp")?;
+    // Rows selected above become findings (text and evidence): Rust, not an expression.
+    let found = (0..df.height()).filter_map(|i| {
+        let (code, year) = (codes[i].as_deref()?, years[i]?);
+        let (c, r, e) = (
+            c[i].unwrap_or_default(),
+            r[i].unwrap_or_default(),
+            excess[i].unwrap_or_default(),
+        );
+        let explanation = format!(
+            "申报的{}为 {:.1}%，登记数据为 {:.1}%（{}名{}中{}人），高出 {:.1} 个百分点，超过允许的 {} 个百分点",
+            rate.name,
+            c * 100.0,
+            r * 100.0,
+            den[i].unwrap_or_default(),
+            rate.group,
+            num[i].unwrap_or_default(),
+            e,
+            params.tolerance_pp
+        );
+        let finding = claim_finding((code, year), (e, params.tolerance_pp), explanation, county);
+        Some((Some(rate.figure), finding))
+    });
+    Ok(found.collect())
+}
+
+/// The comparisons of claimed new jobs that fail.
+fn new_jobs_findings(
+    base: LazyFrame,
+    params: &Params,
+    county: &HashMap<String, String>,
+) -> Result<Vec<Failed>> {
+    let df = sorted(new_jobs_excess(base, params))?;
+    let (codes, years) = (strings(&df, "community_code")?, ints(&df, "year")?);
+    let (claimed, registry) = (ints(&df, "claimed_new_jobs")?, ints(&df, "new_jobs")?);
+    let (excess, allowed) = (floats(&df, "excess")?, floats(&df, "allowed")?);
+    let found = (0..df.height()).filter_map(|i| {
+        let (code, year) = (codes[i].as_deref()?, years[i]?);
+        let (e, a) = (
+            excess[i].unwrap_or_default(),
+            allowed[i].unwrap_or_default(),
+        );
+        let explanation = format!(
+            "申报新增就业 {} 人，就业登记中本社区当年开始就业的只有 {} 人，多报 {} 人，超过允许的 {} 人（登记数的 {:.0}% 且不少于 {} 人）",
+            claimed[i].unwrap_or_default(),
+            registry[i].unwrap_or_default(),
+            e,
+            trim(a),
+            params.new_jobs_tolerance_share * 100.0,
+            params.new_jobs_tolerance_persons
+        );
+        Some((None, claim_finding((code, year), (e, a), explanation, county)))
+    });
+    Ok(found.collect())
+}
+
+/// The comparisons of claimed zero-employment households that fail.
+fn zero_households_findings(base: LazyFrame, county: &HashMap<String, String>) -> Result<Vec<Failed>> {
+    let df = sorted(zero_households_hidden(base))?;
+    let (codes, years) = (strings(&df, "community_code")?, ints(&df, "year")?);
+    let (claimed, open) = (
+        ints(&df, "claimed_zero_households")?,
+        ints(&df, "zero_households_open")?,
+    );
+    let found = (0..df.height()).filter_map(|i| {
+        let (code, year) = (codes[i].as_deref()?, years[i]?);
+        let (c, o) = (claimed[i].unwrap_or_default(), open[i].unwrap_or_default());
+        let explanation = format!(
+            "申报零就业家庭 {c} 户，登记数据显示截止日仍未消除的有 {o} 户，少报 {} 户",
+            o - c
+        );
+        let finding = claim_finding((code, year), ((o - c) as f64, 0.0), explanation, county);
+        Some((Some(Figure::ZeroHouseholds), finding))
+    });
+    Ok(found.collect())
+}
+
+/// The findings with the registry's contradicting records added, looked up
+/// once all failed comparisons are known, for those communities only.
+fn with_records(inputs: &Inputs, failed: Vec<Failed>) -> Result<Vec<Finding>> {
+    let wanted: HashSet<(i32, String, Figure)> = failed
+        .iter()
+        .filter_map(|(figure, f)| Some((f.year, f.community_code.clone()?, (*figure)?)))
+        .collect();
+    let records = contradicting_records(inputs, &wanted)?;
+    Ok(failed
+        .into_iter()
+        .map(|(figure, mut f)| {
+            let behind = figure.and_then(|figure| {
+                records.get(&(f.year, f.community_code.clone()?, figure))
+            });
+            if let Some(r) = behind {
+                f.evidence.extend(r.iter().cloned());
+            }
+            f
+        })
+        .collect())
 }
 
 pub fn detect(inputs: &Inputs, params: &Params) -> Result<Vec<Finding>> {
@@ -293,153 +415,13 @@ pub fn detect(inputs: &Inputs, params: &Params) -> Result<Vec<Finding>> {
     };
     let county = counties(inputs.communities)?;
     let base = claims_beside_registry(applications, inputs.indicators.frame.clone().lazy());
-    let sort = |lf: LazyFrame| {
-        lf.sort(["year", "community_code"], SortMultipleOptions::default())
-            .collect()
-    };
-    let mut findings = Vec::new();
-    // The records behind a failed comparison are looked up once all are
-    // known, for those communities only: (finding index, year, code, figure).
-    let mut behind: Vec<(usize, i32, String, Figure)> = Vec::new();
-    let mut push =
-        |code: &str, year: i64, figure: Option<Figure>, value, threshold, explanation: String| {
-            if let Some(f) = figure {
-                behind.push((findings.len(), year as i32, code.to_string(), f));
-            }
-            findings.push(Finding {
-                explanation,
-                value: Some(value),
-                threshold: Some(threshold),
-                p_value: None,
-                evidence: vec![application(code, year)],
-                ..Finding::community(ID, Severity::High, code, &county, year as i32)
-            });
-        };
-
-    let rates = [
-        (
-            "claimed_reemployment_rate",
-            "reemployment_rate",
-            "reemployed_in_period",
-            "unemployed_in_period",
-            "登记失业人员就业率",
-            "登记失业人员",
-            Figure::Reemployment,
-        ),
-        (
-            "claimed_hardship_employment_rate",
-            "hardship_employment_rate",
-            "hardship_employed",
-            "hardship_persons",
-            "就业困难人员就业率",
-            "就业困难人员",
-            Figure::Hardship,
-        ),
-    ];
-    for (claimed, registry, numerator, denominator, name, group, figure) in rates {
-        let df = sort(rate_excess(
-            base.clone(),
-            claimed,
-            registry,
-            params.tolerance_pp,
-        ))?;
-        let (codes, years) = (strings(&df, "community_code")?, ints(&df, "year")?);
-        let (c, r) = (floats(&df, claimed)?, floats(&df, registry)?);
-        let (num, den) = (ints(&df, numerator)?, ints(&df, denominator)?);
-        let excess = floats(&df, "excess_pp")?;
-        // Rows selected above become findings (text and evidence): Rust, not an expression.
-        for i in 0..df.height() {
-            let (Some(code), Some(year)) = (&codes[i], years[i]) else {
-                continue;
-            };
-            let (c, r, e) = (
-                c[i].unwrap_or_default(),
-                r[i].unwrap_or_default(),
-                excess[i].unwrap_or_default(),
-            );
-            push(
-                code,
-                year,
-                Some(figure),
-                e,
-                params.tolerance_pp,
-                format!(
-                    "申报的{name}为 {:.1}%，登记数据为 {:.1}%（{}名{group}中{}人），高出 {:.1} 个百分点，超过允许的 {} 个百分点",
-                    c * 100.0,
-                    r * 100.0,
-                    den[i].unwrap_or_default(),
-                    num[i].unwrap_or_default(),
-                    e,
-                    params.tolerance_pp
-                ),
-            );
-        }
+    let mut failed = Vec::new();
+    for rate in &RATES {
+        failed.extend(rate_findings(base.clone(), rate, params, &county)?);
     }
-
-    let df = sort(new_jobs_excess(base.clone(), params))?;
-    let (codes, years) = (strings(&df, "community_code")?, ints(&df, "year")?);
-    let (claimed, registry) = (ints(&df, "claimed_new_jobs")?, ints(&df, "new_jobs")?);
-    let (excess, allowed) = (floats(&df, "excess")?, floats(&df, "allowed")?);
-    for i in 0..df.height() {
-        let (Some(code), Some(year)) = (&codes[i], years[i]) else {
-            continue;
-        };
-        let (e, a) = (
-            excess[i].unwrap_or_default(),
-            allowed[i].unwrap_or_default(),
-        );
-        push(
-            code,
-            year,
-            None,
-            e,
-            a,
-            format!(
-                "申报新增就业 {} 人，就业登记中本社区当年开始就业的只有 {} 人，多报 {} 人，超过允许的 {} 人（登记数的 {:.0}% 且不少于 {} 人）",
-                claimed[i].unwrap_or_default(),
-                registry[i].unwrap_or_default(),
-                e,
-                trim(a),
-                params.new_jobs_tolerance_share * 100.0,
-                params.new_jobs_tolerance_persons
-            ),
-        );
-    }
-
-    let df = sort(zero_households_hidden(base))?;
-    let (codes, years) = (strings(&df, "community_code")?, ints(&df, "year")?);
-    let (claimed, open) = (
-        ints(&df, "claimed_zero_households")?,
-        ints(&df, "zero_households_open")?,
-    );
-    for i in 0..df.height() {
-        let (Some(code), Some(year)) = (&codes[i], years[i]) else {
-            continue;
-        };
-        let (c, o) = (claimed[i].unwrap_or_default(), open[i].unwrap_or_default());
-        push(
-            code,
-            year,
-            Some(Figure::ZeroHouseholds),
-            (o - c) as f64,
-            0.0,
-            format!(
-                "申报零就业家庭 {c} 户，登记数据显示截止日仍未消除的有 {o} 户，少报 {} 户",
-                o - c
-            ),
-        );
-    }
-    let wanted: HashSet<(i32, String, Figure)> = behind
-        .iter()
-        .map(|(_, year, code, f)| (*year, code.clone(), *f))
-        .collect();
-    let records = contradicting_records(inputs, &wanted)?;
-    for (i, year, code, f) in behind {
-        if let Some(r) = records.get(&(year, code, f)) {
-            findings[i].evidence.extend(r.iter().cloned());
-        }
-    }
-    Ok(findings)
+    failed.extend(new_jobs_findings(base.clone(), params, &county)?);
+    failed.extend(zero_households_findings(base, &county)?);
+    with_records(inputs, failed)
 }
 
 /// A whole number without its ".0", other numbers with one decimal.

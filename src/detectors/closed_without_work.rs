@@ -28,13 +28,15 @@
 
 use std::collections::BTreeMap;
 
-use chrono::Duration;
+use chrono::{Duration, NaiveDate};
 use polars::prelude::*;
 
+use super::listing::tally_by_community;
 use super::lookup::counties;
 use super::signals::{holds, severity};
 use super::{Evidence, Finding, Inputs};
 use crate::config::ranges::rules_struct;
+use crate::config::rules::IndicatorRules;
 use crate::contract::{Table, record_number};
 use crate::error::Result;
 use crate::frame::{bools, dates, ints, strings};
@@ -141,22 +143,24 @@ fn matched(closed: &LazyFrame, other: LazyFrame, keep: Expr, name: &str) -> Lazy
         .with_column(lit(true).alias(name))
 }
 
-/// The unexplained closings of communities that fire, with `reopened`.
-fn firing(inputs: &Inputs, p: &Period, params: &Params) -> Result<LazyFrame> {
-    let unemployment = inputs.table(Table::Unemployment)?;
-    let (open, closed) = closings(unemployment.clone(), p, params);
+/// The marks of a job that explains a closing (`job`: one by A covering the
+/// closing or starting soon after it, the reason miscoded) and of one found
+/// only after A, within `reopen_days` (`work_after`: the person was still
+/// looking at A, and the registration should have been open then).
+fn work_marks(
+    closed: &LazyFrame,
+    employment: LazyFrame,
+    p: &Period,
+    params: &Params,
+) -> (LazyFrame, LazyFrame) {
     let match_days = params.match_days.clamp(0, i64::from(i32::MAX)) as i32;
-    let jobs = inputs.table(Table::Employment)?.select([
+    let jobs = employment.select([
         col("person_id"),
         col("started_on").alias("job_start"),
         col("ended_on").alias("job_end"),
     ]);
-    // A job by A that covers the closing or starts soon after it explains
-    // it (closed for work, the reason miscoded). A job found only after A
-    // does not: the person was still looking at A, and the registration
-    // should have been open then.
     let job = matched(
-        &closed,
+        closed,
         jobs.clone(),
         days_between(col("ended_on"), col("job_start"))
             .lt_eq(lit(match_days))
@@ -169,24 +173,28 @@ fn firing(inputs: &Inputs, p: &Period, params: &Params) -> Result<LazyFrame> {
         "job",
     );
     let after = matched(
-        &closed,
+        closed,
         jobs,
         col("job_start")
             .gt(date(p.cutoff))
             .and(col("job_start").lt_eq(date(p.cutoff + days(params.reopen_days)))),
         "work_after",
     );
-    // Still there: a stay in the same community active match_days after the
-    // closing.
-    let persons = inputs.table(Table::Persons)?;
-    let stays = persons.clone().select([
+    (job, after)
+}
+
+/// The mark of a person still there: a stay in the same community active
+/// `match_days` after the closing.
+fn still_there(closed: &LazyFrame, persons: LazyFrame, params: &Params) -> LazyFrame {
+    let match_days = params.match_days.clamp(0, i64::from(i32::MAX)) as i32;
+    let stays = persons.select([
         col("person_id"),
         col("community_code").alias("stay_community"),
         col("entered_on"),
         col("left_on"),
     ]);
-    let still_there = matched(
-        &closed,
+    matched(
+        closed,
         stays,
         col("stay_community")
             .eq(col("community_code"))
@@ -197,21 +205,28 @@ fn firing(inputs: &Inputs, p: &Period, params: &Params) -> Result<LazyFrame> {
                     .or(days_between(col("ended_on"), col("left_on")).gt(lit(match_days))),
             ),
         "still_there",
-    );
-    // Under retirement age on the window's first day (by gender): a person
-    // who retires within the window's weeks is explained either way.
-    let rules = inputs.indicator_rules;
-    let first = p.cutoff - days(params.window_days - 1);
-    let young = matched(
-        &closed,
+    )
+}
+
+/// The mark of a person under retirement age (by gender) on the window's
+/// first day: a person who retires within the window's weeks is explained
+/// either way.
+fn working_age(closed: &LazyFrame, persons: LazyFrame, first: NaiveDate, rules: &IndicatorRules) -> LazyFrame {
+    matched(
+        closed,
         persons.select([col("person_id"), col("gender"), col("birth_date")]),
         when(col("gender").cast(DataType::String).eq(lit("女")))
             .then(col("birth_date").gt(date(born_by(first, rules.retirement_age_female))))
             .otherwise(col("birth_date").gt(date(born_by(first, rules.retirement_age_male)))),
         "working_age",
-    );
-    let reopened = matched(
-        &closed,
+    )
+}
+
+/// The mark of a person registered again in the community after the
+/// closing, within `reopen_days` after A.
+fn reopened(closed: &LazyFrame, unemployment: LazyFrame, p: &Period, params: &Params) -> LazyFrame {
+    matched(
+        closed,
         unemployment.select([
             col("person_id"),
             col("community_code").alias("again_community"),
@@ -222,15 +237,32 @@ fn firing(inputs: &Inputs, p: &Period, params: &Params) -> Result<LazyFrame> {
             .and(col("again_on").gt(col("ended_on")))
             .and(col("again_on").lt_eq(date(p.cutoff + days(params.reopen_days)))),
         "reopened",
-    );
-    let left = JoinArgs::new(JoinType::Left);
+    )
+}
+
+/// The closings nothing explains (no job, still there, of working age),
+/// with `reopened`, `work_after` and `corroborated`.
+fn unexplained(inputs: &Inputs, closed: LazyFrame, p: &Period, params: &Params) -> Result<LazyFrame> {
+    let unemployment = inputs.table(Table::Unemployment)?;
+    let persons = inputs.table(Table::Persons)?;
+    let (job, after) = work_marks(&closed, inputs.table(Table::Employment)?, p, params);
+    let first = p.cutoff - days(params.window_days - 1);
+    let marks = [
+        job,
+        still_there(&closed, persons.clone(), params),
+        working_age(&closed, persons, first, inputs.indicator_rules),
+        reopened(&closed, unemployment, p, params),
+        after,
+    ];
     let id = [col("registration_id")];
-    let unexplained = closed
-        .join(job, id.clone(), id.clone(), left.clone())
-        .join(still_there, id.clone(), id.clone(), left.clone())
-        .join(young, id.clone(), id.clone(), left.clone())
-        .join(reopened, id.clone(), id.clone(), left.clone())
-        .join(after, id.clone(), id, left)
+    let joined = marks.into_iter().fold(closed, |rows, mark| {
+        rows.join(mark, id.clone(), id.clone(), JoinArgs::new(JoinType::Left))
+    });
+    let contradicted = LEDGER_REASONS
+        .iter()
+        .fold(lit(false), |any, r| any.or(col("end_reason").eq(lit(*r))))
+        .fill_null(lit(false));
+    Ok(joined
         .filter(
             col("job")
                 .is_null()
@@ -240,17 +272,19 @@ fn firing(inputs: &Inputs, p: &Period, params: &Params) -> Result<LazyFrame> {
         .with_columns([
             col("reopened").fill_null(lit(false)),
             col("work_after").fill_null(lit(false)),
-        ]);
-    let contradicted = LEDGER_REASONS
-        .iter()
-        .fold(lit(false), |any, r| any.or(col("end_reason").eq(lit(*r))))
-        .fill_null(lit(false));
-    let unexplained = unexplained.with_column(
-        col("reopened")
-            .or(col("work_after"))
-            .or(contradicted)
-            .alias("corroborated"),
-    );
+        ])
+        .with_column(
+            col("reopened")
+                .or(col("work_after"))
+                .or(contradicted)
+                .alias("corroborated"),
+        ))
+}
+
+/// The unexplained closings of communities that fire, with `reopened`.
+fn firing(inputs: &Inputs, p: &Period, params: &Params) -> Result<LazyFrame> {
+    let (open, closed) = closings(inputs.table(Table::Unemployment)?, p, params);
+    let unexplained = unexplained(inputs, closed, p, params)?;
     let communities = unexplained
         .clone()
         .group_by([col("community_code")])
@@ -303,54 +337,50 @@ pub fn detect(inputs: &Inputs, params: &Params) -> Result<Vec<Finding>> {
     let mut findings = Vec::new();
     for p in inputs.periods() {
         let df = firing(inputs, p, params)?.collect()?;
-        let codes = strings(&df, "community_code")?;
-        let ids = record_number::texts(&df, "registration_id")?;
-        let ended = dates(&df, "ended_on")?;
-        let reasons = strings(&df, "end_reason")?;
-        let reopened = bools(&df, "reopened")?;
-        let work_after = bools(&df, "work_after")?;
-        let open = ints(&df, "open_in_window")?;
-        let mut by_community: BTreeMap<String, Closed> = BTreeMap::new();
-        for i in 0..df.height() {
-            let Some(code) = &codes[i] else { continue };
-            let c = by_community.entry(code.clone()).or_default();
-            c.open = open[i].unwrap_or_default();
-            let again = reopened[i].unwrap_or(false);
-            let reason = reasons[i].clone().unwrap_or_default();
-            let contradicted = LEDGER_REASONS.contains(&reason.as_str());
-            let later = work_after[i].unwrap_or(false);
-            c.reopened += usize::from(again);
-            c.work_after += usize::from(later);
-            c.contradicted += usize::from(contradicted);
-            c.corroborated += usize::from(again || later || contradicted);
-            let mut note = format!(
-                "{} 以“{}”注销，无就业记录，仍在本社区台账",
-                ended[i].map(|d| d.to_string()).unwrap_or_default(),
-                if reason.is_empty() { "未填" } else { &reason }
-            );
-            if again {
-                note.push_str(&format!("，截止日后 {} 天内重新登记", params.reopen_days));
-            }
-            if later {
-                note.push_str(&format!("，截止日后 {} 天内才就业", params.reopen_days));
-            }
-            if contradicted {
-                note.push_str("，以退休注销而未到退休年龄");
-            }
-            c.evidence.push(
-                Evidence::record(
-                    "unemployment",
-                    "registration_id",
-                    ids[i].clone().unwrap_or_default(),
-                )
-                .with_note(note),
-            );
-        }
-        for (code, c) in by_community {
+        for (code, c) in tallied(&df, params)? {
             findings.push(finding(&code, c, p, params, &county));
         }
     }
     Ok(findings)
+}
+
+/// Per firing community, its closings counted by signal and listed as
+/// evidence (Rust: an expression cannot build the evidence).
+fn tallied(df: &DataFrame, params: &Params) -> Result<BTreeMap<String, Closed>> {
+    let ids = record_number::texts(df, "registration_id")?;
+    let ended = dates(df, "ended_on")?;
+    let reasons = strings(df, "end_reason")?;
+    let reopened = bools(df, "reopened")?;
+    let work_after = bools(df, "work_after")?;
+    let open = ints(df, "open_in_window")?;
+    tally_by_community(df, |c: &mut Closed, i| {
+        c.open = open[i].unwrap_or_default();
+        let again = reopened[i].unwrap_or(false);
+        let reason = reasons[i].clone().unwrap_or_default();
+        let contradicted = LEDGER_REASONS.contains(&reason.as_str());
+        let later = work_after[i].unwrap_or(false);
+        c.reopened += usize::from(again);
+        c.work_after += usize::from(later);
+        c.contradicted += usize::from(contradicted);
+        c.corroborated += usize::from(again || later || contradicted);
+        let mut note = format!(
+            "{} 以“{}”注销，无就业记录，仍在本社区台账",
+            ended[i].map(|d| d.to_string()).unwrap_or_default(),
+            if reason.is_empty() { "未填" } else { &reason }
+        );
+        for (holds, text) in [
+            (again, format!("，截止日后 {} 天内重新登记", params.reopen_days)),
+            (later, format!("，截止日后 {} 天内才就业", params.reopen_days)),
+            (contradicted, "，以退休注销而未到退休年龄".to_string()),
+        ] {
+            if holds {
+                note.push_str(&text);
+            }
+        }
+        let id = ids[i].clone().unwrap_or_default();
+        c.evidence
+            .push(Evidence::record("unemployment", "registration_id", id).with_note(note));
+    })
 }
 
 fn finding(

@@ -2,7 +2,9 @@
 //! who a community counted in `reemployed_in_period` and `hardship_employed`,
 //! on which employment record, and since when the count was possible. Built
 //! from the indicators' own helpers, so a detector sees exactly the persons
-//! the indicator counted.
+//! the indicator counted. The detectors that read these frames say so in
+//! the list of detectors (`reads counted` in `detectors/mod.rs`); this
+//! module knows none of them.
 
 use polars::prelude::*;
 
@@ -11,19 +13,6 @@ use crate::contract::{Table, held, record_number};
 use crate::error::Result;
 use crate::indicators::period::{Period, covers, later_of, overlaps, within};
 use crate::indicators::unemployment::first_reemployment_starts;
-
-/// The detectors that read the counted frames of this module. They run
-/// before the others, and the memo lets the frames go once they are done
-/// (`detect_all_with`).
-pub const READERS: [&str; 7] = [
-    super::claimed_vs_registry::ID,
-    super::cutoff_window_dressing::ID,
-    super::invalid_identity::ID,
-    super::duplicate_person::ID,
-    super::employer_concentration::ID,
-    super::short_lived_jobs::ID,
-    super::ends_after_cutoff::ID,
-];
 
 /// The source of a count, as the `source` column names it.
 pub const REEMPLOYED: &str = "reemployed_in_period";

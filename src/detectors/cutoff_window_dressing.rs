@@ -520,6 +520,36 @@ fn timing_fires(records: &DataFrame, reaches_past: bool, params: &Params) -> Res
     Ok(df!("community_code" => fires)?)
 }
 
+/// A window's starts as evidence: each record with its start, its end (or
+/// still employed), a keying after A, what its employer shows and a missing
+/// contact history, from the community's lists (started, ended, keyed_on,
+/// employer note, bare) in the order of `ids`.
+fn window_evidence(ids: &[String], [started, ended, keyed_on, employer, bare]: [&Vec<String>; 5]) -> Vec<Evidence> {
+    (0..ids.len())
+        .map(|j| {
+            let at = |v: &Vec<String>| v.get(j).cloned().unwrap_or_default();
+            let mut note = format!("{} 开始，", at(started));
+            match at(ended) {
+                e if e.is_empty() => note.push_str("仍在职"),
+                e => note.push_str(&format!("{e} 终止")),
+            }
+            let on = at(keyed_on);
+            if !on.is_empty() {
+                note.push_str(&format!("，截止日后 {on} 才录入"));
+            }
+            let about = at(employer);
+            if !about.is_empty() {
+                note.push('，');
+                note.push_str(&about);
+            }
+            if at(bare) == "true" {
+                note.push_str("，开始前无就业服务、失业登记或困难认定记录");
+            }
+            Evidence::record("employment", "record_id", ids[j].as_str()).with_note(note)
+        })
+        .collect()
+}
+
 pub fn detect(inputs: &Inputs, params: &Params) -> Result<Vec<Finding>> {
     let county = counties(inputs.communities)?;
     let end = super::signals::extract_end(inputs)?;
@@ -589,29 +619,10 @@ pub fn detect(inputs: &Inputs, params: &Params) -> Result<Vec<Finding>> {
             let Some(severity) = w.severity(params) else {
                 continue;
             };
-            let evidence = (0..ids[i].len())
-                .map(|j| {
-                    let at = |v: &Vec<String>| v.get(j).cloned().unwrap_or_default();
-                    let mut note = format!("{} 开始，", at(&started[i]));
-                    match at(&ended[i]) {
-                        e if e.is_empty() => note.push_str("仍在职"),
-                        e => note.push_str(&format!("{e} 终止")),
-                    }
-                    let on = at(&keyed_on[i]);
-                    if !on.is_empty() {
-                        note.push_str(&format!("，截止日后 {on} 才录入"));
-                    }
-                    let about = at(&employer[i]);
-                    if !about.is_empty() {
-                        note.push('，');
-                        note.push_str(&about);
-                    }
-                    if at(&bare_flags[i]) == "true" {
-                        note.push_str("，开始前无就业服务、失业登记或困难认定记录");
-                    }
-                    Evidence::record("employment", "record_id", ids[i][j].as_str()).with_note(note)
-                })
-                .collect();
+            let evidence = window_evidence(
+                &ids[i],
+                [&started[i], &ended[i], &keyed_on[i], &employer[i], &bare_flags[i]],
+            );
             findings.push(Finding {
                 explanation: w.explanation(p, params),
                 value: Some(w.k as f64 / w.n as f64),

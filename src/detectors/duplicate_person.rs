@@ -551,6 +551,148 @@ fn activity_text(table: &str, id: &str, on: chrono::NaiveDate) -> String {
     }
 }
 
+/// The pairs in the order the evidence lists them: by the identifiers'
+/// texts, which the evidence shows.
+fn sorted_pairs(lf: LazyFrame) -> PolarsResult<DataFrame> {
+    lf.with_column(person_text())
+        .sort(
+            [
+                "community_code",
+                "reading",
+                PERSON_TEXT,
+                "other_code",
+                "claim_on",
+                "other_claim_on",
+            ],
+            SortMultipleOptions::default(),
+        )
+        .unique_stable(None, UniqueKeepStrategy::First)
+        .collect()
+}
+
+/// One side of a pair as its row reads: community, person, reading, the
+/// other community, and both claim (or stay) dates as text.
+struct Pair {
+    code: String,
+    person: String,
+    reading: Reading,
+    other: String,
+    claim: String,
+    other_claim: String,
+}
+
+/// The sides of the rows of a pair frame (None where a column is missing).
+fn pairs_of(df: &DataFrame) -> Result<Vec<Option<Pair>>> {
+    let codes = strings(df, "community_code")?;
+    let persons = strings(df, PERSON_TEXT)?;
+    let readings = strings(df, "reading")?;
+    let others = strings(df, "other_code")?;
+    let claim = dates(df, "claim_on")?;
+    let other_claim = dates(df, "other_claim_on")?;
+    let text = |d: Option<chrono::NaiveDate>| d.map(|d| d.to_string()).unwrap_or_default();
+    Ok((0..df.height())
+        .map(|i| {
+            Some(Pair {
+                code: codes[i].clone()?,
+                person: persons[i].clone()?,
+                reading: readings[i].as_deref().and_then(Reading::from_id)?,
+                other: others[i].clone()?,
+                claim: text(claim[i]),
+                other_claim: text(other_claim[i]),
+            })
+        })
+        .collect())
+}
+
+/// (community, severity) → the persons and the evidence on that side.
+type Sides = BTreeMap<(String, Severity), Side>;
+
+/// Records a pair's side and its evidence.
+fn add(sides: &mut Sides, pair: &Pair, evidence: Evidence) {
+    let side = sides
+        .entry((pair.code.clone(), pair.reading.severity()))
+        .or_default();
+    side.persons.entry(pair.person.clone()).or_insert(pair.reading);
+    side.others
+        .entry(pair.reading)
+        .or_default()
+        .insert(pair.other.clone());
+    side.evidence.push(evidence);
+}
+
+/// The count pairs as evidence: the registration or designation behind
+/// this community's count, with the other's and the residence behind both.
+fn add_counts(sides: &mut Sides, df: &DataFrame) -> Result<()> {
+    let claim_ids = strings(df, "claim_id")?;
+    let sources = strings(df, "source")?;
+    let (here, there) = (dates(df, "resident_from")?, dates(df, "other_resident_from")?);
+    for (i, pair) in pairs_of(df)?.into_iter().enumerate() {
+        let Some(pair) = pair else { continue };
+        let (other, c, o) = (&pair.other, &pair.claim, &pair.other_claim);
+        let note = format!(
+            "同一人也被社区 {other} 计入就业人数（对方的失业登记或困难认定始于 {o}，本社区始于 {c}）；{}",
+            residence_text(here[i], there[i], c, o)
+        );
+        let claim_id = claim_ids[i].clone().unwrap_or_default();
+        let evidence = if sources[i].as_deref() == Some(HARDSHIP_EMPLOYED) {
+            Evidence::record_key(
+                "hardship",
+                vec![
+                    ("person_id", KeyValue::Person(PersonId::new(pair.person.clone()))),
+                    ("community_code", KeyValue::from(pair.code.as_str())),
+                    ("designated_on", KeyValue::Text(claim_id)),
+                ],
+            )
+        } else {
+            Evidence::record("unemployment", "registration_id", claim_id)
+        };
+        add(sides, &pair, evidence.with_note(note));
+    }
+    Ok(())
+}
+
+/// The ledger pairs as evidence: this community's stay, with what tells
+/// a person active in two places from a mover.
+fn add_ledger(sides: &mut Sides, df: &DataFrame) -> Result<()> {
+    let (acts, act_ids) = (strings(df, "activity")?, strings(df, "activity_id")?);
+    let act_on = dates(df, "activity_on")?;
+    let (first, other_first) = (dates(df, "first_claim")?, dates(df, "other_first_claim")?);
+    let claims = |d: Option<chrono::NaiveDate>| d.map_or("无".to_string(), |d| d.to_string());
+    for (i, pair) in pairs_of(df)?.into_iter().enumerate() {
+        let Some(pair) = pair else { continue };
+        let (other, c, o) = (&pair.other, &pair.claim, &pair.other_claim);
+        let both = format!("同一人同时在社区 {other} 的台账中（{o} 登记），本社区 {c} 登记");
+        let note = if pair.reading == Reading::Stale {
+            format!(
+                "已于 {o} 登记进入社区 {other} 的台账，本社区 {c} 登记的旧台账未注销，此后本社区无该人员的任何记录"
+            )
+        } else if let (Some(a), Some(a_id), Some(a_on)) = (&acts[i], &act_ids[i], act_on[i]) {
+            format!(
+                "{both}；后登记的台账开始后，先登记的社区仍有其{}",
+                activity_text(a, a_id, a_on)
+            )
+        } else if c == o {
+            format!(
+                "{both}；本社区最早的失业登记或困难认定：{}，对方：{}",
+                claims(first[i]),
+                claims(other_first[i])
+            )
+        } else {
+            both
+        };
+        let stay = Evidence::record_key(
+            "persons",
+            vec![
+                ("person_id", KeyValue::Person(PersonId::new(pair.person.clone()))),
+                ("community_code", KeyValue::from(pair.code.as_str())),
+                ("entered_on", KeyValue::Text(c.clone())),
+            ],
+        );
+        add(sides, &pair, stay.with_note(note));
+    }
+    Ok(())
+}
+
 pub fn detect(inputs: &Inputs, _params: &Params) -> Result<Vec<Finding>> {
     let county = counties(inputs.communities)?;
     // The ledger rows of persons with several, the same every year.
@@ -563,148 +705,22 @@ pub fn detect(inputs: &Inputs, _params: &Params) -> Result<Vec<Finding>> {
         .lazy();
     let mut findings = Vec::new();
     for p in inputs.periods() {
-        // Ordered by the identifiers' texts, which the evidence shows.
-        let sort = |lf: LazyFrame| {
-            lf.with_column(person_text())
-                .sort(
-                    [
-                        "community_code",
-                        "reading",
-                        PERSON_TEXT,
-                        "other_code",
-                        "claim_on",
-                        "other_claim_on",
-                    ],
-                    SortMultipleOptions::default(),
-                )
-                .unique_stable(None, UniqueKeepStrategy::First)
-                .collect()
-        };
-        let ledger = sort(ledger_sides(
+        let ledger = sorted_pairs(ledger_sides(
             ledger_overlaps(movers.clone(), p),
             acts.clone(),
             p,
         ))?;
-        let counts = sort(count_overlaps(
+        let counts = sorted_pairs(count_overlaps(
             counted_persons(inputs, p)?,
             inputs.table(Table::Persons)?,
         )?)?;
-        // (community, severity) → the persons and the evidence on that side.
-        let mut sides: BTreeMap<(String, Severity), Side> = BTreeMap::new();
         // The pairs selected above become evidence grouped by community and
         // severity: Rust, since an expression cannot build findings. The
         // counts first, so that a person's reading is the count's where
         // both routes find them.
-        for (df, kind) in [(&counts, "count"), (&ledger, "ledger")] {
-            let codes = strings(df, "community_code")?;
-            let persons = strings(df, PERSON_TEXT)?;
-            let readings = strings(df, "reading")?;
-            let others = strings(df, "other_code")?;
-            let claim = dates(df, "claim_on")?;
-            let other_claim = dates(df, "other_claim_on")?;
-            let none = || vec![None; df.height()];
-            let no_dates = || vec![None; df.height()];
-            let (claim_ids, sources, here, there) = if kind == "ledger" {
-                (none(), none(), no_dates(), no_dates())
-            } else {
-                (
-                    strings(df, "claim_id")?,
-                    strings(df, "source")?,
-                    dates(df, "resident_from")?,
-                    dates(df, "other_resident_from")?,
-                )
-            };
-            let (acts, act_ids, act_on, first, other_first) = if kind == "ledger" {
-                (
-                    strings(df, "activity")?,
-                    strings(df, "activity_id")?,
-                    dates(df, "activity_on")?,
-                    dates(df, "first_claim")?,
-                    dates(df, "other_first_claim")?,
-                )
-            } else {
-                (none(), none(), no_dates(), no_dates(), no_dates())
-            };
-            for i in 0..df.height() {
-                let (Some(code), Some(person), Some(reading), Some(other)) = (
-                    &codes[i],
-                    &persons[i],
-                    readings[i].as_deref().and_then(Reading::from_id),
-                    &others[i],
-                ) else {
-                    continue;
-                };
-                let (c, o) = (
-                    claim[i].map(|d| d.to_string()).unwrap_or_default(),
-                    other_claim[i].map(|d| d.to_string()).unwrap_or_default(),
-                );
-                let side = sides
-                    .entry((code.clone(), reading.severity()))
-                    .or_default();
-                side.persons.entry(person.clone()).or_insert(reading);
-                side.others
-                    .entry(reading)
-                    .or_default()
-                    .insert(other.clone());
-                let id = || KeyValue::Person(PersonId::new(person.clone()));
-                side.evidence.push(if kind == "ledger" {
-                    let both = format!(
-                        "同一人同时在社区 {other} 的台账中（{o} 登记），本社区 {c} 登记"
-                    );
-                    let claims = |d: Option<chrono::NaiveDate>| {
-                        d.map_or("无".to_string(), |d| d.to_string())
-                    };
-                    Evidence::record_key(
-                        "persons",
-                        vec![
-                            ("person_id", id()),
-                            ("community_code", KeyValue::from(code.as_str())),
-                            ("entered_on", KeyValue::Text(c.clone())),
-                        ],
-                    )
-                    .with_note(if reading == Reading::Stale {
-                        format!(
-                            "已于 {o} 登记进入社区 {other} 的台账，本社区 {c} 登记的旧台账未注销，此后本社区无该人员的任何记录"
-                        )
-                    } else if let (Some(a), Some(a_id), Some(a_on)) =
-                        (&acts[i], &act_ids[i], act_on[i])
-                    {
-                        format!(
-                            "{both}；后登记的台账开始后，先登记的社区仍有其{}",
-                            activity_text(a, a_id, a_on)
-                        )
-                    } else if c == o {
-                        format!(
-                            "{both}；本社区最早的失业登记或困难认定：{}，对方：{}",
-                            claims(first[i]),
-                            claims(other_first[i])
-                        )
-                    } else {
-                        both
-                    })
-                } else {
-                    let note = format!(
-                        "同一人也被社区 {other} 计入就业人数（对方的失业登记或困难认定始于 {o}，本社区始于 {c}）；{}",
-                        residence_text(here[i], there[i], &c, &o)
-                    );
-                    let claim_id = claim_ids[i].clone().unwrap_or_default();
-                    if sources[i].as_deref() == Some(HARDSHIP_EMPLOYED) {
-                        Evidence::record_key(
-                            "hardship",
-                            vec![
-                                ("person_id", id()),
-                                ("community_code", KeyValue::from(code.as_str())),
-                                ("designated_on", KeyValue::Text(claim_id)),
-                            ],
-                        )
-                        .with_note(note)
-                    } else {
-                        Evidence::record("unemployment", "registration_id", claim_id)
-                            .with_note(note)
-                    }
-                });
-            }
-        }
+        let mut sides = Sides::new();
+        add_counts(&mut sides, &counts)?;
+        add_ledger(&mut sides, &ledger)?;
         for ((code, severity), side) in sides {
             findings.push(Finding {
                 explanation: explanation(p.year, &side),

@@ -22,8 +22,9 @@ use std::collections::BTreeMap;
 use chrono::{Duration, NaiveDate};
 use polars::prelude::*;
 
+use super::listing::tally_by_community;
 use super::lookup::counties;
-use super::significance::{binomial_upper_tail, format_p};
+use super::significance::{above_chance, format_p};
 use super::signals::{corroborated, extract_end, holds, record_facts};
 use super::{Evidence, Finding, Inputs};
 use crate::config::ranges::rules_struct;
@@ -176,54 +177,47 @@ pub fn detect(inputs: &Inputs, params: &Params) -> Result<Vec<Finding>> {
         }
         let ending = ending(covering(inputs, p, params)?, params).collect()?;
         let df = with_signals(inputs, ending.lazy(), params)?.collect()?;
-        let codes = strings(&df, "community_code")?;
-        let persons = strings(&df, "person_id")?;
-        let records = record_number::texts(&df, "record_id")?;
-        let (started, ended) = (dates(&df, "started_on")?, dates(&df, "ended_on")?);
-        let (late, shell) = (bools(&df, "late")?, bools(&df, "shell")?);
-        let counted = ints(&df, "counted")?;
-        let mut by_community: BTreeMap<String, Ending> = BTreeMap::new();
-        for i in 0..df.height() {
-            let (Some(code), Some(person)) = (&codes[i], &persons[i]) else {
-                continue;
-            };
-            let e = by_community.entry(code.clone()).or_default();
-            e.counted = counted[i].unwrap_or_default();
-            let (l, s) = (late[i].unwrap_or(false), shell[i].unwrap_or(false));
-            let flags = e.persons.entry(person.clone()).or_default();
-            flags.0 |= l;
-            flags.1 |= s;
-            let (Some(start), Some(stop)) = (started[i], ended[i]) else {
-                continue;
-            };
-            let mut note = format!(
-                "{start} 开始，{stop} 终止（截止日后 {} 天）",
-                (stop - p.cutoff).num_days()
-            );
-            if l {
-                note.push_str(&format!("，开始 {} 天以后才录入", params.late_keying_days));
-            }
-            if s {
-                note.push_str("，用人单位代码校验失败或别无他人受雇");
-            }
-            e.evidence.push(
-                Evidence::record(
-                    "employment",
-                    "record_id",
-                    records[i].clone().unwrap_or_default(),
-                )
-                .with_note(note),
-            );
-        }
-        for (code, e) in by_community {
-            let k = e.persons.len();
-            let p_value = binomial_upper_tail(k as u64, e.counted as u64, params.base_share);
-            if p_value < params.alpha {
-                findings.push(finding(&code, e, p_value, p, params, &county));
-            }
+        let count = |e: &Ending| (e.persons.len(), e.counted);
+        let tallies = tallied(&df, p, params)?;
+        for (code, e, p_value) in above_chance(tallies, count, params.base_share, params.alpha) {
+            findings.push(finding(&code, e, p_value, p, params, &county));
         }
     }
     Ok(findings)
+}
+
+/// Per community, its ending persons with their signals and their records
+/// as evidence (Rust: an expression cannot build the evidence).
+fn tallied(df: &DataFrame, p: &Period, params: &Params) -> Result<BTreeMap<String, Ending>> {
+    let persons = strings(df, "person_id")?;
+    let records = record_number::texts(df, "record_id")?;
+    let (started, ended) = (dates(df, "started_on")?, dates(df, "ended_on")?);
+    let (late, shell) = (bools(df, "late")?, bools(df, "shell")?);
+    let counted = ints(df, "counted")?;
+    tally_by_community(df, |e: &mut Ending, i| {
+        let Some(person) = &persons[i] else { return };
+        e.counted = counted[i].unwrap_or_default();
+        let (l, s) = (late[i].unwrap_or(false), shell[i].unwrap_or(false));
+        let flags = e.persons.entry(person.clone()).or_default();
+        flags.0 |= l;
+        flags.1 |= s;
+        let (Some(start), Some(stop)) = (started[i], ended[i]) else {
+            return;
+        };
+        let mut note = format!(
+            "{start} 开始，{stop} 终止（截止日后 {} 天）",
+            (stop - p.cutoff).num_days()
+        );
+        if l {
+            note.push_str(&format!("，开始 {} 天以后才录入", params.late_keying_days));
+        }
+        if s {
+            note.push_str("，用人单位代码校验失败或别无他人受雇");
+        }
+        let record = records[i].clone().unwrap_or_default();
+        e.evidence
+            .push(Evidence::record("employment", "record_id", record).with_note(note));
+    })
 }
 
 fn finding(

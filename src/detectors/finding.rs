@@ -232,6 +232,24 @@ impl Finding {
         }
     }
 
+    /// The finding with its explanation and evidence, its figure against
+    /// the threshold it crossed, and no p-value.
+    pub fn measured(
+        self,
+        explanation: String,
+        (value, threshold): (f64, f64),
+        evidence: Vec<Evidence>,
+    ) -> Finding {
+        Finding {
+            explanation,
+            value: Some(value),
+            threshold: Some(threshold),
+            p_value: None,
+            evidence,
+            ..self
+        }
+    }
+
     /// The published order: year, detector, level, county, community, then
     /// value and evidence, so that two runs on the same inputs list findings
     /// identically.

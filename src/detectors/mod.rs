@@ -15,6 +15,7 @@
 pub mod counted;
 pub mod finding;
 pub mod inputs;
+pub mod listing;
 pub mod lookup;
 pub mod narrow;
 pub mod registry;
@@ -32,9 +33,13 @@ use crate::config::rules::{DetectorRules, DetectorSection};
 use crate::error::Result;
 
 /// Declares each detector's module and lists it in `ALL`, in the order its
-/// findings are published (that of docs/detectors.md).
+/// findings are published (that of docs/detectors.md). A detector marked
+/// `reads counted` reads the counted frames that `counted` builds and the
+/// run remembers (`registry::Detector::reads_counted`).
 macro_rules! detectors {
-    ($($name:ident),* $(,)?) => {
+    (@reads) => { false };
+    (@reads counted) => { true };
+    ($($name:ident $(reads $counted:ident)?),* $(,)?) => {
         $(pub mod $name;)*
 
         /// Every detector, in the order of docs/detectors.md.
@@ -42,6 +47,7 @@ macro_rules! detectors {
             id: $name::ID,
             label: $name::LABEL,
             rule: $name::RULE,
+            reads_counted: detectors!(@reads $($counted)?),
             check: |section| registry::checked::<$name::Params>($name::ID, section),
             run: |inputs, section| {
                 $name::detect(inputs, &registry::parsed::<$name::Params>($name::ID, section)?)
@@ -51,17 +57,17 @@ macro_rules! detectors {
 }
 
 detectors! {
-    claimed_vs_registry,
-    cutoff_window_dressing,
+    claimed_vs_registry reads counted,
+    cutoff_window_dressing reads counted,
     threshold_bunching,
     unverified_clearance,
     reemployment_without_record,
-    invalid_identity,
-    duplicate_person,
-    employer_concentration,
+    invalid_identity reads counted,
+    duplicate_person reads counted,
+    employer_concentration reads counted,
     bulk_backfill,
-    short_lived_jobs,
-    ends_after_cutoff,
+    short_lived_jobs reads counted,
+    ends_after_cutoff reads counted,
     brief_registrations,
     closed_without_work,
     service_burst,
@@ -103,7 +109,7 @@ pub fn detect_all_with(
     // The readers of the counted frames first; once the last of them is
     // done the memo lets the frames go (a reader missing from the list
     // would only compute them again).
-    let reads = |d: &registry::Detector| counted::READERS.contains(&d.id);
+    let reads = |d: &registry::Detector| d.reads_counted;
     runs.sort_by_key(|(d, _)| !reads(d));
     let readers_left =
         std::sync::atomic::AtomicUsize::new(runs.iter().filter(|(d, _)| reads(d)).count());

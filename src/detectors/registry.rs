@@ -31,6 +31,11 @@ pub struct Detector {
     pub label: &'static str,
     /// The rule in one Chinese sentence (the report's legend).
     pub rule: &'static str,
+    /// Whether it reads the counted frames (`counted`): the readers run
+    /// first, and the run lets the remembered frames go once the last of
+    /// them is done (`detect_all_with`). A detector that reads them without
+    /// the mark computes them again if they were let go.
+    pub reads_counted: bool,
     /// Reads and range-checks its section of the rules.
     pub check: fn(&DetectorSection) -> std::result::Result<(), Invalid>,
     /// Reads its section and runs it.

@@ -26,8 +26,12 @@
 use chrono::{Duration, NaiveDate};
 use polars::prelude::*;
 
+use std::collections::HashMap;
+
+use super::listing::{Key, records_by_community};
 use super::lookup::counties;
-use super::{Evidence, Finding, Inputs, KeyValue, PersonId};
+use super::signals::{how_many, reaches, severity, share_corroborates};
+use super::{Evidence, Finding, Inputs};
 use crate::config::rules::IndicatorRules;
 use crate::config::ranges::rules_struct;
 use crate::contract::Table;
@@ -107,52 +111,53 @@ fn matching(revoked: &LazyFrame, other: LazyFrame, on: &[&str], keep: Expr) -> L
         .unique(None, UniqueKeepStrategy::Any)
 }
 
-/// Each revocation with `unexplained`, `registered` (a registration open at
-/// revoked_on) and `redesignated` (a later designation in the community).
-fn judged(
-    revoked: LazyFrame,
+/// The table `t` as its `columns`, narrowed to the revoked persons.
+fn narrowed(inputs: &Inputs, revoked: &LazyFrame, t: Table, columns: Vec<Expr>) -> Result<LazyFrame> {
+    let persons = revoked.clone().select([col("person_id")]);
+    Ok(inputs
+        .table(t)?
+        .select(columns)
+        .semi_join(persons, col("person_id"), col("person_id")))
+}
+
+/// What explains a revocation, each as the keys it holds for: `worked` (a
+/// new job around the revocation, or work at A, where the person would
+/// have counted for the figure anyway; a job held since long before, ended
+/// before A, explains nothing: the designation was kept through it) and the
+/// opposite of what does, `stayed` (a ledger stay in the community
+/// continuing past the grace, the person of working age then).
+fn explanations(
+    revoked: &LazyFrame,
     inputs: &Inputs,
     p: &Period,
-    grace_days: i64,
-) -> Result<LazyFrame> {
+    grace: Expr,
+) -> Result<[(LazyFrame, &'static str); 2]> {
     let rules: &IndicatorRules = inputs.indicator_rules;
-    let grace = lit(grace_days.clamp(0, 1 << 30) as i32);
-    let persons = revoked.clone().select([col("person_id")]);
-    let narrowed = |t: Table, columns: Vec<Expr>| -> Result<LazyFrame> {
-        Ok(inputs
-            .table(t)?
-            .select(columns)
-            .semi_join(persons.clone(), col("person_id"), col("person_id")))
-    };
     let worked = matching(
-        &revoked,
+        revoked,
         narrowed(
+            inputs,
+            revoked,
             Table::Employment,
             vec![col("person_id"), col("started_on"), col("ended_on")],
         )?,
         &["person_id"],
-        // A new job around the revocation explains it; so does work at A,
-        // where the person would have counted for the figure anyway. A job
-        // held since long before, ended before A, explains nothing: the
-        // designation was kept through it.
         days_between(col("revoked_on"), col("started_on"))
             .abs()
             .lt_eq(grace.clone())
             .or(covers(p.cutoff)),
     );
+    let stay = vec![
+        col("person_id"),
+        col("community_code"),
+        col("entered_on"),
+        col("left_on"),
+        col("birth_date"),
+        col("gender"),
+    ];
     let stayed = matching(
-        &revoked,
-        narrowed(
-            Table::Persons,
-            vec![
-                col("person_id"),
-                col("community_code"),
-                col("entered_on"),
-                col("left_on"),
-                col("birth_date"),
-                col("gender"),
-            ],
-        )?,
+        revoked,
+        narrowed(inputs, revoked, Table::Persons, stay)?,
         &["person_id", "community_code"],
         col("entered_on")
             .lt_eq(col("revoked_on"))
@@ -163,9 +168,18 @@ fn judged(
             )
             .and(working_age_on(age_on(col("revoked_on")), rules)),
     );
+    Ok([(worked, "worked"), (stayed, "stayed")])
+}
+
+/// What contradicts a revocation, each as the keys it holds for:
+/// `registered` (a registration open at revoked_on) and `redesignated` (a
+/// later designation in the community).
+fn contradictions(revoked: &LazyFrame, inputs: &Inputs) -> Result<[(LazyFrame, &'static str); 2]> {
     let registered = matching(
-        &revoked,
+        revoked,
         narrowed(
+            inputs,
+            revoked,
             Table::Unemployment,
             vec![col("person_id"), col("registered_on"), col("ended_on")],
         )?,
@@ -176,32 +190,36 @@ fn judged(
                 .or(col("ended_on").gt(col("revoked_on"))),
         ),
     );
+    let again = vec![
+        col("person_id"),
+        col("community_code"),
+        col("designated_on").alias("again_on"),
+    ];
     let redesignated = matching(
-        &revoked,
-        narrowed(
-            Table::Hardship,
-            vec![
-                col("person_id"),
-                col("community_code"),
-                col("designated_on").alias("again_on"),
-            ],
-        )?,
+        revoked,
+        narrowed(inputs, revoked, Table::Hardship, again)?,
         &["person_id", "community_code"],
         col("again_on").gt(col("revoked_on")),
     );
-    let flag = |frame: LazyFrame, name: &str| {
-        frame.with_column(lit(true).alias(name))
-    };
+    Ok([(registered, "registered"), (redesignated, "redesignated")])
+}
+
+/// Each revocation with `unexplained`, `registered` (a registration open at
+/// revoked_on) and `redesignated` (a later designation in the community).
+fn judged(
+    revoked: LazyFrame,
+    inputs: &Inputs,
+    p: &Period,
+    grace_days: i64,
+) -> Result<LazyFrame> {
+    let grace = lit(grace_days.clamp(0, 1 << 30) as i32);
+    let [worked, stayed] = explanations(&revoked, inputs, p, grace)?;
+    let [registered, redesignated] = contradictions(&revoked, inputs)?;
     let mut out = revoked;
-    for (frame, name) in [
-        (worked, "worked"),
-        (stayed, "stayed"),
-        (registered, "registered"),
-        (redesignated, "redesignated"),
-    ] {
+    for (frame, name) in [worked, stayed, registered, redesignated] {
         out = out
             .join(
-                flag(frame, name),
+                frame.with_column(lit(true).alias(name)),
                 KEY.map(col),
                 KEY.map(col),
                 JoinArgs::new(JoinType::Left),
@@ -223,23 +241,16 @@ fn firing(judged: LazyFrame, params: &Params) -> LazyFrame {
         .group_by([col("community_code")])
         .agg([
             len().cast(DataType::Int64).alias("revoked"),
-            col("unexplained")
-                .sum()
-                .cast(DataType::Int64)
-                .alias("unexplained_count"),
-            col("unexplained")
-                .and(col("registered").or(col("redesignated")))
-                .sum()
-                .cast(DataType::Int64)
+            how_many(col("unexplained")).alias("unexplained_count"),
+            how_many(col("unexplained").and(col("registered").or(col("redesignated"))))
                 .alias("contradicted"),
         ])
-        .filter(
-            col("unexplained_count").gt_eq(lit(params.min_count)).and(
-                col("unexplained_count")
-                    .cast(DataType::Float64)
-                    .gt_eq(col("revoked").cast(DataType::Float64) * lit(params.min_share)),
-            ),
-        )
+        .filter(reaches(
+            "unexplained_count",
+            "revoked",
+            params.min_count,
+            params.min_share,
+        ))
 }
 
 pub fn detect(inputs: &Inputs, params: &Params) -> Result<Vec<Finding>> {
@@ -268,85 +279,82 @@ pub fn detect(inputs: &Inputs, params: &Params) -> Result<Vec<Finding>> {
                 SortMultipleOptions::default(),
             )
             .collect()?;
-        let (codes, ids) = (strings(&rows, "community_code")?, strings(&rows, "person_id")?);
-        let (designated, revoked_on) = (dates(&rows, "designated_on")?, dates(&rows, "revoked_on")?);
-        let (registered, again) = (bools(&rows, "registered")?, bools(&rows, "redesignated")?);
+        let mut evidence = unexplained_records(&rows, params)?;
         let fired_codes = strings(&fired, "community_code")?;
         let (total, unexplained, contradicted) = (
             ints(&fired, "revoked")?,
             ints(&fired, "unexplained_count")?,
             ints(&fired, "contradicted")?,
         );
-        let from = span_start(p, params.lookback_days);
-        let to = p.start.pred_opt().unwrap_or(p.start);
         for i in 0..fired.height() {
             let Some(code) = &fired_codes[i] else { continue };
-            let (n, k, c) = (
+            let counts = (
                 total[i].unwrap_or_default(),
                 unexplained[i].unwrap_or_default(),
                 contradicted[i].unwrap_or_default(),
             );
-            let corroborated = c > 0 && c as f64 >= params.corroborated_share * k as f64;
-            let signal = if corroborated {
-                format!("；其中 {c} 人退出时仍有未注销的失业登记或其后又被本社区重新认定")
-            } else if c > 0 {
-                format!(
-                    "；其中 {c} 人退出时仍有失业登记或其后被重新认定，不足 {:.0}%，仅证据单薄，建议核查",
-                    params.corroborated_share * 100.0
-                )
-            } else {
-                "；仅证据单薄，建议核查".to_string()
-            };
-            let evidence = (0..rows.height())
-                .filter(|&j| codes[j].as_deref() == Some(code.as_str()))
-                .filter_map(|j| {
-                    let (pid, d, r) = (ids[j].as_ref()?, designated[j]?, revoked_on[j]?);
-                    let mut note = format!(
-                        "{r} 退出认定，其时无就业、仍住本社区且在劳动年龄内，{} 天内未就业",
-                        params.grace_days
-                    );
-                    if registered[j] == Some(true) {
-                        note.push_str("；退出时失业登记未注销");
-                    }
-                    if again[j] == Some(true) {
-                        note.push_str("；其后又被本社区重新认定");
-                    }
-                    Some(
-                        Evidence::record_key(
-                            "hardship",
-                            vec![
-                                ("person_id", KeyValue::Person(PersonId::new(pid.as_str()))),
-                                ("community_code", KeyValue::from(code.as_str())),
-                                ("designated_on", KeyValue::from(d)),
-                            ],
-                        )
-                        .with_note(note),
-                    )
-                })
-                .collect();
-            findings.push(Finding {
-                explanation: format!(
-                    "{from} 至 {to}（{} 年开始前 {} 天内）退出认定的 {n} 名就业困难人员中有 {k} 人（{:.0}%）退出时无就业记录、仍住本社区且在劳动年龄内，使其不计入 {} 年的就业困难人员{signal}",
-                    p.year,
-                    params.lookback_days,
-                    k as f64 / n as f64 * 100.0,
-                    p.year,
-                ),
-                value: Some(k as f64 / n as f64),
-                threshold: Some(params.min_share),
-                p_value: None,
-                evidence,
-                ..Finding::community(
-                    ID,
-                    super::signals::severity(corroborated),
-                    code,
-                    &county,
-                    p.year,
-                )
-            });
+            let evidence = evidence.remove(code).unwrap_or_default();
+            findings.push(finding(code, p, params, counts, evidence, &county));
         }
     }
     Ok(findings)
+}
+
+/// Per community, its unexplained revocations as evidence.
+fn unexplained_records(rows: &DataFrame, params: &Params) -> Result<HashMap<String, Vec<Evidence>>> {
+    let revoked_on = dates(rows, "revoked_on")?;
+    let (registered, again) = (bools(rows, "registered")?, bools(rows, "redesignated")?);
+    let key = [
+        ("person_id", Key::Person("person_id")),
+        ("community_code", Key::Text("community_code")),
+        ("designated_on", Key::Date("designated_on")),
+    ];
+    let listed = records_by_community(rows, "hardship", &key, |j| {
+        let r = revoked_on[j].map(|d| d.to_string()).unwrap_or_default();
+        let mut note = format!(
+            "{r} 退出认定，其时无就业、仍住本社区且在劳动年龄内，{} 天内未就业",
+            params.grace_days
+        );
+        if registered[j] == Some(true) {
+            note.push_str("；退出时失业登记未注销");
+        }
+        if again[j] == Some(true) {
+            note.push_str("；其后又被本社区重新认定");
+        }
+        note
+    })?;
+    Ok(listed.into_iter().collect())
+}
+
+/// The finding of one firing community: (revoked, unexplained, contradicted).
+fn finding(
+    code: &str,
+    p: &Period,
+    params: &Params,
+    (n, k, c): (i64, i64, i64),
+    evidence: Vec<Evidence>,
+    county: &HashMap<String, String>,
+) -> Finding {
+    let (corroborated, signal) = share_corroborates(
+        (c, k),
+        params.corroborated_share,
+        || format!("；其中 {c} 人退出时仍有未注销的失业登记或其后又被本社区重新认定"),
+        || format!("；其中 {c} 人退出时仍有失业登记或其后被重新认定"),
+    );
+    let from = span_start(p, params.lookback_days);
+    let to = p.start.pred_opt().unwrap_or(p.start);
+    let explanation = format!(
+        "{from} 至 {to}（{} 年开始前 {} 天内）退出认定的 {n} 名就业困难人员中有 {k} 人（{:.0}%）退出时无就业记录、仍住本社区且在劳动年龄内，使其不计入 {} 年的就业困难人员{signal}",
+        p.year,
+        params.lookback_days,
+        k as f64 / n as f64 * 100.0,
+        p.year,
+    );
+    Finding::community(ID, severity(corroborated), code, county, p.year).measured(
+        explanation,
+        (k as f64 / n as f64, params.min_share),
+        evidence,
+    )
 }
 
 #[cfg(test)]

@@ -27,7 +27,9 @@ use std::collections::BTreeMap;
 use chrono::NaiveDate;
 use polars::prelude::*;
 
+use super::listing::tally_by_community;
 use super::lookup::counties;
+use super::signals::{how_many, reaches, severity, share_corroborates};
 use super::{Evidence, Finding, Inputs, PersonId};
 use crate::config::ranges::rules_struct;
 use crate::contract::{Table, record_number};
@@ -261,20 +263,15 @@ fn firing(persons: LazyFrame, params: &Params) -> LazyFrame {
         .group_by([col("community_code")])
         .agg([
             len().cast(DataType::Int64).alias("assisted"),
-            col("thin").sum().cast(DataType::Int64).alias("thin_count"),
-            col("thin")
-                .and(col("contacted").not())
-                .sum()
-                .cast(DataType::Int64)
-                .alias("uncontacted"),
+            how_many(col("thin")).alias("thin_count"),
+            how_many(col("thin").and(col("contacted").not())).alias("uncontacted"),
         ])
-        .filter(
-            col("thin_count").gt_eq(lit(params.min_count)).and(
-                col("thin_count")
-                    .cast(DataType::Float64)
-                    .gt_eq(col("assisted").cast(DataType::Float64) * lit(params.min_share)),
-            ),
-        )
+        .filter(reaches(
+            "thin_count",
+            "assisted",
+            params.min_count,
+            params.min_share,
+        ))
 }
 
 /// The dates as the batches they form: runs of dates fewer than
@@ -312,22 +309,77 @@ struct Thin {
     services: Vec<(String, NaiveDate, i64)>,
 }
 
+/// The first day the extract's services hold, if any.
+fn services_from(services: &LazyFrame) -> Result<Option<NaiveDate>> {
+    let first = services
+        .clone()
+        .select([col("delivered_on").min()])
+        .collect()?;
+    Ok(dates(&first, "delivered_on")?.into_iter().flatten().next())
+}
+
+/// The services of the thin persons of the firing communities, sorted.
+fn thin_services(crowding: DataFrame, persons: DataFrame, fired: &DataFrame) -> Result<DataFrame> {
+    let thin = persons.lazy().filter(col("thin")).semi_join(
+        fired.clone().lazy(),
+        col("community_code"),
+        col("community_code"),
+    );
+    Ok(crowding
+        .lazy()
+        .join(
+            thin,
+            [col("community_code"), col("person_id")],
+            [col("community_code"), col("person_id")],
+            JoinArgs::new(JoinType::Inner),
+        )
+        .sort(
+            ["community_code", "person_id", "delivered_on", "service_id"],
+            SortMultipleOptions::default(),
+        )
+        .collect()?)
+}
+
+/// A firing community's thin persons with their services, and the persons
+/// a window needed to be a batch there (the same on each of its rows), as
+/// a whole number.
+#[derive(Default)]
+struct Burst {
+    persons: BTreeMap<String, Thin>,
+    batch: Option<i64>,
+}
+
+/// The thin services per community (Rust: an expression cannot build the
+/// evidence).
+fn tallied(rows: &DataFrame) -> Result<BTreeMap<String, Burst>> {
+    let ids = strings(rows, "person_id")?;
+    let sids = record_number::texts(rows, "service_id")?;
+    let (on, nearby) = (dates(rows, "delivered_on")?, ints(rows, "nearby")?);
+    let contacted = bools(rows, "contacted")?;
+    let needed = floats(rows, "needed")?;
+    tally_by_community(rows, |b: &mut Burst, i| {
+        let (Some(pid), Some(d)) = (&ids[i], on[i]) else {
+            return;
+        };
+        b.batch.get_or_insert(needed[i].unwrap_or_default().ceil() as i64);
+        b.persons
+            .entry(pid.clone())
+            .or_insert_with(|| Thin {
+                contacted: contacted[i].unwrap_or(true),
+                services: Vec::new(),
+            })
+            .services
+            .push((sids[i].clone().unwrap_or_default(), d, nearby[i].unwrap_or(1)));
+    })
+}
+
 pub fn detect(inputs: &Inputs, params: &Params) -> Result<Vec<Finding>> {
     let Some(services) = inputs.optional(Table::Services) else {
         return Ok(Vec::new());
     };
     let rules = inputs.indicator_rules;
     let county = counties(inputs.communities)?;
-    let services_from = dates(
-        &services
-            .clone()
-            .select([col("delivered_on").min()])
-            .collect()?,
-        "delivered_on",
-    )?
-    .into_iter()
-    .flatten()
-    .next();
+    let services_from = services_from(&services)?;
     let mut findings = Vec::new();
     for p in inputs.periods() {
         let crowding = with_crowding(
@@ -348,60 +400,7 @@ pub fn detect(inputs: &Inputs, params: &Params) -> Result<Vec<Finding>> {
         if fired.height() == 0 {
             continue;
         }
-        // The thin persons of the firing communities and their services.
-        let rows = crowding
-            .lazy()
-            .join(
-                persons
-                    .lazy()
-                    .filter(col("thin"))
-                    .semi_join(
-                        fired.clone().lazy(),
-                        col("community_code"),
-                        col("community_code"),
-                    ),
-                [col("community_code"), col("person_id")],
-                [col("community_code"), col("person_id")],
-                JoinArgs::new(JoinType::Inner),
-            )
-            .sort(
-                ["community_code", "person_id", "delivered_on", "service_id"],
-                SortMultipleOptions::default(),
-            )
-            .collect()?;
-        let mut thin: BTreeMap<String, BTreeMap<String, Thin>> = BTreeMap::new();
-        let (codes, ids) = (
-            strings(&rows, "community_code")?,
-            strings(&rows, "person_id")?,
-        );
-        let sids = record_number::texts(&rows, "service_id")?;
-        let (on, nearby) = (dates(&rows, "delivered_on")?, ints(&rows, "nearby")?);
-        let contacted = bools(&rows, "contacted")?;
-        let needed = floats(&rows, "needed")?;
-        // The persons a window needed to be a batch, per community (the
-        // same on each of its rows), as a whole number.
-        let mut batch_size: BTreeMap<String, i64> = BTreeMap::new();
-        for i in 0..rows.height() {
-            let (Some(c), Some(pid), Some(d)) = (&codes[i], &ids[i], on[i]) else {
-                continue;
-            };
-            batch_size
-                .entry(c.clone())
-                .or_insert(needed[i].unwrap_or_default().ceil() as i64);
-            thin.entry(c.clone())
-                .or_default()
-                .entry(pid.clone())
-                .or_insert_with(|| Thin {
-                    contacted: contacted[i].unwrap_or(true),
-                    services: Vec::new(),
-                })
-                .services
-                .push((
-                    sids[i].clone().unwrap_or_default(),
-                    d,
-                    nearby[i].unwrap_or(1),
-                ));
-        }
+        let mut bursts = tallied(&thin_services(crowding, persons, &fired)?)?;
         let fired_codes = strings(&fired, "community_code")?;
         let (assisted, thin_count, uncontacted) = (
             ints(&fired, "assisted")?,
@@ -410,25 +409,15 @@ pub fn detect(inputs: &Inputs, params: &Params) -> Result<Vec<Finding>> {
         );
         for i in 0..fired.height() {
             let Some(code) = &fired_codes[i] else { continue };
-            let (n, k, u) = (
+            let counts = (
                 assisted[i].unwrap_or_default(),
                 thin_count[i].unwrap_or_default(),
                 uncontacted[i].unwrap_or_default(),
             );
-            let persons = thin.remove(code).unwrap_or_default();
-            let batch = batch_size
-                .get(code)
-                .copied()
-                .unwrap_or(rules.service_crowd_persons);
-            findings.push(finding(
-                code,
-                p,
-                params,
-                (rules.service_crowd_days, batch),
-                (n, k, u),
-                persons,
-                &county,
-            ));
+            let burst = bursts.remove(code).unwrap_or_default();
+            let batch = burst.batch.unwrap_or(rules.service_crowd_persons);
+            let crowd = (rules.service_crowd_days, batch);
+            findings.push(finding(code, p, params, crowd, counts, burst.persons, &county));
         }
     }
     Ok(findings)
@@ -445,7 +434,12 @@ fn finding(
     persons: BTreeMap<String, Thin>,
     county: &std::collections::HashMap<String, String>,
 ) -> Finding {
-    let corroborated = u > 0 && u as f64 >= params.uncontacted_share * k as f64;
+    let (corroborated, signal) = share_corroborates(
+        (u, k),
+        params.uncontacted_share,
+        || format!("；其中 {u} 人此前从无服务记录、期内也无失业登记，没有任何接触史"),
+        || format!("；其中 {u} 人无接触史"),
+    );
     let days: Vec<NaiveDate> = persons
         .values()
         .flat_map(|t| t.services.iter().map(|s| s.1))
@@ -457,16 +451,21 @@ fn finding(
         2 | 3 => format!("{spans} 共 {count} 批"),
         _ => format!("{spans} 等 {count} 批"),
     };
-    let signal = if corroborated {
-        format!("；其中 {u} 人此前从无服务记录、期内也无失业登记，没有任何接触史")
-    } else if u > 0 {
-        format!(
-            "；其中 {u} 人无接触史，不足 {:.0}%，仅证据单薄，建议核查",
-            params.uncontacted_share * 100.0
-        )
-    } else {
-        "；仅证据单薄，建议核查".to_string()
-    };
+    let explanation = format!(
+        "{} 年援助覆盖的 {n} 名就业困难人员中 {k} 人（{:.0}%）的服务记录全部集中在 {spans}（每次前后 {} 天内至少 {crowd_persons} 人同批）{signal}",
+        p.year,
+        k as f64 / n as f64 * 100.0,
+        crowd_days - 1,
+    );
+    Finding::community(ID, severity(corroborated), code, county, p.year).measured(
+        explanation,
+        (k as f64 / n as f64, params.min_share),
+        person_evidence(persons, crowd_days),
+    )
+}
+
+/// Each thin person, then their services, as evidence.
+fn person_evidence(persons: BTreeMap<String, Thin>, crowd_days: i64) -> Vec<Evidence> {
     let mut evidence = Vec::new();
     for (pid, t) in persons {
         let history = if t.contacted {
@@ -490,25 +489,7 @@ fn finding(
             );
         }
     }
-    Finding {
-        explanation: format!(
-            "{} 年援助覆盖的 {n} 名就业困难人员中 {k} 人（{:.0}%）的服务记录全部集中在 {spans}（每次前后 {} 天内至少 {crowd_persons} 人同批）{signal}",
-            p.year,
-            k as f64 / n as f64 * 100.0,
-            crowd_days - 1,
-        ),
-        value: Some(k as f64 / n as f64),
-        threshold: Some(params.min_share),
-        p_value: None,
-        evidence,
-        ..Finding::community(
-            ID,
-            super::signals::severity(corroborated),
-            code,
-            county,
-            p.year,
-        )
-    }
+    evidence
 }
 
 #[cfg(test)]

@@ -22,6 +22,7 @@ use std::collections::BTreeMap;
 
 use polars::prelude::*;
 
+use super::listing::tally_by_community;
 use super::lookup::counties;
 use super::signals::{corroborated, durable, extract_end, holds, keyed_late, record_facts};
 use super::{Evidence, Finding, Inputs};
@@ -72,29 +73,14 @@ fn counting_records(inputs: &Inputs, p: &Period) -> Result<LazyFrame> {
     Ok(concat([counted, new_jobs], UnionArgs::default())?)
 }
 
-/// The thinly backed persons of communities that fire, with `from` (their
-/// earliest counting start) and the community's `counted` and `thin`
-/// persons. Narrowed before anything is joined whole: only a person whose
-/// counting records are all short can be thin, and few are; of those, one
-/// lasting record from `from` to A backs the person.
-fn thin_persons(inputs: &Inputs, p: &Period, params: &Params) -> Result<LazyFrame> {
-    let end = extract_end(inputs)?;
-    let durable_days = inputs.indicator_rules.durable_job_days;
-    let employment = inputs.table(Table::Employment)?;
+/// The persons whose counting records are all short (not `durable`), with
+/// `from`, their earliest counting start: the few who can be thin. The
+/// short records are few: every join here builds on them or on the persons
+/// they name, never on the whole table.
+fn short_counted(counting: LazyFrame, employment: LazyFrame, durable: Expr) -> Result<LazyFrame> {
     let person = [col("community_code"), col("person_id")];
-    let counting = counting_records(inputs, p)?;
-    let totals = counting
-        .clone()
-        .group_by([col("community_code")])
-        .agg([col("person_id")
-            .n_unique()
-            .cast(DataType::Int64)
-            .alias("counted")]);
-    // The short records are few: every join below builds on them or on
-    // the persons they name, never on the whole table.
     let short = employment
-        .clone()
-        .filter(durable(durable_days, end).not())
+        .filter(durable.not())
         .select([col("record_id")])
         .collect()?
         .lazy();
@@ -118,25 +104,27 @@ fn thin_persons(inputs: &Inputs, p: &Period, params: &Params) -> Result<LazyFram
         )
         .select(person.clone())
         .unique(None, UniqueKeepStrategy::Any);
-    let candidates = short_counting
+    Ok(short_counting
         .join(
             backed_by_count,
             person.clone(),
             person.clone(),
             JoinArgs::new(JoinType::Anti),
         )
-        .group_by(person.clone())
+        .group_by(person)
         .agg([col("started_on").min().alias("from")])
         .collect()?
-        .lazy();
-    // Of the candidates, those with another lasting record from `from` to A.
+        .lazy())
+}
+
+/// Of the candidates, those no lasting record from `from` to A backs.
+fn unbacked(candidates: LazyFrame, employment: LazyFrame, durable: Expr, p: &Period) -> LazyFrame {
+    let person = [col("community_code"), col("person_id")];
     let backed = candidates
         .clone()
         .join(
             employment
-                .filter(
-                    durable(durable_days, end).and(col("started_on").lt_eq(date(p.cutoff))),
-                )
+                .filter(durable.and(col("started_on").lt_eq(date(p.cutoff))))
                 .select([col("person_id"), col("started_on")])
                 .semi_join(
                     candidates.clone().select([col("person_id")]),
@@ -150,12 +138,32 @@ fn thin_persons(inputs: &Inputs, p: &Period, params: &Params) -> Result<LazyFram
         .filter(col("started_on").gt_eq(col("from")))
         .select(person.clone())
         .unique(None, UniqueKeepStrategy::Any);
-    let thin = candidates.join(
+    candidates.join(
         backed,
         person.clone(),
         person,
         JoinArgs::new(JoinType::Anti),
-    );
+    )
+}
+
+/// The thinly backed persons of communities that fire, with `from` (their
+/// earliest counting start) and the community's `counted` and `thin`
+/// persons. Narrowed before anything is joined whole: only a person whose
+/// counting records are all short can be thin, and few are; of those, one
+/// lasting record from `from` to A backs the person.
+fn thin_persons(inputs: &Inputs, p: &Period, params: &Params) -> Result<LazyFrame> {
+    let durable = durable(inputs.indicator_rules.durable_job_days, extract_end(inputs)?);
+    let employment = inputs.table(Table::Employment)?;
+    let counting = counting_records(inputs, p)?;
+    let totals = counting
+        .clone()
+        .group_by([col("community_code")])
+        .agg([col("person_id")
+            .n_unique()
+            .cast(DataType::Int64)
+            .alias("counted")]);
+    let candidates = short_counted(counting, employment.clone(), durable.clone())?;
+    let thin = unbacked(candidates, employment, durable, p);
     let communities = thin
         .clone()
         .group_by([col("community_code")])
@@ -252,49 +260,49 @@ struct Thin {
 
 pub fn detect(inputs: &Inputs, params: &Params) -> Result<Vec<Finding>> {
     let county = counties(inputs.communities)?;
+    let durable_days = inputs.indicator_rules.durable_job_days;
     let mut findings = Vec::new();
     for p in inputs.periods() {
         let df = firing(inputs, p, params)?.collect()?;
-        let codes = strings(&df, "community_code")?;
-        let persons = strings(&df, "person_id")?;
-        let records = record_number::texts(&df, "record_id")?;
-        let (started, ended) = (dates(&df, "started_on")?, dates(&df, "ended_on")?);
-        let (late, shell) = (bools(&df, "late")?, bools(&df, "shell")?);
-        let counted = crate::frame::ints(&df, "counted")?;
-        let mut by_community: BTreeMap<String, Thin> = BTreeMap::new();
-        for i in 0..df.height() {
-            let (Some(code), Some(person)) = (&codes[i], &persons[i]) else {
-                continue;
-            };
-            let thin = by_community.entry(code.clone()).or_default();
-            thin.counted = counted[i].unwrap_or_default();
-            let flags = thin.persons.entry(person.clone()).or_default();
-            let (l, s) = (late[i].unwrap_or(false), shell[i].unwrap_or(false));
-            flags.0 |= l;
-            flags.1 |= s;
-            let (Some(start), Some(end)) = (started[i], ended[i]) else {
-                continue;
-            };
-            let days = (end - start).num_days() + 1;
-            thin.days.push(days);
-            let mut note = format!("{start} 至 {end}，仅 {days} 天");
-            if l {
-                note.push_str(&format!("，终止 {} 天后才录入", params.late_keying_days));
-            }
-            if s {
-                note.push_str("，用人单位代码校验失败或别无他人受雇");
-            }
-            thin.evidence.push(
-                Evidence::record("employment", "record_id", records[i].clone().unwrap_or_default())
-                    .with_note(note),
-            );
-        }
-        for (code, thin) in by_community {
-            let durable_days = inputs.indicator_rules.durable_job_days;
+        for (code, thin) in tallied(&df, params)? {
             findings.push(finding(code, thin, p, params, durable_days, &county));
         }
     }
     Ok(findings)
+}
+
+/// Per community, its thinly backed persons with their signals and their
+/// short records as evidence (Rust: an expression cannot build the
+/// evidence).
+fn tallied(df: &DataFrame, params: &Params) -> Result<BTreeMap<String, Thin>> {
+    let persons = strings(df, "person_id")?;
+    let records = record_number::texts(df, "record_id")?;
+    let (started, ended) = (dates(df, "started_on")?, dates(df, "ended_on")?);
+    let (late, shell) = (bools(df, "late")?, bools(df, "shell")?);
+    let counted = crate::frame::ints(df, "counted")?;
+    tally_by_community(df, |thin: &mut Thin, i| {
+        let Some(person) = &persons[i] else { return };
+        thin.counted = counted[i].unwrap_or_default();
+        let flags = thin.persons.entry(person.clone()).or_default();
+        let (l, s) = (late[i].unwrap_or(false), shell[i].unwrap_or(false));
+        flags.0 |= l;
+        flags.1 |= s;
+        let (Some(start), Some(end)) = (started[i], ended[i]) else {
+            return;
+        };
+        let days = (end - start).num_days() + 1;
+        thin.days.push(days);
+        let mut note = format!("{start} 至 {end}，仅 {days} 天");
+        if l {
+            note.push_str(&format!("，终止 {} 天后才录入", params.late_keying_days));
+        }
+        if s {
+            note.push_str("，用人单位代码校验失败或别无他人受雇");
+        }
+        let record = records[i].clone().unwrap_or_default();
+        thin.evidence
+            .push(Evidence::record("employment", "record_id", record).with_note(note));
+    })
 }
 
 fn finding(

@@ -34,18 +34,7 @@ pub use crate::indicators::evidence::durable;
 pub fn record_facts(inputs: &Inputs, records: LazyFrame) -> Result<LazyFrame> {
     let employment = inputs.table(Table::Employment)?;
     let schema = employment.clone().collect_schema()?;
-    let keyed = if schema.get("recorded_at").is_some() {
-        col("recorded_at").cast(DataType::Date)
-    } else {
-        lit(NULL).cast(DataType::Date)
-    };
-    let fails = if schema.get(EMPLOYER_CODE_VALID).is_some() {
-        col(EMPLOYER_CODE_VALID)
-            .eq(lit(false))
-            .fill_null(lit(false))
-    } else {
-        lit(false)
-    };
+    let (keyed, fails) = keyed_and_fails(&schema);
     let wanted = employment
         .clone()
         .semi_join(
@@ -114,6 +103,25 @@ pub fn record_facts(inputs: &Inputs, records: LazyFrame) -> Result<LazyFrame> {
         ]))
 }
 
+/// The date a record was keyed (null where the extract has no
+/// `recorded_at`), and whether its employer's code fails its check (false
+/// where the extract does not say).
+fn keyed_and_fails(schema: &Schema) -> (Expr, Expr) {
+    let keyed = if schema.get("recorded_at").is_some() {
+        col("recorded_at").cast(DataType::Date)
+    } else {
+        lit(NULL).cast(DataType::Date)
+    };
+    let fails = if schema.get(EMPLOYER_CODE_VALID).is_some() {
+        col(EMPLOYER_CODE_VALID)
+            .eq(lit(false))
+            .fill_null(lit(false))
+    } else {
+        lit(false)
+    };
+    (keyed, fails)
+}
+
 /// Keyed more than `late_days` after the record ended (or, open, after it
 /// started): a record written up after the fact.
 pub fn keyed_late(late_days: i64) -> Expr {
@@ -141,6 +149,55 @@ pub fn corroborated(signals: Vec<String>, alone: &str) -> (Severity, String) {
         (Severity::Medium, alone.to_string())
     } else {
         (Severity::High, format!("佐证：{}", signals.join("；")))
+    }
+}
+
+/// How many rows `flag` holds for, as a whole number (in an aggregation).
+pub fn how_many(flag: Expr) -> Expr {
+    flag.sum().cast(DataType::Int64)
+}
+
+/// A community's `count` column reaches both thresholds: at least
+/// `min_count`, and at least `min_share` of its `total` column.
+pub fn reaches(count: &str, total: &str, min_count: i64, min_share: f64) -> Expr {
+    col(count).gt_eq(lit(min_count)).and(
+        col(count)
+            .cast(DataType::Float64)
+            .gt_eq(col(total).cast(DataType::Float64) * lit(min_share)),
+    )
+}
+
+/// The words of a thin-evidence finding that stands alone.
+const THIN_ALONE: &str = "仅证据单薄，建议核查";
+
+/// Whether `count` of a finding's `of` persons corroborate it (at least
+/// `share` of them, and at least one), and the words that follow the
+/// pattern: `holding` when they do; else `short` with the share it falls
+/// short of, where some do; else that the evidence is thin and alone.
+pub fn share_corroborates(
+    (count, of): (i64, i64),
+    share: f64,
+    holding: impl FnOnce() -> String,
+    short: impl FnOnce() -> String,
+) -> (bool, String) {
+    let corroborated = count > 0 && count as f64 >= share * of as f64;
+    let words = if corroborated {
+        holding()
+    } else if count > 0 {
+        format!("{}，不足 {:.0}%，{THIN_ALONE}", short(), share * 100.0)
+    } else {
+        format!("；{THIN_ALONE}")
+    };
+    (corroborated, words)
+}
+
+/// Whether any of `signals` holds, and the words that follow the pattern:
+/// the signals, or that the evidence is thin and alone.
+pub fn any_corroborates(signals: Vec<String>) -> (bool, String) {
+    if signals.is_empty() {
+        (false, format!("；{THIN_ALONE}"))
+    } else {
+        (true, format!("；其中 {}", signals.join("，")))
     }
 }
 

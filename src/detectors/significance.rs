@@ -16,6 +16,25 @@ pub fn binomial_upper_tail(k: u64, n: u64, p0: f64) -> f64 {
     }
 }
 
+/// The tallies whose count is more than chance allows: each with its
+/// p-value (`binomial_upper_tail` of `count` = (k, n) against `base_share`)
+/// below `alpha`, in the tallies' order.
+pub fn above_chance<K, T>(
+    tallies: impl IntoIterator<Item = (K, T)>,
+    count: impl Fn(&T) -> (usize, i64),
+    base_share: f64,
+    alpha: f64,
+) -> Vec<(K, T, f64)> {
+    tallies
+        .into_iter()
+        .filter_map(|(key, t)| {
+            let (k, n) = count(&t);
+            let p_value = binomial_upper_tail(k as u64, n as u64, base_share);
+            (p_value < alpha).then_some((key, t, p_value))
+        })
+        .collect()
+}
+
 /// The chi-square goodness-of-fit test of ten digit counts against ten
 /// equally likely digits: the statistic and its p-value (upper tail, 9
 /// degrees of freedom).

@@ -24,8 +24,9 @@ use std::collections::BTreeMap;
 use chrono::NaiveDate;
 use polars::prelude::*;
 
+use super::listing::tally_by_community;
 use super::lookup::counties;
-use super::signals::extract_end;
+use super::signals::{any_corroborates, extract_end, severity};
 use super::{Evidence, Finding, Inputs, KeyValue};
 use crate::config::ranges::rules_struct;
 use crate::contract::added_columns::EMPLOYER_CODE_VALID;
@@ -33,8 +34,8 @@ use crate::contract::{Table, record_number};
 use crate::error::Result;
 use crate::frame::{bools, dates, ints, strings};
 use crate::indicators::Period;
-use crate::indicators::evidence::clearance_backing;
-use crate::indicators::period::{days_between, within};
+use crate::indicators::evidence::{clearance_backing, cleared_in};
+use crate::indicators::period::days_between;
 
 pub const ID: &str = "thin_clearance";
 
@@ -196,87 +197,100 @@ struct Household {
     jobs: Vec<Job>,
 }
 
+/// Per community, how many households it cleared in P.
+fn cleared_counts(inputs: &Inputs, p: &Period) -> Result<BTreeMap<String, i64>> {
+    let cleared = cleared_in(inputs.table(Table::ZeroHouseholds)?, p)
+        .group_by([col("community_code")])
+        .agg([len().cast(DataType::Int64).alias("cleared")])
+        .collect()?;
+    Ok(strings(&cleared, "community_code")?
+        .into_iter()
+        .zip(ints(&cleared, "cleared")?)
+        .filter_map(|(c, n)| Some((c?, n.unwrap_or_default())))
+        .collect())
+}
+
+/// The backing jobs of the households cleared in P, judged.
+fn judged_jobs(inputs: &Inputs, p: &Period, params: &Params) -> Result<DataFrame> {
+    let backing = backing_jobs(
+        inputs.table(Table::ZeroHouseholds)?,
+        inputs.table(Table::Persons)?,
+        inputs.table(Table::Employment)?,
+        p,
+        params.grace_days,
+    )
+    .collect()?;
+    let sizes = employer_sizes(inputs.table(Table::Employment)?, backing.clone().lazy())?;
+    Ok(judged(
+        backing.lazy(),
+        sizes,
+        extract_end(inputs)?,
+        inputs.indicator_rules.durable_job_days,
+        params.late_keying_days,
+    )?
+    .collect()?)
+}
+
+/// The thinly cleared households per community, with their backing jobs
+/// (Rust: an expression cannot build the evidence).
+fn thin_households(jobs: DataFrame) -> Result<BTreeMap<String, Households>> {
+    let rows = jobs
+        .lazy()
+        .filter(col("thin"))
+        .sort(
+            ["community_code", "household_id", "identified_on", "record_id"],
+            SortMultipleOptions::default(),
+        )
+        .collect()?;
+    let households = record_number::texts(&rows, "household_id")?;
+    let records = record_number::texts(&rows, "record_id")?;
+    let (identified, cleared_on) = (dates(&rows, "identified_on")?, dates(&rows, "cleared_on")?);
+    let (started, ended) = (dates(&rows, "started_on")?, dates(&rows, "ended_on")?);
+    let (days, late_days) = (ints(&rows, "days")?, ints(&rows, "late_days")?);
+    let (late, fails, alone) = (
+        bools(&rows, "late")?,
+        bools(&rows, "code_fails")?,
+        bools(&rows, "alone")?,
+    );
+    let mut thin: BTreeMap<String, Households> = tally_by_community(&rows, |c: &mut Households, i| {
+        let (Some(h), Some(idd), Some(cl), Some(s)) =
+            (&households[i], identified[i], cleared_on[i], started[i])
+        else {
+            return;
+        };
+        c.entry((h.clone(), idd))
+            .or_insert_with(|| Household {
+                identified: idd,
+                cleared: cl,
+                jobs: Vec::new(),
+            })
+            .jobs
+            .push(Job {
+                record: records[i].clone().unwrap_or_default(),
+                started: s,
+                ended: ended[i],
+                days: days[i].unwrap_or_default(),
+                late_days: late_days[i],
+                late: late[i].unwrap_or(false),
+                code_fails: fails[i].unwrap_or(false),
+                alone: alone[i].unwrap_or(false),
+            });
+    })?;
+    thin.retain(|_, households| !households.is_empty());
+    Ok(thin)
+}
+
+/// A community's thinly cleared households, by (household_id, identified_on).
+type Households = BTreeMap<(String, NaiveDate), Household>;
+
 pub fn detect(inputs: &Inputs, params: &Params) -> Result<Vec<Finding>> {
     let county = counties(inputs.communities)?;
-    let end = extract_end(inputs)?;
     let durable_days = inputs.indicator_rules.durable_job_days;
     let mut findings = Vec::new();
     for p in inputs.periods() {
-        let backing = backing_jobs(
-            inputs.table(Table::ZeroHouseholds)?,
-            inputs.table(Table::Persons)?,
-            inputs.table(Table::Employment)?,
-            p,
-            params.grace_days,
-        )
-        .collect()?;
-        let sizes = employer_sizes(inputs.table(Table::Employment)?, backing.clone().lazy())?;
-        let jobs = judged(
-            backing.lazy(),
-            sizes,
-            end,
-            durable_days,
-            params.late_keying_days,
-        )?
-        .collect()?;
-        let cleared = inputs
-            .table(Table::ZeroHouseholds)?
-            .filter(col("cleared_on").is_not_null().and(within("cleared_on", p)))
-            .group_by([col("community_code")])
-            .agg([len().cast(DataType::Int64).alias("cleared")])
-            .collect()?;
-        let cleared: BTreeMap<String, i64> = strings(&cleared, "community_code")?
-            .into_iter()
-            .zip(ints(&cleared, "cleared")?)
-            .filter_map(|(c, n)| Some((c?, n.unwrap_or_default())))
-            .collect();
-        let rows = jobs
-            .lazy()
-            .filter(col("thin"))
-            .sort(
-                ["community_code", "household_id", "identified_on", "record_id"],
-                SortMultipleOptions::default(),
-            )
-            .collect()?;
-        let codes = strings(&rows, "community_code")?;
-        let households = record_number::texts(&rows, "household_id")?;
-        let records = record_number::texts(&rows, "record_id")?;
-        let (identified, cleared_on) = (dates(&rows, "identified_on")?, dates(&rows, "cleared_on")?);
-        let (started, ended) = (dates(&rows, "started_on")?, dates(&rows, "ended_on")?);
-        let (days, late_days) = (ints(&rows, "days")?, ints(&rows, "late_days")?);
-        let (late, fails, alone) = (
-            bools(&rows, "late")?,
-            bools(&rows, "code_fails")?,
-            bools(&rows, "alone")?,
-        );
-        let mut thin: BTreeMap<String, BTreeMap<(String, NaiveDate), Household>> = BTreeMap::new();
-        for i in 0..rows.height() {
-            let (Some(c), Some(h), Some(idd), Some(cl), Some(s)) =
-                (&codes[i], &households[i], identified[i], cleared_on[i], started[i])
-            else {
-                continue;
-            };
-            thin.entry(c.clone())
-                .or_default()
-                .entry((h.clone(), idd))
-                .or_insert_with(|| Household {
-                    identified: idd,
-                    cleared: cl,
-                    jobs: Vec::new(),
-                })
-                .jobs
-                .push(Job {
-                    record: records[i].clone().unwrap_or_default(),
-                    started: s,
-                    ended: ended[i],
-                    days: days[i].unwrap_or_default(),
-                    late_days: late_days[i],
-                    late: late[i].unwrap_or(false),
-                    code_fails: fails[i].unwrap_or(false),
-                    alone: alone[i].unwrap_or(false),
-                });
-        }
-        for (code, households) in thin {
+        let jobs = judged_jobs(inputs, p, params)?;
+        let cleared = cleared_counts(inputs, p)?;
+        for (code, households) in thin_households(jobs)? {
             if (households.len() as i64) < params.min_count {
                 continue;
             }
@@ -287,18 +301,9 @@ pub fn detect(inputs: &Inputs, params: &Params) -> Result<Vec<Finding>> {
     Ok(findings)
 }
 
-/// The finding of one community with its thinly cleared households.
-fn finding(
-    code: &str,
-    p: &Period,
-    params: &Params,
-    durable_days: i64,
-    total: i64,
-    households: BTreeMap<(String, NaiveDate), Household>,
-    county: &std::collections::HashMap<String, String>,
-) -> Finding {
-    let n = households.len();
-    // Households with each signal: late keying, failing code, lone employer.
+/// The signals of a community's thinly cleared households: late keying,
+/// failing code, lone employer, each with the households it holds for.
+fn signals(households: &Households, late_keying_days: i64) -> Vec<String> {
     let with = |k: usize| {
         households
             .values()
@@ -315,7 +320,7 @@ fn finding(
         signals.push(format!(
             "{} 户的支撑就业在消除日 {} 天后才录入（最晚 {} 天）",
             counts[0],
-            params.late_keying_days,
+            late_keying_days,
             latest.unwrap_or_default()
         ));
     }
@@ -328,12 +333,11 @@ fn finding(
     if counts[2] > 0 {
         signals.push(format!("{} 户的用人单位在数据中别无他人就业", counts[2]));
     }
-    let corroborated = !signals.is_empty();
-    let signal = if corroborated {
-        format!("；其中 {}", signals.join("，"))
-    } else {
-        "；仅证据单薄，建议核查".to_string()
-    };
+    signals
+}
+
+/// Each household, then its backing jobs, as evidence.
+fn household_evidence(code: &str, households: Households, durable_days: i64) -> Vec<Evidence> {
     let mut evidence = Vec::new();
     for ((h, _), household) in households {
         evidence.push(
@@ -373,23 +377,30 @@ fn finding(
             evidence.push(Evidence::record("employment", "record_id", j.record.as_str()).with_note(note));
         }
     }
-    Finding {
-        explanation: format!(
-            "{} 年标记消除的 {total} 户零就业家庭中有 {n} 户仅由不足 {durable_days} 天且已终止的家庭成员就业支撑消除{signal}",
-            p.year,
-        ),
-        value: Some(n as f64),
-        threshold: Some(params.min_count as f64),
-        p_value: None,
-        evidence,
-        ..Finding::community(
-            ID,
-            super::signals::severity(corroborated),
-            code,
-            county,
-            p.year,
-        )
-    }
+    evidence
+}
+
+/// The finding of one community with its thinly cleared households.
+fn finding(
+    code: &str,
+    p: &Period,
+    params: &Params,
+    durable_days: i64,
+    total: i64,
+    households: Households,
+    county: &std::collections::HashMap<String, String>,
+) -> Finding {
+    let n = households.len();
+    let (corroborated, signal) = any_corroborates(signals(&households, params.late_keying_days));
+    let explanation = format!(
+        "{} 年标记消除的 {total} 户零就业家庭中有 {n} 户仅由不足 {durable_days} 天且已终止的家庭成员就业支撑消除{signal}",
+        p.year,
+    );
+    Finding::community(ID, severity(corroborated), code, county, p.year).measured(
+        explanation,
+        (n as f64, params.min_count as f64),
+        household_evidence(code, households, durable_days),
+    )
 }
 
 #[cfg(test)]

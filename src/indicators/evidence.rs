@@ -238,7 +238,7 @@ pub fn clearance_backing(
 }
 
 /// The zero-employment households cleared in P, by their key.
-fn cleared_in(zero: LazyFrame, p: &Period) -> LazyFrame {
+pub fn cleared_in(zero: LazyFrame, p: &Period) -> LazyFrame {
     zero.filter(col("cleared_on").is_not_null().and(within("cleared_on", p)))
         .select([
             col("household_id"),
@@ -452,67 +452,8 @@ pub fn closed_registrations(
             col("ended_on"),
             col("end_reason"),
         ]);
-    let by_job = closed
-        .clone()
-        .select([
-            col("registration_id"),
-            col("person_id"),
-            col("registered_on"),
-            col("ended_on"),
-        ])
-        .join(
-            employment.select([col("person_id"), col("started_on")]),
-            [col("person_id")],
-            [col("person_id")],
-            JoinArgs::new(JoinType::Inner),
-        )
-        .filter(
-            col("started_on")
-                .gt_eq(col("registered_on"))
-                .and(days_between(col("ended_on"), col("started_on")).lt_eq(lit(m))),
-        )
-        .select([col("registration_id")]);
-    let ledger_reason = LEDGER_REASONS
-        .iter()
-        .fold(lit(false), |any, r| any.or(col("end_reason").eq(lit(*r))));
-    let stay_ends_near = col("stay_community")
-        .eq(col("community_code").cast(DataType::String))
-        .and(col("left_on").is_not_null())
-        .and(
-            days_between(col("ended_on"), col("left_on"))
-                .abs()
-                .lt_eq(lit(m)),
-        );
-    let retired = col("end_reason")
-        .eq(lit(RETIRED))
-        .and(age_on(col("ended_on")).gt_eq(retirement_age(rules)));
-    let by_reason = closed.clone().filter(ledger_reason);
-    let by_ledger = by_reason
-        .clone()
-        .join(
-            // Only the ledger rows of those persons: narrowed before the
-            // codes become text.
-            persons
-                .semi_join(
-                    by_reason.select([col("person_id")]),
-                    col("person_id"),
-                    col("person_id"),
-                )
-                .select([
-                    col("person_id"),
-                    col("community_code")
-                        .cast(DataType::String)
-                        .alias("stay_community"),
-                    col("left_on"),
-                    col("birth_date"),
-                    col("gender"),
-                ]),
-            [col("person_id")],
-            [col("person_id")],
-            JoinArgs::new(JoinType::Inner),
-        )
-        .filter(stay_ends_near.or(retired))
-        .select([col("registration_id")]);
+    let by_job = backed_by_job(closed.clone(), employment, m);
+    let by_ledger = backed_by_ledger(closed.clone(), persons, m, rules);
     // Each way of backing as a mark on the registration it backs.
     let mark = |ids: LazyFrame, name: &str| {
         ids.unique(None, UniqueKeepStrategy::Any)
@@ -543,6 +484,82 @@ pub fn closed_registrations(
     )
 }
 
+/// The closings a job of the person backs (any community, starting from
+/// `registered_on` up to `m` days after `ended_on`), by registration_id.
+fn backed_by_job(closed: LazyFrame, employment: LazyFrame, m: i32) -> LazyFrame {
+    closed
+        .select([
+            col("registration_id"),
+            col("person_id"),
+            col("registered_on"),
+            col("ended_on"),
+        ])
+        .join(
+            employment.select([col("person_id"), col("started_on")]),
+            [col("person_id")],
+            [col("person_id")],
+            JoinArgs::new(JoinType::Inner),
+        )
+        .filter(
+            col("started_on")
+                .gt_eq(col("registered_on"))
+                .and(days_between(col("ended_on"), col("started_on")).lt_eq(lit(m))),
+        )
+        .select([col("registration_id")])
+}
+
+/// The closings for a ledger reason that the ledger backs (the person's
+/// stay in the community ending within `m` days of `ended_on`, or, for
+/// 退休, the person at or past retirement age then), by registration_id.
+fn backed_by_ledger(
+    closed: LazyFrame,
+    persons: LazyFrame,
+    m: i32,
+    rules: &IndicatorRules,
+) -> LazyFrame {
+    let ledger_reason = LEDGER_REASONS
+        .iter()
+        .fold(lit(false), |any, r| any.or(col("end_reason").eq(lit(*r))));
+    let stay_ends_near = col("stay_community")
+        .eq(col("community_code").cast(DataType::String))
+        .and(col("left_on").is_not_null())
+        .and(
+            days_between(col("ended_on"), col("left_on"))
+                .abs()
+                .lt_eq(lit(m)),
+        );
+    let retired = col("end_reason")
+        .eq(lit(RETIRED))
+        .and(age_on(col("ended_on")).gt_eq(retirement_age(rules)));
+    let by_reason = closed.filter(ledger_reason);
+    by_reason
+        .clone()
+        .join(
+            // Only the ledger rows of those persons: narrowed before the
+            // codes become text.
+            persons
+                .semi_join(
+                    by_reason.select([col("person_id")]),
+                    col("person_id"),
+                    col("person_id"),
+                )
+                .select([
+                    col("person_id"),
+                    col("community_code")
+                        .cast(DataType::String)
+                        .alias("stay_community"),
+                    col("left_on"),
+                    col("birth_date"),
+                    col("gender"),
+                ]),
+            [col("person_id")],
+            [col("person_id")],
+            JoinArgs::new(JoinType::Inner),
+        )
+        .filter(stay_ends_near.or(retired))
+        .select([col("registration_id")])
+}
+
 /// Every evidence share of every community and period: community_code,
 /// year, then `FIGURES`' columns. One plan per year, collected once.
 pub fn compute(
@@ -556,70 +573,14 @@ pub fn compute(
         clearance_grace_days,
         extract_end: super::extract_end(tables)?,
     };
-    let get = |t: Table| -> PolarsResult<LazyFrame> {
-        tables
-            .get(&t)
-            .map(|df| df.clone().lazy())
-            .ok_or_else(|| polars_err!(ComputeError: "required table {} is missing", t))
-    };
     let mut per_year = Vec::with_capacity(periods.len());
     for p in periods {
-        let (persons, unemployment, employment) = (
-            get(Table::Persons)?,
-            get(Table::Unemployment)?,
-            get(Table::Employment)?,
-        );
-        let (hardship, zero) = (get(Table::Hardship)?, get(Table::ZeroHouseholds)?);
-        // Each figure's plan runs alone and leaves one row per community:
-        // six plans side by side held every join of the six at once.
-        let mut parts: Vec<(&str, LazyFrame)> = vec![
-            (
-                "closings",
-                closed_registrations(
-                    unemployment.clone(),
-                    employment.clone(),
-                    persons.clone(),
-                    p,
-                    rules,
-                ),
-            ),
-            (
-                "reemployment",
-                reemployment(unemployment, employment.clone(), p, &s),
-            ),
-            (
-                "hardship",
-                hardship_employment(hardship.clone(), employment.clone(), p, &s),
-            ),
-            (
-                "zero_households",
-                zero_households(zero, persons.clone(), employment.clone(), p, &s),
-            ),
-            ("new_jobs", new_jobs(employment, persons, p, &s)),
-        ];
-        if let Some(services) = tables.get(&Table::Services) {
-            parts.push((
-                "assistance",
-                assistance(hardship, services.clone().lazy(), p, rules)?,
-            ));
-        }
-        let mut plan = get(Table::Communities)?
+        let mut plan = super::required(tables, Table::Communities)?
             .select([col("community_code")])
             .with_column(lit(p.year as i64).cast(DataType::Int64).alias("year"));
-        for (name, part) in parts {
-            let started = std::time::Instant::now();
-            let part = part
-                .with_column(col("community_code").cast(DataType::String))
-                .collect()?;
-            crate::memory::give_back();
-            tracing::debug!(
-                figure = name,
-                year = p.year,
-                ms = started.elapsed().as_millis() as u64,
-                "evidence figure done"
-            );
+        for (name, part) in figure_plans(tables, p, &s)? {
             plan = plan.join(
-                part.lazy(),
+                collected(name, part, p)?.lazy(),
                 [col("community_code")],
                 [col("community_code")],
                 JoinArgs::new(JoinType::Left),
@@ -650,4 +611,67 @@ pub fn compute(
     )?
     .sort(["year", "community_code"], SortMultipleOptions::default())
     .collect()
+}
+
+/// The plan of each evidence figure of P, by name: one row per community.
+fn figure_plans<'a>(
+    tables: &BTreeMap<Table, DataFrame>,
+    p: &Period,
+    s: &Settings,
+) -> PolarsResult<Vec<(&'a str, LazyFrame)>> {
+    let get = |t: Table| super::required(tables, t);
+    let (persons, unemployment, employment) = (
+        get(Table::Persons)?,
+        get(Table::Unemployment)?,
+        get(Table::Employment)?,
+    );
+    let (hardship, zero) = (get(Table::Hardship)?, get(Table::ZeroHouseholds)?);
+    let closings = closed_registrations(
+        unemployment.clone(),
+        employment.clone(),
+        persons.clone(),
+        p,
+        s.rules,
+    );
+    let mut parts: Vec<(&str, LazyFrame)> = vec![
+        ("closings", closings),
+        (
+            "reemployment",
+            reemployment(unemployment, employment.clone(), p, s),
+        ),
+        (
+            "hardship",
+            hardship_employment(hardship.clone(), employment.clone(), p, s),
+        ),
+        (
+            "zero_households",
+            zero_households(zero, persons.clone(), employment.clone(), p, s),
+        ),
+        ("new_jobs", new_jobs(employment, persons, p, s)),
+    ];
+    if let Some(services) = tables.get(&Table::Services) {
+        parts.push((
+            "assistance",
+            assistance(hardship, services.clone().lazy(), p, s.rules)?,
+        ));
+    }
+    Ok(parts)
+}
+
+/// One figure's plan run alone (six plans side by side held every join of
+/// the six at once), its community code as text, and how long it took
+/// logged.
+fn collected(name: &str, part: LazyFrame, p: &Period) -> PolarsResult<DataFrame> {
+    let started = std::time::Instant::now();
+    let part = part
+        .with_column(col("community_code").cast(DataType::String))
+        .collect()?;
+    crate::memory::give_back();
+    tracing::debug!(
+        figure = name,
+        year = p.year,
+        ms = started.elapsed().as_millis() as u64,
+        "evidence figure done"
+    );
+    Ok(part)
 }

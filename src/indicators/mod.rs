@@ -239,6 +239,119 @@ fn ratio(numerator: &str, denominator: Expr) -> Expr {
         .otherwise(lit(NULL).cast(DataType::Float64))
 }
 
+/// A required table, lazily.
+pub(crate) fn required(tables: &BTreeMap<Table, DataFrame>, t: Table) -> PolarsResult<LazyFrame> {
+    tables
+        .get(&t)
+        .map(|df| df.clone().lazy())
+        .ok_or_else(|| polars_err!(ComputeError: "required table {} is missing", t))
+}
+
+/// A part's counts joined to the roster. The parts count per community on
+/// the code as the frames hold it (a category in the tables that grow with
+/// the persons: four bytes a row to group and join on); their few rows meet
+/// the roster as text.
+fn joined(plan: LazyFrame, part: LazyFrame) -> LazyFrame {
+    plan.join(
+        part.with_column(col("community_code").cast(DataType::String)),
+        [col("community_code")],
+        [col("community_code")],
+        JoinArgs::new(JoinType::Left),
+    )
+}
+
+/// The roster of P (identification and year) with the counts of the
+/// required tables joined.
+fn required_counts(
+    tables: &BTreeMap<Table, DataFrame>,
+    p: &Period,
+    rules: &IndicatorRules,
+) -> PolarsResult<LazyFrame> {
+    let get = |t: Table| required(tables, t);
+    let (persons, unemployment, employment) = (
+        get(Table::Persons)?,
+        get(Table::Unemployment)?,
+        get(Table::Employment)?,
+    );
+    let (hardship, zero) = (get(Table::Hardship)?, get(Table::ZeroHouseholds)?);
+    let parts = vec![
+        labor_force::labor_force(persons.clone(), employment.clone(), p, rules),
+        unemployment::unemployment(unemployment, employment.clone(), p, rules),
+        hardship::hardship(hardship, employment.clone(), p),
+        zero_households::zero_households(zero, p, rules),
+        jobs::new_jobs(employment, persons, p, rules),
+    ];
+    let roster = get(Table::Communities)?
+        .select([
+            col("community_code"),
+            col("community_name"),
+            col("county"),
+            col("street"),
+        ])
+        .with_column(lit(p.year as i64).cast(DataType::Int64).alias("year"));
+    Ok(parts.into_iter().fold(roster, joined))
+}
+
+/// The counts of the optional tables joined (null where the extract lacks
+/// the table): `assisted` and `services_delivered`, `platform_ok`.
+fn optional_counts(
+    plan: LazyFrame,
+    tables: &BTreeMap<Table, DataFrame>,
+    p: &Period,
+    rules: &IndicatorRules,
+) -> PolarsResult<LazyFrame> {
+    let optional = |t: Table| tables.get(&t).map(|df| df.clone().lazy());
+    let plan = match optional(Table::Services) {
+        Some(s) => joined(
+            joined(
+                plan,
+                hardship::assisted(required(tables, Table::Hardship)?, s.clone(), p),
+            ),
+            services::services_delivered(s, p),
+        )
+        .with_columns([
+            col("assisted").fill_null(lit(0i64)),
+            col("services_delivered").fill_null(lit(0i64)),
+        ]),
+        None => plan.with_columns([
+            lit(NULL).cast(DataType::Int64).alias("assisted"),
+            lit(NULL).cast(DataType::Int64).alias("services_delivered"),
+        ]),
+    };
+    Ok(match optional(Table::Platform) {
+        Some(pl) => joined(plan, platform::platform_ok(pl, p, rules)),
+        None => plan.with_column(lit(NULL).cast(DataType::Boolean).alias("platform_ok")),
+    })
+}
+
+/// The rates from the counts, and the indicators' columns in order.
+fn rates(plan: LazyFrame, with_services: bool) -> LazyFrame {
+    plan.with_columns(COUNTS_FROM_REQUIRED.map(|c| col(c).fill_null(lit(0i64))))
+        .with_columns([
+            ratio(
+                "registered_unemployed",
+                col("employed") + col("registered_unemployed"),
+            )
+            .alias("registered_unemployment_rate"),
+            ratio("reemployed_in_period", col("unemployed_in_period")).alias("reemployment_rate"),
+            ratio("hardship_employed", col("hardship_persons")).alias("hardship_employment_rate"),
+            col("hardship_persons").alias("assistance_targets"),
+            if with_services {
+                ratio("assisted", col("hardship_persons"))
+            } else {
+                lit(NULL).cast(DataType::Float64)
+            }
+            .alias("assistance_coverage"),
+        ])
+        .select(
+            IDENTIFICATION
+                .iter()
+                .chain(INDICATORS.iter())
+                .map(|c| col(*c))
+                .collect::<Vec<_>>(),
+        )
+}
+
 /// Every indicator for every community of `communities` and every period.
 /// Tables absent from `tables` are optional tables missing from the extract.
 pub fn compute_periods(
@@ -246,97 +359,11 @@ pub fn compute_periods(
     periods: &[Period],
     rules: &IndicatorRules,
 ) -> PolarsResult<DataFrame> {
-    let get = |t: Table| -> PolarsResult<LazyFrame> {
-        tables
-            .get(&t)
-            .map(|df| df.clone().lazy())
-            .ok_or_else(|| polars_err!(ComputeError: "required table {} is missing", t))
-    };
-    let optional = |t: Table| tables.get(&t).map(|df| df.clone().lazy());
+    let with_services = tables.contains_key(&Table::Services);
     let mut per_year = Vec::with_capacity(periods.len());
     for p in periods {
-        let (persons, unemployment, employment) = (
-            get(Table::Persons)?,
-            get(Table::Unemployment)?,
-            get(Table::Employment)?,
-        );
-        let (hardship, zero) = (get(Table::Hardship)?, get(Table::ZeroHouseholds)?);
-        let parts = vec![
-            labor_force::labor_force(persons.clone(), employment.clone(), p, rules),
-            unemployment::unemployment(unemployment, employment.clone(), p, rules),
-            hardship::hardship(hardship.clone(), employment.clone(), p),
-            zero_households::zero_households(zero, p, rules),
-            jobs::new_jobs(employment, persons, p, rules),
-        ];
-        let mut plan = get(Table::Communities)?
-            .select([
-                col("community_code"),
-                col("community_name"),
-                col("county"),
-                col("street"),
-            ])
-            .with_column(lit(p.year as i64).cast(DataType::Int64).alias("year"));
-        // The parts count per community on the code as the frames hold it
-        // (a category in the tables that grow with the persons: four bytes
-        // a row to group and join on); their few rows meet the roster as
-        // text.
-        let join = |plan: LazyFrame, part: LazyFrame| {
-            plan.join(
-                part.with_column(col("community_code").cast(DataType::String)),
-                [col("community_code")],
-                [col("community_code")],
-                JoinArgs::new(JoinType::Left),
-            )
-        };
-        for part in parts {
-            plan = join(plan, part);
-        }
-        let services = optional(Table::Services);
-        plan = match &services {
-            Some(s) => join(
-                join(plan, hardship::assisted(hardship, s.clone(), p)),
-                services::services_delivered(s.clone(), p),
-            )
-            .with_columns([
-                col("assisted").fill_null(lit(0i64)),
-                col("services_delivered").fill_null(lit(0i64)),
-            ]),
-            None => plan.with_columns([
-                lit(NULL).cast(DataType::Int64).alias("assisted"),
-                lit(NULL).cast(DataType::Int64).alias("services_delivered"),
-            ]),
-        };
-        plan = match optional(Table::Platform) {
-            Some(pl) => join(plan, platform::platform_ok(pl, p, rules)),
-            None => plan.with_column(lit(NULL).cast(DataType::Boolean).alias("platform_ok")),
-        };
-        let plan = plan
-            .with_columns(COUNTS_FROM_REQUIRED.map(|c| col(c).fill_null(lit(0i64))))
-            .with_columns([
-                ratio(
-                    "registered_unemployed",
-                    col("employed") + col("registered_unemployed"),
-                )
-                .alias("registered_unemployment_rate"),
-                ratio("reemployed_in_period", col("unemployed_in_period"))
-                    .alias("reemployment_rate"),
-                ratio("hardship_employed", col("hardship_persons"))
-                    .alias("hardship_employment_rate"),
-                col("hardship_persons").alias("assistance_targets"),
-                if services.is_some() {
-                    ratio("assisted", col("hardship_persons"))
-                } else {
-                    lit(NULL).cast(DataType::Float64)
-                }
-                .alias("assistance_coverage"),
-            ])
-            .select(
-                IDENTIFICATION
-                    .iter()
-                    .chain(INDICATORS.iter())
-                    .map(|c| col(*c))
-                    .collect::<Vec<_>>(),
-            );
+        let plan = optional_counts(required_counts(tables, p, rules)?, tables, p, rules)?;
+        let plan = rates(plan, with_services);
         // One year after the other: each year's joins are parallel already,
         // and two years' at once would hold both years' working sets. What a
         // year's joins freed goes back to the system before the next.
