@@ -111,6 +111,69 @@ pub fn of_year(df: &DataFrame, year: i32) -> PolarsResult<DataFrame> {
         .collect()
 }
 
+/// Every column of a frame read once by its type, for turning each row
+/// into a value by column name. A column the frame lacks reads as nulls,
+/// as everywhere in this module; an integer column read as a float is
+/// widened.
+#[derive(Debug, Default)]
+pub struct ByName {
+    ints: std::collections::HashMap<String, Vec<Option<i64>>>,
+    floats: std::collections::HashMap<String, Vec<Option<f64>>>,
+    bools: std::collections::HashMap<String, Vec<Option<bool>>>,
+    strings: std::collections::HashMap<String, Vec<Option<String>>>,
+    dates: std::collections::HashMap<String, Vec<Option<NaiveDate>>>,
+}
+
+impl ByName {
+    pub fn read(df: &DataFrame) -> PolarsResult<ByName> {
+        let mut out = ByName::default();
+        for field in df.schema().iter_fields() {
+            let (name, dtype) = (field.name.as_str(), field.dtype());
+            let key = name.to_string();
+            if dtype.is_integer() {
+                out.ints.insert(key, ints(df, name)?);
+            } else if dtype.is_float() {
+                out.floats.insert(key, floats(df, name)?);
+            } else if dtype.is_bool() {
+                out.bools.insert(key, bools(df, name)?);
+            } else if dtype == &DataType::Date {
+                out.dates.insert(key, dates(df, name)?);
+            } else if !dtype.is_nested() && !dtype.is_null() {
+                out.strings.insert(key, strings(df, name)?);
+            }
+        }
+        Ok(out)
+    }
+
+    pub fn int(&self, name: &str, row: usize) -> Option<i64> {
+        self.ints.get(name).and_then(|v| v[row])
+    }
+
+    pub fn float(&self, name: &str, row: usize) -> Option<f64> {
+        match self.floats.get(name) {
+            Some(v) => v[row],
+            None => self.int(name, row).map(|v| v as f64),
+        }
+    }
+
+    pub fn flag(&self, name: &str, row: usize) -> Option<bool> {
+        self.bools.get(name).and_then(|v| v[row])
+    }
+
+    pub fn text(&self, name: &str, row: usize) -> Option<String> {
+        self.strings.get(name).and_then(|v| v[row].clone())
+    }
+
+    /// Text, an empty cell as empty text.
+    pub fn text_or_empty(&self, name: &str, row: usize) -> String {
+        self.text(name, row).unwrap_or_default()
+    }
+
+    pub fn date(&self, name: &str, row: usize) -> Option<NaiveDate> {
+        self.dates.get(name).and_then(|v| v[row])
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -8,7 +8,7 @@ use polars::prelude::*;
 
 use super::{Frames, Verdict};
 use crate::error::Result;
-use crate::frame::{bools, floats, ints, of_year, strings};
+use crate::frame::{ByName, of_year};
 use crate::indicators::evidence::FIGURES;
 
 /// One community in the review year: identity, recognition, indicators,
@@ -165,109 +165,11 @@ fn joined(frames: &Frames, year: i32) -> Result<DataFrame> {
         .collect()?)
 }
 
-/// The joined frame's columns a `Community` reads, by type.
-const INTS: [&str; 19] = [
-    "provincial_year",
-    "provincial_star_year",
-    "margin_persons",
-    "labor_force",
-    "employed",
-    "registered_unemployed",
-    "unemployed_in_period",
-    "reemployed_in_period",
-    "hardship_persons",
-    "hardship_employed",
-    "zero_households",
-    "zero_households_open",
-    "zero_households_overdue",
-    "new_jobs",
-    "assistance_targets",
-    "assisted",
-    "services_delivered",
-    "stars",
-    "risk_score",
-];
-const FLOATS: [&str; 5] = [
-    "registered_unemployment_rate",
-    "reemployment_rate",
-    "hardship_employment_rate",
-    "assistance_coverage",
-    "score",
-];
-const BOOLS: [&str; 6] = [
-    "national",
-    "under_reinspection",
-    "platform_ok",
-    "city_level",
-    "level_vetoed",
-    "needs_verification",
-];
-const STRINGS: [&str; 12] = [
-    "community_code",
-    "community_name",
-    "county",
-    "street",
-    "contact_name",
-    "contact_phone",
-    "verdict",
-    "failing_rules",
-    "failing_detail",
-    "margin_rule",
-    "level",
-    "flags",
-];
-
-/// The columns of a frame, read once each by name (a missing column reads
-/// as nulls).
-struct Columns {
-    ints: BTreeMap<&'static str, Vec<Option<i64>>>,
-    floats: BTreeMap<&'static str, Vec<Option<f64>>>,
-    bools: BTreeMap<&'static str, Vec<Option<bool>>>,
-    strings: BTreeMap<&'static str, Vec<Option<String>>>,
-}
-
-impl Columns {
-    fn read(df: &DataFrame) -> Result<Columns> {
-        fn all<T>(
-            names: &[&'static str],
-            read: impl Fn(&str) -> PolarsResult<Vec<T>>,
-        ) -> PolarsResult<BTreeMap<&'static str, Vec<T>>> {
-            names.iter().map(|n| Ok((*n, read(n)?))).collect()
-        }
-        let evidence: Vec<&'static str> = FIGURES.iter().map(|f| f.column).collect();
-        let mut rates = all(&FLOATS, |n| floats(df, n))?;
-        rates.extend(all(&evidence, |n| floats(df, n))?);
-        Ok(Columns {
-            ints: all(&INTS, |n| ints(df, n))?,
-            floats: rates,
-            bools: all(&BOOLS, |n| bools(df, n))?,
-            strings: all(&STRINGS, |n| strings(df, n))?,
-        })
-    }
-
-    fn int(&self, name: &str, k: usize) -> Option<i64> {
-        self.ints[name][k]
-    }
-
-    fn float(&self, name: &str, k: usize) -> Option<f64> {
-        self.floats[name][k]
-    }
-
-    fn flag(&self, name: &str, k: usize) -> Option<bool> {
-        self.bools[name][k]
-    }
-
-    fn text(&self, name: &str, k: usize) -> Option<String> {
-        self.strings[name][k].clone()
-    }
-}
-
 /// One `Community` a row of the joined frame, one line per field, so that
 /// it can be read against the published columns in one place.
 fn rows(df: &DataFrame) -> Result<Vec<Community>> {
-    let c = Columns::read(df)?;
-    let revoked_on = crate::frame::dates(df, "qualification_revoked_on")?;
-    let text = |n: &str, k: usize| c.text(n, k).unwrap_or_default();
+    let c = ByName::read(df)?;
+    let text = |n: &str, k: usize| c.text_or_empty(n, k);
     Ok((0..df.height())
         .map(|k| Community {
             code: text("community_code", k),
@@ -280,7 +182,7 @@ fn rows(df: &DataFrame) -> Result<Vec<Community>> {
             contact_name: c.text("contact_name", k),
             contact_phone: c.text("contact_phone", k),
             under_reinspection: c.flag("under_reinspection", k).unwrap_or(false),
-            revoked_on: revoked_on[k],
+            revoked_on: c.date("qualification_revoked_on", k),
             verdict: c.text("verdict", k).as_deref().and_then(Verdict::parse),
             failing_rules: rule_list(&c.text("failing_rules", k)),
             failing_detail: text("failing_detail", k),

@@ -11,7 +11,7 @@ use serde::Serialize;
 
 use crate::config::Stages;
 use crate::error::Result;
-use crate::frame;
+use crate::frame::{self, ByName};
 use crate::ratings::status::{CONFIRMED, STOPPED, SUBMITTED, SUBMITTED_LABEL};
 
 /// The columns of the count table: 申报 (nothing decided) and each stage.
@@ -64,87 +64,45 @@ pub struct StatusView {
     pub decided_any: bool,
 }
 
-/// The status frame's columns the view reads, one row at a time.
-struct Rows {
-    code: Vec<Option<String>>,
-    name: Vec<Option<String>>,
-    county: Vec<Option<String>>,
-    street: Vec<Option<String>>,
-    reached: Vec<Option<String>>,
-    reached_label: Vec<Option<String>>,
-    state: Vec<Option<String>>,
-    decision: Vec<Option<String>>,
-    opinion: Vec<Option<String>>,
-    decided_by: Vec<Option<String>>,
-    decided_on: Vec<Option<chrono::NaiveDate>>,
-    next: Vec<Option<String>>,
-    due: Vec<Option<chrono::NaiveDate>>,
-    overdue: Vec<Option<bool>>,
-    days: Vec<Option<i64>>,
-    objection: Vec<Option<String>>,
+/// Row `i` of the status frame as a listed line.
+fn line(c: &ByName, i: usize) -> Line {
+    let text = |n: &str| c.text_or_empty(n, i);
+    let shown = |v: Option<String>| v.unwrap_or_default();
+    Line {
+        name: text("community_name"),
+        code: text("community_code"),
+        street: text("street"),
+        stage: text("stage_reached_label"),
+        decision: text("decision"),
+        opinion: text("opinion"),
+        decided_on: shown(c.date("decided_on", i).map(|d| d.to_string())),
+        decided_by: text("decided_by"),
+        next: text("next_stage_label"),
+        due: shown(c.date("due_on", i).map(|d| d.to_string())),
+        overdue_days: shown(c.int("overdue_working_days", i).map(|d| d.to_string())),
+        objection: text("objection"),
+    }
 }
 
-impl Rows {
-    fn read(df: &DataFrame) -> Result<Rows> {
-        let s = |name: &str| frame::strings(df, name);
-        Ok(Rows {
-            code: s("community_code")?,
-            name: s("community_name")?,
-            county: s("county")?,
-            street: s("street")?,
-            reached: s("stage_reached")?,
-            reached_label: s("stage_reached_label")?,
-            state: s("state")?,
-            decision: s("decision")?,
-            opinion: s("opinion")?,
-            decided_by: s("decided_by")?,
-            decided_on: frame::dates(df, "decided_on")?,
-            next: s("next_stage_label")?,
-            due: frame::dates(df, "due_on")?,
-            overdue: frame::bools(df, "overdue")?,
-            days: frame::ints(df, "overdue_working_days")?,
-            objection: s("objection")?,
-        })
-    }
-
-    /// Row `i` as a listed line.
-    fn line(&self, i: usize) -> Line {
-        let text = |v: &Option<String>| v.clone().unwrap_or_default();
-        Line {
-            name: text(&self.name[i]),
-            code: text(&self.code[i]),
-            street: text(&self.street[i]),
-            stage: text(&self.reached_label[i]),
-            decision: text(&self.decision[i]),
-            opinion: text(&self.opinion[i]),
-            decided_on: self.decided_on[i].map(|d| d.to_string()).unwrap_or_default(),
-            decided_by: text(&self.decided_by[i]),
-            next: text(&self.next[i]),
-            due: self.due[i].map(|d| d.to_string()).unwrap_or_default(),
-            overdue_days: self.days[i].map(|d| d.to_string()).unwrap_or_default(),
-            objection: text(&self.objection[i]),
-        }
-    }
-
-    /// Row `i` counted into `counts`.
-    fn count(&self, i: usize, headers: &[String], counts: &mut CountyCounts) {
-        counts.total += 1;
-        match self.state[i].as_deref() {
-            Some(STOPPED) => counts.stopped += 1,
-            st => {
-                if st == Some(CONFIRMED) {
-                    counts.confirmed += 1;
-                }
-                let k = headers
-                    .iter()
-                    .position(|h| Some(h.as_str()) == self.reached_label[i].as_deref())
-                    .unwrap_or(0);
-                counts.at_stage[k] += 1;
+/// Row `i` counted into `counts`.
+fn count(c: &ByName, i: usize, headers: &[String], counts: &mut CountyCounts) {
+    counts.total += 1;
+    match c.text("state", i).as_deref() {
+        Some(STOPPED) => counts.stopped += 1,
+        st => {
+            if st == Some(CONFIRMED) {
+                counts.confirmed += 1;
             }
+            let reached = c.text("stage_reached_label", i);
+            let k = headers
+                .iter()
+                .position(|h| Some(h.as_str()) == reached.as_deref())
+                .unwrap_or(0);
+            counts.at_stage[k] += 1;
         }
-        if self.overdue[i] == Some(true) {
-            counts.overdue += 1;
-        }
+    }
+    if c.flag("overdue", i) == Some(true) {
+        counts.overdue += 1;
     }
 }
 
@@ -154,7 +112,7 @@ pub fn view(status: &DataFrame, year: i32, stages: &Stages) -> Result<Option<Sta
     if df.height() == 0 {
         return Ok(None);
     }
-    let rows = Rows::read(&df)?;
+    let rows = ByName::read(&df)?;
     let headers = stage_headers(stages);
     let counts = |county: String| CountyCounts {
         county,
@@ -164,22 +122,23 @@ pub fn view(status: &DataFrame, year: i32, stages: &Stages) -> Result<Option<Sta
     let mut by: BTreeMap<String, CountyStatus> = BTreeMap::new();
     let mut total = counts("合计".into());
     for i in 0..df.height() {
-        let c = rows.county[i].clone().unwrap_or_else(|| "(未知区县)".into());
+        let c = rows.text("county", i).unwrap_or_else(|| "(未知区县)".into());
         let entry = by.entry(c.clone()).or_insert_with(|| CountyStatus {
             counts: counts(c),
             overdue: Vec::new(),
             stopped: Vec::new(),
         });
-        rows.count(i, &headers, &mut entry.counts);
-        rows.count(i, &headers, &mut total);
-        if rows.state[i].as_deref() == Some(STOPPED) {
-            entry.stopped.push(rows.line(i));
+        count(&rows, i, &headers, &mut entry.counts);
+        count(&rows, i, &headers, &mut total);
+        if rows.text("state", i).as_deref() == Some(STOPPED) {
+            entry.stopped.push(line(&rows, i));
         }
-        if rows.overdue[i] == Some(true) {
-            entry.overdue.push(rows.line(i));
+        if rows.flag("overdue", i) == Some(true) {
+            entry.overdue.push(line(&rows, i));
         }
     }
-    let decided_any = rows.reached.iter().any(|r| r.as_deref() != Some(SUBMITTED));
+    let decided_any =
+        (0..df.height()).any(|i| rows.text("stage_reached", i).as_deref() != Some(SUBMITTED));
     Ok(Some(StatusView {
         headers,
         counties: by.into_values().collect(),
