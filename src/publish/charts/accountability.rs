@@ -37,16 +37,7 @@ pub fn applications_by_outcome(review: &Panel) -> Result<Chart> {
                 style::slot_axis(names.len()),
                 style::count_axis(top * 1.35 + 1.0),
             )?;
-            let label = |v: &f64| names.get(style::slot(*v)).cloned().unwrap_or_default();
-            style::draw_mesh(
-                chart
-                    .configure_mesh()
-                    .disable_x_mesh()
-                    .x_desc("区县")
-                    .y_desc("申报数")
-                    .x_label_formatter(&label)
-                    .y_label_formatter(&|v| format!("{v:.0}")),
-            )?;
+            style::county_mesh(&mut chart, &names, "申报数", &|v| format!("{v:.0}"))?;
             for (k, outcome) in OUTCOMES.iter().enumerate() {
                 let colour = COLOURS[k];
                 chart
@@ -78,23 +69,11 @@ pub fn applications_by_outcome(review: &Panel) -> Result<Chart> {
                     )
                 }))
                 .map_err(failed)?;
-            chart
-                .configure_series_labels()
-                .position(SeriesLabelPosition::UpperRight)
-                .label_font(style::label())
-                .background_style(WHITE.mix(0.9))
-                .border_style(BLACK)
-                .draw()
-                .map_err(failed)?;
+            style::legend(&mut chart, SeriesLabelPosition::UpperRight)?;
             Ok(())
         })?
     };
-    Ok(Chart {
-        name: NAME.into(),
-        title,
-        caption,
-        svg,
-    })
+    Ok(Chart::new(NAME, title, caption, svg))
 }
 
 #[cfg(test)]

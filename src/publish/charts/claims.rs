@@ -55,12 +55,7 @@ pub fn claimed_vs_registry(review: &Panel, tolerance_pp: f64) -> Result<Chart> {
     } else {
         draw(&title, tolerance, &reemployment, &hardship, named)?
     };
-    Ok(Chart {
-        name: "claimed_vs_registry".into(),
-        title,
-        caption,
-        svg,
-    })
+    Ok(Chart::new("claimed_vs_registry", title, caption, svg))
 }
 
 /// The scatter: the diagonal, the dashed tolerance line, both rates' points
@@ -129,14 +124,7 @@ fn draw(
                 )
             }))
             .map_err(failed)?;
-        chart
-            .configure_series_labels()
-            .position(SeriesLabelPosition::LowerRight)
-            .label_font(style::label())
-            .background_style(WHITE.mix(0.9))
-            .border_style(BLACK)
-            .draw()
-            .map_err(failed)?;
+        style::legend(&mut chart, SeriesLabelPosition::LowerRight)?;
         Ok(())
     })
 }

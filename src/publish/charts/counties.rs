@@ -45,16 +45,7 @@ pub fn pass_rate(review: &Panel) -> Result<Chart> {
                 style::slot_axis(names.len()),
                 0f64..110f64,
             )?;
-            let label = |v: &f64| names.get(style::slot(*v)).cloned().unwrap_or_default();
-            style::draw_mesh(
-                chart
-                    .configure_mesh()
-                    .disable_x_mesh()
-                    .x_desc("区县")
-                    .y_desc("复查合格率(%)")
-                    .x_label_formatter(&label)
-                    .y_label_formatter(&|v| format!("{v:.0}%")),
-            )?;
+            style::county_mesh(&mut chart, &names, "复查合格率(%)", &|v| format!("{v:.0}%"))?;
             chart
                 .draw_series(rows.iter().enumerate().map(|(i, (_, passed, under))| {
                     let pct = *passed as f64 * 100.0 / *under as f64;
@@ -77,12 +68,7 @@ pub fn pass_rate(review: &Panel) -> Result<Chart> {
             Ok(())
         })?
     };
-    Ok(Chart {
-        name: "pass_rate_by_county".into(),
-        title,
-        caption,
-        svg,
-    })
+    Ok(Chart::new("pass_rate_by_county", title, caption, svg))
 }
 
 #[cfg(test)]

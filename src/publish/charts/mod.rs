@@ -25,6 +25,17 @@ pub struct Chart {
     pub svg: String,
 }
 
+impl Chart {
+    pub fn new(name: impl Into<String>, title: String, caption: String, svg: String) -> Chart {
+        Chart {
+            name: name.into(),
+            title,
+            caption,
+            svg,
+        }
+    }
+}
+
 /// Every chart of the report, in the report's order.
 pub fn all(review: &Panel, rules: &Rules) -> Result<Vec<Chart>> {
     let mut charts = rates::distributions(review)?;

@@ -115,12 +115,7 @@ fn distribution(review: &Panel, r: &RateRule) -> Result<Chart> {
                 Ok(())
             })?
         };
-    Ok(Chart {
-        name: format!("rate_{}", r.indicator),
-        title,
-        caption,
-        svg,
-    })
+    Ok(Chart::new(format!("rate_{}", r.indicator), title, caption, svg))
 }
 
 #[cfg(test)]

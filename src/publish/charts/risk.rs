@@ -81,12 +81,7 @@ pub fn risk_scores(review: &Panel, rules: &RiskRules) -> Result<Chart> {
             Ok(())
         })?
     };
-    Ok(Chart {
-        name: "risk_scores".into(),
-        title,
-        caption,
-        svg,
-    })
+    Ok(Chart::new("risk_scores", title, caption, svg))
 }
 
 #[cfg(test)]

@@ -71,10 +71,5 @@ pub fn weekly_starts(review: &Panel, window_days: i64) -> Result<Chart> {
             .map_err(failed)?;
         Ok(())
     })?;
-    Ok(Chart {
-        name: "employment_starts_per_week".into(),
-        title,
-        caption,
-        svg,
-    })
+    Ok(Chart::new("employment_starts_per_week", title, caption, svg))
 }

@@ -99,6 +99,48 @@ where
         .map_err(failed)
 }
 
+/// The mesh of a chart with one slot per county along x (`names`, on a
+/// `slot_axis`), its y axis described as `y_desc` and labelled by `y_label`.
+pub fn county_mesh<Y>(
+    chart: &mut SvgChart<'_, '_, Ticked, Y>,
+    names: &[String],
+    y_desc: &str,
+    y_label: &dyn Fn(&f64) -> String,
+) -> Result<()>
+where
+    Y: Ranged<ValueType = f64> + ValueFormatter<f64>,
+{
+    let label = |v: &f64| names.get(slot(*v)).cloned().unwrap_or_default();
+    draw_mesh(
+        chart
+            .configure_mesh()
+            .disable_x_mesh()
+            .x_desc("区县")
+            .y_desc(y_desc)
+            .x_label_formatter(&label)
+            .y_label_formatter(y_label),
+    )
+}
+
+/// The chart's legend, in the standard look, at `position`.
+pub fn legend<'a, 'b: 'a, X, Y>(
+    chart: &mut SvgChart<'a, 'b, X, Y>,
+    position: SeriesLabelPosition,
+) -> Result<()>
+where
+    X: Ranged,
+    Y: Ranged,
+{
+    chart
+        .configure_series_labels()
+        .position(position)
+        .label_font(label())
+        .background_style(WHITE.mix(0.9))
+        .border_style(BLACK)
+        .draw()
+        .map_err(failed)
+}
+
 /// A chart with nothing to draw: its title and one line saying why.
 pub fn empty(title_text: &str, why: &str) -> Result<String> {
     svg(|root| {
