@@ -188,7 +188,9 @@ pub fn run(pipeline: &Pipeline, options: &Options) -> Result<Outcome> {
         approvals: extract.table(Table::Approvals),
         filings: extract.table(Table::Filings),
         rules: &pipeline.rules,
-        previous: previous_run.as_ref().map(|r| r as &dyn panel::changes::PreviousRun),
+        previous: previous_run
+            .as_ref()
+            .map(|r| r as &dyn panel::changes::PreviousRun),
         run_date: options.run_date,
     })?;
     // 4b. publish: tables, manifest, documents into a staging folder, then

@@ -18,7 +18,9 @@ fn rules_doc() -> String {
 
 /// The first cell of each row of the Markdown table that follows `heading`.
 fn first_cells(doc: &str, heading: &str) -> Vec<String> {
-    let at = doc.find(heading).unwrap_or_else(|| panic!("docs/rules.md lacks {heading}"));
+    let at = doc
+        .find(heading)
+        .unwrap_or_else(|| panic!("docs/rules.md lacks {heading}"));
     doc[at..]
         .lines()
         .skip_while(|l| !l.starts_with('|'))

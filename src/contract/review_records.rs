@@ -170,7 +170,10 @@ pub struct Keyed {
 /// every `required` text column filled; the others are skipped (ingest has
 /// rejected them already, with their reason).
 pub fn keyed_rows(df: &DataFrame, required: &[&str]) -> Result<Vec<Keyed>> {
-    let (code, year) = (frame::strings(df, "community_code")?, frame::ints(df, "year")?);
+    let (code, year) = (
+        frame::strings(df, "community_code")?,
+        frame::ints(df, "year")?,
+    );
     let required: Vec<Vec<Option<String>>> = required
         .iter()
         .map(|c| frame::strings(df, c))

@@ -205,7 +205,13 @@ fn community_changes(
     }
     for (code, was) in before {
         if !after.contains_key(code) {
-            out.push(change(code, was, "本次不再出现的社区", "—".into(), "—".into()));
+            out.push(change(
+                code,
+                was,
+                "本次不再出现的社区",
+                "—".into(),
+                "—".into(),
+            ));
         }
     }
     out

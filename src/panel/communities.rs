@@ -246,4 +246,3 @@ fn lacks_platform_record(detail: &str) -> bool {
             && words.next() == Some(crate::ratings::verdict::NO_PLATFORM_RECORD)
     })
 }
-

@@ -17,12 +17,12 @@
 pub mod accountability;
 pub mod changes;
 pub mod claims;
-pub mod dictionary;
 pub mod communities;
+pub mod dictionary;
 pub mod disqualification;
 pub mod filings;
-pub mod labels;
 pub mod findings;
+pub mod labels;
 pub mod objection_sheet;
 pub mod progress;
 pub mod province;
@@ -41,12 +41,12 @@ use std::collections::BTreeMap;
 use chrono::NaiveDate;
 use polars::prelude::*;
 
+pub use crate::ratings::verdict::Verdict;
 pub use claims::{Claim, Excess};
 pub use communities::Community;
 pub use findings::PublishedFinding;
 pub use shortlist::{Candidate, Waiting};
 pub use spot_checks::SpotCheck;
-pub use crate::ratings::verdict::Verdict;
 
 use crate::detectors::Finding;
 use crate::error::Result;

@@ -122,7 +122,9 @@ pub fn view(status: &DataFrame, year: i32, stages: &Stages) -> Result<Option<Sta
     let mut by: BTreeMap<String, CountyStatus> = BTreeMap::new();
     let mut total = counts("合计".into());
     for i in 0..df.height() {
-        let c = rows.text("county", i).unwrap_or_else(|| "(未知区县)".into());
+        let c = rows
+            .text("county", i)
+            .unwrap_or_else(|| "(未知区县)".into());
         let entry = by.entry(c.clone()).or_insert_with(|| CountyStatus {
             counts: counts(c),
             overdue: Vec::new(),
@@ -146,4 +148,3 @@ pub fn view(status: &DataFrame, year: i32, stages: &Stages) -> Result<Option<Sta
         decided_any,
     }))
 }
-

@@ -77,7 +77,9 @@ pub fn count_owed<'a>(
         }
     }
     for county in waiting {
-        by.entry(county.to_string()).or_default().undecided_applications += 1;
+        by.entry(county.to_string())
+            .or_default()
+            .undecided_applications += 1;
     }
     by
 }

@@ -11,8 +11,8 @@ use crate::config::Pipeline;
 use crate::error::Result;
 use crate::indicators::Indicators;
 use crate::ingest::Extract;
-use crate::privacy::Pseudonymizer;
 use crate::panel::Panel;
+use crate::privacy::Pseudonymizer;
 
 /// Read back with `Manifest::read`; a field an older run did not write reads
 /// as its default.

@@ -13,9 +13,9 @@ use std::path::{Path, PathBuf};
 
 use polars::prelude::*;
 
-use crate::panel::dictionary;
 use crate::config::Stages;
 use crate::error::{Error, Result};
+use crate::panel::dictionary;
 
 /// One file written, for the manifest.
 #[derive(Debug, Clone)]

@@ -88,7 +88,14 @@ pub fn margin_columns(frame: &DataFrame, rules: &ReinspectionRules) -> PolarsRes
     let counts = RULES
         .iter()
         .filter_map(|r| Some((r, r.persons?, r.threshold(rules)?)))
-        .map(|(r, p, t)| Ok((r.id, ints(frame, p.numerator)?, ints(frame, p.denominator)?, t)))
+        .map(|(r, p, t)| {
+            Ok((
+                r.id,
+                ints(frame, p.numerator)?,
+                ints(frame, p.denominator)?,
+                t,
+            ))
+        })
         .collect::<PolarsResult<Vec<_>>>()?;
     let n = frame.height();
     let (mut persons, mut named) = (Vec::with_capacity(n), Vec::with_capacity(n));

@@ -244,7 +244,8 @@ pub fn status(inputs: &StatusInputs) -> Result<DataFrame> {
         b.opinion
             .push(last.as_ref().and_then(|d| d.opinion.clone()));
         b.decided_on.push(last.as_ref().and_then(|d| d.decided_on));
-        b.decided_by.push(last.as_ref().and_then(|d| d.decided_by.clone()));
+        b.decided_by
+            .push(last.as_ref().and_then(|d| d.decided_by.clone()));
         b.next.push(st.next.map(|k| stages[k].id.clone()));
         b.next_label.push(st.next.map(|k| stages[k].name.clone()));
         b.due.push(due);

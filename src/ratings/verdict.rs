@@ -273,7 +273,9 @@ fn read_columns(frame: &DataFrame) -> PolarsResult<Vec<(&'static str, Read)>> {
                 strings(frame, rule.indicator)?
                     .iter()
                     .map(|s| {
-                        let n = s.as_deref().map_or(0, |s| s.split(';').filter(|x| !x.is_empty()).count());
+                        let n = s
+                            .as_deref()
+                            .map_or(0, |s| s.split(';').filter(|x| !x.is_empty()).count());
                         Some(n as i64)
                     })
                     .collect(),
@@ -375,7 +377,10 @@ mod tests {
 
     #[test]
     fn every_failing_rule_is_listed_with_value_and_threshold() {
-        let r = with(&[("reemployment_rate", Value::Rate(Some(0.65))), ("zero_households_overdue", Value::Count(Some(2)))]);
+        let r = with(&[
+            ("reemployment_rate", Value::Rate(Some(0.65))),
+            ("zero_households_overdue", Value::Count(Some(2))),
+        ]);
         let j = judge(&r, &rules(), &[]);
         assert_eq!(j.verdict, Verdict::Fail);
         assert_eq!(
@@ -393,7 +398,10 @@ mod tests {
         let r = with(&[("assistance_coverage", Value::Rate(None))]);
         let j = judge(&r, &rules(), &[Table::Services]);
         assert_eq!(j.verdict, Verdict::Incomplete);
-        let nobody = with(&[("assistance_coverage", Value::Rate(None)), ("assistance_targets", Value::Count(Some(0)))]);
+        let nobody = with(&[
+            ("assistance_coverage", Value::Rate(None)),
+            ("assistance_targets", Value::Count(Some(0))),
+        ]);
         assert_eq!(
             judge(&nobody, &rules(), &[Table::Services]).verdict,
             Verdict::Pass
@@ -405,7 +413,10 @@ mod tests {
         let mut off = rules();
         off.zero_household_veto = false;
         off.require_platform = false;
-        let r = with(&[("zero_households_overdue", Value::Count(Some(3))), ("platform_ok", Value::Flag(Some(false)))]);
+        let r = with(&[
+            ("zero_households_overdue", Value::Count(Some(3))),
+            ("platform_ok", Value::Flag(Some(false))),
+        ]);
         let j = judge(&r, &off, &[]);
         assert_eq!(j.verdict, Verdict::Pass);
         assert_eq!(j.outcomes.len(), 5);
@@ -437,7 +448,10 @@ mod tests {
             rules.missing_platform = missing;
             let j = judge(&r, &rules, &[Table::Platform]);
             assert_eq!(j.verdict, Verdict::Incomplete, "{missing:?}");
-            assert_eq!(j.ids(|o| *o == Outcome::NotJudged), vec!["require_platform"]);
+            assert_eq!(
+                j.ids(|o| *o == Outcome::NotJudged),
+                vec!["require_platform"]
+            );
         }
     }
 

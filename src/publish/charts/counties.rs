@@ -45,7 +45,9 @@ pub fn pass_rate(review: &Panel) -> Result<Chart> {
                 style::slot_axis(names.len()),
                 0f64..110f64,
             )?;
-            style::county_mesh(&mut chart, &names, "复查合格率(%)", &|v| format!("{v:.0}%"))?;
+            style::county_mesh(&mut chart, &names, "复查合格率(%)", &|v| {
+                format!("{v:.0}%")
+            })?;
             chart
                 .draw_series(rows.iter().enumerate().map(|(i, (_, passed, under))| {
                     let pct = *passed as f64 * 100.0 / *under as f64;

@@ -115,7 +115,12 @@ fn distribution(review: &Panel, r: &RateRule) -> Result<Chart> {
                 Ok(())
             })?
         };
-    Ok(Chart::new(format!("rate_{}", r.indicator), title, caption, svg))
+    Ok(Chart::new(
+        format!("rate_{}", r.indicator),
+        title,
+        caption,
+        svg,
+    ))
 }
 
 #[cfg(test)]

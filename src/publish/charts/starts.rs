@@ -71,5 +71,10 @@ pub fn weekly_starts(review: &Panel, window_days: i64) -> Result<Chart> {
             .map_err(failed)?;
         Ok(())
     })?;
-    Ok(Chart::new("employment_starts_per_week", title, caption, svg))
+    Ok(Chart::new(
+        "employment_starts_per_week",
+        title,
+        caption,
+        svg,
+    ))
 }

@@ -14,17 +14,17 @@ use crate::contract::review_records::{APPROVAL_ANSWERS, APPROVAL_SHEET_COLUMNS, 
 use crate::error::Result;
 use crate::panel::province::ApprovalRow;
 
-pub const HEADER_ROW: u32 = 4;
+pub const HEADER_ROW: u32 = list_sheet::HEADER_ROW;
 
-const LAYOUT: Layout = Layout {
-    sheet: APPROVALS_SHEET,
-    columns: APPROVAL_SHEET_COLUMNS,
-    widths: &[16.0, 16.0, 10.0, 6.0, 40.0, 12.0, 12.0, 20.0, 20.0],
-    header_row: HEADER_ROW,
-    heading: [0, 4, 7],
-    spare_rows: 0,
-    checks: &[("审批结果", Check::OneOf(APPROVAL_ANSWERS)), ("审批日期", Check::Date)],
-};
+const LAYOUT: Layout = Layout::new(
+    (APPROVALS_SHEET, APPROVAL_SHEET_COLUMNS),
+    &[16.0, 16.0, 10.0, 6.0, 40.0, 12.0, 12.0, 20.0, 20.0],
+    [0, 4, 7],
+    &[
+        ("审批结果", Check::OneOf(APPROVAL_ANSWERS)),
+        ("审批日期", Check::Date),
+    ],
+);
 
 pub fn title(city: &str) -> String {
     format!("{city}省级充分就业社区{APPROVALS_SHEET}登记")

@@ -14,17 +14,14 @@ use crate::contract::review_records::{FILING_SHEET_COLUMNS, FILINGS_SHEET};
 use crate::error::Result;
 use crate::panel::filings::FilingRow;
 
-pub const HEADER_ROW: u32 = 4;
+pub const HEADER_ROW: u32 = list_sheet::HEADER_ROW;
 
-const LAYOUT: Layout = Layout {
-    sheet: FILINGS_SHEET,
-    columns: FILING_SHEET_COLUMNS,
-    widths: &[16.0, 8.0, 18.0, 14.0, 14.0, 30.0],
-    header_row: HEADER_ROW,
-    heading: [0, 2, 4],
-    spare_rows: 0,
-    checks: &[("收到日期", Check::Date)],
-};
+const LAYOUT: Layout = Layout::new(
+    (FILINGS_SHEET, FILING_SHEET_COLUMNS),
+    &[16.0, 8.0, 18.0, 14.0, 14.0, 30.0],
+    [0, 2, 4],
+    &[("收到日期", Check::Date)],
+);
 
 pub fn title(city: &str) -> String {
     format!("{city}充分就业社区评审材料{FILINGS_SHEET}")

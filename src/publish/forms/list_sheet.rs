@@ -1,5 +1,5 @@
-//! The working list sheets the bureau fills in (异议登记, 取消资格审批,
-//! 报送登记): one layout, one row writer that finds each cell by its column
+//! The working list sheets the bureau fills in (核实记录, 异议登记,
+//! 取消资格审批, 报送登记): one layout, one row writer that finds each cell by its column
 //! name in the contract, and the sheet's dropdowns and date checks, so that
 //! a sheet's own file says only which value goes in which column.
 
@@ -35,7 +35,39 @@ pub struct Layout<'a> {
     pub checks: &'a [(&'a str, Check<'a>)],
 }
 
-impl Layout<'_> {
+/// The header row of every list sheet (0-based): below the header block
+/// and the title.
+pub const HEADER_ROW: u32 = 4;
+
+impl<'a> Layout<'a> {
+    /// A sheet named `sheet` of the contract's `columns` at `widths`, its
+    /// header block's parts starting at the columns `heading`, its rows
+    /// checked as `checks` says.
+    pub const fn new(
+        (sheet, columns): (&'a str, &'a [&'a str]),
+        widths: &'a [f64],
+        heading: [u16; 3],
+        checks: &'a [(&'a str, Check<'a>)],
+    ) -> Layout<'a> {
+        Layout {
+            sheet,
+            columns,
+            widths,
+            header_row: HEADER_ROW,
+            heading,
+            spare_rows: 0,
+            checks,
+        }
+    }
+
+    /// The same with the checks running `rows` rows below the last.
+    pub const fn with_spare_rows(self, rows: u32) -> Layout<'a> {
+        Layout {
+            spare_rows: rows,
+            ..self
+        }
+    }
+
     pub fn column(&self, name: &str) -> u16 {
         cells::column_of(self.columns, name)
     }
@@ -54,7 +86,13 @@ pub struct Row<'w> {
 impl Row<'_> {
     /// Text, written even when empty.
     pub fn text(&mut self, name: &str, value: &str) -> Result<()> {
-        cells::text(self.ws, self.row, self.layout.column(name), value, self.cell)
+        cells::text(
+            self.ws,
+            self.row,
+            self.layout.column(name),
+            value,
+            self.cell,
+        )
     }
 
     /// Text, or a bordered blank when none or empty.
@@ -86,8 +124,17 @@ impl Row<'_> {
 
     /// The row's height: 18 points, or what `text` in column `name` needs.
     pub fn fit(&mut self, name: &str, text: &str) -> Result<()> {
-        let width = self.layout.widths[self.layout.column(name) as usize];
-        self.height(cells::row_height(&[(text, width)], 18.0))
+        self.fit_all(&[(name, text)])
+    }
+
+    /// The row's height: 18 points, or what the tallest of the texts needs,
+    /// each in its column (by name).
+    pub fn fit_all(&mut self, texts: &[(&str, &str)]) -> Result<()> {
+        let fit: Vec<(&str, f64)> = texts
+            .iter()
+            .map(|(name, text)| (*text, self.layout.widths[self.layout.column(name) as usize]))
+            .collect();
+        self.height(cells::row_height(&fit, 18.0))
     }
 
     pub fn height(&mut self, points: f64) -> Result<()> {
@@ -129,7 +176,10 @@ pub fn workbook<T>(
         write(&mut row, record)?;
     }
     let first = layout.header_row + 1;
-    let data = (first, layout.header_row + records.len() as u32 + layout.spare_rows);
+    let data = (
+        first,
+        layout.header_row + records.len() as u32 + layout.spare_rows,
+    );
     for (name, check) in layout.checks {
         match check {
             Check::OneOf(values) => cells::dropdown(ws, data, layout.column(name), values)?,

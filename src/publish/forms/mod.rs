@@ -191,10 +191,15 @@ pub fn write(dir: &Path, review: &Panel, settings: &Settings) -> Result<Vec<Stri
             county_file: county_shortlist,
         };
         let due = settings.review.list_due;
-        written.extend(city_and_counties(dir, &mut names, shortlists, |rows, county| {
-            let title = county.map_or(title.clone(), |c| format!("{title}({c})"));
-            shortlist::workbook(&title, &settings.heading(county, due), rows, date)
-        })?);
+        written.extend(city_and_counties(
+            dir,
+            &mut names,
+            shortlists,
+            |rows, county| {
+                let title = county.map_or(title.clone(), |c| format!("{title}({c})"));
+                shortlist::workbook(&title, &settings.heading(county, due), rows, date)
+            },
+        )?);
         written.push(save(
             dir,
             RECOMMENDATIONS,
@@ -339,7 +344,12 @@ fn panel_records(
         ),
         (
             APPROVAL_SHEET,
-            approval_sheet::workbook(&approval_sheet::title(c), &city, &review.approval_sheet, date)?,
+            approval_sheet::workbook(
+                &approval_sheet::title(c),
+                &city,
+                &review.approval_sheet,
+                date,
+            )?,
         ),
         (
             FILING_SHEET,
@@ -351,4 +361,3 @@ fn panel_records(
     }
     Ok(written)
 }
-

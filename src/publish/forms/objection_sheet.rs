@@ -18,22 +18,19 @@ use crate::error::Result;
 use crate::panel::objection_sheet::ObjectionRow;
 
 /// The header row (0-based).
-pub const HEADER_ROW: u32 = 4;
+pub const HEADER_ROW: u32 = list_sheet::HEADER_ROW;
 
-const LAYOUT: Layout = Layout {
-    sheet: OBJECTIONS_SHEET,
-    columns: OBJECTION_SHEET_COLUMNS,
-    widths: &[16.0, 16.0, 10.0, 6.0, 12.0, 48.0, 16.0, 12.0, 12.0],
-    header_row: HEADER_ROW,
-    heading: [0, 3, 6],
-    // Rows below the last with the dropdown and date checks, to register more.
-    spare_rows: 20,
-    checks: &[
+const LAYOUT: Layout = Layout::new(
+    (OBJECTIONS_SHEET, OBJECTION_SHEET_COLUMNS),
+    &[16.0, 16.0, 10.0, 6.0, 12.0, 48.0, 16.0, 12.0, 12.0],
+    [0, 3, 6],
+    &[
         ("处理结果", Check::OneOf(OBJECTION_RESOLUTIONS)),
         ("受理日期", Check::Date),
         ("处理日期", Check::Date),
     ],
-};
+)
+.with_spare_rows(20);
 
 pub fn title(city: &str) -> String {
     format!("{city}充分就业社区评审公示{OBJECTIONS_SHEET}")

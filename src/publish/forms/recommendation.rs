@@ -19,8 +19,8 @@ use rust_xlsxwriter::{Format, FormatAlign, Workbook};
 
 use super::cells::{self, failed};
 use crate::error::Result;
-use crate::panel::labels;
 use crate::panel::Community;
+use crate::panel::labels;
 use crate::panel::review_sheet::{OpinionBox, Recorded};
 
 pub fn title(city: &str) -> String {

@@ -8,8 +8,8 @@ use rust_xlsxwriter::{Format, Workbook};
 use super::cells::{self, failed};
 use super::{Heading, register};
 use crate::error::Result;
-use crate::panel::labels;
 use crate::panel::Candidate;
+use crate::panel::labels;
 
 pub const COLUMNS: [&str; 15] = [
     "总排名",

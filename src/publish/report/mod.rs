@@ -18,8 +18,8 @@ use serde::Serialize;
 
 use crate::config::rules::IndicatorRules;
 use crate::error::{Error, Result};
-use crate::panel::labels;
 use crate::panel::Panel;
+use crate::panel::labels;
 use crate::publish::charts::Chart;
 use crate::publish::manifest::Manifest;
 
