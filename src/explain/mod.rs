@@ -145,7 +145,7 @@ fn weights(manifest: &Manifest) -> Map<String, Value> {
         let w = rules
             .as_ref()
             .and_then(|r| r.get("score")?.get(c.indicator)?.get("weight")?.as_float());
-        out.insert(c.column.to_string(), json!(w));
+        out.insert(c.column(), json!(w));
     }
     out
 }
@@ -481,10 +481,10 @@ fn score(rating: &Map<String, Value>, ind: &Map<String, Value>, manifest: &Manif
         .iter()
         .map(|c| {
             json!({
-                "name": c.column,
+                "name": c.column(),
                 "label_zh": labels::indicator(c.indicator),
-                "points": get(rating, c.column),
-                "weight": weight.get(c.column).cloned().unwrap_or(Value::Null),
+                "points": get(rating, &c.column()),
+                "weight": weight.get(&c.column()).cloned().unwrap_or(Value::Null),
             })
         })
         .collect();

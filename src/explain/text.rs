@@ -241,7 +241,7 @@ fn score(s: &mut String, sc: &Value, l: &Value) {
         let name = crate::ratings::registry::COMPONENTS
             .iter()
             .find(|c| matches!(c.earns, crate::ratings::registry::Earns::Flag))
-            .map_or("", |c| c.column);
+            .map_or(String::new(), |c| c.column());
         let points = sc["components"]
             .as_array()
             .into_iter()

@@ -85,18 +85,23 @@ pub fn beyond_tolerance(claims: &[Claim], tolerance_pp: f64) -> Vec<Excess> {
     out
 }
 
+/// A claim of the re-employment rate beside the registry's, for tests.
+#[cfg(test)]
+pub(crate) fn claim(name: &str, registry: f64, claimed: f64) -> Claim {
+    Claim {
+        name: name.into(),
+        registry_reemployment_rate: Some(registry),
+        claimed_reemployment_rate: Some(claimed),
+        ..Claim::default()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
     fn only_claims_beyond_the_tolerance_count_largest_excess_first() {
-        let claim = |name: &str, registry: f64, claimed: f64| Claim {
-            name: name.into(),
-            registry_reemployment_rate: Some(registry),
-            claimed_reemployment_rate: Some(claimed),
-            ..Claim::default()
-        };
         let claims = [
             claim("诚实社区", 0.80, 0.82),
             claim("远超社区", 0.60, 0.90),

@@ -205,13 +205,7 @@ mod tests {
             list_due: Some(d(2022, 1, 14)),
             cross_assessment_start: Some(d(2022, 1, 17)),
             cross_assessment_end: Some(d(2022, 1, 26)),
-            publicity_start: Some(d(2022, 1, 28)),
-            holidays: (0..7)
-                .map(|k| d(2022, 1, 31) + chrono::Days::new(k))
-                .collect(),
-            adjusted_workdays: vec![d(2022, 1, 29), d(2022, 1, 30)],
-            confirmation_due: Some(d(2022, 2, 11)),
-            ..Review::default()
+            ..calendar::spring_festival()
         };
         let p = calendar::publicity(&review, &PublicityRules { working_days: 5 })
             .unwrap()

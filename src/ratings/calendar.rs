@@ -158,6 +158,21 @@ pub fn state(stage: &Stage, day: NaiveDate, outstanding: usize, review: &Review)
     }
 }
 
+/// The 2022 Spring Festival of the annual pipeline, for tests: 31 Jan–6
+/// Feb off, the weekend of 29–30 Jan worked, publicity from 28 Jan and the
+/// confirmation due 11 Feb.
+#[cfg(test)]
+pub(crate) fn spring_festival() -> Review {
+    let d = |m: u32, day: u32| NaiveDate::from_ymd_opt(2022, m, day).unwrap();
+    Review {
+        publicity_start: Some(d(1, 28)),
+        holidays: (0..7).map(|k| d(1, 31) + chrono::Days::new(k)).collect(),
+        adjusted_workdays: vec![d(1, 29), d(1, 30)],
+        confirmation_due: Some(d(2, 11)),
+        ..Review::default()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -179,19 +194,7 @@ mod tests {
         assert_eq!(p.end, d(2021, 6, 11));
     }
 
-    /// The 2022 Spring Festival of the annual pipeline: 31 Jan–6 Feb off, the
-    /// weekend of 29–30 Jan worked.
-    fn spring_festival() -> Review {
-        Review {
-            publicity_start: Some(d(2022, 1, 28)),
-            holidays: (0..7)
-                .map(|k| d(2022, 1, 31) + chrono::Days::new(k))
-                .collect(),
-            adjusted_workdays: vec![d(2022, 1, 29), d(2022, 1, 30)],
-            confirmation_due: Some(d(2022, 2, 11)),
-            ..Review::default()
-        }
-    }
+    use super::spring_festival;
 
     #[test]
     fn working_days_skip_the_holiday_and_count_the_worked_weekend() {

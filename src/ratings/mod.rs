@@ -261,7 +261,7 @@ fn rating_frame(inputs: &RatingInputs) -> Result<DataFrame> {
         .with_columns([score::stars(s)])
         .with_columns([score::level()]);
     columns.push(col(score::SCORE));
-    columns.extend(registry::COMPONENTS.iter().map(|c| col(c.column)));
+    columns.extend(registry::COMPONENTS.iter().map(|c| col(c.column())));
     columns.extend([
         col(score::NEW_JOBS_PER_100),
         col(score::NULL_COMPONENTS),

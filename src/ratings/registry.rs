@@ -234,57 +234,45 @@ pub enum Earns {
 /// One component of the city-level score.
 #[derive(Clone, Copy)]
 pub struct Component {
-    /// The published column (`score_` and the indicator).
-    pub column: &'static str,
     /// The indicator it reads (also its `[score]` key).
     pub indicator: &'static str,
     pub earns: Earns,
     pub en: &'static str,
 }
 
+impl Component {
+    /// The published column: `score_` and the indicator.
+    pub fn column(&self) -> String {
+        format!("score_{}", self.indicator)
+    }
+}
+
+const fn rate(
+    indicator: &'static str,
+    read: fn(&ScoreRules) -> &RateComponent,
+    en: &'static str,
+) -> Component {
+    Component {
+        indicator,
+        earns: Earns::Rate(read),
+        en,
+    }
+}
+
 /// Every score component, in the order of the score table.
+#[rustfmt::skip]
 pub const COMPONENTS: &[Component] = &[
-    Component {
-        column: "score_reemployment_rate",
-        indicator: "reemployment_rate",
-        earns: Earns::Rate(|s| &s.reemployment_rate),
-        en: "re-employment rate points",
-    },
-    Component {
-        column: "score_hardship_employment_rate",
-        indicator: "hardship_employment_rate",
-        earns: Earns::Rate(|s| &s.hardship_employment_rate),
-        en: "hardship employment rate points",
-    },
-    Component {
-        column: "score_registered_unemployment_rate",
-        indicator: "registered_unemployment_rate",
-        earns: Earns::Rate(|s| &s.registered_unemployment_rate),
-        en: "registered unemployment rate points (lower is better)",
-    },
-    Component {
-        column: "score_assistance_coverage",
-        indicator: "assistance_coverage",
-        earns: Earns::Rate(|s| &s.assistance_coverage),
-        en: "assistance coverage points",
-    },
-    Component {
-        column: "score_new_jobs_per_100_labor_force",
-        indicator: "new_jobs_per_100_labor_force",
-        earns: Earns::Rate(|s| &s.new_jobs_per_100_labor_force),
-        en: "new jobs per 100 labour force points",
-    },
-    Component {
-        column: "score_platform_ok",
-        indicator: "platform_ok",
-        earns: Earns::Flag,
-        en: "platform points",
-    },
+    rate("reemployment_rate", |s| &s.reemployment_rate, "re-employment rate points"),
+    rate("hardship_employment_rate", |s| &s.hardship_employment_rate, "hardship employment rate points"),
+    rate("registered_unemployment_rate", |s| &s.registered_unemployment_rate, "registered unemployment rate points (lower is better)"),
+    rate("assistance_coverage", |s| &s.assistance_coverage, "assistance coverage points"),
+    rate("new_jobs_per_100_labor_force", |s| &s.new_jobs_per_100_labor_force, "new jobs per 100 labour force points"),
+    Component { indicator: "platform_ok", earns: Earns::Flag, en: "platform points" },
 ];
 
 /// The component of `column`, if it is one.
 pub fn component(column: &str) -> Option<&'static Component> {
-    COMPONENTS.iter().find(|c| c.column == column)
+    COMPONENTS.iter().find(|c| c.column() == column)
 }
 
 #[cfg(test)]
@@ -297,9 +285,10 @@ mod tests {
         ids.sort_unstable();
         ids.dedup();
         assert_eq!(ids.len(), RULES.len());
-        for c in COMPONENTS {
-            assert_eq!(c.column, format!("score_{}", c.indicator));
-        }
+        let mut names: Vec<&str> = COMPONENTS.iter().map(|c| c.indicator).collect();
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names.len(), COMPONENTS.len());
     }
 
     #[test]

@@ -101,7 +101,7 @@ pub fn component_columns(s: &ScoreRules, platform: Platform) -> Vec<Expr> {
                 Earns::Rate(rate) => rate_points(col(c.indicator), rate(s), full),
                 Earns::Flag => platform_points(s.platform_ok.weight, full, platform),
             };
-            points.alias(c.column)
+            points.alias(c.column())
         })
         .collect()
 }
@@ -112,7 +112,7 @@ pub fn total() -> Expr {
     let sum = COMPONENTS
         .iter()
         .skip(1)
-        .fold(col(COMPONENTS[0].column), |acc, c| acc + col(c.column));
+        .fold(col(COMPONENTS[0].column()), |acc, c| acc + col(c.column()));
     sum.alias(SCORE)
 }
 
@@ -197,13 +197,13 @@ pub fn null_components(frame: &DataFrame, platform: Platform) -> PolarsResult<Co
     }
     let values: Vec<String> = (0..frame.height())
         .map(|i| {
-            let ids: Vec<&str> = COMPONENTS
+            let ids: Vec<String> = COMPONENTS
                 .iter()
                 .zip(&nulls)
                 .filter(|(_, n)| n[i])
-                .map(|(c, _)| c.column)
+                .map(|(c, _)| c.column())
                 .collect();
-            super::joined(&ids)
+            ids.join(";")
         })
         .collect();
     Ok(Column::new(NULL_COMPONENTS.into(), values))

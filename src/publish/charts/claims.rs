@@ -132,16 +132,10 @@ fn draw(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::panel::claims::beyond_tolerance;
+    use crate::panel::claims::{beyond_tolerance, claim};
 
     #[test]
     fn the_named_points_are_the_panel_s_claims_beyond_tolerance_escaped() {
-        let claim = |name: &str, registry: f64, claimed: f64| Claim {
-            name: name.into(),
-            registry_reemployment_rate: Some(registry),
-            claimed_reemployment_rate: Some(claimed),
-            ..Claim::default()
-        };
         let claims = [
             claim("诚实社区", 0.80, 0.82),
             claim("=HYPERLINK(\"http://x\",\"y\")", 0.60, 0.90),
