@@ -173,24 +173,11 @@ pub fn run(pipeline: &Pipeline, options: &Options) -> Result<Outcome> {
         ratings: &rated,
         findings: &findings,
         risk: &risk,
-        communities,
-        applications: extract.table(Table::Applications),
-        employment: extract.table(Table::Employment),
-        rejects: &extract.rejects,
+        extract: &extract,
         pseudonyms: &pseudonyms,
-        claim_tolerance_pp: claim_tolerance_pp(pipeline)?,
         verified: &verified,
-        verification_rules: &pipeline.rules.verifications,
-        decisions: extract.table(Table::Decisions),
-        objections: extract.table(Table::Objections),
-        stages: &pipeline.rules.review.stages,
-        review: &pipeline.review,
-        approvals: extract.table(Table::Approvals),
-        filings: extract.table(Table::Filings),
-        rules: &pipeline.rules,
-        previous: previous_run
-            .as_ref()
-            .map(|r| r as &dyn panel::changes::PreviousRun),
+        pipeline,
+        previous: previous_run.as_ref().map(|r| r as &dyn panel::changes::PreviousRun),
         run_date: options.run_date,
     })?;
     // 4b. publish: tables, manifest, documents into a staging folder, then
@@ -474,9 +461,7 @@ fn publish_stage(
                 panel: w.panel,
                 rejects: &w.tables.rejects,
                 manifest: &manifest,
-                rules: &pipeline.rules,
-                review: &pipeline.review,
-                city_name: &pipeline.city_name,
+                pipeline,
             },
         )?
     };
@@ -499,10 +484,3 @@ fn prune(pipeline: &Pipeline) -> Result<()> {
     Ok(())
 }
 
-/// The claimed-vs-registry tolerance that the panel's claims view shares with
-/// the detector.
-fn claim_tolerance_pp(pipeline: &Pipeline) -> Result<f64> {
-    use crate::detectors::claimed_vs_registry::{ID, Params};
-    let params: Params = detectors::registry::read(&pipeline.rules.detectors, ID)?;
-    Ok(params.tolerance_pp)
-}

@@ -53,11 +53,14 @@ use crate::error::Result;
 use crate::frame::of_year;
 use crate::indicators::Indicators;
 use crate::indicators::period::Period;
-use crate::ingest::Reject;
+use crate::config::Pipeline;
+use crate::contract::Table;
+use crate::ingest::{Extract, Reject};
 use crate::privacy::Pseudonymizer;
 use crate::ratings::Ratings;
 
-/// What the panel view is made from: the stages' results.
+/// What the panel view is made from: the stages' results, the extract's
+/// tables and the pipeline's settings.
 pub struct PanelInputs<'a> {
     pub indicators: &'a Indicators,
     pub ratings: &'a Ratings,
@@ -66,38 +69,68 @@ pub struct PanelInputs<'a> {
     /// Risk per community and year (community_code, year, risk_score,
     /// needs_verification, flags); may be empty or without columns.
     pub risk: &'a DataFrame,
-    /// The canonical communities table (recognition years, contacts).
-    pub communities: &'a DataFrame,
-    /// The canonical applications table, None when the extract has none.
-    pub applications: Option<&'a DataFrame>,
-    /// The canonical employment table, for starts per week.
-    pub employment: Option<&'a DataFrame>,
-    pub rejects: &'a [Reject],
+    /// The typed tables (communities, applications, employment and the
+    /// panel's records) and the rejects.
+    pub extract: &'a Extract,
     pub pseudonyms: &'a Pseudonymizer,
-    /// The claimed-vs-registry detector's tolerance, percentage points.
-    pub claim_tolerance_pp: f64,
     /// The panel's checks of the findings (the `verifications` table).
     pub verified: &'a crate::detectors::verified::Verified,
-    pub verification_rules: &'a crate::config::rules::VerificationRules,
-    /// The canonical `decisions` table, None when the input has none.
-    pub decisions: Option<&'a DataFrame>,
-    /// The objection register (`objections`), None when the input has none.
-    pub objections: Option<&'a DataFrame>,
-    /// The review's stages, in order (the rules' `[[review.stages]]`).
-    pub stages: &'a crate::config::Stages,
-    /// The review calendar and its groups (the pipeline's `[review]`).
-    pub review: &'a crate::config::Review,
-    /// The province's answers to proposed disqualifications (`approvals`).
-    pub approvals: Option<&'a DataFrame>,
-    /// The bureau's receipts of the counties' filings (`filings`).
-    pub filings: Option<&'a DataFrame>,
-    /// The run's rules, for the thresholds the documents draw.
-    pub rules: &'a crate::config::Rules,
+    /// The rules, the review's stages and calendar, the groups.
+    pub pipeline: &'a Pipeline,
     /// The previous complete run in the same output folder (what `latest`
     /// points at before this run is published), if any.
     pub previous: Option<&'a dyn changes::PreviousRun>,
     /// The day the documents are made, for the timeline's states.
     pub run_date: NaiveDate,
+}
+
+impl PanelInputs<'_> {
+    fn communities(&self) -> &DataFrame {
+        static EMPTY: std::sync::OnceLock<DataFrame> = std::sync::OnceLock::new();
+        self.extract
+            .table(Table::Communities)
+            .unwrap_or_else(|| EMPTY.get_or_init(DataFrame::empty))
+    }
+
+    fn applications(&self) -> Option<&DataFrame> {
+        self.extract.table(Table::Applications)
+    }
+
+    fn employment(&self) -> Option<&DataFrame> {
+        self.extract.table(Table::Employment)
+    }
+
+    fn decisions(&self) -> Option<&DataFrame> {
+        self.extract.table(Table::Decisions)
+    }
+
+    fn objections(&self) -> Option<&DataFrame> {
+        self.extract.table(Table::Objections)
+    }
+
+    fn approvals(&self) -> Option<&DataFrame> {
+        self.extract.table(Table::Approvals)
+    }
+
+    fn filings(&self) -> Option<&DataFrame> {
+        self.extract.table(Table::Filings)
+    }
+
+    fn rejects(&self) -> &[Reject] {
+        &self.extract.rejects
+    }
+
+    fn rules(&self) -> &crate::config::Rules {
+        &self.pipeline.rules
+    }
+
+    fn stages(&self) -> &crate::config::Stages {
+        &self.pipeline.rules.review.stages
+    }
+
+    fn review(&self) -> &crate::config::Review {
+        &self.pipeline.review
+    }
 }
 
 /// One dataset partitioned by year (`<name>/year=YYYY/part-0.parquet`).
@@ -279,19 +312,19 @@ pub fn build(inputs: &PanelInputs) -> Result<(PanelTables, Panel)> {
     let tables = PanelTables {
         datasets,
         findings: findings_frame,
-        rejects: rejects::rejects_frame(inputs.rejects, inputs.pseudonyms)?,
+        rejects: rejects::rejects_frame(inputs.rejects(), inputs.pseudonyms)?,
     };
     let mut panel = match review_year(&inputs.indicators.periods) {
         Some(period) => review(inputs, *period, &findings)?,
         None => Panel::default(),
     };
     working_sheets(inputs, &findings, &mut panel)?;
-    panel.thresholds = thresholds::Thresholds::of(inputs.rules)?;
-    panel.progress = progress::view(&inputs.ratings.status, panel.year, inputs.stages)?;
+    panel.thresholds = thresholds::Thresholds::of(inputs.rules())?;
+    panel.progress = progress::view(&inputs.ratings.status, panel.year, inputs.stages())?;
     panel.timeline = (!panel.calendar.is_empty()).then(|| {
         let calendar = timeline::Calendar {
             stages: panel.calendar.clone(),
-            review: inputs.review.clone(),
+            review: inputs.review().clone(),
         };
         timeline::rows(&calendar, inputs.run_date, &timeline::owed(&panel))
     });
@@ -312,11 +345,11 @@ fn review(inputs: &PanelInputs, period: Period, all: &[PublishedFinding]) -> Res
             indicators: &inputs.indicators.frame,
             ratings: &inputs.ratings.ratings,
             risk: inputs.risk,
-            communities: inputs.communities,
+            communities: inputs.communities(),
         },
         year,
     )?;
-    let shortlist = match inputs.applications {
+    let shortlist = match inputs.applications() {
         Some(_) => Some(shortlist::candidates(&of_year(
             &inputs.ratings.shortlist,
             year,
@@ -324,16 +357,17 @@ fn review(inputs: &PanelInputs, period: Period, all: &[PublishedFinding]) -> Res
         None => None,
     };
     let waiting = shortlist::waiting(&of_year(&inputs.ratings.set_aside, year)?)?;
-    let claims = match inputs.applications {
+    let claims = match inputs.applications() {
         Some(apps) => Some(claims::claims(
             &of_year(apps, year)?,
             &by_code(&communities),
         )?),
         None => None,
     };
+    let thresholds = thresholds::Thresholds::of(inputs.rules())?;
     let beyond = claims::beyond_tolerance(
         claims.as_deref().unwrap_or_default(),
-        inputs.claim_tolerance_pp,
+        thresholds.claim_tolerance_pp,
     );
     Ok(Panel {
         year,
@@ -346,7 +380,7 @@ fn review(inputs: &PanelInputs, period: Period, all: &[PublishedFinding]) -> Res
         claims,
         claims_beyond_tolerance: beyond,
         weekly_starts: inputs
-            .employment
+            .employment()
             .map(|e| weekly_starts::weekly_starts(e, year))
             .transpose()?,
         ..Panel::default()
@@ -364,9 +398,9 @@ fn working_sheets(
         &panel.communities,
         panel.year,
         inputs.verified,
-        inputs.verification_rules,
+        &inputs.rules().verifications,
     );
-    let answers = province::answers(inputs.approvals)?;
+    let answers = province::answers(inputs.approvals())?;
     for d in &mut panel.disqualified {
         d.province = province::words(answers.get(&(d.code.clone(), panel.year)));
     }
@@ -374,28 +408,28 @@ fn working_sheets(
         &crate::frame::of_year(&inputs.ratings.set_aside, panel.year)?,
         panel.year,
         inputs.verified,
-        inputs.verification_rules,
+        &inputs.rules().verifications,
         &disqualification::recommenders(
             &inputs.ratings.status,
-            inputs.applications,
-            inputs.decisions,
-            inputs.stages,
+            inputs.applications(),
+            inputs.decisions(),
+            inputs.stages(),
             panel.year,
         )?,
     )?;
     panel.accountability =
-        accountability::rows(&inputs.ratings.accountability, panel.year, inputs.stages)?;
-    panel.stages = inputs.stages.clone();
+        accountability::rows(&inputs.ratings.accountability, panel.year, inputs.stages())?;
+    panel.stages = inputs.stages().clone();
     let (proposed, confirmed) = review_lists::lists(
         &inputs.ratings.status,
         panel.year,
-        inputs.stages,
+        inputs.stages(),
         &panel.by_code(),
     )?;
     panel.publicity_list = proposed;
     panel.confirmation_list = confirmed;
     panel.assessment_groups = review_lists::groups(
-        &inputs.review.assessment_groups,
+        &inputs.review().assessment_groups,
         &inputs.ratings.assignments,
         panel.shortlist.as_deref().unwrap_or_default(),
         panel.year,
@@ -405,30 +439,30 @@ fn working_sheets(
     panel.assignments = inputs.ratings.assignments.clone();
     panel.unassigned = inputs.ratings.unassigned.clone();
     panel.review_sheet = review_sheet::rows(
-        inputs.applications,
-        inputs.decisions,
-        inputs.communities,
+        inputs.applications(),
+        inputs.decisions(),
+        inputs.communities(),
         &years,
-        inputs.stages,
+        inputs.stages(),
     )?;
     let places: BTreeMap<String, (String, String, String)> =
-        crate::contract::roster::places(inputs.communities)?
+        crate::contract::roster::places(inputs.communities())?
             .into_iter()
             .map(|(code, p)| (code, p.texts()))
             .collect();
     panel.approval_sheet = province::sheet_rows(&panel.disqualified, panel.year, &answers, &places);
-    let receipts = filings::receipts(inputs.filings)?;
+    let receipts = filings::receipts(inputs.filings())?;
     let mut counties: Vec<String> = places.values().map(|p| p.1.clone()).collect();
     counties.sort();
     counties.dedup();
-    panel.filing_sheet = filings::sheet_rows(&counties, panel.year, inputs.review, &receipts);
-    panel.receipts = inputs.filings.map(|_| receipts);
+    panel.filing_sheet = filings::sheet_rows(&counties, panel.year, inputs.review(), &receipts);
+    panel.receipts = inputs.filings().map(|_| receipts);
     panel.objection_sheet = objection_sheet::rows(
         &inputs.ratings.status,
-        inputs.objections,
+        inputs.objections(),
         &places,
         panel.year,
-        inputs.stages,
+        inputs.stages(),
     )?;
     let spot = &inputs.ratings.spot_checks;
     let (code, name, county, year) = (

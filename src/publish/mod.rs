@@ -94,14 +94,14 @@ fn made_on(run_date: &str) -> Result<chrono::NaiveDate> {
 /// what was written (`rows` is 0 for a document), with each file's sha256.
 pub fn write_documents(dir: &Path, inputs: &report::input::ReportInputs) -> Result<Vec<OutputRef>> {
     let review = inputs.panel;
-    let charts = charts::all(review, inputs.rules)?;
+    let charts = charts::all(review, &inputs.pipeline.rules)?;
     let mut written = charts::write(dir, &charts)?;
     let html = report::render(&report::Context {
         review,
         charts: &charts,
         manifest: inputs.manifest,
         rejects: inputs.rejects,
-        city_name: inputs.city_name,
+        city_name: &inputs.pipeline.city_name,
     })?;
     std::fs::write(dir.join("report.html"), html)?;
     written.push("report.html".into());
@@ -109,9 +109,9 @@ pub fn write_documents(dir: &Path, inputs: &report::input::ReportInputs) -> Resu
         dir,
         review,
         &forms::Settings {
-            city: inputs.city_name,
+            city: &inputs.pipeline.city_name,
             made_on: made_on(&inputs.manifest.run_date)?,
-            review: inputs.review,
+            review: &inputs.pipeline.review,
         },
     )?);
     written

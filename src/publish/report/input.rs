@@ -4,7 +4,7 @@
 
 use polars::prelude::*;
 
-use crate::config::{Review, Rules};
+use crate::config::Pipeline;
 use crate::panel::Panel;
 use crate::publish::manifest::Manifest;
 
@@ -16,11 +16,9 @@ pub struct ReportInputs<'a> {
     pub rejects: &'a DataFrame,
     /// The run's manifest as it will be written (outputs still to come).
     pub manifest: &'a Manifest,
-    pub rules: &'a Rules,
-    /// The review's settings: due dates and reporting units for the forms.
-    pub review: &'a Review,
-    /// The city's name, for titles.
-    pub city_name: &'a str,
+    /// The city's name, the rules, the review's due dates and reporting
+    /// units.
+    pub pipeline: &'a Pipeline,
 }
 
 /// The findings table's columns and types, in order.
