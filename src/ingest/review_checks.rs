@@ -49,6 +49,58 @@ pub fn merge(
     parts: Vec<Part>,
     wide: &HashSet<String>,
 ) -> Result<(DataFrame, Vec<Reject>)> {
+    let all = stack_files(spec, parts)?;
+    let text = |name: &str| -> Result<Vec<String>> {
+        let s = all.column(name)?.as_materialized_series().clone();
+        Ok((0..s.len())
+            .map(|i| s.get(i).map(|v| v.to_string()).unwrap_or_default())
+            .collect())
+    };
+    let keys: Vec<Vec<String>> = spec.key.iter().map(|k| text(k)).collect::<Result<_>>()?;
+    let values: Vec<Vec<String>> = spec
+        .columns
+        .iter()
+        .map(|c| text(c.name))
+        .collect::<Result<_>>()?;
+    let files = frame::strings(&all, SOURCE_FILE)?;
+    let lines = frame::ints(&all, SOURCE_LINE)?;
+    let place = |row: usize| {
+        (
+            files[row].clone().unwrap_or_default(),
+            lines[row].unwrap_or_default(),
+        )
+    };
+    let mut first_of: HashMap<Vec<&str>, usize> = HashMap::new();
+    let mut keep = vec![true; all.height()];
+    let mut rejects = Vec::new();
+    let mut repeats = 0;
+    for row in 0..all.height() {
+        let key: Vec<&str> = keys.iter().map(|k| k[row].as_str()).collect();
+        let Some(&kept) = first_of.get(&key) else {
+            first_of.insert(key, row);
+            continue;
+        };
+        keep[row] = false;
+        if values.iter().all(|v| v[row] == v[kept]) {
+            repeats += 1;
+            continue;
+        }
+        rejects.push(other_values(spec, wide, &key, place(row), place(kept)));
+    }
+    if repeats > 0 {
+        tracing::info!(
+            table = spec.name,
+            rows = repeats,
+            "rows repeated in another file with the same values; counted once"
+        );
+    }
+    let mask = BooleanChunked::from_slice(PlSmallStr::EMPTY, &keep);
+    Ok((all.filter(&mask)?, rejects))
+}
+
+/// Every file's rows stacked in file order, each naming its file in
+/// `source_file`.
+fn stack_files(spec: &TableSpec, parts: Vec<Part>) -> Result<DataFrame> {
     let mut frames = parts.into_iter().map(|p| {
         let n = p.frame.height();
         let mut f = p.frame;
@@ -66,75 +118,39 @@ pub fn merge(
         all.vstack_mut_owned(f?)?;
     }
     all.rechunk_mut();
-    let text = |name: &str| -> Result<Vec<String>> {
-        let s = all.column(name)?.as_materialized_series().clone();
-        Ok((0..s.len())
-            .map(|i| s.get(i).map(|v| v.to_string()).unwrap_or_default())
-            .collect())
-    };
-    let keys: Vec<Vec<String>> = spec.key.iter().map(|k| text(k)).collect::<Result<_>>()?;
-    let values: Vec<Vec<String>> = spec
-        .columns
+    Ok(all)
+}
+
+/// The reject of a row (file, line) whose key another file's row, the one
+/// kept, has with other values. A decision sheet's reject names the sheet's
+/// columns.
+fn other_values(
+    spec: &TableSpec,
+    wide: &HashSet<String>,
+    key: &[&str],
+    (file, line): (String, i64),
+    (kept_file, kept_line): (String, i64),
+) -> Reject {
+    let shown: Vec<String> = key
         .iter()
-        .map(|c| text(c.name))
-        .collect::<Result<_>>()?;
-    let files = frame::strings(&all, SOURCE_FILE)?;
-    let lines = frame::ints(&all, SOURCE_LINE)?;
-    let mut first_of: HashMap<Vec<&str>, usize> = HashMap::new();
-    let mut keep = vec![true; all.height()];
-    let mut rejects = Vec::new();
-    let mut repeats = 0;
-    for row in 0..all.height() {
-        let key: Vec<&str> = keys.iter().map(|k| k[row].as_str()).collect();
-        match first_of.get(&key) {
-            None => {
-                first_of.insert(key, row);
-            }
-            Some(&kept) => {
-                keep[row] = false;
-                if values.iter().all(|v| v[row] == v[kept]) {
-                    repeats += 1;
-                    continue;
-                }
-                let file = files[row].clone().unwrap_or_default();
-                let shown: Vec<String> = spec
-                    .key
-                    .iter()
-                    .zip(&key)
-                    .map(|(_, v)| v.trim_matches('"').to_string())
-                    .collect();
-                let key_column = spec.key.join("+");
-                let column = match spec.key.iter().position(|k| *k == "stage") {
-                    Some(s) if wide.contains(&file) => sheet_column(&shown[s], &key_column),
-                    _ => key_column,
-                };
-                rejects.push(Reject::new(
-                    spec.table,
-                    &file,
-                    lines[row].unwrap_or_default() as u64,
-                    &column,
-                    Some(&shown.join("+")),
-                    false,
-                    RejectReason::DuplicateKey,
-                    format!(
-                        "the same key as {} line {} with other values, which is kept",
-                        files[kept].clone().unwrap_or_default(),
-                        lines[kept].unwrap_or_default()
-                    ),
-                    None,
-                ));
-            }
-        }
-    }
-    if repeats > 0 {
-        tracing::info!(
-            table = spec.name,
-            rows = repeats,
-            "rows repeated in another file with the same values; counted once"
-        );
-    }
-    let mask = BooleanChunked::from_slice(PlSmallStr::EMPTY, &keep);
-    Ok((all.filter(&mask)?, rejects))
+        .map(|v| v.trim_matches('"').to_string())
+        .collect();
+    let key_column = spec.key.join("+");
+    let column = match spec.key.iter().position(|k| *k == "stage") {
+        Some(s) if wide.contains(&file) => sheet_column(&shown[s], &key_column),
+        _ => key_column,
+    };
+    Reject::new(
+        spec.table,
+        &file,
+        line as u64,
+        &column,
+        Some(&shown.join("+")),
+        false,
+        RejectReason::DuplicateKey,
+        format!("the same key as {kept_file} line {kept_line} with other values, which is kept"),
+        None,
+    )
 }
 
 /// The other tables the panel's records are checked against.
@@ -260,120 +276,203 @@ pub fn normalise_decisions(mut frame: DataFrame, file: &str, stages: &Stages) ->
     Ok(frame)
 }
 
-/// The `decisions` rows that pass the cross-table checks (without
-/// `source_file`), and the rejects of the others.
-pub fn check_decisions(all: DataFrame, against: &Against) -> Result<(DataFrame, Vec<Reject>)> {
-    let stages = against.stages;
-    let known = codes(against.communities)?;
-    let apps = applications(against.applications)?;
-    let register = objections::register(against.objections)?;
-    let code = frame::strings(&all, "community_code")?;
-    let year = frame::ints(&all, "year")?;
-    let stage_name = frame::strings(&all, "stage")?;
-    let decision = frame::strings(&all, "decision")?;
-    let decided_on = frame::dates(&all, "decided_on")?;
-    let files = frame::strings(&all, SOURCE_FILE)?;
-    let lines = frame::ints(&all, SOURCE_LINE)?;
-    let mut keep = vec![true; all.height()];
-    let mut rejects = Vec::new();
-    let row_of = |i: usize| {
-        let file = files[i].as_deref().unwrap_or_default();
+/// The `decisions` columns the checks read, a value per row.
+struct Decisions {
+    code: Vec<Option<String>>,
+    year: Vec<Option<i64>>,
+    stage: Vec<Option<String>>,
+    decision: Vec<Option<String>>,
+    decided_on: Vec<Option<NaiveDate>>,
+    files: Vec<Option<String>>,
+    lines: Vec<Option<i64>>,
+}
+
+impl Decisions {
+    fn of(all: &DataFrame) -> Result<Decisions> {
+        Ok(Decisions {
+            code: frame::strings(all, "community_code")?,
+            year: frame::ints(all, "year")?,
+            stage: frame::strings(all, "stage")?,
+            decision: frame::strings(all, "decision")?,
+            decided_on: frame::dates(all, "decided_on")?,
+            files: frame::strings(all, SOURCE_FILE)?,
+            lines: frame::ints(all, SOURCE_LINE)?,
+        })
+    }
+
+    /// Where the i-th row's reject points; a decision sheet's names the
+    /// stage's columns.
+    fn row<'a>(&'a self, i: usize, wide: &HashSet<String>) -> Row<'a> {
+        let file = self.files[i].as_deref().unwrap_or_default();
         Row {
             table: Table::Decisions,
             file,
-            line: lines[i].unwrap_or_default() as u64,
-            wide_stage: against
-                .wide
+            line: self.lines[i].unwrap_or_default() as u64,
+            wide_stage: wide
                 .contains(file)
-                .then(|| stage_name[i].as_deref().unwrap_or_default()),
+                .then(|| self.stage[i].as_deref().unwrap_or_default()),
         }
+    }
+}
+
+/// The `decisions` rows that pass the cross-table checks (without
+/// `source_file`), and the rejects of the others.
+pub fn check_decisions(all: DataFrame, against: &Against) -> Result<(DataFrame, Vec<Reject>)> {
+    let known = codes(against.communities)?;
+    let apps = applications(against.applications)?;
+    let register = objections::register(against.objections)?;
+    let rows = Decisions::of(&all)?;
+    let mut keep = vec![true; all.height()];
+    let mut rejects = Vec::new();
+    let checked = Checked {
+        known: known.as_ref(),
+        apps: apps.as_ref(),
     };
     // Row by row: community, application, the stage, its values, the date.
-    for i in 0..all.height() {
-        let (Some(c), Some(y), Some(s), Some(d)) = (
-            code[i].as_deref(),
-            year[i],
-            stage_name[i].as_deref(),
-            decision[i].as_deref(),
-        ) else {
-            continue;
-        };
-        let row = row_of(i);
-        let problem = if known.as_ref().is_some_and(|k| !k.contains(c)) {
-            Some(row.reject(
-                "community_code",
-                c,
-                RejectReason::UnknownCommunity,
-                String::new(),
-            ))
-        } else if apps
-            .as_ref()
-            .is_some_and(|a| !a.contains_key(&(c.to_string(), y)))
-        {
-            Some(row.reject(
-                "community_code+year+stage",
-                &format!("{c}+{y}+{s}"),
-                RejectReason::NoApplication,
-                format!("applications has no row for {c} in {y}"),
-            ))
-        } else if stages.find(s).is_none() {
-            Some(row.reject(
-                "stage",
-                s,
-                RejectReason::NotAllowed,
-                format!("the stages are {}", stages.order_text()),
-            ))
-        } else if let Some((_, st)) = stages.find(s).filter(|(_, st)| !st.allows(d)) {
-            Some(row.reject(
-                "decision",
-                d,
-                RejectReason::OutsideStage,
-                format!("{} records {}", st.name, st.outcomes.join("/")),
-            ))
-        } else {
-            let submitted = apps
-                .as_ref()
-                .and_then(|a| a.get(&(c.to_string(), y)).copied().flatten());
-            match (decided_on[i], submitted) {
-                (Some(on), Some(sub)) if on < sub => Some(row.reject(
-                    "decided_on",
-                    &on.to_string(),
-                    RejectReason::BeforeSubmission,
-                    format!("submitted_on is {sub}"),
-                )),
-                _ => None,
-            }
-        };
-        if let Some(r) = problem {
-            keep[i] = false;
+    for (i, kept) in keep.iter_mut().enumerate() {
+        if let Some(r) = decision_problem(&rows, i, &checked, against) {
+            *kept = false;
             rejects.push(r);
         }
     }
-    // Stage order, per application: a stage needs the one before it decided
-    // and passed; the later row goes (and with it every stage after). The
-    // stage after publicity also needs publicity's outcome as the objection
-    // register makes it (`contract::objections`) to pass.
+    check_stage_order(&rows, &mut keep, &register, against, &mut rejects);
+    finish(all, keep, rejects)
+}
+
+/// The tables a record's community and application are looked up in (None:
+/// the table is missing, nothing to check against).
+struct Checked<'a> {
+    known: Option<&'a HashSet<String>>,
+    apps: Option<&'a Submitted>,
+}
+
+impl Checked<'_> {
+    /// A record's community not in the roster, or its application not among
+    /// `applications`: the reject. `stage` joins the key shown when the
+    /// record is a stage's decision.
+    fn community_or_application(
+        &self,
+        row: &Row,
+        c: &str,
+        y: i64,
+        stage: Option<&str>,
+    ) -> Option<Reject> {
+        if self.known.is_some_and(|k| !k.contains(c)) {
+            return Some(unknown_community(row, c));
+        }
+        if self
+            .apps
+            .is_some_and(|a| !a.contains_key(&(c.to_string(), y)))
+        {
+            let (column, value) = match stage {
+                Some(s) => ("community_code+year+stage", format!("{c}+{y}+{s}")),
+                None => ("community_code+year", format!("{c}+{y}")),
+            };
+            return Some(row.reject(
+                column,
+                &value,
+                RejectReason::NoApplication,
+                format!("applications has no row for {c} in {y}"),
+            ));
+        }
+        None
+    }
+}
+
+/// The reject of a record naming a community missing from the roster.
+fn unknown_community(row: &Row, c: &str) -> Reject {
+    row.reject(
+        "community_code",
+        c,
+        RejectReason::UnknownCommunity,
+        String::new(),
+    )
+}
+
+/// The first problem of the i-th decision by itself: its community or
+/// application unknown, a stage the review does not have, an outcome its
+/// stage does not record, a date before the application's submission.
+fn decision_problem(
+    rows: &Decisions,
+    i: usize,
+    checked: &Checked,
+    against: &Against,
+) -> Option<Reject> {
+    let stages = against.stages;
+    let (Some(c), Some(y), Some(s), Some(d)) = (
+        rows.code[i].as_deref(),
+        rows.year[i],
+        rows.stage[i].as_deref(),
+        rows.decision[i].as_deref(),
+    ) else {
+        return None;
+    };
+    let row = rows.row(i, against.wide);
+    if let Some(r) = checked.community_or_application(&row, c, y, Some(s)) {
+        return Some(r);
+    }
+    let Some((_, st)) = stages.find(s) else {
+        return Some(row.reject(
+            "stage",
+            s,
+            RejectReason::NotAllowed,
+            format!("the stages are {}", stages.order_text()),
+        ));
+    };
+    if !st.allows(d) {
+        return Some(row.reject(
+            "decision",
+            d,
+            RejectReason::OutsideStage,
+            format!("{} records {}", st.name, st.outcomes.join("/")),
+        ));
+    }
+    let submitted = checked
+        .apps
+        .and_then(|a| a.get(&(c.to_string(), y)).copied().flatten());
+    match (rows.decided_on[i], submitted) {
+        (Some(on), Some(sub)) if on < sub => Some(row.reject(
+            "decided_on",
+            &on.to_string(),
+            RejectReason::BeforeSubmission,
+            format!("submitted_on is {sub}"),
+        )),
+        _ => None,
+    }
+}
+
+/// Stage order, per application: a stage needs the one before it decided
+/// and passed; the later row goes (and with it every stage after). The
+/// stage after publicity also needs publicity's outcome as the objection
+/// register makes it (`contract::objections`) to pass.
+fn check_stage_order(
+    rows: &Decisions,
+    keep: &mut [bool],
+    register: &objections::Register,
+    against: &Against,
+    rejects: &mut Vec<Reject>,
+) {
+    let stages = against.stages;
     let mut by_application: HashMap<(String, i64), Vec<(usize, usize)>> = HashMap::new();
-    for i in (0..all.height()).filter(|&i| keep[i]) {
+    for i in (0..keep.len()).filter(|&i| keep[i]) {
         if let (Some(c), Some(y), Some((s, _))) = (
-            code[i].clone(),
-            year[i],
-            stage_name[i].as_deref().and_then(|n| stages.find(n)),
+            rows.code[i].clone(),
+            rows.year[i],
+            rows.stage[i].as_deref().and_then(|n| stages.find(n)),
         ) {
             by_application.entry((c, y)).or_default().push((s, i));
         }
     }
     let mut applications: Vec<_> = by_application.into_iter().collect();
     applications.sort();
-    for (key, mut rows) in applications {
-        rows.sort();
+    for (key, mut decided) in applications {
+        decided.sort();
         let registered = register.get(&key).map_or(&[][..], Vec::as_slice);
         let mut passed_up_to: Option<usize> = None;
         let mut last: Option<(usize, usize)> = None;
-        for (s, i) in rows {
-            let ok = s == 0 || passed_up_to == Some(s - 1);
-            if ok {
-                let recorded = decision[i].as_deref();
+        for (s, i) in decided {
+            if s == 0 || passed_up_to == Some(s - 1) {
+                let recorded = rows.decision[i].as_deref();
                 let outcome = if stages[s].objections {
                     objections::effective(recorded, registered).0
                 } else {
@@ -385,37 +484,51 @@ pub fn check_decisions(all: DataFrame, against: &Against) -> Result<(DataFrame, 
                 last = Some((s, i));
                 continue;
             }
-            let before = &stages[s - 1];
-            let (reason, detail) = match last {
-                Some((ls, li)) if ls == s - 1 && before.objections => {
-                    let recorded = decision[li].as_deref();
-                    let (outcome, by) = objections::effective(recorded, registered);
-                    let outcome = outcome.unwrap_or_default();
-                    let named =
-                        by.map_or(String::new(), |o| format!(", objection {}", o.describe()));
-                    (
-                        RejectReason::ObjectionOpen,
-                        format!("{} stands at {outcome}{named}", before.name),
-                    )
-                }
-                Some((ls, li)) if ls == s - 1 => (
-                    RejectReason::StageOutOfOrder,
-                    format!(
-                        "{} decided {}",
-                        before.name,
-                        decision[li].as_deref().unwrap_or_default()
-                    ),
-                ),
-                _ => (
-                    RejectReason::StageOutOfOrder,
-                    format!("no accepted {} decision", before.name),
-                ),
-            };
+            let (reason, detail) = out_of_order(rows, stages, s, last, registered);
             keep[i] = false;
-            rejects.push(row_of(i).reject("stage", &stages[s].name, reason, detail));
+            rejects.push(
+                rows.row(i, against.wide)
+                    .reject("stage", &stages[s].name, reason, detail),
+            );
         }
     }
-    finish(all, keep, rejects)
+}
+
+/// Why stage `s` of an application may not stand yet: the stage before it
+/// (its last accepted decision `last`) still has an objection open, did not
+/// pass, or was never decided.
+fn out_of_order(
+    rows: &Decisions,
+    stages: &Stages,
+    s: usize,
+    last: Option<(usize, usize)>,
+    registered: &[objections::Objection],
+) -> (RejectReason, String) {
+    let before = &stages[s - 1];
+    match last {
+        Some((ls, li)) if ls == s - 1 && before.objections => {
+            let recorded = rows.decision[li].as_deref();
+            let (outcome, by) = objections::effective(recorded, registered);
+            let outcome = outcome.unwrap_or_default();
+            let named = by.map_or(String::new(), |o| format!(", objection {}", o.describe()));
+            (
+                RejectReason::ObjectionOpen,
+                format!("{} stands at {outcome}{named}", before.name),
+            )
+        }
+        Some((ls, li)) if ls == s - 1 => (
+            RejectReason::StageOutOfOrder,
+            format!(
+                "{} decided {}",
+                before.name,
+                rows.decision[li].as_deref().unwrap_or_default()
+            ),
+        ),
+        _ => (
+            RejectReason::StageOutOfOrder,
+            format!("no accepted {} decision", before.name),
+        ),
+    }
 }
 
 /// The `objections` rows that pass the cross-table checks (without
@@ -428,28 +541,16 @@ pub fn check_objections(all: DataFrame, against: &Against) -> Result<(DataFrame,
     let year = frame::ints(&all, "year")?;
     let received = frame::dates(&all, "received_on")?;
     let resolved = frame::dates(&all, "resolved_on")?;
+    let checked = Checked {
+        known: known.as_ref(),
+        apps: apps.as_ref(),
+    };
     keep_rows(all, Table::Objections, |i, row| {
         let c = code[i].as_deref().unwrap_or_default();
         let y = year[i].unwrap_or_default();
-        if known.as_ref().is_some_and(|k| !k.contains(c)) {
-            Some(row.reject(
-                "community_code",
-                c,
-                RejectReason::UnknownCommunity,
-                String::new(),
-            ))
-        } else if apps
-            .as_ref()
-            .is_some_and(|a| !a.contains_key(&(c.to_string(), y)))
-        {
-            Some(row.reject(
-                "community_code+year",
-                &format!("{c}+{y}"),
-                RejectReason::NoApplication,
-                format!("applications has no row for {c} in {y}"),
-            ))
-        } else {
-            match (received[i], resolved[i]) {
+        checked
+            .community_or_application(row, c, y, None)
+            .or_else(|| match (received[i], resolved[i]) {
                 (Some(r), Some(d)) if d < r => Some(row.reject(
                     "resolved_on",
                     &d.to_string(),
@@ -457,8 +558,7 @@ pub fn check_objections(all: DataFrame, against: &Against) -> Result<(DataFrame,
                     format!("received_on is {r}"),
                 )),
                 _ => None,
-            }
-        }
+            })
     })
 }
 
@@ -546,12 +646,7 @@ pub fn check_verifications(all: DataFrame, against: &Against) -> Result<(DataFra
         let c = code[i].as_deref().unwrap_or_default();
         let d = detector[i].as_deref().unwrap_or_default();
         if known.as_ref().is_some_and(|k| !k.contains(c)) {
-            Some(row.reject(
-                "community_code",
-                c,
-                RejectReason::UnknownCommunity,
-                String::new(),
-            ))
+            Some(unknown_community(row, c))
         } else if against
             .detectors
             .is_some_and(|ids| d != SPOT_CHECK && !ids.contains(&d))
