@@ -213,7 +213,10 @@ fn choose(
     match chosen.as_slice() {
         [one] => {
             for (p, _) in files.iter().filter(|(p, _)| *p != one.0) {
-                passed_over(p, format!("another file of table {table} (input.{table}.format)"));
+                passed_over(
+                    p,
+                    format!("another file of table {table} (input.{table}.format)"),
+                );
             }
             Ok(Found {
                 path: one.0.clone(),

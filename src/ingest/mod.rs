@@ -314,7 +314,15 @@ fn read_with(pipeline: &Pipeline, detectors: Option<&[&str]>) -> Result<Extract>
         for (file, table_read) in files.iter().zip(reads) {
             match table_read {
                 Ok((opened, typed)) => {
-                    take_file(&mut extract, &mut records, pipeline, spec, file, opened, typed)?;
+                    take_file(
+                        &mut extract,
+                        &mut records,
+                        pipeline,
+                        spec,
+                        file,
+                        opened,
+                        typed,
+                    )?;
                 }
                 Err(problem) => extract.problems.push(problem),
             }

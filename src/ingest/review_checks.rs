@@ -486,10 +486,12 @@ fn check_stage_order(
             }
             let (reason, detail) = out_of_order(rows, stages, s, last, registered);
             keep[i] = false;
-            rejects.push(
-                rows.row(i, against.wide)
-                    .reject("stage", &stages[s].name, reason, detail),
-            );
+            rejects.push(rows.row(i, against.wide).reject(
+                "stage",
+                &stages[s].name,
+                reason,
+                detail,
+            ));
         }
     }
 }

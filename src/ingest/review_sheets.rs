@@ -310,7 +310,13 @@ fn type_stage(
     let decided: Vec<usize> = rows
         .iter()
         .copied()
-        .filter(|&r| stage.cols.iter().flatten().any(|&c| !raw_text(grid, r, c).is_empty()))
+        .filter(|&r| {
+            stage
+                .cols
+                .iter()
+                .flatten()
+                .any(|&c| !raw_text(grid, r, c).is_empty())
+        })
         .collect();
     if decided.is_empty() {
         return Ok(None);

@@ -208,7 +208,9 @@ fn pass_on(read: &[Prepared], sink: &mut dyn Sink, shown_file: &str) -> Result<T
             String::new()
         };
         if several {
-            taken.notes.push(format!("{name}{} rows read", p.rows.len()));
+            taken
+                .notes
+                .push(format!("{name}{} rows read", p.rows.len()));
         }
         for n in &p.notes {
             tracing::info!(file = %shown_file, sheet = %p.sheet, "{n}");
@@ -397,7 +399,10 @@ fn drop_footers(grid: &Grid, rows: &mut Vec<usize>, required: &[usize]) -> Optio
         footers += 1;
         first = Some(texts);
     }
-    let text = first?.into_iter().find(|t| !t.is_empty()).unwrap_or_default();
+    let text = first?
+        .into_iter()
+        .find(|t| !t.is_empty())
+        .unwrap_or_default();
     Some(format!(
         "{footers} rows after the data skipped: totals, notes or signatures (the first: \"{}\")",
         mask_identities_in(&text)
