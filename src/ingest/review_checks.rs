@@ -18,7 +18,7 @@
 //! written with an older stage name or outcome is read as today's first
 //! (`normalise_decisions`).
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use chrono::NaiveDate;
 use polars::prelude::*;
@@ -42,6 +42,15 @@ pub struct Part {
     pub frame: DataFrame,
 }
 
+/// Each row's place among all the files' rows, while repeats are found.
+const ROW: &str = "__row";
+/// The place of the first row with the row's key: the one kept.
+const FIRST: &str = "__first";
+/// Whether the row is the first with its key.
+const KEPT: &str = "__kept";
+/// Whether the row holds the values of the first row with its key.
+const SAME: &str = "__same";
+
 /// The rows of every file as one frame (with `source_file`), identical
 /// repeats dropped, and the rejects of repeats with other values.
 pub fn merge(
@@ -50,43 +59,36 @@ pub fn merge(
     wide: &HashSet<String>,
 ) -> Result<(DataFrame, Vec<Reject>)> {
     let all = stack_files(spec, parts)?;
-    let text = |name: &str| -> Result<Vec<String>> {
-        let s = all.column(name)?.as_materialized_series().clone();
-        Ok((0..s.len())
-            .map(|i| s.get(i).map(|v| v.to_string()).unwrap_or_default())
-            .collect())
-    };
-    let keys: Vec<Vec<String>> = spec.key.iter().map(|k| text(k)).collect::<Result<_>>()?;
-    let values: Vec<Vec<String>> = spec
-        .columns
-        .iter()
-        .map(|c| text(c.name))
-        .collect::<Result<_>>()?;
-    let files = frame::strings(&all, SOURCE_FILE)?;
-    let lines = frame::ints(&all, SOURCE_LINE)?;
-    let place = |row: usize| {
-        (
-            files[row].clone().unwrap_or_default(),
-            lines[row].unwrap_or_default(),
-        )
-    };
-    let mut first_of: HashMap<Vec<&str>, usize> = HashMap::new();
-    let mut keep = vec![true; all.height()];
-    let mut rejects = Vec::new();
-    let mut repeats = 0;
-    for row in 0..all.height() {
-        let key: Vec<&str> = keys.iter().map(|k| k[row].as_str()).collect();
-        let Some(&kept) = first_of.get(&key) else {
-            first_of.insert(key, row);
-            continue;
-        };
-        keep[row] = false;
-        if values.iter().all(|v| v[row] == v[kept]) {
-            repeats += 1;
-            continue;
-        }
-        rejects.push(other_values(spec, wide, &key, place(row), place(kept)));
+    let keys: Vec<Expr> = spec.key.iter().map(|k| col(*k)).collect();
+    let mut same = Vec::with_capacity(spec.columns.len());
+    for c in spec.columns {
+        same.push(col(c.name).eq_missing(col(c.name).first().over(&keys)?));
     }
+    let same = same
+        .into_iter()
+        .reduce(Expr::and)
+        .expect("a table has columns");
+    let marked = all
+        .clone()
+        .with_row_index(ROW.into(), None)?
+        .lazy()
+        .select([
+            col(ROW),
+            col(ROW).first().over(&keys)?.alias(FIRST),
+            same.alias(SAME),
+        ])
+        .with_column(col(ROW).eq(col(FIRST)).alias(KEPT))
+        .collect()?;
+    let kept = marked.column(KEPT)?.bool()?.clone();
+    let repeated = |same: Expr| {
+        marked
+            .clone()
+            .lazy()
+            .filter(col(KEPT).not().and(same))
+            .collect()
+    };
+    let repeats = repeated(col(SAME))?.height();
+    let rejects = other_values(spec, wide, &all, &repeated(col(SAME).not())?)?;
     if repeats > 0 {
         tracing::info!(
             table = spec.name,
@@ -94,8 +96,7 @@ pub fn merge(
             "rows repeated in another file with the same values; counted once"
         );
     }
-    let mask = BooleanChunked::from_slice(PlSmallStr::EMPTY, &keep);
-    Ok((all.filter(&mask)?, rejects))
+    Ok((all.filter(&kept)?, rejects))
 }
 
 /// Every file's rows stacked in file order, each naming its file in
@@ -121,36 +122,58 @@ fn stack_files(spec: &TableSpec, parts: Vec<Part>) -> Result<DataFrame> {
     Ok(all)
 }
 
-/// The reject of a row (file, line) whose key another file's row, the one
-/// kept, has with other values. A decision sheet's reject names the sheet's
-/// columns.
+/// The rejects of the rows (`clashes`: each row's place and the first's)
+/// whose key an earlier row, the one kept, has with other values. A
+/// decision sheet's reject names the sheet's columns.
 fn other_values(
     spec: &TableSpec,
     wide: &HashSet<String>,
-    key: &[&str],
-    (file, line): (String, i64),
-    (kept_file, kept_line): (String, i64),
-) -> Reject {
-    let shown: Vec<String> = key
-        .iter()
-        .map(|v| v.trim_matches('"').to_string())
-        .collect();
-    let key_column = spec.key.join("+");
-    let column = match spec.key.iter().position(|k| *k == "stage") {
-        Some(s) if wide.contains(&file) => sheet_column(&shown[s], &key_column),
-        _ => key_column,
+    all: &DataFrame,
+    clashes: &DataFrame,
+) -> Result<Vec<Reject>> {
+    let files = all.column(SOURCE_FILE)?.str()?;
+    let lines = all.column(SOURCE_LINE)?.cast(&DataType::Int64)?;
+    let lines = lines.i64()?;
+    let place = |row: usize| {
+        (
+            files.get(row).unwrap_or_default().to_string(),
+            lines.get(row).unwrap_or_default(),
+        )
     };
-    Reject::new(
-        spec.table,
-        &file,
-        line as u64,
-        &column,
-        Some(&shown.join("+")),
-        false,
-        RejectReason::DuplicateKey,
-        format!("the same key as {kept_file} line {kept_line} with other values, which is kept"),
-        None,
-    )
+    let rows = clashes.column(ROW)?.cast(&DataType::Int64)?;
+    let firsts = clashes.column(FIRST)?.cast(&DataType::Int64)?;
+    let mut rejects = Vec::with_capacity(clashes.height());
+    for (row, first) in rows.i64()?.iter().zip(firsts.i64()?.iter()) {
+        let (row, first) = (
+            row.unwrap_or_default() as usize,
+            first.unwrap_or_default() as usize,
+        );
+        let shown = spec
+            .key
+            .iter()
+            .map(|k| Ok(all.column(k)?.get(row)?.to_string().trim_matches('"').to_string()))
+            .collect::<Result<Vec<String>>>()?;
+        let ((file, line), (kept_file, kept_line)) = (place(row), place(first));
+        let key_column = spec.key.join("+");
+        let column = match spec.key.iter().position(|k| *k == "stage") {
+            Some(s) if wide.contains(&file) => sheet_column(&shown[s], &key_column),
+            _ => key_column,
+        };
+        rejects.push(Reject::new(
+            spec.table,
+            &file,
+            line as u64,
+            &column,
+            Some(&shown.join("+")),
+            false,
+            RejectReason::DuplicateKey,
+            format!(
+                "the same key as {kept_file} line {kept_line} with other values, which is kept"
+            ),
+            None,
+        ));
+    }
+    Ok(rejects)
 }
 
 /// The other tables the panel's records are checked against.
@@ -226,43 +249,55 @@ fn applications(df: Option<&DataFrame>) -> Result<Option<Submitted>> {
 /// A file's `decisions` rows with the spellings of older sheets read as
 /// today's: a stage's former name (实地考察) as its name, a former outcome
 /// (异议已处理) as the outcome it stands for, with a warning naming the file.
-pub fn normalise_decisions(mut frame: DataFrame, file: &str, stages: &Stages) -> Result<DataFrame> {
-    let stage = frame::strings(&frame, "stage")?;
-    let decision = frame::strings(&frame, "decision")?;
-    let mut renamed: HashMap<(String, String), usize> = HashMap::new();
-    let mut reread: HashMap<(String, String, String), usize> = HashMap::new();
-    let (mut new_stage, mut new_decision) = (stage.clone(), decision.clone());
-    for i in 0..frame.height() {
-        let Some((_, st)) = stage[i].as_deref().and_then(|n| stages.find(n)) else {
+/// What each spelling becomes is worked out once per distinct (stage,
+/// decision) pair; the frame's columns are then rewritten as expressions.
+pub fn normalise_decisions(frame: DataFrame, file: &str, stages: &Stages) -> Result<DataFrame> {
+    let text = |name: &str| col(name).cast(DataType::String);
+    let pairs = frame
+        .clone()
+        .lazy()
+        .group_by([text("stage"), text("decision")])
+        .agg([len().alias("rows")])
+        .collect()?;
+    let stage = frame::strings(&pairs, "stage")?;
+    let decision = frame::strings(&pairs, "decision")?;
+    let rows = frame::ints(&pairs, "rows")?;
+    let mut renamed: BTreeMap<(String, String), usize> = BTreeMap::new();
+    let mut reread: BTreeMap<(String, String, String), usize> = BTreeMap::new();
+    let mut new_decision = text("decision");
+    for ((s, d), n) in stage.iter().zip(&decision).zip(&rows) {
+        let Some((s, (_, st))) = s.as_deref().and_then(|s| Some((s, stages.find(s)?))) else {
             continue;
         };
-        if let Some(old) = stage[i].as_deref().filter(|n| *n != st.name) {
+        let n = n.unwrap_or_default() as usize;
+        if s != st.name {
             *renamed
-                .entry((old.to_string(), st.name.clone()))
-                .or_default() += 1;
-            new_stage[i] = Some(st.name.clone());
+                .entry((s.to_string(), st.name.clone()))
+                .or_default() += n;
         }
-        if let Some((old, new)) = decision[i]
+        if let Some((old, new)) = d
             .as_deref()
             .and_then(|d| st.former_outcomes.get_key_value(d))
         {
             *reread
                 .entry((st.name.clone(), old.clone(), new.clone()))
-                .or_default() += 1;
-            new_decision[i] = Some(new.clone());
+                .or_default() += n;
+            new_decision = when(text("stage").eq(lit(s)).and(text("decision").eq(lit(old.as_str()))))
+                .then(lit(new.as_str()))
+                .otherwise(new_decision);
         }
     }
-    let mut renamed: Vec<_> = renamed.into_iter().collect();
-    renamed.sort();
-    for ((old, new), rows) in renamed {
+    let mut new_stage = text("stage");
+    for ((old, new), rows) in &renamed {
         tracing::info!(
             file,
             rows,
             "stage {old} read as {new}, its name in the current stage list"
         );
+        new_stage = when(text("stage").eq(lit(old.as_str())))
+            .then(lit(new.as_str()))
+            .otherwise(new_stage);
     }
-    let mut reread: Vec<_> = reread.into_iter().collect();
-    reread.sort();
     for ((st, old, new), rows) in reread {
         tracing::warn!(
             file,
@@ -271,9 +306,10 @@ pub fn normalise_decisions(mut frame: DataFrame, file: &str, stages: &Stages) ->
              (异议成立 or 异议不成立) in the objection register (异议登记) and as the {st} outcome"
         );
     }
-    frame.with_column(Column::new("stage".into(), new_stage))?;
-    frame.with_column(Column::new("decision".into(), new_decision))?;
-    Ok(frame)
+    Ok(frame
+        .lazy()
+        .with_columns([new_stage.alias("stage"), new_decision.alias("decision")])
+        .collect()?)
 }
 
 /// The `decisions` columns the checks read, a value per row.
