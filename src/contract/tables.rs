@@ -422,23 +422,32 @@ pub const REGISTRY: [&TableSpec; 9] = [
     &APPLICATIONS,
 ];
 
-/// All tables in the order ingest reads them and reports list them.
-pub const ALL: [&TableSpec; 14] = [
-    &COMMUNITIES,
-    &PERSONS,
-    &UNEMPLOYMENT,
-    &EMPLOYMENT,
-    &HARDSHIP,
-    &ZERO_HOUSEHOLDS,
-    &SERVICES,
-    &PLATFORM,
-    &APPLICATIONS,
+/// The panel's own records, in the order ingest reads them.
+const PANEL_RECORDS: [&TableSpec; 5] = [
     &DECISIONS,
     &VERIFICATIONS,
     &OBJECTIONS,
     &APPROVALS,
     &FILINGS,
 ];
+
+/// All tables in the order ingest reads them and reports list them: the
+/// registry's, then the panel's records.
+pub const ALL: [&TableSpec; 14] = registry_then_records();
+
+const fn registry_then_records() -> [&'static TableSpec; 14] {
+    let mut all = [&COMMUNITIES; 14];
+    let mut i = 0;
+    while i < all.len() {
+        all[i] = if i < REGISTRY.len() {
+            REGISTRY[i]
+        } else {
+            PANEL_RECORDS[i - REGISTRY.len()]
+        };
+        i += 1;
+    }
+    all
+}
 
 impl Table {
     pub fn spec(self) -> &'static TableSpec {
