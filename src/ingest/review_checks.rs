@@ -151,7 +151,14 @@ fn other_values(
         let shown = spec
             .key
             .iter()
-            .map(|k| Ok(all.column(k)?.get(row)?.to_string().trim_matches('"').to_string()))
+            .map(|k| {
+                Ok(all
+                    .column(k)?
+                    .get(row)?
+                    .to_string()
+                    .trim_matches('"')
+                    .to_string())
+            })
             .collect::<Result<Vec<String>>>()?;
         let ((file, line), (kept_file, kept_line)) = (place(row), place(first));
         let key_column = spec.key.join("+");
@@ -271,9 +278,7 @@ pub fn normalise_decisions(frame: DataFrame, file: &str, stages: &Stages) -> Res
         };
         let n = n.unwrap_or_default() as usize;
         if s != st.name {
-            *renamed
-                .entry((s.to_string(), st.name.clone()))
-                .or_default() += n;
+            *renamed.entry((s.to_string(), st.name.clone())).or_default() += n;
         }
         if let Some((old, new)) = d
             .as_deref()
@@ -282,9 +287,13 @@ pub fn normalise_decisions(frame: DataFrame, file: &str, stages: &Stages) -> Res
             *reread
                 .entry((st.name.clone(), old.clone(), new.clone()))
                 .or_default() += n;
-            new_decision = when(text("stage").eq(lit(s)).and(text("decision").eq(lit(old.as_str()))))
-                .then(lit(new.as_str()))
-                .otherwise(new_decision);
+            new_decision = when(
+                text("stage")
+                    .eq(lit(s))
+                    .and(text("decision").eq(lit(old.as_str()))),
+            )
+            .then(lit(new.as_str()))
+            .otherwise(new_decision);
         }
     }
     let mut new_stage = text("stage");
@@ -312,15 +321,46 @@ pub fn normalise_decisions(frame: DataFrame, file: &str, stages: &Stages) -> Res
         .collect()?)
 }
 
+/// Where each row of a panel record was read: its file and line.
+struct Places {
+    files: Vec<Option<String>>,
+    lines: Vec<Option<i64>>,
+}
+
+impl Places {
+    fn of(all: &DataFrame) -> Result<Places> {
+        Ok(Places {
+            files: frame::strings(all, SOURCE_FILE)?,
+            lines: frame::ints(all, SOURCE_LINE)?,
+        })
+    }
+
+    /// Where the i-th row's reject points; `wide_stage` names the stage of
+    /// a decision sheet's row, whose reject names the sheet's columns.
+    fn row<'a>(
+        &'a self,
+        table: Table,
+        i: usize,
+        wide_stage: impl FnOnce(&str) -> Option<&'a str>,
+    ) -> Row<'a> {
+        let file = self.files[i].as_deref().unwrap_or_default();
+        Row {
+            table,
+            file,
+            line: self.lines[i].unwrap_or_default() as u64,
+            wide_stage: wide_stage(file),
+        }
+    }
+}
+
 /// The `decisions` columns the checks read, a value per row.
 struct Decisions {
     code: Vec<Option<String>>,
     year: Vec<Option<i64>>,
+    places: Places,
     stage: Vec<Option<String>>,
     decision: Vec<Option<String>>,
     decided_on: Vec<Option<NaiveDate>>,
-    files: Vec<Option<String>>,
-    lines: Vec<Option<i64>>,
 }
 
 impl Decisions {
@@ -328,26 +368,20 @@ impl Decisions {
         Ok(Decisions {
             code: frame::strings(all, "community_code")?,
             year: frame::ints(all, "year")?,
+            places: Places::of(all)?,
             stage: frame::strings(all, "stage")?,
             decision: frame::strings(all, "decision")?,
             decided_on: frame::dates(all, "decided_on")?,
-            files: frame::strings(all, SOURCE_FILE)?,
-            lines: frame::ints(all, SOURCE_LINE)?,
         })
     }
 
     /// Where the i-th row's reject points; a decision sheet's names the
     /// stage's columns.
     fn row<'a>(&'a self, i: usize, wide: &HashSet<String>) -> Row<'a> {
-        let file = self.files[i].as_deref().unwrap_or_default();
-        Row {
-            table: Table::Decisions,
-            file,
-            line: self.lines[i].unwrap_or_default() as u64,
-            wide_stage: wide
-                .contains(file)
-                .then(|| self.stage[i].as_deref().unwrap_or_default()),
-        }
+        self.places.row(Table::Decisions, i, |file| {
+            wide.contains(file)
+                .then(|| self.stage[i].as_deref().unwrap_or_default())
+        })
     }
 }
 
@@ -655,17 +689,11 @@ fn keep_rows(
     table: Table,
     check: impl Fn(usize, &Row) -> Option<Reject>,
 ) -> Result<(DataFrame, Vec<Reject>)> {
-    let files = frame::strings(&all, SOURCE_FILE)?;
-    let lines = frame::ints(&all, SOURCE_LINE)?;
+    let places = Places::of(&all)?;
     let mut keep = vec![true; all.height()];
     let mut rejects = Vec::new();
     for (i, kept) in keep.iter_mut().enumerate() {
-        let row = Row {
-            table,
-            file: files[i].as_deref().unwrap_or_default(),
-            line: lines[i].unwrap_or_default() as u64,
-            wide_stage: None,
-        };
+        let row = places.row(table, i, |_| None);
         if let Some(r) = check(i, &row) {
             *kept = false;
             rejects.push(r);
