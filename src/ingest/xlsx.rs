@@ -87,6 +87,9 @@ fn open_sheets(bytes: Vec<u8>, input: &TableInput) -> Result<Vec<SheetCells>, Fa
     Ok(sheets)
 }
 
+/// The sheets passed over, each with why.
+type Skipped = Vec<(String, String)>;
+
 /// Every sheet that holds the table's header prepared, and the sheets
 /// skipped with why. A failing sheet stops the read when it is the only or
 /// the pinned sheet, or when it holds the header with a column wrong
@@ -94,10 +97,10 @@ fn open_sheets(bytes: Vec<u8>, input: &TableInput) -> Result<Vec<SheetCells>, Fa
 fn prepare_sheets<'a>(
     file: TableFile<'_>,
     sheets: &'a [SheetCells],
-) -> Result<(Vec<Prepared<'a>>, Vec<(String, String)>), Failure> {
+) -> Result<(Vec<Prepared<'a>>, Skipped), Failure> {
     let pinned = file.input.sheet.is_some();
     let mut read: Vec<Prepared> = Vec::new();
-    let mut skipped: Vec<(String, String)> = Vec::new();
+    let mut skipped: Skipped = Vec::new();
     let mut first_failure: Option<Failure> = None;
     for (shown, range, merged) in sheets {
         match prepare(file, shown, range, merged) {
