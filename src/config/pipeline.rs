@@ -13,7 +13,7 @@ use sha2::{Digest, Sha256};
 
 use super::dates::{date_from_value, de_dates, de_opt_date};
 use super::rules::{DEFAULT_RULES_TOML, Rules};
-use crate::contract::Table;
+use crate::contract::{Table, TableSpec};
 use crate::error::{Error, Result};
 
 /// The cut-off date A of the current year (docs/indicators.md).
@@ -400,83 +400,13 @@ impl Pipeline {
             None => AsOf::Extract,
             Some(v) => AsOf::from_value(v).map_err(|m| bad(format!("key `as_of`: {m}")))?,
         };
-        if !(0.0..=1.0).contains(&file.max_reject_ratio) {
-            return Err(bad(format!(
-                "key `max_reject_ratio`: {} is not a fraction between 0 and 1",
-                file.max_reject_ratio
-            )));
-        }
-        if let Some(years) = &file.years {
-            if years.is_empty() {
-                return Err(bad(
-                    "key `years`: an empty list (expected one or more years, or leave the key out)"
-                        .into(),
-                ));
-            }
-            if let Some(y) = years.iter().find(|y| !(1900..=2200).contains(*y)) {
-                return Err(bad(format!(
-                    "key `years`: {y} is not a plausible year (expected 1900–2200)"
-                )));
-            }
-        }
-        let mut inputs = BTreeMap::new();
-        for (name, input) in file.input {
-            let table = Table::from_name(&name).ok_or_else(|| {
-                bad(format!(
-                    "unknown key `input.{name}`: expected one of {}",
-                    crate::contract::tables::ALL
-                        .iter()
-                        .map(|s| s.name)
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                ))
-            })?;
-            let spec = table.spec();
-            if input.max_row_lines == Some(0) {
-                return Err(bad(format!(
-                    "key `input.{name}.max_row_lines`: 0 is not a number of lines (a row takes at least 1)"
-                )));
-            }
-            if input.header_row == Some(0) {
-                return Err(bad(format!(
-                    "key `input.{name}.header_row`: 0 is not a row number (rows count from 1)"
-                )));
-            }
-            for canonical in input.columns.keys() {
-                if spec.column(canonical).is_none() {
-                    return Err(bad(format!(
-                        "unknown key `input.{name}.columns.{canonical}`: {name} has no such column (expected one of {})",
-                        spec.columns
-                            .iter()
-                            .map(|c| c.name)
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    )));
-                }
-            }
-            inputs.insert(table, input);
-        }
+        check_limits(&file).map_err(bad)?;
+        let inputs = table_inputs(file.input).map_err(bad)?;
 
         let rules_file = file.rules_file.as_deref().map(resolve);
         let rules = load_rules(path, rules_file.as_deref(), file.rules.as_ref())?;
         file.review.check_order().map_err(bad)?;
-        for group in &file.review.assessment_groups {
-            if group.name.trim().is_empty() {
-                return Err(bad(
-                    "key `review.assessment_groups.name`: an empty name".into()
-                ));
-            }
-            if let Some(m) = group
-                .members
-                .iter()
-                .find(|m| m.name.trim().is_empty() || m.unit.trim().is_empty())
-            {
-                return Err(bad(format!(
-                    "key `review.assessment_groups.members` of group {}: a member without a name or unit ({m:?})",
-                    group.name
-                )));
-            }
-        }
+        check_groups(&file.review).map_err(bad)?;
         Ok(Pipeline {
             path: Some(path.to_path_buf()),
             sha256: hex::encode(Sha256::digest(text.as_bytes())),
@@ -499,6 +429,105 @@ impl Pipeline {
             rules,
         })
     }
+}
+
+/// The pipeline's `max_reject_ratio` is a fraction and its `years`, when
+/// given, are a list of plausible years; or what is wrong.
+fn check_limits(file: &PipelineFile) -> std::result::Result<(), String> {
+    if !(0.0..=1.0).contains(&file.max_reject_ratio) {
+        return Err(format!(
+            "key `max_reject_ratio`: {} is not a fraction between 0 and 1",
+            file.max_reject_ratio
+        ));
+    }
+    if let Some(years) = &file.years {
+        if years.is_empty() {
+            return Err(
+                "key `years`: an empty list (expected one or more years, or leave the key out)"
+                    .into(),
+            );
+        }
+        if let Some(y) = years.iter().find(|y| !(1900..=2200).contains(*y)) {
+            return Err(format!(
+                "key `years`: {y} is not a plausible year (expected 1900–2200)"
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// The `[input.<table>]` settings by table, each checked: a table of the
+/// contract, line and row numbers from 1, columns the table has.
+fn table_inputs(
+    input: BTreeMap<String, TableInput>,
+) -> std::result::Result<BTreeMap<Table, TableInput>, String> {
+    let mut inputs = BTreeMap::new();
+    for (name, input) in input {
+        let table = Table::from_name(&name).ok_or_else(|| {
+            format!(
+                "unknown key `input.{name}`: expected one of {}",
+                crate::contract::tables::ALL
+                    .iter()
+                    .map(|s| s.name)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
+        })?;
+        check_input(&name, table.spec(), &input)?;
+        inputs.insert(table, input);
+    }
+    Ok(inputs)
+}
+
+/// One table's `[input.<name>]` settings checked.
+fn check_input(
+    name: &str,
+    spec: &TableSpec,
+    input: &TableInput,
+) -> std::result::Result<(), String> {
+    if input.max_row_lines == Some(0) {
+        return Err(format!(
+            "key `input.{name}.max_row_lines`: 0 is not a number of lines (a row takes at least 1)"
+        ));
+    }
+    if input.header_row == Some(0) {
+        return Err(format!(
+            "key `input.{name}.header_row`: 0 is not a row number (rows count from 1)"
+        ));
+    }
+    for canonical in input.columns.keys() {
+        if spec.column(canonical).is_none() {
+            return Err(format!(
+                "unknown key `input.{name}.columns.{canonical}`: {name} has no such column (expected one of {})",
+                spec.columns
+                    .iter()
+                    .map(|c| c.name)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Every assessment group has a name, and every member a name and a unit.
+fn check_groups(review: &Review) -> std::result::Result<(), String> {
+    for group in &review.assessment_groups {
+        if group.name.trim().is_empty() {
+            return Err("key `review.assessment_groups.name`: an empty name".into());
+        }
+        if let Some(m) = group
+            .members
+            .iter()
+            .find(|m| m.name.trim().is_empty() || m.unit.trim().is_empty())
+        {
+            return Err(format!(
+                "key `review.assessment_groups.members` of group {}: a member without a name or unit ({m:?})",
+                group.name
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// `pipelines/../sample_data` → `sample_data`: drops `.` and folds `..` into

@@ -131,13 +131,65 @@ pub const APPLIED_LEVELS: &[&str] = &["市级", "星级"];
 use super::review_records;
 use Kind::*;
 
-pub const COMMUNITIES: TableSpec = TableSpec {
-    table: Table::Communities,
-    name: "communities",
-    chinese: "社区名册",
-    optional: false,
-    columns: &[
-        code(col("community_code", Str, true, "社区代码")),
+/// A table's spec before its columns and key are given: required, with
+/// no date order checked.
+const fn table(table: Table, name: &'static str, chinese: &'static str) -> TableSpec {
+    TableSpec {
+        table,
+        name,
+        chinese,
+        optional: false,
+        columns: &[],
+        key: &[],
+        ordered: &[],
+    }
+}
+
+impl TableSpec {
+    /// The table may be missing from the extract: its indicators are then
+    /// not computed (a panel record: nothing recorded yet).
+    const fn optional(mut self) -> TableSpec {
+        self.optional = true;
+        self
+    }
+
+    const fn columns(mut self, columns: &'static [Column]) -> TableSpec {
+        self.columns = columns;
+        self
+    }
+
+    /// The columns whose values tell the table's rows apart.
+    const fn key(mut self, key: &'static [&'static str]) -> TableSpec {
+        self.key = key;
+        self
+    }
+
+    const fn ordered(mut self, ordered: &'static [(&'static str, &'static str)]) -> TableSpec {
+        self.ordered = ordered;
+        self
+    }
+}
+
+/// The community every row of most tables belongs to.
+const COMMUNITY_CODE: Column = code(col("community_code", Str, true, "社区代码"));
+/// The review year of the bureau's and the panel's yearly records.
+const YEAR: Column = within(col("year", Int, true, "年度"), YEAR_LO, YEAR_HI);
+/// The person a registry row is about.
+const PERSON_ID: Column = person("person_id", "公民身份号码");
+
+/// The columns of a record kept per community and year (the platform check,
+/// an application, the panel's records): the community and the year, then
+/// the record's own.
+macro_rules! yearly {
+    ($($column:expr),* $(,)?) => {
+        &[COMMUNITY_CODE, YEAR, $($column),*]
+    };
+}
+
+pub const COMMUNITIES: TableSpec = table(Table::Communities, "communities", "社区名册")
+    .key(&["community_code"])
+    .columns(&[
+        COMMUNITY_CODE,
         col("community_name", Str, true, "社区名称"),
         col("county", Str, true, "所在区县"),
         col("street", Str, true, "所在街道"),
@@ -166,19 +218,14 @@ pub const COMMUNITIES: TableSpec = TableSpec {
         within(col("city_stars", Int, false, "市级星级"), 1, 5),
         col("contact_name", Str, false, "联系人"),
         col("contact_phone", Str, false, "联系电话"),
-    ],
-    key: &["community_code"],
-    ordered: &[],
-};
+    ]);
 
-pub const PERSONS: TableSpec = TableSpec {
-    table: Table::Persons,
-    name: "persons",
-    chinese: "劳动力资源台账",
-    optional: false,
-    columns: &[
-        person("person_id", "公民身份号码"),
-        code(col("community_code", Str, true, "社区代码")),
+pub const PERSONS: TableSpec = table(Table::Persons, "persons", "劳动力资源台账")
+    .key(&["person_id", "community_code", "entered_on"])
+    .ordered(&[("entered_on", "left_on")])
+    .columns(&[
+        PERSON_ID,
+        COMMUNITY_CODE,
         code(col("household_id", Str, true, "户编号")),
         col("gender", Gender, true, "性别"),
         col("birth_date", Date, true, "出生日期"),
@@ -187,37 +234,27 @@ pub const PERSONS: TableSpec = TableSpec {
         col("entered_on", Date, true, "登记日期"),
         col("left_on", Date, false, "注销日期"),
         one_of(col("left_reason", Str, false, "注销原因"), LEFT_REASONS),
-    ],
-    key: &["person_id", "community_code", "entered_on"],
-    ordered: &[("entered_on", "left_on")],
-};
+    ]);
 
-pub const UNEMPLOYMENT: TableSpec = TableSpec {
-    table: Table::Unemployment,
-    name: "unemployment",
-    chinese: "失业登记",
-    optional: false,
-    columns: &[
+pub const UNEMPLOYMENT: TableSpec = table(Table::Unemployment, "unemployment", "失业登记")
+    .key(&["registration_id"])
+    .ordered(&[("registered_on", "ended_on")])
+    .columns(&[
         code(col("registration_id", Str, true, "登记编号")),
-        person("person_id", "公民身份号码"),
-        code(col("community_code", Str, true, "社区代码")),
+        PERSON_ID,
+        COMMUNITY_CODE,
         col("registered_on", Date, true, "失业登记日期"),
         col("ended_on", Date, false, "注销日期"),
         one_of(col("end_reason", Str, false, "注销原因"), END_REASONS),
-    ],
-    key: &["registration_id"],
-    ordered: &[("registered_on", "ended_on")],
-};
+    ]);
 
-pub const EMPLOYMENT: TableSpec = TableSpec {
-    table: Table::Employment,
-    name: "employment",
-    chinese: "就业登记",
-    optional: false,
-    columns: &[
+pub const EMPLOYMENT: TableSpec = table(Table::Employment, "employment", "就业登记")
+    .key(&["record_id"])
+    .ordered(&[("started_on", "ended_on")])
+    .columns(&[
         code(col("record_id", Str, true, "就业登记编号")),
-        person("person_id", "公民身份号码"),
-        code(col("community_code", Str, true, "社区代码")),
+        PERSON_ID,
+        COMMUNITY_CODE,
         col("employer_name", Str, false, "用人单位名称"),
         code(col("employer_code", Str, false, "统一社会信用代码")),
         one_of(
@@ -227,83 +264,55 @@ pub const EMPLOYMENT: TableSpec = TableSpec {
         col("started_on", Date, true, "就业日期"),
         col("ended_on", Date, false, "终止日期"),
         col("recorded_at", Datetime, false, "录入时间"),
-    ],
-    key: &["record_id"],
-    ordered: &[("started_on", "ended_on")],
-};
+    ]);
 
-pub const HARDSHIP: TableSpec = TableSpec {
-    table: Table::Hardship,
-    name: "hardship",
-    chinese: "就业困难人员认定",
-    optional: false,
-    columns: &[
-        person("person_id", "公民身份号码"),
-        code(col("community_code", Str, true, "社区代码")),
+pub const HARDSHIP: TableSpec = table(Table::Hardship, "hardship", "就业困难人员认定")
+    .key(&["person_id", "community_code", "designated_on"])
+    .ordered(&[("designated_on", "revoked_on")])
+    .columns(&[
+        PERSON_ID,
+        COMMUNITY_CODE,
         col("category", Str, true, "困难类别"),
         col("designated_on", Date, true, "认定日期"),
         col("revoked_on", Date, false, "退出日期"),
-    ],
-    key: &["person_id", "community_code", "designated_on"],
-    ordered: &[("designated_on", "revoked_on")],
-};
+    ]);
 
-pub const ZERO_HOUSEHOLDS: TableSpec = TableSpec {
-    table: Table::ZeroHouseholds,
-    name: "zero_households",
-    chinese: "零就业家庭认定",
-    optional: false,
-    columns: &[
-        code(col("household_id", Str, true, "户编号")),
-        code(col("community_code", Str, true, "社区代码")),
-        col("identified_on", Date, true, "认定日期"),
-        col("cleared_on", Date, false, "消除日期"),
-    ],
-    key: &["household_id", "community_code", "identified_on"],
-    ordered: &[("identified_on", "cleared_on")],
-};
+pub const ZERO_HOUSEHOLDS: TableSpec =
+    table(Table::ZeroHouseholds, "zero_households", "零就业家庭认定")
+        .key(&["household_id", "community_code", "identified_on"])
+        .ordered(&[("identified_on", "cleared_on")])
+        .columns(&[
+            code(col("household_id", Str, true, "户编号")),
+            COMMUNITY_CODE,
+            col("identified_on", Date, true, "认定日期"),
+            col("cleared_on", Date, false, "消除日期"),
+        ]);
 
-pub const SERVICES: TableSpec = TableSpec {
-    table: Table::Services,
-    name: "services",
-    chinese: "就业服务记录",
-    optional: true,
-    columns: &[
+pub const SERVICES: TableSpec = table(Table::Services, "services", "就业服务记录")
+    .optional()
+    .key(&["service_id"])
+    .columns(&[
         code(col("service_id", Str, true, "服务编号")),
-        person("person_id", "公民身份号码"),
-        code(col("community_code", Str, true, "社区代码")),
+        PERSON_ID,
+        COMMUNITY_CODE,
         one_of(col("service_type", Str, true, "服务类型"), SERVICE_TYPES),
         col("delivered_on", Date, true, "服务日期"),
-    ],
-    key: &["service_id"],
-    ordered: &[],
-};
+    ]);
 
-pub const PLATFORM: TableSpec = TableSpec {
-    table: Table::Platform,
-    name: "platform",
-    chinese: "平台建设核查",
-    optional: true,
-    columns: &[
-        code(col("community_code", Str, true, "社区代码")),
-        within(col("year", Int, true, "年度"), YEAR_LO, YEAR_HI),
+pub const PLATFORM: TableSpec = table(Table::Platform, "platform", "平台建设核查")
+    .optional()
+    .key(&["community_code", "year"])
+    .columns(yearly![
         col("service_window", Bool, true, "是否设立服务窗口"),
         within(col("staff_count", Int, true, "工作人员数"), 0, i64::MAX),
         col("has_info_system", Bool, true, "是否接入信息系统"),
         col("funding_yuan", Float, false, "工作经费(元)"),
-    ],
-    key: &["community_code", "year"],
-    ordered: &[],
-};
+    ]);
 
-pub const APPLICATIONS: TableSpec = TableSpec {
-    table: Table::Applications,
-    name: "applications",
-    chinese: "申报及推荐",
-    optional: true,
-    columns: &[
-        code(col("community_code", Str, true, "社区代码")),
-        within(col("year", Int, true, "年度"), YEAR_LO, YEAR_HI),
+pub const APPLICATIONS: TableSpec = table(Table::Applications, "applications", "申报及推荐")
+    .optional()
+    .key(&["community_code", "year"])
+    .columns(yearly![
         one_of(col("applied_level", Str, true, "申报类型"), APPLIED_LEVELS),
         col(
             "claimed_reemployment_rate",
@@ -330,19 +339,12 @@ pub const APPLICATIONS: TableSpec = TableSpec {
         col("street_recommends", Bool, false, "街道推荐"),
         col("county_recommends", Bool, false, "县区推荐"),
         col("submitted_on", Date, false, "申报日期"),
-    ],
-    key: &["community_code", "year"],
-    ordered: &[],
-};
+    ]);
 
-pub const DECISIONS: TableSpec = TableSpec {
-    table: Table::Decisions,
-    name: "decisions",
-    chinese: "评审记录",
-    optional: true,
-    columns: &[
-        code(col("community_code", Str, true, "社区代码")),
-        within(col("year", Int, true, "年度"), YEAR_LO, YEAR_HI),
+pub const DECISIONS: TableSpec = table(Table::Decisions, "decisions", "评审记录")
+    .optional()
+    .key(&["community_code", "year", "stage"])
+    .columns(yearly![
         // Checked against the rules' stage list after reading
         // (`ingest::review_checks`): the stages are data, not the contract's.
         col("stage", Str, true, "评审环节"),
@@ -350,19 +352,12 @@ pub const DECISIONS: TableSpec = TableSpec {
         col("opinion", Str, false, "意见"),
         col("decided_on", Date, true, "决定日期"),
         col("decided_by", Str, false, "决定单位"),
-    ],
-    key: &["community_code", "year", "stage"],
-    ordered: &[],
-};
+    ]);
 
-pub const VERIFICATIONS: TableSpec = TableSpec {
-    table: Table::Verifications,
-    name: "verifications",
-    chinese: "核实记录",
-    optional: true,
-    columns: &[
-        code(col("community_code", Str, true, "社区代码")),
-        within(col("year", Int, true, "年度"), YEAR_LO, YEAR_HI),
+pub const VERIFICATIONS: TableSpec = table(Table::Verifications, "verifications", "核实记录")
+    .optional()
+    .key(&["community_code", "year", "detector"])
+    .columns(yearly![
         col("detector", Str, true, "核实事项"),
         one_of(
             col("result", Str, true, "核实结果"),
@@ -371,19 +366,12 @@ pub const VERIFICATIONS: TableSpec = TableSpec {
         col("checked_on", Date, true, "核实日期"),
         col("checked_by", Str, false, "核实人"),
         col("note", Str, false, "备注"),
-    ],
-    key: &["community_code", "year", "detector"],
-    ordered: &[],
-};
+    ]);
 
-pub const OBJECTIONS: TableSpec = TableSpec {
-    table: Table::Objections,
-    name: "objections",
-    chinese: "异议登记",
-    optional: true,
-    columns: &[
-        code(col("community_code", Str, true, "社区代码")),
-        within(col("year", Int, true, "年度"), YEAR_LO, YEAR_HI),
+pub const OBJECTIONS: TableSpec = table(Table::Objections, "objections", "异议登记")
+    .optional()
+    .key(&["community_code", "year", "received_on", "content"])
+    .columns(yearly![
         col("received_on", Date, true, "受理日期"),
         col("content", Str, true, "异议内容"),
         col("checked_by", Str, false, "核查单位"),
@@ -392,19 +380,12 @@ pub const OBJECTIONS: TableSpec = TableSpec {
             review_records::OBJECTION_RESOLUTIONS,
         ),
         col("resolved_on", Date, false, "处理日期"),
-    ],
-    key: &["community_code", "year", "received_on", "content"],
-    ordered: &[],
-};
+    ]);
 
-pub const APPROVALS: TableSpec = TableSpec {
-    table: Table::Approvals,
-    name: "approvals",
-    chinese: "取消资格审批",
-    optional: true,
-    columns: &[
-        code(col("community_code", Str, true, "社区代码")),
-        within(col("year", Int, true, "年度"), YEAR_LO, YEAR_HI),
+pub const APPROVALS: TableSpec = table(Table::Approvals, "approvals", "取消资格审批")
+    .optional()
+    .key(&["community_code", "year"])
+    .columns(yearly![
         one_of(
             col("answer", Str, true, "审批结果"),
             review_records::APPROVAL_ANSWERS,
@@ -412,29 +393,21 @@ pub const APPROVALS: TableSpec = TableSpec {
         col("answered_on", Date, true, "审批日期"),
         col("document_no", Str, false, "文号"),
         col("note", Str, false, "备注"),
-    ],
-    key: &["community_code", "year"],
-    ordered: &[],
-};
+    ]);
 
-pub const FILINGS: TableSpec = TableSpec {
-    table: Table::Filings,
-    name: "filings",
-    chinese: "报送登记",
-    optional: true,
-    columns: &[
+pub const FILINGS: TableSpec = table(Table::Filings, "filings", "报送登记")
+    .optional()
+    .key(&["county", "year", "document"])
+    .columns(&[
         col("county", Str, true, "所在区县"),
-        within(col("year", Int, true, "年度"), YEAR_LO, YEAR_HI),
+        YEAR,
         one_of(
             col("document", Str, true, "报送材料"),
             review_records::FILED_DOCUMENTS,
         ),
         col("received_on", Date, true, "收到日期"),
         col("note", Str, false, "备注"),
-    ],
-    key: &["county", "year", "document"],
-    ordered: &[],
-};
+    ]);
 
 /// The registry's tables: what an extract holds and the generator writes.
 pub const REGISTRY: [&TableSpec; 9] = [
@@ -449,23 +422,32 @@ pub const REGISTRY: [&TableSpec; 9] = [
     &APPLICATIONS,
 ];
 
-/// All tables in the order ingest reads them and reports list them.
-pub const ALL: [&TableSpec; 14] = [
-    &COMMUNITIES,
-    &PERSONS,
-    &UNEMPLOYMENT,
-    &EMPLOYMENT,
-    &HARDSHIP,
-    &ZERO_HOUSEHOLDS,
-    &SERVICES,
-    &PLATFORM,
-    &APPLICATIONS,
+/// The panel's own records, in the order ingest reads them.
+const PANEL_RECORDS: [&TableSpec; 5] = [
     &DECISIONS,
     &VERIFICATIONS,
     &OBJECTIONS,
     &APPROVALS,
     &FILINGS,
 ];
+
+/// All tables in the order ingest reads them and reports list them: the
+/// registry's, then the panel's records.
+pub const ALL: [&TableSpec; 14] = registry_then_records();
+
+const fn registry_then_records() -> [&'static TableSpec; 14] {
+    let mut all = [&COMMUNITIES; 14];
+    let mut i = 0;
+    while i < all.len() {
+        all[i] = if i < REGISTRY.len() {
+            REGISTRY[i]
+        } else {
+            PANEL_RECORDS[i - REGISTRY.len()]
+        };
+        i += 1;
+    }
+    all
+}
 
 impl Table {
     pub fn spec(self) -> &'static TableSpec {

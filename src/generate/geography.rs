@@ -108,30 +108,9 @@ pub fn build(communities: usize, persons_per_community: usize, seed: u64) -> Res
             "--communities {communities} needs {n_counties} counties; the generator has codes for {capacity}"
         )));
     }
-    let mut counties = Vec::with_capacity(n_counties);
-    for k in 0..n_counties {
-        let (code, name) = if let Some((code, name)) = REAL_COUNTIES.get(k) {
-            (code.to_string(), name.to_string())
-        } else {
-            let s = k - REAL_COUNTIES.len();
-            let code = format!(
-                "{}{:02}",
-                prefectures[s / COUNTIES_PER_PREFECTURE],
-                2 + s % COUNTIES_PER_PREFECTURE
-            );
-            (code, names::county(s))
-        };
-        let rural = name.ends_with('县');
-        counties.push(County {
-            code,
-            name,
-            rural,
-            first: 0,
-            count: 0,
-            numbering: PersonNumbering::for_county(1),
-            employers: vec![],
-        });
-    }
+    let mut counties: Vec<County> = (0..n_counties)
+        .map(|k| county_at(k, &prefectures))
+        .collect();
 
     // Communities are spread evenly, so that every county is large enough for
     // the county-level tests (rank and heaping statistics need about ten).
@@ -140,41 +119,13 @@ pub fn build(communities: usize, persons_per_community: usize, seed: u64) -> Res
     for (k, county) in counties.iter_mut().enumerate() {
         county.first = sites.len();
         county.count = communities / n_counties + usize::from(k < communities % n_counties);
-        let mut street = 0usize;
-        let mut in_street = 0usize;
-        let mut street_len = rng.int(3, 9) as usize;
-        let mut persons = 0u64;
-        for j in 0..county.count {
-            if in_street == street_len {
-                street += 1;
-                in_street = 0;
-                street_len = rng.int(3, 9) as usize;
-            }
-            in_street += 1;
-            let profile = match rng.unit() {
-                x if tiny_allowed && x < 0.04 => Profile::Tiny,
-                x if x < 0.14 => Profile::Failing,
-                x if x < 0.26 => Profile::High,
-                _ => Profile::Normal,
-            };
-            let size = match profile {
-                Profile::Tiny => rng.int(8, 14) as usize,
-                _ => ((persons_per_community as f64) * rng.uniform(0.6, 1.4))
-                    .round()
-                    .max(4.0) as usize,
-            };
-            sites.push(Site {
-                index: sites.len(),
-                county: k,
-                code: format!("{}{:03}{:03}", county.code, street + 1, in_street),
-                name: names::community(j),
-                street: names::street(street, county.rural),
-                persons: size,
-                first_person: persons,
-                profile,
-            });
-            persons += size as u64;
-        }
+        let persons = county_sites(
+            &mut rng,
+            county,
+            k,
+            |rng| draw_site(rng, tiny_allowed, persons_per_community),
+            &mut sites,
+        );
         county.numbering = PersonNumbering::for_county(persons);
         county.employers = (0..EMPLOYERS_PER_COUNTY)
             .map(|e| Employer {
@@ -189,6 +140,85 @@ pub fn build(communities: usize, persons_per_community: usize, seed: u64) -> Res
         ));
     }
     Ok(Geography { counties, sites })
+}
+
+/// The k-th county, before its communities: a real county of the city
+/// first, then synthetic ones of synthetic prefectures.
+fn county_at(k: usize, prefectures: &[String]) -> County {
+    let (code, name) = if let Some((code, name)) = REAL_COUNTIES.get(k) {
+        (code.to_string(), name.to_string())
+    } else {
+        let s = k - REAL_COUNTIES.len();
+        let code = format!(
+            "{}{:02}",
+            prefectures[s / COUNTIES_PER_PREFECTURE],
+            2 + s % COUNTIES_PER_PREFECTURE
+        );
+        (code, names::county(s))
+    };
+    let rural = name.ends_with('县');
+    County {
+        code,
+        name,
+        rural,
+        first: 0,
+        count: 0,
+        numbering: PersonNumbering::for_county(1),
+        employers: vec![],
+    }
+}
+
+/// The communities of the k-th county, in streets of 3–9, each of the
+/// profile and size `draw` gives; returns how many persons they hold.
+fn county_sites(
+    rng: &mut Rng,
+    county: &County,
+    k: usize,
+    draw: impl Fn(&mut Rng) -> (Profile, usize),
+    sites: &mut Vec<Site>,
+) -> u64 {
+    let mut street = 0usize;
+    let mut in_street = 0usize;
+    let mut street_len = rng.int(3, 9) as usize;
+    let mut persons = 0u64;
+    for j in 0..county.count {
+        if in_street == street_len {
+            street += 1;
+            in_street = 0;
+            street_len = rng.int(3, 9) as usize;
+        }
+        in_street += 1;
+        let (profile, size) = draw(rng);
+        sites.push(Site {
+            index: sites.len(),
+            county: k,
+            code: format!("{}{:03}{:03}", county.code, street + 1, in_street),
+            name: names::community(j),
+            street: names::street(street, county.rural),
+            persons: size,
+            first_person: persons,
+            profile,
+        });
+        persons += size as u64;
+    }
+    persons
+}
+
+/// A community's profile and its number of persons.
+fn draw_site(rng: &mut Rng, tiny_allowed: bool, persons_per_community: usize) -> (Profile, usize) {
+    let profile = match rng.unit() {
+        x if tiny_allowed && x < 0.04 => Profile::Tiny,
+        x if x < 0.14 => Profile::Failing,
+        x if x < 0.26 => Profile::High,
+        _ => Profile::Normal,
+    };
+    let size = match profile {
+        Profile::Tiny => rng.int(8, 14) as usize,
+        _ => ((persons_per_community as f64) * rng.uniform(0.6, 1.4))
+            .round()
+            .max(4.0) as usize,
+    };
+    (profile, size)
 }
 
 fn street_overflow(sites: &[Site]) -> bool {

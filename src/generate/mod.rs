@@ -377,6 +377,30 @@ impl Writers {
         self.rows(&b.platform)?;
         self.rows(&b.applications)
     }
+
+    /// Every registry table's file finished: the files written, and the
+    /// rows of each table.
+    fn finish(self) -> Result<(Vec<PathBuf>, BTreeMap<&'static str, u64>)> {
+        let mut files = vec![];
+        let mut rows = BTreeMap::new();
+        for w in self.tables {
+            files.push(w.path().to_path_buf());
+            let name = w
+                .path()
+                .file_stem()
+                .and_then(|s| s.to_str())
+                .unwrap_or_default()
+                .to_string();
+            let n = w.finish()?;
+            let table = tables::REGISTRY
+                .iter()
+                .find(|s| s.name == name)
+                .expect("a table")
+                .name;
+            rows.insert(table, n);
+        }
+        Ok((files, rows))
+    }
 }
 
 /// Rows of the largest table (employment) per person, with room to spare:
@@ -394,14 +418,7 @@ pub fn generate(options: &Options) -> Result<Summary> {
         }
     };
     if !options.sample && options.format == FileFormat::Xlsx {
-        let estimate = persons as f64 * EMPLOYMENT_ROWS_PER_PERSON;
-        if estimate > writers::XLSX_MAX_ROWS as f64 {
-            return Err(Error::usage(format!(
-                "{persons} persons make about {estimate:.0} employment rows, more than the {} rows an XLSX sheet \
-                 holds; use --format csv or parquet, or fewer communities or persons",
-                writers::XLSX_MAX_ROWS
-            )));
-        }
+        xlsx_fits(persons)?;
     }
     std::fs::create_dir_all(&options.out)
         .map_err(|e| Error::usage(format!("--out {}: {e}", options.out.display())))?;
@@ -413,66 +430,15 @@ pub fn generate(options: &Options) -> Result<Summary> {
             .map(|spec| TableWriter::create(&options.out, spec, layout_of(spec), ctx.cal.extract))
             .collect::<Result<_>>()?,
     };
-    let mut latest: Option<NaiveDateTime> = None;
-    let mut planted = vec![];
-    let mut story = vec![];
-    for i in 0..ctx.geo.sites.len() {
-        let batch = ctx.community(i);
-        if options.sample {
-            for a in batch.applications.iter().filter(|a| a.year == options.year) {
-                if let Some(c) = batch.communities.iter().find(|c| c.code == a.community) {
-                    story.push(sample::StoryApplication {
-                        application: a.clone(),
-                        street: c.street.clone(),
-                        county: c.county.clone(),
-                    });
-                }
-            }
-        }
-        if let Some(t) = batch.employment.iter().filter_map(|j| j.recorded_at).max() {
-            latest = latest.max(Some(t));
-        }
-        writers.batch(&batch)?;
-        if options.sample {
-            for bad in sample::bad_rows(i, &batch) {
-                let line = writers.writer(bad.table).write(&bad.cells)?;
-                planted.push(sample::Planted {
-                    table: bad.table,
-                    line,
-                    reason: bad.reason,
-                    column: bad.column,
-                });
-            }
-        }
-        if i % 1000 == 999 {
-            tracing::debug!(communities = i + 1, "generated");
-        }
-    }
-    let mut files = vec![];
-    let mut rows = BTreeMap::new();
-    for w in writers.tables {
-        files.push(w.path().to_path_buf());
-        let name = w
-            .path()
-            .file_stem()
-            .and_then(|s| s.to_str())
-            .unwrap_or_default()
-            .to_string();
-        let n = w.finish()?;
-        let table = tables::REGISTRY
-            .iter()
-            .find(|s| s.name == name)
-            .expect("a table")
-            .name;
-        rows.insert(table, n);
-    }
+    let written = write_communities(&ctx, options, &mut writers)?;
+    let (mut files, mut rows) = writers.finish()?;
     let truth = ctx.truth();
     let truth_path = options.out.join("ground_truth.csv");
     write_truth(&truth_path, &truth)?;
     files.push(truth_path);
     if options.sample {
         // The panel's records: a review in progress (sample::review_records).
-        let records = sample::review_records(&story, &truth, options.year);
+        let records = sample::review_records(&written.story, &truth, options.year);
         for (spec, records) in [
             (&tables::DECISIONS, records.decisions),
             (&tables::VERIFICATIONS, records.verifications),
@@ -503,14 +469,82 @@ pub fn generate(options: &Options) -> Result<Summary> {
         truth,
         confounders,
         persons,
-        latest_recorded_at: latest,
-        planted,
+        latest_recorded_at: written.latest,
+        planted: written.planted,
     };
     if options.sample {
         let readme = options.out.join("README.md");
         std::fs::write(&readme, sample::readme(options, &ctx, &summary))?;
     }
     Ok(summary)
+}
+
+/// An XLSX extract is refused before anything is written when its largest
+/// table would not fit in a sheet.
+fn xlsx_fits(persons: u64) -> Result<()> {
+    let estimate = persons as f64 * EMPLOYMENT_ROWS_PER_PERSON;
+    if estimate > writers::XLSX_MAX_ROWS as f64 {
+        return Err(Error::usage(format!(
+            "{persons} persons make about {estimate:.0} employment rows, more than the {} rows an XLSX sheet \
+             holds; use --format csv or parquet, or fewer communities or persons",
+            writers::XLSX_MAX_ROWS
+        )));
+    }
+    Ok(())
+}
+
+/// What writing the communities' rows gathered for the summary and the
+/// sample's records.
+struct Written {
+    /// The latest `recorded_at` of any job.
+    latest: Option<NaiveDateTime>,
+    /// The sample's bad rows, where each was written.
+    planted: Vec<sample::Planted>,
+    /// The sample's applications of the review year, for its records.
+    story: Vec<sample::StoryApplication>,
+}
+
+/// Every community's rows generated and written, one community at a time;
+/// for the sample, its bad rows planted after the community's own.
+fn write_communities(ctx: &Context, options: &Options, writers: &mut Writers) -> Result<Written> {
+    let mut written = Written {
+        latest: None,
+        planted: vec![],
+        story: vec![],
+    };
+    for i in 0..ctx.geo.sites.len() {
+        let batch = ctx.community(i);
+        if options.sample {
+            for a in batch.applications.iter().filter(|a| a.year == options.year) {
+                if let Some(c) = batch.communities.iter().find(|c| c.code == a.community) {
+                    written.story.push(sample::StoryApplication {
+                        application: a.clone(),
+                        street: c.street.clone(),
+                        county: c.county.clone(),
+                    });
+                }
+            }
+        }
+        if let Some(t) = batch.employment.iter().filter_map(|j| j.recorded_at).max() {
+            written.latest = written.latest.max(Some(t));
+        }
+        writers.batch(&batch)?;
+        if options.sample {
+            for bad in sample::bad_rows(i, &batch) {
+                let line = writers.writer(bad.table).write(&bad.cells)?;
+                written.planted.push(sample::Planted {
+                    table: bad.table,
+                    line,
+                    reason: bad.reason,
+                    column: bad.column,
+                });
+            }
+        }
+        if i % 1000 == 999 {
+            tracing::debug!(communities = i + 1, "generated");
+        }
+    }
+    Ok(written)
 }
 
 /// A table written in another format by an earlier run would leave two files

@@ -2,6 +2,8 @@
 //! into, in the column order of `contract::tables` (a test holds the two
 //! together).
 
+use std::collections::BTreeSet;
+
 use chrono::{NaiveDate, NaiveDateTime};
 
 use crate::contract::tables::{self, TableSpec};
@@ -294,6 +296,24 @@ pub struct Batch {
 }
 
 impl Batch {
+    /// When the person's last job so far ended (None: no job of theirs has
+    /// ended).
+    pub fn last_job_ended(&self, person: &str) -> Option<NaiveDate> {
+        self.employment
+            .iter()
+            .filter(|j| j.person == person)
+            .filter_map(|j| j.ended)
+            .max()
+    }
+
+    /// Every person with an unemployment registration.
+    pub fn registered_persons(&self) -> BTreeSet<&str> {
+        self.unemployment
+            .iter()
+            .map(|r| r.person.as_str())
+            .collect()
+    }
+
     /// Replaces a person identifier in every row that carries it.
     pub fn rename_person(&mut self, from: &str, to: &str) {
         for p in self.persons.iter_mut().filter(|p| p.id == from) {

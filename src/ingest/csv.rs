@@ -223,6 +223,9 @@ impl Cells for ByteRecord {
     }
 }
 
+/// The CSV reader over the decoded stream, watching where quotes open.
+type CsvReader<R> = ::csv::Reader<QuoteWatch<std::io::Chain<Cursor<Vec<u8>>, Decoded<R>>>>;
+
 fn parse<R: Read>(
     file: TableFile<'_>,
     mut decoded: Decoded<R>,
@@ -238,7 +241,6 @@ fn parse<R: Read>(
         .flexible(true)
         .buffer_capacity(1 << 20)
         .from_reader(watched);
-    let mut record = ByteRecord::new();
     let bound = input.max_row_lines();
     let (head, rows) = read_head(&mut reader, input.header_row, bound)?;
     if rows.is_empty() {
@@ -252,6 +254,7 @@ fn parse<R: Read>(
         Ok(found) => found,
         Err(message) => {
             // The whole file is still read: an unreadable file says so first.
+            let mut record = ByteRecord::new();
             while reader
                 .read_byte_record(&mut record)
                 .map_err(|e| csv_failure(e, "cannot read a row"))?
@@ -276,20 +279,69 @@ fn parse<R: Read>(
         .iter()
         .position(|(i, _, _)| *i == Some(header.at))
         .expect("the header is a row read ahead");
-    let mut ahead: VecDeque<(ByteRecord, Extent)> = head
+    let ahead: VecDeque<(ByteRecord, Extent)> = head
         .into_iter()
         .skip(at + 1)
         .map(|(_, r, span)| (r, span))
         .collect();
-    let mut chunk = layout.chunk();
-    let mut last = ByteRecord::new();
-    let mut last_is_row = false;
-    let mut blank = 0usize;
-    let mut rules = 0usize;
+    let mut body = read_body(&mut reader, ahead, &layout, bound, sink)?;
+    notes.extend(body.skipped_notes(&shown));
+    let watched = reader.get_ref();
+    if body.last_is_row && watched.inside_quotes() {
+        body.chunk.cut(&layout, &body.last);
+    }
+    let had_bom = match watched.inner.get_ref().1 {
+        Decoded::Utf8(d) => d.had_bom(),
+        Decoded::Gb18030(_) => false,
+    };
+    sink.take(body.chunk.finish())?;
+    layout.unused = mapping.unused;
+    Ok(Parsed {
+        separator: sep,
+        had_bom,
+        unused: layout.unused,
+        place: header.place(&rows, "line"),
+        notes,
+        warnings: mapping.near_misses,
+    })
+}
+
+/// What reading the rows under the header leaves: the last chunk, not yet
+/// passed on; the last row and whether it was the file's last line that
+/// held anything; and the rows skipped.
+struct Body {
+    chunk: TextChunk,
+    last: ByteRecord,
+    last_is_row: bool,
+    /// Rows with every cell empty.
+    blank: usize,
+    /// Rows of dashes or equals signs before the first record.
+    rules: usize,
+    /// Footer-like rows after the last record.
+    held: Vec<ByteRecord>,
+}
+
+/// The rows under the header (those read ahead first), passed on chunk by
+/// chunk. Blank rows and rules before the first record are skipped;
+/// footer-like rows are held until a record follows them (then they are
+/// rows) or the file ends (then they are skipped).
+fn read_body<R: Read>(
+    reader: &mut CsvReader<R>,
+    mut ahead: VecDeque<(ByteRecord, Extent)>,
+    layout: &Layout,
+    bound: u64,
+    sink: &mut dyn Sink,
+) -> Result<Body, Failure> {
+    let mut record = ByteRecord::new();
+    let mut body = Body {
+        chunk: layout.chunk(),
+        last: ByteRecord::new(),
+        last_is_row: false,
+        blank: 0,
+        rules: 0,
+        held: Vec::new(),
+    };
     let mut seen_record = false;
-    // Footer-like rows, held until a record follows them (then they are rows)
-    // or the file ends (then they are skipped).
-    let mut held: Vec<ByteRecord> = Vec::new();
     // Rows held as footers, with where each stands.
     let mut held_spans: Vec<Extent> = Vec::new();
     loop {
@@ -309,73 +361,65 @@ fn parse<R: Read>(
             }
         };
         if record.cells().all(|f| field(f).is_empty()) {
-            blank += 1;
-            last_is_row = false;
+            body.blank += 1;
+            body.last_is_row = false;
             continue;
         }
         if !seen_record && footers::is_rule(record.cells().map(field)) {
-            rules += 1;
+            body.rules += 1;
             continue;
         }
         if layout.footer(&record) {
-            held.push(record.clone());
+            body.held.push(record.clone());
             held_spans.push(span);
-            last_is_row = false;
+            body.last_is_row = false;
             continue;
         }
         seen_record = true;
         let watch = reader.get_ref();
-        for (r, span) in held.drain(..).zip(held_spans.drain(..)) {
-            add(&mut chunk, &layout, &r, span, watch, sink)?;
+        for (r, span) in body.held.drain(..).zip(held_spans.drain(..)) {
+            add(&mut body.chunk, layout, &r, span, watch, sink)?;
         }
-        add(&mut chunk, &layout, &record, span, watch, sink)?;
-        std::mem::swap(&mut record, &mut last);
-        last_is_row = true;
+        add(&mut body.chunk, layout, &record, span, watch, sink)?;
+        std::mem::swap(&mut record, &mut body.last);
+        body.last_is_row = true;
     }
-    if blank > 0 {
-        tracing::info!(file = %shown, rows = blank, "rows with every cell empty skipped");
-        notes.push(format!("{blank} rows with every cell empty skipped"));
+    Ok(body)
+}
+
+impl Body {
+    /// The notes on the rows skipped: blank, rules, footers.
+    fn skipped_notes(&self, shown: &str) -> Vec<String> {
+        let mut notes = Vec::new();
+        let (blank, rules) = (self.blank, self.rules);
+        if blank > 0 {
+            tracing::info!(file = %shown, rows = blank, "rows with every cell empty skipped");
+            notes.push(format!("{blank} rows with every cell empty skipped"));
+        }
+        if rules > 0 {
+            tracing::info!(file = %shown, rows = rules, "rows of dashes or equals signs under the header skipped");
+            notes.push(format!(
+                "{rules} rows of dashes or equals signs under the header skipped"
+            ));
+        }
+        if let Some(first) = self.held.first() {
+            let text = first
+                .cells()
+                .map(field)
+                .find(|c| !c.is_empty())
+                .unwrap_or_default();
+            let text = mask_identities_in(text);
+            tracing::info!(
+                file = %shown, rows = self.held.len(), first = %text,
+                "rows after the data skipped: totals, notes or signatures"
+            );
+            notes.push(format!(
+                "{} rows after the data skipped: totals, notes or signatures (the first: \"{text}\")",
+                self.held.len()
+            ));
+        }
+        notes
     }
-    if rules > 0 {
-        tracing::info!(file = %shown, rows = rules, "rows of dashes or equals signs under the header skipped");
-        notes.push(format!(
-            "{rules} rows of dashes or equals signs under the header skipped"
-        ));
-    }
-    if let Some(first) = held.first() {
-        let text = first
-            .cells()
-            .map(field)
-            .find(|c| !c.is_empty())
-            .unwrap_or_default();
-        let text = mask_identities_in(text);
-        tracing::info!(
-            file = %shown, rows = held.len(), first = %text,
-            "rows after the data skipped: totals, notes or signatures"
-        );
-        notes.push(format!(
-            "{} rows after the data skipped: totals, notes or signatures (the first: \"{text}\")",
-            held.len()
-        ));
-    }
-    let watched = reader.get_ref();
-    if last_is_row && watched.inside_quotes() {
-        chunk.cut(&layout, &last);
-    }
-    let had_bom = match watched.inner.get_ref().1 {
-        Decoded::Utf8(d) => d.had_bom(),
-        Decoded::Gb18030(_) => false,
-    };
-    sink.take(chunk.finish())?;
-    layout.unused = mapping.unused;
-    Ok(Parsed {
-        separator: sep,
-        had_bom,
-        unused: layout.unused,
-        place: header.place(&rows, "line"),
-        notes,
-        warnings: mapping.near_misses,
-    })
 }
 
 /// Records read ahead to find the header: every record with, for those that

@@ -122,7 +122,29 @@ fn locate(
     pipeline: &Pipeline,
     passed_over: &mut dyn FnMut(&std::path::Path, String),
 ) -> Result<Files, Vec<String>> {
-    let dir = &pipeline.input_dir;
+    let paths = input_files(&pipeline.input_dir)?;
+    let (candidates, sheets) = sort_files(paths, passed_over);
+    let mut found: Files = BTreeMap::new();
+    let mut problems = Vec::new();
+    for (table, files) in candidates {
+        let wanted = pipeline.input(table).format;
+        match choose(table, &files, wanted, passed_over) {
+            Ok(one) => found.entry(table).or_default().push(one),
+            Err(problem) => problems.push(problem),
+        }
+    }
+    for (table, files) in sheets {
+        found.entry(table).or_default().extend(files);
+    }
+    if problems.is_empty() {
+        Ok(found)
+    } else {
+        Err(problems)
+    }
+}
+
+/// The files of the input folder, by name.
+fn input_files(dir: &std::path::Path) -> Result<Vec<PathBuf>, Vec<String>> {
     let entries = match std::fs::read_dir(dir) {
         Ok(e) => e,
         Err(e) => {
@@ -137,8 +159,20 @@ fn locate(
         .filter(|p| p.is_file())
         .collect();
     paths.sort();
-    let mut candidates: BTreeMap<Table, Vec<(PathBuf, Format)>> = BTreeMap::new();
-    let mut sheets: BTreeMap<Table, Vec<Found>> = BTreeMap::new();
+    Ok(paths)
+}
+
+/// A table's files named after it, in a format read, to choose one from.
+type Candidates = BTreeMap<Table, Vec<(PathBuf, Format)>>;
+
+/// The files sorted out: those named after a table (each a candidate for
+/// it), the working sheets by their table, and the rest passed over.
+fn sort_files(
+    paths: Vec<PathBuf>,
+    passed_over: &mut dyn FnMut(&std::path::Path, String),
+) -> (Candidates, Files) {
+    let mut candidates: Candidates = BTreeMap::new();
+    let mut sheets: Files = BTreeMap::new();
     for path in paths {
         let stem = path
             .file_stem()
@@ -161,42 +195,43 @@ fn locate(
             _ => passed_over(&path, "not a table of the data contract".to_string()),
         }
     }
-    let mut found: Files = BTreeMap::new();
-    let mut problems = Vec::new();
-    for (table, files) in candidates {
-        let wanted = pipeline.input(table).format;
-        let chosen: Vec<&(PathBuf, Format)> = files
-            .iter()
-            .filter(|(_, f)| wanted.is_none_or(|w| w == *f))
-            .collect();
-        match chosen.as_slice() {
-            [one] => {
-                for (p, _) in files.iter().filter(|(p, _)| *p != one.0) {
-                    passed_over(p, format!("another file of table {table} (input.{table}.format)"));
-                }
-                found.entry(table).or_default().push(Found {
-                    path: one.0.clone(),
-                    format: one.1,
-                    layout: Layout::Table,
-                });
+    (candidates, sheets)
+}
+
+/// The one file of a table to read, of the format the pipeline sets if it
+/// sets one (the others passed over); or why none can be chosen.
+fn choose(
+    table: Table,
+    files: &[(PathBuf, Format)],
+    wanted: Option<Format>,
+    passed_over: &mut dyn FnMut(&std::path::Path, String),
+) -> Result<Found, String> {
+    let chosen: Vec<&(PathBuf, Format)> = files
+        .iter()
+        .filter(|(_, f)| wanted.is_none_or(|w| w == *f))
+        .collect();
+    match chosen.as_slice() {
+        [one] => {
+            for (p, _) in files.iter().filter(|(p, _)| *p != one.0) {
+                passed_over(
+                    p,
+                    format!("another file of table {table} (input.{table}.format)"),
+                );
             }
-            [] => problems.push(format!(
-                "table {table}: no file of the format set in input.{table}.format (found {})",
-                names(&files)
-            )),
-            _ => problems.push(format!(
-                "table {table}: several files ({}); set input.{table}.format in the pipeline to choose one",
-                names(&files)
-            )),
+            Ok(Found {
+                path: one.0.clone(),
+                format: one.1,
+                layout: Layout::Table,
+            })
         }
-    }
-    for (table, files) in sheets {
-        found.entry(table).or_default().extend(files);
-    }
-    if problems.is_empty() {
-        Ok(found)
-    } else {
-        Err(problems)
+        [] => Err(format!(
+            "table {table}: no file of the format set in input.{table}.format (found {})",
+            names(files)
+        )),
+        _ => Err(format!(
+            "table {table}: several files ({}); set input.{table}.format in the pipeline to choose one",
+            names(files)
+        )),
     }
 }
 

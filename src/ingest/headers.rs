@@ -17,8 +17,8 @@
 
 use std::collections::BTreeMap;
 
-use crate::contract::TableSpec;
 use crate::contract::identity::mask_identities_in;
+use crate::contract::{Column, TableSpec};
 
 /// Where each of the contract's columns stands in the file (None: absent).
 #[derive(Debug, Clone)]
@@ -235,9 +235,42 @@ pub fn map_headers(
     headers: &[String],
     overrides: &BTreeMap<String, String>,
 ) -> Result<Mapping, String> {
+    let positions = column_positions(spec, headers, overrides)?;
+    let missing: Vec<&Column> = spec
+        .columns
+        .iter()
+        .zip(&positions)
+        .filter(|(col, at)| col.required && at.is_none())
+        .map(|(col, _)| col)
+        .collect();
+    if !missing.is_empty() {
+        return Err(missing_message(&missing, &positions, headers, overrides));
+    }
+    let unused: Vec<usize> = (0..headers.len())
+        .filter(|i| !positions.contains(&Some(*i)) && !headers[*i].trim().is_empty())
+        .collect();
+    let near_misses = unused
+        .iter()
+        .filter_map(|&i| near_miss(spec, &headers[i], &positions, overrides))
+        .collect();
+    let unused = unused.iter().map(|&i| shown(&headers[i])).collect();
+    Ok(Mapping {
+        positions,
+        unused,
+        near_misses,
+    })
+}
+
+/// Where each contract column stands among the headers (None: nowhere), by
+/// its name or Chinese name, or by the header the pipeline maps it to. A
+/// column standing more than once fails.
+fn column_positions(
+    spec: &TableSpec,
+    headers: &[String],
+    overrides: &BTreeMap<String, String>,
+) -> Result<Vec<Option<usize>>, String> {
     let found: Vec<String> = headers.iter().map(|h| normalise(h)).collect();
     let mut positions = Vec::with_capacity(spec.columns.len());
-    let mut missing = Vec::new();
     for col in spec.columns {
         let names: Vec<String> = match overrides.get(col.name) {
             Some(h) => vec![normalise(h)],
@@ -247,12 +280,7 @@ pub fn map_headers(
             .filter(|&i| names.contains(&found[i]))
             .collect();
         match hits.as_slice() {
-            [] => {
-                if col.required {
-                    missing.push(col);
-                }
-                positions.push(None);
-            }
+            [] => positions.push(None),
             [i] => positions.push(Some(*i)),
             many => {
                 let which: Vec<String> = many.iter().map(|&i| shown(&headers[i])).collect();
@@ -265,84 +293,88 @@ pub fn map_headers(
             }
         }
     }
-    if !missing.is_empty() {
-        let taken: Vec<usize> = positions.iter().flatten().copied().collect();
-        let free: Vec<&String> = (0..headers.len())
-            .filter(|i| !taken.contains(i))
-            .map(|i| &headers[i])
-            .collect();
-        let parts: Vec<String> = missing
-            .iter()
-            .map(|col| {
-                let wanted = match overrides.get(col.name) {
-                    Some(h) => format!("`{}` (mapped to header \"{h}\")", col.name),
-                    None => format!("`{}` ({})", col.name, col.chinese),
-                };
-                let mut targets = vec![col.name, col.chinese];
-                if let Some(h) = overrides.get(col.name) {
-                    targets.push(h);
-                }
-                match closest(&free, &targets) {
-                    Some(m) => format!("{wanted}, closest match \"{}\"", shown(m)),
-                    None => wanted,
-                }
-            })
-            .collect();
-        let noun = if missing.len() == 1 {
-            "required column"
-        } else {
-            "required columns"
-        };
-        return Err(format!(
-            "{noun} missing: {}; columns found: {}",
-            parts.join("; "),
-            if headers.is_empty() {
-                "(none)".to_string()
-            } else {
-                headers
-                    .iter()
-                    .map(|h| shown(h))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            }
-        ));
+    Ok(positions)
+}
+
+/// The names a header may be a misspelling of: the column's name, its
+/// Chinese name and the header the pipeline maps it to.
+fn targets<'a>(col: &'a Column, overrides: &'a BTreeMap<String, String>) -> Vec<&'a str> {
+    let mut targets = vec![col.name, col.chinese];
+    if let Some(h) = overrides.get(col.name) {
+        targets.push(h);
     }
-    let unused: Vec<usize> = (0..headers.len())
-        .filter(|i| !positions.contains(&Some(*i)) && !headers[*i].trim().is_empty())
+    targets
+}
+
+/// Why the headers do not map: each required column missing with the
+/// closest unplaced header, then every header found.
+fn missing_message(
+    missing: &[&Column],
+    positions: &[Option<usize>],
+    headers: &[String],
+    overrides: &BTreeMap<String, String>,
+) -> String {
+    let taken: Vec<usize> = positions.iter().flatten().copied().collect();
+    let free: Vec<&String> = (0..headers.len())
+        .filter(|i| !taken.contains(i))
+        .map(|i| &headers[i])
         .collect();
-    let near_misses = unused
+    let parts: Vec<String> = missing
         .iter()
-        .filter_map(|&i| {
-            let free = [&headers[i]];
-            spec.columns
-                .iter()
-                .zip(&positions)
-                .filter(|(_, at)| at.is_none())
-                .find(|(col, _)| {
-                    let mut targets = vec![col.name, col.chinese];
-                    if let Some(h) = overrides.get(col.name) {
-                        targets.push(h);
-                    }
-                    closest(&free, &targets).is_some()
-                })
-                .map(|(col, _)| {
-                    format!(
-                        "column \"{}\" is not read: its name is close to `{}` ({}), which the file lacks; \
-                         rename the header, or map it under [input.{}.columns]",
-                        shown(&headers[i]),
-                        col.name,
-                        col.chinese,
-                        spec.name
-                    )
-                })
+        .map(|col| {
+            let wanted = match overrides.get(col.name) {
+                Some(h) => format!("`{}` (mapped to header \"{h}\")", col.name),
+                None => format!("`{}` ({})", col.name, col.chinese),
+            };
+            match closest(&free, &targets(col, overrides)) {
+                Some(m) => format!("{wanted}, closest match \"{}\"", shown(m)),
+                None => wanted,
+            }
         })
         .collect();
-    let unused = unused.iter().map(|&i| shown(&headers[i])).collect();
-    Ok(Mapping {
-        positions,
-        unused,
-        near_misses,
-    })
+    let noun = if missing.len() == 1 {
+        "required column"
+    } else {
+        "required columns"
+    };
+    format!(
+        "{noun} missing: {}; columns found: {}",
+        parts.join("; "),
+        if headers.is_empty() {
+            "(none)".to_string()
+        } else {
+            headers
+                .iter()
+                .map(|h| shown(h))
+                .collect::<Vec<_>>()
+                .join(", ")
+        }
+    )
+}
+
+/// A warning when an unused header is close to the name of a column the
+/// file lacks: it is likely that column misspelt.
+fn near_miss(
+    spec: &TableSpec,
+    header: &String,
+    positions: &[Option<usize>],
+    overrides: &BTreeMap<String, String>,
+) -> Option<String> {
+    let free = [header];
+    let (col, _) = spec
+        .columns
+        .iter()
+        .zip(positions)
+        .filter(|(_, at)| at.is_none())
+        .find(|(col, _)| closest(&free, &targets(col, overrides)).is_some())?;
+    Some(format!(
+        "column \"{}\" is not read: its name is close to `{}` ({}), which the file lacks; \
+         rename the header, or map it under [input.{}.columns]",
+        shown(header),
+        col.name,
+        col.chinese,
+        spec.name
+    ))
 }
 
 /// A header as messages and logs show it. A file without its header row has
@@ -405,35 +437,47 @@ mod tests {
             .collect()
     }
 
-    const PERSONS_ZH: &[&str] = &[
-        "公民身份号码",
-        "社区代码",
-        "户编号",
-        "性别",
-        "出生日期",
-        "有无劳动能力",
-        "登记日期",
+    /// The headers of the required `persons` columns, Chinese as a registry
+    /// export heads them, or the contract's names.
+    fn persons_required(chinese: bool) -> Vec<&'static str> {
+        PERSONS
+            .columns
+            .iter()
+            .filter(|c| c.required)
+            .map(|c| if chinese { c.chinese } else { c.name })
+            .collect()
+    }
+
+    /// A `persons` row under those headers.
+    const A_PERSON: &[&str] = &[
+        "x",
+        "410402001001",
+        "H1",
+        "男",
+        "1980-01-01",
+        "是",
+        "2020-01-01",
     ];
+
+    /// The required `persons` headers with the first (the identity
+    /// number's) as given.
+    fn persons_headed(first: &str, chinese: bool) -> Vec<String> {
+        let mut headers = h(&persons_required(chinese));
+        headers[0] = first.to_string();
+        headers
+    }
 
     #[test]
     fn the_header_below_a_title_and_an_export_line_is_found() {
         let r = rows(&[
             &["平顶山市劳动力资源台账(2021年度)", "", ""],
             &["导出时间：2021-12-31", "", "制表单位：新华区"],
-            PERSONS_ZH,
-            &[
-                "x",
-                "410402001001",
-                "H1",
-                "男",
-                "1980-01-01",
-                "是",
-                "2020-01-01",
-            ],
+            &persons_required(true),
+            A_PERSON,
         ]);
         let found = find_header(&PERSONS, &r, &BTreeMap::new(), None).unwrap();
         assert_eq!((found.first, found.at), (2, 2));
-        assert_eq!(found.names, h(PERSONS_ZH));
+        assert_eq!(found.names, h(&persons_required(true)));
         assert_eq!(found.place(&r, "line").as_deref(), Some("header on line 3"));
         assert_eq!(
             found.skipped(&r),
@@ -465,33 +509,28 @@ mod tests {
                 "有无劳动能力",
                 "登记日期",
             ],
-            &[
-                "x",
-                "410402001001",
-                "H1",
-                "男",
-                "1980-01-01",
-                "是",
-                "2020-01-01",
-            ],
+            A_PERSON,
         ]);
         let found = find_header(&PERSONS, &r, &BTreeMap::new(), None).unwrap();
         assert_eq!((found.first, found.at), (0, 1));
-        assert_eq!(found.names, h(PERSONS_ZH));
+        assert_eq!(found.names, h(&persons_required(true)));
         assert_eq!(
             found.place(&r, "row").as_deref(),
             Some("two-row header on rows 1–2")
         );
         assert_eq!(found.skipped(&r), None);
         // Group labels over every name: the lower row alone is the header.
-        let r = rows(&[&["基本信息", "", "", "", "", "就业状况", ""], PERSONS_ZH]);
+        let r = rows(&[
+            &["基本信息", "", "", "", "", "就业状况", ""],
+            &persons_required(true),
+        ]);
         let found = find_header(&PERSONS, &r, &BTreeMap::new(), None).unwrap();
         assert_eq!((found.first, found.at), (1, 1));
     }
 
     #[test]
     fn two_rows_naming_as_many_columns_are_an_error_naming_both() {
-        let r = rows(&[&["title"], PERSONS_ZH, PERSONS_ZH]);
+        let r = rows(&[&["title"], &persons_required(true), &persons_required(true)]);
         let e = find_header(&PERSONS, &r, &BTreeMap::new(), None).unwrap_err();
         assert_eq!(
             e,
@@ -545,15 +584,7 @@ mod tests {
 
     #[test]
     fn configured_mapping_wins() {
-        let headers = h(&[
-            "身份证号",
-            "社区代码",
-            "户编号",
-            "性别",
-            "出生日期",
-            "有无劳动能力",
-            "登记日期",
-        ]);
+        let headers = persons_headed("身份证号", true);
         let mut o = BTreeMap::new();
         o.insert("person_id".to_string(), "身份证号".to_string());
         let m = map_headers(&PERSONS, &headers, &o).unwrap();
@@ -562,30 +593,14 @@ mod tests {
 
     #[test]
     fn missing_column_message_names_column_found_and_closest() {
-        let headers = h(&[
-            "身份证号码",
-            "社区代码",
-            "户编号",
-            "性别",
-            "出生日期",
-            "有无劳动能力",
-            "登记日期",
-        ]);
+        let headers = persons_headed("身份证号码", true);
         let e = map_headers(&PERSONS, &headers, &BTreeMap::new()).unwrap_err();
         assert_eq!(
             e,
             "required column missing: `person_id` (公民身份号码), closest match \"身份证号码\"; \
              columns found: 身份证号码, 社区代码, 户编号, 性别, 出生日期, 有无劳动能力, 登记日期"
         );
-        let headers = h(&[
-            "person_idd",
-            "community_code",
-            "household_id",
-            "gender",
-            "birth_date",
-            "labor_capacity",
-            "entered_on",
-        ]);
+        let headers = persons_headed("person_idd", false);
         let e = map_headers(&PERSONS, &headers, &BTreeMap::new()).unwrap_err();
         assert!(
             e.contains("`person_id` (公民身份号码), closest match \"person_idd\""),

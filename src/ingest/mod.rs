@@ -304,116 +304,180 @@ fn read_with(pipeline: &Pipeline, detectors: Option<&[&str]>) -> Result<Extract>
         tracing::warn!("{w}");
         extract.warnings.push(w);
     }
-    // The panel's records, per file, put together once every table is read.
-    let mut records: BTreeMap<Table, Vec<review_checks::Part>> = BTreeMap::new();
-    let mut wide: HashSet<String> = HashSet::new();
+    let mut records = Records::default();
     for spec in tables::ALL {
         let Some(files) = found.get(&spec.table) else {
-            if is_record(spec.table) {
-                // No decision or check recorded yet: nothing is incomplete.
-                tracing::debug!(table = spec.name, "no file: nothing recorded yet");
-            } else if spec.optional {
-                tracing::info!(
-                    table = spec.name,
-                    "optional table missing: its indicators are not computed"
-                );
-                extract.missing_optional.push(spec.table);
-            } else {
-                extract.problems.push(format!(
-                    "required table {} ({}) missing: no {}.csv, .xlsx or .parquet in {}",
-                    spec.name,
-                    spec.chinese,
-                    spec.name,
-                    pipeline.input_dir.display()
-                ));
-            }
+            note_missing(&mut extract, spec, pipeline);
             continue;
         };
         let reads = read.remove(&spec.table).unwrap_or_default();
         for (file, table_read) in files.iter().zip(reads) {
-            let path = &file.path;
-            let name = shown_name(path);
-            let (opened, typed) = match table_read {
-                Ok(r) => r,
-                Err(problem) => {
-                    extract.problems.push(problem);
-                    continue;
+            match table_read {
+                Ok((opened, typed)) => {
+                    take_file(
+                        &mut extract,
+                        &mut records,
+                        pipeline,
+                        spec,
+                        file,
+                        opened,
+                        typed,
+                    )?;
                 }
-            };
-            let mut notes = opened.notes;
-            if !opened.unused.is_empty() {
-                tracing::info!(file = %name, columns = %opened.unused.join(", "), "columns outside the contract; ignored");
-                notes.push(format!(
-                    "columns outside the contract, ignored: {}",
-                    opened.unused.join(", ")
-                ));
-            }
-            let mut folded: BTreeMap<&str, usize> = BTreeMap::new();
-            for (column, n) in &typed.folded {
-                *folded.entry(column).or_default() += n;
-            }
-            for (column, n) in folded {
-                let note = format!(
-                    "{n} values of {column} folded (invisible characters, spaces, a leading apostrophe or full-width forms removed)"
-                );
-                tracing::info!(file = %name, "{note}");
-                notes.push(note);
-            }
-            for w in opened.warnings {
-                extract.warnings.push(format!("{name}: {w}"));
-            }
-            let rejected = typed.rejects.len();
-            tracing::info!(
-                table = spec.name, file = %name, read_as = %opened.read_as, rows = typed.rows_read, rejected,
-                "table read"
-            );
-            extract.inputs.push(InputFile {
-                table: spec.table,
-                path: path.clone(),
-                size: opened.seen.size,
-                mtime: opened.seen.mtime,
-                stamp: opened.seen.stamp,
-                sha256: opened.seen.sha256,
-                read_as: opened.read_as,
-                rows_read: typed.rows_read,
-                rows_rejected: rejected,
-                notes,
-            });
-            tracing::debug!(
-                table = spec.name,
-                bytes = typed.frame.estimated_size(),
-                "typed frame held"
-            );
-            extract.rejects.extend(typed.rejects);
-            if is_record(spec.table) {
-                let is_wide = file.layout == Layout::DecisionSheet;
-                if is_wide {
-                    wide.insert(name.clone());
-                }
-                let (frame, over) = record_limits::check(spec, &name, is_wide, typed.frame)?;
-                extract.rejects.extend(over);
-                let frame = match spec.table {
-                    Table::Decisions => review_checks::normalise_decisions(
-                        frame,
-                        &name,
-                        &pipeline.rules.review.stages,
-                    )?,
-                    _ => frame,
-                };
-                records
-                    .entry(spec.table)
-                    .or_default()
-                    .push(review_checks::Part { file: name, frame });
-            } else {
-                extract.tables.insert(spec.table, typed.frame);
+                Err(problem) => extract.problems.push(problem),
             }
         }
     }
     crate::contract::held::share_holding(&mut extract.tables)?;
-    // The objection register first: the decisions are checked against it.
-    let mut records: Vec<_> = records.into_iter().collect();
-    records.sort_by_key(|(t, _)| *t != Table::Objections);
-    for (table, parts) in records {
+    check_records(&mut extract, records, pipeline, detectors)?;
+    tally(&mut extract, pipeline.max_reject_ratio);
+    let codes = referenced_unknown_communities(&extract);
+    if !codes.is_empty() {
+        tracing::warn!(
+            communities = codes.len(),
+            "event or ledger rows name communities missing from the communities table; they count in no community"
+        );
+    }
+    Ok(extract)
+}
+
+/// The panel's records, per file, put together once every table is read;
+/// and the files among them that are decision sheets.
+#[derive(Default)]
+struct Records {
+    parts: BTreeMap<Table, Vec<review_checks::Part>>,
+    wide: HashSet<String>,
+}
+
+/// A table with no file: nothing recorded yet for a panel record, a note for
+/// an optional table, a problem for a required one.
+fn note_missing(extract: &mut Extract, spec: &TableSpec, pipeline: &Pipeline) {
+    if is_record(spec.table) {
+        // No decision or check recorded yet: nothing is incomplete.
+        tracing::debug!(table = spec.name, "no file: nothing recorded yet");
+    } else if spec.optional {
+        tracing::info!(
+            table = spec.name,
+            "optional table missing: its indicators are not computed"
+        );
+        extract.missing_optional.push(spec.table);
+    } else {
+        extract.problems.push(format!(
+            "required table {} ({}) missing: no {}.csv, .xlsx or .parquet in {}",
+            spec.name,
+            spec.chinese,
+            spec.name,
+            pipeline.input_dir.display()
+        ));
+    }
+}
+
+/// One file read and typed taken into the extract: its account among the
+/// inputs, its rejects, and its frame (a panel record's kept aside for
+/// `check_records`).
+fn take_file(
+    extract: &mut Extract,
+    records: &mut Records,
+    pipeline: &Pipeline,
+    spec: &'static TableSpec,
+    file: &Found,
+    opened: Opened,
+    typed: Typed,
+) -> Result<()> {
+    let name = shown_name(&file.path);
+    let notes = file_notes(&name, opened.notes, &opened.unused, &typed.folded);
+    for w in opened.warnings {
+        extract.warnings.push(format!("{name}: {w}"));
+    }
+    let rejected = typed.rejects.len();
+    tracing::info!(
+        table = spec.name, file = %name, read_as = %opened.read_as, rows = typed.rows_read, rejected,
+        "table read"
+    );
+    extract.inputs.push(InputFile {
+        table: spec.table,
+        path: file.path.clone(),
+        size: opened.seen.size,
+        mtime: opened.seen.mtime,
+        stamp: opened.seen.stamp,
+        sha256: opened.seen.sha256,
+        read_as: opened.read_as,
+        rows_read: typed.rows_read,
+        rows_rejected: rejected,
+        notes,
+    });
+    tracing::debug!(
+        table = spec.name,
+        bytes = typed.frame.estimated_size(),
+        "typed frame held"
+    );
+    extract.rejects.extend(typed.rejects);
+    if !is_record(spec.table) {
+        extract.tables.insert(spec.table, typed.frame);
+        return Ok(());
+    }
+    let is_wide = file.layout == Layout::DecisionSheet;
+    if is_wide {
+        records.wide.insert(name.clone());
+    }
+    let (frame, over) = record_limits::check(spec, &name, is_wide, typed.frame)?;
+    extract.rejects.extend(over);
+    let frame = match spec.table {
+        Table::Decisions => {
+            review_checks::normalise_decisions(frame, &name, &pipeline.rules.review.stages)?
+        }
+        _ => frame,
+    };
+    records
+        .parts
+        .entry(spec.table)
+        .or_default()
+        .push(review_checks::Part { file: name, frame });
+    Ok(())
+}
+
+/// A file's notes for the report: the reader's, then the columns outside the
+/// contract, then per column how many values were folded.
+fn file_notes(
+    name: &str,
+    mut notes: Vec<String>,
+    unused: &[String],
+    folded: &[(&'static str, usize)],
+) -> Vec<String> {
+    if !unused.is_empty() {
+        tracing::info!(file = %name, columns = %unused.join(", "), "columns outside the contract; ignored");
+        notes.push(format!(
+            "columns outside the contract, ignored: {}",
+            unused.join(", ")
+        ));
+    }
+    let mut by_column: BTreeMap<&str, usize> = BTreeMap::new();
+    for (column, n) in folded {
+        *by_column.entry(column).or_default() += n;
+    }
+    for (column, n) in by_column {
+        let note = format!(
+            "{n} values of {column} folded (invisible characters, spaces, a leading apostrophe or full-width forms removed)"
+        );
+        tracing::info!(file = %name, "{note}");
+        notes.push(note);
+    }
+    notes
+}
+
+/// The panel's records of every file merged and checked, the objection
+/// register first (the decisions are checked against it); their rejects
+/// and kept rows taken into the extract.
+fn check_records(
+    extract: &mut Extract,
+    records: Records,
+    pipeline: &Pipeline,
+    detectors: Option<&[&str]>,
+) -> Result<()> {
+    let Records { parts, wide } = records;
+    let mut parts: Vec<_> = parts.into_iter().collect();
+    parts.sort_by_key(|(t, _)| *t != Table::Objections);
+    for (table, parts) in parts {
         let (merged, repeats) = review_checks::merge(table.spec(), parts, &wide)?;
         extract.rejects.extend(repeats);
         let against = review_checks::Against {
@@ -434,15 +498,7 @@ fn read_with(pipeline: &Pipeline, detectors: Option<&[&str]>) -> Result<Extract>
         extract.rejects.extend(rejects);
         extract.tables.insert(table, kept);
     }
-    tally(&mut extract, pipeline.max_reject_ratio);
-    let codes = referenced_unknown_communities(&extract);
-    if !codes.is_empty() {
-        tracing::warn!(
-            communities = codes.len(),
-            "event or ledger rows name communities missing from the communities table; they count in no community"
-        );
-    }
-    Ok(extract)
+    Ok(())
 }
 
 /// Each file's rejected rows, those of the checks after reading included,

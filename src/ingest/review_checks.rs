@@ -18,7 +18,7 @@
 //! written with an older stage name or outcome is read as today's first
 //! (`normalise_decisions`).
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use chrono::NaiveDate;
 use polars::prelude::*;
@@ -42,6 +42,15 @@ pub struct Part {
     pub frame: DataFrame,
 }
 
+/// Each row's place among all the files' rows, while repeats are found.
+const ROW: &str = "__row";
+/// The place of the first row with the row's key: the one kept.
+const FIRST: &str = "__first";
+/// Whether the row is the first with its key.
+const KEPT: &str = "__kept";
+/// Whether the row holds the values of the first row with its key.
+const SAME: &str = "__same";
+
 /// The rows of every file as one frame (with `source_file`), identical
 /// repeats dropped, and the rejects of repeats with other values.
 pub fn merge(
@@ -49,6 +58,50 @@ pub fn merge(
     parts: Vec<Part>,
     wide: &HashSet<String>,
 ) -> Result<(DataFrame, Vec<Reject>)> {
+    let all = stack_files(spec, parts)?;
+    let keys: Vec<Expr> = spec.key.iter().map(|k| col(*k)).collect();
+    let mut same = Vec::with_capacity(spec.columns.len());
+    for c in spec.columns {
+        same.push(col(c.name).eq_missing(col(c.name).first().over(&keys)?));
+    }
+    let same = same
+        .into_iter()
+        .reduce(Expr::and)
+        .expect("a table has columns");
+    let marked = all
+        .clone()
+        .with_row_index(ROW.into(), None)?
+        .lazy()
+        .select([
+            col(ROW),
+            col(ROW).first().over(&keys)?.alias(FIRST),
+            same.alias(SAME),
+        ])
+        .with_column(col(ROW).eq(col(FIRST)).alias(KEPT))
+        .collect()?;
+    let kept = marked.column(KEPT)?.bool()?.clone();
+    let repeated = |same: Expr| {
+        marked
+            .clone()
+            .lazy()
+            .filter(col(KEPT).not().and(same))
+            .collect()
+    };
+    let repeats = repeated(col(SAME))?.height();
+    let rejects = other_values(spec, wide, &all, &repeated(col(SAME).not())?)?;
+    if repeats > 0 {
+        tracing::info!(
+            table = spec.name,
+            rows = repeats,
+            "rows repeated in another file with the same values; counted once"
+        );
+    }
+    Ok((all.filter(&kept)?, rejects))
+}
+
+/// Every file's rows stacked in file order, each naming its file in
+/// `source_file`.
+fn stack_files(spec: &TableSpec, parts: Vec<Part>) -> Result<DataFrame> {
     let mut frames = parts.into_iter().map(|p| {
         let n = p.frame.height();
         let mut f = p.frame;
@@ -66,75 +119,68 @@ pub fn merge(
         all.vstack_mut_owned(f?)?;
     }
     all.rechunk_mut();
-    let text = |name: &str| -> Result<Vec<String>> {
-        let s = all.column(name)?.as_materialized_series().clone();
-        Ok((0..s.len())
-            .map(|i| s.get(i).map(|v| v.to_string()).unwrap_or_default())
-            .collect())
+    Ok(all)
+}
+
+/// The rejects of the rows (`clashes`: each row's place and the first's)
+/// whose key an earlier row, the one kept, has with other values. A
+/// decision sheet's reject names the sheet's columns.
+fn other_values(
+    spec: &TableSpec,
+    wide: &HashSet<String>,
+    all: &DataFrame,
+    clashes: &DataFrame,
+) -> Result<Vec<Reject>> {
+    let files = all.column(SOURCE_FILE)?.str()?;
+    let lines = all.column(SOURCE_LINE)?.cast(&DataType::Int64)?;
+    let lines = lines.i64()?;
+    let place = |row: usize| {
+        (
+            files.get(row).unwrap_or_default().to_string(),
+            lines.get(row).unwrap_or_default(),
+        )
     };
-    let keys: Vec<Vec<String>> = spec.key.iter().map(|k| text(k)).collect::<Result<_>>()?;
-    let values: Vec<Vec<String>> = spec
-        .columns
-        .iter()
-        .map(|c| text(c.name))
-        .collect::<Result<_>>()?;
-    let files = frame::strings(&all, SOURCE_FILE)?;
-    let lines = frame::ints(&all, SOURCE_LINE)?;
-    let mut first_of: HashMap<Vec<&str>, usize> = HashMap::new();
-    let mut keep = vec![true; all.height()];
-    let mut rejects = Vec::new();
-    let mut repeats = 0;
-    for row in 0..all.height() {
-        let key: Vec<&str> = keys.iter().map(|k| k[row].as_str()).collect();
-        match first_of.get(&key) {
-            None => {
-                first_of.insert(key, row);
-            }
-            Some(&kept) => {
-                keep[row] = false;
-                if values.iter().all(|v| v[row] == v[kept]) {
-                    repeats += 1;
-                    continue;
-                }
-                let file = files[row].clone().unwrap_or_default();
-                let shown: Vec<String> = spec
-                    .key
-                    .iter()
-                    .zip(&key)
-                    .map(|(_, v)| v.trim_matches('"').to_string())
-                    .collect();
-                let key_column = spec.key.join("+");
-                let column = match spec.key.iter().position(|k| *k == "stage") {
-                    Some(s) if wide.contains(&file) => sheet_column(&shown[s], &key_column),
-                    _ => key_column,
-                };
-                rejects.push(Reject::new(
-                    spec.table,
-                    &file,
-                    lines[row].unwrap_or_default() as u64,
-                    &column,
-                    Some(&shown.join("+")),
-                    false,
-                    RejectReason::DuplicateKey,
-                    format!(
-                        "the same key as {} line {} with other values, which is kept",
-                        files[kept].clone().unwrap_or_default(),
-                        lines[kept].unwrap_or_default()
-                    ),
-                    None,
-                ));
-            }
-        }
-    }
-    if repeats > 0 {
-        tracing::info!(
-            table = spec.name,
-            rows = repeats,
-            "rows repeated in another file with the same values; counted once"
+    let rows = clashes.column(ROW)?.cast(&DataType::Int64)?;
+    let firsts = clashes.column(FIRST)?.cast(&DataType::Int64)?;
+    let mut rejects = Vec::with_capacity(clashes.height());
+    for (row, first) in rows.i64()?.iter().zip(firsts.i64()?.iter()) {
+        let (row, first) = (
+            row.unwrap_or_default() as usize,
+            first.unwrap_or_default() as usize,
         );
+        let shown = spec
+            .key
+            .iter()
+            .map(|k| {
+                Ok(all
+                    .column(k)?
+                    .get(row)?
+                    .to_string()
+                    .trim_matches('"')
+                    .to_string())
+            })
+            .collect::<Result<Vec<String>>>()?;
+        let ((file, line), (kept_file, kept_line)) = (place(row), place(first));
+        let key_column = spec.key.join("+");
+        let column = match spec.key.iter().position(|k| *k == "stage") {
+            Some(s) if wide.contains(&file) => sheet_column(&shown[s], &key_column),
+            _ => key_column,
+        };
+        rejects.push(Reject::new(
+            spec.table,
+            &file,
+            line as u64,
+            &column,
+            Some(&shown.join("+")),
+            false,
+            RejectReason::DuplicateKey,
+            format!(
+                "the same key as {kept_file} line {kept_line} with other values, which is kept"
+            ),
+            None,
+        ));
     }
-    let mask = BooleanChunked::from_slice(PlSmallStr::EMPTY, &keep);
-    Ok((all.filter(&mask)?, rejects))
+    Ok(rejects)
 }
 
 /// The other tables the panel's records are checked against.
@@ -210,43 +256,57 @@ fn applications(df: Option<&DataFrame>) -> Result<Option<Submitted>> {
 /// A file's `decisions` rows with the spellings of older sheets read as
 /// today's: a stage's former name (实地考察) as its name, a former outcome
 /// (异议已处理) as the outcome it stands for, with a warning naming the file.
-pub fn normalise_decisions(mut frame: DataFrame, file: &str, stages: &Stages) -> Result<DataFrame> {
-    let stage = frame::strings(&frame, "stage")?;
-    let decision = frame::strings(&frame, "decision")?;
-    let mut renamed: HashMap<(String, String), usize> = HashMap::new();
-    let mut reread: HashMap<(String, String, String), usize> = HashMap::new();
-    let (mut new_stage, mut new_decision) = (stage.clone(), decision.clone());
-    for i in 0..frame.height() {
-        let Some((_, st)) = stage[i].as_deref().and_then(|n| stages.find(n)) else {
+/// What each spelling becomes is worked out once per distinct (stage,
+/// decision) pair; the frame's columns are then rewritten as expressions.
+pub fn normalise_decisions(frame: DataFrame, file: &str, stages: &Stages) -> Result<DataFrame> {
+    let text = |name: &str| col(name).cast(DataType::String);
+    let pairs = frame
+        .clone()
+        .lazy()
+        .group_by([text("stage"), text("decision")])
+        .agg([len().alias("rows")])
+        .collect()?;
+    let stage = frame::strings(&pairs, "stage")?;
+    let decision = frame::strings(&pairs, "decision")?;
+    let rows = frame::ints(&pairs, "rows")?;
+    let mut renamed: BTreeMap<(String, String), usize> = BTreeMap::new();
+    let mut reread: BTreeMap<(String, String, String), usize> = BTreeMap::new();
+    let mut new_decision = text("decision");
+    for ((s, d), n) in stage.iter().zip(&decision).zip(&rows) {
+        let Some((s, (_, st))) = s.as_deref().and_then(|s| Some((s, stages.find(s)?))) else {
             continue;
         };
-        if let Some(old) = stage[i].as_deref().filter(|n| *n != st.name) {
-            *renamed
-                .entry((old.to_string(), st.name.clone()))
-                .or_default() += 1;
-            new_stage[i] = Some(st.name.clone());
+        let n = n.unwrap_or_default() as usize;
+        if s != st.name {
+            *renamed.entry((s.to_string(), st.name.clone())).or_default() += n;
         }
-        if let Some((old, new)) = decision[i]
+        if let Some((old, new)) = d
             .as_deref()
             .and_then(|d| st.former_outcomes.get_key_value(d))
         {
             *reread
                 .entry((st.name.clone(), old.clone(), new.clone()))
-                .or_default() += 1;
-            new_decision[i] = Some(new.clone());
+                .or_default() += n;
+            new_decision = when(
+                text("stage")
+                    .eq(lit(s))
+                    .and(text("decision").eq(lit(old.as_str()))),
+            )
+            .then(lit(new.as_str()))
+            .otherwise(new_decision);
         }
     }
-    let mut renamed: Vec<_> = renamed.into_iter().collect();
-    renamed.sort();
-    for ((old, new), rows) in renamed {
+    let mut new_stage = text("stage");
+    for ((old, new), rows) in &renamed {
         tracing::info!(
             file,
             rows,
             "stage {old} read as {new}, its name in the current stage list"
         );
+        new_stage = when(text("stage").eq(lit(old.as_str())))
+            .then(lit(new.as_str()))
+            .otherwise(new_stage);
     }
-    let mut reread: Vec<_> = reread.into_iter().collect();
-    reread.sort();
     for ((st, old, new), rows) in reread {
         tracing::warn!(
             file,
@@ -255,125 +315,234 @@ pub fn normalise_decisions(mut frame: DataFrame, file: &str, stages: &Stages) ->
              (异议成立 or 异议不成立) in the objection register (异议登记) and as the {st} outcome"
         );
     }
-    frame.with_column(Column::new("stage".into(), new_stage))?;
-    frame.with_column(Column::new("decision".into(), new_decision))?;
-    Ok(frame)
+    Ok(frame
+        .lazy()
+        .with_columns([new_stage.alias("stage"), new_decision.alias("decision")])
+        .collect()?)
+}
+
+/// Where each row of a panel record was read: its file and line.
+struct Places {
+    files: Vec<Option<String>>,
+    lines: Vec<Option<i64>>,
+}
+
+impl Places {
+    fn of(all: &DataFrame) -> Result<Places> {
+        Ok(Places {
+            files: frame::strings(all, SOURCE_FILE)?,
+            lines: frame::ints(all, SOURCE_LINE)?,
+        })
+    }
+
+    /// Where the i-th row's reject points; `wide_stage` names the stage of
+    /// a decision sheet's row, whose reject names the sheet's columns.
+    fn row<'a>(
+        &'a self,
+        table: Table,
+        i: usize,
+        wide_stage: impl FnOnce(&str) -> Option<&'a str>,
+    ) -> Row<'a> {
+        let file = self.files[i].as_deref().unwrap_or_default();
+        Row {
+            table,
+            file,
+            line: self.lines[i].unwrap_or_default() as u64,
+            wide_stage: wide_stage(file),
+        }
+    }
+}
+
+/// The `decisions` columns the checks read, a value per row.
+struct Decisions {
+    code: Vec<Option<String>>,
+    year: Vec<Option<i64>>,
+    places: Places,
+    stage: Vec<Option<String>>,
+    decision: Vec<Option<String>>,
+    decided_on: Vec<Option<NaiveDate>>,
+}
+
+impl Decisions {
+    fn of(all: &DataFrame) -> Result<Decisions> {
+        Ok(Decisions {
+            code: frame::strings(all, "community_code")?,
+            year: frame::ints(all, "year")?,
+            places: Places::of(all)?,
+            stage: frame::strings(all, "stage")?,
+            decision: frame::strings(all, "decision")?,
+            decided_on: frame::dates(all, "decided_on")?,
+        })
+    }
+
+    /// Where the i-th row's reject points; a decision sheet's names the
+    /// stage's columns.
+    fn row<'a>(&'a self, i: usize, wide: &HashSet<String>) -> Row<'a> {
+        self.places.row(Table::Decisions, i, |file| {
+            wide.contains(file)
+                .then(|| self.stage[i].as_deref().unwrap_or_default())
+        })
+    }
 }
 
 /// The `decisions` rows that pass the cross-table checks (without
 /// `source_file`), and the rejects of the others.
 pub fn check_decisions(all: DataFrame, against: &Against) -> Result<(DataFrame, Vec<Reject>)> {
-    let stages = against.stages;
     let known = codes(against.communities)?;
     let apps = applications(against.applications)?;
     let register = objections::register(against.objections)?;
-    let code = frame::strings(&all, "community_code")?;
-    let year = frame::ints(&all, "year")?;
-    let stage_name = frame::strings(&all, "stage")?;
-    let decision = frame::strings(&all, "decision")?;
-    let decided_on = frame::dates(&all, "decided_on")?;
-    let files = frame::strings(&all, SOURCE_FILE)?;
-    let lines = frame::ints(&all, SOURCE_LINE)?;
+    let rows = Decisions::of(&all)?;
     let mut keep = vec![true; all.height()];
     let mut rejects = Vec::new();
-    let row_of = |i: usize| {
-        let file = files[i].as_deref().unwrap_or_default();
-        Row {
-            table: Table::Decisions,
-            file,
-            line: lines[i].unwrap_or_default() as u64,
-            wide_stage: against
-                .wide
-                .contains(file)
-                .then(|| stage_name[i].as_deref().unwrap_or_default()),
-        }
+    let checked = Checked {
+        known: known.as_ref(),
+        apps: apps.as_ref(),
     };
     // Row by row: community, application, the stage, its values, the date.
-    for i in 0..all.height() {
-        let (Some(c), Some(y), Some(s), Some(d)) = (
-            code[i].as_deref(),
-            year[i],
-            stage_name[i].as_deref(),
-            decision[i].as_deref(),
-        ) else {
-            continue;
-        };
-        let row = row_of(i);
-        let problem = if known.as_ref().is_some_and(|k| !k.contains(c)) {
-            Some(row.reject(
-                "community_code",
-                c,
-                RejectReason::UnknownCommunity,
-                String::new(),
-            ))
-        } else if apps
-            .as_ref()
-            .is_some_and(|a| !a.contains_key(&(c.to_string(), y)))
-        {
-            Some(row.reject(
-                "community_code+year+stage",
-                &format!("{c}+{y}+{s}"),
-                RejectReason::NoApplication,
-                format!("applications has no row for {c} in {y}"),
-            ))
-        } else if stages.find(s).is_none() {
-            Some(row.reject(
-                "stage",
-                s,
-                RejectReason::NotAllowed,
-                format!("the stages are {}", stages.order_text()),
-            ))
-        } else if let Some((_, st)) = stages.find(s).filter(|(_, st)| !st.allows(d)) {
-            Some(row.reject(
-                "decision",
-                d,
-                RejectReason::OutsideStage,
-                format!("{} records {}", st.name, st.outcomes.join("/")),
-            ))
-        } else {
-            let submitted = apps
-                .as_ref()
-                .and_then(|a| a.get(&(c.to_string(), y)).copied().flatten());
-            match (decided_on[i], submitted) {
-                (Some(on), Some(sub)) if on < sub => Some(row.reject(
-                    "decided_on",
-                    &on.to_string(),
-                    RejectReason::BeforeSubmission,
-                    format!("submitted_on is {sub}"),
-                )),
-                _ => None,
-            }
-        };
-        if let Some(r) = problem {
-            keep[i] = false;
+    for (i, kept) in keep.iter_mut().enumerate() {
+        if let Some(r) = decision_problem(&rows, i, &checked, against) {
+            *kept = false;
             rejects.push(r);
         }
     }
-    // Stage order, per application: a stage needs the one before it decided
-    // and passed; the later row goes (and with it every stage after). The
-    // stage after publicity also needs publicity's outcome as the objection
-    // register makes it (`contract::objections`) to pass.
+    check_stage_order(&rows, &mut keep, &register, against, &mut rejects);
+    finish(all, keep, rejects)
+}
+
+/// The tables a record's community and application are looked up in (None:
+/// the table is missing, nothing to check against).
+struct Checked<'a> {
+    known: Option<&'a HashSet<String>>,
+    apps: Option<&'a Submitted>,
+}
+
+impl Checked<'_> {
+    /// A record's community not in the roster, or its application not among
+    /// `applications`: the reject. `stage` joins the key shown when the
+    /// record is a stage's decision.
+    fn community_or_application(
+        &self,
+        row: &Row,
+        c: &str,
+        y: i64,
+        stage: Option<&str>,
+    ) -> Option<Reject> {
+        if self.known.is_some_and(|k| !k.contains(c)) {
+            return Some(unknown_community(row, c));
+        }
+        if self
+            .apps
+            .is_some_and(|a| !a.contains_key(&(c.to_string(), y)))
+        {
+            let (column, value) = match stage {
+                Some(s) => ("community_code+year+stage", format!("{c}+{y}+{s}")),
+                None => ("community_code+year", format!("{c}+{y}")),
+            };
+            return Some(row.reject(
+                column,
+                &value,
+                RejectReason::NoApplication,
+                format!("applications has no row for {c} in {y}"),
+            ));
+        }
+        None
+    }
+}
+
+/// The reject of a record naming a community missing from the roster.
+fn unknown_community(row: &Row, c: &str) -> Reject {
+    row.reject(
+        "community_code",
+        c,
+        RejectReason::UnknownCommunity,
+        String::new(),
+    )
+}
+
+/// The first problem of the i-th decision by itself: its community or
+/// application unknown, a stage the review does not have, an outcome its
+/// stage does not record, a date before the application's submission.
+fn decision_problem(
+    rows: &Decisions,
+    i: usize,
+    checked: &Checked,
+    against: &Against,
+) -> Option<Reject> {
+    let stages = against.stages;
+    let (Some(c), Some(y), Some(s), Some(d)) = (
+        rows.code[i].as_deref(),
+        rows.year[i],
+        rows.stage[i].as_deref(),
+        rows.decision[i].as_deref(),
+    ) else {
+        return None;
+    };
+    let row = rows.row(i, against.wide);
+    if let Some(r) = checked.community_or_application(&row, c, y, Some(s)) {
+        return Some(r);
+    }
+    let Some((_, st)) = stages.find(s) else {
+        return Some(row.reject(
+            "stage",
+            s,
+            RejectReason::NotAllowed,
+            format!("the stages are {}", stages.order_text()),
+        ));
+    };
+    if !st.allows(d) {
+        return Some(row.reject(
+            "decision",
+            d,
+            RejectReason::OutsideStage,
+            format!("{} records {}", st.name, st.outcomes.join("/")),
+        ));
+    }
+    let submitted = checked
+        .apps
+        .and_then(|a| a.get(&(c.to_string(), y)).copied().flatten());
+    match (rows.decided_on[i], submitted) {
+        (Some(on), Some(sub)) if on < sub => Some(row.reject(
+            "decided_on",
+            &on.to_string(),
+            RejectReason::BeforeSubmission,
+            format!("submitted_on is {sub}"),
+        )),
+        _ => None,
+    }
+}
+
+/// Stage order, per application: a stage needs the one before it decided
+/// and passed; the later row goes (and with it every stage after). The
+/// stage after publicity also needs publicity's outcome as the objection
+/// register makes it (`contract::objections`) to pass.
+fn check_stage_order(
+    rows: &Decisions,
+    keep: &mut [bool],
+    register: &objections::Register,
+    against: &Against,
+    rejects: &mut Vec<Reject>,
+) {
+    let stages = against.stages;
     let mut by_application: HashMap<(String, i64), Vec<(usize, usize)>> = HashMap::new();
-    for i in (0..all.height()).filter(|&i| keep[i]) {
+    for i in (0..keep.len()).filter(|&i| keep[i]) {
         if let (Some(c), Some(y), Some((s, _))) = (
-            code[i].clone(),
-            year[i],
-            stage_name[i].as_deref().and_then(|n| stages.find(n)),
+            rows.code[i].clone(),
+            rows.year[i],
+            rows.stage[i].as_deref().and_then(|n| stages.find(n)),
         ) {
             by_application.entry((c, y)).or_default().push((s, i));
         }
     }
     let mut applications: Vec<_> = by_application.into_iter().collect();
     applications.sort();
-    for (key, mut rows) in applications {
-        rows.sort();
+    for (key, mut decided) in applications {
+        decided.sort();
         let registered = register.get(&key).map_or(&[][..], Vec::as_slice);
         let mut passed_up_to: Option<usize> = None;
         let mut last: Option<(usize, usize)> = None;
-        for (s, i) in rows {
-            let ok = s == 0 || passed_up_to == Some(s - 1);
-            if ok {
-                let recorded = decision[i].as_deref();
+        for (s, i) in decided {
+            if s == 0 || passed_up_to == Some(s - 1) {
+                let recorded = rows.decision[i].as_deref();
                 let outcome = if stages[s].objections {
                     objections::effective(recorded, registered).0
                 } else {
@@ -385,37 +554,53 @@ pub fn check_decisions(all: DataFrame, against: &Against) -> Result<(DataFrame, 
                 last = Some((s, i));
                 continue;
             }
-            let before = &stages[s - 1];
-            let (reason, detail) = match last {
-                Some((ls, li)) if ls == s - 1 && before.objections => {
-                    let recorded = decision[li].as_deref();
-                    let (outcome, by) = objections::effective(recorded, registered);
-                    let outcome = outcome.unwrap_or_default();
-                    let named =
-                        by.map_or(String::new(), |o| format!(", objection {}", o.describe()));
-                    (
-                        RejectReason::ObjectionOpen,
-                        format!("{} stands at {outcome}{named}", before.name),
-                    )
-                }
-                Some((ls, li)) if ls == s - 1 => (
-                    RejectReason::StageOutOfOrder,
-                    format!(
-                        "{} decided {}",
-                        before.name,
-                        decision[li].as_deref().unwrap_or_default()
-                    ),
-                ),
-                _ => (
-                    RejectReason::StageOutOfOrder,
-                    format!("no accepted {} decision", before.name),
-                ),
-            };
+            let (reason, detail) = out_of_order(rows, stages, s, last, registered);
             keep[i] = false;
-            rejects.push(row_of(i).reject("stage", &stages[s].name, reason, detail));
+            rejects.push(rows.row(i, against.wide).reject(
+                "stage",
+                &stages[s].name,
+                reason,
+                detail,
+            ));
         }
     }
-    finish(all, keep, rejects)
+}
+
+/// Why stage `s` of an application may not stand yet: the stage before it
+/// (its last accepted decision `last`) still has an objection open, did not
+/// pass, or was never decided.
+fn out_of_order(
+    rows: &Decisions,
+    stages: &Stages,
+    s: usize,
+    last: Option<(usize, usize)>,
+    registered: &[objections::Objection],
+) -> (RejectReason, String) {
+    let before = &stages[s - 1];
+    match last {
+        Some((ls, li)) if ls == s - 1 && before.objections => {
+            let recorded = rows.decision[li].as_deref();
+            let (outcome, by) = objections::effective(recorded, registered);
+            let outcome = outcome.unwrap_or_default();
+            let named = by.map_or(String::new(), |o| format!(", objection {}", o.describe()));
+            (
+                RejectReason::ObjectionOpen,
+                format!("{} stands at {outcome}{named}", before.name),
+            )
+        }
+        Some((ls, li)) if ls == s - 1 => (
+            RejectReason::StageOutOfOrder,
+            format!(
+                "{} decided {}",
+                before.name,
+                rows.decision[li].as_deref().unwrap_or_default()
+            ),
+        ),
+        _ => (
+            RejectReason::StageOutOfOrder,
+            format!("no accepted {} decision", before.name),
+        ),
+    }
 }
 
 /// The `objections` rows that pass the cross-table checks (without
@@ -428,28 +613,16 @@ pub fn check_objections(all: DataFrame, against: &Against) -> Result<(DataFrame,
     let year = frame::ints(&all, "year")?;
     let received = frame::dates(&all, "received_on")?;
     let resolved = frame::dates(&all, "resolved_on")?;
+    let checked = Checked {
+        known: known.as_ref(),
+        apps: apps.as_ref(),
+    };
     keep_rows(all, Table::Objections, |i, row| {
         let c = code[i].as_deref().unwrap_or_default();
         let y = year[i].unwrap_or_default();
-        if known.as_ref().is_some_and(|k| !k.contains(c)) {
-            Some(row.reject(
-                "community_code",
-                c,
-                RejectReason::UnknownCommunity,
-                String::new(),
-            ))
-        } else if apps
-            .as_ref()
-            .is_some_and(|a| !a.contains_key(&(c.to_string(), y)))
-        {
-            Some(row.reject(
-                "community_code+year",
-                &format!("{c}+{y}"),
-                RejectReason::NoApplication,
-                format!("applications has no row for {c} in {y}"),
-            ))
-        } else {
-            match (received[i], resolved[i]) {
+        checked
+            .community_or_application(row, c, y, None)
+            .or_else(|| match (received[i], resolved[i]) {
                 (Some(r), Some(d)) if d < r => Some(row.reject(
                     "resolved_on",
                     &d.to_string(),
@@ -457,8 +630,7 @@ pub fn check_objections(all: DataFrame, against: &Against) -> Result<(DataFrame,
                     format!("received_on is {r}"),
                 )),
                 _ => None,
-            }
-        }
+            })
     })
 }
 
@@ -517,17 +689,11 @@ fn keep_rows(
     table: Table,
     check: impl Fn(usize, &Row) -> Option<Reject>,
 ) -> Result<(DataFrame, Vec<Reject>)> {
-    let files = frame::strings(&all, SOURCE_FILE)?;
-    let lines = frame::ints(&all, SOURCE_LINE)?;
+    let places = Places::of(&all)?;
     let mut keep = vec![true; all.height()];
     let mut rejects = Vec::new();
     for (i, kept) in keep.iter_mut().enumerate() {
-        let row = Row {
-            table,
-            file: files[i].as_deref().unwrap_or_default(),
-            line: lines[i].unwrap_or_default() as u64,
-            wide_stage: None,
-        };
+        let row = places.row(table, i, |_| None);
         if let Some(r) = check(i, &row) {
             *kept = false;
             rejects.push(r);
@@ -546,12 +712,7 @@ pub fn check_verifications(all: DataFrame, against: &Against) -> Result<(DataFra
         let c = code[i].as_deref().unwrap_or_default();
         let d = detector[i].as_deref().unwrap_or_default();
         if known.as_ref().is_some_and(|k| !k.contains(c)) {
-            Some(row.reject(
-                "community_code",
-                c,
-                RejectReason::UnknownCommunity,
-                String::new(),
-            ))
+            Some(unknown_community(row, c))
         } else if against
             .detectors
             .is_some_and(|ids| d != SPOT_CHECK && !ids.contains(&d))

@@ -69,79 +69,35 @@ struct WideHeader {
     unknown_stages: Vec<String>,
 }
 
+/// A header cell's text; white space inside it (Alt+Enter, spaces) does not
+/// count.
+fn header_text(grid: &Grid<'_>, r: usize, c: usize) -> String {
+    text_of(grid.value(r, c))
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect()
+}
+
 fn wide_header(
     grid: &Grid<'_>,
     filled: &[usize],
     list: &Stages,
 ) -> std::result::Result<WideHeader, String> {
-    // White space inside a header cell (Alt+Enter, spaces) does not count.
-    let text = |r: usize, c: usize| -> String {
-        text_of(grid.value(r, c))
-            .chars()
-            .filter(|c| !c.is_whitespace())
-            .collect()
-    };
     let upper = filled
         .iter()
         .take(SEARCHED_ROWS)
         .copied()
-        .find(|&r| (0..grid.width).any(|c| text(r, c) == APPLICATION_GROUP))
+        .find(|&r| (0..grid.width).any(|c| header_text(grid, r, c) == APPLICATION_GROUP))
         .ok_or_else(|| {
             format!(
                 "no two-row header with \"{APPLICATION_GROUP}\" over the application's columns in the first {SEARCHED_ROWS} rows"
             )
         })?;
-    let lower = upper + 1;
-    let mut group = String::new();
-    let mut code = None;
-    let mut year = None;
-    let mut stages = vec![[None; 4]; list.len()];
-    let mut order: Vec<String> = Vec::new();
-    let mut unused = Vec::new();
-    let mut unknown_stages: Vec<String> = Vec::new();
-    for c in 0..grid.width {
-        let u = text(upper, c);
-        if !u.is_empty() {
-            group = u;
-        }
-        let field = text(lower, c);
-        if field.is_empty() {
-            continue;
-        }
-        if group == APPLICATION_GROUP {
-            if field == APPLICATION_FIELDS[0] {
-                code = Some(c);
-            } else if field == APPLICATION_FIELDS[4] {
-                year = Some(c);
-            }
-            // The other application fields describe the row and are not read.
-        } else if let (Some((s, _)), Some(k)) = (
-            list.find(&group),
-            STAGE_FIELDS.iter().position(|f| *f == field),
-        ) {
-            if stages[s][k].is_some() {
-                return Err(format!("column {group}·{field} stands twice"));
-            }
-            stages[s][k] = Some(c);
-            if order.last() != Some(&group) {
-                order.push(group.clone());
-            }
-        } else {
-            if list.find(&group).is_none()
-                && field == STAGE_FIELDS[0]
-                && !unknown_stages.contains(&group)
-            {
-                unknown_stages.push(group.clone());
-            }
-            unused.push(crate::contract::identity::mask_identities_in(&format!(
-                "{group}·{field}"
-            )));
-        }
-    }
+    let placed = place_columns(grid, upper, list)?;
     let missing = |what: &str| format!("required column {APPLICATION_GROUP}·{what} missing");
-    let code = code.ok_or_else(|| missing(APPLICATION_FIELDS[0]))?;
-    let year = year.ok_or_else(|| missing(APPLICATION_FIELDS[4]))?;
-    for (s, cols) in stages.iter().enumerate() {
+    let code = placed.code.ok_or_else(|| missing(APPLICATION_FIELDS[0]))?;
+    let year = placed.year.ok_or_else(|| missing(APPLICATION_FIELDS[4]))?;
+    for (s, cols) in placed.stages.iter().enumerate() {
         if cols.iter().any(Option::is_some) && cols[0].is_none() {
             return Err(format!(
                 "required column {}·{} missing",
@@ -150,69 +106,172 @@ fn wide_header(
         }
     }
     Ok(WideHeader {
-        lower,
+        lower: upper + 1,
         code,
         year,
-        stages,
-        order,
-        unused,
-        unknown_stages,
+        stages: placed.stages,
+        order: placed.order,
+        unused: placed.unused,
+        unknown_stages: placed.unknown_stages,
+    })
+}
+
+/// The columns under a two-row header as placed, before the required ones
+/// are checked (see `WideHeader`).
+struct Placed {
+    code: Option<usize>,
+    year: Option<usize>,
+    stages: Vec<[Option<usize>; 4]>,
+    order: Vec<String>,
+    unused: Vec<String>,
+    unknown_stages: Vec<String>,
+}
+
+/// Each column placed by its group (the upper row, carried right over the
+/// group's columns) and its field (the lower row): an application field, a
+/// stage field, or unused. A stage field standing twice fails.
+fn place_columns(
+    grid: &Grid<'_>,
+    upper: usize,
+    list: &Stages,
+) -> std::result::Result<Placed, String> {
+    let lower = upper + 1;
+    let mut group = String::new();
+    let mut placed = Placed {
+        code: None,
+        year: None,
+        stages: vec![[None; 4]; list.len()],
+        order: Vec::new(),
+        unused: Vec::new(),
+        unknown_stages: Vec::new(),
+    };
+    for c in 0..grid.width {
+        let u = header_text(grid, upper, c);
+        if !u.is_empty() {
+            group = u;
+        }
+        let field = header_text(grid, lower, c);
+        if field.is_empty() {
+            continue;
+        }
+        if group == APPLICATION_GROUP {
+            if field == APPLICATION_FIELDS[0] {
+                placed.code = Some(c);
+            } else if field == APPLICATION_FIELDS[4] {
+                placed.year = Some(c);
+            }
+            // The other application fields describe the row and are not read.
+        } else if let (Some((s, _)), Some(k)) = (
+            list.find(&group),
+            STAGE_FIELDS.iter().position(|f| *f == field),
+        ) {
+            if placed.stages[s][k].is_some() {
+                return Err(format!("column {group}·{field} stands twice"));
+            }
+            placed.stages[s][k] = Some(c);
+            if placed.order.last() != Some(&group) {
+                placed.order.push(group.clone());
+            }
+        } else {
+            if list.find(&group).is_none()
+                && field == STAGE_FIELDS[0]
+                && !placed.unknown_stages.contains(&group)
+            {
+                placed.unknown_stages.push(group.clone());
+            }
+            placed
+                .unused
+                .push(crate::contract::identity::mask_identities_in(&format!(
+                    "{group}·{field}"
+                )));
+        }
+    }
+    Ok(placed)
+}
+
+/// A workbook's first sheet as read: the file's account, the sheet's name
+/// as messages show it, its cells and merged ranges.
+struct FirstSheet {
+    seen: crate::digest::Seen,
+    shown: String,
+    range: calamine::Range<calamine::Data>,
+    merged: Vec<super::xlsx::Region>,
+}
+
+/// The workbook opened and its first sheet read, or why not.
+fn open_first_sheet(path: &std::path::Path) -> std::result::Result<FirstSheet, Failure> {
+    let (bytes, seen) = Hashing::read_all(path)
+        .map_err(|e| Failure::Unreadable(format!("cannot open the workbook: {e}")))?;
+    let mut book = calamine::open_workbook_auto_from_rs(Cursor::new(bytes))
+        .map_err(|e| Failure::Unreadable(format!("cannot open the workbook: {e}")))?;
+    let Some(sheet) = book.sheet_names().first().cloned() else {
+        return Err(Failure::Unreadable("the workbook has no sheet".into()));
+    };
+    // The sheet's name as messages show it (a clerk may name it after a person).
+    let shown = crate::contract::identity::mask_identities_in(&sheet);
+    let unreadable = |e: String| Failure::Unreadable(format!("cannot read sheet \"{shown}\": {e}"));
+    let range = book
+        .worksheet_range(&sheet)
+        .map_err(|e| unreadable(e.to_string()))?;
+    let merged = merged_regions(&mut book, &sheet).map_err(unreadable)?;
+    Ok(FirstSheet {
+        seen,
+        shown,
+        range,
+        merged,
     })
 }
 
 /// Reads a 评审记录 sheet (its first sheet) as `decisions` rows, typed.
 pub fn read_decision_sheet(path: &std::path::Path, name: &str, list: &Stages) -> Result<ReadSheet> {
-    let (bytes, seen) = match Hashing::read_all(path) {
-        Ok(r) => r,
-        Err(e) => {
-            return Ok(Err(Failure::Unreadable(format!(
-                "cannot open the workbook: {e}"
-            ))));
-        }
+    let sheet = match open_first_sheet(path) {
+        Ok(s) => s,
+        Err(f) => return Ok(Err(f)),
     };
-    let mut book = match calamine::open_workbook_auto_from_rs(Cursor::new(bytes)) {
-        Ok(b) => b,
-        Err(e) => {
-            return Ok(Err(Failure::Unreadable(format!(
-                "cannot open the workbook: {e}"
-            ))));
-        }
-    };
-    let Some(sheet) = book.sheet_names().first().cloned() else {
-        return Ok(Err(Failure::Unreadable("the workbook has no sheet".into())));
-    };
-    // The sheet's name as messages show it (a clerk may name it after a person).
-    let shown = crate::contract::identity::mask_identities_in(&sheet);
-    let range = match book.worksheet_range(&sheet) {
-        Ok(r) => r,
-        Err(e) => {
-            return Ok(Err(Failure::Unreadable(format!(
-                "cannot read sheet \"{shown}\": {e}"
-            ))));
-        }
-    };
-    let merged = match merged_regions(&mut book, &sheet) {
-        Ok(m) => m,
-        Err(e) => {
-            return Ok(Err(Failure::Unreadable(format!(
-                "cannot read sheet \"{shown}\": {e}"
-            ))));
-        }
-    };
-    let grid = Grid::new(&range, &merged);
-    let (filled, line) = filled_rows(&range);
+    let grid = Grid::new(&sheet.range, &sheet.merged);
+    let (filled, line) = filled_rows(&sheet.range);
     let header = match wide_header(&grid, &filled, list) {
         Ok(h) => h,
         Err(m) => return Ok(Err(Failure::Columns(m))),
     };
+    let rows = application_rows(&grid, &filled, &header);
+    let mut typed: Vec<Typed> = Vec::new();
+    for (s, cols) in header.stages.iter().enumerate() {
+        let stage = Stage {
+            name: list[s].name.as_str(),
+            cols,
+        };
+        if let Some(t) = type_stage(&grid, &rows, &header, stage, name, &line)? {
+            typed.push(t);
+        }
+    }
+    let all = stack(typed, name)?;
+    let opened = Opened {
+        read_as: format!(
+            "XLSX, sheet \"{}\", working sheet (header at row {}, one row per application and stage; {})",
+            sheet.shown,
+            line(header.lower),
+            sheet_order(&header.order, list)
+        ),
+        seen: sheet.seen,
+        warnings: unknown_stage_warnings(&header.unknown_stages, list, name),
+        unused: header.unused,
+        notes: Vec::new(),
+        sheets: Vec::new(),
+    };
+    Ok(Ok((opened, all)))
+}
+
+/// The sheet rows under the header that hold an application: totals, notes
+/// and signatures after the last one left out.
+fn application_rows(grid: &Grid<'_>, filled: &[usize], header: &WideHeader) -> Vec<usize> {
     let mut rows: Vec<usize> = filled
         .iter()
         .copied()
         .filter(|&r| r > header.lower)
         .collect();
-    let text = |r: usize, c: usize| text_of(grid.raw(r, c)).trim().to_string();
     while let Some(&last) = rows.last() {
-        let texts: Vec<String> = (0..grid.width).map(|c| text(last, c)).collect();
+        let texts: Vec<String> = (0..grid.width).map(|c| raw_text(grid, last, c)).collect();
         let footer = footers::is_footer(texts.iter().map(String::as_str), || {
             !texts[header.code].is_empty() && !texts[header.year].is_empty()
         });
@@ -221,51 +280,85 @@ pub fn read_decision_sheet(path: &std::path::Path, name: &str, list: &Stages) ->
         }
         rows.pop();
     }
-    let mut typed: Vec<Typed> = Vec::new();
-    for (s, cols) in header.stages.iter().enumerate() {
-        let stage_name = list[s].name.as_str();
-        let decided: Vec<usize> = rows
-            .iter()
-            .copied()
-            .filter(|&r| cols.iter().flatten().any(|&c| !text(r, c).is_empty()))
-            .collect();
-        if decided.is_empty() {
-            continue;
-        }
-        let cells = |c: Option<usize>| {
-            c.map(|c| RawColumn::Cells(decided.iter().map(|&r| cell(grid.value(r, c))).collect()))
-        };
-        let mut columns: Vec<Option<RawColumn>> = Vec::with_capacity(DECISIONS.columns.len());
-        for column in DECISIONS.columns {
-            columns.push(match column.name {
-                "community_code" => cells(Some(header.code)),
-                "year" => cells(Some(header.year)),
-                "stage" => Some(RawColumn::Cells(vec![
-                    Cell::Text(stage_name.to_string());
-                    decided.len()
-                ])),
-                other => {
-                    let k = STAGE_COLUMNS
-                        .iter()
-                        .position(|c| *c == other)
-                        .expect("every other decisions column is a stage field");
-                    cells(cols[k])
-                }
-            });
-        }
-        let mut typing = TableTyping::new(&DECISIONS, name);
-        typing.take(RawChunk {
-            columns,
-            lines: decided.iter().map(|&r| line(r)).collect(),
-            shapes: Vec::new(),
-            spans: Vec::new(),
-        })?;
-        let mut t = typing.finish()?;
-        for r in &mut t.rejects {
-            r.column = sheet_column(stage_name, &r.column);
-        }
-        typed.push(t);
+    rows
+}
+
+/// A cell as the sheet holds it (merges not filled in), trimmed.
+fn raw_text(grid: &Grid<'_>, r: usize, c: usize) -> String {
+    text_of(grid.raw(r, c)).trim().to_string()
+}
+
+/// One stage group of the sheet: the stage's name and the columns of its
+/// fields.
+#[derive(Clone, Copy)]
+struct Stage<'a> {
+    name: &'a str,
+    cols: &'a [Option<usize>; 4],
+}
+
+/// The rows whose group of this stage holds anything, typed as `decisions`
+/// rows of the stage, their rejects naming the sheet's column; None when
+/// the stage is decided on no row.
+fn type_stage(
+    grid: &Grid<'_>,
+    rows: &[usize],
+    header: &WideHeader,
+    stage: Stage<'_>,
+    name: &str,
+    line: &impl Fn(usize) -> u64,
+) -> Result<Option<Typed>> {
+    let decided: Vec<usize> = rows
+        .iter()
+        .copied()
+        .filter(|&r| {
+            stage
+                .cols
+                .iter()
+                .flatten()
+                .any(|&c| !raw_text(grid, r, c).is_empty())
+        })
+        .collect();
+    if decided.is_empty() {
+        return Ok(None);
     }
+    let cells = |c: Option<usize>| {
+        c.map(|c| RawColumn::Cells(decided.iter().map(|&r| cell(grid.value(r, c))).collect()))
+    };
+    let mut columns: Vec<Option<RawColumn>> = Vec::with_capacity(DECISIONS.columns.len());
+    for column in DECISIONS.columns {
+        columns.push(match column.name {
+            "community_code" => cells(Some(header.code)),
+            "year" => cells(Some(header.year)),
+            "stage" => Some(RawColumn::Cells(vec![
+                Cell::Text(stage.name.to_string());
+                decided.len()
+            ])),
+            other => {
+                let k = STAGE_COLUMNS
+                    .iter()
+                    .position(|c| *c == other)
+                    .expect("every other decisions column is a stage field");
+                cells(stage.cols[k])
+            }
+        });
+    }
+    let mut typing = TableTyping::new(&DECISIONS, name);
+    typing.take(RawChunk {
+        columns,
+        lines: decided.iter().map(|&r| line(r)).collect(),
+        shapes: Vec::new(),
+        spans: Vec::new(),
+    })?;
+    let mut t = typing.finish()?;
+    for r in &mut t.rejects {
+        r.column = sheet_column(stage.name, &r.column);
+    }
+    Ok(Some(t))
+}
+
+/// The stages' typed rows as one table in sheet order (by line), their
+/// rejects likewise; an empty table when no stage was decided.
+fn stack(mut typed: Vec<Typed>, name: &str) -> Result<Typed> {
     let mut all = match typed.pop() {
         Some(t) => t,
         None => TableTyping::new(&DECISIONS, name).finish()?,
@@ -281,9 +374,14 @@ pub fn read_decision_sheet(path: &std::path::Path, name: &str, list: &Stages) ->
         .frame
         .sort(["source_line"], SortMultipleOptions::default())?;
     all.rejects.sort_by_key(|r| r.line);
+    Ok(all)
+}
+
+/// A warning per group laid out as a stage under a name the review does not
+/// know: its decisions are not read.
+fn unknown_stage_warnings(unknown: &[String], list: &Stages, name: &str) -> Vec<String> {
     let known: Vec<&str> = list.names();
-    let warnings: Vec<String> = header
-        .unknown_stages
+    unknown
         .iter()
         .map(|g| {
             let g = crate::contract::identity::mask_identities_in(g);
@@ -295,20 +393,7 @@ pub fn read_decision_sheet(path: &std::path::Path, name: &str, list: &Stages) ->
             tracing::warn!(file = %name, "{w}");
             w
         })
-        .collect();
-    let opened = Opened {
-        read_as: format!(
-            "XLSX, sheet \"{shown}\", working sheet (header at row {}, one row per application and stage; {})",
-            line(header.lower),
-            sheet_order(&header.order, list)
-        ),
-        seen,
-        unused: header.unused,
-        notes: Vec::new(),
-        warnings,
-        sheets: Vec::new(),
-    };
-    Ok(Ok((opened, all)))
+        .collect()
 }
 
 /// Which stage order the sheet carries, said in the read-as line: the

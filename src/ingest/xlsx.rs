@@ -23,12 +23,40 @@ use chrono::NaiveDate;
 use super::footers;
 use super::headers::{HeadRow, SEARCHED_ROWS, find_header, map_headers, required_named};
 use super::raw::{Cell, Failure, Opened, RawChunk, RawColumn, Sink, TableFile};
+use crate::config::TableInput;
+use crate::contract::TableSpec;
 use crate::contract::identity::mask_identities_in;
 
 pub fn read(file: TableFile<'_>, sink: &mut dyn Sink) -> Result<Opened, Failure> {
-    let TableFile { path, input, spec } = file;
-    let shown_file = super::shown_name(path);
+    let shown_file = super::shown_name(file.path);
     let (bytes, seen) = file.read_all("the workbook")?;
+    let sheets = open_sheets(bytes, file.input)?;
+    let (read, skipped) = prepare_sheets(file, &sheets)?;
+    same_columns(file.spec, &read)?;
+    let mut taken = pass_on(&read, sink, &shown_file)?;
+    for (sheet, why) in &skipped {
+        let why = why.split("; columns found").next().unwrap_or_default();
+        let n = format!("sheet \"{sheet}\" skipped: {why}");
+        tracing::info!(file = %shown_file, "{n}");
+        taken.notes.push(n);
+    }
+    Ok(Opened {
+        read_as: format!("XLSX, {}", taken.places.join(" + ")),
+        seen,
+        unused: taken.unused,
+        notes: taken.notes,
+        warnings: taken.warnings,
+        sheets: taken.spans,
+    })
+}
+
+/// A sheet as read from the workbook: its name as shown (identities
+/// masked), its cells and its merged ranges.
+type SheetCells = (String, Range<Data>, Vec<Region>);
+
+/// The workbook opened and the sheets to read taken out of it: the one the
+/// pipeline names, or all of them.
+fn open_sheets(bytes: Vec<u8>, input: &TableInput) -> Result<Vec<SheetCells>, Failure> {
     let mut book = calamine::open_workbook_auto_from_rs(Cursor::new(bytes))
         .map_err(|e| Failure::Unreadable(format!("cannot open the workbook: {e}")))?;
     let names = book.sheet_names();
@@ -56,11 +84,25 @@ pub fn read(file: TableFile<'_>, sink: &mut dyn Sink) -> Result<Opened, Failure>
             .map_err(|e| Failure::Unreadable(format!("cannot read sheet \"{shown}\": {e}")))?;
         sheets.push((shown, range, merged));
     }
-    let pinned = input.sheet.is_some();
+    Ok(sheets)
+}
+
+/// The sheets passed over, each with why.
+type Skipped = Vec<(String, String)>;
+
+/// Every sheet that holds the table's header prepared, and the sheets
+/// skipped with why. A failing sheet stops the read when it is the only or
+/// the pinned sheet, or when it holds the header with a column wrong
+/// (skipping it would drop its rows); so does no sheet holding the header.
+fn prepare_sheets<'a>(
+    file: TableFile<'_>,
+    sheets: &'a [SheetCells],
+) -> Result<(Vec<Prepared<'a>>, Skipped), Failure> {
+    let pinned = file.input.sheet.is_some();
     let mut read: Vec<Prepared> = Vec::new();
-    let mut skipped: Vec<(String, String)> = Vec::new();
-    let mut first_failure: Option<(String, Failure)> = None;
-    for (shown, range, merged) in &sheets {
+    let mut skipped: Skipped = Vec::new();
+    let mut first_failure: Option<Failure> = None;
+    for (shown, range, merged) in sheets {
         match prepare(file, shown, range, merged) {
             Ok(p) => read.push(p),
             Err((f, holds_header)) => {
@@ -72,133 +114,127 @@ pub fn read(file: TableFile<'_>, sink: &mut dyn Sink) -> Result<Opened, Failure>
                     return Err(f);
                 }
                 if holds_header {
-                    // A sheet of the table with a column wrong: skipping it
-                    // would drop its rows.
                     return Err(Failure::Columns(format!("sheet \"{shown}\": {why}")));
                 }
                 skipped.push((shown.clone(), why));
-                first_failure.get_or_insert((shown.clone(), f));
+                first_failure.get_or_insert(f);
             }
         }
     }
     if read.is_empty() {
-        let (_, failure) = first_failure.expect("a sheet when none was read");
-        let list: Vec<String> = skipped
-            .iter()
-            .map(|(name, why)| format!("sheet \"{name}\": {why}"))
-            .collect();
-        let message = format!(
-            "no sheet holds the table's header: {}; set `sheet` under [input.{}] to the sheet to read",
-            list.join("; "),
-            spec.name
-        );
-        return Err(match failure {
-            Failure::Columns(_) => Failure::Columns(message),
-            _ => Failure::Unreadable(message),
-        });
+        let failure = first_failure.expect("a sheet when none was read");
+        return Err(no_sheet_read(file.spec, &skipped, failure));
     }
-    // Every sheet read must map the same contract columns.
+    Ok((read, skipped))
+}
+
+/// The failure when no sheet holds the table's header: every sheet and why
+/// it was skipped, of the kind of the first sheet's failure.
+fn no_sheet_read(spec: &TableSpec, skipped: &[(String, String)], first: Failure) -> Failure {
+    let list: Vec<String> = skipped
+        .iter()
+        .map(|(name, why)| format!("sheet \"{name}\": {why}"))
+        .collect();
+    let message = format!(
+        "no sheet holds the table's header: {}; set `sheet` under [input.{}] to the sheet to read",
+        list.join("; "),
+        spec.name
+    );
+    match first {
+        Failure::Columns(_) => Failure::Columns(message),
+        _ => Failure::Unreadable(message),
+    }
+}
+
+/// Every sheet read must map the same contract columns: a column one sheet
+/// has and another lacks stops the read, naming both sheets.
+fn same_columns(spec: &TableSpec, read: &[Prepared]) -> Result<(), Failure> {
     let present =
         |p: &Prepared| -> Vec<bool> { p.mapping.positions.iter().map(Option::is_some).collect() };
-    if let Some(other) = read.iter().find(|p| present(p) != present(&read[0])) {
-        let differ: Vec<String> = spec
-            .columns
-            .iter()
-            .zip(present(&read[0]).iter().zip(present(other)))
-            .filter(|(_, (a, b))| **a != *b)
-            .map(|(c, (a, _))| {
-                let (has, lacks) = if *a {
-                    (&read[0].sheet, &other.sheet)
-                } else {
-                    (&other.sheet, &read[0].sheet)
-                };
-                format!(
-                    "`{}` ({}) stands in sheet \"{has}\" but not in sheet \"{lacks}\"",
-                    c.name, c.chinese
-                )
-            })
-            .collect();
-        return Err(Failure::Columns(format!(
-            "the sheets holding the table's header disagree on its columns: {}; give every sheet the same columns, or set `sheet` under [input.{}] to read one",
-            differ.join("; "),
-            spec.name
-        )));
-    }
+    let Some(other) = read.iter().find(|p| present(p) != present(&read[0])) else {
+        return Ok(());
+    };
+    let differ: Vec<String> = spec
+        .columns
+        .iter()
+        .zip(present(&read[0]).iter().zip(present(other)))
+        .filter(|(_, (a, b))| **a != *b)
+        .map(|(c, (a, _))| {
+            let (has, lacks) = if *a {
+                (&read[0].sheet, &other.sheet)
+            } else {
+                (&other.sheet, &read[0].sheet)
+            };
+            format!(
+                "`{}` ({}) stands in sheet \"{has}\" but not in sheet \"{lacks}\"",
+                c.name, c.chinese
+            )
+        })
+        .collect();
+    Err(Failure::Columns(format!(
+        "the sheets holding the table's header disagree on its columns: {}; give every sheet the same columns, or set `sheet` under [input.{}] to read one",
+        differ.join("; "),
+        spec.name
+    )))
+}
+
+/// What passing the sheets on to typing gathered for the read's account.
+#[derive(Default)]
+struct Taken {
+    spans: Vec<super::raw::SheetSpan>,
+    notes: Vec<String>,
+    warnings: Vec<String>,
+    unused: Vec<String>,
+    places: Vec<String>,
+}
+
+/// Each prepared sheet's rows handed to the sink as one chunk, numbered on
+/// after the previous sheet's last row; the notes, warnings and unused
+/// headers of every sheet gathered, named by sheet when there are several.
+fn pass_on(read: &[Prepared], sink: &mut dyn Sink, shown_file: &str) -> Result<Taken, Failure> {
     let several = read.len() > 1;
     let mut offset = 0u64;
-    let mut spans = Vec::new();
-    let mut notes = Vec::new();
-    let mut warnings = Vec::new();
-    let mut unused: Vec<String> = Vec::new();
-    let mut places = Vec::new();
-    for p in &read {
-        let grid = Grid::new(p.range, p.merged);
-        let columns = p
-            .mapping
-            .positions
-            .iter()
-            .map(|at| {
-                at.map(|c| {
-                    RawColumn::Cells(p.rows.iter().map(|&i| cell(grid.value(i, c))).collect())
-                })
-            })
-            .collect();
-        let lines: Vec<u64> = p.rows.iter().map(|&i| offset + p.line(i)).collect();
+    let mut taken = Taken::default();
+    for p in read {
         let last = p.line(p.last_row);
         if several {
-            spans.push(super::raw::SheetSpan {
+            taken.spans.push(super::raw::SheetSpan {
                 sheet: p.sheet.clone(),
                 offset,
                 last: offset + last,
             });
         }
-        sink.take(RawChunk {
-            columns,
-            lines,
-            shapes: Vec::new(),
-            spans: Vec::new(),
-        })?;
+        sink.take(p.chunk(offset))?;
         let name = if several {
             format!("sheet \"{}\": ", p.sheet)
         } else {
             String::new()
         };
         if several {
-            notes.push(format!("{name}{} rows read", p.rows.len()));
+            taken
+                .notes
+                .push(format!("{name}{} rows read", p.rows.len()));
         }
         for n in &p.notes {
             tracing::info!(file = %shown_file, sheet = %p.sheet, "{n}");
-            notes.push(format!("{name}{n}"));
+            taken.notes.push(format!("{name}{n}"));
         }
         for w in &p.mapping.near_misses {
             tracing::warn!(file = %shown_file, sheet = %p.sheet, "{w}");
-            warnings.push(format!("{name}{w}"));
+            taken.warnings.push(format!("{name}{w}"));
         }
         for u in &p.mapping.unused {
-            if !unused.contains(u) {
-                unused.push(u.clone());
+            if !taken.unused.contains(u) {
+                taken.unused.push(u.clone());
             }
         }
-        places.push(match p.place.as_deref() {
+        taken.places.push(match p.place.as_deref() {
             Some(place) => format!("sheet \"{}\", {place}", p.sheet),
             None => format!("sheet \"{}\"", p.sheet),
         });
         offset += last;
     }
-    for (sheet, why) in &skipped {
-        let why = why.split("; columns found").next().unwrap_or_default();
-        let n = format!("sheet \"{sheet}\" skipped: {why}");
-        tracing::info!(file = %shown_file, "{n}");
-        notes.push(n);
-    }
-    Ok(Opened {
-        read_as: format!("XLSX, {}", places.join(" + ")),
-        seen,
-        unused,
-        notes,
-        warnings,
-        sheets: spans,
-    })
+    Ok(taken)
 }
 
 /// One sheet whose header names the table's columns: the rows to read
@@ -221,6 +257,28 @@ impl Prepared<'_> {
     fn line(&self, i: usize) -> u64 {
         self.first_row + i as u64 + 1
     }
+
+    /// The sheet's rows as one chunk of cells, column by column, with merged
+    /// values filled in; lines numbered on from `offset`.
+    fn chunk(&self, offset: u64) -> RawChunk {
+        let grid = Grid::new(self.range, self.merged);
+        let columns = self
+            .mapping
+            .positions
+            .iter()
+            .map(|at| {
+                at.map(|c| {
+                    RawColumn::Cells(self.rows.iter().map(|&i| cell(grid.value(i, c))).collect())
+                })
+            })
+            .collect();
+        RawChunk {
+            columns,
+            lines: self.rows.iter().map(|&i| offset + self.line(i)).collect(),
+            shapes: Vec::new(),
+            spans: Vec::new(),
+        }
+    }
 }
 
 /// A sheet's header found and mapped, its rule and footer rows set aside; or
@@ -235,20 +293,7 @@ fn prepare<'a>(
     let TableFile { input, spec, .. } = file;
     let grid = Grid::new(range, merged);
     let (filled, line) = filled_rows(range);
-    let searched = match input.header_row {
-        Some(n) => filled.iter().take_while(|&&i| line(i) <= n).count(),
-        None => SEARCHED_ROWS,
-    };
-    let head: Vec<HeadRow> = filled
-        .iter()
-        .take(searched)
-        .map(|&i| HeadRow {
-            line: line(i),
-            cells: (0..grid.width)
-                .map(|c| text_of(grid.value(i, c)).trim().to_string())
-                .collect(),
-        })
-        .collect();
+    let head = head_rows(&grid, &filled, &line, input.header_row);
     if head.is_empty() {
         return Err((
             Failure::Unreadable(format!("sheet \"{sheet}\" is empty: no header row")),
@@ -269,21 +314,7 @@ fn prepare<'a>(
         ));
     }
     let mut rows: Vec<usize> = filled[header.at + 1..].to_vec();
-    let texts = |i: usize| -> Vec<String> {
-        (0..grid.width)
-            .map(|c| text_of(grid.raw(i, c)).trim().to_string())
-            .collect()
-    };
-    let rules = rows
-        .iter()
-        .take_while(|&&i| footers::is_rule(texts(i).iter().map(String::as_str)))
-        .count();
-    if rules > 0 {
-        rows.drain(..rules);
-        notes.push(format!(
-            "{rules} rows of dashes or equals signs under the header skipped"
-        ));
-    }
+    notes.extend(drop_rules(&grid, &mut rows));
     let required: Vec<usize> = spec
         .columns
         .iter()
@@ -291,29 +322,7 @@ fn prepare<'a>(
         .filter(|(c, _)| c.required)
         .filter_map(|(_, p)| *p)
         .collect();
-    let mut footers = 0;
-    while let Some(&last) = rows.last() {
-        let texts = texts(last);
-        let footer = footers::is_footer_or_rule(texts.iter().map(String::as_str), || {
-            required.iter().all(|&p| !texts[p].is_empty())
-        });
-        if !footer {
-            break;
-        }
-        rows.pop();
-        footers += 1;
-    }
-    if footers > 0 {
-        let first = filled[filled.len() - footers];
-        let text = texts(first)
-            .into_iter()
-            .find(|t| !t.is_empty())
-            .unwrap_or_default();
-        notes.push(format!(
-            "{footers} rows after the data skipped: totals, notes or signatures (the first: \"{}\")",
-            mask_identities_in(&text)
-        ));
-    }
+    notes.extend(drop_footers(&grid, &mut rows, &required));
     Ok(Prepared {
         sheet: sheet.to_string(),
         range,
@@ -325,6 +334,82 @@ fn prepare<'a>(
         first_row: range.start().map_or(0, |(r, _)| u64::from(r)),
         notes,
     })
+}
+
+/// The filled rows searched for the header, as text with merged values
+/// filled in: down to the row the pipeline names, or the first
+/// `SEARCHED_ROWS`.
+fn head_rows(
+    grid: &Grid,
+    filled: &[usize],
+    line: &impl Fn(usize) -> u64,
+    header_row: Option<u64>,
+) -> Vec<HeadRow> {
+    let searched = match header_row {
+        Some(n) => filled.iter().take_while(|&&i| line(i) <= n).count(),
+        None => SEARCHED_ROWS,
+    };
+    filled
+        .iter()
+        .take(searched)
+        .map(|&i| HeadRow {
+            line: line(i),
+            cells: (0..grid.width)
+                .map(|c| text_of(grid.value(i, c)).trim().to_string())
+                .collect(),
+        })
+        .collect()
+}
+
+/// A row's cells as the sheet holds them (merges not filled in), trimmed.
+fn raw_texts(grid: &Grid, i: usize) -> Vec<String> {
+    (0..grid.width)
+        .map(|c| text_of(grid.raw(i, c)).trim().to_string())
+        .collect()
+}
+
+/// Rows of dashes or equals signs right under the header taken off the
+/// rows to read; a note when there were any.
+fn drop_rules(grid: &Grid, rows: &mut Vec<usize>) -> Option<String> {
+    let rules = rows
+        .iter()
+        .take_while(|&&i| footers::is_rule(raw_texts(grid, i).iter().map(String::as_str)))
+        .count();
+    if rules == 0 {
+        return None;
+    }
+    rows.drain(..rules);
+    Some(format!(
+        "{rules} rows of dashes or equals signs under the header skipped"
+    ))
+}
+
+/// Totals, notes, signatures and rules after the last record taken off the
+/// rows to read (a row with every required column filled is a record); a
+/// note naming the first of them when there were any.
+fn drop_footers(grid: &Grid, rows: &mut Vec<usize>, required: &[usize]) -> Option<String> {
+    let mut footers = 0;
+    let mut first = None;
+    while let Some(&last) = rows.last() {
+        let texts = raw_texts(grid, last);
+        let footer = footers::is_footer_or_rule(texts.iter().map(String::as_str), || {
+            required.iter().all(|&p| !texts[p].is_empty())
+        });
+        if !footer {
+            break;
+        }
+        rows.pop();
+        footers += 1;
+        first = Some(texts);
+    }
+    let text = first?
+        .into_iter()
+        .find(|t| !t.is_empty())
+        .unwrap_or_default();
+    Some(format!(
+        "{footers} rows after the data skipped: totals, notes or signatures (the first: \"{}\")",
+        mask_identities_in(&text)
+    ))
 }
 
 /// The merged ranges of a sheet, as (first row, first column, last row,

@@ -57,11 +57,7 @@ pub fn inject(b: &mut Builder, rng: &mut Rng) {
         // After any job of theirs ended: they move out without work.
         let free = b
             .batch
-            .employment
-            .iter()
-            .filter(|j| j.person == person)
-            .filter_map(|j| j.ended)
-            .max()
+            .last_job_ended(&person)
             .map_or(served, |e| e.max(served));
         let lo = free + Duration::days(10);
         let hi = cal.from_cutoff(-20);

@@ -37,12 +37,7 @@ pub fn inject(b: &mut Builder, rng: &mut Rng) {
     let wanted = ((target * unemployed - counted) / (1.0 - target))
         .ceil()
         .max(0.0) as usize;
-    let registered: BTreeSet<&str> = b
-        .batch
-        .unemployment
-        .iter()
-        .map(|r| r.person.as_str())
-        .collect();
+    let registered = b.batch.registered_persons();
     // Persons whose jobs began before the review year (none started in it).
     let started_in_year: BTreeSet<&str> = b
         .batch

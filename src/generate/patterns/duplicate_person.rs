@@ -43,19 +43,7 @@ pub fn inject(
         .collect();
     rng.shuffle(&mut pool);
     for (n, m) in pool.into_iter().take(BORROWED).enumerate() {
-        let entered = rng.date(
-            cal.prev_start + Duration::days(30),
-            cal.start - Duration::days(30),
-        );
-        b.batch.persons.push(Person {
-            community: code.clone(),
-            household: format!("{code}B{:05}", n + 1),
-            entered,
-            left: None,
-            left_reason: None,
-            wants_work: Some(true),
-            ..m.row.clone()
-        });
+        enter_copy(b, m, n, rng);
         let registered = rng.date(
             cal.start + Duration::days(10),
             cal.start + Duration::days(150),
@@ -72,6 +60,28 @@ pub fn inject(
             reason: Some("就业"),
         });
     }
+}
+
+/// The neighbour's person entered again in this community as the n-th
+/// borrowed one: a household of their own, moved in during the previous
+/// year, wanting work.
+fn enter_copy(b: &mut Builder, m: &Member, n: usize, rng: &mut Rng) {
+    let cal = *b.cal;
+    let code = &b.site.code;
+    let entered = rng.date(
+        cal.prev_start + Duration::days(30),
+        cal.start - Duration::days(30),
+    );
+    let person = Person {
+        community: code.clone(),
+        household: format!("{code}B{:05}", n + 1),
+        entered,
+        left: None,
+        left_reason: None,
+        wants_work: Some(true),
+        ..m.row.clone()
+    };
+    b.batch.persons.push(person);
 }
 
 /// Persons the neighbour registered in the review year and re-employed: the
@@ -111,19 +121,7 @@ fn copy_registered(b: &mut Builder, victim: &[Member], victim_rows: &Batch, rng:
     }
     rng.shuffle(&mut pool);
     for (n, (m, theirs, start)) in pool.into_iter().take(BORROWED).enumerate() {
-        let entered = rng.date(
-            cal.prev_start + Duration::days(30),
-            cal.start - Duration::days(30),
-        );
-        b.batch.persons.push(Person {
-            community: code.clone(),
-            household: format!("{code}B{:05}", n + 1),
-            entered,
-            left: None,
-            left_reason: None,
-            wants_work: Some(true),
-            ..m.row.clone()
-        });
+        enter_copy(b, m, n, rng);
         let registered = if rng.chance(0.5) {
             theirs.registered
         } else {

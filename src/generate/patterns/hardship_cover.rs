@@ -39,11 +39,7 @@ pub fn inject(b: &mut Builder, rng: &mut Rng) {
         // After any job the person had earlier in the year.
         let free = b
             .batch
-            .employment
-            .iter()
-            .filter(|j| j.person == person)
-            .filter_map(|j| j.ended)
-            .max()
+            .last_job_ended(&person)
             .map_or(second_half, |e| (e + Duration::days(1)).max(second_half));
         let start = rng.date(free.min(cal.cutoff), cal.cutoff);
         let end = cal.from_cutoff(rng.int(1, 20));

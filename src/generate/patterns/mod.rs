@@ -56,27 +56,8 @@ pub enum Pattern {
 }
 
 impl Pattern {
-    pub const ALL: [Pattern; 19] = [
-        Pattern::ClaimedVsRegistry,
-        Pattern::CutoffWindowDressing,
-        Pattern::ThresholdBunching,
-        Pattern::UnverifiedClearance,
-        Pattern::ReemploymentWithoutRecord,
-        Pattern::InvalidIdentity,
-        Pattern::DuplicatePerson,
-        Pattern::EmployerConcentration,
-        Pattern::BulkBackfill,
-        Pattern::ImplausibleChange,
-        Pattern::DigitHeaping,
-        Pattern::ShortJobs,
-        Pattern::BriefRegistrations,
-        Pattern::RevokedDesignations,
-        Pattern::HardshipCover,
-        Pattern::ServiceBurst,
-        Pattern::ThinClearance,
-        Pattern::ClosedBeforeCutoff,
-        Pattern::PaddedNewJobs,
-    ];
+    /// Every pattern, the later eight last.
+    pub const ALL: [Pattern; 19] = joined(EARLY, LATER);
 
     /// The pattern's name in `ground_truth.csv`: for the first eleven, the id
     /// of the detector of docs/detectors.md built to find them; for the later
@@ -156,16 +137,32 @@ pub fn otherwise_passing(knobs: &mut Knobs, rng: &mut Rng) {
 /// high and medium findings. The eight later patterns follow the first
 /// seventeen deals, so that an extract of up to seventeen falsified
 /// communities (the default one and the bundled sample) is dealt as before.
-const DEAL: [Pattern; 33] = [
-    Pattern::CutoffWindowDressing,
-    Pattern::UnverifiedClearance,
+const DEAL: [&[Pattern]; 5] = [
+    &FIRST_DEALT,
+    &[Pattern::ImplausibleChange],
+    &FIRST_DEALT,
+    &LATER,
+    &LATER,
+];
+
+/// The patterns before the later eight, as `ALL` lists them.
+const EARLY: [Pattern; 11] = [
     Pattern::ClaimedVsRegistry,
+    Pattern::CutoffWindowDressing,
+    Pattern::ThresholdBunching,
+    Pattern::UnverifiedClearance,
+    Pattern::ReemploymentWithoutRecord,
     Pattern::InvalidIdentity,
     Pattern::DuplicatePerson,
     Pattern::EmployerConcentration,
     Pattern::BulkBackfill,
-    Pattern::ReemploymentWithoutRecord,
     Pattern::ImplausibleChange,
+    Pattern::DigitHeaping,
+];
+
+/// The community-level patterns of the first deals but `implausible_change`,
+/// in the order they are dealt.
+const FIRST_DEALT: [Pattern; 8] = [
     Pattern::CutoffWindowDressing,
     Pattern::UnverifiedClearance,
     Pattern::ClaimedVsRegistry,
@@ -174,14 +171,10 @@ const DEAL: [Pattern; 33] = [
     Pattern::EmployerConcentration,
     Pattern::BulkBackfill,
     Pattern::ReemploymentWithoutRecord,
-    Pattern::ShortJobs,
-    Pattern::BriefRegistrations,
-    Pattern::RevokedDesignations,
-    Pattern::HardshipCover,
-    Pattern::ServiceBurst,
-    Pattern::ThinClearance,
-    Pattern::ClosedBeforeCutoff,
-    Pattern::PaddedNewJobs,
+];
+
+/// The later eight patterns, in the order they are listed and dealt.
+const LATER: [Pattern; 8] = [
     Pattern::ShortJobs,
     Pattern::BriefRegistrations,
     Pattern::RevokedDesignations,
@@ -191,6 +184,21 @@ const DEAL: [Pattern; 33] = [
     Pattern::ClosedBeforeCutoff,
     Pattern::PaddedNewJobs,
 ];
+
+/// Two lists of patterns one after the other (`N` is `A + B`).
+const fn joined<const A: usize, const B: usize, const N: usize>(
+    a: [Pattern; A],
+    b: [Pattern; B],
+) -> [Pattern; N] {
+    assert!(A + B == N);
+    let mut out = [Pattern::ClaimedVsRegistry; N];
+    let mut i = 0;
+    while i < N {
+        out[i] = if i < A { a[i] } else { b[i - A] };
+        i += 1;
+    }
+    out
+}
 
 /// Community-level patterns of the first deals: one community at least for
 /// each whenever the share is above 0. The later eight need an extract of
@@ -248,8 +256,9 @@ pub fn assign(geo: &Geography, share: f64, seed: u64) -> Assignment {
     let wanted = ((n as f64 * share).round() as usize)
         .max(COMMUNITY_PATTERNS)
         .min(candidates.len());
+    let deal = DEAL.concat();
     for (k, &i) in candidates.iter().take(wanted).enumerate() {
-        out.community[i] = Some(DEAL[k % DEAL.len()]);
+        out.community[i] = Some(deal[k % deal.len()]);
     }
     out
 }

@@ -7,8 +7,6 @@
 //! score's new-jobs component lift it across a star band or the city level.
 //! The trace: the new-jobs figure rests on jobs that ended within days.
 
-use std::collections::BTreeSet;
-
 use chrono::Duration;
 
 use crate::generate::histories::{Builder, Knobs};
@@ -38,12 +36,7 @@ pub fn inject(b: &mut Builder, rng: &mut Rng) {
     let (force, _) = labour(&b.batch, &code, cal.cutoff);
     let per_100 = rng.uniform(5.5, 9.0);
     let wanted = (per_100 * force as f64 / 100.0).ceil() as usize;
-    let registered: BTreeSet<&str> = b
-        .batch
-        .unemployment
-        .iter()
-        .map(|r| r.person.as_str())
-        .collect();
+    let registered = b.batch.registered_persons();
     let fits = |role: Role| {
         (0..b.members.len())
             .filter(|&i| {
