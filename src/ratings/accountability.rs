@@ -144,33 +144,83 @@ struct Counts {
 
 type Key = (i64, &'static str, Option<String>, Option<String>);
 
+/// What counting one application for one unit reads: the status frame's
+/// columns and what was worked out once for all rows.
+struct Counting<'a> {
+    inputs: &'a AccountabilityInputs<'a>,
+    state: Vec<Option<String>>,
+    reached: Vec<Option<String>>,
+    /// Each stage's decision date, by row.
+    decided_on: Vec<Vec<Option<NaiveDate>>>,
+    recommended: HashMap<(String, i64), (bool, bool)>,
+    falsified: HashSet<(String, i64)>,
+    calendar_year: Option<i64>,
+}
+
+impl Counting<'_> {
+    /// Application `i` (of community `code`, year `y`) counted for `unit`.
+    fn count(&self, n: &mut Counts, unit: &Unit, i: usize, code: &str, y: i64) {
+        let stages = self.inputs.stages;
+        n.applications += 1;
+        if self.state[i].as_deref() == Some(CONFIRMED) {
+            n.confirmed += 1;
+        }
+        // Every decision of the unit's own stages, whatever it decided.
+        if Some(y) == self.calendar_year {
+            n.late += unit
+                .own
+                .iter()
+                .filter(|&&j| {
+                    let due = due_date(&stages[j], self.inputs.review, self.inputs.publicity);
+                    matches!((self.decided_on[j][i], due), (Some(on), Some(d)) if on > d)
+                })
+                .count() as i64;
+        }
+        let Some(k) = unit.recommends else { return };
+        let key = (code.to_string(), y);
+        let by = self.recommended.get(&key).copied().unwrap_or_default();
+        if !(if unit.level == STREET { by.0 } else { by.1 }) {
+            return;
+        }
+        n.recommended += 1;
+        if self.falsified.contains(&key) {
+            n.falsified += 1;
+        }
+        if self.state[i].as_deref() == Some(STOPPED) {
+            let at = stopped_stages(stages).zip(0..).find(|(j, _)| {
+                *j > k && self.reached[i].as_deref() == Some(stages[*j].id.as_str())
+            });
+            if let Some((_, slot)) = at {
+                n.stopped[slot] += 1;
+            }
+        }
+    }
+}
+
 /// One row per year and county, and per year, county and street with
 /// applications, counties first within their own streets.
 pub fn accountability(inputs: &AccountabilityInputs) -> Result<DataFrame> {
     let stages = inputs.stages;
     let st = inputs.status;
     let s = |c: &str| frame::strings(st, c);
-    let (code, county, street, state, reached) = (
-        s("community_code")?,
-        s("county")?,
-        s("street")?,
-        s("state")?,
-        s("stage_reached")?,
-    );
+    let (code, county, street) = (s("community_code")?, s("county")?, s("street")?);
     let year = frame::ints(st, "year")?;
-    let decided_on: Vec<Vec<Option<NaiveDate>>> = stages
-        .iter()
-        .map(|stage| frame::dates(st, &stage_columns(&stage.id)[2]))
-        .collect::<PolarsResult<_>>()?;
-    let recommended = recommenders(st, inputs.applications, inputs.decisions, inputs.stages)?;
-    let falsified = confirmed_set(inputs.confirmed)?;
-    let calendar_year = inputs.years.iter().max().map(|&y| i64::from(y));
-    let stopped = stopped_stages(stages);
+    let counting = Counting {
+        inputs,
+        state: s("state")?,
+        reached: s("stage_reached")?,
+        decided_on: stages
+            .iter()
+            .map(|stage| frame::dates(st, &stage_columns(&stage.id)[2]))
+            .collect::<PolarsResult<_>>()?,
+        recommended: recommenders(st, inputs.applications, inputs.decisions, inputs.stages)?,
+        falsified: confirmed_set(inputs.confirmed)?,
+        calendar_year: inputs.years.iter().max().map(|&y| i64::from(y)),
+    };
     let units = units(stages);
-
     let mut rows: BTreeMap<Key, Counts> = BTreeMap::new();
     let blank = Counts {
-        stopped: vec![0; stopped.len()],
+        stopped: vec![0; stopped_stages(stages).len()],
         ..Counts::default()
     };
     for y in inputs.years {
@@ -188,47 +238,11 @@ pub fn accountability(inputs: &AccountabilityInputs) -> Result<DataFrame> {
                 COUNTY => (y, COUNTY, county[i].clone(), None),
                 _ => (y, STREET, county[i].clone(), street[i].clone()),
             };
-            let n = rows.entry(key).or_insert_with(|| blank.clone());
-            n.applications += 1;
-            if state[i].as_deref() == Some(CONFIRMED) {
-                n.confirmed += 1;
-            }
-            // Every decision of the unit's own stages, whatever it decided.
-            if Some(y) == calendar_year {
-                n.late += unit
-                    .own
-                    .iter()
-                    .filter(|&&j| {
-                        let due = due_date(&stages[j], inputs.review, inputs.publicity);
-                        matches!((decided_on[j][i], due), (Some(on), Some(d)) if on > d)
-                    })
-                    .count() as i64;
-            }
-            let Some(k) = unit.recommends else { continue };
-            let by = recommended
-                .get(&(c.to_string(), y))
-                .copied()
-                .unwrap_or_default();
-            if !(if unit.level == STREET { by.0 } else { by.1 }) {
-                continue;
-            }
-            n.recommended += 1;
-            if falsified.contains(&(c.to_string(), y)) {
-                n.falsified += 1;
-            }
-            if state[i].as_deref() == Some(STOPPED) {
-                let at = stopped
-                    .clone()
-                    .zip(0..)
-                    .find(|(j, _)| *j > k && reached[i].as_deref() == Some(stages[*j].id.as_str()));
-                if let Some((_, slot)) = at {
-                    n.stopped[slot] += 1;
-                }
-            }
+            counting.count(rows.entry(key).or_insert_with(|| blank.clone()), unit, i, c, y);
         }
     }
     let receipts = receipts(inputs.filings)?;
-    frame_of(inputs, &units, rows, &receipts, calendar_year)
+    frame_of(inputs, &units, rows, &receipts, counting.calendar_year)
 }
 
 /// Which applications their street and their county recommended, by
@@ -418,28 +432,7 @@ fn frame_of(
         .map(|(k, c)| (Some(k.0) == calendar_year && recommends(k).is_some()).then_some(c.late))
         .collect();
     columns.push(Column::new("late_decisions".into(), late));
-    for filing in FILINGS {
-        let due = (filing.due)(inputs.review);
-        let mut received = Vec::with_capacity(n);
-        let mut days = Vec::with_capacity(n);
-        for (k, _) in &rows {
-            let on = match (&k.2, k.1, inputs.filings) {
-                (Some(county), COUNTY, Some(_)) => receipts
-                    .get(&(county.clone(), k.0, filing.document.to_string()))
-                    .copied(),
-                _ => None,
-            };
-            received.push(on);
-            let counted = k.1 == COUNTY && inputs.filings.is_some() && Some(k.0) == calendar_year;
-            // Not received yet: late up to the run date.
-            days.push(
-                due.filter(|_| counted)
-                    .map(|d| working_days_after(d, on.unwrap_or(inputs.run_date), inputs.review)),
-            );
-        }
-        columns.push(Column::new(filing.received_column().into(), received).cast(&DataType::Date)?);
-        columns.push(Column::new(filing.late_column().into(), days));
-    }
+    columns.extend(filing_columns(inputs, &rows, receipts, calendar_year)?);
     let source = if inputs.filings.is_some() {
         RECORDED
     } else {
@@ -452,6 +445,39 @@ fn frame_of(
             .collect::<Vec<_>>(),
     ));
     Ok(DataFrame::new(n, columns)?)
+}
+
+/// Per document filed: the day each county's came in and how many working
+/// days late (not received yet: late up to the run date), on the county
+/// rows of the calendar year when receipts are recorded.
+fn filing_columns(
+    inputs: &AccountabilityInputs,
+    rows: &[(Key, Counts)],
+    receipts: &HashMap<(String, i64, String), NaiveDate>,
+    calendar_year: Option<i64>,
+) -> Result<Vec<Column>> {
+    let mut columns = Vec::new();
+    for filing in FILINGS {
+        let due = (filing.due)(inputs.review);
+        let (mut received, mut days) = (Vec::new(), Vec::new());
+        for (k, _) in rows {
+            let on = match (&k.2, k.1, inputs.filings) {
+                (Some(county), COUNTY, Some(_)) => receipts
+                    .get(&(county.clone(), k.0, filing.document.to_string()))
+                    .copied(),
+                _ => None,
+            };
+            received.push(on);
+            let counted = k.1 == COUNTY && inputs.filings.is_some() && Some(k.0) == calendar_year;
+            days.push(
+                due.filter(|_| counted)
+                    .map(|d| working_days_after(d, on.unwrap_or(inputs.run_date), inputs.review)),
+            );
+        }
+        columns.push(Column::new(filing.received_column().into(), received).cast(&DataType::Date)?);
+        columns.push(Column::new(filing.late_column().into(), days));
+    }
+    Ok(columns)
 }
 
 #[cfg(test)]

@@ -118,21 +118,35 @@ pub fn shortlist(
     risk: LazyFrame,
     rules: &ShortlistRules,
 ) -> Result<(DataFrame, DataFrame)> {
-    let apps = match applications {
-        Some(a) => {
-            for column in ["street_recommends", "county_recommends"] {
-                if a.height() > 0 && a.column(column).is_err() {
-                    tracing::warn!(
-                        column,
-                        applications = a.height(),
-                        "the applications table has no such column: no application is decided, none is shortlisted"
-                    );
-                }
-            }
-            applications_frame(a)
-        }
-        None => applications_frame(&empty_applications()?),
+    let joined = joined(applications_of(applications)?, communities, ratings)?;
+    let set_aside = set_aside_of(&joined)?;
+    report_set_aside(&set_aside)?;
+    let shortlist = ranked(joined, risk, rules)?;
+    Ok((shortlist, set_aside))
+}
+
+/// The applications as the shortlist reads them; an empty frame without
+/// the table. A table without a recommendation column is said once: no
+/// application is then decided.
+fn applications_of(applications: Option<&DataFrame>) -> Result<LazyFrame> {
+    let Some(a) = applications else {
+        return Ok(applications_frame(&empty_applications()?));
     };
+    for column in ["street_recommends", "county_recommends"] {
+        if a.height() > 0 && a.column(column).is_err() {
+            tracing::warn!(
+                column,
+                applications = a.height(),
+                "the applications table has no such column: no application is decided, none is shortlisted"
+            );
+        }
+    }
+    Ok(applications_frame(a))
+}
+
+/// Each application with its community's place and its year's rating, and
+/// the reason it is set aside (null for a candidate).
+fn joined(apps: LazyFrame, communities: &DataFrame, ratings: &DataFrame) -> Result<DataFrame> {
     let known = communities.clone().lazy().select([
         col("community_code").cast(DataType::String),
         col("community_name").cast(DataType::String),
@@ -151,7 +165,7 @@ pub fn shortlist(
         col("confirmed_findings"),
         lit(true).alias("_rated"),
     ]);
-    let joined = apps
+    Ok(apps
         .join(
             known,
             [col("community_code")],
@@ -165,9 +179,12 @@ pub fn shortlist(
             JoinArgs::new(JoinType::Left),
         )
         .with_columns([set_aside_reason()])
-        .collect()?;
+        .collect()?)
+}
 
-    let set_aside = joined
+/// The applications set aside, with their reason, by year and code.
+fn set_aside_of(joined: &DataFrame) -> Result<DataFrame> {
+    Ok(joined
         .clone()
         .lazy()
         .filter(col("reason").is_not_null())
@@ -184,9 +201,12 @@ pub fn shortlist(
             col("reason"),
         ])
         .sort(["year", "community_code"], SortMultipleOptions::default())
-        .collect()?;
-    report_set_aside(&set_aside)?;
+        .collect()?)
+}
 
+/// The candidates ranked by score (the lower risk first on a tie), overall
+/// and within their county, and marked within the county's quota.
+fn ranked(joined: DataFrame, risk: LazyFrame, rules: &ShortlistRules) -> Result<DataFrame> {
     let ranked = super::with_risk(joined.lazy().filter(col("reason").is_null()), risk)
         .with_columns([applied_level_reached()])
         .sort(
@@ -220,8 +240,7 @@ pub fn shortlist(
         ]
         .map(col),
     );
-    let shortlist = ranked.select(columns).collect()?;
-    Ok((shortlist, set_aside))
+    Ok(ranked.select(columns).collect()?)
 }
 
 /// Applications that cannot be rated are an input problem worth a warning;
