@@ -8,7 +8,7 @@
 //! validation, dates being real date cells shown yyyy-mm-dd.
 
 use chrono::NaiveDate;
-use rust_xlsxwriter::Workbook;
+use rust_xlsxwriter::{Workbook, Worksheet};
 
 use super::Heading;
 use super::cells::{self, failed};
@@ -51,18 +51,37 @@ pub fn workbook(
     let mut wb = cells::workbook(title, date)?;
     let ws = wb.add_worksheet();
     ws.set_name(DECISIONS_SHEET).map_err(failed)?;
-    // The stages do not fit one A4 width at a size one can write beside:
-    // the first page prints the application's fields and the first stage,
-    // the next ones two stages a page; every page repeats the community's
-    // code and name.
-    let app_cols = APPLICATION_FIELDS.len() as u16;
-    let stage_cols = STAGE_FIELDS.len() as u16;
+    page_layout(ws, title, head, stages)?;
+    header_rows(ws, stages)?;
+    for (k, a) in rows.iter().enumerate() {
+        application_row(ws, FIELD_ROW + 1 + k as u32, a)?;
+    }
+    let data = (FIELD_ROW + 1, FIELD_ROW + rows.len() as u32);
+    for (s, stage) in stages.iter().enumerate() {
+        let first = stage_column(s);
+        let outcomes: Vec<&str> = stage.outcomes.iter().map(String::as_str).collect();
+        cells::dropdown(ws, data, first, &outcomes)?;
+        cells::date_validation(ws, data, first + 2)?;
+    }
+    Ok(wb)
+}
+
+/// The first column of stage `s`.
+fn stage_column(s: usize) -> u16 {
+    (APPLICATION_FIELDS.len() + s * STAGE_FIELDS.len()) as u16
+}
+
+/// Pages, widths, the title and the header block. The stages do not fit
+/// one A4 width at a size one can write beside: the first page prints the
+/// application's fields and the first stage, the next ones two stages a
+/// page; every page repeats the community's code and name.
+fn page_layout(ws: &mut Worksheet, title: &str, head: &Heading, stages: &Stages) -> Result<()> {
     let mut page_starts: Vec<u32> = (1..stages.len())
         .step_by(STAGES_A_PAGE)
-        .map(|s| u32::from(app_cols + s as u16 * stage_cols))
+        .map(|s| u32::from(stage_column(s)))
         .collect();
     if page_starts.is_empty() {
-        page_starts.push(u32::from(app_cols + stage_cols));
+        page_starts.push(u32::from(stage_column(1)));
     }
     cells::landscape_across(ws, FIELD_ROW, KEPT_COLUMNS, PRINT_SCALE, &page_starts)?;
     let first_page_last_col = (page_starts[0] - 1) as u16;
@@ -74,23 +93,21 @@ pub fn workbook(
     ws.merge_range(2, 0, 2, first_page_last_col, title, &cells::title())
         .map_err(failed)?;
     ws.set_row_height(2, 30).map_err(failed)?;
-    register::heading(ws, head, [0, 3, 7])?;
+    register::heading(ws, head, [0, 3, 7])
+}
 
+/// The two header rows: the application's group and each stage's name
+/// above their fields.
+fn header_rows(ws: &mut Worksheet, stages: &Stages) -> Result<()> {
     let header = cells::header();
-    ws.merge_range(
-        GROUP_ROW,
-        0,
-        GROUP_ROW,
-        app_cols - 1,
-        APPLICATION_GROUP,
-        &header,
-    )
-    .map_err(failed)?;
+    let app_cols = APPLICATION_FIELDS.len() as u16;
+    ws.merge_range(GROUP_ROW, 0, GROUP_ROW, app_cols - 1, APPLICATION_GROUP, &header)
+        .map_err(failed)?;
     for (c, name) in APPLICATION_FIELDS.iter().enumerate() {
         cells::text(ws, FIELD_ROW, c as u16, name, &header)?;
     }
     for (s, stage) in stages.iter().enumerate() {
-        let first = app_cols + (s * STAGE_FIELDS.len()) as u16;
+        let first = stage_column(s);
         let last = first + STAGE_FIELDS.len() as u16 - 1;
         ws.merge_range(GROUP_ROW, first, GROUP_ROW, last, &stage.name, &header)
             .map_err(failed)?;
@@ -101,46 +118,36 @@ pub fn workbook(
     ws.set_row_height(GROUP_ROW, 20).map_err(failed)?;
     ws.set_row_height(FIELD_ROW, 20).map_err(failed)?;
     ws.set_freeze_panes(FIELD_ROW + 1, 2).map_err(failed)?;
+    Ok(())
+}
 
+/// One application's row at `r`: its fields, then each stage's recorded
+/// decision, opinion, date and unit.
+fn application_row(ws: &mut Worksheet, r: u32, a: &ApplicationRow) -> Result<()> {
     let (cell, centred, date_fmt) = (cells::cell(), cells::centred(), cells::date_cell());
-    for (k, a) in rows.iter().enumerate() {
-        let r = FIELD_ROW + 1 + k as u32;
-        cells::text(ws, r, 0, &a.code, &cell)?;
-        cells::text_or_blank(ws, r, 1, Some(&a.name), &cell)?;
-        cells::text_or_blank(ws, r, 2, Some(&a.county), &cell)?;
-        cells::text_or_blank(ws, r, 3, Some(&a.street), &cell)?;
-        ws.write_number_with_format(r, 4, a.year as f64, &centred)
-            .map_err(failed)?;
-        cells::text_or_blank(ws, r, 5, Some(&a.applied_level), &centred)?;
-        cells::date_or_blank(ws, r, 6, a.submitted_on, &date_fmt)?;
-        let mut fit: Vec<(&str, f64)> = vec![(a.name.as_str(), APPLICATION_WIDTHS[1])];
-        for (s, recorded) in a.stages.iter().enumerate() {
-            let first = app_cols + (s * STAGE_FIELDS.len()) as u16;
-            let r_ = recorded.as_ref();
-            cells::text_or_blank(ws, r, first, r_.map(|d| d.decision.as_str()), &centred)?;
-            let opinion = r_.and_then(|d| d.opinion.as_deref());
-            cells::text_or_blank(ws, r, first + 1, opinion, &cell)?;
-            cells::date_or_blank(ws, r, first + 2, r_.and_then(|d| d.decided_on), &date_fmt)?;
-            cells::text_or_blank(
-                ws,
-                r,
-                first + 3,
-                r_.and_then(|d| d.decided_by.as_deref()),
-                &cell,
-            )?;
-            if let Some(o) = opinion {
-                fit.push((o, STAGE_WIDTHS[1]));
-            }
+    cells::text(ws, r, 0, &a.code, &cell)?;
+    cells::text_or_blank(ws, r, 1, Some(&a.name), &cell)?;
+    cells::text_or_blank(ws, r, 2, Some(&a.county), &cell)?;
+    cells::text_or_blank(ws, r, 3, Some(&a.street), &cell)?;
+    ws.write_number_with_format(r, 4, a.year as f64, &centred)
+        .map_err(failed)?;
+    cells::text_or_blank(ws, r, 5, Some(&a.applied_level), &centred)?;
+    cells::date_or_blank(ws, r, 6, a.submitted_on, &date_fmt)?;
+    let mut fit: Vec<(&str, f64)> = vec![(a.name.as_str(), APPLICATION_WIDTHS[1])];
+    for (s, recorded) in a.stages.iter().enumerate() {
+        let first = stage_column(s);
+        let d = recorded.as_ref();
+        cells::text_or_blank(ws, r, first, d.map(|d| d.decision.as_str()), &centred)?;
+        let opinion = d.and_then(|d| d.opinion.as_deref());
+        cells::text_or_blank(ws, r, first + 1, opinion, &cell)?;
+        cells::date_or_blank(ws, r, first + 2, d.and_then(|d| d.decided_on), &date_fmt)?;
+        let by = d.and_then(|d| d.decided_by.as_deref());
+        cells::text_or_blank(ws, r, first + 3, by, &cell)?;
+        if let Some(o) = opinion {
+            fit.push((o, STAGE_WIDTHS[1]));
         }
-        ws.set_row_height(r, cells::row_height(&fit, 18.0))
-            .map_err(failed)?;
     }
-    let data = (FIELD_ROW + 1, FIELD_ROW + rows.len() as u32);
-    for (s, stage) in stages.iter().enumerate() {
-        let first = app_cols + (s * STAGE_FIELDS.len()) as u16;
-        let outcomes: Vec<&str> = stage.outcomes.iter().map(String::as_str).collect();
-        cells::dropdown(ws, data, first, &outcomes)?;
-        cells::date_validation(ws, data, first + 2)?;
-    }
-    Ok(wb)
+    ws.set_row_height(r, cells::row_height(&fit, 18.0))
+        .map_err(failed)?;
+    Ok(())
 }
