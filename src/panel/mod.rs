@@ -387,57 +387,17 @@ fn review(inputs: &PanelInputs, period: Period, all: &[PublishedFinding]) -> Res
     })
 }
 
-/// The panel's working sheets and the disqualification list.
+/// The panel's working sheets, the lists the bureau publishes and the
+/// disqualification list.
 fn working_sheets(
     inputs: &PanelInputs,
     findings: &[PublishedFinding],
     panel: &mut Panel,
 ) -> Result<()> {
-    let years: Vec<i32> = inputs.indicators.periods.iter().map(|p| p.year).collect();
-    panel.disqualified = disqualification::rows(
-        &panel.communities,
-        panel.year,
-        inputs.verified,
-        &inputs.rules().verifications,
-    );
     let answers = province::answers(inputs.approvals())?;
-    for d in &mut panel.disqualified {
-        d.province = province::words(answers.get(&(d.code.clone(), panel.year)));
-    }
-    panel.falsified = disqualification::falsified(
-        &crate::frame::of_year(&inputs.ratings.set_aside, panel.year)?,
-        panel.year,
-        inputs.verified,
-        &inputs.rules().verifications,
-        &disqualification::recommenders(
-            &inputs.ratings.status,
-            inputs.applications(),
-            inputs.decisions(),
-            inputs.stages(),
-            panel.year,
-        )?,
-    )?;
-    panel.accountability =
-        accountability::rows(&inputs.ratings.accountability, panel.year, inputs.stages())?;
-    panel.stages = inputs.stages().clone();
-    let (proposed, confirmed) = review_lists::lists(
-        &inputs.ratings.status,
-        panel.year,
-        inputs.stages(),
-        &panel.by_code(),
-    )?;
-    panel.publicity_list = proposed;
-    panel.confirmation_list = confirmed;
-    panel.assessment_groups = review_lists::groups(
-        &inputs.review().assessment_groups,
-        &inputs.ratings.assignments,
-        panel.shortlist.as_deref().unwrap_or_default(),
-        panel.year,
-    );
-    panel.publicity = inputs.ratings.publicity.clone();
-    panel.calendar = inputs.ratings.stages.clone();
-    panel.assignments = inputs.ratings.assignments.clone();
-    panel.unassigned = inputs.ratings.unassigned.clone();
+    disqualification_lists(inputs, &answers, panel)?;
+    published_lists(inputs, panel)?;
+    let years: Vec<i32> = inputs.indicators.periods.iter().map(|p| p.year).collect();
     panel.review_sheet = review_sheet::rows(
         inputs.applications(),
         inputs.decisions(),
@@ -464,26 +424,77 @@ fn working_sheets(
         panel.year,
         inputs.stages(),
     )?;
-    let spot = &inputs.ratings.spot_checks;
-    let (code, name, county, year) = (
-        crate::frame::strings(spot, "community_code")?,
-        crate::frame::strings(spot, "community_name")?,
-        crate::frame::strings(spot, "county")?,
-        crate::frame::ints(spot, "year")?,
-    );
-    let spot_checks: Vec<(String, String, String, i32)> = (0..spot.height())
-        .filter_map(|k| {
-            Some((
-                code[k].clone()?,
-                name[k].clone().unwrap_or_default(),
-                county[k].clone().unwrap_or_default(),
-                year[k]? as i32,
-            ))
-        })
-        .collect();
+    let spot_checks = spot_check_items(&inputs.ratings.spot_checks)?;
     panel.verification_sheet =
         verification_sheet::rows(findings, &spot_checks, inputs.verified, &places);
     Ok(())
+}
+
+/// The communities proposed for disqualification, with the province's
+/// answers, and the applications set aside for a confirmed falsification.
+fn disqualification_lists(
+    inputs: &PanelInputs,
+    answers: &province::Answers,
+    panel: &mut Panel,
+) -> Result<()> {
+    let verifications = &inputs.rules().verifications;
+    panel.disqualified =
+        disqualification::rows(&panel.communities, panel.year, inputs.verified, verifications);
+    for d in &mut panel.disqualified {
+        d.province = province::words(answers.get(&(d.code.clone(), panel.year)));
+    }
+    panel.falsified = disqualification::falsified(
+        &crate::frame::of_year(&inputs.ratings.set_aside, panel.year)?,
+        panel.year,
+        inputs.verified,
+        verifications,
+        &disqualification::recommenders(
+            &inputs.ratings.status,
+            inputs.applications(),
+            inputs.decisions(),
+            inputs.stages(),
+            panel.year,
+        )?,
+    )?;
+    Ok(())
+}
+
+/// How the review went and what the bureau publishes: accountability, the
+/// publicity and confirmation lists, the assessment groups, the calendar.
+fn published_lists(inputs: &PanelInputs, panel: &mut Panel) -> Result<()> {
+    let r = inputs.ratings;
+    panel.accountability = accountability::rows(&r.accountability, panel.year, inputs.stages())?;
+    panel.stages = inputs.stages().clone();
+    let (proposed, confirmed) =
+        review_lists::lists(&r.status, panel.year, inputs.stages(), &panel.by_code())?;
+    panel.publicity_list = proposed;
+    panel.confirmation_list = confirmed;
+    panel.assessment_groups = review_lists::groups(
+        &inputs.review().assessment_groups,
+        &r.assignments,
+        panel.shortlist.as_deref().unwrap_or_default(),
+        panel.year,
+    );
+    panel.publicity = r.publicity.clone();
+    panel.calendar = r.stages.clone();
+    panel.assignments = r.assignments.clone();
+    panel.unassigned = r.unassigned.clone();
+    Ok(())
+}
+
+/// The spot-check draw as items to check: (code, name, county, year).
+fn spot_check_items(spot: &DataFrame) -> Result<Vec<(String, String, String, i32)>> {
+    let c = crate::frame::ByName::read(spot)?;
+    Ok((0..spot.height())
+        .filter_map(|k| {
+            Some((
+                c.text("community_code", k)?,
+                c.text_or_empty("community_name", k),
+                c.text_or_empty("county", k),
+                c.int("year", k)? as i32,
+            ))
+        })
+        .collect())
 }
 
 fn by_code(communities: &[Community]) -> BTreeMap<String, Community> {

@@ -26,7 +26,10 @@ pub struct Answer {
 }
 
 /// The recorded answers by (community, year proposed).
-pub fn answers(approvals: Option<&DataFrame>) -> Result<BTreeMap<(String, i32), Answer>> {
+/// The province's answers by (community, year).
+pub type Answers = BTreeMap<(String, i32), Answer>;
+
+pub fn answers(approvals: Option<&DataFrame>) -> Result<Answers> {
     let mut out = BTreeMap::new();
     let Some(df) = approvals else {
         return Ok(out);
