@@ -185,6 +185,13 @@ pub fn rate(inputs: &RatingInputs) -> Result<Ratings> {
 /// The `ratings` table: identity, the re-inspection verdict and the city-level
 /// score, one row per row of the indicators frame.
 fn rating_frame(inputs: &RatingInputs) -> Result<DataFrame> {
+    rate_base(&rating_base(inputs)?, inputs.rules, inputs.missing_tables)
+}
+
+/// What a rating reads: the indicators with each community's recognition
+/// and scope, the panel's confirmed falsifications and the evidence shares,
+/// by year and code.
+fn rating_base(inputs: &RatingInputs) -> Result<DataFrame> {
     let recognition = inputs.communities.clone().lazy().select([
         col("community_code"),
         col("provincial_year").cast(DataType::Int64),
@@ -221,20 +228,38 @@ fn rating_frame(inputs: &RatingInputs) -> Result<DataFrame> {
             base.height()
         )));
     }
+    Ok(base)
+}
 
-    let verdicts =
-        verdict::verdict_columns(&base, &inputs.rules.reinspection, inputs.missing_tables)?;
+/// The rating of `base` (`rating_base`) under `rules`: the verdict with its
+/// failing rules and margin, the score by component, the level and stars,
+/// with `missing` the optional tables the extract lacks.
+fn rate_base(base: &DataFrame, rules: &Rules, missing: &[Table]) -> Result<DataFrame> {
+    let verdicts = verdict::verdict_columns(base, &rules.reinspection, missing)?;
     // One key reads a missing platform record for the rule and the score.
     let platform = score::Platform::reading(
-        !inputs.missing_tables.contains(&Table::Platform),
-        inputs.rules.reinspection.missing_platform,
+        !missing.contains(&Table::Platform),
+        rules.reinspection.missing_platform,
     );
-    let null_components = score::null_components(&base, platform)?;
+    let null_components = score::null_components(base, platform)?;
     let with_verdicts = base.hstack(&verdicts)?;
-    let margins = margin::margin_columns(&with_verdicts, &inputs.rules.reinspection)?;
+    let margins = margin::margin_columns(&with_verdicts, &rules.reinspection)?;
     let with_verdicts = with_verdicts.hstack(&margins)?.hstack(&[null_components])?;
+    let s = &rules.score;
+    let scored = with_verdicts
+        .lazy()
+        .with_columns([score::new_jobs_per_100_labor_force().alias(score::NEW_JOBS_PER_100)])
+        .with_columns(score::component_columns(s, platform))
+        .with_columns([score::total()])
+        .with_columns([score::level_vetoed(s)])
+        .with_columns([score::city_level(s)])
+        .with_columns([score::stars(s)])
+        .with_columns([score::level()]);
+    Ok(scored.select(rating_columns()).collect()?)
+}
 
-    let s = &inputs.rules.score;
+/// The `ratings` table's columns, in order.
+fn rating_columns() -> Vec<Expr> {
     let mut columns = identity_columns();
     columns.extend([
         col("provincial_year"),
@@ -250,17 +275,8 @@ fn rating_frame(inputs: &RatingInputs) -> Result<DataFrame> {
         col(margin::MARGIN_PERSONS),
         col(margin::MARGIN_RULE),
         col(verdict::CONFIRMED_FINDINGS),
+        col(score::SCORE),
     ]);
-    let scored = with_verdicts
-        .lazy()
-        .with_columns([score::new_jobs_per_100_labor_force().alias(score::NEW_JOBS_PER_100)])
-        .with_columns(score::component_columns(s, platform))
-        .with_columns([score::total()])
-        .with_columns([score::level_vetoed(s)])
-        .with_columns([score::city_level(s)])
-        .with_columns([score::stars(s)])
-        .with_columns([score::level()]);
-    columns.push(col(score::SCORE));
     columns.extend(registry::COMPONENTS.iter().map(|c| col(c.column())));
     columns.extend([
         col(score::NEW_JOBS_PER_100),
@@ -273,7 +289,7 @@ fn rating_frame(inputs: &RatingInputs) -> Result<DataFrame> {
     // Beside the figures the verdict and the score read: how much of each
     // numerator durable records back.
     columns.extend(EVIDENCE.iter().map(|f| col(f.column)));
-    Ok(scored.select(columns).collect()?)
+    columns
 }
 
 /// The five columns every community table starts with (docs/outputs.md).
