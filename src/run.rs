@@ -177,7 +177,9 @@ pub fn run(pipeline: &Pipeline, options: &Options) -> Result<Outcome> {
         pseudonyms: &pseudonyms,
         verified: &verified,
         pipeline,
-        previous: previous_run.as_ref().map(|r| r as &dyn panel::changes::PreviousRun),
+        previous: previous_run
+            .as_ref()
+            .map(|r| r as &dyn panel::changes::PreviousRun),
         run_date: options.run_date,
     })?;
     // 4b. publish: tables, manifest, documents into a staging folder, then
@@ -483,4 +485,3 @@ fn prune(pipeline: &Pipeline) -> Result<()> {
     }
     Ok(())
 }
-

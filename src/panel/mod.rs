@@ -48,13 +48,13 @@ pub use findings::PublishedFinding;
 pub use shortlist::{Candidate, Waiting};
 pub use spot_checks::SpotCheck;
 
+use crate::config::Pipeline;
+use crate::contract::Table;
 use crate::detectors::Finding;
 use crate::error::Result;
 use crate::frame::of_year;
 use crate::indicators::Indicators;
 use crate::indicators::period::Period;
-use crate::config::Pipeline;
-use crate::contract::Table;
 use crate::ingest::{Extract, Reject};
 use crate::privacy::Pseudonymizer;
 use crate::ratings::Ratings;
@@ -438,8 +438,12 @@ fn disqualification_lists(
     panel: &mut Panel,
 ) -> Result<()> {
     let verifications = &inputs.rules().verifications;
-    panel.disqualified =
-        disqualification::rows(&panel.communities, panel.year, inputs.verified, verifications);
+    panel.disqualified = disqualification::rows(
+        &panel.communities,
+        panel.year,
+        inputs.verified,
+        verifications,
+    );
     for d in &mut panel.disqualified {
         d.province = province::words(answers.get(&(d.code.clone(), panel.year)));
     }

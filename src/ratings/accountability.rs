@@ -238,7 +238,13 @@ pub fn accountability(inputs: &AccountabilityInputs) -> Result<DataFrame> {
                 COUNTY => (y, COUNTY, county[i].clone(), None),
                 _ => (y, STREET, county[i].clone(), street[i].clone()),
             };
-            counting.count(rows.entry(key).or_insert_with(|| blank.clone()), unit, i, c, y);
+            counting.count(
+                rows.entry(key).or_insert_with(|| blank.clone()),
+                unit,
+                i,
+                c,
+                y,
+            );
         }
     }
     let receipts = receipts(inputs.filings)?;

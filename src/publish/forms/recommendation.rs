@@ -15,7 +15,7 @@
 use std::collections::BTreeSet;
 
 use chrono::NaiveDate;
-use rust_xlsxwriter::{Format, FormatAlign, Workbook};
+use rust_xlsxwriter::{Format, FormatAlign, Workbook, Worksheet};
 
 use super::cells::{self, failed};
 use crate::error::Result;
@@ -142,14 +142,6 @@ pub fn workbook<'a>(
     let title = title(city);
     let mut wb = cells::workbook(&title, cutoff)?;
     let mut taken = BTreeSet::new();
-    let label = cells::header();
-    let cell = cells::cell();
-    let tall = cells::cell().set_align(FormatAlign::Top);
-    let seal = cells::cell()
-        .set_align(FormatAlign::Right)
-        .set_align(FormatAlign::Bottom);
-    let merged = |fmt: &Format| fmt.clone();
-    let value_width: f64 = WIDTHS[1..].iter().sum();
     let mut written = 0;
     for form in forms {
         let Some(community) = find(form.code) else {
@@ -159,60 +151,7 @@ pub fn workbook<'a>(
         let ws = wb.add_worksheet();
         ws.set_name(sheet_name(form.code, &mut taken))
             .map_err(failed)?;
-        cells::portrait(ws);
-        cells::widths(ws, &WIDTHS)?;
-        ws.merge_range(0, 0, 0, 3, &title, &cells::title())
-            .map_err(failed)?;
-        ws.set_row_height(0, 36).map_err(failed)?;
-        cells::text(ws, 1, 0, "社区名称", &label)?;
-        let name = community_line(&community.county, &community.street, &community.name);
-        ws.merge_range(1, 1, 1, 3, &name, &merged(&cell))
-            .map_err(failed)?;
-        ws.set_row_height(1, cells::row_height(&[(&name, value_width)], 30.0))
-            .map_err(failed)?;
-        cells::text(ws, 2, 0, "社区联系人", &label)?;
-        cells::text(
-            ws,
-            2,
-            1,
-            community.contact_name.as_deref().unwrap_or(""),
-            &cell,
-        )?;
-        cells::text(ws, 2, 2, "联系方式", &label)?;
-        cells::text(
-            ws,
-            2,
-            3,
-            community.contact_phone.as_deref().unwrap_or(""),
-            &cell,
-        )?;
-        ws.set_row_height(2, 30).map_err(failed)?;
-        cells::text(ws, 3, 0, "申报类型", &label)?;
-        ws.merge_range(
-            3,
-            1,
-            3,
-            3,
-            &applied_boxes(form.applied_level),
-            &merged(&cell),
-        )
-        .map_err(failed)?;
-        ws.set_row_height(3, 30).map_err(failed)?;
-        cells::text(ws, 4, 0, "社区基本情况,创建工作情况", &label)?;
-        let text = situation(community, cutoff);
-        ws.merge_range(4, 1, 4, 3, &text, &merged(&tall))
-            .map_err(failed)?;
-        ws.set_row_height(4, cells::row_height(&[(&text, value_width)], 220.0))
-            .map_err(failed)?;
-        for (k, b) in form.boxes.iter().enumerate() {
-            let r = 5 + k as u32;
-            cells::text(ws, r, 0, &b.label, &label)?;
-            let text = box_text(b.recorded.as_ref());
-            ws.merge_range(r, 1, r, 3, &text, &merged(&seal))
-                .map_err(failed)?;
-            ws.set_row_height(r, cells::row_height(&[(&text, value_width)], BOX_MIN_PT))
-                .map_err(failed)?;
-        }
+        sheet(ws, &title, form, community, cutoff)?;
     }
     if written == 0 {
         let ws = wb.add_worksheet();
@@ -220,4 +159,63 @@ pub fn workbook<'a>(
         cells::text(ws, 0, 0, "本年度没有申报的社区。", &cells::plain())?;
     }
     Ok(wb)
+}
+
+/// A label and its value merged across the three value columns, the row as
+/// tall as the value needs (at least `min` points).
+fn merged_row(
+    ws: &mut Worksheet,
+    r: u32,
+    label: &str,
+    value: &str,
+    format: &Format,
+    min: f64,
+) -> Result<()> {
+    cells::text(ws, r, 0, label, &cells::header())?;
+    ws.merge_range(r, 1, r, 3, value, format).map_err(failed)?;
+    let value_width: f64 = WIDTHS[1..].iter().sum();
+    ws.set_row_height(r, cells::row_height(&[(value, value_width)], min))
+        .map_err(failed)?;
+    Ok(())
+}
+
+/// One application's form: the community, its contact, the level applied
+/// for, its situation, then each stage's opinion box.
+fn sheet(
+    ws: &mut Worksheet,
+    title: &str,
+    form: &Form,
+    community: &Community,
+    cutoff: NaiveDate,
+) -> Result<()> {
+    let (label, cell) = (cells::header(), cells::cell());
+    let tall = cells::cell().set_align(FormatAlign::Top);
+    let seal = cells::cell()
+        .set_align(FormatAlign::Right)
+        .set_align(FormatAlign::Bottom);
+    cells::portrait(ws);
+    cells::widths(ws, &WIDTHS)?;
+    ws.merge_range(0, 0, 0, 3, title, &cells::title())
+        .map_err(failed)?;
+    ws.set_row_height(0, 36).map_err(failed)?;
+    let name = community_line(&community.county, &community.street, &community.name);
+    merged_row(ws, 1, "社区名称", &name, &cell, 30.0)?;
+    cells::text(ws, 2, 0, "社区联系人", &label)?;
+    let contact = community.contact_name.as_deref().unwrap_or("");
+    cells::text(ws, 2, 1, contact, &cell)?;
+    cells::text(ws, 2, 2, "联系方式", &label)?;
+    let phone = community.contact_phone.as_deref().unwrap_or("");
+    cells::text(ws, 2, 3, phone, &cell)?;
+    ws.set_row_height(2, 30).map_err(failed)?;
+    cells::text(ws, 3, 0, "申报类型", &label)?;
+    ws.merge_range(3, 1, 3, 3, &applied_boxes(form.applied_level), &cell)
+        .map_err(failed)?;
+    ws.set_row_height(3, 30).map_err(failed)?;
+    let text = situation(community, cutoff);
+    merged_row(ws, 4, "社区基本情况,创建工作情况", &text, &tall, 220.0)?;
+    for (k, b) in form.boxes.iter().enumerate() {
+        let text = box_text(b.recorded.as_ref());
+        merged_row(ws, 5 + k as u32, &b.label, &text, &seal, BOX_MIN_PT)?;
+    }
+    Ok(())
 }

@@ -101,8 +101,15 @@ fn page_layout(ws: &mut Worksheet, title: &str, head: &Heading, stages: &Stages)
 fn header_rows(ws: &mut Worksheet, stages: &Stages) -> Result<()> {
     let header = cells::header();
     let app_cols = APPLICATION_FIELDS.len() as u16;
-    ws.merge_range(GROUP_ROW, 0, GROUP_ROW, app_cols - 1, APPLICATION_GROUP, &header)
-        .map_err(failed)?;
+    ws.merge_range(
+        GROUP_ROW,
+        0,
+        GROUP_ROW,
+        app_cols - 1,
+        APPLICATION_GROUP,
+        &header,
+    )
+    .map_err(failed)?;
     for (c, name) in APPLICATION_FIELDS.iter().enumerate() {
         cells::text(ws, FIELD_ROW, c as u16, name, &header)?;
     }
