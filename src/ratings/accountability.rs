@@ -386,28 +386,7 @@ fn frame_of(
     });
     let unit_of = |level: &str| units.iter().find(|u| u.level == level);
     let n = rows.len();
-    let mut columns = vec![
-        Column::new(
-            "year".into(),
-            rows.iter().map(|(k, _)| k.0).collect::<Vec<_>>(),
-        ),
-        Column::new(
-            "level".into(),
-            rows.iter().map(|(k, _)| k.1).collect::<Vec<_>>(),
-        ),
-        Column::new(
-            "county".into(),
-            rows.iter().map(|(k, _)| k.2.clone()).collect::<Vec<_>>(),
-        ),
-        Column::new(
-            "street".into(),
-            rows.iter().map(|(k, _)| k.3.clone()).collect::<Vec<_>>(),
-        ),
-        Column::new(
-            "applications".into(),
-            rows.iter().map(|(_, c)| c.applications).collect::<Vec<_>>(),
-        ),
-    ];
+    let mut columns = place_columns(&rows);
     let recommends = |k: &Key| unit_of(k.1).and_then(|u| u.recommends);
     let per_unit = |f: fn(&Counts) -> i64| -> Vec<Option<i64>> {
         rows.iter()
@@ -451,6 +430,32 @@ fn frame_of(
             .collect::<Vec<_>>(),
     ));
     Ok(DataFrame::new(n, columns)?)
+}
+
+/// The unit's year, level, county and street, and its applications.
+fn place_columns(rows: &[(Key, Counts)]) -> Vec<Column> {
+    vec![
+        Column::new(
+            "year".into(),
+            rows.iter().map(|(k, _)| k.0).collect::<Vec<_>>(),
+        ),
+        Column::new(
+            "level".into(),
+            rows.iter().map(|(k, _)| k.1).collect::<Vec<_>>(),
+        ),
+        Column::new(
+            "county".into(),
+            rows.iter().map(|(k, _)| k.2.clone()).collect::<Vec<_>>(),
+        ),
+        Column::new(
+            "street".into(),
+            rows.iter().map(|(k, _)| k.3.clone()).collect::<Vec<_>>(),
+        ),
+        Column::new(
+            "applications".into(),
+            rows.iter().map(|(_, c)| c.applications).collect::<Vec<_>>(),
+        ),
+    ]
 }
 
 /// Per document filed: the day each county's came in and how many working

@@ -240,12 +240,7 @@ pub fn status(inputs: &StatusInputs) -> Result<DataFrame> {
             .push(stage_label(stages, reached).to_string());
         b.state.push(st.state.to_string());
         b.state_label.push(state_label(st.state).to_string());
-        b.decision.push(last.as_ref().map(|d| d.decision.clone()));
-        b.opinion
-            .push(last.as_ref().and_then(|d| d.opinion.clone()));
-        b.decided_on.push(last.as_ref().and_then(|d| d.decided_on));
-        b.decided_by
-            .push(last.as_ref().and_then(|d| d.decided_by.clone()));
+        b.push_last(last.as_ref());
         b.next.push(st.next.map(|k| stages[k].id.clone()));
         b.next_label.push(st.next.map(|k| stages[k].name.clone()));
         b.due.push(due);
@@ -259,13 +254,7 @@ pub fn status(inputs: &StatusInputs) -> Result<DataFrame> {
             .push(registered.iter().filter(|o| o.open()).count() as i64);
         b.objection
             .push(objection.as_ref().map(Objection::describe));
-        for (k, d) in steps.iter().enumerate() {
-            let p = &mut b.per_stage[k];
-            p.0.push(d.as_ref().map(|d| d.decision.clone()));
-            p.1.push(d.as_ref().and_then(|d| d.opinion.clone()));
-            p.2.push(d.as_ref().and_then(|d| d.decided_on));
-            p.3.push(d.as_ref().and_then(|d| d.decided_by.clone()));
-        }
+        b.push_stages(&steps);
     }
     b.frame(stages)
 }
@@ -317,6 +306,26 @@ pub fn stage_columns(id: &str) -> [String; 4] {
 }
 
 impl Builder {
+    /// The deciding decision's four columns.
+    fn push_last(&mut self, last: Option<&Recorded>) {
+        self.decision.push(last.map(|d| d.decision.clone()));
+        self.opinion.push(last.and_then(|d| d.opinion.clone()));
+        self.decided_on.push(last.and_then(|d| d.decided_on));
+        self.decided_by
+            .push(last.and_then(|d| d.decided_by.clone()));
+    }
+
+    /// Each stage's decision, opinion, date and unit.
+    fn push_stages(&mut self, steps: &[Option<Recorded>]) {
+        for (k, d) in steps.iter().enumerate() {
+            let p = &mut self.per_stage[k];
+            p.0.push(d.as_ref().map(|d| d.decision.clone()));
+            p.1.push(d.as_ref().and_then(|d| d.opinion.clone()));
+            p.2.push(d.as_ref().and_then(|d| d.decided_on));
+            p.3.push(d.as_ref().and_then(|d| d.decided_by.clone()));
+        }
+    }
+
     fn new(stages: usize) -> Builder {
         Builder {
             per_stage: (0..stages).map(|_| PerStage::default()).collect(),

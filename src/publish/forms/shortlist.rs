@@ -3,7 +3,7 @@
 //! the city and one per county, each under the register's header block.
 
 use chrono::NaiveDate;
-use rust_xlsxwriter::{Format, Workbook};
+use rust_xlsxwriter::{Format, Workbook, Worksheet};
 
 use super::cells::{self, failed};
 use super::{Heading, register};
@@ -64,66 +64,67 @@ pub fn workbook(
     )?;
     let height = cells::header_height(&COLUMNS, &WIDTHS);
     cells::header_row(ws, HEADER_ROW, &COLUMNS, height)?;
-    let (cell, centred, decimal) = (cells::cell(), cells::centred(), cells::decimal());
     for (k, c) in rows.iter().enumerate() {
-        let r = HEADER_ROW + 1 + k as u32;
-        let num = |ws: &mut rust_xlsxwriter::Worksheet, col: u16, v: f64| {
-            ws.write_number_with_format(r, col, v, &centred)
-                .map(|_| ())
-                .map_err(failed)
-        };
-        num(ws, 0, c.rank_overall as f64)?;
-        num(ws, 1, c.rank_in_county as f64)?;
-        match c.score {
-            Some(s) => {
-                ws.write_number_with_format(r, 7, s, &decimal)
-                    .map_err(failed)?;
-            }
-            None => cells::text(ws, r, 7, "", &cell)?,
-        }
-        num(ws, 10, c.risk_score as f64)?;
-        let flags: Vec<String> = c
-            .flags
-            .split(';')
-            .filter(|s| !s.is_empty())
-            .map(labels::detector)
-            .collect();
-        let recommended = match c.recommended {
-            Some(true) => "是",
-            Some(false) => "否",
-            None => "",
-        };
-        let texts: [(u16, String, &Format); 10] = [
-            (2, c.county.clone(), &cell),
-            (3, c.street.clone(), &cell),
-            (4, c.name.clone(), &cell),
-            (5, c.code.clone(), &cell),
-            (6, c.applied_level.clone(), &centred),
-            (8, labels::level(c.level.as_deref(), c.stars), &centred),
-            (9, labels::yes_no(c.applied_level_reached).into(), &centred),
-            (
-                11,
-                if c.needs_verification {
-                    "需核实"
-                } else {
-                    ""
-                }
-                .into(),
-                &centred,
-            ),
-            (12, flags.join("、"), &cell),
-            (13, recommended.into(), &centred),
-        ];
-        for (col, t, f) in &texts {
-            cells::text(ws, r, *col, t, f)?;
-        }
-        cells::text(ws, r, 14, "", &cell)?;
-        let fit: Vec<(&str, f64)> = texts
-            .iter()
-            .map(|(col, t, _)| (t.as_str(), WIDTHS[*col as usize]))
-            .collect();
-        ws.set_row_height(r, cells::row_height(&fit, 18.0))
-            .map_err(failed)?;
+        candidate_row(ws, HEADER_ROW + 1 + k as u32, c)?;
     }
     Ok(wb)
+}
+
+/// One candidate's row at `r`.
+fn candidate_row(ws: &mut Worksheet, r: u32, c: &Candidate) -> Result<()> {
+    let (cell, centred, decimal) = (cells::cell(), cells::centred(), cells::decimal());
+    let num = |ws: &mut Worksheet, col: u16, v: f64| {
+        ws.write_number_with_format(r, col, v, &centred)
+            .map(|_| ())
+            .map_err(failed)
+    };
+    num(ws, 0, c.rank_overall as f64)?;
+    num(ws, 1, c.rank_in_county as f64)?;
+    match c.score {
+        Some(s) => {
+            ws.write_number_with_format(r, 7, s, &decimal)
+                .map_err(failed)?;
+        }
+        None => cells::text(ws, r, 7, "", &cell)?,
+    }
+    num(ws, 10, c.risk_score as f64)?;
+    let flags: Vec<String> = c
+        .flags
+        .split(';')
+        .filter(|s| !s.is_empty())
+        .map(labels::detector)
+        .collect();
+    let recommended = match c.recommended {
+        Some(true) => "是",
+        Some(false) => "否",
+        None => "",
+    };
+    let verify = if c.needs_verification {
+        "需核实"
+    } else {
+        ""
+    };
+    let texts: [(u16, String, &Format); 10] = [
+        (2, c.county.clone(), &cell),
+        (3, c.street.clone(), &cell),
+        (4, c.name.clone(), &cell),
+        (5, c.code.clone(), &cell),
+        (6, c.applied_level.clone(), &centred),
+        (8, labels::level(c.level.as_deref(), c.stars), &centred),
+        (9, labels::yes_no(c.applied_level_reached).into(), &centred),
+        (11, verify.into(), &centred),
+        (12, flags.join("、"), &cell),
+        (13, recommended.into(), &centred),
+    ];
+    for (col, t, f) in &texts {
+        cells::text(ws, r, *col, t, f)?;
+    }
+    cells::text(ws, r, 14, "", &cell)?;
+    let fit: Vec<(&str, f64)> = texts
+        .iter()
+        .map(|(col, t, _)| (t.as_str(), WIDTHS[*col as usize]))
+        .collect();
+    ws.set_row_height(r, cells::row_height(&fit, 18.0))
+        .map_err(failed)?;
+    Ok(())
 }

@@ -85,18 +85,7 @@ pub fn render(cx: &Context) -> Result<String> {
         .map_err(template_error)?;
     let review = cx.review;
     let m = cx.manifest;
-    let charts: Vec<Value> = cx
-        .charts
-        .iter()
-        .map(|c| {
-            context! {
-                name => c.name,
-                title => c.title,
-                caption => c.caption,
-                svg => Value::from_safe_string(c.svg.clone()),
-            }
-        })
-        .collect();
+    let charts: Vec<Value> = cx.charts.iter().map(chart_value).collect();
     let run_date = crate::contract::dates::parse_date(&m.run_date);
     let period = review
         .period
@@ -148,18 +137,44 @@ pub fn render(cx: &Context) -> Result<String> {
         settings => view::settings(&m.rules.effective),
         pipeline => m.pipeline.path,
         input_warnings => m.input_warnings,
-        input_notes => m.inputs.iter().flat_map(|i| {
-            let name = std::path::Path::new(&i.path).file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
-            i.notes.iter().map(move |n| format!("{name}: {n}"))
-        }).collect::<Vec<_>>(),
-        inputs => m.inputs.iter().map(|i| context! {
-            table => labels::table(&i.table), path => i.path, read_as => i.read_as,
-            rows_read => i.rows_read, rows_rejected => i.rows_rejected, sha256 => i.sha256,
-        }).collect::<Vec<_>>(),
+        input_notes => input_notes(m),
+        inputs => m.inputs.iter().map(input_row).collect::<Vec<_>>(),
     };
     env.get_template("report.html")
         .and_then(|t| t.render(ctx))
         .map_err(template_error)
+}
+
+/// A chart as the template shows it, its SVG inline.
+fn chart_value(c: &Chart) -> Value {
+    context! {
+        name => c.name,
+        title => c.title,
+        caption => c.caption,
+        svg => Value::from_safe_string(c.svg.clone()),
+    }
+}
+
+/// What ingest noted of each input file, "file: note".
+fn input_notes(m: &Manifest) -> Vec<String> {
+    m.inputs
+        .iter()
+        .flat_map(|i| {
+            let name = std::path::Path::new(&i.path)
+                .file_name()
+                .map(|n| n.to_string_lossy().to_string())
+                .unwrap_or_default();
+            i.notes.iter().map(move |n| format!("{name}: {n}"))
+        })
+        .collect()
+}
+
+/// One input file's row of the appendix.
+fn input_row(i: &crate::publish::manifest::InputRef) -> Value {
+    context! {
+        table => labels::table(&i.table), path => i.path, read_as => i.read_as,
+        rows_read => i.rows_read, rows_rejected => i.rows_rejected, sha256 => i.sha256,
+    }
 }
 
 fn template_error(e: minijinja::Error) -> Error {
