@@ -998,7 +998,7 @@ fn names_built_to_inject_stay_literal_text_everywhere_and_forms_are_byte_stable(
 #[test]
 fn five_thousand_communities_load_in_the_browser_without_strain() {
     use fullemp::panel::{Community, Panel};
-    use fullemp::publish::manifest::{FileRef, Manifest, Program, RulesRef};
+    use fullemp::publish::manifest::{Manifest, Program};
     use fullemp::publish::report::{Context, changes::Changes, render};
 
     let counties = ["新华区", "卫东区", "湛河区", "石龙区", "宝丰县"];
@@ -1032,35 +1032,9 @@ fn five_thousand_communities_load_in_the_browser_without_strain() {
             version: "test".into(),
         },
         run_id: "big".into(),
-        fingerprint: String::new(),
-        created_at: String::new(),
-        pipeline: FileRef {
-            path: None,
-            sha256: String::new(),
-        },
-        rules: RulesRef {
-            file: None,
-            inline: false,
-            sha256: String::new(),
-            effective: String::new(),
-        },
         as_of_setting: "2021-12-31".into(),
         as_of: "2021-12-31".into(),
-        periods: vec![],
-        inputs: vec![],
-        input_warnings: vec![],
-        missing_optional_tables: vec![],
-        rows_rejected: 0,
-        pseudonym_key: String::new(),
-        pseudonym_key_id: String::new(),
-        future_dates: vec![],
-        publicity: None,
-        run_date: String::new(),
-        calendar: None,
-        assignments: vec![],
-        unassigned_counties: vec![],
-        timings_ms: vec![],
-        outputs: vec![],
+        ..Manifest::default()
     };
     let html = render(&Context {
         review: &review,

@@ -18,6 +18,7 @@ pub mod accountability;
 pub mod changes;
 pub mod claims;
 pub mod communities;
+pub mod counties;
 pub mod dictionary;
 pub mod disqualification;
 pub mod filings;
@@ -246,6 +247,8 @@ pub struct Panel {
     pub accountability: accountability::Accountability,
     /// The thresholds the charts draw.
     pub thresholds: thresholds::Thresholds,
+    /// Each county's figures for the review year.
+    pub county_figures: Vec<counties::CountyFigures>,
     /// What changed since the previous complete run.
     pub changes: changes::Changes,
     /// Where the review year's applications stand (评审进度); None without
@@ -320,6 +323,7 @@ pub fn build(inputs: &PanelInputs) -> Result<(PanelTables, Panel)> {
     };
     working_sheets(inputs, &findings, &mut panel)?;
     panel.thresholds = thresholds::Thresholds::of(inputs.rules())?;
+    panel.county_figures = counties::figures(&panel);
     panel.progress = progress::view(&inputs.ratings.status, panel.year, inputs.stages())?;
     panel.timeline = (!panel.calendar.is_empty()).then(|| {
         let calendar = timeline::Calendar {

@@ -197,12 +197,7 @@ mod tests {
                 version: "0.0.0".into(),
             },
             run_id: "20220107T010000".into(),
-            fingerprint: String::new(),
             created_at: "2022-01-07T01:00:00+08:00".into(),
-            pipeline: manifest::FileRef {
-                path: None,
-                sha256: String::new(),
-            },
             rules: manifest::RulesRef {
                 file: Some("rules/default.toml".into()),
                 inline: false,
@@ -211,21 +206,9 @@ mod tests {
             },
             as_of_setting: "2021-12-31".into(),
             as_of: "2021-12-31".into(),
-            periods: vec![],
-            inputs: vec![],
-            input_warnings: vec![],
             missing_optional_tables: vec!["applications".into()],
-            rows_rejected: 0,
             pseudonym_key: "env".into(),
-            pseudonym_key_id: String::new(),
-            future_dates: vec![],
-            publicity: None,
-            run_date: String::new(),
-            calendar: None,
-            assignments: vec![],
-            unassigned_counties: vec![],
-            timings_ms: vec![],
-            outputs: vec![],
+            ..Manifest::default()
         }
     }
 
@@ -257,7 +240,7 @@ mod tests {
     }
 
     fn review(communities: Vec<Community>) -> Panel {
-        Panel {
+        let mut p = Panel {
             year: 2021,
             period: Some(Period {
                 year: 2021,
@@ -270,7 +253,9 @@ mod tests {
                 ..crate::panel::changes::Changes::default()
             },
             ..Panel::default()
-        }
+        };
+        p.county_figures = crate::panel::counties::figures(&p);
+        p
     }
 
     fn render_review(review: &Panel) -> String {

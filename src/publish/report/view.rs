@@ -125,47 +125,28 @@ pub struct County {
     pub starred: usize,
 }
 
-fn mean(values: impl Iterator<Item = Option<f64>>) -> Option<f64> {
-    let v: Vec<f64> = values.flatten().collect();
-    (!v.is_empty()).then(|| v.iter().sum::<f64>() / v.len() as f64)
-}
-
 pub fn counties(review: &Panel) -> Vec<County> {
     review
-        .counties()
-        .into_iter()
-        .map(|county| {
-            let all: Vec<&Community> = review
-                .communities
-                .iter()
-                .filter(|c| c.county == county)
-                .collect();
-            let under: Vec<&&Community> = all.iter().filter(|c| c.under_reinspection).collect();
-            let with = |v: Verdict| under.iter().filter(|c| c.verdict == Some(v)).count();
-            let passed = with(Verdict::Pass);
-            County {
-                communities: all.len(),
-                under: under.len(),
-                passed,
-                failed: with(Verdict::Fail),
-                incomplete: with(Verdict::Incomplete),
-                pass_rate: if under.is_empty() {
-                    "—".into()
-                } else {
-                    labels::percent(Some(passed as f64 / under.len() as f64))
-                },
-                reemployment: labels::percent(mean(all.iter().map(|c| c.reemployment_rate))),
-                hardship: labels::percent(mean(all.iter().map(|c| c.hardship_employment_rate))),
-                unemployment: labels::percent(mean(
-                    all.iter().map(|c| c.registered_unemployment_rate),
-                )),
-                coverage: labels::percent(mean(all.iter().map(|c| c.assistance_coverage))),
-                new_jobs: labels::number(mean(all.iter().map(|c| c.new_jobs.map(|n| n as f64))), 1),
-                score: labels::number(mean(all.iter().map(|c| c.score)), 1),
-                city_level: all.iter().filter(|c| c.city_level).count(),
-                starred: all.iter().filter(|c| c.stars > 0).count(),
-                county,
-            }
+        .county_figures
+        .iter()
+        .map(|f| County {
+            county: f.county.clone(),
+            communities: f.communities,
+            under: f.under,
+            passed: f.passed,
+            failed: f.failed,
+            incomplete: f.incomplete,
+            pass_rate: f
+                .pass_rate
+                .map_or_else(|| "—".into(), |r| labels::percent(Some(r))),
+            reemployment: labels::percent(f.reemployment_rate),
+            hardship: labels::percent(f.hardship_employment_rate),
+            unemployment: labels::percent(f.registered_unemployment_rate),
+            coverage: labels::percent(f.assistance_coverage),
+            new_jobs: labels::number(f.new_jobs, 1),
+            score: labels::number(f.score, 1),
+            city_level: f.city_level,
+            starred: f.starred,
         })
         .collect()
 }
