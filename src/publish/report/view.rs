@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use crate::panel::labels;
+use crate::panel::counties::CountyFigures;
 use crate::panel::{Candidate, Community, Panel, PublishedFinding, SpotCheck, Verdict};
 
 /// Up to this many communities in the run, the per-county tables open
@@ -106,14 +107,10 @@ pub fn summary(review: &Panel) -> Summary {
     }
 }
 
+/// A county's row: its figures (`n`) and its rates as the report prints them.
 #[derive(Debug, Clone, Serialize)]
 pub struct County {
-    pub county: String,
-    pub communities: usize,
-    pub under: usize,
-    pub passed: usize,
-    pub failed: usize,
-    pub incomplete: usize,
+    pub n: CountyFigures,
     pub pass_rate: String,
     pub reemployment: String,
     pub hardship: String,
@@ -121,8 +118,6 @@ pub struct County {
     pub coverage: String,
     pub new_jobs: String,
     pub score: String,
-    pub city_level: usize,
-    pub starred: usize,
 }
 
 pub fn counties(review: &Panel) -> Vec<County> {
@@ -130,12 +125,7 @@ pub fn counties(review: &Panel) -> Vec<County> {
         .county_figures
         .iter()
         .map(|f| County {
-            county: f.county.clone(),
-            communities: f.communities,
-            under: f.under,
-            passed: f.passed,
-            failed: f.failed,
-            incomplete: f.incomplete,
+            n: f.clone(),
             pass_rate: f
                 .pass_rate
                 .map_or_else(|| "—".into(), |r| labels::percent(Some(r))),
@@ -145,8 +135,6 @@ pub fn counties(review: &Panel) -> Vec<County> {
             coverage: labels::percent(f.assistance_coverage),
             new_jobs: labels::number(f.new_jobs, 1),
             score: labels::number(f.score, 1),
-            city_level: f.city_level,
-            starred: f.starred,
         })
         .collect()
 }
