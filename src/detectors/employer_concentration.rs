@@ -22,7 +22,7 @@ use crate::contract::{Table, record_number};
 use crate::error::Result;
 use crate::indicators::Period;
 use crate::indicators::period::within;
-use crate::contract::added_columns::EMPLOYER_CODE_VALID;
+use super::signals::code_fails;
 
 pub const ID: &str = "employer_concentration";
 
@@ -58,9 +58,7 @@ fn counted_with_employer(inputs: &Inputs, p: &Period) -> Result<LazyFrame> {
         col("record_id"),
         col("employer_name"),
         col("employer_code"),
-        col(EMPLOYER_CODE_VALID)
-            .eq(lit(false))
-            .fill_null(lit(false))
+        code_fails()
             .alias("code_fails"),
     ]);
     Ok(counted

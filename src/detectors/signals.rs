@@ -113,13 +113,19 @@ fn keyed_and_fails(schema: &Schema) -> (Expr, Expr) {
         lit(NULL).cast(DataType::Date)
     };
     let fails = if schema.get(EMPLOYER_CODE_VALID).is_some() {
-        col(EMPLOYER_CODE_VALID)
-            .eq(lit(false))
-            .fill_null(lit(false))
+        code_fails()
     } else {
         lit(false)
     };
     (keyed, fails)
+}
+
+/// The record's employer code is present and fails GB 32100 (as ingest
+/// marked it; a record without a code does not fail).
+pub fn code_fails() -> Expr {
+    col(EMPLOYER_CODE_VALID)
+        .eq(lit(false))
+        .fill_null(lit(false))
 }
 
 /// Keyed more than `late_days` after the record ended (or, open, after it
