@@ -105,6 +105,22 @@ pub fn records_by_community(
     Ok(out)
 }
 
+/// The columns that place a listed employment record, its community,
+/// person, record and span, followed by `more`.
+pub fn record_span_and(more: impl IntoIterator<Item = Expr>) -> Vec<Expr> {
+    [
+        "community_code",
+        "person_id",
+        "record_id",
+        "started_on",
+        "ended_on",
+    ]
+    .map(col)
+    .into_iter()
+    .chain(more)
+    .collect()
+}
+
 /// The key of a zero-employment household record.
 pub const HOUSEHOLD: [(&str, Key); 3] = [
     ("household_id", Key::Id("household_id")),

@@ -22,7 +22,7 @@ use std::collections::BTreeMap;
 
 use polars::prelude::*;
 
-use super::listing::tally_by_community;
+use super::listing::{record_span_and, tally_by_community};
 use super::lookup::counties;
 use super::signals::{corroborated, durable, extract_end, holds, keyed_late, record_facts};
 use super::{Evidence, Finding, Inputs};
@@ -231,17 +231,12 @@ fn firing(inputs: &Inputs, p: &Period, params: &Params) -> Result<LazyFrame> {
             JoinArgs::new(JoinType::Inner),
         )
         .with_column(keyed_late(params.late_keying_days).alias("late"))
-        .select([
-            col("community_code"),
-            col("person_id"),
-            col("record_id"),
-            col("started_on"),
-            col("ended_on"),
+        .select(record_span_and([
             col("late"),
             col("shell"),
             col("counted"),
             col("thin"),
-        ])
+        ]))
         .sort(
             ["community_code", "person_id", "started_on", "record_id"],
             SortMultipleOptions::default(),
