@@ -444,21 +444,10 @@ pub fn closed_registrations(
     let m = rules.closing_match_days.clamp(0, i64::from(i32::MAX)) as i32;
     let closed = unemployment
         .filter(col("ended_on").is_not_null().and(within("ended_on", p)))
-        .select([
-            col("registration_id"),
-            col("person_id"),
-            col("community_code"),
-            col("registered_on"),
-            col("ended_on"),
-            col("end_reason"),
-        ]);
-    let by_job = backed_by_job(closed.clone(), employment, m);
-    let by_ledger = backed_by_ledger(closed.clone(), persons, m, rules);
+        .select(closing_and([col("end_reason")]));
     // Each way of backing as a mark on the registration it backs.
-    let mark = |ids: LazyFrame, name: &str| {
-        ids.unique(None, UniqueKeepStrategy::Any)
-            .with_column(lit(true).alias(name))
-    };
+    let by_job = backed_by_job(closed.clone(), employment, m, "by_job");
+    let by_ledger = backed_by_ledger(closed.clone(), persons, m, rules);
     let joined = |rows: LazyFrame, marks: LazyFrame| {
         rows.join(
             marks,
@@ -467,11 +456,7 @@ pub fn closed_registrations(
             JoinArgs::new(JoinType::Left),
         )
     };
-    let rows = joined(
-        joined(closed, mark(by_job, "by_job")),
-        mark(by_ledger, "by_ledger"),
-    )
-    .with_column(
+    let rows = joined(joined(closed, by_job), by_ledger).with_column(
         col("by_job")
             .fill_null(lit(false))
             .or(col("by_ledger").fill_null(lit(false)))
@@ -484,33 +469,62 @@ pub fn closed_registrations(
     )
 }
 
-/// The closings a job of the person backs (any community, starting from
-/// `registered_on` up to `m` days after `ended_on`), by registration_id.
-fn backed_by_job(closed: LazyFrame, employment: LazyFrame, m: i32) -> LazyFrame {
+/// The columns that place a registration and its closing (id, person,
+/// community, registered_on, ended_on), followed by `more`.
+pub fn closing_and(more: impl IntoIterator<Item = Expr>) -> Vec<Expr> {
+    [
+        "registration_id",
+        "person_id",
+        "community_code",
+        "registered_on",
+        "ended_on",
+    ]
+    .map(col)
+    .into_iter()
+    .chain(more)
+    .collect()
+}
+
+/// The registrations of `closed` (a frame with `registration_id` and
+/// `person_id`) for which some row of the same person in `other` meets
+/// `keep`: `registration_id` once each, with the mark `name` true.
+pub fn marked_matches(closed: LazyFrame, other: LazyFrame, keep: Expr, name: &str) -> LazyFrame {
     closed
-        .select([
-            col("registration_id"),
-            col("person_id"),
-            col("registered_on"),
-            col("ended_on"),
-        ])
         .join(
-            employment.select([col("person_id"), col("started_on")]),
+            other,
             [col("person_id")],
             [col("person_id")],
             JoinArgs::new(JoinType::Inner),
         )
-        .filter(
-            col("started_on")
-                .gt_eq(col("registered_on"))
-                .and(days_between(col("ended_on"), col("started_on")).lt_eq(lit(m))),
-        )
+        .filter(keep)
         .select([col("registration_id")])
+        .unique(None, UniqueKeepStrategy::Any)
+        .with_column(lit(true).alias(name))
+}
+
+/// The closings a job of the person backs (any community, starting from
+/// `registered_on` up to `m` days after `ended_on`), marked `name`; the one
+/// reading of a closing as employed that `reemployment_without_record`
+/// shares.
+pub fn backed_by_job(closed: LazyFrame, employment: LazyFrame, m: i32, name: &str) -> LazyFrame {
+    marked_matches(
+        closed.select([
+            col("registration_id"),
+            col("person_id"),
+            col("registered_on"),
+            col("ended_on"),
+        ]),
+        employment.select([col("person_id"), col("started_on")]),
+        col("started_on")
+            .gt_eq(col("registered_on"))
+            .and(days_between(col("ended_on"), col("started_on")).lt_eq(lit(m))),
+        name,
+    )
 }
 
 /// The closings for a ledger reason that the ledger backs (the person's
 /// stay in the community ending within `m` days of `ended_on`, or, for
-/// 退休, the person at or past retirement age then), by registration_id.
+/// 退休, the person at or past retirement age then), marked `by_ledger`.
 fn backed_by_ledger(
     closed: LazyFrame,
     persons: LazyFrame,
@@ -532,32 +546,28 @@ fn backed_by_ledger(
         .eq(lit(RETIRED))
         .and(age_on(col("ended_on")).gt_eq(retirement_age(rules)));
     let by_reason = closed.filter(ledger_reason);
-    by_reason
-        .clone()
-        .join(
-            // Only the ledger rows of those persons: narrowed before the
-            // codes become text.
-            persons
-                .semi_join(
-                    by_reason.select([col("person_id")]),
-                    col("person_id"),
-                    col("person_id"),
-                )
-                .select([
-                    col("person_id"),
-                    col("community_code")
-                        .cast(DataType::String)
-                        .alias("stay_community"),
-                    col("left_on"),
-                    col("birth_date"),
-                    col("gender"),
-                ]),
-            [col("person_id")],
-            [col("person_id")],
-            JoinArgs::new(JoinType::Inner),
-        )
-        .filter(stay_ends_near.or(retired))
-        .select([col("registration_id")])
+    marked_matches(
+        by_reason.clone(),
+        // Only the ledger rows of those persons: narrowed before the codes
+        // become text.
+        persons
+            .semi_join(
+                by_reason.select([col("person_id")]),
+                col("person_id"),
+                col("person_id"),
+            )
+            .select([
+                col("person_id"),
+                col("community_code")
+                    .cast(DataType::String)
+                    .alias("stay_community"),
+                col("left_on"),
+                col("birth_date"),
+                col("gender"),
+            ]),
+        stay_ends_near.or(retired),
+        "by_ledger",
+    )
 }
 
 /// Every evidence share of every community and period: community_code,
