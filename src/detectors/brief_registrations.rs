@@ -27,7 +27,7 @@ use polars::prelude::*;
 use super::listing::tally_by_community;
 use super::lookup::counties;
 use super::significance::{above_chance, format_p};
-use super::signals::{corroborated, holds};
+use super::signals::{corroborated, holds, note_with};
 use super::{Evidence, Finding, Inputs};
 use crate::config::ranges::rules_struct;
 use crate::contract::{Table, record_number};
@@ -243,16 +243,16 @@ fn tallied(df: &DataFrame) -> Result<BTreeMap<String, Brief>> {
         let (Some(on), Some(start)) = (claim_on[i], started[i]) else {
             return;
         };
-        let mut note = format!(
-            "{on} 登记失业，{start} 即就业（就业登记 {}）",
-            records[i].clone().unwrap_or_default()
+        let note = note_with(
+            format!(
+                "{on} 登记失业，{start} 即就业（就业登记 {}）",
+                records[i].clone().unwrap_or_default()
+            ),
+            [
+                (was_employed, "，登记当日另有在职记录".into()),
+                (no_contact, "，无任何服务记录或更早的登记".into()),
+            ],
         );
-        if was_employed {
-            note.push_str("，登记当日另有在职记录");
-        }
-        if no_contact {
-            note.push_str("，无任何服务记录或更早的登记");
-        }
         let claim = claims[i].clone().unwrap_or_default();
         b.evidence
             .push(Evidence::record("unemployment", "registration_id", claim).with_note(note));

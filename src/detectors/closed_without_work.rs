@@ -33,7 +33,7 @@ use polars::prelude::*;
 
 use super::listing::tally_by_community;
 use super::lookup::counties;
-use super::signals::{holds, severity};
+use super::signals::{holds, note_with, severity};
 use super::{Evidence, Finding, Inputs};
 use crate::config::ranges::rules_struct;
 use crate::config::rules::IndicatorRules;
@@ -334,20 +334,18 @@ fn tallied(df: &DataFrame, params: &Params) -> Result<BTreeMap<String, Closed>> 
         c.work_after += usize::from(later);
         c.contradicted += usize::from(contradicted);
         c.corroborated += usize::from(again || later || contradicted);
-        let mut note = format!(
-            "{} 以“{}”注销，无就业记录，仍在本社区台账",
-            ended[i].map(|d| d.to_string()).unwrap_or_default(),
-            if reason.is_empty() { "未填" } else { &reason }
+        let note = note_with(
+            format!(
+                "{} 以“{}”注销，无就业记录，仍在本社区台账",
+                ended[i].map(|d| d.to_string()).unwrap_or_default(),
+                if reason.is_empty() { "未填" } else { &reason }
+            ),
+            [
+                (again, format!("，截止日后 {} 天内重新登记", params.reopen_days)),
+                (later, format!("，截止日后 {} 天内才就业", params.reopen_days)),
+                (contradicted, "，以退休注销而未到退休年龄".into()),
+            ],
         );
-        for (holds, text) in [
-            (again, format!("，截止日后 {} 天内重新登记", params.reopen_days)),
-            (later, format!("，截止日后 {} 天内才就业", params.reopen_days)),
-            (contradicted, "，以退休注销而未到退休年龄".to_string()),
-        ] {
-            if holds {
-                note.push_str(&text);
-            }
-        }
         let id = ids[i].clone().unwrap_or_default();
         c.evidence
             .push(Evidence::record("unemployment", "registration_id", id).with_note(note));

@@ -25,7 +25,7 @@ use polars::prelude::*;
 use super::listing::tally_by_community;
 use super::lookup::counties;
 use super::significance::{above_chance, format_p};
-use super::signals::{corroborated, extract_end, holds, record_facts};
+use super::signals::{SHELL_NOTE, corroborated, extract_end, holds, note_with, record_facts};
 use super::{Evidence, Finding, Inputs};
 use crate::config::ranges::rules_struct;
 use crate::contract::{Table, record_number};
@@ -204,16 +204,16 @@ fn tallied(df: &DataFrame, p: &Period, params: &Params) -> Result<BTreeMap<Strin
         let (Some(start), Some(stop)) = (started[i], ended[i]) else {
             return;
         };
-        let mut note = format!(
-            "{start} 开始，{stop} 终止（截止日后 {} 天）",
-            (stop - p.cutoff).num_days()
+        let note = note_with(
+            format!(
+                "{start} 开始，{stop} 终止（截止日后 {} 天）",
+                (stop - p.cutoff).num_days()
+            ),
+            [
+                (l, format!("，开始 {} 天以后才录入", params.late_keying_days)),
+                (s, SHELL_NOTE.into()),
+            ],
         );
-        if l {
-            note.push_str(&format!("，开始 {} 天以后才录入", params.late_keying_days));
-        }
-        if s {
-            note.push_str("，用人单位代码校验失败或别无他人受雇");
-        }
         let record = records[i].clone().unwrap_or_default();
         e.evidence
             .push(Evidence::record("employment", "record_id", record).with_note(note));

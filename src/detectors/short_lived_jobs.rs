@@ -24,7 +24,9 @@ use polars::prelude::*;
 
 use super::listing::{record_span_and, tally_by_community};
 use super::lookup::counties;
-use super::signals::{corroborated, durable, extract_end, holds, keyed_late, record_facts};
+use super::signals::{
+    SHELL_NOTE, corroborated, durable, extract_end, holds, keyed_late, note_with, record_facts,
+};
 use super::{Evidence, Finding, Inputs};
 use crate::config::ranges::rules_struct;
 use crate::contract::{Table, record_number};
@@ -287,13 +289,13 @@ fn tallied(df: &DataFrame, params: &Params) -> Result<BTreeMap<String, Thin>> {
         };
         let days = (end - start).num_days() + 1;
         thin.days.push(days);
-        let mut note = format!("{start} 至 {end}，仅 {days} 天");
-        if l {
-            note.push_str(&format!("，终止 {} 天后才录入", params.late_keying_days));
-        }
-        if s {
-            note.push_str("，用人单位代码校验失败或别无他人受雇");
-        }
+        let note = note_with(
+            format!("{start} 至 {end}，仅 {days} 天"),
+            [
+                (l, format!("，终止 {} 天后才录入", params.late_keying_days)),
+                (s, SHELL_NOTE.into()),
+            ],
+        );
         let record = records[i].clone().unwrap_or_default();
         thin.evidence
             .push(Evidence::record("employment", "record_id", record).with_note(note));

@@ -137,6 +137,22 @@ pub fn keyed_late(late_days: i64) -> Expr {
         .fill_null(lit(false))
 }
 
+/// An evidence note: `base`, then the words of each mark that holds for the
+/// record, in the order given (each opening with its own punctuation).
+pub fn note_with(base: String, marks: impl IntoIterator<Item = (bool, String)>) -> String {
+    marks
+        .into_iter()
+        .filter(|(holds, _)| *holds)
+        .fold(base, |mut note, (_, words)| {
+            note.push_str(&words);
+            note
+        })
+}
+
+/// The mark of a record at a shell employer (`record_facts`' `shell`), in
+/// an evidence note.
+pub const SHELL_NOTE: &str = "，用人单位代码校验失败或别无他人受雇";
+
 /// High when a second signal corroborates the pattern, medium when it
 /// stands alone.
 pub fn severity(corroborated: bool) -> Severity {

@@ -26,7 +26,7 @@ use polars::prelude::*;
 
 use super::listing::tally_by_community;
 use super::lookup::counties;
-use super::signals::{any_corroborates, code_fails, extract_end, severity};
+use super::signals::{any_corroborates, code_fails, extract_end, note_with, severity};
 use super::{Evidence, Finding, Inputs, KeyValue};
 use crate::config::ranges::rules_struct;
 use crate::contract::{Table, record_number};
@@ -339,24 +339,22 @@ fn household_evidence(code: &str, households: Households, durable_days: i64) -> 
             )),
         );
         for j in household.jobs {
-            let mut note = format!(
-                "{} 至 {}，共 {} 天",
-                j.started,
-                j.ended.map(|e| e.to_string()).unwrap_or_default(),
-                j.days
+            let note = note_with(
+                format!(
+                    "{} 至 {}，共 {} 天",
+                    j.started,
+                    j.ended.map(|e| e.to_string()).unwrap_or_default(),
+                    j.days
+                ),
+                [
+                    (
+                        j.late,
+                        format!("；消除日 {} 天后才录入", j.late_days.unwrap_or_default()),
+                    ),
+                    (j.code_fails, "；统一社会信用代码校验位错误".into()),
+                    (j.alone, "；该单位在数据中别无他人就业".into()),
+                ],
             );
-            if j.late {
-                note.push_str(&format!(
-                    "；消除日 {} 天后才录入",
-                    j.late_days.unwrap_or_default()
-                ));
-            }
-            if j.code_fails {
-                note.push_str("；统一社会信用代码校验位错误");
-            }
-            if j.alone {
-                note.push_str("；该单位在数据中别无他人就业");
-            }
             evidence.push(Evidence::record("employment", "record_id", j.record.as_str()).with_note(note));
         }
     }
