@@ -34,6 +34,7 @@ use crate::contract::{Table, record_number};
 use crate::error::Result;
 use crate::frame::{bools, dates, ints, strings};
 use crate::indicators::Period;
+use crate::indicators::names::chinese;
 use crate::indicators::period::days_between;
 
 pub const ID: &str = "brief_registrations";
@@ -42,7 +43,12 @@ pub const ID: &str = "brief_registrations";
 pub const LABEL: &str = "失业登记旋登旋销";
 
 /// The rule in one sentence, for the report's legend.
-pub const RULE: &str = "计入登记失业人员就业率的人员中，较多人登记失业后几天内即就业，登记几乎从未真正存续";
+pub fn rule() -> String {
+    format!(
+        "计入{}的人员中，较多人登记失业后几天内即就业，登记几乎从未真正存续",
+        chinese("reemployment_rate")
+    )
+}
 
 rules_struct! {
     /// The keys of `[detectors.brief_registrations]` besides `enabled` (docs/rules.md);
@@ -282,8 +288,9 @@ fn finding(
     let share = k as f64 / b.counted.max(1) as f64;
     Finding {
         explanation: format!(
-            "{} 年计入登记失业人员就业率的 {} 人中有 {k} 人（{:.0}%）登记失业后不足 {} 天即就业，正常情况约 {:.0}%，二项检验 p = {}；{corroboration}",
+            "{} 年计入{}的 {} 人中有 {k} 人（{:.0}%）登记失业后不足 {} 天即就业，正常情况约 {:.0}%，二项检验 p = {}；{corroboration}",
             p.year,
+            chinese("reemployment_rate"),
             b.counted,
             share * 100.0,
             params.brief_days,

@@ -50,7 +50,9 @@ pub const ID: &str = "closed_without_work";
 pub const LABEL: &str = "截止日前无业注销失业登记";
 
 /// The rule in one sentence, for the report's legend.
-pub const RULE: &str = "截止日前不久注销的失业登记中，较多人既未就业、也未迁出或退休，仍在本社区居住";
+pub fn rule() -> String {
+    "截止日前不久注销的失业登记中，较多人既未就业、也未迁出或退休，仍在本社区居住".into()
+}
 
 rules_struct! {
     /// The keys of `[detectors.closed_without_work]` besides `enabled` (docs/rules.md);

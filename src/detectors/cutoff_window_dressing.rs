@@ -47,7 +47,9 @@ pub const ID: &str = "cutoff_window_dressing";
 pub const LABEL: &str = "截止日前突击就业";
 
 /// The rule in one sentence, for the report's legend.
-pub const RULE: &str = "计入的就业开始日异常集中在截止日前的最后几十天，或这些工作在截止日后很快结束；同时有截止日后即终止、截止日后录入、用人单位异常或无服务记录等佐证时为高，否则为中";
+pub fn rule() -> String {
+    "计入的就业开始日异常集中在截止日前的最后几十天，或这些工作在截止日后很快结束；同时有截止日后即终止、截止日后录入、用人单位异常或无服务记录等佐证时为高，否则为中".into()
+}
 
 rules_struct! {
     /// The keys of `[detectors.cutoff_window_dressing]` besides `enabled` (docs/rules.md);

@@ -26,7 +26,9 @@ pub const ID: &str = "digit_heaping";
 pub const LABEL: &str = "自报数字尾数异常";
 
 /// The rule in one sentence, for the report's legend.
-pub const RULE: &str = "区县自报数字的尾数分布明显偏离均匀分布";
+pub fn rule() -> String {
+    "区县自报数字的尾数分布明显偏离均匀分布".into()
+}
 
 rules_struct! {
     /// The keys of `[detectors.digit_heaping]` besides `enabled` (docs/rules.md);

@@ -50,7 +50,9 @@ pub const ID: &str = "duplicate_person";
 pub const LABEL: &str = "同一人重复计算";
 
 /// The rule in one sentence, for the report's legend.
-pub const RULE: &str = "同一人同年被两个社区计入就业人数，或迁入新社区后原社区仍有其活动记录；按台账居住先后判断，台账登记在后或台账中没有该人的社区为高，居住更久的社区为低";
+pub fn rule() -> String {
+    "同一人同年被两个社区计入就业人数，或迁入新社区后原社区仍有其活动记录；按台账居住先后判断，台账登记在后或台账中没有该人的社区为高，居住更久的社区为低".into()
+}
 
 rules_struct! {
     /// No keys besides `enabled`.

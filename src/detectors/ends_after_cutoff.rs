@@ -32,6 +32,7 @@ use crate::contract::{Table, record_number};
 use crate::error::Result;
 use crate::frame::{bools, dates, ints, strings};
 use crate::indicators::Period;
+use crate::indicators::names::chinese;
 use crate::indicators::period::{covers, date, days_between};
 
 pub const ID: &str = "ends_after_cutoff";
@@ -40,7 +41,12 @@ pub const ID: &str = "ends_after_cutoff";
 pub const LABEL: &str = "困难人员就业截止日后即终止";
 
 /// The rule in one sentence, for the report's legend.
-pub const RULE: &str = "计入就业困难人员就业率的就业，较多在截止日后很快终止，只在截止日当天“在岗”";
+pub fn rule() -> String {
+    format!(
+        "计入{}的就业，较多在截止日后很快终止，只在截止日当天“在岗”",
+        chinese("hardship_employment_rate")
+    )
+}
 
 rules_struct! {
     /// The keys of `[detectors.ends_after_cutoff]` besides `enabled` (docs/rules.md);
@@ -247,8 +253,9 @@ fn finding(
     let share = k as f64 / e.counted.max(1) as f64;
     Finding {
         explanation: format!(
-            "{} 年计入就业困难人员就业率的 {} 人中有 {k} 人（{:.0}%）截止日 {} 在岗的就业均在其后 {} 天内终止，正常情况约 {:.0}%，二项检验 p = {}；{corroboration}",
+            "{} 年计入{}的 {} 人中有 {k} 人（{:.0}%）截止日 {} 在岗的就业均在其后 {} 天内终止，正常情况约 {:.0}%，二项检验 p = {}；{corroboration}",
             p.year,
+            chinese("hardship_employment_rate"),
             e.counted,
             share * 100.0,
             p.cutoff,

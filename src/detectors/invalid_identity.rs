@@ -44,7 +44,9 @@ pub const ID: &str = "invalid_identity";
 pub const LABEL: &str = "身份信息异常";
 
 /// The rule in one sentence, for the report's legend.
-pub const RULE: &str = "计入指标的人员身份号码不合法、出生日期不符、死亡后才就业，或登记、认定时不在劳动年龄内";
+pub fn rule() -> String {
+    "计入指标的人员身份号码不合法、出生日期不符、死亡后才就业，或登记、认定时不在劳动年龄内".into()
+}
 
 rules_struct! {
     /// No keys besides `enabled`.

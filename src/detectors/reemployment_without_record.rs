@@ -26,7 +26,9 @@ pub const ID: &str = "reemployment_without_record";
 pub const LABEL: &str = "就业注销无就业记录";
 
 /// The rule in one sentence, for the report's legend.
-pub const RULE: &str = "以“就业”原因注销的失业登记中，较多找不到从登记到注销后不久开始的就业登记";
+pub fn rule() -> String {
+    "以“就业”原因注销的失业登记中，较多找不到从登记到注销后不久开始的就业登记".into()
+}
 
 rules_struct! {
     /// The keys of `[detectors.reemployment_without_record]` besides `enabled` (docs/rules.md);

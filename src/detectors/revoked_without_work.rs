@@ -47,7 +47,9 @@ pub const ID: &str = "revoked_without_work";
 pub const LABEL: &str = "困难人员年前无故退出";
 
 /// The rule in one sentence, for the report's legend.
-pub const RULE: &str = "年度开始前不久退出认定的就业困难人员中，较多人退出时既无就业、又仍在本社区且在劳动年龄内";
+pub fn rule() -> String {
+    "年度开始前不久退出认定的就业困难人员中，较多人退出时既无就业、又仍在本社区且在劳动年龄内".into()
+}
 
 rules_struct! {
     /// The keys of `[detectors.revoked_without_work]` besides `enabled` (docs/rules.md);

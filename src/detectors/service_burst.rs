@@ -45,7 +45,9 @@ pub const ID: &str = "service_burst";
 pub const LABEL: &str = "援助服务集中补录";
 
 /// The rule in one sentence, for the report's legend.
-pub const RULE: &str = "援助覆盖的就业困难人员中，较多人的服务记录全部出自几天内多人同批的服务";
+pub fn rule() -> String {
+    "援助覆盖的就业困难人员中，较多人的服务记录全部出自几天内多人同批的服务".into()
+}
 
 rules_struct! {
     /// The keys of `[detectors.service_burst]` besides `enabled` (docs/rules.md);

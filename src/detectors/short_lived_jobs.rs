@@ -41,7 +41,9 @@ pub const ID: &str = "short_lived_jobs";
 pub const LABEL: &str = "计入就业的工作短暂即止";
 
 /// The rule in one sentence, for the report's legend.
-pub const RULE: &str = "计入就业率或新增就业的人员中，较多人的就业只持续了几天，此后再无持续的工作";
+pub fn rule() -> String {
+    "计入就业率或新增就业的人员中，较多人的就业只持续了几天，此后再无持续的工作".into()
+}
 
 rules_struct! {
     /// The keys of `[detectors.short_lived_jobs]` besides `enabled` (docs/rules.md);

@@ -42,7 +42,9 @@ pub const ID: &str = "thin_clearance";
 pub const LABEL: &str = "零就业家庭清零依据单薄";
 
 /// The rule in one sentence, for the report's legend.
-pub const RULE: &str = "零就业家庭标记为已清零，但支撑清零的家庭成员就业都很短且已终止";
+pub fn rule() -> String {
+    "零就业家庭标记为已清零，但支撑清零的家庭成员就业都很短且已终止".into()
+}
 
 rules_struct! {
     /// The keys of `[detectors.thin_clearance]` besides `enabled` (docs/rules.md);

@@ -26,7 +26,9 @@ pub const ID: &str = "unverified_clearance";
 pub const LABEL: &str = "零就业家庭清零无据";
 
 /// The rule in one sentence, for the report's legend.
-pub const RULE: &str = "零就业家庭标记为已清零，但没有家庭成员的就业登记能证明";
+pub fn rule() -> String {
+    "零就业家庭标记为已清零，但没有家庭成员的就业登记能证明".into()
+}
 
 rules_struct! {
     /// The keys of `[detectors.unverified_clearance]` besides `enabled` (docs/rules.md);
