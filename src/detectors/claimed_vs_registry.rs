@@ -289,14 +289,11 @@ fn claim_finding(
     explanation: String,
     county: &HashMap<String, String>,
 ) -> Finding {
-    Finding {
+    Finding::community(ID, Severity::High, code, county, year as i32).measured(
         explanation,
-        value: Some(value),
-        threshold: Some(threshold),
-        p_value: None,
-        evidence: vec![application(code, year)],
-        ..Finding::community(ID, Severity::High, code, county, year as i32)
-    }
+        (value, threshold),
+        vec![application(code, year)],
+    )
 }
 
 /// The comparisons of a claimed rate that fail.
