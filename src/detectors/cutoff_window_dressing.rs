@@ -39,6 +39,7 @@ use crate::contract::{Table, record_number};
 use crate::error::Result;
 use crate::frame::{int_lists, ints, string_lists, strings};
 use crate::indicators::Period;
+use crate::indicators::jobs::START;
 use crate::indicators::period::{date, days_between, within};
 
 pub const ID: &str = "cutoff_window_dressing";
@@ -189,12 +190,7 @@ fn contacted_before(window: &LazyFrame, inputs: &Inputs) -> Result<LazyFrame> {
     }
     Ok(window
         .clone()
-        .select([
-            col("community_code"),
-            col("person_id"),
-            col("record_id"),
-            col("started_on"),
-        ])
+        .select(START.map(col))
         .join(
             concat(contacts, UnionArgs::default())?,
             [col("person_id")],

@@ -33,7 +33,7 @@ use crate::config::rules::IndicatorRules;
 use crate::contract::Table;
 use crate::error::Result;
 use crate::indicators::Period;
-use crate::indicators::jobs::new_job_starts;
+use crate::indicators::jobs::{START, new_job_starts};
 use crate::indicators::labor_force::working_age_on;
 use crate::indicators::period::{age_on, date};
 use crate::contract::added_columns::PERSON_ID_VALID;
@@ -131,18 +131,10 @@ fn counted_employment(
     p: &Period,
     ids: &LazyFrame,
 ) -> Result<LazyFrame> {
-    let cols4 = || {
-        [
-            col("community_code"),
-            col("person_id"),
-            col("record_id"),
-            col("started_on"),
-        ]
-    };
     Ok(concat(
         [
-            only(super::counted::counted_persons(inputs, p)?, ids).select(cols4()),
-            rows.new_jobs(p, inputs.indicator_rules, ids).select(cols4()),
+            only(super::counted::counted_persons(inputs, p)?, ids).select(START.map(col)),
+            rows.new_jobs(p, inputs.indicator_rules, ids).select(START.map(col)),
         ],
         UnionArgs::default(),
     )?)
