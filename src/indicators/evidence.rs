@@ -292,34 +292,50 @@ pub fn new_jobs(employment: LazyFrame, persons: LazyFrame, p: &Period, s: &Setti
     shares(rows, "person_id", "new_jobs_evidence")
 }
 
+/// A service's day: days since the epoch.
+fn day() -> Expr {
+    col("delivered_on").cast(DataType::Int32).alias("day")
+}
+
 /// Days a service's crowd reaches on either side: delivered less than
 /// `service_crowd_days` apart.
 fn crowd_reach(rules: &IndicatorRules) -> i32 {
     (rules.service_crowd_days - 1).clamp(0, 366) as i32
 }
 
-/// Each row of `marked` (services: community_code, person_id, delivered_on)
-/// with whether it is `crowded`: at least `service_crowd_persons` distinct
-/// persons, itself included, served by the same community (any row of
-/// `services`) on a day less than `service_crowd_days` from its
-/// `delivered_on`, and at least `service_crowd_pace` times the persons the
-/// community's own pace (its served person-days in `services` over
-/// `span_days`, the days `services` was taken from) puts in such a window.
-/// `services` must hold every service within that reach of the marked ones.
-pub fn with_crowded(
+/// How a crowd of services is judged: the days it reaches either side
+/// (`reach`), the fewest persons that make one (`persons`), the factor of
+/// the community's own pace it must reach (`pace`), and the days the
+/// services were taken from (`span_days`), over which that pace is spread.
+#[derive(Debug, Clone, Copy)]
+pub struct Crowd {
+    pub reach: i32,
+    pub persons: i64,
+    pub pace: f64,
+    pub span_days: i64,
+}
+
+/// Each row of `marked` (services: community_code, person_id, day, the days
+/// since the epoch) with `nearby`, the distinct persons, itself included,
+/// served by the same community (any row of `services`, with the same
+/// columns) within `reach` days of it; `needed`, the larger of `persons` and
+/// `pace` times the persons the community's own pace (its served
+/// person-days in `services` over `span_days`) puts in such a window; and
+/// whether it is `crowded` (`nearby` reaches `needed`). `services` must hold
+/// every service within that reach of the marked ones. The evidence figure
+/// and `service_burst` judge crowds with this one function.
+pub fn with_crowding(
     marked: LazyFrame,
     services: LazyFrame,
-    span_days: i64,
-    rules: &IndicatorRules,
+    crowd: &Crowd,
 ) -> PolarsResult<LazyFrame> {
-    let reach = crowd_reach(rules);
-    let day = || col("delivered_on").cast(DataType::Int32);
+    let reach = crowd.reach;
     let offsets = df!("offset" => (-reach..=reach).collect::<Vec<i32>>())?.lazy();
     // The days the marked services fall on, each with the days within reach
     // of it; every service on one of those days is near that day.
     let near_days = marked
         .clone()
-        .select([col("community_code"), day().alias("day")])
+        .select([col("community_code"), col("day")])
         .unique(None, UniqueKeepStrategy::Any)
         .cross_join(offsets, None)
         .select([
@@ -329,7 +345,11 @@ pub fn with_crowded(
         ]);
     let near = services
         .clone()
-        .select([col("community_code"), col("person_id"), day().alias("near")])
+        .select([
+            col("community_code"),
+            col("person_id"),
+            col("day").alias("near"),
+        ])
         .join(
             near_days,
             [col("community_code"), col("near")],
@@ -340,18 +360,17 @@ pub fn with_crowded(
         .agg([col("person_id")
             .n_unique()
             .cast(DataType::Int64)
-            .alias("persons_near")]);
+            .alias("nearby")]);
     // The community's own pace: its served person-days spread evenly over
-    // `span_days`, times the window and `service_crowd_pace`.
-    let per_day = f64::from(2 * reach + 1) * rules.service_crowd_pace / span_days.max(1) as f64;
+    // `span_days`, times the window and `pace`.
+    let per_day = f64::from(2 * reach + 1) * crowd.pace / crowd.span_days.max(1) as f64;
     let pace = services
-        .select([col("community_code"), col("person_id"), day().alias("day")])
+        .select([col("community_code"), col("person_id"), col("day")])
         .unique(None, UniqueKeepStrategy::Any)
         .group_by([col("community_code")])
         .agg([(len().cast(DataType::Float64) * lit(per_day)).alias("paced")]);
-    let floor = lit(rules.service_crowd_persons as f64);
+    let floor = lit(crowd.persons as f64);
     Ok(marked
-        .with_column(day().alias("day"))
         .join(
             near,
             [col("community_code"), col("day")],
@@ -364,15 +383,17 @@ pub fn with_crowded(
             [col("community_code")],
             JoinArgs::new(JoinType::Left),
         )
+        .with_columns([
+            col("nearby").fill_null(lit(1i64)),
+            when(col("paced").gt(floor.clone()))
+                .then(col("paced"))
+                .otherwise(floor)
+                .alias("needed"),
+        ])
         .with_column(
-            col("persons_near")
-                .fill_null(lit(1i64))
+            col("nearby")
                 .cast(DataType::Float64)
-                .gt_eq(
-                    when(col("paced").gt(floor.clone()))
-                        .then(col("paced"))
-                        .otherwise(floor),
-                )
+                .gt_eq(col("needed"))
                 .alias("crowded"),
         ))
 }
@@ -394,7 +415,7 @@ pub fn assistance(
             col("person_id"),
             col("person_id"),
         )
-        .select([col("community_code"), col("person_id"), col("delivered_on")]);
+        .select([col("community_code"), col("person_id"), day()]);
     // Every service that can be near one of theirs: P widened by the reach.
     let reach = chrono::Duration::days(crowd_reach(rules).into());
     // The crowd is counted among the services to hardship persons, as
@@ -411,9 +432,15 @@ pub fn assistance(
             h.clone().select([col("person_id")]),
             col("person_id"),
             col("person_id"),
-        );
-    let span_days = (p.cutoff - p.start).num_days() + 1 + 2 * i64::from(crowd_reach(rules));
-    let served = with_crowded(theirs, around, span_days, rules)?
+        )
+        .select([col("community_code"), col("person_id"), day()]);
+    let crowd = Crowd {
+        reach: crowd_reach(rules),
+        persons: rules.service_crowd_persons,
+        pace: rules.service_crowd_pace,
+        span_days: (p.cutoff - p.start).num_days() + 1 + 2 * i64::from(crowd_reach(rules)),
+    };
+    let served = with_crowding(theirs, around, &crowd)?
         .group_by([col("person_id")])
         .agg([col("crowded").not().any(false).alias("backed")]);
     Ok(shares(
