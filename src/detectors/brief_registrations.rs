@@ -27,7 +27,7 @@ use polars::prelude::*;
 use super::listing::tally_by_community;
 use super::lookup::counties;
 use super::significance::{above_chance, format_p};
-use super::signals::{corroborated, holds, note_with};
+use super::signals::{corroborated, holding, note_with};
 use super::{Evidence, Finding, Inputs};
 use crate::config::ranges::rules_struct;
 use crate::contract::{Table, record_number};
@@ -274,33 +274,36 @@ fn finding(
     county: &std::collections::HashMap<String, String>,
 ) -> Finding {
     let k = b.evidence.len();
-    let mut signals = Vec::new();
-    if holds(b.employed, k, params.corroborating_share) {
-        signals.push(format!("{k} 人中 {} 人登记失业当日另有在职记录", b.employed));
-    }
-    if holds(b.no_contact, k, params.corroborating_share) {
-        signals.push(format!(
-            "{k} 人中 {} 人无任何服务记录或更早的登记",
-            b.no_contact
-        ));
-    }
+    let signals = holding(
+        k,
+        params.corroborating_share,
+        [
+            (
+                b.employed,
+                format!("{k} 人中 {} 人登记失业当日另有在职记录", b.employed),
+            ),
+            (
+                b.no_contact,
+                format!("{k} 人中 {} 人无任何服务记录或更早的登记", b.no_contact),
+            ),
+        ],
+    );
     let (severity, corroboration) = corroborated(signals, "仅登记时长异常，建议核查");
     let share = k as f64 / b.counted.max(1) as f64;
-    Finding {
-        explanation: format!(
-            "{} 年计入{}的 {} 人中有 {k} 人（{:.0}%）登记失业后不足 {} 天即就业，正常情况约 {:.0}%，二项检验 p = {}；{corroboration}",
-            p.year,
-            chinese("reemployment_rate"),
-            b.counted,
-            share * 100.0,
-            params.brief_days,
-            params.base_share * 100.0,
-            format_p(p_value),
-        ),
-        value: Some(share),
-        threshold: Some(params.base_share),
-        p_value: Some(p_value),
-        evidence: b.evidence,
-        ..Finding::community(ID, severity, code, county, p.year)
-    }
+    let explanation = format!(
+        "{} 年计入{}的 {} 人中有 {k} 人（{:.0}%）登记失业后不足 {} 天即就业，正常情况约 {:.0}%，二项检验 p = {}；{corroboration}",
+        p.year,
+        chinese("reemployment_rate"),
+        b.counted,
+        share * 100.0,
+        params.brief_days,
+        params.base_share * 100.0,
+        format_p(p_value),
+    );
+    Finding::community(ID, severity, code, county, p.year).tested(
+        explanation,
+        (share, params.base_share),
+        p_value,
+        b.evidence,
+    )
 }

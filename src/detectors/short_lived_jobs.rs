@@ -25,7 +25,7 @@ use polars::prelude::*;
 use super::listing::{record_span_and, tally_by_community};
 use super::lookup::counties;
 use super::signals::{
-    SHELL_NOTE, corroborated, durable, extract_end, holds, keyed_late, note_with, record_facts,
+    SHELL_NOTE, corroborated, durable, extract_end, holding, keyed_late, note_with, record_facts,
 };
 use super::{Evidence, Finding, Inputs};
 use crate::config::ranges::rules_struct;
@@ -315,35 +315,38 @@ fn finding(
     let k = thin.persons.len();
     let late = thin.persons.values().filter(|f| f.0).count();
     let shell = thin.persons.values().filter(|f| f.1).count();
-    let mut signals = Vec::new();
-    if holds(late, k, params.corroborating_share) {
-        signals.push(format!(
-            "{k} 人中 {late} 人的短期就业在终止 {} 天以后才录入",
-            params.late_keying_days
-        ));
-    }
-    if holds(shell, k, params.corroborating_share) {
-        signals.push(format!(
-            "{k} 人中 {shell} 人的短期就业单位代码校验失败或别无他人受雇"
-        ));
-    }
+    let signals = holding(
+        k,
+        params.corroborating_share,
+        [
+            (
+                late,
+                format!(
+                    "{k} 人中 {late} 人的短期就业在终止 {} 天以后才录入",
+                    params.late_keying_days
+                ),
+            ),
+            (
+                shell,
+                format!("{k} 人中 {shell} 人的短期就业单位代码校验失败或别无他人受雇"),
+            ),
+        ],
+    );
     let (severity, corroboration) = corroborated(signals, "仅证据单薄，建议核查这些人员的实际就业");
     let mut days = thin.days.clone();
     days.sort_unstable();
     let median = days.get(days.len() / 2).copied().unwrap_or_default();
     let share = k as f64 / thin.counted.max(1) as f64;
-    Finding {
-        explanation: format!(
-            "{} 年计入就业的 {} 人中有 {k} 人（{:.0}%）的就业记录均不满 {} 天（中位 {median} 天），此后到截止日再无持续的工作；{corroboration}",
-            p.year,
-            thin.counted,
-            share * 100.0,
-            durable_days,
-        ),
-        value: Some(share),
-        threshold: Some(params.min_share),
-        p_value: None,
-        evidence: thin.evidence,
-        ..Finding::community(ID, severity, &code, county, p.year)
-    }
+    let explanation = format!(
+        "{} 年计入就业的 {} 人中有 {k} 人（{:.0}%）的就业记录均不满 {} 天（中位 {median} 天），此后到截止日再无持续的工作；{corroboration}",
+        p.year,
+        thin.counted,
+        share * 100.0,
+        durable_days,
+    );
+    Finding::community(ID, severity, &code, county, p.year).measured(
+        explanation,
+        (share, params.min_share),
+        thin.evidence,
+    )
 }

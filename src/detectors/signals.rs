@@ -223,6 +223,20 @@ pub fn any_corroborates(signals: Vec<String>) -> (bool, String) {
     }
 }
 
+/// The words of each second signal that holds (`holds`: its count is at
+/// least `share` of a finding's `of`), in the order given.
+pub fn holding(
+    of: usize,
+    share: f64,
+    signals: impl IntoIterator<Item = (usize, String)>,
+) -> Vec<String> {
+    signals
+        .into_iter()
+        .filter(|(count, _)| holds(*count, of, share))
+        .map(|(_, words)| words)
+        .collect()
+}
+
 /// At least `share` of `of` (and at least one): the bar a second signal
 /// must reach among a finding's records.
 pub fn holds(count: usize, of: usize, share: f64) -> bool {
