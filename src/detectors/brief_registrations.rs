@@ -27,13 +27,14 @@ use polars::prelude::*;
 use super::listing::tally_by_community;
 use super::lookup::counties;
 use super::significance::{above_chance, format_p};
-use super::signals::{corroborated, holds};
+use super::signals::{corroborated, holding, note_with};
 use super::{Evidence, Finding, Inputs};
 use crate::config::ranges::rules_struct;
 use crate::contract::{Table, record_number};
 use crate::error::Result;
 use crate::frame::{bools, dates, ints, strings};
 use crate::indicators::Period;
+use crate::indicators::names::chinese;
 use crate::indicators::period::days_between;
 
 pub const ID: &str = "brief_registrations";
@@ -42,7 +43,12 @@ pub const ID: &str = "brief_registrations";
 pub const LABEL: &str = "失业登记旋登旋销";
 
 /// The rule in one sentence, for the report's legend.
-pub const RULE: &str = "计入登记失业人员就业率的人员中，较多人登记失业后几天内即就业，登记几乎从未真正存续";
+pub fn rule() -> String {
+    format!(
+        "计入{}的人员中，较多人登记失业后几天内即就业，登记几乎从未真正存续",
+        chinese("reemployment_rate")
+    )
+}
 
 rules_struct! {
     /// The keys of `[detectors.brief_registrations]` besides `enabled` (docs/rules.md);
@@ -243,16 +249,16 @@ fn tallied(df: &DataFrame) -> Result<BTreeMap<String, Brief>> {
         let (Some(on), Some(start)) = (claim_on[i], started[i]) else {
             return;
         };
-        let mut note = format!(
-            "{on} 登记失业，{start} 即就业（就业登记 {}）",
-            records[i].clone().unwrap_or_default()
+        let note = note_with(
+            format!(
+                "{on} 登记失业，{start} 即就业（就业登记 {}）",
+                records[i].clone().unwrap_or_default()
+            ),
+            [
+                (was_employed, "，登记当日另有在职记录".into()),
+                (no_contact, "，无任何服务记录或更早的登记".into()),
+            ],
         );
-        if was_employed {
-            note.push_str("，登记当日另有在职记录");
-        }
-        if no_contact {
-            note.push_str("，无任何服务记录或更早的登记");
-        }
         let claim = claims[i].clone().unwrap_or_default();
         b.evidence
             .push(Evidence::record("unemployment", "registration_id", claim).with_note(note));
@@ -268,32 +274,36 @@ fn finding(
     county: &std::collections::HashMap<String, String>,
 ) -> Finding {
     let k = b.evidence.len();
-    let mut signals = Vec::new();
-    if holds(b.employed, k, params.corroborating_share) {
-        signals.push(format!("{k} 人中 {} 人登记失业当日另有在职记录", b.employed));
-    }
-    if holds(b.no_contact, k, params.corroborating_share) {
-        signals.push(format!(
-            "{k} 人中 {} 人无任何服务记录或更早的登记",
-            b.no_contact
-        ));
-    }
+    let signals = holding(
+        k,
+        params.corroborating_share,
+        [
+            (
+                b.employed,
+                format!("{k} 人中 {} 人登记失业当日另有在职记录", b.employed),
+            ),
+            (
+                b.no_contact,
+                format!("{k} 人中 {} 人无任何服务记录或更早的登记", b.no_contact),
+            ),
+        ],
+    );
     let (severity, corroboration) = corroborated(signals, "仅登记时长异常，建议核查");
     let share = k as f64 / b.counted.max(1) as f64;
-    Finding {
-        explanation: format!(
-            "{} 年计入登记失业人员就业率的 {} 人中有 {k} 人（{:.0}%）登记失业后不足 {} 天即就业，正常情况约 {:.0}%，二项检验 p = {}；{corroboration}",
-            p.year,
-            b.counted,
-            share * 100.0,
-            params.brief_days,
-            params.base_share * 100.0,
-            format_p(p_value),
-        ),
-        value: Some(share),
-        threshold: Some(params.base_share),
-        p_value: Some(p_value),
-        evidence: b.evidence,
-        ..Finding::community(ID, severity, code, county, p.year)
-    }
+    let explanation = format!(
+        "{} 年计入{}的 {} 人中有 {k} 人（{:.0}%）登记失业后不足 {} 天即就业，正常情况约 {:.0}%，二项检验 p = {}；{corroboration}",
+        p.year,
+        chinese("reemployment_rate"),
+        b.counted,
+        share * 100.0,
+        params.brief_days,
+        params.base_share * 100.0,
+        format_p(p_value),
+    );
+    Finding::community(ID, severity, code, county, p.year).tested(
+        explanation,
+        (share, params.base_share),
+        p_value,
+        b.evidence,
+    )
 }

@@ -28,7 +28,9 @@ pub const ID: &str = "bulk_backfill";
 pub const LABEL: &str = "批量补录";
 
 /// The rule in one sentence, for the report's legend.
-pub const RULE: &str = "大量开始日期早得多的就业登记在几分钟内集中录入";
+pub fn rule() -> String {
+    "大量开始日期早得多的就业登记在几分钟内集中录入".into()
+}
 
 rules_struct! {
     /// The keys of `[detectors.bulk_backfill]` besides `enabled` (docs/rules.md);

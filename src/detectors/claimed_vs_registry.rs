@@ -30,6 +30,7 @@ use super::{Evidence, Finding, Inputs, KeyValue, Severity};
 use crate::contract::Table;
 use crate::error::Result;
 use crate::indicators::Period;
+use crate::indicators::names::chinese;
 use crate::indicators::period::overlaps;
 use crate::indicators::unemployment::registrations_in_period;
 use crate::indicators::zero_households::households_in_period;
@@ -40,7 +41,12 @@ pub const ID: &str = "claimed_vs_registry";
 pub const LABEL: &str = "自报数据与台账不符";
 
 /// The rule in one sentence, for the report's legend.
-pub const RULE: &str = "申报表自报的就业率、新增就业或零就业家庭数与台账算出的不符（超出容差）";
+pub fn rule() -> String {
+    format!(
+        "申报表自报的就业率、新增就业或{}与台账算出的不符（超出容差）",
+        chinese("zero_households")
+    )
+}
 
 rules_struct! {
     /// The keys of `[detectors.claimed_vs_registry]` besides `enabled` (docs/rules.md);
@@ -239,8 +245,8 @@ struct Rate {
     registry: &'static str,
     numerator: &'static str,
     denominator: &'static str,
-    /// The rate's name and its persons' group, as the explanation says them.
-    name: &'static str,
+    /// The rate's persons' group, as the explanation says it (the rate's
+    /// name is its indicator's, `names::chinese(registry)`).
     group: &'static str,
     figure: Figure,
 }
@@ -252,7 +258,6 @@ const RATES: [Rate; 2] = [
         registry: "reemployment_rate",
         numerator: "reemployed_in_period",
         denominator: "unemployed_in_period",
-        name: "登记失业人员就业率",
         group: "登记失业人员",
         figure: Figure::Reemployment,
     },
@@ -261,7 +266,6 @@ const RATES: [Rate; 2] = [
         registry: "hardship_employment_rate",
         numerator: "hardship_employed",
         denominator: "hardship_persons",
-        name: "就业困难人员就业率",
         group: "就业困难人员",
         figure: Figure::Hardship,
     },
@@ -285,14 +289,11 @@ fn claim_finding(
     explanation: String,
     county: &HashMap<String, String>,
 ) -> Finding {
-    Finding {
+    Finding::community(ID, Severity::High, code, county, year as i32).measured(
         explanation,
-        value: Some(value),
-        threshold: Some(threshold),
-        p_value: None,
-        evidence: vec![application(code, year)],
-        ..Finding::community(ID, Severity::High, code, county, year as i32)
-    }
+        (value, threshold),
+        vec![application(code, year)],
+    )
 }
 
 /// The comparisons of a claimed rate that fail.
@@ -317,7 +318,7 @@ fn rate_findings(
         );
         let explanation = format!(
             "申报的{}为 {:.1}%，登记数据为 {:.1}%（{}名{}中{}人），高出 {:.1} 个百分点，超过允许的 {} 个百分点",
-            rate.name,
+            chinese(rate.registry),
             c * 100.0,
             r * 100.0,
             den[i].unwrap_or_default(),

@@ -33,7 +33,7 @@ use polars::prelude::*;
 
 use super::listing::tally_by_community;
 use super::lookup::counties;
-use super::signals::{holds, severity};
+use super::signals::{holds, note_with, severity};
 use super::{Evidence, Finding, Inputs};
 use crate::config::ranges::rules_struct;
 use crate::config::rules::IndicatorRules;
@@ -41,6 +41,7 @@ use crate::contract::{Table, record_number};
 use crate::error::Result;
 use crate::frame::{bools, dates, ints, strings};
 use crate::indicators::Period;
+use crate::indicators::evidence::{closing_and, marked_matches};
 use crate::indicators::period::{born_by, date, days_between};
 
 pub const ID: &str = "closed_without_work";
@@ -49,7 +50,9 @@ pub const ID: &str = "closed_without_work";
 pub const LABEL: &str = "截止日前无业注销失业登记";
 
 /// The rule in one sentence, for the report's legend.
-pub const RULE: &str = "截止日前不久注销的失业登记中，较多人既未就业、也未迁出或退休，仍在本社区居住";
+pub fn rule() -> String {
+    "截止日前不久注销的失业登记中，较多人既未就业、也未迁出或退休，仍在本社区居住".into()
+}
 
 rules_struct! {
     /// The keys of `[detectors.closed_without_work]` besides `enabled` (docs/rules.md);
@@ -109,38 +112,8 @@ fn closings(unemployment: LazyFrame, p: &Period, params: &Params) -> (LazyFrame,
                         .fill_null(lit(true)),
                 ),
         )
-        .select([
-            col("registration_id"),
-            col("person_id"),
-            col("community_code"),
-            col("registered_on"),
-            col("ended_on"),
-            col("end_reason").cast(DataType::String),
-        ]);
+        .select(closing_and([col("end_reason").cast(DataType::String)]));
     (open, closed)
-}
-
-/// Registration ids of `closed` matched by `other` (a frame with person_id
-/// and the columns `keep` reads).
-fn matched(closed: &LazyFrame, other: LazyFrame, keep: Expr, name: &str) -> LazyFrame {
-    closed
-        .clone()
-        .select([
-            col("registration_id"),
-            col("person_id"),
-            col("community_code"),
-            col("ended_on"),
-        ])
-        .join(
-            other,
-            [col("person_id")],
-            [col("person_id")],
-            JoinArgs::new(JoinType::Inner),
-        )
-        .filter(keep)
-        .select([col("registration_id")])
-        .unique(None, UniqueKeepStrategy::Any)
-        .with_column(lit(true).alias(name))
 }
 
 /// The marks of a job that explains a closing (`job`: one by A covering the
@@ -159,8 +132,8 @@ fn work_marks(
         col("started_on").alias("job_start"),
         col("ended_on").alias("job_end"),
     ]);
-    let job = matched(
-        closed,
+    let job = marked_matches(
+        closed.clone(),
         jobs.clone(),
         days_between(col("ended_on"), col("job_start"))
             .lt_eq(lit(match_days))
@@ -172,8 +145,8 @@ fn work_marks(
             ),
         "job",
     );
-    let after = matched(
-        closed,
+    let after = marked_matches(
+        closed.clone(),
         jobs,
         col("job_start")
             .gt(date(p.cutoff))
@@ -193,8 +166,8 @@ fn still_there(closed: &LazyFrame, persons: LazyFrame, params: &Params) -> LazyF
         col("entered_on"),
         col("left_on"),
     ]);
-    matched(
-        closed,
+    marked_matches(
+        closed.clone(),
         stays,
         col("stay_community")
             .eq(col("community_code"))
@@ -212,8 +185,8 @@ fn still_there(closed: &LazyFrame, persons: LazyFrame, params: &Params) -> LazyF
 /// first day: a person who retires within the window's weeks is explained
 /// either way.
 fn working_age(closed: &LazyFrame, persons: LazyFrame, first: NaiveDate, rules: &IndicatorRules) -> LazyFrame {
-    matched(
-        closed,
+    marked_matches(
+        closed.clone(),
         persons.select([col("person_id"), col("gender"), col("birth_date")]),
         when(col("gender").cast(DataType::String).eq(lit("女")))
             .then(col("birth_date").gt(date(born_by(first, rules.retirement_age_female))))
@@ -225,8 +198,8 @@ fn working_age(closed: &LazyFrame, persons: LazyFrame, first: NaiveDate, rules: 
 /// The mark of a person registered again in the community after the
 /// closing, within `reopen_days` after A.
 fn reopened(closed: &LazyFrame, unemployment: LazyFrame, p: &Period, params: &Params) -> LazyFrame {
-    matched(
-        closed,
+    marked_matches(
+        closed.clone(),
         unemployment.select([
             col("person_id"),
             col("community_code").alias("again_community"),
@@ -363,20 +336,18 @@ fn tallied(df: &DataFrame, params: &Params) -> Result<BTreeMap<String, Closed>> 
         c.work_after += usize::from(later);
         c.contradicted += usize::from(contradicted);
         c.corroborated += usize::from(again || later || contradicted);
-        let mut note = format!(
-            "{} 以“{}”注销，无就业记录，仍在本社区台账",
-            ended[i].map(|d| d.to_string()).unwrap_or_default(),
-            if reason.is_empty() { "未填" } else { &reason }
+        let note = note_with(
+            format!(
+                "{} 以“{}”注销，无就业记录，仍在本社区台账",
+                ended[i].map(|d| d.to_string()).unwrap_or_default(),
+                if reason.is_empty() { "未填" } else { &reason }
+            ),
+            [
+                (again, format!("，截止日后 {} 天内重新登记", params.reopen_days)),
+                (later, format!("，截止日后 {} 天内才就业", params.reopen_days)),
+                (contradicted, "，以退休注销而未到退休年龄".into()),
+            ],
         );
-        for (holds, text) in [
-            (again, format!("，截止日后 {} 天内重新登记", params.reopen_days)),
-            (later, format!("，截止日后 {} 天内才就业", params.reopen_days)),
-            (contradicted, "，以退休注销而未到退休年龄".to_string()),
-        ] {
-            if holds {
-                note.push_str(&text);
-            }
-        }
         let id = ids[i].clone().unwrap_or_default();
         c.evidence
             .push(Evidence::record("unemployment", "registration_id", id).with_note(note));

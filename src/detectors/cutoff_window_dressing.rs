@@ -31,13 +31,15 @@ use polars::prelude::*;
 
 use super::lookup::counties;
 use super::significance::{binomial_upper_tail, format_p};
+use super::listing::record_span_and;
 use super::{Evidence, Finding, Inputs, Severity};
 use crate::config::ranges::rules_struct;
-use crate::contract::added_columns::EMPLOYER_CODE_VALID;
+use super::signals::code_fails;
 use crate::contract::{Table, record_number};
 use crate::error::Result;
 use crate::frame::{int_lists, ints, string_lists, strings};
 use crate::indicators::Period;
+use crate::indicators::jobs::START;
 use crate::indicators::period::{date, days_between, within};
 
 pub const ID: &str = "cutoff_window_dressing";
@@ -46,7 +48,9 @@ pub const ID: &str = "cutoff_window_dressing";
 pub const LABEL: &str = "截止日前突击就业";
 
 /// The rule in one sentence, for the report's legend.
-pub const RULE: &str = "计入的就业开始日异常集中在截止日前的最后几十天，或这些工作在截止日后很快结束；同时有截止日后即终止、截止日后录入、用人单位异常或无服务记录等佐证时为高，否则为中";
+pub fn rule() -> String {
+    "计入的就业开始日异常集中在截止日前的最后几十天，或这些工作在截止日后很快结束；同时有截止日后即终止、截止日后录入、用人单位异常或无服务记录等佐证时为高，否则为中".into()
+}
 
 rules_struct! {
     /// The keys of `[detectors.cutoff_window_dressing]` besides `enabled` (docs/rules.md);
@@ -111,21 +115,14 @@ fn with_records(
                     .alias("keyed_on"),
                 col("employer_code"),
                 col("employer_name"),
-                col(EMPLOYER_CODE_VALID)
-                    .eq(lit(false))
-                    .fill_null(lit(false))
+                code_fails()
                     .alias("code_fails"),
             ]),
             [col("record_id")],
             [col("record_id")],
             JoinArgs::new(JoinType::Left),
         )
-        .select([
-            col("community_code"),
-            col("person_id"),
-            col("record_id"),
-            col("started_on"),
-            col("ended_on"),
+        .select(record_span_and([
             col("keyed_on"),
             col("employer_code"),
             col("employer_name"),
@@ -133,19 +130,18 @@ fn with_records(
             days_open.alias("days_open"),
             in_window.alias("in_window"),
             ended_soon.alias("ended_soon"),
-        ])
+        ]))
 }
 
-/// The window's starts, one row each (community_code, person_id,
-/// record_id), with `alone` (its employer, by code or by name where the
-/// record has none, has records of no other person in the whole extract)
-/// and `bare` (the person has no service, registration or designation, in
-/// any community, dated before the start).
-fn window_signals(window: LazyFrame, inputs: &Inputs) -> Result<LazyFrame> {
-    let keys = [col("community_code"), col("person_id"), col("record_id")];
-    let employment = inputs.table(Table::Employment)?;
-    // Employees of the window's employers, counted over the whole extract:
-    // by code, and by name among the records without a code.
+/// The window's starts' keys.
+fn start_keys() -> [Expr; 3] {
+    [col("community_code"), col("person_id"), col("record_id")]
+}
+
+/// Employees of the window's employers, counted over the whole extract: by
+/// code (`employees_by_employer_code`), and by name among the records
+/// without a code (`employees_by_employer_name`).
+fn employer_staff(window: &LazyFrame, employment: LazyFrame) -> (LazyFrame, LazyFrame) {
     let employees = |by: &str, records: LazyFrame, rows: LazyFrame| {
         records
             .select([col(by), col("person_id")])
@@ -155,7 +151,9 @@ fn window_signals(window: LazyFrame, inputs: &Inputs) -> Result<LazyFrame> {
                 col(by),
             )
             .group_by([col(by)])
-            .agg([col("person_id").n_unique().alias(format!("employees_by_{by}"))])
+            .agg([col("person_id")
+                .n_unique()
+                .alias(format!("employees_by_{by}"))])
     };
     let coded = col("employer_code").is_not_null();
     let by_code = employees(
@@ -166,14 +164,19 @@ fn window_signals(window: LazyFrame, inputs: &Inputs) -> Result<LazyFrame> {
     let by_name = employees(
         "employer_name",
         employment.filter(coded.clone().not()),
-        window.clone().filter(coded.clone().not()),
+        window.clone().filter(coded.not()),
     );
-    let employees = when(coded)
-        .then(col("employees_by_employer_code"))
-        .otherwise(col("employees_by_employer_name"));
-    // Contact history: the dates of the window persons' registrations,
-    // designations and services, wherever they were made.
-    let persons = window.clone().select([col("person_id")]).unique(None, UniqueKeepStrategy::Any);
+    (by_code, by_name)
+}
+
+/// The window's starts (their keys) whose person has a registration,
+/// designation or service, wherever it was made, dated before the start,
+/// with `contacted` true.
+fn contacted_before(window: &LazyFrame, inputs: &Inputs) -> Result<LazyFrame> {
+    let persons = window
+        .clone()
+        .select([col("person_id")])
+        .unique(None, UniqueKeepStrategy::Any);
     let dated = |lf: LazyFrame, on: &str| {
         lf.semi_join(persons.clone(), col("person_id"), col("person_id"))
             .select([col("person_id"), col(on).alias("contact_on")])
@@ -185,9 +188,9 @@ fn window_signals(window: LazyFrame, inputs: &Inputs) -> Result<LazyFrame> {
     if let Some(services) = inputs.optional(Table::Services) {
         contacts.push(dated(services, "delivered_on"));
     }
-    let contacted = window
+    Ok(window
         .clone()
-        .select([col("community_code"), col("person_id"), col("record_id"), col("started_on")])
+        .select(START.map(col))
         .join(
             concat(contacts, UnionArgs::default())?,
             [col("person_id")],
@@ -195,9 +198,22 @@ fn window_signals(window: LazyFrame, inputs: &Inputs) -> Result<LazyFrame> {
             JoinArgs::new(JoinType::Inner),
         )
         .filter(col("contact_on").lt(col("started_on")))
-        .select(keys.clone())
+        .select(start_keys())
         .unique(None, UniqueKeepStrategy::Any)
-        .with_column(lit(true).alias("contacted"));
+        .with_column(lit(true).alias("contacted")))
+}
+
+/// The window's starts, one row each (community_code, person_id,
+/// record_id), with `alone` (its employer, by code or by name where the
+/// record has none, has records of no other person in the whole extract)
+/// and `bare` (the person has no service, registration or designation, in
+/// any community, dated before the start).
+fn window_signals(window: LazyFrame, inputs: &Inputs) -> Result<LazyFrame> {
+    let (by_code, by_name) = employer_staff(&window, inputs.table(Table::Employment)?);
+    let employees = when(col("employer_code").is_not_null())
+        .then(col("employees_by_employer_code"))
+        .otherwise(col("employees_by_employer_name"));
+    let contacted = contacted_before(&window, inputs)?;
     Ok(window
         .join(
             by_code,
@@ -213,8 +229,8 @@ fn window_signals(window: LazyFrame, inputs: &Inputs) -> Result<LazyFrame> {
         )
         .join(
             contacted,
-            keys.clone(),
-            keys.clone(),
+            start_keys(),
+            start_keys(),
             JoinArgs::new(JoinType::Left),
         )
         .select([
@@ -234,13 +250,12 @@ fn window_signals(window: LazyFrame, inputs: &Inputs) -> Result<LazyFrame> {
 /// `bare_persons` (the window's persons, and those without contact history),
 /// and the window starts' record ids with their dates and signals.
 fn window_counts(records: LazyFrame, signals: LazyFrame, params: &Params) -> LazyFrame {
-    let keys = [col("community_code"), col("person_id"), col("record_id")];
     let count = |e: Expr, name: &str| e.sum().cast(DataType::Int64).alias(name);
     records
         .join(
             signals,
-            keys.clone(),
-            keys,
+            start_keys(),
+            start_keys(),
             JoinArgs::new(JoinType::Left),
         )
         .with_columns([
@@ -360,6 +375,30 @@ pub enum Signal {
 }
 
 impl Window {
+    /// The timing of a community's window: `n` counted starts with their
+    /// `days_open`, `k` in the window, `short` of them ended soon after A;
+    /// the second signals none until `with_signals`.
+    fn timing(
+        (n, k, short): (i64, i64, i64),
+        days_open: &[i64],
+        reaches_past: bool,
+        params: &Params,
+    ) -> Window {
+        let p0 = expected_share(days_open, params.window_days);
+        Window {
+            n,
+            k,
+            p0,
+            p_value: binomial_upper_tail(k as u64, n as u64, p0),
+            reaches_past,
+            short,
+            keyed: 0,
+            shell: 0,
+            persons: 0,
+            bare_persons: 0,
+        }
+    }
+
     fn share(part: i64, whole: i64) -> f64 {
         if whole == 0 {
             0.0
@@ -500,21 +539,10 @@ fn timing_fires(records: &DataFrame, reaches_past: bool, params: &Params) -> Res
     let days_open = int_lists(&df, "days_open")?;
     let fires: Vec<String> = (0..df.height())
         .filter_map(|i| {
-            let (n, k) = (n[i].unwrap_or_default(), k[i].unwrap_or_default());
-            let p0 = expected_share(&days_open[i], params.window_days);
-            let w = Window {
-                n,
-                k,
-                p0,
-                p_value: binomial_upper_tail(k as u64, n as u64, p0),
-                reaches_past,
-                short: short[i].unwrap_or_default(),
-                keyed: 0,
-                shell: 0,
-                persons: 0,
-                bare_persons: 0,
-            };
-            w.severity(params).and(codes[i].clone())
+            let at = |v: &Vec<Option<i64>>| v[i].unwrap_or_default();
+            Window::timing((at(&n), at(&k), at(&short)), &days_open[i], reaches_past, params)
+                .severity(params)
+                .and(codes[i].clone())
         })
         .collect();
     Ok(df!("community_code" => fires)?)
@@ -550,86 +578,99 @@ fn window_evidence(ids: &[String], [started, ended, keyed_on, employer, bare]: [
         .collect()
 }
 
+/// The counted starts of P with their records (`with_records`), in the
+/// communities the timing test flags, in window counts with their second
+/// signals (`window_counts`).
+fn firing_windows(
+    inputs: &Inputs,
+    p: &Period,
+    reaches_past: bool,
+    params: &Params,
+) -> Result<DataFrame> {
+    let records = with_records(
+        super::counted::counted_starts(inputs, p)?,
+        inputs.table(Table::Employment)?,
+        p,
+        params,
+    )
+    .collect()?;
+    // The timing test alone decides which communities fire; the second
+    // signals are looked up only for their window starts.
+    let fires = timing_fires(&records, reaches_past, params)?;
+    let records = records
+        .lazy()
+        .semi_join(fires.lazy(), col("community_code"), col("community_code"))
+        .collect()?;
+    let signals = window_signals(records.clone().lazy().filter(col("in_window")), inputs)?;
+    Ok(window_counts(records.lazy(), signals, params).collect()?)
+}
+
+/// The rows of `window_counts` read back: each community's window and the
+/// evidence of its starts.
+fn windows(
+    df: &DataFrame,
+    reaches_past: bool,
+    params: &Params,
+) -> Result<Vec<(String, Window, Vec<Evidence>)>> {
+    let codes = strings(df, "community_code")?;
+    let column = |name: &str| -> Result<Vec<i64>> {
+        Ok(ints(df, name)?
+            .into_iter()
+            .map(Option::unwrap_or_default)
+            .collect())
+    };
+    let (n, k, short) = (
+        column("starts")?,
+        column("in_window_count")?,
+        column("short")?,
+    );
+    let (keyed, shell) = (column("keyed")?, column("shell")?);
+    let (persons, bare) = (column("persons")?, column("bare_persons")?);
+    let days_open = int_lists(df, "days_open")?;
+    let ids = record_number::text_lists(df, "window_records")?;
+    let list = |name: &str| string_lists(df, name);
+    let (started, ended) = (list("window_started_on")?, list("window_ended_on")?);
+    let (keyed_on, employer) = (list("window_keyed_on")?, list("window_employer_note")?);
+    let bare_flags = list("window_bare")?;
+    Ok((0..df.height())
+        .filter_map(|i| {
+            let code = codes[i].clone()?;
+            let w = Window {
+                keyed: keyed[i],
+                shell: shell[i],
+                persons: persons[i],
+                bare_persons: bare[i],
+                ..Window::timing((n[i], k[i], short[i]), &days_open[i], reaches_past, params)
+            };
+            let evidence = window_evidence(
+                &ids[i],
+                [&started[i], &ended[i], &keyed_on[i], &employer[i], &bare_flags[i]],
+            );
+            Some((code, w, evidence))
+        })
+        .collect())
+}
+
 pub fn detect(inputs: &Inputs, params: &Params) -> Result<Vec<Finding>> {
     let county = counties(inputs.communities)?;
     let end = super::signals::extract_end(inputs)?;
     let mut findings = Vec::new();
     for p in inputs.periods() {
         let reaches_past = end.is_some_and(|e| e > p.cutoff);
-        let records = with_records(
-            super::counted::counted_starts(inputs, p)?,
-            inputs.table(Table::Employment)?,
-            p,
-            params,
-        )
-        .collect()?;
-        // The timing test alone decides which communities fire; the second
-        // signals are looked up only for their window starts.
-        let fires = timing_fires(&records, reaches_past, params)?;
-        let records = records
-            .lazy()
-            .semi_join(
-                fires.lazy(),
-                col("community_code"),
-                col("community_code"),
-            )
-            .collect()?;
-        let signals = window_signals(records.clone().lazy().filter(col("in_window")), inputs)?;
-        let df = window_counts(records.lazy(), signals, params).collect()?;
-        let codes = strings(&df, "community_code")?;
-        let column = |name: &str| -> Result<Vec<i64>> {
-            Ok(ints(&df, name)?
-                .into_iter()
-                .map(Option::unwrap_or_default)
-                .collect())
-        };
-        let (n, k, short, keyed, shell, persons, bare) = (
-            column("starts")?,
-            column("in_window_count")?,
-            column("short")?,
-            column("keyed")?,
-            column("shell")?,
-            column("persons")?,
-            column("bare_persons")?,
-        );
-        let days_open = int_lists(&df, "days_open")?;
-        let ids = record_number::text_lists(&df, "window_records")?;
-        let started = string_lists(&df, "window_started_on")?;
-        let ended = string_lists(&df, "window_ended_on")?;
-        let keyed_on = string_lists(&df, "window_keyed_on")?;
-        let employer = string_lists(&df, "window_employer_note")?;
-        let bare_flags = string_lists(&df, "window_bare")?;
+        let df = firing_windows(inputs, p, reaches_past, params)?;
         // Per community: the exact binomial tail comes from statrs, which a
-        // polars expression cannot call; the counts above are expressions.
-        for i in 0..df.height() {
-            let Some(code) = &codes[i] else { continue };
-            let p0 = expected_share(&days_open[i], params.window_days);
-            let w = Window {
-                n: n[i],
-                k: k[i],
-                p0,
-                p_value: binomial_upper_tail(k[i] as u64, n[i] as u64, p0),
-                reaches_past,
-                short: short[i],
-                keyed: keyed[i],
-                shell: shell[i],
-                persons: persons[i],
-                bare_persons: bare[i],
-            };
+        // polars expression cannot call; the counts are expressions.
+        for (code, w, evidence) in windows(&df, reaches_past, params)? {
             let Some(severity) = w.severity(params) else {
                 continue;
             };
-            let evidence = window_evidence(
-                &ids[i],
-                [&started[i], &ended[i], &keyed_on[i], &employer[i], &bare_flags[i]],
-            );
             findings.push(Finding {
                 explanation: w.explanation(p, params),
                 value: Some(w.k as f64 / w.n as f64),
-                threshold: Some(p0),
+                threshold: Some(w.p0),
                 p_value: Some(w.p_value),
                 evidence,
-                ..Finding::community(ID, severity, code, &county, p.year)
+                ..Finding::community(ID, severity, &code, &county, p.year)
             });
         }
     }

@@ -50,7 +50,9 @@ pub const ID: &str = "duplicate_person";
 pub const LABEL: &str = "同一人重复计算";
 
 /// The rule in one sentence, for the report's legend.
-pub const RULE: &str = "同一人同年被两个社区计入就业人数，或迁入新社区后原社区仍有其活动记录；按台账居住先后判断，台账登记在后或台账中没有该人的社区为高，居住更久的社区为低";
+pub fn rule() -> String {
+    "同一人同年被两个社区计入就业人数，或迁入新社区后原社区仍有其活动记录；按台账居住先后判断，台账登记在后或台账中没有该人的社区为高，居住更久的社区为低".into()
+}
 
 rules_struct! {
     /// No keys besides `enabled`.
@@ -223,28 +225,29 @@ impl Reading {
     }
 
     /// What decided, for "{n} 人…" in the explanation; `others` names the
-    /// other communities.
+    /// other communities. The same-day readings share their opening, the
+    /// likely victim's readings their closing words.
     fn phrase(self, others: &str) -> String {
+        let same_day = format!("与社区 {others} 的台账同日登记，");
+        let victim = "，可能是被对方重复计入";
         match self {
             Reading::LaterStay => format!("在本社区台账的登记晚于社区 {others}"),
             Reading::NoStay => format!(
                 "在本社区失业登记或困难认定之日并不在本社区台账中（社区 {others} 也计入其就业）"
             ),
-            Reading::SameDayLaterClaim => format!(
-                "与社区 {others} 的台账同日登记，本社区的失业登记或困难认定在后"
-            ),
+            Reading::SameDayLaterClaim => format!("{same_day}本社区的失业登记或困难认定在后"),
             Reading::Undecided => format!(
-                "与社区 {others} 的台账同日登记，失业登记或困难认定也同日（或双方均无），无法判断哪一方重复计入"
+                "{same_day}失业登记或困难认定也同日（或双方均无），无法判断哪一方重复计入"
             ),
-            Reading::EarlierStay => format!(
-                "在本社区台账的登记早于社区 {others}，在本社区居住更久，可能是被对方重复计入"
-            ),
+            Reading::EarlierStay => {
+                format!("在本社区台账的登记早于社区 {others}，在本社区居住更久{victim}")
+            }
             Reading::OtherNoStay => format!(
-                "在社区 {others} 失业登记或困难认定之日不在其台账中，而在本社区台账中，可能是被对方重复计入"
+                "在社区 {others} 失业登记或困难认定之日不在其台账中，而在本社区台账中{victim}"
             ),
-            Reading::SameDayEarlierClaim => format!(
-                "与社区 {others} 的台账同日登记，本社区的失业登记或困难认定在先，可能是被对方重复计入"
-            ),
+            Reading::SameDayEarlierClaim => {
+                format!("{same_day}本社区的失业登记或困难认定在先{victim}")
+            }
             Reading::Stale => CLOSE.to_string(),
         }
     }
@@ -285,40 +288,39 @@ fn by_claims(claim: &str, other: &str) -> Vec<(Expr, Reading)> {
     ]
 }
 
-/// The ledger pairs of `ledger_overlaps`, each side with its `reading`
-/// (null: no finding for this side; `stale` where the earlier community
-/// shows nothing after the later stay began), the earliest activity (after the later stay began) of the
-/// earlier community (activity, activity_id, activity_on), and each side's
-/// earliest registration or designation up to A (first_claim,
-/// other_first_claim), which decides between stays begun the same day.
-fn ledger_sides(pairs: LazyFrame, activity: LazyFrame, p: &Period) -> LazyFrame {
-    let this_earlier = col("claim_on").lt(col("other_claim_on"));
-    // The earlier community, and the later stay's days [later_from, later_to).
-    let earlier_code = when(this_earlier.clone())
-        .then(col("community_code"))
-        .otherwise(col("other_code"));
-    let later_from = when(this_earlier.clone())
-        .then(col("other_claim_on"))
-        .otherwise(col("claim_on"));
-    let later_to = when(this_earlier.clone())
-        .then(col("other_left_on"))
-        .otherwise(col("left_on"));
-    let keys = [
-        "person_id",
-        "community_code",
-        "other_code",
-        "claim_on",
-        "other_claim_on",
-    ];
-    let pairs = pairs.with_columns([
-        earlier_code.alias("earlier_code"),
-        later_from.alias("later_from"),
-        later_to.alias("later_to"),
-    ]);
-    // Each community's earliest registration or designation of the person
-    // up to A.
-    let claims = activity
-        .clone()
+/// The columns naming one side of a ledger pair.
+const PAIR_KEYS: [&str; 5] = [
+    "person_id",
+    "community_code",
+    "other_code",
+    "claim_on",
+    "other_claim_on",
+];
+
+/// Whether this side's stay began before the other's.
+fn this_earlier() -> Expr {
+    col("claim_on").lt(col("other_claim_on"))
+}
+
+/// The ledger pairs with the earlier community (`earlier_code`) and the
+/// later stay's days [later_from, later_to).
+fn with_later_stay(pairs: LazyFrame) -> LazyFrame {
+    let pick = |this: &str, other: &str| {
+        when(this_earlier())
+            .then(col(this))
+            .otherwise(col(other))
+    };
+    pairs.with_columns([
+        pick("community_code", "other_code").alias("earlier_code"),
+        pick("other_claim_on", "claim_on").alias("later_from"),
+        pick("other_left_on", "left_on").alias("later_to"),
+    ])
+}
+
+/// Each community's earliest registration or designation of the person up
+/// to A: person_id, community_code, first_claim.
+fn first_claims(activity: LazyFrame, p: &Period) -> LazyFrame {
+    activity
         .filter(
             col("activity")
                 .eq(lit("unemployment"))
@@ -326,12 +328,27 @@ fn ledger_sides(pairs: LazyFrame, activity: LazyFrame, p: &Period) -> LazyFrame 
                 .and(col("from").lt_eq(date(p.cutoff))),
         )
         .group_by([col("person_id"), col("community_code")])
-        .agg([col("from").min().alias("first_claim")]);
-    // A day of the later stay up to A: from later_from to the day before
-    // later_to, and not after A.
-    let last_day = col("later_to").is_null().or(col("from").lt(col("later_to")));
-    let active = pairs
-        .clone()
+        .agg([col("from").min().alias("first_claim")])
+}
+
+/// For the pairs of stays begun on different days (`with_later_stay`), the
+/// earliest activity of the earlier community on a day of the later stay up
+/// to A (from later_from to the day before later_to, and not after A): the
+/// pair's keys, activity, activity_id, activity_on.
+fn earlier_activity(pairs: LazyFrame, activity: LazyFrame, p: &Period) -> LazyFrame {
+    let last_day = col("later_to")
+        .is_null()
+        .or(col("from").lt(col("later_to")));
+    let first_by_date = |c: &str| {
+        col(c)
+            .sort_by(
+                [col("from"), col("activity"), col("activity_id")],
+                SortMultipleOptions::default(),
+            )
+            .first()
+            .alias(c)
+    };
+    pairs
         .filter(col("claim_on").neq(col("other_claim_on")))
         .join(
             activity,
@@ -345,18 +362,20 @@ fn ledger_sides(pairs: LazyFrame, activity: LazyFrame, p: &Period) -> LazyFrame 
                 .and(last_day)
                 .and(col("to").is_null().or(col("to").gt_eq(col("later_from")))),
         )
-        .group_by(keys.map(col))
+        .group_by(PAIR_KEYS.map(col))
         .agg([
-            col("activity")
-                .sort_by([col("from"), col("activity"), col("activity_id")], SortMultipleOptions::default())
-                .first()
-                .alias("activity"),
-            col("activity_id")
-                .sort_by([col("from"), col("activity"), col("activity_id")], SortMultipleOptions::default())
-                .first()
-                .alias("activity_id"),
+            first_by_date("activity"),
+            first_by_date("activity_id"),
             col("from").min().alias("activity_on"),
-        ]);
+        ])
+}
+
+/// The readings of a ledger pair's side, first match deciding: between
+/// stays begun the same day the claims; otherwise the earlier community
+/// is stale when it shows nothing after the move, else the earlier stay,
+/// and the later community is read as the later stay only when the earlier
+/// one still shows the person active.
+fn ledger_cases() -> Vec<(Expr, Reading)> {
     let stale = col("activity").is_null();
     let same_day = col("claim_on").eq(col("other_claim_on"));
     let mut cases = by_claims("first_claim", "other_first_claim")
@@ -364,15 +383,29 @@ fn ledger_sides(pairs: LazyFrame, activity: LazyFrame, p: &Period) -> LazyFrame 
         .map(|(cond, r)| (same_day.clone().and(cond), r))
         .collect::<Vec<_>>();
     cases.extend([
-        (this_earlier.clone().and(stale.clone()), Reading::Stale),
-        (this_earlier, Reading::EarlierStay),
-        (stale.clone().not(), Reading::LaterStay),
+        (this_earlier().and(stale.clone()), Reading::Stale),
+        (this_earlier(), Reading::EarlierStay),
+        (stale.not(), Reading::LaterStay),
     ]);
+    cases
+}
+
+/// The ledger pairs of `ledger_overlaps`, each side with its `reading`
+/// (null: no finding for this side; `stale` where the earlier community
+/// shows nothing after the later stay began), the earliest activity (after
+/// the later stay began) of the earlier community (activity, activity_id,
+/// activity_on), and each side's earliest registration or designation up
+/// to A (first_claim, other_first_claim), which decides between stays
+/// begun the same day.
+fn ledger_sides(pairs: LazyFrame, activity: LazyFrame, p: &Period) -> LazyFrame {
+    let pairs = with_later_stay(pairs);
+    let claims = first_claims(activity.clone(), p);
+    let active = earlier_activity(pairs.clone(), activity, p);
     pairs
         .join(
             active,
-            keys.map(col),
-            keys.map(col),
+            PAIR_KEYS.map(col),
+            PAIR_KEYS.map(col),
             JoinArgs::new(JoinType::Left),
         )
         .join(
@@ -391,10 +424,9 @@ fn ledger_sides(pairs: LazyFrame, activity: LazyFrame, p: &Period) -> LazyFrame 
             [col("person_id"), col("other_code")],
             JoinArgs::new(JoinType::Left),
         )
-        .with_column(decide(cases))
+        .with_column(decide(ledger_cases()))
         .filter(col("reading").is_not_null())
 }
-
 
 /// The rows of persons who may have more than one: only they can pair with
 /// another community, and they are few, so the self-joins below stay small.

@@ -21,8 +21,9 @@ use super::{Evidence, Finding, Inputs, Severity};
 use crate::contract::{Table, record_number};
 use crate::error::Result;
 use crate::indicators::Period;
+use crate::indicators::names::chinese;
 use crate::indicators::period::within;
-use crate::contract::added_columns::EMPLOYER_CODE_VALID;
+use super::signals::code_fails;
 
 pub const ID: &str = "employer_concentration";
 
@@ -30,7 +31,9 @@ pub const ID: &str = "employer_concentration";
 pub const LABEL: &str = "用人单位过度集中";
 
 /// The rule in one sentence, for the report's legend.
-pub const RULE: &str = "社区计入的再就业人员过多集中于一个用人单位，或该单位的统一社会信用代码不合法";
+pub fn rule() -> String {
+    "社区计入的再就业人员过多集中于一个用人单位，或该单位的统一社会信用代码不合法".into()
+}
 
 rules_struct! {
     /// The keys of `[detectors.employer_concentration]` besides `enabled` (docs/rules.md);
@@ -58,9 +61,7 @@ fn counted_with_employer(inputs: &Inputs, p: &Period) -> Result<LazyFrame> {
         col("record_id"),
         col("employer_name"),
         col("employer_code"),
-        col(EMPLOYER_CODE_VALID)
-            .eq(lit(false))
-            .fill_null(lit(false))
+        code_fails()
             .alias("code_fails"),
     ]);
     Ok(counted
@@ -182,8 +183,9 @@ pub fn detect(inputs: &Inputs, params: &Params) -> Result<Vec<Finding>> {
             };
             findings.push(Finding {
                 explanation: format!(
-                    "{} 年计入登记失业人员就业率的 {n} 个就业中有 {k} 个（{:.0}%）在{employer}，达到 {:.0}% 且不少于 {} 个的界限",
+                    "{} 年计入{}的 {n} 个就业中有 {k} 个（{:.0}%）在{employer}，达到 {:.0}% 且不少于 {} 个的界限",
                     p.year,
+                    chinese("reemployment_rate"),
                     share * 100.0,
                     params.max_share * 100.0,
                     params.min_count,
@@ -206,8 +208,9 @@ pub fn detect(inputs: &Inputs, params: &Params) -> Result<Vec<Finding>> {
             let k = failing[i].unwrap_or_default();
             findings.push(Finding {
                 explanation: format!(
-                    "{} 年计入登记失业人员就业率的就业中有 {k} 个的用人单位统一社会信用代码校验位错误（GB 32100）：{}",
+                    "{} 年计入{}的就业中有 {k} 个的用人单位统一社会信用代码校验位错误（GB 32100）：{}",
                     p.year,
+                    chinese("reemployment_rate"),
                     bad[i].join("、"),
                 ),
                 value: Some(k as f64),

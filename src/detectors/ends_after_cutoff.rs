@@ -25,13 +25,14 @@ use polars::prelude::*;
 use super::listing::tally_by_community;
 use super::lookup::counties;
 use super::significance::{above_chance, format_p};
-use super::signals::{corroborated, extract_end, holds, record_facts};
+use super::signals::{SHELL_NOTE, corroborated, extract_end, holding, note_with, record_facts};
 use super::{Evidence, Finding, Inputs};
 use crate::config::ranges::rules_struct;
 use crate::contract::{Table, record_number};
 use crate::error::Result;
 use crate::frame::{bools, dates, ints, strings};
 use crate::indicators::Period;
+use crate::indicators::names::chinese;
 use crate::indicators::period::{covers, date, days_between};
 
 pub const ID: &str = "ends_after_cutoff";
@@ -40,7 +41,12 @@ pub const ID: &str = "ends_after_cutoff";
 pub const LABEL: &str = "困难人员就业截止日后即终止";
 
 /// The rule in one sentence, for the report's legend.
-pub const RULE: &str = "计入就业困难人员就业率的就业，较多在截止日后很快终止，只在截止日当天“在岗”";
+pub fn rule() -> String {
+    format!(
+        "计入{}的就业，较多在截止日后很快终止，只在截止日当天“在岗”",
+        chinese("hardship_employment_rate")
+    )
+}
 
 rules_struct! {
     /// The keys of `[detectors.ends_after_cutoff]` besides `enabled` (docs/rules.md);
@@ -204,16 +210,16 @@ fn tallied(df: &DataFrame, p: &Period, params: &Params) -> Result<BTreeMap<Strin
         let (Some(start), Some(stop)) = (started[i], ended[i]) else {
             return;
         };
-        let mut note = format!(
-            "{start} 开始，{stop} 终止（截止日后 {} 天）",
-            (stop - p.cutoff).num_days()
+        let note = note_with(
+            format!(
+                "{start} 开始，{stop} 终止（截止日后 {} 天）",
+                (stop - p.cutoff).num_days()
+            ),
+            [
+                (l, format!("，开始 {} 天以后才录入", params.late_keying_days)),
+                (s, SHELL_NOTE.into()),
+            ],
         );
-        if l {
-            note.push_str(&format!("，开始 {} 天以后才录入", params.late_keying_days));
-        }
-        if s {
-            note.push_str("，用人单位代码校验失败或别无他人受雇");
-        }
         let record = records[i].clone().unwrap_or_default();
         e.evidence
             .push(Evidence::record("employment", "record_id", record).with_note(note));
@@ -231,35 +237,40 @@ fn finding(
     let k = e.persons.len();
     let late = e.persons.values().filter(|f| f.0).count();
     let shell = e.persons.values().filter(|f| f.1).count();
-    let mut signals = Vec::new();
-    if holds(late, k, params.corroborating_share) {
-        signals.push(format!(
-            "{k} 人中 {late} 人的就业在开始 {} 天以后才录入",
-            params.late_keying_days
-        ));
-    }
-    if holds(shell, k, params.corroborating_share) {
-        signals.push(format!(
-            "{k} 人中 {shell} 人的用人单位代码校验失败或别无他人受雇"
-        ));
-    }
+    let signals = holding(
+        k,
+        params.corroborating_share,
+        [
+            (
+                late,
+                format!(
+                    "{k} 人中 {late} 人的就业在开始 {} 天以后才录入",
+                    params.late_keying_days
+                ),
+            ),
+            (
+                shell,
+                format!("{k} 人中 {shell} 人的用人单位代码校验失败或别无他人受雇"),
+            ),
+        ],
+    );
     let (severity, corroboration) = corroborated(signals, "仅终止时点异常，建议核查这些人员截止日前后的实际就业");
     let share = k as f64 / e.counted.max(1) as f64;
-    Finding {
-        explanation: format!(
-            "{} 年计入就业困难人员就业率的 {} 人中有 {k} 人（{:.0}%）截止日 {} 在岗的就业均在其后 {} 天内终止，正常情况约 {:.0}%，二项检验 p = {}；{corroboration}",
-            p.year,
-            e.counted,
-            share * 100.0,
-            p.cutoff,
-            params.after_days,
-            params.base_share * 100.0,
-            format_p(p_value),
-        ),
-        value: Some(share),
-        threshold: Some(params.base_share),
-        p_value: Some(p_value),
-        evidence: e.evidence,
-        ..Finding::community(ID, severity, code, county, p.year)
-    }
+    let explanation = format!(
+        "{} 年计入{}的 {} 人中有 {k} 人（{:.0}%）截止日 {} 在岗的就业均在其后 {} 天内终止，正常情况约 {:.0}%，二项检验 p = {}；{corroboration}",
+        p.year,
+        chinese("hardship_employment_rate"),
+        e.counted,
+        share * 100.0,
+        p.cutoff,
+        params.after_days,
+        params.base_share * 100.0,
+        format_p(p_value),
+    );
+    Finding::community(ID, severity, code, county, p.year).tested(
+        explanation,
+        (share, params.base_share),
+        p_value,
+        e.evidence,
+    )
 }

@@ -250,6 +250,21 @@ impl Finding {
         }
     }
 
+    /// The finding with its explanation and evidence, its figure against
+    /// the threshold it is tested on, and the test's p-value.
+    pub fn tested(
+        self,
+        explanation: String,
+        figures: (f64, f64),
+        p_value: f64,
+        evidence: Vec<Evidence>,
+    ) -> Finding {
+        Finding {
+            p_value: Some(p_value),
+            ..self.measured(explanation, figures, evidence)
+        }
+    }
+
     /// The published order: year, detector, level, county, community, then
     /// value and evidence, so that two runs on the same inputs list findings
     /// identically.

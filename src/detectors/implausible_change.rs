@@ -19,6 +19,7 @@ use crate::frame::{floats, ints, strings};
 use crate::config::ranges::rules_struct;
 use super::{Evidence, Finding, Inputs, Severity};
 use crate::error::Result;
+use crate::indicators::names::chinese;
 
 pub const ID: &str = "implausible_change";
 
@@ -26,7 +27,9 @@ pub const ID: &str = "implausible_change";
 pub const LABEL: &str = "比率年度变化异常";
 
 /// The rule in one sentence, for the report's legend.
-pub const RULE: &str = "就业率的年度变化远超同区县其他社区";
+pub fn rule() -> String {
+    "就业率的年度变化远超同区县其他社区".into()
+}
 
 rules_struct! {
     /// The keys of `[detectors.implausible_change]` besides `enabled` (docs/rules.md);
@@ -41,11 +44,9 @@ rules_struct! {
     }
 }
 
-/// The rates compared, with their names as the panel reads them.
-pub const RATES: [(&str, &str); 2] = [
-    ("reemployment_rate", "登记失业人员就业率"),
-    ("hardship_employment_rate", "就业困难人员就业率"),
-];
+/// The rates compared (their names as the panel reads them are the
+/// indicators', `names::chinese`).
+pub const RATES: [&str; 2] = ["reemployment_rate", "hardship_employment_rate"];
 
 /// The MAD's factor that makes it estimate a normal standard deviation.
 const MAD_TO_SD: f64 = 1.4826;
@@ -122,7 +123,8 @@ fn pp(x: f64) -> String {
 pub fn detect(inputs: &Inputs, params: &Params) -> Result<Vec<Finding>> {
     let county = counties(inputs.communities)?;
     let mut findings = Vec::new();
-    for (rate, name) in RATES {
+    for rate in RATES {
+        let name = chinese(rate);
         let df = robust_z(inputs.indicators.frame.clone().lazy(), rate, params)?
             .filter(col("z").abs().gt(lit(params.z)))
             .collect()?;

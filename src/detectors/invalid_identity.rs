@@ -33,7 +33,7 @@ use crate::config::rules::IndicatorRules;
 use crate::contract::Table;
 use crate::error::Result;
 use crate::indicators::Period;
-use crate::indicators::jobs::new_job_starts;
+use crate::indicators::jobs::{START, new_job_starts};
 use crate::indicators::labor_force::working_age_on;
 use crate::indicators::period::{age_on, date};
 use crate::contract::added_columns::PERSON_ID_VALID;
@@ -44,7 +44,9 @@ pub const ID: &str = "invalid_identity";
 pub const LABEL: &str = "身份信息异常";
 
 /// The rule in one sentence, for the report's legend.
-pub const RULE: &str = "计入指标的人员身份号码不合法、出生日期不符、死亡后才就业，或登记、认定时不在劳动年龄内";
+pub fn rule() -> String {
+    "计入指标的人员身份号码不合法、出生日期不符、死亡后才就业，或登记、认定时不在劳动年龄内".into()
+}
 
 rules_struct! {
     /// No keys besides `enabled`.
@@ -129,18 +131,10 @@ fn counted_employment(
     p: &Period,
     ids: &LazyFrame,
 ) -> Result<LazyFrame> {
-    let cols4 = || {
-        [
-            col("community_code"),
-            col("person_id"),
-            col("record_id"),
-            col("started_on"),
-        ]
-    };
     Ok(concat(
         [
-            only(super::counted::counted_persons(inputs, p)?, ids).select(cols4()),
-            rows.new_jobs(p, inputs.indicator_rules, ids).select(cols4()),
+            only(super::counted::counted_persons(inputs, p)?, ids).select(START.map(col)),
+            rows.new_jobs(p, inputs.indicator_rules, ids).select(START.map(col)),
         ],
         UnionArgs::default(),
     )?)
@@ -306,65 +300,70 @@ impl Suspects {
     }
 }
 
-/// One row per problem: community_code, person_id, kind, and where it is
-/// about an event: event (`employment`, `registration`, `designation`),
-/// event_id (record_id, registration_id, designated_on), event_on (the
-/// start, registration or designation date), died_on, age.
-fn problems(
+fn none_str() -> Expr {
+    lit(NULL).cast(DataType::String)
+}
+
+fn none_date() -> Expr {
+    lit(NULL).cast(DataType::Date)
+}
+
+fn none_int() -> Expr {
+    lit(NULL).cast(DataType::Int32)
+}
+
+/// The counted persons among `ids` (a failing identifier, a disagreeing
+/// birth date): a problem with the person, about no event.
+fn without_event(
     inputs: &Inputs,
     p: &Period,
     rules: &IndicatorRules,
-    suspects: &Suspects,
+    rows: &SuspectRows,
+    ids: &LazyFrame,
 ) -> Result<LazyFrame> {
-    let persons = inputs.table(Table::Persons)?;
-    let none_str = || lit(NULL).cast(DataType::String);
-    let none_date = || lit(NULL).cast(DataType::Date);
-    let none_int = || lit(NULL).cast(DataType::Int32);
-    let shape = |lf: LazyFrame, kind: &str| {
-        lf.select([
-            col("community_code"),
-            col("person_id"),
-            lit(kind).alias("kind"),
-            col("event"),
-            col("event_id"),
-            col("event_on"),
-            col("died_on"),
-            col("age"),
-        ])
-    };
-    let no_event = |lf: LazyFrame| {
-        lf.with_columns([
+    Ok(rows
+        .counted_in_any(inputs, p, rules, ids)?
+        .with_columns([
             none_str().alias("event"),
             none_str().alias("event_id"),
             none_date().alias("event_on"),
             none_date().alias("died_on"),
             none_int().alias("age"),
-        ])
-    };
-    let rows = &suspects.rows;
-    let invalid = rows.counted_in_any(inputs, p, rules, &suspects.invalid)?;
-    let mismatched = rows.counted_in_any(inputs, p, rules, &suspects.mismatched)?;
+        ]))
+}
 
+/// The counted starts of P that begin after the person's death: the
+/// employment record as the event, with the date of death.
+fn started_after_death(inputs: &Inputs, p: &Period, suspects: &Suspects) -> Result<LazyFrame> {
     let dead = suspects.deaths.clone().select([col("person_id")]);
-    let deceased = distinct(counted_employment(inputs, rows, p, &dead)?)
-        .join(
-            suspects.deaths.clone(),
-            [col("person_id")],
-            [col("person_id")],
-            JoinArgs::new(JoinType::Inner),
-        )
-        .filter(col("died_on").lt(col("started_on")))
-        .with_columns([
-            lit("employment").alias("event"),
-            record_number::as_text(col("record_id")).alias("event_id"),
-            col("started_on").alias("event_on"),
-            none_int().alias("age"),
-        ]);
+    Ok(
+        distinct(counted_employment(inputs, &suspects.rows, p, &dead)?)
+            .join(
+                suspects.deaths.clone(),
+                [col("person_id")],
+                [col("person_id")],
+                JoinArgs::new(JoinType::Inner),
+            )
+            .filter(col("died_on").lt(col("started_on")))
+            .with_columns([
+                lit("employment").alias("event"),
+                record_number::as_text(col("record_id")).alias("event_id"),
+                col("started_on").alias("event_on"),
+                none_int().alias("age"),
+            ]),
+    )
+}
 
-    // Outside working age at the counting event, by the earliest ledger
-    // row. The ledger rows joined by identifier number (`narrow`) first
-    // narrow the events to persons some row puts outside; the earliest row
-    // of the person then decides, over those few.
+/// The counting events of P at which the person was outside working age,
+/// by the earliest ledger row, with the age. The ledger rows joined by
+/// identifier number (`narrow`) first narrow the events to persons some row
+/// puts outside; the earliest row of the person then decides, over those few.
+fn outside_working_age(
+    inputs: &Inputs,
+    p: &Period,
+    rules: &IndicatorRules,
+    suspects: &Suspects,
+) -> Result<LazyFrame> {
     let events = counting_events(inputs, p)?.collect()?;
     let earliest = dates(&events, "event_on")?.into_iter().flatten().min();
     let events = events.lazy();
@@ -390,7 +389,8 @@ fn problems(
         .unique(None, UniqueKeepStrategy::Any)
         .collect()?
         .lazy();
-    let outside = distinct(only(events, &maybe_outside))
+    let persons = inputs.table(Table::Persons)?;
+    Ok(distinct(only(events, &maybe_outside))
         .join(
             first_ledger_row(only(persons, &maybe_outside)),
             [col("person_id")],
@@ -398,14 +398,44 @@ fn problems(
             JoinArgs::new(JoinType::Inner),
         )
         .filter(working_age_on(age.clone(), rules).not())
-        .with_columns([age.alias("age"), none_date().alias("died_on")]);
+        .with_columns([age.alias("age"), none_date().alias("died_on")]))
+}
 
+/// One row per problem: community_code, person_id, kind, and where it is
+/// about an event: event (`employment`, `registration`, `designation`),
+/// event_id (record_id, registration_id, designated_on), event_on (the
+/// start, registration or designation date), died_on, age.
+fn problems(
+    inputs: &Inputs,
+    p: &Period,
+    rules: &IndicatorRules,
+    suspects: &Suspects,
+) -> Result<LazyFrame> {
+    let shape = |lf: LazyFrame, kind: &str| {
+        lf.select([
+            col("community_code"),
+            col("person_id"),
+            lit(kind).alias("kind"),
+            col("event"),
+            col("event_id"),
+            col("event_on"),
+            col("died_on"),
+            col("age"),
+        ])
+    };
+    let rows = &suspects.rows;
     Ok(concat(
         [
-            shape(no_event(invalid), KINDS[0].0),
-            shape(no_event(mismatched), KINDS[1].0),
-            shape(deceased, KINDS[2].0),
-            shape(outside, KINDS[3].0),
+            shape(
+                without_event(inputs, p, rules, rows, &suspects.invalid)?,
+                KINDS[0].0,
+            ),
+            shape(
+                without_event(inputs, p, rules, rows, &suspects.mismatched)?,
+                KINDS[1].0,
+            ),
+            shape(started_after_death(inputs, p, suspects)?, KINDS[2].0),
+            shape(outside_working_age(inputs, p, rules, suspects)?, KINDS[3].0),
         ],
         UnionArgs::default(),
     )?

@@ -13,6 +13,7 @@ use super::{Evidence, KeyValue, PersonId};
 use crate::contract::record_number;
 use crate::error::Result;
 use crate::frame::{dates, strings};
+use crate::indicators::jobs::START;
 
 /// How one key column of a listed record is read from the frame.
 #[derive(Debug, Clone, Copy)]
@@ -103,6 +104,17 @@ pub fn records_by_community(
         out.push((code, evidence));
     }
     Ok(out)
+}
+
+/// The columns that place a listed employment record, its start
+/// (`indicators::jobs::START`) and end, followed by `more`.
+pub fn record_span_and(more: impl IntoIterator<Item = Expr>) -> Vec<Expr> {
+    START
+        .into_iter()
+        .chain(["ended_on"])
+        .map(col)
+        .chain(more)
+        .collect()
 }
 
 /// The key of a zero-employment household record.

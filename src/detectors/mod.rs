@@ -1,7 +1,7 @@
 //! Stage 3a (stage 3 with the ratings, which read the risk scores made
 //! here), falsification signals (docs/detectors.md): typed tables and
 //! indicators → findings. Each detector is one file (`registry`): its id,
-//! label, rule, `Params` and `pub fn detect(&Inputs, &Params) ->
+//! label, `rule()`, `Params` and `pub fn detect(&Inputs, &Params) ->
 //! Result<Vec<Finding>>`; a detector only reports, it never changes an
 //! indicator. The list below names every detector once. `detect_all` runs
 //! the enabled ones and puts the findings in their published order; `risk`
@@ -46,7 +46,7 @@ macro_rules! detectors {
         pub const ALL: &[registry::Detector] = &[$(registry::Detector {
             id: $name::ID,
             label: $name::LABEL,
-            rule: $name::RULE,
+            rule: $name::rule,
             reads_counted: detectors!(@reads $($counted)?),
             check: |section| registry::checked::<$name::Params>($name::ID, section),
             run: |inputs, section| {

@@ -17,7 +17,8 @@ use super::{Evidence, Finding, Inputs, Severity};
 use crate::contract::{Table, record_number};
 use crate::error::Result;
 use crate::indicators::Period;
-use crate::indicators::period::{date, days_between, within};
+use crate::indicators::evidence::{backed_by_job, closing_and};
+use crate::indicators::period::{date, within};
 
 pub const ID: &str = "reemployment_without_record";
 
@@ -25,7 +26,9 @@ pub const ID: &str = "reemployment_without_record";
 pub const LABEL: &str = "就业注销无就业记录";
 
 /// The rule in one sentence, for the report's legend.
-pub const RULE: &str = "以“就业”原因注销的失业登记中，较多找不到从登记到注销后不久开始的就业登记";
+pub fn rule() -> String {
+    "以“就业”原因注销的失业登记中，较多找不到从登记到注销后不久开始的就业登记".into()
+}
 
 rules_struct! {
     /// The keys of `[detectors.reemployment_without_record]` besides `enabled` (docs/rules.md);
@@ -67,31 +70,15 @@ fn closed_as_employed(
                 .and(col("ended_on").is_not_null())
                 .and(within("ended_on", p)),
         )
-        .select([
-            col("registration_id"),
-            col("person_id"),
-            col("community_code"),
-            col("registered_on"),
-            col("ended_on"),
-        ]);
-    let after_closing = days_between(col("ended_on"), col("started_on"));
-    let matches = col("started_on")
-        .gt_eq(col("registered_on"))
-        .and(after_closing.lt_eq(lit(match_days.clamp(0, i64::from(i32::MAX)) as i32)));
-    let matched = closed
-        .clone()
-        .join(
-            employment
-                .filter(not_after_closing_span(p, match_days))
-                .select([col("person_id"), col("started_on")]),
-            [col("person_id")],
-            [col("person_id")],
-            JoinArgs::new(JoinType::Inner),
-        )
-        .filter(matches)
-        .select([col("registration_id")])
-        .unique(None, UniqueKeepStrategy::Any)
-        .with_column(lit(true).alias("matched"));
+        .select(closing_and([]));
+    // The evidence figure's reading of a closing backed by a job, with this
+    // detector's span.
+    let matched = backed_by_job(
+        closed.clone(),
+        employment.filter(not_after_closing_span(p, match_days)),
+        match_days.clamp(0, i64::from(i32::MAX)) as i32,
+        "matched",
+    );
     closed
         .join(
             matched,

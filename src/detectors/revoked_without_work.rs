@@ -30,7 +30,7 @@ use std::collections::HashMap;
 
 use super::listing::{Key, records_by_community};
 use super::lookup::counties;
-use super::signals::{how_many, reaches, severity, share_corroborates};
+use super::signals::{how_many, note_with, reaches, severity, share_corroborates};
 use super::{Evidence, Finding, Inputs};
 use crate::config::rules::IndicatorRules;
 use crate::config::ranges::rules_struct;
@@ -47,7 +47,9 @@ pub const ID: &str = "revoked_without_work";
 pub const LABEL: &str = "困难人员年前无故退出";
 
 /// The rule in one sentence, for the report's legend.
-pub const RULE: &str = "年度开始前不久退出认定的就业困难人员中，较多人退出时既无就业、又仍在本社区且在劳动年龄内";
+pub fn rule() -> String {
+    "年度开始前不久退出认定的就业困难人员中，较多人退出时既无就业、又仍在本社区且在劳动年龄内".into()
+}
 
 rules_struct! {
     /// The keys of `[detectors.revoked_without_work]` besides `enabled` (docs/rules.md);
@@ -311,17 +313,16 @@ fn unexplained_records(rows: &DataFrame, params: &Params) -> Result<HashMap<Stri
     ];
     let listed = records_by_community(rows, "hardship", &key, |j| {
         let r = revoked_on[j].map(|d| d.to_string()).unwrap_or_default();
-        let mut note = format!(
-            "{r} 退出认定，其时无就业、仍住本社区且在劳动年龄内，{} 天内未就业",
-            params.grace_days
-        );
-        if registered[j] == Some(true) {
-            note.push_str("；退出时失业登记未注销");
-        }
-        if again[j] == Some(true) {
-            note.push_str("；其后又被本社区重新认定");
-        }
-        note
+        note_with(
+            format!(
+                "{r} 退出认定，其时无就业、仍住本社区且在劳动年龄内，{} 天内未就业",
+                params.grace_days
+            ),
+            [
+                (registered[j] == Some(true), "；退出时失业登记未注销".into()),
+                (again[j] == Some(true), "；其后又被本社区重新认定".into()),
+            ],
+        )
     })?;
     Ok(listed.into_iter().collect())
 }

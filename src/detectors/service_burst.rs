@@ -36,6 +36,7 @@ use crate::contract::{Table, record_number};
 use crate::error::Result;
 use crate::frame::{bools, dates, floats, ints, strings};
 use crate::indicators::Period;
+use crate::indicators::evidence::{Crowd, with_crowding};
 use crate::indicators::hardship::hardship_persons;
 use crate::indicators::period::{date, days_between, later_of, within};
 
@@ -45,7 +46,9 @@ pub const ID: &str = "service_burst";
 pub const LABEL: &str = "援助服务集中补录";
 
 /// The rule in one sentence, for the report's legend.
-pub const RULE: &str = "援助覆盖的就业困难人员中，较多人的服务记录全部出自几天内多人同批的服务";
+pub fn rule() -> String {
+    "援助覆盖的就业困难人员中，较多人的服务记录全部出自几天内多人同批的服务".into()
+}
 
 rules_struct! {
     /// The keys of `[detectors.service_burst]` besides `enabled` (docs/rules.md);
@@ -80,27 +83,6 @@ fn services_of_h(hardship: LazyFrame, services: LazyFrame, p: &Period) -> LazyFr
     )
 }
 
-/// Per community and day: `nearby`, the distinct persons of its H served
-/// fewer than `crowd_days` days from that day. Each (person, day) served is
-/// spread over the days it is near (a cross join with the offsets
-/// −(crowd_days − 1) ..= crowd_days − 1), then counted per day.
-fn nearby_persons(services: LazyFrame, crowd_days: i64) -> Result<LazyFrame> {
-    let reach = crowd_days.clamp(1, 366) as i32 - 1;
-    let offsets = df!("offset" => (-reach..=reach).collect::<Vec<i32>>())?;
-    Ok(services
-        .select([col("community_code"), col("person_id"), col("day")])
-        .unique(None, UniqueKeepStrategy::Any)
-        .cross_join(offsets.lazy(), None)
-        .group_by([
-            col("community_code"),
-            (col("day") + col("offset")).alias("day"),
-        ])
-        .agg([col("person_id")
-            .n_unique()
-            .cast(DataType::Int64)
-            .alias("nearby")]))
-}
-
 /// How crowding is judged: the `[indicators]` keys (`service_crowd_days`,
 /// `service_crowd_persons`, `service_crowd_pace`) and the days of P.
 struct Crowding {
@@ -120,55 +102,28 @@ impl Crowding {
         }
     }
 
-    /// The days a window spans: fewer than `days` either side, the day itself.
-    fn window(&self) -> i64 {
-        2 * (self.days.clamp(1, 366) - 1) + 1
+    /// The crowd as `indicators::evidence::with_crowding` judges it: a
+    /// service's crowd reaches fewer than `days` days either side.
+    fn crowd(&self) -> Crowd {
+        Crowd {
+            reach: self.days.clamp(1, 366) as i32 - 1,
+            persons: self.persons,
+            pace: self.pace_factor,
+            span_days: self.period_days,
+        }
     }
 }
 
-/// Each service of `services_of_h` with `nearby`, `needed` and `crowded`.
-/// A service is crowded when `nearby` reaches `service_crowd_persons` and
-/// `pace_factor` times the persons the community's own pace would put in
-/// its window (its served person-days in P spread evenly over P): in a
-/// community that serves several hardship persons a day, three within two
-/// days is its ordinary pace, not a batch.
-fn with_crowding(services: LazyFrame, c: &Crowding) -> Result<LazyFrame> {
-    let nearby = nearby_persons(services.clone(), c.days)?;
-    let pace = services
-        .clone()
-        .select([col("community_code"), col("person_id"), col("day")])
-        .unique(None, UniqueKeepStrategy::Any)
-        .group_by([col("community_code")])
-        .agg([(len().cast(DataType::Float64)
-            * lit(c.pace_factor * c.window() as f64 / c.period_days.max(1) as f64))
-        .alias("paced")]);
-    let floor = lit(c.persons as f64);
-    Ok(services
-        .join(
-            nearby,
-            [col("community_code"), col("day")],
-            [col("community_code"), col("day")],
-            JoinArgs::new(JoinType::Left),
-        )
-        .join(
-            pace,
-            [col("community_code")],
-            [col("community_code")],
-            JoinArgs::new(JoinType::Left),
-        )
-        .with_columns([
-            col("nearby").fill_null(lit(1i64)),
-            when(col("paced").gt(floor.clone()))
-                .then(col("paced"))
-                .otherwise(floor)
-                .alias("needed"),
-        ])
-        .with_column(
-            col("nearby")
-                .cast(DataType::Float64)
-                .gt_eq(col("needed"))
-                .alias("crowded"),
-        ))
+/// Each service of `services_of_h` with `nearby`, `needed` and `crowded`
+/// (`indicators::evidence::with_crowding`, the evidence figure's own
+/// judgement, over the services of H in P). A service is crowded when
+/// `nearby` reaches `service_crowd_persons` and `pace_factor` times the
+/// persons the community's own pace would put in its window (its served
+/// person-days in P spread evenly over P): in a community that serves
+/// several hardship persons a day, three within two days is its ordinary
+/// pace, not a batch.
+fn crowded_services(services: LazyFrame, c: &Crowding) -> Result<LazyFrame> {
+    Ok(with_crowding(services.clone(), services, &c.crowd())?)
 }
 
 /// Per community and assisted person: `thin` (every service crowded),
@@ -382,7 +337,7 @@ pub fn detect(inputs: &Inputs, params: &Params) -> Result<Vec<Finding>> {
     let services_from = services_from(&services)?;
     let mut findings = Vec::new();
     for p in inputs.periods() {
-        let crowding = with_crowding(
+        let crowding = crowded_services(
             services_of_h(inputs.table(Table::Hardship)?, services.clone(), p),
             &Crowding::of(inputs, p),
         )?
@@ -537,7 +492,7 @@ mod tests {
         .unwrap()
         .lazy()
         .with_column(col("delivered_on").cast(DataType::Int32).alias("day"));
-        let df = with_crowding(services, &crowding(0.0))
+        let df = crowded_services(services, &crowding(0.0))
             .unwrap()
             .sort(["service_id"], SortMultipleOptions::default())
             .collect()
@@ -567,7 +522,7 @@ mod tests {
             .lazy()
         };
         let crowded = |factor: f64| {
-            let df = with_crowding(services(200), &crowding(factor))
+            let df = crowded_services(services(200), &crowding(factor))
                 .unwrap()
                 .collect()
                 .unwrap();

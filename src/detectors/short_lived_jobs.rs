@@ -22,9 +22,11 @@ use std::collections::BTreeMap;
 
 use polars::prelude::*;
 
-use super::listing::tally_by_community;
+use super::listing::{record_span_and, tally_by_community};
 use super::lookup::counties;
-use super::signals::{corroborated, durable, extract_end, holds, keyed_late, record_facts};
+use super::signals::{
+    SHELL_NOTE, corroborated, durable, extract_end, holding, keyed_late, note_with, record_facts,
+};
 use super::{Evidence, Finding, Inputs};
 use crate::config::ranges::rules_struct;
 use crate::contract::{Table, record_number};
@@ -39,7 +41,9 @@ pub const ID: &str = "short_lived_jobs";
 pub const LABEL: &str = "计入就业的工作短暂即止";
 
 /// The rule in one sentence, for the report's legend.
-pub const RULE: &str = "计入就业率或新增就业的人员中，较多人的就业只持续了几天，此后再无持续的工作";
+pub fn rule() -> String {
+    "计入就业率或新增就业的人员中，较多人的就业只持续了几天，此后再无持续的工作".into()
+}
 
 rules_struct! {
     /// The keys of `[detectors.short_lived_jobs]` besides `enabled` (docs/rules.md);
@@ -231,17 +235,12 @@ fn firing(inputs: &Inputs, p: &Period, params: &Params) -> Result<LazyFrame> {
             JoinArgs::new(JoinType::Inner),
         )
         .with_column(keyed_late(params.late_keying_days).alias("late"))
-        .select([
-            col("community_code"),
-            col("person_id"),
-            col("record_id"),
-            col("started_on"),
-            col("ended_on"),
+        .select(record_span_and([
             col("late"),
             col("shell"),
             col("counted"),
             col("thin"),
-        ])
+        ]))
         .sort(
             ["community_code", "person_id", "started_on", "record_id"],
             SortMultipleOptions::default(),
@@ -292,13 +291,13 @@ fn tallied(df: &DataFrame, params: &Params) -> Result<BTreeMap<String, Thin>> {
         };
         let days = (end - start).num_days() + 1;
         thin.days.push(days);
-        let mut note = format!("{start} 至 {end}，仅 {days} 天");
-        if l {
-            note.push_str(&format!("，终止 {} 天后才录入", params.late_keying_days));
-        }
-        if s {
-            note.push_str("，用人单位代码校验失败或别无他人受雇");
-        }
+        let note = note_with(
+            format!("{start} 至 {end}，仅 {days} 天"),
+            [
+                (l, format!("，终止 {} 天后才录入", params.late_keying_days)),
+                (s, SHELL_NOTE.into()),
+            ],
+        );
         let record = records[i].clone().unwrap_or_default();
         thin.evidence
             .push(Evidence::record("employment", "record_id", record).with_note(note));
@@ -316,35 +315,38 @@ fn finding(
     let k = thin.persons.len();
     let late = thin.persons.values().filter(|f| f.0).count();
     let shell = thin.persons.values().filter(|f| f.1).count();
-    let mut signals = Vec::new();
-    if holds(late, k, params.corroborating_share) {
-        signals.push(format!(
-            "{k} 人中 {late} 人的短期就业在终止 {} 天以后才录入",
-            params.late_keying_days
-        ));
-    }
-    if holds(shell, k, params.corroborating_share) {
-        signals.push(format!(
-            "{k} 人中 {shell} 人的短期就业单位代码校验失败或别无他人受雇"
-        ));
-    }
+    let signals = holding(
+        k,
+        params.corroborating_share,
+        [
+            (
+                late,
+                format!(
+                    "{k} 人中 {late} 人的短期就业在终止 {} 天以后才录入",
+                    params.late_keying_days
+                ),
+            ),
+            (
+                shell,
+                format!("{k} 人中 {shell} 人的短期就业单位代码校验失败或别无他人受雇"),
+            ),
+        ],
+    );
     let (severity, corroboration) = corroborated(signals, "仅证据单薄，建议核查这些人员的实际就业");
     let mut days = thin.days.clone();
     days.sort_unstable();
     let median = days.get(days.len() / 2).copied().unwrap_or_default();
     let share = k as f64 / thin.counted.max(1) as f64;
-    Finding {
-        explanation: format!(
-            "{} 年计入就业的 {} 人中有 {k} 人（{:.0}%）的就业记录均不满 {} 天（中位 {median} 天），此后到截止日再无持续的工作；{corroboration}",
-            p.year,
-            thin.counted,
-            share * 100.0,
-            durable_days,
-        ),
-        value: Some(share),
-        threshold: Some(params.min_share),
-        p_value: None,
-        evidence: thin.evidence,
-        ..Finding::community(ID, severity, &code, county, p.year)
-    }
+    let explanation = format!(
+        "{} 年计入就业的 {} 人中有 {k} 人（{:.0}%）的就业记录均不满 {} 天（中位 {median} 天），此后到截止日再无持续的工作；{corroboration}",
+        p.year,
+        thin.counted,
+        share * 100.0,
+        durable_days,
+    );
+    Finding::community(ID, severity, &code, county, p.year).measured(
+        explanation,
+        (share, params.min_share),
+        thin.evidence,
+    )
 }

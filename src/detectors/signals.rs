@@ -113,13 +113,19 @@ fn keyed_and_fails(schema: &Schema) -> (Expr, Expr) {
         lit(NULL).cast(DataType::Date)
     };
     let fails = if schema.get(EMPLOYER_CODE_VALID).is_some() {
-        col(EMPLOYER_CODE_VALID)
-            .eq(lit(false))
-            .fill_null(lit(false))
+        code_fails()
     } else {
         lit(false)
     };
     (keyed, fails)
+}
+
+/// The record's employer code is present and fails GB 32100 (as ingest
+/// marked it; a record without a code does not fail).
+pub fn code_fails() -> Expr {
+    col(EMPLOYER_CODE_VALID)
+        .eq(lit(false))
+        .fill_null(lit(false))
 }
 
 /// Keyed more than `late_days` after the record ended (or, open, after it
@@ -130,6 +136,22 @@ pub fn keyed_late(late_days: i64) -> Expr {
         .gt(lit(late_days.clamp(0, i64::from(i32::MAX)) as i32))
         .fill_null(lit(false))
 }
+
+/// An evidence note: `base`, then the words of each mark that holds for the
+/// record, in the order given (each opening with its own punctuation).
+pub fn note_with(base: String, marks: impl IntoIterator<Item = (bool, String)>) -> String {
+    marks
+        .into_iter()
+        .filter(|(holds, _)| *holds)
+        .fold(base, |mut note, (_, words)| {
+            note.push_str(&words);
+            note
+        })
+}
+
+/// The mark of a record at a shell employer (`record_facts`' `shell`), in
+/// an evidence note.
+pub const SHELL_NOTE: &str = "，用人单位代码校验失败或别无他人受雇";
 
 /// High when a second signal corroborates the pattern, medium when it
 /// stands alone.
@@ -199,6 +221,20 @@ pub fn any_corroborates(signals: Vec<String>) -> (bool, String) {
     } else {
         (true, format!("；其中 {}", signals.join("，")))
     }
+}
+
+/// The words of each second signal that holds (`holds`: its count is at
+/// least `share` of a finding's `of`), in the order given.
+pub fn holding(
+    of: usize,
+    share: f64,
+    signals: impl IntoIterator<Item = (usize, String)>,
+) -> Vec<String> {
+    signals
+        .into_iter()
+        .filter(|(count, _)| holds(*count, of, share))
+        .map(|(_, words)| words)
+        .collect()
 }
 
 /// At least `share` of `of` (and at least one): the bar a second signal

@@ -26,15 +26,14 @@ use polars::prelude::*;
 
 use super::listing::tally_by_community;
 use super::lookup::counties;
-use super::signals::{any_corroborates, extract_end, severity};
+use super::signals::{any_corroborates, code_fails, extract_end, note_with, severity};
 use super::{Evidence, Finding, Inputs, KeyValue};
 use crate::config::ranges::rules_struct;
-use crate::contract::added_columns::EMPLOYER_CODE_VALID;
 use crate::contract::{Table, record_number};
 use crate::error::Result;
 use crate::frame::{bools, dates, ints, strings};
 use crate::indicators::Period;
-use crate::indicators::evidence::{clearance_backing, cleared_in};
+use crate::indicators::evidence::cleared_in;
 use crate::indicators::period::days_between;
 
 pub const ID: &str = "thin_clearance";
@@ -43,7 +42,9 @@ pub const ID: &str = "thin_clearance";
 pub const LABEL: &str = "零就业家庭清零依据单薄";
 
 /// The rule in one sentence, for the report's legend.
-pub const RULE: &str = "零就业家庭标记为已清零，但支撑清零的家庭成员就业都很短且已终止";
+pub fn rule() -> String {
+    "零就业家庭标记为已清零，但支撑清零的家庭成员就业都很短且已终止".into()
+}
 
 rules_struct! {
     /// The keys of `[detectors.thin_clearance]` besides `enabled` (docs/rules.md);
@@ -60,17 +61,11 @@ rules_struct! {
 }
 
 /// The backing jobs of the households cleared in P
-/// (`indicators::evidence::clearance_backing`): the household's key,
+/// (`unverified_clearance::backing_jobs`): the household's key,
 /// cleared_on, the member's person_id and record (record_id, started_on,
 /// ended_on, recorded_at, employer_code, employer_name, code_fails).
-fn backing_jobs(
-    zero: LazyFrame,
-    persons: LazyFrame,
-    employment: LazyFrame,
-    p: &Period,
-    grace_days: i64,
-) -> LazyFrame {
-    let records = employment.select([
+fn backing_jobs(inputs: &Inputs, p: &Period, grace_days: i64) -> Result<LazyFrame> {
+    let columns = vec![
         col("person_id"),
         col("record_id"),
         col("started_on"),
@@ -78,12 +73,9 @@ fn backing_jobs(
         col("recorded_at"),
         col("employer_code"),
         col("employer_name"),
-        col(EMPLOYER_CODE_VALID)
-            .eq(lit(false))
-            .fill_null(lit(false))
-            .alias("code_fails"),
-    ]);
-    clearance_backing(zero, persons, records, p, grace_days)
+        code_fails().alias("code_fails"),
+    ];
+    super::unverified_clearance::backing_jobs(inputs, p, grace_days, columns)
 }
 
 /// The employer as the detectors name it: its code, else its name, as text.
@@ -212,14 +204,7 @@ fn cleared_counts(inputs: &Inputs, p: &Period) -> Result<BTreeMap<String, i64>> 
 
 /// The backing jobs of the households cleared in P, judged.
 fn judged_jobs(inputs: &Inputs, p: &Period, params: &Params) -> Result<DataFrame> {
-    let backing = backing_jobs(
-        inputs.table(Table::ZeroHouseholds)?,
-        inputs.table(Table::Persons)?,
-        inputs.table(Table::Employment)?,
-        p,
-        params.grace_days,
-    )
-    .collect()?;
+    let backing = backing_jobs(inputs, p, params.grace_days)?.collect()?;
     let sizes = employer_sizes(inputs.table(Table::Employment)?, backing.clone().lazy())?;
     Ok(judged(
         backing.lazy(),
@@ -356,24 +341,22 @@ fn household_evidence(code: &str, households: Households, durable_days: i64) -> 
             )),
         );
         for j in household.jobs {
-            let mut note = format!(
-                "{} 至 {}，共 {} 天",
-                j.started,
-                j.ended.map(|e| e.to_string()).unwrap_or_default(),
-                j.days
+            let note = note_with(
+                format!(
+                    "{} 至 {}，共 {} 天",
+                    j.started,
+                    j.ended.map(|e| e.to_string()).unwrap_or_default(),
+                    j.days
+                ),
+                [
+                    (
+                        j.late,
+                        format!("；消除日 {} 天后才录入", j.late_days.unwrap_or_default()),
+                    ),
+                    (j.code_fails, "；统一社会信用代码校验位错误".into()),
+                    (j.alone, "；该单位在数据中别无他人就业".into()),
+                ],
             );
-            if j.late {
-                note.push_str(&format!(
-                    "；消除日 {} 天后才录入",
-                    j.late_days.unwrap_or_default()
-                ));
-            }
-            if j.code_fails {
-                note.push_str("；统一社会信用代码校验位错误");
-            }
-            if j.alone {
-                note.push_str("；该单位在数据中别无他人就业");
-            }
             evidence.push(Evidence::record("employment", "record_id", j.record.as_str()).with_note(note));
         }
     }

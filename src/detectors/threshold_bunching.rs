@@ -27,8 +27,10 @@ use crate::config::ranges::rules_struct;
 use super::significance::{binomial_upper_tail, format_p};
 use super::{Evidence, Finding, Inputs, Level, Severity};
 use crate::config::rules::ReinspectionRules;
+use crate::ratings::registry::{RULES, Test};
 use crate::error::Result;
 use crate::indicators::Period;
+use crate::indicators::names::chinese;
 
 pub const ID: &str = "threshold_bunching";
 
@@ -36,7 +38,9 @@ pub const ID: &str = "threshold_bunching";
 pub const LABEL: &str = "比率扎堆于合格线";
 
 /// The rule in one sentence, for the report's legend.
-pub const RULE: &str = "区县内刚好达到合格线的社区明显多于刚好低于合格线的社区";
+pub fn rule() -> String {
+    "区县内刚好达到合格线的社区明显多于刚好低于合格线的社区".into()
+}
 
 rules_struct! {
     /// The keys of `[detectors.threshold_bunching]` besides `enabled` (docs/rules.md);
@@ -55,42 +59,30 @@ rules_struct! {
 /// floating point. A rate this close to an edge counts as on it.
 const EDGE: f64 = 1e-9;
 
-/// A rule the test looks at: the rate, its numerator and denominator, the
-/// threshold, and the rate's name as the panel reads it.
+/// A rule the test looks at: the rate, the threshold, and the rate's name
+/// as the panel reads it.
 #[derive(Debug, Clone, Copy)]
 pub struct Rule {
     pub rate: &'static str,
-    pub numerator: &'static str,
-    pub denominator: &'static str,
     pub threshold: f64,
     pub name: &'static str,
 }
 
-/// The re-inspection rules with a threshold a rate must reach.
-pub fn rules(r: &ReinspectionRules) -> [Rule; 3] {
-    [
-        Rule {
-            rate: "reemployment_rate",
-            numerator: "reemployed_in_period",
-            denominator: "unemployed_in_period",
-            threshold: r.min_reemployment_rate,
-            name: "登记失业人员就业率",
-        },
-        Rule {
-            rate: "hardship_employment_rate",
-            numerator: "hardship_employed",
-            denominator: "hardship_persons",
-            threshold: r.min_hardship_employment_rate,
-            name: "就业困难人员就业率",
-        },
-        Rule {
-            rate: "assistance_coverage",
-            numerator: "assisted",
-            denominator: "assistance_targets",
-            threshold: r.min_assistance_coverage,
-            name: "就业援助覆盖率",
-        },
-    ]
+/// The re-inspection rules with a threshold a rate must reach and whose
+/// numerator counts persons, in the registry's order
+/// (`ratings::registry::RULES`), their thresholds read from `r`.
+pub fn rules(r: &ReinspectionRules) -> Vec<Rule> {
+    RULES
+        .iter()
+        .filter(|rule| rule.test == Test::AtLeast && rule.persons.is_some())
+        .filter_map(|rule| {
+            Some(Rule {
+                rate: rule.indicator,
+                threshold: rule.threshold(r)?,
+                name: chinese(rule.indicator),
+            })
+        })
+        .collect()
 }
 
 fn pct(x: f64) -> String {

@@ -26,7 +26,9 @@ pub const ID: &str = "unverified_clearance";
 pub const LABEL: &str = "零就业家庭清零无据";
 
 /// The rule in one sentence, for the report's legend.
-pub const RULE: &str = "零就业家庭标记为已清零，但没有家庭成员的就业登记能证明";
+pub fn rule() -> String {
+    "零就业家庭标记为已清零，但没有家庭成员的就业登记能证明".into()
+}
 
 rules_struct! {
     /// The keys of `[detectors.unverified_clearance]` besides `enabled` (docs/rules.md);
@@ -39,34 +41,41 @@ rules_struct! {
 
 const KEY: [&str; 3] = ["household_id", "community_code", "identified_on"];
 
-/// Of the cleared households of P, those a member's employment record
-/// verifies (`indicators::evidence::clearance_backing`, the one definition
-/// the evidence figure shares), by their key.
-fn verified(
-    zero: LazyFrame,
-    persons: LazyFrame,
-    employment: LazyFrame,
+/// The jobs that back the clearances of P, read from the extract
+/// (`indicators::evidence::clearance_backing`, the one definition the
+/// evidence figure shares): the cleared household's key and cleared_on,
+/// with `columns` of each backing employment record (`person_id`,
+/// `started_on` and `ended_on` among them). `thin_clearance` judges the same
+/// jobs.
+pub(super) fn backing_jobs(
+    inputs: &Inputs,
     p: &Period,
     grace_days: i64,
-) -> LazyFrame {
-    let records = employment.select([col("person_id"), col("started_on"), col("ended_on")]);
-    clearance_backing(zero, persons, records, p, grace_days)
+    columns: Vec<Expr>,
+) -> Result<LazyFrame> {
+    Ok(clearance_backing(
+        inputs.table(Table::ZeroHouseholds)?,
+        inputs.table(Table::Persons)?,
+        inputs.table(Table::Employment)?.select(columns),
+        p,
+        grace_days,
+    ))
+}
+
+/// Of the cleared households of P, those a member's employment record
+/// verifies, by their key.
+fn verified(inputs: &Inputs, p: &Period, grace_days: i64) -> Result<LazyFrame> {
+    let span = vec![col("person_id"), col("started_on"), col("ended_on")];
+    Ok(backing_jobs(inputs, p, grace_days, span)?
         .select(KEY.map(col))
-        .unique(None, UniqueKeepStrategy::Any)
+        .unique(None, UniqueKeepStrategy::Any))
 }
 
 /// The households cleared in P that nothing verifies, sorted by community,
 /// each with its community's `cleared_households`.
 fn unverified(inputs: &Inputs, p: &Period, grace_days: i64) -> Result<DataFrame> {
-    let zero = inputs.table(Table::ZeroHouseholds)?;
-    let cleared = cleared_in(zero.clone(), p);
-    let ok = verified(
-        zero,
-        inputs.table(Table::Persons)?,
-        inputs.table(Table::Employment)?,
-        p,
-        grace_days,
-    );
+    let cleared = cleared_in(inputs.table(Table::ZeroHouseholds)?, p);
+    let ok = verified(inputs, p, grace_days)?;
     let total = cleared
         .clone()
         .group_by([col("community_code")])

@@ -292,34 +292,50 @@ pub fn new_jobs(employment: LazyFrame, persons: LazyFrame, p: &Period, s: &Setti
     shares(rows, "person_id", "new_jobs_evidence")
 }
 
+/// A service's day: days since the epoch.
+fn day() -> Expr {
+    col("delivered_on").cast(DataType::Int32).alias("day")
+}
+
 /// Days a service's crowd reaches on either side: delivered less than
 /// `service_crowd_days` apart.
 fn crowd_reach(rules: &IndicatorRules) -> i32 {
     (rules.service_crowd_days - 1).clamp(0, 366) as i32
 }
 
-/// Each row of `marked` (services: community_code, person_id, delivered_on)
-/// with whether it is `crowded`: at least `service_crowd_persons` distinct
-/// persons, itself included, served by the same community (any row of
-/// `services`) on a day less than `service_crowd_days` from its
-/// `delivered_on`, and at least `service_crowd_pace` times the persons the
-/// community's own pace (its served person-days in `services` over
-/// `span_days`, the days `services` was taken from) puts in such a window.
-/// `services` must hold every service within that reach of the marked ones.
-pub fn with_crowded(
+/// How a crowd of services is judged: the days it reaches either side
+/// (`reach`), the fewest persons that make one (`persons`), the factor of
+/// the community's own pace it must reach (`pace`), and the days the
+/// services were taken from (`span_days`), over which that pace is spread.
+#[derive(Debug, Clone, Copy)]
+pub struct Crowd {
+    pub reach: i32,
+    pub persons: i64,
+    pub pace: f64,
+    pub span_days: i64,
+}
+
+/// Each row of `marked` (services: community_code, person_id, day, the days
+/// since the epoch) with `nearby`, the distinct persons, itself included,
+/// served by the same community (any row of `services`, with the same
+/// columns) within `reach` days of it; `needed`, the larger of `persons` and
+/// `pace` times the persons the community's own pace (its served
+/// person-days in `services` over `span_days`) puts in such a window; and
+/// whether it is `crowded` (`nearby` reaches `needed`). `services` must hold
+/// every service within that reach of the marked ones. The evidence figure
+/// and `service_burst` judge crowds with this one function.
+pub fn with_crowding(
     marked: LazyFrame,
     services: LazyFrame,
-    span_days: i64,
-    rules: &IndicatorRules,
+    crowd: &Crowd,
 ) -> PolarsResult<LazyFrame> {
-    let reach = crowd_reach(rules);
-    let day = || col("delivered_on").cast(DataType::Int32);
+    let reach = crowd.reach;
     let offsets = df!("offset" => (-reach..=reach).collect::<Vec<i32>>())?.lazy();
     // The days the marked services fall on, each with the days within reach
     // of it; every service on one of those days is near that day.
     let near_days = marked
         .clone()
-        .select([col("community_code"), day().alias("day")])
+        .select([col("community_code"), col("day")])
         .unique(None, UniqueKeepStrategy::Any)
         .cross_join(offsets, None)
         .select([
@@ -329,7 +345,11 @@ pub fn with_crowded(
         ]);
     let near = services
         .clone()
-        .select([col("community_code"), col("person_id"), day().alias("near")])
+        .select([
+            col("community_code"),
+            col("person_id"),
+            col("day").alias("near"),
+        ])
         .join(
             near_days,
             [col("community_code"), col("near")],
@@ -340,18 +360,17 @@ pub fn with_crowded(
         .agg([col("person_id")
             .n_unique()
             .cast(DataType::Int64)
-            .alias("persons_near")]);
+            .alias("nearby")]);
     // The community's own pace: its served person-days spread evenly over
-    // `span_days`, times the window and `service_crowd_pace`.
-    let per_day = f64::from(2 * reach + 1) * rules.service_crowd_pace / span_days.max(1) as f64;
+    // `span_days`, times the window and `pace`.
+    let per_day = f64::from(2 * reach + 1) * crowd.pace / crowd.span_days.max(1) as f64;
     let pace = services
-        .select([col("community_code"), col("person_id"), day().alias("day")])
+        .select([col("community_code"), col("person_id"), col("day")])
         .unique(None, UniqueKeepStrategy::Any)
         .group_by([col("community_code")])
         .agg([(len().cast(DataType::Float64) * lit(per_day)).alias("paced")]);
-    let floor = lit(rules.service_crowd_persons as f64);
+    let floor = lit(crowd.persons as f64);
     Ok(marked
-        .with_column(day().alias("day"))
         .join(
             near,
             [col("community_code"), col("day")],
@@ -364,15 +383,17 @@ pub fn with_crowded(
             [col("community_code")],
             JoinArgs::new(JoinType::Left),
         )
+        .with_columns([
+            col("nearby").fill_null(lit(1i64)),
+            when(col("paced").gt(floor.clone()))
+                .then(col("paced"))
+                .otherwise(floor)
+                .alias("needed"),
+        ])
         .with_column(
-            col("persons_near")
-                .fill_null(lit(1i64))
+            col("nearby")
                 .cast(DataType::Float64)
-                .gt_eq(
-                    when(col("paced").gt(floor.clone()))
-                        .then(col("paced"))
-                        .otherwise(floor),
-                )
+                .gt_eq(col("needed"))
                 .alias("crowded"),
         ))
 }
@@ -394,7 +415,7 @@ pub fn assistance(
             col("person_id"),
             col("person_id"),
         )
-        .select([col("community_code"), col("person_id"), col("delivered_on")]);
+        .select([col("community_code"), col("person_id"), day()]);
     // Every service that can be near one of theirs: P widened by the reach.
     let reach = chrono::Duration::days(crowd_reach(rules).into());
     // The crowd is counted among the services to hardship persons, as
@@ -411,9 +432,15 @@ pub fn assistance(
             h.clone().select([col("person_id")]),
             col("person_id"),
             col("person_id"),
-        );
-    let span_days = (p.cutoff - p.start).num_days() + 1 + 2 * i64::from(crowd_reach(rules));
-    let served = with_crowded(theirs, around, span_days, rules)?
+        )
+        .select([col("community_code"), col("person_id"), day()]);
+    let crowd = Crowd {
+        reach: crowd_reach(rules),
+        persons: rules.service_crowd_persons,
+        pace: rules.service_crowd_pace,
+        span_days: (p.cutoff - p.start).num_days() + 1 + 2 * i64::from(crowd_reach(rules)),
+    };
+    let served = with_crowding(theirs, around, &crowd)?
         .group_by([col("person_id")])
         .agg([col("crowded").not().any(false).alias("backed")]);
     Ok(shares(
@@ -444,21 +471,10 @@ pub fn closed_registrations(
     let m = rules.closing_match_days.clamp(0, i64::from(i32::MAX)) as i32;
     let closed = unemployment
         .filter(col("ended_on").is_not_null().and(within("ended_on", p)))
-        .select([
-            col("registration_id"),
-            col("person_id"),
-            col("community_code"),
-            col("registered_on"),
-            col("ended_on"),
-            col("end_reason"),
-        ]);
-    let by_job = backed_by_job(closed.clone(), employment, m);
-    let by_ledger = backed_by_ledger(closed.clone(), persons, m, rules);
+        .select(closing_and([col("end_reason")]));
     // Each way of backing as a mark on the registration it backs.
-    let mark = |ids: LazyFrame, name: &str| {
-        ids.unique(None, UniqueKeepStrategy::Any)
-            .with_column(lit(true).alias(name))
-    };
+    let by_job = backed_by_job(closed.clone(), employment, m, "by_job");
+    let by_ledger = backed_by_ledger(closed.clone(), persons, m, rules);
     let joined = |rows: LazyFrame, marks: LazyFrame| {
         rows.join(
             marks,
@@ -467,11 +483,7 @@ pub fn closed_registrations(
             JoinArgs::new(JoinType::Left),
         )
     };
-    let rows = joined(
-        joined(closed, mark(by_job, "by_job")),
-        mark(by_ledger, "by_ledger"),
-    )
-    .with_column(
+    let rows = joined(joined(closed, by_job), by_ledger).with_column(
         col("by_job")
             .fill_null(lit(false))
             .or(col("by_ledger").fill_null(lit(false)))
@@ -484,33 +496,62 @@ pub fn closed_registrations(
     )
 }
 
-/// The closings a job of the person backs (any community, starting from
-/// `registered_on` up to `m` days after `ended_on`), by registration_id.
-fn backed_by_job(closed: LazyFrame, employment: LazyFrame, m: i32) -> LazyFrame {
+/// The columns that place a registration and its closing (id, person,
+/// community, registered_on, ended_on), followed by `more`.
+pub fn closing_and(more: impl IntoIterator<Item = Expr>) -> Vec<Expr> {
+    [
+        "registration_id",
+        "person_id",
+        "community_code",
+        "registered_on",
+        "ended_on",
+    ]
+    .map(col)
+    .into_iter()
+    .chain(more)
+    .collect()
+}
+
+/// The registrations of `closed` (a frame with `registration_id` and
+/// `person_id`) for which some row of the same person in `other` meets
+/// `keep`: `registration_id` once each, with the mark `name` true.
+pub fn marked_matches(closed: LazyFrame, other: LazyFrame, keep: Expr, name: &str) -> LazyFrame {
     closed
-        .select([
-            col("registration_id"),
-            col("person_id"),
-            col("registered_on"),
-            col("ended_on"),
-        ])
         .join(
-            employment.select([col("person_id"), col("started_on")]),
+            other,
             [col("person_id")],
             [col("person_id")],
             JoinArgs::new(JoinType::Inner),
         )
-        .filter(
-            col("started_on")
-                .gt_eq(col("registered_on"))
-                .and(days_between(col("ended_on"), col("started_on")).lt_eq(lit(m))),
-        )
+        .filter(keep)
         .select([col("registration_id")])
+        .unique(None, UniqueKeepStrategy::Any)
+        .with_column(lit(true).alias(name))
+}
+
+/// The closings a job of the person backs (any community, starting from
+/// `registered_on` up to `m` days after `ended_on`), marked `name`; the one
+/// reading of a closing as employed that `reemployment_without_record`
+/// shares.
+pub fn backed_by_job(closed: LazyFrame, employment: LazyFrame, m: i32, name: &str) -> LazyFrame {
+    marked_matches(
+        closed.select([
+            col("registration_id"),
+            col("person_id"),
+            col("registered_on"),
+            col("ended_on"),
+        ]),
+        employment.select([col("person_id"), col("started_on")]),
+        col("started_on")
+            .gt_eq(col("registered_on"))
+            .and(days_between(col("ended_on"), col("started_on")).lt_eq(lit(m))),
+        name,
+    )
 }
 
 /// The closings for a ledger reason that the ledger backs (the person's
 /// stay in the community ending within `m` days of `ended_on`, or, for
-/// 退休, the person at or past retirement age then), by registration_id.
+/// 退休, the person at or past retirement age then), marked `by_ledger`.
 fn backed_by_ledger(
     closed: LazyFrame,
     persons: LazyFrame,
@@ -532,32 +573,28 @@ fn backed_by_ledger(
         .eq(lit(RETIRED))
         .and(age_on(col("ended_on")).gt_eq(retirement_age(rules)));
     let by_reason = closed.filter(ledger_reason);
-    by_reason
-        .clone()
-        .join(
-            // Only the ledger rows of those persons: narrowed before the
-            // codes become text.
-            persons
-                .semi_join(
-                    by_reason.select([col("person_id")]),
-                    col("person_id"),
-                    col("person_id"),
-                )
-                .select([
-                    col("person_id"),
-                    col("community_code")
-                        .cast(DataType::String)
-                        .alias("stay_community"),
-                    col("left_on"),
-                    col("birth_date"),
-                    col("gender"),
-                ]),
-            [col("person_id")],
-            [col("person_id")],
-            JoinArgs::new(JoinType::Inner),
-        )
-        .filter(stay_ends_near.or(retired))
-        .select([col("registration_id")])
+    marked_matches(
+        by_reason.clone(),
+        // Only the ledger rows of those persons: narrowed before the codes
+        // become text.
+        persons
+            .semi_join(
+                by_reason.select([col("person_id")]),
+                col("person_id"),
+                col("person_id"),
+            )
+            .select([
+                col("person_id"),
+                col("community_code")
+                    .cast(DataType::String)
+                    .alias("stay_community"),
+                col("left_on"),
+                col("birth_date"),
+                col("gender"),
+            ]),
+        stay_ends_near.or(retired),
+        "by_ledger",
+    )
 }
 
 /// Every evidence share of every community and period: community_code,

@@ -10,6 +10,10 @@ use super::labor_force::working_age_on;
 use super::period::{Period, age_on, within};
 use crate::config::rules::IndicatorRules;
 
+/// The columns of an employment start: its community, person, record and
+/// start date.
+pub const START: [&str; 4] = ["community_code", "person_id", "record_id", "started_on"];
+
 /// (community_code, person_id, record_id, started_on) of the records behind
 /// `new_jobs`: starts in P of a person of working age at the start by some
 /// ledger row. One row per record and qualifying ledger row, so a record may
@@ -22,12 +26,7 @@ pub fn new_job_starts(
 ) -> LazyFrame {
     employment
         .filter(within("started_on", p))
-        .select([
-            col("community_code"),
-            col("person_id"),
-            col("record_id"),
-            col("started_on"),
-        ])
+        .select(START.map(col))
         .join(
             persons.select([col("person_id"), col("birth_date"), col("gender")]),
             [col("person_id")],
@@ -35,12 +34,7 @@ pub fn new_job_starts(
             JoinArgs::new(JoinType::Inner),
         )
         .filter(working_age_on(age_on(col("started_on")), rules))
-        .select([
-            col("community_code"),
-            col("person_id"),
-            col("record_id"),
-            col("started_on"),
-        ])
+        .select(START.map(col))
 }
 
 pub fn new_jobs(
