@@ -279,7 +279,7 @@ fn community(k: usize, long: bool) -> Community {
         street: "中兴路街道".into(),
         provincial_year: Some(2015),
         under_reinspection: true,
-        verdict: Some("pass".into()),
+        verdict: Some(fullemp::panel::Verdict::Pass),
         contact_name: Some("联系人".into()),
         contact_phone: Some(format!("0375-{k:07}")),
         ..Default::default()

@@ -997,9 +997,10 @@ fn names_built_to_inject_stay_literal_text_everywhere_and_forms_are_byte_stable(
 /// fetched.
 #[test]
 fn five_thousand_communities_load_in_the_browser_without_strain() {
-    use fullemp::panel::{Community, Panel};
+    use fullemp::panel::changes::Changes;
+    use fullemp::panel::{Community, Panel, Verdict};
     use fullemp::publish::manifest::{Manifest, Program};
-    use fullemp::publish::report::{Context, changes::Changes, render};
+    use fullemp::publish::report::{Context, render};
 
     let counties = ["新华区", "卫东区", "湛河区", "石龙区", "宝丰县"];
     let communities: Vec<Community> = (0..5000)
@@ -1010,7 +1011,11 @@ fn five_thousand_communities_load_in_the_browser_without_strain() {
             street: format!("第{}街道", i % 40),
             provincial_year: Some(2015),
             under_reinspection: true,
-            verdict: Some(if i % 9 == 0 { "fail" } else { "pass" }.into()),
+            verdict: Some(if i % 9 == 0 {
+                Verdict::Fail
+            } else {
+                Verdict::Pass
+            }),
             failing_detail: if i % 9 == 0 {
                 "min_reemployment_rate 0.6500 vs 0.7000".into()
             } else {
@@ -1021,11 +1026,16 @@ fn five_thousand_communities_load_in_the_browser_without_strain() {
             ..Community::default()
         })
         .collect();
-    let review = Panel {
+    let mut review = Panel {
         year: 2021,
         communities,
+        changes: Changes {
+            first_run: true,
+            ..Changes::default()
+        },
         ..Panel::default()
     };
+    review.county_figures = fullemp::panel::counties::figures(&review);
     let manifest = Manifest {
         program: Program {
             name: "fullemp".into(),
@@ -1041,12 +1051,7 @@ fn five_thousand_communities_load_in_the_browser_without_strain() {
         charts: &[],
         manifest: &manifest,
         rejects: &polars::prelude::DataFrame::empty(),
-        changes: &Changes {
-            first_run: true,
-            ..Changes::default()
-        },
         city_name: "平顶山市",
-        status: &polars::prelude::DataFrame::empty(),
     })
     .unwrap();
     let dir = tempfile::tempdir().unwrap();
