@@ -9,6 +9,7 @@ pub mod added_columns;
 pub mod dates;
 pub mod held;
 pub mod identity;
+pub mod names;
 pub mod objections;
 pub mod person_number;
 pub mod record_number;

@@ -128,7 +128,7 @@ pub const EMPLOYMENT_TYPES: &[&str] = &["单位就业", "灵活就业", "自主�
 pub const SERVICE_TYPES: &[&str] = &["职业指导", "职业介绍", "职业培训", "政策咨询", "就业援助"];
 pub const APPLIED_LEVELS: &[&str] = &["市级", "星级"];
 
-use super::review_records;
+use super::{names, review_records};
 use Kind::*;
 
 /// A table's spec before its columns and key are given: required, with
@@ -318,21 +318,26 @@ pub const APPLICATIONS: TableSpec = table(Table::Applications, "applications", "
             "claimed_reemployment_rate",
             Rate,
             false,
-            "自报登记失业人员就业率",
+            names::CLAIMED_REEMPLOYMENT_RATE,
         ),
         col(
             "claimed_hardship_employment_rate",
             Rate,
             false,
-            "自报就业困难人员就业率",
+            names::CLAIMED_HARDSHIP_EMPLOYMENT_RATE,
         ),
         within(
-            col("claimed_new_jobs", Int, false, "自报新增就业人数"),
+            col("claimed_new_jobs", Int, false, names::CLAIMED_NEW_JOBS),
             0,
             i64::MAX,
         ),
         within(
-            col("claimed_zero_households", Int, false, "自报零就业家庭户数"),
+            col(
+                "claimed_zero_households",
+                Int,
+                false,
+                names::CLAIMED_ZERO_HOUSEHOLDS,
+            ),
             0,
             i64::MAX,
         ),

@@ -34,7 +34,7 @@ use crate::contract::{Table, record_number};
 use crate::error::Result;
 use crate::frame::{bools, dates, ints, strings};
 use crate::indicators::Period;
-use crate::indicators::names::chinese;
+use crate::contract::names::chinese;
 use crate::indicators::period::days_between;
 
 pub const ID: &str = "brief_registrations";

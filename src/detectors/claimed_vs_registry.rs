@@ -30,7 +30,7 @@ use super::{Evidence, Finding, Inputs, KeyValue, Severity};
 use crate::contract::Table;
 use crate::error::Result;
 use crate::indicators::Period;
-use crate::indicators::names::chinese;
+use crate::contract::names::chinese;
 use crate::indicators::period::overlaps;
 use crate::indicators::unemployment::registrations_in_period;
 use crate::indicators::zero_households::households_in_period;

@@ -21,7 +21,7 @@ use super::{Evidence, Finding, Inputs, Severity};
 use crate::contract::{Table, record_number};
 use crate::error::Result;
 use crate::indicators::Period;
-use crate::indicators::names::chinese;
+use crate::contract::names::chinese;
 use crate::indicators::period::within;
 use super::signals::code_fails;
 

@@ -32,7 +32,7 @@ use crate::contract::{Table, record_number};
 use crate::error::Result;
 use crate::frame::{bools, dates, ints, strings};
 use crate::indicators::Period;
-use crate::indicators::names::chinese;
+use crate::contract::names::chinese;
 use crate::indicators::period::{covers, date, days_between};
 
 pub const ID: &str = "ends_after_cutoff";

@@ -19,7 +19,7 @@ use crate::frame::{floats, ints, strings};
 use crate::config::ranges::rules_struct;
 use super::{Evidence, Finding, Inputs, Severity};
 use crate::error::Result;
-use crate::indicators::names::chinese;
+use crate::contract::names::chinese;
 
 pub const ID: &str = "implausible_change";
 

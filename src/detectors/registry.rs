@@ -31,7 +31,7 @@ pub struct Detector {
     pub label: &'static str,
     /// The rule in one Chinese sentence (the report's legend); a function,
     /// since a rule naming an indicator reads its name from
-    /// `indicators::names`.
+    /// `contract::names`.
     pub rule: fn() -> String,
     /// Whether it reads the counted frames (`counted`): the readers run
     /// first, and the run lets the remembered frames go once the last of

@@ -30,7 +30,7 @@ use crate::config::rules::ReinspectionRules;
 use crate::ratings::registry::{RULES, Test};
 use crate::error::Result;
 use crate::indicators::Period;
-use crate::indicators::names::chinese;
+use crate::contract::names::chinese;
 
 pub const ID: &str = "threshold_bunching";
 

@@ -344,9 +344,14 @@ pub fn readme(options: &Options, ctx: &Context, summary: &Summary) -> String {
         .flat_map(|i| gaps(i).into_iter().map(move |g| (i, g)))
         .map(|(i, g)| {
             let what = match g {
-                Gap::NoPlatformRecord => "no platform row for the review year (无平台建设记录)",
-                Gap::NationalOnly => "roster row marked national, with no provincial or star year",
-                Gap::StarYearOnly => "roster row with a star year and no provincial year",
+                Gap::NoPlatformRecord => format!(
+                    "no platform row for the review year ({})",
+                    crate::contract::names::NO_PLATFORM_RECORD
+                ),
+                Gap::NationalOnly => {
+                    "roster row marked national, with no provincial or star year".into()
+                }
+                Gap::StarYearOnly => "roster row with a star year and no provincial year".into(),
             };
             format!("`{}`: {what}", ctx.geo.sites[i].code)
         })
@@ -444,6 +449,10 @@ pub fn review_records(
         let county_on = street_on + chrono::Duration::days(2);
         // (stage, decision, opinion, date, unit), in order.
         type Step<'a> = (&'a str, &'a str, &'a str, chrono::NaiveDate, String);
+        let returned = format!(
+            "{}与台账不符,退回社区核实。",
+            crate::contract::names::CLAIMED_REEMPLOYMENT_RATE
+        );
         let mut steps: Vec<Step> = vec![];
         let agreed = (
             "街道审核",
@@ -499,13 +508,7 @@ pub fn review_records(
             ]);
         };
         if app.community == confirmed {
-            steps.push((
-                "街道审核",
-                "不同意",
-                "自报登记失业人员就业率与台账不符,退回社区核实。",
-                street_on,
-                street_unit,
-            ));
+            steps.push(("街道审核", "不同意", &returned, street_on, street_unit));
         } else if app.community == dressed {
             steps.extend([agreed, visited, recommended]);
             steps.push((

@@ -9,7 +9,6 @@ pub mod evidence;
 pub mod hardship;
 pub mod jobs;
 pub mod labor_force;
-pub mod names;
 pub mod period;
 pub mod platform;
 pub mod services;

@@ -207,7 +207,7 @@ pub fn rule(id: &str) -> String {
 
 /// A community with no platform record for the year (the platform rule
 /// failed for want of a record, and the score's platform points).
-pub const NO_PLATFORM_RECORD: &str = "无平台建设记录";
+pub use crate::contract::names::NO_PLATFORM_RECORD;
 
 /// The failing reason of a falsification the panel confirmed, as the notice
 /// words it: the falsification rule's name.
@@ -254,9 +254,9 @@ pub fn detector(id: &str) -> String {
 }
 
 /// An indicator or score component, as the bureau's forms word it (the
-/// indicators' own names, `indicators::names`).
+/// indicators' own names, `contract::names`).
 pub fn indicator(name: &str) -> &str {
-    crate::indicators::names::chinese(name)
+    crate::contract::names::chinese(name)
 }
 
 /// A table of the extract.

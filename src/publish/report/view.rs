@@ -6,8 +6,8 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use crate::panel::labels;
 use crate::panel::counties::CountyFigures;
+use crate::panel::labels;
 use crate::panel::{Candidate, Community, Panel, PublishedFinding, SpotCheck, Verdict};
 
 /// Up to this many communities in the run, the per-county tables open

@@ -1,6 +1,18 @@
-//! Each indicator's Chinese name, as the bureau's forms word it: the one
-//! place it is spelled. The detectors' explanations, the rule registry's
-//! labels and every document read it from here.
+//! Each indicator's Chinese name, as the bureau's forms word it, and the
+//! headers of the figures an application claims: the one place each is
+//! spelled. The contract's headers, the detectors' explanations, the rule
+//! registry's labels and every document read them from here.
+
+/// The Chinese headers of the applications' claimed figures (自报), the
+/// indicator's name after 自报.
+pub const CLAIMED_REEMPLOYMENT_RATE: &str = "自报登记失业人员就业率";
+pub const CLAIMED_HARDSHIP_EMPLOYMENT_RATE: &str = "自报就业困难人员就业率";
+pub const CLAIMED_NEW_JOBS: &str = "自报新增就业人数";
+pub const CLAIMED_ZERO_HOUSEHOLDS: &str = "自报零就业家庭户数";
+
+/// A community with no platform record for the year: the platform rule's
+/// failure and the register's words (无平台建设记录).
+pub const NO_PLATFORM_RECORD: &str = "无平台建设记录";
 
 /// The Chinese name of an indicator or score component; a name without
 /// one is returned as it is.
@@ -29,5 +41,21 @@ pub fn chinese(name: &str) -> &str {
         "platform_ok" => "基层平台达标",
         "new_jobs_per_100_labor_force" => "每百名劳动力新增就业",
         other => other,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_claimed_header_is_the_indicator_s_name_after_zi_bao() {
+        for (header, indicator) in [
+            (CLAIMED_REEMPLOYMENT_RATE, "reemployment_rate"),
+            (CLAIMED_HARDSHIP_EMPLOYMENT_RATE, "hardship_employment_rate"),
+            (CLAIMED_NEW_JOBS, "new_jobs"),
+        ] {
+            assert_eq!(header, format!("自报{}", chinese(indicator)));
+        }
     }
 }
