@@ -282,17 +282,11 @@ fn firing(inputs: &Inputs, p: &Period, params: &Params) -> Result<LazyFrame> {
             ),
         )
         .select([col("community_code"), col("open_in_window")]);
-    Ok(unexplained
-        .join(
-            communities,
-            [col("community_code")],
-            [col("community_code")],
-            JoinArgs::new(JoinType::Inner),
-        )
-        .sort(
-            ["community_code", "ended_on", "registration_id"],
-            SortMultipleOptions::default(),
-        ))
+    Ok(super::narrow::in_communities(
+        unexplained,
+        communities,
+        &["community_code", "ended_on", "registration_id"],
+    ))
 }
 
 #[derive(Default)]
@@ -311,7 +305,7 @@ pub fn detect(inputs: &Inputs, params: &Params) -> Result<Vec<Finding>> {
     for p in inputs.periods() {
         let df = firing(inputs, p, params)?.collect()?;
         for (code, c) in tallied(&df, params)? {
-            findings.push(finding(&code, c, p, params, &county));
+            findings.push(c.finding(&code, p, params, &county));
         }
     }
     Ok(findings)
@@ -354,48 +348,51 @@ fn tallied(df: &DataFrame, params: &Params) -> Result<BTreeMap<String, Closed>> 
     })
 }
 
-fn finding(
-    code: &str,
-    c: Closed,
-    p: &Period,
-    params: &Params,
-    county: &std::collections::HashMap<String, String>,
-) -> Finding {
-    let k = c.evidence.len();
-    let mut signals = Vec::new();
-    if c.reopened > 0 {
-        signals.push(format!(
-            "{} 人在截止日后 {} 天内重新登记失业",
-            c.reopened, params.reopen_days
-        ));
-    }
-    if c.work_after > 0 {
-        signals.push(format!(
-            "{} 人截止日后 {} 天内才就业，截止日时仍在求职",
-            c.work_after, params.reopen_days
-        ));
-    }
-    if c.contradicted > 0 {
-        signals.push(format!(
-            "{} 条以“退休”注销而本人未到退休年龄",
-            c.contradicted
-        ));
-    }
-    let severity = severity(holds(c.corroborated, k, params.corroborating_share));
-    let corroboration = format!("佐证：其中{}", signals.join("，"));
-    let share = k as f64 / c.open.max(1) as f64;
-    Finding {
-        explanation: format!(
-            "截止日 {} 前 {} 天内注销的失业登记中有 {k} 条既无就业记录、也未迁出或退休（占窗口内在册登记 {} 条的 {:.0}%）；{corroboration}",
-            p.cutoff,
-            params.window_days,
-            c.open,
-            share * 100.0,
-        ),
-        value: Some(share),
-        threshold: Some(params.min_share),
-        p_value: None,
-        evidence: c.evidence,
-        ..Finding::community(ID, severity, code, county, p.year)
+impl Closed {
+    /// The community's finding from its closings.
+    fn finding(
+        self,
+        code: &str,
+        p: &Period,
+        params: &Params,
+        county: &std::collections::HashMap<String, String>,
+    ) -> Finding {
+        let k = self.evidence.len();
+        let mut signals = Vec::new();
+        if self.reopened > 0 {
+            signals.push(format!(
+                "{} 人在截止日后 {} 天内重新登记失业",
+                self.reopened, params.reopen_days
+            ));
+        }
+        if self.work_after > 0 {
+            signals.push(format!(
+                "{} 人截止日后 {} 天内才就业，截止日时仍在求职",
+                self.work_after, params.reopen_days
+            ));
+        }
+        if self.contradicted > 0 {
+            signals.push(format!(
+                "{} 条以“退休”注销而本人未到退休年龄",
+                self.contradicted
+            ));
+        }
+        let severity = severity(holds(self.corroborated, k, params.corroborating_share));
+        let corroboration = format!("佐证：其中{}", signals.join("，"));
+        let share = k as f64 / self.open.max(1) as f64;
+        Finding {
+            explanation: format!(
+                "截止日 {} 前 {} 天内注销的失业登记中有 {k} 条既无就业记录、也未迁出或退休（占窗口内在册登记 {} 条的 {:.0}%）；{corroboration}",
+                p.cutoff,
+                params.window_days,
+                self.open,
+                share * 100.0,
+            ),
+            value: Some(share),
+            threshold: Some(params.min_share),
+            p_value: None,
+            evidence: self.evidence,
+            ..Finding::community(ID, severity, code, county, p.year)
+        }
     }
 }

@@ -144,23 +144,18 @@ fn ending(covering: LazyFrame, params: &Params) -> LazyFrame {
         .group_by([col("community_code")])
         .agg([len().cast(DataType::Int64).alias("ending")])
         .filter(col("ending").gt_eq(lit(params.min_count)));
-    covering
+    let ending = covering
         .join(
             all_soon,
             person.clone(),
             person,
             JoinArgs::new(JoinType::Inner),
-        )
-        .join(
-            communities,
-            [col("community_code")],
-            [col("community_code")],
-            JoinArgs::new(JoinType::Inner),
-        )
-        .sort(
-            ["community_code", "person_id", "started_on", "record_id"],
-            SortMultipleOptions::default(),
-        )
+        );
+    super::narrow::in_communities(
+        ending,
+        communities,
+        &["community_code", "person_id", "started_on", "record_id"],
+    )
 }
 
 #[derive(Default)]

@@ -24,6 +24,26 @@ pub fn person_text() -> Expr {
     person_number::text_of(col("person_id")).alias(PERSON_TEXT)
 }
 
+/// The rows of `frame` in the communities of `communities` (a frame with a
+/// `community_code` column), ordered by `order`: the records behind the
+/// communities a detector's test fired for, as the evidence lists them.
+pub fn in_communities(frame: LazyFrame, communities: LazyFrame, order: &[&str]) -> LazyFrame {
+    frame
+        .join(
+            communities,
+            [col("community_code")],
+            [col("community_code")],
+            JoinArgs::new(JoinType::Inner),
+        )
+        .sort(
+            order
+                .iter()
+                .map(|c| PlSmallStr::from(*c))
+                .collect::<Vec<_>>(),
+            SortMultipleOptions::default(),
+        )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

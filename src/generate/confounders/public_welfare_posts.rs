@@ -15,9 +15,15 @@ use crate::generate::rng::Rng;
 /// Many registered jobless still looking in the autumn: registrations early
 /// in the year and a re-employment rate that leaves room for the posts.
 pub fn prepare(knobs: &mut Knobs, rng: &mut Rng) {
-    knobs.unemployed_share = rng.uniform(0.26, 0.32);
-    knobs.reemployment = rng.uniform(0.5, 0.6);
-    knobs.unemployment_rate = rng.uniform(0.14, 0.2);
+    // Drawn in this order: the draws are the generator's stream.
+    let ranges: [(fn(&mut Knobs) -> &mut f64, f64, f64); 3] = [
+        (|k| &mut k.unemployed_share, 0.26, 0.32),
+        (|k| &mut k.reemployment, 0.5, 0.6),
+        (|k| &mut k.unemployment_rate, 0.14, 0.2),
+    ];
+    for (knob, low, high) in ranges {
+        *knob(knobs) = rng.uniform(low, high);
+    }
     knobs.early_registrations = true;
 }
 
