@@ -26,7 +26,7 @@ use polars::prelude::*;
 
 use super::listing::tally_by_community;
 use super::lookup::counties;
-use super::significance::{above_chance, format_p};
+use super::significance::{above_chance, against_chance};
 use super::signals::{corroborated, holding, note_with};
 use super::{Evidence, Finding, Inputs};
 use crate::config::ranges::rules_struct;
@@ -65,6 +65,19 @@ rules_struct! {
         /// A second signal corroborates when it holds for this share of them.
         corroborating_share: f64 => fraction,
     }
+}
+
+pub fn detect(inputs: &Inputs, params: &Params) -> Result<Vec<Finding>> {
+    let county = counties(inputs.communities)?;
+    let mut findings = Vec::new();
+    for p in inputs.periods() {
+        let df = with_signals(inputs, firing(inputs, p, params)?)?.collect()?;
+        let count = |b: &Brief| (b.evidence.len(), b.counted);
+        for (code, b, p_value) in above_chance(tallied(&df)?, count, params.base_share, params.alpha) {
+            findings.push(b.finding(&code, p_value, p, params, &county));
+        }
+    }
+    Ok(findings)
 }
 
 /// The counted re-employed persons of communities that fire, the brief ones
@@ -112,25 +125,14 @@ fn firing(inputs: &Inputs, p: &Period, params: &Params) -> Result<LazyFrame> {
 /// of theirs (not the counted one) covering `claim_on`, by their keys
 /// (community_code, person_id, claim_id) with `employed_at_registration`.
 fn employed_at_registration(employment: LazyFrame, brief: LazyFrame) -> LazyFrame {
-    brief
-        .select([
-            col("community_code"),
-            col("person_id"),
-            col("claim_id"),
-            col("claim_on"),
-            col("record_id").alias("counted_record"),
-        ])
-        .join(
-            employment.select([
-                col("person_id"),
-                col("record_id"),
-                col("started_on"),
-                col("ended_on"),
-            ]),
-            [col("person_id")],
-            [col("person_id")],
-            JoinArgs::new(JoinType::Inner),
-        )
+    let claims = brief.select([
+        col("community_code"),
+        col("person_id"),
+        col("claim_id"),
+        col("claim_on"),
+        col("record_id").alias("counted_record"),
+    ]);
+    super::narrow::with_jobs(claims, employment)
         .filter(
             col("record_id").neq(col("counted_record")).and(
                 col("started_on").lt_eq(col("claim_on")).and(
@@ -218,19 +220,6 @@ struct Brief {
     evidence: Vec<Evidence>,
 }
 
-pub fn detect(inputs: &Inputs, params: &Params) -> Result<Vec<Finding>> {
-    let county = counties(inputs.communities)?;
-    let mut findings = Vec::new();
-    for p in inputs.periods() {
-        let df = with_signals(inputs, firing(inputs, p, params)?)?.collect()?;
-        let count = |b: &Brief| (b.evidence.len(), b.counted);
-        for (code, b, p_value) in above_chance(tallied(&df)?, count, params.base_share, params.alpha) {
-            findings.push(finding(&code, b, p_value, p, params, &county));
-        }
-    }
-    Ok(findings)
-}
-
 /// Per community, its brief persons counted by signal and listed as
 /// evidence (Rust: an expression cannot build the evidence).
 fn tallied(df: &DataFrame) -> Result<BTreeMap<String, Brief>> {
@@ -265,45 +254,47 @@ fn tallied(df: &DataFrame) -> Result<BTreeMap<String, Brief>> {
     })
 }
 
-fn finding(
-    code: &str,
-    b: Brief,
-    p_value: f64,
-    p: &Period,
-    params: &Params,
-    county: &std::collections::HashMap<String, String>,
-) -> Finding {
-    let k = b.evidence.len();
-    let signals = holding(
-        k,
-        params.corroborating_share,
-        [
-            (
-                b.employed,
-                format!("{k} 人中 {} 人登记失业当日另有在职记录", b.employed),
-            ),
-            (
-                b.no_contact,
-                format!("{k} 人中 {} 人无任何服务记录或更早的登记", b.no_contact),
-            ),
-        ],
-    );
-    let (severity, corroboration) = corroborated(signals, "仅登记时长异常，建议核查");
-    let share = k as f64 / b.counted.max(1) as f64;
-    let explanation = format!(
-        "{} 年计入{}的 {} 人中有 {k} 人（{:.0}%）登记失业后不足 {} 天即就业，正常情况约 {:.0}%，二项检验 p = {}；{corroboration}",
-        p.year,
-        chinese("reemployment_rate"),
-        b.counted,
-        share * 100.0,
-        params.brief_days,
-        params.base_share * 100.0,
-        format_p(p_value),
-    );
-    Finding::community(ID, severity, code, county, p.year).tested(
-        explanation,
-        (share, params.base_share),
-        p_value,
-        b.evidence,
-    )
+impl Brief {
+    /// The community's finding from its brief registrations.
+    fn finding(
+        self,
+        code: &str,
+        p_value: f64,
+        p: &Period,
+        params: &Params,
+        county: &std::collections::HashMap<String, String>,
+    ) -> Finding {
+        let k = self.evidence.len();
+        let signals = holding(
+            k,
+            params.corroborating_share,
+            [
+                (
+                    self.employed,
+                    format!("{k} 人中 {} 人登记失业当日另有在职记录", self.employed),
+                ),
+                (
+                    self.no_contact,
+                    format!("{k} 人中 {} 人无任何服务记录或更早的登记", self.no_contact),
+                ),
+            ],
+        );
+        let (severity, corroboration) = corroborated(signals, "仅登记时长异常，建议核查");
+        let share = k as f64 / self.counted.max(1) as f64;
+        let explanation = format!(
+            "{} 年计入{}的 {} 人中有 {k} 人（{:.0}%）登记失业后不足 {} 天即就业，{}；{corroboration}",
+            p.year,
+            chinese("reemployment_rate"),
+            self.counted,
+            share * 100.0,
+            params.brief_days,
+            against_chance(params.base_share, p_value),
+        );
+        Finding::community(ID, severity, code, county, p.year).tested(
+            explanation,
+            (share, params.base_share),
+            p_value,
+            self.evidence,
+        )
+    }
 }

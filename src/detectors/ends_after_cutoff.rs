@@ -24,7 +24,7 @@ use polars::prelude::*;
 
 use super::listing::tally_by_community;
 use super::lookup::counties;
-use super::significance::{above_chance, format_p};
+use super::significance::{above_chance, against_chance};
 use super::signals::{SHELL_NOTE, corroborated, extract_end, holding, note_with, record_facts};
 use super::{Evidence, Finding, Inputs};
 use crate::config::ranges::rules_struct;
@@ -42,10 +42,8 @@ pub const LABEL: &str = "困难人员就业截止日后即终止";
 
 /// The rule in one sentence, for the report's legend.
 pub fn rule() -> String {
-    format!(
-        "计入{}的就业，较多在截止日后很快终止，只在截止日当天“在岗”",
-        chinese("hardship_employment_rate")
-    )
+    let figure = chinese("hardship_employment_rate");
+    format!("计入{figure}的就业，较多在截止日后很快终止，只在截止日当天“在岗”")
 }
 
 rules_struct! {
@@ -60,10 +58,11 @@ rules_struct! {
         base_share: f64 => fraction,
         /// ...at this significance level (exact one-sided binomial test).
         alpha: f64 => alpha,
+        /// Keyed more than this many days after the job started: after the
+        /// fact, one of the second signals.
+        late_keying_days: i64 => count,
         /// A second signal corroborates when it holds for this share of them.
         corroborating_share: f64 => fraction,
-        /// Keyed more than this many days after the job started: after the fact.
-        late_keying_days: i64 => count,
     }
 }
 
@@ -80,21 +79,8 @@ fn covering(inputs: &Inputs, p: &Period, params: &Params) -> Result<LazyFrame> {
         .group_by([col("community_code")])
         .agg([len().cast(DataType::Int64).alias("counted")]);
     let soon = date(p.cutoff + Duration::days(params.after_days.clamp(1, 36_500)));
-    Ok(counted
-        .join(
-            inputs
-                .table(Table::Employment)?
-                .filter(covers(p.cutoff))
-                .select([
-                    col("person_id"),
-                    col("record_id"),
-                    col("started_on"),
-                    col("ended_on"),
-                ]),
-            [col("person_id")],
-            [col("person_id")],
-            JoinArgs::new(JoinType::Inner),
-        )
+    let covering_a = inputs.table(Table::Employment)?.filter(covers(p.cutoff));
+    Ok(super::narrow::with_jobs(counted, covering_a)
         .with_column(
             col("ended_on")
                 .is_not_null()
@@ -252,15 +238,14 @@ fn finding(
     let (severity, corroboration) = corroborated(signals, "仅终止时点异常，建议核查这些人员截止日前后的实际就业");
     let share = k as f64 / e.counted.max(1) as f64;
     let explanation = format!(
-        "{} 年计入{}的 {} 人中有 {k} 人（{:.0}%）截止日 {} 在岗的就业均在其后 {} 天内终止，正常情况约 {:.0}%，二项检验 p = {}；{corroboration}",
+        "{} 年计入{}的 {} 人中有 {k} 人（{:.0}%）截止日 {} 在岗的就业均在其后 {} 天内终止，{}；{corroboration}",
         p.year,
         chinese("hardship_employment_rate"),
         e.counted,
         share * 100.0,
         p.cutoff,
         params.after_days,
-        params.base_share * 100.0,
-        format_p(p_value),
+        against_chance(params.base_share, p_value),
     );
     Finding::community(ID, severity, code, county, p.year).tested(
         explanation,

@@ -44,6 +44,19 @@ pub fn in_communities(frame: LazyFrame, communities: LazyFrame, order: &[&str]) 
         )
 }
 
+/// `frame`'s rows joined to each of the person's jobs in `employment`:
+/// the job's record, start and end beside them.
+pub fn with_jobs(frame: LazyFrame, employment: LazyFrame) -> LazyFrame {
+    let jobs = employment.select([
+        col("person_id"),
+        col("record_id"),
+        col("started_on"),
+        col("ended_on"),
+    ]);
+    let person = [col("person_id")];
+    frame.join(jobs, person.clone(), person, JoinArgs::new(JoinType::Inner))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

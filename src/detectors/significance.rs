@@ -58,6 +58,16 @@ pub fn chi_square_critical(alpha: f64) -> f64 {
     ChiSquared::new(9.0).map_or(f64::INFINITY, |d| d.inverse_cdf(1.0 - alpha))
 }
 
+/// How a count compares with chance, for an explanation: "正常情况约 5%，二项检验
+/// p = 0.0001" (the honest share and the test's p-value).
+pub fn against_chance(base_share: f64, p_value: f64) -> String {
+    format!(
+        "正常情况约 {:.0}%，二项检验 p = {}",
+        base_share * 100.0,
+        format_p(p_value)
+    )
+}
+
 /// A p-value as a panel reads it: three decimals, or scientific when small.
 pub fn format_p(p: f64) -> String {
     if p >= 0.001 {
