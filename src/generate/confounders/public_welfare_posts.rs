@@ -14,9 +14,12 @@ use crate::generate::rng::Rng;
 
 /// Many registered jobless still looking in the autumn: registrations early
 /// in the year and a re-employment rate that leaves room for the posts.
+/// A rate of the community's draw, reached in its knobs.
+type Knob = fn(&mut Knobs) -> &mut f64;
+
 pub fn prepare(knobs: &mut Knobs, rng: &mut Rng) {
     // Drawn in this order: the draws are the generator's stream.
-    let ranges: [(fn(&mut Knobs) -> &mut f64, f64, f64); 3] = [
+    let ranges: [(Knob, f64, f64); 3] = [
         (|k| &mut k.unemployed_share, 0.26, 0.32),
         (|k| &mut k.reemployment, 0.5, 0.6),
         (|k| &mut k.unemployment_rate, 0.14, 0.2),
