@@ -219,7 +219,11 @@ fn reinspection(s: &mut String, v: &Value) {
             }
         }
     } else {
-        let _ = writeln!(s, "  不在复查范围 not under re-inspection this year");
+        let _ = writeln!(
+            s,
+            "  {} not under re-inspection this year",
+            labels::verdict(None)
+        );
     }
 }
 

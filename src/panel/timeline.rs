@@ -119,7 +119,11 @@ fn owed_for(stage: &Stage, o: &Owed, review: &Review) -> (usize, String) {
             "登记表",
             (
                 o.undecided_verdicts,
-                format!("{} 个复查社区结论未定(数据不全)", o.undecided_verdicts),
+                format!(
+                    "{} 个复查社区结论未定({})",
+                    o.undecided_verdicts,
+                    labels::verdict(Some(Verdict::Incomplete))
+                ),
             ),
         ),
         LIST => (
