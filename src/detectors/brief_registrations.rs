@@ -26,7 +26,7 @@ use polars::prelude::*;
 
 use super::listing::tally_by_community;
 use super::lookup::counties;
-use super::significance::{above_chance, against_chance};
+use super::significance::{CountedTest, above_chance};
 use super::signals::{corroborated, holding, note_with};
 use super::{Evidence, Finding, Inputs};
 use crate::config::ranges::rules_struct;
@@ -39,6 +39,9 @@ use crate::indicators::period::days_between;
 
 pub const ID: &str = "brief_registrations";
 
+/// The indicator whose counted persons the detector tests.
+const REEMPLOYED: &str = "reemployment_rate";
+
 /// The detector's name as the panel reads it.
 pub const LABEL: &str = "失业登记旋登旋销";
 
@@ -46,7 +49,7 @@ pub const LABEL: &str = "失业登记旋登旋销";
 pub fn rule() -> String {
     format!(
         "计入{}的人员中，较多人登记失业后几天内即就业，登记几乎从未真正存续",
-        chinese("reemployment_rate")
+        chinese(REEMPLOYED)
     )
 }
 
@@ -280,21 +283,9 @@ impl Brief {
             ],
         );
         let (severity, corroboration) = corroborated(signals, "仅登记时长异常，建议核查");
-        let share = k as f64 / self.counted.max(1) as f64;
-        let explanation = format!(
-            "{} 年计入{}的 {} 人中有 {k} 人（{:.0}%）登记失业后不足 {} 天即就业，{}；{corroboration}",
-            p.year,
-            chinese("reemployment_rate"),
-            self.counted,
-            share * 100.0,
-            params.brief_days,
-            against_chance(params.base_share, p_value),
-        );
-        Finding::community(ID, severity, code, county, p.year).tested(
-            explanation,
-            (share, params.base_share),
-            p_value,
-            self.evidence,
-        )
+        let pattern = format!("登记失业后不足 {} 天即就业", params.brief_days);
+        let shell = Finding::community(ID, severity, code, county, p.year);
+        CountedTest::new(REEMPLOYED, (k, self.counted), (params.base_share, p_value))
+            .finding(shell, &pattern, &corroboration, self.evidence)
     }
 }

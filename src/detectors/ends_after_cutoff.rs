@@ -24,7 +24,7 @@ use polars::prelude::*;
 
 use super::listing::tally_by_community;
 use super::lookup::counties;
-use super::significance::{above_chance, against_chance};
+use super::significance::{CountedTest, above_chance};
 use super::signals::{SHELL_NOTE, corroborated, extract_end, holding, note_with, record_facts};
 use super::{Evidence, Finding, Inputs};
 use crate::config::ranges::rules_struct;
@@ -236,21 +236,19 @@ fn finding(
         ],
     );
     let (severity, corroboration) = corroborated(signals, "仅终止时点异常，建议核查这些人员截止日前后的实际就业");
-    let share = k as f64 / e.counted.max(1) as f64;
-    let explanation = format!(
-        "{} 年计入{}的 {} 人中有 {k} 人（{:.0}%）截止日 {} 在岗的就业均在其后 {} 天内终止，{}；{corroboration}",
-        p.year,
-        chinese("hardship_employment_rate"),
-        e.counted,
-        share * 100.0,
-        p.cutoff,
-        params.after_days,
-        against_chance(params.base_share, p_value),
+    let test = CountedTest::new(
+        "hardship_employment_rate",
+        (k, e.counted),
+        (params.base_share, p_value),
     );
-    Finding::community(ID, severity, code, county, p.year).tested(
-        explanation,
-        (share, params.base_share),
-        p_value,
+    let pattern = format!(
+        "截止日 {} 在岗的就业均在其后 {} 天内终止",
+        p.cutoff, params.after_days
+    );
+    test.finding(
+        Finding::community(ID, severity, code, county, p.year),
+        &pattern,
+        &corroboration,
         e.evidence,
     )
 }

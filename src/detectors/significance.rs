@@ -1,6 +1,8 @@
 //! The exact tests the detectors run, from `statrs` (no special function is
 //! written here), and how a p-value is printed for the panel.
 
+use super::{Evidence, Finding};
+use crate::contract::names::chinese;
 use statrs::distribution::{Binomial, ChiSquared, ContinuousCDF, DiscreteCDF};
 
 /// P(X ≥ k) for X ~ Binomial(n, p0): the one-sided exact binomial test's
@@ -74,6 +76,63 @@ pub fn format_p(p: f64) -> String {
         format!("{p:.3}")
     } else {
         format!("{p:.1e}")
+    }
+}
+
+/// A test of a community's counted persons against chance: of the
+/// `counted` persons behind `indicator`, `k` show the pattern, where an
+/// honest community shows about `base_share` of them; `p_value` is the
+/// exact binomial test's.
+pub struct CountedTest {
+    pub indicator: &'static str,
+    pub k: usize,
+    pub counted: i64,
+    pub base_share: f64,
+    pub p_value: f64,
+}
+
+impl CountedTest {
+    pub fn new(
+        indicator: &'static str,
+        (k, counted): (usize, i64),
+        (base_share, p_value): (f64, f64),
+    ) -> CountedTest {
+        CountedTest {
+            indicator,
+            k,
+            counted,
+            base_share,
+            p_value,
+        }
+    }
+
+    /// The share of the counted persons that show the pattern.
+    pub fn share(&self) -> f64 {
+        self.k as f64 / self.counted.max(1) as f64
+    }
+
+    /// The community's finding (`shell`: its detector, severity and place):
+    /// "2021 年计入{indicator}的 40 人中有 12 人（30%）{pattern}，{against
+    /// chance}；{corroboration}", with the share, the honest share and the
+    /// p-value as figures.
+    pub fn finding(
+        self,
+        shell: Finding,
+        pattern: &str,
+        corroboration: &str,
+        evidence: Vec<Evidence>,
+    ) -> Finding {
+        let explanation = format!(
+            "{} 年计入{}的 {} 人中有 {} 人（{:.0}%）{pattern}，{}；{corroboration}",
+            shell.year,
+            chinese(self.indicator),
+            self.counted,
+            self.k,
+            self.share() * 100.0,
+            against_chance(self.base_share, self.p_value),
+        );
+        let figures = (self.share(), self.base_share);
+        shell.tested(explanation, figures, self.p_value, evidence)
     }
 }
 
