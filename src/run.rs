@@ -173,6 +173,7 @@ pub fn run(pipeline: &Pipeline, options: &Options) -> Result<Outcome> {
         ratings: &rated,
         findings: &findings,
         risk: &risk,
+        communities,
         extract: &extract,
         pseudonyms: &pseudonyms,
         verified: &verified,

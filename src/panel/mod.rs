@@ -70,8 +70,11 @@ pub struct PanelInputs<'a> {
     /// Risk per community and year (community_code, year, risk_score,
     /// needs_verification, flags); may be empty or without columns.
     pub risk: &'a DataFrame,
-    /// The typed tables (communities, applications, employment and the
-    /// panel's records) and the rejects.
+    /// The canonical communities table (required: the run stops before the
+    /// panel without it).
+    pub communities: &'a DataFrame,
+    /// The typed tables (applications, employment and the panel's records)
+    /// and the rejects.
     pub extract: &'a Extract,
     pub pseudonyms: &'a Pseudonymizer,
     /// The panel's checks of the findings (the `verifications` table).
@@ -87,10 +90,7 @@ pub struct PanelInputs<'a> {
 
 impl PanelInputs<'_> {
     fn communities(&self) -> &DataFrame {
-        static EMPTY: std::sync::OnceLock<DataFrame> = std::sync::OnceLock::new();
-        self.extract
-            .table(Table::Communities)
-            .unwrap_or_else(|| EMPTY.get_or_init(DataFrame::empty))
+        self.communities
     }
 
     fn applications(&self) -> Option<&DataFrame> {
