@@ -29,12 +29,14 @@ pub fn hardship(hardship: LazyFrame, employment: LazyFrame, p: &Period) -> LazyF
 
 /// community_code, assisted: of H, those with a service delivered in P in any community.
 pub fn assisted(hardship: LazyFrame, services: LazyFrame, p: &Period) -> LazyFrame {
+    distinct_persons(assisted_persons(hardship, services, p), "assisted")
+}
+
+/// (community_code, person_id) of the persons `assisted` counts.
+pub fn assisted_persons(hardship: LazyFrame, services: LazyFrame, p: &Period) -> LazyFrame {
     let served = services
         .filter(within("delivered_on", p))
         .select([col("person_id")])
         .unique(None, UniqueKeepStrategy::Any);
-    distinct_persons(
-        hardship_persons(hardship, p).semi_join(served, col("person_id"), col("person_id")),
-        "assisted",
-    )
+    hardship_persons(hardship, p).semi_join(served, col("person_id"), col("person_id"))
 }

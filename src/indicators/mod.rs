@@ -232,7 +232,9 @@ fn distinct_persons(frame: LazyFrame, name: &str) -> LazyFrame {
             .alias(name)])
 }
 
-fn ratio(numerator: &str, denominator: Expr) -> Expr {
+/// numerator / denominator, null when the denominator is 0: every rate of
+/// the indicators, and the re-rating's rates from reduced counts.
+pub(crate) fn ratio(numerator: &str, denominator: Expr) -> Expr {
     when(denominator.clone().gt(lit(0i64)))
         .then(col(numerator).cast(DataType::Float64) / denominator.cast(DataType::Float64))
         .otherwise(lit(NULL).cast(DataType::Float64))

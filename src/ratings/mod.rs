@@ -14,6 +14,7 @@ pub mod calendar;
 pub mod cross_assessment;
 pub mod margin;
 pub mod registry;
+pub mod rerate;
 pub mod scope;
 pub mod score;
 pub mod shortlist;
@@ -119,14 +120,22 @@ pub struct Ratings {
 /// Rates every community and year.
 pub fn rate(inputs: &RatingInputs) -> Result<Ratings> {
     let rules = inputs.rules;
-    let ratings = rating_frame(inputs)?;
+    let base = rating_base(inputs)?;
     let risk = risk_frame(inputs.risk)?;
-    let (shortlist, set_aside) = shortlist::shortlist(
-        inputs.applications,
-        inputs.communities,
-        &ratings,
-        risk.clone(),
-        &rules.shortlist,
+    // The one rating (`rerate`), under the pipeline's rules.
+    let rerate::Rerated {
+        ratings,
+        shortlist,
+        set_aside,
+    } = rerate::rerate(
+        &rerate::Subject {
+            base: &base,
+            missing: inputs.missing_tables,
+            applications: inputs.applications,
+            places: inputs.communities,
+            risk: risk.clone(),
+        },
+        rules,
     )?;
     let spot_checks = spot_check::draw(&ratings, risk.clone(), &rules.spot_check)?;
     // The published ratings carry the risk too (docs/detectors.md: printed beside
@@ -182,12 +191,6 @@ pub fn rate(inputs: &RatingInputs) -> Result<Ratings> {
     })
 }
 
-/// The `ratings` table: identity, the re-inspection verdict and the city-level
-/// score, one row per row of the indicators frame.
-fn rating_frame(inputs: &RatingInputs) -> Result<DataFrame> {
-    rate_base(&rating_base(inputs)?, inputs.rules, inputs.missing_tables)
-}
-
 /// What a rating reads: the indicators with each community's recognition
 /// and scope, the panel's confirmed falsifications and the evidence shares,
 /// by year and code.
@@ -231,35 +234,8 @@ fn rating_base(inputs: &RatingInputs) -> Result<DataFrame> {
     Ok(base)
 }
 
-/// The rating of `base` (`rating_base`) under `rules`: the verdict with its
-/// failing rules and margin, the score by component, the level and stars,
-/// with `missing` the optional tables the extract lacks.
-fn rate_base(base: &DataFrame, rules: &Rules, missing: &[Table]) -> Result<DataFrame> {
-    let verdicts = verdict::verdict_columns(base, &rules.reinspection, missing)?;
-    // One key reads a missing platform record for the rule and the score.
-    let platform = score::Platform::reading(
-        !missing.contains(&Table::Platform),
-        rules.reinspection.missing_platform,
-    );
-    let null_components = score::null_components(base, platform)?;
-    let with_verdicts = base.hstack(&verdicts)?;
-    let margins = margin::margin_columns(&with_verdicts, &rules.reinspection)?;
-    let with_verdicts = with_verdicts.hstack(&margins)?.hstack(&[null_components])?;
-    let s = &rules.score;
-    let scored = with_verdicts
-        .lazy()
-        .with_columns([score::new_jobs_per_100_labor_force().alias(score::NEW_JOBS_PER_100)])
-        .with_columns(score::component_columns(s, platform))
-        .with_columns([score::total()])
-        .with_columns([score::level_vetoed(s)])
-        .with_columns([score::city_level(s)])
-        .with_columns([score::stars(s)])
-        .with_columns([score::level()]);
-    Ok(scored.select(rating_columns()).collect()?)
-}
-
 /// The `ratings` table's columns, in order.
-fn rating_columns() -> Vec<Expr> {
+pub(crate) fn rating_columns() -> Vec<Expr> {
     let mut columns = identity_columns();
     columns.extend([
         col("provincial_year"),
