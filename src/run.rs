@@ -145,22 +145,31 @@ pub fn run(pipeline: &Pipeline, options: &Options) -> Result<Outcome> {
     // 2. indicators: one row per community and review year, and the
     // evidence shares beside the rated figures.
     let (ind, evidence) = indicators_stage(pipeline, &extract, &mut clock)?;
-    // 3a. detectors: findings and risk scores.
+    // 3a. detectors: findings, and the counted persons each names.
     // The panel's checks of the findings: the dismissed ones leave the risk
     // score, the confirmed ones act on the ratings (docs/ratings.md).
     let verified = detectors::verified::Verified::read(extract.table(Table::Verifications))?;
-    let (findings, risk) =
-        detectors_stage(pipeline, &extract, &ind, communities, &verified, &mut clock)?;
+    let (findings, questioned) =
+        detectors_stage(pipeline, &extract, &ind, communities, &mut clock)?;
     let confirmed = verified.confirmed_frame(&pipeline.rules.verifications)?;
-    // 3b. ratings: verdicts, scores, shortlist, spot checks, calendar, groups.
-    let rated = ratings_stage(
+    // 3b. ratings: verdicts, scores, the materiality of each finding and the
+    // risk scores, shortlist, spot checks, calendar, groups.
+    let Rated {
+        ratings: rated,
+        risk,
+        materiality,
+    } = ratings_stage(
         pipeline,
         &extract,
         &Figures {
             indicators: &ind,
             evidence: &evidence,
         },
-        &risk,
+        &Found {
+            findings: &findings,
+            questioned: &questioned,
+            verified: &verified,
+        },
         &confirmed,
         options.run_date,
         &mut clock,
@@ -172,6 +181,7 @@ pub fn run(pipeline: &Pipeline, options: &Options) -> Result<Outcome> {
         indicators: &ind,
         ratings: &rated,
         findings: &findings,
+        materiality: &materiality,
         risk: &risk,
         communities,
         extract: &extract,
@@ -327,7 +337,6 @@ fn detectors_stage(
     extract: &Extract,
     ind: &Indicators,
     communities: &DataFrame,
-    verified: &detectors::verified::Verified,
     clock: &mut Clock,
 ) -> Result<(Vec<detectors::Finding>, DataFrame)> {
     let out = {
@@ -347,21 +356,17 @@ fn detectors_stage(
                 "large ledger: the detectors run one at a time (one_detector_at_a_time_above)"
             );
         }
-        let findings = detectors::detect_all_with(
-            &detectors::Inputs::new(
-                &extract.tables,
-                ind,
-                communities,
-                &pipeline.rules.indicators,
-                &pipeline.rules.reinspection,
-            ),
-            &pipeline.rules.detectors,
-            workers,
-        )?;
-        // A finding the panel checked and dismissed stays published but no
-        // longer counts.
-        let risk = detectors::risk_scores(&verified.counted(&findings), &pipeline.rules.risk)?;
-        (findings, risk)
+        let inputs = detectors::Inputs::new(
+            &extract.tables,
+            ind,
+            communities,
+            &pipeline.rules.indicators,
+            &pipeline.rules.reinspection,
+        );
+        let findings = detectors::detect_all_with(&inputs, &pipeline.rules.detectors, workers)?;
+        // The counted persons each finding names, for its materiality.
+        let questioned = detectors::questioned::questioned(&inputs, &findings)?;
+        (findings, questioned)
     };
     clock.lap("detectors");
     fault::point("detectors");
@@ -375,25 +380,46 @@ struct Figures<'a> {
     evidence: &'a DataFrame,
 }
 
+/// Stage 3a's results as the ratings read them.
+struct Found<'a> {
+    findings: &'a [detectors::Finding],
+    /// The counted persons each finding names (`detectors::questioned`).
+    questioned: &'a DataFrame,
+    /// The panel's checks of the findings: the dismissed ones leave the
+    /// risk score, the confirmed ones act on the ratings (docs/ratings.md).
+    verified: &'a detectors::verified::Verified,
+}
+
+/// Stage 3b's results.
+struct Rated {
+    ratings: Ratings,
+    /// The risk score per community and year (`detectors::risk_scores`).
+    risk: DataFrame,
+    /// The materiality of each finding that names counted persons
+    /// (`ratings::materiality::assess`).
+    materiality: DataFrame,
+}
+
 fn ratings_stage(
     pipeline: &Pipeline,
     extract: &Extract,
     figures: &Figures,
-    risk: &DataFrame,
+    found: &Found,
     confirmed: &DataFrame,
     run_date: chrono::NaiveDate,
     clock: &mut Clock,
-) -> Result<Ratings> {
+) -> Result<Rated> {
     let rated = {
         let _s = stage!("ratings");
-        ratings::rate(&ratings::RatingInputs {
+        let no_risk = DataFrame::empty();
+        let inputs = ratings::RatingInputs {
             indicators: &figures.indicators.frame,
             evidence: Some(figures.evidence),
             communities: extract
                 .table(Table::Communities)
                 .ok_or_else(|| Error::contract("no communities table"))?,
             applications: extract.table(Table::Applications),
-            risk,
+            risk: &no_risk,
             confirmed,
             missing_tables: &extract.missing_optional,
             rules: &pipeline.rules,
@@ -404,7 +430,30 @@ fn ratings_stage(
             run_date,
             // The bureau's record of the counties' filings (报送登记).
             filings: extract.table(Table::Filings),
-        })?
+        };
+        // Each finding's community re-rated without the persons it questions;
+        // then the risk, where a material finding weighs double and a
+        // finding the panel dismissed no longer counts.
+        let materiality = ratings::materiality::assess(
+            &ratings::rating_base(&inputs)?,
+            found.questioned,
+            &pipeline.rules,
+            &extract.missing_optional,
+        )?;
+        let material = ratings::materiality::material_findings(&materiality)?;
+        let risk = detectors::risk_scores(
+            &found.verified.counted(found.findings, &material),
+            &pipeline.rules.risk,
+        )?;
+        let ratings = ratings::rate(&ratings::RatingInputs {
+            risk: &risk,
+            ..inputs
+        })?;
+        Rated {
+            ratings,
+            risk,
+            materiality,
+        }
     };
     clock.lap("ratings");
     fault::point("ratings");

@@ -57,6 +57,12 @@ impl PersonId {
         PersonId(raw.into())
     }
 
+    /// The raw identifier, to find the person in the tables inside the
+    /// run (`questioned`); never for a text that leaves the program.
+    pub(super) fn raw(&self) -> &str {
+        &self.0
+    }
+
     /// `person_key=<16 hex>` under the run's key.
     pub fn render(&self, pseudonyms: &Pseudonymizer) -> String {
         format!("person_key={}", pseudonyms.person_key(&self.0))

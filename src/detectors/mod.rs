@@ -18,6 +18,7 @@ pub mod inputs;
 pub mod listing;
 pub mod lookup;
 pub mod narrow;
+pub mod questioned;
 pub mod registry;
 pub mod risk;
 pub mod signals;

@@ -1,5 +1,6 @@
 //! The risk score (docs/detectors.md): per community and year, points per
-//! community-level finding by severity, capped.
+//! community-level finding by severity, a material finding's doubled
+//! (`ratings::materiality`), capped.
 
 use std::collections::BTreeMap;
 
@@ -7,18 +8,47 @@ use polars::prelude::*;
 
 use super::{Finding, Level, Severity};
 
-/// Findings counted by severity (high, medium, low) and the detectors that fired.
-type Tally = ([i64; 3], Vec<&'static str>);
+/// Findings counted by severity (high, medium, low), the detectors that
+/// fired and the points before the cap.
+type Tally = ([i64; 3], Vec<&'static str>, i64);
+
+/// A finding's points by its severity.
+fn points(severity: Severity, rules: &RiskRules) -> i64 {
+    match severity {
+        Severity::High => rules.high,
+        Severity::Medium => rules.medium,
+        Severity::Low => rules.low,
+    }
+}
 use crate::config::rules::RiskRules;
+
+/// A finding the risk score counts (not dismissed by the panel), and whether
+/// it is material: taking out the persons it questions changes an outcome.
+pub struct Weighed<'a> {
+    pub finding: &'a Finding,
+    pub material: bool,
+}
+
+impl<'a> Weighed<'a> {
+    /// `finding`, not material.
+    pub fn plain(finding: &'a Finding) -> Weighed<'a> {
+        Weighed {
+            finding,
+            material: false,
+        }
+    }
+}
 
 /// One row per community and year that has any community-level finding:
 /// `community_code`, `year`, `risk_score`, `high_findings`, `medium_findings`,
 /// `low_findings`, `needs_verification` (any high finding), `flags` (the
 /// detectors that fired, sorted, joined by `;`). Communities without a row
 /// have risk 0 and no flags.
-pub fn risk_scores(findings: &[Finding], rules: &RiskRules) -> PolarsResult<DataFrame> {
+/// A material finding's points count twice, before the cap.
+pub fn risk_scores(findings: &[Weighed], rules: &RiskRules) -> PolarsResult<DataFrame> {
     let mut per: BTreeMap<(String, i32), Tally> = BTreeMap::new();
-    for f in findings {
+    for w in findings {
+        let f = w.finding;
         let Some(code) = f
             .community_code
             .as_ref()
@@ -33,6 +63,7 @@ pub fn risk_scores(findings: &[Finding], rules: &RiskRules) -> PolarsResult<Data
             Severity::Low => 2,
         };
         entry.0[i] += 1;
+        entry.2 += points(f.severity, rules) * if w.material { 2 } else { 1 };
         if !entry.1.contains(&f.detector) {
             entry.1.push(f.detector);
         }
@@ -47,10 +78,9 @@ pub fn risk_scores(findings: &[Finding], rules: &RiskRules) -> PolarsResult<Data
         Vec::new(),
         Vec::new(),
     );
-    for ((code, year), (n, mut names)) in per {
+    for ((code, year), (n, mut names, points)) in per {
         codes.push(code);
         years.push(year as i64);
-        let points = n[0] * rules.high + n[1] * rules.medium + n[2] * rules.low;
         score.push(points.min(rules.cap));
         high.push(n[0]);
         medium.push(n[1]);
@@ -109,12 +139,46 @@ pub(crate) mod tests {
         for _ in 0..5 {
             fs.push(finding(Some("b"), Severity::High, "x"));
         }
-        let df = risk_scores(&fs, &rules).unwrap();
+        let weighed: Vec<Weighed> = fs.iter().map(Weighed::plain).collect();
+        let df = risk_scores(&weighed, &rules).unwrap();
         assert_eq!(df.height(), 2);
         let score = df.column("risk_score").unwrap().i64().unwrap();
         assert_eq!(score.get(0), Some(9), "5 + 3 + 1");
         assert_eq!(score.get(1), Some(20), "25 capped at 20");
         let flags = df.column("flags").unwrap().str().unwrap();
         assert_eq!(flags.get(0), Some("x;y;z"));
+    }
+
+    #[test]
+    fn a_material_finding_weighs_double_within_the_cap() {
+        let rules = crate::config::Rules::default().risk;
+        let (high, medium) = (
+            finding(Some("a"), Severity::High, "x"),
+            finding(Some("a"), Severity::Medium, "y"),
+        );
+        let many: Vec<Finding> = (0..3)
+            .map(|_| finding(Some("b"), Severity::High, "x"))
+            .collect();
+        let mut weighed = vec![
+            Weighed {
+                finding: &high,
+                material: true,
+            },
+            Weighed::plain(&medium),
+        ];
+        weighed.extend(many.iter().map(|f| Weighed {
+            finding: f,
+            material: true,
+        }));
+        let df = risk_scores(&weighed, &rules).unwrap();
+        let score = df.column("risk_score").unwrap().i64().unwrap();
+        assert_eq!(score.get(0), Some(13), "5 doubled + 3");
+        assert_eq!(
+            score.get(1),
+            Some(20),
+            "three highs doubled: 30, capped at 20"
+        );
+        let high_findings = df.column("high_findings").unwrap().i64().unwrap();
+        assert_eq!(high_findings.get(0), Some(1), "a finding counted once");
     }
 }

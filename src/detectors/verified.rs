@@ -116,12 +116,22 @@ impl Verified {
         self.of(f).filter(|c| c.dismisses())
     }
 
-    /// The findings that still count: every finding but the dismissed ones.
-    pub fn counted(&self, findings: &[Finding]) -> Vec<Finding> {
+    /// The findings that still count in the risk score, every finding but
+    /// the dismissed ones, each marked material when its position in
+    /// `findings` is in `material`.
+    pub fn counted<'f>(
+        &self,
+        findings: &'f [Finding],
+        material: &std::collections::BTreeSet<usize>,
+    ) -> Vec<super::risk::Weighed<'f>> {
         findings
             .iter()
-            .filter(|f| self.dismissal(f).is_none())
-            .cloned()
+            .enumerate()
+            .filter(|(_, f)| self.dismissal(f).is_none())
+            .map(|(i, finding)| super::risk::Weighed {
+                finding,
+                material: material.contains(&i),
+            })
             .collect()
     }
 
@@ -227,9 +237,11 @@ mod tests {
             )]
             .into(),
         };
-        let kept = v.counted(&[finding("duplicate_person"), finding("invalid_identity")]);
+        let found = [finding("duplicate_person"), finding("invalid_identity")];
+        let kept = v.counted(&found, &[1].into());
         assert_eq!(kept.len(), 1);
-        assert_eq!(kept[0].detector, "invalid_identity");
+        assert_eq!(kept[0].finding.detector, "invalid_identity");
+        assert!(kept[0].material, "the second finding, marked material");
     }
 
     #[test]

@@ -15,7 +15,7 @@ use crate::frame::{dates, floats, ints, strings};
 use crate::privacy::Pseudonymizer;
 
 /// The published columns, in order (`year` goes into the partition path).
-pub const COLUMNS: [&str; 16] = [
+pub const COLUMNS: [&str; 18] = [
     "detector",
     "severity",
     "level",
@@ -32,6 +32,8 @@ pub const COLUMNS: [&str; 16] = [
     "verification",
     "verified_on",
     "verified_by",
+    "material",
+    "material_effect",
 ];
 
 /// One finding as published: ids as text, the community named, persons as
@@ -58,6 +60,11 @@ pub struct PublishedFinding {
     #[serde(serialize_with = "date_text")]
     pub verified_on: Option<NaiveDate>,
     pub verified_by: Option<String>,
+    /// Taking out the counted persons the finding questions changes a rule,
+    /// the verdict, the level or the stars (`panel::materiality`).
+    pub material: bool,
+    /// What changes, in the panel's words; None when nothing does.
+    pub material_effect: Option<String>,
 }
 
 fn date_text<S: serde::Serializer>(d: &Option<NaiveDate>, s: S) -> Result<S::Ok, S::Error> {
@@ -173,6 +180,14 @@ pub fn frame(rows: &[PublishedFinding]) -> Result<DataFrame> {
         )
         .cast(&DataType::Date)?,
         Column::new("verified_by".into(), text(&|f| f.verified_by.clone())),
+        Column::new(
+            "material".into(),
+            rows.iter().map(|f| f.material).collect::<Vec<bool>>(),
+        ),
+        Column::new(
+            "material_effect".into(),
+            text(&|f| f.material_effect.clone()),
+        ),
     ])?)
 }
 
@@ -197,17 +212,20 @@ pub fn of_year(rows: &[PublishedFinding], year: i32) -> Vec<PublishedFinding> {
     out
 }
 
-/// By detector, severity (high first), county, community; stable.
+/// By detector, the material findings first, severity (high first),
+/// county, community; stable.
 fn report_order(rows: &mut [PublishedFinding]) {
     rows.sort_by(|a, b| {
         (
             &a.detector,
+            !a.material,
             severity_rank(&a.severity),
             &a.county,
             &a.community_code,
         )
             .cmp(&(
                 &b.detector,
+                !b.material,
                 severity_rank(&b.severity),
                 &b.county,
                 &b.community_code,
@@ -270,6 +288,16 @@ pub fn read(df: &DataFrame) -> Result<Vec<PublishedFinding>> {
         dates(df, "verified_on")?,
         s("verified_by")?,
     );
+    // A run published before findings carried their materiality reads as
+    // none material.
+    let material: Vec<bool> = match df.column("material") {
+        Ok(c) => c.bool()?.iter().map(|m| m == Some(true)).collect(),
+        Err(_) => vec![false; df.height()],
+    };
+    let material_effect = match df.column("material_effect") {
+        Ok(_) => s("material_effect")?,
+        Err(_) => vec![None; df.height()],
+    };
     let mut rows: Vec<PublishedFinding> = (0..df.height())
         .map(|k| PublishedFinding {
             detector: text(&detector[k]),
@@ -288,6 +316,8 @@ pub fn read(df: &DataFrame) -> Result<Vec<PublishedFinding>> {
             verification: verification[k].clone(),
             verified_on: verified_on[k],
             verified_by: verified_by[k].clone(),
+            material: material[k],
+            material_effect: material_effect[k].clone(),
         })
         .collect();
     report_order(&mut rows);

@@ -24,6 +24,7 @@ pub mod disqualification;
 pub mod filings;
 pub mod findings;
 pub mod labels;
+pub mod materiality;
 pub mod objection_sheet;
 pub mod progress;
 pub mod province;
@@ -67,6 +68,9 @@ pub struct PanelInputs<'a> {
     pub ratings: &'a Ratings,
     /// Detector findings, already in their published order.
     pub findings: &'a [Finding],
+    /// The materiality of the findings that name counted persons
+    /// (`ratings::materiality::assess`, by position in `findings`).
+    pub materiality: &'a DataFrame,
     /// Risk per community and year (community_code, year, risk_score,
     /// needs_verification, flags); may be empty or without columns.
     pub risk: &'a DataFrame,
@@ -298,6 +302,10 @@ pub fn build(inputs: &PanelInputs) -> Result<(PanelTables, Panel)> {
     let mut findings =
         findings::published(inputs.findings, &inputs.indicators.frame, inputs.pseudonyms)?;
     findings::with_verifications(&mut findings, inputs.verified);
+    materiality::apply(
+        &mut findings,
+        &materiality::effects(inputs.materiality, &inputs.pipeline.rules.reinspection)?,
+    );
     let findings_frame = findings::frame(&findings)?;
     let r = inputs.ratings;
     let datasets = vec![

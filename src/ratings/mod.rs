@@ -13,6 +13,7 @@ pub mod accountability;
 pub mod calendar;
 pub mod cross_assessment;
 pub mod margin;
+pub mod materiality;
 pub mod registry;
 pub mod rerate;
 pub mod scope;
@@ -194,7 +195,7 @@ pub fn rate(inputs: &RatingInputs) -> Result<Ratings> {
 /// What a rating reads: the indicators with each community's recognition
 /// and scope, the panel's confirmed falsifications and the evidence shares,
 /// by year and code.
-fn rating_base(inputs: &RatingInputs) -> Result<DataFrame> {
+pub fn rating_base(inputs: &RatingInputs) -> Result<DataFrame> {
     let recognition = inputs.communities.clone().lazy().select([
         col("community_code"),
         col("provincial_year").cast(DataType::Int64),
