@@ -281,6 +281,27 @@ fn score(s: &mut String, sc: &Value, l: &Value) {
     );
 }
 
+/// Whether the finding could change an outcome (影响结论), for a
+/// community-level finding of a run that assessed it.
+fn materiality(s: &mut String, f: &Value) {
+    match (&f["material"], f["level"].as_str()) {
+        (Value::Bool(true), _) => {
+            let _ = writeln!(
+                s,
+                "      影响结论 material: {}",
+                show(&f["material_effect"])
+            );
+        }
+        (Value::Bool(false), Some("community")) => {
+            let _ = writeln!(
+                s,
+                "      不影响结论 not material: without the counted persons it names, no rule, verdict, level or stars change"
+            );
+        }
+        _ => {}
+    }
+}
+
 fn findings(s: &mut String, r: &Value, findings: &Value) {
     let _ = writeln!(s, "\n风险 Findings");
     let _ = writeln!(
@@ -298,6 +319,9 @@ fn findings(s: &mut String, r: &Value, findings: &Value) {
             let _ = writeln!(s, "  无 none");
         }
         Value::Array(a) => {
+            // The material findings first, as the report lists them.
+            let mut a: Vec<&Value> = a.iter().collect();
+            a.sort_by_key(|f| f["material"] != Value::Bool(true));
             for f in a {
                 let sev = f["severity"].as_str().unwrap_or("");
                 let _ = writeln!(
@@ -317,6 +341,7 @@ fn findings(s: &mut String, r: &Value, findings: &Value) {
                     show(&f["p_value"])
                 );
                 let _ = writeln!(s, "      evidence: {}", show(&f["evidence"]));
+                materiality(s, f);
                 if let Some(v) = f["verification"].as_str() {
                     let _ = writeln!(
                         s,

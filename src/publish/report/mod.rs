@@ -126,6 +126,7 @@ pub fn render(cx: &Context) -> Result<String> {
         assignments => m.assignments.iter().filter(|a| a.year == review.year).map(|a| context! { county => a.county, group => a.group, candidates => a.candidates }).collect::<Vec<_>>(),
         unassigned => m.unassigned_counties.iter().filter(|u| u.year == review.year).map(|u| context! { county => u.county, candidates => u.candidates, reason => u.reason }).collect::<Vec<_>>(),
         findings => view::findings(review),
+        material_findings => view::material_findings(review),
         legend => view::legend(),
         findings_total => review.findings.len(),
         spot_checks => view::spot_checks(&review.spot_checks),

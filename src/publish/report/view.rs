@@ -460,6 +460,12 @@ pub struct FindingRow {
     pub verification: String,
     /// Checked and found 不属实: shown struck through, no longer counted.
     pub dismissed: bool,
+    /// 影响结论: taking out its persons changes an outcome; listed first.
+    pub material: bool,
+    /// What changes, in the panel's words, or empty.
+    pub material_effect: String,
+    /// The detector's name, for the list of material findings.
+    pub detector: String,
 }
 
 fn measured(v: Option<f64>) -> String {
@@ -500,7 +506,22 @@ fn finding_row(f: &PublishedFinding) -> FindingRow {
             })
             .unwrap_or_default(),
         dismissed: f.dismissed(),
+        material: f.material,
+        material_effect: f.material_effect.clone().unwrap_or_default(),
+        detector: labels::detector(&f.detector),
     }
+}
+
+/// The material findings (影响结论), the ones whose persons could change an
+/// outcome, that the panel has not dismissed: the report lists them before
+/// the groups, in report order.
+pub fn material_findings(review: &Panel) -> Vec<FindingRow> {
+    review
+        .findings
+        .iter()
+        .filter(|f| f.material && !f.dismissed())
+        .map(finding_row)
+        .collect()
 }
 
 #[derive(Debug, Clone, Serialize)]
