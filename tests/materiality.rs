@@ -288,3 +288,93 @@ fn explain_says_whether_a_finding_is_material() {
     let stdout = String::from_utf8_lossy(&o.stdout);
     assert!(stdout.contains("不影响结论 not material"), "{stdout}");
 }
+
+// ------------------------------------------- which counts a piece of evidence questions
+
+/// One person, P1, counted three ways in C1 in 2021: re-employed on
+/// registration U1 by record E1 (started 2021-03-01, still running), a
+/// hardship person since 2020 employed at A by the same record, and served
+/// (S1, 2021-04-01). A second record of theirs, E2, started 2021-06-01, is
+/// not the one any count rests on (E1 is the earlier qualifying start and
+/// the earlier covering record).
+///
+/// - a finding naming E1 questions P1 in `reemployed_in_period` and
+///   `hardship_employed`, not in `assisted`;
+/// - one naming U1, in `reemployed_in_period` only;
+/// - one naming S1, in `assisted` only;
+/// - one naming the person, in all three;
+/// - one naming E2 questions nobody: no row.
+#[test]
+fn a_record_questions_its_person_only_in_the_count_that_rests_on_it() {
+    use fullemp::detectors::{Evidence, Finding, Level, Severity};
+    use support::detect::DetectorExtract;
+
+    let p1 = id(1, "19800101");
+    let code = support::credit_code("91410400MA0000000");
+    let job = |rid: &str, started: &str| {
+        format!("{rid},{p1},{C1},远航物流公司,{code},单位就业,{started},,{started} 10:00:00")
+    };
+    let extract = DetectorExtract::new(&[
+        (
+            "unemployment",
+            vec![format!("U1,{p1},{C1},2021-01-10,2021-03-01,就业")],
+        ),
+        (
+            "employment",
+            vec![job("E1", "2021-03-01"), job("E2", "2021-06-01")],
+        ),
+        ("hardship", vec![format!("{p1},{C1},4050人员,2020-05-01,")]),
+        (
+            "services",
+            vec![format!("S1,{p1},{C1},就业援助,2021-04-01")],
+        ),
+    ]);
+    let finding = |evidence: Evidence| Finding {
+        detector: "x",
+        severity: Severity::High,
+        level: Level::Community,
+        community_code: Some(C1.to_string()),
+        county: "新华区".into(),
+        year: 2021,
+        explanation: String::new(),
+        value: None,
+        threshold: None,
+        p_value: None,
+        evidence: vec![evidence],
+    };
+    let findings = vec![
+        finding(Evidence::record("employment", "record_id", "E1")),
+        finding(Evidence::record("unemployment", "registration_id", "U1")),
+        finding(Evidence::record("services", "service_id", "S1")),
+        finding(Evidence::person(p1.clone())),
+        finding(Evidence::record("employment", "record_id", "E2")),
+    ];
+    let questioned = std::cell::RefCell::new(None);
+    extract.detect_years(&[2021], |inputs, _| {
+        *questioned.borrow_mut() =
+            Some(fullemp::detectors::questioned::questioned(inputs, &findings).unwrap());
+        Ok(vec![])
+    });
+    let q = questioned.into_inner().unwrap();
+    let rows: Vec<(u32, i64, i64, i64, i64)> = (0..q.height())
+        .map(|i| {
+            let int = |c: &str| q.column(c).unwrap().i64().unwrap().get(i).unwrap();
+            (
+                q.column("finding").unwrap().u32().unwrap().get(i).unwrap(),
+                int("persons"),
+                int("reemployed_in_period"),
+                int("hardship_employed"),
+                int("assisted"),
+            )
+        })
+        .collect();
+    assert_eq!(
+        rows,
+        vec![
+            (0, 1, 1, 1, 0),
+            (1, 1, 1, 0, 0),
+            (2, 1, 0, 0, 1),
+            (3, 1, 1, 1, 1),
+        ]
+    );
+}

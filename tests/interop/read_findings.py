@@ -17,7 +17,7 @@ C1, C2 = "410402001001", "410402001002"
 
 COLUMNS = ["detector", "severity", "level", "community_code", "community_name", "county",
            "street", "year", "explanation", "value", "threshold", "p_value", "evidence",
-           "verification", "verified_on", "verified_by"]
+           "verification", "verified_on", "verified_by", "material", "material_effect"]
 
 # One file per review year, even without rows; `year` lives in the path.
 for year in (2020, 2021):
@@ -38,6 +38,13 @@ assert ev.value_type in STRING, ev
 for c in ["verification", "verified_by"]:
     assert schema.field(c).type in STRING, (c, schema.field(c).type)
 assert schema.field("verified_on").type == pa.date32(), schema.field("verified_on").type
+# Materiality: a boolean never null, and its words where it holds.
+assert schema.field("material").type == pa.bool_(), schema.field("material").type
+assert schema.field("material_effect").type in STRING, schema.field("material_effect").type
+assert table.column("material").null_count == 0
+for m, e in zip(table.column("material").to_pylist(), table.column("material_effect").to_pylist()):
+    assert (e is not None) == m, (m, e)
+    assert e is None or e.startswith("剔除存疑的 "), e
 
 rows = table.to_pylist()
 got = [(r["year"], r["detector"], r["community_code"], r["severity"]) for r in rows]
