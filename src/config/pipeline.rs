@@ -563,38 +563,76 @@ fn load_rules(
     rules_file: Option<&Path>,
     inline: Option<&toml::Table>,
 ) -> Result<Rules> {
-    let mut merged: toml::Table =
-        toml::from_str(DEFAULT_RULES_TOML).expect("embedded default rules parse");
+    let mut merged = default_rules_table();
     let mut sources = vec![];
     if let Some(f) = rules_file {
-        let bad = |message: String| Error::Pipeline {
-            file: f.to_path_buf(),
-            message,
-        };
-        let text = std::fs::read_to_string(f)
-            .map_err(|e| bad(format!("cannot read the rules file: {e}")))?;
-        let table: toml::Table = toml::from_str(&text).map_err(|e| bad(e.to_string()))?;
-        overlay(&mut merged, &table, "", f)?;
+        overlay(&mut merged, &read_rules_file(f)?, "", f)?;
         sources.push(f.to_path_buf());
     }
     if let Some(t) = inline {
         overlay(&mut merged, t, "rules.", pipeline)?;
         sources.push(pipeline.to_path_buf());
     }
-    let blame = sources
-        .last()
-        .cloned()
-        .unwrap_or_else(|| pipeline.to_path_buf());
-    let rules: Rules = toml::Value::Table(merged)
-        .try_into()
-        .map_err(|e: toml::de::Error| Error::Pipeline {
-            file: blame.clone(),
-            message: format!("rules: {e}"),
-        })?;
+    let blame = sources.last().map_or(pipeline, PathBuf::as_path);
+    checked_rules(&merged, blame)
+}
+
+/// The rules a run was made with: its effective rules as TOML (the
+/// manifest's `rules.effective`) laid over today's defaults, so that a run
+/// published before a key existed reads with that key's default. `source`
+/// (the manifest) is named in an error. The merged table and the rules.
+pub fn effective_rules(effective: &str, source: &Path) -> Result<(toml::Table, Rules)> {
+    let table: toml::Table = toml::from_str(effective).map_err(|e| Error::Pipeline {
+        file: source.to_path_buf(),
+        message: format!("the run's effective rules do not read: {e}"),
+    })?;
+    let mut merged = default_rules_table();
+    overlay(&mut merged, &table, "", source)?;
+    let rules = checked_rules(&merged, source)?;
+    Ok((merged, rules))
+}
+
+/// A rules file laid over `base` (a whole rules table, e.g. from
+/// `effective_rules`): the keys the file holds replace those of `base`, the
+/// others stay, so the file may hold only what changes. A TOML error, an
+/// unknown key or a bad value is `Error::Pipeline` naming the file and the
+/// key. The merged table and the rules.
+pub fn rules_over(base: &toml::Table, file: &Path) -> Result<(toml::Table, Rules)> {
+    let mut merged = base.clone();
+    overlay(&mut merged, &read_rules_file(file)?, "", file)?;
+    let rules = checked_rules(&merged, file)?;
+    Ok((merged, rules))
+}
+
+/// The embedded default rules as a TOML table.
+fn default_rules_table() -> toml::Table {
+    toml::from_str(DEFAULT_RULES_TOML).expect("embedded default rules parse")
+}
+
+/// A rules file read as a TOML table; an error names the file.
+fn read_rules_file(f: &Path) -> Result<toml::Table> {
+    let bad = |message: String| Error::Pipeline {
+        file: f.to_path_buf(),
+        message,
+    };
+    let text =
+        std::fs::read_to_string(f).map_err(|e| bad(format!("cannot read the rules file: {e}")))?;
+    toml::from_str(&text).map_err(|e| bad(e.to_string()))
+}
+
+/// A merged rules table as typed rules, range-checked; an error blames `blame`.
+fn checked_rules(merged: &toml::Table, blame: &Path) -> Result<Rules> {
+    let rules: Rules =
+        toml::Value::Table(merged.clone())
+            .try_into()
+            .map_err(|e: toml::de::Error| Error::Pipeline {
+                file: blame.to_path_buf(),
+                message: format!("rules: {e}"),
+            })?;
     rules
         .check()
         .map_err(|(key, value, expected)| Error::Pipeline {
-            file: blame,
+            file: blame.to_path_buf(),
             message: format!("key `{key}`: {value} is not valid (expected {expected})"),
         })?;
     Ok(rules)
