@@ -8,6 +8,7 @@
 //! order. `contract` and `config` are read by every stage; `generate` writes
 //! synthetic extracts in the contract.
 
+pub mod compare;
 pub mod config;
 pub mod contract;
 pub mod detectors;
