@@ -7,6 +7,7 @@
 //! dropped.
 
 use crate::ratings::registry::{self, Test, Words};
+use crate::ratings::score;
 use crate::ratings::verdict::Verdict;
 
 /// A verdict of the re-inspection (复查).
@@ -203,6 +204,51 @@ pub fn rule(id: &str) -> String {
         Some((_, Words::Own { name, .. })) => name.into(),
         None => id.to_string(),
     }
+}
+
+/// What a key of the rules' `[reinspection]`, `[score]` or `[shortlist]`
+/// sets, in words, for the rules a comparison lists
+/// (`panel::compare::rules`): a rate rule's threshold is its indicator's
+/// lower or upper bound, a switch is its rule's name, a score key names its
+/// component. Any other key has no words (empty): it is shown by its key.
+pub fn rules_key(key: &str) -> String {
+    let parts: Vec<&str> = key.split('.').collect();
+    match parts.as_slice() {
+        ["reinspection", "missing_platform"] => format!("{NO_PLATFORM_RECORD}的认定"),
+        ["reinspection", id] => match registry::rule(id) {
+            Some(r) if r.test == Test::AtLeast => format!("{}下限", indicator(r.indicator)),
+            Some(r) if r.test == Test::AtMost => format!("{}上限", indicator(r.indicator)),
+            Some(_) => rule(id),
+            None => String::new(),
+        },
+        ["score", "city_level_min"] => format!("{}{BAND_SCORE}", level(Some(score::CITY), 0)),
+        ["score", "star_bands"] => format!("{}{BAND_SCORE}", STAR_BANDS),
+        ["score", "null_scores_full"] => "指标为空时得满分".into(),
+        ["score", "zero_household_veto"] => "零就业家庭超期未清零不评等级".into(),
+        ["score", component, part] => {
+            let part = match *part {
+                "weight" => "满分",
+                "zero_at" => "零分点",
+                "full_at" => "满分点",
+                other => other,
+            };
+            format!("{}{part}", indicator(component))
+        }
+        ["shortlist", "county_quota"] => "区县推荐名额".into(),
+        _ => String::new(),
+    }
+}
+
+/// The score from which a level or star is reached (分数线), after the
+/// level's words.
+pub const BAND_SCORE: &str = "分数线";
+
+/// The star levels together, for the list of their scores.
+pub const STAR_BANDS: &str = "各星级";
+
+/// The band of the `k`-th star (1 to 5), as the level it reaches: "星级(★★)".
+pub fn star_band(k: usize) -> String {
+    level(Some(score::STAR), k as i64)
 }
 
 /// A community with no platform record for the year (the platform rule

@@ -18,6 +18,7 @@ pub mod accountability;
 pub mod changes;
 pub mod claims;
 pub mod communities;
+pub mod compare;
 pub mod counties;
 pub mod dictionary;
 pub mod disqualification;
