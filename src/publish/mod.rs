@@ -3,6 +3,7 @@
 //! folder that `latest` points at. No other stage touches the output folder.
 
 pub mod charts;
+pub mod compare;
 pub mod forms;
 pub mod lock;
 pub mod manifest;
