@@ -12,6 +12,7 @@ use crate::logging::LogFormat;
 use fullemp::config::{AsOf, Pipeline};
 use fullemp::{Error, Result};
 
+pub mod compare;
 pub mod explain;
 pub mod generate;
 pub mod run;
@@ -48,6 +49,7 @@ pub enum Command {
     Validate(validate::Args),
     Generate(generate::Args),
     Explain(explain::Args),
+    Compare(compare::Args),
 }
 
 pub fn execute(command: Command) -> Result<()> {
@@ -56,6 +58,7 @@ pub fn execute(command: Command) -> Result<()> {
         Command::Validate(a) => validate::execute(a),
         Command::Generate(a) => generate::execute(a),
         Command::Explain(a) => explain::execute(a),
+        Command::Compare(a) => compare::execute(a),
     }
 }
 
