@@ -10,12 +10,15 @@ use fullemp::Result;
 /// by component, level and stars, the findings with their evidence, and its
 /// place on the shortlist and in the spot-check sample.
 ///
-/// Reads the published run (never recomputes). An unknown code exits 2 and
-/// names the nearest codes of the run.
+/// Reads the published run (never recomputes it). With --rules, also shows
+/// the community rated under a candidate rules file beside the run's own
+/// rules, as `fullemp compare` rates it. An unknown code exits 2 and names
+/// the nearest codes of the run.
 #[derive(Debug, clap::Args)]
 #[command(
     after_help = "Examples:\n  fullemp explain 410402001001\n  fullemp explain 410402001001 --year 2020 --json\n  \
-                  fullemp explain 410402001001 --out /srv/fullemp"
+                  fullemp explain 410402001001 --out /srv/fullemp\n  \
+                  fullemp explain 410402001001 --rules candidate.toml"
 )]
 pub struct Args {
     /// The community's 12-digit code (社区代码).
@@ -37,6 +40,12 @@ pub struct Args {
     #[arg(long)]
     pub json: bool,
 
+    /// A candidate rules file: also show the community under it beside the
+    /// run's own rules (as `fullemp compare` rates it; only the keys that
+    /// change are needed).
+    #[arg(long, value_name = "FILE")]
+    pub rules: Option<PathBuf>,
+
     /// The day the review timeline's states are told for (YYYY-MM-DD;
     /// default: today in Asia/Shanghai).
     #[arg(long, value_name = "DATE", value_parser = super::run::parse_day)]
@@ -51,7 +60,12 @@ pub fn execute(args: Args) -> Result<()> {
     let day = args
         .run_date
         .unwrap_or_else(fullemp::indicators::period::today);
-    let doc = fullemp::explain::gather(&out, args.community_code.trim(), args.year, day)?;
+    let code = args.community_code.trim();
+    let mut doc = fullemp::explain::gather(&out, code, args.year, day)?;
+    if let Some(rules) = &args.rules {
+        let year = doc["year"].as_i64().unwrap_or_default() as i32;
+        doc["rules_compared"] = fullemp::explain::rules::gather(&out, code, year, rules)?;
+    }
     if args.json {
         println!(
             "{}",
@@ -59,6 +73,12 @@ pub fn execute(args: Args) -> Result<()> {
         );
     } else {
         print!("{}", fullemp::explain::text::render(&doc));
+        if args.rules.is_some() {
+            print!(
+                "{}",
+                fullemp::explain::rules::render(&doc["rules_compared"])
+            );
+        }
     }
     Ok(())
 }

@@ -11,6 +11,7 @@
 //! `gather` builds one JSON document (`--json`);
 //! `text` renders it for a terminal with Chinese and English labels.
 
+pub mod rules;
 pub mod text;
 
 use std::path::Path;
