@@ -38,6 +38,20 @@ pub fn workbook(c: &Comparison, title: &str, date: NaiveDate) -> Result<Workbook
     Ok(wb)
 }
 
+/// How a sheet prints on A4 landscape.
+enum Print {
+    /// One page wide (`cells::landscape`), for `rows` rows.
+    OneWide(usize),
+    /// Too wide for one page: across pages breaking before the `breaks`
+    /// columns, the first `keep` columns repeated on each
+    /// (`cells::landscape_across`).
+    Across { keep: u16, breaks: &'static [u32] },
+}
+
+/// The print scale of a sheet printed across pages, per cent (as the
+/// working sheet 评审记录 prints).
+const ACROSS_SCALE: u16 = 64;
+
 /// A sheet's frame: its name, title, the line under it, the headers, A4
 /// landscape with the rows down to the headers repeated.
 fn frame(
@@ -45,12 +59,21 @@ fn frame(
     (name, title, about): (&str, &str, &str),
     columns: &[&str],
     widths: &[f64],
-    rows: usize,
+    print: Print,
 ) -> Result<()> {
     ws.set_name(name).map_err(failed)?;
-    cells::landscape(ws, HEADER_ROW, rows)?;
+    // The title and the line under it across the first printed page.
+    let last = match print {
+        Print::OneWide(rows) => {
+            cells::landscape(ws, HEADER_ROW, rows)?;
+            columns.len() - 1
+        }
+        Print::Across { keep, breaks } => {
+            cells::landscape_across(ws, HEADER_ROW, keep, ACROSS_SCALE, breaks)?;
+            breaks.first().map_or(columns.len(), |b| *b as usize) - 1
+        }
+    } as u16;
     cells::widths(ws, widths)?;
-    let last = (columns.len() - 1) as u16;
     ws.merge_range(0, 0, 0, last, title, &cells::title())
         .map_err(failed)?;
     ws.set_row_height(0, 30).map_err(failed)?;
@@ -72,7 +95,7 @@ fn rules_sheet(ws: &mut Worksheet, c: &Comparison, title: &str, about: &str) -> 
         (RULES_SHEET, title, about),
         &COLUMNS,
         &WIDTHS,
-        c.differing.len(),
+        Print::OneWide(c.differing.len()),
     )?;
     let cell = cells::cell();
     if c.differing.is_empty() {
@@ -135,13 +158,17 @@ const CHANGE_WIDTHS: [f64; 19] = [
 
 fn changes_sheet(ws: &mut Worksheet, c: &Comparison, title: &str, about: &str) -> Result<()> {
     let y = &c.changes;
-    let rows = y.counts.communities + y.by_county.len() + 1;
+    // The place, what changed, the verdicts, rules and scores on the first
+    // page; the place again with the levels, ranks and quota on the second.
     frame(
         ws,
         (CHANGES_SHEET, title, about),
         &CHANGE_COLUMNS,
         &CHANGE_WIDTHS,
-        rows,
+        Print::Across {
+            keep: 4,
+            breaks: &[11],
+        },
     )?;
     let last = (CHANGE_COLUMNS.len() - 1) as u16;
     let count_format = cells::cell().set_bold().set_background_color(0xF2F2F2);
@@ -289,7 +316,13 @@ fn curves_sheet(
             &[26.0, 24.0, 10.0, 12.0, 12.0],
         ),
     };
-    frame(ws, (name, title, about), columns, widths, rows)?;
+    frame(
+        ws,
+        (name, title, about),
+        columns,
+        widths,
+        Print::OneWide(rows),
+    )?;
     let (cell, centred) = (cells::cell(), cells::centred());
     let value_format = match kind {
         Kind::Rule => cells::cell().set_num_format("0.00%"),
