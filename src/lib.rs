@@ -5,8 +5,9 @@
 //! `ingest` (raw files → typed frames) → `indicators` (frames → per-community
 //! indicators) → `ratings` and `detectors` (indicators → decisions and
 //! findings) → `publish` (everything that writes). `run` puts the stages in
-//! order. `contract` and `config` are read by every stage; `generate` writes
-//! synthetic extracts in the contract.
+//! order; `compare` tries a candidate rules file on a published run
+//! (re-rated, never written to). `contract` and `config` are read by every
+//! stage; `generate` writes synthetic extracts in the contract.
 
 pub mod compare;
 pub mod config;
