@@ -39,8 +39,8 @@ pub fn applies(key: &str) -> bool {
     APPLIED_SECTIONS.contains(&section)
 }
 
-/// Every key whose value differs between the two whole rules tables, in
-/// the order of the current table (then keys only the candidate holds).
+/// Every key whose value differs between the two whole rules tables: the
+/// applied ones first, then the others, each in the order of their keys.
 pub fn differing(current: &toml::Table, candidate: &toml::Table) -> Vec<DifferingRule> {
     let (mut before, mut after) = (Vec::new(), Vec::new());
     leaves("", current, &mut before);
@@ -55,7 +55,8 @@ pub fn differing(current: &toml::Table, candidate: &toml::Table) -> Vec<Differin
             .map(|(k, _)| k.clone())
             .filter(|k| !before.iter().any(|(b, _)| b == k)),
     );
-    keys.into_iter()
+    let mut rows: Vec<DifferingRule> = keys
+        .into_iter()
         .filter_map(|key| {
             let (now, then) = (value_of(&before, &key), value_of(&after, &key));
             if now == then {
@@ -71,7 +72,9 @@ pub fn differing(current: &toml::Table, candidate: &toml::Table) -> Vec<Differin
                 key,
             })
         })
-        .collect()
+        .collect();
+    rows.sort_by(|a, b| (!a.applied, &a.key).cmp(&(!b.applied, &b.key)));
+    rows
 }
 
 /// Every value below `table` by its full key; a list (the star bands, the

@@ -82,13 +82,14 @@ pub fn write(
 }
 
 /// `dest` must lie outside `<output_dir>/runs` and outside any run folder
-/// (a folder holding a manifest), wherever it is.
+/// of any output folder (`runs/<run_id>` holding a manifest).
 pub fn refuse_run_folders(dest: &Path, output_dir: &Path) -> Result<()> {
     let resolved = resolved(dest);
     let runs = resolved_or_itself(&output_dir.join(RUNS));
-    let in_run = resolved
-        .ancestors()
-        .any(|a| a.join(manifest::FILE).is_file());
+    let in_run = resolved.ancestors().any(|a| {
+        a.join(manifest::FILE).is_file()
+            && a.parent().and_then(Path::file_name) == Some(std::ffi::OsStr::new(RUNS))
+    });
     if resolved.starts_with(&runs) || in_run {
         return Err(Error::usage(format!(
             "--out {}: that is inside a published run; a comparison is written beside the runs \
@@ -137,6 +138,15 @@ mod tests {
         std::os::unix::fs::symlink(&run, out.path().join("latest")).unwrap();
         assert!(refuse_run_folders(out.path(), out.path()).is_ok());
         assert!(refuse_run_folders(&out.path().join("what-if"), out.path()).is_ok());
+        // Another output folder's run is a run too; a folder that merely
+        // holds a file called manifest.json is not.
+        let other = tempfile::tempdir().unwrap();
+        let other_run = other.path().join(RUNS).join("20220102T000000");
+        std::fs::create_dir_all(&other_run).unwrap();
+        std::fs::write(other_run.join(manifest::FILE), "{}").unwrap();
+        assert!(refuse_run_folders(&other_run.join("x"), out.path()).is_err());
+        std::fs::write(other.path().join(manifest::FILE), "{}").unwrap();
+        assert!(refuse_run_folders(&other.path().join("web"), out.path()).is_ok());
         for bad in [
             run.clone(),
             run.join("new"),
