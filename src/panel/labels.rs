@@ -224,7 +224,8 @@ pub fn rules_key(key: &str) -> String {
         ["score", "city_level_min"] => format!("{}{BAND_SCORE}", level(Some(score::CITY), 0)),
         ["score", "star_bands"] => format!("{}{BAND_SCORE}", STAR_BANDS),
         ["score", "null_scores_full"] => "指标为空时得满分".into(),
-        ["score", "zero_household_veto"] => "零就业家庭超期未清零不评等级".into(),
+        // The score's veto is keyed by the veto rule's id.
+        ["score", id] if registry::rule(id).is_some() => format!("{}:不评市级、星级", rule(id)),
         ["score", component, part] => {
             let part = match *part {
                 "weight" => "满分",
