@@ -151,14 +151,9 @@ pub fn run(pipeline: &Pipeline, options: &Options) -> Result<Outcome> {
     let verified = detectors::verified::Verified::read(extract.table(Table::Verifications))?;
     let (findings, questioned) =
         detectors_stage(pipeline, &extract, &ind, communities, &mut clock)?;
-    let confirmed = verified.confirmed_frame(&pipeline.rules.verifications)?;
     // 3b. ratings: verdicts, scores, the materiality of each finding and the
     // risk scores, shortlist, spot checks, calendar, groups.
-    let Rated {
-        ratings: rated,
-        risk,
-        materiality,
-    } = ratings_stage(
+    let rated = ratings_stage(
         pipeline,
         &extract,
         &Figures {
@@ -170,7 +165,6 @@ pub fn run(pipeline: &Pipeline, options: &Options) -> Result<Outcome> {
             questioned: &questioned,
             verified: &verified,
         },
-        &confirmed,
         options.run_date,
         &mut clock,
     )?;
@@ -179,10 +173,10 @@ pub fn run(pipeline: &Pipeline, options: &Options) -> Result<Outcome> {
     let previous_run = PublishedRun::latest(&pipeline.output_dir)?;
     let (tables, panel) = panel::build(&panel::PanelInputs {
         indicators: &ind,
-        ratings: &rated,
+        ratings: &rated.ratings,
         findings: &findings,
-        materiality: &materiality,
-        risk: &risk,
+        materiality: &rated.materiality,
+        risk: &rated.risk,
         communities,
         extract: &extract,
         pseudonyms: &pseudonyms,
@@ -205,15 +199,22 @@ pub fn run(pipeline: &Pipeline, options: &Options) -> Result<Outcome> {
     };
     let run_dir = publish_stage(&written, options.run_date, &mut clock)?;
     prune(pipeline)?;
-    Ok(Outcome::Published(Published {
+    Ok(Outcome::Published(published(run_dir, &ind, &extract)))
+}
+
+/// What the command line says of a published run.
+fn published(run_dir: std::path::PathBuf, ind: &Indicators, extract: &Extract) -> Published {
+    Published {
         run_dir,
         as_of: ind.as_of,
-        communities: communities.height(),
+        communities: extract
+            .table(Table::Communities)
+            .map_or(0, |df| df.height()),
         years: ind.periods.iter().map(|p| p.year).collect(),
         rows_rejected: extract.rejects.len(),
         notes: extract.notes(),
         warnings: extract.warnings.clone(),
-    }))
+    }
 }
 
 fn pseudonymizer(pipeline: &Pipeline, key: &privacy::KeyEnvironment) -> Result<Pseudonymizer> {
@@ -405,13 +406,15 @@ fn ratings_stage(
     extract: &Extract,
     figures: &Figures,
     found: &Found,
-    confirmed: &DataFrame,
     run_date: chrono::NaiveDate,
     clock: &mut Clock,
 ) -> Result<Rated> {
     let rated = {
         let _s = stage!("ratings");
         let no_risk = DataFrame::empty();
+        let confirmed = &found
+            .verified
+            .confirmed_frame(&pipeline.rules.verifications)?;
         let inputs = ratings::RatingInputs {
             indicators: &figures.indicators.frame,
             evidence: Some(figures.evidence),

@@ -59,28 +59,7 @@ pub fn render(doc: &Value) -> String {
         "\n规则试算 Candidate rules {} (laid over the run's own rules; fullemp compare)",
         doc["rules_file"].as_str().unwrap_or("")
     );
-    let differing = doc["differing"].as_array().cloned().unwrap_or_default();
-    if differing.is_empty() {
-        let _ = writeln!(s, "  与本次运行的规则相同 the same as the run's rules");
-    }
-    for d in &differing {
-        let label = d["label"].as_str().unwrap_or("");
-        let _ = writeln!(
-            s,
-            "  {}{}{}: {} → {}  {} {}",
-            d["key"].as_str().unwrap_or(""),
-            if label.is_empty() { "" } else { " " },
-            label,
-            d["current"].as_str().unwrap_or(""),
-            d["candidate"].as_str().unwrap_or(""),
-            d["applied_text"].as_str().unwrap_or(""),
-            if d["applied"] == Value::Bool(true) {
-                "applied"
-            } else {
-                "not applied — needs a full run"
-            }
-        );
-    }
+    differing_lines(&mut s, doc);
     let _ = writeln!(s, "  现行 current → 拟议 candidate (* 变化 changed)");
     let changed = |c: Change| {
         doc["changes"]
@@ -103,29 +82,7 @@ pub fn render(doc: &Value) -> String {
         format!("{} {}", text(now, "verdict_zh"), text(now, "verdict")),
         format!("{} {}", text(then, "verdict_zh"), text(then, "verdict")),
     );
-    let _ = writeln!(
-        s,
-        "  {} 未达标 failing:",
-        if changed(Change::FailingRules) {
-            "*"
-        } else {
-            " "
-        }
-    );
-    for (word, v) in [("现行 current", now), ("拟议 candidate", then)] {
-        let items: Vec<String> = v["failing_in_words"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .filter_map(|x| x.as_str().map(str::to_string))
-            .collect();
-        let shown = if items.is_empty() {
-            "—".to_string()
-        } else {
-            items.join("; ")
-        };
-        let _ = writeln!(s, "      {word}: {shown}");
-    }
+    failing(&mut s, changed(Change::FailingRules), now, then);
     let score = |v: &Value| {
         v["score"]
             .as_f64()
@@ -154,4 +111,49 @@ pub fn render(doc: &Value) -> String {
         rank(then),
     );
     s
+}
+
+/// The rules that differ, one line each, applied or not.
+fn differing_lines(s: &mut String, doc: &Value) {
+    let differing = doc["differing"].as_array().cloned().unwrap_or_default();
+    if differing.is_empty() {
+        let _ = writeln!(s, "  与本次运行的规则相同 the same as the run's rules");
+    }
+    for d in &differing {
+        let label = d["label"].as_str().unwrap_or("");
+        let _ = writeln!(
+            s,
+            "  {}{}{}: {} → {}  {} {}",
+            d["key"].as_str().unwrap_or(""),
+            if label.is_empty() { "" } else { " " },
+            label,
+            d["current"].as_str().unwrap_or(""),
+            d["candidate"].as_str().unwrap_or(""),
+            d["applied_text"].as_str().unwrap_or(""),
+            if d["applied"] == Value::Bool(true) {
+                "applied"
+            } else {
+                "not applied — needs a full run"
+            }
+        );
+    }
+}
+
+/// The failing rules in words, current and candidate.
+fn failing(s: &mut String, changed: bool, now: &Value, then: &Value) {
+    let _ = writeln!(s, "  {} 未达标 failing:", if changed { "*" } else { " " });
+    for (word, v) in [("现行 current", now), ("拟议 candidate", then)] {
+        let items: Vec<String> = v["failing_in_words"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|x| x.as_str().map(str::to_string))
+            .collect();
+        let shown = if items.is_empty() {
+            "—".to_string()
+        } else {
+            items.join("; ")
+        };
+        let _ = writeln!(s, "      {word}: {shown}");
+    }
 }

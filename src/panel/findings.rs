@@ -252,7 +252,46 @@ pub fn read(df: &DataFrame) -> Result<Vec<PublishedFinding>> {
         floats(df, "threshold")?,
         floats(df, "p_value")?,
     );
-    let evidence: Vec<Vec<String>> = match df.schema().get("evidence") {
+    let evidence = evidence_lists(df)?;
+    let text = |v: &Option<String>| v.clone().unwrap_or_default();
+    let years = ints(df, "year")?;
+    let (verification, verified_on, verified_by) = (
+        s("verification")?,
+        dates(df, "verified_on")?,
+        s("verified_by")?,
+    );
+    let (material, material_effect) = materiality_columns(df)?;
+    let mut rows: Vec<PublishedFinding> = (0..df.height())
+        .map(|k| PublishedFinding {
+            detector: text(&detector[k]),
+            severity: text(&severity[k]),
+            level: text(&level[k]),
+            community_code: code[k].clone(),
+            community_name: name[k].clone(),
+            county: text(&county[k]),
+            street: street[k].clone(),
+            year: years[k].unwrap_or(0) as i32,
+            explanation: text(&explanation[k]),
+            value: value[k],
+            threshold: threshold[k],
+            p_value: p[k],
+            evidence: evidence[k].clone(),
+            verification: verification[k].clone(),
+            verified_on: verified_on[k],
+            verified_by: verified_by[k].clone(),
+            material: material[k],
+            material_effect: material_effect[k].clone(),
+        })
+        .collect();
+    report_order(&mut rows);
+    Ok(rows)
+}
+
+/// The evidence of each row of a published findings frame: a list column,
+/// or (an older run) one `;`-joined text.
+fn evidence_lists(df: &DataFrame) -> Result<Vec<Vec<String>>> {
+    let s = |n: &str| strings(df, n);
+    Ok(match df.schema().get("evidence") {
         Some(DataType::List(_)) => {
             let list = df.column("evidence")?.list()?.clone();
             (0..df.height())
@@ -280,48 +319,22 @@ pub fn read(df: &DataFrame) -> Result<Vec<PublishedFinding>> {
                     .collect()
             })
             .collect(),
-    };
-    let text = |v: &Option<String>| v.clone().unwrap_or_default();
-    let years = ints(df, "year")?;
-    let (verification, verified_on, verified_by) = (
-        s("verification")?,
-        dates(df, "verified_on")?,
-        s("verified_by")?,
-    );
-    // A run published before findings carried their materiality reads as
-    // none material.
-    let material: Vec<bool> = match df.column("material") {
+    })
+}
+
+/// `material` and `material_effect` of a published findings frame; a run
+/// published before findings carried their materiality reads as none
+/// material.
+fn materiality_columns(df: &DataFrame) -> Result<(Vec<bool>, Vec<Option<String>>)> {
+    let material = match df.column("material") {
         Ok(c) => c.bool()?.iter().map(|m| m == Some(true)).collect(),
         Err(_) => vec![false; df.height()],
     };
-    let material_effect = match df.column("material_effect") {
-        Ok(_) => s("material_effect")?,
+    let effect = match df.column("material_effect") {
+        Ok(_) => strings(df, "material_effect")?,
         Err(_) => vec![None; df.height()],
     };
-    let mut rows: Vec<PublishedFinding> = (0..df.height())
-        .map(|k| PublishedFinding {
-            detector: text(&detector[k]),
-            severity: text(&severity[k]),
-            level: text(&level[k]),
-            community_code: code[k].clone(),
-            community_name: name[k].clone(),
-            county: text(&county[k]),
-            street: street[k].clone(),
-            year: years[k].unwrap_or(0) as i32,
-            explanation: text(&explanation[k]),
-            value: value[k],
-            threshold: threshold[k],
-            p_value: p[k],
-            evidence: evidence[k].clone(),
-            verification: verification[k].clone(),
-            verified_on: verified_on[k],
-            verified_by: verified_by[k].clone(),
-            material: material[k],
-            material_effect: material_effect[k].clone(),
-        })
-        .collect();
-    report_order(&mut rows);
-    Ok(rows)
+    Ok((material, effect))
 }
 
 /// High before medium before low.

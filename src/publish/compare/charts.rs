@@ -53,18 +53,7 @@ fn draw(
     curve: &Curve,
     title: &str,
 ) -> Result<()> {
-    let (first, last) = match (curve.points.first(), curve.points.last()) {
-        (Some(a), Some(b)) if b.value > a.value => (a.value, b.value),
-        (Some(a), _) => (a.value - 1.0, a.value + 1.0),
-        _ => (0.0, 1.0),
-    };
-    let top = curve
-        .points
-        .iter()
-        .map(|p| p.count.max(p.failing_verdict.unwrap_or(0)))
-        .max()
-        .unwrap_or(0);
-    let ymax = (top as f64 * 1.15).max(1.0);
+    let (first, last, ymax) = bounds(curve);
     let mut chart = style::chart(
         root,
         title,
@@ -118,6 +107,40 @@ fn draw(
             .label("复查不合格的社区(全部规则)")
             .legend(|(x, y)| PathElement::new([(x, y), (x + 16, y)], SECOND.stroke_width(2)));
     }
+    marks(&mut chart, curve, ymax)?;
+    // The legend where the curve is low: a count that falls to the right
+    // leaves the upper right free.
+    let falls = counts.first().map(|p| p.1) > counts.last().map(|p| p.1);
+    let corner = if falls {
+        SeriesLabelPosition::UpperRight
+    } else {
+        SeriesLabelPosition::UpperLeft
+    };
+    style::legend(&mut chart, corner)
+}
+
+/// The x range of the curve's values and the top of the count axis.
+fn bounds(curve: &Curve) -> (f64, f64, f64) {
+    let (first, last) = match (curve.points.first(), curve.points.last()) {
+        (Some(a), Some(b)) if b.value > a.value => (a.value, b.value),
+        (Some(a), _) => (a.value - 1.0, a.value + 1.0),
+        _ => (0.0, 1.0),
+    };
+    let top = curve
+        .points
+        .iter()
+        .map(|p| p.count.max(p.failing_verdict.unwrap_or(0)))
+        .max()
+        .unwrap_or(0);
+    (first, last, (top as f64 * 1.15).max(1.0))
+}
+
+/// The current and the candidate value, each a vertical line with its name.
+fn marks<Y: Ranged<ValueType = f64>>(
+    chart: &mut style::SvgChart<'_, '_, plotters::coord::types::RangedCoordf64, Y>,
+    curve: &Curve,
+    ymax: f64,
+) -> Result<()> {
     for (value, shown, colour, word, height) in [
         (curve.current, &curve.current_shown, CURRENT, "现行", 0.97),
         (curve.candidate, &curve.candidate_shown, MARK, "拟议", 0.88),
@@ -136,13 +159,5 @@ fn draw(
             )])
             .map_err(failed)?;
     }
-    // The legend where the curve is low: a count that falls to the right
-    // leaves the upper right free.
-    let falls = counts.first().map(|p| p.1) > counts.last().map(|p| p.1);
-    let corner = if falls {
-        SeriesLabelPosition::UpperRight
-    } else {
-        SeriesLabelPosition::UpperLeft
-    };
-    style::legend(&mut chart, corner)
+    Ok(())
 }
