@@ -174,6 +174,18 @@ impl ByName {
     }
 }
 
+/// The distinct years of a frame's `year` column, ascending.
+pub fn years(df: &DataFrame) -> PolarsResult<Vec<i32>> {
+    let mut years: Vec<i32> = ints(df, "year")?
+        .into_iter()
+        .flatten()
+        .map(|y| y as i32)
+        .collect();
+    years.sort_unstable();
+    years.dedup();
+    Ok(years)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

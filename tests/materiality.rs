@@ -78,12 +78,7 @@ impl Rows {
 
 fn write(dir: &Path, rows: &Rows) {
     let table = |name: &str, header: &str, rows: &[String]| {
-        let mut text = format!("{header}\n");
-        for r in rows {
-            text.push_str(r);
-            text.push('\n');
-        }
-        std::fs::write(dir.join(name), text).unwrap();
+        support::write_csv(dir, name, header, rows);
     };
     table(
         "communities.csv",

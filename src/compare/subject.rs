@@ -92,14 +92,7 @@ impl Published {
 
     /// The years of the run, ascending.
     pub fn years(&self) -> Result<Vec<i32>> {
-        let mut years: Vec<i32> = crate::frame::ints(&self.base, "year")?
-            .into_iter()
-            .flatten()
-            .map(|y| y as i32)
-            .collect();
-        years.sort_unstable();
-        years.dedup();
-        Ok(years)
+        Ok(crate::frame::years(&self.base)?)
     }
 }
 

@@ -238,6 +238,14 @@ impl Finding {
         }
     }
 
+    /// The community of a community-level finding; None for a county-level
+    /// one.
+    pub fn about_community(&self) -> Option<&str> {
+        self.community_code
+            .as_deref()
+            .filter(|_| self.level == Level::Community)
+    }
+
     /// The finding with its explanation and evidence, its figure against
     /// the threshold it crossed, and no p-value.
     pub fn measured(

@@ -17,7 +17,7 @@
 use polars::prelude::*;
 
 use super::counted::{HARDSHIP_EMPLOYED, REEMPLOYED, hardship_counts, reemployment_counts};
-use super::finding::{Evidence, KeyValue, Level};
+use super::finding::{Evidence, KeyValue};
 use super::{Finding, Inputs};
 use crate::contract::{Table, person_number, record_number};
 use crate::error::Result;
@@ -148,17 +148,13 @@ fn named_frame(findings: &[Finding], person_type: &DataType) -> Result<DataFrame
     let (mut finding, mut codes, mut years) = (Vec::new(), Vec::new(), Vec::new());
     let (mut persons, mut tables, mut records) = (Vec::new(), Vec::new(), Vec::new());
     for (i, f) in findings.iter().enumerate() {
-        let Some(code) = f
-            .community_code
-            .as_ref()
-            .filter(|_| f.level == Level::Community)
-        else {
+        let Some(code) = f.about_community() else {
             continue;
         };
         for e in &f.evidence {
             let Some(n) = named(e) else { continue };
             finding.push(i as u32);
-            codes.push(code.as_str());
+            codes.push(code);
             years.push(i64::from(f.year));
             match n {
                 Named::Person(p) => {

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use polars::prelude::*;
 
-use super::{Finding, Level, Severity};
+use super::{Finding, Severity};
 
 /// Findings counted by severity (high, medium, low), the detectors that
 /// fired and the points before the cap.
@@ -49,14 +49,10 @@ pub fn risk_scores(findings: &[Weighed], rules: &RiskRules) -> PolarsResult<Data
     let mut per: BTreeMap<(String, i32), Tally> = BTreeMap::new();
     for w in findings {
         let f = w.finding;
-        let Some(code) = f
-            .community_code
-            .as_ref()
-            .filter(|_| f.level == Level::Community)
-        else {
+        let Some(code) = f.about_community() else {
             continue;
         };
-        let entry = per.entry((code.clone(), f.year)).or_default();
+        let entry = per.entry((code.to_string(), f.year)).or_default();
         let i = match f.severity {
             Severity::High => 0,
             Severity::Medium => 1,
@@ -104,6 +100,7 @@ pub fn risk_scores(findings: &[Weighed], rules: &RiskRules) -> PolarsResult<Data
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
+    use crate::detectors::Level;
 
     /// A 2021 finding of `det` in 新华区, of community `code` (a county-level
     /// finding without one), with nothing but its severity.

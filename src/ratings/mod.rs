@@ -147,13 +147,7 @@ pub fn rate(inputs: &RatingInputs) -> Result<Ratings> {
     let publicity = calendar::publicity(inputs.review, &rules.publicity)?;
     let stages = calendar::stages(inputs.review, publicity.as_ref())?;
     let plan = cross_assessment::assign_groups(&shortlist, &inputs.review.assessment_groups)?;
-    let mut years: Vec<i32> = frame::ints(inputs.indicators, "year")?
-        .into_iter()
-        .flatten()
-        .map(|y| y as i32)
-        .collect();
-    years.sort_unstable();
-    years.dedup();
+    let years = frame::years(inputs.indicators)?;
     let status = status::status(&status::StatusInputs {
         applications: inputs.applications,
         decisions: inputs.decisions,

@@ -58,6 +58,16 @@ pub fn write(dir: &Path, name: &str, contents: impl AsRef<[u8]>) -> PathBuf {
     p
 }
 
+/// Writes `dir/name` as a CSV file: `header`, then one line per row.
+pub fn write_csv(dir: &Path, name: &str, header: &str, rows: &[String]) -> PathBuf {
+    let mut text = format!("{header}\n");
+    for r in rows {
+        text.push_str(r);
+        text.push('\n');
+    }
+    write(dir, name, text)
+}
+
 /// Puts `name` in the extract in place of every file of the same table
 /// (same stem, any format), so the table has exactly this file.
 pub fn replace(dir: &Path, name: &str, bytes: &[u8]) -> PathBuf {

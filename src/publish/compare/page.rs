@@ -12,6 +12,8 @@ use crate::publish::charts::Chart;
 
 /// The template, from the repository's `reports/templates/`.
 const TEMPLATE: &str = include_str!("../../../reports/templates/compare.html");
+/// The look the report and the comparison page share.
+const BASE_CSS: &str = include_str!("../../../reports/templates/base.css");
 
 /// What the page shows besides the comparison.
 pub struct Page<'a> {
@@ -29,6 +31,8 @@ pub struct Page<'a> {
 /// The page as HTML.
 pub fn render(p: &Page) -> Result<String> {
     let mut env = Environment::new();
+    env.add_template("base.css", BASE_CSS)
+        .map_err(template_error)?;
     env.add_template("compare.html", TEMPLATE)
         .map_err(template_error)?;
     let c = p.comparison;

@@ -25,6 +25,8 @@ use crate::publish::manifest::Manifest;
 
 /// The template, from the repository's `reports/templates/`.
 const TEMPLATE: &str = include_str!("../../../reports/templates/report.html");
+/// The look the report and the comparison page share.
+const BASE_CSS: &str = include_str!("../../../reports/templates/base.css");
 
 /// Rejected input rows of one table and reason.
 #[derive(Debug, Clone, Serialize)]
@@ -81,6 +83,8 @@ pub struct Context<'a> {
 /// Renders the report.
 pub fn render(cx: &Context) -> Result<String> {
     let mut env = Environment::new();
+    env.add_template("base.css", BASE_CSS)
+        .map_err(template_error)?;
     env.add_template("report.html", TEMPLATE)
         .map_err(template_error)?;
     let review = cx.review;
