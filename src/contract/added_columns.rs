@@ -11,3 +11,9 @@ pub const SOURCE_LINE: &str = "source_line";
 pub const PERSON_ID_VALID: &str = "person_id_valid";
 /// The GB 32100 check of `employer_code` (null when there is no code).
 pub const EMPLOYER_CODE_VALID: &str = "employer_code_valid";
+/// The file a kept row of the panel's records was read from (its name as
+/// shown: identity numbers masked), for the decisions log.
+pub const SOURCE_FILE: &str = "source_file";
+/// The sheet of a workbook a kept row of the panel's records was read from
+/// (null for CSV and Parquet); its `source_line` is then the sheet's row.
+pub const SOURCE_SHEET: &str = "source_sheet";

@@ -124,9 +124,10 @@ pub fn shown_name(path: &Path) -> String {
 }
 
 /// Rejects of a workbook read over several sheets, moved from the lines
-/// typing numbered to their sheet and sheet row.
+/// typing numbered to their sheet and sheet row (a workbook of one sheet:
+/// its lines are its rows, and the file names it).
 fn locate_in_sheets(rejects: &mut [Reject], sheets: &[raw::SheetSpan]) {
-    if sheets.is_empty() {
+    if sheets.len() < 2 {
         return;
     }
     let at = |line: u64| match raw::SheetSpan::locate(sheets, line) {
@@ -422,6 +423,7 @@ fn take_file(
     }
     let (frame, over) = record_limits::check(spec, &name, is_wide, typed.frame)?;
     extract.rejects.extend(over);
+    let frame = review_checks::with_source_sheet(frame, &opened.sheets)?;
     let frame = match spec.table {
         Table::Decisions => {
             review_checks::normalise_decisions(frame, &name, &pipeline.rules.review.stages)?

@@ -105,14 +105,14 @@ pub struct Opened {
     /// What a clerk must look at: a header close to a contract column the
     /// file lacks (identity numbers masked).
     pub warnings: Vec<String>,
-    /// A workbook read over several sheets: where each sheet's rows stand
-    /// among the lines typing numbered (empty for one sheet, and for CSV
-    /// and Parquet).
+    /// A workbook: every sheet read, and where its rows stand among the
+    /// lines typing numbered (one sheet: its rows are its lines); empty for
+    /// CSV and Parquet.
     pub sheets: Vec<SheetSpan>,
 }
 
-/// One sheet of a workbook read over several: its rows were typed as lines
-/// `offset + sheet row`, up to `last`.
+/// One sheet of a workbook: its rows were typed as lines `offset + sheet
+/// row`, up to `last` (the offset is 0 for the first sheet).
 #[derive(Debug, Clone)]
 pub struct SheetSpan {
     pub sheet: String,

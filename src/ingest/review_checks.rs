@@ -26,15 +26,34 @@ use polars::prelude::*;
 use super::rejects::{Reject, RejectReason};
 use super::review_sheets::sheet_column;
 use crate::config::Stages;
-use crate::contract::added_columns::SOURCE_LINE;
+use crate::contract::added_columns::{SOURCE_FILE, SOURCE_LINE, SOURCE_SHEET};
 use crate::contract::objections;
 use crate::contract::review_records::SPOT_CHECK;
 use crate::contract::{Table, TableSpec};
 use crate::error::Result;
 use crate::frame;
 
-/// The column naming each row's file while the files are put together.
-const SOURCE_FILE: &str = "source_file";
+/// A file's rows of a panel record with the sheet each was read from
+/// (`source_sheet`, null for CSV and Parquet) and, in a workbook read over
+/// several sheets, the sheet's row as `source_line` in place of the line
+/// typing numbered: the decisions log names where each record stands.
+pub fn with_source_sheet(frame: DataFrame, sheets: &[super::raw::SheetSpan]) -> Result<DataFrame> {
+    let lines = frame::ints(&frame, SOURCE_LINE)?;
+    let (sheet, line): (Vec<Option<String>>, Vec<Option<i64>>) = lines
+        .iter()
+        .map(|l| {
+            let located = l.and_then(|l| super::raw::SheetSpan::locate(sheets, l as u64));
+            match located {
+                Some((sheet, row)) => (Some(sheet.to_string()), Some(row as i64)),
+                None => (None, *l),
+            }
+        })
+        .unzip();
+    let mut frame = frame;
+    frame.with_column(Column::new(SOURCE_SHEET.into(), sheet))?;
+    frame.with_column(Column::new(SOURCE_LINE.into(), line))?;
+    Ok(frame)
+}
 
 /// One file's rows of a table, typed.
 pub struct Part {
@@ -328,9 +347,29 @@ struct Places {
 }
 
 impl Places {
+    /// Each row's file, named with its sheet when the file's rows come
+    /// from several sheets (their lines are then sheet rows).
     fn of(all: &DataFrame) -> Result<Places> {
+        let files = frame::strings(all, SOURCE_FILE)?;
+        let sheets = frame::strings(all, SOURCE_SHEET)?;
+        let mut seen: HashMap<&str, HashSet<&str>> = HashMap::new();
+        for (f, s) in files.iter().zip(&sheets) {
+            if let (Some(f), Some(s)) = (f, s) {
+                seen.entry(f).or_default().insert(s);
+            }
+        }
+        let shown = files
+            .iter()
+            .zip(&sheets)
+            .map(|(f, s)| match (f, s) {
+                (Some(f), Some(s)) if seen.get(f.as_str()).is_some_and(|n| n.len() > 1) => {
+                    Some(format!("{f}, sheet \"{s}\""))
+                }
+                (f, _) => f.clone(),
+            })
+            .collect();
         Ok(Places {
-            files: frame::strings(all, SOURCE_FILE)?,
+            files: shown,
             lines: frame::ints(all, SOURCE_LINE)?,
         })
     }
@@ -385,8 +424,9 @@ impl Decisions {
     }
 }
 
-/// The `decisions` rows that pass the cross-table checks (without
-/// `source_file`), and the rejects of the others.
+/// The `decisions` rows that pass the cross-table checks (with where each
+/// was read: `source_file`, `source_sheet`, `source_line`), and the rejects
+/// of the others.
 pub fn check_decisions(all: DataFrame, against: &Against) -> Result<(DataFrame, Vec<Reject>)> {
     let known = codes(against.communities)?;
     let apps = applications(against.applications)?;
@@ -603,8 +643,8 @@ fn out_of_order(
     }
 }
 
-/// The `objections` rows that pass the cross-table checks (without
-/// `source_file`), and the rejects of the others: the community is known, the
+/// The `objections` rows that pass the cross-table checks (with where each
+/// was read), and the rejects of the others: the community is known, the
 /// application exists, a resolution date is not before the objection's.
 pub fn check_objections(all: DataFrame, against: &Against) -> Result<(DataFrame, Vec<Reject>)> {
     let known = codes(against.communities)?;
@@ -702,8 +742,8 @@ fn keep_rows(
     finish(all, keep, rejects)
 }
 
-/// The `verifications` rows that pass the cross-table checks (without
-/// `source_file`), and the rejects of the others.
+/// The `verifications` rows that pass the cross-table checks (with where
+/// each was read), and the rejects of the others.
 pub fn check_verifications(all: DataFrame, against: &Against) -> Result<(DataFrame, Vec<Reject>)> {
     let known = codes(against.communities)?;
     let code = frame::strings(&all, "community_code")?;
@@ -738,11 +778,13 @@ fn finish(
         let mask = BooleanChunked::from_slice(PlSmallStr::EMPTY, &keep);
         all = all.filter(&mask)?;
     }
-    let mut all = all.drop(SOURCE_FILE)?;
     mask_free_text(&mut all)?;
-    // source_line last, as readers of the typed frames expect.
-    let line = all.drop_in_place(SOURCE_LINE)?;
-    all.with_column(line)?;
+    // Where each row was read, source_line last, as readers of the typed
+    // frames expect.
+    for name in [SOURCE_FILE, SOURCE_SHEET, SOURCE_LINE] {
+        let c = all.drop_in_place(name)?;
+        all.with_column(c)?;
+    }
     Ok((all, rejects))
 }
 

@@ -257,7 +257,12 @@ pub fn read_decision_sheet(path: &std::path::Path, name: &str, list: &Stages) ->
         warnings: unknown_stage_warnings(&header.unknown_stages, list, name),
         unused: header.unused,
         notes: Vec::new(),
-        sheets: Vec::new(),
+        // The sheet's rows are their lines.
+        sheets: vec![super::raw::SheetSpan {
+            sheet: sheet.shown.clone(),
+            offset: 0,
+            last: u64::MAX,
+        }],
     };
     Ok(Ok((opened, all)))
 }

@@ -197,13 +197,11 @@ fn pass_on(read: &[Prepared], sink: &mut dyn Sink, shown_file: &str) -> Result<T
     let mut taken = Taken::default();
     for p in read {
         let last = p.line(p.last_row);
-        if several {
-            taken.spans.push(super::raw::SheetSpan {
-                sheet: p.sheet.clone(),
-                offset,
-                last: offset + last,
-            });
-        }
+        taken.spans.push(super::raw::SheetSpan {
+            sheet: p.sheet.clone(),
+            offset,
+            last: offset + last,
+        });
         sink.take(p.chunk(offset))?;
         let name = if several {
             format!("sheet \"{}\": ", p.sheet)
