@@ -22,6 +22,7 @@
 //! | `documents-written` | report, charts and forms written too, no manifest yet |
 //! | `manifest-written` | the staging folder is complete, not yet renamed |
 //! | `renamed` | the run folder is in `runs/`, `latest` not yet switched |
+//! | `history-write` | the run is committed; inside its first history file (the decisions log), half of its temporary on disk |
 
 use std::path::PathBuf;
 

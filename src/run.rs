@@ -2,8 +2,9 @@
 //! detectors and 3b ratings → 4a panel view → 4b publish), their timings,
 //! and an all-or-nothing publish: a run that fails at any stage, or is killed
 //! at any moment, leaves no run folder and `latest` unchanged
-//! (`publish::run_folder`). The points of `fault` let the fault tests hold a
-//! run between stages.
+//! (`publish::run_folder`). Once the run is committed, its years and the
+//! decisions log go to `history/` (`publish::history`), file by file. The
+//! points of `fault` let the fault tests hold a run between stages.
 
 use std::time::Instant;
 
@@ -16,6 +17,7 @@ use crate::indicators::Indicators;
 use crate::ingest::Extract;
 use crate::privacy::Pseudonymizer;
 use crate::publish::manifest;
+use crate::publish::published_history::PublishedHistory;
 use crate::publish::published_run::PublishedRun;
 use crate::publish::run_folder::{self, Staging};
 use crate::ratings::Ratings;
@@ -133,8 +135,14 @@ pub fn run(pipeline: &Pipeline, options: &Options) -> Result<Outcome> {
     let pseudonyms = pseudonymizer(pipeline, &options.key)?;
     if !options.force && fingerprint::unchanged(pipeline, &pseudonyms, options.run_date)? {
         let latest = pipeline.output_dir.join(run_folder::LATEST);
-        tracing::info!(latest = %latest.display(), "nothing changed since the latest run; nothing to do");
-        return Ok(Outcome::Unchanged { latest });
+        if !publish::history::behind(&pipeline.output_dir)? {
+            tracing::info!(latest = %latest.display(), "nothing changed since the latest run; nothing to do");
+            return Ok(Outcome::Unchanged { latest });
+        }
+        tracing::warn!(
+            latest = %latest.display(),
+            "nothing changed since the latest run, but its history was not written (a run stopped after it was published): running again"
+        );
     }
     let mut clock = Clock::new();
     // 1. ingest: raw files → typed frames, under the data contract.
@@ -168,9 +176,16 @@ pub fn run(pipeline: &Pipeline, options: &Options) -> Result<Outcome> {
         options.run_date,
         &mut clock,
     )?;
+    // The run's folder, named now: the history rows and the decisions log
+    // name the run. It removes itself unless committed.
+    run_folder::clean_stale_staging(&pipeline.output_dir)?;
+    publish::history::clean_stale(&pipeline.output_dir)?;
+    let staging = Staging::create(&pipeline.output_dir)?;
     // 4a. panel view: the findings and rejects tables, the review year's rows.
-    // The run the report compares with: what `latest` points at now.
+    // The run the report compares with: what `latest` points at now; and
+    // what `history/` remembers of earlier runs.
     let previous_run = PublishedRun::latest(&pipeline.output_dir)?;
+    let earlier = PublishedHistory::of(&pipeline.output_dir).earlier()?;
     let (tables, panel) = panel::build(&panel::PanelInputs {
         indicators: &ind,
         ratings: &rated.ratings,
@@ -186,9 +201,12 @@ pub fn run(pipeline: &Pipeline, options: &Options) -> Result<Outcome> {
             .as_ref()
             .map(|r| r as &dyn panel::changes::PreviousRun),
         run_date: options.run_date,
+        run_id: &staging.run_id,
+        earlier: &earlier,
     })?;
-    // 4b. publish: tables, manifest, documents into a staging folder, then
-    // committed: renamed into runs/ and `latest` switched.
+    drop(earlier);
+    // 4b. publish: tables, manifest, documents into the staging folder, then
+    // committed: renamed into runs/ and `latest` switched; then the history.
     let written = Written {
         pipeline,
         extract: &extract,
@@ -197,7 +215,9 @@ pub fn run(pipeline: &Pipeline, options: &Options) -> Result<Outcome> {
         panel: &panel,
         pseudonyms: &pseudonyms,
     };
-    let run_dir = publish_stage(&written, options.run_date, &mut clock)?;
+    let run_id = staging.run_id.clone();
+    let run_dir = publish_stage(staging, &written, options.run_date, &mut clock)?;
+    history_stage(pipeline, &tables.history, &run_id, &mut clock)?;
     prune(pipeline)?;
     Ok(Outcome::Published(published(run_dir, &ind, &extract)))
 }
@@ -473,18 +493,17 @@ struct Written<'a> {
     pseudonyms: &'a Pseudonymizer,
 }
 
-/// The tables, the manifest and the documents into a staging folder that
-/// removes itself unless committed; then the inputs checked again, the
-/// manifest written, and the folder committed. Returns the run folder.
+/// The tables, the manifest and the documents into the staging folder,
+/// which removes itself unless committed; then the inputs checked again,
+/// the manifest written, and the folder committed. Returns the run folder.
 fn publish_stage(
+    staging: Staging,
     w: &Written,
     run_date: chrono::NaiveDate,
     clock: &mut Clock,
 ) -> Result<std::path::PathBuf> {
     let pipeline = w.pipeline;
     let publish_span = stage!("publish");
-    run_folder::clean_stale_staging(&pipeline.output_dir)?;
-    let staging = Staging::create(&pipeline.output_dir)?;
     let outputs = publish::write_tables(
         &staging.dir,
         &publish::Tables {
@@ -528,6 +547,36 @@ fn publish_stage(
     publish::write_manifest(&staging.dir, &manifest)?;
     fault::point("manifest-written");
     staging.commit()
+}
+
+/// The committed run's history (`history/`, beside the runs): its years'
+/// rows and the decisions log. A failure here leaves the run published and
+/// `history/` as it was (each file old or new); the next run writes it,
+/// even on unchanged inputs (`publish::history::behind`).
+fn history_stage(
+    pipeline: &Pipeline,
+    history: &panel::history::History,
+    run_id: &str,
+    clock: &mut Clock,
+) -> Result<()> {
+    {
+        let _s = stage!("history");
+        let written = publish::history::write(
+            &pipeline.output_dir,
+            history,
+            run_id,
+            &pipeline.rules.review.stages,
+        )
+        .map_err(|e| {
+            Error::Internal(anyhow::anyhow!(
+                "run {run_id} is published, but its history (history/) could not be written: {e}; \
+                 the next run writes it"
+            ))
+        })?;
+        tracing::info!(files = written.len(), "history written");
+    }
+    clock.lap("history");
+    Ok(())
 }
 
 /// Runs beyond `keep_runs` removed, oldest first.

@@ -1,7 +1,8 @@
 //! What changed since the previous complete run in the same output folder:
 //! communities whose verdict, level or stars changed, findings that appeared
 //! or went away, and rejected rows then and now. The previous run is read
-//! from its own Parquet files, as any reader would.
+//! from its own Parquet files, as any reader would. The panel's records
+//! withdrawn or changed come from the decisions log (`decision_log`).
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -61,6 +62,11 @@ pub struct Changes {
     pub rejects: Vec<RejectChange>,
     pub rejects_then: i64,
     pub rejects_now: i64,
+    /// The panel's records withdrawn or changed since the decisions log was
+    /// last written, one line each (`decision_log`).
+    pub records: Vec<String>,
+    /// The decisions log starts with this run: nothing to compare yet.
+    pub log_started: bool,
 }
 
 /// A community's standing as the ratings table records it.

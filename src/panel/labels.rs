@@ -354,6 +354,110 @@ pub fn number(v: Option<f64>, decimals: usize) -> String {
     v.map_or_else(|| "—".into(), |v| format!("{v:.decimals$}"))
 }
 
+/// The sheet a panel record is kept on, as the bureau names it (评审记录,
+/// 核实记录, 异议登记, 取消资格审批, 报送登记): the contract's name of its table.
+pub fn record_sheet(table: crate::contract::Table) -> &'static str {
+    table.spec().chinese
+}
+
+/// One field of a panel record as a change line names it: a stage's
+/// decision by the 评审记录 sheet's own headers (结论, 意见, 日期, 决定单位),
+/// any other field by its sheet header (the contract's Chinese name).
+pub fn record_field(table: crate::contract::Table, column: &str) -> String {
+    use crate::contract::review_records::STAGE_FIELDS;
+    let stage_field = match column {
+        "decision" => Some(STAGE_FIELDS[0]),
+        "opinion" => Some(STAGE_FIELDS[1]),
+        "decided_on" => Some(STAGE_FIELDS[2]),
+        "decided_by" => Some(STAGE_FIELDS[3]),
+        _ => None,
+    };
+    match (table, stage_field) {
+        (crate::contract::Table::Decisions, Some(w)) => w.to_string(),
+        _ => table
+            .spec()
+            .column(column)
+            .map_or_else(|| column.to_string(), |c| c.chinese.to_string()),
+    }
+}
+
+/// Who and which year a record is about: "光明社区(410402001001)2021年度"; a
+/// county's filing (no community) "新华区 2021年度".
+pub fn record_subject(name: Option<&str>, code: &str, year: &str) -> String {
+    match name {
+        Some(n) => format!("{n}({code}){year}年度"),
+        None => format!("{code} {year}年度"),
+    }
+}
+
+/// An objection by the day it was received: "2022-01-05受理的异议".
+pub fn objection_received(on: &str) -> String {
+    format!("{on}受理的异议")
+}
+
+/// A value of a change line; an empty cell as (空).
+fn record_value(v: Option<&str>) -> &str {
+    v.filter(|v| !v.is_empty()).unwrap_or("(空)")
+}
+
+/// "2022-01-21 评审记录中删除了 光明社区(410402001001)2021年度 县级初选 的结论":
+/// the run of that day no longer read the record; `what` is the field its
+/// outcome was in (`record_field`).
+pub fn record_withdrawn(
+    on: chrono::NaiveDate,
+    table: crate::contract::Table,
+    subject: &str,
+    item: &str,
+    what: &str,
+) -> String {
+    let about = [subject, item]
+        .iter()
+        .filter(|s| !s.is_empty())
+        .copied()
+        .collect::<Vec<_>>()
+        .join(" ");
+    format!("{on} {}中删除了 {about} 的{what}", record_sheet(table))
+}
+
+/// "2022-01-21 评审记录中 光明社区(410402001001)2021年度 县级初选 的结论由 推荐
+/// 改为 不推荐", each field that changed (field, before, after) in turn.
+pub fn record_changed(
+    on: chrono::NaiveDate,
+    table: crate::contract::Table,
+    subject: &str,
+    item: &str,
+    changes: &[(String, Option<String>, Option<String>)],
+) -> String {
+    let about = [subject, item]
+        .iter()
+        .filter(|s| !s.is_empty())
+        .copied()
+        .collect::<Vec<_>>()
+        .join(" ");
+    let what = changes
+        .iter()
+        .map(|(f, b, a)| {
+            format!(
+                "{f}由 {} 改为 {}",
+                record_value(b.as_deref()),
+                record_value(a.as_deref())
+            )
+        })
+        .collect::<Vec<_>>()
+        .join(",");
+    format!("{on} {}中 {about} 的{what}", record_sheet(table))
+}
+
+/// A version's status in the decisions log: 现行, 已改动, 已删除.
+pub fn record_status(status: &str) -> &str {
+    match status {
+        "current" => "现行",
+        "changed" => "已改动",
+        "withdrawn" => "已删除",
+        other => other,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -8,7 +8,11 @@
 //!   spot checks, claims beside the registry and the claims beyond the
 //!   detector's tolerance (`claims`), employment starts per week
 //!   (`weekly_starts`), and how each county and street carried out the
-//!   review (`accountability`).
+//!   review (`accountability`);
+//! - what `history/` keeps beside the runs: the run's years with the
+//!   qualification carried across years (`history`) and the decisions log
+//!   with the records withdrawn or changed since it was last written
+//!   (`decision_log`).
 //!
 //! The documents cover one review year, the latest of the run: a run over
 //! 2020 and 2021 reports on 2021 (the earlier year is there for the
@@ -20,10 +24,12 @@ pub mod claims;
 pub mod communities;
 pub mod compare;
 pub mod counties;
+pub mod decision_log;
 pub mod dictionary;
 pub mod disqualification;
 pub mod filings;
 pub mod findings;
+pub mod history;
 pub mod labels;
 pub mod materiality;
 pub mod objection_sheet;
@@ -91,6 +97,11 @@ pub struct PanelInputs<'a> {
     pub previous: Option<&'a dyn changes::PreviousRun>,
     /// The day the documents are made, for the timeline's states.
     pub run_date: NaiveDate,
+    /// This run's id (its folder's name): the run the history rows and the
+    /// log's versions name.
+    pub run_id: &'a str,
+    /// What `history/` held before this run.
+    pub earlier: &'a history::Earlier,
 }
 
 impl PanelInputs<'_> {
@@ -185,6 +196,9 @@ pub struct PanelTables {
     pub findings: DataFrame,
     /// Every rejected input row (`rejects.parquet`).
     pub rejects: DataFrame,
+    /// What the run adds to `history/`, outside the run folder, once the
+    /// run is committed.
+    pub history: history::History,
 }
 
 /// Everything the panel's documents show about the review year.
@@ -321,10 +335,11 @@ pub fn build(inputs: &PanelInputs) -> Result<(PanelTables, Panel)> {
         Dataset::of("status", &r.status),
         Dataset::of("accountability", &r.accountability),
     ];
-    let tables = PanelTables {
+    let mut tables = PanelTables {
         datasets,
         findings: findings_frame,
         rejects: rejects::rejects_frame(inputs.rejects(), inputs.pseudonyms)?,
+        history: history::History::default(),
     };
     let mut panel = match review_year(&inputs.indicators.periods) {
         Some(period) => review(inputs, *period, &findings)?,
@@ -347,6 +362,29 @@ pub fn build(inputs: &PanelInputs) -> Result<(PanelTables, Panel)> {
         &inputs.ratings.ratings,
         &tables.rejects,
     )?;
+    let logged = decision_log::update(
+        &inputs.extract.tables,
+        inputs.earlier.log.as_ref(),
+        decision_log::Run {
+            id: inputs.run_id,
+            date: inputs.run_date,
+        },
+        &crate::contract::roster::places(inputs.communities())?,
+    )?;
+    panel.changes.records = logged.lines;
+    panel.changes.log_started = inputs.earlier.log.is_none();
+    let years: Vec<i32> = inputs.indicators.periods.iter().map(|p| p.year).collect();
+    tables.history = history::History {
+        ratings: history::rows(
+            &inputs.ratings.ratings,
+            &inputs.indicators.frame,
+            inputs.earlier.ratings.as_ref(),
+            &years,
+            (inputs.run_id, inputs.indicators.as_of),
+        )?,
+        years,
+        log: logged.frame,
+    };
     Ok((tables, panel))
 }
 

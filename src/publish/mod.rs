@@ -1,13 +1,16 @@
 //! Stage 4b (after the panel view, 4a), everything that writes: the Parquet datasets, the rejects, the
-//! manifest, the panel's documents (report, charts, forms), and the run
-//! folder that `latest` points at. No other stage touches the output folder.
+//! manifest, the panel's documents (report, charts, forms), the run
+//! folder that `latest` points at, and `history/` beside the runs. No other
+//! stage touches the output folder.
 
 pub mod charts;
 pub mod compare;
 pub mod forms;
+pub mod history;
 pub mod lock;
 pub mod manifest;
 pub mod parquet;
+pub mod published_history;
 pub mod published_run;
 pub mod recheck;
 pub mod report;

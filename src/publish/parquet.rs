@@ -38,14 +38,7 @@ pub fn write_file(df: &DataFrame, table: &str, path: &Path, stages: &Stages) -> 
     if let Some(dir) = path.parent() {
         std::fs::create_dir_all(dir).map_err(|e| write_error(dir, e))?;
     }
-    let mut bytes = Vec::new();
-    let mut df = df.clone();
-    ParquetWriter::new(&mut bytes)
-        .with_compression(ParquetCompression::Zstd(None))
-        .with_statistics(StatisticsOptions::full())
-        .with_key_value_metadata(Some(described_arrow_schema(&df, table, stages)))
-        .finish(&mut df)
-        .map_err(|e| write_error(path, e))?;
+    let bytes = encode(df, table, stages).map_err(|e| write_error(path, e))?;
     let mut file = std::fs::File::create(path).map_err(|e| write_error(path, e))?;
     let (head, tail) = bytes.split_at(bytes.len() / 2);
     file.write_all(head)
@@ -57,6 +50,19 @@ pub fn write_file(df: &DataFrame, table: &str, path: &Path, stages: &Stages) -> 
         .and_then(|()| file.sync_all())
         .map_err(|e| write_error(path, e))?;
     Ok(())
+}
+
+/// One frame of `table` as the bytes of a Parquet file (zstd, statistics,
+/// every column described).
+pub fn encode(df: &DataFrame, table: &str, stages: &Stages) -> PolarsResult<Vec<u8>> {
+    let mut bytes = Vec::new();
+    let mut df = df.clone();
+    ParquetWriter::new(&mut bytes)
+        .with_compression(ParquetCompression::Zstd(None))
+        .with_statistics(StatisticsOptions::full())
+        .with_key_value_metadata(Some(described_arrow_schema(&df, table, stages)))
+        .finish(&mut df)?;
+    Ok(bytes)
 }
 
 /// The Arrow schema embedded in the file: every field with its description,

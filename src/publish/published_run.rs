@@ -51,21 +51,28 @@ impl PublishedRun {
     /// Every partition of a by-year table as one frame, with `year` (Int64)
     /// added back from the folder name; None when the table is absent.
     pub fn table(&self, table: &str) -> Result<Option<DataFrame>> {
-        let mut all: Option<DataFrame> = None;
-        for (year, path) in partitions(&self.dir.join(table))? {
-            let mut df = read_parquet(&path)?.expect("a listed partition exists");
-            let n = df.height();
-            df.with_column(Column::new("year".into(), vec![year; n]))?;
-            all = Some(match all {
-                None => df,
-                Some(mut a) => {
-                    a.vstack_mut(&df)?;
-                    a
-                }
-            });
-        }
-        Ok(all)
+        read_dataset(&self.dir.join(table))
     }
+}
+
+/// Every partition of a by-year dataset folder (`year=YYYY/*.parquet`) as
+/// one frame, with `year` (Int64) added back from the folder name; None
+/// when the folder holds none.
+pub fn read_dataset(dir: &Path) -> Result<Option<DataFrame>> {
+    let mut all: Option<DataFrame> = None;
+    for (year, path) in partitions(dir)? {
+        let mut df = read_parquet(&path)?.expect("a listed partition exists");
+        let n = df.height();
+        df.with_column(Column::new("year".into(), vec![year; n]))?;
+        all = Some(match all {
+            None => df,
+            Some(mut a) => {
+                a.vstack_mut(&df)?;
+                a
+            }
+        });
+    }
+    Ok(all)
 }
 
 /// The folder `latest` names under `output_dir`, resolved; None without one.
@@ -94,7 +101,8 @@ fn partitions(dir: &Path) -> Result<Vec<(i64, PathBuf)>> {
     Ok(parts)
 }
 
-fn read_parquet(path: &Path) -> Result<Option<DataFrame>> {
+/// One Parquet file, None when absent.
+pub fn read_parquet(path: &Path) -> Result<Option<DataFrame>> {
     if !path.is_file() {
         return Ok(None);
     }

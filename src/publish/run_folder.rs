@@ -122,7 +122,8 @@ fn switch_latest(output_dir: &Path, run_id: &str) -> Result<()> {
     Ok(())
 }
 
-fn sync_dir(dir: &Path) -> Result<()> {
+/// fsyncs a folder, so that the names just created or renamed in it last.
+pub fn sync_dir(dir: &Path) -> Result<()> {
     std::fs::File::open(dir)?.sync_all()?;
     Ok(())
 }
