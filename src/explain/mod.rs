@@ -7,10 +7,13 @@
 //! the spot-check sample, and the review's timeline for its county (each
 //! stage's state on the day `explain` runs, as the report words it), and
 //! how its own street and county carried out the year's review
-//! (`accountability`).
+//! (`accountability`); and from `history/`, beside the runs, its verdict,
+//! level and qualification in every review year any run published and the
+//! versions of its records in the decisions log (`history`).
 //! `gather` builds one JSON document (`--json`);
 //! `text` renders it for a terminal with Chinese and English labels.
 
+pub mod history;
 pub mod rules;
 pub mod text;
 
@@ -228,6 +231,7 @@ pub fn gather(output_dir: &Path, code: &str, year: Option<i32>, day: NaiveDate) 
         )?,
         "stages": stage_list(&run.manifest),
         "timeline": timeline,
+        "history": history::gather(output_dir, code)?,
     }))
 }
 

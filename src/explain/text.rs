@@ -49,6 +49,7 @@ pub fn render(doc: &Value) -> String {
     accountability(&mut s, &doc["accountability"], &doc["stages"]);
     spot_check(&mut s, &doc["spot_check"]);
     timeline(&mut s, &doc["timeline"]);
+    super::history::render(&mut s, &doc["history"]);
     s
 }
 
