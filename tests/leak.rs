@@ -1,5 +1,5 @@
 //! No raw identity number (公民身份号码) reaches any output: every file of a
-//! published run is decoded by its type (Parquet string and list columns
+//! published run and of `history/` is decoded by its type (Parquet string and list columns
 //! cell by cell, XLSX cells, HTML and SVG text with character references
 //! resolved, JSON and CSV as text) and searched, with the run's own log lines
 //! in both formats. A file of a type this test cannot decode fails it, so a
@@ -201,9 +201,15 @@ fn no_raw_identity_number_in_any_decoded_output_or_log() {
     );
 
     let mut searched = vec![("logs".to_string(), logs)];
-    // Everything under runs/ (latest is one of them); the lock file is empty.
+    // Everything under runs/ (latest is one of them) and history/ (the
+    // review years beside the runs and the decisions log, whose records'
+    // free text is masked on reading); the lock file is empty.
     assert_eq!(std::fs::read(out.join(".lock")).unwrap(), b"");
-    for f in support::files(&out.join("runs")) {
+    assert!(out.join("history/decisions_log.parquet").is_file());
+    for f in support::files(&out.join("runs"))
+        .into_iter()
+        .chain(support::files(&out.join("history")))
+    {
         searched.push((f.display().to_string(), decoded(&f)));
     }
     assert!(searched.len() > 10);
