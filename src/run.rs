@@ -133,16 +133,8 @@ pub fn run(pipeline: &Pipeline, options: &Options) -> Result<Outcome> {
     let _lock = publish::lock::acquire(&pipeline.output_dir)?;
     fault::point("locked");
     let pseudonyms = pseudonymizer(pipeline, &options.key)?;
-    if !options.force && fingerprint::unchanged(pipeline, &pseudonyms, options.run_date)? {
-        let latest = pipeline.output_dir.join(run_folder::LATEST);
-        if !publish::history::behind(&pipeline.output_dir)? {
-            tracing::info!(latest = %latest.display(), "nothing changed since the latest run; nothing to do");
-            return Ok(Outcome::Unchanged { latest });
-        }
-        tracing::warn!(
-            latest = %latest.display(),
-            "nothing changed since the latest run, but its history was not written (a run stopped after it was published): running again"
-        );
+    if let Some(unchanged) = nothing_to_do(pipeline, &pseudonyms, options)? {
+        return Ok(unchanged);
     }
     let mut clock = Clock::new();
     // 1. ingest: raw files → typed frames, under the data contract.
@@ -176,16 +168,12 @@ pub fn run(pipeline: &Pipeline, options: &Options) -> Result<Outcome> {
         options.run_date,
         &mut clock,
     )?;
-    // The run's folder, named now: the history rows and the decisions log
-    // name the run. It removes itself unless committed.
-    run_folder::clean_stale_staging(&pipeline.output_dir)?;
-    publish::history::clean_stale(&pipeline.output_dir)?;
-    let staging = Staging::create(&pipeline.output_dir)?;
+    // The run's folder, named now for the history to name; gone unless committed.
+    let staging = staging(pipeline)?;
     // 4a. panel view: the findings and rejects tables, the review year's rows.
-    // The run the report compares with: what `latest` points at now; and
+    // The run the report compares with (what `latest` points at now), and
     // what `history/` remembers of earlier runs.
-    let previous_run = PublishedRun::latest(&pipeline.output_dir)?;
-    let earlier = PublishedHistory::of(&pipeline.output_dir).earlier()?;
+    let (previous_run, earlier) = earlier_runs(pipeline)?;
     let (tables, panel) = panel::build(&panel::PanelInputs {
         indicators: &ind,
         ratings: &rated.ratings,
@@ -204,7 +192,6 @@ pub fn run(pipeline: &Pipeline, options: &Options) -> Result<Outcome> {
         run_id: &staging.run_id,
         earlier: &earlier,
     })?;
-    drop(earlier);
     // 4b. publish: tables, manifest, documents into the staging folder, then
     // committed: renamed into runs/ and `latest` switched; then the history.
     let written = Written {
@@ -215,11 +202,49 @@ pub fn run(pipeline: &Pipeline, options: &Options) -> Result<Outcome> {
         panel: &panel,
         pseudonyms: &pseudonyms,
     };
-    let run_id = staging.run_id.clone();
     let run_dir = publish_stage(staging, &written, options.run_date, &mut clock)?;
-    history_stage(pipeline, &tables.history, &run_id, &mut clock)?;
+    history_stage(pipeline, &tables.history, &run_dir, &mut clock)?;
     prune(pipeline)?;
     Ok(Outcome::Published(published(run_dir, &ind, &extract)))
+}
+
+/// `Unchanged` when inputs, settings and program are as for the latest run
+/// (and `--force` is not given) and `history/` holds that run's years; a
+/// run whose history a kill or a failure left behind is run again.
+fn nothing_to_do(
+    pipeline: &Pipeline,
+    pseudonyms: &Pseudonymizer,
+    options: &Options,
+) -> Result<Option<Outcome>> {
+    if options.force || !fingerprint::unchanged(pipeline, pseudonyms, options.run_date)? {
+        return Ok(None);
+    }
+    let latest = pipeline.output_dir.join(run_folder::LATEST);
+    if publish::history::behind(&pipeline.output_dir)? {
+        tracing::warn!(
+            latest = %latest.display(),
+            "nothing changed since the latest run, but its history was not written (a run stopped after it was published): running again"
+        );
+        return Ok(None);
+    }
+    tracing::info!(latest = %latest.display(), "nothing changed since the latest run; nothing to do");
+    Ok(Some(Outcome::Unchanged { latest }))
+}
+
+/// The run's staging folder, what killed runs left (a staging folder, a
+/// history temporary) removed first.
+fn staging(pipeline: &Pipeline) -> Result<Staging> {
+    run_folder::clean_stale_staging(&pipeline.output_dir)?;
+    publish::history::clean_stale(&pipeline.output_dir)?;
+    Staging::create(&pipeline.output_dir)
+}
+
+/// What the run carries on from: the run `latest` names, and `history/`.
+fn earlier_runs(pipeline: &Pipeline) -> Result<(Option<PublishedRun>, panel::history::Earlier)> {
+    Ok((
+        PublishedRun::latest(&pipeline.output_dir)?,
+        PublishedHistory::of(&pipeline.output_dir).earlier()?,
+    ))
 }
 
 /// What the command line says of a published run.
@@ -556,15 +581,19 @@ fn publish_stage(
 fn history_stage(
     pipeline: &Pipeline,
     history: &panel::history::History,
-    run_id: &str,
+    run_dir: &std::path::Path,
     clock: &mut Clock,
 ) -> Result<()> {
+    // The run folder's name is its id.
+    let run_id = run_dir
+        .file_name()
+        .map_or_else(String::new, |n| n.to_string_lossy().to_string());
     {
         let _s = stage!("history");
         let written = publish::history::write(
             &pipeline.output_dir,
             history,
-            run_id,
+            &run_id,
             &pipeline.rules.review.stages,
         )
         .map_err(|e| {
