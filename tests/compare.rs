@@ -472,10 +472,12 @@ fn a_county_quota_marks_the_first_of_each_county_and_changes_no_rank() {
     assert_eq!(recommended, want);
 }
 
-/// Every file under `runs/` with its sha256, and where `latest` points.
+/// Every file under `runs/` and `history/` with its sha256, and where
+/// `latest` points.
 fn snapshot(out: &Path) -> (Vec<(PathBuf, String)>, PathBuf) {
     let files = support::files(&out.join("runs"))
         .into_iter()
+        .chain(support::files(&out.join("history")))
         .map(|f| {
             let sha = fullemp::digest::sha256_file(&f).unwrap().1;
             (f, sha)
@@ -509,6 +511,7 @@ fn nothing_under_runs_changes_and_latest_stays_where_it_was() {
             "compare-raise",
             "compare-raise.html",
             "compare-raise.xlsx",
+            "history",
             "latest",
             "runs"
         ]
