@@ -325,8 +325,9 @@ fn the_sample_report_printed_keeps_each_code_and_place_on_one_line_in_few_pages(
     // each figure's evidence beside it; with Noto CJK, whose lines stand
     // taller than WenQuanYi's, the same report takes a page more; the
     // accountability section (its table and chart) one more; the table of
-    // material findings (影响结论) listed before the groups, one more.
-    assert!(pages <= 19, "the sample prints on {pages} A4 pages");
+    // material findings (影响结论) listed before the groups, one more; the
+    // table of what moved since the year before (与上年相比), one more.
+    assert!(pages <= 20, "the sample prints on {pages} A4 pages");
     let size: Vec<f64> = field("Page size:")
         .split_whitespace()
         .filter_map(|t| t.parse().ok())
@@ -1123,5 +1124,54 @@ fn the_accountability_section_and_form_show_the_published_table() {
         }
         assert_eq!(number(row, 2), applications[k], "row {k}");
         assert_eq!(number(row, 3), recommended[k], "row {k}");
+    }
+}
+
+/// Section 三 draws each community under re-inspection across its review
+/// years (from history/) and lists what moved since the year before: one
+/// small line per community whose 2021 verdict the ratings table gives, and
+/// a newly failing row for each community that passed in 2020 and fails in
+/// 2021 by the published ratings.
+#[test]
+fn the_results_section_draws_each_re_inspected_community_across_its_years() {
+    let run = sample_run();
+    let html = std::fs::read_to_string(run.join("report.html")).unwrap();
+    use polars::prelude::SerReader;
+    let ratings = |year: i64| -> std::collections::BTreeMap<String, Option<String>> {
+        let dir = run.join("ratings").join(format!("year={year}"));
+        let file = std::fs::read_dir(&dir)
+            .unwrap()
+            .flatten()
+            .next()
+            .unwrap()
+            .path();
+        let df = polars::prelude::ParquetReader::new(std::fs::File::open(file).unwrap())
+            .finish()
+            .unwrap();
+        let codes = df.column("community_code").unwrap().str().unwrap().clone();
+        let verdicts = df.column("verdict").unwrap().str().unwrap().clone();
+        codes
+            .iter()
+            .zip(verdicts.iter())
+            .map(|(c, v)| (c.unwrap().to_string(), v.map(str::to_string)))
+            .collect()
+    };
+    let (then, now) = (ratings(2020), ratings(2021));
+    let under = now.values().filter(|v| v.is_some()).count();
+    assert!(under > 0);
+    assert_eq!(html.matches("<td class=\"trend\"><svg").count(), under);
+    let newly: Vec<&String> = now
+        .iter()
+        .filter(|(c, v)| {
+            v.as_deref() == Some("fail")
+                && then.get(*c).cloned().flatten().as_deref() != Some("fail")
+        })
+        .map(|(c, _)| c)
+        .collect();
+    assert!(html.contains("与上年相比(2020 年 → 2021 年)"));
+    let rows = html.matches("<tr><td>新变为不合格</td>").count();
+    assert_eq!(rows, newly.len(), "{newly:?}");
+    for code in newly {
+        assert!(html.contains(&format!("<td>{code}</td>")), "{code}");
     }
 }

@@ -42,6 +42,7 @@ pub mod shortlist;
 pub mod spot_checks;
 pub mod thresholds;
 pub mod timeline;
+pub mod trends;
 pub mod verification_sheet;
 pub mod weekly_starts;
 
@@ -205,6 +206,11 @@ pub struct PanelTables {
 #[derive(Debug, Clone, Default)]
 pub struct Panel {
     pub year: i32,
+    /// Each community under re-inspection in the year across its history
+    /// years (`trends`), by county and code.
+    pub trends: Vec<trends::Trend>,
+    /// What moved since the year before, by history (`trends`).
+    pub since_last_year: trends::SinceLastYear,
     pub period: Option<Period>,
     /// Communities of the year, ordered by county, street, code.
     pub communities: Vec<Community>,
@@ -385,6 +391,8 @@ pub fn build(inputs: &PanelInputs) -> Result<(PanelTables, Panel)> {
         years,
         log: logged.frame,
     };
+    let every_year = trends::all_years(inputs.earlier.ratings.as_ref(), &tables.history)?;
+    (panel.trends, panel.since_last_year) = trends::trends(&every_year, panel.year)?;
     Ok((tables, panel))
 }
 

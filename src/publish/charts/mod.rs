@@ -9,6 +9,7 @@ pub mod rates;
 pub mod risk;
 pub mod starts;
 pub mod style;
+pub mod trend;
 
 use crate::config::Rules;
 use crate::error::Result;

@@ -112,6 +112,8 @@ pub fn render(cx: &Context) -> Result<String> {
         summary => view::summary(review),
         counties => view::counties(review),
         results => view::results(review, evidence_rules.thin_evidence_below),
+        trends => view::trends(review)?,
+        since_last_year => review.since_last_year,
         durable_job_days => evidence_rules.durable_job_days,
         service_crowd_days => evidence_rules.service_crowd_days,
         service_crowd_persons => evidence_rules.service_crowd_persons,
