@@ -7,7 +7,7 @@
 
 use std::collections::BTreeMap;
 
-use chrono::{Datelike, NaiveDate};
+use chrono::NaiveDate;
 use polars::prelude::*;
 
 use super::history::History;
@@ -117,8 +117,8 @@ pub fn trends(history: &DataFrame, year: i32) -> Result<(Vec<Trend>, SinceLastYe
         .filter_map(|(code, (name, county, mut years))| {
             years.sort_by_key(|p| p.year);
             years.dedup_by_key(|p| p.year);
-            let now = years.iter().find(|p| p.year == year)?;
-            now.verdict.is_some().then(|| Trend {
+            let under = years.iter().any(|p| p.year == year && p.verdict.is_some());
+            under.then_some(Trend {
                 code,
                 name,
                 county,
@@ -132,8 +132,8 @@ pub fn trends(history: &DataFrame, year: i32) -> Result<(Vec<Trend>, SinceLastYe
 }
 
 /// The report's year against the year before, for every community with a
-/// row in both (the disqualified ones also when the year's row is the
-/// first to carry the approval).
+/// row in both; disqualified: the year's row is the first to carry the
+/// province's approval.
 fn since_last_year(history: &DataFrame, year: i32) -> Result<SinceLastYear> {
     let b = ByName::read(history)?;
     let mut rows: BTreeMap<(String, i32), usize> = BTreeMap::new();
@@ -189,10 +189,8 @@ fn since_last_year(history: &DataFrame, year: i32) -> Result<SinceLastYear> {
             out.stars_lowered.push(moved(level(then), level(now)));
         }
         let revoked = |k: usize| b.date("disqualified_on", k);
-        if let Some(on) = revoked(now).filter(|d| d.year() == year || revoked(then).is_none()) {
-            if revoked(then).is_none() {
-                out.disqualified.push(moved("—".into(), on.to_string()));
-            }
+        if let (Some(on), None) = (revoked(now), revoked(then)) {
+            out.disqualified.push(moved("—".into(), on.to_string()));
         }
     }
     Ok(out)
