@@ -675,6 +675,36 @@ pub fn settings(effective_toml: &str) -> Vec<Setting> {
     out
 }
 
+/// Each re-inspected community's history years as the report shows them:
+/// its small line (SVG) and each year's verdict and level in words.
+pub fn trends(review: &Panel) -> crate::error::Result<Vec<minijinja::Value>> {
+    review
+        .trends
+        .iter()
+        .map(|t| {
+            let years: Vec<String> = t
+                .years
+                .iter()
+                .map(|p| {
+                    format!(
+                        "{} {} {}",
+                        p.year,
+                        labels::verdict(p.verdict),
+                        labels::level(p.level.as_deref(), p.stars)
+                    )
+                })
+                .collect();
+            Ok(minijinja::context! {
+                code => t.code,
+                name => t.name,
+                county => t.county,
+                years => years,
+                svg => minijinja::Value::from_safe_string(crate::publish::charts::trend::sparkline(t)?),
+            })
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -704,34 +734,4 @@ mod tests {
             ]
         );
     }
-}
-
-/// Each re-inspected community's history years as the report shows them:
-/// its small line (SVG) and each year's verdict and level in words.
-pub fn trends(review: &Panel) -> crate::error::Result<Vec<minijinja::Value>> {
-    review
-        .trends
-        .iter()
-        .map(|t| {
-            let years: Vec<String> = t
-                .years
-                .iter()
-                .map(|p| {
-                    format!(
-                        "{} {} {}",
-                        p.year,
-                        labels::verdict(p.verdict),
-                        labels::level(p.level.as_deref(), p.stars)
-                    )
-                })
-                .collect();
-            Ok(minijinja::context! {
-                code => t.code,
-                name => t.name,
-                county => t.county,
-                years => years,
-                svg => minijinja::Value::from_safe_string(crate::publish::charts::trend::sparkline(t)?),
-            })
-        })
-        .collect()
 }
