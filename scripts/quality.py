@@ -18,7 +18,7 @@ generator's review year's 31 December); this script reads the published
   injected communities, and beside it the strict overall share with a high or
   medium finding (which implausible_change, low by its rule, holds down);
 * per confounder: how many of its clean communities got a high, a medium or
-  a low finding (either year), from which detector, and how many got one more
+  a low finding (any year), from which detector, and how many got one more
   severe than the confounder allows (see ALLOWED);
 * the share of clean communities with a high finding, and with a high or
   medium finding leaving out those whose confounder allows a medium;
@@ -33,6 +33,12 @@ with a high finding <= 0.5 %, with a high or medium one <= 5 % (leaving out the
 honest practice allowed a medium), no honest practice above its acceptable
 level. Recall is also printed per cell of the threat model
 (docs/threat-model.md), with what fired on each pattern's communities. Exit 1 below the bar, 2 on a usage or tool error.
+
+With `--years FIRST-LAST` the extracts hold a range of review years
+(`fullemp generate --years`) and the runs rate every one of them: the
+patterns act in the last year (recall is counted there), and a clean
+community's findings of any year count against the bars, so the bars say
+whether honest communities stay clean year after year as the rates drift.
 
     python3 scripts/quality.py --fullemp target/release/fullemp --seeds 1,2,3
 
@@ -130,6 +136,8 @@ def parse_args(argv):
     p.add_argument("--confounders", type=float, default=0.5,
                    help="share of the clean communities given an honest confounder (default 0.5)")
     p.add_argument("--year", type=int, default=2021, help="the review year Y of the extracts")
+    p.add_argument("--years", help="a range of review years FIRST-LAST (e.g. 2019-2021) instead "
+                                   "of --year: every year rated, the patterns in the last")
     p.add_argument("--rules", default=str(REPO / "pipelines" / "rules" / "default.toml"),
                    help="rules file for the runs (default: the shipped defaults)")
     p.add_argument("--work", help="folder for extracts and runs (default: a temporary one, removed)")
@@ -140,6 +148,12 @@ def parse_args(argv):
         p.error(f"--seeds must be whole numbers separated by commas, got {args.seeds!r}")
     if not args.seeds:
         p.error("--seeds names no seed")
+    args.first_year = args.year - 1
+    if args.years:
+        try:
+            args.first_year, args.year = (int(y) for y in args.years.split("-"))
+        except ValueError:
+            p.error(f"--years must be FIRST-LAST, e.g. 2019-2021, got {args.years!r}")
     if not pathlib.Path(args.fullemp).is_file():
         p.error(f"no fullemp binary at {args.fullemp}: build it (cargo build --release) or pass --fullemp")
     return args
@@ -158,7 +172,7 @@ def generate_and_run(args, seed, work):
     call([args.fullemp, "--quiet", "generate", "--out", str(extract),
           "--communities", str(args.communities),
           "--persons-per-community", str(args.persons_per_community),
-          "--seed", str(seed), "--year", str(args.year),
+          "--seed", str(seed), "--years", f"{args.first_year}-{args.year}",
           "--fraud-share", str(args.fraud_share),
           "--confounders", str(args.confounders)])
     pipeline = work / f"seed-{seed}" / "pipeline.toml"
@@ -166,6 +180,7 @@ def generate_and_run(args, seed, work):
         f'input_dir = "{extract}"\n'
         f'output_dir = "{out}"\n'
         f'as_of = "{args.year}-12-31"\n'
+        f'years = [{", ".join(str(y) for y in range(args.first_year, args.year + 1))}]\n'
         f'rules_file = "{pathlib.Path(args.rules).resolve()}"\n',
         encoding="utf-8")
     env = dict(os.environ, FULLEMP_PII_KEY="quality-check-key")
@@ -267,13 +282,13 @@ def score(truth, confounders, communities, findings, year):
     strong_this_year = {}
     any_this_year = {}
     pairs_this_year = {}
-    # Either review year: (severity, detector) pairs of each community.
-    either_year = {}
+    # Any review year: (severity, detector) pairs of each community.
+    any_year = {}
     for f in findings:
         if f["level"] != "community" or not f["community_code"]:
             continue
         code = f["community_code"]
-        either_year.setdefault(code, set()).add((f["severity"], f["detector"]))
+        any_year.setdefault(code, set()).add((f["severity"], f["detector"]))
         if f["year"] == year:
             any_this_year.setdefault(code, set()).add(f["detector"])
             pairs_this_year.setdefault(code, set()).add((f["severity"], f["detector"]))
@@ -293,7 +308,7 @@ def score(truth, confounders, communities, findings, year):
     for code in communities:
         if code in community_truth:
             continue
-        found = either_year.get(code, set())
+        found = any_year.get(code, set())
         severities = {s for s, _ in found}
         t.clean += 1
         t.clean_high += 1 if "high" in severities else 0
@@ -318,7 +333,7 @@ def score(truth, confounders, communities, findings, year):
             for pair in found:
                 bump(hits, pair)
     flagged_by = {}
-    for code, pairs in either_year.items():
+    for code, pairs in any_year.items():
         for severity, detector in pairs:
             if severity in ("high", "medium"):
                 flagged_by.setdefault(detector, set()).add(code)
@@ -419,7 +434,7 @@ def report(title, t):
               f"{over:>7}{p_low:>8}  {detail or '-'}")
         if over:
             misses.append(f"{title}: {over} {c} communities flagged above {ALLOWED[c]}")
-    print("(high/medium/low: findings of either year on those communities, counted once per "
+    print("(high/medium/low: findings of any year on those communities, counted once per "
           "community, severity and detector)")
 
     fh = share(t.clean_high, t.clean)
@@ -451,7 +466,7 @@ def main(argv):
     work.mkdir(parents=True, exist_ok=True)
     print(f"quality check: {args.communities} communities, {args.persons_per_community} persons "
           f"each, fraud share {args.fraud_share}, confounders in {args.confounders:.0%} of the clean "
-          f"ones, review year {args.year}, seeds {args.seeds}")
+          f"ones, review years {args.first_year}-{args.year}, seeds {args.seeds}")
     try:
         total = Tally()
         misses = []

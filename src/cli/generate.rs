@@ -20,6 +20,7 @@ use fullemp::generate::{self, Options};
 #[derive(Debug, clap::Args)]
 #[command(after_help = "Examples:\n  fullemp generate --out /tmp/extract\n  \
                         fullemp generate --out /tmp/big --communities 10000 --format parquet\n  \
+                        fullemp generate --out /tmp/three --years 2019-2021\n  \
                         fullemp generate --out sample_data --sample")]
 pub struct Args {
     /// Folder to write the extract into (created if missing; tables of the
@@ -40,8 +41,17 @@ pub struct Args {
     pub seed: u64,
 
     /// Review year Y: histories cover Y-1 and Y, and the extract reaches 60 days past Y-12-31.
-    #[arg(long, value_name = "Y", default_value_t = generate::DEFAULT_YEAR)]
+    #[arg(long, value_name = "Y", default_value_t = generate::DEFAULT_YEAR, conflicts_with = "years")]
     pub year: i32,
+
+    /// Several review years in one extract, e.g. 2019-2021: histories cover
+    /// every year of the range, the rates drifting from year to year, and
+    /// (from three years on) one recognised community fails its first
+    /// year's re-inspection and loses its qualification (an `approvals` row);
+    /// the patterns act in the latest year, and the extract reaches 60 days
+    /// past its 31 December.
+    #[arg(long, value_name = "FIRST-LAST", value_parser = parse_years)]
+    pub years: Option<(i32, i32)>,
 
     /// Share of communities carrying a falsification pattern (at least one
     /// community per pattern whenever the share is above 0).
@@ -95,13 +105,31 @@ pub enum EncodingArg {
     Gb18030,
 }
 
+/// `2019-2021`: the first and the last review year.
+fn parse_years(text: &str) -> std::result::Result<(i32, i32), String> {
+    let (first, last) = text
+        .split_once('-')
+        .ok_or_else(|| format!("{text:?} is not a range of years such as 2019-2021"))?;
+    let year = |t: &str| {
+        t.trim()
+            .parse::<i32>()
+            .map_err(|_| format!("{t:?} in {text:?} is not a year"))
+    };
+    Ok((year(first)?, year(last)?))
+}
+
 pub fn execute(args: Args) -> Result<()> {
+    let (first_year, year) = match args.years {
+        Some((first, last)) => (Some(first), last),
+        None => (None, args.year),
+    };
     let options = Options {
         out: args.out,
         communities: args.communities,
         persons_per_community: args.persons_per_community,
         seed: args.seed,
-        year: args.year,
+        year,
+        first_year,
         fraud_share: args.fraud_share,
         confounder_share: args.confounder_share,
         format: match args.format {

@@ -1,12 +1,21 @@
-//! The dates every community shares: the review year, the year before it, and
-//! the extract's own date, which lies past the cut-off so that jobs ending
-//! soon after it are visible (the window-dressing test needs them).
+//! The dates every community shares: the years of the histories (the review
+//! year, the year before it, and for an extract of several review years the
+//! years before those), and the extract's own date, which lies past the
+//! cut-off so that jobs ending soon after it are visible (the window-dressing
+//! test needs them).
 
 use chrono::{Duration, NaiveDate, NaiveDateTime};
 
 #[derive(Debug, Clone, Copy)]
 pub struct Calendar {
+    /// The review year Y: the latest year of the histories.
     pub year: i32,
+    /// The first year of the histories: Y-1 for one review year and the
+    /// year before it, earlier for a range of review years.
+    pub first_year: i32,
+    /// S of the first year: the histories begin here, and a person "settled"
+    /// was in the ledger before it.
+    pub first_start: NaiveDate,
     /// S and A of the review year (docs/indicators.md: P = [S, A]).
     pub start: NaiveDate,
     pub cutoff: NaiveDate,
@@ -23,17 +32,42 @@ pub struct Calendar {
 pub const DAYS_PAST_CUTOFF: i64 = 60;
 
 impl Calendar {
+    /// Review year `year` and the year before it.
     pub fn new(year: i32) -> Calendar {
+        Calendar::range(year - 1, year)
+    }
+
+    /// Histories from `first_year` to review year `year` (at least two years:
+    /// the change detector compares each year with the one before).
+    pub fn range(first_year: i32, year: i32) -> Calendar {
         let ymd = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).expect("a calendar date");
         let cutoff = ymd(year, 12, 31);
         Calendar {
             year,
+            first_year,
+            first_start: ymd(first_year, 1, 1),
             start: ymd(year, 1, 1),
             cutoff,
             prev_start: ymd(year - 1, 1, 1),
             prev_cutoff: ymd(year - 1, 12, 31),
             extract: cutoff + Duration::days(DAYS_PAST_CUTOFF),
         }
+    }
+
+    /// The years of the histories, oldest first.
+    pub fn years(&self) -> std::ops::RangeInclusive<i32> {
+        self.first_year..=self.year
+    }
+
+    /// How many years the histories cover (2 for one review year).
+    pub fn span(&self) -> usize {
+        (self.year - self.first_year + 1) as usize
+    }
+
+    /// S and A (1 January and 31 December) of `year`.
+    pub fn period(&self, year: i32) -> (NaiveDate, NaiveDate) {
+        let ymd = |m, d| NaiveDate::from_ymd_opt(year, m, d).expect("a calendar date");
+        (ymd(1, 1), ymd(12, 31))
     }
 
     /// The cut-off plus or minus days.
@@ -81,5 +115,10 @@ mod tests {
         assert_eq!(age_at(b, NaiveDate::from_ymd_opt(2016, 2, 29).unwrap()), 16);
         let c = Calendar::new(2021);
         assert_eq!(c.extract, NaiveDate::from_ymd_opt(2022, 3, 1).unwrap());
+        assert_eq!((c.first_start, c.span()), (c.prev_start, 2));
+        let r = Calendar::range(2019, 2021);
+        assert_eq!(r.first_start, NaiveDate::from_ymd_opt(2019, 1, 1).unwrap());
+        assert_eq!(r.prev_start, NaiveDate::from_ymd_opt(2020, 1, 1).unwrap());
+        assert_eq!(r.years().collect::<Vec<_>>(), [2019, 2020, 2021]);
     }
 }

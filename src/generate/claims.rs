@@ -13,7 +13,7 @@ use super::rng::Rng;
 /// Which applications a community files, and how they are bent.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Filing {
-    /// Files in both years whatever the draw (heaping needs many values).
+    /// Files in every year whatever the draw (heaping needs many values).
     pub always: bool,
     /// Rounds claimed counts to multiples of 5 (`digit_heaping`).
     pub heaped: bool,
@@ -26,11 +26,8 @@ fn cut(rate: Option<f64>) -> Option<f64> {
 }
 
 pub fn file(batch: &mut Batch, code: &str, cal: &Calendar, filing: Filing, rng: &mut Rng) {
-    let years = [
-        (cal.year - 1, cal.prev_start, cal.prev_cutoff),
-        (cal.year, cal.start, cal.cutoff),
-    ];
-    for (year, start, cutoff) in years {
+    for year in cal.years() {
+        let (start, cutoff) = cal.period(year);
         let review_year = year == cal.year;
         let applies = filing.always || (filing.inflated && review_year) || rng.chance(0.6);
         if !applies {

@@ -1,4 +1,5 @@
-//! An honest community's histories over the review year and the year before:
+//! An honest community's histories over the years of the calendar (the
+//! review year and the year before, or a range of review years):
 //! jobs, unemployment registrations, hardship designations, zero-employment
 //! households, services, the platform check and the community's own row.
 //!
@@ -9,7 +10,7 @@
 //! registered, every registration closed as `就业` has its job, every cleared
 //! zero household has a member whose job covers the clearing day).
 
-use chrono::{Duration, NaiveDate, NaiveDateTime};
+use chrono::{Datelike, Duration, NaiveDate, NaiveDateTime};
 
 use super::calendar::{Calendar, add_years, age_at};
 use super::geography::{County, Profile, Site};
@@ -71,6 +72,12 @@ pub struct Knobs {
     /// As many registrations still open at the cut-off as
     /// `unemployment_rate` asks, with more registrations if need be.
     pub keep_open: bool,
+    /// What the years before the previous one aim at, oldest first
+    /// (`drift`); empty when the histories cover two years.
+    pub earlier: Vec<EarlierYear>,
+    /// Fails its re-inspection in this year of the histories (0: the first),
+    /// and the province approves its disqualification (`disqualified`).
+    pub fails_in: Option<usize>,
 }
 
 impl Knobs {
@@ -115,8 +122,46 @@ impl Knobs {
             cleared_zero_at_least: 0,
             early_designations: false,
             keep_open: false,
+            earlier: vec![],
+            fails_in: None,
         }
     }
+
+    /// The re-employment rate aimed at in year `y` of `years` (0: the first).
+    pub fn reemployment_in(&self, y: usize, years: usize) -> f64 {
+        match years - y {
+            1 => self.reemployment,
+            2 => self.reemployment_prev,
+            _ => self.earlier[y].reemployment,
+        }
+    }
+
+    /// The hardship employment rate aimed at in year `y` of `years`.
+    pub fn hardship_in(&self, y: usize, years: usize) -> f64 {
+        match years - y {
+            1 => self.hardship,
+            2 => self.hardship_prev,
+            _ => self.earlier[y].hardship,
+        }
+    }
+
+    /// Registrations per person of the labour force in year `y` of `years`.
+    pub fn unemployed_share_in(&self, y: usize, years: usize) -> f64 {
+        match years - y {
+            1 | 2 => self.unemployed_share,
+            _ => self.earlier[y].unemployed_share,
+        }
+    }
+}
+
+/// What a year before the previous one aims at (`drift::earlier_years`).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct EarlierYear {
+    pub reemployment: f64,
+    pub hardship: f64,
+    /// Registrations per person of the labour force: the community's own,
+    /// before a falsification pattern set the review year's.
+    pub unemployed_share: f64,
 }
 
 /// The counts of the review year in a county whose rates bunch just above the
@@ -128,6 +173,19 @@ pub fn band_counts(at_least: usize) -> (usize, usize) {
         .find(|&(u, r)| (r as f64) / (u as f64) < 0.73)
         .expect("u = 10 always qualifies")
 }
+
+/// One year's registrations after the first: how many are re-employed in
+/// it, how many still open at its cut-off, how many are new in it (the rest
+/// carried over from the year before).
+struct YearPlan {
+    reemployed: usize,
+    open: usize,
+    new: usize,
+}
+
+/// In a year between the first and the review year, the share of the new
+/// registrants who were re-employed in an earlier year and lost that job.
+const REGISTERED_AGAIN: f64 = 0.5;
 
 pub struct Builder<'a> {
     pub cal: &'a Calendar,
@@ -181,7 +239,7 @@ impl<'a> Builder<'a> {
         self.everyone_else(moved_from.map(|m| m.1), knobs.stale_movers > 0, knobs.quiet);
         self.services(knobs);
         self.platform(knobs);
-        self.community_row(knobs.recognised);
+        self.community_row(knobs);
         self.batch.persons = self
             .members
             .iter()
@@ -299,7 +357,7 @@ impl<'a> Builder<'a> {
         (r <= self.cal.extract).then(|| r - Duration::days(1))
     }
 
-    /// A long-standing job, started years before the previous year.
+    /// A long-standing job, started years before the histories begin.
     fn long_job(
         &mut self,
         i: usize,
@@ -309,8 +367,8 @@ impl<'a> Builder<'a> {
     ) {
         let lo = self
             .adult(i)
-            .max(self.cal.prev_start - Duration::days(15 * 365));
-        let started = self.rng.date(lo, self.cal.prev_start - Duration::days(30));
+            .max(self.cal.first_start - Duration::days(15 * 365));
+        let started = self.rng.date(lo, self.cal.first_start - Duration::days(30));
         let kind = self.kind(hardship);
         let id = self.members[i].row.id.clone();
         self.add_job(&id, community, kind, started, ended);
@@ -392,10 +450,15 @@ impl<'a> Builder<'a> {
         day.and_hms_opt(0, 0, 0).expect("midnight") + Duration::seconds(seconds)
     }
 
-    /// Registered unemployment over the two years. The previous year's
-    /// registrations still open at its cut-off carry into the review year.
+    /// Registered unemployment over the years of the histories. The
+    /// registrations still open at a year's cut-off carry into the next
+    /// year. In a year between the first and the review year, some of the
+    /// new registrants are persons re-employed in an earlier year who lost
+    /// that job again (the review year's are drawn as in an extract of one
+    /// review year, unless nobody new is left).
     fn registrations(&mut self, k: &Knobs) {
         let cal = *self.cal;
+        let years = cal.span();
         let base = self.labour_base();
         let mut pool = self.eligible_pool();
         let open_target = |rng: &mut Rng| {
@@ -406,108 +469,123 @@ impl<'a> Builder<'a> {
             }
         };
 
-        let u_prev = if k.tiny {
+        let u_first = if k.tiny {
             self.rng.int(0, 3) as usize
         } else {
             let jitter = self.rng.uniform(0.85, 1.15);
-            self.rng.round(k.unemployed_share * base * jitter)
+            self.rng
+                .round(k.unemployed_share_in(0, years) * base * jitter)
         };
-        let r_prev = if k.tiny {
-            u_prev
+        let r_first = if k.tiny {
+            u_first
         } else {
             self.rng
-                .round(k.reemployment_prev * u_prev as f64)
-                .min(u_prev)
+                .round(k.reemployment_in(0, years) * u_first as f64)
+                .min(u_first)
         };
-        let o_prev = open_target(&mut self.rng).min(u_prev - r_prev);
+        let o_first = open_target(&mut self.rng).min(u_first - r_first);
 
-        let planned = if k.tiny {
-            self.rng.int(0, 3) as usize
-        } else {
-            let jitter = self.rng.uniform(0.85, 1.15);
-            self.rng.round(k.unemployed_share * base * jitter)
-        };
-        let (u_year, mut r_year) = if k.forced_counts {
-            band_counts(planned.max(o_prev))
-        } else {
-            let u = planned.max(o_prev);
-            let r = if k.tiny {
-                u
+        // Each later year's counts, the review year's shaped by its knobs.
+        let mut plans: Vec<YearPlan> = vec![];
+        let mut open_before = o_first;
+        for y in 1..years {
+            let last = y + 1 == years;
+            let planned = if k.tiny {
+                self.rng.int(0, 3) as usize
             } else {
-                self.rng.round(k.reemployment * u as f64).min(u)
+                let jitter = self.rng.uniform(0.85, 1.15);
+                self.rng
+                    .round(k.unemployed_share_in(y, years) * base * jitter)
             };
-            // Every community of some size has somebody still registered.
-            (
-                if !k.tiny && !k.quiet && r == u && self.rng.chance(0.6) {
-                    u + 1
-                } else {
+            let (u, mut r) = if last && k.forced_counts {
+                band_counts(planned.max(open_before))
+            } else {
+                let u = planned.max(open_before);
+                let r = if k.tiny {
                     u
-                },
-                r,
-            )
-        };
-        if k.avoid_below_threshold && u_year > 0 {
-            let rate = r_year as f64 / u_year as f64;
-            if (0.665..0.70).contains(&rate) {
-                r_year += 1;
+                } else {
+                    self.rng
+                        .round(k.reemployment_in(y, years) * u as f64)
+                        .min(u)
+                };
+                // Every community of some size has somebody still registered.
+                (
+                    if !k.tiny && !k.quiet && r == u && self.rng.chance(0.6) {
+                        u + 1
+                    } else {
+                        u
+                    },
+                    r,
+                )
+            };
+            if last && k.avoid_below_threshold && u > 0 {
+                let rate = r as f64 / u as f64;
+                if (0.665..0.70).contains(&rate) {
+                    r += 1;
+                }
             }
+            let o_want = open_target(&mut self.rng);
+            // Enough registrations still open at A for the target, at the same
+            // re-employment rate or better.
+            let (u, r) = if last && k.keep_open && u - r < o_want {
+                let u = u.max((o_want as f64 / (1.0 - k.reemployment)).ceil() as usize);
+                (u, u - o_want)
+            } else {
+                (u, r)
+            };
+            let open = o_want.min(u - r);
+            plans.push(YearPlan {
+                reemployed: r,
+                open,
+                new: u - open_before,
+            });
+            open_before = open;
         }
-        let o_want = open_target(&mut self.rng);
-        // Enough registrations still open at A for the target, at the same
-        // re-employment rate or better.
-        let (u_year, r_year) = if k.keep_open && u_year - r_year < o_want {
-            let u = u_year.max((o_want as f64 / (1.0 - k.reemployment)).ceil() as usize);
-            (u, u - o_want)
-        } else {
-            (u_year, r_year)
-        };
-        let o_year = o_want.min(u_year - r_year);
-        let new_year = u_year - o_prev;
+        let new_last = plans.last().map_or(0, |p| p.new);
         let after = if k.tiny {
             0
         } else {
-            self.rng.round(0.12 * new_year as f64)
+            self.rng.round(0.12 * new_last as f64)
         };
-        let needed = u_prev + new_year + after;
+        let needed = u_first + plans.iter().map(|p| p.new).sum::<usize>() + after;
         if needed > pool.len() {
             tracing::debug!(community = %self.site.code, needed, available = pool.len(), "too few persons for the planned registrations");
         }
 
-        let (s0, a0, s, a, e) = (
-            cal.prev_start,
-            cal.prev_cutoff,
-            cal.start,
-            cal.cutoff,
-            cal.extract,
-        );
-        // Previous year: re-employed, carried over (open at its cut-off), other ends.
+        let (s0, a0) = cal.period(cal.first_year);
+        let e = cal.extract;
+        // Persons re-employed before the review year, with the job that
+        // re-employed them: a later year may see them register again.
+        let mut again: Vec<(usize, usize)> = vec![];
+        // First year: re-employed, carried over (open at its cut-off), other ends.
         let mut carried = vec![];
-        let mut prev: Vec<(i64, usize, NaiveDate)> = vec![];
-        for _ in 0..u_prev {
+        let mut first: Vec<(i64, usize, NaiveDate)> = vec![];
+        for _ in 0..u_first {
             let Some(i) = pool.pop() else { break };
             self.members[i].role = Role::Registrant;
             let registered = self
                 .rng
                 .date(s0 - Duration::days(150), a0 - Duration::days(30));
             self.lost_job(i, registered);
-            prev.push((
+            first.push((
                 (registered - s0).num_days() + self.rng.int(-90, 90),
                 i,
                 registered,
             ));
         }
-        // As in the review year: the earliest registered found work, the
+        // As in every later year: the earliest registered found work, the
         // latest are still registered at the cut-off.
-        prev.sort();
-        for (n, (_, i, registered)) in prev.into_iter().enumerate() {
-            if n < r_prev {
+        first.sort();
+        for (n, (_, i, registered)) in first.into_iter().enumerate() {
+            if n < r_first {
                 let start = self
                     .rng
                     .hiring_date(registered.max(s0) + Duration::days(1), a0, 75.0);
-                self.new_job(i, start, false);
+                let job = self.new_job(i, start, false);
                 let ended = (start + Duration::days(self.rng.int(0, 5))).min(a0);
                 self.register(i, registered, Some(ended), Some("就业"));
-            } else if n + o_prev >= u_prev {
+                again.push((i, job));
+            } else if n + o_first >= u_first {
                 carried.push((i, registered));
             } else {
                 let ended = self
@@ -516,66 +594,125 @@ impl<'a> Builder<'a> {
                 self.register(i, registered, Some(ended), Some("其他"));
             }
         }
-        // Review year: the carried registrations and new ones.
-        let mut year: Vec<(usize, NaiveDate)> = carried;
-        for _ in 0..new_year {
-            let Some(i) = pool.pop() else { break };
-            self.members[i].role = Role::Registrant;
-            let registered = if k.early_registrations {
-                self.rng.date(s, s + Duration::days(90))
+        for (y, plan) in plans.iter().enumerate() {
+            let year = cal.first_year + 1 + y as i32;
+            let last = year == cal.year;
+            let (s, a) = cal.period(year);
+            // The carried registrations and new ones.
+            let mut entries: Vec<(usize, NaiveDate)> = std::mem::take(&mut carried);
+            let days = if last && k.early_registrations {
+                (s, s + Duration::days(90))
             } else {
-                self.rng.date(s, a - Duration::days(15))
+                (s, a - Duration::days(15))
             };
-            self.lost_job(i, registered);
-            year.push((i, registered));
-        }
-        // Those registered long ago are the likelier to have found work by the
-        // cut-off; the most recent are still looking. Without this, starts of
-        // late registrants crowd into December.
-        let mut keyed: Vec<(i64, usize, NaiveDate)> = year
-            .into_iter()
-            .map(|(i, registered)| {
-                (
-                    (registered - s).num_days() + self.rng.int(-90, 90),
-                    i,
-                    registered,
-                )
-            })
-            .collect();
-        keyed.sort();
-        for (n, (_, i, registered)) in keyed.into_iter().enumerate() {
-            if n < r_year {
-                let start = self
-                    .rng
-                    .hiring_date(registered.max(s) + Duration::days(1), a, 75.0);
-                self.new_job(i, start, false);
-                let ended = (start + Duration::days(self.rng.int(0, 5))).min(a);
-                self.register(i, registered, Some(ended), Some("就业"));
-            } else if n < r_year + o_year {
-                // Open on the cut-off; some find work before the extract is taken.
-                if self.rng.chance(0.3) {
-                    let start = self.rng.date(a + Duration::days(1), e - Duration::days(5));
-                    self.new_job(i, start, false);
-                    let ended = start + Duration::days(self.rng.int(0, 3));
+            let mut fresh = plan.new;
+            if !last {
+                let wanted = self.rng.round(REGISTERED_AGAIN * plan.new as f64);
+                let before = entries.len();
+                self.register_again(&mut again, wanted, days, &mut entries);
+                fresh -= entries.len() - before;
+            }
+            for _ in 0..fresh {
+                let Some(i) = pool.pop() else { break };
+                self.members[i].role = Role::Registrant;
+                let registered = self.rng.date(days.0, days.1);
+                self.lost_job(i, registered);
+                entries.push((i, registered));
+                fresh -= 1;
+            }
+            // Histories of three years or more: when nobody new is left,
+            // persons re-employed earlier register again.
+            if fresh > 0 && years > 2 {
+                self.register_again(&mut again, fresh, days, &mut entries);
+            }
+            // Those registered long ago are the likelier to have found work by
+            // the cut-off; the most recent are still looking. Without this,
+            // starts of late registrants crowd into December.
+            let mut keyed: Vec<(i64, usize, NaiveDate)> = entries
+                .into_iter()
+                .map(|(i, registered)| {
+                    (
+                        (registered - s).num_days() + self.rng.int(-90, 90),
+                        i,
+                        registered,
+                    )
+                })
+                .collect();
+            keyed.sort();
+            for (n, (_, i, registered)) in keyed.into_iter().enumerate() {
+                if n < plan.reemployed {
+                    let start =
+                        self.rng
+                            .hiring_date(registered.max(s) + Duration::days(1), a, 75.0);
+                    let job = self.new_job(i, start, false);
+                    let ended = (start + Duration::days(self.rng.int(0, 5))).min(a);
                     self.register(i, registered, Some(ended), Some("就业"));
+                    if !last {
+                        again.push((i, job));
+                    }
+                } else if n < plan.reemployed + plan.open {
+                    if !last {
+                        // Still looking at the cut-off: into the next year.
+                        carried.push((i, registered));
+                    } else if self.rng.chance(0.3) {
+                        // Open on the cut-off; some find work before the
+                        // extract is taken.
+                        let start = self.rng.date(a + Duration::days(1), e - Duration::days(5));
+                        self.new_job(i, start, false);
+                        let ended = start + Duration::days(self.rng.int(0, 3));
+                        self.register(i, registered, Some(ended), Some("就业"));
+                    } else {
+                        self.register(i, registered, None, None);
+                    }
                 } else {
-                    self.register(i, registered, None, None);
+                    // Ended within the year, so that it still overlaps it.
+                    let ended = self
+                        .rng
+                        .date((registered + Duration::days(30)).max(s).min(a), a);
+                    self.register(i, registered, Some(ended), Some("其他"));
                 }
-            } else {
-                // Ended within the year, so that it still overlaps it.
-                let ended = self
-                    .rng
-                    .date((registered + Duration::days(30)).max(s).min(a), a);
-                self.register(i, registered, Some(ended), Some("其他"));
             }
         }
         // Registered after the cut-off, before the extract.
+        let a = cal.cutoff;
         for _ in 0..after {
             let Some(i) = pool.pop() else { break };
             self.members[i].role = Role::Registrant;
             let registered = self.rng.date(a + Duration::days(1), e - Duration::days(5));
             self.lost_job(i, registered);
             self.register(i, registered, None, None);
+        }
+    }
+
+    /// Up to `wanted` persons re-employed in an earlier year (`again`: the
+    /// person and the job that re-employed them) register again on a day of
+    /// `days`: each had held that job at least 200 days and lost it 1–45
+    /// days before registering. Those taken leave `again` and join `entries`.
+    fn register_again(
+        &mut self,
+        again: &mut Vec<(usize, usize)>,
+        wanted: usize,
+        days: (NaiveDate, NaiveDate),
+        entries: &mut Vec<(usize, NaiveDate)>,
+    ) {
+        self.rng.shuffle(again);
+        let mut taken = 0;
+        let mut k = 0;
+        while taken < wanted && k < again.len() {
+            let (i, job) = again[k];
+            let registered = self.rng.date(days.0, days.1);
+            if self.batch.employment[job].started + Duration::days(200) > registered {
+                k += 1;
+                continue;
+            }
+            let lost = registered - Duration::days(self.rng.int(1, 45));
+            let j = &mut self.batch.employment[job];
+            if j.ended.is_none_or(|e| e > lost) {
+                j.ended = Some(lost);
+            }
+            entries.push((i, registered));
+            again.swap_remove(k);
+            taken += 1;
         }
     }
 
@@ -592,6 +729,7 @@ impl<'a> Builder<'a> {
     /// that the share employed on each cut-off meets its target.
     fn hardship(&mut self, k: &Knobs) {
         let cal = *self.cal;
+        let years = cal.span();
         let base = self.labour_base();
         let mut pool = self.eligible_pool();
         let h_year = if k.tiny {
@@ -599,10 +737,11 @@ impl<'a> Builder<'a> {
         } else {
             self.rng.round(k.hardship_share * base)
         };
+        // Revocations in every year before the review year.
         let revoked = if k.tiny {
             0
         } else {
-            self.rng.round(0.15 * h_year as f64)
+            self.rng.round(0.15 * h_year as f64 * (years - 1) as f64)
         };
         struct D {
             i: usize,
@@ -614,29 +753,31 @@ impl<'a> Builder<'a> {
             let Some(i) = pool.pop() else { break };
             self.members[i].role = Role::Hardship;
             // Designated up to three years back, never before working age.
-            let early = (cal.prev_start - Duration::days(3 * 365)).max(add_years(
+            let early = (cal.first_start - Duration::days(3 * 365)).max(add_years(
                 self.members[i].row.birth,
                 persons::MIN_WORKING_AGE,
             ));
             let (designated, revoked) = if n >= h_year {
-                let d = self.rng.date(early, cal.prev_start - Duration::days(30));
+                let d = self.rng.date(early, cal.first_start - Duration::days(30));
+                let year = cal.first_year + self.rng.int(0, years as i64 - 2) as i32;
+                let (s, a) = cal.period(year);
                 (
                     d,
-                    Some(self.rng.date(
-                        cal.prev_start + Duration::days(30),
-                        cal.prev_cutoff - Duration::days(10),
-                    )),
+                    Some(
+                        self.rng
+                            .date(s + Duration::days(30), a - Duration::days(10)),
+                    ),
                 )
             } else if k.early_designations || self.rng.chance(0.75) {
                 (
-                    self.rng.date(early, cal.prev_start - Duration::days(30)),
+                    self.rng.date(early, cal.first_start - Duration::days(30)),
                     None,
                 )
             } else {
-                (
-                    self.rng.date(cal.start, cal.cutoff - Duration::days(30)),
-                    None,
-                )
+                // Designated in a later year of the histories.
+                let year = cal.first_year + self.rng.int(1, years as i64 - 1) as i32;
+                let (s, a) = cal.period(year);
+                (self.rng.date(s, a - Duration::days(30)), None)
             };
             ds.push(D {
                 i,
@@ -644,39 +785,44 @@ impl<'a> Builder<'a> {
                 revoked,
             });
         }
-        // Who is employed on each cut-off: exact shares of those counted.
-        let in_year: Vec<usize> = (0..ds.len()).filter(|&n| ds[n].revoked.is_none()).collect();
-        let in_prev: Vec<usize> = (0..ds.len())
-            .filter(|&n| ds[n].designated <= cal.prev_cutoff)
+        // Who is employed on each cut-off: exact shares of those counted in
+        // each year (designated by its cut-off, not revoked before it began).
+        let counted = |y: usize| -> Vec<usize> {
+            let (s, a) = cal.period(cal.first_year + y as i32);
+            (0..ds.len())
+                .filter(|&n| ds[n].designated <= a && ds[n].revoked.is_none_or(|r| r >= s))
+                .collect()
+        };
+        let mut employed = vec![vec![false; years]; ds.len()];
+        let wanted: Vec<usize> = (0..years)
+            .rev()
+            .map(|y| {
+                let n = counted(y).len();
+                if k.tiny {
+                    n
+                } else {
+                    self.rng.round(k.hardship_in(y, years) * n as f64)
+                }
+            })
             .collect();
-        let mut now = vec![false; ds.len()];
-        let mut before = vec![false; ds.len()];
-        let n_now = if k.tiny {
-            in_year.len()
-        } else {
-            self.rng.round(k.hardship * in_year.len() as f64)
-        };
-        let n_before = if k.tiny {
-            in_prev.len()
-        } else {
-            self.rng.round(k.hardship_prev * in_prev.len() as f64)
-        };
-        let mut order = in_year.clone();
-        self.rng.shuffle(&mut order);
-        for &n in order.iter().take(n_now) {
-            now[n] = true;
+        for (y, want) in (0..years).rev().zip(wanted) {
+            let mut order = counted(y);
+            self.rng.shuffle(&mut order);
+            for &n in order.iter().take(want) {
+                employed[n][y] = true;
+            }
         }
-        let mut order = in_prev.clone();
-        self.rng.shuffle(&mut order);
-        for &n in order.iter().take(n_before) {
-            before[n] = true;
-        }
+        let last = years - 1;
         for (n, d) in ds.iter().enumerate() {
-            if d.revoked.is_some() {
-                now[n] = before[n];
+            if let Some(r) = d.revoked {
+                // Nothing changes after the revocation.
+                let y = (r.year() - cal.first_year) as usize;
+                for later in y + 1..years {
+                    employed[n][later] = employed[n][y];
+                }
             } else if k.quiet && d.designated <= cal.prev_cutoff {
-                // Nobody's situation changes between the two cut-offs.
-                before[n] = now[n];
+                // Nobody's situation changes between the last two cut-offs.
+                employed[n][last - 1] = employed[n][last];
             }
         }
 
@@ -690,52 +836,81 @@ impl<'a> Builder<'a> {
                 designated: d.designated,
                 revoked: d.revoked,
             });
-            let (s, a) = (cal.start, cal.cutoff);
-            match (before[n], now[n]) {
+            self.hardship_jobs(i, &employed[n], k.quiet);
+        }
+    }
+
+    /// The jobs of a designated person employed on the cut-offs `employed`
+    /// says (one flag a year, oldest first): a job held on the first cut-off
+    /// began years before; between two cut-offs a job is kept, changed for
+    /// another, lost, or found. In a `quiet` community nobody's job changes
+    /// in the review year.
+    fn hardship_jobs(&mut self, i: usize, employed: &[bool], quiet: bool) {
+        let cal = *self.cal;
+        if !employed.contains(&true) {
+            if self.rng.chance(0.5) {
+                let t = self.rng.date(
+                    cal.first_start - Duration::days(3 * 365),
+                    cal.first_start - Duration::days(60),
+                );
+                let lo = self.adult(i).max(t - Duration::days(8 * 365));
+                let started = self.rng.date(lo, t - Duration::days(1));
+                let id = self.members[i].row.id.clone();
+                let kind = self.kind(true);
+                self.add_job(&id, None, kind, started.min(t), Some(t));
+            }
+            return;
+        }
+        // The job held now: begun before the histories (None) or on a day.
+        let mut held: Option<Option<NaiveDate>> = employed[0].then_some(None);
+        let transitions = employed.len() - 1;
+        for (y, pair) in employed.windows(2).enumerate() {
+            let (s, a) = cal.period(cal.first_year + y as i32 + 1);
+            match (pair[0], pair[1]) {
                 (true, true) => {
-                    if k.quiet || self.rng.chance(0.75) {
-                        let end = self.open_end(i);
-                        self.long_job(i, None, end, true);
-                    } else {
-                        let t = self
-                            .rng
-                            .date(s + Duration::days(15), a - Duration::days(80));
-                        self.long_job(i, None, Some(t), true);
-                        let start = self
-                            .rng
-                            .seasonal_date(t + Duration::days(1), t + Duration::days(25));
-                        let id = self.members[i].row.id.clone();
-                        let kind = self.kind(true);
-                        let end = self.open_end(i);
-                        self.add_job(&id, None, kind, start, end);
+                    if (quiet && y + 1 == transitions) || self.rng.chance(0.75) {
+                        continue;
                     }
+                    let t = self
+                        .rng
+                        .date(s + Duration::days(15), a - Duration::days(80));
+                    if let Some(started) = held {
+                        self.hardship_job(i, started, Some(t));
+                    }
+                    let start = self
+                        .rng
+                        .seasonal_date(t + Duration::days(1), t + Duration::days(25));
+                    held = Some(Some(start));
                 }
                 (true, false) => {
                     let t = self
                         .rng
                         .date(s + Duration::days(10), a - Duration::days(20));
-                    self.long_job(i, None, Some(t), true);
-                }
-                (false, true) => {
-                    let start = self.rng.seasonal_date(s, a - Duration::days(1));
-                    let id = self.members[i].row.id.clone();
-                    let kind = self.kind(true);
-                    let end = self.open_end(i);
-                    self.add_job(&id, None, kind, start, end);
-                }
-                (false, false) => {
-                    if self.rng.chance(0.5) {
-                        let t = self.rng.date(
-                            cal.prev_start - Duration::days(3 * 365),
-                            cal.prev_start - Duration::days(60),
-                        );
-                        let lo = self.adult(i).max(t - Duration::days(8 * 365));
-                        let started = self.rng.date(lo, t - Duration::days(1));
-                        let id = self.members[i].row.id.clone();
-                        let kind = self.kind(true);
-                        self.add_job(&id, None, kind, started.min(t), Some(t));
+                    if let Some(started) = held.take() {
+                        self.hardship_job(i, started, Some(t));
                     }
                 }
+                (false, true) => {
+                    held = Some(Some(self.rng.seasonal_date(s, a - Duration::days(1))));
+                }
+                (false, false) => {}
+            }
+        }
+        if let Some(started) = held {
+            let end = self.open_end(i);
+            self.hardship_job(i, started, end);
+        }
+    }
+
+    /// A designated person's job from `started` (None: years before the
+    /// histories) to `ended`.
+    fn hardship_job(&mut self, i: usize, started: Option<NaiveDate>, ended: Option<NaiveDate>) {
+        match started {
+            None => self.long_job(i, None, ended, true),
+            Some(day) => {
+                let id = self.members[i].row.id.clone();
+                let kind = self.kind(true);
+                self.add_job(&id, None, kind, day, ended);
             }
         }
     }
@@ -776,8 +951,12 @@ impl<'a> Builder<'a> {
         }
         let mut episodes = vec![];
         if !k.tiny {
+            // About one cleared episode per 150 persons in two years.
             let jitter = self.rng.uniform(0.6, 1.4);
-            let n = self.rng.round(self.site.persons as f64 / 150.0 * jitter);
+            let years = self.cal.span() as f64 / 2.0;
+            let n = self
+                .rng
+                .round(self.site.persons as f64 / 150.0 * jitter * years);
             let n = if k.quiet {
                 0
             } else {
@@ -815,7 +994,7 @@ impl<'a> Builder<'a> {
             let (identified, cleared) = match episode {
                 Episode::Cleared => {
                     let identified = self.rng.date(
-                        cal.prev_start + Duration::days(30),
+                        cal.first_start + Duration::days(30),
                         cal.cutoff - Duration::days(40),
                     );
                     let start = identified + Duration::days(self.rng.int(3, 22));
@@ -879,13 +1058,16 @@ impl<'a> Builder<'a> {
         self.add_job(&id, None, kind, start, end);
     }
 
-    /// Everybody without a role: workers (some changing jobs), the young, the
-    /// idle, and those retiring within the two years.
+    /// Everybody without a role: workers (some changing jobs, 7 % a year),
+    /// the young, the idle, and those retiring within the histories.
     /// Movers whose old stay was left open (`stale`) took a job here when
     /// they moved: the old community shows nothing of them after the move.
     /// In a `quiet` community nobody starts work in the review year.
     fn everyone_else(&mut self, moved_from: Option<&str>, stale: bool, quiet: bool) {
         let cal = *self.cal;
+        let years = cal.span();
+        let mut changes = vec![0.86 - 0.07 * (years - 2) as f64];
+        changes.extend(std::iter::repeat_n(0.07, years));
         for i in 0..self.members.len() {
             if self.members[i].role != Role::Free {
                 continue;
@@ -897,7 +1079,7 @@ impl<'a> Builder<'a> {
                 m.row.capacity,
                 m.moved_from.is_some(),
             );
-            if !capacity || retires <= cal.prev_start {
+            if !capacity || retires <= cal.first_start {
                 self.members[i].role = Role::Inactive;
                 continue;
             }
@@ -911,8 +1093,10 @@ impl<'a> Builder<'a> {
                 self.members[i].role = Role::Inactive;
                 continue;
             }
-            if age_at(birth, cal.start) < 19 {
-                let lo = add_years(birth, 16).max(cal.prev_start);
+            // Under 18 when the histories begin: a first job, if any, comes
+            // during them.
+            if age_at(birth, cal.first_start) < 18 {
+                let lo = add_years(birth, 16).max(cal.first_start);
                 let hi = if quiet { cal.prev_cutoff } else { cal.cutoff };
                 if self.rng.chance(0.35) && lo <= hi {
                     let start = self.rng.seasonal_date(lo, hi);
@@ -941,15 +1125,12 @@ impl<'a> Builder<'a> {
                 self.new_job(i, start, false);
                 continue;
             }
-            match self.rng.weighted(&[0.86, 0.07, 0.07]) {
+            // No change, or a change in one of the years (1: the first).
+            match self.rng.weighted(&changes) {
                 0 => self.long_job(i, origin, end, false),
-                2 if quiet => self.long_job(i, origin, end, false),
+                change if quiet && change == years => self.long_job(i, origin, end, false),
                 change => {
-                    let (lo, hi) = if change == 1 {
-                        (cal.prev_start, cal.prev_cutoff)
-                    } else {
-                        (cal.start, cal.cutoff)
-                    };
+                    let (lo, hi) = cal.period(cal.first_year + change as i32 - 1);
                     let t = self
                         .rng
                         .date(lo + Duration::days(20), hi - Duration::days(60));
@@ -1008,7 +1189,7 @@ impl<'a> Builder<'a> {
             0
         };
         for (person, designated, revoked) in designations {
-            for (lo, hi) in [(cal.prev_start, cal.prev_cutoff), (cal.start, cal.cutoff)] {
+            for (lo, hi) in cal.years().map(|y| cal.period(y)) {
                 let hi = revoked.map_or(hi, |r| r.min(hi));
                 let lo = designated.max(lo);
                 if lo > hi {
@@ -1048,7 +1229,7 @@ impl<'a> Builder<'a> {
     }
 
     fn platform(&mut self, k: &Knobs) {
-        for year in [self.cal.year - 1, self.cal.year] {
+        for year in self.cal.years() {
             let mut p = Platform {
                 community: self.site.code.clone(),
                 year,
@@ -1068,11 +1249,16 @@ impl<'a> Builder<'a> {
         }
     }
 
-    fn community_row(&mut self, recognised: bool) {
+    fn community_row(&mut self, k: &Knobs) {
         let y = self.cal.year;
+        let recognised = k.recognised || k.fails_in.is_some();
+        // A community failing a re-inspection was recognised by that year.
+        let by = k.fails_in.map_or(i64::from(y) - 2, |f| {
+            i64::from(self.cal.first_year) + f as i64
+        });
         let rng = &mut self.rng;
-        let provincial =
-            (rng.chance(0.65) || recognised).then(|| rng.int(2008, i64::from(y) - 2) as i32);
+        let provincial = (rng.chance(0.65) || recognised)
+            .then(|| rng.int(2008, i64::from(y) - 2).min(by) as i32);
         let star_year = provincial
             .filter(|_| rng.chance(0.35))
             .map(|p| rng.int(i64::from(p) + 1, i64::from(y) - 1) as i32);

@@ -15,6 +15,8 @@ use chrono::NaiveDateTime;
 pub mod calendar;
 pub mod claims;
 pub mod confounders;
+pub mod disqualified;
+pub mod drift;
 pub mod gaps;
 pub mod geography;
 pub mod histories;
@@ -32,7 +34,7 @@ use calendar::Calendar;
 use confounders::Confounder;
 use geography::{Geography, Profile};
 use histories::{Builder, Knobs};
-use model::{Batch, Row};
+use model::{Batch, Row, Value};
 use patterns::{Assignment, Pattern};
 use rng::{Rng, Stream};
 use writers::{FileFormat, Headers, Layout, TableWriter, TextEncoding};
@@ -47,7 +49,11 @@ pub struct Options {
     pub communities: usize,
     pub persons_per_community: usize,
     pub seed: u64,
+    /// The review year Y: the latest year of the histories.
     pub year: i32,
+    /// The first review year of a range (`--years`): the histories cover
+    /// every year from it to `year`. None: `year` and the year before it.
+    pub first_year: Option<i32>,
     pub fraud_share: f64,
     /// Share of the clean communities given an honest confounder (0: none,
     /// and no `confounders.csv`).
@@ -74,6 +80,7 @@ impl Options {
             persons_per_community: DEFAULT_PERSONS,
             seed: DEFAULT_SEED,
             year: DEFAULT_YEAR,
+            first_year: None,
             fraud_share: DEFAULT_FRAUD_SHARE,
             confounder_share: 0.0,
             format: FileFormat::Csv,
@@ -108,9 +115,25 @@ impl Options {
                 self.year
             )));
         }
+        if let Some(first) = self.first_year
+            && !(self.year - MAX_YEARS as i32 + 1..self.year).contains(&first)
+        {
+            return Err(Error::usage(format!(
+                "--years {first}-{}: a range of two to {MAX_YEARS} review years, the earlier first",
+                self.year
+            )));
+        }
         Ok(())
     }
+
+    /// The calendar of the histories.
+    pub fn calendar(&self) -> Calendar {
+        Calendar::range(self.first_year.unwrap_or(self.year - 1), self.year)
+    }
 }
+
+/// The most review years one extract's histories cover.
+pub const MAX_YEARS: usize = 10;
 
 /// One line of `ground_truth.csv`.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -119,6 +142,8 @@ pub struct Truth {
     pub community_code: String,
     pub pattern: &'static str,
     pub county: String,
+    /// The review year the pattern acts in (the latest of the histories).
+    pub year: i32,
 }
 
 /// One line of `confounders.csv`.
@@ -126,6 +151,8 @@ pub struct Truth {
 pub struct ConfounderLine {
     pub community_code: String,
     pub confounder: &'static str,
+    /// The review year the practice shows in (the latest of the histories).
+    pub year: i32,
 }
 
 /// What a run wrote.
@@ -149,6 +176,9 @@ pub struct Context {
     pub assignment: Assignment,
     /// The honest confounder of each community, by index.
     pub confounders: Vec<Option<Confounder>>,
+    /// The community that loses its qualification in a range of review
+    /// years (`disqualified`), by index.
+    pub disqualified: Option<usize>,
 }
 
 impl Context {
@@ -162,12 +192,15 @@ impl Context {
         let assignment = patterns::assign(&geo, options.fraud_share, options.seed);
         let confounders =
             confounders::assign(&geo, &assignment, options.confounder_share, options.seed);
+        let cal = options.calendar();
+        let disqualified = disqualified::choose(&geo, &assignment, &confounders, &cal);
         Ok(Context {
             options: options.clone(),
-            cal: Calendar::new(options.year),
+            cal,
             geo,
             assignment,
             confounders,
+            disqualified,
         })
     }
 
@@ -177,6 +210,8 @@ impl Context {
         let site = &self.geo.sites[i];
         let mut rng = Rng::new(self.options.seed, i as u64, Stream::Knobs);
         let mut knobs = Knobs::for_profile(site.profile, &mut rng);
+        // Registrations a year without a falsification pattern.
+        let own_share = knobs.unemployed_share;
         if let Some(p) = self.assignment.community[i] {
             p.prepare(&mut knobs, &mut rng);
         }
@@ -190,7 +225,30 @@ impl Context {
                 patterns::threshold_bunching::prepare(&mut knobs, site.profile);
             }
         }
+        if self.cal.span() > 2 {
+            let mut rng = Rng::new(self.options.seed, i as u64, Stream::Drift);
+            let share = if self.assignment.is_honest(i) {
+                knobs.unemployed_share
+            } else {
+                own_share
+            };
+            drift::earlier_years(&mut knobs, self.cal.span() - 2, share, &mut rng);
+            if self.disqualified == Some(i) {
+                disqualified::fall(&mut knobs, &mut rng);
+            }
+        }
         knobs
+    }
+
+    /// The province's approvals: the disqualified community's, if any.
+    pub fn approvals(&self) -> Vec<model::Approval> {
+        self.disqualified
+            .map(|i| {
+                let mut rng = Rng::new(self.options.seed, !(i as u64), Stream::Drift);
+                disqualified::approval(&self.geo.sites[i].code, &self.cal, &mut rng)
+            })
+            .into_iter()
+            .collect()
     }
 
     fn moved_from(&self, i: usize) -> Option<(usize, &str)> {
@@ -296,6 +354,7 @@ impl Context {
                     community_code: site.code.clone(),
                     pattern: p.id(),
                     county: self.geo.counties[site.county].name.clone(),
+                    year: self.cal.year,
                 });
             }
         }
@@ -311,6 +370,7 @@ impl Context {
                     community_code: String::new(),
                     pattern: p.id(),
                     county: self.geo.counties[c].name.clone(),
+                    year: self.cal.year,
                 });
             }
         }
@@ -329,6 +389,7 @@ impl Context {
             out.push(ConfounderLine {
                 community_code: self.geo.sites[i].code.clone(),
                 confounder: c.id(),
+                year: self.cal.year,
             });
             if *c == Confounder::StaleStay
                 && let Some((_, origin)) = self.moved_from(i)
@@ -336,6 +397,7 @@ impl Context {
                 out.push(ConfounderLine {
                     community_code: origin.to_string(),
                     confounder: confounders::STALE_STAY_ORIGIN,
+                    year: self.cal.year,
                 });
             }
         }
@@ -436,26 +498,36 @@ pub fn generate(options: &Options) -> Result<Summary> {
     let truth_path = options.out.join("ground_truth.csv");
     write_truth(&truth_path, &truth)?;
     files.push(truth_path);
+    let mut records: Vec<(&'static TableSpec, Vec<Vec<Value>>)> = vec![];
     if options.sample {
         // The panel's records: a review in progress (sample::review_records).
-        let records = sample::review_records(&written.story, &truth, options.year);
-        for (spec, records) in [
-            (&tables::DECISIONS, records.decisions),
-            (&tables::VERIFICATIONS, records.verifications),
-            (&tables::OBJECTIONS, records.objections),
-        ] {
-            let mut w = TableWriter::create(
-                &options.out,
-                spec,
-                sample::record_layout(spec.table),
-                ctx.cal.extract,
-            )?;
-            for r in &records {
-                w.write(r)?;
-            }
-            files.push(w.path().to_path_buf());
-            rows.insert(spec.name, w.finish()?);
+        let review = sample::review_records(&written.story, &truth, options.year);
+        records.extend([
+            (&tables::DECISIONS, review.decisions),
+            (&tables::VERIFICATIONS, review.verifications),
+            (&tables::OBJECTIONS, review.objections),
+        ]);
+    }
+    // The province's answers, when a community loses its qualification.
+    let approvals: Vec<Vec<Value>> = ctx.approvals().iter().map(Row::cells).collect();
+    if approvals.is_empty() {
+        remove_table(&options.out, &tables::APPROVALS)?;
+    } else {
+        records.push((&tables::APPROVALS, approvals));
+    }
+    for (spec, cells) in records {
+        let layout = if options.sample {
+            sample::record_layout(spec.table)
+        } else {
+            layout_of(spec)
+        };
+        remove_table(&options.out, spec)?;
+        let mut w = TableWriter::create(&options.out, spec, layout, ctx.cal.extract)?;
+        for r in &cells {
+            w.write(r)?;
         }
+        files.push(w.path().to_path_buf());
+        rows.insert(spec.name, w.finish()?);
     }
     let confounders = ctx.confounder_lines();
     if options.confounder_share > 0.0 {
@@ -565,12 +637,24 @@ fn remove_other_formats(
     Ok(())
 }
 
+/// A table of the panel's records removed in every format, so that a file an
+/// earlier run wrote neither stands beside the new one nor outlives it.
+fn remove_table(dir: &Path, spec: &TableSpec) -> Result<()> {
+    for ext in ["csv", "parquet", "xlsx"] {
+        let p = dir.join(format!("{}.{ext}", spec.name));
+        if p.exists() {
+            std::fs::remove_file(&p)?;
+        }
+    }
+    Ok(())
+}
+
 fn write_truth(path: &Path, truth: &[Truth]) -> Result<()> {
-    let mut text = String::from("community_code,pattern,county\n");
+    let mut text = String::from("community_code,pattern,county,year\n");
     for t in truth {
         text.push_str(&format!(
-            "{},{},{}\n",
-            t.community_code, t.pattern, t.county
+            "{},{},{},{}\n",
+            t.community_code, t.pattern, t.county, t.year
         ));
     }
     std::fs::write(path, text)
@@ -578,9 +662,12 @@ fn write_truth(path: &Path, truth: &[Truth]) -> Result<()> {
 }
 
 fn write_confounders(path: &Path, lines: &[ConfounderLine]) -> Result<()> {
-    let mut text = String::from("community_code,confounder\n");
+    let mut text = String::from("community_code,confounder,year\n");
     for l in lines {
-        text.push_str(&format!("{},{}\n", l.community_code, l.confounder));
+        text.push_str(&format!(
+            "{},{},{}\n",
+            l.community_code, l.confounder, l.year
+        ));
     }
     std::fs::write(path, text)
         .map_err(|e| Error::Internal(anyhow::anyhow!("{}: {e}", path.display())))

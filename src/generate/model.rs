@@ -133,6 +133,19 @@ pub struct Application {
     pub submitted: Option<NaiveDate>,
 }
 
+/// The province's answer to a proposed disqualification (`approvals`, one
+/// of the panel's records).
+#[derive(Debug, Clone)]
+pub struct Approval {
+    pub community: String,
+    /// The review year whose re-inspection proposed it.
+    pub year: i32,
+    pub answer: &'static str,
+    pub answered: NaiveDate,
+    pub document_no: Option<String>,
+    pub note: Option<String>,
+}
+
 /// A table's row as cells in the contract's column order.
 pub trait Row {
     const SPEC: &'static TableSpec;
@@ -275,6 +288,20 @@ impl Row for Application {
             opt(self.street_recommends, Value::Bool),
             opt(self.county_recommends, Value::Bool),
             opt(self.submitted, Value::Date),
+        ]
+    }
+}
+
+impl Row for Approval {
+    const SPEC: &'static TableSpec = &tables::APPROVALS;
+    fn cells(&self) -> Vec<Value> {
+        vec![
+            Value::Text(self.community.clone()),
+            Value::Int(self.year.into()),
+            Value::Word(self.answer),
+            Value::Date(self.answered),
+            opt(self.document_no.clone(), Value::Text),
+            opt(self.note.clone(), Value::Text),
         ]
     }
 }
@@ -432,6 +459,14 @@ mod tests {
             street_recommends: None,
             county_recommends: None,
             submitted: None,
+        });
+        check(Approval {
+            community: s(),
+            year: 2021,
+            answer: "同意取消",
+            answered: date(),
+            document_no: None,
+            note: None,
         });
     }
 }

@@ -49,15 +49,15 @@ pub struct Member {
 
 impl Member {
     /// Can carry a registration, a designation or a zero-household episode:
-    /// able to work, in the ledger since before the previous year, and of
-    /// working age from two years before the cut-off to past the extract date.
+    /// able to work, in the ledger since before the histories begin, and of
+    /// working age from their first day to past the extract date.
     pub fn eligible(&self, cal: &Calendar) -> bool {
         self.role == Role::Free
             && self.row.capacity
             && self.row.left.is_none()
             && self.moved_from.is_none()
-            && self.row.entered < cal.prev_start
-            && age_at(self.row.birth, cal.prev_start) >= 18
+            && self.row.entered < cal.first_start
+            && age_at(self.row.birth, cal.first_start) >= 18
             && self.retires > cal.extract + Duration::days(30)
     }
 
@@ -103,11 +103,11 @@ pub fn ledger(site: &Site, county: &County, cal: &Calendar, rng: &mut Rng) -> Ve
                 .numbering
                 .identify(&county.code, number, male, wanted_birth);
             let adult = add_years(birth, 16);
-            let entered = if adult < cal.prev_start - Duration::days(60) {
+            let entered = if adult < cal.first_start - Duration::days(60) {
                 let lo = adult.max(NaiveDate::from_ymd_opt(2008, 1, 1).expect("date"));
                 rng.date(
-                    lo.min(cal.prev_start - Duration::days(60)),
-                    cal.prev_start - Duration::days(30),
+                    lo.min(cal.first_start - Duration::days(60)),
+                    cal.first_start - Duration::days(30),
                 )
             } else {
                 (adult + Duration::days(rng.int(0, 60))).min(cal.cutoff)
@@ -140,14 +140,21 @@ pub fn household_id(community: &str, serial: usize) -> String {
     format!("{community}H{serial:05}")
 }
 
-/// Deaths among the old and those unable to work, in the two review years.
-/// They get no histories (their role is Inactive), so nobody deceased is
-/// ever counted.
+/// Of the persons aged 62 and over, the share who die in a year of the histories.
+const DEATHS_A_YEAR: f64 = 0.0125;
+/// Of the settled persons, the share who move in from another community of
+/// the county in a year of the histories.
+const MOVERS_A_YEAR: f64 = 0.01;
+
+/// Deaths among the old and those unable to work, in the years of the
+/// histories. They get no histories (their role is Inactive), so nobody
+/// deceased is ever counted.
 pub fn deaths(members: &mut [Member], cal: &Calendar, rng: &mut Rng) {
+    let chance = DEATHS_A_YEAR * cal.span() as f64;
     for m in members.iter_mut() {
-        if m.role == Role::Free && age_at(m.row.birth, cal.cutoff) >= 62 && rng.chance(0.025) {
+        if m.role == Role::Free && age_at(m.row.birth, cal.cutoff) >= 62 && rng.chance(chance) {
             m.role = Role::Inactive;
-            m.row.left = Some(rng.date(cal.prev_start, cal.cutoff - Duration::days(10)));
+            m.row.left = Some(rng.date(cal.first_start, cal.cutoff - Duration::days(10)));
             m.row.left_reason = Some("死亡");
         }
     }
@@ -169,8 +176,8 @@ pub fn movers(
     let settled = |m: &Member| {
         m.role == Role::Free
             && m.moved_from.is_none()
-            && m.row.entered < cal.prev_start
-            && age_at(m.row.birth, cal.prev_start) >= 20
+            && m.row.entered < cal.first_start
+            && age_at(m.row.birth, cal.first_start) >= 20
             && m.row.capacity
             && m.retires > cal.extract
     };
@@ -178,7 +185,7 @@ pub fn movers(
     let mut old = vec![];
     let move_in = |m: &mut Member, old: &mut Vec<Person>, rng: &mut Rng| {
         let arrived = rng.date(
-            cal.prev_start + Duration::days(20),
+            cal.first_start + Duration::days(20),
             cal.cutoff - Duration::days(40),
         );
         let left = arrived - Duration::days(rng.int(0, 20));
@@ -200,8 +207,9 @@ pub fn movers(
         m.row.entered = arrived;
         m.moved_from = Some(from_index);
     };
+    let chance = MOVERS_A_YEAR * cal.span() as f64;
     for m in members.iter_mut() {
-        if !settled(m) || !rng.chance(0.02) {
+        if !settled(m) || !rng.chance(chance) {
             continue;
         }
         move_in(m, &mut old, rng);

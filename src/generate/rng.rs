@@ -17,6 +17,7 @@ pub enum Stream {
     Knobs = 5,
     Confounder = 6,
     Gaps = 7,
+    Drift = 8,
 }
 
 pub struct Rng(ChaCha8Rng);

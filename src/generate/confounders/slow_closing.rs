@@ -1,7 +1,10 @@
 //! A slow clerk (`slow_closing`): registrations are closed with `就业` only
 //! 35–70 days after the job began, when the clerk gets to the paperwork.
 //! Closings that would fall after the extract was taken have not happened
-//! yet: those registrations are still open. The spec allows no finding.
+//! yet: those registrations are still open. The clerk took the register
+//! over at the start of the year before the review year: jobs begun before
+//! it were closed promptly (in an extract of one review year there are no
+//! such jobs). The spec allows no finding.
 
 use chrono::Duration;
 
@@ -26,7 +29,9 @@ pub fn inject(b: &mut Builder, rng: &mut Rng) {
             .filter(|j| j.person == r.person && j.started >= r.registered && j.started <= ended)
             .map(|j| j.started)
             .max();
-        let Some(started) = job else { continue };
+        let Some(started) = job.filter(|&d| d >= cal.prev_start) else {
+            continue;
+        };
         let closed = started + Duration::days(rng.int(35, 70));
         // A later registration of the same person must not begin before the
         // slow closing; such a registration keeps its prompt closing.
