@@ -475,6 +475,7 @@ fn ratings_stage(
             decisions: extract.table(Table::Decisions),
             objections: extract.table(Table::Objections),
             approvals: extract.table(Table::Approvals),
+            reinspections: extract.table(Table::Reinspections),
             run_date,
             // The bureau's record of the counties' filings (报送登记).
             filings: extract.table(Table::Filings),

@@ -202,6 +202,7 @@ impl Case {
             decisions: None,
             objections: None,
             approvals: None,
+            reinspections: None,
             run_date: chrono::NaiveDate::from_ymd_opt(2022, 1, 10).unwrap(),
             filings: None,
         })

@@ -16,8 +16,8 @@ use crate::config::Stages;
 use crate::error::Result;
 use crate::frame;
 
-/// The free-text columns of the two tables. An identity number typed into
-/// one is masked when the table is read, so no output repeats it.
+/// The free-text columns of the panel's records. An identity number typed
+/// into one is masked when the table is read, so no output repeats it.
 pub const FREE_TEXT: &[&str] = &[
     "opinion",
     "decided_by",
@@ -25,6 +25,8 @@ pub const FREE_TEXT: &[&str] = &[
     "note",
     "content",
     "document_no",
+    "inspector",
+    "notes",
 ];
 
 /// The columns of a list sheet (核实记录, 异议登记) the bureau fills in: a row
@@ -67,6 +69,12 @@ pub const FILINGS_SHEET: &str = "报送登记";
 pub const APPROVED: &str = "同意取消";
 pub const NOT_APPROVED: &str = "不同意取消";
 pub const APPROVAL_ANSWERS: &[&str] = &[APPROVED, NOT_APPROVED];
+
+/// The county's own re-inspection conclusion (`reinspections`), the words of
+/// the register's 是否复查合格: passed, failed.
+pub const COUNTY_PASSED: &str = "合格";
+pub const COUNTY_FAILED: &str = "不合格";
+pub const COUNTY_CONCLUSIONS: &[&str] = &[COUNTY_PASSED, COUNTY_FAILED];
 
 /// The documents a county files with the bureau: the signed re-inspection
 /// register and the recommended list.

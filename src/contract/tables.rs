@@ -109,6 +109,7 @@ pub enum Table {
     Objections,
     Approvals,
     Filings,
+    Reinspections,
 }
 
 pub struct TableSpec {
@@ -414,6 +415,19 @@ pub const FILINGS: TableSpec = table(Table::Filings, "filings", "报送登记")
         col("note", Str, false, "备注"),
     ]);
 
+pub const REINSPECTIONS: TableSpec = table(Table::Reinspections, "reinspections", "区县复查记录")
+    .optional()
+    .key(&["community_code", "year"])
+    .columns(yearly![
+        one_of(
+            col("conclusion", Str, true, "复查结论"),
+            review_records::COUNTY_CONCLUSIONS,
+        ),
+        col("inspected_on", Date, true, "复查日期"),
+        col("inspector", Str, false, "复查人"),
+        col("notes", Str, false, "现场情况"),
+    ]);
+
 /// The registry's tables: what an extract holds and the generator writes.
 pub const REGISTRY: [&TableSpec; 9] = [
     &COMMUNITIES,
@@ -428,20 +442,21 @@ pub const REGISTRY: [&TableSpec; 9] = [
 ];
 
 /// The panel's own records, in the order ingest reads them.
-const PANEL_RECORDS: [&TableSpec; 5] = [
+const PANEL_RECORDS: [&TableSpec; 6] = [
     &DECISIONS,
     &VERIFICATIONS,
     &OBJECTIONS,
     &APPROVALS,
     &FILINGS,
+    &REINSPECTIONS,
 ];
 
 /// All tables in the order ingest reads them and reports list them: the
 /// registry's, then the panel's records.
-pub const ALL: [&TableSpec; 14] = registry_then_records();
+pub const ALL: [&TableSpec; 15] = registry_then_records();
 
-const fn registry_then_records() -> [&'static TableSpec; 14] {
-    let mut all = [&COMMUNITIES; 14];
+const fn registry_then_records() -> [&'static TableSpec; 15] {
+    let mut all = [&COMMUNITIES; 15];
     let mut i = 0;
     while i < all.len() {
         all[i] = if i < REGISTRY.len() {
@@ -461,7 +476,8 @@ impl Table {
             .expect("every table has a spec")
     }
 
-    /// The panel's own records (`decisions`, `verifications`, `objections`), kept by hand
+    /// The panel's own records (`decisions`, `verifications`, `objections`,
+    /// `approvals`, `filings`, `reinspections`), kept by hand
     /// beside the registry: a bad row is rejected and listed, but never stops
     /// the run, since `max_reject_ratio` guards against a broken registry export.
     pub fn is_panel_record(self) -> bool {
@@ -472,6 +488,7 @@ impl Table {
                 | Table::Objections
                 | Table::Approvals
                 | Table::Filings
+                | Table::Reinspections
         )
     }
 

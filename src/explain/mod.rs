@@ -466,6 +466,9 @@ fn verdict(rating: &Map<String, Value>) -> Value {
         "not_applicable_rules": split(rating, "not_applicable_rules"),
         "margin_persons": get(rating, "margin_persons"),
         "margin_rules": split(rating, "margin_rule"),
+        "county_conclusion": get(rating, "county_conclusion"),
+        "county_inspected_on": get(rating, "county_inspected_on"),
+        "county_disagrees": get(rating, "county_disagrees"),
     })
 }
 

@@ -226,6 +226,20 @@ fn reinspection(s: &mut String, v: &Value) {
             labels::verdict(None)
         );
     }
+    if let Some(word) = v["county_conclusion"].as_str() {
+        let differs = v["county_disagrees"] == Value::Bool(true);
+        let _ = writeln!(
+            s,
+            "  {} county's conclusion: {word} ({}){}",
+            labels::COUNTY_CONCLUSION,
+            v["county_inspected_on"].as_str().unwrap_or("—"),
+            if differs {
+                format!(", {} differs from the verdict", labels::COUNTY_DISAGREES)
+            } else {
+                String::new()
+            }
+        );
+    }
 }
 
 fn score(s: &mut String, sc: &Value, l: &Value) {

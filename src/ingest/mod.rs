@@ -495,6 +495,7 @@ fn check_records(
             Table::Objections => review_checks::check_objections(merged, &against)?,
             Table::Approvals => review_checks::check_approvals(merged, &against)?,
             Table::Filings => review_checks::check_filings(merged, &against)?,
+            Table::Reinspections => review_checks::check_reinspections(merged, &against)?,
             _ => review_checks::check_verifications(merged, &against)?,
         };
         extract.rejects.extend(rejects);

@@ -1,5 +1,6 @@
-//! The panel's records (`decisions`, `verifications`) put together and
-//! checked against the rest of the extract, after every table is read.
+//! The panel's records (`decisions`, `verifications`, `objections`,
+//! `approvals`, `filings`, `reinspections`) put together and checked against
+//! the rest of the extract, after every table is read.
 //!
 //! Several files may hold one of these tables: its own file and the working
 //! sheets dropped back (each county's 评审记录 and the city's, which repeats
@@ -681,6 +682,20 @@ pub fn check_approvals(all: DataFrame, against: &Against) -> Result<(DataFrame, 
     keep_known(
         all,
         Table::Approvals,
+        "community_code",
+        known,
+        RejectReason::UnknownCommunity,
+    )
+}
+
+/// The county's re-inspection conclusions (`reinspections`) that pass the
+/// cross-table checks (the community is in the roster), and the rejects of
+/// the others.
+pub fn check_reinspections(all: DataFrame, against: &Against) -> Result<(DataFrame, Vec<Reject>)> {
+    let known = codes(against.communities)?;
+    keep_known(
+        all,
+        Table::Reinspections,
         "community_code",
         known,
         RejectReason::UnknownCommunity,

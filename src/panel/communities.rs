@@ -1,6 +1,6 @@
 //! The review year's communities as rows: identity, recognition,
-//! indicators, verdict, score, risk and evidence quality, one `Community`
-//! each.
+//! indicators, verdict (with the county's own conclusion beside it), score,
+//! risk and evidence quality, one `Community` each.
 
 use std::collections::BTreeMap;
 
@@ -10,6 +10,7 @@ use super::{Frames, Verdict};
 use crate::error::Result;
 use crate::frame::{ByName, of_year};
 use crate::indicators::evidence::FIGURES;
+use crate::ratings::county_conclusion::{COUNTY_CONCLUSION, COUNTY_DISAGREES, COUNTY_INSPECTED_ON};
 
 /// One community in the review year: identity, recognition, indicators,
 /// verdict, score and risk.
@@ -29,6 +30,9 @@ pub struct Community {
     pub revoked_on: Option<chrono::NaiveDate>,
     /// None when not under re-inspection.
     pub verdict: Option<Verdict>,
+    /// The county's own conclusion of the re-inspection, when it recorded one
+    /// (`reinspections`).
+    pub county_check: Option<CountyCheck>,
     pub failing_rules: Vec<String>,
     pub failing_detail: String,
     /// Fails the platform rule for want of any platform record for the year
@@ -70,7 +74,28 @@ pub struct Community {
     pub evidence: BTreeMap<&'static str, f64>,
 }
 
+/// A county's recorded re-inspection conclusion of one community and year.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+pub struct CountyCheck {
+    /// 合格 or 不合格.
+    pub conclusion: String,
+    pub inspected_on: Option<chrono::NaiveDate>,
+    pub inspector: Option<String>,
+    /// The site notes (identity numbers masked when read).
+    pub notes: Option<String>,
+    /// The county's word differs from the verdict the data give; None when
+    /// the two cannot be set side by side (no verdict, or an incomplete one).
+    pub disagrees: Option<bool>,
+}
+
 impl Community {
+    /// The county's conclusion differs from the verdict.
+    pub fn county_disagrees(&self) -> bool {
+        self.county_check
+            .as_ref()
+            .is_some_and(|c| c.disagrees == Some(true))
+    }
+
     /// The rate `indicator` of the community, for the rate rules' charts;
     /// None for a null rate or a name that is not one of its rates.
     pub fn rate(&self, indicator: &str) -> Option<f64> {
@@ -88,6 +113,10 @@ impl Community {
         self.evidence.get(figure).copied()
     }
 }
+
+/// The county's inspector and notes while the rows are joined.
+const COUNTY_INSPECTOR: &str = "_county_inspector";
+const COUNTY_NOTES: &str = "_county_notes";
 
 /// The communities of `year`, ordered by county, street, code.
 pub fn communities(frames: &Frames, year: i32) -> Result<Vec<Community>> {
@@ -141,6 +170,20 @@ fn joined(frames: &Frames, year: i32) -> Result<DataFrame> {
         [col("community_code")],
         JoinArgs::new(JoinType::Left),
     );
+    // The county's inspector and site notes beside the conclusion the
+    // ratings carry.
+    if let Some(recorded) = frames.reinspections {
+        joined = joined.join(
+            of_year(recorded, year)?.lazy().select([
+                col("community_code").cast(DataType::String),
+                col("inspector").alias(COUNTY_INSPECTOR),
+                col("notes").alias(COUNTY_NOTES),
+            ]),
+            [col("community_code")],
+            [col("community_code")],
+            JoinArgs::new(JoinType::Left),
+        );
+    }
     if risk.schema().get("risk_score").is_some() && ratings.schema().get("risk_score").is_none() {
         joined = joined.join(
             pick(
@@ -184,6 +227,13 @@ fn rows(df: &DataFrame) -> Result<Vec<Community>> {
             under_reinspection: c.flag("under_reinspection", k).unwrap_or(false),
             revoked_on: c.date("qualification_revoked_on", k),
             verdict: c.text("verdict", k).as_deref().and_then(Verdict::parse),
+            county_check: c.text(COUNTY_CONCLUSION, k).map(|conclusion| CountyCheck {
+                conclusion,
+                inspected_on: c.date(COUNTY_INSPECTED_ON, k),
+                inspector: c.text(COUNTY_INSPECTOR, k),
+                notes: c.text(COUNTY_NOTES, k),
+                disagrees: c.flag(COUNTY_DISAGREES, k),
+            }),
             failing_rules: rule_list(&c.text("failing_rules", k)),
             failing_detail: text("failing_detail", k),
             no_platform_record: lacks_platform_record(&text("failing_detail", k)),

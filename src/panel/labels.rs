@@ -31,6 +31,23 @@ pub fn passed(verdict: Option<Verdict>) -> &'static str {
     }
 }
 
+/// The county's own re-inspection conclusion (`reinspections`) beside the
+/// verdict the data give: the documents' words for the two and for a
+/// disagreement.
+pub const COUNTY_CONCLUSION: &str = "区县复查结论";
+pub const COMPUTED_VERDICT: &str = "数据核算结论";
+pub const COUNTY_DISAGREES: &str = "与区县结论不一致";
+
+/// The county's recorded word as the answer 是 / 否 to "passed the
+/// re-inspection?" (the register's pass column).
+pub fn county_passed(word: &str) -> &'static str {
+    if word == crate::contract::review_records::COUNTY_PASSED {
+        "是"
+    } else {
+        "否"
+    }
+}
+
 /// A finding's severity.
 pub fn severity(s: &str) -> &'static str {
     match s {

@@ -53,7 +53,7 @@ use polars::prelude::*;
 
 pub use crate::ratings::verdict::Verdict;
 pub use claims::{Claim, Excess};
-pub use communities::Community;
+pub use communities::{Community, CountyCheck};
 pub use findings::PublishedFinding;
 pub use shortlist::{Candidate, Waiting};
 pub use spot_checks::SpotCheck;
@@ -311,6 +311,9 @@ pub struct Frames<'a> {
     pub ratings: &'a DataFrame,
     pub risk: &'a DataFrame,
     pub communities: &'a DataFrame,
+    /// The counties' re-inspection conclusions (`reinspections`), for the
+    /// inspector and site notes beside the conclusion the ratings carry.
+    pub reinspections: Option<&'a DataFrame>,
 }
 
 /// The review year: the latest year of the run.
@@ -405,6 +408,7 @@ fn review(inputs: &PanelInputs, period: Period, all: &[PublishedFinding]) -> Res
             ratings: &inputs.ratings.ratings,
             risk: inputs.risk,
             communities: inputs.communities(),
+            reinspections: inputs.extract.table(Table::Reinspections),
         },
         year,
     )?;

@@ -3,7 +3,8 @@
 //! publicity dates and the cross assessment (docs/rules.md): indicators →
 //! decisions. Every threshold comes from `Rules`; nothing here writes files.
 //!
-//! One concept a file: `scope` (复查范围), `verdict` (复查), `margin` (差几人), `score` (市级/星级), `shortlist`
+//! One concept a file: `scope` (复查范围), `verdict` (复查), `county_conclusion`
+//! (区县复查结论, beside the verdict), `margin` (差几人), `score` (市级/星级), `shortlist`
 //! (推荐名单), `spot_check` (随机抽查), `calendar` (公示) and
 //! `cross_assessment` (交叉考核), `status` (评审进度) and `accountability`
 //! (各区县、街道评审工作情况). The design notes for every point where the
@@ -11,6 +12,7 @@
 
 pub mod accountability;
 pub mod calendar;
+pub mod county_conclusion;
 pub mod cross_assessment;
 pub mod margin;
 pub mod materiality;
@@ -67,6 +69,9 @@ pub struct RatingInputs<'a> {
     pub objections: Option<&'a DataFrame>,
     /// The province's answers to proposed disqualifications (`approvals`).
     pub approvals: Option<&'a DataFrame>,
+    /// The counties' own re-inspection conclusions (`reinspections`); None:
+    /// nothing recorded.
+    pub reinspections: Option<&'a DataFrame>,
     /// The day the documents are made: whether a stage is overdue.
     pub run_date: NaiveDate,
     /// The bureau's record of the registers and lists it received
@@ -140,10 +145,14 @@ pub fn rate(inputs: &RatingInputs) -> Result<Ratings> {
     )?;
     let spot_checks = spot_check::draw(&ratings, risk.clone(), &rules.spot_check)?;
     // The published ratings carry the risk too (docs/detectors.md: printed beside
-    // every community), joined last so the stages above read the bare frame.
-    let ratings = with_risk(ratings.lazy(), risk)
-        .sort(["year", "community_code"], SortMultipleOptions::default())
-        .collect()?;
+    // every community), joined last so the stages above read the bare frame,
+    // and the county's own conclusion beside the verdict.
+    let ratings = county_conclusion::with_county_conclusion(
+        with_risk(ratings.lazy(), risk),
+        inputs.reinspections,
+    )?
+    .sort(["year", "community_code"], SortMultipleOptions::default())
+    .collect()?;
     let publicity = calendar::publicity(inputs.review, &rules.publicity)?;
     let stages = calendar::stages(inputs.review, publicity.as_ref())?;
     let plan = cross_assessment::assign_groups(&shortlist, &inputs.review.assessment_groups)?;

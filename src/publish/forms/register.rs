@@ -2,7 +2,10 @@
 //! notice's attachment 1: the reporting unit and leader above the title, the
 //! department head, preparer and date below it, then one row a community
 //! under re-inspection. Signature fields stay blank; 填表时间 is the day the
-//! form was made, and the due date stands beside the unit.
+//! form was made, and the due date stands beside the unit. Where the county
+//! recorded its own conclusion (`reinspections`), 是否复查合格 prints it,
+//! and the column beside it the verdict the data give, marked where the two
+//! differ; without a record both print the data's verdict.
 
 use chrono::NaiveDate;
 use rust_xlsxwriter::{Workbook, Worksheet};
@@ -16,7 +19,7 @@ use crate::panel::{Community, Verdict};
 pub const TITLE: &str = "省级充分就业社区复查情况登记表";
 
 /// The table's columns, in the order of attachment 1.
-pub const COLUMNS: [&str; 9] = [
+pub const COLUMNS: [&str; 10] = [
     "序号",
     "所在区县",
     "所在街道",
@@ -25,8 +28,12 @@ pub const COLUMNS: [&str; 9] = [
     "认定为省级星级充分就业社区年份",
     "是否是国家级充分就业社区",
     "是否复查合格",
+    COMPUTED_COLUMN,
     "联系人及联系电话",
 ];
+
+/// The column beside 是否复查合格: the verdict the data give.
+pub const COMPUTED_COLUMN: &str = "数据核算是否合格";
 
 /// The row of the column headers (0-based); the rows above it stay in view.
 pub const HEADER_ROW: u32 = 4;
@@ -36,7 +43,7 @@ fn year(v: Option<i64>) -> String {
 }
 
 /// Column widths in characters, in the order of `COLUMNS`.
-pub const WIDTHS: [f64; 9] = [6.0, 12.0, 16.0, 24.0, 14.0, 16.0, 12.0, 10.0, 24.0];
+pub const WIDTHS: [f64; 10] = [6.0, 12.0, 16.0, 22.0, 14.0, 16.0, 12.0, 10.0, 14.0, 22.0];
 
 /// The header block above the table (rows 0, 1 and 3; the title is row 2),
 /// shared with the shortlists: unit and due date, leader, then the
@@ -73,7 +80,7 @@ pub fn workbook(head: &Heading, rows: &[&Community], cutoff: NaiveDate) -> Resul
     let mut wb = cells::workbook(TITLE, cutoff)?;
     let ws = wb.add_worksheet();
     cells::list_sheet(ws, "复查情况登记表", TITLE, HEADER_ROW, rows.len(), &WIDTHS)?;
-    heading(ws, head, [0, 3, 6])?;
+    heading(ws, head, [0, 3, 7])?;
     let height = cells::header_height(&COLUMNS, &WIDTHS);
     cells::header_row(ws, HEADER_ROW, &COLUMNS, height)?;
     let (cell, centred) = (cells::cell(), cells::centred());
@@ -84,7 +91,7 @@ pub fn workbook(head: &Heading, rows: &[&Community], cutoff: NaiveDate) -> Resul
             .flatten()
             .collect::<Vec<_>>()
             .join(" ");
-        let texts: [(String, &rust_xlsxwriter::Format); 8] = [
+        let texts: [(String, &rust_xlsxwriter::Format); 9] = [
             (c.county.clone(), &cell),
             (c.street.clone(), &cell),
             (c.name.clone(), &cell),
@@ -99,7 +106,8 @@ pub fn workbook(head: &Heading, rows: &[&Community], cutoff: NaiveDate) -> Resul
                 .into(),
                 &centred,
             ),
-            (passed(c), &centred),
+            (concluded(c), &centred),
+            (computed(c), &centred),
             (contact, &cell),
         ];
         ws.write_number_with_format(r, 0, (k + 1) as f64, &centred)
@@ -118,14 +126,37 @@ pub fn workbook(head: &Heading, rows: &[&Community], cutoff: NaiveDate) -> Resul
     Ok(wb)
 }
 
-/// 是否复查合格 as the register prints it: 是, 否, or 待定; a community that
+/// 是否复查合格: the county's recorded conclusion as 是 or 否, else the
+/// verdict the data give (`computed`, without its marks).
+fn concluded(c: &Community) -> String {
+    match &c.county_check {
+        Some(check) => labels::county_passed(&check.conclusion).to_string(),
+        None => passed(c, false),
+    }
+}
+
+/// 数据核算是否合格: the verdict the data give, marked where the county's
+/// recorded conclusion differs.
+fn computed(c: &Community) -> String {
+    passed(c, c.county_disagrees())
+}
+
+/// The verdict as the register prints it: 是, 否, or 待定; a community that
 /// fails for want of any platform record says so, as the notice makes the
-/// platform a focus of the re-inspection: 否(无平台建设记录).
-fn passed(c: &Community) -> String {
+/// platform a focus of the re-inspection: 否(无平台建设记录); and with
+/// `differs`, 否(与区县结论不一致).
+fn passed(c: &Community, differs: bool) -> String {
     let word = labels::passed(c.verdict);
+    let mut marks = vec![];
     if c.verdict == Some(Verdict::Fail) && c.no_platform_record {
-        format!("{word}({})", labels::NO_PLATFORM_RECORD)
-    } else {
+        marks.push(labels::NO_PLATFORM_RECORD);
+    }
+    if differs {
+        marks.push(labels::COUNTY_DISAGREES);
+    }
+    if marks.is_empty() {
         word.to_string()
+    } else {
+        format!("{word}({})", marks.join(";"))
     }
 }

@@ -160,6 +160,11 @@ pub struct Result {
     pub verdict: String,
     /// `pass`, `fail`, `incomplete`: the row's CSS class.
     pub verdict_class: String,
+    /// The county's recorded conclusion (合格, 不合格), empty without one.
+    pub county_conclusion: String,
+    /// The mark of a county's conclusion that differs from the verdict;
+    /// empty where they agree or cannot be set side by side.
+    pub county_mark: String,
     pub failing: Vec<String>,
     /// "差 1 人不达标" for a pass with a margin; empty otherwise.
     pub margin: String,
@@ -222,6 +227,12 @@ fn result(c: &Community, thin_below: f64) -> Result {
         platform: labels::yes_no(c.platform_ok).into(),
         verdict: labels::verdict(c.verdict).into(),
         verdict_class: c.verdict.map(Verdict::as_str).unwrap_or_default().into(),
+        county_conclusion: c
+            .county_check
+            .as_ref()
+            .map(|k| k.conclusion.clone())
+            .unwrap_or_default(),
+        county_mark: county_mark(c),
         failing: failing_in_words(c),
         margin: c.margin_persons.map(labels::margin).unwrap_or_default(),
         margin_rules: c
@@ -234,6 +245,56 @@ fn result(c: &Community, thin_below: f64) -> Result {
         level: labels::level(c.level.as_deref(), c.stars),
         risk: c.risk_score,
     }
+}
+
+/// The mark of a county's conclusion that differs from the verdict.
+fn county_mark(c: &Community) -> String {
+    if c.county_disagrees() {
+        labels::COUNTY_DISAGREES.into()
+    } else {
+        String::new()
+    }
+}
+
+/// A community whose county recorded a re-inspection conclusion other than
+/// the verdict the data give: both, with the county's date, inspector and
+/// site notes.
+#[derive(Debug, Clone, Serialize)]
+pub struct Disagreement {
+    pub code: String,
+    pub name: String,
+    pub county: String,
+    pub street: String,
+    /// 合格 or 不合格, as the county recorded it.
+    pub county_conclusion: String,
+    pub inspected_on: String,
+    pub inspector: String,
+    pub notes: String,
+    /// The verdict the data give, in words, with the rules it fails.
+    pub computed: String,
+    pub failing: Vec<String>,
+}
+
+fn disagreement(c: &Community) -> Option<Disagreement> {
+    let check = c
+        .county_check
+        .as_ref()
+        .filter(|k| k.disagrees == Some(true))?;
+    Some(Disagreement {
+        code: c.code.clone(),
+        name: c.name.clone(),
+        county: c.county.clone(),
+        street: c.street.clone(),
+        county_conclusion: check.conclusion.clone(),
+        inspected_on: check
+            .inspected_on
+            .map(|d| d.to_string())
+            .unwrap_or_default(),
+        inspector: check.inspector.clone().unwrap_or_default(),
+        notes: check.notes.clone().unwrap_or_default(),
+        computed: labels::verdict(c.verdict).into(),
+        failing: failing_in_words(c),
+    })
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -251,6 +312,10 @@ pub struct Results {
     /// Communities whose qualification the province revoked, no longer
     /// re-inspected this year.
     pub revoked: Vec<Revoked>,
+    /// Communities whose county's recorded conclusion differs from the verdict.
+    pub disagreements: Vec<Disagreement>,
+    /// How many communities have a conclusion recorded by their county.
+    pub county_recorded: usize,
 }
 
 /// The re-inspection results; an evidence share below `thin_below` is
@@ -292,6 +357,8 @@ pub fn results(review: &Panel, thin_below: f64) -> Results {
                 rows,
             })
             .collect(),
+        disagreements: under.iter().filter_map(|c| disagreement(c)).collect(),
+        county_recorded: under.iter().filter(|c| c.county_check.is_some()).count(),
         revoked: review
             .communities
             .iter()
