@@ -486,7 +486,7 @@ fn every_form_of_the_sample_prints_on_a4_with_every_cell_on_the_page() {
         if name == "推荐表.xlsx" {
             let wb: Xlsx<_> = open_workbook(xlsx).unwrap();
             let forms = wb.sheet_names().len();
-            assert_eq!(forms, 19, "one form per application of the review year");
+            assert_eq!(forms, 21, "one form per application of the review year");
             assert_eq!(assert_a4(pdf, false), forms, "one portrait page a form");
             assert!(text.contains("社区基本情况"));
             for internal in ["风险分", "得分", "可达到"] {

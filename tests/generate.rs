@@ -67,16 +67,22 @@ fn truth(dir: &Path) -> BTreeMap<String, BTreeSet<String>> {
 
 #[test]
 fn the_same_arguments_give_the_same_bytes_in_every_format() {
-    for (format, sample) in [
-        (FileFormat::Csv, false),
-        (FileFormat::Parquet, false),
-        (FileFormat::Xlsx, false),
-        (FileFormat::Csv, true),
+    // (format, sample, first year of a range of review years)
+    for (format, sample, first_year) in [
+        (FileFormat::Csv, false, None),
+        (FileFormat::Parquet, false, None),
+        (FileFormat::Xlsx, false, None),
+        (FileFormat::Csv, true, None),
+        (FileFormat::Parquet, false, Some(2018)),
     ] {
         let (a, b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
-        let mut oa = options(a.path(), 12, 40);
+        // Enough communities for one outside the counties of the
+        // county-level patterns to lose its qualification in a range.
+        let communities = if first_year.is_some() { 30 } else { 12 };
+        let mut oa = options(a.path(), communities, 40);
         oa.format = format;
         oa.sample = sample;
+        oa.first_year = first_year;
         let mut ob = oa.clone();
         ob.out = b.path().to_path_buf();
         run(&oa);
@@ -84,8 +90,13 @@ fn the_same_arguments_give_the_same_bytes_in_every_format() {
         let (fa, fb) = (files(a.path()), files(b.path()));
         assert_eq!(
             fa.len(),
-            if sample { 14 } else { 10 },
-            "nine tables, ground truth (and the README, decisions, verifications and objections)"
+            match (sample, first_year) {
+                (true, _) => 15,
+                (false, Some(_)) => 11,
+                (false, None) => 10,
+            },
+            "nine tables, ground truth (and the README, decisions, verifications, objections and \
+             reinspections; approvals for a range of years)"
         );
         assert_eq!(fa.keys().collect::<Vec<_>>(), fb.keys().collect::<Vec<_>>());
         for (name, bytes) in &fa {
@@ -494,9 +505,7 @@ fn the_data_contract_rejects_nothing_in_any_format_header_or_encoding() {
 #[test]
 fn the_sample_rejects_exactly_its_planted_rows() {
     let dir = tempfile::tempdir().unwrap();
-    let mut o = Options::new(dir.path());
-    o.sample = true;
-    let summary = run(&o);
+    let summary = run(&generate::sample::options(dir.path()));
     assert_eq!(summary.planted.len(), 7);
     let out = tempfile::tempdir().unwrap();
     let extract = fullemp::ingest::ingest(
@@ -538,9 +547,7 @@ fn the_sample_rejects_exactly_its_planted_rows() {
 fn the_committed_sample_is_what_its_command_makes() {
     let committed = Path::new(env!("CARGO_MANIFEST_DIR")).join("sample_data");
     let dir = tempfile::tempdir().unwrap();
-    let mut o = Options::new(dir.path());
-    o.sample = true;
-    run(&o);
+    run(&generate::sample::options(dir.path()));
     let (want, got) = (files(&committed), files(dir.path()));
     assert_eq!(
         want.keys().collect::<Vec<_>>(),

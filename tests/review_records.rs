@@ -829,15 +829,16 @@ fn the_sample_run_publishes_status_shows_it_per_county_and_in_the_forms() {
     );
     let latest = out.join("latest");
     // The report's count table: 新华区's ten 2021 applications by the stage
-    // reached, in the notice's order (申报 0, 街道审核 0, 县级实地考察 1,
-    // 县级初选 1, 市级交叉考核 0, 公示 1, 发文确认 2), 5 stopped (three by the
-    // county, one by the cross assessment, one by an upheld objection), 2
-    // confirmed, 2 overdue (the county's selection due by list_due, the
-    // cross assessment by its last day).
+    // reached, in the notice's order, those still going (申报 1: nothing
+    // recorded; 街道审核 0; 县级实地考察 1; 县级初选 2; 市级交叉考核 0; 公示 1;
+    // 发文确认 3), 2 stopped (one by the cross assessment, one by an upheld
+    // objection), 3 confirmed, 4 overdue (the street's review and the
+    // county's selection due by list_due, two cross assessments by its last
+    // day).
     let html = std::fs::read_to_string(latest.join("report.html")).unwrap();
-    let want = "<tr><td class=\"nw\">新华区</td><td class=\"n\">0</td><td class=\"n\">0</td>\
-                <td class=\"n\">1</td><td class=\"n\">1</td><td class=\"n\">0</td><td class=\"n\">1</td>\
-                <td class=\"n\">2</td><td class=\"n\">5</td><td class=\"n\">2</td><td class=\"n\">2</td>\
+    let want = "<tr><td class=\"nw\">新华区</td><td class=\"n\">1</td><td class=\"n\">0</td>\
+                <td class=\"n\">1</td><td class=\"n\">2</td><td class=\"n\">0</td><td class=\"n\">1</td>\
+                <td class=\"n\">3</td><td class=\"n\">2</td><td class=\"n\">3</td><td class=\"n\">4</td>\
                 <td class=\"n\">10</td></tr>";
     assert!(html.contains(want), "the report lacks 新华区's counts");
     assert!(html.contains("自报登记失业人员就业率与台账不符,退回社区核实。"));
@@ -853,16 +854,16 @@ import re, sys
 import pyarrow.dataset as ds
 rows = ds.dataset(sys.argv[1] + "/status", format="parquet", partitioning="hive").to_table().to_pylist()
 mine = [r for r in rows if r["year"] == 2021]
-assert len(mine) == 19, len(mine)
+assert len(mine) == 21, len(mine)
 r = next(r for r in mine if r["community_code"] == "410403001002")
 assert (r["stage_reached"], r["state"], r["decision"]) == ("street_review", "stopped", "不同意"), r
 assert r["opinion"].startswith("自报登记失业人员就业率"), r
-r = next(r for r in mine if r["community_code"] == "410403001001")
+r = next(r for r in mine if r["community_code"] == "410411002002")
 assert (r["next_stage"], str(r["due_on"]), r["overdue"], r["overdue_working_days"]) == ("street_review", "2022-01-14", True, 9), r
-r = next(r for r in mine if r["community_code"] == "410402002002")
+r = next(r for r in mine if r["community_code"] == "410402001006")
 assert (r["stage_reached"], r["state"], r["decision"], r["objections"], r["objections_open"]) == ("publicity", "stopped", "异议成立", 1, 0), r
 assert "年底集中补录" in r["objection"], r
-r = next(r for r in mine if r["community_code"] == "410402001004")
+r = next(r for r in mine if r["community_code"] == "410402001003")
 assert (r["state"], r["publicity_decision"], r["objections"]) == ("confirmed", "异议不成立", 1), r
 for r in rows:
     for v in r.values():
@@ -890,7 +891,7 @@ print("ok")
     assert!(text.contains("已终止:已到环节 街道审核"), "{text}");
     // explain names the upheld objection.
     let explain = command()
-        .args(["explain", "410402002002", "--out"])
+        .args(["explain", "410402001006", "--out"])
         .arg(&out)
         .output()
         .unwrap();
@@ -907,15 +908,15 @@ print("ok")
 import sys, glob, openpyxl
 path = glob.glob(sys.argv[1] + "/forms/*推荐表*.xlsx")[0]
 wb = openpyxl.load_workbook(path)
-assert len(wb.sheetnames) == 19, wb.sheetnames
+assert len(wb.sheetnames) == 21, wb.sheetnames
 ws = wb["410402001001"]
 assert ws["A6"].value == "街道(乡镇)意见" and ws["A8"].value == "市人社局意见", ws["A8"].value
 assert ws["B2"].value.startswith("新华区 县(市、区)  滨河路街道 街道(乡、镇)"), ws["B2"].value
 street, county, city = ws["B6"].value, ws["B7"].value, ws["B8"].value
-assert street.startswith("同意\n同意推荐申报。") and "滨河路街道办事处(公章)" in street and "2022年1月10日" in street, street
-assert county.startswith("推荐\n经实地考察和初选,同意推荐。") and "2022年1月12日" in county, county
+assert street.startswith("同意\n同意推荐申报。") and "滨河路街道办事处(公章)" in street and "2022年1月13日" in street, street
+assert county.startswith("推荐\n经实地考察和初选,同意推荐。") and "2022年1月15日" in county, county
 assert city.startswith("认定\n同意认定。") and "2022年2月11日" in city, city
-ws = wb["410403001001"]
+ws = wb["410411002002"]
 assert all(ws[c].value.startswith("(公章)") for c in ["B6", "B7", "B8"]), "a blank form to print and sign"
 print("ok")
 "#,

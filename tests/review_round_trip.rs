@@ -300,7 +300,7 @@ fn objections_registered_through_the_sheets_hold_then_release_or_stop_the_applic
     let input = sample_copy();
     // Two confirmed applications of the sample taken back to the end of
     // the cross assessment: their publicity and confirmation not recorded.
-    let (a, b) = ("410403002003", "410411002006");
+    let (a, b) = ("410403002004", "410411002006");
     let decisions = input.path().join("decisions.csv");
     let kept: String = std::fs::read_to_string(&decisions)
         .unwrap()
@@ -551,7 +551,7 @@ fn a_province_approval_recorded_in_the_sheet_takes_the_community_out_the_next_ye
     // The following review year: out of scope, and explain says why.
     let text = std::fs::read_to_string(&pipeline)
         .unwrap()
-        .replace("years = [2020, 2021]", "years = [2021, 2022]");
+        .replace("years = [2019, 2020, 2021]", "years = [2021, 2022]");
     std::fs::write(&pipeline, text).unwrap();
     run(&pipeline);
     assert_eq!(

@@ -127,9 +127,9 @@ fn the_readme_main_command_publishes_a_run() {
     // community with no platform row fails as 无平台建设记录.
     assert!(report.contains("无平台建设记录"));
     for (code, verdict) in [
-        ("410402001006", Some("fail")),
+        ("410411001004", Some("fail")),
         ("410403002001", None),
-        ("410403001003", None),
+        ("410411001001", None),
     ] {
         let out = fullemp(&[
             "explain",
@@ -153,6 +153,32 @@ fn the_readme_main_command_publishes_a_run() {
                 "{code}: fails on that alone"
             );
             assert_eq!(v["score"]["no_platform_record"], true, "{code}");
+        }
+    }
+    // The three review years of the sample, each rated and published.
+    let years: Vec<i64> = periods.iter().filter_map(|p| p["year"].as_i64()).collect();
+    assert_eq!(years, [2019, 2020, 2021]);
+    // The community that failed its 2019 re-inspection left it once the
+    // province approved its disqualification (March 2020).
+    for (year, under) in [(2019, true), (2020, false), (2021, false)] {
+        let out = fullemp(&[
+            "explain",
+            "410403001003",
+            "--year",
+            &year.to_string(),
+            "--json",
+            "--out",
+            dir.path().to_str().unwrap(),
+        ]);
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(v["verdict"]["under_reinspection"], under, "{year}");
+        assert_eq!(
+            v["verdict"]["qualification_revoked_on"], "2020-03-14",
+            "{year}"
+        );
+        if under {
+            assert_eq!(v["verdict"]["verdict"], "fail");
+            assert_eq!(v["verdict"]["county_conclusion"], "不合格");
         }
     }
     for p in manifest["periods"].as_array().unwrap() {

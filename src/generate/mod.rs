@@ -166,6 +166,8 @@ pub struct Summary {
     /// The extract's own date: its latest `recorded_at`.
     pub latest_recorded_at: Option<NaiveDateTime>,
     pub planted: Vec<sample::Planted>,
+    /// The sample's county conclusions (`reinspections`).
+    pub inspected: Vec<sample::Inspected>,
 }
 
 /// Everything a community's rows depend on besides its index.
@@ -499,6 +501,7 @@ pub fn generate(options: &Options) -> Result<Summary> {
     write_truth(&truth_path, &truth)?;
     files.push(truth_path);
     let mut records: Vec<(&'static TableSpec, Vec<Vec<Value>>)> = vec![];
+    let mut inspected = vec![];
     if options.sample {
         // The panel's records: a review in progress (sample::review_records).
         let review = sample::review_records(&written.story, &truth, options.year);
@@ -507,6 +510,16 @@ pub fn generate(options: &Options) -> Result<Summary> {
             (&tables::VERIFICATIONS, review.verifications),
             (&tables::OBJECTIONS, review.objections),
         ]);
+        // The counties' own re-inspection conclusions.
+        let roster = sample::Roster {
+            rows: &written.roster,
+            ctx: &ctx,
+        };
+        inspected = sample::county_conclusions(&roster);
+        records.push((
+            &tables::REINSPECTIONS,
+            sample::reinspection_rows(&inspected, &roster),
+        ));
     }
     // The province's answers, when a community loses its qualification.
     let approvals: Vec<Vec<Value>> = ctx.approvals().iter().map(Row::cells).collect();
@@ -543,6 +556,7 @@ pub fn generate(options: &Options) -> Result<Summary> {
         persons,
         latest_recorded_at: written.latest,
         planted: written.planted,
+        inspected,
     };
     if options.sample {
         let readme = options.out.join("README.md");
@@ -574,6 +588,8 @@ struct Written {
     planted: Vec<sample::Planted>,
     /// The sample's applications of the review year, for its records.
     story: Vec<sample::StoryApplication>,
+    /// The sample's roster rows, in community order.
+    roster: Vec<model::Community>,
 }
 
 /// Every community's rows generated and written, one community at a time;
@@ -583,10 +599,12 @@ fn write_communities(ctx: &Context, options: &Options, writers: &mut Writers) ->
         latest: None,
         planted: vec![],
         story: vec![],
+        roster: vec![],
     };
     for i in 0..ctx.geo.sites.len() {
         let batch = ctx.community(i);
         if options.sample {
+            written.roster.extend(batch.communities.first().cloned());
             for a in batch.applications.iter().filter(|a| a.year == options.year) {
                 if let Some(c) = batch.communities.iter().find(|c| c.code == a.community) {
                     written.story.push(sample::StoryApplication {

@@ -1,8 +1,10 @@
-//! The bundled sample (`fullemp generate --out sample_data --sample`): the
-//! normal extract, written the way real bureau extracts arrive (mixed formats,
-//! Chinese headers, GB18030, a tab-separated file, every date and boolean
-//! spelling of the contract), with a handful of bad rows planted in the large
-//! tables, one for each reject reason, and a README that lists them.
+//! The bundled sample (`fullemp generate --out sample_data --sample --years
+//! 2019-2021`): the normal extract of three review years, written the way
+//! real bureau extracts arrive (mixed formats, Chinese headers, GB18030, a
+//! tab-separated file, every date and boolean spelling of the contract),
+//! with a handful of bad rows planted in the large tables, one for each
+//! reject reason, the panel's records of a review in progress, the
+//! counties' own re-inspection conclusions, and a README that lists them.
 
 use std::fmt::Write as _;
 
@@ -12,7 +14,18 @@ use super::writers::{BoolStyle, DateStyle, FileFormat, Headers, Layout, RateStyl
 use super::{Context, Options, Summary};
 use crate::contract::tables::{Kind, Table, TableSpec};
 
-pub const COMMAND: &str = "fullemp generate --out sample_data --sample";
+pub const COMMAND: &str = "fullemp generate --out sample_data --sample --years 2019-2021";
+
+/// The first of the sample's review years (the last is the default year).
+pub const FIRST_YEAR: i32 = 2019;
+
+/// The options `COMMAND` stands for, writing into `out`.
+pub fn options(out: impl Into<std::path::PathBuf>) -> Options {
+    let mut o = Options::new(out);
+    o.sample = true;
+    o.first_year = Some(FIRST_YEAR);
+    o
+}
 
 pub fn layout(table: Table) -> Layout {
     let mut l = Layout::plain(FileFormat::Csv, Headers::Canonical, TextEncoding::Utf8);
@@ -43,20 +56,21 @@ pub fn layout(table: Table) -> Layout {
         | Table::Verifications
         | Table::Objections
         | Table::Approvals
-        | Table::Filings => {}
+        | Table::Filings
+        | Table::Reinspections => {}
     }
     l
 }
 
 /// The gaps of real extracts the sample shows, one of each (`gaps`): an
-/// honest community without its platform row for the review year, one
-/// whose roster row names only its national recognition, one only its star
-/// year. In place of the generator's chance draws, which 30 communities
-/// might miss.
+/// honest community without its platform row for the review year (one that
+/// passes on every other rule), one whose roster row names only its national
+/// recognition, one only its star year. In place of the generator's chance
+/// draws, which 30 communities might miss.
 pub fn gaps(i: usize) -> Vec<Gap> {
     match i {
-        5 => vec![Gap::NoPlatformRecord],
-        12 => vec![Gap::StarYearOnly],
+        23 => vec![Gap::NoPlatformRecord],
+        20 => vec![Gap::StarYearOnly],
         13 => vec![Gap::NationalOnly],
         _ => vec![],
     }
@@ -252,26 +266,30 @@ pub fn readme(options: &Options, ctx: &Context, summary: &Summary) -> String {
     let _ = writeln!(
         s,
         "That is {} communities in {} counties, {} persons per community on average (about {} persons), \
-         seed {}, review year {}, fraud share {}.",
+         seed {}, review years {}–{}, fraud share {}. The histories cover the three years, the rates \
+         drifting from year to year (`docs/generator.md`, \"Several review years\"); the patterns act in {}.",
         options.communities,
         ctx.geo.counties.len(),
         options.persons_per_community,
         summary.persons,
         options.seed,
-        options.year,
-        options.fraud_share
+        ctx.cal.first_year,
+        ctx.cal.year,
+        options.fraud_share,
+        ctx.cal.year
     );
     if let Some(t) = summary.latest_recorded_at {
+        let years: Vec<String> = ctx.cal.years().map(|y| y.to_string()).collect();
         let _ = writeln!(
             s,
             "The extract's own date (its latest `recorded_at`) is {}: past the {}-12-31 cut-off, so that both \
-             the annual review (`pipelines/annual-review-2021.toml`) and the nightly run (`as_of = \"extract\"`, \
-             `years = [{}, {}]`) review the whole year {} (with the year before for comparisons), and jobs that \
-             ended soon after the cut-off are visible.",
+             the annual review (`pipelines/annual-review-2021.toml`) and the nightly run (`as_of = \"extract\"`) \
+             rate the whole years {} (`years = [{}]`), the documents covering {}, and jobs that ended soon \
+             after the cut-off are visible.",
             t.format("%Y-%m-%d %H:%M:%S"),
             options.year,
-            options.year - 1,
-            options.year,
+            years.join(", "),
+            years.join(", "),
             options.year
         );
     }
@@ -294,6 +312,8 @@ pub fn readme(options: &Options, ctx: &Context, summary: &Summary) -> String {
         &crate::contract::tables::DECISIONS,
         &crate::contract::tables::VERIFICATIONS,
         &crate::contract::tables::OBJECTIONS,
+        &crate::contract::tables::APPROVALS,
+        &crate::contract::tables::REINSPECTIONS,
     ] {
         let l = record_layout(spec.table);
         let rows = summary.rows.get(spec.name).copied().unwrap_or(0);
@@ -307,7 +327,7 @@ pub fn readme(options: &Options, ctx: &Context, summary: &Summary) -> String {
     }
     let _ = writeln!(
         s,
-        "| `ground_truth.csv` | {} | not a table: the injected patterns (`community_code,pattern,county`; community_code empty for county-level patterns) |",
+        "| `ground_truth.csv` | {} | not a table: the injected patterns (`community_code,pattern,county,year`; community_code empty for county-level patterns; year: the review year the pattern acts in) |",
         summary.truth.len()
     );
     let _ = writeln!(
@@ -374,6 +394,37 @@ pub fn readme(options: &Options, ctx: &Context, summary: &Summary) -> String {
         y = options.year,
         next = options.year + 1
     );
+    if let Some(i) = ctx.disqualified {
+        let _ = writeln!(
+            s,
+            "\n## A qualification revoked\n\n`{code}` failed its {y} re-inspection (its re-employment rate fell \
+             below 70 %); the city proposed its disqualification and the province approved it in March {next} \
+             (`approvals.csv`, 同意取消), so it is out of the re-inspection from {next} on.",
+            code = ctx.geo.sites[i].code,
+            y = ctx.cal.first_year,
+            next = ctx.cal.first_year + 1
+        );
+    }
+    if !summary.inspected.is_empty() {
+        let _ = writeln!(
+            s,
+            "\n## The counties' own conclusions\n\n`reinspections.xlsx` holds the conclusions the counties \
+             recorded of their re-inspections (复查结论, 复查日期, 复查人, 现场情况), shown beside the data's verdict \
+             (`docs/data-contract.md`):\n"
+        );
+        for r in &summary.inspected {
+            let _ = writeln!(
+                s,
+                "- `{}`, {}: {} ({})",
+                r.code, r.year, r.conclusion, r.notes
+            );
+        }
+        let _ = writeln!(
+            s,
+            "\nThe county's 合格 for the community without a platform row disagrees with the data, which fail \
+             it for the missing row (无平台建设记录): the ratings, the report, `explain` and the register show both."
+        );
+    }
     s
 }
 
@@ -626,13 +677,118 @@ pub fn review_records(
     }
 }
 
-/// How the sample writes the panel's records: `decisions.csv` and
-/// `objections.csv` with Chinese headers (as a bureau keeps them),
-/// `verifications.csv` with canonical ones.
+/// How the sample writes the panel's records: `decisions.csv`,
+/// `objections.csv` and `approvals.csv` with Chinese headers (as a bureau
+/// keeps them), `verifications.csv` with canonical ones, and the counties'
+/// `reinspections.xlsx` as a workbook with Chinese headers.
 pub fn record_layout(table: Table) -> Layout {
-    let headers = match table {
-        Table::Decisions | Table::Objections => Headers::Chinese,
-        _ => Headers::Canonical,
+    match table {
+        Table::Decisions | Table::Objections | Table::Approvals => {
+            Layout::plain(FileFormat::Csv, Headers::Chinese, TextEncoding::Utf8)
+        }
+        Table::Reinspections => {
+            Layout::plain(FileFormat::Xlsx, Headers::Chinese, TextEncoding::Utf8)
+        }
+        _ => Layout::plain(FileFormat::Csv, Headers::Canonical, TextEncoding::Utf8),
+    }
+}
+
+/// What the sample's county conclusions are chosen from: each community's
+/// roster row as written (its recognition) and its honest profile.
+pub struct Roster<'a> {
+    pub rows: &'a [super::model::Community],
+    pub ctx: &'a Context,
+}
+
+/// A county's recorded re-inspection of one community (`reinspections`).
+#[derive(Debug, Clone)]
+pub struct Inspected {
+    pub code: String,
+    pub year: i32,
+    pub conclusion: &'static str,
+    pub notes: &'static str,
+}
+
+/// The counties' own re-inspection conclusions in the sample, each where
+/// the data leave no doubt of the verdict but one:
+///
+/// - the community that lost its qualification: 不合格 in the first year,
+///   when its re-employment fell (`disqualified`);
+/// - the community without a platform row for the review year (`gaps`):
+///   the county found the platform in order on site and records 合格,
+///   where the data, lacking the row, fail it (the one disagreement);
+/// - the first recognised honest community of failing profile: 不合格, as
+///   the data say.
+pub fn county_conclusions(roster: &Roster) -> Vec<Inspected> {
+    use crate::contract::review_records::{COUNTY_FAILED, COUNTY_PASSED};
+    let ctx = roster.ctx;
+    let year = ctx.cal.year;
+    let recognised = |i: usize| {
+        roster.rows.get(i).is_some_and(|c| {
+            c.provincial_year.is_some_and(|y| y <= year)
+                || c.provincial_star_year.is_some_and(|y| y <= year)
+                || c.national == Some(true)
+        })
     };
-    Layout::plain(FileFormat::Csv, headers, TextEncoding::Utf8)
+    let code = |i: usize| ctx.geo.sites[i].code.clone();
+    let mut out = vec![];
+    if let Some(i) = ctx.disqualified {
+        out.push(Inspected {
+            code: code(i),
+            year: ctx.cal.first_year,
+            conclusion: COUNTY_FAILED,
+            notes: "登记失业人员就业率未达到70%,主要用工企业停产,失业人员再就业较慢。",
+        });
+    }
+    let gap = (0..ctx.geo.sites.len())
+        .find(|&i| gaps(i).contains(&Gap::NoPlatformRecord) && recognised(i));
+    if let Some(i) = gap {
+        out.push(Inspected {
+            code: code(i),
+            year,
+            conclusion: COUNTY_PASSED,
+            notes: "现场查看:服务窗口、工作人员和信息系统均已到位,平台建设核查表漏报。",
+        });
+    }
+    let failing = (0..ctx.geo.sites.len()).find(|&i| {
+        ctx.geo.sites[i].profile == super::geography::Profile::Failing
+            && ctx.assignment.is_honest(i)
+            && Some(i) != ctx.disqualified
+            && recognised(i)
+    });
+    if let Some(i) = failing {
+        out.push(Inspected {
+            code: code(i),
+            year,
+            conclusion: COUNTY_FAILED,
+            notes: "台账核查:登记失业人员就业率未达到70%,责令整改。",
+        });
+    }
+    out
+}
+
+/// The conclusions as `reinspections` rows: each recorded by its county's
+/// bureau on a working day early in January after its year.
+pub fn reinspection_rows(inspected: &[Inspected], roster: &Roster) -> Vec<Vec<Value>> {
+    inspected
+        .iter()
+        .enumerate()
+        .map(|(k, r)| {
+            let county = roster
+                .rows
+                .iter()
+                .find(|c| c.code == r.code)
+                .map_or(String::new(), |c| c.county.clone());
+            let on = chrono::NaiveDate::from_ymd_opt(r.year + 1, 1, 4).expect("a date")
+                + chrono::Duration::days(k as i64);
+            vec![
+                Value::Text(r.code.clone()),
+                Value::Int(i64::from(r.year)),
+                Value::Word(r.conclusion),
+                Value::Date(on),
+                Value::Text(format!("{county}人力资源和社会保障局复查组")),
+                Value::Word(r.notes),
+            ]
+        })
+        .collect()
 }
