@@ -271,11 +271,11 @@ fn three_review_years_are_rated_year_by_year_with_drift_and_a_disqualification()
         missed.len(),
         patterns.len()
     );
-    for y in 0..3 {
+    for (y, year) in years.iter().enumerate() {
         let clean_high: Vec<String> = strong(y, &["high"])
             .into_iter()
             .filter(|c| !falsified.contains(c))
             .collect();
-        assert!(clean_high.len() <= 1, "{}: {clean_high:?}", years[y]);
+        assert!(clean_high.len() <= 1, "{year}: {clean_high:?}");
     }
 }

@@ -612,18 +612,19 @@ impl<'a> Builder<'a> {
                 self.register_again(&mut again, wanted, days, &mut entries);
                 fresh -= entries.len() - before;
             }
+            let mut drawn = 0;
             for _ in 0..fresh {
                 let Some(i) = pool.pop() else { break };
                 self.members[i].role = Role::Registrant;
                 let registered = self.rng.date(days.0, days.1);
                 self.lost_job(i, registered);
                 entries.push((i, registered));
-                fresh -= 1;
+                drawn += 1;
             }
             // Histories of three years or more: when nobody new is left,
             // persons re-employed earlier register again.
-            if fresh > 0 && years > 2 {
-                self.register_again(&mut again, fresh, days, &mut entries);
+            if drawn < fresh && years > 2 {
+                self.register_again(&mut again, fresh - drawn, days, &mut entries);
             }
             // Those registered long ago are the likelier to have found work by
             // the cut-off; the most recent are still looking. Without this,

@@ -88,7 +88,7 @@ mod tests {
             "inspected_on" => [chrono::NaiveDate::from_ymd_opt(2022, 1, 5).unwrap(); 7],
         )
         .unwrap();
-        let out = with_county_conclusion(ratings.lazy(), Some(&recorded))
+        let out = with_county_conclusion(ratings.clone().lazy(), Some(&recorded))
             .unwrap()
             .sort(["community_code"], SortMultipleOptions::default())
             .collect()
