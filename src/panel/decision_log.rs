@@ -409,7 +409,7 @@ fn subject(v: &Version, places: &BTreeMap<String, Place>) -> String {
 
 /// What of the community's year a record of `table` is, from its fields
 /// by name: the stage, the checked item, the objection, the document;
-/// nothing for an approval.
+/// nothing for an approval or a county's conclusion.
 pub fn item<'a>(table: Table, field: impl Fn(&str) -> Option<&'a str>) -> String {
     let f = |name| field(name).unwrap_or_default();
     match table {
@@ -423,13 +423,14 @@ pub fn item<'a>(table: Table, field: impl Fn(&str) -> Option<&'a str>) -> String
 
 /// The column holding what a record of `table` records: a stage's
 /// decision, a check's result, an objection's resolution, the province's
-/// answer, a filing's day of receipt.
+/// answer, a filing's day of receipt, a county's re-inspection conclusion.
 pub fn outcome_column(table: Table) -> &'static str {
     match table {
         Table::Verifications => "result",
         Table::Objections => "resolution",
         Table::Approvals => "answer",
         Table::Filings => "received_on",
+        Table::Reinspections => "conclusion",
         _ => "decision",
     }
 }
