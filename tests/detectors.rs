@@ -1343,12 +1343,21 @@ fn generated_extract_patterns_found_clean_communities_spared_and_runs_identical(
         "2",
     ]);
     // The second run has the detectors one at a time (as on a ledger above
-    // `one_detector_at_a_time_above`), the first two at a time.
+    // `one_detector_at_a_time_above`), the first two at a time; both rate
+    // the years of pipelines/nightly.toml, which the first run reads.
+    let nightly = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("pipelines/nightly.toml"),
+    )
+    .unwrap();
+    let years = nightly
+        .lines()
+        .find(|l| l.starts_with("years = "))
+        .expect("the nightly pipeline names its years");
     let one_at_a_time = dir.path().join("one-at-a-time.toml");
     std::fs::write(
         &one_at_a_time,
         format!(
-            "input_dir = {e:?}\noutput_dir = {o:?}\nas_of = 2021-12-31\none_detector_at_a_time_above = 0\n"
+            "input_dir = {e:?}\noutput_dir = {o:?}\nas_of = 2021-12-31\n{years}\none_detector_at_a_time_above = 0\n"
         ),
     )
     .unwrap();
