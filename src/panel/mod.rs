@@ -396,6 +396,7 @@ pub fn build(inputs: &PanelInputs) -> Result<(PanelTables, Panel)> {
     };
     let every_year = trends::all_years(inputs.earlier.ratings.as_ref(), &tables.history)?;
     (panel.trends, panel.since_last_year) = trends::trends(&every_year, panel.year)?;
+    trends::recognition_from_history(&mut panel.communities, &tables.history.ratings, panel.year)?;
     Ok((tables, panel))
 }
 

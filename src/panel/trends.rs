@@ -196,6 +196,41 @@ fn since_last_year(history: &DataFrame, year: i32) -> Result<SinceLastYear> {
     Ok(out)
 }
 
+/// The recognition years the documents print (the register's 省级认定年份
+/// and 省级星级认定年份) as the history carries them for `year`: the
+/// roster's year, or the one an earlier history year remembers when the
+/// roster no longer gives it. A community without a history row keeps the
+/// roster's.
+pub fn recognition_from_history(
+    communities: &mut [super::communities::Community],
+    history: &DataFrame,
+    year: i32,
+) -> Result<()> {
+    let b = ByName::read(history)?;
+    let mut since: BTreeMap<String, (Option<i64>, Option<i64>)> = BTreeMap::new();
+    for k in 0..history.height() {
+        if b.int("year", k) != Some(i64::from(year)) {
+            continue;
+        }
+        if let Some(code) = b.text("community_code", k) {
+            since.insert(
+                code,
+                (
+                    b.int("provincial_since", k),
+                    b.int("provincial_star_since", k),
+                ),
+            );
+        }
+    }
+    for c in communities.iter_mut() {
+        if let Some((provincial, star)) = since.get(&c.code) {
+            c.provincial_year = *provincial;
+            c.provincial_star_year = *star;
+        }
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
