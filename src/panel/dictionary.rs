@@ -224,6 +224,19 @@ pub fn columns(t: &TableDoc, stages: &Stages) -> Vec<Described> {
     out
 }
 
+/// The column names the dictionary describes for table `name`, in order,
+/// under the notice's stages (for the tests that hold a frame to it).
+pub fn column_names(name: &str) -> Vec<String> {
+    table(name)
+        .map(|t| {
+            columns(t, &crate::config::Stages::notice())
+                .into_iter()
+                .map(|c| c.name)
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
 /// The table's entry.
 pub fn table(name: &str) -> Option<&'static TableDoc> {
     tables().iter().find(|t| t.name == name)

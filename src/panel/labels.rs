@@ -412,6 +412,17 @@ pub fn objection_received(on: &str) -> String {
     format!("{on}受理的异议")
 }
 
+/// What a record line is about: the subject and the item, the empty ones
+/// left out.
+fn record_about(subject: &str, item: &str) -> String {
+    [subject, item]
+        .iter()
+        .filter(|s| !s.is_empty())
+        .copied()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 /// A value of a change line; an empty cell as (空).
 fn record_value(v: Option<&str>) -> &str {
     v.filter(|v| !v.is_empty()).unwrap_or("(空)")
@@ -427,12 +438,7 @@ pub fn record_withdrawn(
     item: &str,
     what: &str,
 ) -> String {
-    let about = [subject, item]
-        .iter()
-        .filter(|s| !s.is_empty())
-        .copied()
-        .collect::<Vec<_>>()
-        .join(" ");
+    let about = record_about(subject, item);
     format!("{on} {}中删除了 {about} 的{what}", record_sheet(table))
 }
 
@@ -445,12 +451,7 @@ pub fn record_changed(
     item: &str,
     changes: &[(String, Option<String>, Option<String>)],
 ) -> String {
-    let about = [subject, item]
-        .iter()
-        .filter(|s| !s.is_empty())
-        .copied()
-        .collect::<Vec<_>>()
-        .join(" ");
+    let about = record_about(subject, item);
     let what = changes
         .iter()
         .map(|(f, b, a)| {
